@@ -1,0 +1,91 @@
+# Mentorbot build. `make` builds ./mentorbot and ./mentorbot-sim; `make test`
+# builds everything again under AddressSanitizer and UndefinedBehaviorSanitizer
+# in build/test and runs the unit and end-to-end suites.
+
+CC      ?= cc
+PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+BASE    := -std=c11 -D_GNU_SOURCE -I. $(WARN) -g
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lm -lpthread
+
+OPT_CFLAGS  := $(BASE) -O2 $(PKG_CFLAGS)
+TEST_CFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined $(PKG_CFLAGS)
+TEST_LDFLAGS := -fsanitize=address,undefined
+
+UTIL_SRC    := $(wildcard util/*.c)
+STORAGE_SRC := $(wildcard storage/*.c)
+HANDLER_SRC := $(wildcard handlers/*.c)
+BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c))
+CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(HANDLER_SRC) $(BOT_SRC)
+SIM_SRC     := $(wildcard sim/*.c)
+UNIT_SRC    := $(wildcard tests/test_*.c)
+E2E_LIB_SRC := $(filter-out tests/e2e/test_%.c,$(wildcard tests/e2e/*.c))
+E2E_SRC     := $(wildcard tests/e2e/test_*.c)
+BENCH_SRC   := $(wildcard bench/*.c)
+
+REL := build/rel
+TST := build/test
+
+obj = $(patsubst %.c,$(1)/%.o,$(2))
+
+.PHONY: all deps test unit e2e bench run clean check-deps
+all: mentorbot mentorbot-sim
+
+deps:
+	@sh scripts/deps.sh
+
+$(REL)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT_CFLAGS) -MMD -MP -c $< -o $@
+
+$(TST)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+mentorbot: $(call obj,$(REL),bot/main.c $(CORE_SRC))
+	$(CC) -o $@ $^ $(PKG_LIBS)
+
+mentorbot-sim: $(call obj,$(REL),$(SIM_SRC) $(UTIL_SRC))
+	$(CC) -o $@ $^ $(PKG_LIBS)
+
+$(TST)/mentorbot: $(call obj,$(TST),bot/main.c $(CORE_SRC))
+	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(TST)/mentorbot-sim: $(call obj,$(TST),$(SIM_SRC) $(UTIL_SRC))
+	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(TST)/bin/test_%: $(TST)/tests/test_%.o $(call obj,$(TST),tests/unit.c $(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E_LIB_SRC) $(UTIL_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))
+E2E_BINS  := $(patsubst tests/e2e/test_%.c,$(TST)/bin/e2e_%,$(E2E_SRC))
+
+test: deps
+	@$(MAKE) --no-print-directory test-build
+	@sh tests/run.sh $(UNIT_BINS) $(E2E_BINS)
+
+test-build: $(UNIT_BINS) $(E2E_BINS) $(TST)/mentorbot $(TST)/mentorbot-sim
+
+$(REL)/bin/bench_%: $(REL)/bench/%.o $(call obj,$(REL),$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(PKG_LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC))
+	@for b in $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC)); do $$b || exit 1; done
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/run-local.sh
+
+clean:
+	rm -rf build mentorbot mentorbot-sim
+
+-include $(shell find build -name '*.d' 2>/dev/null)

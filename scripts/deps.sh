@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages Mentorbot builds against, when any is missing.
+# Runs apt-get directly as root, through sudo otherwise.
+set -e
+need=""
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+command -v cc >/dev/null 2>&1 || need="$need build-essential"
+have_pc libcurl       || need="$need libcurl4-openssl-dev"
+have_pc libcjson      || need="$need libcjson-dev"
+have_pc sqlite3       || need="$need libsqlite3-dev"
+have_pc inih          || need="$need libinih-dev"
+have_pc libmicrohttpd || need="$need libmicrohttpd-dev"
+[ -f /usr/include/ev.h ] || need="$need libev-dev"
+[ -z "$need" ] && exit 0
+echo "make deps: installing$need"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq $need

@@ -1,0 +1,214 @@
+#include "storage/accounts.h"
+#include "util/clock.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ACCOUNT_COLUMNS \
+    "a.id, a.status, a.role, a.org_id, a.name, a.category, a.grade, a.birth_year, a.language," \
+    " a.consent_at, a.guardian_consent, a.guardian_consent_at, a.created_at"
+
+static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", s ? (const char *)s : "");
+}
+
+static void read_account(sqlite3_stmt *st, account *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, 0);
+    copy_col(a->status, sizeof a->status, st, 1);
+    copy_col(a->role, sizeof a->role, st, 2);
+    a->org_id = sqlite3_column_int64(st, 3);
+    copy_col(a->name, sizeof a->name, st, 4);
+    copy_col(a->category, sizeof a->category, st, 5);
+    a->grade = sqlite3_column_int(st, 6);
+    a->birth_year = sqlite3_column_int(st, 7);
+    copy_col(a->language, sizeof a->language, st, 8);
+    a->consent_at = sqlite3_column_int64(st, 9);
+    copy_col(a->guardian_consent, sizeof a->guardian_consent, st, 10);
+    a->guardian_consent_at = sqlite3_column_int64(st, 11);
+    a->created_at = sqlite3_column_int64(st, 12);
+}
+
+mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
+                                   identity *id_out)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS ", i.chat_id, i.unreachable_at"
+                                  " FROM identities i JOIN accounts a ON a.id = i.account_id"
+                                  " WHERE i.platform = ?1 AND i.user_id = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, user_id);
+    mb_status rc = MB_ERR_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        read_account(st, out);
+        if (id_out) {
+            memset(id_out, 0, sizeof *id_out);
+            snprintf(id_out->platform, sizeof id_out->platform, "%s", platform);
+            id_out->user_id = user_id;
+            id_out->account_id = out->id;
+            id_out->chat_id = sqlite3_column_int64(st, 13);
+            id_out->unreachable_at = sqlite3_column_int64(st, 14);
+        }
+        rc = MB_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
+                         const char *language, int64_t *id_out)
+{
+    int64_t now = clock_now_ms();
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO accounts(status, language, created_at, updated_at)"
+                                  " VALUES('registering', ?1, ?2, ?2)");
+    if (!st) return MB_ERR_DB;
+    db_bind_text(st, 1, language);
+    sqlite3_bind_int64(st, 2, now);
+    mb_status rc = db_step_done(d, st);
+    if (rc) return rc;
+    int64_t id = sqlite3_last_insert_rowid(db_handle(d));
+    st = db_stmt(d, "INSERT INTO identities(platform, user_id, account_id, chat_id) VALUES(?1, ?2, ?3, ?4)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_int64(st, 3, id);
+    sqlite3_bind_int64(st, 4, chat_id);
+    if ((rc = db_step_done(d, st))) return rc;
+    *id_out = id;
+    return MB_OK;
+}
+
+mb_status account_load(db *d, int64_t id, account *out)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    mb_status rc = MB_ERR_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) { read_account(st, out); rc = MB_OK; }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static void bind_optional_text(sqlite3_stmt *st, int idx, const char *s)
+{
+    db_bind_text(st, idx, s && *s ? s : NULL);
+}
+
+static void bind_optional_int(sqlite3_stmt *st, int idx, int64_t v)
+{
+    if (v) sqlite3_bind_int64(st, idx, v);
+    else sqlite3_bind_null(st, idx);
+}
+
+mb_status account_save(db *d, const account *a)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE accounts SET status = ?2, role = ?3, org_id = ?4, name = ?5,"
+                                  " category = ?6, grade = ?7, birth_year = ?8, language = ?9,"
+                                  " consent_at = ?10, guardian_consent = ?11, guardian_consent_at = ?12,"
+                                  " updated_at = ?13 WHERE id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, a->id);
+    sqlite3_bind_text(st, 2, a->status, -1, SQLITE_STATIC);
+    bind_optional_text(st, 3, a->role);
+    bind_optional_int(st, 4, a->org_id);
+    bind_optional_text(st, 5, a->name);
+    bind_optional_text(st, 6, a->category);
+    bind_optional_int(st, 7, a->grade);
+    bind_optional_int(st, 8, a->birth_year);
+    bind_optional_text(st, 9, a->language);
+    bind_optional_int(st, 10, a->consent_at);
+    bind_optional_text(st, 11, a->guardian_consent);
+    bind_optional_int(st, 12, a->guardian_consent_at);
+    sqlite3_bind_int64(st, 13, clock_now_ms());
+    return db_step_done(d, st);
+}
+
+static mb_status exec_id(db *d, const char *sql, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(d, sql);
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    return db_step_done(d, st);
+}
+
+mb_status account_delete(db *d, int64_t id)
+{
+    mb_status rc;
+    if ((rc = exec_id(d, "DELETE FROM outbox WHERE account_id = ?1 AND state = 'pending'", id)) ||
+        (rc = exec_id(d, "DELETE FROM invite_uses WHERE account_id = ?1", id)))
+        return rc;
+    return exec_id(d, "DELETE FROM accounts WHERE id = ?1", id);
+}
+
+mb_status account_forget(db *d, int64_t id)
+{
+    mb_status rc;
+    if ((rc = exec_id(d, "UPDATE accounts SET status = 'forgotten', name = NULL, birth_year = NULL,"
+                         " language = NULL WHERE id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM identities WHERE account_id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM dialog WHERE account_id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM invites WHERE for_account = ?1", id)))
+        return rc;
+    /* Queued and delivered texts carry the name: drop all but the rows still
+     * in flight, whose outcome the sender must be able to record. */
+    return exec_id(d, "DELETE FROM outbox WHERE account_id = ?1 AND state <> 'sending'", id);
+}
+
+mb_status identity_for_account(db *d, int64_t account_id, const char *platform, identity *out)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT platform, user_id, chat_id, unreachable_at FROM identities"
+                                  " WHERE account_id = ?1 AND (?2 IS NULL OR platform = ?2)"
+                                  " ORDER BY unreachable_at IS NOT NULL, platform LIMIT 1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    db_bind_text(st, 2, platform);
+    mb_status rc = MB_ERR_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        copy_col(out->platform, sizeof out->platform, st, 0);
+        out->user_id = sqlite3_column_int64(st, 1);
+        out->chat_id = sqlite3_column_int64(st, 2);
+        out->unreachable_at = sqlite3_column_int64(st, 3);
+        out->account_id = account_id;
+        rc = MB_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id, const char *reason)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE identities SET unreachable_at = ?3, unreachable_reason = ?4"
+                                  " WHERE platform = ?1 AND user_id = ?2 AND unreachable_at IS NULL");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_int64(st, 3, clock_now_ms());
+    db_bind_text(st, 4, reason);
+    return db_step_done(d, st);
+}
+
+mb_status identity_set_reachable(db *d, const char *platform, int64_t user_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE identities SET unreachable_at = NULL, unreachable_reason = NULL"
+                                  " WHERE platform = ?1 AND user_id = ?2 AND unreachable_at IS NOT NULL");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, user_id);
+    return db_step_done(d, st);
+}
+
+int account_list_by_status(db *d, int64_t org_id, const char *status, int64_t *ids, int max)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT id FROM accounts WHERE org_id = ?1 AND status = ?2 ORDER BY id");
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, org_id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    int n = 0;
+    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}

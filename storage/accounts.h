@@ -1,0 +1,75 @@
+/*
+ * People and their messenger identities.
+ *
+ * An account is a person in one role in one organisation. Identities link
+ * messenger accounts (platform + user id) to it; a person may have one per
+ * platform. Personal fields are name and birth year; /forget erases them and
+ * the identities, leaving role, organisation, category and grade for counts.
+ */
+#ifndef MB_ACCOUNTS_H
+#define MB_ACCOUNTS_H
+
+#include <stdint.h>
+
+#include "storage/db.h"
+
+#define ACCOUNT_NAME_MAX 64      /* characters a name may have */
+#define ACCOUNT_NAME_BYTES 257   /* 64 characters of up to 4 bytes, plus NUL */
+
+typedef struct account {
+    int64_t id;
+    char status[20];            /* registering | pending_consent | active | forgotten */
+    char role[16];              /* curator | mentor | mentee, "" before an invite binds one */
+    int64_t org_id;             /* 0 = none */
+    char name[ACCOUNT_NAME_BYTES];
+    char category[20];          /* pupil | teacher | student | employee | entrepreneur | alumnus | staff */
+    int grade;                  /* 0 = none */
+    int birth_year;             /* 0 = not given */
+    char language[8];
+    int64_t consent_at;         /* 0 = no consent yet */
+    char guardian_consent[12];  /* "" | parent | paper */
+    int64_t guardian_consent_at;
+    int64_t created_at;
+} account;
+
+typedef struct identity {
+    char platform[8];
+    int64_t user_id;
+    int64_t chat_id;
+    int64_t account_id;
+    int64_t unreachable_at;     /* 0 = reachable */
+} identity;
+
+/* Finds the account of a messenger user. MB_ERR_NOT_FOUND when unknown. */
+mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
+                                   identity *id_out);
+
+/* Creates an account in status registering with one identity. */
+mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
+                         const char *language, int64_t *id_out);
+
+mb_status account_load(db *d, int64_t id, account *out);
+
+/* Writes every mutable field of a (by a->id) and stamps updated_at. */
+mb_status account_save(db *d, const account *a);
+
+/* Removes an account that never consented: nothing about it remains. */
+mb_status account_delete(db *d, int64_t id);
+
+/* Erases personal data and the messenger identities, keeps anonymous
+ * fields (role, organisation, category, grade) for the programme's counts. */
+mb_status account_forget(db *d, int64_t id);
+
+/* The identity to write to for an account on platform (any when NULL),
+ * preferring a reachable one. MB_ERR_NOT_FOUND when it has none. */
+mb_status identity_for_account(db *d, int64_t account_id, const char *platform, identity *out);
+
+/* Marks a messenger user unreachable (blocked the bot, deleted) or back. */
+mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id, const char *reason);
+mb_status identity_set_reachable(db *d, const char *platform, int64_t user_id);
+
+/* Accounts of an organisation with a given status (e.g. pending_consent),
+ * at most max ids into ids; returns the count. */
+int account_list_by_status(db *d, int64_t org_id, const char *status, int64_t *ids, int max);
+
+#endif

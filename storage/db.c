@@ -1,0 +1,213 @@
+#include "storage/db.h"
+#include "storage/schema.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db {
+    sqlite3 *sql;
+    struct { const char *key; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
+};
+
+static mb_status apply_migrations(db *d, char *err, size_t err_size)
+{
+    int have = db_schema_version(d), latest = schema_count();
+    if (have > latest) {
+        snprintf(err, err_size,
+                 "the database is at schema version %d but this mentorbot knows only up to %d; "
+                 "run the newer mentorbot that wrote it, or restore a backup",
+                 have, latest);
+        return MB_ERR_TOO_NEW;
+    }
+    for (int v = have + 1; v <= latest; v++) {
+        if (db_begin(d)) goto fail;
+        char *msg = NULL;
+        if (sqlite3_exec(d->sql, schema_migration(v), NULL, NULL, &msg) != SQLITE_OK) {
+            snprintf(err, err_size, "migration %d failed: %s", v, msg ? msg : "?");
+            sqlite3_free(msg);
+            db_rollback(d);
+            return MB_ERR_DB;
+        }
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v);
+        if (db_exec(d, pragma) || db_commit(d)) goto fail;
+        log_info("db", "applied migration %d", v);
+    }
+    return MB_OK;
+fail:
+    snprintf(err, err_size, "could not apply migrations: %s", sqlite3_errmsg(d->sql));
+    db_rollback(d);
+    return MB_ERR_DB;
+}
+
+mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t err_size)
+{
+    mb_status rc = MB_ERR_DB;
+    db *d = calloc(1, sizeof *d);
+    if (!d) return MB_ERR_NOMEM;
+    if (sqlite3_open_v2(path, &d->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "cannot open database %s: %s", path,
+                 d->sql ? sqlite3_errmsg(d->sql) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(d->sql, DB_BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(d->sql, 1);
+    if (db_exec(d, "PRAGMA journal_mode=WAL") ||
+        db_exec(d, sync == DB_SYNC_FULL ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL") ||
+        db_exec(d, "PRAGMA foreign_keys=ON")) {
+        snprintf(err, err_size, "cannot set up database %s: %s", path, sqlite3_errmsg(d->sql));
+        goto out;
+    }
+    rc = apply_migrations(d, err, err_size);
+out:
+    if (rc) { db_close(d); return rc; }
+    *out = d;
+    return MB_OK;
+}
+
+void db_close(db *d)
+{
+    if (!d) return;
+    for (int i = 0; i < DB_STMT_CACHE; i++) sqlite3_finalize(d->cache[i].st);
+    sqlite3_close(d->sql);
+    free(d);
+}
+
+sqlite3 *db_handle(db *d) { return d->sql; }
+int db_schema_latest(void) { return schema_count(); }
+
+int db_schema_version(db *d)
+{
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(d->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+sqlite3_stmt *db_stmt(db *d, const char *sql)
+{
+    /* Keyed by address: callers pass literals, so equal text is one entry. */
+    size_t h = ((uintptr_t)sql >> 3) % DB_STMT_CACHE;
+    for (size_t i = 0; i < DB_STMT_CACHE; i++) {
+        size_t k = (h + i) % DB_STMT_CACHE;
+        if (d->cache[k].key == sql) {
+            sqlite3_reset(d->cache[k].st);
+            sqlite3_clear_bindings(d->cache[k].st);
+            return d->cache[k].st;
+        }
+        if (!d->cache[k].key) {
+            sqlite3_stmt *st;
+            if (sqlite3_prepare_v3(d->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+                log_error("db", "cannot prepare [%s]: %s", sql, sqlite3_errmsg(d->sql));
+                return NULL;
+            }
+            d->cache[k].key = sql;
+            d->cache[k].st = st;
+            return st;
+        }
+    }
+    log_error("db", "statement cache full (%d); raise DB_STMT_CACHE", DB_STMT_CACHE);
+    return NULL;
+}
+
+mb_status db_exec(db *d, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(d->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("db", "[%s] failed: %s", sql, msg ? msg : sqlite3_errmsg(d->sql));
+        sqlite3_free(msg);
+        return MB_ERR_DB;
+    }
+    return MB_OK;
+}
+
+static mb_status run_cached(db *d, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(d, sql);
+    return st ? db_step_done(d, st) : MB_ERR_DB;
+}
+
+mb_status db_begin(db *d) { return run_cached(d, "BEGIN IMMEDIATE"); }
+mb_status db_commit(db *d) { return run_cached(d, "COMMIT"); }
+
+void db_rollback(db *d)
+{
+    if (!sqlite3_get_autocommit(d->sql)) (void)run_cached(d, "ROLLBACK");
+}
+
+mb_status db_savepoint(db *d) { return run_cached(d, "SAVEPOINT one_update"); }
+mb_status db_release(db *d) { return run_cached(d, "RELEASE one_update"); }
+
+void db_rollback_savepoint(db *d)
+{
+    if (run_cached(d, "ROLLBACK TO one_update") == MB_OK) (void)run_cached(d, "RELEASE one_update");
+}
+
+mb_status db_step_done(db *d, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        sqlite3_reset(st);
+        return MB_OK;
+    }
+    int primary = rc & 0xff;
+    log_error("db", "[%s] failed: %s", sqlite3_sql(st), sqlite3_errmsg(d->sql));
+    sqlite3_reset(st);
+    return primary == SQLITE_CONSTRAINT ? MB_ERR_EXISTS : MB_ERR_DB;
+}
+
+const char *db_errmsg(db *d) { return sqlite3_errmsg(d->sql); }
+
+void db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (s) sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, idx);
+}
+
+char *db_column_dup(sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return s ? strdup((const char *)s) : NULL;
+}
+
+mb_status db_meta_set(db *d, const char *key, const char *value)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+                                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+    return db_step_done(d, st);
+}
+
+mb_status db_meta_get(db *d, const char *key, char *buf, size_t size)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT value FROM meta WHERE key = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    mb_status rc = MB_ERR_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+        rc = MB_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+mb_status db_meta_set_int(db *d, const char *key, int64_t value)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", (long long)value);
+    return db_meta_set(d, key, buf);
+}
+
+int64_t db_meta_get_int(db *d, const char *key, int64_t fallback)
+{
+    char buf[32];
+    if (db_meta_get(d, key, buf, sizeof buf)) return fallback;
+    return strtoll(buf, NULL, 10);
+}

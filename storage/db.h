@@ -1,0 +1,80 @@
+/*
+ * The SQLite database: opening it in WAL mode, the numbered migrations,
+ * transactions, and a cache of prepared statements.
+ *
+ * Every statement is prepared once with bound parameters and kept for the
+ * life of the connection: db_stmt() returns it reset and with its bindings
+ * cleared, so callers bind, step, and leave it.
+ */
+#ifndef MB_DB_H
+#define MB_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/status.h"
+
+#define DB_STMT_CACHE 128    /* distinct statements one connection keeps */
+#define DB_BUSY_TIMEOUT_MS 5000
+
+typedef struct db db;
+
+typedef enum db_sync { DB_SYNC_FULL = 0, DB_SYNC_NORMAL = 1 } db_sync;
+
+/*
+ * Opens (creating when missing) the database at path, sets WAL mode and the
+ * given durability, and applies every migration this binary knows. Fails
+ * with MB_ERR_TOO_NEW when the file was written by a newer binary; err gets
+ * a sentence for the operator. On success *out owns the connection.
+ */
+mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t err_size);
+void db_close(db *d);
+
+sqlite3 *db_handle(db *d);
+
+/* The schema version this binary writes, and the one in the open file. */
+int db_schema_latest(void);
+int db_schema_version(db *d);
+
+/*
+ * A cached prepared statement for sql, reset and unbound. sql must be a
+ * string literal (the cache is keyed by its address). NULL on a prepare
+ * error, which is logged with the SQL.
+ */
+sqlite3_stmt *db_stmt(db *d, const char *sql);
+
+/* Runs one statement without results (schema, pragmas). */
+mb_status db_exec(db *d, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback accepts no transaction. */
+mb_status db_begin(db *d);
+mb_status db_commit(db *d);
+void db_rollback(db *d);
+
+/* Savepoints inside a transaction, so one update's failure undoes only its
+ * own effects. */
+mb_status db_savepoint(db *d);
+mb_status db_release(db *d);
+void db_rollback_savepoint(db *d);
+
+/* Steps a statement expected to finish without rows; logs failures. */
+mb_status db_step_done(db *d, sqlite3_stmt *st);
+
+/* Last error text of the connection (owned by SQLite). */
+const char *db_errmsg(db *d);
+
+/* Binds a possibly-NULL text; binds NULL for NULL. */
+void db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* Column text copied with strdup (NULL for NULL). */
+char *db_column_dup(sqlite3_stmt *st, int col);
+
+/* Key-value settings kept in the meta table (e.g. the Telegram offset). */
+mb_status db_meta_set(db *d, const char *key, const char *value);
+/* Copies the value into buf; MB_ERR_NOT_FOUND when absent. */
+mb_status db_meta_get(db *d, const char *key, char *buf, size_t size);
+mb_status db_meta_set_int(db *d, const char *key, int64_t value);
+int64_t db_meta_get_int(db *d, const char *key, int64_t fallback);
+
+#endif

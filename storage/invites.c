@@ -1,0 +1,94 @@
+#include "storage/invites.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+mb_status invite_create(db *d, const char *kind, int64_t org_id, const char *role, int max_uses,
+                        int64_t expires_at, int64_t for_account, const char *created_by, char *code_out,
+                        int64_t *id_out)
+{
+    if (max_uses < 1) return MB_ERR_INVALID;
+    if (text_random_code(code_out, INVITE_CODE_LEN)) return MB_ERR_IO;
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO invites(code, kind, org_id, role, max_uses, expires_at,"
+                                  " for_account, created_by, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, code_out, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (org_id) sqlite3_bind_int64(st, 3, org_id); else sqlite3_bind_null(st, 3);
+    db_bind_text(st, 4, role);
+    sqlite3_bind_int(st, 5, max_uses);
+    if (expires_at) sqlite3_bind_int64(st, 6, expires_at); else sqlite3_bind_null(st, 6);
+    if (for_account) sqlite3_bind_int64(st, 7, for_account); else sqlite3_bind_null(st, 7);
+    sqlite3_bind_text(st, 8, created_by, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, clock_now_ms());
+    mb_status rc = db_step_done(d, st);
+    if (!rc && id_out) *id_out = sqlite3_last_insert_rowid(db_handle(d));
+    return rc;
+}
+
+mb_status invite_find(db *d, const char *code, invite *out)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, code, kind, org_id, role, max_uses, uses, expires_at,"
+                                  " for_account, revoked_at FROM invites WHERE code = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    mb_status rc = MB_ERR_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = sqlite3_column_int64(st, 0);
+        snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, 1));
+        snprintf(out->kind, sizeof out->kind, "%s", sqlite3_column_text(st, 2));
+        out->org_id = sqlite3_column_int64(st, 3);
+        const unsigned char *role = sqlite3_column_text(st, 4);
+        snprintf(out->role, sizeof out->role, "%s", role ? (const char *)role : "");
+        out->max_uses = sqlite3_column_int(st, 5);
+        out->uses = sqlite3_column_int(st, 6);
+        out->expires_at = sqlite3_column_int64(st, 7);
+        out->for_account = sqlite3_column_int64(st, 8);
+        out->revoked_at = sqlite3_column_int64(st, 9);
+        rc = MB_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int used_by(db *d, int64_t invite_id, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM invite_uses WHERE invite_id = ?1 AND account_id = ?2");
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, invite_id);
+    sqlite3_bind_int64(st, 2, account_id);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}
+
+int invite_usable(db *d, const invite *inv, int64_t account_id)
+{
+    if (account_id && used_by(d, inv->id, account_id)) return 1;
+    if (inv->revoked_at) return 0;
+    if (inv->expires_at && clock_now_ms() >= inv->expires_at) return 0;
+    return inv->uses < inv->max_uses;
+}
+
+mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
+{
+    if (used_by(d, inv->id, account_id)) return MB_OK;
+    if (!invite_usable(d, inv, 0)) return MB_ERR_EXPIRED;
+    /* The WHERE re-checks the count so two redemptions racing from two
+     * processes cannot both take the last use. */
+    sqlite3_stmt *st = db_stmt(d, "UPDATE invites SET uses = uses + 1 WHERE id = ?1 AND uses < max_uses");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, inv->id);
+    mb_status rc = db_step_done(d, st);
+    if (rc) return rc;
+    if (sqlite3_changes(db_handle(d)) == 0) return MB_ERR_EXPIRED;
+    st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at) VALUES(?1, ?2, ?3)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, inv->id);
+    sqlite3_bind_int64(st, 2, account_id);
+    sqlite3_bind_int64(st, 3, clock_now_ms());
+    return db_step_done(d, st);
+}

@@ -1,0 +1,64 @@
+/*
+ * The persistent outbox. Every message the bot sends is a row first, written
+ * in the same transaction as the state change that caused it; the sender
+ * (bot/sender.c) drains due rows and records each outcome.
+ *
+ * Row states: pending -> sending -> sent | failed | unknown. A row is marked
+ * sending (committed) before its request leaves, so after a crash the rows
+ * still "sending" are exactly those whose fate is unknown.
+ */
+#ifndef MB_OUTBOX_H
+#define MB_OUTBOX_H
+
+#include <stdint.h>
+
+#include "storage/db.h"
+
+#define OUTBOX_BODY_MAX (64 * 1024)   /* bytes of normalised JSON per row */
+
+typedef struct outbox_row {
+    int64_t id;
+    char platform[8];
+    int64_t chat_id;
+    int64_t account_id;
+    char kind[16];          /* text | edit | answer | document | photo */
+    char *body;             /* malloc'd JSON; free with outbox_row_clear */
+    int attempts;
+    int64_t next_at;
+} outbox_row;
+
+mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t account_id,
+                         const char *kind, const char *body, int64_t *id_out);
+
+/*
+ * Fills rows[0..max) with due pending rows, oldest first, at most one per
+ * chat and only the oldest unfinished row of each chat, so a chat's messages
+ * leave in order. Returns the count; each row's body must be cleared.
+ */
+int outbox_due(db *d, int64_t now, outbox_row *rows, int max);
+void outbox_row_clear(outbox_row *r);
+
+/* Earliest next_at of any pending row, or -1 when none. */
+int64_t outbox_next_time(db *d);
+
+mb_status outbox_mark_sending(db *d, int64_t id);
+mb_status outbox_mark_sent(db *d, int64_t id, int64_t message_id);
+/* Back to pending, due at next_at, keeping the last error for operators. */
+mb_status outbox_mark_retry(db *d, int64_t id, int64_t next_at, int http_status, int error_code,
+                            const char *error);
+mb_status outbox_mark_failed(db *d, int64_t id, int http_status, int error_code, const char *error);
+mb_status outbox_mark_unknown(db *d, int64_t id, const char *error);
+
+/* Fails every pending row of a chat (the user blocked the bot). */
+mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const char *reason);
+
+/* At start: rows left "sending" by a crash become "unknown". Returns how many. */
+int outbox_recover(db *d);
+
+/* Sends the rows given back to pending (operator's retry of unknown rows). */
+mb_status outbox_requeue(db *d, int64_t id);
+
+/* Count of rows in a state (for stats and tests). */
+int64_t outbox_count(db *d, const char *state);
+
+#endif

@@ -1,0 +1,102 @@
+#include "storage/records.h"
+#include "util/clock.h"
+
+#include <stdio.h>
+#include <string.h>
+
+mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const char *kind)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO inbox(platform, update_id, kind, status, received_at)"
+                                  " VALUES(?1, ?2, ?3, 'received', ?4) ON CONFLICT DO NOTHING");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, update_id);
+    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, clock_now_ms());
+    mb_status rc = db_step_done(d, st);
+    if (rc) return rc;
+    return sqlite3_changes(db_handle(d)) ? MB_OK : MB_ERR_EXISTS;
+}
+
+mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char *status,
+                     const char *reason)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE inbox SET status = ?3, reason = ?4"
+                                  " WHERE platform = ?1 AND update_id = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, update_id);
+    sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+    db_bind_text(st, 4, reason);
+    return db_step_done(d, st);
+}
+
+mb_status dialog_get(db *d, int64_t account_id, char *state, char **data)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT state, data FROM dialog WHERE account_id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    state[0] = 0;
+    *data = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(state, DIALOG_STATE_MAX, "%s", sqlite3_column_text(st, 0));
+        *data = db_column_dup(st, 1);
+    }
+    sqlite3_reset(st);
+    return MB_OK;
+}
+
+mb_status dialog_set(db *d, int64_t account_id, const char *state, const char *data)
+{
+    if (data && strlen(data) > DIALOG_DATA_MAX) return MB_ERR_LIMIT;
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO dialog(account_id, state, data, updated_at) VALUES(?1,?2,?3,?4)"
+                                  " ON CONFLICT(account_id) DO UPDATE SET state = excluded.state,"
+                                  " data = excluded.data, updated_at = excluded.updated_at");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+    db_bind_text(st, 3, data);
+    sqlite3_bind_int64(st, 4, clock_now_ms());
+    return db_step_done(d, st);
+}
+
+mb_status org_add(db *d, const char *name, const char *timezone, int64_t *id_out)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO orgs(name, timezone, created_at) VALUES(?1, ?2, ?3)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, timezone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, clock_now_ms());
+    mb_status rc = db_step_done(d, st);
+    if (!rc) *id_out = sqlite3_last_insert_rowid(db_handle(d));
+    return rc;
+}
+
+mb_status org_get(db *d, int64_t id, org *out)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, name, timezone FROM orgs WHERE id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    mb_status rc = MB_ERR_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        snprintf(out->name, sizeof out->name, "%s", sqlite3_column_text(st, 1));
+        snprintf(out->timezone, sizeof out->timezone, "%s", sqlite3_column_text(st, 2));
+        rc = MB_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+mb_status audit_log(db *d, const char *actor, const char *action, const char *subject,
+                    const char *detail)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO audit(at, actor, action, subject, detail) VALUES(?1,?2,?3,?4,?5)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, clock_now_ms());
+    sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+    db_bind_text(st, 4, subject);
+    db_bind_text(st, 5, detail);
+    return db_step_done(d, st);
+}

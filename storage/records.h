@@ -1,0 +1,46 @@
+/*
+ * Small record families that need no module of their own: the inbox of
+ * platform updates, the dialog state per account, organisations and the
+ * audit log.
+ */
+#ifndef MB_RECORDS_H
+#define MB_RECORDS_H
+
+#include <stdint.h>
+
+#include "storage/db.h"
+
+/* Records an update as seen. MB_ERR_EXISTS when this (platform, update_id)
+ * was recorded before: the caller must then do nothing at all. */
+mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const char *kind);
+
+/* Sets the outcome of a recorded update: done | failed | ignored, with an
+ * optional reason (never user text). */
+mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char *status,
+                     const char *reason);
+
+#define DIALOG_STATE_MAX 32
+#define DIALOG_DATA_MAX 4096   /* bytes of JSON a dialog may carry */
+
+/* Reads the dialog state of an account into state (DIALOG_STATE_MAX bytes)
+ * and its data (malloc'd JSON text or NULL) into *data. An account without a
+ * row gets state "" and *data NULL. */
+mb_status dialog_get(db *d, int64_t account_id, char *state, char **data);
+mb_status dialog_set(db *d, int64_t account_id, const char *state, const char *data);
+
+typedef struct org {
+    int64_t id;
+    char name[256];
+    char timezone[64];
+} org;
+
+#define ORG_NAME_MAX 200   /* characters */
+
+mb_status org_add(db *d, const char *name, const char *timezone, int64_t *id_out);
+mb_status org_get(db *d, int64_t id, org *out);
+
+/* Appends to the audit log. actor: "admin:cli", "account:12", "system". */
+mb_status audit_log(db *d, const char *actor, const char *action, const char *subject,
+                    const char *detail);
+
+#endif

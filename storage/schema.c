@@ -1,0 +1,135 @@
+#include "storage/schema.h"
+
+#include <stddef.h>
+
+/*
+ * Times are UTC milliseconds since the epoch (INTEGER). Personal data lives
+ * only in accounts (and the texts of queued messages, which are purged with
+ * the account); the other tables hold ids, states and counts.
+ */
+static const char *const migrations[] = {
+    /* 1: the service spine */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+
+    "CREATE TABLE orgs("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  timezone TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+
+    /* status: registering -> pending_consent (a minor waiting for a parent)
+     * -> active; forgotten after /forget (personal fields erased). */
+    "CREATE TABLE accounts("
+    "  id INTEGER PRIMARY KEY,"
+    "  status TEXT NOT NULL DEFAULT 'registering',"
+    "  role TEXT,"
+    "  org_id INTEGER REFERENCES orgs(id),"
+    "  name TEXT,"
+    "  category TEXT,"
+    "  grade INTEGER,"
+    "  birth_year INTEGER,"
+    "  language TEXT,"
+    "  consent_at INTEGER,"
+    "  guardian_consent TEXT,"
+    "  guardian_consent_at INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX accounts_org ON accounts(org_id, role, status);"
+
+    /* One row per messenger account a person uses. */
+    "CREATE TABLE identities("
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  chat_id INTEGER NOT NULL,"
+    "  unreachable_at INTEGER,"
+    "  unreachable_reason TEXT,"
+    "  PRIMARY KEY(platform, user_id));"
+    "CREATE INDEX identities_account ON identities(account_id);"
+
+    /* kind: role (joins an organisation with a role) or guardian (a parent
+     * confirms a minor's participation; for_account names the minor). */
+    "CREATE TABLE invites("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL,"
+    "  org_id INTEGER REFERENCES orgs(id),"
+    "  role TEXT,"
+    "  max_uses INTEGER NOT NULL,"
+    "  uses INTEGER NOT NULL DEFAULT 0,"
+    "  expires_at INTEGER,"
+    "  for_account INTEGER REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER);"
+    "CREATE TABLE invite_uses("
+    "  invite_id INTEGER NOT NULL REFERENCES invites(id),"
+    "  account_id INTEGER NOT NULL,"
+    "  used_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(invite_id, account_id));"
+
+    /* Every platform update seen, so a repeated update_id is a no-op. */
+    "CREATE TABLE inbox("
+    "  platform TEXT NOT NULL,"
+    "  update_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  received_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(platform, update_id)) WITHOUT ROWID;"
+
+    "CREATE TABLE dialog("
+    "  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  state TEXT NOT NULL,"
+    "  data TEXT,"
+    "  updated_at INTEGER NOT NULL);"
+
+    /* state: pending -> sending -> sent | failed | unknown (the request went
+     * out and no answer came back; never repeated blindly). */
+    "CREATE TABLE outbox("
+    "  id INTEGER PRIMARY KEY,"
+    "  platform TEXT NOT NULL,"
+    "  chat_id INTEGER NOT NULL,"
+    "  account_id INTEGER,"
+    "  kind TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'pending',"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  http_status INTEGER,"
+    "  error_code INTEGER,"
+    "  error TEXT,"
+    "  result_message_id INTEGER);"
+    "CREATE INDEX outbox_pending ON outbox(next_at, id) WHERE state = 'pending';"
+    "CREATE INDEX outbox_chat ON outbox(platform, chat_id, state);"
+
+    "CREATE TABLE jobs("
+    "  id INTEGER PRIMARY KEY,"
+    "  due_at INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  payload TEXT NOT NULL DEFAULT '{}',"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL DEFAULT 'pending',"
+    "  last_error TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  done_at INTEGER);"
+    "CREATE INDEX jobs_due ON jobs(due_at) WHERE state = 'pending';"
+
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  subject TEXT,"
+    "  detail TEXT);",
+};
+
+int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
+
+const char *schema_migration(int v)
+{
+    if (v < 1 || v > schema_count()) return NULL;
+    return migrations[v - 1];
+}
