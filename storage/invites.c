@@ -92,3 +92,17 @@ mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
     sqlite3_bind_int64(st, 3, clock_now_ms());
     return db_step_done(d, st);
 }
+
+mb_status invite_find_guardian(db *d, int64_t account_id, invite *out)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT code FROM invites WHERE kind = 'guardian' AND for_account = ?1"
+                                  " AND uses < max_uses AND revoked_at IS NULL ORDER BY id DESC LIMIT 1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    char code[INVITE_CODE_LEN + 1] = "";
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(code, sizeof code, "%s", sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (!code[0]) return MB_ERR_NOT_FOUND;
+    return invite_find(d, code, out);
+}

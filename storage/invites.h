@@ -44,4 +44,7 @@ mb_status invite_redeem(db *d, const invite *inv, int64_t account_id);
 /* 1 when inv may still be used by account (see invite_redeem). */
 int invite_usable(db *d, const invite *inv, int64_t account_id);
 
+/* The open guardian invite of a minor's account. MB_ERR_NOT_FOUND if none. */
+mb_status invite_find_guardian(db *d, int64_t account_id, invite *out);
+
 #endif

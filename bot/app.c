@@ -1,0 +1,120 @@
+#include "bot/app.h"
+#include "bot/telegram.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+mb_status app_load_config(app *a, const char *path)
+{
+    char err[CONFIG_ERR_MAX];
+    memset(a, 0, sizeof *a);
+    a->lock_fd = -1;
+    mb_status rc = config_load(path, &a->cfg, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "%s\n", err);
+        return rc;
+    }
+    log_set_level((log_level)a->cfg.log_level);
+    return MB_OK;
+}
+
+static int is_dir_with_catalog(const char *dir)
+{
+    char path[CONFIG_PATH_MAX + 32];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/ru/messages.txt", dir);
+    return stat(path, &st) == 0;
+}
+
+int app_find_locales(const char *configured, char *out, size_t size)
+{
+    if (configured && *configured) {
+        snprintf(out, size, "%s", configured);
+        return is_dir_with_catalog(out);
+    }
+    char exe[CONFIG_PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *dir = dirname(exe);
+        /* beside the program, or two levels up for build/test/mentorbot */
+        const char *suffixes[] = {"/locales", "/../../locales", "/../share/mentorbot/locales"};
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(out, size, "%s%s", dir, suffixes[i]);
+            if (is_dir_with_catalog(out)) return 1;
+        }
+    }
+    snprintf(out, size, "locales");
+    return is_dir_with_catalog(out);
+}
+
+mb_status app_open(app *a)
+{
+    char err[1024];
+    mb_status rc = db_open(a->cfg.storage_path, a->cfg.synchronous_full ? DB_SYNC_FULL : DB_SYNC_NORMAL, &a->d, err,
+                           sizeof err);
+    if (rc) {
+        fprintf(stderr, "%s: %s\n", a->cfg.storage_path, err);
+        return rc;
+    }
+    char dir[CONFIG_PATH_MAX];
+    if (!app_find_locales(a->cfg.locales_dir, dir, sizeof dir)) {
+        fprintf(stderr, "cannot find the message catalogs (looked for %s/ru/messages.txt); set [bot] locales\n", dir);
+        return MB_ERR_NOT_FOUND;
+    }
+    const char *langs[] = {a->cfg.language, strcmp(a->cfg.language, "ru") ? "ru" : "en", NULL};
+    a->texts = i18n_load(dir, langs, err, sizeof err);
+    if (!a->texts) {
+        fprintf(stderr, "%s\n", err);
+        return MB_ERR_PARSE;
+    }
+    if (a->cfg.tg_username[0]) snprintf(a->username, sizeof a->username, "%s", a->cfg.tg_username);
+    else if (db_meta_get(a->d, TG_META_USERNAME, a->username, sizeof a->username)) a->username[0] = 0;
+    a->env.texts = a->texts;
+    a->env.default_language = a->cfg.language;
+    a->env.consent_age = a->cfg.consent_age;
+    a->env.tg_username = a->username;
+    return MB_OK;
+}
+
+mb_status app_lock(app *a)
+{
+    char path[CONFIG_PATH_MAX + 8];
+    snprintf(path, sizeof path, "%s.lock", a->cfg.storage_path);
+    a->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (a->lock_fd < 0) {
+        fprintf(stderr, "cannot open the lock file %s: %s\n", path, strerror(errno));
+        return MB_ERR_IO;
+    }
+    if (flock(a->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t n = pread(a->lock_fd, pid, sizeof pid - 1, 0);
+        if (n > 0) pid[n] = 0;
+        fprintf(stderr, "another mentorbot is already running on %s (pid %s); only one may run per database\n",
+                a->cfg.storage_path, pid[0] ? pid : "unknown");
+        return MB_ERR_BUSY;
+    }
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+    if (ftruncate(a->lock_fd, 0) == 0 && pwrite(a->lock_fd, pid, (size_t)len, 0) < 0)
+        log_warn("app", "could not write the pid into %s", path);
+    return MB_OK;
+}
+
+void app_close(app *a)
+{
+    db_close(a->d);
+    a->d = NULL;
+    i18n_free(a->texts);
+    a->texts = NULL;
+    if (a->lock_fd >= 0) close(a->lock_fd);
+    a->lock_fd = -1;
+}

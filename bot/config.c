@@ -1,0 +1,216 @@
+#include "bot/config.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct parse_state {
+    config *cfg;
+    FILE *file;
+    int line;      /* line number of the last line handed to inih */
+    strbuf errors;
+    int nerrors;
+} parse_state;
+
+void config_defaults(config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->storage_path, sizeof cfg->storage_path, "mentorbot.db");
+    cfg->synchronous_full = 1;
+    snprintf(cfg->tg_api_base, sizeof cfg->tg_api_base, "%s", CONFIG_DEFAULT_API_BASE);
+    cfg->tg_poll_timeout_s = 25;
+    cfg->tg_request_timeout_s = 30;
+    cfg->tg_rate_global_per_s = 30;
+    cfg->tg_rate_per_chat_per_s = 1;
+    snprintf(cfg->timezone, sizeof cfg->timezone, "Europe/Moscow");
+    snprintf(cfg->language, sizeof cfg->language, "ru");
+    cfg->consent_age = 14;
+    cfg->log_level = LOG_INFO;
+}
+
+static void add_error(parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_error(parse_state *ps, const char *fmt, ...)
+{
+    va_list ap;
+    sb_printf(&ps->errors, "%s:%d: ", ps->cfg->file, ps->line);
+    va_start(ap, fmt);
+    sb_vprintf(&ps->errors, fmt, ap);
+    va_end(ap);
+    sb_puts(&ps->errors, "\n");
+    ps->nerrors++;
+}
+
+static int set_string(parse_state *ps, char *dst, size_t size, const char *key, const char *value)
+{
+    if (strlen(value) >= size) {
+        add_error(ps, "%s is too long (at most %zu bytes)", key, size - 1);
+        return 0;
+    }
+    snprintf(dst, size, "%s", value);
+    return 1;
+}
+
+static int set_int(parse_state *ps, int *dst, const char *key, const char *value, long min, long max)
+{
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (!*value || *end || v < min || v > max) {
+        add_error(ps, "%s must be a whole number from %ld to %ld, not \"%s\"", key, min, max, value);
+        return 0;
+    }
+    *dst = (int)v;
+    return 1;
+}
+
+static int set_rate(parse_state *ps, double *dst, const char *key, const char *value)
+{
+    char *end;
+    double v = strtod(value, &end);
+    if (!*value || *end || v <= 0 || v > 10000) {
+        add_error(ps, "%s must be a number of messages per second above 0, not \"%s\"", key, value);
+        return 0;
+    }
+    *dst = v;
+    return 1;
+}
+
+int config_timezone_valid(const char *tz)
+{
+    if (!*tz || tz[0] == '/' || strstr(tz, "..")) return 0;
+    for (const char *p = tz; *p; p++)
+        if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || strchr("/_+-", *p)))
+            return 0;
+    struct stat st;
+    /* Without tzdata installed we can only check the shape of the name. */
+    if (stat("/usr/share/zoneinfo", &st) != 0) return 1;
+    char path[256];
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *value)
+{
+    parse_state *ps = user;
+    config *c = ps->cfg;
+#define IS(s, k) (strcmp(section, s) == 0 && strcmp(key, k) == 0)
+    if (!*key) return 1; /* a bare [section] line */
+    if (IS("storage", "path")) {
+        if (!*value) add_error(ps, "storage path is empty");
+        else set_string(ps, c->storage_path, sizeof c->storage_path, key, value);
+    } else if (IS("storage", "synchronous")) {
+        if (strcmp(value, "full") == 0) c->synchronous_full = 1;
+        else if (strcmp(value, "normal") == 0) c->synchronous_full = 0;
+        else add_error(ps, "synchronous must be full or normal, not \"%s\"", value);
+    } else if (IS("telegram", "token")) {
+        log_add_secret(value);
+        set_string(ps, c->tg_token, sizeof c->tg_token, key, value);
+    } else if (IS("telegram", "api_base")) {
+        if (strncmp(value, "http://", 7) && strncmp(value, "https://", 8))
+            add_error(ps, "api_base must start with http:// or https://, not \"%s\"", value);
+        else if (set_string(ps, c->tg_api_base, sizeof c->tg_api_base, key, value)) {
+            size_t n = strlen(c->tg_api_base);
+            while (n > 0 && c->tg_api_base[n - 1] == '/') c->tg_api_base[--n] = 0;
+        }
+    } else if (IS("telegram", "username")) {
+        set_string(ps, c->tg_username, sizeof c->tg_username, key, value[0] == '@' ? value + 1 : value);
+    } else if (IS("telegram", "poll_timeout")) {
+        set_int(ps, &c->tg_poll_timeout_s, key, value, 0, 50);
+    } else if (IS("telegram", "request_timeout")) {
+        set_int(ps, &c->tg_request_timeout_s, key, value, 1, 600);
+    } else if (IS("telegram", "rate_global_per_s")) {
+        set_rate(ps, &c->tg_rate_global_per_s, key, value);
+    } else if (IS("telegram", "rate_per_chat_per_s")) {
+        set_rate(ps, &c->tg_rate_per_chat_per_s, key, value);
+    } else if (IS("bot", "timezone")) {
+        if (!config_timezone_valid(value)) add_error(ps, "unknown timezone \"%s\" (expected a name like Europe/Moscow)", value);
+        else set_string(ps, c->timezone, sizeof c->timezone, key, value);
+    } else if (IS("bot", "language")) {
+        if (strcmp(value, "ru") && strcmp(value, "en")) add_error(ps, "language must be ru or en, not \"%s\"", value);
+        else set_string(ps, c->language, sizeof c->language, key, value);
+    } else if (IS("bot", "consent_age")) {
+        set_int(ps, &c->consent_age, key, value, 0, 18);
+    } else if (IS("bot", "log_level")) {
+        int lv = log_level_parse(value);
+        if (lv < 0) add_error(ps, "log_level must be debug, info, warn, error or off, not \"%s\"", value);
+        else c->log_level = lv;
+    } else if (IS("bot", "locales")) {
+        set_string(ps, c->locales_dir, sizeof c->locales_dir, key, value);
+    } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot")) {
+        add_error(ps, "unknown section [%s]", section);
+    } else {
+        add_error(ps, "unknown key \"%s\" in [%s]", key, section);
+    }
+#undef IS
+    return 1;
+}
+
+/* inih reads through this so we know the line each key came from. */
+static char *read_line(char *buf, int size, void *stream)
+{
+    parse_state *ps = stream;
+    char *s = fgets(buf, size, ps->file);
+    if (s) ps->line++;
+    return s;
+}
+
+/* A relative path is taken from the folder of the config file. */
+static void resolve_relative(config *c, char *path, size_t size)
+{
+    if (path[0] == '/' || !path[0]) return;
+    const char *slash = strrchr(c->file, '/');
+    if (!slash) return;
+    char joined[CONFIG_PATH_MAX * 2];
+    snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - c->file), c->file, path);
+    if (strlen(joined) < size) snprintf(path, size, "%s", joined);
+}
+
+mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
+{
+    config_defaults(cfg);
+    snprintf(cfg->file, sizeof cfg->file, "%s", path);
+    parse_state ps = {.cfg = cfg};
+    sb_init(&ps.errors, CONFIG_ERR_MAX);
+    mb_status rc = MB_OK;
+    ps.file = fopen(path, "r");
+    if (!ps.file) {
+        snprintf(err, err_size, "%s: cannot open the config file: %m", path);
+        rc = MB_ERR_IO;
+        goto out;
+    }
+    int bad_line = ini_parse_stream(read_line, &ps, on_key, &ps);
+    if (bad_line > 0 && ps.nerrors == 0) {
+        ps.line = bad_line;
+        add_error(&ps, "not a \"key = value\" line or a [section]");
+    } else if (bad_line < 0) {
+        add_error(&ps, "cannot read the config file");
+    }
+    const char *env_token = getenv("MENTORBOT_TELEGRAM_TOKEN");
+    if (env_token && *env_token) {
+        log_add_secret(env_token);
+        snprintf(cfg->tg_token, sizeof cfg->tg_token, "%s", env_token);
+    }
+    for (char *p = cfg->tg_token; *p; p++) {
+        if ((unsigned char)*p <= ' ' || *p == '/' || *p == '?' || *p == '#') {
+            sb_printf(&ps.errors, "%s: the Telegram token has characters a token cannot have\n", path);
+            ps.nerrors++;
+            break;
+        }
+    }
+    resolve_relative(cfg, cfg->storage_path, sizeof cfg->storage_path);
+    resolve_relative(cfg, cfg->locales_dir, sizeof cfg->locales_dir);  /* only when set */
+    if (ps.nerrors) {
+        snprintf(err, err_size, "%s", sb_str(&ps.errors));
+        size_t n = strlen(err);
+        if (n && err[n - 1] == '\n') err[n - 1] = 0;
+        rc = MB_ERR_INVALID;
+    }
+out:
+    if (ps.file) fclose(ps.file);
+    sb_free(&ps.errors);
+    return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * The configuration file (INI). Every key is documented in bot.conf.example.
+ * Unknown sections and keys are errors, so a typo never silently falls back
+ * to a default. Errors name file:line.
+ *
+ * The Telegram token may come from the environment (MENTORBOT_TELEGRAM_TOKEN)
+ * instead of the file; the environment wins. It is registered as a log
+ * secret as soon as it is read.
+ */
+#ifndef MB_CONFIG_H
+#define MB_CONFIG_H
+
+#include <stddef.h>
+
+#include "util/status.h"
+
+#define CONFIG_PATH_MAX 512
+#define CONFIG_ERR_MAX 4096
+#define CONFIG_DEFAULT_API_BASE "https://api.telegram.org"
+
+typedef struct config {
+    char file[CONFIG_PATH_MAX];          /* the file read */
+    /* [storage] */
+    char storage_path[CONFIG_PATH_MAX];  /* relative paths are taken from the file's folder */
+    int synchronous_full;                /* 1 = fsync every commit (default) */
+    /* [telegram] */
+    char tg_token[256];
+    char tg_api_base[256];
+    char tg_username[64];                /* optional; otherwise learnt from getMe */
+    int tg_poll_timeout_s;
+    int tg_request_timeout_s;
+    double tg_rate_global_per_s;
+    double tg_rate_per_chat_per_s;
+    /* [bot] */
+    char timezone[64];
+    char language[8];
+    int consent_age;
+    int log_level;
+    char locales_dir[CONFIG_PATH_MAX];   /* "" = found beside the program */
+} config;
+
+/* Fills cfg with defaults (no file). */
+void config_defaults(config *cfg);
+
+/*
+ * Reads path into cfg (defaults first). On any error returns MB_ERR_PARSE or
+ * MB_ERR_INVALID and writes every problem found, one "file:line: message"
+ * per line, into err.
+ */
+mb_status config_load(const char *path, config *cfg, char *err, size_t err_size);
+
+/* 1 when tz names a timezone (checked against the system's zoneinfo when present). */
+int config_timezone_valid(const char *tz);
+
+#endif

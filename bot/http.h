@@ -1,0 +1,68 @@
+/*
+ * HTTP on the event loop: libcurl's multi socket interface driven by libev
+ * watchers, so no call blocks the loop. One http_client per loop; requests
+ * complete through a callback that runs on the loop, never from inside the
+ * call that started them.
+ */
+#ifndef MB_HTTP_H
+#define MB_HTTP_H
+
+#include <curl/curl.h>
+#include <ev.h>
+#include <stddef.h>
+
+#include "util/status.h"
+
+#define HTTP_BODY_MAX_DEFAULT (8u * 1024 * 1024)  /* largest response body accepted */
+
+typedef struct http_client http_client;
+typedef struct http_request http_request;
+
+typedef struct http_response {
+    long status;                 /* HTTP status; 0 when no response came */
+    CURLcode curl_code;          /* CURLE_OK when the exchange completed */
+    char error[CURL_ERROR_SIZE]; /* curl's sentence for curl_code */
+    char *body;                  /* NUL-terminated; owned by the library, valid during the callback */
+    size_t body_len;
+    int request_sent;            /* the whole request left this process */
+    int body_too_large;          /* the body passed max_body and was cut off */
+} http_response;
+
+typedef void http_done_fn(void *arg, const http_response *resp);
+
+/* A file part for a multipart POST. */
+typedef struct http_file_part {
+    const char *field;      /* form field name, e.g. "document" */
+    const char *path;       /* file to send */
+    const char *filename;   /* name shown to the receiver; NULL = basename */
+} http_file_part;
+
+http_client *http_client_new(struct ev_loop *loop);
+
+/* Cancels every request still running (without callbacks) and frees. */
+void http_client_free(http_client *c);
+
+/*
+ * POSTs json (Content-Type: application/json) to url. timeout_ms bounds the
+ * whole exchange; max_body the response size (0 = HTTP_BODY_MAX_DEFAULT).
+ * done(arg, resp) runs exactly once unless the request is cancelled.
+ * *out (may be NULL) receives a handle for http_cancel.
+ */
+mb_status http_post_json(http_client *c, const char *url, const char *json, long timeout_ms,
+                         size_t max_body, http_done_fn *done, void *arg, http_request **out);
+
+/*
+ * POSTs a multipart form: fields as name/value pairs (fields[2k], fields[2k+1],
+ * NULL-terminated) and one file part.
+ */
+mb_status http_post_multipart(http_client *c, const char *url, const char *const *fields,
+                              const http_file_part *file, long timeout_ms, size_t max_body,
+                              http_done_fn *done, void *arg, http_request **out);
+
+/* Stops a request; its callback will not run. Accepts NULL. */
+void http_cancel(http_request *r);
+
+/* Requests in flight. */
+int http_active(const http_client *c);
+
+#endif

@@ -1,0 +1,67 @@
+#include "bot/intake.h"
+#include "handlers/dispatch.h"
+#include "storage/records.h"
+#include "util/log.h"
+
+#include <string.h>
+
+static mb_status apply_one(db *d, const bot_env *env, const char *platform, const intake_item *it,
+                           intake_stats *stats)
+{
+    mb_status rc = inbox_insert(d, platform, it->update_id, it->kind);
+    if (rc == MB_ERR_EXISTS) {
+        stats->duplicates++;
+        return MB_OK;
+    }
+    if (rc) return rc;
+    if (it->error) {
+        log_warn("intake", "%s update %lld could not be read: %s", platform, (long long)it->update_id, it->error);
+        stats->failed++;
+        return inbox_mark(d, platform, it->update_id, "failed", it->error);
+    }
+    if (it->ev.kind == EVENT_NONE) {
+        log_debug("intake", "%s update %lld (%s) ignored: %s", platform, (long long)it->update_id, it->kind,
+                  it->ev.ignore_reason ? it->ev.ignore_reason : "nothing to do");
+        stats->ignored++;
+        return inbox_mark(d, platform, it->update_id, "ignored", it->ev.ignore_reason);
+    }
+    if ((rc = db_savepoint(d))) return rc;
+    char reason[256] = "";
+    rc = dispatch_event(d, env, &it->ev, reason, sizeof reason);
+    if (rc) {
+        /* Undo only this update's effects; its inbox row stays so the
+         * update is not tried again (no poison loop). */
+        db_rollback_savepoint(d);
+        log_warn("intake", "%s update %lld (%s) failed: %s", platform, (long long)it->update_id, it->kind, reason);
+        stats->failed++;
+        return inbox_mark(d, platform, it->update_id, "failed", reason);
+    }
+    if ((rc = db_release(d))) return rc;
+    stats->handled++;
+    return inbox_mark(d, platform, it->update_id, "done", NULL);
+}
+
+mb_status intake_apply(db *d, const bot_env *env, const char *platform, const intake_item *items, int n,
+                       const char *cursor_key, int64_t cursor_value, intake_stats *stats)
+{
+    intake_stats local;
+    memset(&local, 0, sizeof local);
+    mb_status rc = db_begin(d);
+    if (rc) return rc;
+    for (int i = 0; i < n && !rc; i++) rc = apply_one(d, env, platform, &items[i], &local);
+    if (!rc && cursor_key) rc = db_meta_set_int(d, cursor_key, cursor_value);
+    if (!rc) rc = db_commit(d);
+    if (rc) {
+        db_rollback(d);
+        log_error("intake", "could not store a batch of %d %s updates (%s); they will be fetched again", n,
+                  platform, db_errmsg(d));
+        return rc;
+    }
+    if (stats) {
+        stats->handled += local.handled;
+        stats->duplicates += local.duplicates;
+        stats->failed += local.failed;
+        stats->ignored += local.ignored;
+    }
+    return MB_OK;
+}

@@ -1,0 +1,36 @@
+/*
+ * Exactly-once intake of platform updates. A batch of updates is applied in
+ * one transaction: for each update its inbox row, the state change its
+ * handler makes and the replies it queues; then the platform cursor (the
+ * Telegram offset, the VK ts). Only after that commit may the caller
+ * confirm the batch to the platform. An update seen before is a no-op; an
+ * update whose handler fails has its own effects rolled back and is
+ * recorded as failed with the reason, and the batch goes on.
+ */
+#ifndef MB_INTAKE_H
+#define MB_INTAKE_H
+
+#include <stdint.h>
+
+#include "handlers/context.h"
+
+typedef struct intake_item {
+    int64_t update_id;
+    const char *kind;       /* static */
+    event ev;
+    const char *error;      /* set when the update could not be read: recorded as failed */
+} intake_item;
+
+typedef struct intake_stats {
+    int handled, duplicates, failed, ignored;
+} intake_stats;
+
+/*
+ * Applies items[0..n) and stores cursor_value under cursor_key in the same
+ * transaction (cursor_key may be NULL). On a database error nothing of the
+ * batch is kept and the caller must fetch the same updates again.
+ */
+mb_status intake_apply(db *d, const bot_env *env, const char *platform, const intake_item *items, int n,
+                       const char *cursor_key, int64_t cursor_value, intake_stats *stats);
+
+#endif

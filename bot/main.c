@@ -1,0 +1,79 @@
+/*
+ * mentorbot: the service and its administration.
+ *
+ *   mentorbot --config FILE run        run the service
+ *   mentorbot --config FILE check      validate the configuration
+ *   mentorbot --config FILE admin ...  administration (see `admin help`)
+ */
+#include "bot/app.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: mentorbot [--config FILE] run | check | admin COMMAND...\n"
+                 "  run     run the service (Telegram long polling, outbox, scheduler)\n"
+                 "  check   validate the configuration file and the message catalogs\n"
+                 "  admin   org add, invite create, outbox list/retry (`mentorbot admin` lists them)\n"
+                 "The configuration file defaults to ./bot.conf.\n");
+}
+
+static int check(app *a)
+{
+    char dir[CONFIG_PATH_MAX], err[1024];
+    if (!app_find_locales(a->cfg.locales_dir, dir, sizeof dir)) {
+        fprintf(stderr, "%s: cannot find the message catalogs (looked for %s/ru/messages.txt)\n", a->cfg.file, dir);
+        return 1;
+    }
+    const char *langs[] = {"ru", "en", NULL};
+    i18n *texts = i18n_load(dir, langs, err, sizeof err);
+    if (!texts) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    char missing[512];
+    int n = i18n_missing_keys(texts, "en", missing, sizeof missing);
+    i18n_free(texts);
+    if (n > 0) {
+        fprintf(stderr, "%s/en/messages.txt lacks %d key(s) the Russian catalog has: %s\n", dir, n, missing);
+        return 1;
+    }
+    printf("%s: configuration is valid%s\n", a->cfg.file,
+           a->cfg.tg_token[0] ? "" : " (no Telegram token: `make run` will use the local simulator)");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *config_path = "bot.conf";
+    int i = 1;
+    if (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    if (i + 1 < argc && strcmp(argv[i], "--config") == 0) {
+        config_path = argv[i + 1];
+        i += 2;
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[i++];
+    if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "admin")) {
+        fprintf(stderr, "unknown command \"%s\"\n", cmd);
+        usage(stderr);
+        return 2;
+    }
+    app a;
+    if (app_load_config(&a, config_path)) return 1;
+    int code;
+    if (strcmp(cmd, "run") == 0) code = service_run(&a);
+    else if (strcmp(cmd, "check") == 0) code = check(&a);
+    else code = admin_main(&a, argc - i, argv + i);
+    app_close(&a);
+    log_clear_secrets();
+    return code;
+}

@@ -1,0 +1,109 @@
+#include "bot/scheduler.h"
+#include "handlers/dispatch.h"
+#include "storage/jobs.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct scheduler {
+    struct ev_loop *loop;
+    db *d;
+    const bot_env *env;
+    void (*queued)(void *arg);
+    void *arg;
+    ev_timer timer;
+};
+
+static void rearm(scheduler *s)
+{
+    int64_t now = clock_now_ms(), next = job_next_due(s->d);
+    int64_t delay = SCHEDULER_RECHECK_MS;
+    if (next >= 0 && next - now < delay) delay = next - now;
+    if (delay < 0) delay = 0;
+    ev_timer_stop(s->loop, &s->timer);
+    ev_timer_set(&s->timer, delay / 1000.0, 0.);
+    ev_timer_start(s->loop, &s->timer);
+}
+
+static mb_status run_one(scheduler *s, int64_t now, int *ran)
+{
+    job j = {0};
+    mb_status rc = db_begin(s->d);
+    if (rc) return rc;
+    rc = job_take_due(s->d, now, &j);
+    if (rc == MB_ERR_NOT_FOUND) {
+        db_rollback(s->d);
+        return MB_ERR_NOT_FOUND;
+    }
+    if (!rc) rc = db_savepoint(s->d);
+    if (!rc) {
+        char reason[256] = "";
+        mb_status jr = dispatch_job(s->d, s->env, &j, reason, sizeof reason);
+        if (jr) {
+            db_rollback_savepoint(s->d);
+            log_warn("scheduler", "job %lld (%s) failed: %s", (long long)j.id, j.kind, reason);
+            if (jr == MB_ERR_NOT_FOUND || j.attempts + 1 >= SCHEDULER_MAX_ATTEMPTS)
+                rc = job_fail(s->d, j.id, reason);
+            else
+                rc = job_retry(s->d, j.id, now + 60000LL * (1 << j.attempts), reason);
+        } else {
+            rc = db_release(s->d);
+            if (!rc) rc = job_done(s->d, j.id);
+        }
+    }
+    if (!rc) rc = db_commit(s->d);
+    if (rc) {
+        db_rollback(s->d);
+        log_error("scheduler", "could not store job %lld: %s", (long long)j.id, db_errmsg(s->d));
+    } else {
+        (*ran)++;
+    }
+    job_clear(&j);
+    return rc;
+}
+
+int scheduler_run_due(scheduler *s)
+{
+    int ran = 0;
+    int64_t now = clock_now_ms();
+    for (int i = 0; i < SCHEDULER_BATCH; i++)
+        if (run_one(s, now, &ran)) break;
+    if (ran && s->queued) s->queued(s->arg);
+    return ran;
+}
+
+static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    scheduler *s = (scheduler *)((char *)w - offsetof(scheduler, timer));
+    scheduler_run_due(s);
+    rearm(s);
+}
+
+scheduler *scheduler_new(struct ev_loop *loop, db *d, const bot_env *env, void (*queued)(void *arg), void *arg)
+{
+    scheduler *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->loop = loop;
+    s->d = d;
+    s->env = env;
+    s->queued = queued;
+    s->arg = arg;
+    ev_timer_init(&s->timer, on_timer, 0., 0.);
+    return s;
+}
+
+void scheduler_start(scheduler *s) { rearm(s); }
+
+void scheduler_free(scheduler *s)
+{
+    if (!s) return;
+    ev_timer_stop(s->loop, &s->timer);
+    free(s);
+}
+
+double scheduler_timer_remaining(scheduler *s)
+{
+    return ev_is_active(&s->timer) ? ev_timer_remaining(s->loop, &s->timer) : -1;
+}

@@ -1,0 +1,30 @@
+/*
+ * The scheduler: one timer armed for the earliest pending job, re-armed
+ * from the database after every run and at start, so jobs survive restarts.
+ * A job's effects (the messages it queues) and its completion commit
+ * together.
+ */
+#ifndef MB_SCHEDULER_H
+#define MB_SCHEDULER_H
+
+#include <ev.h>
+
+#include "handlers/context.h"
+
+#define SCHEDULER_RECHECK_MS 60000   /* jobs added by other processes are seen within this */
+#define SCHEDULER_MAX_ATTEMPTS 5
+#define SCHEDULER_BATCH 100          /* jobs run per timer firing before yielding */
+
+typedef struct scheduler scheduler;
+
+scheduler *scheduler_new(struct ev_loop *loop, db *d, const bot_env *env, void (*queued)(void *arg), void *arg);
+void scheduler_start(scheduler *s);
+void scheduler_free(scheduler *s);
+
+/* Runs every job due now (used by the timer and by tests); returns how many ran. */
+int scheduler_run_due(scheduler *s);
+
+/* Seconds until the timer fires, for tests; -1 when stopped. */
+double scheduler_timer_remaining(scheduler *s);
+
+#endif

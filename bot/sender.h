@@ -1,0 +1,44 @@
+/*
+ * The outbox sender: drains due rows through their transport under a
+ * global and a per-chat rate, one request in flight per chat so a chat's
+ * messages arrive in order, and records every outcome (see storage/outbox.h
+ * for the row states and docs/reliability.md for the policy).
+ */
+#ifndef MB_SENDER_H
+#define MB_SENDER_H
+
+#include <ev.h>
+
+#include "bot/http.h"
+#include "bot/transport.h"
+#include "storage/db.h"
+
+#define SENDER_INFLIGHT_MAX 32       /* requests in flight at once */
+#define SENDER_BATCH 64              /* rows looked at per pass */
+#define SENDER_MAX_ATTEMPTS 15       /* then a transient failure is given up */
+#define SENDER_BACKOFF_MAX_MS (5 * 60 * 1000)
+#define SENDER_SWEEP_MS 1000         /* rows queued by other processes are seen within this */
+#define SENDER_FATAL_PAUSE_MS 60000  /* pause after the platform refused the token */
+
+typedef struct sender sender;
+
+sender *sender_new(struct ev_loop *loop, http_client *http, db *d);
+void sender_free(sender *s);
+
+/* Registers a transport for rows of its platform (up to 4). */
+void sender_add_transport(sender *s, transport *t);
+
+/* Looks for due rows soon (after the current callback returns). */
+void sender_kick(sender *s);
+
+/* Stops taking new rows; done(arg) runs once nothing is in flight. */
+void sender_drain(sender *s, void (*done)(void *arg), void *arg);
+
+int sender_inflight(const sender *s);
+
+typedef struct sender_stats {
+    long sent, retried, failed, unknown, blocked;
+} sender_stats;
+const sender_stats *sender_get_stats(const sender *s);
+
+#endif

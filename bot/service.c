@@ -1,0 +1,136 @@
+/*
+ * The running service: one libev loop carrying the Telegram poller, the
+ * outbox sender and the scheduler, all on one HTTP client (libcurl multi).
+ */
+#include "bot/app.h"
+#include "bot/http.h"
+#include "bot/scheduler.h"
+#include "bot/sender.h"
+#include "bot/telegram.h"
+#include "storage/outbox.h"
+#include "util/log.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SHUTDOWN_GRACE_S 10.0   /* time given to requests in flight at shutdown */
+
+typedef struct service {
+    struct ev_loop *loop;
+    app *a;
+    http_client *http;
+    tg_client *tg;
+    sender *snd;
+    scheduler *sched;
+    ev_signal sigint, sigterm;
+    ev_timer grace;
+    ev_timer stopper;   /* stops from the loop, never from inside a transport callback */
+    int exit_code;
+    int stopping;
+} service;
+
+static void kick_sender(void *arg)
+{
+    service *s = arg;
+    sender_kick(s->snd);
+}
+
+static void drained(void *arg)
+{
+    service *s = arg;
+    ev_break(s->loop, EVBREAK_ALL);
+}
+
+static void on_grace(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    log_warn("service", "requests still in flight after %.0f s; stopping anyway", SHUTDOWN_GRACE_S);
+    ev_break(loop, EVBREAK_ALL);
+}
+
+static void on_stopper(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    service *s = w->data;
+    log_info("service", "stopping");
+    tg_stop(s->tg);
+    scheduler_free(s->sched);
+    s->sched = NULL;
+    ev_timer_init(&s->grace, on_grace, SHUTDOWN_GRACE_S, 0.);
+    ev_timer_start(s->loop, &s->grace);
+    sender_drain(s->snd, drained, s);
+}
+
+static void stop(service *s, int code)
+{
+    if (s->stopping) return;
+    s->stopping = 1;
+    s->exit_code = code;
+    ev_timer_init(&s->stopper, on_stopper, 0., 0.);
+    s->stopper.data = s;
+    ev_timer_start(s->loop, &s->stopper);
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    service *s = w->data;
+    stop(s, 0);
+}
+
+static void on_fatal(void *arg, const char *why)
+{
+    service *s = arg;
+    log_error("service", "%s", why);
+    stop(s, 2);
+}
+
+int service_run(app *a)
+{
+    if (!a->cfg.tg_token[0]) {
+        fprintf(stderr, "%s: no Telegram token: set [telegram] token or MENTORBOT_TELEGRAM_TOKEN "
+                "(`make run` starts the local simulator when there is none)\n", a->cfg.file);
+        return 1;
+    }
+    if (app_lock(a) || app_open(a)) return 1;
+    signal(SIGPIPE, SIG_IGN);
+    service s;
+    memset(&s, 0, sizeof s);
+    s.a = a;
+    s.loop = ev_default_loop(EVFLAG_AUTO);
+    int recovered = outbox_recover(a->d);
+    if (recovered > 0)
+        log_warn("service", "%d message(s) were being sent when the last run stopped; recorded as unknown, "
+                 "not repeated (see `mentorbot admin outbox list --state unknown`)", recovered);
+    s.http = http_client_new(s.loop);
+    s.snd = sender_new(s.loop, s.http, a->d);
+    tg_hooks hooks = {kick_sender, on_fatal, &s};
+    s.tg = tg_new(s.loop, s.http, a->d, &a->env, &a->cfg, a->username, hooks);
+    s.sched = scheduler_new(s.loop, a->d, &a->env, kick_sender, &s);
+    if (!s.http || !s.snd || !s.tg || !s.sched) {
+        fprintf(stderr, "out of memory at start\n");
+        return 1;
+    }
+    sender_add_transport(s.snd, tg_transport(s.tg));
+    ev_signal_init(&s.sigint, on_signal, SIGINT);
+    ev_signal_init(&s.sigterm, on_signal, SIGTERM);
+    s.sigint.data = s.sigterm.data = &s;
+    ev_signal_start(s.loop, &s.sigint);
+    ev_signal_start(s.loop, &s.sigterm);
+    log_info("service", "mentorbot started (database %s, Telegram API %s)", a->cfg.storage_path,
+             a->cfg.tg_api_base);
+    tg_start(s.tg);
+    scheduler_start(s.sched);
+    sender_kick(s.snd);
+    ev_run(s.loop, 0);
+    const sender_stats *st = sender_get_stats(s.snd);
+    log_info("service", "stopped: %ld sent, %ld retried, %ld failed, %ld unknown, %ld unreachable", st->sent,
+             st->retried, st->failed, st->unknown, st->blocked);
+    tg_free(s.tg);
+    scheduler_free(s.sched);
+    ev_timer_stop(s.loop, &s.grace);
+    ev_timer_stop(s.loop, &s.stopper);
+    ev_signal_stop(s.loop, &s.sigint);
+    ev_signal_stop(s.loop, &s.sigterm);
+    http_client_free(s.http);
+    sender_free(s.snd);
+    return s.exit_code;
+}

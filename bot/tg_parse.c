@@ -1,0 +1,140 @@
+#include "bot/tg_parse.h"
+#include "util/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+mb_status tg_parse_reply(const char *body, size_t len, long http_status, tg_reply *out)
+{
+    memset(out, 0, sizeof *out);
+    out->retry_after_s = -1;
+    const char *why;
+    out->root = json_parse_limited(body, len, TG_BODY_MAX, &why);
+    if (!out->root) {
+        snprintf(out->description, sizeof out->description, "%s (HTTP %ld, %zu bytes)", why, http_status, len);
+        return MB_ERR_PARSE;
+    }
+    if (cJSON_IsArray(out->root)) {
+        out->ok = 1;
+        out->result = out->root;
+        return MB_OK;
+    }
+    const cJSON *okv = cJSON_GetObjectItemCaseSensitive(out->root, "ok");
+    if (!cJSON_IsBool(okv)) {
+        snprintf(out->description, sizeof out->description, "answer without \"ok\" (HTTP %ld)", http_status);
+        return MB_ERR_PARSE;
+    }
+    out->ok = cJSON_IsTrue(okv);
+    out->result = cJSON_GetObjectItemCaseSensitive(out->root, "result");
+    int have;
+    int64_t code = json_int(out->root, "error_code", &have);
+    out->error_code = have ? (int)code : (out->ok ? 0 : (int)http_status);
+    const char *desc = json_str(out->root, "description");
+    snprintf(out->description, sizeof out->description, "%s", desc ? desc : "");
+    const cJSON *params = json_obj(out->root, "parameters");
+    int64_t wait = json_int(params, "retry_after", &have);
+    if (have && wait >= 0) out->retry_after_s = wait;
+    out->migrate_to_chat_id = json_int(params, "migrate_to_chat_id", NULL);
+    if (!out->ok && out->error_code == 429 && out->retry_after_s < 0) {
+        /* 2016-era answers: "Too Many Requests: retry after 3", or no number. */
+        const char *p = strstr(out->description, "retry after ");
+        long long n = p ? strtoll(p + 12, NULL, 10) : 0;
+        out->retry_after_s = n > 0 ? n : TG_LEGACY_RETRY_S;
+    }
+    return MB_OK;
+}
+
+void tg_reply_free(tg_reply *r)
+{
+    if (!r) return;
+    cJSON_Delete(r->root);
+    r->root = NULL;
+    r->result = NULL;
+}
+
+static void fill_from_user(event *ev, const cJSON *from)
+{
+    ev->user_id = json_int(from, "id", NULL);
+    ev->first_name = json_str(from, "first_name");
+    ev->language_code = json_str(from, "language_code");
+}
+
+mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id, const char **kind)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->platform = "tg";
+    *kind = "unknown";
+    int have;
+    *update_id = json_int(update, "update_id", &have);
+    if (!cJSON_IsObject(update) || !have || *update_id < 0) return MB_ERR_PARSE;
+
+    const cJSON *msg = json_obj(update, "message");
+    const cJSON *cb = json_obj(update, "callback_query");
+    const cJSON *member = json_obj(update, "my_chat_member");
+    const cJSON *edited = json_obj(update, "edited_message");
+    if (msg) {
+        *kind = "message";
+        const cJSON *from = json_obj(msg, "from");
+        const cJSON *chat = json_obj(msg, "chat");
+        if (!from || !chat) {
+            ev->ignore_reason = "message without sender or chat";
+            return MB_OK;
+        }
+        fill_from_user(ev, from);
+        ev->chat_id = json_int(chat, "id", NULL);
+        const char *type = json_str(chat, "type");
+        ev->is_private = type && strcmp(type, "private") == 0;
+        ev->text = json_str(msg, "text");
+        if (!ev->text) ev->text = json_str(msg, "caption");
+        ev->kind = EVENT_MESSAGE;
+        if (!ev->user_id || !ev->chat_id) {
+            ev->kind = EVENT_NONE;
+            ev->ignore_reason = "message without user or chat id";
+        }
+    } else if (cb) {
+        *kind = "callback_query";
+        const cJSON *from = json_obj(cb, "from");
+        const cJSON *cmsg = json_obj(cb, "message");
+        fill_from_user(ev, from);
+        ev->button_id = json_str(cb, "id");
+        ev->button_data = json_str(cb, "data");
+        ev->button_message_id = json_int(cmsg, "message_id", NULL);
+        const cJSON *chat = json_obj(cmsg, "chat");
+        ev->chat_id = chat ? json_int(chat, "id", NULL) : ev->user_id;
+        const char *type = json_str(chat, "type");
+        ev->is_private = !chat || (type && strcmp(type, "private") == 0);
+        ev->kind = EVENT_BUTTON;
+        if (!ev->user_id || !ev->button_data) {
+            ev->kind = EVENT_NONE;
+            ev->ignore_reason = !ev->user_id ? "button press without a user" : "button press without data";
+        } else if (strlen(ev->button_data) > EVENT_BUTTON_DATA_MAX) {
+            ev->kind = EVENT_NONE;
+            ev->ignore_reason = "button data over 64 bytes (not sent by this bot)";
+        }
+    } else if (member) {
+        *kind = "my_chat_member";
+        const cJSON *chat = json_obj(member, "chat");
+        const char *type = json_str(chat, "type");
+        const char *status = json_str(json_obj(member, "new_chat_member"), "status");
+        fill_from_user(ev, json_obj(member, "from"));
+        ev->chat_id = json_int(chat, "id", NULL);
+        ev->is_private = type && strcmp(type, "private") == 0;
+        if (!ev->is_private || !status || !ev->user_id) {
+            ev->ignore_reason = "membership change outside a private chat";
+        } else if (strcmp(status, "kicked") == 0 || strcmp(status, "left") == 0) {
+            ev->kind = EVENT_BLOCKED;
+        } else if (strcmp(status, "member") == 0) {
+            ev->kind = EVENT_UNBLOCKED;
+        } else {
+            ev->ignore_reason = "membership status the bot does not act on";
+        }
+    } else if (edited) {
+        *kind = "edited_message";
+        ev->ignore_reason = "edited messages are not read again; the original was handled";
+    } else {
+        *kind = "other";
+        ev->ignore_reason = "update kind the bot does not handle";
+    }
+    return MB_OK;
+}

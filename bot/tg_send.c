@@ -1,0 +1,163 @@
+/*
+ * Outgoing Telegram calls: an outbox row becomes a Bot API method with its
+ * parameters, and the answer becomes a send_result the sender acts on.
+ */
+#include "bot/telegram.h"
+#include "bot/tg_parse.h"
+#include "util/json.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void api_call_clear(api_call *call)
+{
+    if (!call) return;
+    free(call->json);
+    call->json = NULL;
+}
+
+/* {"buttons": [[{"text","data"}]]} -> {"inline_keyboard": [[{"text","callback_data"}]]} */
+static cJSON *inline_keyboard(const cJSON *buttons)
+{
+    cJSON *markup = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(markup, "inline_keyboard");
+    const cJSON *row, *b;
+    cJSON_ArrayForEach(row, buttons) {
+        cJSON *out = cJSON_CreateArray();
+        cJSON_ArrayForEach(b, row) {
+            cJSON *btn = cJSON_CreateObject();
+            cJSON_AddStringToObject(btn, "text", json_str(b, "text") ? json_str(b, "text") : "?");
+            cJSON_AddStringToObject(btn, "callback_data", json_str(b, "data") ? json_str(b, "data") : "");
+            cJSON_AddItemToArray(out, btn);
+        }
+        cJSON_AddItemToArray(rows, out);
+    }
+    return markup;
+}
+
+mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
+{
+    memset(call, 0, sizeof *call);
+    cJSON *body = cJSON_Parse(row->body);
+    if (!cJSON_IsObject(body)) {
+        cJSON_Delete(body);
+        return MB_ERR_INVALID;
+    }
+    mb_status rc = MB_OK;
+    cJSON *p = cJSON_CreateObject();
+    const char *method = NULL;
+    const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
+    if (strcmp(row->kind, "text") == 0 || strcmp(row->kind, "edit") == 0) {
+        const char *text = json_str(body, "text");
+        if (!text || !*text) { rc = MB_ERR_INVALID; goto out; }
+        cJSON_AddNumberToObject(p, "chat_id", (double)row->chat_id);
+        if (row->kind[0] == 'e') {
+            method = "editMessageText";
+            cJSON_AddNumberToObject(p, "message_id", (double)json_int(body, "message_id", NULL));
+        } else {
+            method = "sendMessage";
+        }
+        cJSON_AddStringToObject(p, "text", text);
+        if (cJSON_IsArray(buttons) && (cJSON_GetArraySize(buttons) > 0 || row->kind[0] == 'e'))
+            cJSON_AddItemToObject(p, "reply_markup", inline_keyboard(buttons));
+        call->idempotent = row->kind[0] == 'e';
+    } else if (strcmp(row->kind, "answer") == 0) {
+        method = "answerCallbackQuery";
+        const char *id = json_str(body, "button_id");
+        if (!id) { rc = MB_ERR_INVALID; goto out; }
+        cJSON_AddStringToObject(p, "callback_query_id", id);
+        if (json_str(body, "text")) cJSON_AddStringToObject(p, "text", json_str(body, "text"));
+        call->idempotent = 1;
+    } else if (strcmp(row->kind, "document") == 0 || strcmp(row->kind, "photo") == 0) {
+        const char *path = json_str(body, "path");
+        if (!path) { rc = MB_ERR_INVALID; goto out; }
+        int photo = row->kind[0] == 'p';
+        method = photo ? "sendPhoto" : "sendDocument";
+        snprintf(call->field_storage[0], sizeof call->field_storage[0], "%lld", (long long)row->chat_id);
+        snprintf(call->file_path, sizeof call->file_path, "%s", path);
+        snprintf(call->file_name, sizeof call->file_name, "%s",
+                 json_str(body, "filename") ? json_str(body, "filename") : "report");
+        int f = 0;
+        call->fields[f++] = "chat_id";
+        call->fields[f++] = call->field_storage[0];
+        if (json_str(body, "caption")) {
+            call->fields[f++] = "caption";
+            call->fields[f++] = json_str(body, "caption");
+        }
+        call->fields[f] = NULL;
+        call->file.field = photo ? "photo" : "document";
+        call->file.path = call->file_path;
+        call->file.filename = call->file_name;
+        /* The caption lives in body, which is freed below: copy it. */
+        if (f > 2) {
+            snprintf(call->field_storage[1], sizeof call->field_storage[1], "%s", call->fields[3]);
+            call->fields[3] = call->field_storage[1];
+        }
+    } else {
+        rc = MB_ERR_INVALID;
+        goto out;
+    }
+    tg_method_url(t->impl, method, call->url, sizeof call->url);
+    if (!call->file.path) {
+        call->json = cJSON_PrintUnformatted(p);
+        if (!call->json) rc = MB_ERR_NOMEM;
+    }
+out:
+    cJSON_Delete(p);
+    cJSON_Delete(body);
+    return rc;
+}
+
+static int is_blocked_description(const char *d)
+{
+    return strstr(d, "blocked") || strstr(d, "deactivated") || strstr(d, "can't initiate") ||
+           strstr(d, "chat not found") || strstr(d, "kicked");
+}
+
+void tg_classify(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
+                 send_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->http_status = (int)resp->status;
+    if (resp->curl_code != CURLE_OK || resp->body_too_large) {
+        snprintf(out->description, sizeof out->description, "%s",
+                 resp->body_too_large ? "answer over the size limit" : resp->error);
+        /* A timeout after the whole request left means Telegram may have
+         * delivered it: repeating could show the message twice. A dropped
+         * connection or refused connect is retried (see docs/reliability.md). */
+        int timed_out = resp->curl_code == CURLE_OPERATION_TIMEDOUT || resp->body_too_large;
+        out->outcome = timed_out && resp->request_sent && !call->idempotent ? SEND_UNKNOWN : SEND_RETRY;
+        return;
+    }
+    tg_reply r;
+    if (tg_parse_reply(resp->body, resp->body_len, resp->status, &r)) {
+        snprintf(out->description, sizeof out->description, "%s", r.description);
+        /* A gateway's HTML error page is a transient failure; a broken 200
+         * may hide a delivered message. */
+        out->outcome = resp->status >= 500 || resp->status == 0 || call->idempotent ? SEND_RETRY : SEND_UNKNOWN;
+        tg_reply_free(&r);
+        return;
+    }
+    out->error_code = r.error_code;
+    snprintf(out->description, sizeof out->description, "%s", r.description);
+    if (r.ok) {
+        out->outcome = SEND_OK;
+        out->message_id = json_int(r.result, "message_id", NULL);
+    } else if (r.error_code == 429 || r.retry_after_s >= 0) {
+        out->outcome = SEND_RETRY;
+        out->retry_after_ms = (r.retry_after_s > 0 ? r.retry_after_s : 1) * 1000;
+    } else if (r.error_code == 400 && strstr(r.description, "message is not modified")) {
+        out->outcome = SEND_OK; /* the message already shows what we wanted */
+    } else if (r.error_code == 403 || (r.error_code == 400 && is_blocked_description(r.description) &&
+                                       strcmp(row->kind, "answer") != 0)) {
+        out->outcome = SEND_BLOCKED;
+    } else if (r.error_code == 401) {
+        out->outcome = SEND_FATAL;
+    } else if (r.error_code >= 400 && r.error_code < 500) {
+        out->outcome = SEND_FAILED; /* our request is wrong; repeating cannot help */
+    } else {
+        out->outcome = SEND_RETRY;
+    }
+    tg_reply_free(&r);
+}

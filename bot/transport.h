@@ -1,0 +1,60 @@
+/*
+ * What the sender needs from a messenger transport: how to turn an outbox
+ * row into an API call, and how to read the answer. Each messenger is one
+ * file in bot/ that fills a transport.
+ */
+#ifndef MB_TRANSPORT_H
+#define MB_TRANSPORT_H
+
+#include <stdint.h>
+
+#include "bot/http.h"
+#include "storage/outbox.h"
+
+typedef enum send_outcome {
+    SEND_OK,          /* delivered; message_id may be set */
+    SEND_RETRY,       /* try again at retry_at_ms (server asked to wait, or a transient failure) */
+    SEND_FAILED,      /* the platform refused it for good (e.g. 400); never retried */
+    SEND_BLOCKED,     /* the user blocked the bot or is gone: mark unreachable */
+    SEND_UNKNOWN,     /* the request went out and no answer came: never repeated blindly */
+    SEND_FATAL        /* the token is refused: stop the transport */
+} send_outcome;
+
+typedef struct send_result {
+    send_outcome outcome;
+    int64_t retry_after_ms;   /* SEND_RETRY: the server's wait, 0 = use backoff */
+    int http_status;
+    int error_code;           /* the platform's own code when it gave one */
+    char description[256];    /* the platform's words, kept for operators */
+    int64_t message_id;
+} send_result;
+
+/* A rendered API call. */
+typedef struct api_call {
+    char url[512];
+    char *json;               /* malloc'd request body, or NULL for multipart */
+    const char *fields[16];   /* multipart name/value pairs, NULL-terminated */
+    char field_storage[4][64];
+    http_file_part file;      /* multipart file, when file.path is set */
+    char file_path[512];
+    char file_name[128];
+    int idempotent;           /* repeating it cannot deliver twice */
+} api_call;
+
+typedef struct transport transport;
+struct transport {
+    const char *platform;
+    double rate_global_per_s;
+    double rate_per_chat_per_s;
+    long request_timeout_ms;
+    /* Fills call from row; MB_ERR_INVALID when the row cannot be sent at all. */
+    mb_status (*render)(transport *t, const outbox_row *row, api_call *call);
+    /* Reads the answer to a rendered call of row. */
+    void (*classify)(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
+                     send_result *out);
+    void *impl;
+};
+
+void api_call_clear(api_call *call);
+
+#endif

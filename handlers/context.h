@@ -1,0 +1,51 @@
+/*
+ * What every handler works with: the database (inside the transaction of
+ * the update being handled), the settings, the event, and the sender's
+ * account and dialog state when there is one. Replies are queued into the
+ * outbox through reply_*(), in the same transaction.
+ */
+#ifndef MB_CONTEXT_H
+#define MB_CONTEXT_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "handlers/event.h"
+#include "storage/accounts.h"
+#include "storage/db.h"
+#include "storage/records.h"
+#include "util/i18n.h"
+
+/* Settings the handlers need, owned by the process. */
+typedef struct bot_env {
+    const i18n *texts;
+    const char *default_language;  /* "ru" */
+    int consent_age;               /* a pupil younger than this needs a guardian's consent */
+    const char *tg_username;       /* for https://t.me/<username>?start=<code> links; may be "" */
+} bot_env;
+
+typedef struct hctx {
+    db *d;
+    const bot_env *env;
+    const event *ev;
+    int has_account;
+    account acct;
+    identity ident;
+    const char *lang;               /* catalog language for replies */
+    char state[DIALOG_STATE_MAX];   /* dialog state, "" when none */
+    cJSON *data;                    /* dialog data, never NULL while handling */
+    char reason[256];               /* why handling failed, for the inbox */
+} hctx;
+
+/* Catalog lookups in the sender's language. */
+const char *T(hctx *h, const char *key);
+/* Formatted text (caller frees); NULL-terminated name/value pairs. */
+char *TF(hctx *h, const char *key, ...);
+
+/* Stores the dialog state and data of the sender's account. */
+mb_status ctx_set_state(hctx *h, const char *state);
+
+/* Records why handling failed and returns rc, for `return ctx_fail(...)`. */
+mb_status ctx_fail(hctx *h, mb_status rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

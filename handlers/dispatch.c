@@ -1,0 +1,198 @@
+#include "handlers/dispatch.h"
+#include "handlers/flows.h"
+#include "storage/outbox.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COMMAND_MAX 32
+
+const char *T(hctx *h, const char *key) { return i18n_text(h->env->texts, h->lang, key); }
+
+char *TF(hctx *h, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    char *s = i18n_vformat(h->env->texts, h->lang, key, ap);
+    va_end(ap);
+    return s;
+}
+
+mb_status ctx_set_state(hctx *h, const char *state)
+{
+    char *json = cJSON_PrintUnformatted(h->data);
+    if (!json) return MB_ERR_NOMEM;
+    snprintf(h->state, sizeof h->state, "%s", state);
+    mb_status rc = dialog_set(h->d, h->acct.id, state, json);
+    free(json);
+    return rc;
+}
+
+mb_status ctx_fail(hctx *h, mb_status rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h->reason, sizeof h->reason, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+mb_status flow_refuse_button(hctx *h, const char *why)
+{
+    log_warn("dispatch", "refused button \"%s\" from %s user %lld (account %lld, state \"%s\"): %s",
+             h->ev->button_data, h->ev->platform, (long long)h->ev->user_id,
+             (long long)(h->has_account ? h->acct.id : 0), h->state, why);
+    mb_status rc = reply_answer_button(h, T(h, "button.stale"));
+    if (rc) return rc;
+    return reg_in_progress(h) ? reg_resume(h) : MB_OK;
+}
+
+void flow_invite_link(const bot_env *env, const char *platform, const char *code, char *buf, size_t size)
+{
+    (void)platform;
+    snprintf(buf, size, "https://t.me/%s?start=%s", env->tg_username && *env->tg_username ?
+             env->tg_username : "mentorbot", code);
+}
+
+/* Splits "/cmd@bot args" into a lower-case command name and its argument. */
+static int parse_command(const char *text, char *cmd, size_t size, const char **arg)
+{
+    if (text[0] != '/') return 0;
+    size_t i = 1, n = 0;
+    while (text[i] && text[i] != ' ' && text[i] != '@' && text[i] != '\n') {
+        if (n + 1 < size) cmd[n++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 : text[i]);
+        i++;
+    }
+    cmd[n] = 0;
+    while (text[i] && text[i] != ' ' && text[i] != '\n') i++; /* skip @botname */
+    while (text[i] == ' ' || text[i] == '\n') i++;
+    *arg = text + i;
+    return n > 0;
+}
+
+static mb_status on_command(hctx *h, const char *cmd, const char *arg)
+{
+    if (strcmp(cmd, "start") == 0) return reg_start(h, arg);
+    if (strcmp(cmd, "help") == 0) return menu_help(h);
+    if (!h->has_account) return reply_text(h, T(h, "start.need_invite"), NULL);
+    if (strcmp(cmd, "cancel") == 0) return menu_cancel(h);
+    if (strcmp(cmd, "language") == 0) return menu_language(h);
+    if (strcmp(cmd, "privacy") == 0) return menu_privacy(h);
+    if (strcmp(cmd, "forget") == 0) return menu_forget(h);
+    if (strcmp(cmd, "menu") == 0) return reg_in_progress(h) ? reg_resume(h) : menu_show(h);
+    return reply_text(h, T(h, "command.unknown"), NULL);
+}
+
+static mb_status on_message(hctx *h)
+{
+    const char *text = h->ev->text;
+    if (!text || !*text) return reply_text(h, T(h, "message.not_text"), NULL);
+    if (strlen(text) > EVENT_TEXT_MAX) return reply_text(h, T(h, "message.too_long"), NULL);
+    char cmd[COMMAND_MAX];
+    const char *arg;
+    if (parse_command(text, cmd, sizeof cmd, &arg)) return on_command(h, cmd, arg);
+    if (!h->has_account) {
+        /* A code pasted without /start is taken as one. */
+        if (reg_looks_like_code(text)) return reg_start(h, text);
+        return reply_text(h, T(h, "start.need_invite"), NULL);
+    }
+    if (reg_in_progress(h)) return reg_on_text(h, text);
+    return menu_on_text(h, text);
+}
+
+static mb_status on_button(hctx *h)
+{
+    const char *data = h->ev->button_data ? h->ev->button_data : "";
+    char action[EVENT_BUTTON_DATA_MAX + 1];
+    snprintf(action, sizeof action, "%s", data);
+    char *colon = strchr(action, ':');
+    const char *arg = "";
+    if (colon) { *colon = 0; arg = colon + 1; }
+    /* Guardian buttons are pressed by parents, who have no account. */
+    if (strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0 || h->has_account == 0) {
+        if (strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0) return reg_on_button(h, action, arg);
+        return flow_refuse_button(h, "no account");
+    }
+    if (reg_in_progress(h)) return reg_on_button(h, action, arg);
+    return menu_on_button(h, action, arg);
+}
+
+static mb_status load_sender(hctx *h)
+{
+    mb_status rc = account_find_by_identity(h->d, h->ev->platform, h->ev->user_id, &h->acct, &h->ident);
+    if (rc == MB_ERR_NOT_FOUND) return MB_OK;
+    if (rc) return rc;
+    h->has_account = 1;
+    if (h->ident.unreachable_at && (rc = identity_set_reachable(h->d, h->ev->platform, h->ev->user_id)))
+        return rc;
+    char *data = NULL;
+    if ((rc = dialog_get(h->d, h->acct.id, h->state, &data))) return rc;
+    if (data) {
+        cJSON *parsed = cJSON_Parse(data);
+        free(data);
+        if (cJSON_IsObject(parsed)) {
+            cJSON_Delete(h->data);
+            h->data = parsed;
+        } else {
+            cJSON_Delete(parsed);
+        }
+    }
+    return MB_OK;
+}
+
+mb_status dispatch_event(db *d, const bot_env *env, const event *ev, char *reason, size_t reason_size)
+{
+    hctx h;
+    memset(&h, 0, sizeof h);
+    h.d = d;
+    h.env = env;
+    h.ev = ev;
+    h.data = cJSON_CreateObject();
+    mb_status rc = MB_OK;
+    if (!h.data) return MB_ERR_NOMEM;
+
+    switch (ev->kind) {
+    case EVENT_BLOCKED:
+        if ((rc = identity_set_unreachable(d, ev->platform, ev->user_id, "blocked the bot")) == MB_OK)
+            rc = outbox_fail_chat(d, ev->platform, ev->chat_id, "the user blocked the bot");
+        log_info("dispatch", "%s user %lld blocked the bot; marked unreachable", ev->platform,
+                 (long long)ev->user_id);
+        goto out;
+    case EVENT_UNBLOCKED:
+        rc = identity_set_reachable(d, ev->platform, ev->user_id);
+        goto out;
+    case EVENT_NONE:
+        goto out;
+    case EVENT_MESSAGE:
+    case EVENT_BUTTON:
+        break;
+    }
+    if (!ev->is_private) goto out; /* the bot talks one to one only */
+    if ((rc = load_sender(&h))) {
+        ctx_fail(&h, rc, "could not load the sender's account: %s", mb_status_str(rc));
+        goto out;
+    }
+    h.lang = i18n_pick_language(env->texts, h.has_account && h.acct.language[0] ? h.acct.language
+                                                                                 : ev->language_code);
+    rc = ev->kind == EVENT_BUTTON ? on_button(&h) : on_message(&h);
+    if (rc && !h.reason[0]) snprintf(h.reason, sizeof h.reason, "handler failed: %s", mb_status_str(rc));
+out:
+    if (rc && reason) snprintf(reason, reason_size, "%s", h.reason[0] ? h.reason : mb_status_str(rc));
+    cJSON_Delete(h.data);
+    return rc;
+}
+
+mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, size_t reason_size)
+{
+    if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {
+        snprintf(reason, reason_size, "unknown job kind %s", j->kind);
+        return MB_ERR_NOT_FOUND;
+    }
+    mb_status rc = reg_run_job(d, env, j->kind, j->payload);
+    if (rc) snprintf(reason, reason_size, "job %s failed: %s", j->kind, mb_status_str(rc));
+    return rc;
+}

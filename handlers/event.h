@@ -1,0 +1,37 @@
+/*
+ * What a transport hands to the handlers: one normalised event, with no
+ * Telegram or VK types in it. Strings are borrowed from the transport's
+ * parsed payload and live as long as the dispatch call.
+ */
+#ifndef MB_EVENT_H
+#define MB_EVENT_H
+
+#include <stdint.h>
+
+typedef enum event_kind {
+    EVENT_NONE = 0,     /* nothing the bot acts on (recorded as ignored) */
+    EVENT_MESSAGE,      /* the user wrote something (text may be NULL: a sticker, a photo) */
+    EVENT_BUTTON,       /* the user pressed one of the bot's buttons */
+    EVENT_BLOCKED,      /* the user blocked the bot or left */
+    EVENT_UNBLOCKED     /* the user allowed the bot again */
+} event_kind;
+
+#define EVENT_TEXT_MAX (16 * 1024)     /* bytes of text a handler looks at */
+#define EVENT_BUTTON_DATA_MAX 64        /* bytes of button data (Telegram's own limit) */
+
+typedef struct event {
+    event_kind kind;
+    const char *platform;         /* "tg" or "vk" */
+    int64_t user_id;
+    int64_t chat_id;              /* where replies go */
+    int is_private;               /* a one-to-one chat with the bot */
+    const char *first_name;       /* may be NULL */
+    const char *language_code;    /* may be NULL */
+    const char *text;             /* EVENT_MESSAGE: the text or caption, NULL when none */
+    const char *button_data;      /* EVENT_BUTTON: what the button carried */
+    const char *button_id;        /* EVENT_BUTTON: id to answer the press with, may be NULL */
+    int64_t button_message_id;    /* EVENT_BUTTON: the message the button was on, 0 if unknown */
+    const char *ignore_reason;    /* EVENT_NONE: why, for the inbox */
+} event;
+
+#endif

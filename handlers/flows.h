@@ -1,0 +1,42 @@
+/*
+ * The dialog flows, called by dispatch.c. Each returns MB_OK when the event
+ * was handled (including a polite refusal) and an error only when the
+ * update must be rolled back and recorded as failed.
+ */
+#ifndef MB_FLOWS_H
+#define MB_FLOWS_H
+
+#include "handlers/context.h"
+#include "handlers/reply.h"
+
+/* registration.c */
+mb_status reg_start(hctx *h, const char *code);
+mb_status reg_on_text(hctx *h, const char *text);         /* a typed answer during registration */
+mb_status reg_on_button(hctx *h, const char *action, const char *arg);
+mb_status reg_resume(hctx *h);                            /* re-ask the current question */
+int reg_in_progress(const hctx *h);
+int reg_looks_like_code(const char *text);
+
+/* menu.c */
+mb_status menu_show(hctx *h);
+mb_status menu_help(hctx *h);
+mb_status menu_cancel(hctx *h);
+mb_status menu_language(hctx *h);
+mb_status menu_privacy(hctx *h);
+mb_status menu_forget(hctx *h);
+mb_status menu_on_button(hctx *h, const char *action, const char *arg);
+mb_status menu_on_text(hctx *h, const char *text);
+
+/* Refuses a button that does not fit the dialog or the sender's role, and
+ * logs it (a forged or stale press). */
+mb_status flow_refuse_button(hctx *h, const char *why);
+
+/* The invite link for a code: https://t.me/<bot>?start=<code>. */
+void flow_invite_link(const bot_env *env, const char *platform, const char *code, char *buf, size_t size);
+
+/* Jobs the handlers schedule. */
+#define JOB_REGISTRATION_NUDGE "registration_nudge"
+#define JOB_GUARDIAN_REMINDER "guardian_reminder"
+mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *payload);
+
+#endif

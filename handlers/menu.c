@@ -1,0 +1,294 @@
+/*
+ * The menu and the commands of registered people: /menu, /help, /cancel,
+ * /language, /privacy, /forget, and the curator's invites and paper
+ * consents. Every button is checked against the sender's role, status and
+ * dialog state before it does anything.
+ */
+#include "handlers/flows.h"
+#include "storage/invites.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CURATOR_INVITE_VALID_MS (30LL * 24 * 3600 * 1000)
+#define PENDING_LIST_MAX 20    /* pupils shown at once in the consent list */
+
+static int is_active(const hctx *h) { return h->has_account && strcmp(h->acct.status, "active") == 0; }
+static int is_curator(const hctx *h) { return is_active(h) && strcmp(h->acct.role, "curator") == 0; }
+
+static mb_status send_and_free(hctx *h, char *text, keyboard *kb)
+{
+    if (!text) { kb_free(kb); return MB_ERR_NOMEM; }
+    mb_status rc = reply_text(h, text, kb);
+    free(text);
+    kb_free(kb);
+    return rc;
+}
+
+mb_status menu_show(hctx *h)
+{
+    if (strcmp(h->acct.status, "pending_consent") == 0)
+        return reply_text(h, T(h, "menu.pending_guardian"), NULL);
+    keyboard kb = {0};
+    if (is_curator(h)) {
+        kb_button(&kb, T(h, "menu.create_invite"), "m:invite");
+        kb_row(&kb);
+        kb_button(&kb, T(h, "menu.pending"), "m:pending");
+        kb_row(&kb);
+    }
+    kb_button(&kb, T(h, "menu.privacy"), "m:privacy");
+    kb_button(&kb, T(h, "menu.language"), "m:language");
+    kb_row(&kb);
+    kb_button(&kb, T(h, "menu.help"), "m:help");
+    org o;
+    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
+    char role_key[40];
+    snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
+    return send_and_free(h, TF(h, "menu.title", "name", h->acct.name, "role", T(h, role_key), "org", o.name, NULL),
+                         &kb);
+}
+
+mb_status menu_help(hctx *h)
+{
+    const char *key = !h->has_account ? "help.guest" : is_curator(h) ? "help.curator" : "help.participant";
+    return reply_text(h, T(h, key), NULL);
+}
+
+mb_status menu_cancel(hctx *h)
+{
+    if (reg_in_progress(h)) return reply_text(h, T(h, "cancel.registration"), NULL);
+    if (!h->state[0]) return reply_text(h, T(h, "cancel.nothing"), NULL);
+    mb_status rc = ctx_set_state(h, "");
+    if (!rc) rc = reply_text(h, T(h, "cancel.done"), NULL);
+    return rc ? rc : menu_show(h);
+}
+
+mb_status menu_language(hctx *h)
+{
+    keyboard kb = {0};
+    kb_button(&kb, "Русский", "lang:ru");
+    kb_button(&kb, "English", "lang:en");
+    mb_status rc = reply_text(h, T(h, "language.ask"), &kb);
+    kb_free(&kb);
+    return rc;
+}
+
+/* Dates as the reader writes them: 24.11.2026 in Russian, 2026-11-24 in English. */
+static void format_date(const hctx *h, int64_t ms, char *buf, size_t size)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    if (strcmp(h->lang, "ru") == 0)
+        snprintf(buf, size, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    else
+        snprintf(buf, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+mb_status menu_privacy(hctx *h)
+{
+    account *a = &h->acct;
+    org o;
+    if (org_get(h->d, a->org_id, &o)) snprintf(o.name, sizeof o.name, "—");
+    char role_key[40], cat_key[40], grade[16], year[16], consent[32], guardian[64];
+    snprintf(role_key, sizeof role_key, "role.%s", a->role[0] ? a->role : "none");
+    snprintf(cat_key, sizeof cat_key, "category.%s", a->category[0] ? a->category : "none");
+    snprintf(grade, sizeof grade, "%s", "—");
+    if (a->grade) snprintf(grade, sizeof grade, "%d", a->grade);
+    snprintf(year, sizeof year, "%s", "—");
+    if (a->birth_year) snprintf(year, sizeof year, "%d", a->birth_year);
+    snprintf(consent, sizeof consent, "%s", "—");
+    if (a->consent_at) format_date(h, a->consent_at, consent, sizeof consent);
+    snprintf(guardian, sizeof guardian, "%s", "—");
+    if (a->guardian_consent[0]) {
+        char key[48], date[24];
+        snprintf(key, sizeof key, "privacy.guardian_%s", a->guardian_consent);
+        format_date(h, a->guardian_consent_at, date, sizeof date);
+        snprintf(guardian, sizeof guardian, "%s, %s", T(h, key), date);
+    }
+    char messenger[64];
+    snprintf(messenger, sizeof messenger, "%s %lld", strcmp(h->ev->platform, "tg") == 0 ? "Telegram" : "VK",
+             (long long)h->ev->user_id);
+    return send_and_free(h, TF(h, "privacy.summary", "name", a->name[0] ? a->name : "—", "role", T(h, role_key),
+                               "org", o.name, "category", T(h, cat_key), "grade", grade, "birth_year", year,
+                               "language", h->lang, "consent", consent, "guardian", guardian,
+                               "messenger", messenger, NULL),
+                         NULL);
+}
+
+mb_status menu_forget(hctx *h)
+{
+    mb_status rc = ctx_set_state(h, "forget_confirm");
+    if (rc) return rc;
+    keyboard kb = {0};
+    kb_button(&kb, T(h, "forget.yes"), "forget:yes");
+    kb_row(&kb);
+    kb_button(&kb, T(h, "forget.no"), "forget:no");
+    rc = reply_text(h, T(h, "forget.ask"), &kb);
+    kb_free(&kb);
+    return rc;
+}
+
+static mb_status do_forget(hctx *h)
+{
+    char subject[32];
+    snprintf(subject, sizeof subject, "account:%lld", (long long)h->acct.id);
+    mb_status rc = account_forget(h->d, h->acct.id);
+    if (!rc) rc = audit_log(h->d, subject, "account.forget", subject, NULL);
+    if (rc) return rc;
+    h->has_account = 0;
+    /* Queued without the account id: the farewell carries no personal data
+     * and must survive the purge of the account's messages. */
+    return reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, 0, T(h, "forget.done"), NULL);
+}
+
+static mb_status ask_invite_role(hctx *h)
+{
+    keyboard kb = {0};
+    kb_button(&kb, T(h, "invite.for_mentor"), "inv:mentor");
+    kb_button(&kb, T(h, "invite.for_mentee"), "inv:mentee");
+    mb_status rc = reply_text(h, T(h, "invite.ask_role"), &kb);
+    kb_free(&kb);
+    return rc;
+}
+
+static mb_status ask_invite_uses(hctx *h, const char *role)
+{
+    static const int choices[] = {1, 10, 30};
+    keyboard kb = {0};
+    for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
+        char data[32], label[64];
+        snprintf(data, sizeof data, "uses:%s:%d", role, choices[i]);
+        char *text = i18n_plural(h->env->texts, h->lang, "invite.uses", choices[i], NULL);
+        snprintf(label, sizeof label, "%s", text ? text : "?");
+        free(text);
+        kb_button(&kb, label, data);
+    }
+    mb_status rc = reply_text(h, T(h, "invite.ask_uses"), &kb);
+    kb_free(&kb);
+    return rc;
+}
+
+static mb_status create_invite(hctx *h, const char *arg)
+{
+    char role[16];
+    int uses = 0;
+    if (sscanf(arg, "%15[a-z]:%d", role, &uses) != 2 || (strcmp(role, "mentor") && strcmp(role, "mentee")) ||
+        (uses != 1 && uses != 10 && uses != 30))
+        return flow_refuse_button(h, "bad invite choice");
+    char code[INVITE_CODE_LEN + 1], actor[32], link[256], detail[64];
+    int64_t id;
+    snprintf(actor, sizeof actor, "account:%lld", (long long)h->acct.id);
+    mb_status rc = reply_answer_button(h, NULL);
+    if (rc) return rc;
+    rc = invite_create(h->d, "role", h->acct.org_id, role, uses, clock_now_ms() + CURATOR_INVITE_VALID_MS,
+                                 0, actor, code, &id);
+    if (rc) return rc;
+    snprintf(detail, sizeof detail, "role %s, org %lld, uses %d", role, (long long)h->acct.org_id, uses);
+    char subject[32];
+    snprintf(subject, sizeof subject, "invite:%lld", (long long)id);
+    if ((rc = audit_log(h->d, actor, "invite.create", subject, detail)) || (rc = ctx_set_state(h, ""))) return rc;
+    flow_invite_link(h->env, h->ev->platform, code, link, sizeof link);
+    char role_key[40];
+    snprintf(role_key, sizeof role_key, "role.%s", role);
+    char *uses_text = i18n_plural(h->env->texts, h->lang, "invite.uses", uses, NULL);
+    char *text = TF(h, "invite.created", "role", T(h, role_key), "uses", uses_text ? uses_text : "", "link", link,
+                    NULL);
+    free(uses_text);
+    return send_and_free(h, text, NULL);
+}
+
+static mb_status show_pending(hctx *h)
+{
+    int64_t ids[PENDING_LIST_MAX];
+    int n = account_list_by_status(h->d, h->acct.org_id, "pending_consent", ids, PENDING_LIST_MAX);
+    if (n == 0) return reply_text(h, T(h, "pending.none"), NULL);
+    keyboard kb = {0};
+    for (int i = 0; i < n; i++) {
+        account a;
+        if (account_load(h->d, ids[i], &a)) continue;
+        char label[ACCOUNT_NAME_BYTES + 16], data[32];
+        snprintf(label, sizeof label, "%s, %d", a.name, a.grade);
+        snprintf(data, sizeof data, "paper:%lld", (long long)a.id);
+        kb_row(&kb);
+        kb_button(&kb, label, data);
+    }
+    mb_status rc = reply_text(h, T(h, "pending.title"), &kb);
+    kb_free(&kb);
+    return rc;
+}
+
+static mb_status mark_paper_consent(hctx *h, const char *arg)
+{
+    char *end;
+    long long id = strtoll(arg, &end, 10);
+    account a;
+    if (*end || end == arg || account_load(h->d, id, &a) || a.org_id != h->acct.org_id ||
+        strcmp(a.status, "pending_consent") != 0)
+        return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
+    snprintf(a.guardian_consent, sizeof a.guardian_consent, "paper");
+    a.guardian_consent_at = clock_now_ms();
+    snprintf(a.status, sizeof a.status, "active");
+    char actor[32], subject[32];
+    snprintf(actor, sizeof actor, "account:%lld", (long long)h->acct.id);
+    snprintf(subject, sizeof subject, "account:%lld", id);
+    mb_status rc;
+    if ((rc = account_save(h->d, &a)) || (rc = audit_log(h->d, actor, "guardian.paper", subject, NULL)) ||
+        (rc = reply_answer_button(h, NULL)))
+        return rc;
+    const char *lang = i18n_pick_language(h->env->texts, a.language);
+    rc = reply_to_account(h->d, a.id, i18n_text(h->env->texts, lang, "guardian.confirmed_minor"), NULL);
+    if (rc && rc != MB_ERR_NOT_FOUND) return rc;
+    return send_and_free(h, TF(h, "pending.marked", "name", a.name, NULL), NULL);
+}
+
+mb_status menu_on_button(hctx *h, const char *action, const char *arg)
+{
+    mb_status rc;
+    if (strcmp(action, "lang") == 0) {
+        if (strcmp(arg, "ru") && strcmp(arg, "en")) return flow_refuse_button(h, "unknown language");
+        snprintf(h->acct.language, sizeof h->acct.language, "%s", arg);
+        h->lang = i18n_pick_language(h->env->texts, arg);
+        if ((rc = account_save(h->d, &h->acct)) || (rc = reply_answer_button(h, NULL))) return rc;
+        rc = reply_text(h, T(h, "language.set"), NULL);
+        return rc || !is_active(h) ? rc : menu_show(h);
+    }
+    if (strcmp(action, "forget") == 0 && strcmp(h->state, "forget_confirm") == 0) {
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        if (strcmp(arg, "yes") == 0) return do_forget(h);
+        if ((rc = ctx_set_state(h, ""))) return rc;
+        return reply_text(h, T(h, "forget.kept"), NULL);
+    }
+    if (strcmp(action, "m") == 0 && h->has_account) {
+        if (strcmp(arg, "privacy") == 0 || strcmp(arg, "help") == 0 || strcmp(arg, "language") == 0) {
+            if ((rc = reply_answer_button(h, NULL))) return rc;
+            return arg[0] == 'p' ? menu_privacy(h) : arg[0] == 'h' ? menu_help(h) : menu_language(h);
+        }
+        if (!is_curator(h)) return flow_refuse_button(h, "curator menu item pressed by a non-curator");
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        if (strcmp(arg, "invite") == 0) return ask_invite_role(h);
+        if (strcmp(arg, "pending") == 0) return show_pending(h);
+        return flow_refuse_button(h, "unknown menu item");
+    }
+    if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
+    if (strcmp(action, "inv") == 0) {
+        if (strcmp(arg, "mentor") && strcmp(arg, "mentee")) return flow_refuse_button(h, "bad invite role");
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        return ask_invite_uses(h, arg);
+    }
+    if (strcmp(action, "uses") == 0) return create_invite(h, arg);
+    if (strcmp(action, "paper") == 0) return mark_paper_consent(h, arg);
+    return flow_refuse_button(h, "unknown action");
+}
+
+mb_status menu_on_text(hctx *h, const char *text)
+{
+    (void)text;
+    if (strcmp(h->acct.status, "pending_consent") == 0)
+        return reply_text(h, T(h, "menu.pending_guardian"), NULL);
+    return reply_text(h, T(h, "menu.hint"), NULL);
+}

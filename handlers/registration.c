@@ -1,0 +1,417 @@
+/*
+ * Registration by invite: /start <code> -> privacy notice and consent ->
+ * name -> category (-> grade and year of birth for pupils) -> role confirmed
+ * -> menu. A pupil who may be younger than the consent age waits for a
+ * guardian, who confirms through a one-use link, or for the curator, who
+ * marks a paper consent received.
+ */
+#include "handlers/flows.h"
+#include "storage/invites.h"
+#include "storage/jobs.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS (24LL * 3600 * 1000)
+#define NUDGE_AFTER_MS DAY_MS               /* an unfinished registration is nudged once */
+#define GUARDIAN_REMIND_AFTER_MS (3 * DAY_MS)
+#define GUARDIAN_LINK_VALID_MS (30 * DAY_MS)
+#define NAME_MIN_CHARS 2
+#define GRADE_MIN 1
+#define GRADE_MAX 11
+#define OLDEST_BIRTH_AGE 100                /* years; older is taken for a typo */
+#define YOUNGEST_BIRTH_AGE 5
+
+static const char *const categories_for_mentee[] = {"pupil", "student", "teacher", NULL};
+static const char *const categories_for_mentor[] = {"pupil", "student", "teacher", "employee",
+                                                    "entrepreneur", "alumnus", NULL};
+static const char *const categories_for_curator[] = {"teacher", "staff", NULL};
+
+static const char *const *categories_for(const char *role)
+{
+    if (strcmp(role, "mentee") == 0) return categories_for_mentee;
+    if (strcmp(role, "mentor") == 0) return categories_for_mentor;
+    return categories_for_curator;
+}
+
+int reg_in_progress(const hctx *h)
+{
+    return h->has_account && strcmp(h->acct.status, "registering") == 0;
+}
+
+int reg_looks_like_code(const char *text)
+{
+    size_t n = strlen(text);
+    if (n == INVITE_CODE_LEN + 2 && strncmp(text, INVITE_GUARDIAN_PREFIX, 2) == 0) text += 2, n -= 2;
+    if (n != INVITE_CODE_LEN) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= '0' && text[i] <= '9'))) return 0;
+    return 1;
+}
+
+static char *payload_account(int64_t id)
+{
+    char *p = malloc(48);
+    if (p) snprintf(p, 48, "{\"account\":%lld}", (long long)id);
+    return p;
+}
+
+static mb_status schedule(db *d, const char *kind, int64_t account_id, int64_t delay_ms)
+{
+    char *payload = payload_account(account_id);
+    if (!payload) return MB_ERR_NOMEM;
+    mb_status rc = job_add(d, clock_now_ms() + delay_ms, kind, payload, NULL);
+    free(payload);
+    return rc;
+}
+
+static mb_status send_keyed(hctx *h, const char *key, keyboard *kb)
+{
+    mb_status rc = reply_text(h, T(h, key), kb);
+    kb_free(kb);
+    return rc;
+}
+
+static mb_status ask_consent(hctx *h)
+{
+    org o;
+    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
+    char role_key[40];
+    snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
+    char *text = TF(h, "reg.privacy", "org", o.name, "role", T(h, role_key), NULL);
+    if (!text) return MB_ERR_NOMEM;
+    keyboard kb = {0};
+    kb_button(&kb, T(h, "reg.consent_yes"), "consent:yes");
+    kb_row(&kb);
+    kb_button(&kb, T(h, "reg.consent_no"), "consent:no");
+    mb_status rc = reply_text(h, text, &kb);
+    kb_free(&kb);
+    free(text);
+    return rc;
+}
+
+static mb_status ask_category(hctx *h)
+{
+    keyboard kb = {0};
+    const char *const *cats = categories_for(h->acct.role);
+    for (int i = 0; cats[i]; i++) {
+        char key[40], data[40];
+        snprintf(key, sizeof key, "category.%s", cats[i]);
+        snprintf(data, sizeof data, "cat:%s", cats[i]);
+        if (i % 2 == 0) kb_row(&kb);
+        kb_button(&kb, T(h, key), data);
+    }
+    return send_keyed(h, "reg.ask_category", &kb);
+}
+
+static mb_status ask_grade(hctx *h)
+{
+    keyboard kb = {0};
+    for (int g = GRADE_MIN; g <= GRADE_MAX; g++) {
+        char label[8], data[16];
+        snprintf(label, sizeof label, "%d", g);
+        snprintf(data, sizeof data, "grade:%d", g);
+        if ((g - GRADE_MIN) % 6 == 0) kb_row(&kb);
+        kb_button(&kb, label, data);
+    }
+    return send_keyed(h, "reg.ask_grade", &kb);
+}
+
+mb_status reg_resume(hctx *h)
+{
+    if (strcmp(h->state, "reg_name") == 0) return reply_text(h, T(h, "reg.ask_name"), NULL);
+    if (strcmp(h->state, "reg_category") == 0) return ask_category(h);
+    if (strcmp(h->state, "reg_grade") == 0) return ask_grade(h);
+    if (strcmp(h->state, "reg_birth_year") == 0) return reply_text(h, T(h, "reg.ask_birth_year"), NULL);
+    mb_status rc = ctx_set_state(h, "reg_consent");
+    return rc ? rc : ask_consent(h);
+}
+
+static mb_status guardian_open(hctx *h, const char *code);
+
+mb_status reg_start(hctx *h, const char *code_in)
+{
+    char code[64];
+    snprintf(code, sizeof code, "%s", code_in ? code_in : "");
+    for (char *p = code + strlen(code); p > code && (p[-1] == ' ' || p[-1] == '\n'); ) *--p = 0;
+    if (strncmp(code, INVITE_GUARDIAN_PREFIX, 2) == 0) return guardian_open(h, code + 2);
+    if (h->has_account && !reg_in_progress(h)) {
+        mb_status rc = reply_text(h, T(h, "start.already"), NULL);
+        return rc ? rc : menu_show(h);
+    }
+    if (!code[0]) {
+        if (reg_in_progress(h)) return reg_resume(h);
+        return reply_text(h, T(h, "start.need_invite"), NULL);
+    }
+    invite inv;
+    mb_status rc = invite_find(h->d, code, &inv);
+    if (rc == MB_ERR_NOT_FOUND || (!rc && strcmp(inv.kind, "role") != 0))
+        return reply_text(h, T(h, "invite.not_found"), NULL);
+    if (rc) return rc;
+    if (!invite_usable(h->d, &inv, h->has_account ? h->acct.id : 0)) {
+        int expired = inv.revoked_at || (inv.expires_at && clock_now_ms() >= inv.expires_at);
+        log_info("registration", "invite %lld refused: %s", (long long)inv.id, expired ? "expired" : "used up");
+        return reply_text(h, T(h, expired ? "invite.expired" : "invite.used_up"), NULL);
+    }
+    if (!h->has_account) {
+        int64_t id;
+        if ((rc = account_create(h->d, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang, &id)) ||
+            (rc = account_load(h->d, id, &h->acct)))
+            return ctx_fail(h, rc, "could not create an account");
+        h->has_account = 1;
+        if ((rc = schedule(h->d, JOB_REGISTRATION_NUDGE, id, NUDGE_AFTER_MS))) return rc;
+    }
+    if ((rc = invite_redeem(h->d, &inv, h->acct.id)) == MB_ERR_EXPIRED)
+        return reply_text(h, T(h, "invite.used_up"), NULL);
+    if (rc) return rc;
+    snprintf(h->acct.role, sizeof h->acct.role, "%s", inv.role);
+    h->acct.org_id = inv.org_id;
+    if ((rc = account_save(h->d, &h->acct))) return rc;
+    char subject[32], detail[64];
+    snprintf(subject, sizeof subject, "account:%lld", (long long)h->acct.id);
+    snprintf(detail, sizeof detail, "invite %lld, role %s, org %lld", (long long)inv.id, inv.role,
+             (long long)inv.org_id);
+    if ((rc = audit_log(h->d, subject, "invite.redeem", subject, detail))) return rc;
+    cJSON_DeleteItemFromObject(h->data, "invite");
+    cJSON_AddNumberToObject(h->data, "invite", (double)inv.id);
+    if ((rc = ctx_set_state(h, "reg_consent"))) return rc;
+    return ask_consent(h);
+}
+
+static mb_status finish(hctx *h)
+{
+    mb_status rc;
+    int year = clock_year_utc(clock_now_ms());
+    /* Only the year is known, so a pupil is taken as possibly younger than
+     * the consent age until the year in which they surely reach it is over. */
+    int needs_guardian = strcmp(h->acct.category, "pupil") == 0 && h->acct.birth_year &&
+                         year - h->acct.birth_year <= h->env->consent_age && !h->acct.guardian_consent[0];
+    org o;
+    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
+    char role_key[40];
+    snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
+    char *done = TF(h, "reg.done", "name", h->acct.name, "role", T(h, role_key), "org", o.name, NULL);
+    if (!done) return MB_ERR_NOMEM;
+    rc = reply_text(h, done, NULL);
+    free(done);
+    if (rc) return rc;
+    cJSON_DeleteItemFromObject(h->data, "invite");
+    if (needs_guardian) {
+        snprintf(h->acct.status, sizeof h->acct.status, "pending_consent");
+        if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, ""))) return rc;
+        char code[INVITE_CODE_LEN + 1], full[INVITE_CODE_LEN + 4], link[256];
+        if ((rc = invite_create(h->d, "guardian", h->acct.org_id, NULL, 1, clock_now_ms() + GUARDIAN_LINK_VALID_MS,
+                                h->acct.id, "system", code, NULL)))
+            return rc;
+        snprintf(full, sizeof full, INVITE_GUARDIAN_PREFIX "%s", code);
+        flow_invite_link(h->env, h->ev->platform, full, link, sizeof link);
+        char age[16];
+        snprintf(age, sizeof age, "%d", h->env->consent_age);
+        char *text = TF(h, "reg.guardian_needed", "age", age, "link", link, NULL);
+        if (!text) return MB_ERR_NOMEM;
+        rc = reply_text(h, text, NULL);
+        free(text);
+        return rc ? rc : schedule(h->d, JOB_GUARDIAN_REMINDER, h->acct.id, GUARDIAN_REMIND_AFTER_MS);
+    }
+    snprintf(h->acct.status, sizeof h->acct.status, "active");
+    if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, ""))) return rc;
+    return menu_show(h);
+}
+
+static mb_status on_name(hctx *h, const char *text)
+{
+    char *name = text_clean_line(text, ACCOUNT_NAME_MAX + 1);
+    if (!name) return MB_ERR_NOMEM;
+    size_t chars = text_codepoints(name);
+    int has_letter = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p >= 0x80 || ((*p | 32) >= 'a' && (*p | 32) <= 'z')) has_letter = 1;
+    mb_status rc;
+    if (chars > ACCOUNT_NAME_MAX) rc = reply_text(h, T(h, "reg.name_too_long"), NULL);
+    else if (chars < NAME_MIN_CHARS || !has_letter) rc = reply_text(h, T(h, "reg.name_invalid"), NULL);
+    else {
+        snprintf(h->acct.name, sizeof h->acct.name, "%s", name);
+        if (!(rc = account_save(h->d, &h->acct)) && !(rc = ctx_set_state(h, "reg_category")))
+            rc = ask_category(h);
+    }
+    free(name);
+    return rc;
+}
+
+static mb_status on_birth_year(hctx *h, const char *text)
+{
+    char *end;
+    while (*text == ' ') text++;
+    long y = strtol(text, &end, 10);
+    while (*end == ' ' || *end == '\n') end++;
+    int now = clock_year_utc(clock_now_ms());
+    if (end == text || *end || y < now - OLDEST_BIRTH_AGE || y > now - YOUNGEST_BIRTH_AGE) {
+        char lo[16], hi[16];
+        snprintf(lo, sizeof lo, "%d", now - OLDEST_BIRTH_AGE);
+        snprintf(hi, sizeof hi, "%d", now - YOUNGEST_BIRTH_AGE);
+        char *msg = TF(h, "reg.birth_year_invalid", "from", lo, "to", hi, NULL);
+        if (!msg) return MB_ERR_NOMEM;
+        mb_status rc = reply_text(h, msg, NULL);
+        free(msg);
+        return rc;
+    }
+    h->acct.birth_year = (int)y;
+    mb_status rc = account_save(h->d, &h->acct);
+    return rc ? rc : finish(h);
+}
+
+mb_status reg_on_text(hctx *h, const char *text)
+{
+    if (strcmp(h->state, "reg_name") == 0) return on_name(h, text);
+    if (strcmp(h->state, "reg_birth_year") == 0) return on_birth_year(h, text);
+    mb_status rc = reply_text(h, T(h, "reg.use_buttons"), NULL);
+    return rc ? rc : reg_resume(h);
+}
+
+static int allowed_category(const char *role, const char *cat)
+{
+    const char *const *cats = categories_for(role);
+    for (int i = 0; cats[i]; i++)
+        if (strcmp(cats[i], cat) == 0) return 1;
+    return 0;
+}
+
+static mb_status guardian_decide(hctx *h, const char *action, const char *code);
+
+mb_status reg_on_button(hctx *h, const char *action, const char *arg)
+{
+    mb_status rc;
+    if (strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0) return guardian_decide(h, action, arg);
+    if (strcmp(action, "consent") == 0 && strcmp(h->state, "reg_consent") == 0) {
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        if (strcmp(arg, "no") == 0) {
+            if ((rc = account_delete(h->d, h->acct.id))) return rc;
+            h->has_account = 0;
+            return reply_text(h, T(h, "reg.declined"), NULL);
+        }
+        if (strcmp(arg, "yes") != 0) return flow_refuse_button(h, "bad consent answer");
+        h->acct.consent_at = clock_now_ms();
+        if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, "reg_name"))) return rc;
+        return reply_text(h, T(h, "reg.ask_name"), NULL);
+    }
+    if (strcmp(action, "cat") == 0 && strcmp(h->state, "reg_category") == 0) {
+        if (!allowed_category(h->acct.role, arg)) return flow_refuse_button(h, "category not offered for the role");
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        snprintf(h->acct.category, sizeof h->acct.category, "%s", arg);
+        if ((rc = account_save(h->d, &h->acct))) return rc;
+        if (strcmp(arg, "pupil") == 0) {
+            if ((rc = ctx_set_state(h, "reg_grade"))) return rc;
+            return ask_grade(h);
+        }
+        return finish(h);
+    }
+    if (strcmp(action, "grade") == 0 && strcmp(h->state, "reg_grade") == 0) {
+        char *end;
+        long g = strtol(arg, &end, 10);
+        if (*end || end == arg || g < GRADE_MIN || g > GRADE_MAX) return flow_refuse_button(h, "grade out of range");
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        h->acct.grade = (int)g;
+        if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, "reg_birth_year"))) return rc;
+        return reply_text(h, T(h, "reg.ask_birth_year"), NULL);
+    }
+    return flow_refuse_button(h, "button does not belong to this step");
+}
+
+/* Loads a guardian invite and the minor it is for; 0 when both are valid. */
+static int load_guardian_invite(hctx *h, const char *code, invite *inv, account *minor)
+{
+    if (invite_find(h->d, code, inv) || strcmp(inv->kind, "guardian") != 0) return 0;
+    if (account_load(h->d, inv->for_account, minor)) return 0;
+    return 1;
+}
+
+static mb_status guardian_open(hctx *h, const char *code)
+{
+    invite inv;
+    account minor;
+    if (!load_guardian_invite(h, code, &inv, &minor)) return reply_text(h, T(h, "invite.not_found"), NULL);
+    if (h->has_account && h->acct.id == minor.id) return reply_text(h, T(h, "guardian.self"), NULL);
+    if (strcmp(minor.status, "pending_consent") != 0) return reply_text(h, T(h, "guardian.already"), NULL);
+    if (!invite_usable(h->d, &inv, 0)) return reply_text(h, T(h, "invite.expired"), NULL);
+    org o;
+    if (org_get(h->d, minor.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
+    char *text = TF(h, "guardian.ask", "name", minor.name, "org", o.name, NULL);
+    if (!text) return MB_ERR_NOMEM;
+    keyboard kb = {0};
+    char yes[72], no[72];
+    snprintf(yes, sizeof yes, "gc:%s", code);
+    snprintf(no, sizeof no, "gd:%s", code);
+    kb_button(&kb, T(h, "guardian.yes"), yes);
+    kb_row(&kb);
+    kb_button(&kb, T(h, "guardian.no"), no);
+    mb_status rc = reply_text(h, text, &kb);
+    kb_free(&kb);
+    free(text);
+    return rc;
+}
+
+/* Tells the minor, in the minor's own language, what the guardian decided. */
+static mb_status tell_minor(hctx *h, const account *minor, const char *key)
+{
+    const char *lang = i18n_pick_language(h->env->texts, minor->language);
+    return reply_to_account(h->d, minor->id, i18n_text(h->env->texts, lang, key), NULL);
+}
+
+static mb_status guardian_decide(hctx *h, const char *action, const char *code)
+{
+    invite inv;
+    account minor;
+    mb_status rc;
+    if (!load_guardian_invite(h, code, &inv, &minor) || (h->has_account && h->acct.id == minor.id))
+        return flow_refuse_button(h, "not a valid guardian code");
+    if ((rc = reply_answer_button(h, NULL))) return rc;
+    if (strcmp(minor.status, "pending_consent") != 0 || !invite_usable(h->d, &inv, 0))
+        return reply_text(h, T(h, "guardian.already"), NULL);
+    if ((rc = invite_redeem(h->d, &inv, minor.id))) return rc;
+    char actor[48], subject[32];
+    snprintf(actor, sizeof actor, "guardian:%s:%lld", h->ev->platform, (long long)h->ev->user_id);
+    snprintf(subject, sizeof subject, "account:%lld", (long long)minor.id);
+    int yes = strcmp(action, "gc") == 0;
+    if ((rc = audit_log(h->d, actor, yes ? "guardian.consent" : "guardian.decline", subject, NULL))) return rc;
+    if (!yes) {
+        if ((rc = tell_minor(h, &minor, "guardian.declined_minor"))) return rc;
+        return reply_text(h, T(h, "guardian.declined"), NULL);
+    }
+    snprintf(minor.guardian_consent, sizeof minor.guardian_consent, "parent");
+    minor.guardian_consent_at = clock_now_ms();
+    snprintf(minor.status, sizeof minor.status, "active");
+    if ((rc = account_save(h->d, &minor)) || (rc = tell_minor(h, &minor, "guardian.confirmed_minor"))) return rc;
+    return reply_text(h, T(h, "guardian.thanks"), NULL);
+}
+
+mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *payload)
+{
+    cJSON *p = cJSON_Parse(payload);
+    int64_t id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "account"));
+    cJSON_Delete(p);
+    account a;
+    mb_status rc = account_load(d, id, &a);
+    if (rc == MB_ERR_NOT_FOUND) return MB_OK; /* declined or erased since */
+    if (rc) return rc;
+    const char *lang = i18n_pick_language(env->texts, a.language);
+    if (strcmp(kind, JOB_REGISTRATION_NUDGE) == 0) {
+        if (strcmp(a.status, "registering") != 0) return MB_OK;
+        rc = reply_to_account(d, id, i18n_text(env->texts, lang, "reg.nudge"), NULL);
+        return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
+    }
+    if (strcmp(a.status, "pending_consent") != 0) return MB_OK;
+    invite inv;
+    if (invite_find_guardian(d, id, &inv)) return MB_OK;
+    char full[INVITE_CODE_LEN + 4], link[256];
+    snprintf(full, sizeof full, INVITE_GUARDIAN_PREFIX "%s", inv.code);
+    flow_invite_link(env, "tg", full, link, sizeof link);
+    char *text = i18n_format(env->texts, lang, "guardian.reminder", "link", link, NULL);
+    if (!text) return MB_ERR_NOMEM;
+    rc = reply_to_account(d, id, text, NULL);
+    free(text);
+    return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
+}

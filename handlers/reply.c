@@ -1,0 +1,151 @@
+#include "handlers/reply.h"
+#include "storage/outbox.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const platform_caps caps_table[] = {
+    /* Telegram: 4096 UTF-16 units per text, 1-64 bytes of callback_data,
+     * 100 buttons per inline keyboard. */
+    {"tg", 4096, 64, 100, 64},
+    /* VK: 9000 characters per text in practice (4096 in older docs),
+     * payload up to 255 bytes, 10 inline buttons. */
+    {"vk", 9000, 255, 10, 40},
+};
+
+const platform_caps *platform_caps_for(const char *platform)
+{
+    for (size_t i = 0; i < sizeof caps_table / sizeof caps_table[0]; i++)
+        if (strcmp(caps_table[i].platform, platform) == 0) return &caps_table[i];
+    return &caps_table[0];
+}
+
+void kb_row(keyboard *kb)
+{
+    if (!kb->rows) kb->rows = cJSON_CreateArray();
+    if (kb->rows) cJSON_AddItemToArray(kb->rows, cJSON_CreateArray());
+}
+
+void kb_button(keyboard *kb, const char *label, const char *data)
+{
+    if (!kb->rows || cJSON_GetArraySize(kb->rows) == 0) kb_row(kb);
+    if (!kb->rows) return;
+    if (strlen(data) > EVENT_BUTTON_DATA_MAX) kb->too_long = 1;
+    cJSON *row = cJSON_GetArrayItem(kb->rows, cJSON_GetArraySize(kb->rows) - 1);
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "text", label);
+    cJSON_AddStringToObject(b, "data", data);
+    cJSON_AddItemToArray(row, b);
+    kb->count++;
+}
+
+void kb_free(keyboard *kb)
+{
+    if (!kb) return;
+    cJSON_Delete(kb->rows);
+    kb->rows = NULL;
+    kb->count = 0;
+}
+
+/* Checks the keyboard against the platform before anything is queued: a
+ * button that the platform would refuse must fail here, with a reason,
+ * not later at send time. */
+static mb_status check_keyboard(const platform_caps *caps, const keyboard *kb)
+{
+    if (!kb || !kb->rows) return MB_OK;
+    if (kb->too_long || (unsigned)kb->count > caps->max_buttons) return MB_ERR_LIMIT;
+    cJSON *row, *b;
+    cJSON_ArrayForEach(row, kb->rows) cJSON_ArrayForEach(b, row) {
+        const char *data = cJSON_GetStringValue(cJSON_GetObjectItem(b, "data"));
+        if (!data || !*data || strlen(data) > caps->max_button_data) return MB_ERR_LIMIT;
+    }
+    return MB_OK;
+}
+
+static mb_status enqueue_json(db *d, const char *platform, int64_t chat_id, int64_t account_id,
+                              const char *kind, cJSON *body)
+{
+    char *json = cJSON_PrintUnformatted(body);
+    if (!json) return MB_ERR_NOMEM;
+    mb_status rc = outbox_enqueue(d, platform, chat_id, account_id, kind, json, NULL);
+    free(json);
+    return rc;
+}
+
+mb_status reply_to_chat(db *d, const char *platform, int64_t chat_id, int64_t account_id,
+                        const char *text, keyboard *kb)
+{
+    const platform_caps *caps = platform_caps_for(platform);
+    mb_status rc = check_keyboard(caps, kb);
+    if (rc) {
+        log_error("reply", "a keyboard breaks the %s limits (data over %u bytes or over %u buttons)",
+                  platform, caps->max_button_data, caps->max_buttons);
+        return rc;
+    }
+    size_t *starts = NULL, *lens = NULL;
+    size_t pieces = text_split(text, caps->max_text_units, &starts, &lens);
+    if (!pieces) return MB_ERR_NOMEM;
+    for (size_t i = 0; i < pieces && !rc; i++) {
+        cJSON *body = cJSON_CreateObject();
+        char *piece = strndup(text + starts[i], lens[i]);
+        if (!body || !piece) {
+            cJSON_Delete(body);
+            free(piece);
+            rc = MB_ERR_NOMEM;
+            break;
+        }
+        cJSON_AddStringToObject(body, "text", piece);
+        free(piece);
+        if (i == pieces - 1 && kb && kb->rows)
+            cJSON_AddItemToObject(body, "buttons", cJSON_Duplicate(kb->rows, 1));
+        rc = enqueue_json(d, platform, chat_id, account_id, "text", body);
+        cJSON_Delete(body);
+    }
+    free(starts);
+    free(lens);
+    return rc;
+}
+
+mb_status reply_text(hctx *h, const char *text, keyboard *kb)
+{
+    return reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, h->has_account ? h->acct.id : 0, text, kb);
+}
+
+mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard *kb)
+{
+    identity id;
+    mb_status rc = identity_for_account(d, account_id, NULL, &id);
+    if (rc) return rc;
+    return reply_to_chat(d, id.platform, id.chat_id, account_id, text, kb);
+}
+
+mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb)
+{
+    const platform_caps *caps = platform_caps_for(h->ev->platform);
+    if (check_keyboard(caps, kb) || text_utf16_len(text) > caps->max_text_units) return MB_ERR_LIMIT;
+    cJSON *body = cJSON_CreateObject();
+    if (!body) return MB_ERR_NOMEM;
+    cJSON_AddNumberToObject(body, "message_id", (double)message_id);
+    cJSON_AddStringToObject(body, "text", text);
+    if (kb && kb->rows) cJSON_AddItemToObject(body, "buttons", cJSON_Duplicate(kb->rows, 1));
+    else cJSON_AddItemToObject(body, "buttons", cJSON_CreateArray());
+    mb_status rc = enqueue_json(h->d, h->ev->platform, h->ev->chat_id, h->has_account ? h->acct.id : 0,
+                                "edit", body);
+    cJSON_Delete(body);
+    return rc;
+}
+
+mb_status reply_answer_button(hctx *h, const char *text)
+{
+    if (!h->ev->button_id) return MB_OK;
+    cJSON *body = cJSON_CreateObject();
+    if (!body) return MB_ERR_NOMEM;
+    cJSON_AddStringToObject(body, "button_id", h->ev->button_id);
+    if (text) cJSON_AddStringToObject(body, "text", text);
+    mb_status rc = enqueue_json(h->d, h->ev->platform, h->ev->chat_id, h->has_account ? h->acct.id : 0,
+                                "answer", body);
+    cJSON_Delete(body);
+    return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * Replies, as normalised outbox rows a transport renders at send time:
+ *   text:     {"text": "...", "buttons": [[{"text": "...", "data": "..."}]]}
+ *   edit:     {"message_id": N, "text": "...", "buttons": [...]}
+ *   answer:   {"button_id": "...", "text": "..."}
+ *   document: {"path": "...", "filename": "...", "caption": "..."}
+ * A text longer than the platform allows becomes several rows; the buttons
+ * go with the last one.
+ */
+#ifndef MB_REPLY_H
+#define MB_REPLY_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "handlers/context.h"
+
+/* What a platform accepts, used when a reply is queued. */
+typedef struct platform_caps {
+    const char *platform;
+    unsigned max_text_units;     /* UTF-16 units per message (Telegram 4096) */
+    unsigned max_button_data;    /* bytes of data a button carries (Telegram 64) */
+    unsigned max_buttons;        /* buttons on one message */
+    unsigned max_button_text;    /* characters on a button label */
+} platform_caps;
+
+const platform_caps *platform_caps_for(const char *platform);
+
+/* An inline keyboard being built: rows of buttons. */
+typedef struct keyboard {
+    cJSON *rows;     /* NULL until the first button */
+    int count;
+    int too_long;    /* a button's data was over the platform limit */
+} keyboard;
+
+void kb_row(keyboard *kb);
+/* Adds a button to the last row (starting one when needed). */
+void kb_button(keyboard *kb, const char *label, const char *data);
+void kb_free(keyboard *kb);
+
+/* Queues text (and buttons, may be NULL) to the chat of the current event. */
+mb_status reply_text(hctx *h, const char *text, keyboard *kb);
+
+/* Same, to any chat on a platform (notifications to other people). */
+mb_status reply_to_chat(db *d, const char *platform, int64_t chat_id, int64_t account_id,
+                        const char *text, keyboard *kb);
+
+/* Queues text to an account through its preferred reachable identity.
+ * MB_ERR_NOT_FOUND when it has no identity. */
+mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard *kb);
+
+/* Replaces the text and buttons of a message the bot sent. */
+mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb);
+
+/* Answers a button press (stops the client's spinner); text may be NULL. */
+mb_status reply_answer_button(hctx *h, const char *text);
+
+#endif
