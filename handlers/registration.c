@@ -112,7 +112,7 @@ static mb_status ask_grade(hctx *h)
 {
     keyboard kb = {0};
     for (int g = GRADE_MIN; g <= GRADE_MAX; g++) {
-        char label[8], data[16];
+        char label[16], data[24];
         snprintf(label, sizeof label, "%d", g);
         snprintf(data, sizeof data, "grade:%d", g);
         if ((g - GRADE_MIN) % 6 == 0) kb_row(&kb);

@@ -11,18 +11,34 @@ struct db {
     struct { const char *key; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
 };
 
+static void too_new(char *err, size_t err_size, int have, int latest)
+{
+    snprintf(err, err_size,
+             "the database is at schema version %d but this mentorbot knows only up to %d; "
+             "run the newer mentorbot that wrote it, or restore a backup",
+             have, latest);
+}
+
+/* Each step re-reads the version under the write lock, so the service and
+ * an admin command opening a new database at the same moment do not both
+ * apply the same migration. */
 static mb_status apply_migrations(db *d, char *err, size_t err_size)
 {
-    int have = db_schema_version(d), latest = schema_count();
-    if (have > latest) {
-        snprintf(err, err_size,
-                 "the database is at schema version %d but this mentorbot knows only up to %d; "
-                 "run the newer mentorbot that wrote it, or restore a backup",
-                 have, latest);
+    int latest = schema_count();
+    if (db_schema_version(d) > latest) {
+        too_new(err, err_size, db_schema_version(d), latest);
         return MB_ERR_TOO_NEW;
     }
-    for (int v = have + 1; v <= latest; v++) {
+    for (;;) {
         if (db_begin(d)) goto fail;
+        int have = db_schema_version(d);
+        if (have >= latest) {
+            db_rollback(d);
+            if (have == latest) return MB_OK;
+            too_new(err, err_size, have, latest);
+            return MB_ERR_TOO_NEW;
+        }
+        int v = have + 1;
         char *msg = NULL;
         if (sqlite3_exec(d->sql, schema_migration(v), NULL, NULL, &msg) != SQLITE_OK) {
             snprintf(err, err_size, "migration %d failed: %s", v, msg ? msg : "?");
@@ -35,7 +51,6 @@ static mb_status apply_migrations(db *d, char *err, size_t err_size)
         if (db_exec(d, pragma) || db_commit(d)) goto fail;
         log_info("db", "applied migration %d", v);
     }
-    return MB_OK;
 fail:
     snprintf(err, err_size, "could not apply migrations: %s", sqlite3_errmsg(d->sql));
     db_rollback(d);

@@ -1,0 +1,163 @@
+#include "tests/e2e/convo.h"
+#include "tests/unit.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int convo_start(convo *c, const char *name, const char *extra_conf)
+{
+    memset(c, 0, sizeof *c);
+    if (sim_start(&c->sim)) return -1;
+    if (bot_setup(&c->bot, &c->sim, name, extra_conf) || bot_start(&c->bot)) return -1;
+    return 0;
+}
+
+void convo_stop(convo *c)
+{
+    bot_stop(&c->bot);
+    sim_stop(&c->sim);
+    for (int i = 0; i < c->nusers; i++) cJSON_Delete(c->users[i].last);
+    c->nusers = 0;
+}
+
+void convo_user_add(convo *c, long long id, const char *name, const char *lang)
+{
+    if (c->nusers == CONVO_USERS_MAX) return;
+    convo_user *u = &c->users[c->nusers++];
+    memset(u, 0, sizeof *u);
+    u->id = id;
+    snprintf(u->name, sizeof u->name, "%s", name);
+    snprintf(u->lang, sizeof u->lang, "%s", lang);
+}
+
+static convo_user *find(convo *c, long long id)
+{
+    for (int i = 0; i < c->nusers; i++)
+        if (c->users[i].id == id) return &c->users[i];
+    convo_user_add(c, id, "User", "ru");
+    return &c->users[c->nusers - 1];
+}
+
+void say_at(convo *c, long long user, const char *text, const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    if (tg_say(&c->sim, u->id, u->name, u->lang, text) < 0) {
+        fprintf(stderr, "  %s:%d: %s: the simulator did not take \"%s\"\n", file, line, unit_current, text);
+        unit_failed_checks++;
+    }
+}
+
+int press_at(convo *c, long long user, const char *label, const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    const char *data = u->last ? tg_button_data(u->last, label) : NULL;
+    if (!data) {
+        fprintf(stderr, "  %s:%d: %s: no button \"%s\" on the last message to %lld: %s\n", file, line,
+                unit_current, label, user, u->last ? tg_call_text(u->last) : "(none)");
+        unit_failed_checks++;
+        return 0;
+    }
+    char copy[128];
+    snprintf(copy, sizeof copy, "%s", data);
+    long long mid = (long long)cJSON_GetNumberValue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(u->last, "result"), "message_id"));
+    if (tg_press(&c->sim, u->id, u->name, u->lang, mid, copy) < 0) {
+        fprintf(stderr, "  %s:%d: %s: the simulator did not take the press\n", file, line, unit_current);
+        unit_failed_checks++;
+        return 0;
+    }
+    return 1;
+}
+
+const char *expect_at(convo *c, long long user, const char *needle, const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    cJSON *call = tg_wait_call(&c->sim, u->id, &u->seq, CONVO_WAIT_MS);
+    if (!call) {
+        fprintf(stderr, "  %s:%d: %s: no message to %lld within %d ms (expected \"%s\")\n", file, line,
+                unit_current, user, CONVO_WAIT_MS, needle);
+        unit_failed_checks++;
+        return NULL;
+    }
+    const char *text = tg_call_text(call);
+    if (!strstr(text, needle)) {
+        fprintf(stderr, "  %s:%d: %s: message to %lld lacks \"%s\": \"%s\"\n", file, line, unit_current, user,
+                needle, text);
+        unit_failed_checks++;
+    }
+    cJSON_Delete(u->last);
+    u->last = call;
+    return tg_call_text(call);
+}
+
+void expect_silence_at(convo *c, long long user, int ms, const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    long long seq = u->seq;
+    cJSON *call = tg_wait_call(&c->sim, u->id, &seq, ms);
+    if (call) {
+        fprintf(stderr, "  %s:%d: %s: unexpected message to %lld: \"%s\"\n", file, line, unit_current, user,
+                tg_call_text(call));
+        unit_failed_checks++;
+        cJSON_Delete(call);
+    }
+}
+
+const char *admin_at(convo *c, const char *file, int line, const char *fmt, ...)
+{
+    static char last[1024];
+    char args[1024], err[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    int code = bot_admin(&c->bot, last, sizeof last, err, sizeof err, "%s", args);
+    if (code != 0) {
+        fprintf(stderr, "  %s:%d: %s: admin %s exited %d: %s\n", file, line, unit_current, args, code, err);
+        unit_failed_checks++;
+        last[0] = 0;
+    }
+    return last;
+}
+
+const char *code_of(const char *link)
+{
+    static char code[64];
+    const char *p = strstr(link, "start=");
+    snprintf(code, sizeof code, "%s", p ? p + 6 : "");
+    char *end = strpbrk(code, " \n");
+    if (end) *end = 0;
+    return code;
+}
+
+long long db_query_int(const char *db_path, const char *sql)
+{
+    sqlite3 *db;
+    long long v = -1;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    } else {
+        fprintf(stderr, "  query failed: %s: %s\n", sql, sqlite3_errmsg(db));
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+int log_contains(const bot_proc *b, const char *needle)
+{
+    char *text = unit_read_file(b->log, NULL);
+    int found = text && strstr(text, needle);
+    free(text);
+    return found;
+}

@@ -1,0 +1,70 @@
+/*
+ * Conversation steps for end-to-end tests, so a test reads as a script:
+ *   say(&c, 1001, "/start CODE");  expect(&c, 1001, "Вас приглашают");
+ *   press(&c, 1001, "Согласен");   expect(&c, 1001, "Как вас зовут?");
+ * Each step checks what a user would see and records a failed CHECK with the
+ * line of the script when it does not happen.
+ */
+#ifndef MB_E2E_CONVO_H
+#define MB_E2E_CONVO_H
+
+#include "tests/e2e/harness.h"
+
+#define CONVO_USERS_MAX 16
+#define CONVO_WAIT_MS 8000
+
+typedef struct convo_user {
+    long long id;
+    char name[64];
+    char lang[8];
+    long long seq;          /* last call of this chat already read */
+    cJSON *last;            /* the last message the bot showed, for press() */
+} convo_user;
+
+typedef struct convo {
+    sim_proc sim;
+    bot_proc bot;
+    convo_user users[CONVO_USERS_MAX];
+    int nusers;
+} convo;
+
+/* Starts the simulator and a bot with extra config (may be NULL). 0 on success. */
+int convo_start(convo *c, const char *name, const char *extra_conf);
+void convo_stop(convo *c);
+
+/* Declares a user (Telegram id, first name, language code). */
+void convo_user_add(convo *c, long long id, const char *name, const char *lang);
+
+/* The user writes text. */
+void say_at(convo *c, long long user, const char *text, const char *file, int line);
+/* The user presses the button whose label contains label on the last message
+ * that had buttons; returns 0 when there was no such button. */
+int press_at(convo *c, long long user, const char *label, const char *file, int line);
+/* The bot's next message to the user must contain needle; returns its text
+ * (owned by the convo, valid until the next step for this user) or NULL. */
+const char *expect_at(convo *c, long long user, const char *needle, const char *file, int line);
+/* Nothing more arrives for the user within ms. */
+void expect_silence_at(convo *c, long long user, int ms, const char *file, int line);
+
+#define say(c, u, t) say_at(c, u, t, __FILE__, __LINE__)
+#define press(c, u, l) press_at(c, u, l, __FILE__, __LINE__)
+#define expect(c, u, n) expect_at(c, u, n, __FILE__, __LINE__)
+#define expect_silence(c, u, ms) expect_silence_at(c, u, ms, __FILE__, __LINE__)
+
+/* Runs an admin command; returns its last stdout line in a static buffer
+ * ("" on failure, with a failed CHECK). */
+const char *admin_at(convo *c, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define admin(c, ...) admin_at(c, __FILE__, __LINE__, __VA_ARGS__)
+
+/* The code after "start=" in a link (static buffer). */
+const char *code_of(const char *link);
+
+/* Runs one SQL query returning one integer against the bot's database
+ * (read-only); -1 on error. */
+long long db_query_int(const char *db_path, const char *sql);
+
+/* 1 when the bot's log contains needle. */
+int log_contains(const bot_proc *b, const char *needle);
+
+#endif

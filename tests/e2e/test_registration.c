@@ -1,0 +1,213 @@
+/*
+ * Registration conversations through the simulator, as users see them:
+ * a curator and a pupil in Russian (with a parent's consent), a mentor in
+ * English, and the refusals a stranger or a forged button gets.
+ */
+#include "tests/e2e/convo.h"
+#include "tests/unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CURATOR 1001
+#define PUPIL 1002
+#define PARENT 1003
+#define MENTOR 2001
+#define STRANGER 3001
+
+TEST(curator_and_pupil_register_in_russian)
+{
+    convo c;
+    if (convo_start(&c, "ru", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, CURATOR, "Анна", "ru");
+    convo_user_add(&c, PUPIL, "Петя", "ru");
+    convo_user_add(&c, PARENT, "Ольга", "ru");
+
+    char org[32];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №1\""));
+    CHECK(org[0] >= '1' && org[0] <= '9');
+    const char *link = admin(&c, "invite create --org %s --role curator", org);
+    CHECK_CONTAINS(link, "https://t.me/mentorbot_sim_bot?start=");
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
+
+    say(&c, CURATOR, cmd);
+    expect(&c, CURATOR, "программу наставничества организации «Школа №1»");
+    press(&c, CURATOR, "Согласен");
+    expect(&c, CURATOR, "Как вас зовут?");
+    say(&c, CURATOR, "Анна Сергеевна");
+    expect(&c, CURATOR, "Кто вы?");
+    press(&c, CURATOR, "Педагог");
+    expect(&c, CURATOR, "Готово, Анна Сергеевна! Вы зарегистрированы");
+    expect(&c, CURATOR, "вы куратор в программе «Школа №1»");
+
+    press(&c, CURATOR, "Создать приглашение");
+    expect(&c, CURATOR, "Для кого приглашение?");
+    press(&c, CURATOR, "Для наставляемого");
+    expect(&c, CURATOR, "Сколько человек");
+    press(&c, CURATOR, "10 человек");
+    const char *inv = expect(&c, CURATOR, "Приглашение (наставляемый, 10 человек");
+    CHECK_CONTAINS(inv, "start=");
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(inv ? inv : ""));
+
+    say(&c, PUPIL, cmd);
+    expect(&c, PUPIL, "с ролью «наставляемый»");
+    press(&c, PUPIL, "Согласен");
+    expect(&c, PUPIL, "Как вас зовут?");
+    say(&c, PUPIL, "Петя Иванов");
+    expect(&c, PUPIL, "Кто вы?");
+    press(&c, PUPIL, "Школьник");
+    expect(&c, PUPIL, "В каком вы классе?");
+    press(&c, PUPIL, "7");
+    expect(&c, PUPIL, "В каком году вы родились?");
+    say(&c, PUPIL, "двадцать");
+    expect(&c, PUPIL, "Напишите год рождения цифрами");
+    say(&c, PUPIL, "2013");
+    expect(&c, PUPIL, "Готово, Петя Иванов!");
+    const char *wait = expect(&c, PUPIL, "согласие родителя");
+    CHECK_CONTAINS(wait, "start=g_");
+    char parent_cmd[96];
+    snprintf(parent_cmd, sizeof parent_cmd, "/start %s", code_of(wait ? wait : ""));
+    say(&c, PUPIL, "/menu");
+    expect(&c, PUPIL, "ждёт согласия родителя");
+
+    /* the pupil cannot consent for themselves */
+    say(&c, PUPIL, parent_cmd);
+    expect(&c, PUPIL, "должен открыть ваш родитель");
+
+    say(&c, PARENT, parent_cmd);
+    expect(&c, PARENT, "Петя Иванов хочет участвовать");
+    press(&c, PARENT, "Да, согласен");
+    expect(&c, PARENT, "Согласие записано");
+    expect(&c, PUPIL, "Согласие родителя получено");
+    say(&c, PUPIL, "/privacy");
+    const char *priv = expect(&c, PUPIL, "Имя: Петя Иванов");
+    CHECK_CONTAINS(priv, "Год рождения: 2013");
+    CHECK_CONTAINS(priv, "Класс: 7");
+    CHECK_CONTAINS(priv, "через ссылку для родителя");
+
+    /* the same guardian link cannot be used twice */
+    say(&c, PARENT, parent_cmd);
+    expect(&c, PARENT, "уже принято");
+
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE status = 'active'"), 2);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent'"), 1);
+    convo_stop(&c);
+}
+
+TEST(mentor_registers_in_english_and_erases_data)
+{
+    convo c;
+    if (convo_start(&c, "en", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, MENTOR, "John", "en-GB");
+    char org[32];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Lyceum 7\" --tz Asia/Tomsk"));
+    const char *link = admin(&c, "invite create --org %s --role mentor --uses 3", org);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
+
+    say(&c, MENTOR, cmd);
+    expect(&c, MENTOR, "mentoring programme of \"Lyceum 7\" as a mentor");
+    press(&c, MENTOR, "I agree");
+    expect(&c, MENTOR, "What is your name?");
+    /* control characters and a right-to-left override are dropped from names */
+    say(&c, MENTOR, "John\x01 \xE2\x80\xAESmith");
+    expect(&c, MENTOR, "Who are you?");
+    press(&c, MENTOR, "Company employee");
+    expect(&c, MENTOR, "Done, John Smith! You are registered");
+    expect(&c, MENTOR, "you are a mentor");
+
+    say(&c, MENTOR, "/language");
+    expect(&c, MENTOR, "Choose your language");
+    press(&c, MENTOR, "Русский");
+    expect(&c, MENTOR, "Язык бота: русский.");
+    expect(&c, MENTOR, "вы наставник");
+    say(&c, MENTOR, "/language");
+    expect(&c, MENTOR, "Choose your language");
+    press(&c, MENTOR, "English");
+    expect(&c, MENTOR, "The bot now speaks English.");
+    expect(&c, MENTOR, "What would you like to do?");
+
+    say(&c, MENTOR, "/forget");
+    expect(&c, MENTOR, "Erase your personal data?");
+    press(&c, MENTOR, "Yes, erase");
+    expect(&c, MENTOR, "Only an anonymous record remains");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name IS NOT NULL"), 0);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM identities"), 0);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE status = 'forgotten' AND role = 'mentor'"
+                                     " AND category = 'employee'"), 1);
+    say(&c, MENTOR, "/menu");
+    expect(&c, MENTOR, "open the invite link");
+    convo_stop(&c);
+}
+
+TEST(strangers_bad_codes_and_forged_buttons_are_refused)
+{
+    convo c;
+    if (convo_start(&c, "refusals", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, STRANGER, "Eve", "en");
+    convo_user_add(&c, MENTOR, "Max", "ru");
+    char org[32];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"School 5\""));
+
+    say(&c, STRANGER, "/menu");
+    expect(&c, STRANGER, "open the invite link");
+    say(&c, STRANGER, "/start");
+    expect(&c, STRANGER, "open the invite link");
+    say(&c, STRANGER, "/start aaaaaaaaaaaaaaaa");
+    expect(&c, STRANGER, "This invite was not found");
+    /* a button pressed by someone with no account */
+    tg_press(&c.sim, STRANGER, "Eve", "en", 1, "m:invite");
+    expect_silence(&c, STRANGER, 500);
+
+    /* a single-use invite works once */
+    const char *link = admin(&c, "invite create --org %s --role mentee", org);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
+    say(&c, MENTOR, cmd);
+    expect(&c, MENTOR, "Вас приглашают");
+    say(&c, STRANGER, cmd);
+    expect(&c, STRANGER, "already been used");
+
+    /* a mentee forging the curator's menu button gets nothing */
+    press(&c, MENTOR, "Согласен");
+    expect(&c, MENTOR, "Как вас зовут?");
+    say(&c, MENTOR, "Макс Орлов");
+    expect(&c, MENTOR, "Кто вы?");
+    tg_press(&c.sim, MENTOR, "Max", "ru", 1, "uses:mentor:30");
+    expect(&c, MENTOR, "Кто вы?");  /* the question is asked again */
+    press(&c, MENTOR, "Студент");
+    expect(&c, MENTOR, "Готово");
+    expect(&c, MENTOR, "Что сделать?");
+    tg_press(&c.sim, MENTOR, "Max", "ru", 1, "m:invite");
+    tg_press(&c.sim, MENTOR, "Max", "ru", 1, "paper:1");
+    expect_silence(&c, MENTOR, 800);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM invites"), 1);
+    CHECK(log_contains(&c.bot, "refused button \"m:invite\""));
+    CHECK(log_contains(&c.bot, "refused button \"paper:1\""));
+
+    /* an expired invite */
+    link = admin(&c, "invite create --org %s --role mentee --days 1", org);
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
+    bot_stop(&c.bot);
+    setenv("MENTORBOT_CLOCK_OFFSET_S", "172800", 1);
+    bot_start(&c.bot);
+    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+    say(&c, STRANGER, cmd);
+    expect(&c, STRANGER, "This invite has expired");
+
+    /* texts the bot cannot read */
+    tg_say(&c.sim, STRANGER, "Eve", "en", "");
+    say(&c, STRANGER, "\xF0\x9F\x98\x80\xE2\x80\x8F\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D");
+    expect(&c, STRANGER, "open the invite link");
+    convo_stop(&c);
+}
+
+int main(void)
+{
+    RUN(curator_and_pupil_register_in_russian);
+    RUN(mentor_registers_in_english_and_erases_data);
+    RUN(strangers_bad_codes_and_forged_buttons_are_refused);
+    return unit_summary();
+}
