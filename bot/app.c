@@ -98,6 +98,7 @@ mb_status app_lock(app *a)
         char pid[32] = "";
         ssize_t n = pread(a->lock_fd, pid, sizeof pid - 1, 0);
         if (n > 0) pid[n] = 0;
+        pid[strcspn(pid, "\n")] = 0;
         fprintf(stderr, "another mentorbot is already running on %s (pid %s); only one may run per database\n",
                 a->cfg.storage_path, pid[0] ? pid : "unknown");
         return MB_ERR_BUSY;

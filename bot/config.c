@@ -149,13 +149,34 @@ static int on_key(void *user, const char *section, const char *key, const char *
     return 1;
 }
 
-/* inih reads through this so we know the line each key came from. */
+/*
+ * inih reads through this so we know the line each key came from. inih's
+ * own buffer is short (200 bytes in Debian's build); a longer line would be
+ * cut into pieces that parse as separate lines, so it is reported here and
+ * replaced by a comment.
+ */
 static char *read_line(char *buf, int size, void *stream)
 {
     parse_state *ps = stream;
-    char *s = fgets(buf, size, ps->file);
-    if (s) ps->line++;
-    return s;
+    char line[CONFIG_LINE_MAX + 2];
+    if (!fgets(line, sizeof line, ps->file)) return NULL;
+    ps->line++;
+    size_t n = strlen(line);
+    int complete = n > 0 && line[n - 1] == '\n';
+    if (!complete && !feof(ps->file)) {
+        int c;
+        while ((c = fgetc(ps->file)) != EOF && c != '\n') {}
+        add_error(ps, "line longer than %d bytes", CONFIG_LINE_MAX);
+        snprintf(buf, (size_t)size, "#\n");
+        return buf;
+    }
+    if (n >= (size_t)size) {
+        add_error(ps, "line longer than %d bytes", size - 2);
+        snprintf(buf, (size_t)size, "#\n");
+        return buf;
+    }
+    memcpy(buf, line, n + 1);
+    return buf;
 }
 
 /* A relative path is taken from the folder of the config file. */
@@ -183,7 +204,8 @@ mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
         goto out;
     }
     int bad_line = ini_parse_stream(read_line, &ps, on_key, &ps);
-    if (bad_line > 0 && ps.nerrors == 0) {
+    if (bad_line > 0) {
+        /* Keys never fail in on_key, so this is a line inih could not read. */
         ps.line = bad_line;
         add_error(&ps, "not a \"key = value\" line or a [section]");
     } else if (bad_line < 0) {

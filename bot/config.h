@@ -16,6 +16,7 @@
 
 #define CONFIG_PATH_MAX 512
 #define CONFIG_ERR_MAX 4096
+#define CONFIG_LINE_MAX 1024   /* bytes on one line of the file */
 #define CONFIG_DEFAULT_API_BASE "https://api.telegram.org"
 
 typedef struct config {

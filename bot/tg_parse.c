@@ -53,11 +53,14 @@ void tg_reply_free(tg_reply *r)
     r->result = NULL;
 }
 
-static void fill_from_user(event *ev, const cJSON *from)
+/* Returns 1 when from carries a numeric id (0 is a valid, if odd, id). */
+static int fill_from_user(event *ev, const cJSON *from)
 {
-    ev->user_id = json_int(from, "id", NULL);
+    int have = 0;
+    ev->user_id = json_int(from, "id", &have);
     ev->first_name = json_str(from, "first_name");
     ev->language_code = json_str(from, "language_code");
+    return have;
 }
 
 mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id, const char **kind)
@@ -81,14 +84,14 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
             ev->ignore_reason = "message without sender or chat";
             return MB_OK;
         }
-        fill_from_user(ev, from);
-        ev->chat_id = json_int(chat, "id", NULL);
+        int have_user = fill_from_user(ev, from), have_chat;
+        ev->chat_id = json_int(chat, "id", &have_chat);
         const char *type = json_str(chat, "type");
         ev->is_private = type && strcmp(type, "private") == 0;
         ev->text = json_str(msg, "text");
         if (!ev->text) ev->text = json_str(msg, "caption");
         ev->kind = EVENT_MESSAGE;
-        if (!ev->user_id || !ev->chat_id) {
+        if (!have_user || !have_chat) {
             ev->kind = EVENT_NONE;
             ev->ignore_reason = "message without user or chat id";
         }
@@ -96,7 +99,7 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         *kind = "callback_query";
         const cJSON *from = json_obj(cb, "from");
         const cJSON *cmsg = json_obj(cb, "message");
-        fill_from_user(ev, from);
+        int have_user = fill_from_user(ev, from);
         ev->button_id = json_str(cb, "id");
         ev->button_data = json_str(cb, "data");
         ev->button_message_id = json_int(cmsg, "message_id", NULL);
@@ -105,9 +108,9 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         const char *type = json_str(chat, "type");
         ev->is_private = !chat || (type && strcmp(type, "private") == 0);
         ev->kind = EVENT_BUTTON;
-        if (!ev->user_id || !ev->button_data) {
+        if (!have_user || !ev->button_data) {
             ev->kind = EVENT_NONE;
-            ev->ignore_reason = !ev->user_id ? "button press without a user" : "button press without data";
+            ev->ignore_reason = !have_user ? "button press without a user" : "button press without data";
         } else if (strlen(ev->button_data) > EVENT_BUTTON_DATA_MAX) {
             ev->kind = EVENT_NONE;
             ev->ignore_reason = "button data over 64 bytes (not sent by this bot)";
@@ -117,11 +120,13 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         const cJSON *chat = json_obj(member, "chat");
         const char *type = json_str(chat, "type");
         const char *status = json_str(json_obj(member, "new_chat_member"), "status");
-        fill_from_user(ev, json_obj(member, "from"));
+        int have_user = fill_from_user(ev, json_obj(member, "from"));
         ev->chat_id = json_int(chat, "id", NULL);
         ev->is_private = type && strcmp(type, "private") == 0;
-        if (!ev->is_private || !status || !ev->user_id) {
+        if (!ev->is_private) {
             ev->ignore_reason = "membership change outside a private chat";
+        } else if (!status || !have_user) {
+            ev->ignore_reason = "membership change without a status or a user";
         } else if (strcmp(status, "kicked") == 0 || strcmp(status, "left") == 0) {
             ev->kind = EVENT_BLOCKED;
         } else if (strcmp(status, "member") == 0) {

@@ -47,6 +47,7 @@ void kb_free(keyboard *kb)
     cJSON_Delete(kb->rows);
     kb->rows = NULL;
     kb->count = 0;
+    kb->too_long = 0;
 }
 
 /* Checks the keyboard against the platform before anything is queued: a

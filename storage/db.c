@@ -57,6 +57,24 @@ fail:
     return MB_ERR_DB;
 }
 
+/* WAL is a property of the file: once set it stays. Switching needs a lock
+ * that SQLite's busy handler does not wait for, so two processes creating
+ * the database together retry here. */
+static mb_status set_wal(db *d)
+{
+    for (int tries = 0; tries < DB_BUSY_TIMEOUT_MS / 10; tries++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(d->sql, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK) return MB_ERR_DB;
+        int rc = sqlite3_step(st);
+        int wal = rc == SQLITE_ROW && sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+        sqlite3_finalize(st);
+        if (wal) return MB_OK;
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED && rc != SQLITE_ROW) return MB_ERR_DB;
+        sqlite3_sleep(10);
+    }
+    return MB_ERR_BUSY;
+}
+
 mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t err_size)
 {
     mb_status rc = MB_ERR_DB;
@@ -69,7 +87,7 @@ mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t er
     }
     sqlite3_busy_timeout(d->sql, DB_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(d->sql, 1);
-    if (db_exec(d, "PRAGMA journal_mode=WAL") ||
+    if (set_wal(d) ||
         db_exec(d, sync == DB_SYNC_FULL ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL") ||
         db_exec(d, "PRAGMA foreign_keys=ON")) {
         snprintf(err, err_size, "cannot set up database %s: %s", path, sqlite3_errmsg(d->sql));

@@ -92,7 +92,11 @@ char *text_clean_line(const char *s, size_t max_chars)
         if (is_space(cp) || cp == '\t' || cp == '\n' || cp == '\r') {
             pending_space = o > 0;
         } else if (!is_dropped(cp)) {
-            if (pending_space && chars + 1 < max_chars) { out[o++] = ' '; chars++; }
+            if (pending_space) {
+                if (chars + 1 >= max_chars) break; /* the word after it would not fit whole either */
+                out[o++] = ' ';
+                chars++;
+            }
             pending_space = 0;
             memcpy(out + o, p + i, k);
             o += k;
@@ -125,7 +129,11 @@ size_t text_split(const char *s, size_t max_units, size_t **starts, size_t **len
             else if (cp == ' ') last_sp = i;
         }
         size_t end = i;
-        if (i < n) {
+        if (end == pos) { /* a limit below one character: take it anyway so the split ends */
+            uint32_t ignored;
+            size_t k = utf8_decode(p + pos, n - pos, &ignored);
+            end = pos + (k ? k : 1);
+        } else if (i < n) {
             if (last_nl > pos + max_units / 2) end = last_nl;
             else if (last_sp > pos + max_units / 2) end = last_sp;
         }

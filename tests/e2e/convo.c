@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int convo_start(convo *c, const char *name, const char *extra_conf)
@@ -160,4 +162,19 @@ int log_contains(const bot_proc *b, const char *needle)
     int found = text && strstr(text, needle);
     free(text);
     return found;
+}
+
+int bot_wait_exit(bot_proc *b, int timeout_ms)
+{
+    for (int waited = 0; b->pid > 0 && waited < timeout_ms; waited += 10) {
+        int status;
+        pid_t r = waitpid(b->pid, &status, WNOHANG);
+        if (r == b->pid) {
+            b->pid = 0;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        usleep(10 * 1000);
+    }
+    bot_kill(b, SIGKILL);
+    return -1;
 }

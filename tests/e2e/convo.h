@@ -67,4 +67,8 @@ long long db_query_int(const char *db_path, const char *sql);
 /* 1 when the bot's log contains needle. */
 int log_contains(const bot_proc *b, const char *needle);
 
+/* Waits up to timeout_ms for the bot to exit on its own; returns its exit
+ * code, or -1 after killing it when it did not. */
+int bot_wait_exit(bot_proc *b, int timeout_ms);
+
 #endif

@@ -1,0 +1,130 @@
+#include "sim/control.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/params.h"
+#include "sim/state.h"
+#include "sim/tg.h"
+
+#define SIM_FAULT_TIMES_MAX 1000000
+#define SIM_RETRY_AFTER_MAX 86400
+
+static int int_in(const cJSON *params, const char *name, long long min, long long max,
+                  long long *value)
+{
+    sim_param_result r = sim_param_int64(params, name, value);
+    if (r == SIM_PARAM_MISSING) return 0;
+    return r == SIM_PARAM_OK && *value >= min && *value <= max ? 0 : -1;
+}
+
+static void reply_faults(sim_reply *reply)
+{
+    cJSON *json = cJSON_CreateObject();
+    cJSON_AddNumberToObject(json, "faults_queued", sim_fault_count());
+    sim_reply_json(reply, 200, json);
+}
+
+/* Queues one fault rule. Exactly one of status, drop and delay_ms says
+ * what happens to the next `times` calls of `method`. */
+static void control_fault(const cJSON *params, sim_reply *reply)
+{
+    sim_fault f = {0};
+    long long status = 0, delay = 0, times = 1, retry_after = 1;
+    const char *method = sim_param_string(params, "method");
+    if (sim_param_bool(params, "clear")) {
+        sim_fault_clear();
+        reply_faults(reply);
+        return;
+    }
+    if (!method || !method[0] || strlen(method) >= sizeof f.method) {
+        sim_reply_error(reply, 400, "method is required (a Bot API method name or \"*\")");
+        return;
+    }
+    if (int_in(params, "status", 100, 599, &status) || int_in(params, "delay_ms", 0, SIM_FAULT_DELAY_MAX_MS, &delay) ||
+        int_in(params, "times", 1, SIM_FAULT_TIMES_MAX, &times) ||
+        int_in(params, "retry_after", 0, SIM_RETRY_AFTER_MAX, &retry_after)) {
+        sim_reply_error(reply, 400, "status, delay_ms, times or retry_after out of range");
+        return;
+    }
+    int drop = sim_param_bool(params, "drop");
+    if ((status != 0) + drop + (delay != 0) != 1) {
+        sim_reply_error(reply, 400, "give exactly one of status, drop and delay_ms");
+        return;
+    }
+    snprintf(f.method, sizeof f.method, "%s", method);
+    f.kind = drop ? SIM_FAULT_DROP : delay ? SIM_FAULT_DELAY : SIM_FAULT_STATUS;
+    f.status = (int)status;
+    f.delay_ms = (int)delay;
+    f.times = (int)times;
+    f.retry_after = (int)retry_after;
+    f.body = cJSON_GetObjectItemCaseSensitive(params, "body"); /* copied by sim_fault_add */
+    if (sim_fault_add(&f)) {
+        sim_reply_error(reply, 400, "too many faults queued");
+        return;
+    }
+    reply_faults(reply);
+}
+
+static void control_limits(const sim_request *req, sim_reply *reply)
+{
+    int global, per_chat;
+    sim_limits_get(&global, &per_chat);
+    if (strcmp(req->verb, "POST") == 0) {
+        long long g = global, c = per_chat;
+        /* A key left out keeps its current value. */
+        if (int_in(req->params, "global_per_s", 0, SIM_LIMIT_MAX, &g) ||
+            int_in(req->params, "per_chat_per_s", 0, SIM_LIMIT_MAX, &c)) {
+            sim_reply_error(reply, 400, "limits must be integers from 0 (unlimited) up");
+            return;
+        }
+        global = (int)g;
+        per_chat = (int)c;
+        sim_limits_set(global, per_chat);
+    }
+    cJSON *json = cJSON_CreateObject();
+    cJSON_AddNumberToObject(json, "global_per_s", global);
+    cJSON_AddNumberToObject(json, "per_chat_per_s", per_chat);
+    sim_reply_json(reply, 200, json);
+}
+
+static void control_stats(sim_reply *reply)
+{
+    cJSON *json = cJSON_CreateObject();
+    tg_stats_add_json(json);
+    sim_stats_add_json(json);
+    sim_reply_json(reply, 200, json);
+}
+
+void sim_control(const sim_request *req, sim_reply *reply)
+{
+    const char *endpoint = req->path + strlen("/sim/");
+    int post = strcmp(req->verb, "POST") == 0;
+    if (strncmp(endpoint, "tg/", 3) == 0) {
+        tg_control(req, endpoint + 3, reply);
+        return;
+    }
+    sim_lock();
+    if (strcmp(endpoint, "stats") == 0) {
+        control_stats(reply);
+    } else if (strcmp(endpoint, "limits") == 0) {
+        control_limits(req, reply);
+    } else if (strcmp(endpoint, "fault") == 0 || strcmp(endpoint, "reset") == 0) {
+        if (!post) {
+            sim_reply_error(reply, 405, "use POST");
+        } else if (req->body_invalid) {
+            sim_reply_error(reply, 400, "the body is not valid JSON");
+        } else if (endpoint[0] == 'f') {
+            control_fault(req->params, reply);
+        } else {
+            sim_state_reset();
+            tg_reset();
+            cJSON *json = cJSON_CreateObject();
+            cJSON_AddBoolToObject(json, "ok", 1);
+            sim_reply_json(reply, 200, json);
+        }
+    } else {
+        sim_reply_error(reply, 404, "no such control endpoint");
+    }
+    sim_unlock();
+}

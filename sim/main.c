@@ -1,0 +1,75 @@
+/*
+ * mentorbot-sim: a local stand-in for the Telegram Bot API, for tests,
+ * demos and trying the bot without a token. See docs/simulator.md.
+ *
+ *   mentorbot-sim [--listen 127.0.0.1:PORT] [--verbose]
+ *   mentorbot-sim chat [--sim URL] [--user ID] [--name NAME] [--lang ru|en]
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/chat.h"
+#include "sim/server.h"
+#include "sim/state.h"
+#include "sim/tg.h"
+#include "util/log.h"
+
+#define SIM_DEFAULT_LISTEN "127.0.0.1:8081"
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "usage: mentorbot-sim [--listen HOST:PORT] [--verbose]\n"
+            "       mentorbot-sim chat [--sim URL] [--user ID] [--name NAME] [--lang ru|en]\n"
+            "Serves the Telegram Bot API methods the bot uses on HOST:PORT (default %s)\n"
+            "and a control API under /sim/; see docs/simulator.md.\n",
+            SIM_DEFAULT_LISTEN);
+}
+
+int main(int argc, char **argv)
+{
+    const char *listen = SIM_DEFAULT_LISTEN;
+    sigset_t stop_signals;
+    int sig = 0, rc = 0;
+
+    if (argc > 1 && strcmp(argv[1], "chat") == 0) return sim_chat_main(argc - 1, argv + 1);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc && strlen(argv[i + 1]) < SIM_LISTEN_MAX) {
+            listen = argv[++i];
+        } else if (strcmp(argv[i], "--verbose") == 0) {
+            log_set_level(LOG_DEBUG);
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+
+    /* Block the stop signals before any thread starts so every server
+     * thread inherits the mask and only sigwait() below receives them. */
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    sim_state_init();
+    tg_init();
+    if (sim_server_start(listen)) {
+        log_error("sim", "cannot listen on %s (a loopback HOST:PORT that is free is needed)", listen);
+        rc = 1;
+        goto out;
+    }
+    log_info("sim", "Telegram Bot API simulator on http://%s (control API under /sim/)", listen);
+    sigwait(&stop_signals, &sig);
+    log_info("sim", "stopping (signal %d)", sig);
+    sim_server_stop();
+out:
+    tg_free();
+    sim_state_free();
+    return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * The simulator's HTTP side: a libmicrohttpd daemon on loopback with one
+ * thread per connection (so a long poll simply blocks its own thread),
+ * bodies collected up to SIM_BODY_MAX, parameters parsed, and the request
+ * routed by path to a platform (/bot... = Telegram) or the control API
+ * (/sim/...).
+ */
+#ifndef MB_SIM_SERVER_H
+#define MB_SIM_SERVER_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "util/status.h"
+
+#define SIM_BODY_MAX (50u * 1024 * 1024) /* Telegram's upload limit; larger bodies get 413 */
+#define SIM_LISTEN_MAX 64                /* bytes of a --listen address */
+
+typedef struct sim_request {
+    const char *verb;     /* "GET", "POST", ... */
+    const char *path;     /* the URL path without the query string */
+    cJSON *params;        /* query and body parameters merged (body wins); never NULL */
+    int body_invalid;     /* a body was sent but could not be parsed */
+    const char *body;     /* the raw body, NUL-terminated ("" when none) */
+    size_t body_len;
+} sim_request;
+
+typedef struct sim_reply {
+    int status;
+    char *body;           /* malloc'd; sent as it is */
+    size_t body_len;
+    int drop;             /* close the connection without answering */
+    int delay_ms;         /* wait this long before answering */
+} sim_reply;
+
+/* Sets the reply to json printed compactly; takes ownership of json. */
+void sim_reply_json(sim_reply *reply, int status, cJSON *json);
+
+/* A control-API error: {"error":"..."} with the given status. */
+void sim_reply_error(sim_reply *reply, int status, const char *message);
+
+/* Starts serving on host:port ("127.0.0.1:8081"). MB_ERR_INVALID for a bad
+ * address, MB_ERR_IO when the port cannot be bound. */
+mb_status sim_server_start(const char *listen);
+
+/* Wakes every waiting request, stops the daemon and waits for its threads. */
+void sim_server_stop(void);
+
+#endif

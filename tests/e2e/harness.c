@@ -1,0 +1,634 @@
+#include "tests/e2e/harness.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/unit.h"
+#include "util/strbuf.h"
+
+#define HARNESS_PATH_MAX 2048
+#define HARNESS_START_ATTEMPTS 5
+#define HARNESS_ADMIN_ARGS_MAX 64
+#define HARNESS_ADMIN_LINE_MAX 8192
+#define HARNESS_SENT_WAIT_MS 5000  /* one server-side wait of the sent log */
+
+static const char *bin_dir(void)
+{
+    const char *dir = getenv("MENTORBOT_BIN_DIR");
+    return dir && *dir ? dir : "build/test";
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) && errno == EINTR) {}
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void curl_once(void)
+{
+    static int done;
+    if (done) return;
+    done = 1;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    atexit(curl_global_cleanup);
+}
+
+/* Waits up to timeout_ms for pid; SIGKILL after that. Returns the wait
+ * status, or -1 when pid was not a child. */
+static int reap(pid_t pid, int timeout_ms)
+{
+    int status = 0;
+    long long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) return status;
+        if (r < 0 && errno != EINTR) return -1;
+        if (now_ms() >= deadline) {
+            kill(pid, SIGKILL);
+            return waitpid(pid, &status, 0) == pid ? status : -1;
+        }
+        sleep_ms(10);
+    }
+}
+
+static int exit_code(int status)
+{
+    if (status < 0) return -1;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+/* ---- the simulator ---- */
+
+static int free_port(void)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof addr;
+    int port = -1, fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+        port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
+}
+
+/* Points stdin at /dev/null and stdout and stderr at log (appending). */
+static void child_stdio(const char *log)
+{
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in >= 0) dup2(in, 0);
+    if (out >= 0) {
+        dup2(out, 1);
+        dup2(out, 2);
+    }
+    /* A test that crashes must not leave its servers running. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+int sim_start(sim_proc *s)
+{
+    char bin[HARNESS_PATH_MAX], listen[32], log[HARNESS_PATH_MAX];
+    memset(s, 0, sizeof *s);
+    curl_once();
+    snprintf(bin, sizeof bin, "%s/mentorbot-sim", bin_dir());
+    if (access(bin, X_OK) != 0) {
+        fprintf(stderr, "  harness: %s is missing (make %s)\n", bin, bin);
+        return -1;
+    }
+    for (int attempt = 0; attempt < HARNESS_START_ATTEMPTS; attempt++) {
+        int port = free_port();
+        if (port <= 0) continue;
+        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+        snprintf(log, sizeof log, "%s/sim-%d.log", unit_tmpdir(), port);
+        const char *verbose = getenv("MENTORBOT_SIM_VERBOSE") ? "--verbose" : NULL;
+        pid_t pid = fork();
+        if (pid < 0) return -1;
+        if (pid == 0) {
+            child_stdio(log);
+            execl(bin, "mentorbot-sim", "--listen", listen, verbose, (char *)NULL);
+            _exit(127);
+        }
+        s->pid = pid;
+        s->port = port;
+        snprintf(s->base, sizeof s->base, "http://%s", listen);
+        long long deadline = now_ms() + HARNESS_START_TIMEOUT_MS;
+        while (now_ms() < deadline) {
+            long status = 0;
+            cJSON *stats = sim_request(s, "GET", "/sim/stats", NULL, &status);
+            cJSON_Delete(stats);
+            if (status == 200) return 0;
+            if (waitpid(pid, NULL, WNOHANG) == pid) break; /* port taken meanwhile: retry */
+            sleep_ms(20);
+        }
+        if (kill(pid, 0) == 0) {
+            sim_stop(s);
+            break;
+        }
+        memset(s, 0, sizeof *s);
+    }
+    fprintf(stderr, "  harness: mentorbot-sim did not start (see %s/sim-*.log)\n", unit_tmpdir());
+    memset(s, 0, sizeof *s);
+    return -1;
+}
+
+int sim_stop_checked(sim_proc *s)
+{
+    char log[HARNESS_PATH_MAX];
+    if (!s || s->pid <= 0) return -1;
+    kill(s->pid, SIGTERM);
+    int code = exit_code(reap(s->pid, HARNESS_STOP_TIMEOUT_MS));
+    s->pid = 0;
+    if (code != 0) {
+        /* The simulator's stderr (sanitizer reports included) went to its
+         * log, which the temporary directory takes away: show it now. */
+        snprintf(log, sizeof log, "%s/sim-%d.log", unit_tmpdir(), s->port);
+        char *text = unit_read_file(log, NULL);
+        fprintf(stderr, "  harness: mentorbot-sim exited with %d; its log:\n%s\n", code, text ? text : "(none)");
+        free(text);
+    }
+    return code;
+}
+
+void sim_stop(sim_proc *s) { sim_stop_checked(s); }
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    strbuf *sb = arg;
+    sb_append(sb, data, size * n);
+    return sb->failed ? 0 : size * n;
+}
+
+char *sim_request_raw(sim_proc *s, const char *method, const char *path,
+                      const char *content_type, const char *body, size_t body_len, long *status)
+{
+    char url[HARNESS_PATH_MAX], header[256];
+    struct curl_slist *headers = NULL;
+    strbuf answer;
+    char *result = NULL;
+    CURL *curl = NULL;
+    if (status) *status = 0;
+    sb_init(&answer, HARNESS_RESPONSE_MAX);
+    if (!s || !s->base[0] || !(curl = curl_easy_init())) goto out;
+    snprintf(url, sizeof url, "%s%s", s->base, path);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)HARNESS_HTTP_TIMEOUT_MS);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    headers = curl_slist_append(headers, "Expect:");
+    if (content_type) {
+        snprintf(header, sizeof header, "Content-Type: %s", content_type);
+        headers = curl_slist_append(headers, header);
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    if (strcmp(method, "GET") != 0) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? body_len : 0));
+        if (strcmp(method, "POST") != 0) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    }
+    if (curl_easy_perform(curl) != CURLE_OK) goto out;
+    if (status) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    result = sb_take(&answer);
+out:
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    sb_free(&answer);
+    return result;
+}
+
+cJSON *sim_request(sim_proc *s, const char *method, const char *path, const char *body,
+                   long *status)
+{
+    char *text = sim_request_raw(s, method, path, body ? "application/json" : NULL, body,
+                                 body ? strlen(body) : 0, status);
+    cJSON *json = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    return json;
+}
+
+cJSON *sim_postf(sim_proc *s, const char *path, const char *json_fmt, ...)
+{
+    strbuf body;
+    va_list ap;
+    sb_init(&body, 0);
+    va_start(ap, json_fmt);
+    sb_vprintf(&body, json_fmt, ap);
+    va_end(ap);
+    cJSON *json = body.failed ? NULL : sim_request(s, "POST", path, sb_str(&body), NULL);
+    sb_free(&body);
+    return json;
+}
+
+cJSON *sim_getf(sim_proc *s, const char *path_fmt, ...)
+{
+    strbuf path;
+    va_list ap;
+    sb_init(&path, HARNESS_PATH_MAX);
+    va_start(ap, path_fmt);
+    sb_vprintf(&path, path_fmt, ap);
+    va_end(ap);
+    cJSON *json = path.failed ? NULL : sim_request(s, "GET", sb_str(&path), NULL, NULL);
+    sb_free(&path);
+    return json;
+}
+
+cJSON *tg_api(sim_proc *s, const char *method, long *status, const char *json_fmt, ...)
+{
+    char path[HARNESS_PATH_MAX];
+    strbuf body;
+    va_list ap;
+    sb_init(&body, 0);
+    va_start(ap, json_fmt);
+    sb_vprintf(&body, json_fmt, ap);
+    va_end(ap);
+    snprintf(path, sizeof path, "/bot123:TEST/%s", method);
+    cJSON *json = body.failed ? NULL : sim_request(s, "POST", path, sb_str(&body), status);
+    sb_free(&body);
+    return json;
+}
+
+const cJSON *sim_json_at(const cJSON *json, const char *path)
+{
+    char key[128];
+    while (json && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, path);
+        json = cJSON_IsArray(json) ? cJSON_GetArrayItem(json, atoi(key))
+                                   : cJSON_GetObjectItemCaseSensitive(json, key);
+        path += n + (path[n] == '.');
+    }
+    return json;
+}
+
+long long sim_json_num(const cJSON *json, const char *path)
+{
+    const cJSON *v = sim_json_at(json, path);
+    return cJSON_IsNumber(v) ? (long long)v->valuedouble : -1;
+}
+
+const char *sim_json_str(const cJSON *json, const char *path)
+{
+    const cJSON *v = sim_json_at(json, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* ---- Telegram conversation helpers ---- */
+
+static cJSON *user_object(long long user, const char *first_name, const char *lang)
+{
+    cJSON *from = cJSON_CreateObject();
+    cJSON_AddNumberToObject(from, "id", (double)user);
+    cJSON_AddStringToObject(from, "first_name", first_name ? first_name : "User");
+    if (lang) cJSON_AddStringToObject(from, "language_code", lang);
+    return from;
+}
+
+static long long post_update(sim_proc *s, const char *path, cJSON *body)
+{
+    long long id = -1;
+    char *text = cJSON_PrintUnformatted(body);
+    cJSON *answer = text ? sim_request(s, "POST", path, text, NULL) : NULL;
+    const cJSON *update_id = cJSON_GetObjectItemCaseSensitive(answer, "update_id");
+    if (cJSON_IsNumber(update_id)) id = (long long)update_id->valuedouble;
+    cJSON_Delete(answer);
+    cJSON_Delete(body);
+    free(text);
+    return id;
+}
+
+long long tg_say(sim_proc *s, long long user, const char *first_name, const char *lang,
+                 const char *text)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "from", user_object(user, first_name, lang));
+    cJSON_AddStringToObject(body, "text", text);
+    return post_update(s, "/sim/tg/message", body);
+}
+
+long long tg_press(sim_proc *s, long long user, const char *first_name, const char *lang,
+                   long long message_id, const char *data)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "from", user_object(user, first_name, lang));
+    cJSON_AddNumberToObject(body, "message_id", (double)message_id);
+    cJSON_AddStringToObject(body, "data", data);
+    return post_update(s, "/sim/tg/callback", body);
+}
+
+static cJSON *sent_calls(sim_proc *s, long long chat, long long after, int wait_ms)
+{
+    cJSON *answer = chat ? sim_getf(s, "/sim/tg/sent?chat_id=%lld&after=%lld&wait_ms=%d", chat, after, wait_ms)
+                         : sim_getf(s, "/sim/tg/sent?after=%lld&wait_ms=%d", after, wait_ms);
+    cJSON *calls = cJSON_DetachItemFromObjectCaseSensitive(answer, "calls");
+    cJSON_Delete(answer);
+    return cJSON_IsArray(calls) ? calls : (cJSON_Delete(calls), NULL);
+}
+
+cJSON *tg_calls(sim_proc *s, long long chat, long long after)
+{
+    return sent_calls(s, chat, after, 0);
+}
+
+static int shows_in_chat(const char *method)
+{
+    static const char *visible[] = {"sendMessage", "editMessageText", "editMessageReplyMarkup",
+                                    "sendDocument", "sendPhoto"};
+    for (size_t i = 0; i < sizeof visible / sizeof *visible; i++)
+        if (strcmp(method, visible[i]) == 0) return 1;
+    return 0;
+}
+
+cJSON *tg_wait_method(sim_proc *s, long long chat, long long *seq, const char *method,
+                      int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left < 0) left = 0;
+        cJSON *calls = sent_calls(s, chat, *seq, (int)(left < HARNESS_SENT_WAIT_MS ? left : HARNESS_SENT_WAIT_MS));
+        cJSON *call, *found = NULL;
+        cJSON_ArrayForEach(call, calls) {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
+            const cJSON *m = cJSON_GetObjectItemCaseSensitive(call, "method");
+            if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
+            if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) || !cJSON_IsString(m))
+                continue;
+            if (method ? strcmp(m->valuestring, method) == 0 : shows_in_chat(m->valuestring)) {
+                found = cJSON_DetachItemViaPointer(calls, call);
+                break;
+            }
+        }
+        cJSON_Delete(calls);
+        if (found) return found;
+        if (now_ms() >= deadline) return NULL;
+        if (!calls) sleep_ms(20);
+    }
+}
+
+cJSON *tg_wait_call(sim_proc *s, long long chat, long long *seq, int timeout_ms)
+{
+    return tg_wait_method(s, chat, seq, NULL, timeout_ms);
+}
+
+/* The reply_markup a call produced, or the one it sent when the result has
+ * none; a markup sent as a JSON string is parsed into *owned. */
+static const cJSON *call_markup(const cJSON *call, cJSON **owned)
+{
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(call, "result");
+    const cJSON *markup = cJSON_GetObjectItemCaseSensitive(result, "reply_markup");
+    *owned = NULL;
+    if (markup) return markup;
+    markup = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(call, "params"), "reply_markup");
+    if (cJSON_IsString(markup)) return *owned = cJSON_Parse(markup->valuestring);
+    return markup;
+}
+
+const char *tg_button_data(const cJSON *call, const char *needle)
+{
+    static char data[256];
+    cJSON *owned;
+    const cJSON *markup = call_markup(call, &owned), *row, *button;
+    const char *found = NULL;
+    const cJSON *keyboard = cJSON_GetObjectItemCaseSensitive(markup, "inline_keyboard");
+    cJSON_ArrayForEach(row, keyboard) {
+        cJSON_ArrayForEach(button, row) {
+            const cJSON *text = cJSON_GetObjectItemCaseSensitive(button, "text");
+            const cJSON *cb = cJSON_GetObjectItemCaseSensitive(button, "callback_data");
+            if (cJSON_IsString(text) && cJSON_IsString(cb) && strstr(text->valuestring, needle)) {
+                snprintf(data, sizeof data, "%s", cb->valuestring);
+                found = data;
+                goto out;
+            }
+        }
+    }
+out:
+    cJSON_Delete(owned);
+    return found;
+}
+
+const char *tg_call_text(const cJSON *call)
+{
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(call, "result");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
+    static const char *fields[] = {"text", "caption"};
+    for (size_t i = 0; i < 2; i++) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(result, fields[i]);
+        if (!cJSON_IsString(t)) t = cJSON_GetObjectItemCaseSensitive(params, fields[i]);
+        if (cJSON_IsString(t)) return t->valuestring;
+    }
+    return "";
+}
+
+/* ---- the bot ---- */
+
+int bot_setup(bot_proc *b, const sim_proc *s, const char *name, const char *extra_conf)
+{
+    memset(b, 0, sizeof *b);
+    if (snprintf(b->dir, sizeof b->dir, "%s/%s", unit_tmpdir(), name) >= (int)sizeof b->dir) return -1;
+    if (mkdir(b->dir, 0700) != 0 && errno != EEXIST) return -1;
+    snprintf(b->conf, sizeof b->conf, "%s/bot.conf", b->dir);
+    snprintf(b->db, sizeof b->db, "%s/bot.db", b->dir);
+    snprintf(b->log, sizeof b->log, "%s/bot.log", b->dir);
+    FILE *f = fopen(b->conf, "w");
+    if (!f) return -1;
+    fprintf(f,
+            "[storage]\npath = %s\n\n"
+            "[telegram]\ntoken = 123:TEST\napi_base = %s\npoll_timeout = 1\n\n"
+            "[bot]\nlanguage = ru\nlog_level = debug\n",
+            b->db, s ? s->base : "");
+    if (extra_conf) fprintf(f, "\n%s\n", extra_conf);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int bot_start(bot_proc *b)
+{
+    char bin[HARNESS_PATH_MAX];
+    int report[2], err = 0;
+    snprintf(bin, sizeof bin, "%s/mentorbot", bin_dir());
+    if (pipe2(report, O_CLOEXEC) != 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(report[0]);
+        close(report[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(report[0]);
+        child_stdio(b->log);
+        execl(bin, "mentorbot", "--config", b->conf, "run", (char *)NULL);
+        err = errno;
+        if (write(report[1], &err, sizeof err) < 0) {}
+        _exit(127);
+    }
+    close(report[1]);
+    /* The pipe closes on a successful exec; bytes on it mean exec failed. */
+    ssize_t n = read(report[0], &err, sizeof err);
+    close(report[0]);
+    if (n > 0) {
+        waitpid(pid, NULL, 0);
+        fprintf(stderr, "  harness: cannot run %s: %s\n", bin, strerror(err));
+        return -1;
+    }
+    b->pid = pid;
+    return 0;
+}
+
+void bot_kill(bot_proc *b, int sig)
+{
+    if (!b || b->pid <= 0) return;
+    kill(b->pid, sig);
+    reap(b->pid, HARNESS_STOP_TIMEOUT_MS);
+    b->pid = 0;
+}
+
+int bot_stop(bot_proc *b)
+{
+    if (!b || b->pid <= 0) return -1;
+    kill(b->pid, SIGTERM);
+    int status = reap(b->pid, HARNESS_STOP_TIMEOUT_MS);
+    b->pid = 0;
+    return exit_code(status);
+}
+
+/* Splits line in place on spaces, keeping "double quoted" runs together
+ * (quotes removed). Returns the number of arguments stored in argv. */
+static int split_args(char *line, char **argv, int max)
+{
+    int argc = 0;
+    char *r = line, *w = line;
+    while (*r) {
+        while (*r == ' ') r++;
+        if (!*r) break;
+        if (argc == max) break;
+        argv[argc++] = w;
+        int quoted = 0;
+        while (*r && (quoted || *r != ' ')) {
+            if (*r == '"') quoted = !quoted;
+            else *w++ = *r;
+            r++;
+        }
+        if (*r) r++;
+        *w++ = 0;
+    }
+    return argc;
+}
+
+/* Reads the child's stdout and stderr together until both close. */
+static void drain(int out_fd, int err_fd, strbuf *out, strbuf *err)
+{
+    struct pollfd fds[2] = {{.fd = out_fd, .events = POLLIN}, {.fd = err_fd, .events = POLLIN}};
+    strbuf *bufs[2] = {out, err};
+    int open_count = 2;
+    char chunk[4096];
+    while (open_count > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
+            if (n > 0) {
+                sb_append(bufs[i], chunk, (size_t)n);
+            } else if (n == 0 || errno != EINTR) {
+                fds[i].fd = -1;
+                open_count--;
+            }
+        }
+    }
+}
+
+int bot_admin(bot_proc *b, char *last_line, size_t size, char *err, size_t err_size,
+              const char *fmt, ...)
+{
+    char line[HARNESS_ADMIN_LINE_MAX], bin[HARNESS_PATH_MAX];
+    char *argv[HARNESS_ADMIN_ARGS_MAX + 5];
+    int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, rc = -1;
+    strbuf out, errors;
+    va_list ap;
+    sb_init(&out, HARNESS_RESPONSE_MAX);
+    sb_init(&errors, HARNESS_RESPONSE_MAX);
+    if (last_line && size) last_line[0] = 0;
+    if (err && err_size) err[0] = 0;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    snprintf(bin, sizeof bin, "%s/mentorbot", bin_dir());
+    argv[0] = "mentorbot";
+    argv[1] = "--config";
+    argv[2] = b->conf;
+    argv[3] = "admin";
+    argv[4 + split_args(line, argv + 4, HARNESS_ADMIN_ARGS_MAX)] = NULL;
+    if (pipe(out_pipe) || pipe(err_pipe)) goto out;
+    pid_t pid = fork();
+    if (pid < 0) goto out;
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        if (in >= 0) dup2(in, 0);
+        dup2(out_pipe[1], 1);
+        dup2(err_pipe[1], 2);
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        execv(bin, argv);
+        fprintf(stderr, "cannot run %s: %s\n", bin, strerror(errno));
+        _exit(127);
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    out_pipe[1] = err_pipe[1] = -1;
+    drain(out_pipe[0], err_pipe[0], &out, &errors);
+    int status = 0;
+    rc = waitpid(pid, &status, 0) == pid ? exit_code(status) : -1;
+    if (last_line && size) {
+        /* The last line with something on it. */
+        const char *text = sb_str(&out);
+        size_t end = out.len;
+        while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == ' ')) end--;
+        size_t start = end;
+        while (start > 0 && text[start - 1] != '\n') start--;
+        snprintf(last_line, size, "%.*s", (int)(end - start), text + start);
+    }
+    if (err && err_size) snprintf(err, err_size, "%s", sb_str(&errors));
+out:
+    for (int i = 0; i < 2; i++) {
+        if (out_pipe[i] >= 0) close(out_pipe[i]);
+        if (err_pipe[i] >= 0) close(err_pipe[i]);
+    }
+    sb_free(&out);
+    sb_free(&errors);
+    return rc;
+}
+
+int wait_until(int (*cond)(void *), void *arg, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        if (cond(arg)) return 1;
+        if (now_ms() >= deadline) return 0;
+        sleep_ms(10);
+    }
+}

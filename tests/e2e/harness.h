@@ -1,0 +1,146 @@
+/*
+ * End-to-end test harness: starts the simulator and the bot as child
+ * processes, talks to the simulator's control API over HTTP, and plays
+ * Telegram users. Every function is safe to call on a failed or
+ * never-started process struct (it then fails or does nothing).
+ *
+ * Binaries come from $MENTORBOT_BIN_DIR, default "build/test" (tests run
+ * from the repository root). Set MENTORBOT_SIM_VERBOSE=1 to have the
+ * simulator log every request into its log file (sim-PORT.log in
+ * unit_tmpdir()).
+ */
+#ifndef MB_E2E_HARNESS_H
+#define MB_E2E_HARNESS_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define HARNESS_HTTP_TIMEOUT_MS 65000   /* longer than any long poll a test asks for */
+#define HARNESS_RESPONSE_MAX (64u * 1024 * 1024)
+#define HARNESS_START_TIMEOUT_MS 10000  /* for the simulator to answer */
+#define HARNESS_STOP_TIMEOUT_MS 10000   /* after SIGTERM, before SIGKILL */
+
+typedef struct sim_proc {
+    pid_t pid;
+    int port;
+    char base[64]; /* "http://127.0.0.1:PORT" */
+} sim_proc;
+
+/* Picks a free loopback port, starts mentorbot-sim, waits until it answers.
+ * 0 on success; -1 (with a message on stderr) otherwise. */
+int sim_start(sim_proc *s);
+
+/* SIGTERM, waits; accepts a never-started (zeroed) struct. */
+void sim_stop(sim_proc *s);
+
+/* Like sim_stop, returning the simulator's exit code (0 = clean; a
+ * sanitizer report makes it nonzero, and the log is then printed). -1 when
+ * it was not running. */
+int sim_stop_checked(sim_proc *s);
+
+/* HTTP to the simulator. body may be NULL (then a POST sends nothing);
+ * a body is sent as application/json. Returns the parsed JSON answer
+ * (caller cJSON_Delete) or NULL when there was no answer or it was not
+ * JSON; *status gets the HTTP status (0 without an answer) when non-NULL. */
+cJSON *sim_request(sim_proc *s, const char *method, const char *path, const char *body,
+                   long *status);
+
+/* Like sim_request with an explicit content type (NULL = none) and a body
+ * of body_len bytes; returns the raw answer (caller frees; NULL without an
+ * answer). */
+char *sim_request_raw(sim_proc *s, const char *method, const char *path,
+                      const char *content_type, const char *body, size_t body_len, long *status);
+
+cJSON *sim_postf(sim_proc *s, const char *path, const char *json_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+cJSON *sim_getf(sim_proc *s, const char *path_fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A Bot API call made the way the bot makes it: POST /bot123:TEST/<method>
+ * with a JSON body given printf-style. Returns the answer like sim_request. */
+cJSON *tg_api(sim_proc *s, const char *method, long *status, const char *json_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Walks a dotted path ("result.reply_markup.inline_keyboard.0.1.text"; a
+ * number indexes an array) and returns the item or NULL; sim_json_num gives -1
+ * and sim_json_str NULL when the item is missing or of another type. */
+const cJSON *sim_json_at(const cJSON *json, const char *path);
+long long sim_json_num(const cJSON *json, const char *path);
+const char *sim_json_str(const cJSON *json, const char *path);
+
+/* ---- Telegram conversation helpers ---- */
+
+/* The user says text in the private chat with the bot; lang may be NULL.
+ * Returns the update_id, or -1. */
+long long tg_say(sim_proc *s, long long user, const char *first_name, const char *lang,
+                 const char *text);
+
+/* The user presses the inline button carrying data under message_id.
+ * Returns the update_id, or -1. */
+long long tg_press(sim_proc *s, long long user, const char *first_name, const char *lang,
+                   long long message_id, const char *data);
+
+/* Waits up to timeout_ms for the next successful call to chat after *seq
+ * that shows something in the chat (sendMessage, editMessageText,
+ * editMessageReplyMarkup, sendDocument, sendPhoto; answerCallbackQuery and
+ * failed calls are stepped over) and advances *seq to it. Returns the call
+ * object {seq, method, chat_id, ok, params, result} (caller deletes) or
+ * NULL on timeout. */
+cJSON *tg_wait_call(sim_proc *s, long long chat, long long *seq, int timeout_ms);
+
+/* Like tg_wait_call for calls of one method only (any method the sent log
+ * holds, answerCallbackQuery included). */
+cJSON *tg_wait_method(sim_proc *s, long long chat, long long *seq, const char *method,
+                      int timeout_ms);
+
+/* All calls so far to chat (every chat when chat is 0) after seq, failed ones too (caller deletes the
+ * returned array; NULL when the simulator did not answer). */
+cJSON *tg_calls(sim_proc *s, long long chat, long long after);
+
+/* Finds an inline button whose text contains needle in a call's result (or
+ * params) reply_markup; returns its callback_data (a static buffer, valid
+ * until the next call) or NULL. */
+const char *tg_button_data(const cJSON *call, const char *needle);
+
+/* The text of a call's resulting message (or of its params), or "" (owned
+ * by call). */
+const char *tg_call_text(const cJSON *call);
+
+/* ---- the bot ---- */
+
+typedef struct bot_proc {
+    pid_t pid;
+    char dir[256];
+    char conf[300];
+    char db[300];
+    char log[300];
+} bot_proc;
+
+/* Creates a directory under unit_tmpdir() with a bot.conf pointing
+ * [telegram] api_base at the sim, [storage] path in that dir, and extra INI
+ * text appended (may be NULL). 0 on success. */
+int bot_setup(bot_proc *b, const sim_proc *s, const char *name, const char *extra_conf);
+
+/* Runs "<bin>/mentorbot --config CONF run" with stdout and stderr appended
+ * to b->log; returns 0 when the process started. */
+int bot_start(bot_proc *b);
+
+/* Sends sig, waits for exit. */
+void bot_kill(bot_proc *b, int sig);
+
+/* SIGTERM, waits (SIGKILL after HARNESS_STOP_TIMEOUT_MS); returns the exit
+ * status, 128+signal when killed by a signal, -1 when not running. */
+int bot_stop(bot_proc *b);
+
+/* Runs "<bin>/mentorbot --config CONF admin ARGS..." (args as printf, split
+ * on spaces but honouring "double quotes"), returns the exit code (-1 when
+ * it could not run); the last non-empty line of stdout is copied to
+ * last_line (may be NULL), the whole stderr to err (may be NULL). */
+int bot_admin(bot_proc *b, char *last_line, size_t size, char *err, size_t err_size,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Polls every 10 ms until cond(arg) returns nonzero or timeout; returns 1
+ * when it did. */
+int wait_until(int (*cond)(void *), void *arg, int timeout_ms);
+
+#endif

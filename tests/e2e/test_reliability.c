@@ -1,0 +1,311 @@
+/*
+ * What happens when the network, the platform and the process misbehave:
+ * a SIGKILL among 200 writing users, 429 with retry_after, a blocked user,
+ * a request that times out after it went out, dropped connections,
+ * malformed getUpdates answers, 409 conflicts, a webhook left set, a second
+ * instance, a database from a newer version, and jobs across a restart.
+ */
+#include "tests/e2e/convo.h"
+#include "tests/unit.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#define USERS 200
+#define FIRST_USER 50000
+
+static long long now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* Successful sendMessage calls per chat in the simulator's log. */
+static int count_sent(sim_proc *s, long long chat, const char *needle)
+{
+    cJSON *calls = tg_calls(s, chat, 0);
+    int n = 0;
+    cJSON *c;
+    cJSON_ArrayForEach(c, calls) {
+        const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(c, "method"));
+        if (m && strcmp(m, "sendMessage") == 0 && cJSON_IsTrue(cJSON_GetObjectItem(c, "ok")) &&
+            (!needle || strstr(tg_call_text(c), needle)))
+            n++;
+    }
+    cJSON_Delete(calls);
+    return n;
+}
+
+typedef struct all_answered { sim_proc *sim; int expect_each; int at_least_total; } all_answered;
+
+static int replies_seen(void *arg)
+{
+    all_answered *a = arg;
+    cJSON *calls = tg_calls(a->sim, 0, 0);
+    int n = cJSON_GetArraySize(calls);
+    cJSON_Delete(calls);
+    return n >= a->at_least_total;
+}
+
+static int every_user_answered(void *arg)
+{
+    all_answered *a = arg;
+    cJSON *calls = tg_calls(a->sim, 0, 0);
+    static int per[USERS];
+    memset(per, 0, sizeof per);
+    cJSON *c;
+    cJSON_ArrayForEach(c, calls) {
+        long long chat = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(c, "chat_id"));
+        const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(c, "method"));
+        if (chat >= FIRST_USER && chat < FIRST_USER + USERS && m && strcmp(m, "sendMessage") == 0 &&
+            cJSON_IsTrue(cJSON_GetObjectItem(c, "ok")))
+            per[chat - FIRST_USER]++;
+    }
+    cJSON_Delete(calls);
+    for (int i = 0; i < USERS; i++)
+        if (per[i] < a->expect_each) return 0;
+    return 1;
+}
+
+TEST(sigkill_while_200_users_write_answers_each_message_once)
+{
+    convo c;
+    if (convo_start(&c, "kill", "[telegram]\nrate_global_per_s = 300\nrate_per_chat_per_s = 50\n"))
+        SKIP("simulator or bot did not start");
+    char org[32];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"School 9\""));
+    char code[64];
+    snprintf(code, sizeof code, "%s", code_of(admin(&c, "invite create --org %s --role mentee --uses 500", org)));
+    char start[96];
+    snprintf(start, sizeof start, "/start %s", code);
+    /* Every user sends two messages; each must get exactly one reply. */
+    for (int i = 0; i < USERS; i++) tg_say(&c.sim, FIRST_USER + i, "Pupil", i % 2 ? "en" : "ru", start);
+    /* Kill while replies are flowing: some sent, most not yet. */
+    all_answered some = {&c.sim, 0, 0};
+    some.at_least_total = 20 + rand() % 60;
+    CHECK(wait_until(replies_seen, &some, 30000));
+    bot_kill(&c.bot, SIGKILL);
+    cJSON *before = tg_calls(&c.sim, 0, 0);
+    int sent_before_kill = cJSON_GetArraySize(before);
+    cJSON_Delete(before);
+    CHECK(sent_before_kill < USERS);
+    for (int i = 0; i < USERS; i++) tg_say(&c.sim, FIRST_USER + i, "Pupil", i % 2 ? "en" : "ru", "/help");
+    CHECK(bot_start(&c.bot) == 0);
+    all_answered want = {&c.sim, 2, 0};
+    CHECK(wait_until(every_user_answered, &want, 60000));
+    usleep(1500 * 1000); /* room for any duplicate to show up */
+    int twice = 0, missing = 0;
+    for (int i = 0; i < USERS; i++) {
+        int privacy = count_sent(&c.sim, FIRST_USER + i, i % 2 ? "You are invited" : "Вас приглашают");
+        int help = count_sent(&c.sim, FIRST_USER + i, "/menu");
+        if (privacy > 1 || help > 1) twice++;
+        if (privacy < 1 || help < 1) missing++;
+    }
+    if (twice || missing)
+        fprintf(stderr, "  killed after %d replies; %d users answered twice, %d missing; outbox unknown %lld, pending %lld\n",
+                sent_before_kill, twice, missing, db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state = 'unknown'"),
+                db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'"));
+    CHECK_INT(twice, 0);
+    CHECK_INT(missing, 0);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM inbox"), 2 * USERS);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM inbox WHERE status <> 'done'"), 0);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts"), USERS);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT uses FROM invites"), USERS);
+    convo_stop(&c);
+}
+
+TEST(retry_after_from_429_is_honoured)
+{
+    convo c;
+    if (convo_start(&c, "429", NULL)) SKIP("simulator or bot did not start");
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"sendMessage\",\"status\":429,\"retry_after\":2,\"times\":1}"));
+    long long t0 = now_ms();
+    say(&c, 7001, "/start");
+    expect(&c, 7001, "/start");
+    long long waited = now_ms() - t0;
+    CHECK(waited >= 2000);
+    CHECK(waited < 6000);
+    cJSON *calls = tg_calls(&c.sim, 7001, 0);
+    CHECK_INT(cJSON_GetArraySize(calls), 2); /* the refused call and the one after the wait */
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetArrayItem(calls, 0), "ok")));
+    cJSON_Delete(calls);
+    CHECK(log_contains(&c.bot, "retried in 2000 ms: 429"));
+
+    /* the simulator's own limits answer 429 as Telegram does; nothing is lost */
+    cJSON_Delete(sim_postf(&c.sim, "/sim/limits", "{\"global_per_s\":3,\"per_chat_per_s\":1}"));
+    bot_stop(&c.bot);
+    for (int i = 0; i < 10; i++) tg_say(&c.sim, 7100 + i, "U", "en", "/help");
+    bot_start(&c.bot);
+    sleep(1);
+    for (int i = 0; i < 10; i++) {
+        long long seq = 0;
+        cJSON *call = tg_wait_call(&c.sim, 7100 + i, &seq, 15000);
+        CHECK(call != NULL);
+        cJSON_Delete(call);
+        CHECK_INT(count_sent(&c.sim, 7100 + i, NULL), 1);
+    }
+    convo_stop(&c);
+}
+
+TEST(blocked_user_is_marked_unreachable)
+{
+    convo c;
+    if (convo_start(&c, "blocked", NULL)) SKIP("simulator or bot did not start");
+    char org[32];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"School 3\""));
+    const char *link = admin(&c, "invite create --org %s --role mentee --uses 2", org);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
+    say(&c, 8001, cmd);
+    expect(&c, 8001, "Вас приглашают");
+    say(&c, 8002, cmd);
+    expect(&c, 8002, "Вас приглашают");
+
+    /* 8001 blocks the bot: Telegram sends my_chat_member "kicked" */
+    cJSON_Delete(sim_postf(&c.sim, "/sim/tg/block", "{\"user_id\":8001}"));
+    sleep(2);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM identities WHERE user_id = 8001 AND unreachable_at IS NOT NULL"), 1);
+
+    /* 8002's next message gets 403 from the API: also marked, not retried */
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"sendMessage\",\"status\":403,\"body\":{\"ok\":false,"
+                                                 "\"error_code\":403,\"description\":\"Forbidden: bot was blocked by the user\"},\"times\":1}"));
+    say(&c, 8002, "/help");
+    sleep(2);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM identities WHERE user_id = 8002 AND unreachable_at IS NOT NULL"), 1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE chat_id = 8002 AND state = 'failed'"), 1);
+    CHECK_INT(count_sent(&c.sim, 8002, "/menu"), 0);
+
+    /* writing again makes the user reachable again */
+    say(&c, 8002, "/help");
+    expect(&c, 8002, "/menu");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM identities WHERE user_id = 8002 AND unreachable_at IS NULL"), 1);
+    convo_stop(&c);
+}
+
+TEST(timeout_after_request_went_out_is_not_repeated)
+{
+    convo c;
+    if (convo_start(&c, "unknown", "[telegram]\nrequest_timeout = 1\n")) SKIP("simulator or bot did not start");
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"sendMessage\",\"delay_ms\":2500,\"times\":1}"));
+    say(&c, 9001, "/start");
+    sleep(5);
+    CHECK_INT(count_sent(&c.sim, 9001, NULL), 1); /* delivered once by the simulator, never again */
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state = 'unknown'"), 1);
+    CHECK(log_contains(&c.bot, "recorded as unknown and not repeated"));
+
+    /* a dropped connection is retried and delivered once */
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"sendMessage\",\"drop\":true,\"times\":2}"));
+    say(&c, 9002, "/start");
+    long long seq = 0;
+    cJSON *call = tg_wait_call(&c.sim, 9002, &seq, 15000);
+    CHECK(call != NULL);
+    cJSON_Delete(call);
+    sleep(1);
+    CHECK_INT(count_sent(&c.sim, 9002, NULL), 1);
+    convo_stop(&c);
+}
+
+TEST(malformed_answers_conflicts_and_webhooks_are_survived)
+{
+    sim_proc sim;
+    bot_proc bot;
+    memset(&bot, 0, sizeof bot);
+    if (sim_start(&sim)) SKIP("simulator did not start");
+    /* a webhook left set by another deployment is removed at start */
+    cJSON_Delete(sim_postf(&sim, "/bot1:x/setWebhook", "{\"url\":\"https://example.org/hook\"}"));
+    bot_setup(&bot, &sim, "malformed", NULL);
+    bot_start(&bot);
+    long long seq = 0;
+    tg_say(&sim, 9101, "A", "en", "/help");
+    cJSON *call = tg_wait_call(&sim, 9101, &seq, 10000);
+    CHECK(call != NULL);
+    cJSON_Delete(call);
+    cJSON *info = sim_postf(&sim, "/bot1:x/getWebhookInfo", "{}");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(info, "result"), "url")), "");
+    cJSON_Delete(info);
+    CHECK(log_contains(&bot, "a webhook is set; deleting it"));
+
+    /* truncated and non-JSON getUpdates bodies, then a 409 */
+    sim_request_raw(&sim, "POST", "/sim/tg/raw", "text/plain", "{\"ok\":true,\"result\":[{\"update_id\":", 33, NULL);
+    sleep(2);
+    free(sim_request_raw(&sim, "POST", "/sim/tg/raw", "text/plain", "<html>502 Bad Gateway</html>", 28, NULL));
+    sleep(3);
+    cJSON_Delete(sim_postf(&sim, "/sim/fault", "{\"method\":\"getUpdates\",\"status\":409,\"body\":{\"ok\":false,"
+                                             "\"error_code\":409,\"description\":\"Conflict: terminated by other "
+                                             "getUpdates request; make sure that only one bot instance is running\"},\"times\":1}"));
+    sleep(2);
+    tg_say(&sim, 9101, "A", "en", "/help");
+    call = tg_wait_call(&sim, 9101, &seq, 20000);
+    CHECK(call != NULL);
+    CHECK_CONTAINS(call ? tg_call_text(call) : NULL, "/start CODE");
+    cJSON_Delete(call);
+    CHECK(log_contains(&bot, "malformed JSON"));
+    CHECK(log_contains(&bot, "409 Conflict from getUpdates"));
+
+    /* a second instance on the same database refuses to start */
+    bot_proc second = bot;
+    snprintf(second.log, sizeof second.log, "%s/second.log", bot.dir);
+    second.pid = 0;
+    bot_start(&second);
+    CHECK_INT(bot_wait_exit(&second, 10000), 1);
+    CHECK(log_contains(&second, "another mentorbot is already running"));
+    CHECK_INT(bot_stop(&bot), 0);
+
+    /* a database written by a newer version is refused with a clear message */
+    long long v = db_query_int(bot.db, "PRAGMA user_version");
+    CHECK(v >= 1);
+    {
+        sqlite3 *db;
+        if (sqlite3_open(bot.db, &db) == SQLITE_OK) sqlite3_exec(db, "PRAGMA user_version=999", NULL, NULL, NULL);
+        sqlite3_close(db);
+    }
+    bot_start(&bot);
+    CHECK_INT(bot_wait_exit(&bot, 10000), 1);
+    CHECK(log_contains(&bot, "schema version 999 but this mentorbot knows only up to"));
+    sim_stop(&sim);
+}
+
+TEST(jobs_survive_a_restart_and_run_when_due)
+{
+    convo c;
+    if (convo_start(&c, "jobs", NULL)) SKIP("simulator or bot did not start");
+    char org[32];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"School 4\""));
+    const char *link = admin(&c, "invite create --org %s --role mentee", org);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
+    say(&c, 9201, cmd);
+    expect(&c, 9201, "Вас приглашают");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'registration_nudge' AND state = 'pending'"), 1);
+    /* restart a day and an hour later: the job is found in the database and runs once */
+    bot_stop(&c.bot);
+    setenv("MENTORBOT_CLOCK_OFFSET_S", "90000", 1);
+    bot_start(&c.bot);
+    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+    expect(&c, 9201, "не закончили");
+    expect_silence(&c, 9201, 1500);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'registration_nudge' AND state = 'done'"), 1);
+    convo_stop(&c);
+}
+
+int main(int argc, char **argv)
+{
+    srand((unsigned)getpid());
+    if (argc > 1 && strcmp(argv[1], "kill") == 0) {
+        RUN(sigkill_while_200_users_write_answers_each_message_once);
+        return unit_summary();
+    }
+    RUN(retry_after_from_429_is_honoured);
+    RUN(blocked_user_is_marked_unreachable);
+    RUN(timeout_after_request_went_out_is_not_repeated);
+    RUN(malformed_answers_conflicts_and_webhooks_are_survived);
+    RUN(jobs_survive_a_restart_and_run_when_due);
+    RUN(sigkill_while_200_users_write_answers_each_message_once);
+    return unit_summary();
+}

@@ -1,0 +1,712 @@
+/*
+ * The Telegram conformance corpus (shared/conformance/telegram) through the
+ * real parser, intake and dispatcher on a real database, plus hostile input
+ * the network could send.
+ */
+#include "tests/unit.h"
+
+#include "bot/intake.h"
+#include "bot/telegram.h"
+#include "bot/tg_parse.h"
+#include "handlers/context.h"
+#include "storage/accounts.h"
+#include "storage/db.h"
+#include "storage/outbox.h"
+#include "util/i18n.h"
+#include "util/json.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CORPUS_MIN_FILES 30
+
+static i18n *texts;
+static bot_env env;
+static int db_counter;
+
+static char *corpus_path(const char *name)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/conformance/telegram/%s", unit_shared_dir(), name);
+    return path;
+}
+
+static db *fresh_db(void)
+{
+    char path[512], err[512] = "";
+    snprintf(path, sizeof path, "%s/conf-%d.db", unit_tmpdir(), ++db_counter);
+    db *d = NULL;
+    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
+        fprintf(stderr, "  db_open: %s\n", err);
+        return NULL;
+    }
+    return d;
+}
+
+static long long query_int(db *d, const char *sql, int64_t arg)
+{
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db_handle(d), sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_bind_parameter_count(st) > 0) sqlite3_bind_int64(st, 1, arg);
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int integrity_ok(db *d)
+{
+    sqlite3_stmt *st;
+    int ok = 0;
+    if (sqlite3_prepare_v2(db_handle(d), "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) return 0;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Texts of the outbox rows queued to a chat, in order, as parsed bodies. */
+typedef struct chat_rows {
+    int n;
+    char kind[8][16];
+    char text[8][1024];
+} chat_rows;
+
+static void rows_for_chat(db *d, int64_t chat, chat_rows *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_handle(d), "SELECT kind, body FROM outbox WHERE chat_id = ?1 ORDER BY id", -1,
+                           &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(st, 1, chat);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (out->n < 8) {
+            snprintf(out->kind[out->n], sizeof out->kind[0], "%s", (const char *)sqlite3_column_text(st, 0));
+            cJSON *body = cJSON_Parse((const char *)sqlite3_column_text(st, 1));
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(body, "text");
+            snprintf(out->text[out->n], sizeof out->text[0], "%s", cJSON_IsString(t) ? t->valuestring : "");
+            cJSON_Delete(body);
+        }
+        out->n++;
+    }
+    sqlite3_finalize(st);
+}
+
+/* What the catalog says in the language the bot picks for a platform code. */
+static const char *catalog(const char *language_code, const char *key)
+{
+    return i18n_text(texts, i18n_pick_language(texts, language_code), key);
+}
+
+/*
+ * Turns a corpus file into an array of Update objects (caller deletes), or
+ * NULL when the file is an API answer that carries no updates. *reply gets
+ * the parsed answer (caller frees) and *parse_rc its status.
+ */
+static cJSON *updates_from_file(const char *body, size_t len, int64_t synthetic_id, tg_reply *reply,
+                                mb_status *parse_rc)
+{
+    *parse_rc = tg_parse_reply(body, len, 200, reply);
+    if (*parse_rc == MB_OK)
+        return reply->ok && cJSON_IsArray(reply->result) ? cJSON_Duplicate(reply->result, 1) : NULL;
+    cJSON *obj = cJSON_ParseWithLength(body, len);
+    if (!cJSON_IsObject(obj)) { cJSON_Delete(obj); return NULL; }
+    cJSON *arr = cJSON_CreateArray();
+    if (cJSON_GetObjectItemCaseSensitive(obj, "update_id")) {
+        cJSON_AddItemToArray(arr, obj);
+    } else if (cJSON_GetObjectItemCaseSensitive(obj, "message_id")) {
+        cJSON *update = cJSON_CreateObject();
+        cJSON_AddNumberToObject(update, "update_id", (double)synthetic_id);
+        cJSON_AddItemToObject(update, "message", obj);
+        cJSON_AddItemToArray(arr, update);
+    } else {
+        cJSON_Delete(obj);
+        cJSON_Delete(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* Feeds updates through tg_items_from_result and intake_apply twice: the
+ * second time every update must count as a duplicate and change nothing. */
+typedef struct applied {
+    intake_item *items;
+    int n;
+    int64_t next_offset;
+    intake_stats first, second;
+} applied;
+
+static void apply_twice(db *d, const cJSON *updates, applied *a)
+{
+    memset(a, 0, sizeof *a);
+    int count = cJSON_GetArraySize(updates);
+    a->items = calloc((size_t)(count ? count : 1), sizeof *a->items);
+    if (!a->items) return;
+    a->n = tg_items_from_result(updates, a->items, count, &a->next_offset);
+    CHECK_INT(intake_apply(d, &env, "tg", a->items, a->n, TG_META_OFFSET, a->next_offset, &a->first), MB_OK);
+    long long rows = query_int(d, "SELECT COUNT(*) FROM outbox", 0);
+    long long accounts = query_int(d, "SELECT COUNT(*) FROM accounts", 0);
+    CHECK_INT(intake_apply(d, &env, "tg", a->items, a->n, TG_META_OFFSET, a->next_offset, &a->second), MB_OK);
+    CHECK_INT(a->second.duplicates, a->n);
+    CHECK_INT(a->second.handled + a->second.ignored + a->second.failed, 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), rows);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), accounts);
+}
+
+/* What one update from an unknown user must leave behind. */
+static void check_item_effects(db *d, const intake_item *it)
+{
+    chat_rows rows;
+    rows_for_chat(d, it->ev.chat_id, &rows);
+    const event *ev = &it->ev;
+    if (ev->kind == EVENT_MESSAGE && ev->is_private) {
+        CHECK_INT(rows.n, 1);
+        if (rows.n < 1) return;
+        CHECK_STR(rows.kind[0], "text");
+        if (ev->text && *ev->text)
+            CHECK_STR(rows.text[0], catalog(ev->language_code, "start.need_invite"));
+        else
+            CHECK_STR(rows.text[0], catalog(ev->language_code, "message.not_text"));
+    } else if (ev->kind == EVENT_BUTTON && ev->is_private) {
+        /* A press from someone without an account is refused: the spinner
+         * stops with "this button no longer works", nothing else. */
+        CHECK_INT(rows.n, ev->button_id ? 1 : 0);
+        if (rows.n < 1) return;
+        CHECK_STR(rows.kind[0], "answer");
+        CHECK_STR(rows.text[0], catalog(ev->language_code, "button.stale"));
+    } else {
+        CHECK_INT(rows.n, 0);
+    }
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The corpus file names, sorted (caller frees each and the array). */
+static int list_corpus(char ***names_out)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/conformance/telegram", unit_shared_dir());
+    DIR *dh = opendir(dir);
+    *names_out = NULL;
+    if (!dh) return 0;
+    int n = 0, cap = 0;
+    char **names = NULL;
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **grown = realloc(names, (size_t)cap * sizeof *names);
+            if (!grown) break;
+            names = grown;
+        }
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(dh);
+    qsort(names, (size_t)n, sizeof *names, compare_names);
+    *names_out = names;
+    return n;
+}
+
+TEST(every_corpus_file_goes_through_the_parser)
+{
+    char **names;
+    int count = list_corpus(&names);
+    CHECK(count >= CORPUS_MIN_FILES);
+    int answers = 0, update_files = 0;
+    for (int f = 0; f < count; f++) {
+        int before = unit_failed_checks;
+        size_t len = 0;
+        char *body = unit_read_file(corpus_path(names[f]), &len);
+        CHECK(body != NULL);
+        if (!body) continue;
+        tg_reply r;
+        mb_status prc;
+        cJSON *updates = updates_from_file(body, len, 5000 + f, &r, &prc);
+        cJSON *plain = cJSON_ParseWithLength(body, len);   /* the file as written, to compare with */
+        if (prc == MB_OK && !r.ok) {
+            answers++;
+            CHECK(r.error_code >= 400 && r.error_code < 600);
+            CHECK_INT(r.error_code, cJSON_GetObjectItem(plain, "error_code")->valueint);
+            CHECK_STR(r.description, cJSON_GetStringValue(cJSON_GetObjectItem(plain, "description")));
+            if (r.error_code == 429) CHECK(r.retry_after_s > 0);
+        } else if (prc == MB_OK && r.ok && !updates) {
+            /* A recorded answer to a send method: the message it created. */
+            answers++;
+            CHECK(cJSON_IsObject(r.result));
+            CHECK(json_int(r.result, "message_id", NULL) > 0);
+            CHECK_INT(r.error_code, 0);
+            CHECK_INT(r.retry_after_s, -1);
+        } else if (updates) {
+            update_files++;
+            db *d = fresh_db();
+            CHECK(d != NULL);
+            if (d) {
+                applied a;
+                apply_twice(d, updates, &a);
+                CHECK_INT(a.n, cJSON_GetArraySize(updates));
+                CHECK_INT(a.first.handled + a.first.ignored, a.n);
+                CHECK_INT(a.first.failed, 0);
+                CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox", 0), a.n);
+                CHECK_INT(db_meta_get_int(d, TG_META_OFFSET, -1), a.next_offset);
+                int64_t max_id = -1;
+                for (int i = 0; i < a.n; i++) {
+                    if (a.items[i].update_id > max_id) max_id = a.items[i].update_id;
+                    check_item_effects(d, &a.items[i]);
+                }
+                if (a.n) CHECK_INT(a.next_offset, max_id + 1);
+                /* Nobody in the corpus has an invite: nobody gets an account. */
+                CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
+                CHECK(integrity_ok(d));
+                free(a.items);
+                db_close(d);
+            }
+        } else {
+            CHECK(!"file is neither an API answer, an update nor a message");
+        }
+        if (unit_failed_checks != before) fprintf(stderr, "  ^ in %s\n", names[f]);
+        cJSON_Delete(plain);
+        cJSON_Delete(updates);
+        tg_reply_free(&r);
+        free(body);
+        free(names[f]);
+    }
+    free(names);
+    CHECK(answers >= 10);
+    CHECK(update_files >= 10);
+}
+
+/* Parses one named corpus file as an API answer. */
+static mb_status parse_named(const char *name, tg_reply *r)
+{
+    size_t len = 0;
+    char *body = unit_read_file(corpus_path(name), &len);
+    if (!body) {
+        fprintf(stderr, "  missing corpus file %s\n", name);
+        memset(r, 0, sizeof *r);
+        return MB_ERR_NOT_FOUND;
+    }
+    mb_status rc = tg_parse_reply(body, len, 200, r);
+    free(body);
+    return rc;
+}
+
+TEST(error_answers_keep_code_wait_and_migration)
+{
+    tg_reply r;
+    CHECK_INT(parse_named("error_429_retry_after_placeholder_x.json", &r), MB_OK);
+    CHECK_INT(r.ok, 0);
+    CHECK_INT(r.error_code, 429);
+    CHECK_INT(r.retry_after_s, 123);
+    tg_reply_free(&r);
+
+    CHECK_INT(parse_named("error_429_retry_after_14.json", &r), MB_OK);
+    CHECK_INT(r.retry_after_s, 14);
+    tg_reply_free(&r);
+
+    /* 2016: the wait only in the words of the description. */
+    CHECK_INT(parse_named("error_429_legacy_no_parameters_2016.json", &r), MB_OK);
+    CHECK_INT(r.error_code, 429);
+    CHECK_INT(r.retry_after_s, 3);
+    tg_reply_free(&r);
+
+    CHECK_INT(parse_named("error_429_legacy_retry_later_2016.json", &r), MB_OK);
+    CHECK_INT(r.error_code, 429);
+    CHECK(r.retry_after_s > 0);
+    tg_reply_free(&r);
+
+    CHECK_INT(parse_named("error_403_bot_blocked_by_user.json", &r), MB_OK);
+    CHECK_INT(r.error_code, 403);
+    CHECK_CONTAINS(r.description, "blocked");
+    CHECK_INT(r.retry_after_s, -1);
+    tg_reply_free(&r);
+
+    CHECK_INT(parse_named("error_400_group_migrated.json", &r), MB_OK);
+    CHECK_INT(r.error_code, 400);
+    CHECK_INT(r.migrate_to_chat_id, -123456789);
+    tg_reply_free(&r);
+
+    CHECK_INT(parse_named("error_400_migrate_and_retry_after.json", &r), MB_OK);
+    CHECK_INT(r.migrate_to_chat_id, 12345);
+    CHECK_INT(r.retry_after_s, 12);
+    tg_reply_free(&r);
+
+    static const char *conflicts[] = {"error_409_conflict_2020_log.json",
+                                      "error_409_conflict_other_long_poll_or_webhook.json",
+                                      "error_409_webhook_is_active.json"};
+    for (size_t i = 0; i < sizeof conflicts / sizeof conflicts[0]; i++) {
+        CHECK_INT(parse_named(conflicts[i], &r), MB_OK);
+        CHECK_INT(r.ok, 0);
+        CHECK_INT(r.error_code, 409);
+        CHECK_CONTAINS(r.description, "Conflict");
+        tg_reply_free(&r);
+    }
+}
+
+/* Loads a corpus file as an update array (see updates_from_file). */
+static cJSON *named_updates(const char *name)
+{
+    size_t len = 0;
+    char *body = unit_read_file(corpus_path(name), &len);
+    if (!body) {
+        fprintf(stderr, "  missing corpus file %s\n", name);
+        return NULL;
+    }
+    tg_reply r;
+    mb_status prc;
+    cJSON *updates = updates_from_file(body, len, 9000, &r, &prc);
+    tg_reply_free(&r);
+    free(body);
+    return updates;
+}
+
+TEST(bot_blocked_membership_updates_are_blocked_events)
+{
+    static const char *files[] = {"update_my_chat_member_bot_blocked_kicked.json",
+                                  "getupdates_my_chat_member_bot_ban_invite_link.json"};
+    for (size_t f = 0; f < 2; f++) {
+        cJSON *updates = named_updates(files[f]);
+        CHECK(updates != NULL);
+        if (!updates) continue;
+        intake_item items[4];
+        int64_t next = 0;
+        int n = tg_items_from_result(updates, items, 4, &next);
+        CHECK_INT(n, 1);
+        if (n == 1) {
+            if (items[0].ev.kind != EVENT_BLOCKED)
+                fprintf(stderr, "  %s: kind %d, ignored because \"%s\"\n", files[f], items[0].ev.kind,
+                        items[0].ev.ignore_reason ? items[0].ev.ignore_reason : "");
+            CHECK_INT(items[0].ev.kind, EVENT_BLOCKED);
+            CHECK_STR(items[0].kind, "my_chat_member");
+        }
+        cJSON_Delete(updates);
+    }
+}
+
+TEST(blocking_user_becomes_unreachable_and_loses_queued_messages)
+{
+    cJSON *updates = named_updates("getupdates_my_chat_member_bot_ban_invite_link.json");
+    db *d = fresh_db();
+    CHECK(updates != NULL);
+    CHECK(d != NULL);
+    if (updates && d) {
+        int64_t user = 187395179, acct = 0;
+        CHECK_INT(account_create(d, "tg", user, user, "en", &acct), MB_OK);
+        CHECK_INT(outbox_enqueue(d, "tg", user, acct, "text", "{\"text\":\"reminder\"}", NULL), MB_OK);
+        CHECK_INT(outbox_enqueue(d, "tg", 42, 0, "text", "{\"text\":\"someone else\"}", NULL), MB_OK);
+        applied a;
+        apply_twice(d, updates, &a);
+        CHECK_INT(a.first.handled, 1);
+        identity id;
+        CHECK_INT(identity_for_account(d, acct, "tg", &id), MB_OK);
+        CHECK(id.unreachable_at != 0);
+        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND state = 'pending'", user), 0);
+        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND state = 'failed'", user), 1);
+        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 42 AND state = 'pending'", 0), 1);
+        free(a.items);
+    }
+    cJSON_Delete(updates);
+    db_close(d);
+}
+
+/* A corpus private text message with its text and language replaced. */
+static cJSON *private_message_saying(const char *text, const char *language_code)
+{
+    cJSON *updates = named_updates("update_message_private_text_link_preview.json");
+    cJSON *msg = cJSON_GetObjectItem(cJSON_GetArrayItem(updates, 0), "message");
+    if (!msg) { cJSON_Delete(updates); return NULL; }
+    cJSON_ReplaceItemInObject(msg, "text", cJSON_CreateString(text));
+    cJSON *from = cJSON_GetObjectItem(msg, "from");
+    cJSON_ReplaceItemInObject(from, "language_code", cJSON_CreateString(language_code));
+    return updates;
+}
+
+TEST(start_without_code_asks_for_an_invite)
+{
+    static const char *langs[] = {"en", "ru"};
+    for (int l = 0; l < 2; l++) {
+        cJSON *updates = private_message_saying("/start", langs[l]);
+        db *d = fresh_db();
+        CHECK(updates != NULL);
+        CHECK(d != NULL);
+        if (updates && d) {
+            applied a;
+            apply_twice(d, updates, &a);
+            CHECK_INT(a.first.handled, 1);
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), 1);
+            chat_rows rows;
+            rows_for_chat(d, a.items[0].ev.chat_id, &rows);
+            CHECK_INT(rows.n, 1);
+            CHECK_STR(rows.text[0], i18n_text(texts, langs[l], "start.need_invite"));
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
+            free(a.items);
+        }
+        cJSON_Delete(updates);
+        db_close(d);
+    }
+    /* The two languages really differ, so the check above can tell them apart. */
+    CHECK(strcmp(i18n_text(texts, "en", "start.need_invite"), i18n_text(texts, "ru", "start.need_invite")) != 0);
+}
+
+TEST(button_press_from_unknown_user_is_refused)
+{
+    static const char *files[] = {"update_callback_query_complex.json",
+                                  "getupdates_callback_query_inline_keyboard.json",
+                                  "update_callback_query_big_keyboard.json"};
+    for (size_t f = 0; f < 3; f++) {
+        cJSON *updates = named_updates(files[f]);
+        db *d = fresh_db();
+        CHECK(updates != NULL);
+        if (updates && d) {
+            applied a;
+            apply_twice(d, updates, &a);
+            CHECK_INT(a.first.failed, 0);
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind <> 'answer'", 0), 0);
+            if (a.n == 1 && a.items[0].ev.kind == EVENT_BUTTON) {
+                CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), 1);
+                CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox WHERE status = 'done'", 0), 1);
+            }
+            free(a.items);
+        }
+        cJSON_Delete(updates);
+        db_close(d);
+    }
+}
+
+TEST(group_chats_get_no_replies)
+{
+    static const char *files[] = {"update_message_dice_emoji.json", "message_group_migrate_to_chat_id.json"};
+    for (size_t f = 0; f < 2; f++) {
+        cJSON *updates = named_updates(files[f]);
+        db *d = fresh_db();
+        CHECK(updates != NULL);
+        if (updates && d) {
+            applied a;
+            apply_twice(d, updates, &a);
+            CHECK_INT(a.n, 1);
+            if (a.n == 1) CHECK_INT(a.items[0].ev.is_private, 0);
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), 0);
+            free(a.items);
+        }
+        cJSON_Delete(updates);
+        db_close(d);
+    }
+}
+
+/* Parses body as a getUpdates answer and applies it; returns the number
+ * of items made (or -1 when the answer is refused). */
+static int feed(db *d, const char *body, size_t len, intake_stats *st)
+{
+    tg_reply r;
+    memset(st, 0, sizeof *st);
+    if (tg_parse_reply(body, len, 200, &r)) {
+        CHECK(r.description[0] != 0);
+        tg_reply_free(&r);
+        return -1;
+    }
+    int n = 0;
+    if (cJSON_IsArray(r.result)) {
+        int count = cJSON_GetArraySize(r.result);
+        intake_item *items = calloc((size_t)count + 1, sizeof *items);
+        int64_t next = db_meta_get_int(d, TG_META_OFFSET, 0);
+        n = items ? tg_items_from_result(r.result, items, count, &next) : 0;
+        CHECK_INT(intake_apply(d, &env, "tg", items, n, TG_META_OFFSET, next, st), MB_OK);
+        free(items);
+    }
+    tg_reply_free(&r);
+    return n;
+}
+
+static int feed_str(db *d, const char *body, intake_stats *st)
+{
+    return feed(d, body, strlen(body), st);
+}
+
+TEST(hostile_answers_are_refused_without_harm)
+{
+    db *d = fresh_db();
+    if (!d) { CHECK(d != NULL); return; }
+    intake_stats st;
+    CHECK_INT(feed_str(d, "{\"ok\":true,\"result\":[{\"update_id\":1,\"message\":{\"message_id\":1,", &st), -1);
+    CHECK_INT(feed_str(d, "{}", &st), -1);
+    CHECK_INT(feed_str(d, "null", &st), -1);
+    CHECK_INT(feed_str(d, "", &st), -1);
+    CHECK_INT(feed_str(d, "\"ok\"", &st), -1);
+    CHECK_INT(feed_str(d, "{\"ok\":\"true\",\"result\":[]}", &st), -1);
+    CHECK_INT(feed_str(d, "[]", &st), 0);
+    CHECK_INT(feed_str(d, "{\"ok\":true,\"result\":[]}", &st), 0);
+    CHECK_INT(feed_str(d, "{\"ok\":true,\"result\":{}}", &st), 0);
+    CHECK_INT(feed_str(d, "{\"ok\":true,\"result\":[1, \"x\", null, [], {}]}", &st), 0);
+
+    /* Over TG_BODY_MAX: refused before parsing, with a reason. */
+    size_t big = 20u * 1024 * 1024;
+    char *huge = malloc(big + 1);
+    CHECK(huge != NULL);
+    if (huge) {
+        const char *head = "{\"ok\":true,\"result\":[{\"update_id\":7,\"message\":{\"text\":\"";
+        size_t h = strlen(head);
+        memcpy(huge, head, h);
+        memset(huge + h, 'a', big - h - 5);
+        memcpy(huge + big - 5, "\"}}]}", 5);
+        huge[big] = 0;
+        CHECK(big > TG_BODY_MAX);
+        tg_reply r;
+        CHECK_INT(tg_parse_reply(huge, big, 200, &r), MB_ERR_PARSE);
+        CHECK_CONTAINS(r.description, "limit");
+        tg_reply_free(&r);
+        free(huge);
+    }
+
+    /* 200 levels of nesting, bare and inside an update. */
+    char deep[1024] = "", update[2048];
+    for (int i = 0; i < 200; i++) strcat(deep, "[");
+    for (int i = 0; i < 200; i++) strcat(deep, "]");
+    CHECK_INT(feed_str(d, deep, &st), -1);
+    snprintf(update, sizeof update,
+             "{\"ok\":true,\"result\":[{\"update_id\":8,\"message\":{\"message_id\":1,"
+             "\"from\":{\"id\":5},\"chat\":{\"id\":5,\"type\":\"private\"},\"text\":\"hi\",\"x\":%s}}]}", deep);
+    CHECK_INT(feed_str(d, update, &st), -1);
+    tg_reply r;
+    CHECK_INT(tg_parse_reply(update, strlen(update), 200, &r), MB_ERR_PARSE);
+    CHECK_CONTAINS(r.description, "deep");
+    tg_reply_free(&r);
+
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox", 0), 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), 0);
+    CHECK(integrity_ok(d));
+    db_close(d);
+}
+
+TEST(update_ids_in_odd_shapes)
+{
+    db *d = fresh_db();
+    if (!d) { CHECK(d != NULL); return; }
+    intake_stats st;
+    /* A number sent as a string is read as the number; ids that are not
+     * whole non-negative numbers are skipped, the rest of the batch goes on. */
+    const char *batch =
+        "{\"ok\":true,\"result\":["
+        "{\"update_id\":\"77\",\"message\":{\"message_id\":1,\"from\":{\"id\":5,\"language_code\":\"en\"},"
+        "\"chat\":{\"id\":5,\"type\":\"private\"},\"text\":\"hi\"}},"
+        "{\"update_id\":\"abc\",\"message\":{\"message_id\":2,\"from\":{\"id\":6},"
+        "\"chat\":{\"id\":6,\"type\":\"private\"},\"text\":\"hi\"}},"
+        "{\"update_id\":-4,\"message\":{\"message_id\":3,\"from\":{\"id\":7},"
+        "\"chat\":{\"id\":7,\"type\":\"private\"},\"text\":\"hi\"}},"
+        "{\"update_id\":1.5,\"message\":{\"message_id\":4,\"from\":{\"id\":8},"
+        "\"chat\":{\"id\":8,\"type\":\"private\"},\"text\":\"hi\"}},"
+        "{\"message\":{\"message_id\":5,\"from\":{\"id\":9},\"chat\":{\"id\":9,\"type\":\"private\"}}},"
+        "{\"update_id\":78,\"message\":\"not an object\"},"
+        "{\"update_id\":79,\"message\":{\"message_id\":6,\"from\":{\"id\":\"x\"},\"chat\":null,\"text\":7}}"
+        "]}";
+    CHECK_INT(feed_str(d, batch, &st), 3);
+    CHECK_INT(st.handled, 1);
+    CHECK_INT(st.ignored, 2);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox WHERE update_id = 77", 0), 1);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 5", 0), 1);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id <> 5", 0), 0);
+    CHECK_INT(db_meta_get_int(d, TG_META_OFFSET, -1), 80);
+    /* The same answer again: all three are duplicates. */
+    CHECK_INT(feed_str(d, batch, &st), 3);
+    CHECK_INT(st.duplicates, 3);
+    CHECK(integrity_ok(d));
+    db_close(d);
+}
+
+/* A text of at least want_chars code points mixing Cyrillic, emoji, bidi
+ * controls, control characters and JSON escapes (caller frees). */
+static char *noisy_text(size_t want_chars)
+{
+    static const char *pieces[] = {"Привет ", "😀", "\xE2\x80\xAE", "abc", "\x01", "\t", "\xE2\x80\x8F",
+                                   "\n", "\x7F", "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9", "\"", "\\"};
+    size_t cap = want_chars * 8 + 16, len = 0, chars = 0;
+    char *buf = malloc(cap);
+    if (!buf) return NULL;
+    for (size_t i = 0; chars < want_chars; i++) {
+        const char *p = pieces[i % (sizeof pieces / sizeof pieces[0])];
+        size_t n = strlen(p);
+        memcpy(buf + len, p, n);
+        len += n;
+        for (size_t k = 0; k < n; k++) chars += ((unsigned char)p[k] & 0xC0) != 0x80;
+    }
+    buf[len] = 0;
+    return buf;
+}
+
+static int feed_private_text(db *d, int64_t update_id, int64_t user, const char *text, intake_stats *st)
+{
+    cJSON *root = cJSON_CreateObject(), *result = cJSON_AddArrayToObject(root, "result");
+    cJSON_AddBoolToObject(root, "ok", 1);
+    cJSON *u = cJSON_CreateObject(), *m = cJSON_AddObjectToObject(u, "message");
+    cJSON_AddNumberToObject(u, "update_id", (double)update_id);
+    cJSON_AddNumberToObject(m, "message_id", 1);
+    cJSON *from = cJSON_AddObjectToObject(m, "from"), *chat = cJSON_AddObjectToObject(m, "chat");
+    cJSON_AddNumberToObject(from, "id", (double)user);
+    cJSON_AddStringToObject(from, "language_code", "en");
+    cJSON_AddNumberToObject(chat, "id", (double)user);
+    cJSON_AddStringToObject(chat, "type", "private");
+    cJSON_AddStringToObject(m, "text", text);
+    cJSON_AddItemToArray(result, u);
+    char *json = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    int n = json ? feed_str(d, json, st) : -1;
+    free(json);
+    return n;
+}
+
+TEST(long_noisy_text_is_answered_not_crashed_on)
+{
+    db *d = fresh_db();
+    if (!d) { CHECK(d != NULL); return; }
+    char *huge = noisy_text(50000);
+    char *modest = noisy_text(2000);
+    CHECK(huge && modest);
+    if (huge && modest) {
+        intake_stats st;
+        CHECK_INT(feed_private_text(d, 1, 61, huge, &st), 1);
+        CHECK_INT(st.handled, 1);
+        chat_rows rows;
+        rows_for_chat(d, 61, &rows);
+        CHECK_INT(rows.n, 1);
+        CHECK_STR(rows.text[0], i18n_text(texts, "en", "message.too_long"));
+
+        CHECK_INT(feed_private_text(d, 2, 62, modest, &st), 1);
+        CHECK_INT(st.handled, 1);
+        rows_for_chat(d, 62, &rows);
+        CHECK_INT(rows.n, 1);
+        CHECK_STR(rows.text[0], i18n_text(texts, "en", "start.need_invite"));
+        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox WHERE status = 'done'", 0), 2);
+    }
+    free(huge);
+    free(modest);
+    CHECK(integrity_ok(d));
+    db_close(d);
+}
+
+int main(void)
+{
+    char err[512] = "";
+    texts = i18n_load("locales", (const char *[]){"ru", "en", NULL}, err, sizeof err);
+    if (!texts) {
+        fprintf(stderr, "cannot load the catalogs: %s\n", err);
+        return 1;
+    }
+    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot"};
+    RUN(every_corpus_file_goes_through_the_parser);
+    RUN(error_answers_keep_code_wait_and_migration);
+    RUN(bot_blocked_membership_updates_are_blocked_events);
+    RUN(blocking_user_becomes_unreachable_and_loses_queued_messages);
+    RUN(start_without_code_asks_for_an_invite);
+    RUN(button_press_from_unknown_user_is_refused);
+    RUN(group_chats_get_no_replies);
+    RUN(hostile_answers_are_refused_without_harm);
+    RUN(update_ids_in_odd_shapes);
+    RUN(long_noisy_text_is_answered_not_crashed_on);
+    i18n_free(texts);
+    return unit_summary();
+}

@@ -1,0 +1,606 @@
+/*
+ * Storage: the schema and its version guard, invites, the outbox state
+ * machine, scheduled jobs, the inbox, dialog state and /forget.
+ */
+#include "tests/unit.h"
+
+#include "storage/accounts.h"
+#include "storage/db.h"
+#include "storage/invites.h"
+#include "storage/jobs.h"
+#include "storage/outbox.h"
+#include "storage/records.h"
+#include "util/clock.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define T0 1795000000000LL   /* a fixed "now" for tests that move time */
+
+static int db_counter;
+
+/* A fresh database file in the test's temporary folder. */
+static db *open_fresh(char *path, size_t size)
+{
+    snprintf(path, size, "%s/storage-%d.db", unit_tmpdir(), ++db_counter);
+    db *d = NULL;
+    char err[512] = "";
+    mb_status rc = db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err);
+    if (rc) fprintf(stderr, "  db_open(%s): %s\n", path, err);
+    return rc ? NULL : d;
+}
+
+/* The first column of the first row of sql as text (static buffer). */
+static const char *query_text(db *d, const char *sql)
+{
+    static char buf[256];
+    buf[0] = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_handle(d), sql, -1, &st, NULL) != SQLITE_OK) return "(prepare failed)";
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return buf;
+}
+
+static long long query_int(db *d, const char *sql)
+{
+    return atoll(query_text(d, sql));
+}
+
+TEST(open_creates_schema_in_wal_mode)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK(db_schema_latest() >= 1);
+    CHECK_INT(db_schema_version(d), db_schema_latest());
+    CHECK_STR(query_text(d, "PRAGMA journal_mode"), "wal");
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'"), 1);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'invites'"), 1);
+    db_close(d);
+}
+
+TEST(open_refuses_a_newer_database)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    CHECK(d != NULL);
+    if (!d) return;
+    int newer = db_schema_latest() + 3;
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", newer);
+    CHECK_INT(db_exec(d, pragma), MB_OK);
+    db_close(d);
+
+    db *again = NULL;
+    char err[512] = "";
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &again, err, sizeof err), MB_ERR_TOO_NEW);
+    CHECK(again == NULL);
+    char have[16], latest[16];
+    snprintf(have, sizeof have, "%d", newer);
+    snprintf(latest, sizeof latest, "%d", db_schema_latest());
+    CHECK_CONTAINS(err, have);
+    CHECK_CONTAINS(err, latest);
+    db_close(again);
+}
+
+TEST(reopening_keeps_data)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    CHECK(d != NULL);
+    if (!d) return;
+    int64_t org_id = 0, acct = 0;
+    CHECK_INT(org_add(d, "Школа 1", "Europe/Moscow", &org_id), MB_OK);
+    CHECK_INT(account_create(d, "tg", 501, 501, "ru", &acct), MB_OK);
+    CHECK_INT(db_meta_set_int(d, "tg_offset", 9001), MB_OK);
+    db_close(d);
+
+    char err[512] = "";
+    d = NULL;
+    CHECK_INT(db_open(path, DB_SYNC_FULL, &d, err, sizeof err), MB_OK);
+    if (!d) return;
+    CHECK_INT(db_schema_version(d), db_schema_latest());
+    org o;
+    CHECK_INT(org_get(d, org_id, &o), MB_OK);
+    CHECK_STR(o.name, "Школа 1");
+    account a;
+    identity id;
+    CHECK_INT(account_find_by_identity(d, "tg", 501, &a, &id), MB_OK);
+    CHECK_INT(a.id, acct);
+    CHECK_INT(db_meta_get_int(d, "tg_offset", -1), 9001);
+    db_close(d);
+}
+
+TEST(invite_create_then_find)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t org_id = 0, inv_id = 0;
+    CHECK_INT(org_add(d, "Лицей", "Europe/Moscow", &org_id), MB_OK);
+    char code[INVITE_CODE_LEN + 1] = "";
+    CHECK_INT(invite_create(d, "role", org_id, "mentor", 10, 0, 0, "admin:cli", code, &inv_id), MB_OK);
+    CHECK_INT(strlen(code), INVITE_CODE_LEN);
+    invite inv;
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.id, inv_id);
+    CHECK_STR(inv.code, code);
+    CHECK_STR(inv.kind, "role");
+    CHECK_STR(inv.role, "mentor");
+    CHECK_INT(inv.org_id, org_id);
+    CHECK_INT(inv.max_uses, 10);
+    CHECK_INT(inv.uses, 0);
+    CHECK_INT(invite_find(d, "aaaaaaaaaaaaaaaa", &inv), MB_ERR_NOT_FOUND);
+    CHECK_INT(invite_create(d, "role", org_id, "mentor", 0, 0, 0, "admin:cli", code, NULL), MB_ERR_INVALID);
+    db_close(d);
+}
+
+TEST(invite_redeem_counts_uses_until_used_up)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t org_id = 0, a1 = 0, a2 = 0, a3 = 0;
+    CHECK_INT(org_add(d, "Школа 2", "Europe/Moscow", &org_id), MB_OK);
+    CHECK_INT(account_create(d, "tg", 11, 11, "ru", &a1), MB_OK);
+    CHECK_INT(account_create(d, "tg", 12, 12, "ru", &a2), MB_OK);
+    CHECK_INT(account_create(d, "tg", 13, 13, "ru", &a3), MB_OK);
+    char code[INVITE_CODE_LEN + 1];
+    CHECK_INT(invite_create(d, "role", org_id, "mentee", 2, 0, 0, "admin:cli", code, NULL), MB_OK);
+    invite inv;
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(invite_redeem(d, &inv, a1), MB_OK);
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.uses, 1);
+    CHECK_INT(invite_redeem(d, &inv, a2), MB_OK);
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.uses, 2);
+    CHECK(!invite_usable(d, &inv, a3));
+    CHECK_INT(invite_redeem(d, &inv, a3), MB_ERR_EXPIRED);
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.uses, 2);
+    db_close(d);
+}
+
+TEST(single_use_invite_is_free_again_for_the_same_account)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t org_id = 0, first = 0, second = 0;
+    CHECK_INT(org_add(d, "Школа 3", "Europe/Moscow", &org_id), MB_OK);
+    CHECK_INT(account_create(d, "tg", 21, 21, "ru", &first), MB_OK);
+    CHECK_INT(account_create(d, "tg", 22, 22, "ru", &second), MB_OK);
+    char code[INVITE_CODE_LEN + 1];
+    CHECK_INT(invite_create(d, "role", org_id, "mentor", 1, 0, 0, "admin:cli", code, NULL), MB_OK);
+    invite inv;
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(invite_redeem(d, &inv, first), MB_OK);
+
+    /* A stale copy of the invite (uses = 0) must not let a second person in. */
+    CHECK_INT(invite_redeem(d, &inv, second), MB_ERR_EXPIRED);
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK(!invite_usable(d, &inv, second));
+    CHECK_INT(invite_redeem(d, &inv, second), MB_ERR_EXPIRED);
+
+    /* The person who used it restarts registration: not charged again. */
+    CHECK(invite_usable(d, &inv, first));
+    CHECK_INT(invite_redeem(d, &inv, first), MB_OK);
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.uses, 1);
+    db_close(d);
+}
+
+TEST(invite_expires_with_the_clock)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    clock_set_ms(T0);
+    int64_t org_id = 0, acct = 0;
+    CHECK_INT(org_add(d, "Школа 4", "Europe/Moscow", &org_id), MB_OK);
+    CHECK_INT(account_create(d, "tg", 31, 31, "ru", &acct), MB_OK);
+    char code[INVITE_CODE_LEN + 1];
+    int64_t day = 24LL * 3600 * 1000;
+    CHECK_INT(invite_create(d, "role", org_id, "mentor", 5, T0 + day, 0, "admin:cli", code, NULL), MB_OK);
+    invite inv;
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.expires_at, T0 + day);
+    CHECK(invite_usable(d, &inv, acct));
+    clock_advance_ms(day - 1);
+    CHECK(invite_usable(d, &inv, acct));
+    clock_advance_ms(1);
+    CHECK(!invite_usable(d, &inv, acct));
+    CHECK_INT(invite_redeem(d, &inv, acct), MB_ERR_EXPIRED);
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.uses, 0);
+    clock_release();
+    db_close(d);
+}
+
+/* Counts due rows for one chat in rows[0..n). */
+static int due_for_chat(const outbox_row *rows, int n, int64_t chat)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) k += rows[i].chat_id == chat;
+    return k;
+}
+
+static void clear_rows(outbox_row *rows, int n)
+{
+    for (int i = 0; i < n; i++) outbox_row_clear(&rows[i]);
+}
+
+TEST(outbox_due_gives_the_oldest_row_of_each_chat)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    clock_set_ms(T0);
+    int64_t a1 = 0, a2 = 0, b1 = 0;
+    CHECK_INT(outbox_enqueue(d, "tg", 100, 0, "text", "{\"text\":\"a1\"}", &a1), MB_OK);
+    clock_advance_ms(10);
+    CHECK_INT(outbox_enqueue(d, "tg", 100, 0, "text", "{\"text\":\"a2\"}", &a2), MB_OK);
+    clock_advance_ms(10);
+    CHECK_INT(outbox_enqueue(d, "tg", 200, 0, "text", "{\"text\":\"b1\"}", &b1), MB_OK);
+    CHECK_INT(outbox_count(d, "pending"), 3);
+
+    outbox_row rows[8];
+    int n = outbox_due(d, clock_now_ms(), rows, 8);
+    CHECK_INT(n, 2);
+    CHECK_INT(due_for_chat(rows, n, 100), 1);
+    CHECK_INT(due_for_chat(rows, n, 200), 1);
+    if (n >= 2) {
+        CHECK_INT(rows[0].id, a1);
+        CHECK_STR(rows[0].body, "{\"text\":\"a1\"}");
+        CHECK_STR(rows[0].kind, "text");
+        CHECK_STR(rows[0].platform, "tg");
+        CHECK_INT(rows[1].id, b1);
+    }
+    clear_rows(rows, n);
+
+    /* While the first row of chat 100 is on its way, the second waits. */
+    CHECK_INT(outbox_mark_sending(d, a1), MB_OK);
+    n = outbox_due(d, clock_now_ms(), rows, 8);
+    CHECK_INT(due_for_chat(rows, n, 100), 0);
+    CHECK_INT(due_for_chat(rows, n, 200), 1);
+    clear_rows(rows, n);
+
+    CHECK_INT(outbox_mark_sent(d, a1, 777), MB_OK);
+    n = outbox_due(d, clock_now_ms(), rows, 8);
+    CHECK_INT(due_for_chat(rows, n, 100), 1);
+    for (int i = 0; i < n; i++)
+        if (rows[i].chat_id == 100) CHECK_INT(rows[i].id, a2);
+    clear_rows(rows, n);
+    CHECK_INT(outbox_count(d, "sent"), 1);
+    clock_release();
+    db_close(d);
+}
+
+TEST(outbox_row_waiting_for_retry_holds_back_its_chat)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    clock_set_ms(T0);
+    int64_t first = 0, second = 0;
+    CHECK_INT(outbox_enqueue(d, "tg", 300, 0, "text", "{\"text\":\"1\"}", &first), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 300, 0, "text", "{\"text\":\"2\"}", &second), MB_OK);
+    CHECK_INT(outbox_mark_sending(d, first), MB_OK);
+    CHECK_INT(outbox_mark_retry(d, first, T0 + 14000, 429, 429, "Too Many Requests: retry after 14"), MB_OK);
+    CHECK_INT(outbox_next_time(d), T0);
+
+    outbox_row rows[4];
+    int n = outbox_due(d, T0, rows, 4);
+    CHECK_INT(n, 0);   /* the first waits 14 s and the second must not overtake it */
+    clear_rows(rows, n);
+
+    n = outbox_due(d, T0 + 14000, rows, 4);
+    CHECK_INT(n, 1);
+    if (n == 1) {
+        CHECK_INT(rows[0].id, first);
+        CHECK_INT(rows[0].attempts, 1);
+        CHECK_INT(rows[0].next_at, T0 + 14000);
+    }
+    clear_rows(rows, n);
+    clock_release();
+    db_close(d);
+}
+
+TEST(outbox_future_row_is_not_due)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    clock_set_ms(T0);
+    int64_t id = 0;
+    CHECK_INT(outbox_enqueue(d, "tg", 400, 0, "text", "{\"text\":\"later\"}", &id), MB_OK);
+    CHECK_INT(outbox_mark_retry(d, id, T0 + 60000, 0, 0, "connection refused"), MB_OK);
+    outbox_row rows[2];
+    int n = outbox_due(d, T0 + 59999, rows, 2);
+    CHECK_INT(n, 0);
+    clear_rows(rows, n);
+    CHECK_INT(outbox_next_time(d), T0 + 60000);
+    n = outbox_due(d, T0 + 60000, rows, 2);
+    CHECK_INT(n, 1);
+    clear_rows(rows, n);
+    clock_release();
+    db_close(d);
+}
+
+TEST(outbox_recover_turns_sending_into_unknown)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t a = 0, b = 0, c = 0;
+    CHECK_INT(outbox_enqueue(d, "tg", 1, 0, "text", "{\"text\":\"a\"}", &a), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 2, 0, "text", "{\"text\":\"b\"}", &b), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 3, 0, "text", "{\"text\":\"c\"}", &c), MB_OK);
+    CHECK_INT(outbox_mark_sending(d, a), MB_OK);
+    CHECK_INT(outbox_mark_sending(d, b), MB_OK);
+    db_close(d);
+
+    /* The process stopped with two requests in flight. */
+    char err[512] = "";
+    d = NULL;
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    if (!d) return;
+    CHECK_INT(outbox_recover(d), 2);
+    CHECK_INT(outbox_count(d, "unknown"), 2);
+    CHECK_INT(outbox_count(d, "sending"), 0);
+    CHECK_INT(outbox_count(d, "pending"), 1);
+    CHECK_INT(outbox_recover(d), 0);
+
+    /* Unknown rows are never sent again on their own. */
+    outbox_row rows[4];
+    int n = outbox_due(d, clock_now_ms() + 1000, rows, 4);
+    CHECK_INT(n, 1);
+    if (n == 1) CHECK_INT(rows[0].id, c);
+    clear_rows(rows, n);
+
+    /* The operator decides to send one of them again. */
+    CHECK_INT(outbox_requeue(d, a), MB_OK);
+    CHECK_INT(outbox_count(d, "unknown"), 1);
+    CHECK_INT(outbox_count(d, "pending"), 2);
+    CHECK_INT(outbox_requeue(d, c), MB_ERR_NOT_FOUND);   /* pending: nothing to requeue */
+    CHECK_INT(outbox_requeue(d, 99999), MB_ERR_NOT_FOUND);
+    db_close(d);
+}
+
+TEST(outbox_fail_chat_fails_only_pending_rows_of_that_chat)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t in_flight = 0, x = 0;
+    CHECK_INT(outbox_enqueue(d, "tg", 55, 0, "text", "{\"text\":\"1\"}", &in_flight), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 55, 0, "text", "{\"text\":\"2\"}", NULL), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 55, 0, "text", "{\"text\":\"3\"}", NULL), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 66, 0, "text", "{\"text\":\"other\"}", &x), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "vk", 55, 0, "text", "{\"text\":\"vk\"}", NULL), MB_OK);
+    CHECK_INT(outbox_mark_sending(d, in_flight), MB_OK);
+    CHECK_INT(outbox_fail_chat(d, "tg", 55, "the user blocked the bot"), MB_OK);
+    CHECK_INT(outbox_count(d, "failed"), 2);
+    CHECK_INT(outbox_count(d, "sending"), 1);
+    CHECK_INT(outbox_count(d, "pending"), 2);
+    CHECK_STR(query_text(d, "SELECT error FROM outbox WHERE state = 'failed' LIMIT 1"), "the user blocked the bot");
+    /* A failed row can be sent again by the operator. */
+    int64_t failed_id = query_int(d, "SELECT MIN(id) FROM outbox WHERE state = 'failed'");
+    CHECK_INT(outbox_requeue(d, failed_id), MB_OK);
+    CHECK_INT(outbox_count(d, "failed"), 1);
+    db_close(d);
+}
+
+TEST(outbox_refuses_a_body_over_the_limit)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    size_t n = OUTBOX_BODY_MAX + 10;
+    char *body = malloc(n + 1);
+    if (!body) { CHECK(body != NULL); db_close(d); return; }
+    memset(body, 'x', n);
+    body[n] = 0;
+    CHECK_INT(outbox_enqueue(d, "tg", 1, 0, "text", body, NULL), MB_ERR_LIMIT);
+    CHECK_INT(outbox_count(d, "pending"), 0);
+    free(body);
+    db_close(d);
+}
+
+TEST(jobs_run_when_due_and_move_on_retry)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    clock_set_ms(T0);
+    CHECK_INT(job_next_due(d), -1);
+    int64_t late = 0, early = 0;
+    CHECK_INT(job_add(d, T0 + 5000, "registration_nudge", "{\"account\":2}", &late), MB_OK);
+    CHECK_INT(job_add(d, T0 + 1000, "registration_nudge", "{\"account\":1}", &early), MB_OK);
+    CHECK_INT(job_next_due(d), T0 + 1000);
+
+    job j;
+    memset(&j, 0, sizeof j);
+    CHECK_INT(job_take_due(d, T0 + 999, &j), MB_ERR_NOT_FOUND);
+    CHECK_INT(job_take_due(d, T0 + 1000, &j), MB_OK);
+    CHECK_INT(j.id, early);
+    CHECK_STR(j.kind, "registration_nudge");
+    CHECK_STR(j.payload, "{\"account\":1}");
+    CHECK_INT(j.attempts, 0);
+    job_clear(&j);
+
+    CHECK_INT(job_retry(d, early, T0 + 9000, "database busy"), MB_OK);
+    CHECK_INT(job_next_due(d), T0 + 5000);
+    CHECK_INT(job_take_due(d, T0 + 1000, &j), MB_ERR_NOT_FOUND);
+    CHECK_INT(job_take_due(d, T0 + 9000, &j), MB_OK);
+    CHECK_INT(j.id, late);
+    job_clear(&j);
+    CHECK_INT(job_done(d, late), MB_OK);
+    CHECK_INT(job_take_due(d, T0 + 9000, &j), MB_OK);
+    CHECK_INT(j.id, early);
+    CHECK_INT(j.attempts, 1);
+    job_clear(&j);
+    CHECK_INT(job_done(d, early), MB_OK);
+    CHECK_INT(job_next_due(d), -1);
+    CHECK_INT(job_take_due(d, T0 + 1000000, &j), MB_ERR_NOT_FOUND);
+
+    char kind[JOB_KIND_MAX + 8];
+    memset(kind, 'k', sizeof kind - 1);
+    kind[sizeof kind - 1] = 0;
+    CHECK_INT(job_add(d, T0, kind, NULL, NULL), MB_ERR_LIMIT);
+    CHECK_INT(job_next_due(d), -1);
+    clock_release();
+    db_close(d);
+}
+
+TEST(inbox_insert_twice_is_a_duplicate)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    CHECK_INT(inbox_insert(d, "tg", 4242, "message"), MB_OK);
+    CHECK_INT(inbox_insert(d, "tg", 4242, "message"), MB_ERR_EXISTS);
+    CHECK_INT(inbox_insert(d, "vk", 4242, "message"), MB_OK);   /* ids are per platform */
+    CHECK_INT(inbox_mark(d, "tg", 4242, "done", NULL), MB_OK);
+    CHECK_INT(inbox_insert(d, "tg", 4242, "message"), MB_ERR_EXISTS);
+    CHECK_STR(query_text(d, "SELECT status FROM inbox WHERE platform = 'tg' AND update_id = 4242"), "done");
+    db_close(d);
+}
+
+TEST(account_forget_erases_personal_data_keeps_counts)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t org_id = 0, id = 0;
+    CHECK_INT(org_add(d, "Школа 5", "Europe/Moscow", &org_id), MB_OK);
+    CHECK_INT(account_create(d, "tg", 777, 777, "ru", &id), MB_OK);
+    account a;
+    CHECK_INT(account_load(d, id, &a), MB_OK);
+    snprintf(a.status, sizeof a.status, "active");
+    snprintf(a.role, sizeof a.role, "mentee");
+    a.org_id = org_id;
+    snprintf(a.name, sizeof a.name, "Аня Петрова");
+    snprintf(a.category, sizeof a.category, "pupil");
+    a.grade = 9;
+    a.birth_year = 2010;
+    CHECK_INT(account_save(d, &a), MB_OK);
+    CHECK_INT(dialog_set(d, id, "menu", "{\"x\":1}"), MB_OK);
+
+    CHECK_INT(account_forget(d, id), MB_OK);
+    account f;
+    CHECK_INT(account_load(d, id, &f), MB_OK);
+    CHECK_STR(f.name, "");
+    CHECK_INT(f.birth_year, 0);
+    CHECK_STR(f.status, "forgotten");
+    CHECK_STR(f.role, "mentee");
+    CHECK_INT(f.org_id, org_id);
+    CHECK_STR(f.category, "pupil");
+    CHECK_INT(f.grade, 9);
+    account by_id;
+    CHECK_INT(account_find_by_identity(d, "tg", 777, &by_id, NULL), MB_ERR_NOT_FOUND);
+    identity ident;
+    CHECK_INT(identity_for_account(d, id, NULL, &ident), MB_ERR_NOT_FOUND);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts WHERE name LIKE '%Аня%'"), 0);
+    db_close(d);
+}
+
+/* A minor whose parent confirmed through a guardian invite asks to be
+ * forgotten: the used invite must not stand in the way. */
+TEST(account_forget_after_guardian_consent)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t org_id = 0, minor = 0;
+    CHECK_INT(org_add(d, "Школа 6", "Europe/Moscow", &org_id), MB_OK);
+    CHECK_INT(account_create(d, "tg", 888, 888, "ru", &minor), MB_OK);
+    account a;
+    CHECK_INT(account_load(d, minor, &a), MB_OK);
+    snprintf(a.name, sizeof a.name, "Петя");
+    a.birth_year = 2013;
+    CHECK_INT(account_save(d, &a), MB_OK);
+    char code[INVITE_CODE_LEN + 1];
+    CHECK_INT(invite_create(d, "guardian", org_id, NULL, 1, 0, minor, "system", code, NULL), MB_OK);
+    invite inv;
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(invite_redeem(d, &inv, minor), MB_OK);
+
+    CHECK_INT(account_forget(d, minor), MB_OK);
+    account f;
+    CHECK_INT(account_load(d, minor, &f), MB_OK);
+    CHECK_STR(f.name, "");
+    CHECK_INT(f.birth_year, 0);
+    db_close(d);
+}
+
+TEST(dialog_state_and_data)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t id = 0;
+    CHECK_INT(account_create(d, "tg", 999, 999, "en", &id), MB_OK);
+    char state[DIALOG_STATE_MAX];
+    char *data = (char *)"sentinel";
+    CHECK_INT(dialog_get(d, id, state, &data), MB_OK);
+    CHECK_STR(state, "");
+    CHECK(data == NULL);
+
+    CHECK_INT(dialog_set(d, id, "reg_name", "{\"step\":1}"), MB_OK);
+    CHECK_INT(dialog_get(d, id, state, &data), MB_OK);
+    CHECK_STR(state, "reg_name");
+    CHECK_STR(data, "{\"step\":1}");
+    free(data);
+
+    CHECK_INT(dialog_set(d, id, "reg_grade", NULL), MB_OK);
+    CHECK_INT(dialog_get(d, id, state, &data), MB_OK);
+    CHECK_STR(state, "reg_grade");
+    CHECK(data == NULL);
+    free(data);
+
+    /* Exactly at the limit is kept; one byte over is refused and changes nothing. */
+    char *big = malloc(DIALOG_DATA_MAX + 2);
+    if (!big) { CHECK(big != NULL); db_close(d); return; }
+    memset(big, 'a', DIALOG_DATA_MAX + 1);
+    big[0] = '"';
+    big[DIALOG_DATA_MAX - 1] = '"';
+    big[DIALOG_DATA_MAX] = 0;
+    CHECK_INT(dialog_set(d, id, "at_limit", big), MB_OK);
+    big[DIALOG_DATA_MAX] = 'a';
+    big[DIALOG_DATA_MAX + 1] = 0;
+    CHECK_INT(dialog_set(d, id, "over_limit", big), MB_ERR_LIMIT);
+    CHECK_INT(dialog_get(d, id, state, &data), MB_OK);
+    CHECK_STR(state, "at_limit");
+    CHECK(data && strlen(data) == DIALOG_DATA_MAX);
+    free(data);
+    free(big);
+    db_close(d);
+}
+
+int main(void)
+{
+    RUN(open_creates_schema_in_wal_mode);
+    RUN(open_refuses_a_newer_database);
+    RUN(reopening_keeps_data);
+    RUN(invite_create_then_find);
+    RUN(invite_redeem_counts_uses_until_used_up);
+    RUN(single_use_invite_is_free_again_for_the_same_account);
+    RUN(invite_expires_with_the_clock);
+    RUN(outbox_due_gives_the_oldest_row_of_each_chat);
+    RUN(outbox_row_waiting_for_retry_holds_back_its_chat);
+    RUN(outbox_future_row_is_not_due);
+    RUN(outbox_recover_turns_sending_into_unknown);
+    RUN(outbox_fail_chat_fails_only_pending_rows_of_that_chat);
+    RUN(outbox_refuses_a_body_over_the_limit);
+    RUN(jobs_run_when_due_and_move_on_retry);
+    RUN(inbox_insert_twice_is_a_duplicate);
+    RUN(account_forget_erases_personal_data_keeps_counts);
+    RUN(account_forget_after_guardian_consent);
+    RUN(dialog_state_and_data);
+    return unit_summary();
+}
