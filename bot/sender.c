@@ -1,5 +1,6 @@
 #include "bot/sender.h"
 #include "storage/accounts.h"
+#include "storage/records.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -28,6 +29,7 @@ typedef struct flight {
     int tindex;
     outbox_row row;
     api_call call;
+    int64_t candidate;   /* a delivery check: the message id asked about; 0 = a send */
 } flight;
 
 struct sender {
@@ -202,6 +204,7 @@ static void record(sender *s, flight *f, const send_result *r)
     switch (r->outcome) {
     case SEND_OK:
         if (!rc) rc = outbox_mark_sent(s->d, f->row.id, r->message_id);
+        if (!rc) rc = chat_mark_raise(s->d, t->platform, f->row.chat_id, r->message_id);
         s->stats.sent++;
         break;
     case SEND_RETRY: {
@@ -241,10 +244,9 @@ static void record(sender *s, flight *f, const send_result *r)
         break;
     case SEND_UNKNOWN:
         log_warn("sender", "%s message %lld to chat %lld: no answer after the request went out (%s); "
-                 "recorded as unknown and not repeated", t->platform, (long long)f->row.id,
-                 (long long)f->row.chat_id, r->description);
-        if (!rc) rc = outbox_mark_unknown(s->d, f->row.id, r->description);
-        s->stats.unknown++;
+                 "not repeated blindly: checking in %d s whether it arrived", t->platform, (long long)f->row.id,
+                 (long long)f->row.chat_id, r->description, CHECK_DELAY_MS / 1000);
+        if (!rc) rc = outbox_mark_checking(s->d, f->row.id, now + CHECK_DELAY_MS, r->description);
         break;
     case SEND_FATAL:
         log_error("sender", "%s refused the bot token (%d %s); sending paused for %d s", t->platform,
@@ -263,14 +265,81 @@ static void record(sender *s, flight *f, const send_result *r)
     }
 }
 
+/* Gives up on telling: the row stays "unknown" for an operator. */
+static mb_status give_up_check(sender *s, flight *f, const char *why)
+{
+    log_warn("sender", "%s message %lld to chat %lld: could not tell whether it arrived (%s); recorded as unknown, "
+             "not repeated", s->transports[f->tindex]->platform, (long long)f->row.id, (long long)f->row.chat_id, why);
+    s->stats.unknown++;
+    return outbox_mark_unknown(s->d, f->row.id, why);
+}
+
+static void record_check(sender *s, flight *f, check_outcome outcome, int64_t retry_after_ms, const char *why)
+{
+    transport *t = s->transports[f->tindex];
+    int64_t now = clock_now_ms();
+    mb_status rc = db_begin(s->d);
+    int misses = f->row.probe_misses;
+    switch (outcome) {
+    case CHECK_FOUND:
+        log_info("sender", "%s message %lld to chat %lld had arrived (message id %lld); not sent again", t->platform,
+                 (long long)f->row.id, (long long)f->row.chat_id, (long long)f->candidate);
+        if (!rc) rc = outbox_mark_sent(s->d, f->row.id, f->candidate);
+        if (!rc) rc = chat_mark_raise(s->d, t->platform, f->row.chat_id, f->candidate);
+        s->stats.checked_found++;
+        break;
+    case CHECK_OTHERS:
+    case CHECK_NO_MESSAGE:
+        misses = outcome == CHECK_NO_MESSAGE ? misses + 1 : 0;
+        if (misses >= CHECK_GAP) {
+            log_info("sender", "%s message %lld to chat %lld had not arrived; sending it now", t->platform,
+                     (long long)f->row.id, (long long)f->row.chat_id);
+            if (!rc) rc = outbox_mark_undelivered(s->d, f->row.id);
+            s->stats.checked_resent++;
+        } else if (f->candidate + 1 > f->row.probe_floor + CHECK_SCAN_MAX) {
+            if (!rc) rc = give_up_check(s, f, "too many messages in the chat since it was sent");
+        } else if (!rc) {
+            rc = outbox_mark_probe(s->d, f->row.id, f->candidate + 1, misses, now);
+        }
+        break;
+    case CHECK_RETRY: {
+        int64_t wait = retry_after_ms ? retry_after_ms : backoff_ms(f->row.attempts + 1);
+        if (!rc) rc = outbox_mark_probe(s->d, f->row.id, f->candidate, misses, now + wait);
+        break;
+    }
+    case CHECK_BLOCKED:
+        if (!rc) rc = outbox_mark_failed(s->d, f->row.id, 403, 403, why);
+        if (!rc) rc = identity_set_unreachable(s->d, t->platform, f->row.chat_id, why);
+        if (!rc) rc = outbox_fail_chat(s->d, t->platform, f->row.chat_id, "the user is unreachable");
+        s->stats.blocked++;
+        break;
+    case CHECK_INCONCLUSIVE:
+        if (!rc) rc = give_up_check(s, f, why);
+        break;
+    }
+    if (!rc) rc = db_commit(s->d);
+    if (rc) {
+        db_rollback(s->d);
+        log_error("sender", "could not record a delivery check of message %lld: %s", (long long)f->row.id,
+                  db_errmsg(s->d));
+    }
+}
+
 static void on_sent(void *arg, const http_response *resp)
 {
     flight *f = arg;
     sender *s = f->s;
-    send_result r;
     transport *t = s->transports[f->tindex];
-    t->classify(t, &f->row, &f->call, resp, &r);
-    record(s, f, &r);
+    if (f->candidate) {
+        int64_t wait;
+        char why[256];
+        check_outcome outcome = t->classify_check(t, resp, &wait, why, sizeof why);
+        record_check(s, f, outcome, wait, why);
+    } else {
+        send_result r;
+        t->classify(t, &f->row, &f->call, resp, &r);
+        record(s, f, &r);
+    }
     finish_flight(s, f);
 }
 
@@ -314,7 +383,9 @@ static void pass(sender *s)
             continue;
         }
         chat_slot *c = slot_for(s, ti, row->chat_id, now);
-        int is_answer = strcmp(row->kind, "answer") == 0;
+        /* Answers and delivery checks show nothing new in the chat, so the
+         * per-chat pace does not apply to them. */
+        int is_answer = strcmp(row->kind, "answer") == 0 || row->checking;
         if (!c || c->inflight || (!is_answer && c->next_ms > now)) {
             if (c && !c->inflight && c->next_ms < wake) wake = c->next_ms;
             outbox_row_clear(row);
@@ -332,6 +403,7 @@ static void pass(sender *s)
         f->s = s;
         f->tindex = ti;
         f->row = *row;
+        if (row->checking) f->candidate = row->probe_next ? row->probe_next : row->probe_floor + 1;
         b->tokens -= 1;
         c->inflight = 1;
         if (!is_answer) c->next_ms = now + (int64_t)(1000.0 / t->rate_per_chat_per_s);
@@ -346,7 +418,8 @@ static void pass(sender *s)
     /* Committed before any request leaves: a crash from here on leaves the
      * rows "sending", which a restart turns into "unknown". */
     mb_status rc = db_begin(s->d);
-    for (int i = 0; i < nchosen && !rc; i++) rc = outbox_mark_sending(s->d, chosen[i]->row.id);
+    for (int i = 0; i < nchosen && !rc; i++)
+        if (!chosen[i]->candidate) rc = outbox_mark_sending(s->d, chosen[i]->row.id);
     if (!rc) rc = db_commit(s->d);
     if (rc) {
         db_rollback(s->d);
@@ -364,6 +437,20 @@ static void pass(sender *s)
         flight *f = chosen[i];
         transport *t = s->transports[f->tindex];
         s->inflight++;
+        if (f->row.checking) {
+            const char *why = NULL;
+            if (!t->render_check || f->row.probe_floor < 0)
+                why = "the platform gives no way to check, or the chat's last message is not known";
+            else if (t->render_check(t, &f->row, f->candidate, &f->call))
+                why = "this kind of message cannot be checked";
+            if (why) {
+                if (db_begin(s->d) || give_up_check(s, f, why) || db_commit(s->d)) db_rollback(s->d);
+                finish_flight(s, f);
+            } else {
+                launch(s, f);
+            }
+            continue;
+        }
         if (t->render(t, &f->row, &f->call)) {
             send_result r;
             memset(&r, 0, sizeof r);

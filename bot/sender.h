@@ -19,6 +19,9 @@
 #define SENDER_BACKOFF_MAX_MS (5 * 60 * 1000)
 #define SENDER_SWEEP_MS 1000         /* rows queued by other processes are seen within this */
 #define SENDER_FATAL_PAUSE_MS 60000  /* pause after the platform refused the token */
+#define CHECK_DELAY_MS 5000          /* after a timeout, time given to the platform before checking */
+#define CHECK_SCAN_MAX 50            /* message ids above the floor a check looks at */
+#define CHECK_GAP 2                  /* ids in a row without a message that end a check */
 
 typedef struct sender sender;
 
@@ -38,6 +41,7 @@ int sender_inflight(const sender *s);
 
 typedef struct sender_stats {
     long sent, retried, failed, unknown, blocked;
+    long checked_found, checked_resent;   /* delivery checks: found delivered / sent again */
 } sender_stats;
 const sender_stats *sender_get_stats(const sender *s);
 

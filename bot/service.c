@@ -26,6 +26,7 @@ typedef struct service {
     ev_signal sigint, sigterm;
     ev_timer grace;
     ev_timer stopper;   /* stops from the loop, never from inside a transport callback */
+    ev_timer checkpoint;
     int exit_code;
     int stopping;
 } service;
@@ -40,6 +41,12 @@ static void drained(void *arg)
 {
     service *s = arg;
     ev_break(s->loop, EVBREAK_ALL);
+}
+
+static void on_checkpoint(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    service *s = w->data;
+    db_checkpoint(s->a->d);
 }
 
 static void on_grace(struct ev_loop *loop, ev_timer *w, int revents)
@@ -98,8 +105,8 @@ int service_run(app *a)
     s.loop = ev_default_loop(EVFLAG_AUTO);
     int recovered = outbox_recover(a->d);
     if (recovered > 0)
-        log_warn("service", "%d message(s) were being sent when the last run stopped; recorded as unknown, "
-                 "not repeated (see `mentorbot admin outbox list --state unknown`)", recovered);
+        log_warn("service", "%d message(s) were being sent when the last run stopped; checking whether they "
+                 "arrived before sending anything else to those chats", recovered);
     s.http = http_client_new(s.loop);
     s.snd = sender_new(s.loop, s.http, a->d);
     tg_hooks hooks = {kick_sender, on_fatal, &s};
@@ -115,6 +122,10 @@ int service_run(app *a)
     s.sigint.data = s.sigterm.data = &s;
     ev_signal_start(s.loop, &s.sigint);
     ev_signal_start(s.loop, &s.sigterm);
+    db_manual_checkpoints(a->d);
+    ev_timer_init(&s.checkpoint, on_checkpoint, DB_CHECKPOINT_EVERY_MS / 1000.0, DB_CHECKPOINT_EVERY_MS / 1000.0);
+    s.checkpoint.data = &s;
+    ev_timer_start(s.loop, &s.checkpoint);
     log_info("service", "mentorbot started (database %s, Telegram API %s)", a->cfg.storage_path,
              a->cfg.tg_api_base);
     tg_start(s.tg);
@@ -128,6 +139,8 @@ int service_run(app *a)
     scheduler_free(s.sched);
     ev_timer_stop(s.loop, &s.grace);
     ev_timer_stop(s.loop, &s.stopper);
+    ev_timer_stop(s.loop, &s.checkpoint);
+    db_checkpoint(a->d);
     ev_signal_stop(s.loop, &s.sigint);
     ev_signal_stop(s.loop, &s.sigterm);
     http_client_free(s.http);

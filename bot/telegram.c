@@ -294,6 +294,8 @@ tg_client *tg_new(struct ev_loop *loop, http_client *http, db *d, const bot_env 
     t->tr.request_timeout_ms = cfg->tg_request_timeout_s * 1000L;
     t->tr.render = tg_render;
     t->tr.classify = tg_classify;
+    t->tr.render_check = tg_render_check;
+    t->tr.classify_check = tg_classify_check;
     t->tr.impl = t;
     return t;
 }

@@ -58,6 +58,10 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call);
 void tg_classify(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
                  send_result *out);
 
+mb_status tg_render_check(transport *t, const outbox_row *row, int64_t candidate, api_call *call);
+check_outcome tg_classify_check(transport *t, const http_response *resp, int64_t *retry_after_ms, char *why,
+                                size_t why_size);
+
 /* Builds intake items from a getUpdates result array; returns the count and
  * the next offset (max update_id + 1, or *next_offset unchanged). */
 int tg_items_from_result(const cJSON *result, intake_item *items, int max, int64_t *next_offset);

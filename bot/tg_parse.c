@@ -90,6 +90,7 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         ev->is_private = type && strcmp(type, "private") == 0;
         ev->text = json_str(msg, "text");
         if (!ev->text) ev->text = json_str(msg, "caption");
+        ev->message_id = json_int(msg, "message_id", NULL);
         ev->kind = EVENT_MESSAGE;
         if (!have_user || !have_chat) {
             ev->kind = EVENT_NONE;

@@ -161,3 +161,66 @@ void tg_classify(transport *t, const outbox_row *row, const api_call *call, cons
     }
     tg_reply_free(&r);
 }
+
+/*
+ * Delivery check for a sendMessage whose answer never came: ask Telegram to
+ * change message `candidate` into exactly the text and buttons the row
+ * carries. For the bot's own message with that content Telegram answers
+ * "message is not modified" and nothing changes; a user's message "can't
+ * be edited"; an id past the end of the chat is "not found". Rows later in
+ * the chat are held back while this runs, so a bot message above the floor
+ * can only be the one in question.
+ */
+mb_status tg_render_check(transport *t, const outbox_row *row, int64_t candidate, api_call *call)
+{
+    memset(call, 0, sizeof *call);
+    if (strcmp(row->kind, "text") != 0) return MB_ERR_INVALID;
+    cJSON *body = cJSON_Parse(row->body);
+    const char *text = json_str(body, "text");
+    if (!text) {
+        cJSON_Delete(body);
+        return MB_ERR_INVALID;
+    }
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddNumberToObject(p, "chat_id", (double)row->chat_id);
+    cJSON_AddNumberToObject(p, "message_id", (double)candidate);
+    cJSON_AddStringToObject(p, "text", text);
+    const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
+    if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0)
+        cJSON_AddItemToObject(p, "reply_markup", inline_keyboard(buttons));
+    call->json = cJSON_PrintUnformatted(p);
+    call->idempotent = 1;
+    tg_method_url(t->impl, "editMessageText", call->url, sizeof call->url);
+    cJSON_Delete(p);
+    cJSON_Delete(body);
+    return call->json ? MB_OK : MB_ERR_NOMEM;
+}
+
+check_outcome tg_classify_check(transport *t, const http_response *resp, int64_t *retry_after_ms, char *why,
+                                size_t why_size)
+{
+    *retry_after_ms = 0;
+    if (resp->curl_code != CURLE_OK) {
+        snprintf(why, why_size, "%s", resp->error);
+        return CHECK_RETRY;
+    }
+    tg_reply r;
+    check_outcome out;
+    if (tg_parse_reply(resp->body, resp->body_len, resp->status, &r)) {
+        snprintf(why, why_size, "%s", r.description);
+        out = resp->status >= 500 ? CHECK_RETRY : CHECK_INCONCLUSIVE;
+    } else {
+        snprintf(why, why_size, "%d %s", r.error_code, r.description);
+        if (r.ok || strstr(r.description, "message is not modified")) out = CHECK_FOUND;
+        else if (strstr(r.description, "message can't be edited")) out = CHECK_OTHERS;
+        else if (strstr(r.description, "message to edit not found")) out = CHECK_NO_MESSAGE;
+        else if (r.error_code == 429 || r.retry_after_s >= 0) {
+            *retry_after_ms = (r.retry_after_s > 0 ? r.retry_after_s : 1) * 1000;
+            out = CHECK_RETRY;
+        } else if (r.error_code == 403) out = CHECK_BLOCKED;
+        else if (r.error_code >= 500) out = CHECK_RETRY;
+        else out = CHECK_INCONCLUSIVE;
+    }
+    tg_reply_free(&r);
+    return out;
+}

@@ -6,6 +6,7 @@
 #ifndef MB_TRANSPORT_H
 #define MB_TRANSPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bot/http.h"
@@ -41,6 +42,16 @@ typedef struct api_call {
     int idempotent;           /* repeating it cannot deliver twice */
 } api_call;
 
+/* What one delivery check learnt about a message id in the chat. */
+typedef enum check_outcome {
+    CHECK_FOUND,         /* the bot's message is there: the row was delivered */
+    CHECK_OTHERS,        /* a message that is not the bot's: look at the next id */
+    CHECK_NO_MESSAGE,    /* no message has this id */
+    CHECK_RETRY,         /* ask again later (rate limit, network) */
+    CHECK_BLOCKED,       /* the user is unreachable */
+    CHECK_INCONCLUSIVE   /* the platform's answer does not tell */
+} check_outcome;
+
 typedef struct transport transport;
 struct transport {
     const char *platform;
@@ -52,6 +63,16 @@ struct transport {
     /* Reads the answer to a rendered call of row. */
     void (*classify)(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
                      send_result *out);
+    /*
+     * Delivery checks for rows whose request went out without an answer.
+     * render_check fills a call asking about message id candidate in the
+     * row's chat; NULL when the transport cannot check (such rows end
+     * "unknown"). classify_check reads the answer; retry_after_ms gets the
+     * server's wait for CHECK_RETRY (0 = back off).
+     */
+    mb_status (*render_check)(transport *t, const outbox_row *row, int64_t candidate, api_call *call);
+    check_outcome (*classify_check)(transport *t, const http_response *resp, int64_t *retry_after_ms,
+                                    char *why, size_t why_size);
     void *impl;
 };
 

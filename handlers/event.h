@@ -28,6 +28,7 @@ typedef struct event {
     const char *first_name;       /* may be NULL */
     const char *language_code;    /* may be NULL */
     const char *text;             /* EVENT_MESSAGE: the text or caption, NULL when none */
+    int64_t message_id;           /* EVENT_MESSAGE: the platform's id of the user's message, 0 if none */
     const char *button_data;      /* EVENT_BUTTON: what the button carried */
     const char *button_id;        /* EVENT_BUTTON: id to answer the press with, may be NULL */
     int64_t button_message_id;    /* EVENT_BUTTON: the message the button was on, 0 if unknown */

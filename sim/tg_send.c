@@ -193,9 +193,15 @@ static cJSON *edit_target(const cJSON *params, tg_outcome *out)
         tg_fail(out, 400, "Bad Request: message identifier is not specified");
         return NULL;
     }
-    if (!chat_usable(out)) return NULL;
+    tg_chat *chat = chat_usable(out);
+    if (!chat) return NULL;
     cJSON *message = tg_message_find(out->chat_id, message_id);
-    if (!message) tg_fail(out, 400, "Bad Request: message to edit not found");
+    /* Ids below the chat's counter that are not the bot's belong to the
+     * user's messages, which a bot cannot edit. */
+    if (!message && message_id > 0 && message_id < chat->next_message_id)
+        tg_fail(out, 400, "Bad Request: message can't be edited");
+    else if (!message)
+        tg_fail(out, 400, "Bad Request: message to edit not found");
     return message;
 }
 

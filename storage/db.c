@@ -244,3 +244,18 @@ int64_t db_meta_get_int(db *d, const char *key, int64_t fallback)
     if (db_meta_get(d, key, buf, sizeof buf)) return fallback;
     return strtoll(buf, NULL, 10);
 }
+
+void db_manual_checkpoints(db *d)
+{
+    sqlite3_wal_autocheckpoint(d->sql, 0);
+}
+
+mb_status db_checkpoint(db *d)
+{
+    int rc = sqlite3_wal_checkpoint_v2(d->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        log_warn("db", "checkpoint failed: %s", sqlite3_errmsg(d->sql));
+        return MB_ERR_DB;
+    }
+    return MB_OK;
+}

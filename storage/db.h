@@ -70,6 +70,17 @@ void db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* Column text copied with strdup (NULL for NULL). */
 char *db_column_dup(sqlite3_stmt *st, int col);
 
+#define DB_CHECKPOINT_EVERY_MS 1000  /* how often the service folds the WAL back */
+
+/*
+ * Folds the write-ahead log into the database without blocking readers.
+ * The service turns SQLite's automatic checkpoints off (db_manual_checkpoints)
+ * and calls this from a timer, so the fsyncs of a checkpoint never land in
+ * the middle of a batch's commit.
+ */
+void db_manual_checkpoints(db *d);
+mb_status db_checkpoint(db *d);
+
 /* Key-value settings kept in the meta table (e.g. the Telegram offset). */
 mb_status db_meta_set(db *d, const char *key, const char *value);
 /* Copies the value into buf; MB_ERR_NOT_FOUND when absent. */

@@ -27,10 +27,11 @@ mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t a
 int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
 {
     sqlite3_stmt *st = db_stmt(d,
-        "SELECT o.id, o.platform, o.chat_id, o.account_id, o.kind, o.body, o.attempts, o.next_at"
-        " FROM outbox o WHERE o.state = 'pending' AND o.next_at <= ?1"
+        "SELECT o.id, o.platform, o.chat_id, o.account_id, o.kind, o.body, o.attempts, o.next_at,"
+        " o.state = 'checking', COALESCE(o.probe_floor, -1), COALESCE(o.probe_next, 0), o.probe_misses"
+        " FROM outbox o WHERE o.state IN ('pending', 'checking') AND o.next_at <= ?1"
         " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform AND p.chat_id = o.chat_id"
-        "   AND p.state IN ('pending', 'sending') AND p.id < o.id)"
+        "   AND p.state IN ('pending', 'sending', 'checking') AND p.id < o.id)"
         " ORDER BY o.next_at, o.id LIMIT ?2");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, now);
@@ -47,6 +48,10 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         r->body = db_column_dup(st, 5);
         r->attempts = sqlite3_column_int(st, 6);
         r->next_at = sqlite3_column_int64(st, 7);
+        r->checking = sqlite3_column_int(st, 8);
+        r->probe_floor = sqlite3_column_int64(st, 9);
+        r->probe_next = sqlite3_column_int64(st, 10);
+        r->probe_misses = sqlite3_column_int(st, 11);
         if (!r->body) break;
         n++;
     }
@@ -63,7 +68,7 @@ void outbox_row_clear(outbox_row *r)
 
 int64_t outbox_next_time(db *d)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT MIN(next_at) FROM outbox WHERE state = 'pending'");
+    sqlite3_stmt *st = db_stmt(d, "SELECT MIN(next_at) FROM outbox WHERE state IN ('pending', 'checking')");
     if (!st) return -1;
     int64_t t = -1;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
@@ -74,7 +79,10 @@ int64_t outbox_next_time(db *d)
 
 mb_status outbox_mark_sending(db *d, int64_t id)
 {
-    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?1");
+    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'sending', attempts = attempts + 1,"
+                                  " probe_next = NULL, probe_misses = 0, probe_floor = (SELECT last_message_id"
+                                  " FROM chat_marks m WHERE m.platform = outbox.platform AND m.chat_id = outbox.chat_id)"
+                                  " WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
     return db_step_done(d, st);
@@ -122,6 +130,27 @@ mb_status outbox_mark_unknown(db *d, int64_t id, const char *error)
     return mark_state(d, id, "unknown", -1, 0, 0, error);
 }
 
+mb_status outbox_mark_checking(db *d, int64_t id, int64_t next_at, const char *error)
+{
+    return mark_state(d, id, "checking", next_at, 0, 0, error);
+}
+
+mb_status outbox_mark_probe(db *d, int64_t id, int64_t probe_next, int misses, int64_t next_at)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET probe_next = ?2, probe_misses = ?3, next_at = ?4 WHERE id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, probe_next);
+    sqlite3_bind_int(st, 3, misses);
+    sqlite3_bind_int64(st, 4, next_at);
+    return db_step_done(d, st);
+}
+
+mb_status outbox_mark_undelivered(db *d, int64_t id)
+{
+    return mark_state(d, id, "pending", clock_now_ms(), 0, 0, "not delivered (checked); sent again");
+}
+
 mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const char *reason)
 {
     sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'failed', error = ?3"
@@ -135,9 +164,10 @@ mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const c
 
 int outbox_recover(db *d)
 {
-    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'unknown',"
+    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'checking', next_at = ?1,"
                                   " error = 'the process stopped while this message was being sent'"
                                   " WHERE state = 'sending'");
+    if (st) sqlite3_bind_int64(st, 1, clock_now_ms());
     if (!st || db_step_done(d, st)) return -1;
     return sqlite3_changes(db_handle(d));
 }

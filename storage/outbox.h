@@ -3,9 +3,13 @@
  * in the same transaction as the state change that caused it; the sender
  * (bot/sender.c) drains due rows and records each outcome.
  *
- * Row states: pending -> sending -> sent | failed | unknown. A row is marked
- * sending (committed) before its request leaves, so after a crash the rows
- * still "sending" are exactly those whose fate is unknown.
+ * Row states: pending -> sending -> sent | failed. A row is marked sending
+ * (committed) before its request leaves, so after a crash the rows still
+ * "sending" are exactly those whose fate is unknown. Those, and rows whose
+ * request timed out after it went out, become "checking": the sender asks
+ * the platform whether the message arrived (see docs/reliability.md) and
+ * the row ends sent, pending again (it did not arrive), or "unknown" when
+ * that cannot be told. Rows being checked hold back the chat's later rows.
  */
 #ifndef MB_OUTBOX_H
 #define MB_OUTBOX_H
@@ -25,6 +29,10 @@ typedef struct outbox_row {
     char *body;             /* malloc'd JSON; free with outbox_row_clear */
     int attempts;
     int64_t next_at;
+    int checking;           /* state is "checking" */
+    int64_t probe_floor;    /* highest message id in the chat when it went out; -1 = unknown */
+    int64_t probe_next;     /* next message id to look at; 0 = probe_floor + 1 */
+    int probe_misses;       /* ids in a row that held no message */
 } outbox_row;
 
 mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t account_id,
@@ -49,10 +57,17 @@ mb_status outbox_mark_retry(db *d, int64_t id, int64_t next_at, int http_status,
 mb_status outbox_mark_failed(db *d, int64_t id, int http_status, int error_code, const char *error);
 mb_status outbox_mark_unknown(db *d, int64_t id, const char *error);
 
+/* The request's fate is unknown: check at next_at. */
+mb_status outbox_mark_checking(db *d, int64_t id, int64_t next_at, const char *error);
+/* Records how far a check got. */
+mb_status outbox_mark_probe(db *d, int64_t id, int64_t probe_next, int misses, int64_t next_at);
+/* A check found the message was not delivered: send it again now. */
+mb_status outbox_mark_undelivered(db *d, int64_t id);
+
 /* Fails every pending row of a chat (the user blocked the bot). */
 mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const char *reason);
 
-/* At start: rows left "sending" by a crash become "unknown". Returns how many. */
+/* At start: rows left "sending" by a crash become "checking". Returns how many. */
 int outbox_recover(db *d);
 
 /* Sends the rows given back to pending (operator's retry of unknown rows). */

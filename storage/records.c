@@ -31,6 +31,19 @@ mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char 
     return db_step_done(d, st);
 }
 
+mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t message_id)
+{
+    if (message_id <= 0) return MB_OK;
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO chat_marks(platform, chat_id, last_message_id) VALUES(?1, ?2, ?3)"
+                                  " ON CONFLICT(platform, chat_id) DO UPDATE SET last_message_id ="
+                                  " MAX(last_message_id, excluded.last_message_id)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, chat_id);
+    sqlite3_bind_int64(st, 3, message_id);
+    return db_step_done(d, st);
+}
+
 mb_status dialog_get(db *d, int64_t account_id, char *state, char **data)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT state, data FROM dialog WHERE account_id = ?1");

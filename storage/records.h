@@ -19,6 +19,9 @@ mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const cha
 mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char *status,
                      const char *reason);
 
+/* Raises the highest message id known in a chat to at least message_id. */
+mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t message_id);
+
 #define DIALOG_STATE_MAX 32
 #define DIALOG_DATA_MAX 4096   /* bytes of JSON a dialog may carry */
 

@@ -84,8 +84,10 @@ static const char *const migrations[] = {
     "  data TEXT,"
     "  updated_at INTEGER NOT NULL);"
 
-    /* state: pending -> sending -> sent | failed | unknown (the request went
-     * out and no answer came back; never repeated blindly). */
+    /* state: pending -> sending -> sent | failed, or -> checking when the
+     * request went out and no answer came back: the transport then looks
+     * whether it arrived (probe_*), and the row becomes sent, pending again,
+     * or unknown when that cannot be told. */
     "CREATE TABLE outbox("
     "  id INTEGER PRIMARY KEY,"
     "  platform TEXT NOT NULL,"
@@ -101,8 +103,19 @@ static const char *const migrations[] = {
     "  http_status INTEGER,"
     "  error_code INTEGER,"
     "  error TEXT,"
-    "  result_message_id INTEGER);"
-    "CREATE INDEX outbox_pending ON outbox(next_at, id) WHERE state = 'pending';"
+    "  result_message_id INTEGER,"
+    "  probe_floor INTEGER,"
+    "  probe_next INTEGER,"
+    "  probe_misses INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX outbox_pending ON outbox(next_at, id) WHERE state IN ('pending', 'checking');"
+
+    /* The highest message id seen in each chat, in either direction: the
+     * floor above which a message of unknown fate must be. */
+    "CREATE TABLE chat_marks("
+    "  platform TEXT NOT NULL,"
+    "  chat_id INTEGER NOT NULL,"
+    "  last_message_id INTEGER NOT NULL,"
+    "  PRIMARY KEY(platform, chat_id)) WITHOUT ROWID;"
     "CREATE INDEX outbox_chat ON outbox(platform, chat_id, state);"
 
     "CREATE TABLE jobs("

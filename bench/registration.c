@@ -1,0 +1,153 @@
+/*
+ * Registration throughput: N simulated users each go through
+ * /start <code> -> consent -> name -> category, as Telegram updates parsed
+ * from JSON and applied through the real intake (inbox, dispatcher,
+ * handlers, outbox) in batches of 100, each batch one durable commit, the
+ * way getUpdates delivers them. HTTP is left out: it is measured by the
+ * simulator's own figures.
+ *
+ *   build/rel/bin/bench_registration [USERS] [synchronous: full|normal]
+ *
+ * Prints updates/s, the p50/p99 latency of an update from the start of its
+ * batch to the commit, and the peak resident memory.
+ */
+#include "bot/intake.h"
+#include "bot/telegram.h"
+#include "bot/tg_parse.h"
+#include "storage/invites.h"
+#include "storage/records.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH 100
+#define STEPS 4
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The JSON Telegram would send for step s of user u. */
+static void update_json(char *buf, size_t size, long long update_id, long long user, int step, const char *code)
+{
+    static const char *const buttons[] = {NULL, "consent:yes", NULL, "cat:student"};
+    if (buttons[step]) {
+        snprintf(buf, size,
+                 "{\"update_id\":%lld,\"callback_query\":{\"id\":\"%lld\",\"from\":{\"id\":%lld,\"is_bot\":false,"
+                 "\"first_name\":\"U\",\"language_code\":\"ru\"},\"message\":{\"message_id\":%d,\"chat\":{\"id\":%lld,"
+                 "\"type\":\"private\"},\"date\":0,\"text\":\"?\"},\"chat_instance\":\"1\",\"data\":\"%s\"}}",
+                 update_id, update_id, user, step + 1, user, buttons[step]);
+    } else {
+        snprintf(buf, size,
+                 "{\"update_id\":%lld,\"message\":{\"message_id\":%d,\"from\":{\"id\":%lld,\"is_bot\":false,"
+                 "\"first_name\":\"U\",\"language_code\":\"ru\"},\"chat\":{\"id\":%lld,\"type\":\"private\"},"
+                 "\"date\":0,\"text\":\"%s%s\"}}",
+                 update_id, step + 1, user, user, step == 0 ? "/start " : "Ученик Номер ", step == 0 ? code : "Один");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    long users = argc > 1 ? atol(argv[1]) : 20000;
+    int full = !(argc > 2 && strcmp(argv[2], "normal") == 0);
+    if (users < 1) users = 1;
+    log_set_level(LOG_ERROR);
+    char dir[] = "/tmp/mentorbot-bench-XXXXXX", path[128], err[512];
+    if (!mkdtemp(dir)) return 1;
+    snprintf(path, sizeof path, "%s/bench.db", dir);
+    db *d;
+    if (db_open(path, full ? DB_SYNC_FULL : DB_SYNC_NORMAL, &d, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    const char *langs[] = {"ru", "en", NULL};
+    i18n *texts = i18n_load("locales", langs, err, sizeof err);
+    if (!texts) {
+        fprintf(stderr, "%s (run from the repository root)\n", err);
+        return 1;
+    }
+    bot_env env = {texts, "ru", 14, "mentorbot_bench_bot"};
+    int64_t org_id;
+    char code[INVITE_CODE_LEN + 1];
+    org_add(d, "Bench school", "Europe/Moscow", &org_id);
+    invite_create(d, "role", org_id, "mentee", (int)users, 0, 0, "bench", code, NULL);
+
+    long total = users * STEPS, done = 0, update_id = 1;
+    double *lat = malloc((size_t)total * sizeof *lat);
+    char *json = malloc(BATCH * 512);
+    intake_item items[BATCH];
+    intake_stats st = {0};
+    db_manual_checkpoints(d);
+    double started = mono_ms(), last_checkpoint = started, owed = 0;
+    /* Users are interleaved the way real traffic is: a batch holds one step
+     * of 25 different users, so the batch mixes new and known people. */
+    const long group = BATCH / STEPS;
+    for (long first = 0; first < users; first += group) {
+        long last = first + group < users ? first + group : users;
+        for (int step = 0; step < STEPS; step++) {
+            size_t off = 1;
+            json[0] = '[';
+            for (long u = first; u < last; u++) {
+                if (u > first) json[off++] = ',';
+                update_json(json + off, 512, update_id++, 1000000 + u, step, code);
+                off += strlen(json + off);
+            }
+            json[off++] = ']';
+            json[off] = 0;
+            double t0 = mono_ms();
+            tg_reply r;
+            if (tg_parse_reply(json, off, 200, &r)) return 1;
+            int64_t next = 0;
+            int n = tg_items_from_result(r.result, items, BATCH, &next);
+            if (intake_apply(d, &env, "tg", items, n, TG_META_OFFSET, next, &st)) return 1;
+            tg_reply_free(&r);
+            double t1 = mono_ms();
+            /* The service checkpoints from a timer; updates arriving during
+             * it wait, so its time is added to the next batch's latency. */
+            for (int i = 0; i < n; i++) lat[done++] = t1 - t0 + owed;
+            owed = 0;
+            if (t1 - last_checkpoint >= DB_CHECKPOINT_EVERY_MS) {
+                db_checkpoint(d);
+                last_checkpoint = mono_ms();
+                owed = last_checkpoint - t1;
+            }
+        }
+    }
+    double elapsed = mono_ms() - started;
+    qsort(lat, (size_t)done, sizeof *lat, cmp_double);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    long long active = 0;
+    sqlite3_stmt *q = db_stmt(d, "SELECT COUNT(*) FROM accounts WHERE status = 'active'");
+    if (q && sqlite3_step(q) == SQLITE_ROW) active = sqlite3_column_int64(q, 0);
+    printf("registration: %ld users, %ld updates in %.0f ms (synchronous=%s)\n", users, done, elapsed,
+           full ? "full" : "normal");
+    printf("  updates/s          %.0f\n", done / (elapsed / 1000.0));
+    printf("  latency p50 / p99  %.2f / %.2f ms (update's batch start to commit, batches of %d)\n",
+           lat[done / 2], lat[(size_t)(done * 0.99)], BATCH);
+    printf("  handled %d, failed %d, registered %lld\n", st.handled, st.failed, active);
+    printf("  peak RSS           %.1f MB\n", ru.ru_maxrss / 1024.0);
+    db_close(d);
+    i18n_free(texts);
+    free(lat);
+    free(json);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return active == users ? 0 : 1;
+}
