@@ -63,7 +63,7 @@ static void update_json(char *buf, size_t size, long long update_id, long long u
 
 int main(int argc, char **argv)
 {
-    long users = argc > 1 ? atol(argv[1]) : 20000;
+    long users = argc > 1 ? atol(argv[1]) : 100000;
     int full = !(argc > 2 && strcmp(argv[2], "normal") == 0);
     if (users < 1) users = 1;
     log_set_level(LOG_ERROR);
