@@ -367,6 +367,61 @@ TEST(button_data_over_64_bytes_queues_nothing)
     for (int i = 0; i < n && i < 2; i++) cJSON_Delete(bodies[i]);
 }
 
+static check_outcome check_answer(long status, const char *body, CURLcode curl, int64_t *wait)
+{
+    http_response resp;
+    memset(&resp, 0, sizeof resp);
+    resp.status = status;
+    resp.curl_code = curl;
+    resp.body = (char *)(body ? body : "");
+    resp.body_len = body ? strlen(body) : 0;
+    char why[256];
+    return tr->classify_check(tr, &resp, wait, why, sizeof why);
+}
+
+TEST(delivery_check_asks_for_the_same_text_and_buttons)
+{
+    outbox_row row = make_row("text", 42, "{\"text\":\"Как вас зовут?\",\"buttons\":[[{\"text\":\"Да\",\"data\":\"y\"}]]}");
+    api_call call;
+    CHECK(tr->render_check != NULL);
+    CHECK_INT(tr->render_check(tr, &row, 17, &call), MB_OK);
+    CHECK_STR(call.url, API_BASE "/bot" TOKEN "/editMessageText");
+    cJSON *req = cJSON_Parse(call.json);
+    CHECK_INT(json_int(req, "message_id", NULL), 17);
+    CHECK_INT(json_int(req, "chat_id", NULL), 42);
+    CHECK_STR(json_str(req, "text"), "Как вас зовут?");
+    CHECK_CONTAINS(call.json, "\"callback_data\":\"y\"");
+    cJSON_Delete(req);
+    api_call_clear(&call);
+    /* only plain texts can be checked */
+    row = make_row("document", 42, "{\"path\":\"/tmp/x.xlsx\"}");
+    CHECK(tr->render_check(tr, &row, 17, &call) != MB_OK);
+    api_call_clear(&call);
+}
+
+TEST(delivery_check_answers_say_where_the_message_is)
+{
+    int64_t wait = 0;
+    CHECK_INT(check_answer(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message is not modified: "
+                                "specified new message content and reply markup are exactly the same\"}", CURLE_OK, &wait),
+              CHECK_FOUND);
+    CHECK_INT(check_answer(200, "{\"ok\":true,\"result\":{\"message_id\":17}}", CURLE_OK, &wait), CHECK_FOUND);
+    CHECK_INT(check_answer(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message can't be edited\"}",
+                           CURLE_OK, &wait), CHECK_OTHERS);
+    CHECK_INT(check_answer(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message to edit not found\"}",
+                           CURLE_OK, &wait), CHECK_NO_MESSAGE);
+    CHECK_INT(check_answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 14\","
+                                "\"parameters\":{\"retry_after\":14}}", CURLE_OK, &wait), CHECK_RETRY);
+    CHECK_INT(wait, 14000);
+    CHECK_INT(check_answer(0, NULL, CURLE_OPERATION_TIMEDOUT, &wait), CHECK_RETRY);
+    CHECK_INT(check_answer(403, "{\"ok\":false,\"error_code\":403,\"description\":\"Forbidden: bot was blocked by the user\"}",
+                           CURLE_OK, &wait), CHECK_BLOCKED);
+    CHECK_INT(check_answer(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}", CURLE_OK,
+                           &wait), CHECK_INCONCLUSIVE);
+    CHECK_INT(check_answer(200, "<html>", CURLE_OK, &wait), CHECK_INCONCLUSIVE);
+    CHECK_INT(check_answer(502, "<html>Bad Gateway</html>", CURLE_OK, &wait), CHECK_RETRY);
+}
+
 int main(void)
 {
     if (setup()) return 1;
@@ -382,6 +437,8 @@ int main(void)
     RUN(rows_that_cannot_be_sent_are_refused);
     RUN(long_reply_is_split_with_buttons_on_the_last_piece);
     RUN(button_data_over_64_bytes_queues_nothing);
+    RUN(delivery_check_asks_for_the_same_text_and_buttons);
+    RUN(delivery_check_answers_say_where_the_message_is);
     tg_free(client);
     db_close(test_db);
     return unit_summary();

@@ -331,15 +331,18 @@ TEST(outbox_future_row_is_not_due)
     db_close(d);
 }
 
-TEST(outbox_recover_turns_sending_into_unknown)
+TEST(outbox_recover_turns_sending_into_checking)
 {
     char path[512];
     db *d = open_fresh(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t a = 0, b = 0, c = 0;
+    CHECK_INT(chat_mark_raise(d, "tg", 1, 7), MB_OK);
+    CHECK_INT(chat_mark_raise(d, "tg", 1, 5), MB_OK);   /* never lowers the mark */
     CHECK_INT(outbox_enqueue(d, "tg", 1, 0, "text", "{\"text\":\"a\"}", &a), MB_OK);
     CHECK_INT(outbox_enqueue(d, "tg", 2, 0, "text", "{\"text\":\"b\"}", &b), MB_OK);
     CHECK_INT(outbox_enqueue(d, "tg", 3, 0, "text", "{\"text\":\"c\"}", &c), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 1, 0, "text", "{\"text\":\"a2\"}", NULL), MB_OK);
     CHECK_INT(outbox_mark_sending(d, a), MB_OK);
     CHECK_INT(outbox_mark_sending(d, b), MB_OK);
     db_close(d);
@@ -350,22 +353,33 @@ TEST(outbox_recover_turns_sending_into_unknown)
     CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
     if (!d) return;
     CHECK_INT(outbox_recover(d), 2);
-    CHECK_INT(outbox_count(d, "unknown"), 2);
+    CHECK_INT(outbox_count(d, "checking"), 2);
     CHECK_INT(outbox_count(d, "sending"), 0);
-    CHECK_INT(outbox_count(d, "pending"), 1);
     CHECK_INT(outbox_recover(d), 0);
 
-    /* Unknown rows are never sent again on their own. */
+    /* Both come due as checks, with the floor each chat had when they left
+     * (chat 2 has none); chat 1's later row waits behind its check. */
     outbox_row rows[4];
     int n = outbox_due(d, clock_now_ms() + 1000, rows, 4);
-    CHECK_INT(n, 1);
-    if (n == 1) CHECK_INT(rows[0].id, c);
+    CHECK_INT(n, 3);
+    for (int i = 0; i < n; i++) {
+        if (rows[i].id == a) { CHECK(rows[i].checking); CHECK_INT(rows[i].probe_floor, 7); }
+        if (rows[i].id == b) { CHECK(rows[i].checking); CHECK_INT(rows[i].probe_floor, -1); }
+        if (rows[i].id == c) CHECK(!rows[i].checking);
+        CHECK(rows[i].chat_id != 1 || rows[i].id == a);
+    }
     clear_rows(rows, n);
 
-    /* The operator decides to send one of them again. */
-    CHECK_INT(outbox_requeue(d, a), MB_OK);
-    CHECK_INT(outbox_count(d, "unknown"), 1);
-    CHECK_INT(outbox_count(d, "pending"), 2);
+    /* A check that found nothing sends it again; one that cannot tell
+     * leaves it unknown, and only an operator sends it again. */
+    CHECK_INT(outbox_mark_undelivered(d, a), MB_OK);
+    CHECK_INT(outbox_mark_unknown(d, b, "cannot tell"), MB_OK);
+    CHECK_INT(outbox_count(d, "pending"), 3);
+    n = outbox_due(d, clock_now_ms() + 1000, rows, 4);
+    CHECK_INT(n, 2);   /* a (chat 1) and c (chat 3); b is unknown */
+    clear_rows(rows, n);
+    CHECK_INT(outbox_requeue(d, b), MB_OK);
+    CHECK_INT(outbox_count(d, "unknown"), 0);
     CHECK_INT(outbox_requeue(d, c), MB_ERR_NOT_FOUND);   /* pending: nothing to requeue */
     CHECK_INT(outbox_requeue(d, 99999), MB_ERR_NOT_FOUND);
     db_close(d);
@@ -594,7 +608,7 @@ int main(void)
     RUN(outbox_due_gives_the_oldest_row_of_each_chat);
     RUN(outbox_row_waiting_for_retry_holds_back_its_chat);
     RUN(outbox_future_row_is_not_due);
-    RUN(outbox_recover_turns_sending_into_unknown);
+    RUN(outbox_recover_turns_sending_into_checking);
     RUN(outbox_fail_chat_fails_only_pending_rows_of_that_chat);
     RUN(outbox_refuses_a_body_over_the_limit);
     RUN(jobs_run_when_due_and_move_on_retry);

@@ -1,4 +1,5 @@
 #include "tests/unit.h"
+#include "util/log.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -74,4 +75,11 @@ char *unit_read_file(const char *path, size_t *len)
     fclose(f);
     if (buf) { buf[n] = 0; if (len) *len = (size_t)n; }
     return buf;
+}
+
+/* Tests log only warnings and errors unless MENTORBOT_TEST_LOG=debug. */
+__attribute__((constructor)) static void quiet_logs(void)
+{
+    const char *level = getenv("MENTORBOT_TEST_LOG");
+    log_set_level(level && strcmp(level, "debug") == 0 ? LOG_DEBUG : LOG_WARN);
 }
