@@ -256,7 +256,7 @@ static int press(chat_session *s, const char *line)
 
 static int parse_args(chat_session *s, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {   /* --option value pairs */
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) return -1;
         if (strcmp(argv[i], "--sim") == 0 && strlen(v) < sizeof s->base) snprintf(s->base, sizeof s->base, "%s", v);
@@ -264,7 +264,6 @@ static int parse_args(chat_session *s, int argc, char **argv)
         else if (strcmp(argv[i], "--name") == 0 && strlen(v) < sizeof s->name) snprintf(s->name, sizeof s->name, "%s", v);
         else if (strcmp(argv[i], "--lang") == 0 && (strcmp(v, "ru") == 0 || strcmp(v, "en") == 0)) snprintf(s->lang, sizeof s->lang, "%s", v);
         else return -1;
-        i++;
     }
     size_t n = strlen(s->base);
     if (n && s->base[n - 1] == '/') s->base[n - 1] = 0;

@@ -205,6 +205,13 @@ static cJSON *edit_target(const cJSON *params, tg_outcome *out)
     return message;
 }
 
+/* 1 when message already carries markup (both absent counts as the same). */
+static int same_markup(const cJSON *message, const cJSON *markup)
+{
+    const cJSON *old_markup = cJSON_GetObjectItemCaseSensitive(message, "reply_markup");
+    return (!old_markup && !markup) || cJSON_Compare(old_markup, markup, 1);
+}
+
 /* Applies an edit; an absent markup removes the keyboard, as in Telegram. */
 static void edit_apply(cJSON *message, const char *text, cJSON *markup, tg_outcome *out)
 {
@@ -239,9 +246,7 @@ void tg_edit_message_text(const cJSON *params, tg_outcome *out)
         goto out;
     }
     if (markup_read(params, &markup, out)) goto out;
-    const cJSON *old_markup = cJSON_GetObjectItemCaseSensitive(message, "reply_markup");
-    if (strcmp(old_text->valuestring, text) == 0 &&
-        ((!old_markup && !markup) || cJSON_Compare(old_markup, markup, 1))) {
+    if (strcmp(old_text->valuestring, text) == 0 && same_markup(message, markup)) {
         tg_fail(out, 400, NOT_MODIFIED);
         goto out;
     }
@@ -256,8 +261,7 @@ void tg_edit_message_reply_markup(const cJSON *params, tg_outcome *out)
     cJSON *markup = NULL;
     cJSON *message = edit_target(params, out);
     if (!message || markup_read(params, &markup, out)) goto out;
-    const cJSON *old_markup = cJSON_GetObjectItemCaseSensitive(message, "reply_markup");
-    if ((!old_markup && !markup) || cJSON_Compare(old_markup, markup, 1)) {
+    if (same_markup(message, markup)) {
         tg_fail(out, 400, NOT_MODIFIED);
         goto out;
     }

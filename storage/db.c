@@ -147,6 +147,16 @@ sqlite3_stmt *db_stmt(db *d, const char *sql)
     return NULL;
 }
 
+int64_t db_scalar(db *d, const char *sql, int64_t fallback)
+{
+    sqlite3_stmt *st = db_stmt(d, sql);
+    if (!st) return fallback;
+    int64_t v = fallback;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return v;
+}
+
 mb_status db_exec(db *d, const char *sql)
 {
     char *msg = NULL;

@@ -44,6 +44,10 @@ int db_schema_version(db *d);
  */
 sqlite3_stmt *db_stmt(db *d, const char *sql);
 
+/* The single integer a parameterless query answers (e.g. SELECT MIN(...)),
+ * or fallback when it answers NULL, no row, or fails. */
+int64_t db_scalar(db *d, const char *sql, int64_t fallback);
+
 /* Runs one statement without results (schema, pragmas). */
 mb_status db_exec(db *d, const char *sql);
 

@@ -21,13 +21,7 @@ mb_status job_add(db *d, int64_t due_at, const char *kind, const char *payload, 
 
 int64_t job_next_due(db *d)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT MIN(due_at) FROM jobs WHERE state = 'pending'");
-    if (!st) return -1;
-    int64_t t = -1;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        t = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return t;
+    return db_scalar(d, "SELECT MIN(due_at) FROM jobs WHERE state = 'pending'", -1);
 }
 
 mb_status job_take_due(db *d, int64_t now, job *out)

@@ -68,13 +68,7 @@ void outbox_row_clear(outbox_row *r)
 
 int64_t outbox_next_time(db *d)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT MIN(next_at) FROM outbox WHERE state IN ('pending', 'checking')");
-    if (!st) return -1;
-    int64_t t = -1;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        t = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return t;
+    return db_scalar(d, "SELECT MIN(next_at) FROM outbox WHERE state IN ('pending', 'checking')", -1);
 }
 
 mb_status outbox_mark_sending(db *d, int64_t id)
