@@ -3,6 +3,7 @@
  * Each command prints what it made on its last line, so scripts can take it
  * with `tail -n 1`. Every change is written to the audit log as admin:cli.
  */
+#include "bot/admin.h"
 #include "bot/app.h"
 #include "bot/telegram.h"
 #include "bot/tg_parse.h"
@@ -20,11 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ADMIN_ACTOR "admin:cli"
-#define INVITE_DEFAULT_DAYS 30
-#define INVITE_MAX_USES 100000
 
-static const char *opt(int argc, char **argv, const char *name)
+const char *admin_opt(int argc, char **argv, const char *name)
 {
     for (int i = 0; i + 1 < argc; i++)
         if (strcmp(argv[i], name) == 0) return argv[i + 1];
@@ -32,7 +30,7 @@ static const char *opt(int argc, char **argv, const char *name)
 }
 
 /* Every argument must be a known --option followed by a value. */
-static int check_opts(int argc, char **argv, const char *const *known)
+int admin_check_opts(int argc, char **argv, const char *const *known)
 {
     for (int i = 0; i < argc; i += 2) {
         int ok = 0;
@@ -50,7 +48,7 @@ static int check_opts(int argc, char **argv, const char *const *known)
     return 1;
 }
 
-static int parse_long(const char *s, long long min, long long max, long long *out)
+int admin_parse_long(const char *s, long long min, long long max, long long *out)
 {
     char *end;
     if (!s || !*s) return 0;
@@ -67,7 +65,7 @@ static size_t collect(char *data, size_t size, size_t n, void *userp)
 }
 
 /* Asks getMe once (blocking is fine in the CLI) to learn the username. */
-static void learn_username(app *a)
+void admin_learn_username(app *a)
 {
     if (a->username[0] || !a->cfg.tg_token[0]) return;
     char url[600];
@@ -97,100 +95,11 @@ static void learn_username(app *a)
     sb_free(&body);
 }
 
-static int org_add_cmd(app *a, int argc, char **argv)
-{
-    static const char *const known[] = {"--name", "--tz", NULL};
-    if (!check_opts(argc, argv, known)) return 2;
-    const char *name = opt(argc, argv, "--name"), *tz = opt(argc, argv, "--tz");
-    if (!name) {
-        fprintf(stderr, "usage: admin org add --name NAME [--tz ZONE]\n");
-        return 2;
-    }
-    char *clean = text_clean_line(name, ORG_NAME_MAX + 1);
-    if (!clean || !*clean || text_codepoints(clean) > ORG_NAME_MAX) {
-        fprintf(stderr, "the organisation name must be 1 to %d characters\n", ORG_NAME_MAX);
-        free(clean);
-        return 2;
-    }
-    if (tz) {
-        if (!config_timezone_valid(tz)) {
-            fprintf(stderr, "unknown timezone \"%s\" (expected a name like Europe/Moscow)\n", tz);
-            free(clean);
-            return 2;
-        }
-    }
-    int64_t id = 0;
-    char detail[320];
-    snprintf(detail, sizeof detail, "%s", clean);
-    char subject[32];
-    mb_status rc = db_begin(a->d);
-    if (!rc) rc = org_add(a->d, clean, tz ? tz : a->cfg.timezone, &id);
-    snprintf(subject, sizeof subject, "org:%lld", (long long)id);
-    if (!rc) rc = audit_log(a->d, ADMIN_ACTOR, "org.add", subject, detail);
-    if (!rc) rc = db_commit(a->d);
-    free(clean);
-    if (rc) {
-        db_rollback(a->d);
-        fprintf(stderr, "could not add the organisation: %s\n", db_errmsg(a->d));
-        return 1;
-    }
-    printf("%lld\n", (long long)id);
-    return 0;
-}
-
-static int invite_create_cmd(app *a, int argc, char **argv)
-{
-    static const char *const known[] = {"--org", "--role", "--uses", "--days", NULL};
-    if (!check_opts(argc, argv, known)) return 2;
-    const char *role = opt(argc, argv, "--role");
-    long long org_id, uses = 1, days = INVITE_DEFAULT_DAYS;
-    if (!parse_long(opt(argc, argv, "--org"), 1, INT64_MAX, &org_id) || !role ||
-        (strcmp(role, "curator") && strcmp(role, "mentor") && strcmp(role, "mentee"))) {
-        fprintf(stderr, "usage: admin invite create --org ID --role curator|mentor|mentee [--uses N] [--days D]\n");
-        return 2;
-    }
-    if (opt(argc, argv, "--uses") && !parse_long(opt(argc, argv, "--uses"), 1, INVITE_MAX_USES, &uses)) {
-        fprintf(stderr, "--uses must be a whole number from 1 to %d\n", INVITE_MAX_USES);
-        return 2;
-    }
-    if (opt(argc, argv, "--days") && !parse_long(opt(argc, argv, "--days"), 1, 3650, &days)) {
-        fprintf(stderr, "--days must be a whole number from 1 to 3650\n");
-        return 2;
-    }
-    org o;
-    if (org_get(a->d, org_id, &o)) {
-        fprintf(stderr, "there is no organisation %lld (see the id printed by `admin org add`)\n", org_id);
-        return 1;
-    }
-    char code[INVITE_CODE_LEN + 1], subject[32], detail[96];
-    int64_t id = 0;
-    mb_status rc = db_begin(a->d);
-    if (!rc) rc = invite_create(a->d, "role", org_id, role, (int)uses, clock_now_ms() + days * 86400000LL, 0,
-                                ADMIN_ACTOR, code, &id);
-    snprintf(subject, sizeof subject, "invite:%lld", (long long)id);
-    snprintf(detail, sizeof detail, "role %s, org %lld, uses %lld, days %lld", role, org_id, uses, days);
-    if (!rc) rc = audit_log(a->d, ADMIN_ACTOR, "invite.create", subject, detail);
-    if (!rc) rc = db_commit(a->d);
-    if (rc) {
-        db_rollback(a->d);
-        fprintf(stderr, "could not create the invite: %s\n", db_errmsg(a->d));
-        return 1;
-    }
-    learn_username(a);
-    if (!a->username[0])
-        fprintf(stderr, "warning: the bot's username is not known yet (start the service once or set "
-                        "[telegram] username); the link below uses a placeholder\n");
-    char link[256];
-    flow_invite_link(&a->env, "tg", code, link, sizeof link);
-    printf("invite for %s in \"%s\", %lld use(s), valid %lld day(s):\n%s\n", role, o.name, uses, days, link);
-    return 0;
-}
-
 static int outbox_cmd(app *a, int argc, char **argv)
 {
     if (argc >= 1 && strcmp(argv[0], "retry") == 0) {
         long long id;
-        if (argc != 2 || !parse_long(argv[1], 1, INT64_MAX, &id)) {
+        if (argc != 2 || !admin_parse_long(argv[1], 1, INT64_MAX, &id)) {
             fprintf(stderr, "usage: admin outbox retry ID\n");
             return 2;
         }
@@ -206,8 +115,8 @@ static int outbox_cmd(app *a, int argc, char **argv)
     }
     if (argc >= 1 && strcmp(argv[0], "list") == 0) {
         static const char *const known[] = {"--state", NULL};
-        if (!check_opts(argc - 1, argv + 1, known)) return 2;
-        const char *state = opt(argc - 1, argv + 1, "--state");
+        if (!admin_check_opts(argc - 1, argv + 1, known)) return 2;
+        const char *state = admin_opt(argc - 1, argv + 1, "--state");
         sqlite3_stmt *st = db_stmt(a->d, "SELECT id, platform, chat_id, kind, state, attempts, http_status,"
                                          " error FROM outbox WHERE (?1 IS NULL OR state = ?1) ORDER BY id");
         if (!st) return 1;
@@ -229,14 +138,19 @@ static int outbox_cmd(app *a, int argc, char **argv)
 int admin_main(app *a, int argc, char **argv)
 {
     if (app_open(a)) return 1;
-    if (argc >= 2 && strcmp(argv[0], "org") == 0 && strcmp(argv[1], "add") == 0)
-        return org_add_cmd(a, argc - 2, argv + 2);
-    if (argc >= 2 && strcmp(argv[0], "invite") == 0 && strcmp(argv[1], "create") == 0)
-        return invite_create_cmd(a, argc - 2, argv + 2);
+    if (argc >= 1 && strcmp(argv[0], "org") == 0) return admin_org_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "territory") == 0) return admin_territory_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "program") == 0) return admin_program_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "invite") == 0) return admin_invite_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "match") == 0) return admin_match_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "outbox") == 0) return outbox_cmd(a, argc - 1, argv + 1);
     fprintf(stderr, "admin commands:\n"
-                    "  org add --name NAME [--tz ZONE]\n"
+                    "  territory add --name NAME --kind region|municipality [--parent ID]\n"
+                    "  org add --name NAME [--type TYPE] [--territory ID] [--tz ZONE]\n"
+                    "  org import FILE.csv\n"
+                    "  program create --org ID --year YYYY [--forms LIST]\n"
                     "  invite create --org ID --role curator|mentor|mentee [--uses N] [--days D]\n"
+                    "  match suggest --org ID | match list --org ID\n"
                     "  outbox list [--state STATE]\n"
                     "  outbox retry ID\n");
     return 2;

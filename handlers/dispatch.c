@@ -80,6 +80,7 @@ static mb_status on_command(hctx *h, const char *cmd, const char *arg)
     if (strcmp(cmd, "help") == 0) return menu_help(h);
     if (!h->has_account) return reply_text(h, T(h, "start.need_invite"), NULL);
     if (strcmp(cmd, "cancel") == 0) return menu_cancel(h);
+    if (strcmp(cmd, "back") == 0) return survey_back(h);
     if (strcmp(cmd, "language") == 0) return menu_language(h);
     if (strcmp(cmd, "privacy") == 0) return menu_privacy(h);
     if (strcmp(cmd, "forget") == 0) return menu_forget(h);

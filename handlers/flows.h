@@ -27,6 +27,27 @@ mb_status menu_forget(hctx *h);
 mb_status menu_on_button(hctx *h, const char *action, const char *arg);
 mb_status menu_on_text(hctx *h, const char *text);
 
+/* survey.c: request and competence surveys. A survey in progress owns
+ * typed answers and "sv:" buttons. */
+int survey_in_progress(const hctx *h);
+mb_status survey_on_text(hctx *h, const char *text);
+mb_status survey_on_button(hctx *h, const char *action, const char *arg);
+/* Offers the survey a just-registered mentor or mentee should fill in. */
+mb_status survey_after_registration(hctx *h);
+/* Adds the participant's survey buttons to their menu. */
+void survey_menu_items(hctx *h, keyboard *kb);
+/* /back during a survey. */
+mb_status survey_back(hctx *h);
+
+/* curator.c: bases, matching, mentorships, stages, announcements. */
+void curator_menu_items(hctx *h, keyboard *kb);
+/* 1 when the button action belongs to the curator flows. */
+int curator_owns_action(const char *action);
+mb_status curator_on_button(hctx *h, const char *action, const char *arg);
+/* A curator's typed text while a curator flow waits for one (an announcement). */
+int curator_wants_text(const hctx *h);
+mb_status curator_on_text(hctx *h, const char *text);
+
 /* Refuses a button that does not fit the dialog or the sender's role, and
  * logs it (a forged or stale press). */
 mb_status flow_refuse_button(hctx *h, const char *why);

@@ -35,9 +35,14 @@ mb_status menu_show(hctx *h)
         return reply_text(h, T(h, "menu.pending_guardian"), NULL);
     keyboard kb = {0};
     if (is_curator(h)) {
+        curator_menu_items(h, &kb);
+        kb_row(&kb);
         kb_button(&kb, T(h, "menu.create_invite"), "m:invite");
         kb_row(&kb);
         kb_button(&kb, T(h, "menu.pending"), "m:pending");
+        kb_row(&kb);
+    } else if (is_active(h)) {
+        survey_menu_items(h, &kb);
         kb_row(&kb);
     }
     kb_button(&kb, T(h, "menu.privacy"), "m:privacy");
@@ -263,6 +268,11 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
         if ((rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "forget.kept"), NULL);
     }
+    if (strcmp(action, "sv") == 0) return survey_on_button(h, action, arg);
+    if (curator_owns_action(action)) {
+        if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
+        return curator_on_button(h, action, arg);
+    }
     if (strcmp(action, "m") == 0 && h->has_account) {
         if (strcmp(arg, "privacy") == 0 || strcmp(arg, "help") == 0 || strcmp(arg, "language") == 0) {
             if ((rc = reply_answer_button(h, NULL))) return rc;
@@ -287,7 +297,8 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
 
 mb_status menu_on_text(hctx *h, const char *text)
 {
-    (void)text;
+    if (survey_in_progress(h)) return survey_on_text(h, text);
+    if (is_curator(h) && curator_wants_text(h)) return curator_on_text(h, text);
     if (strcmp(h->acct.status, "pending_consent") == 0)
         return reply_text(h, T(h, "menu.pending_guardian"), NULL);
     return reply_text(h, T(h, "menu.hint"), NULL);

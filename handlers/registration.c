@@ -219,7 +219,8 @@ static mb_status finish(hctx *h)
     }
     snprintf(h->acct.status, sizeof h->acct.status, "active");
     if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, ""))) return rc;
-    return menu_show(h);
+    if ((rc = menu_show(h))) return rc;
+    return survey_after_registration(h);
 }
 
 static mb_status on_name(hctx *h, const char *text)

@@ -137,6 +137,109 @@ static const char *const migrations[] = {
     "  action TEXT NOT NULL,"
     "  subject TEXT,"
     "  detail TEXT);",
+
+    /* 2: the programme core: territories, organisation types, programmes,
+     * curator and coordinator scope, survey instruments and answers,
+     * participant profiles, mentorships. */
+    "CREATE TABLE territories("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('region', 'municipality')),"
+    "  parent_id INTEGER REFERENCES territories(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX territories_name ON territories(kind, COALESCE(parent_id, 0), name);"
+
+    "ALTER TABLE orgs ADD COLUMN type TEXT NOT NULL DEFAULT 'school';"
+    "ALTER TABLE orgs ADD COLUMN territory_id INTEGER REFERENCES territories(id);"
+
+    /* One programme per organisation and school year (the year it starts). */
+    "CREATE TABLE programs("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  year INTEGER NOT NULL,"
+    "  forms TEXT NOT NULL,"
+    "  stage INTEGER NOT NULL DEFAULT 1 CHECK(stage BETWEEN 1 AND 7),"
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE(org_id, year));"
+
+    /* Curators may look after several organisations; a coordinator reads a
+     * territory (a municipality or the whole region). */
+    "CREATE TABLE scopes("
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  org_id INTEGER REFERENCES orgs(id),"
+    "  territory_id INTEGER REFERENCES territories(id),"
+    "  CHECK((org_id IS NULL) <> (territory_id IS NULL)));"
+    "CREATE UNIQUE INDEX scopes_unique ON scopes(account_id, COALESCE(org_id, 0), COALESCE(territory_id, 0));"
+    "ALTER TABLE invites ADD COLUMN territory_id INTEGER REFERENCES territories(id);"
+
+    /* Survey instruments are versioned data: an edit is a new row, answers
+     * keep pointing at the version they were given to. */
+    "CREATE TABLE instruments("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE(key, version));"
+    "CREATE TABLE survey_runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  state TEXT NOT NULL DEFAULT 'open',"
+    "  position TEXT,"
+    "  started_at INTEGER NOT NULL,"
+    "  finished_at INTEGER);"
+    "CREATE INDEX survey_runs_account ON survey_runs(account_id, state);"
+    "CREATE TABLE survey_answers("
+    "  run_id INTEGER NOT NULL REFERENCES survey_runs(id) ON DELETE CASCADE,"
+    "  item TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  answered_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(run_id, item));"
+
+    /* What matching and the indicators read, filled from survey answers. */
+    "CREATE TABLE profiles("
+    "  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  topics TEXT NOT NULL DEFAULT '[]',"
+    "  subjects TEXT NOT NULL DEFAULT '[]',"
+    "  forms TEXT NOT NULL DEFAULT '[]',"
+    "  slots TEXT NOT NULL DEFAULT '[]',"
+    "  meeting_mode TEXT,"
+    "  capacity INTEGER NOT NULL DEFAULT 0,"
+    "  employer TEXT,"
+    "  municipality TEXT,"
+    "  career INTEGER NOT NULL DEFAULT 0,"
+    "  trained_at INTEGER,"
+    "  updated_at INTEGER NOT NULL);"
+
+    /* A pair is a mentorship with one mentee, a group one with several. */
+    "CREATE TABLE mentorships("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  program_id INTEGER REFERENCES programs(id),"
+    "  form TEXT NOT NULL,"
+    "  mentor_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  direction TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'active',"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  ended_at INTEGER);"
+    "CREATE INDEX mentorships_org ON mentorships(org_id, state);"
+    "CREATE TABLE mentorship_members("
+    "  mentorship_id INTEGER NOT NULL REFERENCES mentorships(id),"
+    "  mentee_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  joined_at INTEGER NOT NULL,"
+    "  left_at INTEGER,"
+    "  PRIMARY KEY(mentorship_id, mentee_id));"
+    /* A mentee is in at most one active mentorship: two curators confirming
+     * the same mentee at once cannot both succeed. */
+    "CREATE UNIQUE INDEX mentee_one_active ON mentorship_members(mentee_id) WHERE left_at IS NULL;"
+    "CREATE TABLE match_rejections("
+    "  mentee_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  mentor_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  at INTEGER NOT NULL,"
+    "  PRIMARY KEY(mentee_id, mentor_id));",
 };
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

@@ -1,0 +1,31 @@
+/*
+ * The admin CLI's pieces: each command family is one file, sharing these
+ * argument helpers. Commands print what they made on their last line and
+ * write every change to the audit log as ADMIN_ACTOR.
+ */
+#ifndef MB_ADMIN_H
+#define MB_ADMIN_H
+
+#include "bot/app.h"
+
+#define ADMIN_ACTOR "admin:cli"
+#define INVITE_DEFAULT_DAYS 30
+#define INVITE_MAX_USES 100000
+
+/* The value after --name in argv, or NULL. */
+const char *admin_opt(int argc, char **argv, const char *name);
+/* 1 when argv is only known --options each followed by a value; otherwise
+ * prints what is wrong and returns 0. */
+int admin_check_opts(int argc, char **argv, const char *const *known);
+/* Parses a whole number within [min, max]; 0 when s is not one. */
+int admin_parse_long(const char *s, long long min, long long max, long long *out);
+/* Learns the bot's username from getMe when the config and database lack it. */
+void admin_learn_username(app *a);
+
+int admin_org_cmd(app *a, int argc, char **argv);          /* admin_org.c */
+int admin_territory_cmd(app *a, int argc, char **argv);    /* admin_org.c */
+int admin_program_cmd(app *a, int argc, char **argv);      /* admin_org.c */
+int admin_invite_cmd(app *a, int argc, char **argv);       /* admin_org.c */
+int admin_match_cmd(app *a, int argc, char **argv);        /* admin_match.c */
+
+#endif
