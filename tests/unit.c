@@ -1,6 +1,9 @@
 #include "tests/unit.h"
+#include "util/i18n.h"
 #include "util/log.h"
 
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -75,6 +78,67 @@ char *unit_read_file(const char *path, size_t *len)
     fclose(f);
     if (buf) { buf[n] = 0; if (len) *len = (size_t)n; }
     return buf;
+}
+
+i18n *unit_load_catalogs(void)
+{
+    char err[512] = "";
+    i18n *texts = i18n_load("locales", (const char *[]){"ru", "en", NULL}, err, sizeof err);
+    if (!texts) fprintf(stderr, "cannot load the catalogs: %s\n", err);
+    return texts;
+}
+
+long long unit_sql_int(sqlite3 *h, const char *sql, long long arg)
+{
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_bind_parameter_count(st) > 0) sqlite3_bind_int64(st, 1, arg);
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+const char *unit_sql_text(sqlite3 *h, const char *sql)
+{
+    static char buf[256];
+    buf[0] = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) return "(prepare failed)";
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return buf;
+}
+
+int unit_sql_integrity_ok(sqlite3 *h)
+{
+    sqlite3_stmt *st;
+    int ok = 0;
+    if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) return 0;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+void unit_sql_rows(sqlite3 *h, const char *sql, long long arg, unit_rows *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) return;
+    if (sqlite3_bind_parameter_count(st) > 0) sqlite3_bind_int64(st, 1, arg);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (out->n < UNIT_ROWS_MAX) {
+            snprintf(out->kind[out->n], sizeof out->kind[0], "%s", (const char *)sqlite3_column_text(st, 0));
+            cJSON *body = cJSON_Parse((const char *)sqlite3_column_text(st, 1));
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(body, "text");
+            snprintf(out->text[out->n], sizeof out->text[0], "%s", cJSON_IsString(t) ? t->valuestring : "");
+            cJSON_Delete(body);
+        }
+        out->n++;
+    }
+    sqlite3_finalize(st);
 }
 
 /* Tests log only warnings and errors unless MENTORBOT_TEST_LOG=debug. */

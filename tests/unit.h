@@ -52,4 +52,39 @@ char *unit_read_file(const char *path, size_t *len);
 /* A fresh temporary directory for this test binary (removed at exit). */
 const char *unit_tmpdir(void);
 
+/* The shipped catalogs in locales/ (ru, the default, and en), loaded as the
+ * bot loads them; NULL, with the reason on stderr, when they do not load.
+ * The caller frees with i18n_free(). */
+struct i18n *unit_load_catalogs(void);
+
+/* ---- probes of an SQLite database a test made (any schema) ---- */
+
+struct sqlite3;
+
+/* The first column of the first row sql answers, as an integer; arg is bound
+ * to ?1 when sql has a parameter. -1 when sql does not prepare or answers no
+ * row. */
+long long unit_sql_int(struct sqlite3 *h, const char *sql, long long arg);
+
+/* The first column of the first row sql answers, as text in a static buffer
+ * (cut at 255 bytes, valid until the next call); "" for NULL or no row,
+ * "(prepare failed)" when sql does not prepare. */
+const char *unit_sql_text(struct sqlite3 *h, const char *sql);
+
+/* 1 when PRAGMA integrity_check answers "ok", else 0. */
+int unit_sql_integrity_ok(struct sqlite3 *h);
+
+#define UNIT_ROWS_MAX 8
+
+/* Rows of (kind, JSON body), the shape in which outgoing messages are stored. */
+typedef struct unit_rows {
+    int n;                          /* rows the query answered, those past UNIT_ROWS_MAX too */
+    char kind[UNIT_ROWS_MAX][16];   /* the first column */
+    char text[UNIT_ROWS_MAX][1024]; /* "text" of the JSON object in the second column, or "" */
+} unit_rows;
+
+/* Runs sql (arg bound to ?1 when it has a parameter) and keeps the first
+ * UNIT_ROWS_MAX rows it answers in out. */
+void unit_sql_rows(struct sqlite3 *h, const char *sql, long long arg, unit_rows *out);
+
 #endif

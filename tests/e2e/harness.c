@@ -1,6 +1,12 @@
+/*
+ * The processes of an end-to-end test: the simulator and the bot as
+ * children of the test, their configuration, the admin command line, and
+ * waiting for a condition. Talking to them over HTTP is in
+ * tests/e2e/harness_http.c.
+ */
 #include "tests/e2e/harness.h"
+#include "tests/e2e/harness_internal.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -20,11 +26,9 @@
 #include "tests/unit.h"
 #include "util/strbuf.h"
 
-#define HARNESS_PATH_MAX 2048
 #define HARNESS_START_ATTEMPTS 5
 #define HARNESS_ADMIN_ARGS_MAX 64
 #define HARNESS_ADMIN_LINE_MAX 8192
-#define HARNESS_SENT_WAIT_MS 5000  /* one server-side wait of the sent log */
 
 static const char *bin_dir(void)
 {
@@ -32,26 +36,17 @@ static const char *bin_dir(void)
     return dir && *dir ? dir : "build/test";
 }
 
-static void sleep_ms(int ms)
+void harness_sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) && errno == EINTR) {}
 }
 
-static long long now_ms(void)
+long long harness_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void curl_once(void)
-{
-    static int done;
-    if (done) return;
-    done = 1;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    atexit(curl_global_cleanup);
 }
 
 /* Waits up to timeout_ms for pid; SIGKILL after that. Returns the wait
@@ -59,16 +54,16 @@ static void curl_once(void)
 static int reap(pid_t pid, int timeout_ms)
 {
     int status = 0;
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = harness_now_ms() + timeout_ms;
     for (;;) {
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) return status;
         if (r < 0 && errno != EINTR) return -1;
-        if (now_ms() >= deadline) {
+        if (harness_now_ms() >= deadline) {
             kill(pid, SIGKILL);
             return waitpid(pid, &status, 0) == pid ? status : -1;
         }
-        sleep_ms(10);
+        harness_sleep_ms(10);
     }
 }
 
@@ -113,7 +108,7 @@ int sim_start(sim_proc *s)
 {
     char bin[HARNESS_PATH_MAX], listen[32], log[HARNESS_PATH_MAX];
     memset(s, 0, sizeof *s);
-    curl_once();
+    harness_curl_init();
     snprintf(bin, sizeof bin, "%s/mentorbot-sim", bin_dir());
     if (access(bin, X_OK) != 0) {
         fprintf(stderr, "  harness: %s is missing (make %s)\n", bin, bin);
@@ -135,14 +130,14 @@ int sim_start(sim_proc *s)
         s->pid = pid;
         s->port = port;
         snprintf(s->base, sizeof s->base, "http://%s", listen);
-        long long deadline = now_ms() + HARNESS_START_TIMEOUT_MS;
-        while (now_ms() < deadline) {
+        long long deadline = harness_now_ms() + HARNESS_START_TIMEOUT_MS;
+        while (harness_now_ms() < deadline) {
             long status = 0;
             cJSON *stats = sim_request(s, "GET", "/sim/stats", NULL, &status);
             cJSON_Delete(stats);
             if (status == 200) return 0;
             if (waitpid(pid, NULL, WNOHANG) == pid) break; /* port taken meanwhile: retry */
-            sleep_ms(20);
+            harness_sleep_ms(20);
         }
         if (kill(pid, 0) == 0) {
             sim_stop(s);
@@ -174,274 +169,6 @@ int sim_stop_checked(sim_proc *s)
 }
 
 void sim_stop(sim_proc *s) { sim_stop_checked(s); }
-
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    strbuf *sb = arg;
-    sb_append(sb, data, size * n);
-    return sb->failed ? 0 : size * n;
-}
-
-char *sim_request_raw(sim_proc *s, const char *method, const char *path,
-                      const char *content_type, const char *body, size_t body_len, long *status)
-{
-    char url[HARNESS_PATH_MAX], header[256];
-    struct curl_slist *headers = NULL;
-    strbuf answer;
-    char *result = NULL;
-    CURL *curl = NULL;
-    if (status) *status = 0;
-    sb_init(&answer, HARNESS_RESPONSE_MAX);
-    if (!s || !s->base[0] || !(curl = curl_easy_init())) goto out;
-    snprintf(url, sizeof url, "%s%s", s->base, path);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)HARNESS_HTTP_TIMEOUT_MS);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    headers = curl_slist_append(headers, "Expect:");
-    if (content_type) {
-        snprintf(header, sizeof header, "Content-Type: %s", content_type);
-        headers = curl_slist_append(headers, header);
-    }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    if (strcmp(method, "GET") != 0) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? body_len : 0));
-        if (strcmp(method, "POST") != 0) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-    }
-    if (curl_easy_perform(curl) != CURLE_OK) goto out;
-    if (status) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-    result = sb_take(&answer);
-out:
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    sb_free(&answer);
-    return result;
-}
-
-cJSON *sim_request(sim_proc *s, const char *method, const char *path, const char *body,
-                   long *status)
-{
-    char *text = sim_request_raw(s, method, path, body ? "application/json" : NULL, body,
-                                 body ? strlen(body) : 0, status);
-    cJSON *json = text ? cJSON_Parse(text) : NULL;
-    free(text);
-    return json;
-}
-
-cJSON *sim_postf(sim_proc *s, const char *path, const char *json_fmt, ...)
-{
-    strbuf body;
-    va_list ap;
-    sb_init(&body, 0);
-    va_start(ap, json_fmt);
-    sb_vprintf(&body, json_fmt, ap);
-    va_end(ap);
-    cJSON *json = body.failed ? NULL : sim_request(s, "POST", path, sb_str(&body), NULL);
-    sb_free(&body);
-    return json;
-}
-
-cJSON *sim_getf(sim_proc *s, const char *path_fmt, ...)
-{
-    strbuf path;
-    va_list ap;
-    sb_init(&path, HARNESS_PATH_MAX);
-    va_start(ap, path_fmt);
-    sb_vprintf(&path, path_fmt, ap);
-    va_end(ap);
-    cJSON *json = path.failed ? NULL : sim_request(s, "GET", sb_str(&path), NULL, NULL);
-    sb_free(&path);
-    return json;
-}
-
-cJSON *tg_api(sim_proc *s, const char *method, long *status, const char *json_fmt, ...)
-{
-    char path[HARNESS_PATH_MAX];
-    strbuf body;
-    va_list ap;
-    sb_init(&body, 0);
-    va_start(ap, json_fmt);
-    sb_vprintf(&body, json_fmt, ap);
-    va_end(ap);
-    snprintf(path, sizeof path, "/bot123:TEST/%s", method);
-    cJSON *json = body.failed ? NULL : sim_request(s, "POST", path, sb_str(&body), status);
-    sb_free(&body);
-    return json;
-}
-
-const cJSON *sim_json_at(const cJSON *json, const char *path)
-{
-    char key[128];
-    while (json && *path) {
-        size_t n = strcspn(path, ".");
-        snprintf(key, sizeof key, "%.*s", (int)n, path);
-        json = cJSON_IsArray(json) ? cJSON_GetArrayItem(json, atoi(key))
-                                   : cJSON_GetObjectItemCaseSensitive(json, key);
-        path += n + (path[n] == '.');
-    }
-    return json;
-}
-
-long long sim_json_num(const cJSON *json, const char *path)
-{
-    const cJSON *v = sim_json_at(json, path);
-    return cJSON_IsNumber(v) ? (long long)v->valuedouble : -1;
-}
-
-const char *sim_json_str(const cJSON *json, const char *path)
-{
-    const cJSON *v = sim_json_at(json, path);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* ---- Telegram conversation helpers ---- */
-
-static cJSON *user_object(long long user, const char *first_name, const char *lang)
-{
-    cJSON *from = cJSON_CreateObject();
-    cJSON_AddNumberToObject(from, "id", (double)user);
-    cJSON_AddStringToObject(from, "first_name", first_name ? first_name : "User");
-    if (lang) cJSON_AddStringToObject(from, "language_code", lang);
-    return from;
-}
-
-static long long post_update(sim_proc *s, const char *path, cJSON *body)
-{
-    long long id = -1;
-    char *text = cJSON_PrintUnformatted(body);
-    cJSON *answer = text ? sim_request(s, "POST", path, text, NULL) : NULL;
-    const cJSON *update_id = cJSON_GetObjectItemCaseSensitive(answer, "update_id");
-    if (cJSON_IsNumber(update_id)) id = (long long)update_id->valuedouble;
-    cJSON_Delete(answer);
-    cJSON_Delete(body);
-    free(text);
-    return id;
-}
-
-long long tg_say(sim_proc *s, long long user, const char *first_name, const char *lang,
-                 const char *text)
-{
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "from", user_object(user, first_name, lang));
-    cJSON_AddStringToObject(body, "text", text);
-    return post_update(s, "/sim/tg/message", body);
-}
-
-long long tg_press(sim_proc *s, long long user, const char *first_name, const char *lang,
-                   long long message_id, const char *data)
-{
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "from", user_object(user, first_name, lang));
-    cJSON_AddNumberToObject(body, "message_id", (double)message_id);
-    cJSON_AddStringToObject(body, "data", data);
-    return post_update(s, "/sim/tg/callback", body);
-}
-
-static cJSON *sent_calls(sim_proc *s, long long chat, long long after, int wait_ms)
-{
-    cJSON *answer = chat ? sim_getf(s, "/sim/tg/sent?chat_id=%lld&after=%lld&wait_ms=%d", chat, after, wait_ms)
-                         : sim_getf(s, "/sim/tg/sent?after=%lld&wait_ms=%d", after, wait_ms);
-    cJSON *calls = cJSON_DetachItemFromObjectCaseSensitive(answer, "calls");
-    cJSON_Delete(answer);
-    return cJSON_IsArray(calls) ? calls : (cJSON_Delete(calls), NULL);
-}
-
-cJSON *tg_calls(sim_proc *s, long long chat, long long after)
-{
-    return sent_calls(s, chat, after, 0);
-}
-
-static int shows_in_chat(const char *method)
-{
-    static const char *visible[] = {"sendMessage", "editMessageText", "editMessageReplyMarkup",
-                                    "sendDocument", "sendPhoto"};
-    for (size_t i = 0; i < sizeof visible / sizeof *visible; i++)
-        if (strcmp(method, visible[i]) == 0) return 1;
-    return 0;
-}
-
-cJSON *tg_wait_method(sim_proc *s, long long chat, long long *seq, const char *method,
-                      int timeout_ms)
-{
-    long long deadline = now_ms() + timeout_ms;
-    for (;;) {
-        long long left = deadline - now_ms();
-        if (left < 0) left = 0;
-        cJSON *calls = sent_calls(s, chat, *seq, (int)(left < HARNESS_SENT_WAIT_MS ? left : HARNESS_SENT_WAIT_MS));
-        cJSON *call, *found = NULL;
-        cJSON_ArrayForEach(call, calls) {
-            const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
-            const cJSON *m = cJSON_GetObjectItemCaseSensitive(call, "method");
-            if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
-            if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) || !cJSON_IsString(m))
-                continue;
-            if (method ? strcmp(m->valuestring, method) == 0 : shows_in_chat(m->valuestring)) {
-                found = cJSON_DetachItemViaPointer(calls, call);
-                break;
-            }
-        }
-        cJSON_Delete(calls);
-        if (found) return found;
-        if (now_ms() >= deadline) return NULL;
-        if (!calls) sleep_ms(20);
-    }
-}
-
-cJSON *tg_wait_call(sim_proc *s, long long chat, long long *seq, int timeout_ms)
-{
-    return tg_wait_method(s, chat, seq, NULL, timeout_ms);
-}
-
-/* The reply_markup a call produced, or the one it sent when the result has
- * none; a markup sent as a JSON string is parsed into *owned. */
-static const cJSON *call_markup(const cJSON *call, cJSON **owned)
-{
-    const cJSON *result = cJSON_GetObjectItemCaseSensitive(call, "result");
-    const cJSON *markup = cJSON_GetObjectItemCaseSensitive(result, "reply_markup");
-    *owned = NULL;
-    if (markup) return markup;
-    markup = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(call, "params"), "reply_markup");
-    if (cJSON_IsString(markup)) return *owned = cJSON_Parse(markup->valuestring);
-    return markup;
-}
-
-const char *tg_button_data(const cJSON *call, const char *needle)
-{
-    static char data[256];
-    cJSON *owned;
-    const cJSON *markup = call_markup(call, &owned), *row, *button;
-    const char *found = NULL;
-    const cJSON *keyboard = cJSON_GetObjectItemCaseSensitive(markup, "inline_keyboard");
-    cJSON_ArrayForEach(row, keyboard) {
-        cJSON_ArrayForEach(button, row) {
-            const cJSON *text = cJSON_GetObjectItemCaseSensitive(button, "text");
-            const cJSON *cb = cJSON_GetObjectItemCaseSensitive(button, "callback_data");
-            if (cJSON_IsString(text) && cJSON_IsString(cb) && strstr(text->valuestring, needle)) {
-                snprintf(data, sizeof data, "%s", cb->valuestring);
-                found = data;
-                goto out;
-            }
-        }
-    }
-out:
-    cJSON_Delete(owned);
-    return found;
-}
-
-const char *tg_call_text(const cJSON *call)
-{
-    const cJSON *result = cJSON_GetObjectItemCaseSensitive(call, "result");
-    const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
-    static const char *fields[] = {"text", "caption"};
-    for (size_t i = 0; i < 2; i++) {
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(result, fields[i]);
-        if (!cJSON_IsString(t)) t = cJSON_GetObjectItemCaseSensitive(params, fields[i]);
-        if (cJSON_IsString(t)) return t->valuestring;
-    }
-    return "";
-}
 
 /* ---- the bot ---- */
 
@@ -625,10 +352,10 @@ out:
 
 int wait_until(int (*cond)(void *), void *arg, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = harness_now_ms() + timeout_ms;
     for (;;) {
         if (cond(arg)) return 1;
-        if (now_ms() >= deadline) return 0;
-        sleep_ms(10);
+        if (harness_now_ms() >= deadline) return 0;
+        harness_sleep_ms(10);
     }
 }

@@ -2,7 +2,9 @@
  * End-to-end test harness: starts the simulator and the bot as child
  * processes, talks to the simulator's control API over HTTP, and plays
  * Telegram users. Every function is safe to call on a failed or
- * never-started process struct (it then fails or does nothing).
+ * never-started process struct (it then fails or does nothing). The
+ * processes live in harness.c, HTTP and the conversation helpers in
+ * harness_http.c.
  *
  * Binaries come from $MENTORBOT_BIN_DIR, default "build/test" (tests run
  * from the repository root). Set MENTORBOT_SIM_VERBOSE=1 to have the
@@ -52,6 +54,16 @@ cJSON *sim_request(sim_proc *s, const char *method, const char *path, const char
 char *sim_request_raw(sim_proc *s, const char *method, const char *path,
                       const char *content_type, const char *body, size_t body_len, long *status);
 
+/* Forgets everything earlier tests left in the simulator (POST /sim/reset):
+ * users, updates, the sent log, faults and limits. 0 when it answered ok,
+ * -1 otherwise. */
+int sim_reset(sim_proc *s);
+
+/* The start of a test that talks to the simulator alone: CHECKs that it is
+ * running and that sim_reset() worked. Returns 0 when the test can go on,
+ * -1 when the simulator is not running. */
+int sim_fresh(sim_proc *s);
+
 cJSON *sim_postf(sim_proc *s, const char *path, const char *json_fmt, ...)
     __attribute__((format(printf, 3, 4)));
 cJSON *sim_getf(sim_proc *s, const char *path_fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -60,6 +72,11 @@ cJSON *sim_getf(sim_proc *s, const char *path_fmt, ...) __attribute__((format(pr
  * with a JSON body given printf-style. Returns the answer like sim_request. */
 cJSON *tg_api(sim_proc *s, const char *method, long *status, const char *json_fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The bot's sendMessage to chat with text and, when markup is not NULL, that
+ * reply_markup JSON; both go into the body as they are (no escaping).
+ * Returns the new message_id, or -1 when the call did not answer 200. */
+long long tg_send_text(sim_proc *s, long long chat, const char *text, const char *markup);
 
 /* Walks a dotted path ("result.reply_markup.inline_keyboard.0.1.text"; a
  * number indexes an array) and returns the item or NULL; sim_json_num gives -1
@@ -138,6 +155,9 @@ int bot_stop(bot_proc *b);
  * last_line (may be NULL), the whole stderr to err (may be NULL). */
 int bot_admin(bot_proc *b, char *last_line, size_t size, char *err, size_t err_size,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Milliseconds on the monotonic clock, for deadlines and for timing a call. */
+long long harness_now_ms(void);
 
 /* Polls every 10 ms until cond(arg) returns nonzero or timeout; returns 1
  * when it did. */
