@@ -27,6 +27,9 @@ void config_defaults(config *cfg)
     cfg->tg_request_timeout_s = 30;
     cfg->tg_rate_global_per_s = 30;
     cfg->tg_rate_per_chat_per_s = 1;
+    snprintf(cfg->vk_api_base, sizeof cfg->vk_api_base, "%s", CONFIG_DEFAULT_VK_API_BASE);
+    cfg->vk_wait_s = 25;
+    cfg->vk_rate_per_s = 20;
     snprintf(cfg->timezone, sizeof cfg->timezone, "Europe/Moscow");
     snprintf(cfg->language, sizeof cfg->language, "ru");
     cfg->consent_age = 14;
@@ -126,6 +129,25 @@ static int on_key(void *user, const char *section, const char *key, const char *
         set_rate(ps, &c->tg_rate_global_per_s, key, value);
     } else if (IS("telegram", "rate_per_chat_per_s")) {
         set_rate(ps, &c->tg_rate_per_chat_per_s, key, value);
+    } else if (IS("vk", "token")) {
+        log_add_secret(value);
+        set_string(ps, c->vk_token, sizeof c->vk_token, key, value);
+    } else if (IS("vk", "group_id")) {
+        char *end;
+        long long id = strtoll(value, &end, 10);
+        if (!*value || *end || id <= 0) add_error(ps, "group_id must be the community's positive id, not \"%s\"", value);
+        else c->vk_group_id = id;
+    } else if (IS("vk", "api_base")) {
+        if (strncmp(value, "http://", 7) && strncmp(value, "https://", 8))
+            add_error(ps, "api_base must start with http:// or https://, not \"%s\"", value);
+        else if (set_string(ps, c->vk_api_base, sizeof c->vk_api_base, key, value)) {
+            size_t n = strlen(c->vk_api_base);
+            while (n > 0 && c->vk_api_base[n - 1] == '/') c->vk_api_base[--n] = 0;
+        }
+    } else if (IS("vk", "wait")) {
+        set_int(ps, &c->vk_wait_s, key, value, 1, 90);
+    } else if (IS("vk", "rate_per_s")) {
+        set_rate(ps, &c->vk_rate_per_s, key, value);
     } else if (IS("bot", "timezone")) {
         if (!config_timezone_valid(value)) add_error(ps, "unknown timezone \"%s\" (expected a name like Europe/Moscow)", value);
         else set_string(ps, c->timezone, sizeof c->timezone, key, value);
@@ -140,7 +162,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
         else c->log_level = lv;
     } else if (IS("bot", "locales")) {
         set_string(ps, c->locales_dir, sizeof c->locales_dir, key, value);
-    } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot")) {
+    } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot") &&
+               strcmp(section, "vk")) {
         add_error(ps, "unknown section [%s]", section);
     } else {
         add_error(ps, "unknown key \"%s\" in [%s]", key, section);
@@ -215,6 +238,15 @@ mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
     if (env_token && *env_token) {
         log_add_secret(env_token);
         snprintf(cfg->tg_token, sizeof cfg->tg_token, "%s", env_token);
+    }
+    const char *env_vk = getenv("MENTORBOT_VK_TOKEN");
+    if (env_vk && *env_vk) {
+        log_add_secret(env_vk);
+        snprintf(cfg->vk_token, sizeof cfg->vk_token, "%s", env_vk);
+    }
+    if (cfg->vk_token[0] && !cfg->vk_group_id) {
+        sb_printf(&ps.errors, "%s: [vk] token is set but group_id is not\n", path);
+        ps.nerrors++;
     }
     for (char *p = cfg->tg_token; *p; p++) {
         if ((unsigned char)*p <= ' ' || *p == '/' || *p == '?' || *p == '#') {

@@ -18,6 +18,7 @@
 #define CONFIG_ERR_MAX 4096
 #define CONFIG_LINE_MAX 1024   /* bytes on one line of the file */
 #define CONFIG_DEFAULT_API_BASE "https://api.telegram.org"
+#define CONFIG_DEFAULT_VK_API_BASE "https://api.vk.com/method"
 
 typedef struct config {
     char file[CONFIG_PATH_MAX];          /* the file read */
@@ -32,6 +33,12 @@ typedef struct config {
     int tg_request_timeout_s;
     double tg_rate_global_per_s;
     double tg_rate_per_chat_per_s;
+    /* [vk] */
+    char vk_token[256];                  /* community token; MENTORBOT_VK_TOKEN wins */
+    long long vk_group_id;               /* the community's id; 0 = VK off */
+    char vk_api_base[256];
+    int vk_wait_s;                       /* a_check wait */
+    double vk_rate_per_s;                /* requests per second for the community */
     /* [bot] */
     char timezone[64];
     char language[8];

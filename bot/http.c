@@ -248,14 +248,14 @@ static mb_status request_start(http_client *c, http_request *r, http_request **o
     return MB_OK;
 }
 
-mb_status http_post_json(http_client *c, const char *url, const char *json, long timeout_ms,
-                         size_t max_body, http_done_fn *done, void *arg, http_request **out)
+static mb_status post_body(http_client *c, const char *url, const char *content_type, const char *json,
+                           long timeout_ms, size_t max_body, http_done_fn *done, void *arg, http_request **out)
 {
     http_request *r = request_new(c, url, timeout_ms, max_body, done, arg);
     if (!r) return MB_ERR_NOMEM;
     r->payload_len = strlen(json);
     r->payload = malloc(r->payload_len + 1);
-    r->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    r->headers = curl_slist_append(NULL, content_type);
     if (!r->payload || !r->headers) {
         curl_easy_cleanup(r->easy);
         curl_slist_free_all(r->headers);
@@ -267,6 +267,27 @@ mb_status http_post_json(http_client *c, const char *url, const char *json, long
     curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
     curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->payload);
     curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->payload_len);
+    return request_start(c, r, out);
+}
+
+mb_status http_post_json(http_client *c, const char *url, const char *json, long timeout_ms, size_t max_body,
+                         http_done_fn *done, void *arg, http_request **out)
+{
+    return post_body(c, url, "Content-Type: application/json", json, timeout_ms, max_body, done, arg, out);
+}
+
+mb_status http_post_form(http_client *c, const char *url, const char *body, long timeout_ms, size_t max_body,
+                         http_done_fn *done, void *arg, http_request **out)
+{
+    return post_body(c, url, "Content-Type: application/x-www-form-urlencoded", body, timeout_ms, max_body, done,
+                     arg, out);
+}
+
+mb_status http_get(http_client *c, const char *url, long timeout_ms, size_t max_body, http_done_fn *done, void *arg,
+                   http_request **out)
+{
+    http_request *r = request_new(c, url, timeout_ms, max_body, done, arg);
+    if (!r) return MB_ERR_NOMEM;
     return request_start(c, r, out);
 }
 

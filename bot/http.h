@@ -51,6 +51,14 @@ void http_client_free(http_client *c);
 mb_status http_post_json(http_client *c, const char *url, const char *json, long timeout_ms,
                          size_t max_body, http_done_fn *done, void *arg, http_request **out);
 
+/* POSTs body as application/x-www-form-urlencoded (VK's API). */
+mb_status http_post_form(http_client *c, const char *url, const char *body, long timeout_ms, size_t max_body,
+                         http_done_fn *done, void *arg, http_request **out);
+
+/* GETs url (VK's long-poll server). */
+mb_status http_get(http_client *c, const char *url, long timeout_ms, size_t max_body, http_done_fn *done, void *arg,
+                   http_request **out);
+
 /*
  * POSTs a multipart form: fields as name/value pairs (fields[2k], fields[2k+1],
  * NULL-terminated) and one file part.

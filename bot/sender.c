@@ -349,6 +349,8 @@ static void launch(sender *s, flight *f)
     mb_status rc = f->call.file.path
         ? http_post_multipart(s->http, f->call.url, f->call.fields, &f->call.file, t->request_timeout_ms, 0, on_sent,
                               f, NULL)
+        : f->call.form_encoded
+        ? http_post_form(s->http, f->call.url, f->call.json, t->request_timeout_ms, 0, on_sent, f, NULL)
         : http_post_json(s->http, f->call.url, f->call.json, t->request_timeout_ms, 0, on_sent, f, NULL);
     if (rc) {
         http_response fake;
@@ -404,6 +406,7 @@ static void pass(sender *s)
         f->tindex = ti;
         f->row = *row;
         if (row->checking) f->candidate = row->probe_next ? row->probe_next : row->probe_floor + 1;
+        if (row->checking && f->candidate <= 0) f->candidate = 1;
         b->tokens -= 1;
         c->inflight = 1;
         if (!is_answer) c->next_ms = now + (int64_t)(1000.0 / t->rate_per_chat_per_s);
@@ -439,7 +442,7 @@ static void pass(sender *s)
         s->inflight++;
         if (f->row.checking) {
             const char *why = NULL;
-            if (!t->render_check || f->row.probe_floor < 0)
+            if (!t->render_check || (t->check_needs_floor && f->row.probe_floor < 0))
                 why = "the platform gives no way to check, or the chat's last message is not known";
             else if (t->render_check(t, &f->row, f->candidate, &f->call))
                 why = "this kind of message cannot be checked";

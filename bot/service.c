@@ -7,6 +7,7 @@
 #include "bot/scheduler.h"
 #include "bot/sender.h"
 #include "bot/telegram.h"
+#include "bot/vk.h"
 #include "storage/outbox.h"
 #include "util/log.h"
 
@@ -20,7 +21,8 @@ typedef struct service {
     struct ev_loop *loop;
     app *a;
     http_client *http;
-    tg_client *tg;
+    tg_client *tg;      /* NULL when no Telegram token is configured */
+    vk_client *vk;      /* NULL when no VK community is configured */
     sender *snd;
     scheduler *sched;
     ev_signal sigint, sigterm;
@@ -60,6 +62,7 @@ static void on_stopper(struct ev_loop *loop, ev_timer *w, int revents)
     service *s = w->data;
     log_info("service", "stopping");
     tg_stop(s->tg);
+    vk_stop(s->vk);
     scheduler_free(s->sched);
     s->sched = NULL;
     ev_timer_init(&s->grace, on_grace, SHUTDOWN_GRACE_S, 0.);
@@ -92,9 +95,9 @@ static void on_fatal(void *arg, const char *why)
 
 int service_run(app *a)
 {
-    if (!a->cfg.tg_token[0]) {
-        fprintf(stderr, "%s: no Telegram token: set [telegram] token or MENTORBOT_TELEGRAM_TOKEN "
-                "(`make run` starts the local simulator when there is none)\n", a->cfg.file);
+    if (!a->cfg.tg_token[0] && !a->cfg.vk_token[0]) {
+        fprintf(stderr, "%s: no messenger configured: set [telegram] token (or MENTORBOT_TELEGRAM_TOKEN) or "
+                "[vk] token and group_id (`make run` starts the local simulator when there is none)\n", a->cfg.file);
         return 1;
     }
     if (app_lock(a) || app_open(a)) return 1;
@@ -109,14 +112,21 @@ int service_run(app *a)
                  "arrived before sending anything else to those chats", recovered);
     s.http = http_client_new(s.loop);
     s.snd = sender_new(s.loop, s.http, a->d);
-    tg_hooks hooks = {kick_sender, on_fatal, &s};
-    s.tg = tg_new(s.loop, s.http, a->d, &a->env, &a->cfg, a->username, hooks);
+    if (a->cfg.tg_token[0]) {
+        tg_hooks hooks = {kick_sender, on_fatal, &s};
+        s.tg = tg_new(s.loop, s.http, a->d, &a->env, &a->cfg, a->username, hooks);
+    }
+    if (a->cfg.vk_token[0]) {
+        vk_hooks hooks = {kick_sender, on_fatal, &s};
+        s.vk = vk_new(s.loop, s.http, a->d, &a->env, &a->cfg, hooks);
+    }
     s.sched = scheduler_new(s.loop, a->d, &a->env, kick_sender, &s);
-    if (!s.http || !s.snd || !s.tg || !s.sched) {
+    if (!s.http || !s.snd || (a->cfg.tg_token[0] && !s.tg) || (a->cfg.vk_token[0] && !s.vk) || !s.sched) {
         fprintf(stderr, "out of memory at start\n");
         return 1;
     }
-    sender_add_transport(s.snd, tg_transport(s.tg));
+    if (s.tg) sender_add_transport(s.snd, tg_transport(s.tg));
+    if (s.vk) sender_add_transport(s.snd, vk_transport(s.vk));
     ev_signal_init(&s.sigint, on_signal, SIGINT);
     ev_signal_init(&s.sigterm, on_signal, SIGTERM);
     s.sigint.data = s.sigterm.data = &s;
@@ -126,9 +136,11 @@ int service_run(app *a)
     ev_timer_init(&s.checkpoint, on_checkpoint, DB_CHECKPOINT_EVERY_MS / 1000.0, DB_CHECKPOINT_EVERY_MS / 1000.0);
     s.checkpoint.data = &s;
     ev_timer_start(s.loop, &s.checkpoint);
-    log_info("service", "mentorbot started (database %s, Telegram API %s)", a->cfg.storage_path,
-             a->cfg.tg_api_base);
-    tg_start(s.tg);
+    log_info("service", "mentorbot started (database %s%s%s%s%s)", a->cfg.storage_path,
+             s.tg ? ", Telegram API " : "", s.tg ? a->cfg.tg_api_base : "", s.vk ? ", VK API " : "",
+             s.vk ? a->cfg.vk_api_base : "");
+    if (s.tg) tg_start(s.tg);
+    if (s.vk) vk_start(s.vk);
     scheduler_start(s.sched);
     sender_kick(s.snd);
     ev_run(s.loop, 0);
@@ -136,6 +148,7 @@ int service_run(app *a)
     log_info("service", "stopped: %ld sent, %ld retried, %ld failed, %ld unknown, %ld unreachable", st->sent,
              st->retried, st->failed, st->unknown, st->blocked);
     tg_free(s.tg);
+    vk_free(s.vk);
     scheduler_free(s.sched);
     ev_timer_stop(s.loop, &s.grace);
     ev_timer_stop(s.loop, &s.stopper);

@@ -296,6 +296,7 @@ tg_client *tg_new(struct ev_loop *loop, http_client *http, db *d, const bot_env 
     t->tr.classify = tg_classify;
     t->tr.render_check = tg_render_check;
     t->tr.classify_check = tg_classify_check;
+    t->tr.check_needs_floor = 1;
     t->tr.impl = t;
     return t;
 }
@@ -308,7 +309,7 @@ void tg_start(tg_client *t)
 
 void tg_stop(tg_client *t)
 {
-    if (!t) return;
+    if (!t) return;   /* accepts NULL: Telegram may be off */
     ev_timer_stop(t->loop, &t->wait);
     http_cancel(t->inflight);
     t->inflight = NULL;

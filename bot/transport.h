@@ -40,6 +40,7 @@ typedef struct api_call {
     char file_path[512];
     char file_name[128];
     int idempotent;           /* repeating it cannot deliver twice */
+    int form_encoded;         /* json holds an application/x-www-form-urlencoded body */
 } api_call;
 
 /* What one delivery check learnt about a message id in the chat. */
@@ -73,6 +74,7 @@ struct transport {
     mb_status (*render_check)(transport *t, const outbox_row *row, int64_t candidate, api_call *call);
     check_outcome (*classify_check)(transport *t, const http_response *resp, int64_t *retry_after_ms,
                                     char *why, size_t why_size);
+    int check_needs_floor;    /* the check looks above the chat's last known message id */
     void *impl;
 };
 

@@ -11,8 +11,9 @@ static const platform_caps caps_table[] = {
      * 100 buttons per inline keyboard. */
     {"tg", 4096, 64, 100, 64},
     /* VK: 9000 characters per text in practice (4096 in older docs),
-     * payload up to 255 bytes, 10 inline buttons. */
-    {"vk", 9000, 255, 10, 40},
+     * payload up to 255 bytes; 10 buttons fit an inline keyboard, up to 40
+     * a regular one (the transport picks), labels up to 40 characters. */
+    {"vk", 9000, 64, 40, 40},
 };
 
 const platform_caps *platform_caps_for(const char *platform)

@@ -1,0 +1,285 @@
+#include "bot/vk.h"
+#include "bot/vk_parse.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum vk_phase { VK_SETTINGS, VK_SERVER, VK_CHECK } vk_phase;
+
+struct vk_client {
+    transport tr;
+    struct ev_loop *loop;
+    http_client *http;
+    db *d;
+    const bot_env *env;
+    const config *cfg;
+    vk_hooks hooks;
+    vk_phase phase;
+    vk_server server;
+    int64_t ts;                /* the last committed ts; 0 = take the server's */
+    int take_ts;               /* the next server's ts replaces ours (first start, failed 3) */
+    ev_tstamp server_at;       /* when the key was taken */
+    double backoff_s;
+    ev_timer wait;
+    http_request *inflight;
+    char auth[512];
+};
+
+static void step(vk_client *v);
+
+static void on_wait(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    step((vk_client *)((char *)w - offsetof(vk_client, wait)));
+}
+
+static void step_later(vk_client *v, double s)
+{
+    ev_timer_stop(v->loop, &v->wait);
+    ev_timer_set(&v->wait, s, 0.);
+    ev_timer_start(v->loop, &v->wait);
+}
+
+static void back_off(vk_client *v)
+{
+    v->backoff_s = v->backoff_s <= 0 ? 1.0 : v->backoff_s * 2;
+    if (v->backoff_s > VK_BACKOFF_MAX_S) v->backoff_s = VK_BACKOFF_MAX_S;
+    step_later(v, v->backoff_s);
+}
+
+void vk_method_url(const vk_client *v, const char *method, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s", v->cfg->vk_api_base, method);
+}
+
+const char *vk_auth_params(const vk_client *v) { return v->auth; }
+
+static void on_answer(void *arg, const http_response *resp);
+
+static void call_method(vk_client *v, const char *method, const char *params)
+{
+    char url[600];
+    vk_method_url(v, method, url, sizeof url);
+    strbuf body;
+    sb_init(&body, 0);
+    sb_printf(&body, "%s&%s", params, v->auth);
+    if (body.failed ||
+        http_post_form(v->http, url, sb_str(&body), 30000L, VK_BODY_MAX, on_answer, v, &v->inflight))
+        back_off(v);
+    sb_free(&body);
+}
+
+static void step(vk_client *v)
+{
+    char params[256];
+    switch (v->phase) {
+    case VK_SETTINGS:
+        snprintf(params, sizeof params,
+                 "group_id=%lld&enabled=1&api_version=" VK_API_VERSION
+                 "&message_new=1&message_event=1&message_allow=1&message_deny=1",
+                 v->cfg->vk_group_id);
+        call_method(v, "groups.setLongPollSettings", params);
+        break;
+    case VK_SERVER:
+        snprintf(params, sizeof params, "group_id=%lld", v->cfg->vk_group_id);
+        call_method(v, "groups.getLongPollServer", params);
+        break;
+    case VK_CHECK: {
+        if (ev_now(v->loop) - v->server_at > VK_SESSION_REFRESH_S) {
+            v->take_ts = 0;
+            v->phase = VK_SERVER;
+            step(v);
+            return;
+        }
+        char url[1024];
+        snprintf(url, sizeof url, "%s?act=a_check&key=%s&ts=%lld&wait=%d", v->server.server, v->server.key,
+                 (long long)v->ts, v->cfg->vk_wait_s);
+        /* the HTTP timeout sits above the long-poll wait */
+        if (http_get(v->http, url, (v->cfg->vk_wait_s + 15) * 1000L, VK_BODY_MAX, on_answer, v, &v->inflight))
+            back_off(v);
+        break;
+    }
+    }
+}
+
+static void handle_events(vk_client *v, const vk_check *c)
+{
+    int count = cJSON_GetArraySize(c->updates);
+    if (count > VK_BATCH_MAX) count = VK_BATCH_MAX;
+    intake_item *items = calloc((size_t)count + 1, sizeof *items);
+    char (*bufs)[EVENT_BUTTON_DATA_MAX + 1] = calloc((size_t)count + 1, sizeof *bufs);
+    if (!items || !bufs) {
+        free(items);
+        free(bufs);
+        back_off(v);
+        return;
+    }
+    int n = 0;
+    const cJSON *u;
+    cJSON_ArrayForEach(u, c->updates) {
+        if (n == count) break;
+        if (vk_update_to_event(u, &items[n].ev, &items[n].update_id, &items[n].kind, bufs[n], sizeof bufs[n]))
+            log_warn("vk", "an event without a type or object was skipped");
+        else
+            n++;
+    }
+    mb_status rc = intake_apply(v->d, v->env, "vk", items, n, VK_META_TS, c->ts, NULL);
+    free(items);
+    free(bufs);
+    if (rc) {
+        back_off(v); /* ts not advanced: the same events come again */
+        return;
+    }
+    v->ts = c->ts;
+    v->backoff_s = 0;
+    if (n && v->hooks.batch_committed) v->hooks.batch_committed(v->hooks.arg);
+    step(v);
+}
+
+static void on_check(vk_client *v, const http_response *resp)
+{
+    vk_check c;
+    if (vk_parse_check(resp->body, resp->body_len, &c)) {
+        log_warn("vk", "a_check answered something unreadable (HTTP %ld, %zu bytes); asking again", resp->status,
+                 resp->body_len);
+        vk_check_free(&c);
+        back_off(v);
+        return;
+    }
+    switch (c.failed) {
+    case 0:
+        handle_events(v, &c);
+        break;
+    case 1: /* history lost in part: carry on from the ts VK gives */
+        log_warn("vk", "long poll history outdated (failed 1); continuing from ts %lld", (long long)c.ts);
+        v->ts = c.ts;
+        step(v);
+        break;
+    case 2:
+        log_info("vk", "long poll key expired (failed 2); taking a new key, keeping ts");
+        v->take_ts = 0;
+        v->phase = VK_SERVER;
+        step(v);
+        break;
+    default:
+        log_warn("vk", "long poll information lost (failed 3); taking a new key and ts");
+        v->take_ts = 1;
+        v->phase = VK_SERVER;
+        step(v);
+        break;
+    }
+    vk_check_free(&c);
+}
+
+static void on_answer(void *arg, const http_response *resp)
+{
+    vk_client *v = arg;
+    v->inflight = NULL;
+    if (resp->curl_code != CURLE_OK) {
+        log_warn("vk", "%s", resp->error);
+        back_off(v);
+        return;
+    }
+    if (v->phase == VK_CHECK) {
+        on_check(v, resp);
+        return;
+    }
+    vk_reply r;
+    if (vk_parse_reply(resp->body, resp->body_len, &r)) {
+        log_warn("vk", "unreadable API answer (HTTP %ld): %s", resp->status, r.error_msg);
+        vk_reply_free(&r);
+        back_off(v);
+        return;
+    }
+    if (!r.ok) {
+        if (r.error_code == 5) {
+            if (v->hooks.fatal) v->hooks.fatal(v->hooks.arg, "VK refused the community token (error 5); check [vk] token");
+        } else {
+            log_warn("vk", "%s failed: %d %s", v->phase == VK_SETTINGS ? "groups.setLongPollSettings"
+                     : "groups.getLongPollServer", r.error_code, r.error_msg);
+            if (v->phase == VK_SETTINGS) {
+                v->phase = VK_SERVER; /* settings are a courtesy; polling may still work */
+                step(v);
+            } else {
+                back_off(v);
+            }
+        }
+        vk_reply_free(&r);
+        return;
+    }
+    if (v->phase == VK_SETTINGS) {
+        v->phase = VK_SERVER;
+    } else {
+        vk_server s;
+        if (vk_parse_server(r.response, &s)) {
+            log_warn("vk", "groups.getLongPollServer answered without key, server or ts");
+            vk_reply_free(&r);
+            back_off(v);
+            return;
+        }
+        v->server = s;
+        if (v->take_ts) v->ts = s.ts;
+        v->take_ts = 0;
+        v->server_at = ev_now(v->loop);
+        v->phase = VK_CHECK;
+        log_info("vk", "long poll session ready");
+    }
+    vk_reply_free(&r);
+    v->backoff_s = 0;
+    step(v);
+}
+
+vk_client *vk_new(struct ev_loop *loop, http_client *http, db *d, const bot_env *env, const config *cfg,
+                  vk_hooks hooks)
+{
+    vk_client *v = calloc(1, sizeof *v);
+    if (!v) return NULL;
+    v->loop = loop;
+    v->http = http;
+    v->d = d;
+    v->env = env;
+    v->cfg = cfg;
+    v->hooks = hooks;
+    v->ts = db_meta_get_int(d, VK_META_TS, 0);
+    v->take_ts = v->ts == 0;
+    char *token = curl_easy_escape(NULL, cfg->vk_token, 0);
+    snprintf(v->auth, sizeof v->auth, "access_token=%s&v=" VK_API_VERSION, token ? token : "");
+    curl_free(token);
+    ev_timer_init(&v->wait, on_wait, 0., 0.);
+    v->tr.platform = "vk";
+    v->tr.rate_global_per_s = cfg->vk_rate_per_s;
+    v->tr.rate_per_chat_per_s = cfg->tg_rate_per_chat_per_s;
+    v->tr.request_timeout_ms = cfg->tg_request_timeout_s * 1000L;
+    v->tr.render = vk_render;
+    v->tr.classify = vk_classify;
+    v->tr.render_check = vk_render_check;
+    v->tr.classify_check = vk_classify_check;
+    v->tr.impl = v;
+    return v;
+}
+
+void vk_start(vk_client *v)
+{
+    v->phase = VK_SETTINGS;
+    step(v);
+}
+
+void vk_stop(vk_client *v)
+{
+    if (!v) return;
+    ev_timer_stop(v->loop, &v->wait);
+    http_cancel(v->inflight);
+    v->inflight = NULL;
+}
+
+void vk_free(vk_client *v)
+{
+    if (!v) return;
+    vk_stop(v);
+    free(v);
+}
+
+transport *vk_transport(vk_client *v) { return &v->tr; }

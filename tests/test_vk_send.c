@@ -1,0 +1,179 @@
+/*
+ * Outgoing VK calls: what messages.send carries (random_id from the row, so
+ * VK drops a repeat; keyboards within VK's limits; the token only in the
+ * body) and how each VK error is treated.
+ */
+#include "tests/unit.h"
+
+#include "bot/vk.h"
+#include "util/json.h"
+#include "util/text.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+static config cfg;
+static vk_client *client;
+static transport *tr;
+
+static outbox_row row_of(int64_t id, const char *kind, const char *body)
+{
+    outbox_row r;
+    memset(&r, 0, sizeof r);
+    r.id = id;
+    snprintf(r.platform, sizeof r.platform, "vk");
+    snprintf(r.kind, sizeof r.kind, "%s", kind);
+    r.chat_id = 777;
+    r.body = (char *)body;
+    return r;
+}
+
+/* The value of name in a form body, unescaped (static buffer). */
+static const char *form_value(const char *body, const char *name)
+{
+    static char out[4096];
+    out[0] = 0;
+    char key[64];
+    snprintf(key, sizeof key, "%s=", name);
+    for (const char *p = body; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+        if (strncmp(p, key, strlen(key)) != 0) continue;
+        const char *v = p + strlen(key), *end = strchr(v, '&');
+        int n = end ? (int)(end - v) : (int)strlen(v), outlen = 0;
+        char *u = curl_easy_unescape(NULL, v, n, &outlen);
+        snprintf(out, sizeof out, "%s", u ? u : "");
+        curl_free(u);
+        break;
+    }
+    return out;
+}
+
+TEST(send_carries_random_id_text_and_an_inline_keyboard)
+{
+    outbox_row r = row_of(4242, "text", "{\"text\":\"Как вас зовут? 😀\",\"buttons\":[[{\"text\":\"Да\",\"data\":\"consent:yes\"}]]}");
+    api_call call;
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    CHECK_STR(call.url, "http://vk.test/method/messages.send");
+    CHECK(call.form_encoded);
+    CHECK(call.idempotent);
+    CHECK_STR(form_value(call.json, "random_id"), "4242");
+    CHECK_STR(form_value(call.json, "peer_id"), "777");
+    CHECK_STR(form_value(call.json, "message"), "Как вас зовут? 😀");
+    CHECK_STR(form_value(call.json, "v"), "5.199");
+    CHECK_STR(form_value(call.json, "access_token"), "vk-secret");
+    cJSON *kb = cJSON_Parse(form_value(call.json, "keyboard"));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(kb, "inline")));
+    const cJSON *btn = cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(kb, "buttons"), 0), 0);
+    const cJSON *action = cJSON_GetObjectItem(btn, "action");
+    CHECK_STR(json_str(action, "type"), "callback");
+    CHECK_STR(json_str(action, "label"), "Да");
+    CHECK_STR(json_str(action, "payload"), "{\"b\":\"consent:yes\"}");
+    cJSON_Delete(kb);
+    api_call_clear(&call);
+}
+
+TEST(big_keyboards_become_regular_and_labels_are_cut)
+{
+    /* eleven grade buttons do not fit an inline keyboard */
+    char body[2048] = "{\"text\":\"Класс?\",\"buttons\":[[";
+    for (int g = 1; g <= 11; g++) {
+        char b[96];
+        snprintf(b, sizeof b, "%s{\"text\":\"%d\",\"data\":\"grade:%d\"}", g > 1 ? "," : "", g, g);
+        strcat(body, b);
+    }
+    strcat(body, "],[{\"text\":\"Очень-очень длинная подпись кнопки, которая не влезает в сорок символов\",\"data\":\"x\"}]]}");
+    outbox_row r = row_of(1, "text", body);
+    api_call call;
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    cJSON *kb = cJSON_Parse(form_value(call.json, "keyboard"));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(kb, "inline")));
+    const cJSON *last = cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(kb, "buttons"), 1), 0);
+    const char *label = json_str(cJSON_GetObjectItem(last, "action"), "label");
+    CHECK(label && text_codepoints(label) <= 40);
+    cJSON_Delete(kb);
+    api_call_clear(&call);
+}
+
+TEST(button_answers_and_edits_use_their_methods)
+{
+    outbox_row r = row_of(2, "answer", "{\"button_id\":\"abc123\"}");
+    api_call call;
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    CHECK_STR(call.url, "http://vk.test/method/messages.sendMessageEventAnswer");
+    CHECK_STR(form_value(call.json, "event_id"), "abc123");
+    CHECK_STR(form_value(call.json, "user_id"), "777");
+    api_call_clear(&call);
+    r = row_of(3, "edit", "{\"message_id\":15,\"text\":\"new\",\"buttons\":[]}");
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    CHECK_STR(call.url, "http://vk.test/method/messages.edit");
+    CHECK_STR(form_value(call.json, "conversation_message_id"), "15");
+    api_call_clear(&call);
+    r = row_of(4, "document", "{\"path\":\"/tmp/r.xlsx\"}");
+    CHECK(tr->render(tr, &r, &call) != MB_OK);
+    api_call_clear(&call);
+}
+
+static send_result classify(long status, const char *body, CURLcode curl)
+{
+    outbox_row r = row_of(9, "text", "{\"text\":\"x\"}");
+    api_call call;
+    memset(&call, 0, sizeof call);
+    http_response resp;
+    memset(&resp, 0, sizeof resp);
+    resp.status = status;
+    resp.curl_code = curl;
+    resp.body = (char *)(body ? body : "");
+    resp.body_len = body ? strlen(body) : 0;
+    send_result out;
+    tr->classify(tr, &r, &call, &resp, &out);
+    return out;
+}
+
+#define VK_ERROR(code, msg) "{\"error\":{\"error_code\":" #code ",\"error_msg\":\"" msg "\"}}"
+
+TEST(each_vk_error_is_treated_as_documented)
+{
+    send_result r = classify(200, "{\"response\":321}", CURLE_OK);
+    CHECK_INT(r.outcome, SEND_OK);
+    CHECK_INT(r.message_id, 321);
+    CHECK_INT(classify(200, VK_ERROR(6, "Too many requests per second"), CURLE_OK).outcome, SEND_RETRY);
+    CHECK_INT(classify(200, VK_ERROR(9, "Flood control"), CURLE_OK).outcome, SEND_RETRY);
+    CHECK_INT(classify(200, VK_ERROR(10, "Internal server error"), CURLE_OK).outcome, SEND_RETRY);
+    r = classify(200, "{\"error\":{\"error_code\":14,\"error_msg\":\"Captcha needed\",\"captcha_sid\":\"55\"}}", CURLE_OK);
+    CHECK_INT(r.outcome, SEND_RETRY);
+    CHECK_INT(r.retry_after_ms, VK_CAPTCHA_PARK_MS);
+    CHECK_CONTAINS(r.description, "sid 55");
+    CHECK_INT(classify(200, VK_ERROR(5, "User authorization failed"), CURLE_OK).outcome, SEND_FATAL);
+    CHECK_INT(classify(200, VK_ERROR(901, "Can't send messages for users without permission"), CURLE_OK).outcome,
+              SEND_BLOCKED);
+    CHECK_INT(classify(200, VK_ERROR(902, "Can't send messages to this user due to their privacy settings"),
+                       CURLE_OK).outcome, SEND_BLOCKED);
+    r = classify(200, VK_ERROR(100, "One of the parameters specified was missing or invalid"), CURLE_OK);
+    CHECK_INT(r.outcome, SEND_FAILED);
+    CHECK_INT(r.error_code, 100);
+    /* a timeout after the request went out is resent: random_id makes that safe */
+    CHECK_INT(classify(0, NULL, CURLE_OPERATION_TIMEDOUT).outcome, SEND_RETRY);
+    CHECK_INT(classify(502, "<html>", CURLE_OK).outcome, SEND_RETRY);
+}
+
+int main(void)
+{
+    config_defaults(&cfg);
+    snprintf(cfg.vk_token, sizeof cfg.vk_token, "vk-secret");
+    snprintf(cfg.vk_api_base, sizeof cfg.vk_api_base, "http://vk.test/method");
+    cfg.vk_group_id = 1;
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/vk.db", unit_tmpdir());
+    db *d = NULL;
+    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "%s\n", err);
+    bot_env env = {NULL, "ru", 14, ""};
+    client = vk_new(ev_default_loop(0), NULL, d, &env, &cfg, (vk_hooks){0});
+    tr = vk_transport(client);
+    RUN(send_carries_random_id_text_and_an_inline_keyboard);
+    RUN(big_keyboards_become_regular_and_labels_are_cut);
+    RUN(button_answers_and_edits_use_their_methods);
+    RUN(each_vk_error_is_treated_as_documented);
+    vk_free(client);
+    db_close(d);
+    return unit_summary();
+}
