@@ -146,10 +146,14 @@ int admin_main(app *a, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "outbox") == 0) return outbox_cmd(a, argc - 1, argv + 1);
     fprintf(stderr, "admin commands:\n"
                     "  territory add --name NAME --kind region|municipality [--parent ID]\n"
+                    "  territory list\n"
                     "  org add --name NAME [--type TYPE] [--territory ID] [--tz ZONE]\n"
+                    "  org list\n"
                     "  org import FILE.csv\n"
                     "  program create --org ID --year YYYY [--forms LIST]\n"
+                    "  program list [--org ID]\n"
                     "  invite create --org ID --role curator|mentor|mentee [--uses N] [--days D]\n"
+                    "  invite create --territory ID --role coordinator [--uses N] [--days D]\n"
                     "  match suggest --org ID | match list --org ID\n"
                     "  outbox list [--state STATE]\n"
                     "  outbox retry ID\n");

@@ -82,6 +82,7 @@ mb_status app_open(app *a)
     a->env.default_language = a->cfg.language;
     a->env.consent_age = a->cfg.consent_age;
     a->env.tg_username = a->username;
+    a->env.vk_group_id = a->cfg.vk_token[0] ? a->cfg.vk_group_id : 0;
     return MB_OK;
 }
 

@@ -30,7 +30,8 @@ struct tg_client {
     tg_stats stats;
 };
 
-static const char *const commands[] = {"start", "menu", "help", "language", "privacy", "forget", "cancel", NULL};
+static const char *const commands[] = {"start", "menu", "help", "language", "privacy", "link", "forget", "cancel",
+                                       NULL};
 
 void tg_method_url(const tg_client *t, const char *method, char *buf, size_t size)
 {

@@ -163,6 +163,13 @@ mb_status vk_update_to_event(const cJSON *update, event *ev, int64_t *key, const
             ev->kind = EVENT_MESSAGE;
             ev->text = json_str(msg, "text");
             if (ev->text && !*ev->text) ev->text = NULL;
+            /* Opening vk.me/<community>?ref=<code> hands the code over in
+             * "ref" with the first message: read it as /start <code>. */
+            const char *ref = json_str(msg, "ref");
+            if (ref && *ref && strlen(ref) + 8 <= buf_size && (!ev->text || ev->text[0] != '/')) {
+                snprintf(buf, buf_size, "/start %s", ref);
+                ev->text = buf;
+            }
         }
     } else if (strcmp(type, "message_event") == 0) {
         *kind = "message_event";

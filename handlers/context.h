@@ -22,6 +22,7 @@ typedef struct bot_env {
     const char *default_language;  /* "ru" */
     int consent_age;               /* a pupil younger than this needs a guardian's consent */
     const char *tg_username;       /* for https://t.me/<username>?start=<code> links; may be "" */
+    long long vk_group_id;         /* for https://vk.me/club<id>?ref=<code> links; 0 = no VK */
 } bot_env;
 
 typedef struct hctx {

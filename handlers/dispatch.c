@@ -53,9 +53,11 @@ mb_status flow_refuse_button(hctx *h, const char *why)
 
 void flow_invite_link(const bot_env *env, const char *platform, const char *code, char *buf, size_t size)
 {
-    (void)platform;
-    snprintf(buf, size, "https://t.me/%s?start=%s", env->tg_username && *env->tg_username ?
-             env->tg_username : "mentorbot", code);
+    if (strcmp(platform, "vk") == 0 && env->vk_group_id)
+        snprintf(buf, size, "https://vk.me/club%lld?ref=%s", env->vk_group_id, code);
+    else
+        snprintf(buf, size, "https://t.me/%s?start=%s", env->tg_username && *env->tg_username ?
+                 env->tg_username : "mentorbot", code);
 }
 
 /* Splits "/cmd@bot args" into a lower-case command name and its argument. */
@@ -78,7 +80,9 @@ static mb_status on_command(hctx *h, const char *cmd, const char *arg)
 {
     if (strcmp(cmd, "start") == 0) return reg_start(h, arg);
     if (strcmp(cmd, "help") == 0) return menu_help(h);
+    if (strcmp(cmd, "link") == 0 && *arg) return link_redeem(h, arg);
     if (!h->has_account) return reply_text(h, T(h, "start.need_invite"), NULL);
+    if (strcmp(cmd, "link") == 0) return link_start(h);
     if (strcmp(cmd, "cancel") == 0) return menu_cancel(h);
     if (strcmp(cmd, "back") == 0) return survey_back(h);
     if (strcmp(cmd, "language") == 0) return menu_language(h);

@@ -48,6 +48,12 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg);
 int curator_wants_text(const hctx *h);
 mb_status curator_on_text(hctx *h, const char *text);
 
+/* link.c: one person on two messengers. */
+#define LINK_PREFIX "l_"   /* a link code as it appears after start= */
+mb_status link_start(hctx *h);
+mb_status link_redeem(hctx *h, const char *code);
+mb_status link_on_button(hctx *h, const char *arg);
+
 /* Refuses a button that does not fit the dialog or the sender's role, and
  * logs it (a forged or stale press). */
 mb_status flow_refuse_button(hctx *h, const char *why);

@@ -269,6 +269,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
         return reply_text(h, T(h, "forget.kept"), NULL);
     }
     if (strcmp(action, "sv") == 0) return survey_on_button(h, action, arg);
+    if (strcmp(action, "pref") == 0) return link_on_button(h, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
         return curator_on_button(h, action, arg);

@@ -8,6 +8,7 @@
 #include "handlers/flows.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
+#include "storage/territories.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -76,10 +77,22 @@ static mb_status send_keyed(hctx *h, const char *key, keyboard *kb)
     return rc;
 }
 
+/* Where the person joins: their organisation, or for a coordinator the
+ * territory of the invite (kept in the dialog data). */
+static void place_name(hctx *h, char *buf, size_t size)
+{
+    org o;
+    territory t;
+    int64_t tid = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "territory"));
+    if (h->acct.org_id && org_get(h->d, h->acct.org_id, &o) == MB_OK) snprintf(buf, size, "%s", o.name);
+    else if (tid > 0 && territory_get(h->d, tid, &t) == MB_OK) snprintf(buf, size, "%s", t.name);
+    else snprintf(buf, size, "?");
+}
+
 static mb_status ask_consent(hctx *h)
 {
     org o;
-    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
+    place_name(h, o.name, sizeof o.name);
     char role_key[40];
     snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
     char *text = TF(h, "reg.privacy", "org", o.name, "role", T(h, role_key), NULL);
@@ -139,6 +152,7 @@ mb_status reg_start(hctx *h, const char *code_in)
     snprintf(code, sizeof code, "%s", code_in ? code_in : "");
     for (char *p = code + strlen(code); p > code && (p[-1] == ' ' || p[-1] == '\n'); ) *--p = 0;
     if (strncmp(code, INVITE_GUARDIAN_PREFIX, 2) == 0) return guardian_open(h, code + 2);
+    if (strncmp(code, LINK_PREFIX, 2) == 0) return link_redeem(h, code);
     if (h->has_account && !reg_in_progress(h)) {
         mb_status rc = reply_text(h, T(h, "start.already"), NULL);
         return rc ? rc : menu_show(h);
@@ -168,6 +182,7 @@ mb_status reg_start(hctx *h, const char *code_in)
     if ((rc = invite_redeem(h->d, &inv, h->acct.id)) == MB_ERR_EXPIRED)
         return reply_text(h, T(h, "invite.used_up"), NULL);
     if (rc) return rc;
+    if ((rc = scope_grant_for_invite(h->d, h->acct.id, inv.role, inv.org_id, inv.territory_id))) return rc;
     snprintf(h->acct.role, sizeof h->acct.role, "%s", inv.role);
     h->acct.org_id = inv.org_id;
     if ((rc = account_save(h->d, &h->acct))) return rc;
@@ -178,6 +193,8 @@ mb_status reg_start(hctx *h, const char *code_in)
     if ((rc = audit_log(h->d, subject, "invite.redeem", subject, detail))) return rc;
     cJSON_DeleteItemFromObject(h->data, "invite");
     cJSON_AddNumberToObject(h->data, "invite", (double)inv.id);
+    cJSON_DeleteItemFromObject(h->data, "territory");
+    if (inv.territory_id) cJSON_AddNumberToObject(h->data, "territory", (double)inv.territory_id);
     if ((rc = ctx_set_state(h, "reg_consent"))) return rc;
     return ask_consent(h);
 }
@@ -191,7 +208,7 @@ static mb_status finish(hctx *h)
     int needs_guardian = strcmp(h->acct.category, "pupil") == 0 && h->acct.birth_year &&
                          year - h->acct.birth_year <= h->env->consent_age && !h->acct.guardian_consent[0];
     org o;
-    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
+    place_name(h, o.name, sizeof o.name);
     char role_key[40];
     snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
     char *done = TF(h, "reg.done", "name", h->acct.name, "role", T(h, role_key), "org", o.name, NULL);
@@ -200,6 +217,7 @@ static mb_status finish(hctx *h)
     free(done);
     if (rc) return rc;
     cJSON_DeleteItemFromObject(h->data, "invite");
+    cJSON_DeleteItemFromObject(h->data, "territory");
     if (needs_guardian) {
         snprintf(h->acct.status, sizeof h->acct.status, "pending_consent");
         if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, ""))) return rc;

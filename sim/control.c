@@ -6,6 +6,7 @@
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/tg.h"
+#include "sim/vk.h"
 
 #define SIM_FAULT_TIMES_MAX 1000000
 #define SIM_RETRY_AFTER_MAX 86400
@@ -38,7 +39,7 @@ static void control_fault(const cJSON *params, sim_reply *reply)
         return;
     }
     if (!method || !method[0] || strlen(method) >= sizeof f.method) {
-        sim_reply_error(reply, 400, "method is required (a Bot API method name or \"*\")");
+        sim_reply_error(reply, 400, "method is required (a Bot API or VK method name, \"a_check\" or \"*\")");
         return;
     }
     if (int_in(params, "status", 100, 599, &status) || int_in(params, "delay_ms", 0, SIM_FAULT_DELAY_MAX_MS, &delay) ||
@@ -92,6 +93,7 @@ static void control_stats(sim_reply *reply)
 {
     cJSON *json = cJSON_CreateObject();
     tg_stats_add_json(json);
+    vk_stats_add_json(json);
     sim_stats_add_json(json);
     sim_reply_json(reply, 200, json);
 }
@@ -102,6 +104,10 @@ void sim_control(const sim_request *req, sim_reply *reply)
     int post = strcmp(req->verb, "POST") == 0;
     if (strncmp(endpoint, "tg/", 3) == 0) {
         tg_control(req, endpoint + 3, reply);
+        return;
+    }
+    if (strncmp(endpoint, "vk/", 3) == 0) {
+        vk_control(req, endpoint + 3, reply);
         return;
     }
     sim_lock();
@@ -119,6 +125,7 @@ void sim_control(const sim_request *req, sim_reply *reply)
         } else {
             sim_state_reset();
             tg_reset();
+            vk_reset();
             cJSON *json = cJSON_CreateObject();
             cJSON_AddBoolToObject(json, "ok", 1);
             sim_reply_json(reply, 200, json);

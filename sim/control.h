@@ -1,7 +1,8 @@
 /*
  * The control API under /sim/: the platform-independent endpoints (faults,
- * rate limits, counters, reset) and the hand-over of /sim/tg/... to the
- * Telegram simulation. Tests drive the simulator only through here.
+ * rate limits, counters, reset) and the hand-over of /sim/tg/... and
+ * /sim/vk/... to the Telegram and VK simulations. Tests drive the simulator
+ * only through here.
  */
 #ifndef MB_SIM_CONTROL_H
 #define MB_SIM_CONTROL_H

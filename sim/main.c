@@ -1,6 +1,7 @@
 /*
- * mentorbot-sim: a local stand-in for the Telegram Bot API, for tests,
- * demos and trying the bot without a token. See docs/simulator.md.
+ * mentorbot-sim: a local stand-in for the Telegram Bot API and the VK API
+ * (with its Bots Long Poll server), for tests, demos and trying the bot
+ * without a token. See docs/simulator.md.
  *
  *   mentorbot-sim [--listen 127.0.0.1:PORT] [--verbose]
  *   mentorbot-sim chat [--sim URL] [--user ID] [--name NAME] [--lang ru|en]
@@ -14,6 +15,7 @@
 #include "sim/server.h"
 #include "sim/state.h"
 #include "sim/tg.h"
+#include "sim/vk.h"
 #include "util/log.h"
 
 #define SIM_DEFAULT_LISTEN "127.0.0.1:8081"
@@ -23,8 +25,8 @@ static void usage(FILE *to)
     fprintf(to,
             "usage: mentorbot-sim [--listen HOST:PORT] [--verbose]\n"
             "       mentorbot-sim chat [--sim URL] [--user ID] [--name NAME] [--lang ru|en]\n"
-            "Serves the Telegram Bot API methods the bot uses on HOST:PORT (default %s)\n"
-            "and a control API under /sim/; see docs/simulator.md.\n",
+            "Serves the Telegram Bot API and VK API methods the bot uses on HOST:PORT\n"
+            "(default %s) and a control API under /sim/; see docs/simulator.md.\n",
             SIM_DEFAULT_LISTEN);
 }
 
@@ -59,16 +61,18 @@ int main(int argc, char **argv)
 
     sim_state_init();
     tg_init();
+    vk_init();
     if (sim_server_start(listen)) {
         log_error("sim", "cannot listen on %s (a loopback HOST:PORT that is free is needed)", listen);
         rc = 1;
         goto out;
     }
-    log_info("sim", "Telegram Bot API simulator on http://%s (control API under /sim/)", listen);
+    log_info("sim", "Telegram and VK API simulator on http://%s (control API under /sim/)", listen);
     sigwait(&stop_signals, &sig);
     log_info("sim", "stopping (signal %d)", sig);
     sim_server_stop();
 out:
+    vk_free();
     tg_free();
     sim_state_free();
     return rc;

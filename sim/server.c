@@ -11,6 +11,7 @@
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/tg.h"
+#include "sim/vk.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
@@ -25,6 +26,7 @@ typedef struct request_ctx {
 } request_ctx;
 
 static struct MHD_Daemon *daemon_handle;
+static char listen_address[SIM_LISTEN_MAX + INET_ADDRSTRLEN]; /* "HOST:PORT" once started */
 static _Atomic int requests_in_flight; /* from the first header to the answer sent */
 
 void sim_reply_json(sim_reply *reply, int status, cJSON *json)
@@ -64,11 +66,24 @@ static const char *bot_method(const char *path)
     return slash && slash[1] && !strchr(slash + 1, '/') ? slash + 1 : NULL;
 }
 
+/* The path part that names a VK method: "/method/<name>" (maybe empty). */
+static const char *vk_method(const char *path)
+{
+    size_t n = strlen(VK_METHOD_PREFIX);
+    if (strncmp(path, VK_METHOD_PREFIX, n) != 0 || strchr(path + n, '/')) return NULL;
+    return path + n;
+}
+
 static void route(const sim_request *req, sim_reply *reply)
 {
     const char *method = bot_method(req->path);
+    const char *vk_name = vk_method(req->path);
     if (method) {
         tg_bot_api(req, method, reply);
+    } else if (vk_name) {
+        vk_method_api(req, vk_name, reply);
+    } else if (strcmp(req->path, VK_LONG_POLL_PATH) == 0) {
+        vk_long_poll(req, reply);
     } else if (strncmp(req->path, "/sim/", 5) == 0) {
         sim_control(req, reply);
     } else if (strncmp(req->path, "/bot", 4) == 0) {
@@ -213,8 +228,14 @@ mb_status sim_server_start(const char *listen)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)SIM_CONNECTIONS_MAX,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SIM_IDLE_TIMEOUT_S,
         MHD_OPTION_END);
-    return daemon_handle ? MB_OK : MB_ERR_IO;
+    if (!daemon_handle) return MB_ERR_IO;
+    char host[INET_ADDRSTRLEN];
+    if (!inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host)) snprintf(host, sizeof host, "127.0.0.1");
+    snprintf(listen_address, sizeof listen_address, "%s:%u", host, (unsigned)ntohs(addr.sin_port));
+    return MB_OK;
 }
+
+const char *sim_server_address(void) { return listen_address; }
 
 void sim_server_stop(void)
 {

@@ -2,8 +2,8 @@
  * The simulator's HTTP side: a libmicrohttpd daemon on loopback with one
  * thread per connection (so a long poll simply blocks its own thread),
  * bodies collected up to SIM_BODY_MAX, parameters parsed, and the request
- * routed by path to a platform (/bot... = Telegram) or the control API
- * (/sim/...).
+ * routed by path to a platform (/bot... = Telegram; /method/... and the
+ * Long Poll server /vk-lp = VK) or the control API (/sim/...).
  */
 #ifndef MB_SIM_SERVER_H
 #define MB_SIM_SERVER_H
@@ -42,6 +42,11 @@ void sim_reply_error(sim_reply *reply, int status, const char *message);
 /* Starts serving on host:port ("127.0.0.1:8081"). MB_ERR_INVALID for a bad
  * address, MB_ERR_IO when the port cannot be bound. */
 mb_status sim_server_start(const char *listen);
+
+/* "HOST:PORT" the server listens on (the host written out, "127.0.0.1"
+ * when the listen address left it empty), for URLs that point back at the
+ * simulator, such as VK's Long Poll server. "" before sim_server_start. */
+const char *sim_server_address(void);
 
 /* Wakes every waiting request, stops the daemon and waits for its threads. */
 void sim_server_stop(void);

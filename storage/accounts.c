@@ -161,9 +161,11 @@ mb_status account_forget(db *d, int64_t id)
 
 mb_status identity_for_account(db *d, int64_t account_id, const char *platform, identity *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT platform, user_id, chat_id, unreachable_at FROM identities"
-                                  " WHERE account_id = ?1 AND (?2 IS NULL OR platform = ?2)"
-                                  " ORDER BY unreachable_at IS NOT NULL, platform LIMIT 1");
+    sqlite3_stmt *st = db_stmt(d, "SELECT i.platform, i.user_id, i.chat_id, i.unreachable_at FROM identities i"
+                                  " JOIN accounts a ON a.id = i.account_id"
+                                  " WHERE i.account_id = ?1 AND (?2 IS NULL OR i.platform = ?2)"
+                                  " ORDER BY i.unreachable_at IS NOT NULL,"
+                                  " i.platform IS NOT COALESCE(a.preferred_platform, i.platform), i.platform LIMIT 1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     db_bind_text(st, 2, platform);
@@ -179,6 +181,39 @@ mb_status identity_for_account(db *d, int64_t account_id, const char *platform, 
     }
     sqlite3_reset(st);
     return rc;
+}
+
+mb_status identity_add(db *d, const char *platform, int64_t user_id, int64_t chat_id, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO identities(platform, user_id, account_id, chat_id) VALUES(?1,?2,?3,?4)"
+                                  " ON CONFLICT DO NOTHING");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_int64(st, 3, account_id);
+    sqlite3_bind_int64(st, 4, chat_id);
+    mb_status rc = db_step_done(d, st);
+    if (!rc && sqlite3_changes(db_handle(d)) == 0) return MB_ERR_EXISTS;
+    return rc;
+}
+
+int identity_count(db *d, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM identities WHERE account_id = ?1");
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, account_id);
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_reset(st);
+    return n;
+}
+
+mb_status account_set_preferred(db *d, int64_t account_id, const char *platform)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE accounts SET preferred_platform = ?2 WHERE id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_text(st, 2, platform, -1, SQLITE_STATIC);
+    return db_step_done(d, st);
 }
 
 mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id, const char *reason)

@@ -60,9 +60,20 @@ mb_status account_delete(db *d, int64_t id);
  * fields (role, organisation, category, grade) for the programme's counts. */
 mb_status account_forget(db *d, int64_t id);
 
-/* The identity to write to for an account on platform (any when NULL),
- * preferring a reachable one. MB_ERR_NOT_FOUND when it has none. */
+/* The identity to write to for an account on platform (any when NULL):
+ * a reachable one first, the person's preferred messenger first among
+ * those. MB_ERR_NOT_FOUND when it has none. */
 mb_status identity_for_account(db *d, int64_t account_id, const char *platform, identity *out);
+
+/* Adds a messenger account to a person (linking a second messenger).
+ * MB_ERR_EXISTS when that messenger account belongs to someone already. */
+mb_status identity_add(db *d, const char *platform, int64_t user_id, int64_t chat_id, int64_t account_id);
+
+/* Counts the messenger accounts of a person. */
+int identity_count(db *d, int64_t account_id);
+
+/* Sets the messenger a person wants reminders in ("tg", "vk"). */
+mb_status account_set_preferred(db *d, int64_t account_id, const char *platform);
 
 /* Marks a messenger user unreachable (blocked the bot, deleted) or back. */
 mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id, const char *reason);

@@ -31,7 +31,7 @@ mb_status invite_create(db *d, const char *kind, int64_t org_id, const char *rol
 mb_status invite_find(db *d, const char *code, invite *out)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT id, code, kind, org_id, role, max_uses, uses, expires_at,"
-                                  " for_account, revoked_at FROM invites WHERE code = ?1");
+                                  " for_account, revoked_at, territory_id FROM invites WHERE code = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     mb_status rc = MB_ERR_NOT_FOUND;
@@ -48,6 +48,7 @@ mb_status invite_find(db *d, const char *code, invite *out)
         out->expires_at = sqlite3_column_int64(st, 7);
         out->for_account = sqlite3_column_int64(st, 8);
         out->revoked_at = sqlite3_column_int64(st, 9);
+        out->territory_id = sqlite3_column_int64(st, 10);
         rc = MB_OK;
     }
     sqlite3_reset(st);

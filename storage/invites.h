@@ -24,6 +24,7 @@ typedef struct invite {
     int64_t expires_at;   /* 0 = never */
     int64_t for_account;  /* guardian invites: the minor */
     int64_t revoked_at;
+    int64_t territory_id; /* coordinator invites: the territory granted; 0 = none */
 } invite;
 
 /* Creates an invite; code_out receives INVITE_CODE_LEN+1 bytes. */

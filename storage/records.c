@@ -87,7 +87,7 @@ mb_status org_add(db *d, const char *name, const char *timezone, int64_t *id_out
 
 mb_status org_get(db *d, int64_t id, org *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, name, timezone FROM orgs WHERE id = ?1");
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, name, timezone, type, territory_id FROM orgs WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
     mb_status rc = MB_ERR_NOT_FOUND;
@@ -95,6 +95,8 @@ mb_status org_get(db *d, int64_t id, org *out)
         out->id = sqlite3_column_int64(st, 0);
         snprintf(out->name, sizeof out->name, "%s", sqlite3_column_text(st, 1));
         snprintf(out->timezone, sizeof out->timezone, "%s", sqlite3_column_text(st, 2));
+        snprintf(out->type, sizeof out->type, "%s", sqlite3_column_text(st, 3));
+        out->territory_id = sqlite3_column_int64(st, 4);
         rc = MB_OK;
     }
     sqlite3_reset(st);

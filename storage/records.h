@@ -35,6 +35,8 @@ typedef struct org {
     int64_t id;
     char name[256];
     char timezone[64];
+    char type[16];          /* one of ORG_TYPES (storage/territories.h) */
+    int64_t territory_id;   /* its municipality; 0 = none */
 } org;
 
 #define ORG_NAME_MAX 200   /* characters */

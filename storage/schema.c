@@ -149,6 +149,9 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL);"
     "CREATE UNIQUE INDEX territories_name ON territories(kind, COALESCE(parent_id, 0), name);"
 
+    /* The messenger a person linked on two wants reminders in. */
+    "ALTER TABLE accounts ADD COLUMN preferred_platform TEXT;"
+
     "ALTER TABLE orgs ADD COLUMN type TEXT NOT NULL DEFAULT 'school';"
     "ALTER TABLE orgs ADD COLUMN territory_id INTEGER REFERENCES territories(id);"
 

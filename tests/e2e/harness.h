@@ -1,10 +1,10 @@
 /*
  * End-to-end test harness: starts the simulator and the bot as child
  * processes, talks to the simulator's control API over HTTP, and plays
- * Telegram users. Every function is safe to call on a failed or
+ * Telegram and VK users. Every function is safe to call on a failed or
  * never-started process struct (it then fails or does nothing). The
- * processes live in harness.c, HTTP and the conversation helpers in
- * harness_http.c.
+ * processes live in harness.c, HTTP and the Telegram conversation helpers
+ * in harness_http.c, the VK ones in harness_vk.c.
  *
  * Binaries come from $MENTORBOT_BIN_DIR, default "build/test" (tests run
  * from the repository root). Set MENTORBOT_SIM_VERBOSE=1 to have the
@@ -122,6 +122,79 @@ const char *tg_button_data(const cJSON *call, const char *needle);
 /* The text of a call's resulting message (or of its params), or "" (owned
  * by call). */
 const char *tg_call_text(const cJSON *call);
+
+/* ---- VK (tests/e2e/harness_vk.c) ---- */
+
+#define HARNESS_VK_GROUP_ID 229000001LL
+#define HARNESS_VK_TOKEN "vk-sim-token"
+
+/* A VK API call made the way the bot makes it: POST /method/<method> with a
+ * form body of access_token, v=5.199 and the name, value pairs that follow
+ * (strings, escaped here; a NULL name ends the list). Returns the answer
+ * like sim_request. */
+cJSON *vk_api(sim_proc *s, const char *method, long *status, ...) __attribute__((sentinel));
+
+/* groups.getLongPollServer: writes the new key into key (key_size bytes)
+ * and the server's ts into *ts. 0 on success, -1 otherwise. */
+int vk_long_poll_server(sim_proc *s, char *key, size_t key_size, long long *ts);
+
+/* One a_check on the simulator's Long Poll server; the answer like
+ * sim_request. */
+cJSON *vk_a_check(sim_proc *s, const char *key, long long ts, int wait_s);
+
+/* The bot's messages.send to peer with that random_id and text (and
+ * keyboard JSON text when not NULL). Returns the answer (caller deletes). */
+cJSON *vk_send_text(sim_proc *s, long long peer, long long random_id, const char *text,
+                    const char *keyboard);
+
+/* The error_code of a VK answer: 0 when it has a response, -1 when it is
+ * neither an answer nor an error. */
+long long vk_error_code(const cJSON *answer);
+
+/* Writes the [vk] section that points a bot at the simulator (token,
+ * group_id HARNESS_VK_GROUP_ID, api_base <sim>/method, wait 1) into buf,
+ * for bot_setup's extra_conf. */
+void vk_conf(const sim_proc *s, char *buf, size_t size);
+
+/* The user writes text in the private conversation with the community
+ * (peer_id = from_id = user); lang may be NULL ("en" gives lang_id 3).
+ * Returns the event number, or -1 (also when the settings filtered the
+ * event out). */
+long long vk_say(sim_proc *s, long long user, const char *lang, const char *text);
+
+/* The user presses a text (keyboard) button: a message with that text and
+ * payload (a string, usually JSON). Returns the event number, or -1. */
+long long vk_say_payload(sim_proc *s, long long user, const char *text, const char *payload);
+
+/* The user presses a callback button under conversation_message_id;
+ * payload_json is the button's payload (JSON text, sent as an object when it
+ * parses, as a string otherwise). Returns the event number, or -1. */
+long long vk_press(sim_proc *s, long long user, long long conversation_message_id,
+                   const char *payload_json);
+
+/* All VK calls so far to peer (every peer when peer is 0) after seq, failed
+ * ones too (caller deletes the returned array; NULL when the simulator did
+ * not answer). */
+cJSON *vk_calls(sim_proc *s, long long peer, long long after);
+
+/* Waits up to timeout_ms for the next successful messages.send or
+ * messages.edit to peer after *seq that really reached the user (a repeated
+ * random_id, a failed call and messages.sendMessageEventAnswer are stepped
+ * over) and advances *seq to it. Returns the call (caller deletes) or NULL
+ * on timeout. */
+cJSON *vk_wait_call(sim_proc *s, long long peer, long long *seq, int timeout_ms);
+
+/* The message text of a call, or "" (owned by call). */
+const char *vk_call_text(const cJSON *call);
+
+/* The payload of the first button in the call's keyboard whose label
+ * contains label_needle (a static buffer, valid until the next call), or
+ * NULL. */
+const char *vk_button_payload(const cJSON *call, const char *label_needle);
+
+/* The conversation_message_id a call's message has (the answer of
+ * messages.send, the parameter of messages.edit), or -1. */
+long long vk_call_message_id(const cJSON *call);
 
 /* ---- the bot ---- */
 

@@ -1,0 +1,243 @@
+/*
+ * Playing VK users against the simulator: API calls made the way the bot
+ * makes them (form bodies under /method/), messages and button presses
+ * through /sim/vk/, and reading back what the bot sent to a conversation.
+ */
+#include "tests/e2e/harness.h"
+#include "tests/e2e/harness_internal.h"
+
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strbuf.h"
+
+#define HARNESS_VK_SENT_WAIT_MS 5000   /* one server-side wait of the sent log */
+#define HARNESS_VK_PAYLOAD_MAX 512
+
+static void form_add(strbuf *sb, const char *name, const char *value)
+{
+    char *n = curl_easy_escape(NULL, name, 0), *v = curl_easy_escape(NULL, value, 0);
+    if (n && v) sb_printf(sb, "%s%s=%s", sb->len ? "&" : "", n, v);
+    else sb->failed = 1;
+    curl_free(n);
+    curl_free(v);
+}
+
+cJSON *vk_api(sim_proc *s, const char *method, long *status, ...)
+{
+    char path[HARNESS_PATH_MAX];
+    strbuf body;
+    va_list ap;
+    if (status) *status = 0;
+    sb_init(&body, 0);
+    form_add(&body, "access_token", HARNESS_VK_TOKEN);
+    form_add(&body, "v", "5.199");
+    va_start(ap, status);
+    for (const char *name; (name = va_arg(ap, const char *));) {
+        const char *value = va_arg(ap, const char *);
+        form_add(&body, name, value ? value : "");
+    }
+    va_end(ap);
+    snprintf(path, sizeof path, "/method/%s", method);
+    char *text = body.failed ? NULL
+                             : sim_request_raw(s, "POST", path, "application/x-www-form-urlencoded",
+                                               sb_str(&body), body.len, status);
+    cJSON *json = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    sb_free(&body);
+    return json;
+}
+
+int vk_long_poll_server(sim_proc *s, char *key, size_t key_size, long long *ts)
+{
+    char group[32];
+    snprintf(group, sizeof group, "%lld", HARNESS_VK_GROUP_ID);
+    cJSON *r = vk_api(s, "groups.getLongPollServer", NULL, "group_id", group, NULL);
+    const cJSON *k = sim_json_at(r, "response.key"), *t = sim_json_at(r, "response.ts");
+    int ok = cJSON_IsString(k) && cJSON_IsString(t);
+    snprintf(key, key_size, "%s", ok ? k->valuestring : "");
+    *ts = ok ? atoll(t->valuestring) : -1;
+    cJSON_Delete(r);
+    return ok ? 0 : -1;
+}
+
+cJSON *vk_a_check(sim_proc *s, const char *key, long long ts, int wait_s)
+{
+    char *k = curl_easy_escape(NULL, key ? key : "", 0);
+    cJSON *r = k ? sim_getf(s, "/vk-lp?act=a_check&key=%s&ts=%lld&wait=%d", k, ts, wait_s) : NULL;
+    curl_free(k);
+    return r;
+}
+
+cJSON *vk_send_text(sim_proc *s, long long peer, long long random_id, const char *text,
+                    const char *keyboard)
+{
+    char p[32], r[32];
+    snprintf(p, sizeof p, "%lld", peer);
+    snprintf(r, sizeof r, "%lld", random_id);
+    if (keyboard)
+        return vk_api(s, "messages.send", NULL, "peer_id", p, "random_id", r, "message", text, "keyboard",
+                      keyboard, NULL);
+    return vk_api(s, "messages.send", NULL, "peer_id", p, "random_id", r, "message", text, NULL);
+}
+
+long long vk_error_code(const cJSON *answer)
+{
+    if (cJSON_GetObjectItemCaseSensitive(answer, "response")) return 0;
+    long long code = sim_json_num(answer, "error.error_code");
+    return code > 0 ? code : -1;
+}
+
+void vk_conf(const sim_proc *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "[vk]\ntoken = %s\ngroup_id = %lld\napi_base = %s/method\nwait = 1\n",
+             HARNESS_VK_TOKEN, HARNESS_VK_GROUP_ID, s ? s->base : "");
+}
+
+static long long post_event(sim_proc *s, const char *path, cJSON *body)
+{
+    long long number = -1;
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON *answer = text ? sim_request(s, "POST", path, text, NULL) : NULL;
+    const cJSON *event = cJSON_GetObjectItemCaseSensitive(answer, "event");
+    if (cJSON_IsNumber(event)) number = (long long)event->valuedouble;
+    cJSON_Delete(answer);
+    cJSON_Delete(body);
+    free(text);
+    return number;
+}
+
+static cJSON *message_body(long long user, const char *text)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddNumberToObject(body, "from_id", (double)user);
+    cJSON_AddNumberToObject(body, "peer_id", (double)user);
+    cJSON_AddStringToObject(body, "text", text ? text : "");
+    return body;
+}
+
+long long vk_say(sim_proc *s, long long user, const char *lang, const char *text)
+{
+    cJSON *body = message_body(user, text);
+    if (lang) cJSON_AddStringToObject(body, "lang", lang);
+    return post_event(s, "/sim/vk/message", body);
+}
+
+long long vk_say_payload(sim_proc *s, long long user, const char *text, const char *payload)
+{
+    cJSON *body = message_body(user, text);
+    if (payload) cJSON_AddStringToObject(body, "payload", payload);
+    return post_event(s, "/sim/vk/message", body);
+}
+
+long long vk_press(sim_proc *s, long long user, long long conversation_message_id,
+                   const char *payload_json)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON *payload = payload_json ? cJSON_Parse(payload_json) : NULL;
+    if (!payload) payload = cJSON_CreateString(payload_json ? payload_json : "");
+    cJSON_AddNumberToObject(body, "user_id", (double)user);
+    cJSON_AddNumberToObject(body, "peer_id", (double)user);
+    cJSON_AddItemToObject(body, "payload", payload);
+    cJSON_AddNumberToObject(body, "conversation_message_id", (double)conversation_message_id);
+    return post_event(s, "/sim/vk/event", body);
+}
+
+static cJSON *sent_calls(sim_proc *s, long long peer, long long after, int wait_ms)
+{
+    cJSON *answer = peer ? sim_getf(s, "/sim/vk/sent?peer_id=%lld&after=%lld&wait_ms=%d", peer, after, wait_ms)
+                         : sim_getf(s, "/sim/vk/sent?after=%lld&wait_ms=%d", after, wait_ms);
+    cJSON *calls = cJSON_DetachItemFromObjectCaseSensitive(answer, "calls");
+    cJSON_Delete(answer);
+    if (cJSON_IsArray(calls)) return calls;
+    cJSON_Delete(calls);
+    return NULL;
+}
+
+cJSON *vk_calls(sim_proc *s, long long peer, long long after) { return sent_calls(s, peer, after, 0); }
+
+/* A call that put a new or changed message in front of the user. */
+static int delivered(const cJSON *call)
+{
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(call, "method");
+    const cJSON *fault = cJSON_GetObjectItemCaseSensitive(call, "fault");
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) || !cJSON_IsString(method)) return 0;
+    if (cJSON_IsString(fault) && strcmp(fault->valuestring, "random_id_repeat") == 0) return 0;
+    return strcmp(method->valuestring, "messages.send") == 0 || strcmp(method->valuestring, "messages.edit") == 0;
+}
+
+cJSON *vk_wait_call(sim_proc *s, long long peer, long long *seq, int timeout_ms)
+{
+    long long deadline = harness_now_ms() + timeout_ms;
+    for (;;) {
+        long long left = deadline - harness_now_ms();
+        if (left < 0) left = 0;
+        cJSON *calls = sent_calls(s, peer, *seq,
+                                  (int)(left < HARNESS_VK_SENT_WAIT_MS ? left : HARNESS_VK_SENT_WAIT_MS));
+        cJSON *call, *found = NULL;
+        cJSON_ArrayForEach(call, calls) {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
+            if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
+            if (delivered(call)) {
+                found = cJSON_DetachItemViaPointer(calls, call);
+                break;
+            }
+        }
+        int answered = calls != NULL;
+        cJSON_Delete(calls);
+        if (found) return found;
+        if (harness_now_ms() >= deadline) return NULL;
+        if (!answered) harness_sleep_ms(20);
+    }
+}
+
+const char *vk_call_text(const cJSON *call)
+{
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(params, "message");
+    return cJSON_IsString(text) ? text->valuestring : "";
+}
+
+const char *vk_button_payload(const cJSON *call, const char *label_needle)
+{
+    static char payload[HARNESS_VK_PAYLOAD_MAX];
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
+    const cJSON *given = cJSON_GetObjectItemCaseSensitive(params, "keyboard");
+    /* The bot sends the keyboard as a form value, so it is JSON in a string. */
+    cJSON *parsed = cJSON_IsString(given) ? cJSON_Parse(given->valuestring) : NULL;
+    const cJSON *keyboard = parsed ? parsed : given, *row, *button;
+    const char *found = NULL;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(keyboard, "buttons")) {
+        cJSON_ArrayForEach(button, row) {
+            const cJSON *action = cJSON_GetObjectItemCaseSensitive(button, "action");
+            const cJSON *label = cJSON_GetObjectItemCaseSensitive(action, "label");
+            const cJSON *p = cJSON_GetObjectItemCaseSensitive(action, "payload");
+            if (cJSON_IsString(label) && cJSON_IsString(p) && strstr(label->valuestring, label_needle)) {
+                snprintf(payload, sizeof payload, "%s", p->valuestring);
+                found = payload;
+                goto out;
+            }
+        }
+    }
+out:
+    cJSON_Delete(parsed);
+    return found;
+}
+
+long long vk_call_message_id(const cJSON *call)
+{
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(call, "method");
+    const cJSON *v = NULL;
+    if (!cJSON_IsString(method)) return -1;
+    if (strcmp(method->valuestring, "messages.send") == 0)
+        v = cJSON_GetObjectItemCaseSensitive(call, "result");
+    else if (strcmp(method->valuestring, "messages.edit") == 0)
+        v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(call, "params"),
+                                             "conversation_message_id");
+    if (cJSON_IsNumber(v)) return (long long)v->valuedouble;
+    if (cJSON_IsString(v)) return atoll(v->valuestring);
+    return -1;
+}
