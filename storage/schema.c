@@ -88,8 +88,10 @@ static const char *const migrations[] = {
      * request went out and no answer came back: the transport then looks
      * whether it arrived (probe_*), and the row becomes sent, pending again,
      * or unknown when that cannot be told. */
+    /* AUTOINCREMENT: ids are never reused, because VK's random_id is the
+     * row id and VK drops a message whose random_id it has seen. */
     "CREATE TABLE outbox("
-    "  id INTEGER PRIMARY KEY,"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  platform TEXT NOT NULL,"
     "  chat_id INTEGER NOT NULL,"
     "  account_id INTEGER,"

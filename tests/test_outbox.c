@@ -283,8 +283,26 @@ TEST(jobs_run_when_due_and_move_on_retry)
     db_close(d);
 }
 
+/* VK drops a message whose random_id (the row id) it has seen before, so an
+ * id must never come back after rows are deleted (by /forget). */
+TEST(outbox_ids_are_never_reused)
+{
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/reuse.db", unit_tmpdir());
+    db *d = NULL;
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    if (!d) return;
+    int64_t a = 0, b = 0;
+    CHECK_INT(outbox_enqueue(d, "vk", 5, 9, "text", "{\"text\":\"a\"}", &a), MB_OK);
+    CHECK_INT(db_exec(d, "DELETE FROM outbox"), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "vk", 5, 0, "text", "{\"text\":\"b\"}", &b), MB_OK);
+    CHECK(b > a);
+    db_close(d);
+}
+
 int main(void)
 {
+    RUN(outbox_ids_are_never_reused);
     RUN(outbox_due_gives_the_oldest_row_of_each_chat);
     RUN(outbox_row_waiting_for_retry_holds_back_its_chat);
     RUN(outbox_future_row_is_not_due);

@@ -10,11 +10,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+const char *convo_transport = "tg";
+
+static int on_vk(const convo *c) { return strcmp(c->transport, "vk") == 0; }
+
 int convo_start(convo *c, const char *name, const char *extra_conf)
 {
     memset(c, 0, sizeof *c);
+    c->transport = convo_transport;
     if (sim_start(&c->sim)) return -1;
-    if (bot_setup(&c->bot, &c->sim, name, extra_conf) || bot_start(&c->bot)) return -1;
+    char conf[2048] = "", dir_name[128];
+    if (on_vk(c)) vk_conf(&c->sim, conf, sizeof conf);
+    if (extra_conf) strncat(conf, extra_conf, sizeof conf - strlen(conf) - 1);
+    snprintf(dir_name, sizeof dir_name, "%s-%s", name, c->transport);
+    if (bot_setup(&c->bot, &c->sim, dir_name, conf) || bot_start(&c->bot)) return -1;
     return 0;
 }
 
@@ -47,7 +56,9 @@ static convo_user *find(convo *c, long long id)
 void say_at(convo *c, long long user, const char *text, const char *file, int line)
 {
     convo_user *u = find(c, user);
-    if (tg_say(&c->sim, u->id, u->name, u->lang, text) < 0) {
+    long long r = on_vk(c) ? vk_say(&c->sim, u->id, strncmp(u->lang, "en", 2) == 0 ? "en" : "ru", text)
+                           : tg_say(&c->sim, u->id, u->name, u->lang, text);
+    if (r < 0) {
         fprintf(stderr, "  %s:%d: %s: the simulator did not take \"%s\"\n", file, line, unit_current, text);
         unit_failed_checks++;
     }
@@ -56,6 +67,23 @@ void say_at(convo *c, long long user, const char *text, const char *file, int li
 int press_at(convo *c, long long user, const char *label, const char *file, int line)
 {
     convo_user *u = find(c, user);
+    if (on_vk(c)) {
+        const char *payload = u->last ? vk_button_payload(u->last, label) : NULL;
+        if (!payload) {
+            fprintf(stderr, "  %s:%d: %s: no button \"%s\" on the last message to %lld: %s\n", file, line,
+                    unit_current, label, user, u->last ? vk_call_text(u->last) : "(none)");
+            unit_failed_checks++;
+            return 0;
+        }
+        char copy[256];
+        snprintf(copy, sizeof copy, "%s", payload);
+        if (vk_press(&c->sim, u->id, vk_call_message_id(u->last), copy) < 0) {
+            fprintf(stderr, "  %s:%d: %s: the simulator did not take the press\n", file, line, unit_current);
+            unit_failed_checks++;
+            return 0;
+        }
+        return 1;
+    }
     const char *data = u->last ? tg_button_data(u->last, label) : NULL;
     if (!data) {
         fprintf(stderr, "  %s:%d: %s: no button \"%s\" on the last message to %lld: %s\n", file, line,
@@ -78,14 +106,15 @@ int press_at(convo *c, long long user, const char *label, const char *file, int 
 const char *expect_at(convo *c, long long user, const char *needle, const char *file, int line)
 {
     convo_user *u = find(c, user);
-    cJSON *call = tg_wait_call(&c->sim, u->id, &u->seq, CONVO_WAIT_MS);
+    cJSON *call = on_vk(c) ? vk_wait_call(&c->sim, u->id, &u->seq, CONVO_WAIT_MS)
+                           : tg_wait_call(&c->sim, u->id, &u->seq, CONVO_WAIT_MS);
     if (!call) {
         fprintf(stderr, "  %s:%d: %s: no message to %lld within %d ms (expected \"%s\")\n", file, line,
                 unit_current, user, CONVO_WAIT_MS, needle);
         unit_failed_checks++;
         return NULL;
     }
-    const char *text = tg_call_text(call);
+    const char *text = on_vk(c) ? vk_call_text(call) : tg_call_text(call);
     if (!strstr(text, needle)) {
         fprintf(stderr, "  %s:%d: %s: message to %lld lacks \"%s\": \"%s\"\n", file, line, unit_current, user,
                 needle, text);
@@ -93,17 +122,38 @@ const char *expect_at(convo *c, long long user, const char *needle, const char *
     }
     cJSON_Delete(u->last);
     u->last = call;
-    return tg_call_text(call);
+    return on_vk(c) ? vk_call_text(call) : tg_call_text(call);
+}
+
+void press_data_at(convo *c, long long user, const char *data, const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    long long r;
+    if (on_vk(c)) {
+        cJSON *payload = cJSON_CreateObject();
+        cJSON_AddStringToObject(payload, "b", data);
+        char *json = cJSON_PrintUnformatted(payload);
+        r = json ? vk_press(&c->sim, u->id, 1, json) : -1;
+        free(json);
+        cJSON_Delete(payload);
+    } else {
+        r = tg_press(&c->sim, u->id, u->name, u->lang, 1, data);
+    }
+    if (r < 0) {
+        fprintf(stderr, "  %s:%d: %s: the simulator did not take the press \"%s\"\n", file, line, unit_current,
+                data);
+        unit_failed_checks++;
+    }
 }
 
 void expect_silence_at(convo *c, long long user, int ms, const char *file, int line)
 {
     convo_user *u = find(c, user);
     long long seq = u->seq;
-    cJSON *call = tg_wait_call(&c->sim, u->id, &seq, ms);
+    cJSON *call = on_vk(c) ? vk_wait_call(&c->sim, u->id, &seq, ms) : tg_wait_call(&c->sim, u->id, &seq, ms);
     if (call) {
         fprintf(stderr, "  %s:%d: %s: unexpected message to %lld: \"%s\"\n", file, line, unit_current, user,
-                tg_call_text(call));
+                on_vk(c) ? vk_call_text(call) : tg_call_text(call));
         unit_failed_checks++;
         cJSON_Delete(call);
     }
@@ -130,7 +180,8 @@ const char *code_of(const char *link)
 {
     static char code[64];
     const char *p = strstr(link, "start=");
-    snprintf(code, sizeof code, "%s", p ? p + 6 : "");
+    const char *r = strstr(link, "ref=");
+    snprintf(code, sizeof code, "%s", p ? p + 6 : r ? r + 4 : "");
     char *end = strpbrk(code, " \n");
     if (end) *end = 0;
     return code;

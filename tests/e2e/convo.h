@@ -21,7 +21,13 @@ typedef struct convo_user {
     cJSON *last;            /* the last message the bot showed, for press() */
 } convo_user;
 
+/* The messenger the conversation runs on: "tg" (default) or "vk". Tests
+ * that describe a conversation once run it on both by setting this before
+ * convo_start. */
+extern const char *convo_transport;
+
 typedef struct convo {
+    const char *transport;     /* copied from convo_transport at start */
     sim_proc sim;
     bot_proc bot;
     convo_user users[CONVO_USERS_MAX];
@@ -43,6 +49,9 @@ int press_at(convo *c, long long user, const char *label, const char *file, int 
 /* The bot's next message to the user must contain needle; returns its text
  * (owned by the convo, valid until the next step for this user) or NULL. */
 const char *expect_at(convo *c, long long user, const char *needle, const char *file, int line);
+/* The user presses a button carrying data, whatever the bot showed
+ * (forged or stale presses). */
+void press_data_at(convo *c, long long user, const char *data, const char *file, int line);
 /* Nothing more arrives for the user within ms. */
 void expect_silence_at(convo *c, long long user, int ms, const char *file, int line);
 
@@ -50,6 +59,7 @@ void expect_silence_at(convo *c, long long user, int ms, const char *file, int l
 #define press(c, u, l) press_at(c, u, l, __FILE__, __LINE__)
 #define expect(c, u, n) expect_at(c, u, n, __FILE__, __LINE__)
 #define expect_silence(c, u, ms) expect_silence_at(c, u, ms, __FILE__, __LINE__)
+#define press_data(c, u, d) press_data_at(c, u, d, __FILE__, __LINE__)
 
 /* Runs an admin command; returns its last stdout line in a static buffer
  * ("" on failure, with a failed CHECK). */
@@ -57,7 +67,7 @@ const char *admin_at(convo *c, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 #define admin(c, ...) admin_at(c, __FILE__, __LINE__, __VA_ARGS__)
 
-/* The code after "start=" in a link (static buffer). */
+/* The code after "start=" (Telegram) or "ref=" (VK) in a link (static buffer). */
 const char *code_of(const char *link);
 
 /* Runs one SQL query returning one integer against the bot's database
