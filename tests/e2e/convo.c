@@ -24,6 +24,12 @@ int convo_start(convo *c, const char *name, const char *extra_conf)
     if (extra_conf) strncat(conf, extra_conf, sizeof conf - strlen(conf) - 1);
     snprintf(dir_name, sizeof dir_name, "%s-%s", name, c->transport);
     if (bot_setup(&c->bot, &c->sim, dir_name, conf) || bot_start(&c->bot)) return -1;
+    /* VK hands out only events after the ts of the session the bot takes:
+     * a user writing before that would not be heard, as in real VK. */
+    if (on_vk(c)) {
+        for (int waited = 0; waited < 10000 && !log_contains(&c->bot, "long poll session ready"); waited += 20)
+            usleep(20 * 1000);
+    }
     return 0;
 }
 
