@@ -15,6 +15,8 @@
 #include <string.h>
 
 #define VK_INLINE_BUTTONS_MAX 10
+#define VK_INLINE_ROWS_MAX 6
+#define VK_ROW_BUTTONS_MAX 5     /* per row, inline or regular */
 #define VK_LABEL_MAX 40
 
 static void add_param(strbuf *sb, const char *name, const char *value)
@@ -33,35 +35,50 @@ static void add_int(strbuf *sb, const char *name, long long value)
     sb_printf(sb, "%s%s=%lld", sb->len ? "&" : "", name, value);
 }
 
-/* Our rows of {"text","data"} -> a VK keyboard of callback buttons: inline
- * when it fits (10 buttons), a regular keyboard otherwise. */
+static cJSON *vk_button(const cJSON *b)
+{
+    const char *label = json_str(b, "text"), *data = json_str(b, "data");
+    char *cut = text_clean_line(label ? label : "?", VK_LABEL_MAX);
+    cJSON *payload = cJSON_CreateObject();
+    cJSON_AddStringToObject(payload, "b", data ? data : "");
+    char *payload_text = cJSON_PrintUnformatted(payload);
+    cJSON *btn = cJSON_CreateObject(), *action = cJSON_AddObjectToObject(btn, "action");
+    cJSON_AddStringToObject(action, "type", "callback");
+    cJSON_AddStringToObject(action, "label", cut ? cut : "?");
+    cJSON_AddStringToObject(action, "payload", payload_text ? payload_text : "{}");
+    free(cut);
+    free(payload_text);
+    cJSON_Delete(payload);
+    return btn;
+}
+
+/*
+ * Our rows of {"text","data"} -> a VK keyboard of callback buttons. VK takes
+ * at most 5 buttons in a row, so longer rows wrap; the keyboard is inline
+ * when it fits (10 buttons in 6 rows) and a regular one otherwise (the
+ * reply layer keeps it within 40 buttons).
+ */
 static char *keyboard_json(const cJSON *buttons)
 {
-    int count = 0;
+    cJSON *rows = cJSON_CreateArray();
     const cJSON *row, *b;
-    cJSON_ArrayForEach(row, buttons) count += cJSON_GetArraySize(row);
-    cJSON *kb = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(kb, "buttons");
-    cJSON_AddBoolToObject(kb, "inline", count <= VK_INLINE_BUTTONS_MAX);
-    if (count > VK_INLINE_BUTTONS_MAX) cJSON_AddBoolToObject(kb, "one_time", 0);
+    int count = 0;
     cJSON_ArrayForEach(row, buttons) {
-        cJSON *out = cJSON_CreateArray();
+        cJSON *out = NULL;
         cJSON_ArrayForEach(b, row) {
-            const char *label = json_str(b, "text"), *data = json_str(b, "data");
-            char *cut = text_clean_line(label ? label : "?", VK_LABEL_MAX);
-            cJSON *payload = cJSON_CreateObject();
-            cJSON_AddStringToObject(payload, "b", data ? data : "");
-            char *payload_text = cJSON_PrintUnformatted(payload);
-            cJSON *btn = cJSON_CreateObject(), *action = cJSON_AddObjectToObject(btn, "action");
-            cJSON_AddStringToObject(action, "type", "callback");
-            cJSON_AddStringToObject(action, "label", cut ? cut : "?");
-            cJSON_AddStringToObject(action, "payload", payload_text ? payload_text : "{}");
-            cJSON_AddItemToArray(out, btn);
-            free(cut);
-            free(payload_text);
-            cJSON_Delete(payload);
+            if (!out || cJSON_GetArraySize(out) == VK_ROW_BUTTONS_MAX) {
+                out = cJSON_CreateArray();
+                cJSON_AddItemToArray(rows, out);
+            }
+            cJSON_AddItemToArray(out, vk_button(b));
+            count++;
         }
-        cJSON_AddItemToArray(rows, out);
     }
+    int fits_inline = count <= VK_INLINE_BUTTONS_MAX && cJSON_GetArraySize(rows) <= VK_INLINE_ROWS_MAX;
+    cJSON *kb = cJSON_CreateObject();
+    cJSON_AddBoolToObject(kb, "inline", fits_inline);
+    if (!fits_inline) cJSON_AddBoolToObject(kb, "one_time", 0);
+    cJSON_AddItemToObject(kb, "buttons", rows);
     char *s = cJSON_PrintUnformatted(kb);
     cJSON_Delete(kb);
     return s;
