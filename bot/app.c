@@ -1,5 +1,6 @@
 #include "bot/app.h"
 #include "bot/telegram.h"
+#include "handlers/survey.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -75,6 +76,10 @@ mb_status app_open(app *a)
     if (!a->texts) {
         fprintf(stderr, "%s\n", err);
         return MB_ERR_PARSE;
+    }
+    if ((rc = surveys_load_dir(a->d, dir, err, sizeof err))) {
+        fprintf(stderr, "%s\n", err);
+        return rc;
     }
     if (a->cfg.tg_username[0]) snprintf(a->username, sizeof a->username, "%s", a->cfg.tg_username);
     else if (db_meta_get(a->d, TG_META_USERNAME, a->username, sizeof a->username)) a->username[0] = 0;

@@ -150,6 +150,9 @@ mb_status account_forget(db *d, int64_t id)
                          " language = NULL WHERE id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM identities WHERE account_id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM dialog WHERE account_id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM survey_runs WHERE account_id = ?1", id)) ||
+        (rc = exec_id(d, "UPDATE profiles SET subjects = '', employer = NULL, municipality = NULL"
+                         " WHERE account_id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM invite_uses WHERE invite_id IN"
                          " (SELECT id FROM invites WHERE for_account = ?1)", id)) ||
         (rc = exec_id(d, "DELETE FROM invites WHERE for_account = ?1", id)))

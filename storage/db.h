@@ -15,7 +15,7 @@
 
 #include "util/status.h"
 
-#define DB_STMT_CACHE 128    /* distinct statements one connection keeps */
+#define DB_STMT_CACHE 512    /* distinct statements one connection keeps */
 #define DB_BUSY_TIMEOUT_MS 5000
 
 typedef struct db db;

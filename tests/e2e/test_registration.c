@@ -117,6 +117,7 @@ TEST(mentor_registers_in_english_and_erases_data)
     press(&c, MENTOR, "Company employee");
     expect(&c, MENTOR, "Done, John Smith! You are registered");
     expect(&c, MENTOR, "you are a mentor");
+    expect(&c, MENTOR, "Next step: the questionnaire");
 
     say(&c, MENTOR, "/language");
     expect(&c, MENTOR, "Choose your language");

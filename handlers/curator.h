@@ -1,0 +1,65 @@
+/*
+ * The curator's flows, split by seam: curator.c routes buttons and holds the
+ * shared helpers, curator_bases.c shows the bases and the unmatched queue,
+ * curator_match.c proposes mentors and forms pairs and groups,
+ * curator_program.c moves the programme's stage and sends announcements.
+ *
+ * Every action is reached only after menu.c checked that the sender is an
+ * active curator; each one checks again that what it touches belongs to the
+ * curator's organisation (curator_in_scope) and refuses anything else with
+ * flow_refuse_button, which logs it.
+ */
+#ifndef MB_CURATOR_H
+#define MB_CURATOR_H
+
+#include "handlers/flows.h"
+#include "storage/mentorships.h"
+
+#define CURATOR_PAGE 8              /* people or mentorships on one page */
+#define CURATOR_LABEL_NAME_MAX 28   /* characters of a name on a button */
+#define CURATOR_LABEL_PAIR_MAX 60   /* characters of "mentor — mentees" on a button */
+
+/* Dialog states of the announcement flow. */
+#define CURATOR_STATE_ANNOUNCE_TEXT "cur_announce_text"
+#define CURATOR_STATE_ANNOUNCE_CONFIRM "cur_announce_ok"
+
+/* 1 when the curator looks after org_id. One place, so wider scopes
+ * (several organisations, territories) change only this. */
+int curator_in_scope(const hctx *h, int64_t org_id);
+
+/* Sends text (which it frees; NULL means out of memory) with kb (freed). */
+mb_status curator_send(hctx *h, char *text, keyboard *kb);
+
+/* "12" or "12:34" into ids; 1 when arg is exactly that many positive ids. */
+int curator_parse_ids(const char *arg, int64_t *ids, int count);
+
+/* "Школьник, 7 класс" / "Student" in lang. */
+void curator_who(const i18n *t, const char *lang, const account *a, char *buf, size_t size);
+
+/* Names of the topic bits in lang, joined with ", "; none_key's text when 0. */
+void curator_topics(const i18n *t, const char *lang, uint32_t topics, char *buf, size_t size);
+
+/* A text cut to max_chars characters (whole characters, "…" when cut) for
+ * a button; size at least 8. */
+void curator_label(const char *text, int max_chars, char *buf, size_t size);
+
+/* Adds "previous / next" buttons for page of total items, data prefix:page. */
+void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int total);
+
+/* "account:ID" of the curator, for the audit log. */
+void curator_actor(const hctx *h, char *buf, size_t size);
+
+/* curator_bases.c */
+mb_status curator_show_base(hctx *h, const char *arg);     /* cb:r:PAGE | cb:e:PAGE */
+mb_status curator_show_queue(hctx *h, const char *arg);    /* cq:PAGE */
+
+/* curator_match.c: cv cy cn cg cr cp cl cm ce cx */
+int curator_match_owns(const char *action);
+mb_status curator_match_button(hctx *h, const char *action, const char *arg);
+
+/* curator_program.c: cs ct cu ca */
+int curator_program_owns(const char *action);
+mb_status curator_program_button(hctx *h, const char *action, const char *arg);
+mb_status curator_program_text(hctx *h, const char *text);
+
+#endif

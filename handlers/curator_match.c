@@ -1,0 +1,595 @@
+/*
+ * Matching from the curator's side: up to three mentors proposed for an
+ * unmatched mentee with the score and the reasons in words; confirm, reject
+ * (remembered, the next one is shown) or pick another mentor; pairs and
+ * groups; the list of mentorships and ending one.
+ *
+ * Button data:
+ *   cv:MENTEE                 suggestions for a mentee
+ *   cy:MENTEE:MENTOR          confirm (asks group or pair when the mentor
+ *                             already has a mentorship of that form)
+ *   cn:MENTEE:MENTOR          confirm as a separate pair
+ *   cg:MENTEE:MENTORSHIP      add to that group
+ *   cr:MENTEE:MENTOR          reject
+ *   cp:MENTEE:PAGE            every mentor that may take the mentee, ranked
+ *   cl:PAGE  cm:ID  ce:ID  cx:ID   list, view, ask to end, end
+ * Everything is checked again when pressed: the data may be stale or forged.
+ */
+#include "handlers/curator.h"
+#include "handlers/matching.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MATCH_TEXT_MAX (16 * 1024)
+#define REJECTED_MAX 256      /* rejections looked at per mentee */
+
+int curator_match_owns(const char *action)
+{
+    static const char *const mine[] = {"cv", "cy", "cn", "cg", "cr", "cp", "cl", "cm", "ce", "cx", NULL};
+    for (int i = 0; mine[i]; i++)
+        if (strcmp(action, mine[i]) == 0) return 1;
+    return 0;
+}
+
+static int load_in_scope(hctx *h, int64_t id, const char *role, account *out)
+{
+    return account_load(h->d, id, out) == MB_OK && strcmp(out->role, role) == 0 && curator_in_scope(h, out->org_id);
+}
+
+static const char *form_text(const i18n *t, const char *lang, int form)
+{
+    char key[48];
+    snprintf(key, sizeof key, "match.form.%s", profile_form_name(form) ? profile_form_name(form) : "none");
+    return i18n_text(t, lang, key);
+}
+
+static mb_status say_key(hctx *h, const char *key, const char *name, const char *value)
+{
+    return curator_send(h, TF(h, key, name, value, NULL), NULL);
+}
+
+/* The mentors of the curator's organisation, ready for scoring. */
+typedef struct org_mentors {
+    mentorship_candidate *list;
+    int n;
+    match_pool *pool;
+    uint32_t forms;
+    int64_t program_id;
+} org_mentors;
+
+static void org_mentors_free(org_mentors *m)
+{
+    free(m->list);
+    match_pool_free(m->pool);
+    memset(m, 0, sizeof *m);
+}
+
+static mb_status org_mentors_load(hctx *h, org_mentors *m)
+{
+    memset(m, 0, sizeof *m);
+    mentorship_program prog;
+    if (mentorship_program_load(h->d, h->acct.org_id, &prog) == MB_OK) {
+        m->forms = match_forms_parse(prog.forms);
+        m->program_id = prog.id;
+    }
+    mb_status rc = mentorship_load_mentors(h->d, h->acct.org_id, &m->list, &m->n);
+    if (rc) return rc;
+    match_person *people = calloc(m->n ? (size_t)m->n : 1, sizeof *people);
+    if (!people) return MB_ERR_NOMEM;
+    for (int i = 0; i < m->n; i++) match_person_from(&people[i], &m->list[i]);
+    m->pool = match_pool_build(people, m->n, m->forms);
+    free(people);
+    return m->pool ? MB_OK : MB_ERR_NOMEM;
+}
+
+/* The reasons of one suggestion, one per line, in the curator's language. */
+static void reasons_text(hctx *h, const match_suggestion *s, const mentorship_candidate *mentor, strbuf *sb)
+{
+    const i18n *t = h->env->texts;
+    char words[1024], *line;
+    if (s->reasons & MATCH_REASON_TOPICS) {
+        curator_topics(t, h->lang, s->shared_topics, words, sizeof words);
+        line = TF(h, "match.reason_topics", "topics", words, NULL);
+    } else {
+        line = TF(h, "match.reason_no_topics", NULL);
+    }
+    if (line) sb_printf(sb, "\n• %s", line);
+    free(line);
+    line = TF(h, s->reasons & MATCH_REASON_FORM ? "match.reason_form" : "match.reason_form_other", "form",
+              form_text(t, h->lang, s->form), NULL);
+    if (line) sb_printf(sb, "\n• %s", line);
+    free(line);
+    if (s->reasons & MATCH_REASON_SLOTS) {
+        size_t used = 0;
+        words[0] = 0;
+        for (int i = 0; i < PROFILE_SLOT_COUNT; i++) {
+            if (!(s->shared_slots & (1u << i))) continue;
+            char key[48];
+            snprintf(key, sizeof key, "match.slot.%s", profile_slot_name(i));
+            int n = snprintf(words + used, sizeof words - used, "%s%s", used ? ", " : "", T(h, key));
+            if (n > 0 && (size_t)n < sizeof words - used) used += (size_t)n;
+        }
+        line = TF(h, "match.reason_slots", "slots", words, NULL);
+        if (line) sb_printf(sb, "\n• %s", line);
+        free(line);
+    }
+    if (s->reasons & MATCH_REASON_MODE) {
+        const char *mode = s->shared_mode == (MATCH_MODE_ONLINE | MATCH_MODE_OFFLINE) ? "match.mode.both"
+                           : s->shared_mode == MATCH_MODE_ONLINE                     ? "match.mode.online"
+                                                                                     : "match.mode.offline";
+        line = TF(h, "match.reason_mode", "mode", T(h, mode), NULL);
+        if (line) sb_printf(sb, "\n• %s", line);
+        free(line);
+    }
+    char capacity[16];
+    snprintf(capacity, sizeof capacity, "%d", mentor->capacity);
+    line = i18n_plural(t, h->lang, "match.reason_capacity", s->capacity_left, "capacity", capacity, NULL);
+    if (line) sb_printf(sb, "\n• %s", line);
+    free(line);
+}
+
+static const mentorship_candidate *find_mentor(const org_mentors *m, int64_t id)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->list[i].id == id) return &m->list[i];
+    return NULL;
+}
+
+/* Tells the curator why a mentee cannot be matched now; 1 when it did. */
+static int mentee_unavailable(hctx *h, const account *mentee, mb_status *rc)
+{
+    if (strcmp(mentee->status, "active") != 0) {
+        *rc = say_key(h, "match.mentee_gone", "mentee", mentee->name);
+        return 1;
+    }
+    mentorship current;
+    if (mentorship_of_mentee(h->d, mentee->id, &current) == MB_OK) {
+        *rc = say_key(h, "match.already_matched", "mentee", mentee->name);
+        return 1;
+    }
+    return 0;
+}
+
+static mb_status show_suggestions(hctx *h, const account *mentee)
+{
+    mb_status rc;
+    if (mentee_unavailable(h, mentee, &rc)) return rc;
+    mentorship_candidate mc;
+    if ((rc = mentorship_load_candidate(h->d, mentee->id, &mc))) return rc;
+    match_person person;
+    match_person_from(&person, &mc);
+    int64_t rejected[REJECTED_MAX];
+    int nrejected = mentorship_rejected_for(h->d, mentee->id, rejected, REJECTED_MAX);
+    org_mentors om;
+    if ((rc = org_mentors_load(h, &om))) {
+        org_mentors_free(&om);
+        return rc;
+    }
+    match_suggestion best[MATCH_SUGGESTIONS_MAX];
+    int n = match_pool_suggest(om.pool, &person, rejected, nrejected, best, MATCH_SUGGESTIONS_MAX);
+
+    char who[96], topics[1024], data[48];
+    curator_who(h->env->texts, h->lang, mentee, who, sizeof who);
+    if (mc.has_profile) curator_topics(h->env->texts, h->lang, mc.topics, topics, sizeof topics);
+    else snprintf(topics, sizeof topics, "%s", T(h, "curator.no_survey"));
+    strbuf sb;
+    sb_init(&sb, MATCH_TEXT_MAX);
+    char *title = TF(h, "match.title", "name", mentee->name, "who", who, "topics", topics, NULL);
+    sb_puts(&sb, title ? title : "");
+    free(title);
+    keyboard kb = {0};
+    if (n == 0) sb_printf(&sb, "\n\n%s", T(h, "match.none"));
+    for (int i = 0; i < n; i++) {
+        account mentor;
+        const mentorship_candidate *c = find_mentor(&om, best[i].mentor_id);
+        if (!c || account_load(h->d, best[i].mentor_id, &mentor)) continue;
+        char rank[16], score[16], mwho[96], label[160], name[128];
+        snprintf(rank, sizeof rank, "%d", i + 1);
+        snprintf(score, sizeof score, "%d", best[i].score);
+        curator_who(h->env->texts, h->lang, &mentor, mwho, sizeof mwho);
+        char *head = TF(h, "match.suggestion", "rank", rank, "name", mentor.name, "who", mwho, "score", score, NULL);
+        sb_printf(&sb, "\n\n%s", head ? head : "");
+        free(head);
+        reasons_text(h, &best[i], c, &sb);
+        curator_label(mentor.name, CURATOR_LABEL_NAME_MAX, name, sizeof name);
+        kb_row(&kb);
+        snprintf(label, sizeof label, "✓ %s", name);
+        snprintf(data, sizeof data, "cy:%lld:%lld", (long long)mentee->id, (long long)mentor.id);
+        kb_button(&kb, label, data);
+        snprintf(label, sizeof label, "✗ %s", name);
+        snprintf(data, sizeof data, "cr:%lld:%lld", (long long)mentee->id, (long long)mentor.id);
+        kb_button(&kb, label, data);
+    }
+    org_mentors_free(&om);
+    kb_row(&kb);
+    snprintf(data, sizeof data, "cp:%lld:0", (long long)mentee->id);
+    kb_button(&kb, T(h, "match.pick_other"), data);
+    char *text = sb.failed ? NULL : sb_take(&sb);
+    sb_free(&sb);
+    return curator_send(h, text, &kb);
+}
+
+/* Every mentor that may take the mentee, best first, a page at a time. */
+static mb_status show_pick(hctx *h, const account *mentee, int page)
+{
+    mb_status rc;
+    if (mentee_unavailable(h, mentee, &rc)) return rc;
+    mentorship_candidate mc;
+    if ((rc = mentorship_load_candidate(h->d, mentee->id, &mc))) return rc;
+    match_person person;
+    match_person_from(&person, &mc);
+    int64_t rejected[REJECTED_MAX];
+    int nrejected = mentorship_rejected_for(h->d, mentee->id, rejected, REJECTED_MAX);
+    org_mentors om;
+    match_suggestion *all = NULL;
+    if ((rc = org_mentors_load(h, &om))) goto out;
+    all = calloc(om.n ? (size_t)om.n : 1, sizeof *all);
+    if (!all) {
+        rc = MB_ERR_NOMEM;
+        goto out;
+    }
+    int total = match_pool_suggest(om.pool, &person, rejected, nrejected, all, om.n);
+    if (total == 0) {
+        rc = reply_text(h, T(h, "match.pick_none"), NULL);
+        goto out;
+    }
+    keyboard kb = {0};
+    for (int i = page * CURATOR_PAGE; i < total && i < (page + 1) * CURATOR_PAGE; i++) {
+        account mentor;
+        if (account_load(h->d, all[i].mentor_id, &mentor)) continue;
+        char name[128], who[96], label[256], data[48];
+        curator_label(mentor.name, CURATOR_LABEL_NAME_MAX, name, sizeof name);
+        curator_who(h->env->texts, h->lang, &mentor, who, sizeof who);
+        snprintf(label, sizeof label, "%s (%s) — %d", name, who, all[i].score);
+        snprintf(data, sizeof data, "cy:%lld:%lld", (long long)mentee->id, (long long)mentor.id);
+        kb_row(&kb);
+        kb_button(&kb, label, data);
+    }
+    char prefix[40];
+    snprintf(prefix, sizeof prefix, "cp:%lld", (long long)mentee->id);
+    curator_pager(h, &kb, prefix, page, total);
+    rc = curator_send(h, TF(h, "match.pick_title", "name", mentee->name, NULL), &kb);
+out:
+    free(all);
+    org_mentors_free(&om);
+    return rc;
+}
+
+/* The introduction each side gets, in their own language. */
+static mb_status introduce(hctx *h, const account *mentee, const mentorship_candidate *mentee_c, const account *mentor,
+                           int form)
+{
+    const i18n *t = h->env->texts;
+    struct { const account *to, *other; const char *key; } sides[2] = {
+        {mentor, mentee, "match.intro_mentor"},
+        {mentee, mentor, "match.intro_mentee"},
+    };
+    for (int i = 0; i < 2; i++) {
+        const char *lang = i18n_pick_language(t, sides[i].to->language);
+        char who[96], topics[1024];
+        curator_who(t, lang, sides[i].other, who, sizeof who);
+        if (mentee_c->has_profile) curator_topics(t, lang, mentee_c->topics, topics, sizeof topics);
+        else snprintf(topics, sizeof topics, "%s", i18n_text(t, lang, "curator.topics_none"));
+        char *text = i18n_format(t, lang, sides[i].key, "name", sides[i].other->name, "who", who, "topics", topics,
+                                 "form", form_text(t, lang, form), NULL);
+        if (!text) return MB_ERR_NOMEM;
+        mb_status rc = reply_to_account(h->d, sides[i].to->id, text, NULL);
+        free(text);
+        /* Someone with no messenger left (blocked, erased) just gets nothing. */
+        if (rc && rc != MB_ERR_NOT_FOUND) return rc;
+    }
+    return MB_OK;
+}
+
+/* A proposed pair, checked again at the moment of the press. */
+typedef struct pairing {
+    account mentee, mentor;
+    mentorship_candidate mentee_c, mentor_c;
+    int form;
+    int64_t program_id;
+} pairing;
+
+/*
+ * Loads and checks mentee and mentor for pairing. Returns 1 when the pair
+ * may be formed; 0 when it answered the curator instead (*rc is the result
+ * of that answer): forged or foreign ids are refused, a participant who left
+ * or a full mentor is explained.
+ */
+static int check_pair(hctx *h, int64_t mentee_id, int64_t mentor_id, pairing *p, mb_status *rc)
+{
+    memset(p, 0, sizeof *p);
+    if (!load_in_scope(h, mentee_id, "mentee", &p->mentee)) {
+        *rc = flow_refuse_button(h, "mentee not in the curator's organisation");
+        return 0;
+    }
+    if (!load_in_scope(h, mentor_id, "mentor", &p->mentor)) {
+        *rc = flow_refuse_button(h, "mentor not in the curator's organisation");
+        return 0;
+    }
+    if ((*rc = reply_answer_button(h, NULL))) return 0;
+    if (mentee_unavailable(h, &p->mentee, rc)) return 0;
+    if (strcmp(p->mentor.status, "active") != 0) {
+        *rc = reply_text(h, T(h, "match.mentor_gone"), NULL);
+        return 0;
+    }
+    if ((*rc = mentorship_load_candidate(h->d, mentee_id, &p->mentee_c)) ||
+        (*rc = mentorship_load_candidate(h->d, mentor_id, &p->mentor_c)))
+        return 0;
+    mentorship_program prog;
+    uint32_t forms = 0;
+    if (mentorship_program_load(h->d, h->acct.org_id, &prog) == MB_OK) {
+        forms = match_forms_parse(prog.forms);
+        p->program_id = prog.id;
+    }
+    match_person mentee, mentor;
+    match_person_from(&mentee, &p->mentee_c);
+    match_person_from(&mentor, &p->mentor_c);
+    p->form = match_form(&mentee, &mentor, forms);
+    if (p->form < 0) {
+        log_warn("curator", "account %lld tried to pair mentee %lld with mentor %lld against the form rules",
+                 (long long)h->acct.id, (long long)mentee_id, (long long)mentor_id);
+        *rc = say_key(h, "match.not_allowed", "mentee", p->mentee.name);
+        return 0;
+    }
+    if (mentor.capacity - mentor.load <= 0) {
+        *rc = say_key(h, "match.mentor_full", "mentor", p->mentor.name);
+        return 0;
+    }
+    return 1;
+}
+
+static mb_status explain_failure(hctx *h, const pairing *p, mb_status rc)
+{
+    if (rc == MB_ERR_EXISTS) return say_key(h, "match.already_matched", "mentee", p->mentee.name);
+    if (rc == MB_ERR_LIMIT) return say_key(h, "match.mentor_full", "mentor", p->mentor.name);
+    if (rc == MB_ERR_NOT_FOUND) return reply_text(h, T(h, "match.mentor_gone"), NULL);
+    return rc;
+}
+
+static mb_status audit_pair(hctx *h, const char *action, int64_t mentorship_id, const pairing *p)
+{
+    char actor[32], subject[32], detail[128];
+    curator_actor(h, actor, sizeof actor);
+    snprintf(subject, sizeof subject, "mentorship:%lld", (long long)mentorship_id);
+    snprintf(detail, sizeof detail, "mentor %lld, mentee %lld, form %s", (long long)p->mentor.id,
+             (long long)p->mentee.id, profile_form_name(p->form));
+    return audit_log(h->d, actor, action, subject, detail);
+}
+
+static mb_status create_pair(hctx *h, const pairing *p)
+{
+    int64_t id = 0;
+    mb_status rc = mentorship_create(h->d, h->acct.org_id, p->program_id, profile_form_name(p->form), p->mentor.id,
+                                     &p->mentee.id, 1, h->acct.id, &id);
+    if (rc) return explain_failure(h, p, rc);
+    if ((rc = audit_pair(h, "mentorship.create", id, p)) || (rc = introduce(h, &p->mentee, &p->mentee_c, &p->mentor, p->form)))
+        return rc;
+    return curator_send(h, TF(h, "match.confirmed_pair", "mentor", p->mentor.name, "mentee", p->mentee.name, "form",
+                              form_text(h->env->texts, h->lang, p->form), NULL), NULL);
+}
+
+static char *members_text(hctx *h, int n)
+{
+    return i18n_plural(h->env->texts, h->lang, "match.members", n, NULL);
+}
+
+static mb_status confirm(hctx *h, const char *action, const char *arg)
+{
+    int64_t ids[2];
+    if (!curator_parse_ids(arg, ids, 2)) return flow_refuse_button(h, "bad confirm data");
+    pairing p;
+    mb_status rc;
+    if (!check_pair(h, ids[0], ids[1], &p, &rc)) return rc;
+    mentorship group;
+    if (strcmp(action, "cy") == 0 &&
+        mentorship_find_group(h->d, p.mentor.id, profile_form_name(p.form), &group) == MB_OK) {
+        char data[48], *members = members_text(h, group.nmentees);
+        keyboard kb = {0};
+        snprintf(data, sizeof data, "cg:%lld:%lld", (long long)p.mentee.id, (long long)group.id);
+        kb_button(&kb, T(h, "match.to_group"), data);
+        kb_row(&kb);
+        snprintf(data, sizeof data, "cn:%lld:%lld", (long long)p.mentee.id, (long long)p.mentor.id);
+        kb_button(&kb, T(h, "match.new_pair"), data);
+        char *text = TF(h, "match.group_or_pair", "mentor", p.mentor.name, "mentee", p.mentee.name, "form",
+                        form_text(h->env->texts, h->lang, p.form), "members", members ? members : "", NULL);
+        free(members);
+        return curator_send(h, text, &kb);
+    }
+    return create_pair(h, &p);
+}
+
+static mb_status add_to_group(hctx *h, const char *arg)
+{
+    int64_t ids[2];
+    mentorship group;
+    if (!curator_parse_ids(arg, ids, 2) || mentorship_load(h->d, ids[1], &group) != MB_OK ||
+        !curator_in_scope(h, group.org_id))
+        return flow_refuse_button(h, "group not in the curator's organisation");
+    pairing p;
+    mb_status rc;
+    if (!check_pair(h, ids[0], group.mentor_id, &p, &rc)) return rc;
+    if (strcmp(group.state, "active") != 0) return reply_text(h, T(h, "match.group_gone"), NULL);
+    if (strcmp(group.form, profile_form_name(p.form)) != 0)
+        return say_key(h, "match.not_allowed", "mentee", p.mentee.name);
+    if ((rc = mentorship_add_mentee(h->d, group.id, p.mentee.id))) return explain_failure(h, &p, rc);
+    if ((rc = audit_pair(h, "mentorship.add", group.id, &p)) ||
+        (rc = introduce(h, &p.mentee, &p.mentee_c, &p.mentor, p.form)))
+        return rc;
+    char *members = members_text(h, group.nmentees + 1);
+    char *text = TF(h, "match.confirmed_group", "mentor", p.mentor.name, "mentee", p.mentee.name, "form",
+                    form_text(h->env->texts, h->lang, p.form), "members", members ? members : "", NULL);
+    free(members);
+    return curator_send(h, text, NULL);
+}
+
+static mb_status reject(hctx *h, const char *arg)
+{
+    int64_t ids[2];
+    account mentee, mentor;
+    if (!curator_parse_ids(arg, ids, 2) || !load_in_scope(h, ids[0], "mentee", &mentee) ||
+        !load_in_scope(h, ids[1], "mentor", &mentor))
+        return flow_refuse_button(h, "rejection outside the curator's organisation");
+    char actor[32], subject[32], detail[48];
+    curator_actor(h, actor, sizeof actor);
+    snprintf(subject, sizeof subject, "account:%lld", (long long)mentee.id);
+    snprintf(detail, sizeof detail, "mentor %lld", (long long)mentor.id);
+    mb_status rc;
+    if ((rc = reply_answer_button(h, NULL)) || (rc = mentorship_reject(h->d, mentee.id, mentor.id)) ||
+        (rc = audit_log(h->d, actor, "match.reject", subject, detail)))
+        return rc;
+    if ((rc = curator_send(h, TF(h, "match.rejected", "mentor", mentor.name, "mentee", mentee.name, NULL), NULL)))
+        return rc;
+    return show_suggestions(h, &mentee);
+}
+
+/* "Mentor — mentee, mentee" for lists. */
+static void pair_names(hctx *h, const mentorship *m, char *buf, size_t size)
+{
+    account a;
+    size_t used = 0;
+    int n = snprintf(buf, size, "%s —", account_load(h->d, m->mentor_id, &a) == MB_OK ? a.name : "?");
+    if (n < 0 || (size_t)n >= size) return;
+    used = (size_t)n;
+    for (int i = 0; i < m->nmentees; i++) {
+        n = snprintf(buf + used, size - used, "%s %s", i ? "," : "",
+                     account_load(h->d, m->mentees[i], &a) == MB_OK ? a.name : "?");
+        if (n < 0 || (size_t)n >= size - used) return;
+        used += (size_t)n;
+    }
+}
+
+static mb_status show_mentorships(hctx *h, int page)
+{
+    mentorship *list = NULL;
+    int n = 0, total = 0;
+    mb_status rc = reply_answer_button(h, NULL);
+    if (!rc) rc = mentorship_list(h->d, h->acct.org_id, page * CURATOR_PAGE, CURATOR_PAGE, &list, &n, &total);
+    if (rc) return rc;
+    if (total == 0) {
+        free(list);
+        return reply_text(h, T(h, "curator.mentorships_empty"), NULL);
+    }
+    keyboard kb = {0};
+    for (int i = 0; i < n; i++) {
+        char names[512], label[600], data[32];
+        pair_names(h, &list[i], names, sizeof names);
+        curator_label(names, CURATOR_LABEL_PAIR_MAX, label, sizeof label);
+        snprintf(data, sizeof data, "cm:%lld", (long long)list[i].id);
+        kb_row(&kb);
+        kb_button(&kb, label, data);
+    }
+    free(list);
+    curator_pager(h, &kb, "cl", page, total);
+    char all[16];
+    snprintf(all, sizeof all, "%d", total);
+    return curator_send(h, TF(h, "curator.mentorships_title", "total", all, NULL), &kb);
+}
+
+static void format_date(const char *lang, int64_t ms, char *buf, size_t size)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    if (strcmp(lang, "ru") == 0) snprintf(buf, size, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    else snprintf(buf, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
+{
+    char names[2048], date[64], data[32];
+    pair_names(h, m, names, sizeof names);
+    format_date(h->lang, m->created_at, date, sizeof date);
+    int form = profile_form_code(m->form);
+    keyboard kb = {0};
+    if (ask_end) {
+        snprintf(data, sizeof data, "cx:%lld", (long long)m->id);
+        kb_button(&kb, T(h, "curator.end_yes"), data);
+        snprintf(data, sizeof data, "cm:%lld", (long long)m->id);
+        kb_button(&kb, T(h, "curator.end_no"), data);
+        return curator_send(h, TF(h, "curator.end_ask", "names", names, NULL), &kb);
+    }
+    snprintf(data, sizeof data, "ce:%lld", (long long)m->id);
+    kb_button(&kb, T(h, "curator.end_button"), data);
+    return curator_send(h, TF(h, "curator.mentorship_view", "names", names, "form",
+                              form_text(h->env->texts, h->lang, form), "date", date, NULL), &kb);
+}
+
+static mb_status end_mentorship(hctx *h, const mentorship *m)
+{
+    mb_status rc = mentorship_end(h->d, m->id);
+    if (rc == MB_ERR_NOT_FOUND) return reply_text(h, T(h, "curator.already_ended"), NULL);
+    if (rc) return rc;
+    char actor[32], subject[32];
+    curator_actor(h, actor, sizeof actor);
+    snprintf(subject, sizeof subject, "mentorship:%lld", (long long)m->id);
+    if ((rc = audit_log(h->d, actor, "mentorship.end", subject, NULL))) return rc;
+    /* The participants learn it from the bot, each in their language. */
+    int64_t people[MENTORSHIP_GROUP_MAX + 1];
+    int n = 0;
+    people[n++] = m->mentor_id;
+    for (int i = 0; i < m->nmentees; i++) people[n++] = m->mentees[i];
+    const char *form = profile_form_name(profile_form_code(m->form)) ? m->form : "none";
+    for (int i = 0; i < n; i++) {
+        account a;
+        if (account_load(h->d, people[i], &a) || strcmp(a.status, "active") != 0) continue;
+        const char *lang = i18n_pick_language(h->env->texts, a.language);
+        char key[48];
+        snprintf(key, sizeof key, "match.form.%s", form);
+        char *text = i18n_format(h->env->texts, lang, "match.ended_notice", "form",
+                                 i18n_text(h->env->texts, lang, key), NULL);
+        if (!text) return MB_ERR_NOMEM;
+        rc = reply_to_account(h->d, a.id, text, NULL);
+        free(text);
+        if (rc && rc != MB_ERR_NOT_FOUND) return rc;
+    }
+    return reply_text(h, T(h, "curator.ended"), NULL);
+}
+
+static int parse_page(const char *s, int *page)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 0 || v > 100000) return 0;
+    *page = (int)v;
+    return 1;
+}
+
+mb_status curator_match_button(hctx *h, const char *action, const char *arg)
+{
+    mb_status rc;
+    if (strcmp(action, "cy") == 0 || strcmp(action, "cn") == 0) return confirm(h, action, arg);
+    if (strcmp(action, "cg") == 0) return add_to_group(h, arg);
+    if (strcmp(action, "cr") == 0) return reject(h, arg);
+    if (strcmp(action, "cl") == 0) {
+        int page;
+        if (!parse_page(arg, &page)) return flow_refuse_button(h, "bad mentorship page");
+        return show_mentorships(h, page);
+    }
+    if (strcmp(action, "cv") == 0 || strcmp(action, "cp") == 0) {
+        int64_t id;
+        int page = 0;
+        const char *colon = strchr(arg, ':');
+        char first[24];
+        snprintf(first, sizeof first, "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+        account mentee;
+        if (!curator_parse_ids(first, &id, 1) || (action[1] == 'p') != (colon != NULL) ||
+            (colon && !parse_page(colon + 1, &page)) || !load_in_scope(h, id, "mentee", &mentee))
+            return flow_refuse_button(h, "mentee not in the curator's organisation");
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        return action[1] == 'v' ? show_suggestions(h, &mentee) : show_pick(h, &mentee, page);
+    }
+    /* cm, ce, cx: one mentorship */
+    int64_t id;
+    mentorship m;
+    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, &m) != MB_OK || !curator_in_scope(h, m.org_id))
+        return flow_refuse_button(h, "mentorship not in the curator's organisation");
+    if ((rc = reply_answer_button(h, NULL))) return rc;
+    if (strcmp(m.state, "active") != 0) return reply_text(h, T(h, "curator.already_ended"), NULL);
+    if (strcmp(action, "cx") == 0) return end_mentorship(h, &m);
+    return show_mentorship(h, &m, strcmp(action, "ce") == 0);
+}

@@ -1,0 +1,239 @@
+/*
+ * The programme as a whole: its stage among the seven of the target model
+ * (one step forward or back, confirmed, audit-logged) and announcements to
+ * its mentors, mentees or both, queued through the outbox like any reply so
+ * the rate limits apply.
+ *
+ * Button data:
+ *   cs                     the stage and the steps it can take
+ *   ct:FROM:TO             ask to move;  cu:FROM:TO  move (refused when the
+ *                          stage is no longer FROM)
+ *   ca                     choose the audience; ca:r | ca:e | ca:b  then type
+ *   ca:s | ca:c            send the previewed announcement, or drop it
+ */
+#include "handlers/curator.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STAGE_COUNT 7
+#define ANNOUNCE_TEXT_MAX 1000          /* characters of an announcement */
+#define ANNOUNCE_BATCH 500              /* recipients read at a time */
+
+int curator_program_owns(const char *action)
+{
+    return strcmp(action, "cs") == 0 || strcmp(action, "ct") == 0 || strcmp(action, "cu") == 0 ||
+           strcmp(action, "ca") == 0;
+}
+
+static const char *stage_name(hctx *h, int stage)
+{
+    char key[32];
+    snprintf(key, sizeof key, "stage.%d", stage);
+    return T(h, key);
+}
+
+static mb_status show_stage(hctx *h)
+{
+    mentorship_program prog;
+    if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return reply_text(h, T(h, "stage.no_program"), NULL);
+    char list[4096], n[16], year[16], next[16], data[32], label[256];
+    size_t used = 0;
+    for (int s = 1; s <= STAGE_COUNT; s++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%d. %s%s", s > 1 ? "\n" : "", s, stage_name(h, s),
+                         s == prog.stage ? " ◀" : "");
+        if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
+    }
+    snprintf(n, sizeof n, "%d", prog.stage);
+    snprintf(year, sizeof year, "%d", prog.year);
+    snprintf(next, sizeof next, "%d", prog.year + 1);
+    keyboard kb = {0};
+    if (prog.stage < STAGE_COUNT) {
+        char *l = TF(h, "stage.forward", "name", stage_name(h, prog.stage + 1), NULL);
+        snprintf(label, sizeof label, "%s", l ? l : "→");
+        free(l);
+        snprintf(data, sizeof data, "ct:%d:%d", prog.stage, prog.stage + 1);
+        kb_row(&kb);
+        kb_button(&kb, label, data);
+    }
+    if (prog.stage > 1) {
+        char *l = TF(h, "stage.back", "name", stage_name(h, prog.stage - 1), NULL);
+        snprintf(label, sizeof label, "%s", l ? l : "←");
+        free(l);
+        snprintf(data, sizeof data, "ct:%d:%d", prog.stage, prog.stage - 1);
+        kb_row(&kb);
+        kb_button(&kb, label, data);
+    }
+    return curator_send(h, TF(h, "stage.title", "year", year, "next", next, "n", n, "name", stage_name(h, prog.stage),
+                              "list", list, NULL), &kb);
+}
+
+static mb_status stage_step(hctx *h, const char *action, const char *arg)
+{
+    int from, to;
+    char tail;
+    mentorship_program prog;
+    if (sscanf(arg, "%d:%d%c", &from, &to, &tail) != 2 || from < 1 || from > STAGE_COUNT || to < 1 ||
+        to > STAGE_COUNT || (to - from != 1 && from - to != 1))
+        return flow_refuse_button(h, "bad stage step");
+    if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return flow_refuse_button(h, "no programme");
+    mb_status rc = reply_answer_button(h, NULL);
+    if (rc) return rc;
+    if (prog.stage != from) return reply_text(h, T(h, "stage.stale"), NULL);
+    if (strcmp(action, "ct") == 0) {
+        char data[32];
+        keyboard kb = {0};
+        snprintf(data, sizeof data, "cu:%d:%d", from, to);
+        kb_button(&kb, T(h, "stage.yes"), data);
+        kb_button(&kb, T(h, "stage.no"), "cs");
+        return curator_send(h, TF(h, "stage.ask", "from", stage_name(h, from), "to", stage_name(h, to), NULL), &kb);
+    }
+    rc = mentorship_program_set_stage(h->d, prog.id, from, to);
+    if (rc == MB_ERR_NOT_FOUND) return reply_text(h, T(h, "stage.stale"), NULL);
+    if (rc) return rc;
+    char actor[32], subject[32], detail[48], n[16];
+    curator_actor(h, actor, sizeof actor);
+    snprintf(subject, sizeof subject, "program:%lld", (long long)prog.id);
+    snprintf(detail, sizeof detail, "stage %d -> %d", from, to);
+    if ((rc = audit_log(h->d, actor, "program.stage", subject, detail))) return rc;
+    snprintf(n, sizeof n, "%d", to);
+    return curator_send(h, TF(h, "stage.moved", "n", n, "name", stage_name(h, to), NULL), NULL);
+}
+
+/* Audience codes: r = mentors, e = mentees, b = both. */
+static int audience_ok(const char *a) { return a && (!strcmp(a, "r") || !strcmp(a, "e") || !strcmp(a, "b")); }
+
+static int audience_count(hctx *h, const char *aud)
+{
+    int n = 0;
+    if (aud[0] != 'e') n += mentorship_count_people(h->d, h->acct.org_id, "mentor");
+    if (aud[0] != 'r') n += mentorship_count_people(h->d, h->acct.org_id, "mentee");
+    return n;
+}
+
+static const char *audience_key(const char *aud)
+{
+    return aud[0] == 'r' ? "curator.announce_mentors" : aud[0] == 'e' ? "curator.announce_mentees"
+                                                                      : "curator.announce_both";
+}
+
+static mb_status announce_ask_audience(hctx *h)
+{
+    keyboard kb = {0};
+    kb_button(&kb, T(h, "curator.announce_mentors"), "ca:r");
+    kb_button(&kb, T(h, "curator.announce_mentees"), "ca:e");
+    kb_row(&kb);
+    kb_button(&kb, T(h, "curator.announce_both"), "ca:b");
+    mb_status rc = reply_text(h, T(h, "curator.announce_ask_audience"), &kb);
+    kb_free(&kb);
+    return rc;
+}
+
+/* Queues the announcement to every active participant of the audience. */
+static mb_status announce_send(hctx *h, const char *aud, const char *text)
+{
+    org o;
+    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "—");
+    const char *roles[2] = {aud[0] != 'e' ? "mentor" : NULL, aud[0] != 'r' ? "mentee" : NULL};
+    int sent = 0;
+    int64_t ids[ANNOUNCE_BATCH];
+    for (int r = 0; r < 2; r++) {
+        if (!roles[r]) continue;
+        for (int offset = 0;; offset += ANNOUNCE_BATCH) {
+            int n = mentorship_list_people(h->d, h->acct.org_id, roles[r], offset, ids, ANNOUNCE_BATCH);
+            for (int i = 0; i < n; i++) {
+                account a;
+                if (account_load(h->d, ids[i], &a)) continue;
+                const char *lang = i18n_pick_language(h->env->texts, a.language);
+                char *msg = i18n_format(h->env->texts, lang, "curator.announcement", "org", o.name, "text", text, NULL);
+                if (!msg) return MB_ERR_NOMEM;
+                mb_status rc = reply_to_account(h->d, a.id, msg, NULL);
+                free(msg);
+                if (rc == MB_OK) sent++;
+                else if (rc != MB_ERR_NOT_FOUND) return rc;
+            }
+            if (n < ANNOUNCE_BATCH) break;
+        }
+    }
+    char actor[32], subject[32], detail[64];
+    curator_actor(h, actor, sizeof actor);
+    snprintf(subject, sizeof subject, "org:%lld", (long long)h->acct.org_id);
+    snprintf(detail, sizeof detail, "audience %s, %d recipients", aud, sent);
+    mb_status rc = audit_log(h->d, actor, "announcement.send", subject, detail);
+    if (!rc) rc = ctx_set_state(h, "");
+    if (rc) return rc;
+    char *people = i18n_plural(h->env->texts, h->lang, "curator.people", sent, NULL);
+    rc = curator_send(h, TF(h, "curator.announce_sent", "people", people ? people : "", NULL), NULL);
+    free(people);
+    return rc;
+}
+
+static mb_status announce_button(hctx *h, const char *arg)
+{
+    mb_status rc = reply_answer_button(h, NULL);
+    if (rc) return rc;
+    if (!arg[0]) return announce_ask_audience(h);
+    if (audience_ok(arg)) {
+        if (audience_count(h, arg) == 0) {
+            if ((rc = ctx_set_state(h, ""))) return rc;
+            return reply_text(h, T(h, "curator.announce_nobody"), NULL);
+        }
+        cJSON_DeleteItemFromObject(h->data, "text");
+        cJSON_DeleteItemFromObject(h->data, "aud");
+        cJSON_AddStringToObject(h->data, "aud", arg);
+        if ((rc = ctx_set_state(h, CURATOR_STATE_ANNOUNCE_TEXT))) return rc;
+        char max[16];
+        snprintf(max, sizeof max, "%d", ANNOUNCE_TEXT_MAX);
+        return curator_send(h, TF(h, "curator.announce_ask_text", "max", max, NULL), NULL);
+    }
+    const char *aud = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "aud"));
+    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "text"));
+    if (strcmp(arg, "c") == 0 && strncmp(h->state, "cur_announce", 12) == 0) {
+        if ((rc = ctx_set_state(h, ""))) return rc;
+        return reply_text(h, T(h, "curator.announce_cancelled"), NULL);
+    }
+    if (strcmp(arg, "s") == 0 && strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 && audience_ok(aud) && text)
+        return announce_send(h, aud, text);
+    return flow_refuse_button(h, "announcement button out of its step");
+}
+
+mb_status curator_program_text(hctx *h, const char *text)
+{
+    const char *aud = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "aud"));
+    if (!audience_ok(aud)) {
+        mb_status rc = ctx_set_state(h, "");
+        return rc ? rc : reply_text(h, T(h, "menu.hint"), NULL);
+    }
+    char max[16];
+    snprintf(max, sizeof max, "%d", ANNOUNCE_TEXT_MAX);
+    if (text_codepoints(text) > ANNOUNCE_TEXT_MAX)
+        return curator_send(h, TF(h, "curator.announce_too_long", "max", max, NULL), NULL);
+    cJSON_DeleteItemFromObject(h->data, "text");
+    cJSON_AddStringToObject(h->data, "text", text);
+    mb_status rc = ctx_set_state(h, CURATOR_STATE_ANNOUNCE_CONFIRM);
+    if (rc == MB_ERR_LIMIT) /* escaped JSON over the dialog's limit */
+        return curator_send(h, TF(h, "curator.announce_too_long", "max", max, NULL), NULL);
+    if (rc) return rc;
+    char *people = i18n_plural(h->env->texts, h->lang, "curator.people", audience_count(h, aud), NULL);
+    keyboard kb = {0};
+    kb_button(&kb, T(h, "curator.announce_send"), "ca:s");
+    kb_button(&kb, T(h, "curator.announce_cancel"), "ca:c");
+    char *preview = TF(h, "curator.announce_preview", "audience", T(h, audience_key(aud)), "people",
+                       people ? people : "", "text", text, NULL);
+    free(people);
+    return curator_send(h, preview, &kb);
+}
+
+mb_status curator_program_button(hctx *h, const char *action, const char *arg)
+{
+    if (strcmp(action, "ca") == 0) return announce_button(h, arg);
+    if (strcmp(action, "cs") == 0) {
+        if (arg[0]) return flow_refuse_button(h, "bad stage data");
+        mb_status rc = reply_answer_button(h, NULL);
+        return rc ? rc : show_stage(h);
+    }
+    return stage_step(h, action, arg);
+}
