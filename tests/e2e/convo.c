@@ -235,3 +235,13 @@ int bot_wait_exit(bot_proc *b, int timeout_ms)
     bot_kill(b, SIGKILL);
     return -1;
 }
+
+cJSON *convo_wait(convo *c, long long user, long long *seq, int ms)
+{
+    return on_vk(c) ? vk_wait_call(&c->sim, user, seq, ms) : tg_wait_call(&c->sim, user, seq, ms);
+}
+
+const char *convo_text(const convo *c, const cJSON *call)
+{
+    return on_vk(c) ? vk_call_text(call) : tg_call_text(call);
+}

@@ -77,6 +77,12 @@ long long db_query_int(const char *db_path, const char *sql);
 /* 1 when the bot's log contains needle. */
 int log_contains(const bot_proc *b, const char *needle);
 
+/* The next message the bot shows the user (either messenger), advancing
+ * *seq; NULL after ms. The caller deletes it. */
+cJSON *convo_wait(convo *c, long long user, long long *seq, int ms);
+/* The text of a message convo_wait returned. */
+const char *convo_text(const convo *c, const cJSON *call);
+
 /* Waits up to timeout_ms for the bot to exit on its own; returns its exit
  * code, or -1 after killing it when it did not. */
 int bot_wait_exit(bot_proc *b, int timeout_ms);
