@@ -190,6 +190,98 @@ TEST(survey_buttons_of_others_are_refused)
     convo_stop(&c);
 }
 
+#define MENTOR 1103
+
+/* What people answer in their surveys is what matching works with: a
+ * student mentor and a pupil fill theirs in, and the curator's suggestion
+ * for the pupil is that mentor, for the shared topic. */
+TEST(survey_answers_feed_matching)
+{
+    convo c;
+    if (convo_start(&c, "feed", CONF)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, PUPIL, "Маша", "ru");
+    convo_user_add(&c, MENTOR, "Олег", "ru");
+    register_pupil(&c);
+    expect(&c, PUPIL, "Следующий шаг");
+    press(&c, PUPIL, "Начать анкету");
+    expect(&c, PUPIL, "Привет!");
+    expect(&c, PUPIL, "С чем тебе хотелось бы помощи?");
+    press(&c, PUPIL, "Трудно даётся предмет");
+    expect(&c, PUPIL, "С чем тебе хотелось бы помощи?");
+    press(&c, PUPIL, "Готово");
+    expect(&c, PUPIL, "Какой предмет даётся трудно?");
+    say(&c, PUPIL, "алгебра");
+    expect(&c, PUPIL, "Кто тебе ближе как наставник?");
+    press(&c, PUPIL, "Студент колледжа или вуза");
+    expect(&c, PUPIL, "Как тебе удобнее заниматься?");
+    press(&c, PUPIL, "Один на один");
+    expect(&c, PUPIL, "Чем ты увлекаешься?");
+    press(&c, PUPIL, "Книги");
+    expect(&c, PUPIL, "Чем ты увлекаешься?");
+    press(&c, PUPIL, "Готово");
+    expect(&c, PUPIL, "Сколько раз в месяц");
+    say(&c, PUPIL, "2");
+    expect(&c, PUPIL, "Когда тебе удобно встречаться?");
+    press(&c, PUPIL, "Будни, вечером");
+    expect(&c, PUPIL, "Когда тебе удобно встречаться?");
+    press(&c, PUPIL, "Готово");
+    expect(&c, PUPIL, "Как встречаться?");
+    press(&c, PUPIL, "Онлайн");
+    expect(&c, PUPIL, "Насколько ты ждёшь");
+    press(&c, PUPIL, "9");
+    expect(&c, PUPIL, "В каком городе");
+    say(&c, PUPIL, "Томск");
+    expect(&c, PUPIL, "Интересно узнать больше о профессиях");
+    press(&c, PUPIL, "Да, интересно");
+    expect(&c, PUPIL, "Анкета заполнена");
+
+    char org[32], cmd[96];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Колледж\" --type college"));
+    /* the mentor joins the pupil's school (organisation 1) */
+    const char *link = admin(&c, "invite create --org 1 --role mentor");
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
+    say(&c, MENTOR, cmd);
+    expect(&c, MENTOR, "с ролью «наставник»");
+    press(&c, MENTOR, "Согласен");
+    expect(&c, MENTOR, "Как вас зовут?");
+    say(&c, MENTOR, "Олег Студентов");
+    expect(&c, MENTOR, "Кто вы?");
+    press(&c, MENTOR, "Студент");
+    expect(&c, MENTOR, "Готово, Олег Студентов!");
+    expect(&c, MENTOR, "Что сделать?");
+    expect(&c, MENTOR, "Следующий шаг");
+    press(&c, MENTOR, "Начать анкету");
+    expect(&c, MENTOR, "Расскажите, с чем вы можете помочь");
+    expect(&c, MENTOR, "Где вы учитесь?");   /* the category came from registration */
+    say(&c, MENTOR, "ТГУ");
+    expect(&c, MENTOR, "С чем вы можете помочь?");
+    press(&c, MENTOR, "Учёба по предмету");
+    expect(&c, MENTOR, "С чем вы можете помочь?");
+    press(&c, MENTOR, "Готово");
+    expect(&c, MENTOR, "По каким предметам");
+    say(&c, MENTOR, "алгебра, геометрия");
+    expect(&c, MENTOR, "Со сколькими наставляемыми");
+    say(&c, MENTOR, "2");
+    expect(&c, MENTOR, "Когда вам удобно встречаться?");
+    press(&c, MENTOR, "Будни, вечером");
+    expect(&c, MENTOR, "Когда вам удобно встречаться?");
+    press(&c, MENTOR, "Готово");
+    expect(&c, MENTOR, "Как удобнее встречаться?");
+    press(&c, MENTOR, "И так, и так");
+    expect(&c, MENTOR, "обучение для наставников");
+    press(&c, MENTOR, "Пока нет");
+    expect(&c, MENTOR, "Анкета заполнена");
+
+    const char *line = admin(&c, "match suggest --org 1");
+    char want[64];
+    snprintf(want, sizeof want, "\t%lld:", db_query_int(c.bot.db, "SELECT id FROM accounts WHERE name = 'Олег Студентов'"));
+    CHECK_CONTAINS(line, want);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT capacity FROM profiles p JOIN accounts a ON a.id = p.account_id"
+                                     " WHERE a.name = 'Олег Студентов'"), 2);
+    (void)org;
+    convo_stop(&c);
+}
+
 /* One description, both messengers (or the one named as the argument). */
 int main(int argc, char **argv)
 {
@@ -200,6 +292,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "-- on %s\n", convo_transport);
         RUN(pupil_fills_in_the_request_across_a_restart);
         RUN(survey_buttons_of_others_are_refused);
+        RUN(survey_answers_feed_matching);
     }
     return unit_summary();
 }
