@@ -1,5 +1,6 @@
 #include "bot/telegram.h"
 #include "bot/intake.h"
+#include "bot/pacer.h"
 #include "bot/tg_parse.h"
 #include "util/clock.h"
 #include "util/json.h"
@@ -24,8 +25,7 @@ struct tg_client {
     tg_hooks hooks;
     tg_phase phase;
     int64_t offset;
-    double backoff_s;
-    ev_timer wait;
+    pacer pace;
     http_request *inflight;
     tg_stats stats;
 };
@@ -40,26 +40,14 @@ void tg_method_url(const tg_client *t, const char *method, char *buf, size_t siz
 
 static void step(tg_client *t);
 
-static void on_wait_done(struct ev_loop *loop, ev_timer *w, int revents)
-{
-    tg_client *t = (tg_client *)((char *)w - offsetof(tg_client, wait));
-    step(t);
-}
-
-static void step_later(tg_client *t, double seconds)
-{
-    ev_timer_stop(t->loop, &t->wait);
-    ev_timer_set(&t->wait, seconds, 0.);
-    ev_timer_start(t->loop, &t->wait);
-}
+static void step_from_pacer(void *arg) { step(arg); }
+static void step_later(tg_client *t, double seconds) { pacer_later(&t->pace, seconds); }
 
 /* Waits longer after each failure in a row, up to TG_BACKOFF_MAX_S. */
 static void back_off(tg_client *t)
 {
-    t->backoff_s = t->backoff_s <= 0 ? 1.0 : t->backoff_s * 2;
-    if (t->backoff_s > TG_BACKOFF_MAX_S) t->backoff_s = TG_BACKOFF_MAX_S;
     t->stats.poll_errors++;
-    step_later(t, t->backoff_s);
+    pacer_fail(&t->pace);
 }
 
 static void on_answer(void *arg, const http_response *resp);
@@ -161,7 +149,7 @@ static void handle_updates(tg_client *t, const cJSON *result)
         return;
     }
     t->offset = next;
-    t->backoff_s = 0;
+    pacer_ok(&t->pace);
     t->stats.updates += count;
     t->stats.handled += st.handled;
     t->stats.duplicates += st.duplicates;
@@ -263,13 +251,13 @@ static void on_answer(void *arg, const http_response *resp)
             back_off(t);
             return;
         }
-        t->backoff_s = 0;
+        pacer_ok(&t->pace);
         handle_updates(t, r.result);
         tg_reply_free(&r);
         return;
     }
     tg_reply_free(&r);
-    t->backoff_s = 0;
+    pacer_ok(&t->pace);
     step(t);
 }
 
@@ -288,7 +276,7 @@ tg_client *tg_new(struct ev_loop *loop, http_client *http, db *d, const bot_env 
     t->offset = db_meta_get_int(d, TG_META_OFFSET, 0);
     if (cfg->tg_username[0]) snprintf(username_buf, 64, "%s", cfg->tg_username);
     else if (db_meta_get(d, TG_META_USERNAME, username_buf, 64)) username_buf[0] = 0;
-    ev_timer_init(&t->wait, on_wait_done, 0., 0.);
+    pacer_init(&t->pace, loop, TG_BACKOFF_MAX_S, step_from_pacer, t);
     t->tr.platform = "tg";
     t->tr.rate_global_per_s = cfg->tg_rate_global_per_s;
     t->tr.rate_per_chat_per_s = cfg->tg_rate_per_chat_per_s;
@@ -311,7 +299,7 @@ void tg_start(tg_client *t)
 void tg_stop(tg_client *t)
 {
     if (!t) return;   /* accepts NULL: Telegram may be off */
-    ev_timer_stop(t->loop, &t->wait);
+    pacer_stop(&t->pace);
     http_cancel(t->inflight);
     t->inflight = NULL;
 }
@@ -319,7 +307,7 @@ void tg_stop(tg_client *t)
 void tg_free(tg_client *t)
 {
     if (!t) return;
-    ev_timer_stop(t->loop, &t->wait);
+    pacer_stop(&t->pace);
     http_cancel(t->inflight);
     free(t);
 }

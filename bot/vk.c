@@ -1,4 +1,5 @@
 #include "bot/vk.h"
+#include "bot/pacer.h"
 #include "bot/vk_parse.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -23,32 +24,15 @@ struct vk_client {
     int64_t ts;                /* the last committed ts; 0 = take the server's */
     int take_ts;               /* the next server's ts replaces ours (first start, failed 3) */
     ev_tstamp server_at;       /* when the key was taken */
-    double backoff_s;
-    ev_timer wait;
+    pacer pace;
     http_request *inflight;
     char auth[512];
 };
 
 static void step(vk_client *v);
 
-static void on_wait(struct ev_loop *loop, ev_timer *w, int revents)
-{
-    step((vk_client *)((char *)w - offsetof(vk_client, wait)));
-}
-
-static void step_later(vk_client *v, double s)
-{
-    ev_timer_stop(v->loop, &v->wait);
-    ev_timer_set(&v->wait, s, 0.);
-    ev_timer_start(v->loop, &v->wait);
-}
-
-static void back_off(vk_client *v)
-{
-    v->backoff_s = v->backoff_s <= 0 ? 1.0 : v->backoff_s * 2;
-    if (v->backoff_s > VK_BACKOFF_MAX_S) v->backoff_s = VK_BACKOFF_MAX_S;
-    step_later(v, v->backoff_s);
-}
+static void step_from_pacer(void *arg) { step(arg); }
+static void back_off(vk_client *v) { pacer_fail(&v->pace); }
 
 void vk_method_url(const vk_client *v, const char *method, char *buf, size_t size)
 {
@@ -134,7 +118,7 @@ static void handle_events(vk_client *v, const vk_check *c)
         return;
     }
     v->ts = c->ts;
-    v->backoff_s = 0;
+    pacer_ok(&v->pace);
     if (n && v->hooks.batch_committed) v->hooks.batch_committed(v->hooks.arg);
     step(v);
 }
@@ -228,7 +212,7 @@ static void on_answer(void *arg, const http_response *resp)
         log_info("vk", "long poll session ready");
     }
     vk_reply_free(&r);
-    v->backoff_s = 0;
+    pacer_ok(&v->pace);
     step(v);
 }
 
@@ -248,7 +232,7 @@ vk_client *vk_new(struct ev_loop *loop, http_client *http, db *d, const bot_env 
     char *token = curl_easy_escape(NULL, cfg->vk_token, 0);
     snprintf(v->auth, sizeof v->auth, "access_token=%s&v=" VK_API_VERSION, token ? token : "");
     curl_free(token);
-    ev_timer_init(&v->wait, on_wait, 0., 0.);
+    pacer_init(&v->pace, loop, VK_BACKOFF_MAX_S, step_from_pacer, v);
     v->tr.platform = "vk";
     v->tr.rate_global_per_s = cfg->vk_rate_per_s;
     v->tr.rate_per_chat_per_s = cfg->tg_rate_per_chat_per_s;
@@ -270,7 +254,7 @@ void vk_start(vk_client *v)
 void vk_stop(vk_client *v)
 {
     if (!v) return;
-    ev_timer_stop(v->loop, &v->wait);
+    pacer_stop(&v->pace);
     http_cancel(v->inflight);
     v->inflight = NULL;
 }
