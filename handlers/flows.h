@@ -54,6 +54,14 @@ mb_status link_start(hctx *h);
 mb_status link_redeem(hctx *h, const char *code);
 mb_status link_on_button(hctx *h, const char *arg);
 
+/* scope.c: curators of several organisations, coordinators' overview. */
+void scope_menu_items(hctx *h, keyboard *kb);
+mb_status scope_on_button(hctx *h, const char *action, const char *arg);
+/* An active curator opening another organisation's curator invite takes
+ * that organisation on too. Returns 1 (with *rc) when the code was such an
+ * invite, 0 to let registration answer as usual. */
+int scope_take_invite(hctx *h, const char *code, mb_status *rc);
+
 /* Refuses a button that does not fit the dialog or the sender's role, and
  * logs it (a forged or stale press). */
 mb_status flow_refuse_button(hctx *h, const char *why);

@@ -34,8 +34,12 @@ mb_status menu_show(hctx *h)
     if (strcmp(h->acct.status, "pending_consent") == 0)
         return reply_text(h, T(h, "menu.pending_guardian"), NULL);
     keyboard kb = {0};
-    if (is_curator(h)) {
+    if (is_active(h) && strcmp(h->acct.role, "coordinator") == 0) {
+        scope_menu_items(h, &kb);
+        kb_row(&kb);
+    } else if (is_curator(h)) {
         curator_menu_items(h, &kb);
+        scope_menu_items(h, &kb);
         kb_row(&kb);
         kb_button(&kb, T(h, "menu.create_invite"), "m:invite");
         kb_row(&kb);
@@ -270,6 +274,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     }
     if (strcmp(action, "sv") == 0) return survey_on_button(h, action, arg);
     if (strcmp(action, "pref") == 0) return link_on_button(h, arg);
+    if (strcmp(action, "so") == 0 || strcmp(action, "co") == 0) return scope_on_button(h, action, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
         return curator_on_button(h, action, arg);

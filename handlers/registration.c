@@ -154,7 +154,9 @@ mb_status reg_start(hctx *h, const char *code_in)
     if (strncmp(code, INVITE_GUARDIAN_PREFIX, 2) == 0) return guardian_open(h, code + 2);
     if (strncmp(code, LINK_PREFIX, 2) == 0) return link_redeem(h, code);
     if (h->has_account && !reg_in_progress(h)) {
-        mb_status rc = reply_text(h, T(h, "start.already"), NULL);
+        mb_status rc = MB_OK;
+        if (code[0] && scope_take_invite(h, code, &rc)) return rc;
+        rc = reply_text(h, T(h, "start.already"), NULL);
         return rc ? rc : menu_show(h);
     }
     if (!code[0]) {
