@@ -1,6 +1,7 @@
 #include "sim/control.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/params.h"
@@ -134,4 +135,81 @@ void sim_control(const sim_request *req, sim_reply *reply)
         sim_reply_error(reply, 404, "no such control endpoint");
     }
     sim_unlock();
+}
+
+/* ---- shared by the platforms' control APIs ---- */
+
+void sim_control_route(const sim_endpoint *table, size_t count, const sim_request *req,
+                       const char *endpoint, sim_reply *reply)
+{
+    const sim_endpoint *e = NULL;
+    for (size_t i = 0; i < count && !e; i++)
+        if (strcmp(table[i].name, endpoint) == 0) e = &table[i];
+    sim_lock();
+    if (e && e->kind == SIM_ENDPOINT_ANY)
+        e->serve(req, reply);
+    else if (strcmp(req->verb, "POST") != 0)
+        sim_reply_error(reply, 405, "use POST");
+    else if (e && e->kind == SIM_ENDPOINT_BODY)
+        e->serve(req, reply);
+    else if (req->body_invalid)
+        sim_reply_error(reply, 400, "the body is not valid JSON");
+    else if (e)
+        e->serve(req, reply);
+    else
+        sim_reply_error(reply, 404, "no such control endpoint");
+    sim_unlock();
+}
+
+void sim_control_sent(const sim_request *req, sim_reply *reply, const char *platform,
+                      const char *chat_param)
+{
+    long long chat = 0, after = 0, wait_ms = 0;
+    sim_param_result has_chat = sim_param_int64(req->params, chat_param, &chat);
+    if (has_chat == SIM_PARAM_INVALID ||
+        sim_param_int64(req->params, "after", &after) == SIM_PARAM_INVALID ||
+        sim_param_int64(req->params, "wait_ms", &wait_ms) == SIM_PARAM_INVALID) {
+        char message[96];
+        snprintf(message, sizeof message, "%s, after and wait_ms must be integers", chat_param);
+        sim_reply_error(reply, 400, message);
+        return;
+    }
+    if (wait_ms > SIM_SENT_WAIT_MAX_MS) wait_ms = SIM_SENT_WAIT_MAX_MS;
+    int64_t deadline = sim_mono_ms() + (wait_ms > 0 ? wait_ms : 0);
+    cJSON *calls;
+    /* With wait_ms the answer waits for the first matching call, so a
+     * client needs no busy polling. */
+    for (;;) {
+        calls = sim_sent_query(platform, has_chat == SIM_PARAM_OK, chat, after);
+        if (!calls || cJSON_GetArraySize(calls) > 0 || sim_stopping() || sim_mono_ms() >= deadline)
+            break;
+        cJSON_Delete(calls);
+        sim_wait(deadline);
+    }
+    if (!calls) {
+        sim_reply_error(reply, 500, "out of memory");
+        return;
+    }
+    cJSON *json = cJSON_CreateObject();
+    cJSON_AddItemToObject(json, "calls", calls);
+    cJSON_AddNumberToObject(json, "last_seq", (double)sim_sent_last_seq());
+    sim_reply_json(reply, 200, json);
+}
+
+int sim_control_raw(const sim_request *req, sim_reply *reply, char **raw_next, size_t *raw_next_len)
+{
+    char *copy = malloc(req->body_len + 1);
+    if (!copy) {
+        sim_reply_error(reply, 500, "out of memory");
+        return -1;
+    }
+    memcpy(copy, req->body, req->body_len);
+    copy[req->body_len] = 0;
+    free(*raw_next);
+    *raw_next = copy;
+    *raw_next_len = req->body_len;
+    cJSON *json = cJSON_CreateObject();
+    cJSON_AddNumberToObject(json, "bytes", (double)req->body_len);
+    sim_reply_json(reply, 200, json);
+    return 0;
 }

@@ -287,3 +287,11 @@ int sim_param_bool(const cJSON *params, const char *name)
     if (cJSON_IsString(v)) return strcmp(v->valuestring, "true") == 0 || strcmp(v->valuestring, "1") == 0;
     return 0;
 }
+
+int sim_text_blank(const char *s)
+{
+    if (!s) return 1;
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r') return 0;
+    return 1;
+}

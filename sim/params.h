@@ -47,4 +47,8 @@ cJSON *sim_param_json(const cJSON *params, const char *name, int *invalid);
 /* 1 for true, "true" or "1"; 0 otherwise. */
 int sim_param_bool(const cJSON *params, const char *name);
 
+/* 1 when s is NULL or nothing but spaces, tabs and line breaks: both
+ * Telegram and VK trim white space before deciding a text is empty. */
+int sim_text_blank(const char *s);
+
 #endif

@@ -114,6 +114,26 @@ void sim_sleep_ms(int ms)
     sim_unlock();
 }
 
+/* ---- growable arrays ---- */
+
+int sim_array_grow(void **array, size_t *cap, size_t len, size_t item)
+{
+    if (len < *cap) return 0;
+    size_t n = *cap ? *cap * 2 : 64;
+    void *p = realloc(*array, n * item);
+    if (!p) return -1;
+    *array = p;
+    *cap = n;
+    return 0;
+}
+
+void sim_array_drop_front(void *array, size_t *len, size_t n, size_t item)
+{
+    if (!n) return;
+    memmove(array, (char *)array + n * item, (*len - n) * item);
+    *len -= n;
+}
+
 /* ---- faults ---- */
 
 mb_status sim_fault_add(const sim_fault *f)
@@ -161,8 +181,7 @@ static int sent_reserve(void)
         /* Dropping half at once keeps the cost of a full log amortised. */
         size_t drop = core.sent_len / 2;
         for (size_t i = 0; i < drop; i++) cJSON_Delete(core.sent[i].call);
-        memmove(core.sent, core.sent + drop, (core.sent_len - drop) * sizeof *core.sent);
-        core.sent_len -= drop;
+        sim_array_drop_front(core.sent, &core.sent_len, drop, sizeof *core.sent);
     }
     if (core.sent_len < core.sent_cap) return 0;
     size_t cap = core.sent_cap ? core.sent_cap * 2 : 256;
@@ -248,9 +267,7 @@ static void events_prune(int64_t now)
 {
     size_t keep = 0;
     while (keep < core.events_len && core.events[keep].ms <= now - SIM_LIMIT_WINDOW_MS) keep++;
-    if (!keep) return;
-    memmove(core.events, core.events + keep, (core.events_len - keep) * sizeof *core.events);
-    core.events_len -= keep;
+    sim_array_drop_front(core.events, &core.events_len, keep, sizeof *core.events);
 }
 
 /* Whole seconds, rounded up and at least 1, until the event at ms leaves
@@ -285,13 +302,8 @@ int sim_limits_check(long long chat_id)
 void sim_limits_note(long long chat_id)
 {
     if (!core.limit_global && !core.limit_chat) return;
-    if (core.events_len == core.events_cap) {
-        size_t cap = core.events_cap ? core.events_cap * 2 : 64;
-        limit_event *p = realloc(core.events, cap * sizeof *p);
-        if (!p) return;
-        core.events = p;
-        core.events_cap = cap;
-    }
+    if (sim_array_grow((void **)&core.events, &core.events_cap, core.events_len, sizeof *core.events))
+        return;
     core.events[core.events_len].ms = sim_mono_ms();
     core.events[core.events_len].chat_id = chat_id;
     core.events_len++;

@@ -12,6 +12,7 @@
 #define MB_SIM_STATE_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/status.h"
@@ -48,6 +49,17 @@ int sim_stopping(void);
 /* Sleeps ms milliseconds, returning early when the process stops. Lock
  * NOT held. */
 void sim_sleep_ms(int ms);
+
+/* ---- growable arrays (no lock needed) ---- */
+
+/* Makes room for one more item of `item` bytes in *array, which holds len
+ * of *cap: doubles the capacity (64 to start) when full. 0 on success, -1
+ * when realloc fails (the array is left as it was). */
+int sim_array_grow(void **array, size_t *cap, size_t len, size_t item);
+
+/* Drops the first n of *len items of `item` bytes, moving the rest to the
+ * front; the caller frees what the dropped items own first. */
+void sim_array_drop_front(void *array, size_t *len, size_t n, size_t item);
 
 /* ---- faults ---- */
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/control.h"
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/tg.h"
@@ -13,7 +14,6 @@
 #include "util/clock.h"
 #include "util/text.h"
 
-#define TG_SENT_WAIT_MAX_MS 30000   /* longest hold of GET /sim/tg/sent?wait_ms= */
 #define TG_USER_TEXT_MAX 4096       /* UTF-16 units a user may type, as in Telegram */
 #define TG_USER_NAME_MAX 64         /* characters of a first or last name */
 #define TG_COMMAND_TOKEN_MAX 256    /* bytes of a "/command@bot" token */
@@ -213,51 +213,12 @@ static void control_update(const sim_request *req, sim_reply *reply)
 
 static void control_raw(const sim_request *req, sim_reply *reply)
 {
-    char *copy = malloc(req->body_len + 1);
-    if (!copy) {
-        sim_reply_error(reply, 500, "out of memory");
-        return;
-    }
-    memcpy(copy, req->body, req->body_len);
-    copy[req->body_len] = 0;
-    free(tg.raw_next);
-    tg.raw_next = copy;
-    tg.raw_next_len = req->body_len;
-    cJSON *json = cJSON_CreateObject();
-    cJSON_AddNumberToObject(json, "bytes", (double)req->body_len);
-    sim_reply_json(reply, 200, json);
+    sim_control_raw(req, reply, &tg.raw_next, &tg.raw_next_len);
 }
 
 static void control_sent(const sim_request *req, sim_reply *reply)
 {
-    long long chat = 0, after = 0, wait_ms = 0;
-    sim_param_result has_chat = sim_param_int64(req->params, "chat_id", &chat);
-    if (has_chat == SIM_PARAM_INVALID ||
-        sim_param_int64(req->params, "after", &after) == SIM_PARAM_INVALID ||
-        sim_param_int64(req->params, "wait_ms", &wait_ms) == SIM_PARAM_INVALID) {
-        sim_reply_error(reply, 400, "chat_id, after and wait_ms must be integers");
-        return;
-    }
-    if (wait_ms > TG_SENT_WAIT_MAX_MS) wait_ms = TG_SENT_WAIT_MAX_MS;
-    int64_t deadline = sim_mono_ms() + (wait_ms > 0 ? wait_ms : 0);
-    cJSON *calls;
-    /* With wait_ms the answer waits for the first matching call, so a
-     * client needs no busy polling. */
-    for (;;) {
-        calls = sim_sent_query("tg", has_chat == SIM_PARAM_OK, chat, after);
-        if (!calls || cJSON_GetArraySize(calls) > 0 || sim_stopping() || sim_mono_ms() >= deadline)
-            break;
-        cJSON_Delete(calls);
-        sim_wait(deadline);
-    }
-    if (!calls) {
-        sim_reply_error(reply, 500, "out of memory");
-        return;
-    }
-    cJSON *json = cJSON_CreateObject();
-    cJSON_AddItemToObject(json, "calls", calls);
-    cJSON_AddNumberToObject(json, "last_seq", (double)sim_sent_last_seq());
-    sim_reply_json(reply, 200, json);
+    sim_control_sent(req, reply, "tg", "chat_id");
 }
 
 static void control_block(const sim_request *req, sim_reply *reply, int blocked)
@@ -291,29 +252,20 @@ static void control_block(const sim_request *req, sim_reply *reply, int blocked)
     sim_reply_json(reply, 200, json);
 }
 
+static void control_block_on(const sim_request *req, sim_reply *reply) { control_block(req, reply, 1); }
+static void control_block_off(const sim_request *req, sim_reply *reply) { control_block(req, reply, 0); }
+
+static const sim_endpoint ENDPOINTS[] = {
+    {"sent", SIM_ENDPOINT_ANY, control_sent},
+    {"raw", SIM_ENDPOINT_BODY, control_raw},
+    {"update", SIM_ENDPOINT_BODY, control_update},
+    {"message", SIM_ENDPOINT_JSON, control_message},
+    {"callback", SIM_ENDPOINT_JSON, control_callback},
+    {"block", SIM_ENDPOINT_JSON, control_block_on},
+    {"unblock", SIM_ENDPOINT_JSON, control_block_off},
+};
+
 void tg_control(const sim_request *req, const char *endpoint, sim_reply *reply)
 {
-    int post = strcmp(req->verb, "POST") == 0;
-    sim_lock();
-    if (strcmp(endpoint, "sent") == 0)
-        control_sent(req, reply);
-    else if (!post)
-        sim_reply_error(reply, 405, "use POST");
-    else if (strcmp(endpoint, "raw") == 0)
-        control_raw(req, reply);
-    else if (strcmp(endpoint, "update") == 0)
-        control_update(req, reply);
-    else if (req->body_invalid)
-        sim_reply_error(reply, 400, "the body is not valid JSON");
-    else if (strcmp(endpoint, "message") == 0)
-        control_message(req, reply);
-    else if (strcmp(endpoint, "callback") == 0)
-        control_callback(req, reply);
-    else if (strcmp(endpoint, "block") == 0)
-        control_block(req, reply, 1);
-    else if (strcmp(endpoint, "unblock") == 0)
-        control_block(req, reply, 0);
-    else
-        sim_reply_error(reply, 404, "no such control endpoint");
-    sim_unlock();
+    sim_control_route(ENDPOINTS, sizeof ENDPOINTS / sizeof *ENDPOINTS, req, endpoint, reply);
 }

@@ -50,15 +50,6 @@ static tg_chat *chat_usable(tg_outcome *out)
     return chat;
 }
 
-/* Telegram trims white space before deciding a text is empty. */
-static int text_blank(const char *s)
-{
-    if (!s) return 1;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r') return 0;
-    return 1;
-}
-
 static int button_has_action(const cJSON *b)
 {
     static const char *actions[] = {"url", "login_url", "switch_inline_query",
@@ -161,7 +152,7 @@ void tg_send_message(const cJSON *params, tg_outcome *out)
     const char *text = sim_param_string(params, "text");
     tg_chat *chat;
     if (chat_id_read(params, out)) goto out;
-    if (text_blank(text)) {
+    if (sim_text_blank(text)) {
         tg_fail(out, 400, "Bad Request: message text is empty");
         goto out;
     }
@@ -232,7 +223,7 @@ void tg_edit_message_text(const cJSON *params, tg_outcome *out)
     const char *text = sim_param_string(params, "text");
     cJSON *message = edit_target(params, out);
     if (!message) goto out;
-    if (text_blank(text)) {
+    if (sim_text_blank(text)) {
         tg_fail(out, 400, "Bad Request: message text is empty");
         goto out;
     }

@@ -37,17 +37,6 @@ static size_t updates_len, updates_cap;
 static callback_query *callbacks;
 static size_t callbacks_len, callbacks_cap;
 
-static int grow(void **array, size_t *cap, size_t len, size_t item)
-{
-    if (len < *cap) return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    void *p = realloc(*array, n * item);
-    if (!p) return -1;
-    *array = p;
-    *cap = n;
-    return 0;
-}
-
 void tg_world_init(void)
 {
     memset(&tg, 0, sizeof tg);
@@ -128,7 +117,7 @@ tg_chat *tg_chat_learn(const cJSON *chat, const cJSON *user)
     if (!cJSON_IsNumber(id)) return NULL;
     tg_chat *c = tg_chat_find((long long)id->valuedouble);
     if (!c) {
-        if (chats_len >= TG_CHATS_MAX || grow((void **)&chats, &chats_cap, chats_len, sizeof *chats))
+        if (chats_len >= TG_CHATS_MAX || sim_array_grow((void **)&chats, &chats_cap, chats_len, sizeof *chats))
             return NULL;
         c = calloc(1, sizeof *c);
         if (!c || !(c->chat = cJSON_CreateObject())) {
@@ -191,11 +180,10 @@ mb_status tg_message_store(long long chat_id, cJSON *message)
     if (messages_len >= TG_MESSAGES_MAX) {
         size_t drop = messages_len / 2;
         for (size_t i = 0; i < drop; i++) cJSON_Delete(messages[i].message);
-        memmove(messages, messages + drop, (messages_len - drop) * sizeof *messages);
-        messages_len -= drop;
+        sim_array_drop_front(messages, &messages_len, drop, sizeof *messages);
     }
     if (!cJSON_IsNumber(id) ||
-        grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) {
+        sim_array_grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) {
         cJSON_Delete(message);
         return MB_ERR_NOMEM;
     }
@@ -227,7 +215,7 @@ long long tg_update_queue(cJSON *update)
 {
     long long id = -1;
     if (updates_len >= TG_UPDATES_MAX ||
-        grow((void **)&updates, &updates_cap, updates_len, sizeof *updates))
+        sim_array_grow((void **)&updates, &updates_cap, updates_len, sizeof *updates))
         goto out;
     cJSON *given = cJSON_GetObjectItemCaseSensitive(update, "update_id");
     if (cJSON_IsNumber(given)) {
@@ -324,12 +312,9 @@ void tg_updates_drop_all(void)
 
 mb_status tg_callback_new(long long chat_id, char id[TG_CALLBACK_ID_MAX])
 {
-    if (callbacks_len >= TG_CALLBACKS_MAX) {
-        size_t drop = callbacks_len / 2;
-        memmove(callbacks, callbacks + drop, (callbacks_len - drop) * sizeof *callbacks);
-        callbacks_len -= drop;
-    }
-    if (grow((void **)&callbacks, &callbacks_cap, callbacks_len, sizeof *callbacks))
+    if (callbacks_len >= TG_CALLBACKS_MAX)
+        sim_array_drop_front(callbacks, &callbacks_len, callbacks_len / 2, sizeof *callbacks);
+    if (sim_array_grow((void **)&callbacks, &callbacks_cap, callbacks_len, sizeof *callbacks))
         return MB_ERR_NOMEM;
     callback_query *q = &callbacks[callbacks_len++];
     /* Real ids are long decimal strings; these look alike and never repeat. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/control.h"
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/vk.h"
@@ -15,7 +16,6 @@
 #include "util/clock.h"
 #include "util/text.h"
 
-#define VK_SENT_WAIT_MAX_MS 30000   /* longest hold of GET /sim/vk/sent?wait_ms= */
 #define VK_USER_TEXT_MAX 4096       /* characters a user may send in one message */
 #define VK_USER_PAYLOAD_MAX 255     /* bytes of a text button's payload */
 #define VK_LANG_EN 3                /* VK's lang_id: 0 ru, 1 uk, 2 be, 3 en */
@@ -241,22 +241,10 @@ static void control_update(const sim_request *req, sim_reply *reply)
     reply_event(reply, cJSON_CreateObject(), vk_event_append(event));
 }
 
+/* A raw body also ends an a_check held now. */
 static void control_raw(const sim_request *req, sim_reply *reply)
 {
-    char *copy = malloc(req->body_len + 1);
-    if (!copy) {
-        sim_reply_error(reply, 500, "out of memory");
-        return;
-    }
-    memcpy(copy, req->body, req->body_len);
-    copy[req->body_len] = 0;
-    free(vk.raw_next);
-    vk.raw_next = copy;
-    vk.raw_next_len = req->body_len;
-    sim_broadcast();
-    cJSON *json = cJSON_CreateObject();
-    cJSON_AddNumberToObject(json, "bytes", (double)req->body_len);
-    sim_reply_json(reply, 200, json);
+    if (!sim_control_raw(req, reply, &vk.raw_next, &vk.raw_next_len)) sim_broadcast();
 }
 
 static void control_failed(const sim_request *req, sim_reply *reply)
@@ -277,30 +265,7 @@ static void control_failed(const sim_request *req, sim_reply *reply)
 
 static void control_sent(const sim_request *req, sim_reply *reply)
 {
-    long long peer = 0, after = 0, wait_ms = 0;
-    sim_param_result has_peer = sim_param_int64(req->params, "peer_id", &peer);
-    if (has_peer == SIM_PARAM_INVALID || sim_param_int64(req->params, "after", &after) == SIM_PARAM_INVALID ||
-        sim_param_int64(req->params, "wait_ms", &wait_ms) == SIM_PARAM_INVALID) {
-        sim_reply_error(reply, 400, "peer_id, after and wait_ms must be integers");
-        return;
-    }
-    if (wait_ms > VK_SENT_WAIT_MAX_MS) wait_ms = VK_SENT_WAIT_MAX_MS;
-    int64_t deadline = sim_mono_ms() + (wait_ms > 0 ? wait_ms : 0);
-    cJSON *calls;
-    for (;;) {
-        calls = sim_sent_query("vk", has_peer == SIM_PARAM_OK, peer, after);
-        if (!calls || cJSON_GetArraySize(calls) > 0 || sim_stopping() || sim_mono_ms() >= deadline) break;
-        cJSON_Delete(calls);
-        sim_wait(deadline);
-    }
-    if (!calls) {
-        sim_reply_error(reply, 500, "out of memory");
-        return;
-    }
-    cJSON *json = cJSON_CreateObject();
-    cJSON_AddItemToObject(json, "calls", calls);
-    cJSON_AddNumberToObject(json, "last_seq", (double)sim_sent_last_seq());
-    sim_reply_json(reply, 200, json);
+    sim_control_sent(req, reply, "vk", "peer_id");
 }
 
 static void control_block(const sim_request *req, sim_reply *reply, int blocked)
@@ -322,31 +287,21 @@ static void control_block(const sim_request *req, sim_reply *reply, int blocked)
     reply_event(reply, json, number);
 }
 
+static void control_block_on(const sim_request *req, sim_reply *reply) { control_block(req, reply, 1); }
+static void control_block_off(const sim_request *req, sim_reply *reply) { control_block(req, reply, 0); }
+
+static const sim_endpoint ENDPOINTS[] = {
+    {"sent", SIM_ENDPOINT_ANY, control_sent},
+    {"raw", SIM_ENDPOINT_BODY, control_raw},
+    {"update", SIM_ENDPOINT_BODY, control_update},
+    {"message", SIM_ENDPOINT_JSON, control_message},
+    {"event", SIM_ENDPOINT_JSON, control_event},
+    {"failed", SIM_ENDPOINT_JSON, control_failed},
+    {"block", SIM_ENDPOINT_JSON, control_block_on},
+    {"unblock", SIM_ENDPOINT_JSON, control_block_off},
+};
+
 void vk_control(const sim_request *req, const char *endpoint, sim_reply *reply)
 {
-    int post = strcmp(req->verb, "POST") == 0;
-    sim_lock();
-    if (strcmp(endpoint, "sent") == 0)
-        control_sent(req, reply);
-    else if (!post)
-        sim_reply_error(reply, 405, "use POST");
-    else if (strcmp(endpoint, "raw") == 0)
-        control_raw(req, reply);
-    else if (strcmp(endpoint, "update") == 0)
-        control_update(req, reply);
-    else if (req->body_invalid)
-        sim_reply_error(reply, 400, "the body is not valid JSON");
-    else if (strcmp(endpoint, "message") == 0)
-        control_message(req, reply);
-    else if (strcmp(endpoint, "event") == 0)
-        control_event(req, reply);
-    else if (strcmp(endpoint, "failed") == 0)
-        control_failed(req, reply);
-    else if (strcmp(endpoint, "block") == 0)
-        control_block(req, reply, 1);
-    else if (strcmp(endpoint, "unblock") == 0)
-        control_block(req, reply, 0);
-    else
-        sim_reply_error(reply, 404, "no such control endpoint");
-    sim_unlock();
+    sim_control_route(ENDPOINTS, sizeof ENDPOINTS / sizeof *ENDPOINTS, req, endpoint, reply);
 }

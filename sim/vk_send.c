@@ -51,15 +51,6 @@ static vk_peer *peer_writable(vk_outcome *out)
     return peer;
 }
 
-/* VK counts white space alone as an empty message. */
-static int text_blank(const char *s)
-{
-    if (!s) return 1;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r') return 0;
-    return 1;
-}
-
 static int has_attachment(const cJSON *params)
 {
     const char *a = sim_param_string(params, "attachment");
@@ -71,7 +62,7 @@ static int has_attachment(const cJSON *params)
 static int text_check(const cJSON *params, vk_outcome *out)
 {
     const char *text = sim_param_string(params, "message");
-    if (text_blank(text) && !has_attachment(params)) {
+    if (sim_text_blank(text) && !has_attachment(params)) {
         vk_fail(out, VK_ERR_PARAM, "One of the parameters specified was missing or invalid: message is empty");
         return -1;
     }

@@ -41,17 +41,6 @@ static size_t callbacks_len, callbacks_cap;
 static char keys[VK_KEYS_MAX][VK_KEY_HEX + 1];
 static size_t keys_len;
 
-static int grow(void **array, size_t *cap, size_t len, size_t item)
-{
-    if (len < *cap) return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    void *p = realloc(*array, n * item);
-    if (!p) return -1;
-    *array = p;
-    *cap = n;
-    return 0;
-}
-
 void vk_world_init(void)
 {
     memset(&vk, 0, sizeof vk);
@@ -66,8 +55,7 @@ static void events_drop(size_t n)
 {
     if (!n) return;
     for (size_t i = 0; i < n; i++) cJSON_Delete(events[i].event);
-    memmove(events, events + n, (events_len - n) * sizeof *events);
-    events_len -= n;
+    sim_array_drop_front(events, &events_len, n, sizeof *events);
 }
 
 static void clear_collections(void)
@@ -128,7 +116,7 @@ vk_peer *vk_peer_get(long long id)
 {
     vk_peer *p = vk_peer_find(id);
     if (p) return p;
-    if (peers_len >= VK_PEERS_MAX || grow((void **)&peers, &peers_cap, peers_len, sizeof *peers))
+    if (peers_len >= VK_PEERS_MAX || sim_array_grow((void **)&peers, &peers_cap, peers_len, sizeof *peers))
         return NULL;
     p = &peers[peers_len++];
     memset(p, 0, sizeof *p);
@@ -148,12 +136,9 @@ size_t vk_peers_blocked(void)
 
 mb_status vk_message_store(long long peer_id, long long cmid, long long random_id)
 {
-    if (messages_len >= VK_MESSAGES_MAX) {
-        size_t drop = messages_len / 2;
-        memmove(messages, messages + drop, (messages_len - drop) * sizeof *messages);
-        messages_len -= drop;
-    }
-    if (grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) return MB_ERR_NOMEM;
+    if (messages_len >= VK_MESSAGES_MAX)
+        sim_array_drop_front(messages, &messages_len, messages_len / 2, sizeof *messages);
+    if (sim_array_grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) return MB_ERR_NOMEM;
     messages[messages_len].peer_id = peer_id;
     messages[messages_len].cmid = cmid;
     messages[messages_len].random_id = random_id;
@@ -206,7 +191,7 @@ long long vk_event_append(cJSON *event)
     long long number = -1;
     if (!event) return -1;
     if (events_len >= VK_EVENTS_MAX) events_drop(events_len / 2);
-    if (grow((void **)&events, &events_cap, events_len, sizeof *events)) {
+    if (sim_array_grow((void **)&events, &events_cap, events_len, sizeof *events)) {
         cJSON_Delete(event);
         return -1;
     }
@@ -275,12 +260,9 @@ static callback_event *callback_find(const char *id)
 
 mb_status vk_callback_new(long long peer_id, long long user_id, char id[VK_CALLBACK_ID_HEX + 1])
 {
-    if (callbacks_len >= VK_CALLBACKS_MAX) {
-        size_t drop = callbacks_len / 2;
-        memmove(callbacks, callbacks + drop, (callbacks_len - drop) * sizeof *callbacks);
-        callbacks_len -= drop;
-    }
-    if (grow((void **)&callbacks, &callbacks_cap, callbacks_len, sizeof *callbacks))
+    if (callbacks_len >= VK_CALLBACKS_MAX)
+        sim_array_drop_front(callbacks, &callbacks_len, callbacks_len / 2, sizeof *callbacks);
+    if (sim_array_grow((void **)&callbacks, &callbacks_cap, callbacks_len, sizeof *callbacks))
         return MB_ERR_NOMEM;
     /* 48 random bits rarely collide; a collision is drawn again. */
     do {

@@ -150,11 +150,33 @@ sqlite3_stmt *db_stmt(db *d, const char *sql)
 int64_t db_scalar(db *d, const char *sql, int64_t fallback)
 {
     sqlite3_stmt *st = db_stmt(d, sql);
-    if (!st) return fallback;
+    return st ? db_step_scalar(st, fallback) : fallback;
+}
+
+int64_t db_step_scalar(sqlite3_stmt *st, int64_t fallback)
+{
     int64_t v = fallback;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) v = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return v;
+}
+
+mb_status db_first_row(sqlite3_stmt *st, db_row_fn fill, void *out)
+{
+    mb_status rc = MB_ERR_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        fill(st, out);
+        rc = MB_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int db_has_row(sqlite3_stmt *st)
+{
+    int yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return yes;
 }
 
 mb_status db_exec(db *d, const char *sql)
@@ -203,6 +225,15 @@ mb_status db_step_done(db *d, sqlite3_stmt *st)
     return primary == SQLITE_CONSTRAINT ? MB_ERR_EXISTS : MB_ERR_DB;
 }
 
+mb_status db_run_with_ints(db *d, const char *sql, int64_t first, int64_t second)
+{
+    sqlite3_stmt *st = db_stmt(d, sql);
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, second);
+    return db_step_done(d, st);
+}
+
 const char *db_errmsg(db *d) { return sqlite3_errmsg(d->sql); }
 
 void db_bind_text(sqlite3_stmt *st, int idx, const char *s)
@@ -215,6 +246,12 @@ char *db_column_dup(sqlite3_stmt *st, int col)
 {
     const unsigned char *s = sqlite3_column_text(st, col);
     return s ? strdup((const char *)s) : NULL;
+}
+
+void db_column_copy(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    snprintf(buf, size, "%s", s ? (const char *)s : "");
 }
 
 mb_status db_meta_set(db *d, const char *key, const char *value)

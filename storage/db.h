@@ -65,6 +65,11 @@ void db_rollback_savepoint(db *d);
 /* Steps a statement expected to finish without rows; logs failures. */
 mb_status db_step_done(db *d, sqlite3_stmt *st);
 
+/* The common write with two integer parameters: prepares sql (a literal, as
+ * for db_stmt), binds ?1 = first and ?2 = second and steps it as
+ * db_step_done. MB_ERR_DB when it cannot be prepared. */
+mb_status db_run_with_ints(db *d, const char *sql, int64_t first, int64_t second);
+
 /* Last error text of the connection (owned by SQLite). */
 const char *db_errmsg(db *d);
 
@@ -73,6 +78,25 @@ void db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 
 /* Column text copied with strdup (NULL for NULL). */
 char *db_column_dup(sqlite3_stmt *st, int col);
+
+/* Column text copied into buf of size bytes, cut to fit ("" for NULL). */
+void db_column_copy(sqlite3_stmt *st, int col, char *buf, size_t size);
+
+/* Reads the current row of st into out (a struct the caller knows). */
+typedef void (*db_row_fn)(sqlite3_stmt *st, void *out);
+
+/* Steps a prepared, bound statement once and resets it: MB_OK after
+ * fill(st, out) read the row, MB_ERR_NOT_FOUND when there was no row (or
+ * the step failed). For lookups that answer at most one row. */
+mb_status db_first_row(sqlite3_stmt *st, db_row_fn fill, void *out);
+
+/* 1 when a prepared, bound statement answers any row; resets it. */
+int db_has_row(sqlite3_stmt *st);
+
+/* The first column of the first row of a prepared, bound statement, or
+ * fallback when it answers NULL, no row, or fails; resets it. db_scalar
+ * for statements with parameters. */
+int64_t db_step_scalar(sqlite3_stmt *st, int64_t fallback);
 
 #define DB_CHECKPOINT_EVERY_MS 1000  /* how often the service folds the WAL back */
 

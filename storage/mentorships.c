@@ -22,30 +22,25 @@ static uint32_t code_bits(const unsigned char *json, int (*code)(const char *))
     return bits;
 }
 
-static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", s ? (const char *)s : "");
-}
-
 /* Columns: id, org_id, category, grade, has profile, topics, forms, slots,
  * meeting_mode, capacity, load. */
 #define CANDIDATE_COLUMNS \
     "a.id, a.org_id, a.category, a.grade, p.account_id IS NOT NULL, p.topics, p.forms, p.slots," \
     " p.meeting_mode, COALESCE(p.capacity, 0)"
 
-static void read_candidate(sqlite3_stmt *st, mentorship_candidate *c)
+static void read_candidate(sqlite3_stmt *st, void *row)
 {
+    mentorship_candidate *c = row;
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
     c->org_id = sqlite3_column_int64(st, 1);
-    copy_col(c->category, sizeof c->category, st, 2);
+    db_column_copy(st, 2, c->category, sizeof c->category);
     c->grade = sqlite3_column_int(st, 3);
     c->has_profile = sqlite3_column_int(st, 4);
     c->topics = code_bits(sqlite3_column_text(st, 5), profile_topic_code);
     c->forms = code_bits(sqlite3_column_text(st, 6), profile_form_code);
     c->slots = code_bits(sqlite3_column_text(st, 7), profile_slot_code);
-    copy_col(c->meeting_mode, sizeof c->meeting_mode, st, 8);
+    db_column_copy(st, 8, c->meeting_mode, sizeof c->meeting_mode);
     c->capacity = sqlite3_column_int(st, 9);
     c->load = sqlite3_column_int(st, 10);
 }
@@ -116,9 +111,7 @@ static int mentor_load(db *d, int64_t mentor_id)
                                   " WHERE m.mentor_id = ?1 AND m.state = 'active'");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, mentor_id);
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_reset(st);
-    return n;
+    return (int)db_step_scalar(st, -1);
 }
 
 mb_status mentorship_load_candidate(db *d, int64_t account_id, mentorship_candidate *out)
@@ -127,12 +120,7 @@ mb_status mentorship_load_candidate(db *d, int64_t account_id, mentorship_candid
                                   " LEFT JOIN profiles p ON p.account_id = a.id WHERE a.id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        read_candidate(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
+    mb_status rc = db_first_row(st, read_candidate, out);
     if (rc == MB_OK) {
         out->load = mentor_load(d, account_id);
         if (out->load < 0) rc = MB_ERR_DB;
@@ -177,15 +165,21 @@ mb_status mentorship_load_rejections(db *d, int64_t org_id, mentorship_rejection
     return MB_OK;
 }
 
+/* Reads the first column of up to max rows into ids; the count read. */
+static int read_ids(sqlite3_stmt *st, int64_t *ids, int max)
+{
+    int n = 0;
+    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
 int mentorship_rejected_for(db *d, int64_t mentee_id, int64_t *ids, int max)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT mentor_id FROM match_rejections WHERE mentee_id = ?1 ORDER BY mentor_id");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, mentee_id);
-    int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return n;
+    return read_ids(st, ids, max);
 }
 
 mb_status mentorship_reject(db *d, int64_t mentee_id, int64_t mentor_id)
@@ -217,9 +211,7 @@ static int active_in(db *d, int64_t account_id, int64_t org_id, const char *role
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, org_id);
     sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-    int ok = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return ok;
+    return db_has_row(st);
 }
 
 /* Places the mentor has left: capacity minus current load; -1 on error. */
@@ -228,8 +220,7 @@ static int places_left(db *d, int64_t mentor_id)
     sqlite3_stmt *st = db_stmt(d, "SELECT capacity FROM profiles WHERE account_id = ?1");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, mentor_id);
-    int capacity = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
+    int capacity = (int)db_step_scalar(st, 0);
     int load = mentor_load(d, mentor_id);
     return load < 0 ? -1 : capacity - load;
 }
@@ -319,19 +310,12 @@ mb_status mentorship_add_mentee(db *d, int64_t mentorship_id, int64_t mentee_id)
 static mb_status end_checked(db *d, int64_t mentorship_id)
 {
     int64_t now = clock_now_ms();
-    sqlite3_stmt *st = db_stmt(d, "UPDATE mentorships SET state = 'ended', ended_at = ?2"
-                                  " WHERE id = ?1 AND state = 'active'");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, mentorship_id);
-    sqlite3_bind_int64(st, 2, now);
-    mb_status rc = db_step_done(d, st);
+    mb_status rc = db_run_with_ints(d, "UPDATE mentorships SET state = 'ended', ended_at = ?2"
+                                       " WHERE id = ?1 AND state = 'active'", mentorship_id, now);
     if (rc) return rc;
     if (sqlite3_changes(db_handle(d)) == 0) return MB_ERR_NOT_FOUND;
-    st = db_stmt(d, "UPDATE mentorship_members SET left_at = ?2 WHERE mentorship_id = ?1 AND left_at IS NULL");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, mentorship_id);
-    sqlite3_bind_int64(st, 2, now);
-    return db_step_done(d, st);
+    return db_run_with_ints(d, "UPDATE mentorship_members SET left_at = ?2 WHERE mentorship_id = ?1"
+                               " AND left_at IS NULL", mentorship_id, now);
 }
 
 mb_status mentorship_end(db *d, int64_t mentorship_id)
@@ -357,15 +341,16 @@ static void load_members(db *d, mentorship *m)
 
 #define MENTORSHIP_COLUMNS "id, org_id, program_id, form, mentor_id, state, created_at, ended_at"
 
-static void read_mentorship(sqlite3_stmt *st, mentorship *m)
+static void read_mentorship(sqlite3_stmt *st, void *row)
 {
+    mentorship *m = row;
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(st, 0);
     m->org_id = sqlite3_column_int64(st, 1);
     m->program_id = sqlite3_column_int64(st, 2);
-    copy_col(m->form, sizeof m->form, st, 3);
+    db_column_copy(st, 3, m->form, sizeof m->form);
     m->mentor_id = sqlite3_column_int64(st, 4);
-    copy_col(m->state, sizeof m->state, st, 5);
+    db_column_copy(st, 5, m->state, sizeof m->state);
     m->created_at = sqlite3_column_int64(st, 6);
     m->ended_at = sqlite3_column_int64(st, 7);
 }
@@ -373,12 +358,7 @@ static void read_mentorship(sqlite3_stmt *st, mentorship *m)
 /* Runs a query answering at most one mentorship row, then its members. */
 static mb_status load_one(db *d, sqlite3_stmt *st, mentorship *out)
 {
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        read_mentorship(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
+    mb_status rc = db_first_row(st, read_mentorship, out);
     if (!rc) load_members(d, out);
     return rc;
 }
@@ -435,14 +415,6 @@ mb_status mentorship_list(db *d, int64_t org_id, int offset, int max, mentorship
     return MB_OK;
 }
 
-static int count_query(db *d, sqlite3_stmt *st)
-{
-    if (!st) return 0;
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
-    return n;
-}
-
 int mentorship_count_people(db *d, int64_t org_id, const char *role)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM accounts WHERE org_id = ?1 AND role = ?2"
@@ -450,7 +422,7 @@ int mentorship_count_people(db *d, int64_t org_id, const char *role)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-    return count_query(d, st);
+    return (int)db_step_scalar(st, 0);
 }
 
 int mentorship_count_queue(db *d, int64_t org_id)
@@ -460,7 +432,7 @@ int mentorship_count_queue(db *d, int64_t org_id)
                                   "   WHERE mm.mentee_id = a.id AND mm.left_at IS NULL)");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
-    return count_query(d, st);
+    return (int)db_step_scalar(st, 0);
 }
 
 int mentorship_count_active(db *d, int64_t org_id)
@@ -468,15 +440,7 @@ int mentorship_count_active(db *d, int64_t org_id)
     sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM mentorships WHERE org_id = ?1 AND state = 'active'");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
-    return count_query(d, st);
-}
-
-static int read_ids(sqlite3_stmt *st, int64_t *ids, int max)
-{
-    int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return n;
+    return (int)db_step_scalar(st, 0);
 }
 
 int mentorship_list_people(db *d, int64_t org_id, const char *role, int offset, int64_t *ids, int max)
@@ -504,23 +468,23 @@ int mentorship_list_queue(db *d, int64_t org_id, int offset, int64_t *ids, int m
     return read_ids(st, ids, max);
 }
 
+static void read_program(sqlite3_stmt *st, void *row)
+{
+    mentorship_program *out = row;
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    out->year = sqlite3_column_int(st, 1);
+    out->stage = sqlite3_column_int(st, 2);
+    db_column_copy(st, 3, out->forms, sizeof out->forms);
+}
+
 mb_status mentorship_program_load(db *d, int64_t org_id, mentorship_program *out)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT id, year, stage, forms FROM programs WHERE org_id = ?1"
                                   " ORDER BY year DESC LIMIT 1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(st, 0);
-        out->year = sqlite3_column_int(st, 1);
-        out->stage = sqlite3_column_int(st, 2);
-        copy_col(out->forms, sizeof out->forms, st, 3);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return db_first_row(st, read_program, out);
 }
 
 mb_status mentorship_program_set_stage(db *d, int64_t program_id, int from, int to)

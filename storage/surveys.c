@@ -29,7 +29,7 @@ mb_status survey_instrument_body(db *d, int64_t id, char **body, char *key, size
     *body = NULL;
     if (sqlite3_step(st) == SQLITE_ROW) {
         *body = db_column_dup(st, 0);
-        if (key) snprintf(key, key_size, "%s", (const char *)sqlite3_column_text(st, 1));
+        if (key) db_column_copy(st, 1, key, key_size);
         if (version) *version = sqlite3_column_int(st, 2);
         rc = *body ? MB_OK : MB_ERR_NOMEM;
     }
@@ -80,49 +80,38 @@ mb_status survey_run_start(db *d, int64_t account_id, int64_t instrument_id, int
     return rc;
 }
 
-static void read_run(sqlite3_stmt *st, survey_run *out)
+/* Columns read_run reads. */
+#define RUN_COLUMNS "id, account_id, instrument_id, state, position, started_at, COALESCE(finished_at, 0)"
+
+static void read_run(sqlite3_stmt *st, void *row)
 {
+    survey_run *out = row;
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(st, 0);
     out->account_id = sqlite3_column_int64(st, 1);
     out->instrument_id = sqlite3_column_int64(st, 2);
-    snprintf(out->state, sizeof out->state, "%s", (const char *)sqlite3_column_text(st, 3));
-    const unsigned char *pos = sqlite3_column_text(st, 4);
-    snprintf(out->position, sizeof out->position, "%s", pos ? (const char *)pos : "");
+    db_column_copy(st, 3, out->state, sizeof out->state);
+    db_column_copy(st, 4, out->position, sizeof out->position);
     out->started_at = sqlite3_column_int64(st, 5);
     out->finished_at = sqlite3_column_int64(st, 6);
 }
 
 mb_status survey_run_load(db *d, int64_t run_id, survey_run *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, account_id, instrument_id, state, position, started_at,"
-                                  " COALESCE(finished_at, 0) FROM survey_runs WHERE id = ?1");
+    sqlite3_stmt *st = db_stmt(d, "SELECT " RUN_COLUMNS " FROM survey_runs WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, run_id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        read_run(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return db_first_row(st, read_run, out);
 }
 
 mb_status survey_run_latest(db *d, int64_t account_id, const char *state, survey_run *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, account_id, instrument_id, state, position, started_at,"
-                                  " COALESCE(finished_at, 0) FROM survey_runs WHERE account_id = ?1 AND state = ?2"
+    sqlite3_stmt *st = db_stmt(d, "SELECT " RUN_COLUMNS " FROM survey_runs WHERE account_id = ?1 AND state = ?2"
                                   " ORDER BY id DESC LIMIT 1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        read_run(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return db_first_row(st, read_run, out);
 }
 
 mb_status survey_run_set_position(db *d, int64_t run_id, const char *position)
@@ -137,12 +126,8 @@ mb_status survey_run_set_position(db *d, int64_t run_id, const char *position)
 
 mb_status survey_run_finish(db *d, int64_t run_id)
 {
-    sqlite3_stmt *st = db_stmt(d, "UPDATE survey_runs SET state = 'done', position = NULL, finished_at = ?2"
-                                  " WHERE id = ?1");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_int64(st, 2, clock_now_ms());
-    return db_step_done(d, st);
+    return db_run_with_ints(d, "UPDATE survey_runs SET state = 'done', position = NULL, finished_at = ?2"
+                               " WHERE id = ?1", run_id, clock_now_ms());
 }
 
 mb_status survey_answer_store(db *d, int64_t run_id, const char *item, const char *value)
@@ -193,12 +178,9 @@ cJSON *survey_answers_load(db *d, int64_t run_id)
 
 mb_status survey_answers_copy(db *d, int64_t from_run, int64_t to_run)
 {
-    sqlite3_stmt *st = db_stmt(d, "INSERT OR REPLACE INTO survey_answers(run_id, item, value, seq, answered_at)"
-                                  " SELECT ?2, item, value, seq, answered_at FROM survey_answers WHERE run_id = ?1");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, from_run);
-    sqlite3_bind_int64(st, 2, to_run);
-    return db_step_done(d, st);
+    return db_run_with_ints(d, "INSERT OR REPLACE INTO survey_answers(run_id, item, value, seq, answered_at)"
+                               " SELECT ?2, item, value, seq, answered_at FROM survey_answers WHERE run_id = ?1",
+                            from_run, to_run);
 }
 
 mb_status survey_answer_latest(db *d, int64_t account_id, const char *item, char **value)

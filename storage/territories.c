@@ -7,13 +7,23 @@
 
 /* ---- territories ---- */
 
-static void territory_from_row(sqlite3_stmt *st, territory *out)
+/* Columns territory_from_row reads. */
+#define TERRITORY_COLUMNS "id, name, kind, parent_id"
+
+static void territory_from_row(sqlite3_stmt *st, void *row)
 {
+    territory *out = row;
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(st, 0);
-    snprintf(out->name, sizeof out->name, "%s", sqlite3_column_text(st, 1));
-    snprintf(out->kind, sizeof out->kind, "%s", sqlite3_column_text(st, 2));
+    db_column_copy(st, 1, out->name, sizeof out->name);
+    db_column_copy(st, 2, out->kind, sizeof out->kind);
     out->parent_id = sqlite3_column_int64(st, 3);
+}
+
+/* A db_row_fn for lookups answering one id. */
+static void id_from_row(sqlite3_stmt *st, void *id)
+{
+    *(int64_t *)id = sqlite3_column_int64(st, 0);
 }
 
 /* The id of the territory with this kind, parent and name, or 0. */
@@ -25,9 +35,7 @@ static int64_t territory_existing(db *d, const char *name, const char *kind, int
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, parent_id);
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return id;
+    return db_step_scalar(st, 0);
 }
 
 mb_status territory_add(db *d, const char *name, const char *kind, int64_t parent_id, int64_t *id_out)
@@ -59,21 +67,15 @@ mb_status territory_add(db *d, const char *name, const char *kind, int64_t paren
 
 mb_status territory_get(db *d, int64_t id, territory *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, name, kind, parent_id FROM territories WHERE id = ?1");
+    sqlite3_stmt *st = db_stmt(d, "SELECT " TERRITORY_COLUMNS " FROM territories WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        territory_from_row(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return db_first_row(st, territory_from_row, out);
 }
 
 mb_status territory_find_by_name(db *d, const char *kind, const char *name, territory *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, name, kind, parent_id FROM territories WHERE kind = ?1 AND name = ?2"
+    sqlite3_stmt *st = db_stmt(d, "SELECT " TERRITORY_COLUMNS " FROM territories WHERE kind = ?1 AND name = ?2"
                                   " ORDER BY id LIMIT 2");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -90,7 +92,7 @@ mb_status territory_find_by_name(db *d, const char *kind, const char *name, terr
 int territory_list(db *d, territory_each_fn fn, void *arg)
 {
     /* Each municipality sorts under its region; those without one come last. */
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, name, kind, parent_id FROM territories ORDER BY"
+    sqlite3_stmt *st = db_stmt(d, "SELECT " TERRITORY_COLUMNS " FROM territories ORDER BY"
                                   " CASE WHEN kind = 'region' THEN id ELSE COALESCE(parent_id, 9223372036854775807) END,"
                                   " kind = 'municipality', name, id");
     if (!st) return -1;
@@ -152,13 +154,7 @@ mb_status org_find(db *d, const char *name, int64_t territory_id, int64_t *id_ou
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, territory_id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *id_out = sqlite3_column_int64(st, 0);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return db_first_row(st, id_from_row, id_out);
 }
 
 int org_list(db *d, org_each_fn fn, void *arg)
@@ -170,9 +166,9 @@ int org_list(db *d, org_each_fn fn, void *arg)
         org o;
         memset(&o, 0, sizeof o);
         o.id = sqlite3_column_int64(st, 0);
-        snprintf(o.name, sizeof o.name, "%s", sqlite3_column_text(st, 1));
-        snprintf(o.timezone, sizeof o.timezone, "%s", sqlite3_column_text(st, 2));
-        snprintf(o.type, sizeof o.type, "%s", sqlite3_column_text(st, 3));
+        db_column_copy(st, 1, o.name, sizeof o.name);
+        db_column_copy(st, 2, o.timezone, sizeof o.timezone);
+        db_column_copy(st, 3, o.type, sizeof o.type);
         o.territory_id = sqlite3_column_int64(st, 4);
         stop = fn(&o, arg);
     }
@@ -263,8 +259,12 @@ static uint32_t forms_from_json(const unsigned char *text)
     return bits;
 }
 
-static void program_from_row(sqlite3_stmt *st, program *out)
+/* Columns program_from_row reads. */
+#define PROGRAM_COLUMNS "id, org_id, year, forms, stage"
+
+static void program_from_row(sqlite3_stmt *st, void *row)
 {
+    program *out = row;
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(st, 0);
     out->org_id = sqlite3_column_int64(st, 1);
@@ -305,48 +305,32 @@ out:
 
 mb_status program_get(db *d, int64_t id, program *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, org_id, year, forms, stage FROM programs WHERE id = ?1");
+    sqlite3_stmt *st = db_stmt(d, "SELECT " PROGRAM_COLUMNS " FROM programs WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        program_from_row(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return db_first_row(st, program_from_row, out);
 }
 
 mb_status program_for_org_year(db *d, int64_t org_id, int year, program *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, org_id, year, forms, stage FROM programs WHERE org_id = ?1 AND year = ?2");
+    sqlite3_stmt *st = db_stmt(d, "SELECT " PROGRAM_COLUMNS " FROM programs WHERE org_id = ?1 AND year = ?2");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, year);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        program_from_row(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return db_first_row(st, program_from_row, out);
 }
 
 mb_status program_set_stage(db *d, int64_t id, int stage)
 {
     if (stage < 1 || stage > PROGRAM_STAGE_COUNT) return MB_ERR_INVALID;
-    sqlite3_stmt *st = db_stmt(d, "UPDATE programs SET stage = ?2 WHERE id = ?1");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, stage);
-    mb_status rc = db_step_done(d, st);
+    mb_status rc = db_run_with_ints(d, "UPDATE programs SET stage = ?2 WHERE id = ?1", id, stage);
     if (!rc && !sqlite3_changes(db_handle(d))) rc = MB_ERR_NOT_FOUND;
     return rc;
 }
 
 int program_list(db *d, int64_t org_id, program_each_fn fn, void *arg)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, org_id, year, forms, stage FROM programs"
+    sqlite3_stmt *st = db_stmt(d, "SELECT " PROGRAM_COLUMNS " FROM programs"
                                   " WHERE ?1 = 0 OR org_id = ?1 ORDER BY org_id, year");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, org_id);
@@ -367,11 +351,8 @@ mb_status scope_add_org(db *d, int64_t account_id, int64_t org_id)
     org o;
     mb_status rc = org_get(d, org_id, &o);
     if (rc) return rc;
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO scopes(account_id, org_id) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, account_id);
-    sqlite3_bind_int64(st, 2, org_id);
-    return db_step_done(d, st);
+    return db_run_with_ints(d, "INSERT INTO scopes(account_id, org_id) VALUES(?1, ?2) ON CONFLICT DO NOTHING",
+                            account_id, org_id);
 }
 
 mb_status scope_add_territory(db *d, int64_t account_id, int64_t territory_id)
@@ -379,11 +360,8 @@ mb_status scope_add_territory(db *d, int64_t account_id, int64_t territory_id)
     territory t;
     mb_status rc = territory_get(d, territory_id, &t);
     if (rc) return rc;
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO scopes(account_id, territory_id) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, account_id);
-    sqlite3_bind_int64(st, 2, territory_id);
-    return db_step_done(d, st);
+    return db_run_with_ints(d, "INSERT INTO scopes(account_id, territory_id) VALUES(?1, ?2) ON CONFLICT DO NOTHING",
+                            account_id, territory_id);
 }
 
 mb_status scope_grant_for_invite(db *d, int64_t account_id, const char *role, int64_t org_id,
@@ -400,11 +378,7 @@ mb_status scope_invite_bind_territory(db *d, int64_t invite_id, int64_t territor
     territory t;
     mb_status rc = territory_get(d, territory_id, &t);
     if (rc) return rc;
-    sqlite3_stmt *st = db_stmt(d, "UPDATE invites SET territory_id = ?2 WHERE id = ?1");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, invite_id);
-    sqlite3_bind_int64(st, 2, territory_id);
-    rc = db_step_done(d, st);
+    rc = db_run_with_ints(d, "UPDATE invites SET territory_id = ?2 WHERE id = ?1", invite_id, territory_id);
     if (!rc && !sqlite3_changes(db_handle(d))) rc = MB_ERR_NOT_FOUND;
     return rc;
 }
@@ -414,13 +388,7 @@ mb_status scope_invite_territory(db *d, int64_t invite_id, int64_t *territory_ou
     sqlite3_stmt *st = db_stmt(d, "SELECT territory_id FROM invites WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *territory_out = sqlite3_column_int64(st, 0);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return db_first_row(st, id_from_row, territory_out);
 }
 
 /* Collects the first column of every row into ids; the count of rows. */
@@ -475,9 +443,7 @@ int scope_can_change_org(db *d, int64_t account_id, int64_t org_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, org_id);
-    int yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return yes;
+    return db_has_row(st);
 }
 
 int scope_can_read_org(db *d, int64_t account_id, int64_t org_id)
@@ -487,7 +453,5 @@ int scope_can_read_org(db *d, int64_t account_id, int64_t org_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, org_id);
-    int yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return yes;
+    return db_has_row(st);
 }
