@@ -245,3 +245,14 @@ const char *convo_text(const convo *c, const cJSON *call)
 {
     return on_vk(c) ? vk_call_text(call) : tg_call_text(call);
 }
+
+void convo_each_transport(int argc, char **argv, void (*run_all)(void))
+{
+    static const char *const transports[] = {"tg", "vk"};
+    for (int i = 0; i < 2; i++) {
+        if (argc > 1 && strcmp(argv[1], transports[i]) != 0) continue;
+        convo_transport = transports[i];
+        fprintf(stderr, "-- on %s\n", convo_transport);
+        run_all();
+    }
+}

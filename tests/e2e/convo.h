@@ -83,6 +83,11 @@ cJSON *convo_wait(convo *c, long long user, long long *seq, int ms);
 /* The text of a message convo_wait returned. */
 const char *convo_text(const convo *c, const cJSON *call);
 
+/* Runs run_all once on each messenger ("tg", then "vk"), setting
+ * convo_transport, or only on the one argv[1] names: the way one
+ * conversation description runs on both transports. */
+void convo_each_transport(int argc, char **argv, void (*run_all)(void));
+
 /* Waits up to timeout_ms for the bot to exit on its own; returns its exit
  * code, or -1 after killing it when it did not. */
 int bot_wait_exit(bot_proc *b, int timeout_ms);

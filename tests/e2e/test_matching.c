@@ -434,16 +434,15 @@ TEST(curator_moves_the_stage_and_announces)
     convo_stop(&c);
 }
 
+static void all_conversations(void)
+{
+    RUN(curator_matches_pairs_and_groups);
+    RUN(curator_moves_the_stage_and_announces);
+}
+
 /* One description, both messengers (or the one named as the argument). */
 int main(int argc, char **argv)
 {
-    static const char *const transports[] = {"tg", "vk"};
-    for (int i = 0; i < 2; i++) {
-        if (argc > 1 && strcmp(argv[1], transports[i]) != 0) continue;
-        convo_transport = transports[i];
-        fprintf(stderr, "-- on %s\n", convo_transport);
-        RUN(curator_matches_pairs_and_groups);
-        RUN(curator_moves_the_stage_and_announces);
-    }
+    convo_each_transport(argc, argv, all_conversations);
     return unit_summary();
 }

@@ -227,14 +227,14 @@ TEST(from_the_first_invite_to_pairs_and_a_group)
     convo_stop(&c);
 }
 
+static void all_conversations(void)
+{
+    RUN(from_the_first_invite_to_pairs_and_a_group);
+}
+
+/* One description, both messengers (or the one named as the argument). */
 int main(int argc, char **argv)
 {
-    static const char *const transports[] = {"tg", "vk"};
-    for (int i = 0; i < 2; i++) {
-        if (argc > 1 && strcmp(argv[1], transports[i]) != 0) continue;
-        convo_transport = transports[i];
-        fprintf(stderr, "-- on %s\n", convo_transport);
-        RUN(from_the_first_invite_to_pairs_and_a_group);
-    }
+    convo_each_transport(argc, argv, all_conversations);
     return unit_summary();
 }

@@ -205,18 +205,16 @@ TEST(strangers_bad_codes_and_forged_buttons_are_refused)
     convo_stop(&c);
 }
 
-/* One description, both messengers: each conversation runs on Telegram,
- * then on VK (or only on the one named as the first argument). */
+static void all_conversations(void)
+{
+    RUN(curator_and_pupil_register_in_russian);
+    RUN(mentor_registers_in_english_and_erases_data);
+    RUN(strangers_bad_codes_and_forged_buttons_are_refused);
+}
+
+/* One description, both messengers (or the one named as the argument). */
 int main(int argc, char **argv)
 {
-    static const char *const transports[] = {"tg", "vk"};
-    for (int i = 0; i < 2; i++) {
-        if (argc > 1 && strcmp(argv[1], transports[i]) != 0) continue;
-        convo_transport = transports[i];
-        fprintf(stderr, "-- on %s\n", convo_transport);
-        RUN(curator_and_pupil_register_in_russian);
-        RUN(mentor_registers_in_english_and_erases_data);
-        RUN(strangers_bad_codes_and_forged_buttons_are_refused);
-    }
+    convo_each_transport(argc, argv, all_conversations);
     return unit_summary();
 }

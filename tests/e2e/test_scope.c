@@ -86,14 +86,14 @@ TEST(curators_and_coordinators_stay_in_their_scope)
     convo_stop(&c);
 }
 
+static void all_conversations(void)
+{
+    RUN(curators_and_coordinators_stay_in_their_scope);
+}
+
+/* One description, both messengers (or the one named as the argument). */
 int main(int argc, char **argv)
 {
-    static const char *const transports[] = {"tg", "vk"};
-    for (int i = 0; i < 2; i++) {
-        if (argc > 1 && strcmp(argv[1], transports[i]) != 0) continue;
-        convo_transport = transports[i];
-        fprintf(stderr, "-- on %s\n", convo_transport);
-        RUN(curators_and_coordinators_stay_in_their_scope);
-    }
+    convo_each_transport(argc, argv, all_conversations);
     return unit_summary();
 }

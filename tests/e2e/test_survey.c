@@ -282,17 +282,16 @@ TEST(survey_answers_feed_matching)
     convo_stop(&c);
 }
 
+static void all_conversations(void)
+{
+    RUN(pupil_fills_in_the_request_across_a_restart);
+    RUN(survey_buttons_of_others_are_refused);
+    RUN(survey_answers_feed_matching);
+}
+
 /* One description, both messengers (or the one named as the argument). */
 int main(int argc, char **argv)
 {
-    static const char *const transports[] = {"tg", "vk"};
-    for (int i = 0; i < 2; i++) {
-        if (argc > 1 && strcmp(argv[1], transports[i]) != 0) continue;
-        convo_transport = transports[i];
-        fprintf(stderr, "-- on %s\n", convo_transport);
-        RUN(pupil_fills_in_the_request_across_a_restart);
-        RUN(survey_buttons_of_others_are_refused);
-        RUN(survey_answers_feed_matching);
-    }
+    convo_each_transport(argc, argv, all_conversations);
     return unit_summary();
 }
