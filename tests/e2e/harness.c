@@ -30,7 +30,7 @@
 #define HARNESS_ADMIN_ARGS_MAX 64
 #define HARNESS_ADMIN_LINE_MAX 8192
 
-static const char *bin_dir(void)
+const char *harness_bin_dir(void)
 {
     const char *dir = getenv("MENTORBOT_BIN_DIR");
     return dir && *dir ? dir : "build/test";
@@ -109,7 +109,7 @@ int sim_start(sim_proc *s)
     char bin[HARNESS_PATH_MAX], listen[32], log[HARNESS_PATH_MAX];
     memset(s, 0, sizeof *s);
     harness_curl_init();
-    snprintf(bin, sizeof bin, "%s/mentorbot-sim", bin_dir());
+    snprintf(bin, sizeof bin, "%s/mentorbot-sim", harness_bin_dir());
     if (access(bin, X_OK) != 0) {
         fprintf(stderr, "  harness: %s is missing (make %s)\n", bin, bin);
         return -1;
@@ -195,7 +195,7 @@ int bot_start(bot_proc *b)
 {
     char bin[HARNESS_PATH_MAX];
     int report[2], err = 0;
-    snprintf(bin, sizeof bin, "%s/mentorbot", bin_dir());
+    snprintf(bin, sizeof bin, "%s/mentorbot", harness_bin_dir());
     if (pipe2(report, O_CLOEXEC) != 0) return -1;
     pid_t pid = fork();
     if (pid < 0) {
@@ -304,7 +304,7 @@ int bot_admin(bot_proc *b, char *last_line, size_t size, char *err, size_t err_s
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    snprintf(bin, sizeof bin, "%s/mentorbot", bin_dir());
+    snprintf(bin, sizeof bin, "%s/mentorbot", harness_bin_dir());
     argv[0] = "mentorbot";
     argv[1] = "--config";
     argv[2] = b->conf;
@@ -358,4 +358,20 @@ int wait_until(int (*cond)(void *), void *arg, int timeout_ms)
         if (harness_now_ms() >= deadline) return 0;
         harness_sleep_ms(10);
     }
+}
+
+int harness_run(char *out, size_t size, const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = 0;
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -236,4 +236,12 @@ long long harness_now_ms(void);
  * when it did. */
 int wait_until(int (*cond)(void *), void *arg, int timeout_ms);
 
+/* The folder the binaries under test come from ($MENTORBOT_BIN_DIR, default
+ * "build/test"). */
+const char *harness_bin_dir(void);
+
+/* Runs a shell command (printf-style); returns its exit code (-1 when it did
+ * not exit normally) with stdout and stderr together in out. */
+int harness_run(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

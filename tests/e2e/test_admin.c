@@ -17,30 +17,6 @@
 
 static char conf_path[600], db_path[600];
 
-/* Runs a shell command; returns its exit code and its combined output. */
-static int run(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, size - 1, p);
-    out[n] = 0;
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static const char *bin(void)
-{
-    const char *dir = getenv("MENTORBOT_BIN_DIR");
-    return dir ? dir : "build/test";
-}
-
 /* A fresh configuration and database for one test. */
 static void fresh(const char *name)
 {
@@ -63,7 +39,7 @@ static int admin_cmd(char *last, size_t size, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    int rc = run(out, sizeof out, "%s/mentorbot --config %s admin %s", bin(), conf_path, args);
+    int rc = harness_run(out, sizeof out, "%s/mentorbot --config %s admin %s", harness_bin_dir(), conf_path, args);
     size_t n = strlen(out);
     while (n && out[n - 1] == '\n') out[--n] = 0;
     char *nl = strrchr(out, '\n');
@@ -72,7 +48,7 @@ static int admin_cmd(char *last, size_t size, const char *fmt, ...)
 }
 
 /* The whole output of `mentorbot admin ARGS`, and the exit code. */
-#define ADMIN_ALL(out, ...) run(out, sizeof out, "%s/mentorbot --config %s admin " __VA_ARGS__)
+#define ADMIN_ALL(out, ...) harness_run(out, sizeof out, "%s/mentorbot --config %s admin " __VA_ARGS__)
 
 static const char *write_file(const char *name, const char *text)
 {
@@ -118,7 +94,7 @@ TEST(territories_and_organisations_print_their_ids_last)
     CHECK_INT(admin_cmd(last, sizeof last, "territory add --name 'Томск' --kind municipality --parent 1"), 1);
     CHECK_CONTAINS(last, "exists already (id 2)");
 
-    CHECK_INT(ADMIN_ALL(out, "territory list", bin(), conf_path), 0);
+    CHECK_INT(ADMIN_ALL(out, "territory list", harness_bin_dir(), conf_path), 0);
     CHECK_CONTAINS(out, "1\tregion\t-\tТомская область\n");
     CHECK_CONTAINS(out, "2\tmunicipality\t1\tТомск\n");
 
@@ -142,7 +118,7 @@ TEST(territories_and_organisations_print_their_ids_last)
     CHECK_INT(admin_cmd(last, sizeof last, "org add --name '   '"), 2);
     CHECK_CONTAINS(last, "must be 1 to 200 characters");
 
-    CHECK_INT(ADMIN_ALL(out, "org list", bin(), conf_path), 0);
+    CHECK_INT(ADMIN_ALL(out, "org list", harness_bin_dir(), conf_path), 0);
     CHECK_CONTAINS(out, "2\tuniversity\t2\tAsia/Tomsk\tТПУ\n");
     CHECK_CONTAINS(out, "3\tschool\t-\tAsia/Tomsk\tШкола №3\n");
 
@@ -188,7 +164,7 @@ TEST(a_spreadsheet_csv_imports_whole)
     CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM audit WHERE action = 'org.import'"), 1);
 
     /* the same file again would double every school: refused whole */
-    CHECK_INT(ADMIN_ALL(out, "org import %s", bin(), conf_path, good), 1);
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, good), 1);
     CHECK_CONTAINS(out, "good.csv:2: \"Школа №5, корпус 2\" in Томск exists already (organisation 1)");
     CHECK_CONTAINS(out, "nothing imported");
     CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM orgs"), 3);
@@ -211,7 +187,7 @@ TEST(a_bad_line_names_itself_and_imports_nothing)
         "Лицей №2,school,Северск,\n"
         "Лицей №3,school,Колпашево,Asia/Tomsk\n"
         "Лицей №4,school,Томск,Asia/Tomsk\n");
-    CHECK_INT(ADMIN_ALL(out, "org import %s", bin(), conf_path, bad), 1);
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, bad), 1);
     CHECK_CONTAINS(out, "bad.csv:4: unknown municipality \"Колпашево\"");
     CHECK(strstr(out, "bad.csv:2:") == NULL && strstr(out, "bad.csv:5:") == NULL);
     CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM orgs"), 0);
@@ -229,7 +205,7 @@ TEST(a_bad_line_names_itself_and_imports_nothing)
         "Школа Е,school,Томск,\n"                       /* 8: good */
         "Школа Е,school,Томск,\n"                       /* 9: the same as 8 */
         "\"Школа \"Ж\"\",school,Томск,\n");             /* 10 */
-    CHECK_INT(ADMIN_ALL(out, "org import %s", bin(), conf_path, many), 1);
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, many), 1);
     CHECK_CONTAINS(out, "many.csv:2: unknown type \"academy\"");
     CHECK_CONTAINS(out, "many.csv:3: unknown timezone \"Mars/Olympus\"");
     CHECK_CONTAINS(out, "many.csv:4: the organisation name is empty");
@@ -243,21 +219,21 @@ TEST(a_bad_line_names_itself_and_imports_nothing)
     /* a duplicate within one good file */
     const char *twice = write_file("twice.csv", "name,type,municipality,timezone\nШкола Е,school,Томск,\n"
                                                 "Школа Е,school,Томск,\n");
-    CHECK_INT(ADMIN_ALL(out, "org import %s", bin(), conf_path, twice), 1);
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, twice), 1);
     CHECK_CONTAINS(out, "twice.csv:3: the same organisation as line 2");
     CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM orgs"), 0);
 
     /* no header, an unterminated quote, a Windows-1251 file, no file */
     const char *headless = write_file("headless.csv", "Лицей №1,school,Томск,Asia/Tomsk\n");
-    CHECK_INT(ADMIN_ALL(out, "org import %s", bin(), conf_path, headless), 1);
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, headless), 1);
     CHECK_CONTAINS(out, "headless.csv:1: the first line must be the header name,type,municipality,timezone");
     const char *open_quote = write_file("open.csv", "name,type,municipality,timezone\n\"Лицей,school,Томск,\n");
-    CHECK_INT(ADMIN_ALL(out, "org import %s", bin(), conf_path, open_quote), 1);
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, open_quote), 1);
     CHECK_CONTAINS(out, "open.csv:2: a quoted field is not closed");
     const char *cp1251 = write_file("cp1251.csv", "name,type,municipality,timezone\n\xd8\xea\xee\xeb\xe0,school,Томск,\n");
-    CHECK_INT(ADMIN_ALL(out, "org import %s", bin(), conf_path, cp1251), 1);
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, cp1251), 1);
     CHECK_CONTAINS(out, "cp1251.csv:2: the text is not UTF-8");
-    CHECK_INT(ADMIN_ALL(out, "org import %s/missing.csv", bin(), conf_path, unit_tmpdir()), 1);
+    CHECK_INT(ADMIN_ALL(out, "org import %s/missing.csv", harness_bin_dir(), conf_path, unit_tmpdir()), 1);
     CHECK_CONTAINS(out, "missing.csv: cannot open");
     CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM orgs"), 0);
 }
@@ -311,11 +287,11 @@ TEST(invites_bind_an_organisation_or_a_coordinators_territory)
     CHECK_STR(db_text("SELECT IFNULL(territory_id, '-') FROM invites WHERE id = 1"), "-");
 
     char out[4096];
-    CHECK_INT(ADMIN_ALL(out, "invite create --org 1 --role coordinator", bin(), conf_path), 2);
+    CHECK_INT(ADMIN_ALL(out, "invite create --org 1 --role coordinator", harness_bin_dir(), conf_path), 2);
     CHECK_CONTAINS(out, "a coordinator invite binds a territory: use --territory ID, not --org");
-    CHECK_INT(ADMIN_ALL(out, "invite create --territory 1 --role curator", bin(), conf_path), 2);
+    CHECK_INT(ADMIN_ALL(out, "invite create --territory 1 --role curator", harness_bin_dir(), conf_path), 2);
     CHECK_CONTAINS(out, "a curator invite needs --org ID");
-    CHECK_INT(ADMIN_ALL(out, "invite create --territory 1 --role admin", bin(), conf_path), 2);
+    CHECK_INT(ADMIN_ALL(out, "invite create --territory 1 --role admin", harness_bin_dir(), conf_path), 2);
     CHECK_CONTAINS(out, "usage: admin invite create");
     CHECK_INT(admin_cmd(last, sizeof last, "invite create --territory 5 --role coordinator"), 1);
     CHECK_CONTAINS(last, "there is no territory 5");

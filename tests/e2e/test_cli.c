@@ -12,30 +12,6 @@
 #include <string.h>
 #include <sys/wait.h>
 
-/* Runs a shell command, returns its exit code and its combined output. */
-static int run(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, size - 1, p);
-    out[n] = 0;
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static const char *bin(void)
-{
-    const char *dir = getenv("MENTORBOT_BIN_DIR");
-    return dir ? dir : "build/test";
-}
-
 static const char *write_conf(const char *name, const char *text)
 {
     static char path[512];
@@ -52,22 +28,22 @@ TEST(check_names_the_file_and_line_of_each_problem)
 {
     char out[4096];
     const char *good = write_conf("good", "[storage]\npath = good.db\n[bot]\nlanguage = en\n");
-    CHECK_INT(run(out, sizeof out, "%s/mentorbot --config %s check", bin(), good), 0);
+    CHECK_INT(harness_run(out, sizeof out, "%s/mentorbot --config %s check", harness_bin_dir(), good), 0);
     CHECK_CONTAINS(out, "configuration is valid");
 
     const char *bad = write_conf("bad", "[storage]\npath = bad.db\n[telegram]\npoll_timout = 10\n[bot]\nlanguage = de\n");
-    CHECK_INT(run(out, sizeof out, "%s/mentorbot --config %s check", bin(), bad), 1);
+    CHECK_INT(harness_run(out, sizeof out, "%s/mentorbot --config %s check", harness_bin_dir(), bad), 1);
     char where[600];
     snprintf(where, sizeof where, "%s:4: unknown key \"poll_timout\" in [telegram]", bad);
     CHECK_CONTAINS(out, where);
     snprintf(where, sizeof where, "%s:6: language must be ru or en", bad);
     CHECK_CONTAINS(out, where);
 
-    CHECK_INT(run(out, sizeof out, "%s/mentorbot --config /nonexistent/bot.conf check", bin()), 1);
+    CHECK_INT(harness_run(out, sizeof out, "%s/mentorbot --config /nonexistent/bot.conf check", harness_bin_dir()), 1);
     CHECK_CONTAINS(out, "cannot open the config file");
     /* the token never shows, even in errors about it */
     const char *tok = write_conf("tok", "[telegram]\ntoken = 12345:SECRETTOKEN\napi_base = ftp://x\n");
-    CHECK_INT(run(out, sizeof out, "%s/mentorbot --config %s check", bin(), tok), 1);
+    CHECK_INT(harness_run(out, sizeof out, "%s/mentorbot --config %s check", harness_bin_dir(), tok), 1);
     CHECK(strstr(out, "SECRETTOKEN") == NULL);
 }
 
@@ -76,21 +52,21 @@ TEST(admin_commands_print_ids_and_links_last)
     char out[4096], conf[600];
     snprintf(conf, sizeof conf, "[storage]\npath = %s/admin.db\n[telegram]\nusername = school_mentor_bot\n", unit_tmpdir());
     const char *path = write_conf("admin", conf);
-    CHECK_INT(run(out, sizeof out, "%s/mentorbot --config %s admin org add --name 'Гимназия №2' --tz Asia/Tomsk "
-                                   "| tail -n 1", bin(), path), 0);
+    CHECK_INT(harness_run(out, sizeof out, "%s/mentorbot --config %s admin org add --name 'Гимназия №2' --tz Asia/Tomsk "
+                                   "| tail -n 1", harness_bin_dir(), path), 0);
     CHECK_STR(out, "1\n");
-    CHECK_INT(run(out, sizeof out, "%s/mentorbot --config %s admin invite create --org 1 --role mentor --uses 5 "
-                                   "| tail -n 1", bin(), path), 0);
+    CHECK_INT(harness_run(out, sizeof out, "%s/mentorbot --config %s admin invite create --org 1 --role mentor --uses 5 "
+                                   "| tail -n 1", harness_bin_dir(), path), 0);
     CHECK_CONTAINS(out, "https://t.me/school_mentor_bot?start=");
     CHECK_INT((int)strlen(strstr(out, "start=") + 6), 16 + 1);   /* 16-character code and the newline */
 
-    CHECK(run(out, sizeof out, "%s/mentorbot --config %s admin invite create --org 99 --role mentor", bin(), path) != 0);
+    CHECK(harness_run(out, sizeof out, "%s/mentorbot --config %s admin invite create --org 99 --role mentor", harness_bin_dir(), path) != 0);
     CHECK_CONTAINS(out, "there is no organisation 99");
-    CHECK(run(out, sizeof out, "%s/mentorbot --config %s admin invite create --org 1 --role admin", bin(), path) != 0);
+    CHECK(harness_run(out, sizeof out, "%s/mentorbot --config %s admin invite create --org 1 --role admin", harness_bin_dir(), path) != 0);
     CHECK_CONTAINS(out, "usage: admin invite create");
-    CHECK(run(out, sizeof out, "%s/mentorbot --config %s admin org add --name X --tz Mars/Base", bin(), path) != 0);
+    CHECK(harness_run(out, sizeof out, "%s/mentorbot --config %s admin org add --name X --tz Mars/Base", harness_bin_dir(), path) != 0);
     CHECK_CONTAINS(out, "unknown timezone");
-    CHECK(run(out, sizeof out, "%s/mentorbot --config %s admin invite create --org 1 --role mentee --uses 0", bin(),
+    CHECK(harness_run(out, sizeof out, "%s/mentorbot --config %s admin invite create --org 1 --role mentee --uses 0", harness_bin_dir(),
               path) != 0);
     CHECK_CONTAINS(out, "--uses must be a whole number");
     char db[600];
