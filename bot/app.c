@@ -88,6 +88,9 @@ mb_status app_open(app *a)
     a->env.consent_age = a->cfg.consent_age;
     a->env.tg_username = a->username;
     a->env.vk_group_id = a->cfg.vk_token[0] ? a->cfg.vk_group_id : 0;
+    /* Reports are written beside the database and removed once sent. */
+    snprintf(a->files_dir, sizeof a->files_dir, "%s.files", a->cfg.storage_path);
+    a->env.files_dir = a->files_dir;
     return MB_OK;
 }
 

@@ -14,6 +14,7 @@ typedef struct app {
     i18n *texts;
     bot_env env;
     char username[64];
+    char files_dir[CONFIG_PATH_MAX + 8];   /* <storage path>.files */
     int lock_fd;
 } app;
 

@@ -30,6 +30,7 @@ void config_defaults(config *cfg)
     snprintf(cfg->vk_api_base, sizeof cfg->vk_api_base, "%s", CONFIG_DEFAULT_VK_API_BASE);
     cfg->vk_wait_s = 25;
     cfg->vk_rate_per_s = 20;
+    cfg->vk_session_refresh_s = 3600;
     snprintf(cfg->timezone, sizeof cfg->timezone, "Europe/Moscow");
     snprintf(cfg->language, sizeof cfg->language, "ru");
     cfg->consent_age = 14;
@@ -148,6 +149,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
         set_int(ps, &c->vk_wait_s, key, value, 1, 90);
     } else if (IS("vk", "rate_per_s")) {
         set_rate(ps, &c->vk_rate_per_s, key, value);
+    } else if (IS("vk", "session_refresh")) {
+        set_int(ps, &c->vk_session_refresh_s, key, value, 1, 86400);
     } else if (IS("bot", "timezone")) {
         if (!config_timezone_valid(value)) add_error(ps, "unknown timezone \"%s\" (expected a name like Europe/Moscow)", value);
         else set_string(ps, c->timezone, sizeof c->timezone, key, value);

@@ -39,6 +39,7 @@ typedef struct config {
     char vk_api_base[256];
     int vk_wait_s;                       /* a_check wait */
     double vk_rate_per_s;                /* requests per second for the community */
+    int vk_session_refresh_s;            /* a long poll key older than this is renewed */
     /* [bot] */
     char timezone[64];
     char language[8];

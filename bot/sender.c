@@ -2,11 +2,14 @@
 #include "storage/accounts.h"
 #include "storage/records.h"
 #include "util/clock.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TRANSPORTS_MAX 4
 #define CHAT_SLOTS 16384   /* per-chat rate memory; stale entries are dropped when it fills */
@@ -176,6 +179,7 @@ static int64_t backoff_ms(int attempts)
 }
 
 static void on_sent(void *arg, const http_response *resp);
+static void launch(sender *s, flight *f);
 
 static void finish_flight(sender *s, flight *f)
 {
@@ -194,6 +198,18 @@ static void finish_flight(sender *s, flight *f)
     } else {
         arm(s, 0);
     }
+}
+
+/* A file written for one message (a report) is removed once the message
+ * was delivered or refused for good. */
+static void drop_temporary_file(const outbox_row *row)
+{
+    cJSON *body = cJSON_Parse(row->body);
+    const char *path = json_str(body, "path");
+    if (path && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "temporary")) && unlink(path) != 0 &&
+        errno != ENOENT)
+        log_warn("sender", "could not remove %s after sending it: %s", path, strerror(errno));
+    cJSON_Delete(body);
 }
 
 static void record(sender *s, flight *f, const send_result *r)
@@ -228,6 +244,7 @@ static void record(sender *s, flight *f, const send_result *r)
         s->stats.retried++;
         break;
     }
+    case SEND_NEXT:   /* on_sent turns an unfinished chain into a retry */
     case SEND_FAILED:
         log_warn("sender", "%s message %lld to chat %lld refused: %d %s", t->platform, (long long)f->row.id,
                  (long long)f->row.chat_id, r->error_code, r->description);
@@ -257,6 +274,8 @@ static void record(sender *s, flight *f, const send_result *r)
         break;
     }
     if (!rc) rc = db_commit(s->d);
+    if (!rc && r->outcome != SEND_RETRY && r->outcome != SEND_UNKNOWN && r->outcome != SEND_FATAL)
+        drop_temporary_file(&f->row);
     if (rc) {
         /* The row stays "sending"; after a restart it becomes "unknown". */
         db_rollback(s->d);
@@ -338,6 +357,19 @@ static void on_sent(void *arg, const http_response *resp)
     } else {
         send_result r;
         t->classify(t, &f->row, &f->call, resp, &r);
+        if (r.outcome == SEND_NEXT) {
+            if (!s->draining && f->call.step < SENDER_STEPS_MAX) {
+                /* Each step is a request the platform counts: the bucket
+                 * may go below zero, and later rows wait for it. */
+                s->buckets[f->tindex].tokens -= 1;
+                launch(s, f);
+                return;
+            }
+            r.outcome = SEND_RETRY;
+            snprintf(r.description, sizeof r.description, "%s",
+                     s->draining ? "stopped between the steps of a file upload at shutdown"
+                                 : "too many steps for one message");
+        }
         record(s, f, &r);
     }
     finish_flight(s, f);
@@ -379,6 +411,13 @@ static void pass(sender *s)
         }
         transport *t = s->transports[ti];
         bucket *b = &s->buckets[ti];
+        if (row->checking && t->resend_safe) {
+            /* The platform drops a repeat of this message: no need to look
+             * for it, sending again tells whether it arrived. */
+            log_info("sender", "%s message %lld to chat %lld: outcome unknown; sent again, which cannot deliver "
+                     "it twice", t->platform, (long long)row->id, (long long)row->chat_id);
+            row->checking = 0;
+        }
         if (b->paused_until > now) {
             if (b->paused_until < wake) wake = b->paused_until;
             outbox_row_clear(row);

@@ -16,6 +16,7 @@
 #define SENDER_INFLIGHT_MAX 32       /* requests in flight at once */
 #define SENDER_BATCH 64              /* rows looked at per pass */
 #define SENDER_MAX_ATTEMPTS 15       /* then a transient failure is given up */
+#define SENDER_STEPS_MAX 8           /* calls one row may take (a file upload takes four) */
 #define SENDER_BACKOFF_MAX_MS (5 * 60 * 1000)
 #define SENDER_SWEEP_MS 1000         /* rows queued by other processes are seen within this */
 #define SENDER_FATAL_PAUSE_MS 60000  /* pause after the platform refused the token */

@@ -11,11 +11,16 @@
 #include "storage/outbox.h"
 #include "util/log.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define SHUTDOWN_GRACE_S 10.0   /* time given to requests in flight at shutdown */
+#define SERVICE_FILES_KEEP_S 3600.0   /* an unclaimed report file is removed after this */
 
 typedef struct service {
     struct ev_loop *loop;
@@ -29,6 +34,7 @@ typedef struct service {
     ev_timer grace;
     ev_timer stopper;   /* stops from the loop, never from inside a transport callback */
     ev_timer checkpoint;
+    ev_timer files;     /* removes report files no message needs any more */
     int exit_code;
     int stopping;
 } service;
@@ -49,6 +55,34 @@ static void on_checkpoint(struct ev_loop *loop, ev_timer *w, int revents)
 {
     service *s = w->data;
     db_checkpoint(s->a->d);
+}
+
+/*
+ * A report file belongs to its outbox row, which removes it once sent. One
+ * left behind (the row was failed with its chat, or the handler that wrote
+ * it was rolled back) is removed here when it is an hour old and no
+ * message still waiting needs it.
+ */
+static void on_files(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    service *s = w->data;
+    const char *dir = s->a->files_dir;
+    DIR *d = opendir(dir);
+    if (!d) return;
+    time_t now = time(NULL);
+    struct dirent *e;
+    int removed = 0;
+    while ((e = readdir(d))) {
+        char path[sizeof s->a->files_dir + 256];
+        struct stat st;
+        if (e->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || now - st.st_mtime < SERVICE_FILES_KEEP_S) continue;
+        if (outbox_file_in_use(s->a->d, path)) continue;
+        if (unlink(path) == 0) removed++;
+    }
+    closedir(d);
+    if (removed) log_info("service", "removed %d report file(s) no message needs any more", removed);
 }
 
 static void on_grace(struct ev_loop *loop, ev_timer *w, int revents)
@@ -136,6 +170,9 @@ int service_run(app *a)
     ev_timer_init(&s.checkpoint, on_checkpoint, DB_CHECKPOINT_EVERY_MS / 1000.0, DB_CHECKPOINT_EVERY_MS / 1000.0);
     s.checkpoint.data = &s;
     ev_timer_start(s.loop, &s.checkpoint);
+    ev_timer_init(&s.files, on_files, 60., SERVICE_FILES_KEEP_S);
+    s.files.data = &s;
+    ev_timer_start(s.loop, &s.files);
     log_info("service", "mentorbot started (database %s%s%s%s%s)", a->cfg.storage_path,
              s.tg ? ", Telegram API " : "", s.tg ? a->cfg.tg_api_base : "", s.vk ? ", VK API " : "",
              s.vk ? a->cfg.vk_api_base : "");
@@ -153,6 +190,7 @@ int service_run(app *a)
     ev_timer_stop(s.loop, &s.grace);
     ev_timer_stop(s.loop, &s.stopper);
     ev_timer_stop(s.loop, &s.checkpoint);
+    ev_timer_stop(s.loop, &s.files);
     db_checkpoint(a->d);
     ev_signal_stop(s.loop, &s.sigint);
     ev_signal_stop(s.loop, &s.sigterm);

@@ -23,6 +23,8 @@
 #define TG_META_USERNAME "tg_username"
 #define TG_POLL_LIMIT 100             /* updates per getUpdates */
 #define TG_BACKOFF_MAX_S 30.0         /* longest wait between failed polls */
+#define TG_DOCUMENT_MAX_BYTES (50LL * 1024 * 1024)   /* sendDocument for bots */
+#define TG_PHOTO_MAX_BYTES (10LL * 1024 * 1024)      /* sendPhoto */
 
 typedef struct tg_client tg_client;
 
@@ -55,7 +57,7 @@ void tg_method_url(const tg_client *t, const char *method, char *buf, size_t siz
 
 /* Render and classify, exposed for tests. */
 mb_status tg_render(transport *t, const outbox_row *row, api_call *call);
-void tg_classify(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
+void tg_classify(transport *t, const outbox_row *row, api_call *call, const http_response *resp,
                  send_result *out);
 
 mb_status tg_render_check(transport *t, const outbox_row *row, int64_t candidate, api_call *call);

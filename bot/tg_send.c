@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void api_call_clear(api_call *call)
-{
-    if (!call) return;
-    free(call->json);
-    call->json = NULL;
-}
-
 /* {"buttons": [[{"text","data"}]]} -> {"inline_keyboard": [[{"text","callback_data"}]]} */
 static cJSON *inline_keyboard(const cJSON *buttons)
 {
@@ -71,8 +64,13 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
         call->idempotent = 1;
     } else if (strcmp(row->kind, "document") == 0 || strcmp(row->kind, "photo") == 0) {
         const char *path = json_str(body, "path");
-        if (!path) { rc = MB_ERR_INVALID; goto out; }
         int photo = row->kind[0] == 'p';
+        char why[256];
+        if (!transport_file_sendable(path, photo ? TG_PHOTO_MAX_BYTES : TG_DOCUMENT_MAX_BYTES, why, sizeof why)) {
+            log_warn("telegram", "message %lld: the file cannot be sent: %s", (long long)row->id, why);
+            rc = MB_ERR_INVALID;
+            goto out;
+        }
         method = photo ? "sendPhoto" : "sendDocument";
         snprintf(call->field_storage[0], sizeof call->field_storage[0], "%lld", (long long)row->chat_id);
         snprintf(call->file_path, sizeof call->file_path, "%s", path);
@@ -115,7 +113,7 @@ static int is_blocked_description(const char *d)
            strstr(d, "chat not found") || strstr(d, "kicked");
 }
 
-void tg_classify(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
+void tg_classify(transport *t, const outbox_row *row, api_call *call, const http_response *resp,
                  send_result *out)
 {
     memset(out, 0, sizeof *out);

@@ -18,7 +18,8 @@ typedef enum send_outcome {
     SEND_FAILED,      /* the platform refused it for good (e.g. 400); never retried */
     SEND_BLOCKED,     /* the user blocked the bot or is gone: mark unreachable */
     SEND_UNKNOWN,     /* the request went out and no answer came: never repeated blindly */
-    SEND_FATAL        /* the token is refused: stop the transport */
+    SEND_FATAL,       /* the token is refused: stop the transport */
+    SEND_NEXT         /* one step of several done: the transport rendered the next call */
 } send_outcome;
 
 typedef struct send_result {
@@ -41,6 +42,7 @@ typedef struct api_call {
     char file_name[128];
     int idempotent;           /* repeating it cannot deliver twice */
     int form_encoded;         /* json holds an application/x-www-form-urlencoded body */
+    int step;                 /* calls of this row done before this one (uploads take several) */
 } api_call;
 
 /* What one delivery check learnt about a message id in the chat. */
@@ -61,8 +63,12 @@ struct transport {
     long request_timeout_ms;
     /* Fills call from row; MB_ERR_INVALID when the row cannot be sent at all. */
     mb_status (*render)(transport *t, const outbox_row *row, api_call *call);
-    /* Reads the answer to a rendered call of row. */
-    void (*classify)(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
+    /*
+     * Reads the answer to a rendered call of row. A row that takes several
+     * calls (a file upload) answers SEND_NEXT with call refilled for the
+     * next one; a retry starts again from render.
+     */
+    void (*classify)(transport *t, const outbox_row *row, api_call *call, const http_response *resp,
                      send_result *out);
     /*
      * Delivery checks for rows whose request went out without an answer.
@@ -75,9 +81,16 @@ struct transport {
     check_outcome (*classify_check)(transport *t, const http_response *resp, int64_t *retry_after_ms,
                                     char *why, size_t why_size);
     int check_needs_floor;    /* the check looks above the chat's last known message id */
+    /* Repeating a send cannot deliver twice (the platform drops repeats), so
+     * a row whose outcome is unknown is simply sent again. */
+    int resend_safe;
     void *impl;
 };
 
 void api_call_clear(api_call *call);
+
+/* 1 when path is a regular, non-empty file of at most max_bytes; otherwise
+ * 0 with the reason in why. */
+int transport_file_sendable(const char *path, long long max_bytes, char *why, size_t why_size);
 
 #endif

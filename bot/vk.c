@@ -72,7 +72,8 @@ static void step(vk_client *v)
         call_method(v, "groups.getLongPollServer", params);
         break;
     case VK_CHECK: {
-        if (ev_now(v->loop) - v->server_at > VK_SESSION_REFRESH_S) {
+        if (ev_now(v->loop) - v->server_at > v->cfg->vk_session_refresh_s) {
+            log_info("vk", "long poll session is %d s old; asking for a new key", v->cfg->vk_session_refresh_s);
             v->take_ts = 0;
             v->phase = VK_SERVER;
             step(v);
@@ -239,8 +240,7 @@ vk_client *vk_new(struct ev_loop *loop, http_client *http, db *d, const bot_env 
     v->tr.request_timeout_ms = cfg->tg_request_timeout_s * 1000L;
     v->tr.render = vk_render;
     v->tr.classify = vk_classify;
-    v->tr.render_check = vk_render_check;
-    v->tr.classify_check = vk_classify_check;
+    v->tr.resend_safe = 1;   /* random_id: VK drops a repeat */
     v->tr.impl = v;
     return v;
 }

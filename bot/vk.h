@@ -7,11 +7,13 @@
  * the new ts; 2 asks for a new key and keeps ts; 3 asks for a new key and
  * ts. The ts is stored with the events' effects in one transaction, so a
  * restart resumes after the last committed batch. The server key is
- * refreshed every VK_SESSION_REFRESH_S even when nothing failed, so a
- * quiet night does not end in a stale session.
+ * refreshed every [vk] session_refresh seconds (an hour by default) even
+ * when nothing failed, so a quiet night does not end in a stale session.
  *
  * messages.send carries random_id = the outbox row id: VK drops a second
- * message with the same random_id, so a retry can never deliver twice.
+ * message with the same random_id, so a retry can never deliver twice, and
+ * a row whose outcome is unknown is simply sent again. Files go through
+ * VK's upload server (see vk_send.c).
  */
 #ifndef MB_VK_H
 #define MB_VK_H
@@ -25,7 +27,6 @@
 
 #define VK_API_VERSION "5.199"
 #define VK_META_TS "vk_ts"
-#define VK_SESSION_REFRESH_S 3600
 #define VK_BACKOFF_MAX_S 30.0
 #define VK_BATCH_MAX 1000            /* events handled from one a_check */
 #define VK_CAPTCHA_PARK_MS (10 * 60 * 1000)   /* a call that hit a captcha waits this long */
@@ -47,11 +48,8 @@ transport *vk_transport(vk_client *v);
 
 /* Exposed for tests. */
 mb_status vk_render(transport *t, const outbox_row *row, api_call *call);
-void vk_classify(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
+void vk_classify(transport *t, const outbox_row *row, api_call *call, const http_response *resp,
                  send_result *out);
-mb_status vk_render_check(transport *t, const outbox_row *row, int64_t candidate, api_call *call);
-check_outcome vk_classify_check(transport *t, const http_response *resp, int64_t *retry_after_ms, char *why,
-                                size_t why_size);
 /* method URL: <api_base>/<method>; the token and version travel in the body. */
 void vk_method_url(const vk_client *v, const char *method, char *buf, size_t size);
 /* "access_token=...&v=5.199" for a request body (never log it). */

@@ -2,10 +2,19 @@
  * Outgoing VK calls: an outbox row becomes messages.send (random_id = the
  * row id, so VK itself drops a repeat), messages.edit or
  * messages.sendMessageEventAnswer, and the answer becomes a send_result.
+ *
+ * A file takes four calls, each rendered from the answer to the one before:
+ *   0 docs.getMessagesUploadServer -> upload_url
+ *   1 multipart POST of the file to upload_url -> {"file": "..."}
+ *   2 docs.save -> the document's owner_id and id
+ *   3 messages.send with attachment=doc<owner>_<id> and the row's random_id
+ * Any failure starts again from step 0; only the last call shows anything
+ * to the user, and its random_id keeps that to once.
  */
 #include "bot/vk.h"
 #include "bot/vk_parse.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
@@ -18,6 +27,8 @@
 #define VK_INLINE_ROWS_MAX 6
 #define VK_ROW_BUTTONS_MAX 5     /* per row, inline or regular */
 #define VK_LABEL_MAX 40
+#define VK_DOC_MAX_BYTES (200LL * 1024 * 1024)   /* VK takes documents up to 200 MB */
+#define VK_FILE_STEPS 4
 
 static void add_param(strbuf *sb, const char *name, const char *value)
 {
@@ -84,6 +95,62 @@ static char *keyboard_json(const cJSON *buttons)
     return s;
 }
 
+/* Forgets the previous call's body and target, keeping its step. */
+static void call_reset(api_call *call)
+{
+    int step = call->step;
+    api_call_clear(call);
+    memset(call, 0, sizeof *call);
+    call->step = step;
+}
+
+/* Puts a finished form body (plus the token) into call for method. */
+static mb_status call_form(vk_client *v, api_call *call, const char *method, strbuf *sb)
+{
+    sb_printf(sb, "&%s", vk_auth_params(v));
+    if (sb->failed) return MB_ERR_NOMEM;
+    vk_method_url(v, method, call->url, sizeof call->url);
+    call->json = sb_take(sb);
+    call->form_encoded = 1;
+    call->idempotent = 1;
+    return call->json ? MB_OK : MB_ERR_NOMEM;
+}
+
+static const char *file_title(const cJSON *body)
+{
+    const char *name = json_str(body, "filename");
+    return name && *name ? name : "report";
+}
+
+/* Step 3 of a file, and a plain text: messages.send to the row's chat. */
+static mb_status render_send(vk_client *v, const outbox_row *row, const cJSON *body, const char *attachment,
+                             api_call *call)
+{
+    strbuf sb;
+    sb_init(&sb, 0);
+    /* peer_ids (not peer_id) makes VK answer with conversation_message_id,
+     * the number messages.edit takes. */
+    add_int(&sb, "peer_ids", row->chat_id);
+    add_int(&sb, "random_id", row->id);
+    const char *text = json_str(body, attachment ? "caption" : "text");
+    if (text && *text) add_param(&sb, "message", text);
+    if (attachment) add_param(&sb, "attachment", attachment);
+    const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
+    if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0) {
+        char *kb = keyboard_json(buttons);
+        if (kb) add_param(&sb, "keyboard", kb);
+        free(kb);
+    }
+    mb_status rc = call_form(v, call, "messages.send", &sb);
+    sb_free(&sb);
+    return rc;
+}
+
+static int is_file_row(const outbox_row *row)
+{
+    return strcmp(row->kind, "document") == 0 || strcmp(row->kind, "photo") == 0;
+}
+
 mb_status vk_render(transport *t, const outbox_row *row, api_call *call)
 {
     vk_client *v = t->impl;
@@ -95,62 +162,177 @@ mb_status vk_render(transport *t, const outbox_row *row, api_call *call)
     }
     strbuf sb;
     sb_init(&sb, 0);
-    const char *method = NULL;
     mb_status rc = MB_OK;
-    const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
-    if (strcmp(row->kind, "text") == 0 || strcmp(row->kind, "edit") == 0) {
+    if (strcmp(row->kind, "text") == 0) {
+        const char *text = json_str(body, "text");
+        rc = text && *text ? render_send(v, row, body, NULL, call) : MB_ERR_INVALID;
+    } else if (strcmp(row->kind, "edit") == 0) {
         const char *text = json_str(body, "text");
         if (!text || !*text) { rc = MB_ERR_INVALID; goto out; }
         add_int(&sb, "peer_id", row->chat_id);
-        if (row->kind[0] == 'e') {
-            method = "messages.edit";
-            add_int(&sb, "conversation_message_id", json_int(body, "message_id", NULL));
-            call->idempotent = 1;
-        } else {
-            method = "messages.send";
-            add_int(&sb, "random_id", row->id);
-            /* VK drops a second message with this random_id: resending is safe */
-            call->idempotent = 1;
-        }
+        add_int(&sb, "conversation_message_id", json_int(body, "message_id", NULL));
         add_param(&sb, "message", text);
+        const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
         if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0) {
             char *kb = keyboard_json(buttons);
             if (kb) add_param(&sb, "keyboard", kb);
             free(kb);
         }
+        rc = call_form(v, call, "messages.edit", &sb);
     } else if (strcmp(row->kind, "answer") == 0) {
-        method = "messages.sendMessageEventAnswer";
         const char *id = json_str(body, "button_id");
         if (!id) { rc = MB_ERR_INVALID; goto out; }
         add_param(&sb, "event_id", id);
         add_int(&sb, "user_id", row->chat_id);
         add_int(&sb, "peer_id", row->chat_id);
-        call->idempotent = 1;
+        rc = call_form(v, call, "messages.sendMessageEventAnswer", &sb);
+    } else if (is_file_row(row)) {
+        /* A picture goes as a document too: VK shows it with a preview. */
+        char why[256];
+        if (!transport_file_sendable(json_str(body, "path"), VK_DOC_MAX_BYTES, why, sizeof why)) {
+            log_warn("vk", "message %lld: the file cannot be sent: %s", (long long)row->id, why);
+            rc = MB_ERR_INVALID;
+            goto out;
+        }
+        add_int(&sb, "peer_id", row->chat_id);
+        add_param(&sb, "type", "doc");
+        rc = call_form(v, call, "docs.getMessagesUploadServer", &sb);
     } else {
-        /* Files go through docs.getMessagesUploadServer -> upload -> docs.save,
-         * which the sender does not chain yet. */
         rc = MB_ERR_INVALID;
-        goto out;
     }
-    sb_printf(&sb, "&%s", vk_auth_params(v));
-    if (sb.failed) { rc = MB_ERR_NOMEM; goto out; }
-    vk_method_url(v, method, call->url, sizeof call->url);
-    call->json = sb_take(&sb);
-    call->form_encoded = 1;
 out:
     sb_free(&sb);
     cJSON_Delete(body);
     return rc;
 }
 
-void vk_classify(transport *t, const outbox_row *row, const api_call *call, const http_response *resp,
+/* What an error code means for the row, VK's codes as documented. */
+static void outcome_for_code(int code, send_result *out)
+{
+    out->error_code = code;
+    switch (code) {
+    case 1: case 6: case 9: case 10:   /* unknown, too many per second, flood control, internal */
+        out->outcome = SEND_RETRY;
+        break;
+    case 14:   /* captcha: a bot cannot solve it; park the call and say so */
+        out->outcome = SEND_RETRY;
+        out->retry_after_ms = VK_CAPTCHA_PARK_MS;
+        break;
+    case 5:
+        out->outcome = SEND_FATAL;
+        break;
+    case 901: case 902:   /* no permission to write / privacy settings */
+        out->outcome = SEND_BLOCKED;
+        break;
+    default:
+        out->outcome = SEND_FAILED;
+    }
+}
+
+/*
+ * messages.send's answer: with peer_ids an array of one item per peer,
+ * {"peer_id","message_id","conversation_message_id"} or
+ * {"peer_id","error":{"code","description"}}; a bare number from older
+ * callers is the message id.
+ */
+static void read_send_answer(const cJSON *response, send_result *out)
+{
+    out->outcome = SEND_OK;
+    if (cJSON_IsNumber(response)) {
+        out->message_id = (int64_t)response->valuedouble;
+        return;
+    }
+    const cJSON *item = cJSON_IsArray(response) ? cJSON_GetArrayItem(response, 0) : NULL;
+    const cJSON *err = cJSON_GetObjectItemCaseSensitive(item, "error");
+    if (cJSON_IsObject(err)) {
+        int ok = 0;
+        int code = (int)json_int(err, "code", &ok);
+        const char *d = json_str(err, "description");
+        snprintf(out->description, sizeof out->description, "%s", d ? d : "refused");
+        outcome_for_code(ok ? code : 0, out);
+        return;
+    }
+    out->message_id = json_int(item, "conversation_message_id", NULL);
+}
+
+/* Renders step call->step + 1 of a file from the answer to step call->step. */
+static int next_file_step(vk_client *v, const outbox_row *row, const cJSON *response, const char *upload_file,
+                          api_call *call, char *why, size_t why_size)
+{
+    cJSON *body = cJSON_Parse(row->body);
+    strbuf sb;
+    sb_init(&sb, 0);
+    int ok = 0;
+    int step = call->step;
+    call_reset(call);
+    call->step = step + 1;
+    if (step == 0) {
+        const char *url = json_str(response, "upload_url");
+        if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) ||
+            strlen(url) >= sizeof call->url) {
+            snprintf(why, why_size, "docs.getMessagesUploadServer gave no usable upload_url");
+            goto out;
+        }
+        snprintf(call->url, sizeof call->url, "%s", url);
+        snprintf(call->file_path, sizeof call->file_path, "%s", json_str(body, "path") ? json_str(body, "path") : "");
+        snprintf(call->file_name, sizeof call->file_name, "%s", file_title(body));
+        call->fields[0] = NULL;
+        call->file.field = "file";
+        call->file.path = call->file_path;
+        call->file.filename = call->file_name;
+        call->idempotent = 1;
+        ok = 1;
+    } else if (step == 1) {
+        add_param(&sb, "file", upload_file);
+        add_param(&sb, "title", file_title(body));
+        ok = call_form(v, call, "docs.save", &sb) == MB_OK;
+    } else if (step == 2) {
+        /* {"type":"doc","doc":{"id","owner_id",...}} */
+        const cJSON *doc = json_obj(response, "doc");
+        int has_id = 0, has_owner = 0;
+        int64_t id = json_int(doc, "id", &has_id), owner = json_int(doc, "owner_id", &has_owner);
+        if (!has_id || !has_owner) {
+            snprintf(why, why_size, "docs.save gave no document id");
+            goto out;
+        }
+        char attachment[64];
+        snprintf(attachment, sizeof attachment, "doc%lld_%lld", (long long)owner, (long long)id);
+        ok = render_send(v, row, body, attachment, call) == MB_OK;
+    }
+    if (!ok && !why[0]) snprintf(why, why_size, "out of memory");
+out:
+    sb_free(&sb);
+    cJSON_Delete(body);
+    return ok;
+}
+
+void vk_classify(transport *t, const outbox_row *row, api_call *call, const http_response *resp,
                  send_result *out)
 {
+    vk_client *v = t->impl;
     memset(out, 0, sizeof *out);
     out->http_status = (int)resp->status;
     if (resp->curl_code != CURLE_OK) {
         snprintf(out->description, sizeof out->description, "%s", resp->error);
         out->outcome = SEND_RETRY;   /* random_id makes a resend safe */
+        return;
+    }
+    int file = is_file_row(row);
+    if (file && call->step == 1) {
+        /* The upload server answers in its own shape: {"file":"..."} or {"error":"..."}. */
+        cJSON *answer = json_parse_limited(resp->body, resp->body_len, VK_BODY_MAX, NULL);
+        const char *uploaded = json_str(answer, "file");
+        if (resp->status == 200 && uploaded && *uploaded &&
+            next_file_step(v, row, NULL, uploaded, call, out->description, sizeof out->description)) {
+            out->outcome = SEND_NEXT;
+        } else {
+            const char *err = json_str(answer, "error");
+            if (!out->description[0])
+                snprintf(out->description, sizeof out->description, "the upload server refused the file: %s",
+                         err ? err : resp->status != 200 ? "HTTP error" : "no answer it could read");
+            out->outcome = SEND_RETRY;
+        }
+        cJSON_Delete(answer);
         return;
     }
     vk_reply r;
@@ -160,59 +342,21 @@ void vk_classify(transport *t, const outbox_row *row, const api_call *call, cons
         vk_reply_free(&r);
         return;
     }
-    out->error_code = r.error_code;
     snprintf(out->description, sizeof out->description, "%s", r.error_msg);
-    if (r.ok) {
-        out->outcome = SEND_OK;
-        out->message_id = cJSON_IsNumber(r.response) ? (int64_t)r.response->valuedouble : 0;
-    } else {
-        switch (r.error_code) {
-        case 1: case 6: case 9: case 10:   /* unknown, too many per second, flood control, internal */
-            out->outcome = SEND_RETRY;
-            break;
-        case 14:   /* captcha: a bot cannot solve it; park the call and say so */
-            out->outcome = SEND_RETRY;
-            out->retry_after_ms = VK_CAPTCHA_PARK_MS;
+    if (!r.ok) {
+        outcome_for_code(r.error_code, out);
+        if (r.error_code == 14)
             snprintf(out->description, sizeof out->description, "captcha needed (sid %s); call parked", r.captcha_sid);
-            break;
-        case 5:
-            out->outcome = SEND_FATAL;
-            break;
-        case 901: case 902:   /* no permission to write / privacy settings */
-            out->outcome = SEND_BLOCKED;
-            break;
-        default:
-            out->outcome = SEND_FAILED;
+    } else if (file && call->step < VK_FILE_STEPS - 1) {
+        if (next_file_step(v, row, r.response, NULL, call, out->description, sizeof out->description)) {
+            out->outcome = SEND_NEXT;
+        } else {
+            out->outcome = SEND_RETRY;
         }
+    } else if (strcmp(row->kind, "text") == 0 || file) {
+        read_send_answer(r.response, out);
+    } else {
+        out->outcome = SEND_OK;
     }
     vk_reply_free(&r);
-}
-
-/* A row whose fate is unknown is simply sent again: VK answers with the
- * message it already has for that random_id instead of sending twice. */
-mb_status vk_render_check(transport *t, const outbox_row *row, int64_t candidate, api_call *call)
-{
-    (void)candidate;
-    if (strcmp(row->kind, "text") != 0) return MB_ERR_INVALID;
-    return vk_render(t, row, call);
-}
-
-check_outcome vk_classify_check(transport *t, const http_response *resp, int64_t *retry_after_ms, char *why,
-                                size_t why_size)
-{
-    outbox_row none;
-    memset(&none, 0, sizeof none);
-    snprintf(none.kind, sizeof none.kind, "text");
-    api_call call;
-    memset(&call, 0, sizeof call);
-    send_result r;
-    vk_classify(t, &none, &call, resp, &r);
-    snprintf(why, why_size, "%s", r.description);
-    *retry_after_ms = r.retry_after_ms;
-    switch (r.outcome) {
-    case SEND_OK: return CHECK_FOUND;
-    case SEND_RETRY: return CHECK_RETRY;
-    case SEND_BLOCKED: return CHECK_BLOCKED;
-    default: return CHECK_INCONCLUSIVE;
-    }
 }

@@ -108,6 +108,13 @@ void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int tota
     }
 }
 
+const char *curator_form_text(const i18n *t, const char *lang, int form)
+{
+    char key[48];
+    snprintf(key, sizeof key, "match.form.%s", profile_form_name(form) ? profile_form_name(form) : "none");
+    return i18n_text(t, lang, key);
+}
+
 void curator_actor(const hctx *h, char *buf, size_t size)
 {
     snprintf(buf, size, "account:%lld", (long long)h->acct.id);
@@ -133,11 +140,14 @@ void curator_menu_items(hctx *h, keyboard *kb)
     kb_row(kb);
     kb_button(kb, T(h, "curator.menu_stage"), "cs");
     kb_button(kb, T(h, "curator.menu_announce"), "ca");
+    kb_row(kb);
+    kb_button(kb, T(h, "export.button"), "cf");
 }
 
 int curator_owns_action(const char *action)
 {
-    return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || curator_match_owns(action) ||
+    return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
+           curator_match_owns(action) ||
            curator_program_owns(action);
 }
 
@@ -150,6 +160,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
         return rc;
     if (strcmp(action, "cb") == 0) return curator_show_base(h, arg);
     if (strcmp(action, "cq") == 0) return curator_show_queue(h, arg);
+    if (strcmp(action, "cf") == 0) return curator_export(h);
     if (curator_match_owns(action)) return curator_match_button(h, action, arg);
     if (curator_program_owns(action)) return curator_program_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");

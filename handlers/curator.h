@@ -2,7 +2,8 @@
  * The curator's flows, split by seam: curator.c routes buttons and holds the
  * shared helpers, curator_bases.c shows the bases and the unmatched queue,
  * curator_match.c proposes mentors and forms pairs and groups,
- * curator_program.c moves the programme's stage and sends announcements.
+ * curator_program.c moves the programme's stage and sends announcements,
+ * curator_export.c sends the pairs and the queue as a file.
  *
  * Every action is reached only after menu.c checked that the sender is an
  * active curator; each one checks again that what it touches belongs to the
@@ -46,8 +47,14 @@ void curator_label(const char *text, int max_chars, char *buf, size_t size);
 /* Adds "previous / next" buttons for page of total items, data prefix:page. */
 void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int total);
 
+/* The name of a form (PROFILE_FORM_x) in lang. */
+const char *curator_form_text(const i18n *t, const char *lang, int form);
+
 /* "account:ID" of the curator, for the audit log. */
 void curator_actor(const hctx *h, char *buf, size_t size);
+
+/* curator_export.c: cf, the pairs, groups and queue as a CSV file */
+mb_status curator_export(hctx *h);
 
 /* curator_bases.c */
 mb_status curator_show_base(hctx *h, const char *arg);     /* cb:r:PAGE | cb:e:PAGE */

@@ -41,13 +41,6 @@ static int load_in_scope(hctx *h, int64_t id, const char *role, account *out)
     return account_load(h->d, id, out) == MB_OK && strcmp(out->role, role) == 0 && curator_in_scope(h, out->org_id);
 }
 
-static const char *form_text(const i18n *t, const char *lang, int form)
-{
-    char key[48];
-    snprintf(key, sizeof key, "match.form.%s", profile_form_name(form) ? profile_form_name(form) : "none");
-    return i18n_text(t, lang, key);
-}
-
 static mb_status say_key(hctx *h, const char *key, const char *name, const char *value)
 {
     return curator_send(h, TF(h, key, name, value, NULL), NULL);
@@ -101,7 +94,7 @@ static void reasons_text(hctx *h, const match_suggestion *s, const mentorship_ca
     if (line) sb_printf(sb, "\n• %s", line);
     free(line);
     line = TF(h, s->reasons & MATCH_REASON_FORM ? "match.reason_form" : "match.reason_form_other", "form",
-              form_text(t, h->lang, s->form), NULL);
+              curator_form_text(t, h->lang, s->form), NULL);
     if (line) sb_printf(sb, "\n• %s", line);
     free(line);
     if (s->reasons & MATCH_REASON_SLOTS) {
@@ -276,7 +269,7 @@ static mb_status introduce(hctx *h, const account *mentee, const mentorship_cand
         if (mentee_c->has_profile) curator_topics(t, lang, mentee_c->topics, topics, sizeof topics);
         else snprintf(topics, sizeof topics, "%s", i18n_text(t, lang, "curator.topics_none"));
         char *text = i18n_format(t, lang, sides[i].key, "name", sides[i].other->name, "who", who, "topics", topics,
-                                 "form", form_text(t, lang, form), NULL);
+                                 "form", curator_form_text(t, lang, form), NULL);
         if (!text) return MB_ERR_NOMEM;
         mb_status rc = reply_to_account(h->d, sides[i].to->id, text, NULL);
         free(text);
@@ -370,7 +363,7 @@ static mb_status create_pair(hctx *h, const pairing *p)
     if ((rc = audit_pair(h, "mentorship.create", id, p)) || (rc = introduce(h, &p->mentee, &p->mentee_c, &p->mentor, p->form)))
         return rc;
     return curator_send(h, TF(h, "match.confirmed_pair", "mentor", p->mentor.name, "mentee", p->mentee.name, "form",
-                              form_text(h->env->texts, h->lang, p->form), NULL), NULL);
+                              curator_form_text(h->env->texts, h->lang, p->form), NULL), NULL);
 }
 
 static char *members_text(hctx *h, int n)
@@ -396,7 +389,7 @@ static mb_status confirm(hctx *h, const char *action, const char *arg)
         snprintf(data, sizeof data, "cn:%lld:%lld", (long long)p.mentee.id, (long long)p.mentor.id);
         kb_button(&kb, T(h, "match.new_pair"), data);
         char *text = TF(h, "match.group_or_pair", "mentor", p.mentor.name, "mentee", p.mentee.name, "form",
-                        form_text(h->env->texts, h->lang, p.form), "members", members ? members : "", NULL);
+                        curator_form_text(h->env->texts, h->lang, p.form), "members", members ? members : "", NULL);
         free(members);
         return curator_send(h, text, &kb);
     }
@@ -422,7 +415,7 @@ static mb_status add_to_group(hctx *h, const char *arg)
         return rc;
     char *members = members_text(h, group.nmentees + 1);
     char *text = TF(h, "match.confirmed_group", "mentor", p.mentor.name, "mentee", p.mentee.name, "form",
-                    form_text(h->env->texts, h->lang, p.form), "members", members ? members : "", NULL);
+                    curator_form_text(h->env->texts, h->lang, p.form), "members", members ? members : "", NULL);
     free(members);
     return curator_send(h, text, NULL);
 }
@@ -490,20 +483,11 @@ static mb_status show_mentorships(hctx *h, int page)
     return curator_send(h, TF(h, "curator.mentorships_title", "total", all, NULL), &kb);
 }
 
-static void format_date(const char *lang, int64_t ms, char *buf, size_t size)
-{
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    if (strcmp(lang, "ru") == 0) snprintf(buf, size, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-    else snprintf(buf, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
 {
     char names[2048], date[64], data[32];
     pair_names(h, m, names, sizeof names);
-    format_date(h->lang, m->created_at, date, sizeof date);
+    flow_format_date(h->lang, m->created_at, date, sizeof date);
     int form = profile_form_code(m->form);
     keyboard kb = {0};
     if (ask_end) {
@@ -516,7 +500,7 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
     snprintf(data, sizeof data, "ce:%lld", (long long)m->id);
     kb_button(&kb, T(h, "curator.end_button"), data);
     return curator_send(h, TF(h, "curator.mentorship_view", "names", names, "form",
-                              form_text(h->env->texts, h->lang, form), "date", date, NULL), &kb);
+                              curator_form_text(h->env->texts, h->lang, form), "date", date, NULL), &kb);
 }
 
 static mb_status end_mentorship(hctx *h, const mentorship *m)

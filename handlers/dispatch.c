@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define COMMAND_MAX 32
 
@@ -49,6 +50,17 @@ mb_status flow_refuse_button(hctx *h, const char *why)
     mb_status rc = reply_answer_button(h, T(h, "button.stale"));
     if (rc) return rc;
     return reg_in_progress(h) ? reg_resume(h) : MB_OK;
+}
+
+void flow_format_date(const char *lang, int64_t ms, char *buf, size_t size)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    if (strcmp(lang, "ru") == 0)
+        snprintf(buf, size, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    else
+        snprintf(buf, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 void flow_invite_link(const bot_env *env, const char *platform, const char *code, char *buf, size_t size)

@@ -66,6 +66,9 @@ int scope_take_invite(hctx *h, const char *code, mb_status *rc);
  * logs it (a forged or stale press). */
 mb_status flow_refuse_button(hctx *h, const char *why);
 
+/* Dates as the reader writes them: 24.11.2026 in Russian, 2026-11-24 in English. */
+void flow_format_date(const char *lang, int64_t ms, char *buf, size_t size);
+
 /* The invite link for a code: https://t.me/<bot>?start=<code>. */
 void flow_invite_link(const bot_env *env, const char *platform, const char *code, char *buf, size_t size);
 

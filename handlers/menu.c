@@ -86,18 +86,6 @@ mb_status menu_language(hctx *h)
     return rc;
 }
 
-/* Dates as the reader writes them: 24.11.2026 in Russian, 2026-11-24 in English. */
-static void format_date(const hctx *h, int64_t ms, char *buf, size_t size)
-{
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    if (strcmp(h->lang, "ru") == 0)
-        snprintf(buf, size, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-    else
-        snprintf(buf, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 mb_status menu_privacy(hctx *h)
 {
     account *a = &h->acct;
@@ -111,12 +99,12 @@ mb_status menu_privacy(hctx *h)
     snprintf(year, sizeof year, "%s", "—");
     if (a->birth_year) snprintf(year, sizeof year, "%d", a->birth_year);
     snprintf(consent, sizeof consent, "%s", "—");
-    if (a->consent_at) format_date(h, a->consent_at, consent, sizeof consent);
+    if (a->consent_at) flow_format_date(h->lang, a->consent_at, consent, sizeof consent);
     snprintf(guardian, sizeof guardian, "%s", "—");
     if (a->guardian_consent[0]) {
         char key[48], date[24];
         snprintf(key, sizeof key, "privacy.guardian_%s", a->guardian_consent);
-        format_date(h, a->guardian_consent_at, date, sizeof date);
+        flow_format_date(h->lang, a->guardian_consent_at, date, sizeof date);
         snprintf(guardian, sizeof guardian, "%s, %s", T(h, key), date);
     }
     char messenger[64];

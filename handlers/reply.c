@@ -139,6 +139,20 @@ mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb
     return rc;
 }
 
+mb_status reply_document(hctx *h, const char *path, const char *filename, const char *caption)
+{
+    cJSON *body = cJSON_CreateObject();
+    if (!body) return MB_ERR_NOMEM;
+    cJSON_AddStringToObject(body, "path", path);
+    cJSON_AddStringToObject(body, "filename", filename);
+    if (caption) cJSON_AddStringToObject(body, "caption", caption);
+    cJSON_AddBoolToObject(body, "temporary", 1);
+    mb_status rc = enqueue_json(h->d, h->ev->platform, h->ev->chat_id, h->has_account ? h->acct.id : 0,
+                                "document", body);
+    cJSON_Delete(body);
+    return rc;
+}
+
 mb_status reply_answer_button(hctx *h, const char *text)
 {
     if (!h->ev->button_id) return MB_OK;

@@ -3,7 +3,7 @@
  *   text:     {"text": "...", "buttons": [[{"text": "...", "data": "..."}]]}
  *   edit:     {"message_id": N, "text": "...", "buttons": [...]}
  *   answer:   {"button_id": "...", "text": "..."}
- *   document: {"path": "...", "filename": "...", "caption": "..."}
+ *   document: {"path": "...", "filename": "...", "caption": "...", "temporary": true}
  * A text longer than the platform allows becomes several rows; the buttons
  * go with the last one.
  */
@@ -48,6 +48,13 @@ mb_status reply_to_chat(db *d, const char *platform, int64_t chat_id, int64_t ac
 /* Queues text to an account through its preferred reachable identity.
  * MB_ERR_NOT_FOUND when it has no identity. */
 mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard *kb);
+
+/*
+ * Queues the file at path to the chat of the current event, shown as
+ * filename with caption (may be NULL). The file belongs to the message from
+ * now on: the sender removes it once it was delivered or refused.
+ */
+mb_status reply_document(hctx *h, const char *path, const char *filename, const char *caption);
 
 /* Replaces the text and buttons of a message the bot sent. */
 mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb);

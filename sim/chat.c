@@ -160,6 +160,9 @@ static void show_call(chat_session *s, const cJSON *call)
         const cJSON *doc = cJSON_GetObjectItemCaseSensitive(result, "document");
         printf("bot sent a document: %s (%.0f bytes)\n", str_field(doc, "file_name") ? str_field(doc, "file_name") : "?",
                num_field(doc, "file_size"));
+        /* The simulator keeps what the bot uploaded; say where to get it. */
+        if (str_field(doc, "file_id") && num_field(doc, "file_size") > 0)
+            printf("    (download: %s/sim/tg/file?file_id=%s)\n", s->base, str_field(doc, "file_id"));
     } else if (strcmp(method, "sendPhoto") == 0) {
         const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(result, "photo");
         printf("bot sent a photo (%.0f bytes)\n", num_field(cJSON_GetArrayItem(sizes, 0), "file_size"));

@@ -147,7 +147,7 @@ static const char *part_header(const char *h, size_t hlen, const char *name, siz
 }
 
 static mb_status from_multipart(cJSON *params, const char *content_type, const char *body,
-                                size_t len)
+                                size_t len, sim_file_parts *files)
 {
     char boundary[SIM_MULTIPART_BOUNDARY_MAX + 1], delim[SIM_MULTIPART_BOUNDARY_MAX + 8];
     char name[SIM_PARAM_NAME_MAX + 1], file_name[256], mime[128];
@@ -191,6 +191,12 @@ static mb_status from_multipart(cJSON *params, const char *content_type, const c
             cJSON_AddStringToObject(file, "mime_type", mime[0] ? mime : "application/octet-stream");
             cJSON_AddNumberToObject(file, "file_size", (double)data_len);
             params_set(params, name, file);
+            if (files && files->count < SIM_FILE_PARTS_MAX) {
+                sim_file_part *part = &files->part[files->count++];
+                snprintf(part->name, sizeof part->name, "%s", name);
+                part->data = data;
+                part->len = data_len;
+            }
         } else {
             sim_params_set_string(params, name, data, data_len);
         }
@@ -206,7 +212,7 @@ static int type_is(const char *content_type, const char *type)
 }
 
 mb_status sim_params_from_body(cJSON *params, const char *content_type, const char *body,
-                               size_t len)
+                               size_t len, sim_file_parts *files)
 {
     if (!len) return MB_OK;
     int json = type_is(content_type, "application/json");
@@ -230,8 +236,17 @@ mb_status sim_params_from_body(cJSON *params, const char *content_type, const ch
         return count > SIM_PARAMS_MAX ? MB_ERR_LIMIT : MB_OK;
     }
     if (type_is(content_type, "multipart/form-data"))
-        return from_multipart(params, content_type, body, len);
+        return from_multipart(params, content_type, body, len, files);
     return from_urlencoded(params, body, len);
+}
+
+const sim_file_part *sim_file_part_find(const sim_file_parts *files, const char *name)
+{
+    if (!files || !name) return NULL;
+    /* A later part of the same name wins, as it does in the parameters. */
+    for (size_t i = files->count; i-- > 0;)
+        if (strcmp(files->part[i].name, name) == 0) return &files->part[i];
+    return NULL;
 }
 
 sim_param_result sim_param_int64(const cJSON *params, const char *name, long long *out)

@@ -33,6 +33,7 @@ void sim_reply_json(sim_reply *reply, int status, cJSON *json)
 {
     free(reply->body);
     reply->status = status;
+    reply->content_type = NULL;
     reply->body = json ? cJSON_PrintUnformatted(json) : NULL;
     if (!reply->body) {
         reply->status = 500;
@@ -47,6 +48,21 @@ void sim_reply_error(sim_reply *reply, int status, const char *message)
     cJSON *json = cJSON_CreateObject();
     cJSON_AddStringToObject(json, "error", message);
     sim_reply_json(reply, status, json);
+}
+
+void sim_reply_bytes(sim_reply *reply, const char *data, size_t len)
+{
+    free(reply->body);
+    /* One byte more so an empty file is still a non-NULL body. */
+    reply->body = malloc(len + 1);
+    if (!reply->body) {
+        sim_reply_error(reply, 500, "out of memory");
+        return;
+    }
+    if (len) memcpy(reply->body, data, len);
+    reply->status = 200;
+    reply->body_len = len;
+    reply->content_type = "application/octet-stream";
 }
 
 static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -84,6 +100,8 @@ static void route(const sim_request *req, sim_reply *reply)
         vk_method_api(req, vk_name, reply);
     } else if (strcmp(req->path, VK_LONG_POLL_PATH) == 0) {
         vk_long_poll(req, reply);
+    } else if (strncmp(req->path, VK_UPLOAD_PATH "/", strlen(VK_UPLOAD_PATH) + 1) == 0) {
+        vk_upload(req, req->path + strlen(VK_UPLOAD_PATH) + 1, reply);
     } else if (strncmp(req->path, "/sim/", 5) == 0) {
         sim_control(req, reply);
     } else if (strncmp(req->path, "/bot", 4) == 0) {
@@ -100,7 +118,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, sim_reply *reply)
         reply->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!resp) return MHD_NO;
     reply->body = NULL; /* the response owns it now */
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            reply->content_type ? reply->content_type : "application/json");
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)reply->status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -124,6 +143,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *ctx, con
 {
     sim_reply reply = {0};
     sim_request req = {0};
+    sim_file_parts files = {0};
     enum MHD_Result rc = MHD_NO;
     if (ctx->too_large) {
         tg_too_large(&reply);
@@ -136,13 +156,14 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *ctx, con
         req.params = cJSON_CreateObject();
         req.body = sb_str(&ctx->body);
         req.body_len = ctx->body.len;
+        req.files = &files;
         if (!req.params) goto out;
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query_arg, req.params);
         const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                        MHD_HTTP_HEADER_CONTENT_TYPE);
         /* The control API always takes JSON, whatever a quick curl -d claims. */
         if (strncmp(url, "/sim/", 5) == 0) type = "application/json";
-        if (sim_params_from_body(req.params, type, req.body, req.body_len)) req.body_invalid = 1;
+        if (sim_params_from_body(req.params, type, req.body, req.body_len, &files)) req.body_invalid = 1;
         route(&req, &reply);
     }
     log_request(verb, url, reply.drop ? 0 : reply.status, ctx->started_ms);

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+#include "sim/params.h"
 #include "util/status.h"
 
 #define SIM_BODY_MAX (50u * 1024 * 1024) /* Telegram's upload limit; larger bodies get 413 */
@@ -23,12 +24,14 @@ typedef struct sim_request {
     int body_invalid;     /* a body was sent but could not be parsed */
     const char *body;     /* the raw body, NUL-terminated ("" when none) */
     size_t body_len;
+    const sim_file_parts *files; /* the bytes of multipart file parts; never NULL */
 } sim_request;
 
 typedef struct sim_reply {
     int status;
     char *body;           /* malloc'd; sent as it is */
     size_t body_len;
+    const char *content_type; /* a static string; NULL means application/json */
     int drop;             /* close the connection without answering */
     int delay_ms;         /* wait this long before answering */
 } sim_reply;
@@ -38,6 +41,10 @@ void sim_reply_json(sim_reply *reply, int status, cJSON *json);
 
 /* A control-API error: {"error":"..."} with the given status. */
 void sim_reply_error(sim_reply *reply, int status, const char *message);
+
+/* A 200 answer of len bytes copied from data, as application/octet-stream
+ * (a file the simulator kept); a 500 when out of memory. */
+void sim_reply_bytes(sim_reply *reply, const char *data, size_t len);
 
 /* Starts serving on host:port ("127.0.0.1:8081"). MB_ERR_INVALID for a bad
  * address, MB_ERR_IO when the port cannot be bound. */

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/files.h"
+
 typedef struct sent_entry {
     long long seq;
     long long chat_id;
@@ -64,6 +66,7 @@ void sim_state_free(void)
 {
     sim_fault_clear();
     sent_clear();
+    sim_files_clear();
     free(core.sent);
     core.sent = NULL;
     core.sent_cap = 0;
@@ -226,21 +229,51 @@ out:
     return seq;
 }
 
-cJSON *sim_sent_query(const char *platform, int has_chat, long long chat_id, long long after)
+/* The index of the first entry with a seq above `after` (entries are in
+ * seq order). */
+static size_t sent_first_after(long long after)
 {
-    cJSON *calls = cJSON_CreateArray();
-    if (!calls) return NULL;
-    /* Entries are in seq order: find the first one after `after`. */
     size_t lo = 0, hi = core.sent_len;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (core.sent[mid].seq <= after) lo = mid + 1;
         else hi = mid;
     }
-    for (size_t i = lo; i < core.sent_len; i++) {
+    return lo;
+}
+
+void sim_sent_extend(long long seq, cJSON *fields)
+{
+    size_t i = sent_first_after(seq - 1);
+    if (i < core.sent_len && core.sent[i].seq == seq && cJSON_IsObject(fields)) {
+        cJSON *call = core.sent[i].call;
+        while (fields->child) {
+            cJSON *item = cJSON_DetachItemViaPointer(fields, fields->child);
+            cJSON_AddItemToObject(call, item->string, item);
+        }
+    }
+    cJSON_Delete(fields);
+}
+
+/* 1 when the entry is filed under chat_id: its own, or one of its
+ * "chat_ids" (a call to several conversations). */
+static int sent_filed_under(const sent_entry *e, long long chat_id)
+{
+    const cJSON *id;
+    if (e->chat_id == chat_id) return 1;
+    cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(e->call, "chat_ids"))
+        if (cJSON_IsNumber(id) && (long long)id->valuedouble == chat_id) return 1;
+    return 0;
+}
+
+cJSON *sim_sent_query(const char *platform, int has_chat, long long chat_id, long long after)
+{
+    cJSON *calls = cJSON_CreateArray();
+    if (!calls) return NULL;
+    for (size_t i = sent_first_after(after); i < core.sent_len; i++) {
         const sent_entry *e = &core.sent[i];
         if (strcmp(e->platform, platform) != 0) continue;
-        if (has_chat && e->chat_id != chat_id) continue;
+        if (has_chat && !sent_filed_under(e, chat_id)) continue;
         cJSON_AddItemToArray(calls, cJSON_Duplicate(e->call, 1));
     }
     return calls;
@@ -347,6 +380,7 @@ void sim_state_reset(void)
 {
     sim_fault_clear();
     sent_clear();
+    sim_files_clear();
     sim_limits_set(0, 0);
     cJSON_Delete(core.calls_by_method);
     cJSON_Delete(core.errors_by_status);

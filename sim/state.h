@@ -93,6 +93,13 @@ long long sim_sent_record(const char *platform, const char *method, long long ch
                           const cJSON *params, int ok, const cJSON *result, int error_code,
                           const char *description, const char *fault);
 
+/* Adds the fields of the object `fields` (ownership taken) to the call
+ * recorded as seq, for what a platform shows beyond the common fields. A
+ * "chat_ids" array of numbers among them files a call to several
+ * conversations under each of them, not only under its chat_id. Does
+ * nothing (but free fields) when seq is no longer in the log. */
+void sim_sent_extend(long long seq, cJSON *fields);
+
 /* The calls of platform after sequence number `after`, optionally only to
  * chat_id (when has_chat), as a new JSON array the caller deletes; NULL on
  * allocation failure. */
@@ -123,8 +130,9 @@ void sim_stats_limit_violation(void);
 /* Adds the core counters to obj. */
 void sim_stats_add_json(cJSON *obj);
 
-/* Forgets faults, limits, the sent log and counters. Sequence numbers keep
- * growing so a client holding an old `after` never misses new calls. */
+/* Forgets faults, limits, the sent log, kept files (files.h) and counters.
+ * Sequence numbers keep growing so a client holding an old `after` never
+ * misses new calls. */
 void sim_state_reset(void);
 
 #endif

@@ -367,7 +367,7 @@ static void reply_from_outcome(const method_entry *m, const char *method, const 
 
 void tg_bot_api(const sim_request *req, const char *method, sim_reply *reply)
 {
-    tg_outcome out = {.status = 200};
+    tg_outcome out = {.status = 200, .files = req->files};
     sim_fault fault = {0};
     const method_entry *m = method_find(method);
     char name[SIM_METHOD_NAME_MAX];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/control.h"
+#include "sim/files.h"
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/tg.h"
@@ -255,8 +256,26 @@ static void control_block(const sim_request *req, sim_reply *reply, int blocked)
 static void control_block_on(const sim_request *req, sim_reply *reply) { control_block(req, reply, 1); }
 static void control_block_off(const sim_request *req, sim_reply *reply) { control_block(req, reply, 0); }
 
+/* GET /sim/tg/file?file_id=X: the bytes of a document or photo the bot
+ * uploaded, so a test can read the report it sent. */
+static void control_file(const sim_request *req, sim_reply *reply)
+{
+    const char *id = sim_param_string(req->params, "file_id");
+    char key[SIM_FILE_KEY_MAX];
+    size_t len = 0;
+    if (!id || !id[0]) {
+        sim_reply_error(reply, 400, "file_id is required");
+        return;
+    }
+    snprintf(key, sizeof key, TG_FILE_KEY_FMT, id);
+    const char *bytes = sim_file_get(key, &len);
+    if (bytes) sim_reply_bytes(reply, bytes, len);
+    else sim_reply_error(reply, 404, "no such file");
+}
+
 static const sim_endpoint ENDPOINTS[] = {
     {"sent", SIM_ENDPOINT_ANY, control_sent},
+    {"file", SIM_ENDPOINT_ANY, control_file},
     {"raw", SIM_ENDPOINT_BODY, control_raw},
     {"update", SIM_ENDPOINT_BODY, control_update},
     {"message", SIM_ENDPOINT_JSON, control_message},

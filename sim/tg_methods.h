@@ -9,6 +9,8 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+#include "sim/params.h"
+
 #define TG_DESCRIPTION_MAX 256
 
 typedef struct tg_outcome {
@@ -19,6 +21,7 @@ typedef struct tg_outcome {
     long long chat_id;          /* the chat the call concerned, for the sent log */
     char *raw;                  /* when set: the verbatim body of a 200 answer */
     size_t raw_len;
+    const sim_file_parts *files; /* in: the request's file parts, for sendDocument and sendPhoto */
 } tg_outcome;
 
 typedef void (*tg_method_fn)(const cJSON *params, tg_outcome *out);

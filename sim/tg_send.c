@@ -2,11 +2,14 @@
  * The Bot API methods that put something in a chat: sendMessage, the two
  * edits, answerCallbackQuery, sendDocument, sendPhoto, sendChatAction.
  * Checks run in the order Telegram appears to use: missing parameters,
- * then the chat, then content limits, then flood control.
+ * then the chat, then content limits, then flood control. The bytes of an
+ * uploaded document or photo are kept (files.h) under its file_id, for
+ * GET /sim/tg/file.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/files.h"
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/tg_methods.h"
@@ -279,13 +282,19 @@ void tg_answer_callback_query(const cJSON *params, tg_outcome *out)
 }
 
 /* Describes the file a send names: an uploaded part (maybe through
- * "attach://name"), a URL or an existing file_id. NULL when there is none. */
-static cJSON *file_describe(const cJSON *params, const char *field)
+ * "attach://name"), a URL or an existing file_id. *part gets the name of
+ * the uploaded part, NULL for the others. NULL when there is none. */
+static cJSON *file_describe(const cJSON *params, const char *field, const char **part)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, field);
-    char id[48];
-    if (cJSON_IsString(v) && strncmp(v->valuestring, "attach://", 9) == 0)
-        v = cJSON_GetObjectItemCaseSensitive(params, v->valuestring + 9);
+    char id[48], key[SIM_FILE_KEY_MAX];
+    size_t kept_len = 0;
+    *part = field;
+    if (cJSON_IsString(v) && strncmp(v->valuestring, "attach://", 9) == 0) {
+        *part = v->valuestring + 9;
+        v = cJSON_GetObjectItemCaseSensitive(params, *part);
+    }
+    if (!cJSON_IsObject(v)) *part = NULL;
     if (!v || (cJSON_IsString(v) && !v->valuestring[0])) return NULL;
     cJSON *file = cJSON_CreateObject();
     if (!file) return NULL;
@@ -306,10 +315,13 @@ static cJSON *file_describe(const cJSON *params, const char *field)
         cJSON_AddStringToObject(file, "file_id", id);
         cJSON_AddNumberToObject(file, "file_size", 0);
     } else if (cJSON_IsString(v)) {
+        /* A file_id of a file kept here tells its size. */
+        snprintf(key, sizeof key, TG_FILE_KEY_FMT, v->valuestring);
+        if (!sim_file_get(key, &kept_len)) kept_len = 0;
         cJSON_AddStringToObject(file, "file_name", "file");
         cJSON_AddStringToObject(file, "mime_type", "application/octet-stream");
         cJSON_AddStringToObject(file, "file_id", v->valuestring);
-        cJSON_AddNumberToObject(file, "file_size", 0);
+        cJSON_AddNumberToObject(file, "file_size", (double)kept_len);
     } else {
         cJSON_Delete(file);
         return NULL;
@@ -319,14 +331,27 @@ static cJSON *file_describe(const cJSON *params, const char *field)
     return file;
 }
 
+/* Keeps the bytes of the uploaded part under the file_id the send gave
+ * them. A file over SIM_FILE_MAX is not kept; the send still works, as
+ * Telegram takes files up to 50 MB. */
+static void file_keep(const cJSON *file, const char *part_name, const tg_outcome *out)
+{
+    const sim_file_part *part = sim_file_part_find(out->files, part_name);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(file, "file_id");
+    char key[SIM_FILE_KEY_MAX];
+    if (!part || !cJSON_IsString(id)) return;
+    snprintf(key, sizeof key, TG_FILE_KEY_FMT, id->valuestring);
+    sim_file_keep(key, part->data, part->len);
+}
+
 static void send_file(const cJSON *params, const char *field, tg_outcome *out)
 {
     cJSON *markup = NULL, *file = NULL;
-    const char *caption = sim_param_string(params, "caption");
+    const char *caption = sim_param_string(params, "caption"), *part = NULL;
     char missing[64];
     tg_chat *chat;
     if (chat_id_read(params, out)) goto out;
-    if (!(file = file_describe(params, field))) {
+    if (!(file = file_describe(params, field, &part))) {
         snprintf(missing, sizeof missing, "Bad Request: there is no %s in the request", field);
         tg_fail(out, 400, missing);
         goto out;
@@ -342,6 +367,7 @@ static void send_file(const cJSON *params, const char *field, tg_outcome *out)
         tg_fail(out, 500, "Internal Server Error");
         goto out;
     }
+    file_keep(file, part, out);
     if (strcmp(field, "photo") == 0) {
         /* One size only: the simulator does not decode images. */
         cJSON_DeleteItemFromObjectCaseSensitive(file, "file_name");

@@ -23,6 +23,7 @@
 #define TG_CALLBACKS_MAX 100000   /* callback queries remembered */
 #define TG_CALLBACK_ID_MAX 32
 #define TG_URL_MAX 2048           /* webhook URL */
+#define TG_FILE_KEY_FMT "tg:%s"   /* files.h key of the bytes of the file with a file_id */
 
 typedef struct tg_chat {
     long long id;

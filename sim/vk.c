@@ -6,6 +6,7 @@
 
 #include "sim/params.h"
 #include "sim/state.h"
+#include "sim/vk_docs.h"
 #include "sim/vk_methods.h"
 #include "sim/vk_world.h"
 
@@ -27,6 +28,7 @@ void vk_init(void)
 void vk_free(void)
 {
     vk_world_free();
+    vk_docs_free();
     cJSON_Delete(errors_by_code);
     errors_by_code = NULL;
 }
@@ -34,6 +36,7 @@ void vk_free(void)
 void vk_reset(void)
 {
     vk_world_reset();
+    vk_docs_reset();
     cJSON_Delete(errors_by_code);
     errors_by_code = cJSON_CreateObject();
     sim_broadcast();
@@ -65,6 +68,24 @@ void vk_fail(vk_outcome *out, int error_code, const char *error_msg)
     snprintf(out->error_msg, sizeof out->error_msg, "%s", error_msg);
     cJSON_Delete(out->response);
     out->response = NULL;
+}
+
+int vk_rate_gate(long long peer_id, vk_outcome *out)
+{
+    if (!sim_limits_check(peer_id)) return 0;
+    vk_fail(out, VK_ERR_TOO_MANY, "Too many requests per second");
+    sim_stats_limit_violation();
+    return -1;
+}
+
+void vk_log_field(vk_outcome *out, const char *name, cJSON *value)
+{
+    if (!value) return;
+    if (!out->log_fields && !(out->log_fields = cJSON_CreateObject())) {
+        cJSON_Delete(value);
+        return;
+    }
+    cJSON_AddItemToObject(out->log_fields, name, value);
 }
 
 static void count_error(int error_code)
@@ -197,6 +218,8 @@ static const method_entry METHODS[] = {
     {"messages.send", vk_messages_send, 1},
     {"messages.edit", vk_messages_edit, 1},
     {"messages.sendMessageEventAnswer", vk_messages_send_message_event_answer, 1},
+    {"docs.getMessagesUploadServer", vk_docs_get_messages_upload_server, 1},
+    {"docs.save", vk_docs_save, 1},
 };
 
 static const method_entry *method_find(const char *name)
@@ -210,10 +233,13 @@ static const method_entry *method_find(const char *name)
 static long long call_peer(const char *method, const cJSON *params)
 {
     long long peer = 0;
+    const char *list = sim_param_string(params, "peer_ids");
     if (strcmp(method, "messages.sendMessageEventAnswer") == 0) {
         peer = vk_callback_peer(sim_param_string(params, "event_id"));
         if (peer) return peer;
     }
+    if (strcmp(method, "docs.save") == 0) return vk_docs_file_peer(sim_param_string(params, "file"));
+    if (list && list[0]) return strtoll(list, NULL, 10); /* the first of them */
     if (sim_param_int64(params, "peer_id", &peer) != SIM_PARAM_OK &&
         sim_param_int64(params, "user_id", &peer) != SIM_PARAM_OK)
         peer = 0;
@@ -272,8 +298,11 @@ static void reply_from_outcome(const method_entry *m, const char *method, const 
     if (m && m->recorded) {
         cJSON *shown = params_shown(params), *one = out->response ? NULL : cJSON_CreateNumber(1);
         const char *fault = out->note ? out->note : reply->delay_ms ? "delay" : NULL;
-        sim_sent_record("vk", method, out->peer_id, shown, !out->error_code,
-                        out->response ? out->response : one, out->error_code, out->error_msg, fault);
+        long long seq = sim_sent_record("vk", method, out->peer_id, shown, !out->error_code,
+                                        out->response ? out->response : one, out->error_code,
+                                        out->error_msg, fault);
+        sim_sent_extend(seq, out->log_fields);
+        out->log_fields = NULL;
         cJSON_Delete(shown);
         cJSON_Delete(one);
     }
@@ -321,6 +350,7 @@ out:
     sim_unlock();
     cJSON_Delete(fault.body);
     cJSON_Delete(out.response);
+    cJSON_Delete(out.log_fields);
 }
 
 /* ---- the Long Poll server ---- */

@@ -15,6 +15,7 @@
 
 #define VK_LONG_POLL_PATH "/vk-lp"
 #define VK_METHOD_PREFIX "/method/"
+#define VK_UPLOAD_PATH "/vk-upload"   /* the upload server: /vk-upload/<token> */
 
 /* Lock not held for init and free; held for reset and stats. */
 void vk_init(void);
@@ -29,6 +30,10 @@ void vk_method_api(const sim_request *req, const char *method, sim_reply *reply)
 /* Serves one a_check on the Long Poll server; takes the lock itself and
  * blocks the calling thread while the poll is held. */
 void vk_long_poll(const sim_request *req, sim_reply *reply);
+
+/* Serves one upload to the upload server (POST /vk-upload/<token>, a
+ * multipart body with the part "file"); takes the lock itself. */
+void vk_upload(const sim_request *req, const char *token, sim_reply *reply);
 
 /* Serves /sim/vk/<endpoint>; takes the lock itself. */
 void vk_control(const sim_request *req, const char *endpoint, sim_reply *reply);

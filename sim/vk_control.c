@@ -12,6 +12,7 @@
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/vk.h"
+#include "sim/vk_docs.h"
 #include "sim/vk_world.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -303,5 +304,13 @@ static const sim_endpoint ENDPOINTS[] = {
 
 void vk_control(const sim_request *req, const char *endpoint, sim_reply *reply)
 {
+    /* A document's bytes, /sim/vk/doc/<owner_id>_<id>, with any verb as the
+     * other reads. */
+    if (strncmp(endpoint, "doc/", 4) == 0) {
+        sim_lock();
+        vk_docs_serve(endpoint + 4, reply);
+        sim_unlock();
+        return;
+    }
     sim_control_route(ENDPOINTS, sizeof ENDPOINTS / sizeof *ENDPOINTS, req, endpoint, reply);
 }

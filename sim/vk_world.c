@@ -10,6 +10,7 @@
 typedef struct stored_message {
     long long peer_id;
     long long cmid;
+    long long message_id;
     long long random_id;
 } stored_message;
 
@@ -132,15 +133,23 @@ size_t vk_peers_blocked(void)
     return n;
 }
 
+vk_peer *vk_peer_writable(long long id)
+{
+    vk_peer *peer = vk_peer_find(id);
+    return peer && peer->known && !peer->blocked ? peer : NULL;
+}
+
 /* ---- the bot's messages ---- */
 
-mb_status vk_message_store(long long peer_id, long long cmid, long long random_id)
+mb_status vk_message_store(long long peer_id, long long cmid, long long message_id,
+                           long long random_id)
 {
     if (messages_len >= VK_MESSAGES_MAX)
         sim_array_drop_front(messages, &messages_len, messages_len / 2, sizeof *messages);
     if (sim_array_grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) return MB_ERR_NOMEM;
     messages[messages_len].peer_id = peer_id;
     messages[messages_len].cmid = cmid;
+    messages[messages_len].message_id = message_id;
     messages[messages_len].random_id = random_id;
     messages_len++;
     return MB_OK;
@@ -153,11 +162,23 @@ int vk_message_exists(long long peer_id, long long cmid)
     return 0;
 }
 
-long long vk_message_by_random_id(long long peer_id, long long random_id)
+long long vk_message_cmid(long long peer_id, long long message_id)
+{
+    for (size_t i = messages_len; i-- > 0;)
+        if (messages[i].peer_id == peer_id && messages[i].message_id == message_id) return messages[i].cmid;
+    return 0;
+}
+
+int vk_message_by_random_id(long long peer_id, long long random_id, long long *cmid,
+                            long long *message_id)
 {
     if (!random_id) return 0;
-    for (size_t i = messages_len; i-- > 0;)
-        if (messages[i].peer_id == peer_id && messages[i].random_id == random_id) return messages[i].cmid;
+    for (size_t i = messages_len; i-- > 0;) {
+        if (messages[i].peer_id != peer_id || messages[i].random_id != random_id) continue;
+        *cmid = messages[i].cmid;
+        *message_id = messages[i].message_id;
+        return 1;
+    }
     return 0;
 }
 

@@ -64,16 +64,26 @@ vk_peer *vk_peer_find(long long id);
  * allocation failure. A new peer is not `known` yet. */
 vk_peer *vk_peer_get(long long id);
 size_t vk_peers_blocked(void);
+/* The conversation when the community may write there: the user wrote to
+ * it (or allowed messages) and has not denied them since; NULL otherwise. */
+vk_peer *vk_peer_writable(long long id);
 
 /* ---- the bot's messages ---- */
 
-/* Remembers a bot message (random_id 0 = none). */
-mb_status vk_message_store(long long peer_id, long long cmid, long long random_id);
+/* Remembers a bot message: its conversation_message_id (cmid), its
+ * community-wide message_id and its random_id (0 = none). */
+mb_status vk_message_store(long long peer_id, long long cmid, long long message_id,
+                           long long random_id);
 /* 1 when the bot sent a message with this cmid to peer_id. */
 int vk_message_exists(long long peer_id, long long cmid);
-/* The cmid of the bot's earlier message to peer_id with this random_id, or
- * 0 when none (random_id 0 never matches). */
-long long vk_message_by_random_id(long long peer_id, long long random_id);
+/* The cmid of the bot's message to peer_id with this community-wide
+ * message_id, or 0 when it is not one of the bot's messages there. */
+long long vk_message_cmid(long long peer_id, long long message_id);
+/* Finds the bot's earlier message to peer_id with this random_id: 1 with
+ * its ids in *cmid and *message_id, 0 when none (random_id 0 never
+ * matches). */
+int vk_message_by_random_id(long long peer_id, long long random_id, long long *cmid,
+                            long long *message_id);
 
 /* ---- events ---- */
 

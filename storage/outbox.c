@@ -187,3 +187,15 @@ int64_t outbox_count(db *d, const char *state)
     sqlite3_reset(st);
     return n;
 }
+
+int outbox_file_in_use(db *d, const char *path)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM outbox WHERE kind IN ('document', 'photo')"
+                                  " AND state IN ('pending', 'sending', 'checking', 'unknown')"
+                                  " AND json_extract(body, '$.path') = ?1 LIMIT 1");
+    if (!st) return 1;   /* when in doubt, keep the file */
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc != SQLITE_DONE;
+}

@@ -76,4 +76,7 @@ mb_status outbox_requeue(db *d, int64_t id);
 /* Count of rows in a state (for stats and tests). */
 int64_t outbox_count(db *d, const char *state);
 
+/* 1 when a message not yet delivered or refused carries the file at path. */
+int outbox_file_in_use(db *d, const char *path);
+
 #endif

@@ -189,6 +189,13 @@ TEST(values_at_the_edges)
     path = write_config("[storage]\nsynchronous = sometimes\n");
     CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
     CHECK_CONTAINS(err, at_line(path, 2));
+    path = write_config("[vk]\nsession_refresh = 120\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK_INT(cfg.vk_session_refresh_s, 120);
+    path = write_config("[vk]\nwait = 25\nsession_refresh = 0\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+    CHECK_CONTAINS(err, at_line(path, 3));
+    CHECK_CONTAINS(err, "session_refresh");
 }
 
 /* A line that is not "key = value" must be reported even when the file has

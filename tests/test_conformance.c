@@ -464,7 +464,7 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0};
+    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0, NULL};
     RUN(every_corpus_file_goes_through_the_parser);
     RUN(error_answers_keep_code_wait_and_migration);
     RUN(bot_blocked_membership_updates_are_blocked_events);

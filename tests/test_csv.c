@@ -7,6 +7,8 @@
 
 #include "util/csv.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void start(csv_reader *r, const char *text, char delimiter)
@@ -105,11 +107,47 @@ TEST(broken_records_are_refused_with_their_line)
     CHECK_INT(r.count, CSV_FIELDS_MAX);
 }
 
+TEST(written_records_read_back_and_formulas_stay_text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.csv", unit_tmpdir());
+    FILE *f = fopen(path, "w");
+    const char *header[] = {"Наставник", "Наставляемый", "Заметка"};
+    const char *row[] = {"Иванов; Пётр", "Оля \"Звезда\"", "=HYPERLINK(\"http://x\")"};
+    const char *row2[] = {"две\nстроки", "", NULL};
+    CHECK_INT(csv_write_record(f, header, 3, ';'), 0);
+    CHECK_INT(csv_write_record(f, row, 3, ';'), 0);
+    CHECK_INT(csv_write_record(f, row2, 3, ';'), 0);
+    fclose(f);
+    size_t len = 0;
+    char *text = unit_read_file(path, &len);
+    CHECK(text != NULL);
+    if (!text) return;
+    /* records end in CRLF, as spreadsheets expect */
+    CHECK_CONTAINS(text, "Наставник;Наставляемый;Заметка\r\n");
+    csv_reader r;
+    csv_init(&r, text, len, ';');
+    CHECK_INT(csv_next(&r), 1);
+    CHECK_INT(csv_next(&r), 1);
+    CHECK_INT(r.count, 3);
+    CHECK_STR(r.fields[0], "Иванов; Пётр");
+    CHECK_STR(r.fields[1], "Оля \"Звезда\"");
+    /* a leading apostrophe: a spreadsheet shows the text, it never runs it */
+    CHECK_STR(r.fields[2], "'=HYPERLINK(\"http://x\")");
+    CHECK_INT(csv_next(&r), 1);
+    CHECK_STR(r.fields[0], "две\nстроки");
+    CHECK_STR(r.fields[1], "");
+    CHECK_STR(r.fields[2], "");
+    CHECK_INT(csv_next(&r), 0);
+    free(text);
+}
+
 int main(void)
 {
     RUN(plain_records_split_on_the_delimiter);
     RUN(quoted_fields_keep_delimiters_quotes_and_line_breaks);
     RUN(bom_crlf_empty_lines_and_empty_fields);
     RUN(broken_records_are_refused_with_their_line);
+    RUN(written_records_read_back_and_formulas_stay_text);
     return unit_summary();
 }

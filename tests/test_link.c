@@ -138,7 +138,7 @@ TEST(a_person_links_vk_and_messages_follow_their_choice)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0};
+    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0, NULL};
     RUN(a_person_links_vk_and_messages_follow_their_choice);
     i18n_free(texts);
     return unit_summary();

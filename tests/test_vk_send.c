@@ -1,7 +1,8 @@
 /*
  * Outgoing VK calls: what messages.send carries (random_id from the row, so
  * VK drops a repeat; keyboards within VK's limits; the token only in the
- * body) and how each VK error is treated.
+ * body), how a file travels through the upload server, and how each VK
+ * error is treated.
  */
 #include "tests/unit.h"
 
@@ -57,7 +58,8 @@ TEST(send_carries_random_id_text_and_an_inline_keyboard)
     CHECK(call.form_encoded);
     CHECK(call.idempotent);
     CHECK_STR(form_value(call.json, "random_id"), "4242");
-    CHECK_STR(form_value(call.json, "peer_id"), "777");
+    /* peer_ids, so the answer carries the conversation_message_id edits need */
+    CHECK_STR(form_value(call.json, "peer_ids"), "777");
     CHECK_STR(form_value(call.json, "message"), "Как вас зовут? 😀");
     CHECK_STR(form_value(call.json, "v"), "5.199");
     CHECK_STR(form_value(call.json, "access_token"), "vk-secret");
@@ -113,9 +115,6 @@ TEST(button_answers_and_edits_use_their_methods)
     CHECK_STR(call.url, "http://vk.test/method/messages.edit");
     CHECK_STR(form_value(call.json, "conversation_message_id"), "15");
     api_call_clear(&call);
-    r = row_of(4, "document", "{\"path\":\"/tmp/r.xlsx\"}");
-    CHECK(tr->render(tr, &r, &call) != MB_OK);
-    api_call_clear(&call);
 }
 
 static send_result classify(long status, const char *body, CURLcode curl)
@@ -132,6 +131,117 @@ static send_result classify(long status, const char *body, CURLcode curl)
     send_result out;
     tr->classify(tr, &r, &call, &resp, &out);
     return out;
+}
+
+/* An answer to call, as the sender would hand it over. */
+static send_result answer(const outbox_row *r, api_call *call, long status, const char *body)
+{
+    http_response resp;
+    memset(&resp, 0, sizeof resp);
+    resp.status = status;
+    resp.body = (char *)body;
+    resp.body_len = strlen(body);
+    send_result out;
+    tr->classify(tr, r, call, &resp, &out);
+    return out;
+}
+
+TEST(a_file_goes_through_the_upload_server_then_messages_send)
+{
+    char path[512], body[1024];
+    snprintf(path, sizeof path, "%s/pairs.csv", unit_tmpdir());
+    FILE *f = fopen(path, "w");
+    fputs("mentor;mentee\n", f);
+    fclose(f);
+    snprintf(body, sizeof body, "{\"path\":\"%s\",\"filename\":\"Пары.csv\",\"caption\":\"Список пар\"}", path);
+    outbox_row r = row_of(31, "document", body);
+    api_call call;
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    CHECK_STR(call.url, "http://vk.test/method/docs.getMessagesUploadServer");
+    CHECK_STR(form_value(call.json, "peer_id"), "777");
+    CHECK_STR(form_value(call.json, "type"), "doc");
+
+    send_result s = answer(&r, &call, 200, "{\"response\":{\"upload_url\":\"https://pu.vk.test/upload.php?x=1\"}}");
+    CHECK_INT(s.outcome, SEND_NEXT);
+    CHECK_STR(call.url, "https://pu.vk.test/upload.php?x=1");
+    CHECK(call.json == NULL);
+    CHECK_STR(call.file.field, "file");
+    CHECK_STR(call.file.path, path);
+    CHECK_STR(call.file.filename, "Пары.csv");
+
+    s = answer(&r, &call, 200, "{\"file\":\"opaque|file|string\"}");
+    CHECK_INT(s.outcome, SEND_NEXT);
+    CHECK_STR(call.url, "http://vk.test/method/docs.save");
+    CHECK_STR(form_value(call.json, "file"), "opaque|file|string");
+    CHECK_STR(form_value(call.json, "title"), "Пары.csv");
+
+    s = answer(&r, &call, 200, "{\"response\":{\"type\":\"doc\",\"doc\":{\"id\":456,\"owner_id\":-1,\"title\":\"Пары.csv\"}}}");
+    CHECK_INT(s.outcome, SEND_NEXT);
+    CHECK_STR(call.url, "http://vk.test/method/messages.send");
+    CHECK_STR(form_value(call.json, "attachment"), "doc-1_456");
+    CHECK_STR(form_value(call.json, "random_id"), "31");
+    CHECK_STR(form_value(call.json, "peer_ids"), "777");
+    CHECK_STR(form_value(call.json, "message"), "Список пар");
+
+    s = answer(&r, &call, 200, "{\"response\":[{\"peer_id\":777,\"message_id\":90001,\"conversation_message_id\":12}]}");
+    CHECK_INT(s.outcome, SEND_OK);
+    CHECK_INT(s.message_id, 12);
+    api_call_clear(&call);
+}
+
+TEST(a_failed_upload_step_is_retried_from_the_start_and_a_missing_file_refused)
+{
+    char path[512], body[1024];
+    snprintf(path, sizeof path, "%s/digest.csv", unit_tmpdir());
+    FILE *f = fopen(path, "w");
+    fputs("x\n", f);
+    fclose(f);
+    snprintf(body, sizeof body, "{\"path\":\"%s\"}", path);
+    outbox_row r = row_of(32, "document", body);
+    api_call call;
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    send_result s = answer(&r, &call, 200, "{\"response\":{\"upload_url\":\"http://up.test/u\"}}");
+    CHECK_INT(s.outcome, SEND_NEXT);
+    s = answer(&r, &call, 200, "{\"error\":\"ERR_UPLOAD_FILE_NOT_UPLOADED: file not uploaded\"}");
+    CHECK_INT(s.outcome, SEND_RETRY);
+    CHECK_CONTAINS(s.description, "file not uploaded");
+    api_call_clear(&call);
+
+    /* a person who closed their messages is unreachable at the first step */
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    s = answer(&r, &call, 200, "{\"error\":{\"error_code\":901,\"error_msg\":\"Can't send messages for users without permission\"}}");
+    CHECK_INT(s.outcome, SEND_BLOCKED);
+    api_call_clear(&call);
+
+    /* an upload URL that is not http(s) is not followed */
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    s = answer(&r, &call, 200, "{\"response\":{\"upload_url\":\"file:///etc/passwd\"}}");
+    CHECK_INT(s.outcome, SEND_RETRY);
+    api_call_clear(&call);
+
+    outbox_row gone = row_of(33, "document", "{\"path\":\"/nonexistent/report.csv\"}");
+    CHECK_INT(tr->render(tr, &gone, &call), MB_ERR_INVALID);
+    snprintf(path, sizeof path, "%s/empty.csv", unit_tmpdir());
+    fclose(fopen(path, "w"));
+    snprintf(body, sizeof body, "{\"path\":\"%s\"}", path);
+    outbox_row empty = row_of(34, "document", body);
+    CHECK_INT(tr->render(tr, &empty, &call), MB_ERR_INVALID);
+}
+
+TEST(per_peer_errors_in_a_peer_ids_answer_count)
+{
+    outbox_row r = row_of(40, "text", "{\"text\":\"x\"}");
+    api_call call;
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    send_result s = answer(&r, &call, 200,
+                           "{\"response\":[{\"peer_id\":777,\"error\":{\"code\":901,"
+                           "\"description\":\"Can't send messages for users without permission\"}}]}");
+    CHECK_INT(s.outcome, SEND_BLOCKED);
+    CHECK_INT(s.error_code, 901);
+    CHECK_CONTAINS(s.description, "without permission");
+    s = answer(&r, &call, 200, "{\"response\":[{\"peer_id\":777,\"error\":{\"code\":9,\"description\":\"Flood control\"}}]}");
+    CHECK_INT(s.outcome, SEND_RETRY);
+    api_call_clear(&call);
 }
 
 #define VK_ERROR(code, msg) "{\"error\":{\"error_code\":" #code ",\"error_msg\":\"" msg "\"}}"
@@ -171,13 +281,16 @@ int main(void)
     snprintf(path, sizeof path, "%s/vk.db", unit_tmpdir());
     db *d = NULL;
     if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "%s\n", err);
-    bot_env env = {NULL, "ru", 14, "", 0};
+    bot_env env = {NULL, "ru", 14, "", 0, NULL};
     client = vk_new(ev_default_loop(0), NULL, d, &env, &cfg, (vk_hooks){0});
     tr = vk_transport(client);
     RUN(send_carries_random_id_text_and_an_inline_keyboard);
     RUN(big_keyboards_become_regular_and_labels_are_cut);
     RUN(button_answers_and_edits_use_their_methods);
     RUN(each_vk_error_is_treated_as_documented);
+    RUN(a_file_goes_through_the_upload_server_then_messages_send);
+    RUN(a_failed_upload_step_is_retried_from_the_start_and_a_missing_file_refused);
+    RUN(per_peer_errors_in_a_peer_ids_answer_count);
     vk_free(client);
     db_close(d);
     return unit_summary();

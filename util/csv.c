@@ -82,3 +82,28 @@ int csv_next(csv_reader *r)
     r->p = p;
     return 1;
 }
+
+static int needs_quotes(const char *s, char delimiter)
+{
+    for (; *s; s++)
+        if (*s == delimiter || *s == '"' || *s == '\n' || *s == '\r') return 1;
+    return 0;
+}
+
+int csv_write_record(FILE *f, const char *const *fields, int count, char delimiter)
+{
+    for (int i = 0; i < count; i++) {
+        const char *v = fields[i] ? fields[i] : "";
+        if (i) putc(delimiter, f);
+        int quoted = needs_quotes(v, delimiter);
+        if (quoted) putc('"', f);
+        if (v[0] && strchr("=+-@\t", v[0])) putc('\'', f);
+        for (const char *p = v; *p; p++) {
+            if (*p == '"') putc('"', f);
+            putc(*p, f);
+        }
+        if (quoted) putc('"', f);
+    }
+    fputs("\r\n", f);
+    return ferror(f) ? -1 : 0;
+}

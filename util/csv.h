@@ -12,6 +12,7 @@
 #define MB_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define CSV_RECORD_MAX 4096   /* bytes of one record's fields together */
 #define CSV_FIELDS_MAX 32     /* fields in one record */
@@ -37,5 +38,14 @@ void csv_init(csv_reader *r, const char *data, size_t len, char delimiter);
  * after an error the rest of the data cannot be trusted and is not read.
  */
 int csv_next(csv_reader *r);
+
+/*
+ * Writes one record to f: fields joined by delimiter, quoted when they hold
+ * the delimiter, a quote or a line break, and ended with CRLF. A field that
+ * starts with = + - @ or a tab gets a leading apostrophe, so a spreadsheet
+ * shows it as text instead of running it as a formula. 0, or -1 on a write
+ * error.
+ */
+int csv_write_record(FILE *f, const char *const *fields, int count, char delimiter);
 
 #endif

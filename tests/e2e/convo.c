@@ -1,6 +1,7 @@
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
 
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -211,6 +212,98 @@ long long db_query_int(const char *db_path, const char *sql)
     }
     sqlite3_close(db);
     return v;
+}
+
+/* The file carried by a call, when it carries one: where the simulator
+ * serves its bytes, its name and its caption. */
+static int call_file(const convo *c, const cJSON *call, char *path, size_t path_size, const char **name,
+                     const char **caption)
+{
+    const char *method = cJSON_GetStringValue(cJSON_GetObjectItem(call, "method"));
+    const cJSON *params = cJSON_GetObjectItem(call, "params");
+    if (!method) return 0;
+    if (!on_vk(c)) {
+        const char *id = sim_json_str(call, "result.document.file_id");
+        if (strcmp(method, "sendDocument") != 0 || !id) return 0;
+        snprintf(path, path_size, "/sim/tg/file?file_id=%s", id);
+        *name = sim_json_str(call, "result.document.file_name");
+        *caption = cJSON_GetStringValue(cJSON_GetObjectItem(params, "caption"));
+        return 1;
+    }
+    const cJSON *doc = cJSON_GetArrayItem(cJSON_GetObjectItem(call, "docs"), 0);
+    const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "url"));
+    const char *at = url ? strstr(url, "/sim/vk/doc/") : NULL;
+    if (strcmp(method, "messages.send") != 0 || !at) return 0;
+    snprintf(path, path_size, "%s", at);
+    *name = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "title"));
+    *caption = cJSON_GetStringValue(cJSON_GetObjectItem(params, "message"));
+    return 1;
+}
+
+char *expect_document_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
+                         const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    for (int tries = 0; tries < 12; tries++) {
+        cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
+        if (!call) break;
+        char path[512];
+        const char *shown = NULL, *said = NULL;
+        if (call_file(c, call, path, sizeof path, &shown, &said)) {
+            snprintf(name, name_size, "%s", shown ? shown : "");
+            snprintf(caption, caption_size, "%s", said ? said : "");
+            size_t len = 0;
+            char *bytes = sim_fetch(&c->sim, path, &len);
+            cJSON_Delete(call);
+            if (!bytes) {
+                fprintf(stderr, "  %s:%d: %s: the simulator has no bytes for the file sent to %lld\n", file, line,
+                        unit_current, user);
+                unit_failed_checks++;
+            }
+            return bytes;
+        }
+        cJSON_Delete(u->last);
+        u->last = call;
+    }
+    fprintf(stderr, "  %s:%d: %s: no file came to %lld\n", file, line, unit_current, user);
+    unit_failed_checks++;
+    return NULL;
+}
+
+int convo_files_left(convo *c)
+{
+    char dir[sizeof c->bot.db + 8];
+    snprintf(dir, sizeof dir, "%s.files", c->bot.db);
+    int left = 0;
+    for (int tries = 0; tries < 50; tries++) {
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        left = 0;
+        while (d && (e = readdir(d)))
+            if (e->d_name[0] != '.') left++;
+        if (d) closedir(d);
+        if (left == 0) break;
+        usleep(100 * 1000);
+    }
+    return left;
+}
+
+void db_exec(const char *db_path, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+    if (sqlite3_open(db_path, &db) != SQLITE_OK) {
+        CHECK(!"the bot's database opens");
+        sqlite3_close(db);
+        return;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        fprintf(stderr, "  %s: %s\n", sql, err ? err : "?");
+        unit_failed_checks++;
+    }
+    sqlite3_free(err);
+    sqlite3_close(db);
 }
 
 int log_contains(const bot_proc *b, const char *needle)

@@ -74,6 +74,22 @@ const char *code_of(const char *link);
  * (read-only); -1 on error. */
 long long db_query_int(const char *db_path, const char *sql);
 
+/*
+ * The next file the bot sends to user, stepping over other messages: its
+ * bytes (NUL-terminated, caller frees), the name it is shown under and its
+ * caption. NULL and a failed CHECK when no file comes.
+ */
+char *expect_document_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
+                         const char *file, int line);
+#define expect_document(c, u, n, ns, cap, caps) expect_document_at(c, u, n, ns, cap, caps, __FILE__, __LINE__)
+
+/* Files in the bot's report folder (<db>.files), after waiting a few
+ * seconds for them to go. */
+int convo_files_left(convo *c);
+
+/* Runs sql on the bot's database (a failed CHECK when it fails). */
+void db_exec(const char *db_path, const char *sql);
+
 /* 1 when the bot's log contains needle. */
 int log_contains(const bot_proc *b, const char *needle);
 

@@ -147,6 +147,12 @@ cJSON *vk_a_check(sim_proc *s, const char *key, long long ts, int wait_s);
 cJSON *vk_send_text(sim_proc *s, long long peer, long long random_id, const char *text,
                     const char *keyboard);
 
+/* messages.send as API 5.199 bots make it: to peer_ids (a comma-separated
+ * list), answered with one {peer_id, message_id, conversation_message_id}
+ * (or {peer_id, error}) item per conversation. Returns the answer (caller
+ * deletes). */
+cJSON *vk_send_peer_ids(sim_proc *s, const char *peer_ids, long long random_id, const char *text);
+
 /* The error_code of a VK answer: 0 when it has a response, -1 when it is
  * neither an answer nor an error. */
 long long vk_error_code(const cJSON *answer);
@@ -195,6 +201,12 @@ const char *vk_button_payload(const cJSON *call, const char *label_needle);
 /* The conversation_message_id a call's message has (the answer of
  * messages.send, the parameter of messages.edit), or -1. */
 long long vk_call_message_id(const cJSON *call);
+
+/* GET of a file the simulator keeps: path is a path on it
+ * ("/sim/tg/file?file_id=...") or a URL it gave (a VK document's "url").
+ * Returns the bytes (caller frees; a NUL follows them) with their count in
+ * *len, or NULL (and *len 0) when the answer was not a 200. */
+char *sim_fetch(sim_proc *s, const char *path, size_t *len);
 
 /* ---- the bot ---- */
 

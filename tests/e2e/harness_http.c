@@ -33,8 +33,10 @@ static size_t collect(char *data, size_t size, size_t n, void *arg)
     return sb->failed ? 0 : size * n;
 }
 
-char *sim_request_raw(sim_proc *s, const char *method, const char *path,
-                      const char *content_type, const char *body, size_t body_len, long *status)
+/* One request to the simulator: path is a path on it or a whole URL it
+ * gave; the answer's bytes (NUL-terminated, caller frees) and their count. */
+static char *request(sim_proc *s, const char *method, const char *path, const char *content_type, const char *body,
+                     size_t body_len, long *status, size_t *len)
 {
     char url[HARNESS_PATH_MAX], header[256];
     struct curl_slist *headers = NULL;
@@ -42,9 +44,12 @@ char *sim_request_raw(sim_proc *s, const char *method, const char *path,
     char *result = NULL;
     CURL *curl = NULL;
     if (status) *status = 0;
+    if (len) *len = 0;
     sb_init(&answer, HARNESS_RESPONSE_MAX);
-    if (!s || !s->base[0] || !(curl = curl_easy_init())) goto out;
-    snprintf(url, sizeof url, "%s%s", s->base, path);
+    harness_curl_init();
+    if (!s || !s->base[0] || !path || !(curl = curl_easy_init())) goto out;
+    if (strncmp(path, "http://", 7) == 0) snprintf(url, sizeof url, "%s", path);
+    else snprintf(url, sizeof url, "%s%s", s->base, path);
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
@@ -63,12 +68,29 @@ char *sim_request_raw(sim_proc *s, const char *method, const char *path,
     }
     if (curl_easy_perform(curl) != CURLE_OK) goto out;
     if (status) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    if (len) *len = answer.len;
     result = sb_take(&answer);
 out:
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     sb_free(&answer);
     return result;
+}
+
+char *sim_request_raw(sim_proc *s, const char *method, const char *path,
+                      const char *content_type, const char *body, size_t body_len, long *status)
+{
+    return request(s, method, path, content_type, body, body_len, status, NULL);
+}
+
+char *sim_fetch(sim_proc *s, const char *path, size_t *len)
+{
+    long status = 0;
+    char *bytes = request(s, "GET", path, NULL, NULL, 0, &status, len);
+    if (status == 200) return bytes;
+    free(bytes);
+    *len = 0;
+    return NULL;
 }
 
 cJSON *sim_request(sim_proc *s, const char *method, const char *path, const char *body,

@@ -1,7 +1,8 @@
 /*
  * Playing VK users against the simulator: API calls made the way the bot
  * makes them (form bodies under /method/), messages and button presses
- * through /sim/vk/, and reading back what the bot sent to a conversation.
+ * through /sim/vk/, and reading back what the bot sent to a conversation,
+ * documents included (sim_fetch also reads Telegram's kept files).
  */
 #include "tests/e2e/harness.h"
 #include "tests/e2e/harness_internal.h"
@@ -84,6 +85,13 @@ cJSON *vk_send_text(sim_proc *s, long long peer, long long random_id, const char
     return vk_api(s, "messages.send", NULL, "peer_id", p, "random_id", r, "message", text, NULL);
 }
 
+cJSON *vk_send_peer_ids(sim_proc *s, const char *peer_ids, long long random_id, const char *text)
+{
+    char r[32];
+    snprintf(r, sizeof r, "%lld", random_id);
+    return vk_api(s, "messages.send", NULL, "peer_ids", peer_ids, "random_id", r, "message", text, NULL);
+}
+
 long long vk_error_code(const cJSON *answer)
 {
     if (cJSON_GetObjectItemCaseSensitive(answer, "response")) return 0;
@@ -159,14 +167,34 @@ static cJSON *sent_calls(sim_proc *s, long long peer, long long after, int wait_
 
 cJSON *vk_calls(sim_proc *s, long long peer, long long after) { return sent_calls(s, peer, after, 0); }
 
-/* A call that put a new or changed message in front of the user. */
-static int delivered(const cJSON *call)
+/* The item of a peer_ids answer for peer (the first item when peer is 0),
+ * or NULL. */
+static const cJSON *peer_item(const cJSON *result, long long peer)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, result) {
+        if (!peer || sim_json_num(item, "peer_id") == peer) return item;
+    }
+    return NULL;
+}
+
+/* A call that put a new or changed message in front of the user (of peer,
+ * or of anyone when peer is 0): with peer_ids the item must be no error. */
+static int delivered(const cJSON *call, long long peer)
 {
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(call, "method");
     const cJSON *fault = cJSON_GetObjectItemCaseSensitive(call, "fault");
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(call, "result"), *item;
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) || !cJSON_IsString(method)) return 0;
     if (cJSON_IsString(fault) && strcmp(fault->valuestring, "random_id_repeat") == 0) return 0;
-    return strcmp(method->valuestring, "messages.send") == 0 || strcmp(method->valuestring, "messages.edit") == 0;
+    if (strcmp(method->valuestring, "messages.edit") == 0) return 1;
+    if (strcmp(method->valuestring, "messages.send") != 0) return 0;
+    if (!cJSON_IsArray(result)) return 1;
+    if (peer) return (item = peer_item(result, peer)) && !cJSON_GetObjectItemCaseSensitive(item, "error");
+    cJSON_ArrayForEach(item, result) {
+        if (!cJSON_GetObjectItemCaseSensitive(item, "error")) return 1;
+    }
+    return 0;
 }
 
 cJSON *vk_wait_call(sim_proc *s, long long peer, long long *seq, int timeout_ms)
@@ -181,7 +209,7 @@ cJSON *vk_wait_call(sim_proc *s, long long peer, long long *seq, int timeout_ms)
         cJSON_ArrayForEach(call, calls) {
             const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
             if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
-            if (delivered(call)) {
+            if (delivered(call, peer)) {
                 found = cJSON_DetachItemViaPointer(calls, call);
                 break;
             }
@@ -230,13 +258,19 @@ out:
 long long vk_call_message_id(const cJSON *call)
 {
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(call, "method");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
     const cJSON *v = NULL;
     if (!cJSON_IsString(method)) return -1;
-    if (strcmp(method->valuestring, "messages.send") == 0)
+    if (strcmp(method->valuestring, "messages.send") == 0) {
+        /* With peer_ids the answer is an array of {peer_id, message_id,
+         * conversation_message_id}; with a single peer_id, one number. */
         v = cJSON_GetObjectItemCaseSensitive(call, "result");
-    else if (strcmp(method->valuestring, "messages.edit") == 0)
-        v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(call, "params"),
-                                             "conversation_message_id");
+        if (cJSON_IsArray(v))
+            v = cJSON_GetObjectItemCaseSensitive(peer_item(v, 0), "conversation_message_id");
+    } else if (strcmp(method->valuestring, "messages.edit") == 0) {
+        v = cJSON_GetObjectItemCaseSensitive(params, "conversation_message_id");
+        if (!v) v = cJSON_GetObjectItemCaseSensitive(params, "message_id");
+    }
     if (cJSON_IsNumber(v)) return (long long)v->valuedouble;
     if (cJSON_IsString(v)) return atoll(v->valuestring);
     return -1;

@@ -5,7 +5,8 @@
  * survey engine would store them); the curator opens the unmatched queue,
  * sees suggestions with reasons, rejects one, confirms a pair and a group;
  * both sides get an introduction; `admin match suggest` and `admin match
- * list` print the fixed formats. Then the refusals: a mentee forging a
+ * list` print the fixed formats; the curator exports the pairs and the
+ * queue as a CSV file. Then the refusals: a mentee forging a
  * curator's button, a curator of another organisation confirming this
  * organisation's mentee, a mentor who erased their data while suggested.
  * Last, the programme's stage and an announcement.
@@ -86,24 +87,6 @@ static int admin_output(convo *c, char *out, size_t size, const char *fmt, ...)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void sql_write(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    char *err = NULL;
-    if (sqlite3_open(path, &db) != SQLITE_OK) {
-        CHECK(!"the bot's database opens");
-        sqlite3_close(db);
-        return;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        fprintf(stderr, "  %s: %s\n", sql, err ? err : "?");
-        unit_failed_checks++;
-    }
-    sqlite3_free(err);
-    sqlite3_close(db);
-}
-
 typedef struct log_wait { const bot_proc *bot; const char *needle; } log_wait;
 static int log_has(void *arg) { log_wait *w = arg; return log_contains(w->bot, w->needle); }
 
@@ -132,7 +115,7 @@ static void write_profile(convo *c, long long user, const char *topics, const ch
              "INSERT OR REPLACE INTO profiles(account_id, topics, forms, slots, meeting_mode, capacity, updated_at)"
              " VALUES(%lld, '%s', '%s', '%s', '%s', %d, 0)",
              account_of(c, user), topics, forms, slots, mode, capacity);
-    sql_write(c->bot.db, sql);
+    db_exec(c->bot.db, sql);
 }
 
 /* Registration by invite: consent, name, category (and grade, birth year). */
@@ -318,6 +301,28 @@ TEST(curator_matches_pairs_and_groups)
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action IN ('mentorship.create',"
                                      " 'mentorship.add', 'match.reject')"), 4);
 
+    /* The curator's export: the group, the pair and the queue in one table,
+     * sent as a file, which the bot removes once it is delivered. */
+    open_menu(&c, CURATOR);
+    press(&c, CURATOR, "Выгрузить пары в таблицу");
+    char name[256] = "", caption[512] = "", line[512];
+    char *csv = expect_document(&c, CURATOR, name, sizeof name, caption, sizeof caption);
+    CHECK(strncmp(name, "Пары ", strlen("Пары ")) == 0 && strstr(name, ".csv"));
+    CHECK_CONTAINS(caption, "Пары и группы: 2, ждут наставника: 2.");
+    CHECK(csv && strncmp(csv, "\xEF\xBB\xBF", 3) == 0);
+    CHECK_CONTAINS(csv, "\xEF\xBB\xBF№ пары;Статус;Форма;Наставник;Наставляемый;Кто;Начало\r\n");
+    snprintf(line, sizeof line, "%lld;Группа;студент – ученик;Иван Студентов;Петя Иванов;Школьник, 9 класс;", m1);
+    CHECK_CONTAINS(csv, line);
+    snprintf(line, sizeof line, "%lld;Группа;студент – ученик;Иван Студентов;Дима Сидоров;Школьник, 9 класс;", m1);
+    CHECK_CONTAINS(csv, line);
+    snprintf(line, sizeof line, "%lld;Пара;работодатель – ученик;Olga Zavodskaya;Катя Петрова;Школьник, 8 класс;",
+             m1 + 1);
+    CHECK_CONTAINS(csv, line);
+    CHECK_CONTAINS(csv, "\r\n;Ждёт наставника;;;Анна Молодая;Педагог;\r\n");
+    CHECK_CONTAINS(csv, "\r\n;Ждёт наставника;;;Сергей Орлов;Студент;\r\n");
+    free(csv);
+    CHECK(convo_files_left(&c) == 0);
+
     /* A mentee forging the curator's confirm, and a curator of another
      * organisation confirming this one's mentee: both refused and logged. */
     char forged[64];
@@ -397,7 +402,7 @@ TEST(curator_moves_the_stage_and_announces)
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT INTO programs(org_id, year, forms, stage, created_at) VALUES(%s, 2026,"
              " 'student_pupil,pupil_pupil', 1, 0)", org);
-    sql_write(c.bot.db, sql);
+    db_exec(c.bot.db, sql);
     open_menu(&c, CURATOR);
     press(&c, CURATOR, "Этап программы");
     expect(&c, CURATOR, "Программа 2026/2027 учебного года, этап 1 из 7: «Подготовка условий для запуска программы»");

@@ -2,12 +2,13 @@
  * The simulator's Bot API on its own, spoken to over HTTP the way the bot
  * speaks to it: getUpdates with offsets, long polls and webhooks, and
  * sendMessage, edits, callback queries and documents answered as Telegram
- * answers them. Its control API (sent log, faults, limits, blocks) is
- * tested in test_sim_control.c.
+ * answers them (a sent document's bytes can be read back). Its control API
+ * (sent log, faults, limits, blocks) is tested in test_sim_control.c.
  */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tests/e2e/harness.h"
@@ -419,6 +420,20 @@ TEST(multipart_send_document)
     CHECK_INT(num(r, "result.document.file_size"), 1250);
     CHECK(str(r, "result.document.file_id") != NULL);
     CHECK_STR(str(r, "result.caption"), "Отчёт");
+    /* The bytes are kept under the file_id, so a test can read the report. */
+    char file_path[128];
+    snprintf(file_path, sizeof file_path, "/sim/tg/file?file_id=%s",
+             str(r, "result.document.file_id") ? str(r, "result.document.file_id") : "");
+    size_t len = 0;
+    char *got = sim_fetch(&sim, file_path, &len);
+    CHECK(got && len == strlen(bytes) && memcmp(got, bytes, len) == 0);
+    free(got);
+    /* Sent again by file_id: the same file, its size known. */
+    cJSON *again = bot("sendDocument", &status, "{\"chat_id\":%lld,\"document\":\"%s\"}", USER,
+                       str(r, "result.document.file_id") ? str(r, "result.document.file_id") : "");
+    CHECK_INT(num(again, "result.document.file_size"), 1250);
+    CHECK_STR(str(again, "result.document.file_id"), str(r, "result.document.file_id"));
+    cJSON_Delete(again);
     cJSON_Delete(r);
     cJSON *calls = tg_calls(&sim, USER, 0);
     CHECK_STR(str(calls, "0.method"), "sendDocument");
@@ -433,6 +448,17 @@ TEST(multipart_send_document)
     CHECK_INT(status, 400);
     CHECK_STR(str(r, "description"), "Bad Request: there is no document in the request");
     cJSON_Delete(r);
+
+    r = sim_request(&sim, "GET", "/sim/tg/file?file_id=SIMDOC999999", NULL, &status);
+    CHECK_INT(status, 404);
+    CHECK_STR(str(r, "error"), "no such file");
+    cJSON_Delete(r);
+    r = sim_request(&sim, "GET", "/sim/tg/file", NULL, &status);
+    CHECK_INT(status, 400);
+    cJSON_Delete(r);
+    /* A reset forgets the bytes. */
+    CHECK(sim_reset(&sim) == 0);
+    CHECK(sim_fetch(&sim, file_path, &len) == NULL);
 }
 
 TEST(form_and_query_parameters_work_too)

@@ -1,11 +1,13 @@
 /*
  * The simulator's VK side on its own, spoken to over HTTP the way the bot
  * speaks to it: the Long Poll settings and server, a_check with its ts and
- * keys, the events users make, messages.send with random_id, keyboards and
- * limits, edits and callback-button answers. Its control API (blocks, raw
- * bodies, failures, faults, limits, the sent log) is tested in
- * test_sim_vk_control.c.
+ * keys, the events users make, messages.send to one peer_id or a peer_ids
+ * list with random_id, keyboards and limits, edits, callback-button
+ * answers, and documents from the upload server to an attachment. Its
+ * control API (blocks, raw bodies, failures, faults, limits, the sent log)
+ * is tested in test_sim_vk_control.c.
  */
+#include <curl/curl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,18 +245,28 @@ TEST(settings_decide_which_events_are_made)
     cJSON_Delete(r);
 }
 
-TEST(send_answers_with_the_conversation_message_id)
+TEST(send_answers_with_the_community_message_id)
 {
     if (sim_fresh(&sim)) return;
+    char key[64];
+    long long ts;
+    lp_server(key, &ts);
     vk_say(&sim, USER, NULL, "/start");
-    cJSON *r = send_text(USER, 1, "Здравствуйте!", NULL);
-    CHECK_INT(num(r, "response"), 2); /* the user's message was 1 */
+    cJSON *r = a_check(key, ts, 0);
+    long long users_id = num(r, "updates.0.object.message.id");
+    cJSON_Delete(r);
+    /* A single peer_id is answered with the community-wide message id, the
+     * counter the user's message_new "id" also comes from. */
+    r = send_text(USER, 1, "Здравствуйте!", NULL);
+    long long message_id = num(r, "response");
+    CHECK(users_id > 0);
+    CHECK_INT(message_id, users_id + 1);
     cJSON_Delete(r);
     r = sim_getf(&sim, "/sim/vk/message?x=1"); /* GET is refused */
     CHECK_STR(str(r, "error"), "use POST");
     cJSON_Delete(r);
     r = sim_postf(&sim, "/sim/vk/message", "{\"from_id\":%lld,\"text\":\"next\"}", USER);
-    CHECK_INT(num(r, "conversation_message_id"), 3);
+    CHECK_INT(num(r, "conversation_message_id"), 3); /* the bot's message was 2 */
     cJSON_Delete(r);
     cJSON *calls = vk_calls(&sim, USER, 0);
     CHECK_INT(cJSON_GetArraySize(calls), 1);
@@ -264,10 +276,90 @@ TEST(send_answers_with_the_conversation_message_id)
     CHECK_STR(str(calls, "0.params.message"), "Здравствуйте!");
     CHECK_STR(str(calls, "0.params.v"), "5.199");
     CHECK(get(calls, "0.params.access_token") == NULL);
-    CHECK_INT(num(calls, "0.result"), 2);
+    CHECK_INT(num(calls, "0.result"), message_id);
     cJSON_Delete(calls);
     /* A conversation that never wrote cannot be written to. */
     CHECK_INT(send_code(OTHER_USER, 2, "hello", NULL), 901);
+}
+
+TEST(peer_ids_answer_one_item_per_conversation)
+{
+    if (sim_fresh(&sim)) return;
+    vk_say(&sim, USER, NULL, "hi");
+    cJSON *r = send_text(USER, 1, "first", NULL);
+    long long first = num(r, "response");
+    cJSON_Delete(r);
+    /* USER may be written to, OTHER_USER never wrote: that one's error is
+     * in its item, and the call itself succeeds. */
+    r = vk_send_peer_ids(&sim, "7001,7002", 2, "both");
+    CHECK_INT(error_of(r), 0);
+    CHECK_INT(cJSON_GetArraySize(get(r, "response")), 2);
+    CHECK_INT(num(r, "response.0.peer_id"), USER);
+    CHECK_INT(num(r, "response.0.message_id"), first + 1);
+    CHECK_INT(num(r, "response.0.conversation_message_id"), 3);
+    CHECK(get(r, "response.0.error") == NULL);
+    CHECK_INT(num(r, "response.1.peer_id"), OTHER_USER);
+    CHECK(get(r, "response.1.message_id") == NULL);
+    CHECK_INT(num(r, "response.1.error.code"), 901);
+    CHECK_STR(str(r, "response.1.error.description"), "Can't send messages for users without permission");
+    cJSON *answered = cJSON_Duplicate(get(r, "response"), 1);
+    cJSON_Delete(r);
+    /* The log files the call under each conversation, with the array as
+     * answered; the harness reads the first item's conversation_message_id. */
+    cJSON *calls = vk_calls(&sim, OTHER_USER, 0);
+    CHECK_INT(cJSON_GetArraySize(calls), 1);
+    CHECK_INT(num(calls, "0.chat_id"), USER);
+    CHECK_INT(num(calls, "0.chat_ids.1"), OTHER_USER);
+    CHECK(cJSON_Compare(get(calls, "0.result"), answered, 1));
+    CHECK_INT(vk_call_message_id(get(calls, "0")), 3);
+    cJSON_Delete(calls);
+    cJSON_Delete(answered);
+    long long seq = 0;
+    CHECK(vk_wait_call(&sim, OTHER_USER, &seq, 300) == NULL); /* it reached only USER */
+
+    /* One peer in the list: filed under it alone, still answered as a list. */
+    r = vk_send_peer_ids(&sim, "7001", 3, "one");
+    CHECK_INT(cJSON_GetArraySize(get(r, "response")), 1);
+    CHECK_INT(num(r, "response.0.conversation_message_id"), 4);
+    cJSON_Delete(r);
+    calls = vk_calls(&sim, USER, 0);
+    CHECK_INT(cJSON_GetArraySize(calls), 3);
+    CHECK_INT(num(calls, "2.chat_id"), USER);
+    CHECK(get(calls, "2.chat_ids") == NULL);
+    CHECK_INT(num(calls, "2.result.0.message_id"), first + 2);
+    cJSON_Delete(calls);
+    seq = 0;
+    cJSON *call = vk_wait_call(&sim, USER, &seq, 1000);
+    CHECK_INT(vk_call_message_id(call), first); /* a single peer_id: the number answered */
+    cJSON_Delete(call);
+    call = vk_wait_call(&sim, USER, &seq, 1000);
+    CHECK_STR(vk_call_text(call), "both");
+    CHECK_INT(vk_call_message_id(call), 3);
+    cJSON_Delete(call);
+
+    /* Nobody writable: every item an error, nothing delivered. */
+    r = vk_send_peer_ids(&sim, "7002", 4, "nobody");
+    CHECK_INT(num(r, "response.0.error.code"), 901);
+    cJSON_Delete(r);
+    /* Errors about the message itself stay the call's error. */
+    r = vk_send_peer_ids(&sim, "7001,7002", 5, " ");
+    CHECK_INT(error_of(r), 100);
+    CHECK(get(r, "response") == NULL);
+    cJSON_Delete(r);
+    r = vk_api(&sim, "messages.send", NULL, "peer_ids", "7001,7002", "message", "no random_id", NULL);
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    r = vk_send_peer_ids(&sim, "7001,x", 6, "bad list");
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    strbuf list;
+    sb_init(&list, 0);
+    for (int i = 1; i <= 101; i++) sb_printf(&list, "%s%d", i > 1 ? "," : "", 8000 + i);
+    r = vk_send_peer_ids(&sim, sb_str(&list), 7, "too many");
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    sb_free(&list);
+    CHECK_INT(send_code(USER, 8, "the counters went on", NULL), 0);
 }
 
 TEST(repeated_random_id_is_not_delivered_twice)
@@ -283,7 +375,7 @@ TEST(repeated_random_id_is_not_delivered_twice)
     cJSON_Delete(r);
     CHECK_INT(send_code(OTHER_USER, 77, "other peer, same random_id", NULL), 0);
     r = send_text(USER, 78, "twice", NULL);
-    CHECK_INT(num(r, "response"), first + 1); /* the repeat took no number */
+    CHECK_INT(num(r, "response"), first + 2); /* the repeat took no number, OTHER_USER's message did */
     cJSON_Delete(r);
     cJSON *calls = vk_calls(&sim, USER, 0);
     CHECK_INT(cJSON_GetArraySize(calls), 3);
@@ -297,7 +389,42 @@ TEST(repeated_random_id_is_not_delivered_twice)
     cJSON_Delete(call);
     call = vk_wait_call(&sim, USER, &seq, 1000);
     CHECK_STR(vk_call_text(call), "twice"); /* the repeat is stepped over */
-    CHECK_INT(vk_call_message_id(call), first + 1);
+    CHECK_INT(vk_call_message_id(call), first + 2);
+    cJSON_Delete(call);
+}
+
+TEST(repeated_random_id_with_peer_ids_answers_the_first_ids)
+{
+    if (sim_fresh(&sim)) return;
+    vk_say(&sim, USER, NULL, "hi");
+    cJSON *r = vk_send_peer_ids(&sim, "7001", 55, "once");
+    long long message_id = num(r, "response.0.message_id");
+    CHECK_INT(num(r, "response.0.conversation_message_id"), 2);
+    cJSON_Delete(r);
+    r = vk_send_peer_ids(&sim, "7001", 55, "once");
+    CHECK_INT(num(r, "response.0.message_id"), message_id);
+    CHECK_INT(num(r, "response.0.conversation_message_id"), 2);
+    cJSON_Delete(r);
+    /* The old style finds the same message. */
+    r = send_text(USER, 55, "once", NULL);
+    CHECK_INT(num(r, "response"), message_id);
+    cJSON_Delete(r);
+    cJSON *calls = vk_calls(&sim, USER, 0);
+    CHECK_INT(cJSON_GetArraySize(calls), 3);
+    CHECK(get(calls, "0.fault") == NULL);
+    CHECK_STR(str(calls, "1.fault"), "random_id_repeat");
+    CHECK_STR(str(calls, "2.fault"), "random_id_repeat");
+    cJSON_Delete(calls);
+    r = vk_send_peer_ids(&sim, "7001", 56, "next");
+    CHECK_INT(num(r, "response.0.message_id"), message_id + 1); /* nothing was delivered meanwhile */
+    CHECK_INT(num(r, "response.0.conversation_message_id"), 3);
+    cJSON_Delete(r);
+    long long seq = 0;
+    cJSON *call = vk_wait_call(&sim, USER, &seq, 1000);
+    CHECK_STR(vk_call_text(call), "once");
+    cJSON_Delete(call);
+    call = vk_wait_call(&sim, USER, &seq, 1000);
+    CHECK_STR(vk_call_text(call), "next");
     cJSON_Delete(call);
 }
 
@@ -395,24 +522,40 @@ TEST(keyboard_limits)
     cJSON_Delete(call);
 }
 
+static long long edit_code(const char *id_name, long long id, const char *text)
+{
+    char value[32];
+    snprintf(value, sizeof value, "%lld", id);
+    cJSON *r = vk_api(&sim, "messages.edit", NULL, "peer_id", "7001", id_name, value, "message", text, NULL);
+    long long code = error_of(r);
+    CHECK(code != 0 || num(r, "response") == 1);
+    cJSON_Delete(r);
+    return code;
+}
+
 TEST(edit_needs_a_message_of_the_bot)
 {
     if (sim_fresh(&sim)) return;
+    char key[64];
+    long long ts;
+    lp_server(key, &ts);
     vk_say(&sim, USER, NULL, "hi");
-    cJSON *r = send_text(USER, 1, "Choose", "{\"inline\":true,\"buttons\":[]}");
-    long long cmid = num(r, "response");
+    cJSON *r = a_check(key, ts, 0);
+    long long users_id = num(r, "updates.0.object.message.id");
     cJSON_Delete(r);
-    char id[32];
-    snprintf(id, sizeof id, "%lld", cmid);
-    r = vk_api(&sim, "messages.edit", NULL, "peer_id", "7001", "conversation_message_id", id, "message", "Chosen",
-               NULL);
-    CHECK_INT(num(r, "response"), 1);
+    r = vk_send_peer_ids(&sim, "7001", 1, "Choose");
+    long long message_id = num(r, "response.0.message_id");
+    long long cmid = num(r, "response.0.conversation_message_id");
     cJSON_Delete(r);
-    r = vk_api(&sim, "messages.edit", NULL, "peer_id", "7001", "conversation_message_id", "99", "message", "x", NULL);
+    CHECK_INT(edit_code("conversation_message_id", cmid, "Chosen"), 0);
+    /* message_id is the community-wide id messages.send answered. */
+    CHECK_INT(edit_code("message_id", message_id, "Chosen again"), 0);
+    CHECK_INT(edit_code("conversation_message_id", 99, "x"), 100);
+    CHECK_INT(edit_code("conversation_message_id", 1, "x"), 100); /* the user's own message */
+    CHECK_INT(edit_code("message_id", users_id, "x"), 100);       /* the same by its id */
+    CHECK_INT(edit_code("message_id", message_id + 100, "x"), 100);
+    r = vk_api(&sim, "messages.edit", NULL, "peer_id", "7001", "message", "x", NULL);
     CHECK_INT(error_of(r), 100);
-    cJSON_Delete(r);
-    r = vk_api(&sim, "messages.edit", NULL, "peer_id", "7001", "conversation_message_id", "1", "message", "x", NULL);
-    CHECK_INT(error_of(r), 100); /* the user's own message */
     cJSON_Delete(r);
     long long seq = 0;
     cJSON *call = vk_wait_call(&sim, USER, &seq, 1000);
@@ -420,6 +563,9 @@ TEST(edit_needs_a_message_of_the_bot)
     CHECK_STR(str(call, "method"), "messages.edit");
     CHECK_STR(vk_call_text(call), "Chosen");
     CHECK_INT(vk_call_message_id(call), cmid);
+    call = (cJSON_Delete(call), vk_wait_call(&sim, USER, &seq, 1000));
+    CHECK_STR(vk_call_text(call), "Chosen again");
+    CHECK_INT(vk_call_message_id(call), message_id); /* the parameter as given */
     cJSON_Delete(call);
 }
 
@@ -475,6 +621,293 @@ TEST(callback_event_is_answered_once)
     cJSON_Delete(r);
 }
 
+/* ---- documents ---- */
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    sb_append(arg, data, size * n);
+    return size * n;
+}
+
+/* POSTs a multipart body to url the way a bot uploads a file: the part
+ * `field` with file_name (a plain field when file_name is NULL) holding len
+ * bytes of data. Returns the JSON answer; *status the HTTP status. */
+static cJSON *upload(const char *url, const char *field, const char *file_name, const char *data, size_t len,
+                     long *status)
+{
+    strbuf body;
+    sb_init(&body, 0);
+    *status = 0;
+    CURL *curl = curl_easy_init();
+    curl_mime *mime = curl_mime_init(curl);
+    curl_mimepart *part = curl_mime_addpart(mime);
+    curl_mime_name(part, field);
+    if (file_name) curl_mime_filename(part, file_name);
+    curl_mime_data(part, data, len);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    curl_mime_free(mime);
+    curl_easy_cleanup(curl);
+    cJSON *json = cJSON_Parse(sb_str(&body));
+    sb_free(&body);
+    return json;
+}
+
+/* docs.getMessagesUploadServer for peer; the upload URL copied into url
+ * ("" when there was none). Returns the answer's error_code. */
+static long long upload_url(long long peer, char *url, size_t size)
+{
+    char p[32];
+    snprintf(p, sizeof p, "%lld", peer);
+    cJSON *r = vk_api(&sim, "docs.getMessagesUploadServer", NULL, "peer_id", p, "type", "doc", NULL);
+    long long code = error_of(r);
+    snprintf(url, size, "%s", str(r, "response.upload_url") ? str(r, "response.upload_url") : "");
+    cJSON_Delete(r);
+    return code;
+}
+
+/* Uploads data as file_name and saves it with title (NULL: none); the
+ * docs.save answer, or NULL when the upload failed. */
+static cJSON *upload_and_save(const char *data, size_t len, const char *file_name, const char *title)
+{
+    char url[256];
+    long status;
+    if (upload_url(USER, url, sizeof url)) return NULL;
+    cJSON *up = upload(url, "file", file_name, data, len, &status);
+    char file[128];
+    snprintf(file, sizeof file, "%s", str(up, "file") ? str(up, "file") : "");
+    cJSON_Delete(up);
+    if (!file[0]) return NULL;
+    if (title) return vk_api(&sim, "docs.save", NULL, "file", file, "title", title, NULL);
+    return vk_api(&sim, "docs.save", NULL, "file", file, NULL);
+}
+
+/* "doc<owner_id>_<id>" of a docs.save answer. */
+static void attachment_of(const cJSON *saved, char *out, size_t size)
+{
+    snprintf(out, size, "doc%lld_%lld", num(saved, "response.doc.owner_id"), num(saved, "response.doc.id"));
+}
+
+static cJSON *send_attachment(const char *peer_ids, long long random_id, const char *attachment)
+{
+    char r[32];
+    snprintf(r, sizeof r, "%lld", random_id);
+    return vk_api(&sim, "messages.send", NULL, "peer_ids", peer_ids, "random_id", r, "attachment", attachment, NULL);
+}
+
+TEST(document_goes_from_upload_to_attachment)
+{
+    if (sim_fresh(&sim)) return;
+    vk_say(&sim, USER, NULL, "report please");
+    char url[256], prefix[128];
+    CHECK_INT(upload_url(USER, url, sizeof url), 0);
+    snprintf(prefix, sizeof prefix, "%s/vk-upload/", sim.base);
+    CHECK(strncmp(url, prefix, strlen(prefix)) == 0 && strlen(url) > strlen(prefix));
+    cJSON *calls = vk_calls(&sim, USER, 0);
+    CHECK_STR(str(calls, "0.method"), "docs.getMessagesUploadServer");
+    CHECK_STR(str(calls, "0.result.upload_url"), url);
+    cJSON_Delete(calls);
+
+    /* Every byte value, NULs and CRLFs included, must come back as sent. */
+    char bytes[3000];
+    for (size_t i = 0; i < sizeof bytes; i++) bytes[i] = (char)(i * 7 % 256);
+    long status = 0;
+    cJSON *up = upload(url, "file", "report.csv", bytes, sizeof bytes, &status);
+    CHECK_INT(status, 200);
+    char file[128];
+    snprintf(file, sizeof file, "%s", str(up, "file") ? str(up, "file") : "");
+    CHECK(file[0] != 0);
+    cJSON_Delete(up);
+    up = upload(url, "file", "report.csv", bytes, sizeof bytes, &status); /* an upload URL works once */
+    CHECK_INT(status, 200);
+    CHECK(str(up, "error") && strncmp(str(up, "error"), "invalid upload url", 18) == 0);
+    CHECK(get(up, "file") == NULL);
+    cJSON_Delete(up);
+
+    cJSON *saved = vk_api(&sim, "docs.save", NULL, "file", file, "title", "Отчёт.csv", NULL);
+    CHECK_STR(str(saved, "response.type"), "doc");
+    long long id = num(saved, "response.doc.id");
+    CHECK(id > 0);
+    CHECK_INT(num(saved, "response.doc.owner_id"), -229000001LL);
+    CHECK_STR(str(saved, "response.doc.title"), "Отчёт.csv");
+    CHECK_INT(num(saved, "response.doc.size"), (long long)sizeof bytes);
+    CHECK_STR(str(saved, "response.doc.ext"), "csv");
+    CHECK_INT(num(saved, "response.doc.type"), 1);
+    CHECK(num(saved, "response.doc.date") > 1600000000LL);
+    char doc_url[256];
+    snprintf(doc_url, sizeof doc_url, "%s/sim/vk/doc/-229000001_%lld", sim.base, id);
+    CHECK_STR(str(saved, "response.doc.url"), doc_url);
+    calls = vk_calls(&sim, USER, 0);
+    CHECK_INT(cJSON_GetArraySize(calls), 2); /* docs.save is filed under the upload's peer */
+    CHECK_STR(str(calls, "1.method"), "docs.save");
+    CHECK_INT(num(calls, "1.result.doc.id"), id);
+    cJSON_Delete(calls);
+    /* A file string is saved once. */
+    cJSON *r = vk_api(&sim, "docs.save", NULL, "file", file, NULL);
+    CHECK_INT(error_of(r), 100);
+    CHECK_STR(str(r, "error.error_msg"), "One of the parameters specified was missing or invalid: file is invalid");
+    cJSON_Delete(r);
+
+    /* An attachment alone is a message; the log shows the document. */
+    char attachment[96];
+    attachment_of(saved, attachment, sizeof attachment);
+    cJSON_Delete(saved);
+    r = send_attachment("7001", 1, attachment);
+    CHECK_INT(error_of(r), 0);
+    CHECK_INT(num(r, "response.0.conversation_message_id"), 2);
+    cJSON_Delete(r);
+    long long seq = 0;
+    cJSON *call = vk_wait_call(&sim, USER, &seq, 1000);
+    CHECK_STR(str(call, "params.attachment"), attachment);
+    CHECK_INT(cJSON_GetArraySize(get(call, "docs")), 1);
+    CHECK_INT(num(call, "docs.0.id"), id);
+    CHECK_INT(num(call, "docs.0.owner_id"), -229000001LL);
+    CHECK_STR(str(call, "docs.0.title"), "Отчёт.csv");
+    CHECK_INT(num(call, "docs.0.size"), (long long)sizeof bytes);
+    CHECK_STR(str(call, "docs.0.ext"), "csv");
+    CHECK_STR(str(call, "docs.0.url"), doc_url);
+    size_t len = 0;
+    char *got = sim_fetch(&sim, str(call, "docs.0.url") ? str(call, "docs.0.url") : "", &len);
+    CHECK(got && len == sizeof bytes && memcmp(got, bytes, len) == 0);
+    free(got);
+    cJSON_Delete(call);
+
+    /* With an access key and beside text, and the same document twice. */
+    char with_key[256];
+    snprintf(with_key, sizeof with_key, "%s_ab12cd,%s", attachment, attachment);
+    char rid[16];
+    snprintf(rid, sizeof rid, "%d", 2);
+    r = vk_api(&sim, "messages.send", NULL, "peer_id", "7001", "random_id", rid, "message", "Ваш отчёт",
+               "attachment", with_key, NULL);
+    CHECK(num(r, "response") > 0);
+    cJSON_Delete(r);
+    call = vk_wait_call(&sim, USER, &seq, 1000);
+    CHECK_STR(vk_call_text(call), "Ваш отчёт");
+    CHECK_INT(cJSON_GetArraySize(get(call, "docs")), 2);
+    cJSON_Delete(call);
+    /* The title defaults to the uploaded file's name. */
+    saved = upload_and_save("a;b\n", 4, "answers.txt", NULL);
+    CHECK_STR(str(saved, "response.doc.title"), "answers.txt");
+    CHECK_STR(str(saved, "response.doc.ext"), "txt");
+    CHECK_INT(num(saved, "response.doc.size"), 4);
+    CHECK(num(saved, "response.doc.id") > id);
+    cJSON_Delete(saved);
+}
+
+TEST(document_errors)
+{
+    if (sim_fresh(&sim)) return;
+    vk_say(&sim, USER, NULL, "hi");
+    char url[256];
+    /* Upload URLs only for a conversation the community may write to. */
+    CHECK_INT(upload_url(OTHER_USER, url, sizeof url), 901);
+    CHECK_STR(url, "");
+    cJSON *r = vk_api(&sim, "docs.getMessagesUploadServer", NULL, "type", "doc", NULL);
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    r = vk_api(&sim, "docs.getMessagesUploadServer", NULL, "peer_id", "7001", "type", "photo", NULL);
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    r = vk_api(&sim, "docs.getMessagesUploadServer", NULL, "peer_id", "7001", "type", "audio_message", NULL);
+    CHECK(str(r, "response.upload_url") != NULL);
+    cJSON_Delete(r);
+    r = vk_api(&sim, "docs.getMessagesUploadServer", NULL, "peer_id", "7001", NULL); /* type doc */
+    CHECK(str(r, "response.upload_url") != NULL);
+    cJSON_Delete(r);
+
+    CHECK_INT(upload_url(USER, url, sizeof url), 0);
+    long status = 0;
+    cJSON *up = upload(url, "document", "x.csv", "a", 1, &status);
+    CHECK_INT(status, 200);
+    CHECK_STR(str(up, "error"), "no file");
+    cJSON_Delete(up);
+    up = upload(url, "file", NULL, "not a file part", 15, &status);
+    CHECK_STR(str(up, "error"), "no file");
+    cJSON_Delete(up);
+    up = upload(url, "file", "empty.csv", "", 0, &status);
+    CHECK_STR(str(up, "error"), "empty file");
+    cJSON_Delete(up);
+    /* Failed uploads leave the URL usable. */
+    up = upload(url, "file", "x.csv", "a", 1, &status);
+    CHECK(str(up, "file") != NULL);
+    cJSON_Delete(up);
+    char unknown[300];
+    snprintf(unknown, sizeof unknown, "%s/vk-upload/0123456789abcdef", sim.base);
+    up = upload(unknown, "file", "x.csv", "a", 1, &status);
+    CHECK_INT(status, 200);
+    CHECK(str(up, "error") && strncmp(str(up, "error"), "invalid upload url", 18) == 0);
+    cJSON_Delete(up);
+
+    r = vk_api(&sim, "docs.save", NULL, "file", "nonsense", NULL);
+    CHECK_INT(error_of(r), 100);
+    CHECK_STR(str(r, "error.error_msg"), "One of the parameters specified was missing or invalid: file is invalid");
+    cJSON_Delete(r);
+    r = vk_api(&sim, "docs.save", NULL, NULL);
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+
+    cJSON *saved = upload_and_save("x", 1, "x.csv", NULL);
+    char good[96], bad[200];
+    attachment_of(saved, good, sizeof good);
+    cJSON_Delete(saved);
+    static const char *const invalid[] = {"doc-229000001_999", "photo-229000001_1", "doc-229000001", "doc_1",
+                                          "doc-229000001_1_", NULL};
+    for (int i = 0; i <= 5; i++) {
+        if (invalid[i]) snprintf(bad, sizeof bad, "%s", invalid[i]);
+        else snprintf(bad, sizeof bad, "%s,doc1_2", good); /* one bad item spoils the list */
+        if (i == 5) snprintf(bad, sizeof bad, "%s,", good);
+        r = send_attachment("7001", 10 + i, bad);
+        CHECK_INT(error_of(r), 100);
+        CHECK_STR(str(r, "error.error_msg"), "One of the parameters specified was missing or invalid: attachment is invalid");
+        cJSON_Delete(r);
+    }
+    r = send_attachment("7001", 20, good);
+    CHECK_INT(error_of(r), 0);
+    cJSON_Delete(r);
+    /* Failed sends show no documents in the log. */
+    cJSON *calls = vk_calls(&sim, USER, 0);
+    const cJSON *call;
+    int with_docs = 0;
+    cJSON_ArrayForEach(call, calls) with_docs += get(call, "docs") != NULL;
+    CHECK_INT(with_docs, 1);
+    cJSON_Delete(calls);
+    size_t len = 1;
+    CHECK(sim_fetch(&sim, "/sim/vk/doc/-229000001_1", &len) == NULL);
+    CHECK_INT(len, 0);
+    r = sim_getf(&sim, "/sim/vk/doc/nonsense");
+    CHECK_STR(str(r, "error"), "no such document");
+    cJSON_Delete(r);
+}
+
+TEST(reset_forgets_documents)
+{
+    if (sim_fresh(&sim)) return;
+    vk_say(&sim, USER, NULL, "hi");
+    cJSON *saved = upload_and_save("bytes", 5, "a.csv", "A");
+    char doc_url[256], attachment[96], url[256];
+    snprintf(doc_url, sizeof doc_url, "%s", str(saved, "response.doc.url") ? str(saved, "response.doc.url") : "");
+    attachment_of(saved, attachment, sizeof attachment);
+    cJSON_Delete(saved);
+    CHECK_INT(upload_url(USER, url, sizeof url), 0);
+    size_t len = 0;
+    char *got = sim_fetch(&sim, doc_url, &len);
+    CHECK(got && len == 5 && memcmp(got, "bytes", 5) == 0);
+    free(got);
+    CHECK(sim_reset(&sim) == 0);
+    CHECK(sim_fetch(&sim, doc_url, &len) == NULL);
+    vk_say(&sim, USER, NULL, "again");
+    cJSON *r = send_attachment("7001", 1, attachment);
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    long status = 0;
+    cJSON *up = upload(url, "file", "a.csv", "bytes", 5, &status);
+    CHECK(str(up, "error") && strncmp(str(up, "error"), "invalid upload url", 18) == 0);
+    cJSON_Delete(up);
+}
+
 TEST(unknown_method_and_missing_token)
 {
     if (sim_fresh(&sim)) return;
@@ -512,12 +945,17 @@ int main(void)
     RUN(a_check_hands_out_at_most_100_events);
     RUN(bad_key_and_ts_are_failures);
     RUN(settings_decide_which_events_are_made);
-    RUN(send_answers_with_the_conversation_message_id);
+    RUN(send_answers_with_the_community_message_id);
+    RUN(peer_ids_answer_one_item_per_conversation);
     RUN(repeated_random_id_is_not_delivered_twice);
+    RUN(repeated_random_id_with_peer_ids_answers_the_first_ids);
     RUN(message_text_limits);
     RUN(keyboard_limits);
     RUN(edit_needs_a_message_of_the_bot);
     RUN(callback_event_is_answered_once);
+    RUN(document_goes_from_upload_to_attachment);
+    RUN(document_errors);
+    RUN(reset_forgets_documents);
     RUN(unknown_method_and_missing_token);
     RUN(simulator_exits_cleanly);
     return unit_summary();

@@ -1,8 +1,9 @@
 /*
  * VK under strain: Long Poll failures of each code in the middle of a
- * conversation, a SIGKILL while 200 VK users write, flood control (error 9)
- * and a person on both messengers reached through the other one when VK
- * cannot deliver.
+ * conversation, a SIGKILL while 200 VK users write, flood control (error 9),
+ * a person on both messengers reached through the other one when VK
+ * cannot deliver, edits of the bot's messages, and a long poll session
+ * renewed on time.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -129,6 +130,80 @@ TEST(sigkill_while_200_vk_users_write_answers_each_once)
     CHECK_INT(missing, 0);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM inbox WHERE platform = 'vk'"), 2 * USERS);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts"), USERS);
+    /* Messages resent after the restart are recorded with the number VK
+     * gave them, not a guess: no two rows of a chat share one, and none is
+     * below the bot's first reply (the user's /start is 1). */
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE platform = 'vk' AND kind = 'text'"
+                                     " AND state = 'sent' AND (result_message_id IS NULL OR result_message_id < 2)"), 0);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE platform = 'vk'"
+                                     " AND kind = 'text' AND state = 'sent' GROUP BY chat_id, result_message_id"
+                                     " HAVING COUNT(*) > 1)"), 0);
+    convo_stop(&c);
+}
+
+/* Calls of method to peer that the simulator answered without an error. */
+static int answered_calls(sim_proc *s, long long peer, const char *method)
+{
+    cJSON *calls = vk_calls(s, peer, 0);
+    int n = 0;
+    cJSON *c;
+    cJSON_ArrayForEach(c, calls) {
+        const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(c, "method"));
+        if (m && strcmp(m, method) == 0 && cJSON_IsTrue(cJSON_GetObjectItem(c, "ok"))) n++;
+    }
+    cJSON_Delete(calls);
+    return n;
+}
+
+TEST(an_edit_reaches_the_message_the_bot_sent)
+{
+    convo_transport = "vk";
+    convo c;
+    if (convo_start(&c, "edit", NULL)) SKIP("simulator or bot did not start");
+    say(&c, 7301, "/help");
+    expect(&c, 7301, "/start");
+    say(&c, 7301, "/help");
+    expect(&c, 7301, "/start");
+    /* The number stored for the bot's second reply (once the sender has
+     * recorded it) is the one the user's client shows: 1 and 3 are the
+     * user's messages. */
+    for (int i = 0; i < 50 && db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE chat_id = 7301"
+                                                     " AND state <> 'sent'") != 0; i++)
+        usleep(100 * 1000);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT result_message_id FROM outbox WHERE chat_id = 7301 AND kind = 'text'"
+                                     " ORDER BY id DESC LIMIT 1"), 4);
+    /* An edit queued for that number changes that message. */
+    db_exec(c.bot.db, "INSERT INTO outbox(platform, chat_id, kind, body, next_at, created_at)"
+                      " SELECT 'vk', 7301, 'edit', json_object('message_id', result_message_id, 'text',"
+                      " 'Справка обновлена', 'buttons', json_array()), 0, 0 FROM outbox WHERE chat_id = 7301"
+                      " AND kind = 'text' ORDER BY id DESC LIMIT 1");
+    for (int i = 0; i < 50 && answered_calls(&c.sim, 7301, "messages.edit") == 0; i++) usleep(100 * 1000);
+    CHECK_INT(answered_calls(&c.sim, 7301, "messages.edit"), 1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE kind = 'edit' AND state = 'sent'"), 1);
+    convo_stop(&c);
+}
+
+TEST(an_old_long_poll_session_is_renewed_without_losing_a_message)
+{
+    convo_transport = "vk";
+    convo c;
+    if (convo_start(&c, "refresh", "[vk]\nsession_refresh = 2\n")) SKIP("simulator or bot did not start");
+    say(&c, 7401, "/help");
+    expect(&c, 7401, "/start");
+    cJSON *stats = sim_getf(&c.sim, "/sim/stats");
+    double keys_before = cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(stats, "vk"), "keys_issued"));
+    cJSON_Delete(stats);
+    sleep(5);
+    stats = sim_getf(&c.sim, "/sim/stats");
+    double keys_after = cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(stats, "vk"), "keys_issued"));
+    cJSON_Delete(stats);
+    CHECK(keys_after >= keys_before + 1);
+    CHECK(log_contains(&c.bot, "asking for a new key"));
+    say(&c, 7401, "/help");
+    expect(&c, 7401, "/start");
+    sleep(1);
+    CHECK_INT(delivered(&c.sim, 7401, "/start"), 2);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM inbox WHERE platform = 'vk'"), 2);
     convo_stop(&c);
 }
 
@@ -207,6 +282,8 @@ int main(void)
     RUN(long_poll_failures_lose_and_repeat_nothing);
     RUN(flood_control_backs_off_and_delivers_once);
     RUN(a_person_on_both_messengers_is_reached_on_the_other_when_vk_fails);
+    RUN(an_edit_reaches_the_message_the_bot_sent);
+    RUN(an_old_long_poll_session_is_renewed_without_losing_a_message);
     RUN(sigkill_while_200_vk_users_write_answers_each_once);
     return unit_summary();
 }
