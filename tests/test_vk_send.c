@@ -133,6 +133,16 @@ static send_result classify(long status, const char *body, CURLcode curl)
     return out;
 }
 
+/* Writes content into name in the test folder; its path into path. */
+static void write_file(const char *name, const char *content, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", unit_tmpdir(), name);
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs(content, f);
+    fclose(f);
+}
+
 /* An answer to call, as the sender would hand it over. */
 static send_result answer(const outbox_row *r, api_call *call, long status, const char *body)
 {
@@ -149,10 +159,7 @@ static send_result answer(const outbox_row *r, api_call *call, long status, cons
 TEST(a_file_goes_through_the_upload_server_then_messages_send)
 {
     char path[512], body[1024];
-    snprintf(path, sizeof path, "%s/pairs.csv", unit_tmpdir());
-    FILE *f = fopen(path, "w");
-    fputs("mentor;mentee\n", f);
-    fclose(f);
+    write_file("pairs.csv", "mentor;mentee\n", path, sizeof path);
     snprintf(body, sizeof body, "{\"path\":\"%s\",\"filename\":\"Пары.csv\",\"caption\":\"Список пар\"}", path);
     outbox_row r = row_of(31, "document", body);
     api_call call;
@@ -192,10 +199,7 @@ TEST(a_file_goes_through_the_upload_server_then_messages_send)
 TEST(a_failed_upload_step_is_retried_from_the_start_and_a_missing_file_refused)
 {
     char path[512], body[1024];
-    snprintf(path, sizeof path, "%s/digest.csv", unit_tmpdir());
-    FILE *f = fopen(path, "w");
-    fputs("x\n", f);
-    fclose(f);
+    write_file("digest.csv", "x\n", path, sizeof path);
     snprintf(body, sizeof body, "{\"path\":\"%s\"}", path);
     outbox_row r = row_of(32, "document", body);
     api_call call;
@@ -221,8 +225,7 @@ TEST(a_failed_upload_step_is_retried_from_the_start_and_a_missing_file_refused)
 
     outbox_row gone = row_of(33, "document", "{\"path\":\"/nonexistent/report.csv\"}");
     CHECK_INT(tr->render(tr, &gone, &call), MB_ERR_INVALID);
-    snprintf(path, sizeof path, "%s/empty.csv", unit_tmpdir());
-    fclose(fopen(path, "w"));
+    write_file("empty.csv", "", path, sizeof path);
     snprintf(body, sizeof body, "{\"path\":\"%s\"}", path);
     outbox_row empty = row_of(34, "document", body);
     CHECK_INT(tr->render(tr, &empty, &call), MB_ERR_INVALID);

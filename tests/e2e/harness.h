@@ -183,6 +183,11 @@ long long vk_press(sim_proc *s, long long user, long long conversation_message_i
  * not answer). */
 cJSON *vk_calls(sim_proc *s, long long peer, long long after);
 
+/* Calls of method to chat on platform ("tg" or "vk") that the simulator
+ * carried out (a VK repeat of a random_id is not one), and whose text
+ * contains needle (NULL: any). */
+int sim_count_calls(sim_proc *s, const char *platform, long long chat, const char *method, const char *needle);
+
 /* Waits up to timeout_ms for the next successful messages.send or
  * messages.edit to peer after *seq that really reached the user (a repeated
  * random_id, a failed call and messages.sendMessageEventAnswer are stepped
@@ -198,8 +203,9 @@ const char *vk_call_text(const cJSON *call);
  * NULL. */
 const char *vk_button_payload(const cJSON *call, const char *label_needle);
 
-/* The conversation_message_id a call's message has (the answer of
- * messages.send, the parameter of messages.edit), or -1. */
+/* The number a call's message has, or -1: the conversation_message_id of
+ * a peer_ids answer (what the bot sends) or of an edit's parameters; for a
+ * send to one peer_id, the community-wide id VK answers there. */
 long long vk_call_message_id(const cJSON *call);
 
 /* GET of a file the simulator keeps: path is a path on it

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #define USERS 200
@@ -29,17 +28,7 @@ static long long now_ms(void)
 /* Successful sendMessage calls per chat in the simulator's log. */
 static int count_sent(sim_proc *s, long long chat, const char *needle)
 {
-    cJSON *calls = tg_calls(s, chat, 0);
-    int n = 0;
-    cJSON *c;
-    cJSON_ArrayForEach(c, calls) {
-        const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(c, "method"));
-        if (m && strcmp(m, "sendMessage") == 0 && cJSON_IsTrue(cJSON_GetObjectItem(c, "ok")) &&
-            (!needle || strstr(tg_call_text(c), needle)))
-            n++;
-    }
-    cJSON_Delete(calls);
-    return n;
+    return sim_count_calls(s, "tg", chat, "sendMessage", needle);
 }
 
 typedef struct all_answered { sim_proc *sim; int expect_each; int at_least_total; } all_answered;
@@ -215,18 +204,6 @@ TEST(timeout_after_request_went_out_is_checked_not_repeated)
     convo_stop(&c);
 }
 
-static void exec_sql(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    char *err = NULL;
-    if (sqlite3_open(path, &db) != SQLITE_OK || sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        fprintf(stderr, "  %s: %s\n", sql, err ? err : sqlite3_errmsg(db));
-        unit_failed_checks++;
-    }
-    sqlite3_free(err);
-    sqlite3_close(db);
-}
-
 /* Rows left "sending" by a crash: one whose message reached Telegram, one
  * whose did not. After the restart the first is found and kept, the second
  * is sent, each exactly once, and a message the user wrote meanwhile is
@@ -240,7 +217,7 @@ TEST(messages_in_flight_at_a_crash_are_checked_then_sent_or_kept)
     say(&c, 9302, "/help");
     expect(&c, 9302, "/start");
     CHECK_INT(bot_stop(&c.bot), 0);
-    exec_sql(c.bot.db,
+    db_exec(c.bot.db,
              "INSERT INTO outbox(platform, chat_id, kind, body, state, attempts, next_at, created_at, probe_floor)"
              " SELECT 'tg', chat_id, 'text', '{\"text\":\"Check ' || chat_id || '\"}', 'sending', 1, 0, 0,"
              " last_message_id FROM chat_marks WHERE chat_id IN (9301, 9302)");
@@ -309,11 +286,7 @@ TEST(malformed_answers_conflicts_and_webhooks_are_survived)
     /* a database written by a newer version is refused with a clear message */
     long long v = db_query_int(bot.db, "PRAGMA user_version");
     CHECK(v >= 1);
-    {
-        sqlite3 *db;
-        if (sqlite3_open(bot.db, &db) == SQLITE_OK) sqlite3_exec(db, "PRAGMA user_version=999", NULL, NULL, NULL);
-        sqlite3_close(db);
-    }
+    db_exec(bot.db, "PRAGMA user_version=999");
     bot_start(&bot);
     CHECK_INT(bot_wait_exit(&bot, 10000), 1);
     CHECK(log_contains(&bot, "schema version 999 but this mentorbot knows only up to"));

@@ -20,17 +20,7 @@
 /* Delivered messages.send calls to peer whose text contains needle. */
 static int delivered(sim_proc *s, long long peer, const char *needle)
 {
-    cJSON *calls = vk_calls(s, peer, 0);
-    int n = 0;
-    cJSON *c;
-    cJSON_ArrayForEach(c, calls) {
-        const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(c, "method"));
-        if (m && strcmp(m, "messages.send") == 0 && cJSON_IsTrue(cJSON_GetObjectItem(c, "ok")) &&
-            !cJSON_GetObjectItem(c, "fault") && strstr(vk_call_text(c), needle))
-            n++;
-    }
-    cJSON_Delete(calls);
-    return n;
+    return sim_count_calls(s, "vk", peer, "messages.send", needle);
 }
 
 TEST(long_poll_failures_lose_and_repeat_nothing)
@@ -141,20 +131,6 @@ TEST(sigkill_while_200_vk_users_write_answers_each_once)
     convo_stop(&c);
 }
 
-/* Calls of method to peer that the simulator answered without an error. */
-static int answered_calls(sim_proc *s, long long peer, const char *method)
-{
-    cJSON *calls = vk_calls(s, peer, 0);
-    int n = 0;
-    cJSON *c;
-    cJSON_ArrayForEach(c, calls) {
-        const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(c, "method"));
-        if (m && strcmp(m, method) == 0 && cJSON_IsTrue(cJSON_GetObjectItem(c, "ok"))) n++;
-    }
-    cJSON_Delete(calls);
-    return n;
-}
-
 TEST(an_edit_reaches_the_message_the_bot_sent)
 {
     convo_transport = "vk";
@@ -177,8 +153,8 @@ TEST(an_edit_reaches_the_message_the_bot_sent)
                       " SELECT 'vk', 7301, 'edit', json_object('message_id', result_message_id, 'text',"
                       " 'Справка обновлена', 'buttons', json_array()), 0, 0 FROM outbox WHERE chat_id = 7301"
                       " AND kind = 'text' ORDER BY id DESC LIMIT 1");
-    for (int i = 0; i < 50 && answered_calls(&c.sim, 7301, "messages.edit") == 0; i++) usleep(100 * 1000);
-    CHECK_INT(answered_calls(&c.sim, 7301, "messages.edit"), 1);
+    for (int i = 0; i < 50 && sim_count_calls(&c.sim, "vk", 7301, "messages.edit", NULL) == 0; i++) usleep(100 * 1000);
+    CHECK_INT(sim_count_calls(&c.sim, "vk", 7301, "messages.edit", NULL), 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE kind = 'edit' AND state = 'sent'"), 1);
     convo_stop(&c);
 }
