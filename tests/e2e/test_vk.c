@@ -2,8 +2,8 @@
  * VK under strain: Long Poll failures of each code in the middle of a
  * conversation, a SIGKILL while 200 VK users write, flood control (error 9),
  * a person on both messengers reached through the other one when VK
- * cannot deliver, edits of the bot's messages, and a long poll session
- * renewed on time.
+ * cannot deliver, edits of the bot's messages, a file whose upload breaks
+ * on the way, and a long poll session renewed on time.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define USERS 200
@@ -159,6 +160,60 @@ TEST(an_edit_reaches_the_message_the_bot_sent)
     convo_stop(&c);
 }
 
+/* A report whose upload the upload server refuses once and whose docs.save
+ * meets VK's internal error still reaches the user once, whole, and its
+ * file is removed. */
+TEST(a_file_survives_a_broken_upload_and_arrives_once)
+{
+    convo_transport = "vk";
+    convo c;
+    if (convo_start(&c, "file", NULL)) SKIP("simulator or bot did not start");
+    say(&c, 7501, "/help");
+    expect(&c, 7501, "/start");
+    char dir[400], path[480], sql[1200];
+    snprintf(dir, sizeof dir, "%s.files", c.bot.db);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/report-test.csv", dir);
+    const char *content = "\xEF\xBB\xBFНаставник;Наставляемый\r\nИван;Петя\r\n";
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    fputs(content, f);
+    fclose(f);
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"vk-upload\",\"status\":200,\"body\":"
+                                                 "{\"error\":\"ERR_UPLOAD_FILE_NOT_UPLOADED: file not uploaded\"}}"));
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"docs.save\",\"status\":200,\"body\":{\"error\":"
+                                                 "{\"error_code\":10,\"error_msg\":\"Internal server error\"}}}"));
+    snprintf(sql, sizeof sql,
+             "INSERT INTO outbox(platform, chat_id, kind, body, next_at, created_at) VALUES('vk', 7501, 'document',"
+             " json_object('path', '%s', 'filename', 'Пары.csv', 'caption', 'Пары на сегодня', 'temporary', json('true')),"
+             " 0, 0)", path);
+    db_exec(c.bot.db, sql);
+    for (int i = 0; i < 150 && delivered(&c.sim, 7501, "Пары на сегодня") == 0; i++) usleep(100 * 1000);
+    sleep(1);
+    CHECK_INT(delivered(&c.sim, 7501, "Пары на сегодня"), 1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT attempts FROM outbox WHERE kind = 'document' AND state = 'sent'"), 3);
+    long long seq = 0;
+    cJSON *call = NULL, *each;
+    while ((each = vk_wait_call(&c.sim, 7501, &seq, 500))) {
+        if (cJSON_GetObjectItem(each, "docs")) {
+            cJSON_Delete(call);
+            call = each;
+        } else {
+            cJSON_Delete(each);
+        }
+    }
+    const char *url = sim_json_str(call, "docs.0.url");
+    CHECK_STR(sim_json_str(call, "docs.0.title"), "Пары.csv");
+    size_t len = 0;
+    char *bytes = url ? sim_fetch(&c.sim, url, &len) : NULL;
+    CHECK(bytes && len == strlen(content) && memcmp(bytes, content, len) == 0);
+    free(bytes);
+    cJSON_Delete(call);
+    CHECK_INT(convo_files_left(&c), 0);
+    convo_stop(&c);
+}
+
 TEST(an_old_long_poll_session_is_renewed_without_losing_a_message)
 {
     convo_transport = "vk";
@@ -260,6 +315,7 @@ int main(void)
     RUN(a_person_on_both_messengers_is_reached_on_the_other_when_vk_fails);
     RUN(an_edit_reaches_the_message_the_bot_sent);
     RUN(an_old_long_poll_session_is_renewed_without_losing_a_message);
+    RUN(a_file_survives_a_broken_upload_and_arrives_once);
     RUN(sigkill_while_200_vk_users_write_answers_each_once);
     return unit_summary();
 }
