@@ -108,6 +108,15 @@ void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int tota
     }
 }
 
+int curator_parse_page(const char *arg, int *page)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || v < 0 || v > 100000) return 0;
+    *page = (int)v;
+    return 1;
+}
+
 const char *curator_form_text(const i18n *t, const char *lang, int form)
 {
     char key[48];
@@ -147,7 +156,7 @@ void curator_menu_items(hctx *h, keyboard *kb)
 int curator_owns_action(const char *action)
 {
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
-           curator_match_owns(action) ||
+           curator_match_owns(action) || curator_pairs_owns(action) ||
            curator_program_owns(action);
 }
 
@@ -162,6 +171,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "cq") == 0) return curator_show_queue(h, arg);
     if (strcmp(action, "cf") == 0) return curator_export(h);
     if (curator_match_owns(action)) return curator_match_button(h, action, arg);
+    if (curator_pairs_owns(action)) return curator_pairs_button(h, action, arg);
     if (curator_program_owns(action)) return curator_program_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");
 }

@@ -2,6 +2,7 @@
  * The curator's flows, split by seam: curator.c routes buttons and holds the
  * shared helpers, curator_bases.c shows the bases and the unmatched queue,
  * curator_match.c proposes mentors and forms pairs and groups,
+ * curator_pairs.c lists the mentorships and ends them,
  * curator_program.c moves the programme's stage and sends announcements,
  * curator_export.c sends the pairs and the queue as a file.
  *
@@ -53,6 +54,13 @@ const char *curator_form_text(const i18n *t, const char *lang, int form);
 /* "account:ID" of the curator, for the audit log. */
 void curator_actor(const hctx *h, char *buf, size_t size);
 
+/* "3" into *page (0..100000); 1 when arg is exactly such a number. */
+int curator_parse_page(const char *arg, int *page);
+
+/* curator_pairs.c: cl cm ce cx, the list of mentorships and ending one */
+int curator_pairs_owns(const char *action);
+mb_status curator_pairs_button(hctx *h, const char *action, const char *arg);
+
 /* curator_export.c: cf, the pairs, groups and queue as a CSV file */
 mb_status curator_export(hctx *h);
 
@@ -60,7 +68,7 @@ mb_status curator_export(hctx *h);
 mb_status curator_show_base(hctx *h, const char *arg);     /* cb:r:PAGE | cb:e:PAGE */
 mb_status curator_show_queue(hctx *h, const char *arg);    /* cq:PAGE */
 
-/* curator_match.c: cv cy cn cg cr cp cl cm ce cx */
+/* curator_match.c: cv cy cn cg cr cp */
 int curator_match_owns(const char *action);
 mb_status curator_match_button(hctx *h, const char *action, const char *arg);
 

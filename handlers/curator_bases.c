@@ -44,19 +44,10 @@ static void base_line(hctx *h, strbuf *sb, const account *a, int mentor)
     free(line);
 }
 
-static int parse_page(const char *s, int *page)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < 0 || v > 100000) return 0;
-    *page = (int)v;
-    return 1;
-}
-
 mb_status curator_show_base(hctx *h, const char *arg)
 {
     int page;
-    if ((arg[0] != 'r' && arg[0] != 'e') || arg[1] != ':' || !parse_page(arg + 2, &page))
+    if ((arg[0] != 'r' && arg[0] != 'e') || arg[1] != ':' || !curator_parse_page(arg + 2, &page))
         return flow_refuse_button(h, "bad base page");
     int mentor = arg[0] == 'r';
     const char *role = mentor ? "mentor" : "mentee";
@@ -90,7 +81,7 @@ mb_status curator_show_base(hctx *h, const char *arg)
 mb_status curator_show_queue(hctx *h, const char *arg)
 {
     int page;
-    if (!parse_page(arg, &page)) return flow_refuse_button(h, "bad queue page");
+    if (!curator_parse_page(arg, &page)) return flow_refuse_button(h, "bad queue page");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     int total = mentorship_count_queue(h->d, h->acct.org_id);

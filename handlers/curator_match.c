@@ -2,7 +2,7 @@
  * Matching from the curator's side: up to three mentors proposed for an
  * unmatched mentee with the score and the reasons in words; confirm, reject
  * (remembered, the next one is shown) or pick another mentor; pairs and
- * groups; the list of mentorships and ending one.
+ * groups. The list of mentorships and ending one are in curator_pairs.c.
  *
  * Button data:
  *   cv:MENTEE                 suggestions for a mentee
@@ -12,7 +12,6 @@
  *   cg:MENTEE:MENTORSHIP      add to that group
  *   cr:MENTEE:MENTOR          reject
  *   cp:MENTEE:PAGE            every mentor that may take the mentee, ranked
- *   cl:PAGE  cm:ID  ce:ID  cx:ID   list, view, ask to end, end
  * Everything is checked again when pressed: the data may be stale or forged.
  */
 #include "handlers/curator.h"
@@ -30,7 +29,7 @@
 
 int curator_match_owns(const char *action)
 {
-    static const char *const mine[] = {"cv", "cy", "cn", "cg", "cr", "cp", "cl", "cm", "ce", "cx", NULL};
+    static const char *const mine[] = {"cv", "cy", "cn", "cg", "cr", "cp", NULL};
     for (int i = 0; mine[i]; i++)
         if (strcmp(action, mine[i]) == 0) return 1;
     return 0;
@@ -440,120 +439,12 @@ static mb_status reject(hctx *h, const char *arg)
     return show_suggestions(h, &mentee);
 }
 
-/* "Mentor — mentee, mentee" for lists. */
-static void pair_names(hctx *h, const mentorship *m, char *buf, size_t size)
-{
-    account a;
-    size_t used = 0;
-    int n = snprintf(buf, size, "%s —", account_load(h->d, m->mentor_id, &a) == MB_OK ? a.name : "?");
-    if (n < 0 || (size_t)n >= size) return;
-    used = (size_t)n;
-    for (int i = 0; i < m->nmentees; i++) {
-        n = snprintf(buf + used, size - used, "%s %s", i ? "," : "",
-                     account_load(h->d, m->mentees[i], &a) == MB_OK ? a.name : "?");
-        if (n < 0 || (size_t)n >= size - used) return;
-        used += (size_t)n;
-    }
-}
-
-static mb_status show_mentorships(hctx *h, int page)
-{
-    mentorship *list = NULL;
-    int n = 0, total = 0;
-    mb_status rc = reply_answer_button(h, NULL);
-    if (!rc) rc = mentorship_list(h->d, h->acct.org_id, page * CURATOR_PAGE, CURATOR_PAGE, &list, &n, &total);
-    if (rc) return rc;
-    if (total == 0) {
-        free(list);
-        return reply_text(h, T(h, "curator.mentorships_empty"), NULL);
-    }
-    keyboard kb = {0};
-    for (int i = 0; i < n; i++) {
-        char names[512], label[600], data[32];
-        pair_names(h, &list[i], names, sizeof names);
-        curator_label(names, CURATOR_LABEL_PAIR_MAX, label, sizeof label);
-        snprintf(data, sizeof data, "cm:%lld", (long long)list[i].id);
-        kb_row(&kb);
-        kb_button(&kb, label, data);
-    }
-    free(list);
-    curator_pager(h, &kb, "cl", page, total);
-    char all[16];
-    snprintf(all, sizeof all, "%d", total);
-    return curator_send(h, TF(h, "curator.mentorships_title", "total", all, NULL), &kb);
-}
-
-static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
-{
-    char names[2048], date[64], data[32];
-    pair_names(h, m, names, sizeof names);
-    flow_format_date(h->lang, m->created_at, date, sizeof date);
-    int form = profile_form_code(m->form);
-    keyboard kb = {0};
-    if (ask_end) {
-        snprintf(data, sizeof data, "cx:%lld", (long long)m->id);
-        kb_button(&kb, T(h, "curator.end_yes"), data);
-        snprintf(data, sizeof data, "cm:%lld", (long long)m->id);
-        kb_button(&kb, T(h, "curator.end_no"), data);
-        return curator_send(h, TF(h, "curator.end_ask", "names", names, NULL), &kb);
-    }
-    snprintf(data, sizeof data, "ce:%lld", (long long)m->id);
-    kb_button(&kb, T(h, "curator.end_button"), data);
-    return curator_send(h, TF(h, "curator.mentorship_view", "names", names, "form",
-                              curator_form_text(h->env->texts, h->lang, form), "date", date, NULL), &kb);
-}
-
-static mb_status end_mentorship(hctx *h, const mentorship *m)
-{
-    mb_status rc = mentorship_end(h->d, m->id);
-    if (rc == MB_ERR_NOT_FOUND) return reply_text(h, T(h, "curator.already_ended"), NULL);
-    if (rc) return rc;
-    char actor[32], subject[32];
-    curator_actor(h, actor, sizeof actor);
-    snprintf(subject, sizeof subject, "mentorship:%lld", (long long)m->id);
-    if ((rc = audit_log(h->d, actor, "mentorship.end", subject, NULL))) return rc;
-    /* The participants learn it from the bot, each in their language. */
-    int64_t people[MENTORSHIP_GROUP_MAX + 1];
-    int n = 0;
-    people[n++] = m->mentor_id;
-    for (int i = 0; i < m->nmentees; i++) people[n++] = m->mentees[i];
-    const char *form = profile_form_name(profile_form_code(m->form)) ? m->form : "none";
-    for (int i = 0; i < n; i++) {
-        account a;
-        if (account_load(h->d, people[i], &a) || strcmp(a.status, "active") != 0) continue;
-        const char *lang = i18n_pick_language(h->env->texts, a.language);
-        char key[48];
-        snprintf(key, sizeof key, "match.form.%s", form);
-        char *text = i18n_format(h->env->texts, lang, "match.ended_notice", "form",
-                                 i18n_text(h->env->texts, lang, key), NULL);
-        if (!text) return MB_ERR_NOMEM;
-        rc = reply_to_account(h->d, a.id, text, NULL);
-        free(text);
-        if (rc && rc != MB_ERR_NOT_FOUND) return rc;
-    }
-    return reply_text(h, T(h, "curator.ended"), NULL);
-}
-
-static int parse_page(const char *s, int *page)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < 0 || v > 100000) return 0;
-    *page = (int)v;
-    return 1;
-}
-
 mb_status curator_match_button(hctx *h, const char *action, const char *arg)
 {
     mb_status rc;
     if (strcmp(action, "cy") == 0 || strcmp(action, "cn") == 0) return confirm(h, action, arg);
     if (strcmp(action, "cg") == 0) return add_to_group(h, arg);
     if (strcmp(action, "cr") == 0) return reject(h, arg);
-    if (strcmp(action, "cl") == 0) {
-        int page;
-        if (!parse_page(arg, &page)) return flow_refuse_button(h, "bad mentorship page");
-        return show_mentorships(h, page);
-    }
     if (strcmp(action, "cv") == 0 || strcmp(action, "cp") == 0) {
         int64_t id;
         int page = 0;
@@ -562,18 +453,10 @@ mb_status curator_match_button(hctx *h, const char *action, const char *arg)
         snprintf(first, sizeof first, "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
         account mentee;
         if (!curator_parse_ids(first, &id, 1) || (action[1] == 'p') != (colon != NULL) ||
-            (colon && !parse_page(colon + 1, &page)) || !load_in_scope(h, id, "mentee", &mentee))
+            (colon && !curator_parse_page(colon + 1, &page)) || !load_in_scope(h, id, "mentee", &mentee))
             return flow_refuse_button(h, "mentee not in the curator's organisation");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return action[1] == 'v' ? show_suggestions(h, &mentee) : show_pick(h, &mentee, page);
     }
-    /* cm, ce, cx: one mentorship */
-    int64_t id;
-    mentorship m;
-    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, &m) != MB_OK || !curator_in_scope(h, m.org_id))
-        return flow_refuse_button(h, "mentorship not in the curator's organisation");
-    if ((rc = reply_answer_button(h, NULL))) return rc;
-    if (strcmp(m.state, "active") != 0) return reply_text(h, T(h, "curator.already_ended"), NULL);
-    if (strcmp(action, "cx") == 0) return end_mentorship(h, &m);
-    return show_mentorship(h, &m, strcmp(action, "ce") == 0);
+    return flow_refuse_button(h, "unknown matching action");
 }
