@@ -9,33 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tests/e2e/harness.h"
-#include "tests/unit.h"
+#include "tests/e2e/sim_vk_script.h"
 #include "util/strbuf.h"
-
-#define USER 7001LL
-#define OTHER_USER 7002LL
-#define GROUP "229000001"
-
-static sim_proc sim;
-static int sim_up;
-
-#define get sim_json_at
-#define num sim_json_num
-#define str sim_json_str
-
-#define lp_server(key, ts) vk_long_poll_server(&sim, key, 64, ts)
-#define a_check(key, ts, wait_s) vk_a_check(&sim, key, ts, wait_s)
-#define send_text(peer, random_id, text, keyboard) vk_send_text(&sim, peer, random_id, text, keyboard)
-#define error_of vk_error_code
-
-static long long send_code(long long peer, long long random_id, const char *text, const char *keyboard)
-{
-    cJSON *r = send_text(peer, random_id, text, keyboard);
-    long long code = error_of(r);
-    cJSON_Delete(r);
-    return code;
-}
 
 TEST(blocked_user_gets_901_and_message_deny)
 {
@@ -397,13 +372,6 @@ TEST(stats_and_reset_cover_vk)
     r = vk_send_peer_ids(&sim, "7001", 2, "two");
     CHECK_INT(num(r, "response.0.conversation_message_id"), 2);
     cJSON_Delete(r);
-}
-
-TEST(simulator_exits_cleanly)
-{
-    CHECK(sim_up);
-    /* A leak or sanitizer report in the simulator makes its exit code nonzero. */
-    CHECK_INT(sim_stop_checked(&sim), 0);
 }
 
 int main(void)
