@@ -184,7 +184,10 @@ int bot_setup(bot_proc *b, const sim_proc *s, const char *name, const char *extr
     if (!f) return -1;
     fprintf(f,
             "[storage]\npath = %s\n\n"
-            "[telegram]\ntoken = 123:TEST\napi_base = %s\npoll_timeout = 1\n\n"
+            "[telegram]\ntoken = 123:TEST\napi_base = %s\npoll_timeout = 1\n"
+            /* Tests not about pacing must not wait on Telegram's limits;
+             * the pacing test sets the real ones again. */
+            "rate_global_per_s = " HARNESS_FAST_RATE "\nrate_per_chat_per_s = " HARNESS_FAST_RATE "\n\n"
             "[bot]\nlanguage = ru\nlog_level = debug\n",
             b->db, s ? s->base : "");
     if (extra_conf) fprintf(f, "\n%s\n", extra_conf);

@@ -101,7 +101,7 @@ long long vk_error_code(const cJSON *answer)
 
 void vk_conf(const sim_proc *s, char *buf, size_t size)
 {
-    snprintf(buf, size, "[vk]\ntoken = %s\ngroup_id = %lld\napi_base = %s/method\nwait = 1\n",
+    snprintf(buf, size, "[vk]\ntoken = %s\ngroup_id = %lld\napi_base = %s/method\nwait = 1\nrate_per_s = " HARNESS_FAST_RATE "\n",
              HARNESS_VK_TOKEN, HARNESS_VK_GROUP_ID, s ? s->base : "");
 }
 
