@@ -318,7 +318,10 @@ static void record_check(sender *s, flight *f, check_outcome outcome, int64_t re
         } else if (f->candidate + 1 > f->row.probe_floor + CHECK_SCAN_MAX) {
             if (!rc) rc = give_up_check(s, f, "too many messages in the chat since it was sent");
         } else if (!rc) {
-            rc = outbox_mark_probe(s->d, f->row.id, f->candidate + 1, misses, now);
+            /* The next look keeps the row's place in the queue: behind a
+             * backlog, going to its end at each step would hold the chat
+             * back once per message id looked at. */
+            rc = outbox_mark_probe(s->d, f->row.id, f->candidate + 1, misses, f->row.next_at);
         }
         break;
     case CHECK_RETRY: {
