@@ -440,7 +440,7 @@ static int actions_per_user(void)
 /* A simulator and a bot with an organisation and an invite for every
  * pupil; with kills, the points where the bot dies, drawn from the seed:
  * uniform over the pupils' actions, sorted. */
-int soak_run_start(soak_run *r, const char *label, const soak_opts *opts, int kills)
+int soak_run_plan(soak_run *r, const char *label, const soak_opts *opts, int kills)
 {
     memset(r, 0, sizeof *r);
     r->label = label;
@@ -466,17 +466,29 @@ int soak_run_start(soak_run *r, const char *label, const soak_opts *opts, int ki
     }
     r->curl = curl_easy_init();
     r->json_headers = curl_slist_append(curl_slist_append(NULL, "Expect:"), "Content-Type: application/json");
-    if (!r->curl || !r->json_headers || convo_start(&r->c, label, SOAK_CONF)) return -1;
-    char org[32];
-    snprintf(org, sizeof org, "%s", admin(&r->c, "org add --name \"Школа №9\""));
-    snprintf(r->start_cmd, sizeof r->start_cmd, "/start %s",
-             code_of(admin(&r->c, "invite create --org %s --role mentee --uses %d", org, r->opts.users)));
+    return r->curl && r->json_headers ? 0 : -1;
+}
+
+/* The simulator, the bot, an organisation and an invite for every pupil,
+ * with the /start command into r->start_cmd; the convo helpers' admin()
+ * and code_of() keep static buffers, so this thread has its own. */
+static int setup(soak_run *r)
+{
+    char org[64], link[512], err[1024];
+    if (convo_start(&r->c, r->label, SOAK_CONF)) return -1;
+    if (bot_admin(&r->c.bot, org, sizeof org, err, sizeof err, "org add --name \"Школа №9\"") != 0 ||
+        bot_admin(&r->c.bot, link, sizeof link, err, sizeof err, "invite create --org %s --role mentee --uses %d",
+                  org, r->opts.users) != 0) {
+        fprintf(stderr, "  %s: the organisation or the invite was not made: %s\n", r->label, err);
+        return -1;
+    }
+    const char *code = strstr(link, "start=") ? strstr(link, "start=") + 6 : strstr(link, "ref=") ? strstr(link, "ref=") + 4 : "";
+    snprintf(r->start_cmd, sizeof r->start_cmd, "/start %.*s", (int)strcspn(code, " \n"), code);
     return 0;
 }
 
 void soak_run_free(soak_run *r)
 {
-    convo_stop(&r->c);
     for (int i = 0; r->users && i < r->opts.users; i++) {
         for (int k = 0; k < r->users[i].nreplies; k++) free(r->users[i].replies[k]);
         free(r->users[i].replies);
@@ -495,6 +507,11 @@ void soak_run_free(soak_run *r)
 void *soak_play(void *arg)
 {
     soak_run *r = arg;
+    if (setup(r) != 0) {
+        r->not_started = 1;
+        convo_stop(&r->c);
+        return NULL;
+    }
     r->started_ms = harness_now_ms();
     int rc = play(r, r->started_ms + (long long)r->opts.timeout_s * 1000);
     if (rc == 0) settle(r);
@@ -502,5 +519,6 @@ void *soak_play(void *arg)
             "%lld calls in the sent log, %.1f s\n", r->label, r->opts.users, r->kills_done, r->replies, r->same_edits,
             r->seq, (harness_now_ms() - r->started_ms) / 1000.0);
     r->failed_run = rc != 0;
+    convo_stop(&r->c);
     return NULL;
 }

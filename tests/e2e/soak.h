@@ -54,27 +54,32 @@ typedef struct soak_run {
     long long up_at, replies_at_last_kill;
     char start_cmd[96];
     int failed_run;        /* a pupil got stuck or the deadline passed */
+    int not_started;       /* the simulator, the bot or the invite failed */
     CURL *curl;            /* the kept-alive connection to the simulator */
     struct curl_slist *json_headers;
     long long started_ms;
 } soak_run;
 
-/* Starts the simulator and the bot (label names the bot's folder), makes
- * the organisation and the invite and plans kills (0 for none) from
- * rand(). 0 on success; -1 otherwise (soak_run_free still cleans up). */
-int soak_run_start(soak_run *r, const char *label, const soak_opts *opts, int kills);
+/* Prepares a run (label names the bot's folder): its pupils and its kills
+ * (0 for none), planned from rand(), so in one thread. No process starts
+ * yet. 0 on success; -1 when out of memory (soak_run_free cleans up). */
+int soak_run_plan(soak_run *r, const char *label, const soak_opts *opts, int kills);
 
-/* Plays every pupil's conversation to its end, then waits for the outbox
- * to drain and reads the sent log once more after a pause in which a late
- * duplicate would show. A thread's entry (arg is the soak_run); sets
- * failed_run, with the stuck pupils and their last messages on stderr,
- * when a pupil waited 30 s for the bot or the run passed opts.timeout_s. */
+/* A thread's entry (arg is the soak_run; two runs may play at once once
+ * unit_tmpdir() and curl_global_init() were called before). Starts the
+ * simulator and the bot and makes the organisation and the invite (sets
+ * not_started when that fails), plays every pupil's conversation to its
+ * end, waits for the outbox to drain, reads the sent log once more after a
+ * pause in which a late duplicate would show, and stops both processes
+ * (their files stay for the checks). Sets failed_run, with the waiting
+ * pupils and their last messages on stderr, when a pupil waited 30 s for
+ * the bot or the run passed opts.timeout_s. */
 void *soak_play(void *arg);
 
 /* Outbox rows of the run's bot that are not sent (-1 on error). */
 int soak_outbox_open_rows(soak_run *r);
 
-/* Stops the bot and the simulator and frees the pupils. */
+/* Frees what the run kept. */
 void soak_run_free(soak_run *r);
 
 #endif

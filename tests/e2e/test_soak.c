@@ -143,17 +143,25 @@ TEST(pupils_register_and_answer_while_the_bot_is_killed)
     fprintf(stderr, "  seed %u (replay: MENTORBOT_SOAK_SEED=%u or --seed %u); %d pupils, %d kills\n", opts.seed,
             opts.seed, opts.seed, opts.users, opts.kills);
     srand(opts.seed);
-    int up = soak_run_start(&base, "soak-calm", &opts, 0) == 0;
-    up = soak_run_start(&killed, "soak-killed", &opts, opts.kills) == 0 && up;
-    pthread_t threads[2];
-    if (!up || pthread_create(&threads[0], NULL, soak_play, &base) != 0) {
+    int planned = soak_run_plan(&base, "soak-calm", &opts, 0) == 0;
+    planned = soak_run_plan(&killed, "soak-killed", &opts, opts.kills) == 0 && planned;
+    unit_tmpdir();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    pthread_t thread;
+    if (!planned || pthread_create(&thread, NULL, soak_play, &base) != 0) {
+        soak_run_free(&killed);
+        soak_run_free(&base);
+        CHECK(!"the runs were prepared");
+        return;
+    }
+    soak_play(&killed);
+    pthread_join(thread, NULL);
+    curl_global_cleanup();
+    if (base.not_started || killed.not_started) {
         soak_run_free(&killed);
         soak_run_free(&base);
         SKIP("simulator or bot did not start");
     }
-    if (pthread_create(&threads[1], NULL, soak_play, &killed) != 0) soak_play(&killed);
-    else pthread_join(threads[1], NULL);
-    pthread_join(threads[0], NULL);
     CHECK(!base.failed_run);
     CHECK(!killed.failed_run);
     if (!base.failed_run && !killed.failed_run) {
