@@ -10,6 +10,8 @@
 
 #define MINUTE_MS (60LL * 1000)
 #define HOUR_MS (60 * MINUTE_MS)
+/* The longest of the short pauses; anything longer is the long lock. */
+#define LONGEST_PAUSE_MS (ATTEMPTS_FIRST_PAUSE_MS << (ATTEMPTS_LOCK_AFTER - 1 - ATTEMPTS_SLOW_AFTER))
 
 /* "Try again in N minutes" for a short pause, "ask your curator, N hours"
  * for the long lock. */
@@ -19,7 +21,7 @@ static mb_status tell_when(hctx *h, int64_t until, const char *before)
     if (left < 0) left = 0;
     char n[24];
     char *text;
-    if (left > HOUR_MS) {
+    if (left > LONGEST_PAUSE_MS) {
         snprintf(n, sizeof n, "%lld", (long long)((left + HOUR_MS - 1) / HOUR_MS));
         text = TF(h, "attempts.locked", "hours", n, NULL);
     } else {

@@ -18,6 +18,14 @@ static void invite_place(hctx *h, int64_t org_id, int64_t territory_id, char *bu
     else snprintf(buf, size, "?");
 }
 
+/* Stores the dialog data, keeping the registration step. */
+static mb_status keep_step(hctx *h)
+{
+    char step[DIALOG_STATE_MAX];
+    snprintf(step, sizeof step, "%s", h->state);
+    return ctx_set_state(h, step);
+}
+
 static int64_t current_invite(const hctx *h)
 {
     double v = cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "invite"));
@@ -38,7 +46,7 @@ int reg_switch_offer(hctx *h, const invite *inv, const char *code, mb_status *rc
     snprintf(new_role_key, sizeof new_role_key, "role.%s", inv->role);
     cJSON_DeleteItemFromObject(h->data, "switch");
     cJSON_AddStringToObject(h->data, "switch", code);
-    if ((*rc = ctx_set_state(h, h->state))) return 1;
+    if ((*rc = keep_step(h))) return 1;
     char *text = TF(h, "reg.switch_ask", "org", now_place, "role", T(h, role_key), "new_org", new_place, "new_role",
                     T(h, new_role_key), NULL);
     if (!text) {
@@ -66,13 +74,13 @@ mb_status reg_switch_button(hctx *h, const char *arg)
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     if (strcmp(arg, "no") == 0) {
-        if ((rc = ctx_set_state(h, h->state)) || (rc = reply_text(h, T(h, "reg.switch_kept"), NULL))) return rc;
+        if ((rc = keep_step(h)) || (rc = reply_text(h, T(h, "reg.switch_kept"), NULL))) return rc;
         return reg_resume(h);
     }
     int64_t old = current_invite(h);
     invite inv;
     if (invite_find(h->d, code, &inv) || !invite_usable(h->d, &inv, h->acct.id)) {
-        if ((rc = ctx_set_state(h, h->state)) || (rc = reply_text(h, T(h, "invite.expired"), NULL))) return rc;
+        if ((rc = keep_step(h)) || (rc = reply_text(h, T(h, "invite.expired"), NULL))) return rc;
         return reg_resume(h);
     }
     if (old && (rc = invite_release(h->d, old, h->acct.id))) return rc;
