@@ -56,7 +56,10 @@ int link_request_pending_for(db *d, int64_t invite_id)
 
 mb_status link_request_decide(db *d, int64_t id, const char *state)
 {
-    sqlite3_stmt *st = db_stmt(d, "UPDATE link_requests SET state = ?2 WHERE id = ?1 AND state = 'pending'");
+    /* The name the messenger showed is only needed to ask the question:
+     * once it is answered it is not kept. */
+    sqlite3_stmt *st = db_stmt(d, "UPDATE link_requests SET state = ?2, display_name = NULL"
+                                  " WHERE id = ?1 AND state = 'pending'");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);

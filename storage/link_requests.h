@@ -33,8 +33,9 @@ mb_status link_request_load(db *d, int64_t id, link_request *out);
 /* 1 when the invite has a request still pending. */
 int link_request_pending_for(db *d, int64_t invite_id);
 
-/* Moves a pending request to state; MB_ERR_NOT_FOUND when it was not
- * pending any more (decided from another press). */
+/* Moves a pending request to state and forgets the name it showed;
+ * MB_ERR_NOT_FOUND when it was not pending any more (decided from another
+ * press). */
 mb_status link_request_decide(db *d, int64_t id, const char *state);
 
 #endif
