@@ -5,6 +5,7 @@
  * dialog state before it does anything.
  */
 #include "handlers/flows.h"
+#include "storage/erase.h"
 #include "storage/invites.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -130,13 +131,39 @@ mb_status menu_forget(hctx *h)
     return rc;
 }
 
+static const char *erase_text(const bot_env *env, const char *language, const char *key)
+{
+    return i18n_text(env->texts, i18n_pick_language(env->texts, language && *language ? language
+                                                                                         : env->default_language),
+                     key);
+}
+
+static const char *erase_stand_in(void *env, const char *language)
+{
+    return erase_text(env, language, "erase.stand_in");
+}
+
+static const char *erase_withdrawn(void *env, const char *language)
+{
+    return erase_text(env, language, "erase.report_withdrawn");
+}
+
+/* The person's own records go, then their name wherever others still see
+ * it: messages queued or sent to others, drafts, report files. */
 static mb_status do_forget(hctx *h)
 {
-    char subject[32];
+    char subject[32], name[ACCOUNT_NAME_BYTES];
     snprintf(subject, sizeof subject, "account:%lld", (long long)h->acct.id);
+    snprintf(name, sizeof name, "%s", h->acct.name);
+    erase_words words = {erase_stand_in, erase_withdrawn, (void *)h->env};
+    erase_stats stats;
     mb_status rc = account_forget(h->d, h->acct.id);
+    if (!rc) rc = erase_name_everywhere(h->d, name, h->env->files_dir, &words, &stats);
     if (!rc) rc = audit_log(h->d, subject, "account.forget", subject, NULL);
     if (rc) return rc;
+    log_info("menu", "account %lld erased; its name was replaced in %d message(s) and %d record(s),"
+             " %d report(s) withdrawn, %d file(s) removed", (long long)h->acct.id, stats.messages, stats.records,
+             stats.reports, stats.files);
     h->has_account = 0;
     /* Queued without the account id: the farewell carries no personal data
      * and must survive the purge of the account's messages. */
