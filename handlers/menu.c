@@ -7,6 +7,7 @@
 #include "handlers/flows.h"
 #include "storage/erase.h"
 #include "storage/invites.h"
+#include "storage/jobs.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -166,8 +167,20 @@ static mb_status do_forget(hctx *h)
              stats.reports, stats.files);
     h->has_account = 0;
     /* Queued without the account id: the farewell carries no personal data
-     * and must survive the purge of the account's messages. */
-    return reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, 0, T(h, "forget.done"), NULL);
+     * and must survive the purge of the account's messages. Its record, with
+     * the chat's number, goes with the sweep once it was delivered. */
+    if ((rc = reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, 0, T(h, "forget.done"), NULL))) return rc;
+    return job_add(h->d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{}", NULL);
+}
+
+mb_status menu_run_erase_sweep(db *d)
+{
+    int unfinished = 0;
+    mb_status rc = erase_sweep_chats(d, &unfinished);
+    if (rc) return rc;
+    log_info("menu", "swept the delivery records of erased chats; %d message(s) still on their way", unfinished);
+    /* Not delivered yet (the messenger asks to wait): look again later. */
+    return unfinished ? job_add(d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{}", NULL) : MB_OK;
 }
 
 static mb_status ask_invite_role(hctx *h)

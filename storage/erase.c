@@ -362,3 +362,19 @@ mb_status erase_name_everywhere(db *d, const char *name, const char *files_dir, 
     if ((rc = scrub_outbox(d, name, w, stats)) || (rc = scrub_records(d, name, w, stats))) return rc;
     return remove_reports(d, name, files_dir, w, stats);
 }
+
+mb_status erase_sweep_chats(db *d, int *unfinished)
+{
+    mb_status rc = db_exec(d, "DELETE FROM outbox WHERE state IN ('sent', 'failed', 'unknown') AND NOT EXISTS"
+                              " (SELECT 1 FROM identities i WHERE i.platform = outbox.platform"
+                              "  AND i.chat_id = outbox.chat_id)");
+    if (!rc) rc = db_exec(d, "DELETE FROM chat_marks WHERE NOT EXISTS (SELECT 1 FROM identities i"
+                             " WHERE i.platform = chat_marks.platform AND i.chat_id = chat_marks.chat_id)"
+                             " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.platform = chat_marks.platform"
+                             " AND o.chat_id = chat_marks.chat_id)");
+    if (rc) return rc;
+    *unfinished = (int)db_scalar(d, "SELECT COUNT(*) FROM outbox o WHERE o.state IN ('pending', 'sending', 'checking')"
+                                    " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.platform = o.platform"
+                                    " AND i.chat_id = o.chat_id)", 0);
+    return MB_OK;
+}

@@ -58,4 +58,13 @@ char *erase_replace_name(const char *text, const char *name, const char *stand_i
 mb_status erase_name_everywhere(db *d, const char *name, const char *files_dir, const erase_words *w,
                                 erase_stats *stats);
 
+/*
+ * The delivery records of chats that belong to nobody any more (an erased
+ * person's farewell, a parent's greeting): messages already delivered or
+ * given up are deleted, and so is the chat's last message number once no
+ * message is on its way there. *unfinished gets the number of messages to
+ * such chats still on their way, so the caller can sweep again later.
+ */
+mb_status erase_sweep_chats(db *d, int *unfinished);
+
 #endif

@@ -171,10 +171,44 @@ TEST(the_audit_forgets_a_parents_messenger_id)
     db_close(d);
 }
 
+/* After an erasure, the records of chats that belong to nobody go once
+ * their messages are delivered; a person's own chat is not touched. */
+TEST(the_sweep_takes_the_records_of_chats_of_nobody)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/erase-sweep.db", unit_tmpdir());
+    db *d = NULL;
+    char err[256];
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    if (!d) return;
+    person(d, 701, "Анна Сергеевна", "ru");
+    int64_t farewell = 0, mine = 0;
+    CHECK_INT(outbox_enqueue(d, "tg", 702, 0, "text", "{\"text\":\"Ваши данные удалены\"}", &farewell), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "vk", 703, 0, "text", "{\"text\":\"Здравствуйте!\"}", NULL), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 701, 1, "text", "{\"text\":\"Меню\"}", &mine), MB_OK);
+    CHECK_INT(outbox_mark_sent(d, farewell, 10), MB_OK);
+    CHECK_INT(outbox_mark_sent(d, mine, 11), MB_OK);
+    CHECK_INT(chat_mark_raise(d, "tg", 702, 10), MB_OK);
+    CHECK_INT(chat_mark_raise(d, "vk", 703, 4), MB_OK);
+    CHECK_INT(chat_mark_raise(d, "tg", 701, 11), MB_OK);
+
+    int unfinished = -1;
+    CHECK_INT(erase_sweep_chats(d, &unfinished), MB_OK);
+    CHECK_INT(unfinished, 1);   /* the greeting to vk 703 is still on its way */
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 702"), 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM chat_marks WHERE chat_id = 702"), 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 703 AND state = 'pending'"), 1);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM chat_marks WHERE chat_id = 703"), 1);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 701"), 1);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM chat_marks WHERE chat_id = 701"), 1);
+    db_close(d);
+}
+
 int main(void)
 {
     RUN(a_name_is_replaced_as_a_word_and_as_a_shortened_label);
     RUN(others_messages_drafts_and_reports_lose_the_name);
     RUN(the_audit_forgets_a_parents_messenger_id);
+    RUN(the_sweep_takes_the_records_of_chats_of_nobody);
     return unit_summary();
 }

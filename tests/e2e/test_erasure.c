@@ -278,6 +278,26 @@ TEST(a_pupil_erased_leaves_no_trace)
                                      " AND body LIKE '%не будет отправлена%'"), 1);
     CHECK_INT(convo_files_left(&c), 0);
 
+    /* An hour later the farewell's delivery record, with her chat's
+     * number, goes too (and the parent's, who has no account). */
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM outbox WHERE chat_id IN (%lld, %lld)", PUPIL, PARENT);
+    CHECK(db_query_int(c.bot.db, sql) >= 2);
+    char marks[200];
+    snprintf(marks, sizeof marks, "SELECT COUNT(*) FROM chat_marks WHERE chat_id IN (%lld, %lld)", PUPIL, PARENT);
+    CHECK(db_query_int(c.bot.db, marks) >= 1);
+    CHECK_INT(bot_stop(&c.bot), 0);
+    setenv("MENTORBOT_CLOCK_OFFSET_S", "3700", 1);
+    CHECK_INT(bot_start(&c.bot), 0);
+    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+    for (int i = 0; i < 100 && db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'erase_sweep'"
+                                                      " AND state = 'done'") < 1; i++)
+        usleep(100 * 1000);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'erase_sweep' AND state = 'done'"), 1);
+    CHECK_INT(db_query_int(c.bot.db, sql), 0);
+    CHECK_INT(db_query_int(c.bot.db, marks), 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM outbox WHERE chat_id IN (%lld, %lld)", CURATOR, MENTOR);
+    CHECK(db_query_int(c.bot.db, sql) > 0);
+
     /* The bot stops (folding its write-ahead log back), the file is
      * vacuumed, and every byte in the bot's folder is searched. */
     CHECK_INT(bot_stop(&c.bot), 0);
