@@ -145,7 +145,10 @@ mb_status account_delete(db *d, int64_t id)
 
 mb_status account_forget(db *d, int64_t id)
 {
-    mb_status rc;
+    /* Erased bytes are overwritten with zeros, not just unlinked, whatever
+     * the SQLite build's default; the setting stays for the connection. */
+    mb_status rc = db_exec(d, "PRAGMA secure_delete = ON");
+    if (rc) return rc;
     /* The person's own chats first, while the identities still say which
      * they are: every message to them goes but those in flight, whose
      * outcome the sender must be able to record (their text is scrubbed by
