@@ -18,7 +18,8 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: mentorbot [--config FILE] run | check | admin COMMAND...\n"
                  "  run     run the service (Telegram long polling, outbox, scheduler)\n"
-                 "  check   validate the configuration file and the message catalogs\n"
+                 "  check   validate the configuration file and the message catalogs; warn when\n"
+                 "          others can read a configuration file that holds a token\n"
                  "  admin   org add, invite create, outbox list/retry (`mentorbot admin` lists them)\n"
                  "The configuration file defaults to ./bot.conf.\n");
 }
