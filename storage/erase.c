@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ERASE_ROWS_MAX 100000   /* rows of one table looked at for one erasure */
+#define ERASE_PAGE 256   /* row ids read at once */
 #define ELLIPSIS "\xE2\x80\xA6"
 
 static int is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -134,20 +134,14 @@ static char *scrub_json_text(const char *json, const char *name, const char *sta
     return out;
 }
 
-/* Ids of the rows a query (bound by the caller) answers in column 0. */
-static int collect_ids(sqlite3_stmt *st, int64_t **ids)
+/* The next page of ids a query answers in column 0: the caller binds its
+ * own parameters, this binds ?2 (the last id seen) and ?3 (the page size). */
+static int next_ids(sqlite3_stmt *st, int64_t after, int64_t *ids)
 {
-    int n = 0, cap = 0;
-    *ids = NULL;
-    while (n < ERASE_ROWS_MAX && sqlite3_step(st) == SQLITE_ROW) {
-        if (n == cap) {
-            int64_t *grown = realloc(*ids, sizeof **ids * (size_t)(cap ? cap * 2 : 64));
-            if (!grown) break;
-            *ids = grown;
-            cap = cap ? cap * 2 : 64;
-        }
-        (*ids)[n++] = sqlite3_column_int64(st, 0);
-    }
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int(st, 3, ERASE_PAGE);
+    int n = 0;
+    while (n < ERASE_PAGE && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return n;
 }
@@ -171,13 +165,21 @@ static mb_status scrub_outbox(db *d, const char *name, const erase_words *w, era
 {
     char head[64];
     name_head(name, head, sizeof head);
-    sqlite3_stmt *st = db_stmt(d, "SELECT id FROM outbox WHERE instr(body, ?1) > 0 OR instr(error, ?1) > 0");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_text(st, 1, head, -1, SQLITE_STATIC);
-    int64_t *ids;
-    int n = collect_ids(st, &ids);
+    int64_t ids[ERASE_PAGE], after = 0;
     mb_status rc = MB_OK;
-    for (int i = 0; i < n && !rc; i++) {
+    for (int n = ERASE_PAGE, i = n; !rc; i++) {
+        if (i == n) {
+            if (n < ERASE_PAGE) break;
+            sqlite3_stmt *page = db_stmt(d, "SELECT id FROM outbox WHERE (instr(body, ?1) > 0 OR instr(error, ?1) > 0)"
+                                            " AND id > ?2 ORDER BY id LIMIT ?3");
+            if (!page) return MB_ERR_DB;
+            sqlite3_bind_text(page, 1, head, -1, SQLITE_STATIC);
+            n = next_ids(page, after, ids);
+            i = 0;
+            if (n == 0) break;
+            after = ids[n - 1];
+        }
+        sqlite3_stmt *st;
         /* The reader's language: the account the row is for, or the account
          * that owns the chat (rows to a chat carry no account id). */
         st = db_stmt(d, "SELECT o.body, COALESCE(a.language, (SELECT b.language FROM identities x"
@@ -212,7 +214,6 @@ static mb_status scrub_outbox(db *d, const char *name, const erase_words *w, era
         free(body);
         free(lang);
     }
-    free(ids);
     return rc;
 }
 
@@ -224,11 +225,12 @@ static mb_status scrub_records(db *d, const char *name, const erase_words *w, er
         const char *read;
         const char *write;
     } tables[] = {
-        {"SELECT account_id FROM dialog WHERE instr(data, ?1) > 0",
+        {"SELECT account_id FROM dialog WHERE instr(data, ?1) > 0 AND account_id > ?2 ORDER BY account_id LIMIT ?3",
          "SELECT d.data, a.language FROM dialog d LEFT JOIN accounts a ON a.id = d.account_id"
          " WHERE d.account_id = ?1",
          "UPDATE dialog SET data = ?2 WHERE account_id = ?1"},
-        {"SELECT id FROM jobs WHERE instr(payload, ?1) > 0 OR instr(last_error, ?1) > 0",
+        {"SELECT id FROM jobs WHERE (instr(payload, ?1) > 0 OR instr(last_error, ?1) > 0) AND id > ?2"
+         " ORDER BY id LIMIT ?3",
          "SELECT payload, NULL FROM jobs WHERE id = ?1",
          "UPDATE jobs SET payload = ?2, last_error = NULL WHERE id = ?1"},
     };
@@ -236,13 +238,19 @@ static mb_status scrub_records(db *d, const char *name, const erase_words *w, er
     name_head(name, head, sizeof head);
     mb_status rc = MB_OK;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0] && !rc; t++) {
-        sqlite3_stmt *st = db_stmt(d, tables[t].select);
-        if (!st) return MB_ERR_DB;
-        sqlite3_bind_text(st, 1, head, -1, SQLITE_STATIC);
-        int64_t *ids;
-        int n = collect_ids(st, &ids);
-        for (int i = 0; i < n && !rc; i++) {
-            st = db_stmt(d, tables[t].read);
+        int64_t ids[ERASE_PAGE], after = 0;
+        for (int n = ERASE_PAGE, i = n; !rc; i++) {
+            if (i == n) {
+                if (n < ERASE_PAGE) break;
+                sqlite3_stmt *page = db_stmt(d, tables[t].select);
+                if (!page) return MB_ERR_DB;
+                sqlite3_bind_text(page, 1, head, -1, SQLITE_STATIC);
+                n = next_ids(page, after, ids);
+                i = 0;
+                if (n == 0) break;
+                after = ids[n - 1];
+            }
+            sqlite3_stmt *st = db_stmt(d, tables[t].read);
             if (!st) { rc = MB_ERR_DB; break; }
             sqlite3_bind_int64(st, 1, ids[i]);
             if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); continue; }
@@ -264,7 +272,6 @@ static mb_status scrub_records(db *d, const char *name, const erase_words *w, er
             free(data);
             free(lang);
         }
-        free(ids);
     }
     return rc;
 }
@@ -297,11 +304,12 @@ static int file_names(const char *path, const char *name)
 static mb_status withdraw_report(db *d, const char *path, const erase_words *w, erase_stats *stats)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT id FROM outbox WHERE kind IN ('document', 'photo') AND state = 'pending'"
-                                  " AND json_extract(body, '$.path') = ?1");
+                                  " AND json_extract(body, '$.path') = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    int64_t *ids;
-    int n = collect_ids(st, &ids);
+    /* A file belongs to one message: one page is all there is. */
+    int64_t ids[ERASE_PAGE];
+    int n = next_ids(st, 0, ids);
     mb_status rc = MB_OK;
     for (int i = 0; i < n && !rc; i++) {
         st = db_stmt(d, "SELECT a.language FROM outbox o LEFT JOIN accounts a ON a.id = o.account_id"
@@ -326,7 +334,6 @@ static mb_status withdraw_report(db *d, const char *path, const erase_words *w, 
         }
         free(json);
     }
-    free(ids);
     return rc;
 }
 

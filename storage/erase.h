@@ -51,9 +51,11 @@ char *erase_replace_name(const char *text, const char *name, const char *stand_i
 /*
  * Rewrites every outbox row, dialog and job payload that carries name,
  * and deals with report files under files_dir (may be NULL) that contain
- * it. Runs inside the caller's transaction; a file is removed only after
- * the rows are rewritten, and a failure leaves the database untouched by
- * the caller's rollback. stats may be NULL.
+ * it. Runs inside the caller's transaction. A file is removed after its
+ * message was rewritten; should the caller roll back, the file stays
+ * removed and its message fails like any whose file vanished. A person
+ * who shares the full name with the erased one loses it from the stored
+ * texts too: a text cannot tell them apart. stats may be NULL.
  */
 mb_status erase_name_everywhere(db *d, const char *name, const char *files_dir, const erase_words *w,
                                 erase_stats *stats);

@@ -149,6 +149,31 @@ TEST(others_messages_drafts_and_reports_lose_the_name)
     db_close(d);
 }
 
+/* More rows than one page of the search: every one is rewritten. */
+TEST(a_long_history_is_rewritten_whole)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/erase-long.db", unit_tmpdir());
+    db *d = NULL;
+    char err[256];
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    if (!d) return;
+    int64_t curator = person(d, 801, "Анна Сергеевна", "ru");
+    CHECK_INT(db_begin(d), MB_OK);
+    for (int i = 0; i < 700; i++) {
+        /* every third row only shares the name's first letters */
+        const char *body = i % 3 ? "{\"text\":\"Яна Юная ждёт наставника\"}" : "{\"text\":\"Янаида ждёт\"}";
+        CHECK_INT(outbox_enqueue(d, "tg", 801, curator, "text", body, NULL), MB_OK);
+    }
+    CHECK_INT(db_commit(d), MB_OK);
+    erase_stats stats;
+    CHECK_INT(erase_name_everywhere(d, "Яна Юная", NULL, &words, &stats), MB_OK);
+    CHECK_INT(stats.messages, 466);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE instr(body, 'Юная') > 0"), 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE body = '{\"text\":\"Янаида ждёт\"}'"), 234);
+    db_close(d);
+}
+
 /* The audit about an erased child keeps who did what by internal id only. */
 TEST(the_audit_forgets_a_parents_messenger_id)
 {
@@ -208,6 +233,7 @@ int main(void)
 {
     RUN(a_name_is_replaced_as_a_word_and_as_a_shortened_label);
     RUN(others_messages_drafts_and_reports_lose_the_name);
+    RUN(a_long_history_is_rewritten_whole);
     RUN(the_audit_forgets_a_parents_messenger_id);
     RUN(the_sweep_takes_the_records_of_chats_of_nobody);
     return unit_summary();
