@@ -5,33 +5,57 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 int unit_failed_checks, unit_passed, unit_failed, unit_skipped;
 const char *unit_current = "";
 static int current_skipped;
+static int checks_seen; /* failed checks already counted by a test */
 static char tmpdir[256];
 
 void unit_skip(const char *reason)
 {
+    /* tests/run.sh gathers these lines to say on its closing line why
+     * something was skipped. */
     fprintf(stderr, "  %s: skipped: %s\n", unit_current, reason);
     current_skipped = 1;
 }
 
+/* A check that failed outside every test (a process stopped at the end of
+ * main, a setup step before the first test) still fails the binary. */
+static void count_outside_checks(void)
+{
+    if (unit_failed_checks > checks_seen) {
+        unit_failed++;
+        fprintf(stderr, "FAIL checks outside the tests\n");
+        checks_seen = unit_failed_checks;
+    }
+}
+
 void unit_run(const char *name, void (*fn)(void))
 {
+    count_outside_checks();
     int before = unit_failed_checks;
     unit_current = name;
     current_skipped = 0;
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     fn();
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    double took = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+    checks_seen = unit_failed_checks;
+    unit_current = "(after the tests)";
     if (unit_failed_checks != before) {
         unit_failed++;
-        fprintf(stderr, "FAIL %s\n", name);
+        fprintf(stderr, "FAIL %s (%.1f s)\n", name, took);
     } else if (current_skipped) {
         unit_skipped++;
     } else {
         unit_passed++;
-        fprintf(stderr, "ok   %s\n", name);
+        /* Durations of a second or more are shown, to find what slows the suite. */
+        if (took >= 1.0) fprintf(stderr, "ok   %s (%.1f s)\n", name, took);
+        else fprintf(stderr, "ok   %s\n", name);
     }
 }
 
@@ -55,6 +79,7 @@ const char *unit_tmpdir(void)
 
 int unit_summary(void)
 {
+    count_outside_checks();
     /* One machine-readable line for tests/run.sh to add up. */
     printf("unit-result %d %d %d\n", unit_passed, unit_failed, unit_skipped);
     return unit_failed ? 1 : 0;
