@@ -1,3 +1,7 @@
+/*
+ * The pupils of the soak test: their script, what they do with each
+ * message the bot shows them, the kills and the run loop (see soak.h).
+ */
 #include "tests/e2e/soak.h"
 #include "tests/unit.h"
 #include "util/strbuf.h"
@@ -286,8 +290,15 @@ static void take(soak_run *r, soak_user *u, cJSON *call)
     u->shown_id = id;
     if (asprintf(&entry, "%s: %s", method, shown ? shown : text) < 0) entry = NULL;
     if (u->nreplies == u->cap) {
+        char **more = realloc(u->replies, (size_t)(u->cap ? 2 * u->cap : 32) * sizeof *u->replies);
+        if (!more) {
+            fprintf(stderr, "  %s: out of memory keeping pupil %lld's replies\n", r->label, u->id);
+            fail();
+            free(entry);
+            return;
+        }
+        u->replies = more;
         u->cap = u->cap ? 2 * u->cap : 32;
-        u->replies = realloc(u->replies, (size_t)u->cap * sizeof *u->replies);
     }
     u->replies[u->nreplies++] = entry;
     snprintf(u->last_text, sizeof u->last_text, "%s", text);
@@ -327,6 +338,7 @@ static void kill_or_restart(soak_run *r)
     if (r->c.bot.pid == 0) {
         if (now >= r->up_at && bot_start(&r->c.bot) != 0) {
             fprintf(stderr, "  %s: the bot did not start again after kill %d\n", r->label, r->kills_done);
+            r->up_at = now + 1000;
             fail();
         }
         return;
