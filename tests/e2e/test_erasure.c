@@ -28,44 +28,12 @@
 #define SUBJECT_ANSWER "астрономия сверхновых"
 #define TOWN_ANSWER "Верхнеблагодатск"
 
-/* The next message to user that contains needle, stepping over others (a
- * menu, a survey offer); NULL and a failed CHECK when none comes. */
-static const char *expect_some_at(convo *c, long long user, const char *needle, const char *file, int line)
-{
-    convo_user *u = NULL;
-    for (int i = 0; i < c->nusers; i++)
-        if (c->users[i].id == user) u = &c->users[i];
-    for (int tries = 0; u && tries < 12; tries++) {
-        cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
-        if (!call) break;
-        cJSON_Delete(u->last);
-        u->last = call;
-        if (strstr(convo_text(c, call), needle)) return convo_text(c, call);
-    }
-    fprintf(stderr, "  %s:%d: %s: no message to %lld containing \"%s\"\n", file, line, unit_current, user, needle);
-    unit_failed_checks++;
-    return NULL;
-}
-#define expect_some(c, u, n) expect_some_at(c, u, n, __FILE__, __LINE__)
 
-/* Reads whatever the bot still has to show the user (a menu after
- * registration, a survey offer) until it is quiet for ms. */
-static void drain(convo *c, long long user, int ms)
-{
-    for (int i = 0; i < c->nusers; i++) {
-        convo_user *u = &c->users[i];
-        cJSON *call;
-        while (u->id == user && (call = convo_wait(c, u->id, &u->seq, ms))) {
-            cJSON_Delete(u->last);
-            u->last = call;
-        }
-    }
-}
 
 /* Opens the menu with nothing older left to read. */
 static void open_menu(convo *c, long long user)
 {
-    drain(c, user, 300);
+    convo_drain(c, user, 300);
     say(c, user, "/menu");
     expect(c, user, "Что сделать?");
 }
