@@ -144,6 +144,7 @@ int admin_main(app *a, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "invite") == 0) return admin_invite_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "match") == 0) return admin_match_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "outbox") == 0) return outbox_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "guardians") == 0) return admin_guardians_cmd(a, argc - 1, argv + 1);
     fprintf(stderr, "admin commands:\n"
                     "  territory add --name NAME --kind region|municipality [--parent ID]\n"
                     "  territory list\n"
@@ -156,6 +157,8 @@ int admin_main(app *a, int argc, char **argv)
                     "  invite create --territory ID --role coordinator [--uses N] [--days D]\n"
                     "  match suggest --org ID | match list --org ID\n"
                     "  outbox list [--state STATE]\n"
-                    "  outbox retry ID\n");
+                    "  outbox retry ID\n"
+                    "  guardians import ORG FILE.csv   (header phone,name)\n"
+                    "  guardians count ORG\n");
     return 2;
 }
