@@ -135,11 +135,15 @@ static mb_status decide(hctx *h, const char *arg, int confirm)
     account minor;
     mb_status rc = MB_OK;
     if (!load_waiting(h, arg, &r, &minor, &rc)) return rc;
-    char actor[32], subject[32], detail[64];
+    /* The account may have been joined to the pupil (/link) after it gave
+     * consent: then it is the pupil's own and cannot be confirmed. */
+    int excluded = confirm && consent_sender_excluded(h->d, minor.id, r.platform, r.user_id);
+    if (excluded) confirm = 0;
+    char actor[32], subject[32], detail[96];
     curator_actor(h, actor, sizeof actor);
     snprintf(subject, sizeof subject, "account:%lld", (long long)minor.id);
-    snprintf(detail, sizeof detail, "request %lld, guardian:%s:%lld", (long long)r.id, r.platform,
-             (long long)r.user_id);
+    snprintf(detail, sizeof detail, "request %lld, guardian:%s:%lld%s", (long long)r.id, r.platform,
+             (long long)r.user_id, excluded ? ", the pupil's own account" : "");
     snprintf(r.state, sizeof r.state, "%s", confirm ? "confirmed" : "rejected");
     snprintf(r.decided_by, sizeof r.decided_by, "%s", actor);
     if ((rc = consent_request_save(h->d, &r)) ||
@@ -151,6 +155,7 @@ static mb_status decide(hctx *h, const char *arg, int confirm)
         return rc;
     char relation[64], messenger[96], phone[128];
     consent_describe(h->env, h->lang, &r, relation, sizeof relation, messenger, sizeof messenger, phone, sizeof phone);
+    if (excluded && (rc = reply_text(h, T(h, "consent.excluded"), NULL))) return rc;
     return curator_send(h, TF(h, confirm ? "consent.confirmed" : "consent.rejected", "pupil", minor.name, "parent",
                               r.name, "relation", relation, NULL),
                         NULL);

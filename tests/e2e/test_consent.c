@@ -199,6 +199,26 @@ TEST(self_consent_through_a_second_account_is_refused)
     expect(&c, PUPIL_OTHER, "Куратор школы не подтвердил ваше согласие для Петя Иванов");
     CHECK_INT(pupil_status_is(&c, "pending_consent"), 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent_rejected'"), 1);
+
+    /* it tries again, and the pupil joins it to their record before the
+     * curator looks: the curator cannot confirm it any more */
+    identifies(&c, PUPIL_OTHER, parent_cmd, "Мама Пети", "Мама");
+    phone_step(&c, PUPIL_OTHER, NULL);
+    press(&c, PUPIL_OTHER, "Да, согласен");
+    expect(&c, PUPIL_OTHER, "Куратор школы проверит");
+    expect(&c, CURATOR, "Мама Пети (мама;");
+    expect(&c, PUPIL, "Мама Пети (мама) дал(а) согласие");
+    say(&c, PUPIL, "/link");
+    code_msg = expect(&c, PUPIL, "/link ");
+    at = code_msg ? strstr(code_msg, "/link ") : NULL;
+    if (at) snprintf(link_cmd, sizeof link_cmd, "%.22s", at);
+    say(&c, PUPIL_OTHER, link_cmd);
+    expect(&c, PUPIL_OTHER, "подключён");
+    curator_list(&c, "Согласия родителей: 1");
+    press(&c, CURATOR, "1. Подтвердить");
+    expect(&c, CURATOR, "Подтвердить нельзя");
+    expect(&c, CURATOR, "не подтверждено");
+    CHECK_INT(pupil_status_is(&c, "pending_consent"), 1);
     convo_stop(&c);
 }
 
