@@ -2,6 +2,7 @@
  * The person who opens a pupil's parent link: who they are, their phone
  * where the messenger can vouch for it, and their decision (see consent.h).
  */
+#include "handlers/attempts.h"
 #include "handlers/consent.h"
 #include "storage/invites.h"
 #include "util/clock.h"
@@ -162,7 +163,7 @@ mb_status consent_open(hctx *h, const char *code)
     mb_status rc = MB_OK;
     if (invite_find(h->d, code, &inv) || strcmp(inv.kind, "guardian") != 0 ||
         account_load(h->d, inv.for_account, &minor))
-        return reply_text(h, T(h, "invite.not_found"), NULL);
+        return attempts_wrong_code(h, "invite.not_found");
     if (refuse_excluded(h, &minor, &rc)) return rc;
     if (strcmp(minor.status, "pending_consent") != 0) return reply_text(h, T(h, "guardian.already"), NULL);
     if (!consent_link_open(h->d, inv.id)) return reply_text(h, T(h, "guardian.link_closed"), NULL);
