@@ -1,9 +1,10 @@
 /*
  * Registration by invite: /start <code> -> privacy notice and consent ->
  * name -> category (-> grade and year of birth for pupils) -> role confirmed
- * -> menu. A pupil who may be younger than the consent age waits for a
- * guardian, who confirms through a one-use link, or for the curator, who
- * marks a paper consent received.
+ * -> menu. A grade and a year of birth that do not fit each other are asked
+ * again. A pupil who may be younger than the consent age waits for a
+ * parent, who opens the link the pupil gets (consent.c), or for the
+ * curator, who marks a paper consent received.
  */
 #include "handlers/attempts.h"
 #include "handlers/consent.h"
