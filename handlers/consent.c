@@ -29,14 +29,12 @@ static void actor_of(const consent_request *r, char *buf, size_t size)
 void consent_describe(const bot_env *env, const char *lang, const consent_request *r, char *relation,
                       size_t relation_size, char *messenger, size_t messenger_size, char *phone, size_t phone_size)
 {
-    char key[48], id[24];
+    char key[48];
     snprintf(key, sizeof key, "consent.rel.%s", r->relation[0] ? r->relation : "other");
     snprintf(relation, relation_size, "%s", i18n_text(env->texts, lang, key));
-    snprintf(id, sizeof id, "%lld", (long long)r->user_id);
-    char *m = i18n_format(env->texts, lang, "consent.messenger", "platform",
-                          strcmp(r->platform, "vk") == 0 ? "VK" : "Telegram", "id", id, NULL);
-    snprintf(messenger, messenger_size, "%s", m ? m : r->platform);
-    free(m);
+    /* The messenger by name only: its account number tells a curator
+     * nothing, and would outlive the pupil's erasure in their messages. */
+    snprintf(messenger, messenger_size, "%s", strcmp(r->platform, "vk") == 0 ? "VK" : "Telegram");
     const char *phone_key = !r->phone[0] ? "consent.phone_none" : r->phone_listed ? "consent.phone_listed"
                                                                                   : "consent.phone_unlisted";
     char *p = i18n_format(env->texts, lang, phone_key, "phone", r->phone, NULL);

@@ -55,7 +55,7 @@ mb_status consent_tell_curators(db *d, const bot_env *env, const account *minor,
                                 const char *key);
 
 /* Fills the names of a request for a message in lang: the relation
- * ("мама") and the messenger ("Telegram, id 1003"), and the phone ("+7...",
+ * ("мама"), the messenger ("Telegram") and the phone ("+7...",
  * "номер не указан"). */
 void consent_describe(const bot_env *env, const char *lang, const consent_request *r, char *relation,
                       size_t relation_size, char *messenger, size_t messenger_size, char *phone, size_t phone_size);

@@ -142,8 +142,9 @@ static mb_status decide(hctx *h, const char *arg, int confirm)
     char actor[32], subject[32], detail[96];
     curator_actor(h, actor, sizeof actor);
     snprintf(subject, sizeof subject, "account:%lld", (long long)minor.id);
-    snprintf(detail, sizeof detail, "request %lld, guardian:%s:%lld%s", (long long)r.id, r.platform,
-             (long long)r.user_id, excluded ? ", the pupil's own account" : "");
+    /* The request names the person; the audit keeps only its number, so
+     * that erasing the pupil leaves no trace of the parent here. */
+    snprintf(detail, sizeof detail, "request %lld%s", (long long)r.id, excluded ? ", the pupil's own account" : "");
     snprintf(r.state, sizeof r.state, "%s", confirm ? "confirmed" : "rejected");
     snprintf(r.decided_by, sizeof r.decided_by, "%s", actor);
     if ((rc = consent_request_save(h->d, &r)) ||

@@ -186,7 +186,7 @@ TEST(self_consent_through_a_second_account_is_refused)
     expect(&c, PUPIL, "Мама Пети (мама) дал(а) согласие");
     const char *told = expect(&c, CURATOR, "Мама Пети (мама;");
     CHECK_CONTAINS(told, "без номера телефона) даёт согласие за ученика Петя Иванов");
-    CHECK_CONTAINS(told, on_tg(&c) ? "Telegram, id 1006" : "VK, id 1006");
+    CHECK_CONTAINS(told, on_tg(&c) ? "(мама; Telegram;" : "(мама; VK;");
     CHECK_INT(pupil_status_is(&c, "pending_consent"), 1);
 
     const char *list = curator_list(&c, "Согласия родителей: 1");
@@ -251,14 +251,14 @@ TEST(a_parent_on_the_school_list_consents_at_once)
         expect(&c, PARENT, "Согласие записано");
         expect(&c, PUPIL, "Согласие родителя получено");
         const char *told = expect(&c, CURATOR, "Согласие родителя получено: Ольга Петровна (мама;");
-        CHECK_CONTAINS(told, "Telegram, id 1003; телефон +79161234567 из списка школы) — для ученика Петя Иванов");
+        CHECK_CONTAINS(told, "(мама; Telegram; телефон +79161234567 из списка школы) — для ученика Петя Иванов");
         CHECK_INT(pupil_status_is(&c, "active"), 1);
         CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent'"
                                          " AND actor = 'guardian:tg:1003'"), 1);
     } else {
         /* VK cannot vouch for a number: the curator confirms */
         expect(&c, PARENT, "Куратор школы проверит");
-        expect(&c, CURATOR, "Ольга Петровна (мама; VK, id 1003; без номера телефона) даёт согласие");
+        expect(&c, CURATOR, "Ольга Петровна (мама; VK; без номера телефона) даёт согласие");
         CHECK_INT(pupil_status_is(&c, "pending_consent"), 1);
     }
     convo_stop(&c);
