@@ -5,6 +5,7 @@
  */
 #include "tests/unit.h"
 
+#include "bot/tg_parse.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
 #include "storage/guardians.h"
@@ -125,8 +126,34 @@ TEST(a_request_is_one_dialog_per_person)
     db_close(d);
 }
 
+/* A phone shared with Telegram's button arrives as message.contact. */
+TEST(a_shared_contact_reaches_the_handlers)
+{
+    static const char *const updates[] = {
+        "{\"update_id\":1,\"message\":{\"message_id\":5,\"from\":{\"id\":1003,\"first_name\":\"Ольга\"},"
+        "\"chat\":{\"id\":1003,\"type\":\"private\"},\"date\":0,"
+        "\"contact\":{\"phone_number\":\"+79161234567\",\"first_name\":\"Ольга\",\"user_id\":1003}}}",
+        "{\"update_id\":2,\"message\":{\"message_id\":6,\"from\":{\"id\":1003,\"first_name\":\"Ольга\"},"
+        "\"chat\":{\"id\":1003,\"type\":\"private\"},\"date\":0,"
+        "\"contact\":{\"phone_number\":\"89160000000\",\"first_name\":\"Сосед\"}}}",
+    };
+    for (int i = 0; i < 2; i++) {
+        cJSON *u = cJSON_Parse(updates[i]);
+        event ev;
+        int64_t id;
+        const char *kind;
+        CHECK_INT(tg_update_to_event(u, &ev, &id, &kind), MB_OK);
+        CHECK_INT(ev.kind, EVENT_MESSAGE);
+        CHECK(ev.text == NULL);
+        CHECK_STR(ev.contact_phone, i == 0 ? "+79161234567" : "89160000000");
+        CHECK(ev.contact_user_id == (i == 0 ? 1003 : 0));
+        cJSON_Delete(u);
+    }
+}
+
 int main(void)
 {
+    RUN(a_shared_contact_reaches_the_handlers);
     RUN(phones_as_people_write_them);
     RUN(the_school_list_holds_each_phone_once);
     RUN(accounts_once_the_pupils_never_confirm);
