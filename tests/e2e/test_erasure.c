@@ -178,8 +178,23 @@ TEST(a_pupil_erased_leaves_no_trace)
     snprintf(parent_cmd, sizeof parent_cmd, "/start %s", code_of(wait ? wait : ""));
     say(&c, PARENT, parent_cmd);
     expect(&c, PARENT, PUPIL_FIRST " " PUPIL_SURNAME " хочет участвовать");
+    say(&c, PARENT, "Ольга Мама");
+    expect(&c, PARENT, "Кем вы приходитесь");
+    press(&c, PARENT, "Мама");
+    if (!vk) {
+        expect(&c, PARENT, "Поделитесь");
+        say(&c, PARENT, "Без номера");
+        expect(&c, PARENT, "без номера");
+    }
+    expect(&c, PARENT, "Последний вопрос");
     press(&c, PARENT, "Да, согласен");
-    expect(&c, PARENT, "Согласие записано");
+    expect(&c, PARENT, "Куратор школы проверит");
+    open_menu(&c, CURATOR);
+    press(&c, CURATOR, "Согласия родителей: 1");
+    expect(&c, CURATOR, "Согласия родителей.");
+    press(&c, CURATOR, "1. Подтвердить");
+    expect(&c, CURATOR, "подтверждено");
+    expect(&c, PARENT, "Куратор школы подтвердил");
     expect_some(&c, PUPIL, "Согласие родителя получено");
     fill_in_the_request(&c);
 
@@ -238,7 +253,7 @@ TEST(a_pupil_erased_leaves_no_trace)
                                      " WHERE a.name = 'Иван Наставников' AND a.status = 'active' AND p.capacity = 2"), 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM profiles"), 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM survey_answers"), 0);
-    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent'"
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent_pending'"
                                      " AND actor = 'guardian'"), 1);
     /* Others' messages keep going without her name; the report is withdrawn. */
     CHECK(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE body LIKE '%участник (имя удалено)%'") >= 3);
