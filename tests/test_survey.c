@@ -155,7 +155,9 @@ TEST(typed_answers_are_checked_per_type)
     instrument_item num = item_of(ITEM_NUMBER, 1, 8);
     CHECK_INT(instrument_check_typed(&num, " 4 ", 20261124, v, sizeof v), ANSWER_OK);
     CHECK_STR(v, "4");
-    CHECK_INT(instrument_check_typed(&num, "четыре", 20261124, v, sizeof v), ANSWER_NOT_NUMBER);
+    CHECK_INT(instrument_check_typed(&num, "четыре", 20261124, v, sizeof v), ANSWER_OK); /* words are read too */
+    CHECK_STR(v, "4");
+    CHECK_INT(instrument_check_typed(&num, "много", 20261124, v, sizeof v), ANSWER_NOT_NUMBER);
     CHECK_INT(instrument_check_typed(&num, "4.5", 20261124, v, sizeof v), ANSWER_NOT_NUMBER);
     CHECK_INT(instrument_check_typed(&num, "12", 20261124, v, sizeof v), ANSWER_OUT_OF_RANGE);
     CHECK_INT(instrument_check_typed(&num, "0", 20261124, v, sizeof v), ANSWER_OUT_OF_RANGE);
@@ -172,8 +174,10 @@ TEST(typed_answers_are_checked_per_type)
     CHECK_STR(v, "2025-09-01");
     CHECK_INT(instrument_check_typed(&date, "29.02.2025", 20261124, v, sizeof v), ANSWER_BAD_DATE);
     CHECK_INT(instrument_check_typed(&date, "31.04.2025", 20261124, v, sizeof v), ANSWER_BAD_DATE);
-    CHECK_INT(instrument_check_typed(&date, "2025-09-01", 20261124, v, sizeof v), ANSWER_BAD_DATE);
-    CHECK_INT(instrument_check_typed(&date, "01.09.25", 20261124, v, sizeof v), ANSWER_BAD_DATE);
+    CHECK_INT(instrument_check_typed(&date, "2025-09-01", 20261124, v, sizeof v), ANSWER_OK);
+    CHECK_STR(v, "2025-09-01");
+    CHECK_INT(instrument_check_typed(&date, "01.09.25", 20261124, v, sizeof v), ANSWER_OK);
+    CHECK_STR(v, "2025-09-01");
     CHECK_INT(instrument_check_typed(&date, "вчера", 20261124, v, sizeof v), ANSWER_BAD_DATE);
     CHECK_INT(instrument_check_typed(&date, "01.01.2030", 20261124, v, sizeof v), ANSWER_OK);
     date.past = 1;
@@ -475,7 +479,9 @@ TEST(pupil_request_run_with_paging_toggles_back_and_profile)
     CHECK(press(d, PUPIL, "Готово"));
     CHECK_CONTAINS(last_text(d, PUPIL), "Сколько раз в месяц");
     say(d, PUPIL, "двенадцать");
-    CHECK_CONTAINS(last_text(d, PUPIL), "Нужно число цифрами, от 1 до 8.");
+    CHECK_CONTAINS(last_text(d, PUPIL), "Такое число не подходит: нужно от 1 до 8.");
+    say(d, PUPIL, "пару раз");
+    CHECK_CONTAINS(last_text(d, PUPIL), "Нужно одно число от 1 до 8.");
     say(d, PUPIL, "12");
     CHECK_CONTAINS(last_text(d, PUPIL), "Такое число не подходит: нужно от 1 до 8.");
     CHECK(press(d, PUPIL, "4"));
@@ -625,6 +631,86 @@ TEST(a_run_keeps_its_version_and_resumes_where_it_stopped)
     db_close(d);
 }
 
+/* "Вопрос N из M" on the last message; 0 when there is none. */
+static int progress_of(db *d, int64_t user, int *n, int *m)
+{
+    const char *t = strstr(last_text(d, user), "Вопрос ");
+    return t && sscanf(t, "Вопрос %d из %d", n, m) == 2;
+}
+
+/* One step of a run: the question shown next must be number prev+1 of no more than before. */
+static void step_checked(db *d, int64_t user, int *n, int *m, const char *expect)
+{
+    int n2 = 0, m2 = 0;
+    CHECK_CONTAINS(last_text(d, user), expect);
+    CHECK(progress_of(d, user, &n2, &m2));
+    if (n2 != *n + 1 || m2 > *m)
+        fprintf(stderr, "  progress went from %d of %d to %d of %d at \"%s\"\n", *n, *m, n2, m2, expect);
+    CHECK_INT(n2, *n + 1);
+    CHECK(m2 <= *m);
+    *n = n2, *m = m2;
+}
+
+TEST(progress_counts_follow_ups_without_jumps_and_dates_are_said_back)
+{
+    db *d = db_with_instruments();
+    if (!d) return;
+    clock_set_ms(1796205600000LL); /* 2026-12-02 */
+    int64_t me = make_participant(d, PUPIL, "mentee", "pupil", 9);
+    press_data(d, PUPIL, "sv:start");
+    int n = 0, m = 0;
+    CHECK(progress_of(d, PUPIL, &n, &m));
+    CHECK_INT(n, 1);
+    CHECK_INT(m, 12); /* ten questions for everyone and two follow-ups that may still come */
+    CHECK(press(d, PUPIL, "Трудно даётся предмет"));
+    CHECK(press(d, PUPIL, "Подготовка к экзаменам"));
+    CHECK(press(d, PUPIL, "Готово"));
+    step_checked(d, PUPIL, &n, &m, "Какой предмет даётся трудно?");
+    say(d, PUPIL, "алгебра");
+    step_checked(d, PUPIL, &n, &m, "Когда у тебя экзамен?");
+    CHECK_CONTAINS(last_text(d, PUPIL), "например 01.01.2027");
+    say(d, PUPIL, "25.05.26");
+    CHECK_CONTAINS(last_text(d, PUPIL), "Эта дата уже прошла");
+    CHECK_CONTAINS(last_text(d, PUPIL), "Вопрос 3 из 12");
+    CHECK_STR(answer(d, me, "exam_date"), "");
+    say(d, PUPIL, "в мае");
+    CHECK_CONTAINS(last_text(d, PUPIL), "Записали: май 2027.");
+    CHECK_STR(answer(d, me, "exam_date"), "2027-05-01");
+    step_checked(d, PUPIL, &n, &m, "Кто тебе ближе как наставник?");
+    CHECK(press(d, PUPIL, "Учитель"));
+    step_checked(d, PUPIL, &n, &m, "Как тебе удобнее заниматься?");
+    CHECK(press(d, PUPIL, "Один на один"));
+    step_checked(d, PUPIL, &n, &m, "Чем ты увлекаешься?");
+    CHECK(press(d, PUPIL, "Музыка"));
+    CHECK(press(d, PUPIL, "Готово"));
+    step_checked(d, PUPIL, &n, &m, "Сколько раз в месяц");
+    say(d, PUPIL, "два раза");
+    CHECK_STR(answer(d, me, "per_month"), "2");
+    step_checked(d, PUPIL, &n, &m, "Когда тебе удобно встречаться?");
+    CHECK(press(d, PUPIL, "Выходные"));
+    CHECK(press(d, PUPIL, "Готово"));
+    step_checked(d, PUPIL, &n, &m, "Как встречаться?");
+    CHECK(press(d, PUPIL, "Онлайн"));
+    step_checked(d, PUPIL, &n, &m, "Насколько ты ждёшь");
+    CHECK(press(d, PUPIL, "7"));
+    step_checked(d, PUPIL, &n, &m, "В каком городе");
+    say(d, PUPIL, "Томск");
+    step_checked(d, PUPIL, &n, &m, "Интересно узнать больше о профессиях");
+    CHECK_INT(n, m); /* the last question is "N of N" */
+
+    /* an answer that opens no follow-up lowers M once, N still steps by one */
+    make_participant(d, OTHER, "mentee", "pupil", 9);
+    press_data(d, OTHER, "sv:start");
+    n = m = 0;
+    CHECK(progress_of(d, OTHER, &n, &m));
+    CHECK(press(d, OTHER, "Выбрать профессию"));
+    CHECK(press(d, OTHER, "Готово"));
+    step_checked(d, OTHER, &n, &m, "Кто тебе ближе как наставник?");
+    CHECK_CONTAINS(last_text(d, OTHER), "Вопрос 2 из 10");
+    clock_release();
+    db_close(d);
+}
+
 TEST(mentor_survey_skips_what_registration_knows)
 {
     db *d = db_with_instruments();
@@ -672,6 +758,7 @@ int main(void)
         RUN(forged_and_stale_presses_change_nothing);
         RUN(a_run_keeps_its_version_and_resumes_where_it_stopped);
         RUN(mentor_survey_skips_what_registration_knows);
+        RUN(progress_counts_follow_ups_without_jumps_and_dates_are_said_back);
     }
     i18n_free(texts);
     return unit_summary();
