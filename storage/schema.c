@@ -272,6 +272,10 @@ static const char *const migrations[] = {
     "  user_id INTEGER NOT NULL,"
     "  until INTEGER NOT NULL,"
     "  PRIMARY KEY(platform, user_id)) WITHOUT ROWID;",
+
+    /* 4: territories carry a timezone, which organisations imported
+     * without one inherit ('' = none: the region's, then the service's). */
+    "ALTER TABLE territories ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
 };
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

@@ -26,7 +26,7 @@ int typed_days_in_month(int y, int m)
 }
 
 /* Lower-cases ASCII and Russian letters (Ё to ё) into out; 0 when it does not fit. */
-static int lower_copy(const char *s, char *out, size_t size)
+int typed_lower(const char *s, char *out, size_t size)
 {
     size_t o = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -164,7 +164,7 @@ int typed_date_parse(const char *typed, int today, date_lean lean, date_read *ou
 {
     char buf[TYPED_INPUT_MAX * 2];
     char *words[WORDS_MAX];
-    if (!typed || strlen(typed) > TYPED_INPUT_MAX || !lower_copy(typed, buf, sizeof buf)) return 0;
+    if (!typed || strlen(typed) > TYPED_INPUT_MAX || !typed_lower(typed, buf, sizeof buf)) return 0;
     int n = split_words(buf, words, WORDS_MAX);
     if (n <= 0) return 0;
     int y = 0, m = 0, d = 0, delta = 0, relative = 0, numeric = 0;
@@ -280,7 +280,7 @@ static int number_word(const char *w, long *v)
 int typed_number_parse(const char *typed, long *out)
 {
     char buf[TYPED_INPUT_MAX * 2];
-    if (!typed || strlen(typed) > TYPED_INPUT_MAX || !lower_copy(typed, buf, sizeof buf)) return 0;
+    if (!typed || strlen(typed) > TYPED_INPUT_MAX || !typed_lower(typed, buf, sizeof buf)) return 0;
     char *s = buf;
     while (isspace((unsigned char)*s)) s++;
     char *rest;

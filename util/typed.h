@@ -55,6 +55,10 @@ void typed_date_example(int today, date_lean lean, char *buf, size_t size);
  * 1 and *out set when it is one; 0 otherwise (also for «2-3» or «1,5»). */
 int typed_number_parse(const char *typed, long *out);
 
+/* Lower-cases ASCII and Russian letters (Ё to ё) of s into out (size
+ * bytes); 0 when it does not fit. */
+int typed_lower(const char *s, char *out, size_t size);
+
 /* Days in a month of a year. */
 int typed_days_in_month(int y, int m);
 
