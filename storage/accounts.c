@@ -41,8 +41,8 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         read_account(st, out);
         if (id_out) {
             memset(id_out, 0, sizeof *id_out);
@@ -86,8 +86,8 @@ mb_status account_load(db *d, int64_t id, account *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) { read_account(st, out); rc = MB_OK; }
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) { read_account(st, out); rc = MB_OK; }
     sqlite3_reset(st);
     return rc;
 }
@@ -172,8 +172,8 @@ mb_status identity_for_account(db *d, int64_t account_id, const char *platform, 
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     db_bind_text(st, 2, platform);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         memset(out, 0, sizeof *out);
         copy_col(out->platform, sizeof out->platform, st, 0);
         out->user_id = sqlite3_column_int64(st, 1);

@@ -35,7 +35,7 @@ static int64_t territory_existing(db *d, const char *name, const char *kind, int
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, parent_id);
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    return db_step_scalar(st, 0);
+    return db_step_scalar(d, st, 0);
 }
 
 mb_status territory_add(db *d, const char *name, const char *kind, int64_t parent_id, int64_t *id_out)
@@ -70,7 +70,7 @@ mb_status territory_get(db *d, int64_t id, territory *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " TERRITORY_COLUMNS " FROM territories WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    return db_first_row(st, territory_from_row, out);
+    return db_first_row(d, st, territory_from_row, out);
 }
 
 mb_status territory_find_by_name(db *d, const char *kind, const char *name, territory *out)
@@ -80,8 +80,8 @@ mb_status territory_find_by_name(db *d, const char *kind, const char *name, terr
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         territory_from_row(st, out);
         rc = sqlite3_step(st) == SQLITE_ROW ? MB_ERR_INVALID : MB_OK;
     }
@@ -154,7 +154,7 @@ mb_status org_find(db *d, const char *name, int64_t territory_id, int64_t *id_ou
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, territory_id);
-    return db_first_row(st, id_from_row, id_out);
+    return db_first_row(d, st, id_from_row, id_out);
 }
 
 int org_list(db *d, org_each_fn fn, void *arg)
@@ -308,7 +308,7 @@ mb_status program_get(db *d, int64_t id, program *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " PROGRAM_COLUMNS " FROM programs WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    return db_first_row(st, program_from_row, out);
+    return db_first_row(d, st, program_from_row, out);
 }
 
 mb_status program_for_org_year(db *d, int64_t org_id, int year, program *out)
@@ -317,7 +317,7 @@ mb_status program_for_org_year(db *d, int64_t org_id, int year, program *out)
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, year);
-    return db_first_row(st, program_from_row, out);
+    return db_first_row(d, st, program_from_row, out);
 }
 
 mb_status program_set_stage(db *d, int64_t id, int stage)
@@ -388,7 +388,7 @@ mb_status scope_invite_territory(db *d, int64_t invite_id, int64_t *territory_ou
     sqlite3_stmt *st = db_stmt(d, "SELECT territory_id FROM invites WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
-    return db_first_row(st, id_from_row, territory_out);
+    return db_first_row(d, st, id_from_row, territory_out);
 }
 
 /* Collects the first column of every row into ids; the count of rows. */
@@ -443,7 +443,7 @@ int scope_can_change_org(db *d, int64_t account_id, int64_t org_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, org_id);
-    return db_has_row(st);
+    return db_has_row(d, st) == MB_OK;
 }
 
 int scope_can_read_org(db *d, int64_t account_id, int64_t org_id)
@@ -453,5 +453,5 @@ int scope_can_read_org(db *d, int64_t account_id, int64_t org_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, org_id);
-    return db_has_row(st);
+    return db_has_row(d, st) == MB_OK;
 }
