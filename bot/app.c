@@ -1,6 +1,7 @@
 #include "bot/app.h"
 #include "bot/telegram.h"
 #include "handlers/survey.h"
+#include "storage/fault_vfs.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -60,6 +61,9 @@ int app_find_locales(const char *configured, char *out, size_t size)
 mb_status app_open(app *a)
 {
     char err[1024];
+    if (fault_vfs_install_from_env())
+        log_warn("app", "test faults are on (%s=1): writes to the database fail with \"disk full\" while %s%s "
+                 "exists", FAULT_VFS_ENV, a->cfg.storage_path, FAULT_VFS_FULL_SUFFIX);
     mb_status rc = db_open(a->cfg.storage_path, a->cfg.synchronous_full ? DB_SYNC_FULL : DB_SYNC_NORMAL, &a->d, err,
                            sizeof err);
     if (rc) {

@@ -31,14 +31,14 @@ static mb_status apply_one(db *d, const bot_env *env, const char *platform, cons
     char reason[256] = "";
     db_fault_clear(d);
     rc = dispatch_event(d, env, &it->ev, reason, sizeof reason);
-    if (db_fault(d)) {
+    if (db_fault(d) || !db_in_transaction(d)) {
         /* The storage failed under the handler (disk full, a lock held
          * elsewhere): not the update's fault, and the handler may have read
          * the failure as "nothing there". Nothing is recorded; the whole
          * batch is taken again later. */
-        db_rollback_savepoint(d);
+        if (db_in_transaction(d)) db_rollback_savepoint(d);
         log_warn("intake", "%s update %lld (%s) met a storage fault: %s", platform, (long long)it->update_id,
-                 it->kind, db_fault_name(db_fault(d)));
+                 it->kind, db_fault(d) ? db_fault_name(db_fault(d)) : "the transaction was ended under it");
         return rc ? rc : MB_ERR_DB;
     }
     if (rc) {
@@ -65,13 +65,12 @@ mb_status intake_apply(db *d, const bot_env *env, const char *platform, const in
     if (!rc && cursor_key) rc = db_meta_set_int(d, cursor_key, cursor_value);
     if (!rc) rc = db_commit(d);
     if (rc) {
-        char detail[256];
-        snprintf(detail, sizeof detail, "%s", db_errmsg(d));
+        char cause[256];
         int fault = db_fault(d);
+        snprintf(cause, sizeof cause, "%s", fault ? db_fault_name(fault) : db_errmsg(d));
         db_rollback(d);
-        log_error("intake", "could not store a batch of %d %s updates: %s (%s); nothing was confirmed, they will "
-                  "be fetched again after a pause", n, platform, fault ? db_fault_name(fault) : "database error",
-                  detail);
+        log_error("intake", "could not store a batch of %d %s updates: %s; nothing was confirmed, they will be "
+                  "fetched again after a pause", n, platform, cause);
         return rc;
     }
     if (stats) {

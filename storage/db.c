@@ -270,6 +270,8 @@ void db_rollback(db *d)
     if (!sqlite3_get_autocommit(d->sql)) (void)run_cached(d, "ROLLBACK");
 }
 
+int db_in_transaction(db *d) { return !sqlite3_get_autocommit(d->sql); }
+
 mb_status db_savepoint(db *d) { return run_cached(d, "SAVEPOINT one_update"); }
 mb_status db_release(db *d) { return run_cached(d, "RELEASE one_update"); }
 

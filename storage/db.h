@@ -56,6 +56,11 @@ mb_status db_begin(db *d);
 mb_status db_commit(db *d);
 void db_rollback(db *d);
 
+/* 1 inside a transaction. SQLite ends a transaction by itself on some
+ * errors (disk full, I/O, out of memory); later statements would then run
+ * one by one outside it. */
+int db_in_transaction(db *d);
+
 /* Savepoints inside a transaction, so one update's failure undoes only its
  * own effects. */
 mb_status db_savepoint(db *d);
