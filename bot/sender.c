@@ -413,6 +413,7 @@ static void pass(sender *s)
     }
     outbox_row rows[SENDER_BATCH];
     int n = s->inflight < SENDER_INFLIGHT_MAX ? outbox_due(s->d, now, rows, SENDER_BATCH) : 0;
+    if (n < 0) n = 0;   /* unreadable (logged by storage): the next sweep looks again */
     flight *chosen[SENDER_BATCH];
     int nchosen = 0;
     for (int i = 0; i < n; i++) {

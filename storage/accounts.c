@@ -205,7 +205,7 @@ int identity_count(db *d, int64_t account_id)
     sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM identities WHERE account_id = ?1");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    int n = db_step_raw(d, st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_reset(st);
     return n;
 }
@@ -248,7 +248,7 @@ int account_list_by_status(db *d, int64_t org_id, const char *status, int64_t *i
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
     int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return n;
 }

@@ -102,6 +102,10 @@ void db_column_copy(sqlite3_stmt *st, int col, char *buf, size_t size);
  * reset. */
 mb_status db_step_row(db *d, sqlite3_stmt *st);
 
+/* sqlite3_step for loops over rows: the same result code, with a failure
+ * logged and, when waiting may cure it, remembered (db_fault). */
+int db_step_raw(db *d, sqlite3_stmt *st);
+
 /* Reads the current row of st into out (a struct the caller knows). */
 typedef void (*db_row_fn)(sqlite3_stmt *st, void *out);
 

@@ -46,13 +46,13 @@ static void read_candidate(sqlite3_stmt *st, void *row)
 }
 
 /* Reads every row of a prepared candidate query into a growing array. */
-static mb_status read_candidates(sqlite3_stmt *st, mentorship_candidate **out, int *n)
+static mb_status read_candidates(db *d, sqlite3_stmt *st, mentorship_candidate **out, int *n)
 {
     *out = NULL;
     *n = 0;
     int cap = 0, rc;
     mentorship_candidate *arr = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             mentorship_candidate *grown = realloc(arr, (size_t)cap * sizeof *arr);
@@ -85,7 +85,7 @@ mb_status mentorship_load_queue(db *d, int64_t org_id, mentorship_candidate **ou
                                   " ORDER BY a.id");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
-    return read_candidates(st, out, n);
+    return read_candidates(d, st, out, n);
 }
 
 mb_status mentorship_load_mentors(db *d, int64_t org_id, mentorship_candidate **out, int *n)
@@ -100,7 +100,7 @@ mb_status mentorship_load_mentors(db *d, int64_t org_id, mentorship_candidate **
                                   " ORDER BY a.id");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
-    return read_candidates(st, out, n);
+    return read_candidates(d, st, out, n);
 }
 
 /* Mentees in a mentor's active mentorships. */
@@ -139,7 +139,7 @@ mb_status mentorship_load_rejections(db *d, int64_t org_id, mentorship_rejection
     sqlite3_bind_int64(st, 1, org_id);
     int cap = 0, rc;
     mentorship_rejection *arr = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             mentorship_rejection *grown = realloc(arr, (size_t)cap * sizeof *arr);
@@ -166,10 +166,10 @@ mb_status mentorship_load_rejections(db *d, int64_t org_id, mentorship_rejection
 }
 
 /* Reads the first column of up to max rows into ids; the count read. */
-static int read_ids(sqlite3_stmt *st, int64_t *ids, int max)
+static int read_ids(db *d, sqlite3_stmt *st, int64_t *ids, int max)
 {
     int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return n;
 }
@@ -179,7 +179,7 @@ int mentorship_rejected_for(db *d, int64_t mentee_id, int64_t *ids, int max)
     sqlite3_stmt *st = db_stmt(d, "SELECT mentor_id FROM match_rejections WHERE mentee_id = ?1 ORDER BY mentor_id");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, mentee_id);
-    return read_ids(st, ids, max);
+    return read_ids(d, st, ids, max);
 }
 
 mb_status mentorship_reject(db *d, int64_t mentee_id, int64_t mentor_id)
@@ -240,7 +240,7 @@ static mb_status insert_member(db *d, int64_t mentorship_id, int64_t mentee_id)
     sqlite3_bind_int64(st, 1, mentorship_id);
     sqlite3_bind_int64(st, 2, mentee_id);
     sqlite3_bind_int64(st, 3, clock_now_ms());
-    int rc = sqlite3_step(st);
+    int rc = db_step_raw(d, st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) return MB_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT) return MB_ERR_EXISTS;
@@ -336,7 +336,7 @@ static void load_members(db *d, mentorship *m)
     if (!st) return;
     sqlite3_bind_int64(st, 1, m->id);
     sqlite3_bind_int(st, 2, ended);
-    while (m->nmentees < MENTORSHIP_GROUP_MAX && sqlite3_step(st) == SQLITE_ROW)
+    while (m->nmentees < MENTORSHIP_GROUP_MAX && db_step_raw(d, st) == SQLITE_ROW)
         m->mentees[m->nmentees++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
 }
@@ -410,7 +410,7 @@ mb_status mentorship_list(db *d, int64_t org_id, int offset, int max, mentorship
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
     sqlite3_bind_int(st, 3, offset);
-    while (*n < max && sqlite3_step(st) == SQLITE_ROW) read_mentorship(st, &arr[(*n)++]);
+    while (*n < max && db_step_raw(d, st) == SQLITE_ROW) read_mentorship(st, &arr[(*n)++]);
     sqlite3_reset(st);
     for (int i = 0; i < *n; i++) load_members(d, &arr[i]);
     *out = arr;
@@ -454,7 +454,7 @@ int mentorship_list_people(db *d, int64_t org_id, const char *role, int offset, 
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, max);
     sqlite3_bind_int(st, 4, offset);
-    return read_ids(st, ids, max);
+    return read_ids(d, st, ids, max);
 }
 
 int mentorship_list_queue(db *d, int64_t org_id, int offset, int64_t *ids, int max)
@@ -467,7 +467,7 @@ int mentorship_list_queue(db *d, int64_t org_id, int offset, int64_t *ids, int m
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
     sqlite3_bind_int(st, 3, offset);
-    return read_ids(st, ids, max);
+    return read_ids(d, st, ids, max);
 }
 
 static void read_program(sqlite3_stmt *st, void *row)

@@ -164,7 +164,7 @@ cJSON *survey_answers_load(db *d, int64_t run_id)
     }
     sqlite3_bind_int64(st, 1, run_id);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
         const char *item = (const char *)sqlite3_column_text(st, 0), *value = (const char *)sqlite3_column_text(st, 1);
         if (!cJSON_AddStringToObject(out, item, value ? value : "")) rc = SQLITE_NOMEM;
     }

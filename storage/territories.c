@@ -83,7 +83,7 @@ mb_status territory_find_by_name(db *d, const char *kind, const char *name, terr
     mb_status rc = db_step_row(d, st);
     if (rc == MB_OK) {
         territory_from_row(st, out);
-        rc = sqlite3_step(st) == SQLITE_ROW ? MB_ERR_INVALID : MB_OK;
+        rc = db_step_raw(d, st) == SQLITE_ROW ? MB_ERR_INVALID : MB_OK;
     }
     sqlite3_reset(st);
     return rc;
@@ -97,7 +97,7 @@ int territory_list(db *d, territory_each_fn fn, void *arg)
                                   " kind = 'municipality', name, id");
     if (!st) return -1;
     int stop = 0;
-    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+    while (!stop && db_step_raw(d, st) == SQLITE_ROW) {
         territory t;
         territory_from_row(st, &t);
         stop = fn(&t, arg);
@@ -162,7 +162,7 @@ int org_list(db *d, org_each_fn fn, void *arg)
     sqlite3_stmt *st = db_stmt(d, "SELECT id, name, timezone, type, territory_id FROM orgs ORDER BY id");
     if (!st) return -1;
     int stop = 0;
-    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+    while (!stop && db_step_raw(d, st) == SQLITE_ROW) {
         org o;
         memset(&o, 0, sizeof o);
         o.id = sqlite3_column_int64(st, 0);
@@ -335,7 +335,7 @@ int program_list(db *d, int64_t org_id, program_each_fn fn, void *arg)
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, org_id);
     int stop = 0;
-    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+    while (!stop && db_step_raw(d, st) == SQLITE_ROW) {
         program p;
         program_from_row(st, &p);
         stop = fn(&p, arg);
@@ -392,10 +392,10 @@ mb_status scope_invite_territory(db *d, int64_t invite_id, int64_t *territory_ou
 }
 
 /* Collects the first column of every row into ids; the count of rows. */
-static int collect_ids(sqlite3_stmt *st, int64_t *ids, int max)
+static int collect_ids(db *d, sqlite3_stmt *st, int64_t *ids, int max)
 {
     int n = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
         if (n < max) ids[n] = sqlite3_column_int64(st, 0);
         n++;
     }
@@ -410,7 +410,7 @@ int scope_org_ids(db *d, int64_t account_id, int64_t *ids, int max)
                                   " AND a.status = 'active' AND a.role = 'curator' ORDER BY s.org_id");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, account_id);
-    return collect_ids(st, ids, max);
+    return collect_ids(d, st, ids, max);
 }
 
 /*
@@ -432,7 +432,7 @@ int scope_readable_org_ids(db *d, int64_t account_id, int64_t *ids, int max)
                                   " WHERE" SCOPE_READS_ORG " ORDER BY o.id");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, account_id);
-    return collect_ids(st, ids, max);
+    return collect_ids(d, st, ids, max);
 }
 
 int scope_can_change_org(db *d, int64_t account_id, int64_t org_id)

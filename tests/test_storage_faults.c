@@ -102,6 +102,9 @@ TEST(lookups_on_a_dropped_table_are_errors_not_absence)
         sqlite3_bind_int64(st, 1, acct);
         CHECK_INT(db_step_int(d, st, &id), MB_ERR_DB);
     }
+    CHECK_INT(db_exec(d, "DROP TABLE outbox"), MB_OK);
+    outbox_row rows[2];
+    CHECK_INT(outbox_due(d, 1LL << 60, rows, 2), -1);
     /* a missing table is no fault that waiting cures */
     CHECK_INT(db_fault(d), 0);
     db_close(d);
