@@ -8,14 +8,17 @@
 #include "tests/unit.h"
 
 #include "bot/intake.h"
+#include "bot/scheduler.h"
 #include "bot/sender_outcome.h"
 #include "bot/telegram.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
 #include "storage/fault_vfs.h"
 #include "storage/invites.h"
+#include "storage/jobs.h"
 #include "storage/outbox.h"
 #include "storage/records.h"
+#include "util/clock.h"
 #include "util/i18n.h"
 
 #include <stdio.h>
@@ -305,6 +308,38 @@ TEST(a_send_outcome_the_database_refused_is_written_later_with_its_message_id)
     db_close(d);
 }
 
+TEST(a_due_job_the_database_cannot_take_is_put_off_not_retried_at_once)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) SKIP("no database");
+    int64_t acct = 0, job_id = 0;
+    CHECK_INT(account_create(d, "tg", 503, 503, "ru", &acct), MB_OK);
+    char payload[64];
+    snprintf(payload, sizeof payload, "{\"account\":%lld}", (long long)acct);
+    CHECK_INT(job_add(d, clock_now_ms() - 1000, "registration_nudge", payload, &job_id), MB_OK);
+    scheduler *sc = scheduler_new(ev_default_loop(0), d, &env, NULL, NULL);
+    CHECK(sc != NULL);
+    if (!sc) { db_close(d); return; }
+    disk_full(path, 1);
+    CHECK_INT(scheduler_run_due(sc), 0);
+    scheduler_start(sc);   /* arms the timer as after a run */
+    CHECK(scheduler_timer_remaining(sc) >= 0.9);
+    CHECK_INT(scheduler_run_due(sc), 0);
+    scheduler_start(sc);
+    CHECK(scheduler_timer_remaining(sc) >= 1.9);   /* doubling */
+    disk_full(path, 0);
+    /* nothing was recorded against the job: it is still due, untried */
+    CHECK_INT(unit_sql_int(db_handle(d), "SELECT attempts FROM jobs WHERE id = ?1", job_id), 0);
+    CHECK_STR(unit_sql_text(db_handle(d), "SELECT state FROM jobs WHERE id = 1"), "pending");
+    CHECK_INT(scheduler_run_due(sc), 1);
+    scheduler_start(sc);
+    CHECK(scheduler_timer_remaining(sc) > 1.9);   /* no job due: back to the recheck period */
+    CHECK_INT(unit_sql_int(db_handle(d), "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1", 503), 1);
+    scheduler_free(sc);
+    db_close(d);
+}
+
 int main(void)
 {
     if (fault_vfs_install() != MB_OK) {
@@ -320,6 +355,7 @@ int main(void)
     RUN(intake_takes_a_batch_that_met_a_full_disk_again_and_records_nothing_failed);
     RUN(intake_records_a_handler_own_failure_and_goes_on);
     RUN(a_send_outcome_the_database_refused_is_written_later_with_its_message_id);
+    RUN(a_due_job_the_database_cannot_take_is_put_off_not_retried_at_once);
     i18n_free(texts);
     return unit_summary();
 }
