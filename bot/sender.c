@@ -8,6 +8,7 @@
 #include "util/text.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -224,13 +225,22 @@ static int64_t held_wait_ms(int tries)
     return wait > SENDER_HOLD_MAX_MS ? SENDER_HOLD_MAX_MS : wait;
 }
 
+/* The cause of the last storage failure, in the operator's words. */
+static const char *storage_cause(sender *s)
+{
+    return db_fault(s->d) ? db_fault_name(db_fault(s->d)) : "database error (logged above)";
+}
+
 static void log_held(sender *s, const flight *f, const char *first)
 {
-    log_error("sender", "%s %s message %lld to chat %lld (%s%s%lld): %s (%s); the answer is kept and written "
-              "again in %lld s, the chat's later messages wait for it", first, s->transports[f->tindex]->platform,
-              (long long)f->row.id, (long long)f->row.chat_id, outcome_name(f->out.kind),
-              f->out.kind == OUTCOME_SENT ? ", message id " : "", f->out.kind == OUTCOME_SENT ?
-              (long long)f->out.message_id : 0LL, db_fault_name(db_fault(s->d)), db_errmsg(s->d),
+    char what[64];
+    if (f->out.kind == OUTCOME_SENT && f->out.message_id > 0)
+        snprintf(what, sizeof what, "sent, message id %lld", (long long)f->out.message_id);
+    else
+        snprintf(what, sizeof what, "%s", outcome_name(f->out.kind));
+    log_error("sender", "%s %s message %lld to chat %lld (%s): %s; the answer is kept and written again in "
+              "%lld s, the chat's later messages wait for it", first, s->transports[f->tindex]->platform,
+              (long long)f->row.id, (long long)f->row.chat_id, what, storage_cause(s),
               (long long)((f->held_until - clock_now_ms() + 999) / 1000));
 }
 
@@ -247,7 +257,7 @@ static void settle(sender *s, flight *f)
     }
     if (s->draining) {
         log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
-                  "whether it arrived", (long long)f->row.id, db_fault_name(db_fault(s->d)));
+                  "whether it arrived", (long long)f->row.id, storage_cause(s));
         finish_flight(s, f);
         return;
     }
@@ -303,7 +313,7 @@ static void flush_held(sender *s)
             if (f->out.drop_file) drop_temporary_file(&f->row);
         } else {
             log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
-                      "whether it arrived", (long long)f->row.id, db_fault_name(db_fault(s->d)));
+                      "whether it arrived", (long long)f->row.id, storage_cause(s));
         }
         free_flight(s, f);
     }
@@ -484,8 +494,8 @@ static void pass(sender *s)
         if (wait > SENDER_HOLD_MAX_MS) wait = SENDER_HOLD_MAX_MS;
         s->sending_failures++;
         s->sending_until = clock_now_ms() + wait;
-        log_error("sender", "could not mark %d message(s) as sending: %s (%s); nothing was sent, trying again in "
-                  "%lld s", nchosen, db_fault_name(db_fault(s->d)), db_errmsg(s->d), (long long)(wait / 1000));
+        log_error("sender", "could not mark %d message(s) as sending: %s; nothing was sent, trying again in %lld s",
+                  nchosen, storage_cause(s), (long long)(wait / 1000));
         db_rollback(s->d);
         for (int i = 0; i < nchosen; i++) free_flight(s, chosen[i]);
         arm(s, wait);

@@ -219,7 +219,7 @@ mb_status db_step_int(db *d, sqlite3_stmt *st, int64_t *out)
 int db_step_raw(db *d, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT) {
         if (db_fault_transient(rc)) d->fault = rc & 0xff;
         log_error("db", "[%s] failed: %s", sqlite3_sql(st), sqlite3_errmsg(d->sql));
     }

@@ -102,8 +102,10 @@ void db_column_copy(sqlite3_stmt *st, int col, char *buf, size_t size);
  * reset. */
 mb_status db_step_row(db *d, sqlite3_stmt *st);
 
-/* sqlite3_step for loops over rows: the same result code, with a failure
- * logged and, when waiting may cure it, remembered (db_fault). */
+/* sqlite3_step for loops over rows and writes that judge their own
+ * result: the same result code, with a failure logged and, when waiting may
+ * cure it, remembered (db_fault). A constraint failure is left to the
+ * caller, unlogged. */
 int db_step_raw(db *d, sqlite3_stmt *st);
 
 /* Reads the current row of st into out (a struct the caller knows). */
