@@ -1,9 +1,10 @@
 /*
  * A database that fails is never "nothing there": lookups on a dropped
- * table report an error, a write lock held by another process and a full
- * disk are reported and named, intake keeps nothing of a batch that met a
+ * table report an error, a write lock held by another process, a read-only
+ * database and a full disk are reported and named, intake keeps nothing of a batch that met a
  * storage fault and takes it whole later, and a send outcome the database
- * refused is written later with the message id the platform gave.
+ * refused is written later with the message id the platform gave, and a
+ * job the database cannot take is put off, not retried at once.
  */
 #include "tests/unit.h"
 
@@ -167,6 +168,27 @@ TEST(a_full_disk_fails_the_commit_names_the_fault_and_keeps_nothing)
     CHECK_INT(db_meta_set(d, "k", "after"), MB_OK);
     CHECK_INT(db_meta_get(d, "k", buf, sizeof buf), MB_OK);
     CHECK_STR(buf, "after");
+    db_close(d);
+}
+
+TEST(a_read_only_database_reports_its_writes_as_errors_and_reads_go_on)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) SKIP("no database");
+    int64_t acct = 0;
+    CHECK_INT(account_create(d, "tg", 504, 504, "ru", &acct), MB_OK);
+    CHECK_INT(db_exec(d, "PRAGMA query_only=ON"), MB_OK);
+    db_fault_clear(d);
+    CHECK_INT(dialog_set(d, acct, "reg_name", NULL), MB_ERR_DB);
+    CHECK_INT(db_fault(d), SQLITE_READONLY);
+    CHECK(strstr(db_fault_name(db_fault(d)), "read-only") != NULL);
+    char state[DIALOG_STATE_MAX];
+    char *data = NULL;
+    CHECK_INT(dialog_get(d, acct, state, &data), MB_OK);   /* no row yet: the start state */
+    CHECK_STR(state, "");
+    account a;
+    CHECK_INT(account_find_by_identity(d, "tg", 504, &a, NULL), MB_OK);
     db_close(d);
 }
 
@@ -352,6 +374,7 @@ int main(void)
     RUN(lookups_on_a_dropped_table_are_errors_not_absence);
     RUN(a_write_lock_held_by_another_process_is_busy_and_reads_go_on);
     RUN(a_full_disk_fails_the_commit_names_the_fault_and_keeps_nothing);
+    RUN(a_read_only_database_reports_its_writes_as_errors_and_reads_go_on);
     RUN(intake_takes_a_batch_that_met_a_full_disk_again_and_records_nothing_failed);
     RUN(intake_records_a_handler_own_failure_and_goes_on);
     RUN(a_send_outcome_the_database_refused_is_written_later_with_its_message_id);
