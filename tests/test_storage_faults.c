@@ -1,10 +1,10 @@
 /*
  * A database that fails is never "nothing there": lookups on a dropped
- * table report an error, a write lock held by another process, a read-only
- * database and a full disk are reported and named, intake keeps nothing of a batch that met a
- * storage fault and takes it whole later, and a send outcome the database
- * refused is written later with the message id the platform gave, and a
- * job the database cannot take is put off, not retried at once.
+ * table report an error; a write lock held by another process, a read-only
+ * database and a full disk are reported and named; intake keeps nothing of
+ * a batch that met a storage fault and takes it whole later; a send outcome
+ * the database refused is written later with the message id the platform
+ * gave; a job the database cannot take is put off, not retried at once.
  */
 #include "tests/unit.h"
 
