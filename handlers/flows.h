@@ -52,7 +52,12 @@ mb_status curator_on_text(hctx *h, const char *text);
 #define LINK_PREFIX "l_"   /* a link code as it appears after start= */
 mb_status link_start(hctx *h);
 mb_status link_redeem(hctx *h, const char *code);
-mb_status link_on_button(hctx *h, const char *arg);
+mb_status link_on_button(hctx *h, const char *arg);        /* pref:tg|vk */
+mb_status link_on_confirm(hctx *h, const char *arg);       /* lk:y|n:REQUEST, pressed by the owner */
+mb_status link_on_unlink(hctx *h, const char *arg);        /* ul:tg|vk from /privacy */
+/* The person's messenger accounts for /privacy: lines into text (caller
+ * frees) and an unlink button for each when there are several. */
+char *link_privacy_list(hctx *h, keyboard *kb);
 
 /* scope.c: curators of several organisations, coordinators' overview. */
 void scope_menu_items(hctx *h, keyboard *kb);

@@ -5,7 +5,9 @@
  * dialog state before it does anything.
  */
 #include "handlers/flows.h"
+#include "handlers/privacy_answers.h"
 #include "storage/invites.h"
+#include "storage/territories.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -53,8 +55,15 @@ mb_status menu_show(hctx *h)
     kb_button(&kb, T(h, "menu.language"), "m:language");
     kb_row(&kb);
     kb_button(&kb, T(h, "menu.help"), "m:help");
+    if (strcmp(h->acct.role, "coordinator") == 0) {
+        /* A coordinator works for a territory, not in one programme. */
+        territory t;
+        if (territory_get(h->d, account_coordinated_territory(h->d, h->acct.id), &t))
+            snprintf(t.name, sizeof t.name, "—");
+        return send_and_free(h, TF(h, "menu.title_coordinator", "name", h->acct.name, "territory", t.name, NULL), &kb);
+    }
     org o;
-    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
+    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "—");
     char role_key[40];
     snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
     return send_and_free(h, TF(h, "menu.title", "name", h->acct.name, "role", T(h, role_key), "org", o.name, NULL),
@@ -107,14 +116,17 @@ mb_status menu_privacy(hctx *h)
         flow_format_date(h->lang, a->guardian_consent_at, date, sizeof date);
         snprintf(guardian, sizeof guardian, "%s, %s", T(h, key), date);
     }
-    char messenger[64];
-    snprintf(messenger, sizeof messenger, "%s %lld", strcmp(h->ev->platform, "tg") == 0 ? "Telegram" : "VK",
-             (long long)h->ev->user_id);
-    return send_and_free(h, TF(h, "privacy.summary", "name", a->name[0] ? a->name : "—", "role", T(h, role_key),
-                               "org", o.name, "category", T(h, cat_key), "grade", grade, "birth_year", year,
-                               "language", h->lang, "consent", consent, "guardian", guardian,
-                               "messenger", messenger, NULL),
-                         NULL);
+    keyboard kb = {0};
+    char *messengers = link_privacy_list(h, &kb);
+    char *answers = privacy_answers_text(h->d, a->id, h->lang), none[64];
+    snprintf(none, sizeof none, " %s", T(h, "privacy.no_answers"));
+    char *text = TF(h, "privacy.summary", "name", a->name[0] ? a->name : "—", "role", T(h, role_key), "org", o.name,
+                    "category", T(h, cat_key), "grade", grade, "birth_year", year, "language", h->lang, "consent",
+                    consent, "guardian", guardian, "messengers", messengers ? messengers : " —", "answers",
+                    answers ? answers : none, NULL);
+    free(messengers);
+    free(answers);
+    return send_and_free(h, text, &kb);
 }
 
 mb_status menu_forget(hctx *h)
@@ -262,6 +274,8 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     }
     if (strcmp(action, "sv") == 0) return survey_on_button(h, action, arg);
     if (strcmp(action, "pref") == 0) return link_on_button(h, arg);
+    if (strcmp(action, "lk") == 0) return link_on_confirm(h, arg);
+    if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);
     if (strcmp(action, "so") == 0 || strcmp(action, "co") == 0) return scope_on_button(h, action, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
