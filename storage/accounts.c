@@ -228,7 +228,7 @@ int identity_list(db *d, int64_t account_id, identity *out, int max)
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, account_id);
     int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step_raw(d, st) == SQLITE_ROW) {
         if (n < max) {
             identity *i = &out[n];
             memset(i, 0, sizeof *i);
@@ -315,5 +315,5 @@ int64_t account_coordinated_territory(db *d, int64_t account_id)
                                   " ORDER BY territory_id LIMIT 1");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
-    return db_step_scalar(st, 0);
+    return db_step_scalar(d, st, 0);
 }
