@@ -313,15 +313,20 @@ static void retry_held(sender *s, int64_t now, int64_t *wake)
     }
 }
 
-/* At shutdown: one last try for every held outcome. */
+/* At shutdown: one last try for the held outcomes, up to the first that
+ * fails (each try may wait for a lock). A row left "sending" is checked by
+ * the next start. */
 static void flush_held(sender *s)
 {
+    int failed = 0;
+    db_fault_clear(s->d);
     while (s->held) {
         flight *f = s->held;
         s->held = f->next_held;
-        if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
+        if (!failed && outcome_store(s->d, &f->row, &f->out) == MB_OK) {
             if (f->out.drop_file) drop_temporary_file(&f->row);
         } else {
+            failed = 1;
             log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
                       "whether it arrived", (long long)f->row.id, storage_cause(s));
         }

@@ -9,7 +9,8 @@
  * sent log), the bot does not spin (its CPU time while the fault lasts
  * stays under a fifth of the wall time), and the operator sees it (a log
  * line naming the cause, and `admin outbox list` showing the row that
- * waits).
+ * waits). A stop while an answer is held leaves its row to the delivery
+ * check of the next start.
  *
  * "Disk full" comes from the bot's test VFS (storage/fault_vfs.h): with
  * MENTORBOT_TEST_FAULTS=1, every write to the database fails with
@@ -209,6 +210,36 @@ static void fault_while_committing_a_send_outcome(fault_kind kind)
     convo_stop(&c);
 }
 
+/* The bot stops while it holds an answer the full disk refused: the row is
+ * left "sending", and the next start checks whether the message arrived
+ * instead of sending it again. */
+TEST(a_stop_while_an_answer_is_held_leaves_it_to_the_check_at_the_next_start)
+{
+    convo c;
+    if (start(&c, "full-stop")) SKIP("simulator or bot did not start");
+    long long user = 63001;
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"%s\",\"delay_ms\":3000,\"times\":1}", send_method(&c)));
+    say(&c, user, "/start");
+    CHECK(wait_replies(&c, user, START_TEXT, 1, CONVO_WAIT_MS));
+    fault f;
+    fault_start(&f, &c, DISK_FULL);
+    CHECK(wait_log(&c, "could not record the outcome of", LOG_WAIT_MS));
+    CHECK_INT(bot_stop(&c.bot), 0);
+    CHECK(log_contains(&c.bot, "at shutdown: disk full"));
+    fault_end(&f, 0);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'"), 1);
+
+    CHECK_INT(bot_start(&c.bot), 0);
+    CHECK(wait_log(&c, "were being sent when the last run stopped", LOG_WAIT_MS));
+    say(&c, user, "/help");
+    CHECK(wait_replies(&c, user, HELP_TEXT, 1, RECOVERY_MS));
+    usleep(1500 * 1000);
+    CHECK_INT(replies(&c, user, START_TEXT), 1);   /* checked, not sent twice */
+    CHECK_INT(replies(&c, user, HELP_TEXT), 1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state <> 'sent'"), 0);
+    convo_stop(&c);
+}
+
 TEST(disk_full_while_committing_an_update) { fault_while_committing_an_update(DISK_FULL); }
 TEST(database_locked_while_committing_an_update) { fault_while_committing_an_update(LOCKED); }
 TEST(disk_full_while_committing_a_send_outcome) { fault_while_committing_a_send_outcome(DISK_FULL); }
@@ -220,6 +251,7 @@ static void run_all(void)
     RUN(database_locked_while_committing_an_update);
     RUN(disk_full_while_committing_a_send_outcome);
     RUN(database_locked_while_committing_a_send_outcome);
+    RUN(a_stop_while_an_answer_is_held_leaves_it_to_the_check_at_the_next_start);
 }
 
 int main(int argc, char **argv)
