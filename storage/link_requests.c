@@ -49,7 +49,7 @@ mb_status link_request_load(db *d, int64_t id, link_request *out)
 int link_request_pending_for(db *d, int64_t invite_id)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM link_requests WHERE invite_id = ?1 AND state = 'pending'");
-    if (!st) return 0;
+    if (!st) return 1;
     sqlite3_bind_int64(st, 1, invite_id);
     /* on an error a request counts as waiting: no second one is made */
     return db_has_row(d, st) != MB_ERR_NOT_FOUND;
