@@ -228,11 +228,12 @@ out:
 
 mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, size_t reason_size)
 {
-    if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {
+    mb_status rc;
+    if (strcmp(j->kind, JOB_ERASE_SWEEP) == 0) rc = menu_run_erase_sweep(d);
+    else if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {
         snprintf(reason, reason_size, "unknown job kind %s", j->kind);
         return MB_ERR_NOT_FOUND;
-    }
-    mb_status rc = reg_run_job(d, env, j->kind, j->payload);
+    } else rc = reg_run_job(d, env, j->kind, j->payload);
     if (rc) snprintf(reason, reason_size, "job %s failed: %s", j->kind, mb_status_str(rc));
     return rc;
 }

@@ -6,7 +6,9 @@
  */
 #include "handlers/flows.h"
 #include "handlers/privacy_answers.h"
+#include "storage/erase.h"
 #include "storage/invites.h"
+#include "storage/jobs.h"
 #include "storage/territories.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -142,17 +144,55 @@ mb_status menu_forget(hctx *h)
     return rc;
 }
 
+static const char *erase_text(const bot_env *env, const char *language, const char *key)
+{
+    return i18n_text(env->texts, i18n_pick_language(env->texts, language && *language ? language
+                                                                                         : env->default_language),
+                     key);
+}
+
+static const char *erase_stand_in(void *env, const char *language)
+{
+    return erase_text(env, language, "erase.stand_in");
+}
+
+static const char *erase_withdrawn(void *env, const char *language)
+{
+    return erase_text(env, language, "erase.report_withdrawn");
+}
+
+/* The person's own records go, then their name wherever others still see
+ * it: messages queued or sent to others, drafts, report files. */
 static mb_status do_forget(hctx *h)
 {
-    char subject[32];
+    char subject[32], name[ACCOUNT_NAME_BYTES];
     snprintf(subject, sizeof subject, "account:%lld", (long long)h->acct.id);
+    snprintf(name, sizeof name, "%s", h->acct.name);
+    erase_words words = {erase_stand_in, erase_withdrawn, (void *)h->env};
+    erase_stats stats;
     mb_status rc = account_forget(h->d, h->acct.id);
+    if (!rc) rc = erase_name_everywhere(h->d, name, h->env->files_dir, &words, &stats);
     if (!rc) rc = audit_log(h->d, subject, "account.forget", subject, NULL);
     if (rc) return rc;
+    log_info("menu", "account %lld erased; its name was replaced in %d message(s) and %d record(s),"
+             " %d report(s) withdrawn, %d file(s) removed", (long long)h->acct.id, stats.messages, stats.records,
+             stats.reports, stats.files);
     h->has_account = 0;
     /* Queued without the account id: the farewell carries no personal data
-     * and must survive the purge of the account's messages. */
-    return reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, 0, T(h, "forget.done"), NULL);
+     * and must survive the purge of the account's messages. Its record, with
+     * the chat's number, goes with the sweep once it was delivered. */
+    if ((rc = reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, 0, T(h, "forget.done"), NULL))) return rc;
+    return job_add(h->d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{}", NULL);
+}
+
+mb_status menu_run_erase_sweep(db *d)
+{
+    int unfinished = 0;
+    mb_status rc = erase_sweep_chats(d, &unfinished);
+    if (rc) return rc;
+    log_info("menu", "swept the delivery records of erased chats; %d message(s) still on their way", unfinished);
+    /* Not delivered yet (the messenger asks to wait): look again later. */
+    return unfinished ? job_add(d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{}", NULL) : MB_OK;
 }
 
 static mb_status ask_invite_role(hctx *h)

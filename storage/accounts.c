@@ -156,21 +156,55 @@ mb_status account_delete(db *d, int64_t id)
 
 mb_status account_forget(db *d, int64_t id)
 {
-    mb_status rc;
+    /* Erased bytes are overwritten with zeros, not just unlinked, whatever
+     * the SQLite build's default; the setting stays for the connection. */
+    mb_status rc = db_exec(d, "PRAGMA secure_delete = ON");
+    if (rc) return rc;
+    /* The person's own chats first, while the identities still say which
+     * they are: every message to them goes but those in flight, whose
+     * outcome the sender must be able to record (their text is scrubbed by
+     * erase_name_everywhere). */
+    if ((rc = exec_id(d, "DELETE FROM outbox WHERE state <> 'sending' AND (account_id = ?1 OR EXISTS"
+                         " (SELECT 1 FROM identities i WHERE i.account_id = ?1"
+                         "  AND i.platform = outbox.platform AND i.chat_id = outbox.chat_id))", id)) ||
+        (rc = exec_id(d, "DELETE FROM chat_marks WHERE EXISTS (SELECT 1 FROM identities i"
+                         " WHERE i.account_id = ?1 AND i.platform = chat_marks.platform"
+                         " AND i.chat_id = chat_marks.chat_id)", id)) ||
+        /* Wrong codes and link requests name the person's messenger ids:
+         * from the person, and about the person. */
+        (rc = exec_id(d, "DELETE FROM code_failures WHERE EXISTS (SELECT 1 FROM identities i"
+                         " WHERE i.account_id = ?1 AND i.platform = code_failures.platform"
+                         " AND i.user_id = code_failures.user_id)", id)) ||
+        (rc = exec_id(d, "DELETE FROM code_lockouts WHERE EXISTS (SELECT 1 FROM identities i"
+                         " WHERE i.account_id = ?1 AND i.platform = code_lockouts.platform"
+                         " AND i.user_id = code_lockouts.user_id)", id)) ||
+        (rc = exec_id(d, "DELETE FROM link_requests WHERE account_id = ?1 OR EXISTS (SELECT 1 FROM identities i"
+                         " WHERE i.account_id = ?1 AND i.platform = link_requests.platform"
+                         " AND i.user_id = link_requests.user_id)", id)))
+        return rc;
     if ((rc = exec_id(d, "UPDATE accounts SET status = 'forgotten', name = NULL, birth_year = NULL,"
-                         " language = NULL WHERE id = ?1", id)) ||
+                         " language = NULL, preferred_platform = NULL WHERE id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM identities WHERE account_id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM dialog WHERE account_id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM survey_runs WHERE account_id = ?1", id)) ||
-        (rc = exec_id(d, "UPDATE profiles SET subjects = '', employer = NULL, municipality = NULL"
-                         " WHERE account_id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM profiles WHERE account_id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM invite_uses WHERE invite_id IN"
                          " (SELECT id FROM invites WHERE for_account = ?1)", id)) ||
         (rc = exec_id(d, "DELETE FROM invites WHERE for_account = ?1", id)))
         return rc;
-    /* Queued and delivered texts carry the name: drop all but the rows still
-     * in flight, whose outcome the sender must be able to record. */
-    return exec_id(d, "DELETE FROM outbox WHERE account_id = ?1 AND state <> 'sending'", id);
+    return account_forget_audit(d, id);
+}
+
+mb_status account_forget_audit(db *d, int64_t id)
+{
+    char subject[32];
+    snprintf(subject, sizeof subject, "account:%lld", (long long)id);
+    /* A parent who answered a guardian link is recorded by messenger
+     * ("guardian:vk:123"): about an erased child only the fact remains. */
+    sqlite3_stmt *st = db_stmt(d, "UPDATE audit SET actor = 'guardian' WHERE subject = ?1 AND actor LIKE 'guardian:%'");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, subject, -1, SQLITE_TRANSIENT);
+    return db_step_done(d, st);
 }
 
 mb_status identity_for_account(db *d, int64_t account_id, const char *platform, identity *out)

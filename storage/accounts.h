@@ -3,8 +3,9 @@
  *
  * An account is a person in one role in one organisation. Identities link
  * messenger accounts (platform + user id) to it; a person may have one per
- * platform. Personal fields are name and birth year; /forget erases them and
- * the identities, leaving role, organisation, category and grade for counts.
+ * platform. Personal fields are name and birth year; /forget erases them,
+ * the identities and everything the person answered, leaving role,
+ * organisation, category and grade for counts.
  */
 #ifndef MB_ACCOUNTS_H
 #define MB_ACCOUNTS_H
@@ -62,9 +63,17 @@ mb_status account_restart_registration(db *d, int64_t id);
 /* Removes an account that never consented: nothing about it remains. */
 mb_status account_delete(db *d, int64_t id);
 
-/* Erases personal data and the messenger identities, keeps anonymous
- * fields (role, organisation, category, grade) for the programme's counts. */
+/* Erases personal data, the messenger identities, the survey answers and
+ * profile, the messages to the person's chats (but those in flight) and the
+ * messenger ids the audit holds about them; keeps anonymous fields (role,
+ * organisation, category, grade) for the programme's counts. The name in
+ * other people's messages and in report files is erase_name_everywhere's
+ * (storage/erase.h): read it before calling this. */
 mb_status account_forget(db *d, int64_t id);
+
+/* The audit about an erased account keeps only internal ids: the messenger
+ * ids of the parents who answered for it are dropped. */
+mb_status account_forget_audit(db *d, int64_t id);
 
 /* The identity to write to for an account on platform (any when NULL):
  * a reachable one first, the person's preferred messenger first among
