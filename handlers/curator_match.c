@@ -139,6 +139,10 @@ static const mentorship_candidate *find_mentor(const org_mentors *m, int64_t id)
 /* Tells the curator why a mentee cannot be matched now; 1 when it did. */
 static int mentee_unavailable(hctx *h, const account *mentee, mb_status *rc)
 {
+    if (strcmp(mentee->status, "forgotten") == 0) {
+        *rc = reply_text(h, T(h, "match.mentee_erased"), NULL);
+        return 1;
+    }
     if (strcmp(mentee->status, "active") != 0) {
         *rc = say_key(h, "match.mentee_gone", "mentee", mentee->name);
         return 1;

@@ -1,0 +1,140 @@
+/*
+ * /forget by a mentee in a pair, as the other people see it: the mentor is
+ * told, without the name, that the mentorship ended and has the place
+ * back; the curator's list no longer shows the pair and an old button of
+ * it says it has ended; nothing anywhere shows an empty name.
+ */
+#include "tests/e2e/convo.h"
+#include "tests/unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CURATOR 740000101LL
+#define MENTOR 740000102LL
+#define MENTEE 740000103LL
+
+/* The next message to user containing needle, stepping over others (a
+ * menu, a survey offer); NULL with a failed CHECK when none comes. */
+static const char *next_with_at(convo *c, long long user, const char *needle, const char *file, int line)
+{
+    convo_user *u = NULL;
+    for (int i = 0; i < c->nusers; i++)
+        if (c->users[i].id == user) u = &c->users[i];
+    for (int tries = 0; u && tries < 12; tries++) {
+        cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
+        if (!call) break;
+        cJSON_Delete(u->last);
+        u->last = call;
+        if (strstr(convo_text(c, call), needle)) return convo_text(c, call);
+    }
+    fprintf(stderr, "  %s:%d: %s: no message to %lld containing \"%s\"\n", file, line, unit_current, user, needle);
+    unit_failed_checks++;
+    return NULL;
+}
+#define next_with(c, u, n) next_with_at(c, u, n, __FILE__, __LINE__)
+
+/* Reads what the bot still shows the user (a menu, a survey offer) until
+ * it is quiet for ms. */
+static void drain(convo *c, long long user, int ms)
+{
+    for (int i = 0; i < c->nusers; i++) {
+        convo_user *u = &c->users[i];
+        cJSON *call;
+        while (u->id == user && (call = convo_wait(c, u->id, &u->seq, ms))) {
+            cJSON_Delete(u->last);
+            u->last = call;
+        }
+    }
+}
+
+/* A teacher registers by an invite code. */
+static void teacher_joins(convo *c, long long user, const char *code, const char *name)
+{
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "/start %s", code);
+    say(c, user, cmd);
+    expect(c, user, "Вас приглашают");
+    press(c, user, "Согласен");
+    expect(c, user, "Как вас зовут?");
+    say(c, user, name);
+    expect(c, user, "Кто вы?");
+    press(c, user, "Педагог");
+    next_with(c, user, "Готово");
+    drain(c, user, 600);
+}
+
+static long long account_of(convo *c, long long user)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT account_id FROM identities WHERE user_id = %lld", user);
+    return db_query_int(c->bot.db, sql);
+}
+
+TEST(a_mentee_who_forgets_ends_the_pair_for_everyone)
+{
+    convo c;
+    if (convo_start(&c, "forget-pair", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, CURATOR, "Анна", "ru");
+    convo_user_add(&c, MENTOR, "Ольга", "ru");
+    convo_user_add(&c, MENTEE, "Вера", "ru");
+    char org[32], code[64], sql[600];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №5\""));
+    snprintf(code, sizeof code, "%s", code_of(admin(&c, "invite create --org %s --role curator", org)));
+    teacher_joins(&c, CURATOR, code, "Анна Сергеевна");
+    snprintf(code, sizeof code, "%s", code_of(admin(&c, "invite create --org %s --role mentor", org)));
+    teacher_joins(&c, MENTOR, code, "Ольга Петровна");
+    snprintf(code, sizeof code, "%s", code_of(admin(&c, "invite create --org %s --role mentee", org)));
+    teacher_joins(&c, MENTEE, code, "Вера Новикова");
+    long long mentor = account_of(&c, MENTOR), mentee = account_of(&c, MENTEE);
+    /* The pair as the curator's confirmation leaves it. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO mentorships(id, org_id, form, mentor_id, state, created_at) VALUES(1, %s, 'teacher_teacher',"
+             " %lld, 'active', 1);"
+             "INSERT INTO mentorship_members(mentorship_id, mentee_id, joined_at) VALUES(1, %lld, 1);",
+             org, mentor, mentee);
+    db_exec(c.bot.db, sql);
+
+    say(&c, CURATOR, "/menu");
+    next_with(&c, CURATOR, "Что сделать?");
+    press(&c, CURATOR, "Пары и группы: 1");
+    next_with(&c, CURATOR, "Пары и группы: 1.");
+    CHECK(press(&c, CURATOR, "Ольга"));
+    next_with(&c, CURATOR, "Вера Новикова");   /* the pair's view, with its "end" button */
+
+    say(&c, MENTEE, "/forget");
+    expect(&c, MENTEE, "Удалить ваши персональные данные?");
+    press(&c, MENTEE, "Да, удалить");
+    next_with(&c, MENTEE, "Ваши данные удалены");
+
+    /* The mentor hears it, without the name, and has the place back. */
+    const char *told = next_with(&c, MENTOR, "удалил свои данные");
+    CHECK(told && !strstr(told, "Вера"));
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM mentorships WHERE state = 'active'"), 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mentorship_members mm JOIN mentorships m ON m.id = mm.mentorship_id"
+                              " WHERE m.mentor_id = %lld AND mm.left_at IS NULL", mentor);
+    CHECK_INT(db_query_int(c.bot.db, sql), 0);
+
+    /* The curator's old button says the pair has ended; the list is empty. */
+    press(&c, CURATOR, "Завершить");
+    next_with(&c, CURATOR, "уже завершено");
+    say(&c, CURATOR, "/menu");
+    const char *menu = next_with(&c, CURATOR, "Что сделать?");
+    CHECK(menu != NULL);
+    press(&c, CURATOR, "Пары и группы: 0");
+    next_with(&c, CURATOR, "Пар и групп пока нет");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Вера%' AND state = 'pending'"), 0);
+    convo_stop(&c);
+}
+
+static void all_conversations(void)
+{
+    RUN(a_mentee_who_forgets_ends_the_pair_for_everyone);
+}
+
+int main(int argc, char **argv)
+{
+    convo_each_transport(argc, argv, all_conversations);
+    return unit_summary();
+}
