@@ -151,12 +151,13 @@ void curator_menu_items(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "curator.menu_announce"), "ca");
     kb_row(kb);
     kb_button(kb, T(h, "export.button"), "cf");
+    kb_button(kb, T(h, "curator.menu_invites"), "ci");
 }
 
 int curator_owns_action(const char *action)
 {
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
-           curator_match_owns(action) || curator_pairs_owns(action) ||
+           curator_match_owns(action) || curator_pairs_owns(action) || curator_invites_owns(action) ||
            curator_program_owns(action);
 }
 
@@ -172,6 +173,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "cf") == 0) return curator_export(h);
     if (curator_match_owns(action)) return curator_match_button(h, action, arg);
     if (curator_pairs_owns(action)) return curator_pairs_button(h, action, arg);
+    if (curator_invites_owns(action)) return curator_invites_button(h, action, arg);
     if (curator_program_owns(action)) return curator_program_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");
 }

@@ -60,6 +60,8 @@ static long long count(convo *c, const char *sql) { return db_query_int(c->bot.d
 
 TEST(a_link_code_from_the_same_messenger_is_refused)
 {
+    /* A code is given only when the bot runs on both messengers. */
+    if (strcmp(convo_transport, "vk") != 0) SKIP("the bot runs on Telegram alone here: /link gives no code");
     convo c;
     if (convo_start(&c, "link-same", NULL)) SKIP("simulator or bot did not start");
     convo_user_add(&c, OWNER, "Анна", "ru");
@@ -103,10 +105,11 @@ TEST(a_second_invite_during_registration_asks_and_uses_only_the_chosen_one)
     press(&c, PUPIL, "Нет, продолжить");
     expect(&c, PUPIL, "продолжаем регистрацию");
     expect(&c, PUPIL, "Как вас зовут?");
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT uses FROM invites WHERE code = '%s'", code_b);
+    /* The place held while registering (a use counts at the end). */
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM invite_uses u JOIN invites i ON i.id = u.invite_id WHERE i.code = '%s'", code_b);
     CHECK_INT(count(&c, sql), 0);
-    snprintf(sql, sizeof sql, "SELECT uses FROM invites WHERE code = '%s'", code_a);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM invite_uses u JOIN invites i ON i.id = u.invite_id WHERE i.code = '%s'", code_a);
     CHECK_INT(count(&c, sql), 1);
 
     start_with(&c, PUPIL, code_b);
@@ -114,7 +117,7 @@ TEST(a_second_invite_during_registration_asks_and_uses_only_the_chosen_one)
     press(&c, PUPIL, "Да, начать заново");
     expect(&c, PUPIL, "организации «Школа Б»");
     CHECK_INT(count(&c, sql), 0);
-    snprintf(sql, sizeof sql, "SELECT uses FROM invites WHERE code = '%s'", code_b);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM invite_uses u JOIN invites i ON i.id = u.invite_id WHERE i.code = '%s'", code_b);
     CHECK_INT(count(&c, sql), 1);
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM accounts WHERE org_id = %s AND role = 'mentor'", b);
     CHECK_INT(count(&c, sql), 1);
