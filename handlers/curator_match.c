@@ -314,7 +314,8 @@ static int check_pair(hctx *h, int64_t mentee_id, int64_t mentor_id, pairing *p,
     if ((*rc = reply_answer_button(h, NULL))) return 0;
     if (mentee_unavailable(h, &p->mentee, rc)) return 0;
     if (strcmp(p->mentor.status, "active") != 0) {
-        *rc = reply_text(h, T(h, "match.mentor_gone"), NULL);
+        const char *key = strcmp(p->mentor.status, "forgotten") == 0 ? "match.mentor_erased" : "match.mentor_gone";
+        *rc = reply_text(h, T(h, key), NULL);
         return 0;
     }
     if ((*rc = mentorship_load_candidate(h->d, mentee_id, &p->mentee_c)) ||

@@ -124,6 +124,12 @@ TEST(a_mentee_who_forgets_ends_the_pair_for_everyone)
     CHECK(menu != NULL);
     press(&c, CURATOR, "Пары и группы: 0");
     next_with(&c, CURATOR, "Пар и групп пока нет");
+    /* A button about the mentee from before says who is gone, no empty name. */
+    char data[48];
+    snprintf(data, sizeof data, "cv:%lld", mentee);
+    press_data(&c, CURATOR, data);
+    const char *gone = next_with(&c, CURATOR, "Этот участник удалил данные");
+    CHECK(gone && strncmp(gone, " ", 1) != 0);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Вера%' AND state = 'pending'"), 0);
     convo_stop(&c);
 }
