@@ -169,7 +169,9 @@ static mb_status tell_partners(hctx *h, const int64_t *ids, int n)
     for (int i = 0; i < n; i++) {
         account a;
         if (account_load(h->d, ids[i], &a) || strcmp(a.status, "active") != 0) continue;
-        const char *key = strcmp(a.category, "pupil") == 0 ? "erase.partner_left_pupil" : "erase.partner_left";
+        const char *key = strcmp(a.category, "pupil") == 0   ? "erase.partner_left_pupil"
+                          : strcmp(a.role, "mentor") == 0 ? "erase.partner_left_mentor"
+                                                          : "erase.partner_left_mentee";
         mb_status rc = reply_to_account(h->d, a.id, erase_text(h->env, a.language, key), NULL);
         if (rc && rc != MB_ERR_NOT_FOUND) return rc;
     }

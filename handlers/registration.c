@@ -221,7 +221,10 @@ static int invite_place_lost(hctx *h, mb_status *rc)
     int revoked = invite_get(h->d, (int64_t)id, &inv) == MB_OK && inv.revoked_at;
     log_info("registration", "account %lld cannot finish with invite %lld: %s", (long long)h->acct.id,
              (long long)id, revoked ? "revoked" : "no place left");
-    *rc = reply_text(h, T(h, revoked ? "reg.invite_revoked" : "reg.place_taken"), NULL);
+    char key[40];
+    snprintf(key, sizeof key, "%s%s", revoked ? "reg.invite_revoked" : "reg.place_taken",
+             strcmp(h->acct.category, "pupil") == 0 ? "_pupil" : "");
+    *rc = reply_text(h, T(h, key), NULL);
     return 1;
 }
 

@@ -126,7 +126,7 @@ TEST(the_curator_sees_the_invites_with_their_uses_and_revokes_one)
     say(&c, SECOND, "Нина Павловна");
     expect(&c, SECOND, "Кто вы?");
     press(&c, SECOND, "Педагог");
-    expect(&c, SECOND, "Куратор отозвал это приглашение");
+    expect(&c, SECOND, "Это приглашение отозвано");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE status = 'active' AND role = 'mentor'"), 1);
     open_invite(&c, SECOND, mentors);
     expect(&c, SECOND, "истёк");
