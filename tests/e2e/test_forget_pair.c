@@ -15,40 +15,6 @@
 #define MENTOR 740000102LL
 #define MENTEE 740000103LL
 
-/* The next message to user containing needle, stepping over others (a
- * menu, a survey offer); NULL with a failed CHECK when none comes. */
-static const char *next_with_at(convo *c, long long user, const char *needle, const char *file, int line)
-{
-    convo_user *u = NULL;
-    for (int i = 0; i < c->nusers; i++)
-        if (c->users[i].id == user) u = &c->users[i];
-    for (int tries = 0; u && tries < 12; tries++) {
-        cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
-        if (!call) break;
-        cJSON_Delete(u->last);
-        u->last = call;
-        if (strstr(convo_text(c, call), needle)) return convo_text(c, call);
-    }
-    fprintf(stderr, "  %s:%d: %s: no message to %lld containing \"%s\"\n", file, line, unit_current, user, needle);
-    unit_failed_checks++;
-    return NULL;
-}
-#define next_with(c, u, n) next_with_at(c, u, n, __FILE__, __LINE__)
-
-/* Reads what the bot still shows the user (a menu, a survey offer) until
- * it is quiet for ms. */
-static void drain(convo *c, long long user, int ms)
-{
-    for (int i = 0; i < c->nusers; i++) {
-        convo_user *u = &c->users[i];
-        cJSON *call;
-        while (u->id == user && (call = convo_wait(c, u->id, &u->seq, ms))) {
-            cJSON_Delete(u->last);
-            u->last = call;
-        }
-    }
-}
-
 /* A teacher registers by an invite code. */
 static void teacher_joins(convo *c, long long user, const char *code, const char *name)
 {
@@ -61,8 +27,8 @@ static void teacher_joins(convo *c, long long user, const char *code, const char
     say(c, user, name);
     expect(c, user, "Кто вы?");
     press(c, user, "Педагог");
-    next_with(c, user, "Готово");
-    drain(c, user, 600);
+    expect_some(c, user, "Готово");
+    convo_drain(c, user, 600);
 }
 
 static long long account_of(convo *c, long long user)
@@ -97,19 +63,19 @@ TEST(a_mentee_who_forgets_ends_the_pair_for_everyone)
     db_exec(c.bot.db, sql);
 
     say(&c, CURATOR, "/menu");
-    next_with(&c, CURATOR, "Что сделать?");
+    expect_some(&c, CURATOR, "Что сделать?");
     press(&c, CURATOR, "Пары и группы: 1");
-    next_with(&c, CURATOR, "Пары и группы: 1.");
+    expect_some(&c, CURATOR, "Пары и группы: 1.");
     CHECK(press(&c, CURATOR, "Ольга"));
-    next_with(&c, CURATOR, "Вера Новикова");   /* the pair's view, with its "end" button */
+    expect_some(&c, CURATOR, "Вера Новикова");   /* the pair's view, with its "end" button */
 
     say(&c, MENTEE, "/forget");
     expect(&c, MENTEE, "Удалить ваши персональные данные?");
     press(&c, MENTEE, "Да, удалить");
-    next_with(&c, MENTEE, "Ваши данные удалены");
+    expect_some(&c, MENTEE, "Ваши данные удалены");
 
     /* The mentor hears it, without the name, and has the place back. */
-    const char *told = next_with(&c, MENTOR, "удалил свои данные");
+    const char *told = expect_some(&c, MENTOR, "удалил свои данные");
     CHECK(told && !strstr(told, "Вера"));
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM mentorships WHERE state = 'active'"), 0);
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mentorship_members mm JOIN mentorships m ON m.id = mm.mentorship_id"
@@ -118,17 +84,17 @@ TEST(a_mentee_who_forgets_ends_the_pair_for_everyone)
 
     /* The curator's old button says the pair has ended; the list is empty. */
     press(&c, CURATOR, "Завершить");
-    next_with(&c, CURATOR, "уже завершено");
+    expect_some(&c, CURATOR, "уже завершено");
     say(&c, CURATOR, "/menu");
-    const char *menu = next_with(&c, CURATOR, "Что сделать?");
+    const char *menu = expect_some(&c, CURATOR, "Что сделать?");
     CHECK(menu != NULL);
     press(&c, CURATOR, "Пары и группы: 0");
-    next_with(&c, CURATOR, "Пар и групп пока нет");
+    expect_some(&c, CURATOR, "Пар и групп пока нет");
     /* A button about the mentee from before says who is gone, no empty name. */
     char data[48];
     snprintf(data, sizeof data, "cv:%lld", mentee);
     press_data(&c, CURATOR, data);
-    const char *gone = next_with(&c, CURATOR, "Этот участник удалил данные");
+    const char *gone = expect_some(&c, CURATOR, "Этот участник удалил данные");
     CHECK(gone && strncmp(gone, " ", 1) != 0);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Вера%' AND state = 'pending'"), 0);
     convo_stop(&c);

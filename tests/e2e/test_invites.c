@@ -16,24 +16,6 @@
 #define SECOND 750000103LL
 #define THIRD 750000104LL
 
-static const char *next_with_at(convo *c, long long user, const char *needle, const char *file, int line)
-{
-    convo_user *u = NULL;
-    for (int i = 0; i < c->nusers; i++)
-        if (c->users[i].id == user) u = &c->users[i];
-    for (int tries = 0; u && tries < 12; tries++) {
-        cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
-        if (!call) break;
-        cJSON_Delete(u->last);
-        u->last = call;
-        if (strstr(convo_text(c, call), needle)) return convo_text(c, call);
-    }
-    fprintf(stderr, "  %s:%d: %s: no message to %lld containing \"%s\"\n", file, line, unit_current, user, needle);
-    unit_failed_checks++;
-    return NULL;
-}
-#define next_with(c, u, n) next_with_at(c, u, n, __FILE__, __LINE__)
-
 static void open_invite(convo *c, long long user, const char *code)
 {
     char cmd[96];
@@ -49,7 +31,7 @@ static void register_teacher(convo *c, long long user, const char *name)
     say(c, user, name);
     expect(c, user, "Кто вы?");
     press(c, user, "Педагог");
-    next_with(c, user, "Вы зарегистрированы");
+    expect_some(c, user, "Вы зарегистрированы");
 }
 
 static void one_use_invite(convo *c, char *code, size_t size)
@@ -109,15 +91,15 @@ TEST(the_curator_sees_the_invites_with_their_uses_and_revokes_one)
     expect(&c, SECOND, "Вас приглашают");
 
     say(&c, CURATOR, "/menu");
-    next_with(&c, CURATOR, "Что сделать?");
+    expect_some(&c, CURATOR, "Что сделать?");
     press(&c, CURATOR, "Приглашения");
-    const char *list = next_with(&c, CURATOR, "Приглашения вашей организации");
+    const char *list = expect_some(&c, CURATOR, "Приглашения вашей организации");
     CHECK_CONTAINS(list, "№2, наставник: зарегистрировались 1 из 5, ещё 1 сейчас регистрируются. Действует до");
     CHECK_CONTAINS(list, "№1, куратор: зарегистрировались 1 из 1. Все места заняты.");
     CHECK(press(&c, CURATOR, "Отозвать №2"));
-    next_with(&c, CURATOR, "Отозвать приглашение №2 (наставник)?");
+    expect_some(&c, CURATOR, "Отозвать приглашение №2 (наставник)?");
     press(&c, CURATOR, "Да, отозвать");
-    next_with(&c, CURATOR, "Приглашение №2 отозвано");
+    expect_some(&c, CURATOR, "Приглашение №2 отозвано");
     CHECK(db_query_int(c.bot.db, "SELECT revoked_at IS NOT NULL FROM invites WHERE id = 2") == 1);
 
     /* Nobody finishes with it any more; who registered stays. */
