@@ -4,7 +4,7 @@
  * and revoking one, after a question.
  *
  * Button data:
- *   ci  ck:ID  cz:ID   list, ask to revoke, revoke
+ *   ci  cd:ID  cj:ID   list, ask to revoke, revoke
  * Everything is checked again when pressed: the data may be stale or forged.
  */
 #include "handlers/curator.h"
@@ -20,7 +20,7 @@
 
 int curator_invites_owns(const char *action)
 {
-    return strcmp(action, "ci") == 0 || strcmp(action, "ck") == 0 || strcmp(action, "cz") == 0;
+    return strcmp(action, "ci") == 0 || strcmp(action, "cd") == 0 || strcmp(action, "cj") == 0;
 }
 
 static const char *role_text(hctx *h, const char *role)
@@ -74,7 +74,7 @@ static mb_status show_invites(hctx *h)
         if (!invite_line(h, &list[i], &sb)) continue;
         char id[24], data[32];
         snprintf(id, sizeof id, "%lld", (long long)list[i].inv.id);
-        snprintf(data, sizeof data, "ck:%lld", (long long)list[i].inv.id);
+        snprintf(data, sizeof data, "cd:%lld", (long long)list[i].inv.id);
         char *label = TF(h, "invites.revoke_button", "id", id, NULL);
         kb_row(&kb);
         kb_button(&kb, label ? label : id, data);
@@ -93,7 +93,7 @@ static mb_status revoke(hctx *h, const invite *inv, int confirmed)
     snprintf(id, sizeof id, "%lld", (long long)inv->id);
     if (!confirmed) {
         keyboard kb = {0};
-        snprintf(data, sizeof data, "cz:%lld", (long long)inv->id);
+        snprintf(data, sizeof data, "cj:%lld", (long long)inv->id);
         kb_button(&kb, T(h, "invites.revoke_yes"), data);
         kb_button(&kb, T(h, "invites.revoke_no"), "ci");
         return curator_send(h, TF(h, "invites.revoke_ask", "id", id, "role", role_text(h, inv->role), NULL), &kb);
@@ -129,5 +129,5 @@ mb_status curator_invites_button(hctx *h, const char *action, const char *arg)
     if (!load_own(h, arg, &inv)) return flow_refuse_button(h, "invite not in the curator's organisation");
     if ((rc = reply_answer_button(h, NULL))) return rc;
     if (inv.revoked_at) return reply_text(h, T(h, "invites.already_revoked"), NULL);
-    return revoke(h, &inv, strcmp(action, "cz") == 0);
+    return revoke(h, &inv, strcmp(action, "cj") == 0);
 }

@@ -421,7 +421,6 @@ static int import_file(convo *c, const char *org, const char *name, const char *
 
 TEST(the_guardians_list_import_is_all_or_nothing)
 {
-    if (strcmp(convo_transport, "tg") != 0) SKIP("the command line is the same for both messengers");
     convo c;
     if (convo_start(&c, "consent-import", NULL)) SKIP("simulator or bot did not start");
     char invite_cmd[96], err[4096], path[512], want[640];
@@ -469,7 +468,8 @@ static void all_conversations(void)
     RUN(a_strangers_refusal_is_recorded_and_the_parent_still_consents);
     RUN(the_curator_issues_a_new_link_and_paper_consent_still_works);
     RUN(a_grade_and_birth_year_that_do_not_fit_are_asked_again);
-    RUN(the_guardians_list_import_is_all_or_nothing);
+    /* The command line is the same whichever messenger the bot serves. */
+    if (strcmp(convo_transport, "tg") == 0) RUN(the_guardians_list_import_is_all_or_nothing);
 }
 
 /* One description, both messengers (or the one named as the argument). */
