@@ -53,18 +53,23 @@ static void read_invite(sqlite3_stmt *st, invite *out)
     out->territory_id = sqlite3_column_int64(st, 10);
 }
 
+/* One invite row, or MB_ERR_NOT_FOUND; a failed step is an error, never
+ * "no such invite". */
+static mb_status read_one(db *d, sqlite3_stmt *st, invite *out)
+{
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    read_invite(st, out);
+    sqlite3_reset(st);
+    return MB_OK;
+}
+
 mb_status invite_find(db *d, const char *code, invite *out)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT " INVITE_COLUMNS " FROM invites WHERE code = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        read_invite(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return read_one(d, st, out);
 }
 
 mb_status invite_get(db *d, int64_t id, invite *out)
@@ -72,13 +77,7 @@ mb_status invite_get(db *d, int64_t id, invite *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " INVITE_COLUMNS " FROM invites WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        read_invite(st, out);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return read_one(d, st, out);
 }
 
 static int used_by(db *d, int64_t invite_id, int64_t account_id)
@@ -87,9 +86,9 @@ static int used_by(db *d, int64_t invite_id, int64_t account_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, account_id);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    /* On an error the invitation is judged by its own limits alone; a fault
+     * that waiting cures also makes intake take the update again. */
+    return db_has_row(d, st) == MB_OK;
 }
 
 static int registering(db *d, int64_t account_id)
@@ -97,9 +96,7 @@ static int registering(db *d, int64_t account_id)
     sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM accounts WHERE id = ?1 AND status = 'registering'");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
-    int yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return yes;
+    return db_has_row(d, st) == MB_OK;
 }
 
 static void bind_held(sqlite3_stmt *st, int64_t except_account)
@@ -115,7 +112,8 @@ static int free_places(db *d, int64_t invite_id)
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, invite_id);
     bind_held(st, 0);
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    if (db_step_row(d, st) != MB_OK) return -1;
+    int n = sqlite3_column_int(st, 0);
     sqlite3_reset(st);
     return n;
 }
@@ -218,14 +216,15 @@ int invite_list_org(db *d, int64_t org_id, invite_view *out, int max)
     sqlite3_bind_int(st, 2, max);
     bind_held(st, 0);
     int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+    int step = SQLITE_DONE;
+    while (n < max && (step = db_step_raw(d, st)) == SQLITE_ROW) {
         read_invite(st, &out[n].inv);
         out[n].created_at = sqlite3_column_int64(st, 11);
         out[n].held = sqlite3_column_int(st, 12);
         n++;
     }
     sqlite3_reset(st);
-    return n;
+    return n < max && step != SQLITE_DONE ? -1 : n;
 }
 
 mb_status invite_revoke(db *d, int64_t invite_id, int64_t org_id)
@@ -235,9 +234,10 @@ mb_status invite_revoke(db *d, int64_t invite_id, int64_t org_id)
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, org_id);
-    int found = sqlite3_step(st) == SQLITE_ROW, revoked = found && sqlite3_column_int(st, 0);
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    int revoked = sqlite3_column_int(st, 0);
     sqlite3_reset(st);
-    if (!found) return MB_ERR_NOT_FOUND;
     if (revoked) return MB_ERR_EXISTS;
     st = db_stmt(d, "UPDATE invites SET revoked_at = ?2 WHERE id = ?1");
     if (!st) return MB_ERR_DB;
@@ -253,8 +253,9 @@ mb_status invite_find_guardian(db *d, int64_t account_id, invite *out)
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     char code[INVITE_CODE_LEN + 1] = "";
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(code, sizeof code, "%s", sqlite3_column_text(st, 0));
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    db_column_copy(st, 0, code, sizeof code);
     sqlite3_reset(st);
     if (!code[0]) return MB_ERR_NOT_FOUND;
     return invite_find(d, code, out);
