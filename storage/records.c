@@ -6,13 +6,22 @@
 
 mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const char *kind)
 {
+    return inbox_insert_since(d, platform, update_id, kind, 0);
+}
+
+mb_status inbox_insert_since(db *d, const char *platform, int64_t update_id, const char *kind,
+                             int64_t since_ms)
+{
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO inbox(platform, update_id, kind, status, received_at)"
-                                  " VALUES(?1, ?2, ?3, 'received', ?4) ON CONFLICT DO NOTHING");
+                                  " VALUES(?1, ?2, ?3, 'received', ?4) ON CONFLICT(platform, update_id) DO UPDATE"
+                                  " SET kind = excluded.kind, status = 'received', reason = NULL,"
+                                  " received_at = excluded.received_at WHERE inbox.received_at < ?5");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, update_id);
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, clock_now_ms());
+    sqlite3_bind_int64(st, 5, since_ms);
     mb_status rc = db_step_done(d, st);
     if (rc) return rc;
     return sqlite3_changes(db_handle(d)) ? MB_OK : MB_ERR_EXISTS;

@@ -14,6 +14,12 @@
  * was recorded before: the caller must then do nothing at all. */
 mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const char *kind);
 
+/* Like inbox_insert, but a row received before since_ms belongs to an
+ * earlier numbering of the platform's update ids (Telegram may start ids
+ * over): it is no duplicate, and is replaced by the new update's row. */
+mb_status inbox_insert_since(db *d, const char *platform, int64_t update_id, const char *kind,
+                             int64_t since_ms);
+
 /* Sets the outcome of a recorded update: done | failed | ignored, with an
  * optional reason (never user text). */
 mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char *status,
