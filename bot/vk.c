@@ -226,9 +226,12 @@ static void on_check(vk_client *v, const http_response *resp)
     case 0:
         handle_events(v, &c);
         break;
-    case 1: /* history lost in part: carry on from the ts VK gives */
-        log_warn("vk", "long poll history outdated (failed 1); continuing from ts %lld", (long long)c.ts);
+    case 1: /* history lost in part: carry on from the ts VK gives, after reading back what was skipped */
+        log_warn("vk", "long poll history outdated (failed 1); continuing from ts %lld after reading back "
+                 "unanswered conversations", (long long)c.ts);
         v->ts = c.ts;
+        v->phase = VK_RECOVER_LIST;
+        v->recover_failures = 0;
         step(v);
         break;
     case 2:
