@@ -329,7 +329,7 @@ static int sim_restart(sim_proc *s)
     char bin[512], listen[64], log[512];
     snprintf(bin, sizeof bin, "%s/mentorbot-sim", harness_bin_dir());
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-    snprintf(log, sizeof log, "%s/sim-%d-restarted.log", unit_tmpdir(), port);
+    snprintf(log, sizeof log, "%s/sim-%d.log", unit_tmpdir(), port); /* the harness reads it at the stop */
     pid_t pid = fork();
     if (pid < 0) return -1;
     if (pid == 0) {
@@ -343,8 +343,10 @@ static int sim_restart(sim_proc *s)
     for (int waited = 0; waited < HARNESS_START_TIMEOUT_MS; waited += 50) {
         long status = 0;
         cJSON *stats = sim_request(s, "GET", "/sim/stats", NULL, &status);
+        long long answered = sim_json_num(stats, "pid");
         cJSON_Delete(stats);
-        if (status == 200) return 0;
+        /* Tests run side by side: the answer must come from this simulator. */
+        if (status == 200 && answered == pid) return 0;
         usleep(50 * 1000);
     }
     return -1;
