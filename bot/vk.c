@@ -2,6 +2,7 @@
 #include "bot/pacer.h"
 #include "bot/vk_parse.h"
 #include "bot/vk_recover.h"
+#include "storage/records.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
@@ -193,7 +194,8 @@ static void on_recover_answer(vk_client *v, const vk_reply *r)
     }
     cJSON *events = cJSON_CreateArray();
     int64_t peer = v->recover_peers[v->recover_i];
-    int n = events ? vk_recover_events(r->response, peer, v->cfg->vk_group_id, events) : 0;
+    int64_t known = chat_mark_get(v->d, "vk", peer);
+    int n = events ? vk_recover_events(r->response, peer, v->cfg->vk_group_id, known, events) : 0;
     intake_stats st = {0};
     int read = 0;
     if (!events || (n && apply_events(v, events, NULL, 0, &st, &read))) {

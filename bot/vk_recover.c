@@ -30,7 +30,7 @@ int vk_recover_peers(const cJSON *response, int64_t *peers, int max)
     return n;
 }
 
-int vk_recover_events(const cJSON *response, int64_t peer, int64_t group_id, cJSON *events)
+int vk_recover_events(const cJSON *response, int64_t peer, int64_t group_id, int64_t known, cJSON *events)
 {
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(response, "items");
     if (!cJSON_IsArray(items)) return 0;
@@ -47,7 +47,8 @@ int vk_recover_events(const cJSON *response, int64_t peer, int64_t group_id, cJS
     int added = 0;
     for (int i = first_answered - 1; i >= 0; i--) {
         const cJSON *m = cJSON_GetArrayItem(items, i);
-        if (json_int(m, "peer_id", NULL) != peer || json_int(m, "conversation_message_id", NULL) <= 0) continue;
+        /* What the inbox already has (handled, or older) is not read back. */
+        if (json_int(m, "peer_id", NULL) != peer || json_int(m, "conversation_message_id", NULL) <= known) continue;
         cJSON *ev = cJSON_CreateObject(), *object = cJSON_AddObjectToObject(ev, "object");
         cJSON_AddNumberToObject(ev, "group_id", (double)group_id);
         cJSON_AddStringToObject(ev, "type", "message_new");

@@ -31,9 +31,10 @@ int64_t vk_message_key(int64_t peer, int64_t cmid);
 int vk_recover_peers(const cJSON *response, int64_t *peers, int max);
 
 /* From a getHistory response (newest first, as VK gives it) for peer: the
- * user's messages after the community's last message, oldest first, as
- * message_new events {"type","group_id","object":{"message":...}} appended
- * to events. Returns how many were added. */
-int vk_recover_events(const cJSON *response, int64_t peer, int64_t group_id, cJSON *events);
+ * user's messages after the community's last message and numbered above
+ * known (the highest conversation_message_id the bot already knows there),
+ * oldest first, as message_new events {"type","group_id","object":
+ * {"message":...}} appended to events. Returns how many were added. */
+int vk_recover_events(const cJSON *response, int64_t peer, int64_t group_id, int64_t known, cJSON *events);
 
 #endif

@@ -53,6 +53,17 @@ mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t 
     return db_step_done(d, st);
 }
 
+int64_t chat_mark_get(db *d, const char *platform, int64_t chat_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT last_message_id FROM chat_marks WHERE platform = ?1 AND chat_id = ?2");
+    if (!st) return 0;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, chat_id);
+    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return id;
+}
+
 mb_status dialog_get(db *d, int64_t account_id, char *state, char **data)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT state, data FROM dialog WHERE account_id = ?1");

@@ -28,6 +28,10 @@ mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char 
 /* Raises the highest message id known in a chat to at least message_id. */
 mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t message_id);
 
+/* The highest message id known in a chat (a user's handled message or the
+ * bot's delivered one); 0 when none is known or on error. */
+int64_t chat_mark_get(db *d, const char *platform, int64_t chat_id);
+
 #define DIALOG_STATE_MAX 32
 #define DIALOG_DATA_MAX 4096   /* bytes of JSON a dialog may carry */
 

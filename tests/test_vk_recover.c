@@ -21,6 +21,13 @@ static cJSON *parse(const char *json)
     return j;
 }
 
+/* The conversation_message_id of the first event's message. */
+static long long first_cmid(const cJSON *events)
+{
+    const cJSON *m = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(events, 0), "object"), "message");
+    return (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(m, "conversation_message_id"));
+}
+
 TEST(conversations_read_back_are_the_private_ones)
 {
     cJSON *r = parse("{\"count\":3,\"items\":["
@@ -46,7 +53,7 @@ TEST(only_the_users_messages_after_the_last_answer_become_events)
                      "{\"id\":13,\"from_id\":-229000001,\"peer_id\":100001,\"out\":1,\"conversation_message_id\":3,\"text\":\"answer\"},"
                      "{\"id\":12,\"from_id\":100001,\"peer_id\":100001,\"out\":0,\"conversation_message_id\":2,\"text\":\"old\"}]}");
     cJSON *events = cJSON_CreateArray();
-    CHECK_INT(vk_recover_events(r, 100001, 229000001, events), 2);
+    CHECK_INT(vk_recover_events(r, 100001, 229000001, 0, events), 2);
     /* oldest first, in the Long Poll's shape, read as the Long Poll's are */
     event ev;
     int64_t key;
@@ -60,12 +67,17 @@ TEST(only_the_users_messages_after_the_last_answer_become_events)
     CHECK_INT(vk_update_to_event(cJSON_GetArrayItem(events, 1), &ev, &key, &kind, buf, sizeof buf), MB_OK);
     CHECK_STR(ev.text, "third");
     cJSON_Delete(events);
+    /* a message the bot knows already (handled through the Long Poll) is not read back */
+    events = cJSON_CreateArray();
+    CHECK_INT(vk_recover_events(r, 100001, 229000001, 4, events), 1);
+    CHECK_INT(first_cmid(events), 5);
+    cJSON_Delete(events);
     /* a conversation the community answered last gives nothing */
     cJSON *answered = parse("{\"items\":[{\"from_id\":-229000001,\"peer_id\":100001,\"out\":1,"
                             "\"conversation_message_id\":3}]}");
     events = cJSON_CreateArray();
-    CHECK_INT(vk_recover_events(answered, 100001, 229000001, events), 0);
-    CHECK_INT(vk_recover_events(NULL, 100001, 229000001, events), 0);
+    CHECK_INT(vk_recover_events(answered, 100001, 229000001, 0, events), 0);
+    CHECK_INT(vk_recover_events(NULL, 100001, 229000001, 0, events), 0);
     cJSON_Delete(events);
     cJSON_Delete(answered);
     cJSON_Delete(r);

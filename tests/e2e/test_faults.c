@@ -225,6 +225,14 @@ TEST(an_answer_that_never_comes_is_not_repeated)
     fault(&c, send_method(&c), ",\"delay_ms\":2500");
     say(&c, 13201, "/start");
     say(&c, 13201, "/help");
+    if (!on_vk(&c)) {
+        /* while the bot waits to look whether it arrived, the operator sees why */
+        char list[8192];
+        CHECK(wait_count(&c, 1, 10000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13201 AND state = 'checking'"));
+        CHECK_INT(convo_outbox_list(&c, "checking", list, sizeof list), 0);
+        CHECK_CONTAINS(list, "13201");
+        CHECK_CONTAINS(list, "timed out");
+    }
     CHECK(wait_count(&c, 2, 20000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13201 AND state = 'sent'"));
     sleep(1);
     /* delivered once by the platform; the bot did not send it again, and the

@@ -37,6 +37,8 @@ TEST(long_poll_failures_lose_and_repeat_nothing)
     snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
     say(&c, 7101, cmd);
     expect(&c, 7101, "Вас приглашают");
+    convo_busy w;
+    convo_busy_start(&w, &c.bot);
     cJSON_Delete(sim_postf(&c.sim, "/sim/vk/failed", "{\"code\":1}"));
     press(&c, 7101, "Согласен");
     expect(&c, 7101, "Как вас зовут?");
@@ -54,6 +56,7 @@ TEST(long_poll_failures_lose_and_repeat_nothing)
     CHECK(log_contains(&c.bot, "failed 1"));
     CHECK(log_contains(&c.bot, "failed 2"));
     CHECK(log_contains(&c.bot, "failed 3"));
+    convo_busy_check(&w, &c.bot); /* no spinning while the session is renewed */
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM inbox WHERE platform = 'vk' AND status <> 'done'"), 0);
     convo_stop(&c);
 }
