@@ -173,6 +173,14 @@ static mb_status announce_send(hctx *h, const char *aud, const char *text)
 
 static mb_status announce_button(hctx *h, const char *arg)
 {
+    const char *aud = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "aud"));
+    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "text"));
+    int cancel = strcmp(arg, "c") == 0 && strncmp(h->state, "cur_announce", 12) == 0;
+    int send = strcmp(arg, "s") == 0 && strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 && audience_ok(aud) && text;
+    /* A stale send or cancel (the announcement went or was dropped) is
+     * refused before the press is answered: one answer per press. */
+    if (arg[0] && !audience_ok(arg) && !cancel && !send)
+        return flow_refuse_button(h, "announcement button out of its step");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     if (!arg[0]) return announce_ask_audience(h);
@@ -189,15 +197,11 @@ static mb_status announce_button(hctx *h, const char *arg)
         snprintf(max, sizeof max, "%d", ANNOUNCE_TEXT_MAX);
         return curator_send(h, TF(h, "curator.announce_ask_text", "max", max, NULL), NULL);
     }
-    const char *aud = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "aud"));
-    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "text"));
-    if (strcmp(arg, "c") == 0 && strncmp(h->state, "cur_announce", 12) == 0) {
+    if (cancel) {
         if ((rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "curator.announce_cancelled"), NULL);
     }
-    if (strcmp(arg, "s") == 0 && strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 && audience_ok(aud) && text)
-        return announce_send(h, aud, text);
-    return flow_refuse_button(h, "announcement button out of its step");
+    return announce_send(h, aud, text);
 }
 
 mb_status curator_program_text(hctx *h, const char *text)

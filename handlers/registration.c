@@ -5,7 +5,9 @@
  * guardian, who confirms through a one-use link, or for the curator, who
  * marks a paper consent received.
  */
+#include "handlers/attempts.h"
 #include "handlers/flows.h"
+#include "handlers/reg_switch.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
 #include "storage/territories.h"
@@ -151,6 +153,8 @@ mb_status reg_start(hctx *h, const char *code_in)
     char code[64];
     snprintf(code, sizeof code, "%s", code_in ? code_in : "");
     for (char *p = code + strlen(code); p > code && (p[-1] == ' ' || p[-1] == '\n'); ) *--p = 0;
+    mb_status refused;
+    if (code[0] && attempts_refuse(h, &refused)) return refused;
     if (strncmp(code, INVITE_GUARDIAN_PREFIX, 2) == 0) return guardian_open(h, code + 2);
     if (strncmp(code, LINK_PREFIX, 2) == 0) return link_redeem(h, code);
     if (h->has_account && !reg_in_progress(h)) {
@@ -166,13 +170,14 @@ mb_status reg_start(hctx *h, const char *code_in)
     invite inv;
     mb_status rc = invite_find(h->d, code, &inv);
     if (rc == MB_ERR_NOT_FOUND || (!rc && strcmp(inv.kind, "role") != 0))
-        return reply_text(h, T(h, "invite.not_found"), NULL);
+        return attempts_wrong_code(h, "invite.not_found");
     if (rc) return rc;
     if (!invite_usable(h->d, &inv, h->has_account ? h->acct.id : 0)) {
         int expired = inv.revoked_at || (inv.expires_at && clock_now_ms() >= inv.expires_at);
         log_info("registration", "invite %lld refused: %s", (long long)inv.id, expired ? "expired" : "used up");
         return reply_text(h, T(h, expired ? "invite.expired" : "invite.used_up"), NULL);
     }
+    if (reg_in_progress(h) && reg_switch_offer(h, &inv, code, &rc)) return rc;
     if (!h->has_account) {
         int64_t id;
         if ((rc = account_create(h->d, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang, &id)) ||

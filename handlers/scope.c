@@ -64,7 +64,7 @@ static mb_status switch_org(hctx *h, const char *arg)
         return flow_refuse_button(h, "organisation outside the curator's scope");
     org o;
     mb_status rc = org_get(h->d, id, &o);
-    if (rc) return rc;
+    if (rc || (rc = reply_answer_button(h, NULL))) return rc;
     h->acct.org_id = id;
     if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, ""))) return rc;
     char *text = TF(h, "scope.switched", "org", o.name, NULL);
@@ -117,8 +117,10 @@ mb_status scope_on_button(hctx *h, const char *action, const char *arg)
         return overview(h);
     }
     if (!active_role(h, "curator")) return flow_refuse_button(h, "organisation switch pressed by a non-curator");
-    if ((rc = reply_answer_button(h, NULL))) return rc;
-    if (strcmp(arg, "list") == 0) return list_orgs(h);
+    if (strcmp(arg, "list") == 0) {
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        return list_orgs(h);
+    }
     return switch_org(h, arg);
 }
 

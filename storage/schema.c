@@ -245,6 +245,33 @@ static const char *const migrations[] = {
     "  mentor_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
     "  at INTEGER NOT NULL,"
     "  PRIMARY KEY(mentee_id, mentor_id));",
+
+    /* 3: account security: linking a messenger waits for the owner's
+     * confirmation, identities keep the name the messenger shows, and
+     * wrong codes are counted per person to slow down guessing. */
+    "ALTER TABLE identities ADD COLUMN display_name TEXT;"
+    "CREATE TABLE link_requests("
+    "  id INTEGER PRIMARY KEY,"
+    "  invite_id INTEGER NOT NULL REFERENCES invites(id) ON DELETE CASCADE,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  chat_id INTEGER NOT NULL,"
+    "  display_name TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'pending',"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX link_requests_account ON link_requests(account_id, state);"
+    "CREATE TABLE code_failures("
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX code_failures_user ON code_failures(platform, user_id, at);"
+    "CREATE INDEX code_failures_at ON code_failures(at);"
+    "CREATE TABLE code_lockouts("
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  until INTEGER NOT NULL,"
+    "  PRIMARY KEY(platform, user_id)) WITHOUT ROWID;",
 };
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

@@ -44,7 +44,12 @@ void convo_stop(convo *c)
 
 void convo_user_add(convo *c, long long id, const char *name, const char *lang)
 {
-    if (c->nusers == CONVO_USERS_MAX) return;
+    if (c->nusers == CONVO_USERS_MAX) {
+        /* A test with more users talks to the simulator directly. */
+        fprintf(stderr, "  %s: more than %d users in one conversation\n", unit_current, CONVO_USERS_MAX);
+        unit_failed_checks++;
+        return;
+    }
     convo_user *u = &c->users[c->nusers++];
     memset(u, 0, sizeof *u);
     u->id = id;

@@ -271,6 +271,13 @@ TEST(a_person_on_both_messengers_is_reached_on_the_other_when_vk_fails)
     vk_say(&c.sim, 8102, "ru", link_cmd);
     long long vseq = 0;
     cJSON *call = vk_wait_call(&c.sim, 8102, &vseq, 8000);
+    CHECK_CONTAINS(call ? vk_call_text(call) : NULL, "Нажмите там «Да»");
+    cJSON_Delete(call);
+    /* the pupil confirms on Telegram */
+    expect(&c, 8101, "Подключить к вашей записи VK-аккаунт");
+    press(&c, 8101, "Да");
+    expect(&c, 8101, "К вашей записи подключён VK");
+    call = vk_wait_call(&c.sim, 8102, &vseq, 8000);
     CHECK_CONTAINS(call ? vk_call_text(call) : NULL, "VK подключён");
     const char *payload = call ? vk_button_payload(call, "VK") : NULL;
     CHECK(payload != NULL);
