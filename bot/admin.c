@@ -176,6 +176,7 @@ int admin_main(app *a, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "invite") == 0) return admin_invite_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "match") == 0) return admin_match_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "outbox") == 0) return outbox_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "guardians") == 0) return admin_guardians_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "status") == 0) return status_cmd(a, argc - 1);
     fprintf(stderr, "admin commands:\n"
                     "  territory add --name NAME --kind region|municipality [--parent ID]\n"
@@ -190,6 +191,8 @@ int admin_main(app *a, int argc, char **argv)
                     "  match suggest --org ID | match list --org ID\n"
                     "  outbox list [--state STATE]\n"
                     "  outbox retry ID\n"
+                    "  guardians import ORG FILE.csv   (header phone,name)\n"
+                    "  guardians count ORG\n"
                     "  status\n");
     return 2;
 }

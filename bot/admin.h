@@ -27,5 +27,6 @@ int admin_territory_cmd(app *a, int argc, char **argv);    /* admin_org.c */
 int admin_program_cmd(app *a, int argc, char **argv);      /* admin_org.c */
 int admin_invite_cmd(app *a, int argc, char **argv);       /* admin_org.c */
 int admin_match_cmd(app *a, int argc, char **argv);        /* admin_match.c */
+int admin_guardians_cmd(app *a, int argc, char **argv);    /* admin_guardians.c */
 
 #endif

@@ -3,6 +3,7 @@
  * themselves live in curator_bases.c, curator_match.c and
  * curator_program.c (see curator.h).
  */
+#include "handlers/consent.h"
 #include "handlers/curator.h"
 #include "storage/territories.h"
 #include "storage/profiles.h"
@@ -146,6 +147,7 @@ void curator_menu_items(hctx *h, keyboard *kb)
     menu_button(h, kb, "curator.menu_mentors", mentorship_count_people(h->d, org_id, "mentor"), "cb:r:0");
     menu_button(h, kb, "curator.menu_mentees", mentorship_count_people(h->d, org_id, "mentee"), "cb:e:0");
     menu_button(h, kb, "curator.menu_mentorships", mentorship_count_active(h->d, org_id), "cl:0");
+    curator_consent_menu_item(h, kb);
     kb_row(kb);
     kb_button(kb, T(h, "curator.menu_stage"), "cs");
     kb_button(kb, T(h, "curator.menu_announce"), "ca");
@@ -157,7 +159,7 @@ int curator_owns_action(const char *action)
 {
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
            curator_match_owns(action) || curator_pairs_owns(action) ||
-           curator_program_owns(action);
+           curator_program_owns(action) || curator_consent_owns(action);
 }
 
 mb_status curator_on_button(hctx *h, const char *action, const char *arg)
@@ -173,6 +175,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (curator_match_owns(action)) return curator_match_button(h, action, arg);
     if (curator_pairs_owns(action)) return curator_pairs_button(h, action, arg);
     if (curator_program_owns(action)) return curator_program_button(h, action, arg);
+    if (curator_consent_owns(action)) return curator_consent_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");
 }
 

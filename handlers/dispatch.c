@@ -1,4 +1,5 @@
 #include "handlers/dispatch.h"
+#include "handlers/consent.h"
 #include "handlers/flows.h"
 #include "handlers/reg_switch.h"
 #include "storage/outbox.h"
@@ -123,8 +124,10 @@ static mb_status on_command(hctx *h, const char *cmd, const char *arg)
 static mb_status on_message(hctx *h)
 {
     const char *text = h->ev->text;
+    if (text && strlen(text) > EVENT_TEXT_MAX) return reply_text(h, T(h, "message.too_long"), NULL);
+    /* A parent in the middle of giving consent answers that dialog. */
+    if (consent_takes_message(h)) return consent_on_message(h);
     if (!text || !*text) return reply_text(h, T(h, "message.not_text"), NULL);
-    if (strlen(text) > EVENT_TEXT_MAX) return reply_text(h, T(h, "message.too_long"), NULL);
     char cmd[COMMAND_MAX];
     const char *arg;
     if (parse_command(text, cmd, sizeof cmd, &arg)) return on_command(h, cmd, arg);
@@ -145,11 +148,9 @@ static mb_status on_button(hctx *h)
     char *colon = strchr(action, ':');
     const char *arg = "";
     if (colon) { *colon = 0; arg = colon + 1; }
-    /* Guardian buttons are pressed by parents, who have no account. */
-    if (strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0 || h->has_account == 0) {
-        if (strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0) return reg_on_button(h, action, arg);
-        return flow_refuse_button(h, "no account");
-    }
+    /* Consent buttons are pressed by parents, who may have no account. */
+    if (consent_guardian_action(action)) return consent_on_button(h, action, arg);
+    if (!h->has_account) return flow_refuse_button(h, "no account");
     if (reg_in_progress(h)) {
         if (strcmp(action, "rs") == 0) return reg_switch_button(h, arg);
         return reg_on_button(h, action, arg);

@@ -28,44 +28,12 @@
 #define SUBJECT_ANSWER "астрономия сверхновых"
 #define TOWN_ANSWER "Верхнеблагодатск"
 
-/* The next message to user that contains needle, stepping over others (a
- * menu, a survey offer); NULL and a failed CHECK when none comes. */
-static const char *expect_some_at(convo *c, long long user, const char *needle, const char *file, int line)
-{
-    convo_user *u = NULL;
-    for (int i = 0; i < c->nusers; i++)
-        if (c->users[i].id == user) u = &c->users[i];
-    for (int tries = 0; u && tries < 12; tries++) {
-        cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
-        if (!call) break;
-        cJSON_Delete(u->last);
-        u->last = call;
-        if (strstr(convo_text(c, call), needle)) return convo_text(c, call);
-    }
-    fprintf(stderr, "  %s:%d: %s: no message to %lld containing \"%s\"\n", file, line, unit_current, user, needle);
-    unit_failed_checks++;
-    return NULL;
-}
-#define expect_some(c, u, n) expect_some_at(c, u, n, __FILE__, __LINE__)
 
-/* Reads whatever the bot still has to show the user (a menu after
- * registration, a survey offer) until it is quiet for ms. */
-static void drain(convo *c, long long user, int ms)
-{
-    for (int i = 0; i < c->nusers; i++) {
-        convo_user *u = &c->users[i];
-        cJSON *call;
-        while (u->id == user && (call = convo_wait(c, u->id, &u->seq, ms))) {
-            cJSON_Delete(u->last);
-            u->last = call;
-        }
-    }
-}
 
 /* Opens the menu with nothing older left to read. */
 static void open_menu(convo *c, long long user)
 {
-    drain(c, user, 300);
+    convo_drain(c, user, 300);
     say(c, user, "/menu");
     expect(c, user, "Что сделать?");
 }
@@ -210,8 +178,23 @@ TEST(a_pupil_erased_leaves_no_trace)
     snprintf(parent_cmd, sizeof parent_cmd, "/start %s", code_of(wait ? wait : ""));
     say(&c, PARENT, parent_cmd);
     expect(&c, PARENT, PUPIL_FIRST " " PUPIL_SURNAME " хочет участвовать");
+    say(&c, PARENT, "Ольга Мама");
+    expect(&c, PARENT, "Кем вы приходитесь");
+    press(&c, PARENT, "Мама");
+    if (!vk) {
+        expect(&c, PARENT, "Поделитесь");
+        say(&c, PARENT, "Без номера");
+        expect(&c, PARENT, "без номера");
+    }
+    expect(&c, PARENT, "Последний вопрос");
     press(&c, PARENT, "Да, согласен");
-    expect(&c, PARENT, "Согласие записано");
+    expect(&c, PARENT, "Куратор школы проверит");
+    open_menu(&c, CURATOR);
+    press(&c, CURATOR, "Согласия родителей: 1");
+    expect(&c, CURATOR, "Согласия родителей.");
+    press(&c, CURATOR, "1. Подтвердить");
+    expect(&c, CURATOR, "подтверждено");
+    expect(&c, PARENT, "Куратор школы подтвердил");
     expect_some(&c, PUPIL, "Согласие родителя получено");
     fill_in_the_request(&c);
 
@@ -270,7 +253,7 @@ TEST(a_pupil_erased_leaves_no_trace)
                                      " WHERE a.name = 'Иван Наставников' AND a.status = 'active' AND p.capacity = 2"), 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM profiles"), 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM survey_answers"), 0);
-    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent'"
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent_pending'"
                                      " AND actor = 'guardian'"), 1);
     /* Others' messages keep going without her name; the report is withdrawn. */
     CHECK(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE body LIKE '%участник (имя удалено)%'") >= 3);

@@ -16,25 +16,6 @@
 #define MENTEE_A 9403
 #define MENTOR_B 9404
 
-/* The next message to user containing needle, stepping over others (a
- * survey invitation); NULL and a failed CHECK when none comes. */
-static const char *expect_some_at(convo *c, long long user, const char *needle, const char *file, int line)
-{
-    for (int i = 0; i < c->nusers; i++) {
-        convo_user *u = &c->users[i];
-        if (u->id != user) continue;
-        cJSON *call;
-        while ((call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS))) {
-            cJSON_Delete(u->last);
-            u->last = call;
-            if (strstr(convo_text(c, call), needle)) return convo_text(c, call);
-        }
-    }
-    fprintf(stderr, "  %s:%d: %s: no message to %lld containing \"%s\"\n", file, line, unit_current, user, needle);
-    unit_failed_checks++;
-    return NULL;
-}
-#define expect_some(c, u, n) expect_some_at(c, u, n, __FILE__, __LINE__)
 
 static long long account_of(convo *c, long long user)
 {
