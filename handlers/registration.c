@@ -13,7 +13,9 @@
 #include "storage/jobs.h"
 #include "storage/territories.h"
 #include "util/clock.h"
+#include "util/invite_code.h"
 #include "util/log.h"
+#include "util/person_name.h"
 #include "util/text.h"
 
 #include <stdio.h>
@@ -49,8 +51,11 @@ int reg_in_progress(const hctx *h)
     return h->has_account && strcmp(h->acct.status, "registering") == 0;
 }
 
-int reg_looks_like_code(const char *text)
+int reg_looks_like_code(const char *pasted)
 {
+    char code[INVITE_CODE_LEN + 8];
+    if (!invite_code_from_text(pasted, code, sizeof code)) return 0;
+    const char *text = code;
     size_t n = strlen(text);
     if (n == INVITE_CODE_LEN + 2 && strncmp(text, INVITE_GUARDIAN_PREFIX, 2) == 0) text += 2, n -= 2;
     if (n != INVITE_CODE_LEN) return 0;
@@ -152,7 +157,8 @@ mb_status reg_resume(hctx *h)
 mb_status reg_start(hctx *h, const char *code_in)
 {
     char code[64];
-    snprintf(code, sizeof code, "%s", code_in ? code_in : "");
+    /* A code in any case, or the whole invite link, reads as the code. */
+    if (!invite_code_from_text(code_in, code, sizeof code)) snprintf(code, sizeof code, "%s", code_in ? code_in : "");
     for (char *p = code + strlen(code); p > code && (p[-1] == ' ' || p[-1] == '\n'); ) *--p = 0;
     mb_status refused;
     if (code[0] && attempts_refuse(h, &refused)) return refused;
@@ -248,21 +254,20 @@ static mb_status finish(hctx *h)
 
 static mb_status on_name(hctx *h, const char *text)
 {
-    char *name = text_clean_line(text, ACCOUNT_NAME_MAX + 1);
-    if (!name) return MB_ERR_NOMEM;
-    size_t chars = text_codepoints(name);
-    int has_letter = 0;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p >= 0x80 || ((*p | 32) >= 'a' && (*p | 32) <= 'z')) has_letter = 1;
-    mb_status rc;
-    if (chars > ACCOUNT_NAME_MAX) rc = reply_text(h, T(h, "reg.name_too_long"), NULL);
-    else if (chars < NAME_MIN_CHARS || !has_letter) rc = reply_text(h, T(h, "reg.name_invalid"), NULL);
-    else {
-        snprintf(h->acct.name, sizeof h->acct.name, "%s", name);
-        if (!(rc = account_save(h->d, &h->acct)) && !(rc = ctx_set_state(h, "reg_category")))
-            rc = ask_category(h);
+    char name[ACCOUNT_NAME_BYTES], max[16];
+    person_name_problem pr = person_name_check(text, NAME_MIN_CHARS, ACCOUNT_NAME_MAX, name, sizeof name);
+    snprintf(max, sizeof max, "%d", ACCOUNT_NAME_MAX);
+    if (pr == PERSON_NAME_NOMEM) return MB_ERR_NOMEM;
+    if (pr) {
+        char *msg = pr == PERSON_NAME_TOO_LONG ? TF(h, "reg.name_too_long", "max", max, NULL)
+                                               : TF(h, "reg.name_invalid", NULL);
+        mb_status rc = msg ? reply_text(h, msg, NULL) : MB_ERR_NOMEM;
+        free(msg);
+        return rc;
     }
-    free(name);
+    snprintf(h->acct.name, sizeof h->acct.name, "%s", name);
+    mb_status rc = account_save(h->d, &h->acct);
+    if (!rc && !(rc = ctx_set_state(h, "reg_category"))) rc = ask_category(h);
     return rc;
 }
 

@@ -325,6 +325,10 @@ static const char *const migrations[] = {
     "  DELETE FROM identity_history WHERE account_id = NEW.id;"
     "  DELETE FROM consent_requests WHERE minor_id = NEW.id;"
     "END;",
+
+    /* 5: territories carry a timezone, which organisations imported
+     * without one inherit ('' = none: the region's, then the service's). */
+    "ALTER TABLE territories ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
 };
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

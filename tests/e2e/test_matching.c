@@ -365,7 +365,7 @@ TEST(curator_moves_the_stage_and_announces)
 
     open_menu(&c, CURATOR);
     press(&c, CURATOR, "Этап программы");
-    expect(&c, CURATOR, "ещё не создана программа");
+    expect(&c, CURATOR, "Программы наставничества на этот учебный год ещё нет");
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT INTO programs(org_id, year, forms, stage, created_at) VALUES(%s, 2026,"
              " 'student_pupil,pupil_pupil', 1, 0)", org);
