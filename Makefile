@@ -72,9 +72,12 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))
 E2E_BINS  := $(patsubst tests/e2e/test_%.c,$(TST)/bin/e2e_%,$(E2E_SRC))
 
+# The release build is made too, so that what `make run` builds cannot
+# break unnoticed. The pacing test measures time: it runs alone, last.
 test: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) test-build
-	@MENTORBOT_TEST_TIMES=$(TST)/test-times bash tests/run.sh tests/run_selftest.sh $(UNIT_BINS) $(E2E_BINS)
+	@$(MAKE) --no-print-directory -j$(NPROC) all test-build
+	@MENTORBOT_TEST_TIMES=$(TST)/test-times MENTORBOT_TEST_ALONE="e2e_pacing" \
+	    bash tests/run.sh tests/run_selftest.sh $(UNIT_BINS) $(E2E_BINS)
 
 test-build: $(UNIT_BINS) $(E2E_BINS) $(TST)/mentorbot $(TST)/mentorbot-sim
 

@@ -33,11 +33,11 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform AND p.chat_id = o.chat_id"
         "   AND p.state IN ('pending', 'sending', 'checking') AND p.id < o.id)"
         " ORDER BY o.next_at, o.id LIMIT ?2");
-    if (!st) return 0;
+    if (!st) return -1;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int(st, 2, max);
-    int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+    int n = 0, rc = SQLITE_DONE;
+    while (n < max && (rc = db_step_raw(d, st)) == SQLITE_ROW) {
         outbox_row *r = &rows[n];
         memset(r, 0, sizeof *r);
         r->id = sqlite3_column_int64(st, 0);
@@ -56,6 +56,10 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         n++;
     }
     sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        for (int i = 0; i < n; i++) outbox_row_clear(&rows[i]);
+        return -1;
+    }
     return n;
 }
 
@@ -183,7 +187,7 @@ int64_t outbox_count(db *d, const char *state)
     sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM outbox WHERE state = ?1");
     if (!st) return -1;
     sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    int64_t n = db_step_raw(d, st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_reset(st);
     return n;
 }
@@ -195,7 +199,7 @@ int outbox_file_in_use(db *d, const char *path)
                                   " AND json_extract(body, '$.path') = ?1 LIMIT 1");
     if (!st) return 1;   /* when in doubt, keep the file */
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
+    int rc = db_step_raw(d, st);
     sqlite3_reset(st);
     return rc != SQLITE_DONE;
 }

@@ -42,6 +42,7 @@ mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t a
  * Fills rows[0..max) with due pending rows, oldest first, at most one per
  * chat and only the oldest unfinished row of each chat, so a chat's messages
  * leave in order. Returns the count; each row's body must be cleared.
+ * -1 (nothing to clear) when the rows cannot be read: not "nothing due".
  */
 int outbox_due(db *d, int64_t now, outbox_row *rows, int max);
 void outbox_row_clear(outbox_row *r);
