@@ -244,7 +244,8 @@ TEST(an_answer_that_never_comes_is_not_repeated)
         CHECK(log_contains(&c.bot, "retried in"));
     } else {
         CHECK(log_contains(&c.bot, "not repeated blindly: checking in 5 s whether it arrived"));
-        CHECK(log_contains(&c.bot, "to chat 13201 had arrived (message id 3); not sent again"));
+        CHECK(log_contains(&c.bot, "to chat 13201 had arrived (message id"));
+        CHECK(log_contains(&c.bot, "); not sent again"));
     }
     convo_busy_check(&w, &c.bot);
     convo_stop(&c);
