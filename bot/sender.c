@@ -422,6 +422,15 @@ static void launch(sender *s, flight *f)
     }
 }
 
+/* An edit sent twice leaves the message as the first one made it ("message
+ * is not modified"), and a button answer shows nothing in the chat: these
+ * are sent again after an unknown outcome instead of being looked for
+ * (which only works for a plain text). */
+static int repeat_is_harmless(const outbox_row *row)
+{
+    return strcmp(row->kind, "edit") == 0 || strcmp(row->kind, "answer") == 0;
+}
+
 static void pass(sender *s)
 {
     if (s->draining) return;
@@ -450,9 +459,10 @@ static void pass(sender *s)
         }
         transport *t = s->transports[ti];
         bucket *b = &s->buckets[ti];
-        if (row->checking && t->resend_safe) {
-            /* The platform drops a repeat of this message: no need to look
-             * for it, sending again tells whether it arrived. */
+        if (row->checking && (t->resend_safe || repeat_is_harmless(row))) {
+            /* The platform drops a repeat of this message, or a repeat
+             * changes nothing the person sees: no need to look for it,
+             * sending again tells whether it arrived. */
             log_info("sender", "%s message %lld to chat %lld: outcome unknown; sent again, which cannot deliver "
                      "it twice", t->platform, (long long)row->id, (long long)row->chat_id);
             row->checking = 0;

@@ -118,7 +118,10 @@ void outcome_for_check(const outbox_row *row, const char *platform, int64_t cand
             o->kind = OUTCOME_PROBE;
             o->probe_next = candidate + 1;
             o->misses = misses;
-            o->next_at = now;
+            /* The next look keeps the row's place in the queue: behind a
+             * backlog, going to its end at each step would hold the chat
+             * back once per message id looked at. */
+            o->next_at = row->next_at;
         }
         break;
     case CHECK_RETRY:

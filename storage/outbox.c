@@ -146,7 +146,7 @@ mb_status outbox_mark_probe(db *d, int64_t id, int64_t probe_next, int misses, i
 
 mb_status outbox_mark_undelivered(db *d, int64_t id)
 {
-    return mark_state(d, id, "pending", clock_now_ms(), 0, 0, "not delivered (checked); sent again");
+    return mark_state(d, id, "pending", -1, 0, 0, "not delivered (checked); sent again");
 }
 
 mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const char *reason)
@@ -162,10 +162,9 @@ mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const c
 
 int outbox_recover(db *d)
 {
-    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'checking', next_at = ?1,"
+    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'checking',"
                                   " error = 'the process stopped while this message was being sent'"
                                   " WHERE state = 'sending'");
-    if (st) sqlite3_bind_int64(st, 1, clock_now_ms());
     if (!st || db_step_done(d, st)) return -1;
     return sqlite3_changes(db_handle(d));
 }

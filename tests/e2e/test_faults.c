@@ -329,8 +329,9 @@ TEST(conflict_409_on_get_updates_is_waited_out)
     convo_stop(&c);
 }
 
-/* Starts a new simulator on the port s had, as a restarted Telegram whose
- * update ids start over. 0 when it answers. */
+/* Starts a new simulator on the port s had, as a Telegram whose update ids
+ * start over lower (at 100000, below the first simulator's). 0 when it
+ * answers. */
 static int sim_restart(sim_proc *s)
 {
     int port = s->port;
@@ -344,7 +345,7 @@ static int sim_restart(sim_proc *s)
     if (pid == 0) {
         FILE *f = freopen(log, "a", stderr);
         (void)f;
-        execl(bin, "mentorbot-sim", "--listen", listen, (char *)NULL);
+        execl(bin, "mentorbot-sim", "--listen", listen, "--first-update-id", "100000", (char *)NULL);
         _exit(127);
     }
     s->pid = pid;
@@ -367,22 +368,25 @@ TEST(update_ids_that_start_over_are_not_taken_for_repeats)
     if (start(&c, "ids-over", NULL)) SKIP("simulator or bot did not start");
     say(&c, 13601, "/help");
     answered_once(&c, 13601, "/start");
-    say(&c, 13602, "/help");
-    answered_once(&c, 13602, "/start");
-    long long offset = db_query_int(c.bot.db, "SELECT value FROM meta WHERE key = 'tg_offset'");
-    CHECK(offset > 100001);
-    /* Telegram's ids start over (here: the simulator restarts at 100000);
-     * the inbox holds 100000 and 100001 from long ago */
+    CHECK(db_query_int(c.bot.db, "SELECT value FROM meta WHERE key = 'tg_offset'") > 100002);
+    /* Telegram's ids start over lower (here: a simulator started at 100000):
+     * the bot follows the new numbering */
     CHECK_INT(sim_restart(&c.sim), 0);
-    long long id = tg_say(&c.sim, 13601, "Anna", "en", "/help");
-    CHECK_INT(id, 100000);
+    CHECK_INT(tg_say(&c.sim, 13601, "Anna", "en", "/help"), 100000);
+    answered_once(&c, 13601, "/start");
+    CHECK_INT(tg_say(&c.sim, 13602, "Boris", "en", "/help"), 100001);
+    answered_once(&c, 13602, "/start");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT value FROM meta WHERE key = 'tg_offset'"), 100002);
+    /* and once more: now the inbox holds 100000 and 100001 from the last
+     * numbering, and the new updates with those ids are no repeats of them */
+    CHECK_INT(sim_restart(&c.sim), 0);
+    CHECK_INT(tg_say(&c.sim, 13601, "Anna", "en", "/help"), 100000);
     answered_once(&c, 13601, "/start");
     CHECK_INT(tg_say(&c.sim, 13602, "Boris", "en", "/help"), 100001);
     answered_once(&c, 13602, "/start");
     CHECK(log_contains(&c.bot, "Telegram started its update ids over"));
-    /* a real repeat in the new numbering is still one */
-    CHECK_INT(db_query_int(c.bot.db, "SELECT value FROM meta WHERE key = 'tg_offset'"), 100002);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM inbox WHERE update_id = 100000 AND status = 'done'"), 1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM inbox WHERE status <> 'done'"), 0);
     convo_stop(&c);
 }
 
@@ -390,14 +394,14 @@ TEST(an_injected_update_with_a_large_id_does_not_hide_later_ones)
 {
     convo c;
     if (start(&c, "big-id", NULL)) SKIP("simulator or bot did not start");
-    const char *raw = "{\"ok\":true,\"result\":[{\"update_id\":900000,\"message\":{\"message_id\":1,\"date\":1,"
+    const char *raw = "{\"ok\":true,\"result\":[{\"update_id\":9000000000000,\"message\":{\"message_id\":1,\"date\":1,"
                       "\"chat\":{\"id\":13701,\"type\":\"private\",\"first_name\":\"A\"},"
                       "\"from\":{\"id\":13701,\"is_bot\":false,\"first_name\":\"A\"},\"text\":\"/help\"}}]}";
     free(sim_request_raw(&c.sim, "POST", "/sim/tg/raw", "text/plain", raw, strlen(raw), NULL));
-    CHECK(wait_count(&c, 900001, 10000, "SELECT value FROM meta WHERE key = 'tg_offset'"));
-    /* the bot now confirms 900001; the simulator's next ids come above it */
+    CHECK(wait_count(&c, 1, 10000, "SELECT value = 9000000000001 FROM meta WHERE key = 'tg_offset'"));
+    /* the bot now confirms 9000000000001; the simulator's next ids come above it */
     long long id = tg_say(&c.sim, 13702, "B", "en", "/help");
-    CHECK(id >= 900001);
+    CHECK(id >= 9000000000001LL);
     answered_once(&c, 13702, "/start");
     convo_stop(&c);
 }

@@ -166,17 +166,17 @@ TEST(fault_truncate_cuts_the_answer_of_a_performed_call)
 TEST(update_ids_handed_out_raw_raise_the_counter)
 {
     if (sim_fresh(&sim)) return;
-    const char *raw = "{\"ok\":true,\"result\":[{\"update_id\":700000,\"message\":{\"message_id\":1,\"date\":1,"
+    const char *raw = "{\"ok\":true,\"result\":[{\"update_id\":9000000000000,\"message\":{\"message_id\":1,\"date\":1,"
                       "\"chat\":{\"id\":5001,\"type\":\"private\"},\"text\":\"x\"}}]}";
     free(sim_request_raw(&sim, "POST", "/sim/tg/raw", "text/plain", raw, strlen(raw), NULL));
     long status = 0;
     cJSON *r = bot("getUpdates", &status, "{}");
-    CHECK_INT(num(r, "result.0.update_id"), 700000);
+    CHECK_INT(num(r, "result.0.update_id"), 9000000000000LL);
     cJSON_Delete(r);
-    /* the bot confirms 700001: the next update must come above it */
+    /* the bot confirms 9000000000001: the next update must come above it */
     long long id = tg_say(&sim, USER, "A", NULL, "after");
-    CHECK(id > 700000);
-    r = bot("getUpdates", &status, "{\"offset\":700001}");
+    CHECK(id > 9000000000000LL);
+    r = bot("getUpdates", &status, "{\"offset\":9000000000001}");
     CHECK_STR(str(r, "result.0.message.text"), "after");
     cJSON_Delete(r);
 }
