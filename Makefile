@@ -69,7 +69,7 @@ E2E_BINS  := $(patsubst tests/e2e/test_%.c,$(TST)/bin/e2e_%,$(E2E_SRC))
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
-	@sh tests/run.sh $(UNIT_BINS) $(E2E_BINS)
+	@sh tests/run.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS) $(E2E_BINS)
 
 test-build: $(UNIT_BINS) $(E2E_BINS) $(TST)/mentorbot $(TST)/mentorbot-sim
 
@@ -87,5 +87,7 @@ run: deps
 
 clean:
 	rm -rf build mentorbot mentorbot-sim
+
+include fuzz/fuzz.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -53,14 +53,18 @@ void tg_reply_free(tg_reply *r)
     r->result = NULL;
 }
 
-/* Returns 1 when from carries a numeric id (0 is a valid, if odd, id). */
+#define NOT_A_USER "a sender id that is not a positive number (no Telegram user has one)"
+
+/* Returns 1 when from carries a user id, 0 when it has none and -1 when the
+ * id is 0 or negative: Telegram's user ids are positive, so such an update
+ * (a chat's id, or forged) is never acted on and never makes an account. */
 static int fill_from_user(event *ev, const cJSON *from)
 {
     int have = 0;
     ev->user_id = json_int(from, "id", &have);
     ev->first_name = json_str(from, "first_name");
     ev->language_code = json_str(from, "language_code");
-    return have;
+    return !have ? 0 : ev->user_id > 0 ? 1 : -1;
 }
 
 mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id, const char **kind)
@@ -92,7 +96,10 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         if (!ev->text) ev->text = json_str(msg, "caption");
         ev->message_id = json_int(msg, "message_id", NULL);
         ev->kind = EVENT_MESSAGE;
-        if (!have_user || !have_chat) {
+        if (have_user < 0) {
+            ev->kind = EVENT_NONE;
+            ev->ignore_reason = NOT_A_USER;
+        } else if (!have_user || !have_chat) {
             ev->kind = EVENT_NONE;
             ev->ignore_reason = "message without user or chat id";
         }
@@ -109,9 +116,11 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         const char *type = json_str(chat, "type");
         ev->is_private = !chat || (type && strcmp(type, "private") == 0);
         ev->kind = EVENT_BUTTON;
-        if (!have_user || !ev->button_data) {
+        if (have_user <= 0 || !ev->button_data) {
             ev->kind = EVENT_NONE;
-            ev->ignore_reason = !have_user ? "button press without a user" : "button press without data";
+            ev->ignore_reason = have_user < 0 ? NOT_A_USER
+                              : !have_user    ? "button press without a user"
+                                              : "button press without data";
         } else if (strlen(ev->button_data) > EVENT_BUTTON_DATA_MAX) {
             ev->kind = EVENT_NONE;
             ev->ignore_reason = "button data over 64 bytes (not sent by this bot)";
@@ -126,8 +135,10 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         ev->is_private = type && strcmp(type, "private") == 0;
         if (!ev->is_private) {
             ev->ignore_reason = "membership change outside a private chat";
-        } else if (!status || !have_user) {
-            ev->ignore_reason = "membership change without a status or a user";
+        } else if (have_user <= 0) {
+            ev->ignore_reason = have_user < 0 ? NOT_A_USER : "membership change without a user";
+        } else if (!status) {
+            ev->ignore_reason = "membership change without a status";
         } else if (strcmp(status, "kicked") == 0 || strcmp(status, "left") == 0) {
             ev->kind = EVENT_BLOCKED;
         } else if (strcmp(status, "member") == 0) {

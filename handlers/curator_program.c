@@ -73,12 +73,13 @@ static mb_status show_stage(hctx *h)
 
 static mb_status stage_step(hctx *h, const char *action, const char *arg)
 {
-    int from, to;
-    char tail;
+    long long a, b;
+    const char *p = arg;
     mentorship_program prog;
-    if (sscanf(arg, "%d:%d%c", &from, &to, &tail) != 2 || from < 1 || from > STAGE_COUNT || to < 1 ||
-        to > STAGE_COUNT || (to - from != 1 && from - to != 1))
+    if (!payload_take_number(&p, STAGE_COUNT, &a) || !payload_take_char(&p, ':') ||
+        !payload_take_number(&p, STAGE_COUNT, &b) || !payload_end(p) || a < 1 || b < 1 || (b - a != 1 && a - b != 1))
         return flow_refuse_button(h, "bad stage step");
+    int from = (int)a, to = (int)b;
     if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return flow_refuse_button(h, "no programme");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
