@@ -29,6 +29,11 @@ REL := build/rel
 TST := build/test
 
 obj = $(patsubst %.c,$(1)/%.o,$(2))
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
+# Objects of test binaries are intermediate files to make; keeping them
+# means a second `make test` relinks nothing.
+.SECONDARY:
 
 .PHONY: all deps test unit e2e bench run clean check-deps
 all: mentorbot mentorbot-sim
@@ -68,8 +73,8 @@ UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit
 E2E_BINS  := $(patsubst tests/e2e/test_%.c,$(TST)/bin/e2e_%,$(E2E_SRC))
 
 test: deps
-	@$(MAKE) --no-print-directory test-build
-	@sh tests/run.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS) $(E2E_BINS)
+	@$(MAKE) --no-print-directory -j$(NPROC) test-build
+	@MENTORBOT_TEST_TIMES=$(TST)/test-times bash tests/run.sh tests/run_selftest.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS) $(E2E_BINS)
 
 test-build: $(UNIT_BINS) $(E2E_BINS) $(TST)/mentorbot $(TST)/mentorbot-sim
 

@@ -8,6 +8,7 @@
 #include "bot/app.h"
 #include "util/log.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,6 +67,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "unknown command \"%s\"\n", cmd);
         usage(stderr);
         return 2;
+    }
+    /* A stop asked for while the service is still starting waits until its
+     * loop handles it (libev takes the pending signal), instead of killing
+     * the process halfway through opening the database. */
+    if (strcmp(cmd, "run") == 0) {
+        sigset_t stop_signals;
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGINT);
+        sigaddset(&stop_signals, SIGTERM);
+        sigprocmask(SIG_BLOCK, &stop_signals, NULL);
     }
     app a;
     if (app_load_config(&a, config_path)) return 1;

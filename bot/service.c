@@ -166,6 +166,13 @@ int service_run(app *a)
     s.sigint.data = s.sigterm.data = &s;
     ev_signal_start(s.loop, &s.sigint);
     ev_signal_start(s.loop, &s.sigterm);
+    /* main() blocked these while starting; a stop asked for meanwhile is
+     * delivered now, to the loop. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
     db_manual_checkpoints(a->d);
     ev_timer_init(&s.checkpoint, on_checkpoint, DB_CHECKPOINT_EVERY_MS / 1000.0, DB_CHECKPOINT_EVERY_MS / 1000.0);
     s.checkpoint.data = &s;

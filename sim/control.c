@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/params.h"
 #include "sim/state.h"
@@ -96,6 +97,8 @@ static void control_stats(sim_reply *reply)
     tg_stats_add_json(json);
     vk_stats_add_json(json);
     sim_stats_add_json(json);
+    /* Lets a test tell its own simulator from another on a reused port. */
+    cJSON_AddNumberToObject(json, "pid", (double)getpid());
     sim_reply_json(reply, 200, json);
 }
 

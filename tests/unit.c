@@ -10,20 +10,37 @@
 int unit_failed_checks, unit_passed, unit_failed, unit_skipped;
 const char *unit_current = "";
 static int current_skipped;
+static int checks_seen; /* failed checks already counted by a test */
 static char tmpdir[256];
 
 void unit_skip(const char *reason)
 {
+    /* tests/run.sh gathers these lines to say on its closing line why
+     * something was skipped. */
     fprintf(stderr, "  %s: skipped: %s\n", unit_current, reason);
     current_skipped = 1;
 }
 
+/* A check that failed outside every test (a process stopped at the end of
+ * main, a setup step before the first test) still fails the binary. */
+static void count_outside_checks(void)
+{
+    if (unit_failed_checks > checks_seen) {
+        unit_failed++;
+        fprintf(stderr, "FAIL checks outside the tests\n");
+        checks_seen = unit_failed_checks;
+    }
+}
+
 void unit_run(const char *name, void (*fn)(void))
 {
+    count_outside_checks();
     int before = unit_failed_checks;
     unit_current = name;
     current_skipped = 0;
     fn();
+    checks_seen = unit_failed_checks;
+    unit_current = "(after the tests)";
     if (unit_failed_checks != before) {
         unit_failed++;
         fprintf(stderr, "FAIL %s\n", name);
@@ -55,6 +72,7 @@ const char *unit_tmpdir(void)
 
 int unit_summary(void)
 {
+    count_outside_checks();
     /* One machine-readable line for tests/run.sh to add up. */
     printf("unit-result %d %d %d\n", unit_passed, unit_failed, unit_skipped);
     return unit_failed ? 1 : 0;

@@ -29,6 +29,8 @@
 #define HARNESS_START_ATTEMPTS 5
 #define HARNESS_ADMIN_ARGS_MAX 64
 #define HARNESS_ADMIN_LINE_MAX 8192
+#define HARNESS_STARTED_LINE "mentorbot started"
+#define HARNESS_LOG_TAIL 6000 /* bytes of a log shown when a process failed */
 
 const char *harness_bin_dir(void)
 {
@@ -134,8 +136,11 @@ int sim_start(sim_proc *s)
         while (harness_now_ms() < deadline) {
             long status = 0;
             cJSON *stats = sim_request(s, "GET", "/sim/stats", NULL, &status);
+            /* Tests run side by side: the answer must come from our own
+             * simulator, not one that took the port first. */
+            long long answered_pid = sim_json_num(stats, "pid");
             cJSON_Delete(stats);
-            if (status == 200) return 0;
+            if (status == 200 && answered_pid == pid) return 0;
             if (waitpid(pid, NULL, WNOHANG) == pid) break; /* port taken meanwhile: retry */
             harness_sleep_ms(20);
         }
@@ -150,6 +155,34 @@ int sim_start(sim_proc *s)
     return -1;
 }
 
+/* Whether a process's log holds a sanitizer report: a report from a run
+ * that was later killed leaves no exit status to show for it. */
+static int has_sanitizer_report(const char *text)
+{
+    static const char *const marks[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                        "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer"};
+    for (size_t i = 0; text && i < sizeof marks / sizeof marks[0]; i++)
+        if (strstr(text, marks[i])) return 1;
+    return 0;
+}
+
+/* After a process stopped: a failed check, with the end of its log (which
+ * the temporary directory would take away), unless it exited 0 with a
+ * clean log. */
+static void check_clean_exit(const char *what, int code, const char *log)
+{
+    char *text = unit_read_file(log, NULL);
+    int report = has_sanitizer_report(text);
+    if (code != 0 || report) {
+        size_t len = text ? strlen(text) : 0, from = len > HARNESS_LOG_TAIL ? len - HARNESS_LOG_TAIL : 0;
+        fprintf(stderr, "  harness: %s %s (exit %d); the end of its log:\n%s\n", what,
+                report ? "printed a sanitizer report" : "did not exit cleanly", code,
+                text ? text + from : "(no log)");
+        unit_failed_checks++;
+    }
+    free(text);
+}
+
 int sim_stop_checked(sim_proc *s)
 {
     char log[HARNESS_PATH_MAX];
@@ -157,14 +190,8 @@ int sim_stop_checked(sim_proc *s)
     kill(s->pid, SIGTERM);
     int code = exit_code(reap(s->pid, HARNESS_STOP_TIMEOUT_MS));
     s->pid = 0;
-    if (code != 0) {
-        /* The simulator's stderr (sanitizer reports included) went to its
-         * log, which the temporary directory takes away: show it now. */
-        snprintf(log, sizeof log, "%s/sim-%d.log", unit_tmpdir(), s->port);
-        char *text = unit_read_file(log, NULL);
-        fprintf(stderr, "  harness: mentorbot-sim exited with %d; its log:\n%s\n", code, text ? text : "(none)");
-        free(text);
-    }
+    snprintf(log, sizeof log, "%s/sim-%d.log", unit_tmpdir(), s->port);
+    check_clean_exit("mentorbot-sim", code, log);
     return code;
 }
 
@@ -194,10 +221,33 @@ int bot_setup(bot_proc *b, const sim_proc *s, const char *name, const char *extr
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* How many times the bot's log says it started. */
+static int count_starts(const bot_proc *b)
+{
+    char *text = unit_read_file(b->log, NULL);
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, HARNESS_STARTED_LINE)); p++) n++;
+    free(text);
+    return n;
+}
+
+/* Waits until the bot's log says it started once more than before, or the
+ * bot exited (left for the caller to reap), so that a signal the test
+ * sends next finds a bot that handles it. */
+static void wait_started(const bot_proc *b, int before)
+{
+    long long deadline = harness_now_ms() + HARNESS_START_TIMEOUT_MS;
+    while (harness_now_ms() < deadline && count_starts(b) <= before) {
+        siginfo_t info = {0};
+        if (waitid(P_PID, b->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == b->pid) return;
+        harness_sleep_ms(10);
+    }
+}
+
 int bot_start(bot_proc *b)
 {
     char bin[HARNESS_PATH_MAX];
-    int report[2], err = 0;
+    int report[2], err = 0, started_before = count_starts(b);
     snprintf(bin, sizeof bin, "%s/mentorbot", harness_bin_dir());
     if (pipe2(report, O_CLOEXEC) != 0) return -1;
     pid_t pid = fork();
@@ -224,6 +274,7 @@ int bot_start(bot_proc *b)
         return -1;
     }
     b->pid = pid;
+    wait_started(b, started_before);
     return 0;
 }
 
@@ -239,9 +290,10 @@ int bot_stop(bot_proc *b)
 {
     if (!b || b->pid <= 0) return -1;
     kill(b->pid, SIGTERM);
-    int status = reap(b->pid, HARNESS_STOP_TIMEOUT_MS);
+    int code = exit_code(reap(b->pid, HARNESS_STOP_TIMEOUT_MS));
     b->pid = 0;
-    return exit_code(status);
+    check_clean_exit("mentorbot", code, b->log);
+    return code;
 }
 
 /* Splits line in place on spaces, keeping "double quoted" runs together

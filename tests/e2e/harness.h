@@ -36,11 +36,12 @@ typedef struct sim_proc {
  * 0 on success; -1 (with a message on stderr) otherwise. */
 int sim_start(sim_proc *s);
 
-/* SIGTERM, waits; accepts a never-started (zeroed) struct. */
+/* SIGTERM, waits; accepts a never-started (zeroed) struct. A simulator that
+ * does not exit 0, or whose log holds a sanitizer report, is a failed check
+ * of the current test (its log is printed). */
 void sim_stop(sim_proc *s);
 
-/* Like sim_stop, returning the simulator's exit code (0 = clean; a
- * sanitizer report makes it nonzero, and the log is then printed). -1 when
+/* Like sim_stop, returning the simulator's exit code (0 = clean). -1 when
  * it was not running. */
 int sim_stop_checked(sim_proc *s);
 
@@ -233,14 +234,18 @@ typedef struct bot_proc {
 int bot_setup(bot_proc *b, const sim_proc *s, const char *name, const char *extra_conf);
 
 /* Runs "<bin>/mentorbot --config CONF run" with stdout and stderr appended
- * to b->log; returns 0 when the process started. */
+ * to b->log and waits (up to HARNESS_START_TIMEOUT_MS) until its log says it
+ * started, or it exited; returns 0 when the process started. */
 int bot_start(bot_proc *b);
 
 /* Sends sig, waits for exit. */
 void bot_kill(bot_proc *b, int sig);
 
 /* SIGTERM, waits (SIGKILL after HARNESS_STOP_TIMEOUT_MS); returns the exit
- * status, 128+signal when killed by a signal, -1 when not running. */
+ * status, 128+signal when killed by a signal, -1 when not running. A bot
+ * that does not exit 0, or whose log (over all its runs) holds a sanitizer
+ * report, is a failed check of the current test, with the end of its log
+ * printed. A test that expects another exit uses bot_wait_exit. */
 int bot_stop(bot_proc *b);
 
 /* Runs "<bin>/mentorbot --config CONF admin ARGS..." (args as printf, split

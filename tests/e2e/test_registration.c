@@ -181,6 +181,7 @@ TEST(strangers_bad_codes_and_forged_buttons_are_refused)
     press(&c, MENTOR, "Студент");
     expect(&c, MENTOR, "Готово");
     expect(&c, MENTOR, "Что сделать?");
+    expect(&c, MENTOR, "Следующий шаг — анкета");
     press_data(&c, MENTOR, "m:invite");
     press_data(&c, MENTOR, "paper:1");
     expect_silence(&c, MENTOR, 800);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Tests tests/run.sh itself with small fake test binaries: a run must fail
+# whenever one of them lies about its result. Prints the result line
+# run.sh reads, like any test binary.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d "${TMPDIR:-/tmp}/mentorbot-selftest.XXXXXX") || exit 2
+trap 'rm -rf "$dir"' EXIT
+passed=0 failed=0
+
+# fake NAME EXIT STDOUT [STDERR]: a binary printing STDOUT and exiting EXIT.
+fake() {
+    printf '#!/bin/sh\nprintf "%%b" "%s"\nprintf "%%b" "%s" >&2\nexit %d\n' "$3" "${4:-}" "$2" >"$dir/$1"
+    chmod +x "$dir/$1"
+}
+
+# expect NAME WANT_EXIT NEEDLE CI BINARIES...: run.sh over the binaries
+# must exit WANT_EXIT (0 or 1) and print NEEDLE.
+expect() {
+    local name=$1 want=$2 needle=$3 ci=$4 out rc
+    shift 4
+    out=$(cd "$dir" && CI=$ci MENTORBOT_TEST_TIMES= bash "$here/run.sh" "$@" 2>&1)
+    rc=$?
+    [ "$rc" -ne 0 ] && rc=1
+    if [ "$rc" -eq "$want" ] && grep -qF -- "$needle" <<<"$out"; then
+        echo "ok   $name" >&2
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name: exit $rc, expected $want and \"$needle\" in:" >&2
+        sed 's/^/     /' <<<"$out" >&2
+        failed=$((failed + 1))
+    fi
+}
+
+fake good 0 'unit-result 3 0 0\n' 'ok   a\n'
+fake good2 0 'unit-result 2 0 0\n'
+fake lies 1 'unit-result 3 0 0\n' '==1==ERROR: LeakSanitizer: detected memory leaks\n'
+fake mute 0 ''
+fake crash 134 ''
+fake bad 1 'unit-result 1 1 0\n' 'FAIL b\n'
+fake skips 0 'unit-result 1 0 1\n' '  t: skipped: the simulator did not start\n'
+fake garbled 0 'unit-result x y z\n'
+
+expect all_passing_pass 0 "5 passed, 0 failed" "" ./good ./good2
+expect exit_1_after_a_passing_result_fails 1 "lies reported no failure but exited with 1" "" ./good ./lies
+expect no_result_line_fails 1 "mute stopped without a result (exit 0)" "" ./mute ./good
+expect a_crash_fails 1 "crash stopped without a result (exit 134)" "" ./crash
+expect a_failed_test_fails 1 "4 passed, 1 failed" "" ./good ./bad
+expect a_garbled_result_fails 1 "garbled stopped without a result" "" ./garbled
+expect a_missing_binary_fails 1 "stopped without a result" "" ./absent
+expect a_skip_outside_ci_says_why 0 "the simulator did not start" "" ./skips
+expect a_skip_under_ci_fails 1 "skipped under CI, which counts as failed" true ./skips
+expect parallel_results_add_up 1 "11 passed, 1 failed" "" ./good ./bad ./good ./good2 ./good2
+expect the_slowest_are_listed 0 "slowest:" "" ./good ./good2
+
+echo "unit-result $passed $failed 0"
+[ "$failed" -eq 0 ]
