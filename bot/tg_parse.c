@@ -34,13 +34,13 @@ mb_status tg_parse_reply(const char *body, size_t len, long http_status, tg_repl
     snprintf(out->description, sizeof out->description, "%s", desc ? desc : "");
     const cJSON *params = json_obj(out->root, "parameters");
     int64_t wait = json_int(params, "retry_after", &have);
-    if (have && wait >= 0) out->retry_after_s = wait;
+    if (have && wait >= 0) out->retry_after_s = wait < TG_RETRY_AFTER_MAX_S ? wait : TG_RETRY_AFTER_MAX_S;
     out->migrate_to_chat_id = json_int(params, "migrate_to_chat_id", NULL);
     if (!out->ok && out->error_code == 429 && out->retry_after_s < 0) {
         /* 2016-era answers: "Too Many Requests: retry after 3", or no number. */
         const char *p = strstr(out->description, "retry after ");
         long long n = p ? strtoll(p + 12, NULL, 10) : 0;
-        out->retry_after_s = n > 0 ? n : TG_LEGACY_RETRY_S;
+        out->retry_after_s = n <= 0 ? TG_LEGACY_RETRY_S : n < TG_RETRY_AFTER_MAX_S ? n : TG_RETRY_AFTER_MAX_S;
     }
     return MB_OK;
 }
@@ -74,7 +74,7 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
     *kind = "unknown";
     int have;
     *update_id = json_int(update, "update_id", &have);
-    if (!cJSON_IsObject(update) || !have || *update_id < 0) return MB_ERR_PARSE;
+    if (!cJSON_IsObject(update) || !have || *update_id < 0 || *update_id > TG_UPDATE_ID_MAX) return MB_ERR_PARSE;
 
     const cJSON *msg = json_obj(update, "message");
     const cJSON *cb = json_obj(update, "callback_query");
