@@ -51,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (items[i].update_id < 0 || next <= items[i].update_id) abort();
             }
         }
-        if (!r.ok && r.error_code == 429 && r.retry_after_s <= 0) abort();
+        /* A 429 always yields a wait (0 is "at once"), read or assumed. */
+        if (!r.ok && r.error_code == 429 && r.retry_after_s < 0) abort();
     } else if (!r.description[0]) {
         abort();   /* a refused answer always says why */
     }
