@@ -2,30 +2,43 @@
  * Replays a fuzz target's corpus without libFuzzer, for `make test`: every
  * file of fuzz/corpus/<target>/ (and, for the parsers of messenger
  * answers, every file of the shared conformance corpus) goes once through
- * LLVMFuzzerTestOneInput, each in its own child process so that a crash,
- * a failed check, a leak (LeakSanitizer runs when the child exits) or a
- * hang is pinned on the file that caused it. Ends with the line
- * "unit-result P F S" that tests/run.sh reads: P files replayed cleanly,
- * F files that failed, S corpus folders that were missing.
+ * LLVMFuzzerTestOneInput, in this one process as libFuzzer would (a
+ * process per file was ten times slower). A crash, a sanitizer report, a
+ * failed check (abort) or a hang names the file being replayed; leaks are
+ * reported by LeakSanitizer at exit, with the stack that allocated them.
+ * Ends with the line "unit-result P F S" that tests/run.sh reads: P files
+ * replayed cleanly, F files that could not be read, S corpus folders that
+ * were missing.
  *
  * Built with FUZZ_TARGET defined to the target's name; run from the
  * repository root. MENTORBOT_SHARED overrides ../shared; a folder given
  * as an argument is replayed instead of the corpus; FUZZ_REPLAY_VERBOSE=1
- * shows what the code under test prints.
+ * shows what the code under test prints on stdout.
  */
 #include "fuzz/fuzz.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef FUZZ_TARGET
 #error "build with -DFUZZ_TARGET=\"name\""
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#define REPLAY_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REPLAY_SANITIZED 1
+#endif
+#endif
+#ifdef REPLAY_SANITIZED
+#include <sanitizer/common_interface_defs.h>
 #endif
 
 #define REPLAY_TIMEOUT_S 30   /* one input; libFuzzer's own default is far longer */
@@ -64,55 +77,51 @@ static char *read_whole(const char *path, size_t *len)
     return buf;
 }
 
-/* What the code under test prints (an import's complaints about a bad
- * line) is not the test's output: the child's stdout and stderr go to
- * /dev/null. A file that fails is run again without this, to show why. */
-static void quiet_child(void)
+static const char *current;   /* the file being replayed */
+
+static void write_err(const char *s) { (void)!write(2, s, strlen(s)); }
+
+/* Names the file when a sanitizer, an abort or the alarm ends the run. */
+static void name_current(void)
 {
-    int null = open("/dev/null", O_WRONLY);
-    if (null < 0) return;
-    dup2(null, 1);
-    dup2(null, 2);
-    close(null);
+    if (!current) return;
+    write_err("  ^ while replaying ");
+    write_err(current);
+    write_err("\n");
 }
 
-/* Runs one file in a child; 1 when it went through cleanly. */
-static int replay_file(const char *path, int quiet)
+static void on_fatal_signal(int sig)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("replay: fork");
+    if (sig == SIGALRM) write_err("  the input hung\n");
+    name_current();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Replays one file; 1 when it could be read (a failure ends the process). */
+static int replay_file(const char *path)
+{
+    size_t len = 0;
+    char *data = read_whole(path, &len);
+    if (!data) {
+        fprintf(stderr, "  %s: cannot read (or over %d bytes)\n", path, REPLAY_FILE_MAX);
         return 0;
     }
-    if (pid == 0) {
-        alarm(REPLAY_TIMEOUT_S);
-        if (quiet) quiet_child();
-        size_t len = 0;
-        char *data = read_whole(path, &len);
-        if (!data) {
-            fprintf(stderr, "  %s: cannot read (or over %d bytes)\n", path, REPLAY_FILE_MAX);
-            exit(3);
-        }
-        /* An exact-size copy, so ASan sees a read past the input's end. */
-        uint8_t *exact = malloc(len ? len : 1);
-        if (!exact) exit(3);
-        memcpy(exact, data, len);
+    /* An exact-size copy, so ASan sees a read past the input's end. */
+    uint8_t *exact = malloc(len ? len : 1);
+    if (!exact) {
         free(data);
-        LLVMFuzzerTestOneInput(exact, len);
-        free(exact);
-        exit(0);   /* LeakSanitizer checks here */
+        return 0;
     }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {}
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 1;
-    if (quiet) return replay_file(path, 0);
-    if (WIFSIGNALED(status))
-        fprintf(stderr, "  %s: killed by signal %d%s\n", path, WTERMSIG(status),
-                WTERMSIG(status) == SIGALRM ? " (hung)" : WTERMSIG(status) == SIGABRT ? " (a check failed)" : "");
-    else
-        fprintf(stderr, "  %s: exit %d\n", path, WEXITSTATUS(status));
-    return 0;
+    memcpy(exact, data, len);
+    free(data);
+    current = path;
+    alarm(REPLAY_TIMEOUT_S);
+    LLVMFuzzerTestOneInput(exact, len);
+    alarm(0);
+    current = NULL;
+    free(exact);
+    return 1;
 }
 
 static void replay_dir(const char *dir)
@@ -142,7 +151,7 @@ static void replay_dir(const char *dir)
     for (int i = 0; i < n; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (replay_file(path, !getenv("FUZZ_REPLAY_VERBOSE"))) {
+        if (replay_file(path)) {
             passed++;
             ok++;
         } else {
@@ -156,6 +165,17 @@ static void replay_dir(const char *dir)
 
 int main(int argc, char **argv)
 {
+#ifdef REPLAY_SANITIZED
+    __sanitizer_set_death_callback(name_current);
+#endif
+    signal(SIGABRT, on_fatal_signal);
+    signal(SIGALRM, on_fatal_signal);
+    /* What the code under test prints (an import's "imported 1
+     * organisation") is not this test's output, which is the last line. */
+    fflush(stdout);
+    int saved_stdout = dup(1), null = open("/dev/null", O_WRONLY);
+    if (!getenv("FUZZ_REPLAY_VERBOSE") && saved_stdout >= 0 && null >= 0) dup2(null, 1);
+    if (null >= 0) close(null);
     if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&argc, &argv);
     char dir[1024];
     if (argc > 1) {
@@ -172,6 +192,8 @@ int main(int argc, char **argv)
             }
         }
     }
+    fflush(stdout);
+    if (saved_stdout >= 0) dup2(saved_stdout, 1);
     printf("unit-result %d %d %d\n", passed, failed, skipped);
     return failed ? 1 : 0;
 }
