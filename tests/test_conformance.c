@@ -312,6 +312,32 @@ TEST(error_answers_keep_code_wait_and_migration)
     }
 }
 
+/* Found by fuzzing: an update id or a wait so large that the sums made
+ * with them (next offset, wait in ms) overflowed. */
+TEST(update_ids_and_waits_past_their_limits)
+{
+    const char *body = "{\"ok\":true,\"result\":[{\"update_id\":\"9223372036854775807\",\"message\":{}},"
+                       "{\"update_id\":\"9007199254740992\"},{\"update_id\":9007199254740991}]}";
+    tg_reply r;
+    CHECK_INT(tg_parse_reply(body, strlen(body), 200, &r), MB_OK);
+    intake_item items[3];
+    int64_t next = 0;
+    CHECK_INT(tg_items_from_result(r.result, items, 3, &next), 1);
+    CHECK_INT(items[0].update_id, TG_UPDATE_ID_MAX);
+    CHECK_INT(next, TG_UPDATE_ID_MAX + 1);
+    tg_reply_free(&r);
+
+    static const char *const waits[] = {
+        "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 9999999999999999999\"}",
+        "{\"ok\":false,\"error_code\":429,\"description\":\"x\",\"parameters\":{\"retry_after\":9007199254740991}}",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_INT(tg_parse_reply(waits[i], strlen(waits[i]), 429, &r), MB_OK);
+        CHECK_INT(r.retry_after_s, TG_RETRY_AFTER_MAX_S);
+        tg_reply_free(&r);
+    }
+}
+
 /* Loads a corpus file as an update array (see updates_from_file). */
 static cJSON *named_updates(const char *name)
 {
@@ -554,6 +580,7 @@ int main(void)
     env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0, NULL};
     RUN(every_corpus_file_goes_through_the_parser);
     RUN(error_answers_keep_code_wait_and_migration);
+    RUN(update_ids_and_waits_past_their_limits);
     RUN(bot_blocked_membership_updates_are_blocked_events);
     RUN(updates_from_user_id_zero_or_negative_are_refused);
     RUN(blocking_user_becomes_unreachable_and_loses_queued_messages);
