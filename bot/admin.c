@@ -8,6 +8,7 @@
 #include "bot/telegram.h"
 #include "bot/tg_parse.h"
 #include "handlers/flows.h"
+#include "storage/attempts.h"
 #include "storage/invites.h"
 #include "storage/outbox.h"
 #include "util/clock.h"
@@ -135,6 +136,37 @@ static int outbox_cmd(app *a, int argc, char **argv)
     return 2;
 }
 
+/* What the operator checks first: messages that need a look, and whether
+ * someone is guessing codes. The verdict is the last line. */
+static int status_cmd(app *a, int argc)
+{
+    if (argc != 0) {
+        fprintf(stderr, "usage: admin status\n");
+        return 2;
+    }
+    sqlite3_stmt *st = db_stmt(a->d, "SELECT state, COUNT(*) FROM outbox WHERE state IN ('pending', 'unknown', 'failed')"
+                                     " GROUP BY state ORDER BY state");
+    if (!st) return 1;
+    printf("outbox:");
+    int any = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        printf(" %s %d", sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+        any = 1;
+    }
+    sqlite3_reset(st);
+    printf("%s\n", any ? "" : " nothing waiting");
+    int people = 0;
+    int wrong = attempts_recent(a->d, &people);
+    long long minutes = ATTEMPTS_ALERT_WINDOW_MS / 60000;
+    printf("wrong codes in the last %lld minutes: %d from %d people\n", minutes, wrong, people);
+    if (wrong >= ATTEMPTS_ALERT_COUNT)
+        printf("warning: %d wrong codes in the last %lld minutes from %d people; someone may be guessing invite or"
+               " link codes\n", wrong, minutes, people);
+    else
+        printf("ok\n");
+    return 0;
+}
+
 int admin_main(app *a, int argc, char **argv)
 {
     if (app_open(a)) return 1;
@@ -144,6 +176,8 @@ int admin_main(app *a, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "invite") == 0) return admin_invite_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "match") == 0) return admin_match_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "outbox") == 0) return outbox_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "guardians") == 0) return admin_guardians_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "status") == 0) return status_cmd(a, argc - 1);
     fprintf(stderr, "admin commands:\n"
                     "  territory add --name NAME --kind region|municipality [--parent ID]\n"
                     "  territory list\n"
@@ -156,6 +190,9 @@ int admin_main(app *a, int argc, char **argv)
                     "  invite create --territory ID --role coordinator [--uses N] [--days D]\n"
                     "  match suggest --org ID | match list --org ID\n"
                     "  outbox list [--state STATE]\n"
-                    "  outbox retry ID\n");
+                    "  outbox retry ID\n"
+                    "  guardians import ORG FILE.csv   (header phone,name)\n"
+                    "  guardians count ORG\n"
+                    "  status\n");
     return 2;
 }

@@ -11,6 +11,9 @@
 #define ADMIN_ACTOR "admin:cli"
 #define INVITE_DEFAULT_DAYS 30
 #define INVITE_MAX_USES 100000
+#define AUDIT_DETAIL_MAX 1200    /* bytes of an audit detail: a name of 200 characters fits */
+#define ORG_IMPORT_HEADER "name,type,municipality,timezone"
+#define ORG_IMPORT_HEADER_RU "название,тип,муниципалитет,часовой пояс"
 
 /* The value after --name in argv, or NULL. */
 const char *admin_opt(int argc, char **argv, const char *name);
@@ -19,13 +22,21 @@ const char *admin_opt(int argc, char **argv, const char *name);
 int admin_check_opts(int argc, char **argv, const char *const *known);
 /* Parses a whole number within [min, max]; 0 when s is not one. */
 int admin_parse_long(const char *s, long long min, long long max, long long *out);
+/* A cleaned single-line name of 1..max characters (malloc'd), or NULL after
+ * saying on stderr what is wrong; what names the thing ("territory"). */
+char *admin_clean_name(const char *value, int max, const char *what);
+/* Commits when rc is MB_OK, otherwise rolls back and says what failed;
+ * 0 when the change is in. */
+int admin_finish_change(app *a, mb_status rc, const char *what);
 /* Learns the bot's username from getMe when the config and database lack it. */
 void admin_learn_username(app *a);
 
 int admin_org_cmd(app *a, int argc, char **argv);          /* admin_org.c */
-int admin_territory_cmd(app *a, int argc, char **argv);    /* admin_org.c */
+int admin_territory_cmd(app *a, int argc, char **argv);    /* admin_territory.c */
+int admin_org_import(app *a, const char *path);            /* admin_import.c */
 int admin_program_cmd(app *a, int argc, char **argv);      /* admin_org.c */
 int admin_invite_cmd(app *a, int argc, char **argv);       /* admin_org.c */
 int admin_match_cmd(app *a, int argc, char **argv);        /* admin_match.c */
+int admin_guardians_cmd(app *a, int argc, char **argv);    /* admin_guardians.c */
 
 #endif

@@ -10,15 +10,41 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: mentorbot [--config FILE] run | check | admin COMMAND...\n"
                  "  run     run the service (Telegram long polling, outbox, scheduler)\n"
-                 "  check   validate the configuration file and the message catalogs\n"
+                 "  check   validate the configuration file and the message catalogs; warn when\n"
+                 "          others can read a configuration file that holds a token\n"
                  "  admin   org add, invite create, outbox list/retry (`mentorbot admin` lists them)\n"
                  "The configuration file defaults to ./bot.conf.\n");
+}
+
+/* 1 when the file itself (not the environment) sets a Telegram or VK token. */
+static int file_holds_token(const char *path)
+{
+    unsetenv("MENTORBOT_TELEGRAM_TOKEN");
+    unsetenv("MENTORBOT_VK_TOKEN");
+    config *c = malloc(sizeof *c);
+    char err[CONFIG_ERR_MAX];
+    int holds = c && config_load(path, c, err, sizeof err) == MB_OK && (c->tg_token[0] || c->vk_token[0]);
+    free(c);
+    return holds;
+}
+
+/* Like ssh with a private key: a token anyone on the machine can read is
+ * a token anyone on the machine can use. */
+static void warn_if_readable(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !(st.st_mode & (S_IRWXG | S_IRWXO)) || !file_holds_token(path)) return;
+    fprintf(stderr, "warning: %s holds a bot token and its mode is %04o, so other users of this machine can"
+                    " read it; run: chmod 600 %s\n",
+            path, (unsigned)(st.st_mode & 07777), path);
 }
 
 static int check(app *a)
@@ -41,6 +67,7 @@ static int check(app *a)
         fprintf(stderr, "%s/en/messages.txt lacks %d key(s) the Russian catalog has: %s\n", dir, n, missing);
         return 1;
     }
+    warn_if_readable(a->cfg.file);
     printf("%s: configuration is valid%s\n", a->cfg.file,
            a->cfg.tg_token[0] ? "" : " (no Telegram token: `make run` will use the local simulator)");
     return 0;
@@ -48,6 +75,9 @@ static int check(app *a)
 
 int main(int argc, char **argv)
 {
+    /* The database, its -wal and -shm, and report files hold children's
+     * data: nobody but the service's own user may read them. */
+    umask(077);
     const char *config_path = "bot.conf";
     int i = 1;
     if (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)) {

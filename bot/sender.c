@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #define TRANSPORTS_MAX 4
+#define SENDER_BURST_PER_S 10 /* the bucket holds 1/10 s of the global rate */
 #define CHAT_SLOTS 16384   /* per-chat rate memory; stale entries are dropped when it fills */
 
 typedef struct chat_slot {
@@ -90,10 +91,19 @@ void sender_free(sender *s)
     free(s);
 }
 
+/* How many requests may leave at once after a quiet spell: a tenth of
+ * a second's worth, at least one. A whole second's worth would let a burst
+ * and the steady pace after it add up to twice the limit within one second,
+ * which the messengers answer with 429 (Telegram) or error 6 (VK). */
+static double bucket_capacity(double rate)
+{
+    return rate / SENDER_BURST_PER_S < 1 ? 1 : rate / SENDER_BURST_PER_S;
+}
+
 void sender_add_transport(sender *s, transport *t)
 {
     if (s->ntransports == TRANSPORTS_MAX) return;
-    s->buckets[s->ntransports].tokens = t->rate_global_per_s < 1 ? 1 : t->rate_global_per_s;
+    s->buckets[s->ntransports].tokens = bucket_capacity(t->rate_global_per_s);
     s->buckets[s->ntransports].last_ms = clock_now_ms();
     s->transports[s->ntransports++] = t;
 }
@@ -161,7 +171,7 @@ static int transport_index(const sender *s, const char *platform)
 
 static void refill(bucket *b, double rate, int64_t now)
 {
-    double cap = rate < 1 ? 1 : rate;
+    double cap = bucket_capacity(rate);
     b->tokens += (double)(now - b->last_ms) * rate / 1000.0;
     if (b->tokens > cap) b->tokens = cap;
     b->last_ms = now;

@@ -95,6 +95,14 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         ev->text = json_str(msg, "text");
         if (!ev->text) ev->text = json_str(msg, "caption");
         ev->message_id = json_int(msg, "message_id", NULL);
+        /* A contact shared with the request_contact button carries the
+         * sender's own user_id; a contact card forwarded from the address
+         * book carries someone else's, or none. */
+        const cJSON *contact = json_obj(msg, "contact");
+        if (contact) {
+            ev->contact_phone = json_str(contact, "phone_number");
+            ev->contact_user_id = json_int(contact, "user_id", NULL);
+        }
         ev->kind = EVENT_MESSAGE;
         if (have_user < 0) {
             ev->kind = EVENT_NONE;

@@ -29,6 +29,36 @@ static cJSON *inline_keyboard(const cJSON *buttons)
     return markup;
 }
 
+/* {"contact_button": label, "skip_button": label} -> a one-time reply
+ * keyboard whose first button shares the user's own phone number;
+ * {"remove_keyboard": true} takes such a keyboard away. */
+static void add_reply_keyboard(cJSON *p, const cJSON *body)
+{
+    const char *share = json_str(body, "contact_button"), *skip = json_str(body, "skip_button");
+    if (share) {
+        cJSON *markup = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(markup, "keyboard");
+        cJSON *row = cJSON_CreateArray(), *btn = cJSON_CreateObject();
+        cJSON_AddStringToObject(btn, "text", share);
+        cJSON_AddBoolToObject(btn, "request_contact", 1);
+        cJSON_AddItemToArray(row, btn);
+        cJSON_AddItemToArray(rows, row);
+        if (skip) {
+            row = cJSON_CreateArray();
+            btn = cJSON_CreateObject();
+            cJSON_AddStringToObject(btn, "text", skip);
+            cJSON_AddItemToArray(row, btn);
+            cJSON_AddItemToArray(rows, row);
+        }
+        cJSON_AddBoolToObject(markup, "one_time_keyboard", 1);
+        cJSON_AddBoolToObject(markup, "resize_keyboard", 1);
+        cJSON_AddItemToObject(p, "reply_markup", markup);
+    } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "remove_keyboard"))) {
+        cJSON *markup = cJSON_CreateObject();
+        cJSON_AddBoolToObject(markup, "remove_keyboard", 1);
+        cJSON_AddItemToObject(p, "reply_markup", markup);
+    }
+}
+
 mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
 {
     memset(call, 0, sizeof *call);
@@ -54,6 +84,8 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
         cJSON_AddStringToObject(p, "text", text);
         if (cJSON_IsArray(buttons) && (cJSON_GetArraySize(buttons) > 0 || row->kind[0] == 'e'))
             cJSON_AddItemToObject(p, "reply_markup", inline_keyboard(buttons));
+        else if (row->kind[0] == 't')
+            add_reply_keyboard(p, body);
         call->idempotent = row->kind[0] == 'e';
     } else if (strcmp(row->kind, "answer") == 0) {
         method = "answerCallbackQuery";

@@ -3,6 +3,7 @@
  * themselves live in curator_bases.c, curator_match.c and
  * curator_program.c (see curator.h).
  */
+#include "handlers/consent.h"
 #include "handlers/curator.h"
 #include "storage/territories.h"
 #include "storage/profiles.h"
@@ -135,22 +136,32 @@ static void menu_button(hctx *h, keyboard *kb, const char *key, int n, const cha
 void curator_menu_items(hctx *h, keyboard *kb)
 {
     int64_t org_id = h->acct.org_id;
+    if (curator_program_missing(h)) {
+        kb_row(kb);
+        kb_button(kb, T(h, "program.menu_create"), "cc");
+    }
     menu_button(h, kb, "curator.menu_queue", mentorship_count_queue(h->d, org_id), "cq:0");
     menu_button(h, kb, "curator.menu_mentors", mentorship_count_people(h->d, org_id, "mentor"), "cb:r:0");
     menu_button(h, kb, "curator.menu_mentees", mentorship_count_people(h->d, org_id, "mentee"), "cb:e:0");
     menu_button(h, kb, "curator.menu_mentorships", mentorship_count_active(h->d, org_id), "cl:0");
+    curator_consent_menu_item(h, kb);
     kb_row(kb);
     kb_button(kb, T(h, "curator.menu_stage"), "cs");
     kb_button(kb, T(h, "curator.menu_announce"), "ca");
     kb_row(kb);
     kb_button(kb, T(h, "export.button"), "cf");
+    kb_row(kb);
+    kb_button(kb, T(h, "tables.button"), "cw");
+    kb_row(kb);
+    kb_button(kb, T(h, "fix.button"), "cz");
 }
 
 int curator_owns_action(const char *action)
 {
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
            curator_match_owns(action) || curator_pairs_owns(action) ||
-           curator_program_owns(action);
+           curator_program_owns(action) || curator_consent_owns(action) || curator_tables_owns(action) ||
+           curator_people_owns(action);
 }
 
 mb_status curator_on_button(hctx *h, const char *action, const char *arg)
@@ -166,16 +177,21 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (curator_match_owns(action)) return curator_match_button(h, action, arg);
     if (curator_pairs_owns(action)) return curator_pairs_button(h, action, arg);
     if (curator_program_owns(action)) return curator_program_button(h, action, arg);
+    if (curator_consent_owns(action)) return curator_consent_button(h, action, arg);
+    if (curator_tables_owns(action)) return curator_tables_button(h, action, arg);
+    if (curator_people_owns(action)) return curator_people_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");
 }
 
 int curator_wants_text(const hctx *h)
 {
-    return strcmp(h->state, CURATOR_STATE_ANNOUNCE_TEXT) == 0 || strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0;
+    return strcmp(h->state, CURATOR_STATE_ANNOUNCE_TEXT) == 0 || strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 ||
+           strcmp(h->state, CURATOR_STATE_FIX_NAME) == 0;
 }
 
 mb_status curator_on_text(hctx *h, const char *text)
 {
+    if (strcmp(h->state, CURATOR_STATE_FIX_NAME) == 0) return curator_people_text(h, text);
     if (curator_wants_text(h)) return curator_program_text(h, text);
     return reply_text(h, T(h, "menu.hint"), NULL);
 }

@@ -4,7 +4,8 @@
  * curator_match.c proposes mentors and forms pairs and groups,
  * curator_pairs.c lists the mentorships and ends them,
  * curator_program.c moves the programme's stage and sends announcements,
- * curator_export.c sends the pairs and the queue as a file.
+ * curator_export.c sends the pairs and the queue as a file, curator_tables.c
+ * the bases and the survey answers, curator_people.c corrects a name or a grade.
  *
  * Every action is reached only after menu.c checked that the sender is an
  * active curator; each one checks again that what it touches belongs to the
@@ -18,6 +19,8 @@
 #include "handlers/payload.h"
 #include "storage/mentorships.h"
 
+#include <stdio.h>
+
 #define CURATOR_PAGE 8              /* people or mentorships on one page */
 #define CURATOR_PAGES_MAX 100000    /* highest page number a button may carry */
 #define CURATOR_LABEL_NAME_MAX 28   /* characters of a name on a button */
@@ -26,6 +29,7 @@
 /* Dialog states of the announcement flow. */
 #define CURATOR_STATE_ANNOUNCE_TEXT "cur_announce_text"
 #define CURATOR_STATE_ANNOUNCE_CONFIRM "cur_announce_ok"
+#define CURATOR_STATE_FIX_NAME "cur_fix_name"
 
 /* 1 when the curator looks after org_id. One place, so wider scopes
  * (several organisations, territories) change only this. */
@@ -66,6 +70,26 @@ mb_status curator_pairs_button(hctx *h, const char *action, const char *arg);
 
 /* curator_export.c: cf, the pairs, groups and queue as a CSV file */
 mb_status curator_export(hctx *h);
+/* A date in the organisation's timezone ("" for 0), for exports. */
+void curator_org_date(hctx *h, int64_t ms, char *buf, size_t size);
+/* A new export file under files_dir named KIND-ORG-RANDOM.csv, its path in
+ * path, a byte-order mark written; NULL (logged) when it cannot be made. */
+FILE *curator_export_create(hctx *h, const char *kind, char *path, size_t size);
+/* Closes an export; bad (or a failed close) removes it and gives MB_ERR_IO. */
+mb_status curator_export_close(FILE *f, const char *path, int bad);
+/* Sends the file under the name filename_key gives ({date}: today in the
+ * organisation's timezone) with caption (NULL: out of memory); removes the
+ * file when it could not be queued. */
+mb_status curator_export_send(hctx *h, const char *path, const char *filename_key, const char *caption);
+
+/* curator_people.c: cz, correcting a participant's name or grade */
+int curator_people_owns(const char *action);
+mb_status curator_people_button(hctx *h, const char *action, const char *arg);
+mb_status curator_people_text(hctx *h, const char *text);
+
+/* curator_tables.c: cw, the mentor and mentee bases and the survey answers as CSV files */
+int curator_tables_owns(const char *action);
+mb_status curator_tables_button(hctx *h, const char *action, const char *arg);
 
 /* curator_bases.c */
 mb_status curator_show_base(hctx *h, const char *arg);     /* cb:r:PAGE | cb:e:PAGE */
@@ -75,7 +99,9 @@ mb_status curator_show_queue(hctx *h, const char *arg);    /* cq:PAGE */
 int curator_match_owns(const char *action);
 mb_status curator_match_button(hctx *h, const char *action, const char *arg);
 
-/* curator_program.c: cs ct cu ca */
+/* curator_program.c: cs ct cu ca cc ck */
+/* 1 when the organisation has no programme for the current school year. */
+int curator_program_missing(hctx *h);
 int curator_program_owns(const char *action);
 mb_status curator_program_button(hctx *h, const char *action, const char *arg);
 mb_status curator_program_text(hctx *h, const char *text);

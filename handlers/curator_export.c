@@ -7,6 +7,10 @@
  * The file is written under bot_env.files_dir with a random name and
  * belongs to the queued message, which removes it once sent.
  *
+ * Dates are the organisation's local dates (its timezone, from the system
+ * timezone database), since a curator compares them with a school diary.
+ * curator_tables.c writes the bases and the survey answers the same way.
+ *
  * Button data: cf (export now).
  */
 #include "handlers/curator.h"
@@ -16,6 +20,7 @@
 #include "util/csv.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "util/tz.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,7 +64,7 @@ static int write_mentorships(export_file *x)
             const char *mentor_name, *mentee_name;
             char number[24], since[32], who[128];
             snprintf(number, sizeof number, "%lld", (long long)m->id);
-            flow_format_date(h->lang, m->created_at, since, sizeof since);
+            curator_org_date(h, m->created_at, since, sizeof since);
             person(h, m->mentor_id, &mentor, &mentor_name);
             const char *status = T(h, m->nmentees > 1 ? "export.status_group" : "export.status_pair");
             const char *form = curator_form_text(h->env->texts, h->lang, profile_form_code(m->form));
@@ -101,37 +106,76 @@ static int write_queue(export_file *x)
     }
 }
 
+void curator_org_date(hctx *h, int64_t ms, char *buf, size_t size)
+{
+    org o;
+    if (!ms) {
+        snprintf(buf, size, "%s", "");
+        return;
+    }
+    if (org_get(h->d, h->acct.org_id, &o) != MB_OK) o.timezone[0] = 0;
+    tz_format(o.timezone, ms, h->lang, 0, buf, size);
+}
+
+FILE *curator_export_create(hctx *h, const char *kind, char *path, size_t size)
+{
+    const char *dir = h->env->files_dir;
+    char code[17];
+    if (!dir || !*dir || text_random_code(code, sizeof code - 1)) return NULL;
+    code[sizeof code - 1] = 0;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        log_error("curator", "cannot create %s for an export: %s", dir, strerror(errno));
+        return NULL;
+    }
+    snprintf(path, size, "%s/%s-%lld-%s.csv", dir, kind, (long long)h->acct.org_id, code);
+    /* "x": never write into a file that is already there */
+    FILE *f = fopen(path, "wx");
+    if (!f) {
+        log_error("curator", "cannot create %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* A byte-order mark: a spreadsheet set to Russian then reads UTF-8. */
+    if (fputs("\xEF\xBB\xBF", f) < 0) {
+        fclose(f);
+        unlink(path);
+        return NULL;
+    }
+    return f;
+}
+
+mb_status curator_export_close(FILE *f, const char *path, int bad)
+{
+    if (fclose(f) != 0) bad = 1;
+    if (!bad) return MB_OK;
+    log_error("curator", "could not write the export %s: %s", path, strerror(errno));
+    unlink(path);
+    return MB_ERR_IO;
+}
+
+mb_status curator_export_send(hctx *h, const char *path, const char *filename_key, const char *caption)
+{
+    char date[32];
+    curator_org_date(h, clock_now_ms(), date, sizeof date);
+    char *filename = TF(h, filename_key, "date", date, NULL);
+    mb_status rc = filename && caption ? reply_document(h, path, filename, caption) : MB_ERR_NOMEM;
+    free(filename);
+    /* Nothing queued it: the file would never be removed. */
+    if (rc) unlink(path);
+    return rc;
+}
+
 /* Writes the table into a new file under files_dir; its name into path. */
 static mb_status write_export(export_file *x, char *path, size_t size)
 {
     hctx *h = x->h;
-    const char *dir = h->env->files_dir;
-    char code[17];
-    if (!dir || !*dir || text_random_code(code, sizeof code - 1)) return MB_ERR_INVALID;
-    code[sizeof code - 1] = 0;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        log_error("curator", "cannot create %s for an export: %s", dir, strerror(errno));
-        return MB_ERR_IO;
-    }
-    snprintf(path, size, "%s/pairs-%lld-%s.csv", dir, (long long)h->acct.org_id, code);
-    /* "x": never write into a file that is already there */
-    x->f = fopen(path, "wx");
-    if (!x->f) {
-        log_error("curator", "cannot create %s: %s", path, strerror(errno));
-        return MB_ERR_IO;
-    }
+    if (!(x->f = curator_export_create(h, "pairs", path, size))) return MB_ERR_IO;
     const char *header[EXPORT_COLUMNS] = {
         T(h, "export.col_number"), T(h, "export.col_status"), T(h, "export.col_form"), T(h, "export.col_mentor"),
         T(h, "export.col_mentee"), T(h, "export.col_who"), T(h, "export.col_since")};
-    int bad = fputs("\xEF\xBB\xBF", x->f) < 0 || write_record(x, header) || write_mentorships(x) || write_queue(x);
-    if (fclose(x->f) != 0) bad = 1;
+    int bad = write_record(x, header) || write_mentorships(x) || write_queue(x);
+    mb_status rc = curator_export_close(x->f, path, bad);
     x->f = NULL;
-    if (bad) {
-        log_error("curator", "could not write the export %s: %s", path, strerror(errno));
-        unlink(path);
-        return MB_ERR_IO;
-    }
-    return MB_OK;
+    return rc;
 }
 
 mb_status curator_export(hctx *h)
@@ -143,16 +187,11 @@ mb_status curator_export(hctx *h)
     export_file x = {h, NULL, 0, 0};
     char path[1024];
     if (write_export(&x, path, sizeof path)) return reply_text(h, T(h, "export.failed"), NULL);
-    char date[32], pairs[16], waiting[16];
-    flow_format_date(h->lang, clock_now_ms(), date, sizeof date);
+    char pairs[16], waiting[16];
     snprintf(pairs, sizeof pairs, "%d", x.pairs);
     snprintf(waiting, sizeof waiting, "%d", x.waiting);
-    char *filename = TF(h, "export.filename", "date", date, NULL);
     char *caption = TF(h, "export.caption", "pairs", pairs, "waiting", waiting, NULL);
-    rc = filename && caption ? reply_document(h, path, filename, caption) : MB_ERR_NOMEM;
-    free(filename);
+    rc = curator_export_send(h, path, "export.filename", caption);
     free(caption);
-    /* Nothing queued it: the file would never be removed. */
-    if (rc) unlink(path);
     return rc;
 }

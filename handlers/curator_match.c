@@ -35,9 +35,13 @@ int curator_match_owns(const char *action)
     return 0;
 }
 
+/* Matching works on the organisation the curator's menu is on: a curator
+ * of several organisations must not pair a mentee of one with a mentor of
+ * another, so both must belong to that one (and it to the curator). */
 static int load_in_scope(hctx *h, int64_t id, const char *role, account *out)
 {
-    return account_load(h->d, id, out) == MB_OK && strcmp(out->role, role) == 0 && curator_in_scope(h, out->org_id);
+    return account_load(h->d, id, out) == MB_OK && strcmp(out->role, role) == 0 &&
+           out->org_id == h->acct.org_id && curator_in_scope(h, out->org_id);
 }
 
 static mb_status say_key(hctx *h, const char *key, const char *name, const char *value)
@@ -400,7 +404,7 @@ static mb_status add_to_group(hctx *h, const char *arg)
     int64_t ids[2];
     mentorship group;
     if (!curator_parse_ids(arg, ids, 2) || mentorship_load(h->d, ids[1], &group) != MB_OK ||
-        !curator_in_scope(h, group.org_id))
+        group.org_id != h->acct.org_id || !curator_in_scope(h, group.org_id))
         return flow_refuse_button(h, "group not in the curator's organisation");
     pairing p;
     mb_status rc;

@@ -10,8 +10,14 @@
  *                          stage is no longer FROM)
  *   ca                     choose the audience; ca:r | ca:e | ca:b  then type
  *   ca:s | ca:c            send the previewed announcement, or drop it
+ *   cc                     no programme for this school year: choose the year
+ *   cc:YEAR:FORMS          the forms (bits) chosen so far, toggled by pressing
+ *   ck:YEAR:FORMS          create the programme
  */
 #include "handlers/curator.h"
+#include "storage/territories.h"
+#include "util/clock.h"
+#include "util/tz.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -23,10 +29,106 @@
 #define ANNOUNCE_TEXT_MAX 1000          /* characters of an announcement */
 #define ANNOUNCE_BATCH 500              /* recipients read at a time */
 
+static mb_status show_stage(hctx *h);
+
 int curator_program_owns(const char *action)
 {
     return strcmp(action, "cs") == 0 || strcmp(action, "ct") == 0 || strcmp(action, "cu") == 0 ||
-           strcmp(action, "ca") == 0;
+           strcmp(action, "ca") == 0 || strcmp(action, "cc") == 0 || strcmp(action, "ck") == 0;
+}
+
+/* The school year now, named by the year it starts: from September on the
+ * calendar year, before it the year before (in the organisation's time). */
+static int school_year_now(hctx *h)
+{
+    org o;
+    struct tm tm;
+    if (org_get(h->d, h->acct.org_id, &o) != MB_OK) o.timezone[0] = 0;
+    if (tz_local(o.timezone, clock_now_ms(), &tm)) return 0;
+    return tm.tm_year + 1900 - (tm.tm_mon + 1 < 9 ? 1 : 0);
+}
+
+int curator_program_missing(hctx *h)
+{
+    mentorship_program prog;
+    org o;
+    if (org_get(h->d, h->acct.org_id, &o) != MB_OK || !org_type_educational(o.type)) return 0;
+    return mentorship_program_load(h->d, h->acct.org_id, &prog) != MB_OK || prog.year < school_year_now(h);
+}
+
+/* The year choice: this school year and the next. */
+static mb_status create_ask_year(hctx *h)
+{
+    int year = school_year_now(h);
+    keyboard kb = {0};
+    for (int y = year; y <= year + 1; y++) {
+        char label[64], data[32], from[16], to[16];
+        snprintf(from, sizeof from, "%d", y);
+        snprintf(to, sizeof to, "%d", y + 1);
+        char *l = TF(h, "program.year_button", "year", from, "next", to, NULL);
+        snprintf(label, sizeof label, "%s", l ? l : from);
+        free(l);
+        snprintf(data, sizeof data, "cc:%d:%u", y, (unsigned)PROGRAM_FORMS_DEFAULT);
+        kb_row(&kb);
+        kb_button(&kb, label, data);
+    }
+    return curator_send(h, TF(h, "program.ask_year", NULL), &kb);
+}
+
+/* The forms with ✓ on the chosen ones; a press toggles one. */
+static mb_status create_ask_forms(hctx *h, int year, uint32_t forms)
+{
+    keyboard kb = {0};
+    char data[48], label[160], from[16], to[16];
+    for (int f = 0; f < PROFILE_FORM_COUNT; f++) {
+        snprintf(label, sizeof label, "%s%s", forms & (1u << f) ? "✓ " : "", curator_form_text(h->env->texts, h->lang, f));
+        snprintf(data, sizeof data, "cc:%d:%u", year, (unsigned)(forms ^ (1u << f)));
+        kb_row(&kb);
+        kb_button(&kb, label, data);
+    }
+    if (forms) {
+        snprintf(data, sizeof data, "ck:%d:%u", year, (unsigned)forms);
+        kb_row(&kb);
+        kb_button(&kb, T(h, "program.create"), data);
+    }
+    snprintf(from, sizeof from, "%d", year);
+    snprintf(to, sizeof to, "%d", year + 1);
+    return curator_send(h, TF(h, "program.ask_forms", "year", from, "next", to, NULL), &kb);
+}
+
+static mb_status create_button(hctx *h, const char *action, const char *arg)
+{
+    int year = 0;
+    unsigned forms = 0;
+    char tail;
+    int now = school_year_now(h);
+    if (!arg[0] && strcmp(action, "cc") == 0) {
+        mb_status rc = reply_answer_button(h, NULL);
+        if (rc) return rc;
+        return curator_program_missing(h) ? create_ask_year(h) : show_stage(h);
+    }
+    if (sscanf(arg, "%d:%u%c", &year, &forms, &tail) != 2 || year < now || year > now + 1 ||
+        forms >= (1u << PROFILE_FORM_COUNT) || (strcmp(action, "ck") == 0 && !forms))
+        return flow_refuse_button(h, "bad programme data");
+    mb_status rc = reply_answer_button(h, NULL);
+    if (rc) return rc;
+    if (strcmp(action, "cc") == 0) return create_ask_forms(h, year, forms);
+    int64_t id = 0;
+    rc = program_create(h->d, h->acct.org_id, year, forms, &id);
+    if (rc == MB_ERR_EXISTS) return reply_text(h, T(h, "program.exists"), NULL);
+    if (rc == MB_ERR_INVALID) return reply_text(h, T(h, "program.not_educational"), NULL);
+    if (rc) return rc;
+    char actor[32], subject[32], detail[PROGRAM_FORMS_LIST_MAX + 32], list[PROGRAM_FORMS_LIST_MAX];
+    program_forms_format(forms, list, sizeof list);
+    curator_actor(h, actor, sizeof actor);
+    snprintf(subject, sizeof subject, "program:%lld", (long long)id);
+    snprintf(detail, sizeof detail, "year %d, forms %s", year, list);
+    if ((rc = audit_log(h->d, actor, "program.create", subject, detail))) return rc;
+    char from[16], to[16];
+    snprintf(from, sizeof from, "%d", year);
+    snprintf(to, sizeof to, "%d", year + 1);
+    if ((rc = curator_send(h, TF(h, "program.created", "year", from, "next", to, NULL), NULL))) return rc;
+    return show_stage(h);
 }
 
 static const char *stage_name(hctx *h, int stage)
@@ -39,7 +141,7 @@ static const char *stage_name(hctx *h, int stage)
 static mb_status show_stage(hctx *h)
 {
     mentorship_program prog;
-    if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return reply_text(h, T(h, "stage.no_program"), NULL);
+    if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return create_ask_year(h);
     char list[4096], n[16], year[16], next[16], data[32], label[256];
     size_t used = 0;
     for (int s = 1; s <= STAGE_COUNT; s++) {
@@ -174,6 +276,14 @@ static mb_status announce_send(hctx *h, const char *aud, const char *text)
 
 static mb_status announce_button(hctx *h, const char *arg)
 {
+    const char *aud = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "aud"));
+    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "text"));
+    int cancel = strcmp(arg, "c") == 0 && strncmp(h->state, "cur_announce", 12) == 0;
+    int send = strcmp(arg, "s") == 0 && strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 && audience_ok(aud) && text;
+    /* A stale send or cancel (the announcement went or was dropped) is
+     * refused before the press is answered: one answer per press. */
+    if (arg[0] && !audience_ok(arg) && !cancel && !send)
+        return flow_refuse_button(h, "announcement button out of its step");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     if (!arg[0]) return announce_ask_audience(h);
@@ -190,15 +300,11 @@ static mb_status announce_button(hctx *h, const char *arg)
         snprintf(max, sizeof max, "%d", ANNOUNCE_TEXT_MAX);
         return curator_send(h, TF(h, "curator.announce_ask_text", "max", max, NULL), NULL);
     }
-    const char *aud = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "aud"));
-    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "text"));
-    if (strcmp(arg, "c") == 0 && strncmp(h->state, "cur_announce", 12) == 0) {
+    if (cancel) {
         if ((rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "curator.announce_cancelled"), NULL);
     }
-    if (strcmp(arg, "s") == 0 && strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 && audience_ok(aud) && text)
-        return announce_send(h, aud, text);
-    return flow_refuse_button(h, "announcement button out of its step");
+    return announce_send(h, aud, text);
 }
 
 mb_status curator_program_text(hctx *h, const char *text)
@@ -231,6 +337,7 @@ mb_status curator_program_text(hctx *h, const char *text)
 mb_status curator_program_button(hctx *h, const char *action, const char *arg)
 {
     if (strcmp(action, "ca") == 0) return announce_button(h, arg);
+    if (strcmp(action, "cc") == 0 || strcmp(action, "ck") == 0) return create_button(h, action, arg);
     if (strcmp(action, "cs") == 0) {
         if (arg[0]) return flow_refuse_button(h, "bad stage data");
         mb_status rc = reply_answer_button(h, NULL);

@@ -1,6 +1,8 @@
 #include "handlers/dispatch.h"
+#include "handlers/consent.h"
 #include "handlers/flows.h"
 #include "handlers/payload.h"
+#include "handlers/reg_switch.h"
 #include "storage/outbox.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -43,6 +45,21 @@ mb_status ctx_fail(hctx *h, mb_status rc, const char *fmt, ...)
     return rc;
 }
 
+/* A press is answered once: a flow that answered it and then found the
+ * press stale must not queue a second answerCallbackQuery (the platform
+ * refuses it, and the sender would record a failure). */
+static int already_answered(hctx *h)
+{
+    if (!h->ev->button_id) return 1;
+    sqlite3_stmt *st = db_stmt(h->d, "SELECT 1 FROM outbox WHERE platform = ?1 AND chat_id = ?2 AND kind = 'answer'"
+                                     " AND json_extract(body, '$.button_id') = ?3");
+    if (!st) return 0;
+    sqlite3_bind_text(st, 1, h->ev->platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, h->ev->chat_id);
+    sqlite3_bind_text(st, 3, h->ev->button_id, -1, SQLITE_STATIC);
+    return db_has_row(st);
+}
+
 mb_status flow_refuse_button(hctx *h, const char *why)
 {
     /* The data came from the network: broken UTF-8 in it must not reach the log raw. */
@@ -51,7 +68,7 @@ mb_status flow_refuse_button(hctx *h, const char *why)
     log_warn("dispatch", "refused button \"%s\" from %s user %lld (account %lld, state \"%s\"): %s",
              data, h->ev->platform, (long long)h->ev->user_id,
              (long long)(h->has_account ? h->acct.id : 0), h->state, why);
-    mb_status rc = reply_answer_button(h, T(h, "button.stale"));
+    mb_status rc = already_answered(h) ? MB_OK : reply_answer_button(h, T(h, "button.stale"));
     if (rc) return rc;
     return reg_in_progress(h) ? reg_resume(h) : MB_OK;
 }
@@ -111,8 +128,10 @@ static mb_status on_command(hctx *h, const char *cmd, const char *arg)
 static mb_status on_message(hctx *h)
 {
     const char *text = h->ev->text;
+    if (text && strlen(text) > EVENT_TEXT_MAX) return reply_text(h, T(h, "message.too_long"), NULL);
+    /* A parent in the middle of giving consent answers that dialog. */
+    if (consent_takes_message(h)) return consent_on_message(h);
     if (!text || !*text) return reply_text(h, T(h, "message.not_text"), NULL);
-    if (strlen(text) > EVENT_TEXT_MAX) return reply_text(h, T(h, "message.too_long"), NULL);
     char cmd[COMMAND_MAX];
     const char *arg;
     if (parse_command(text, cmd, sizeof cmd, &arg)) return on_command(h, cmd, arg);
@@ -136,12 +155,13 @@ static mb_status on_button(hctx *h)
     /* The bot writes neither an empty action nor an empty last argument. */
     if (!action[0] || (colon && !arg[0]) || data[strlen(data) - 1] == ':')
         return flow_refuse_button(h, "malformed button data");
-    /* Guardian buttons are pressed by parents, who have no account. */
-    if (strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0 || h->has_account == 0) {
-        if (strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0) return reg_on_button(h, action, arg);
-        return flow_refuse_button(h, "no account");
+    /* Consent buttons are pressed by parents, who may have no account. */
+    if (consent_guardian_action(action)) return consent_on_button(h, action, arg);
+    if (!h->has_account) return flow_refuse_button(h, "no account");
+    if (reg_in_progress(h)) {
+        if (strcmp(action, "rs") == 0) return reg_switch_button(h, arg);
+        return reg_on_button(h, action, arg);
     }
-    if (reg_in_progress(h)) return reg_on_button(h, action, arg);
     return menu_on_button(h, action, arg);
 }
 
@@ -151,6 +171,10 @@ static mb_status load_sender(hctx *h)
     if (rc == MB_ERR_NOT_FOUND) return MB_OK;
     if (rc) return rc;
     h->has_account = 1;
+    const char *shown = h->ev->first_name ? h->ev->first_name : "";
+    if (*shown && strlen(shown) < sizeof h->ident.display_name && strcmp(shown, h->ident.display_name) != 0 &&
+        (rc = identity_set_display_name(h->d, h->ev->platform, h->ev->user_id, shown)))
+        return rc;
     if (h->ident.unreachable_at && (rc = identity_set_reachable(h->d, h->ev->platform, h->ev->user_id)))
         return rc;
     char *data = NULL;
@@ -212,11 +236,12 @@ out:
 
 mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, size_t reason_size)
 {
-    if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {
+    mb_status rc;
+    if (strcmp(j->kind, JOB_ERASE_SWEEP) == 0) rc = menu_run_erase_sweep(d);
+    else if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {
         snprintf(reason, reason_size, "unknown job kind %s", j->kind);
         return MB_ERR_NOT_FOUND;
-    }
-    mb_status rc = reg_run_job(d, env, j->kind, j->payload);
+    } else rc = reg_run_job(d, env, j->kind, j->payload);
     if (rc) snprintf(reason, reason_size, "job %s failed: %s", j->kind, mb_status_str(rc));
     return rc;
 }

@@ -33,6 +33,11 @@ typedef struct event {
     const char *button_id;        /* EVENT_BUTTON: id to answer the press with, may be NULL */
     int64_t button_message_id;    /* EVENT_BUTTON: the message the button was on, 0 if unknown */
     const char *ignore_reason;    /* EVENT_NONE: why, for the inbox */
+    /* EVENT_MESSAGE: a shared contact (Telegram's request_contact button),
+     * NULL when the message is none. contact_user_id is the messenger
+     * account the contact belongs to, 0 when the contact names none. */
+    const char *contact_phone;
+    int64_t contact_user_id;
 } event;
 
 #endif

@@ -52,7 +52,12 @@ mb_status curator_on_text(hctx *h, const char *text);
 #define LINK_PREFIX "l_"   /* a link code as it appears after start= */
 mb_status link_start(hctx *h);
 mb_status link_redeem(hctx *h, const char *code);
-mb_status link_on_button(hctx *h, const char *arg);
+mb_status link_on_button(hctx *h, const char *arg);        /* pref:tg|vk */
+mb_status link_on_confirm(hctx *h, const char *arg);       /* lk:y|n:REQUEST, pressed by the owner */
+mb_status link_on_unlink(hctx *h, const char *arg);        /* ul:tg|vk from /privacy */
+/* The person's messenger accounts for /privacy: lines into text (caller
+ * frees) and an unlink button for each when there are several. */
+char *link_privacy_list(hctx *h, keyboard *kb);
 
 /* scope.c: curators of several organisations, coordinators' overview. */
 void scope_menu_items(hctx *h, keyboard *kb);
@@ -76,5 +81,10 @@ void flow_invite_link(const bot_env *env, const char *platform, const char *code
 #define JOB_REGISTRATION_NUDGE "registration_nudge"
 #define JOB_GUARDIAN_REMINDER "guardian_reminder"
 mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *payload);
+/* After /forget: the farewell and other messages to chats of nobody go
+ * once delivered (menu.c). */
+#define JOB_ERASE_SWEEP "erase_sweep"
+#define ERASE_SWEEP_AFTER_MS (60LL * 60 * 1000)
+mb_status menu_run_erase_sweep(db *d);
 
 #endif

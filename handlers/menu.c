@@ -6,7 +6,11 @@
  */
 #include "handlers/flows.h"
 #include "handlers/payload.h"
+#include "handlers/privacy_answers.h"
+#include "storage/erase.h"
 #include "storage/invites.h"
+#include "storage/jobs.h"
+#include "storage/territories.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -54,8 +58,15 @@ mb_status menu_show(hctx *h)
     kb_button(&kb, T(h, "menu.language"), "m:language");
     kb_row(&kb);
     kb_button(&kb, T(h, "menu.help"), "m:help");
+    if (strcmp(h->acct.role, "coordinator") == 0) {
+        /* A coordinator works for a territory, not in one programme. */
+        territory t;
+        if (territory_get(h->d, account_coordinated_territory(h->d, h->acct.id), &t))
+            snprintf(t.name, sizeof t.name, "—");
+        return send_and_free(h, TF(h, "menu.title_coordinator", "name", h->acct.name, "territory", t.name, NULL), &kb);
+    }
     org o;
-    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
+    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "—");
     char role_key[40];
     snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
     return send_and_free(h, TF(h, "menu.title", "name", h->acct.name, "role", T(h, role_key), "org", o.name, NULL),
@@ -108,14 +119,17 @@ mb_status menu_privacy(hctx *h)
         flow_format_date(h->lang, a->guardian_consent_at, date, sizeof date);
         snprintf(guardian, sizeof guardian, "%s, %s", T(h, key), date);
     }
-    char messenger[64];
-    snprintf(messenger, sizeof messenger, "%s %lld", strcmp(h->ev->platform, "tg") == 0 ? "Telegram" : "VK",
-             (long long)h->ev->user_id);
-    return send_and_free(h, TF(h, "privacy.summary", "name", a->name[0] ? a->name : "—", "role", T(h, role_key),
-                               "org", o.name, "category", T(h, cat_key), "grade", grade, "birth_year", year,
-                               "language", h->lang, "consent", consent, "guardian", guardian,
-                               "messenger", messenger, NULL),
-                         NULL);
+    keyboard kb = {0};
+    char *messengers = link_privacy_list(h, &kb);
+    char *answers = privacy_answers_text(h->d, a->id, h->lang), none[64];
+    snprintf(none, sizeof none, " %s", T(h, "privacy.no_answers"));
+    char *text = TF(h, "privacy.summary", "name", a->name[0] ? a->name : "—", "role", T(h, role_key), "org", o.name,
+                    "category", T(h, cat_key), "grade", grade, "birth_year", year, "language", h->lang, "consent",
+                    consent, "guardian", guardian, "messengers", messengers ? messengers : " —", "answers",
+                    answers ? answers : none, NULL);
+    free(messengers);
+    free(answers);
+    return send_and_free(h, text, &kb);
 }
 
 mb_status menu_forget(hctx *h)
@@ -131,17 +145,55 @@ mb_status menu_forget(hctx *h)
     return rc;
 }
 
+static const char *erase_text(const bot_env *env, const char *language, const char *key)
+{
+    return i18n_text(env->texts, i18n_pick_language(env->texts, language && *language ? language
+                                                                                         : env->default_language),
+                     key);
+}
+
+static const char *erase_stand_in(void *env, const char *language)
+{
+    return erase_text(env, language, "erase.stand_in");
+}
+
+static const char *erase_withdrawn(void *env, const char *language)
+{
+    return erase_text(env, language, "erase.report_withdrawn");
+}
+
+/* The person's own records go, then their name wherever others still see
+ * it: messages queued or sent to others, drafts, report files. */
 static mb_status do_forget(hctx *h)
 {
-    char subject[32];
+    char subject[32], name[ACCOUNT_NAME_BYTES];
     snprintf(subject, sizeof subject, "account:%lld", (long long)h->acct.id);
+    snprintf(name, sizeof name, "%s", h->acct.name);
+    erase_words words = {erase_stand_in, erase_withdrawn, (void *)h->env};
+    erase_stats stats;
     mb_status rc = account_forget(h->d, h->acct.id);
+    if (!rc) rc = erase_name_everywhere(h->d, name, h->env->files_dir, &words, &stats);
     if (!rc) rc = audit_log(h->d, subject, "account.forget", subject, NULL);
     if (rc) return rc;
+    log_info("menu", "account %lld erased; its name was replaced in %d message(s) and %d record(s),"
+             " %d report(s) withdrawn, %d file(s) removed", (long long)h->acct.id, stats.messages, stats.records,
+             stats.reports, stats.files);
     h->has_account = 0;
     /* Queued without the account id: the farewell carries no personal data
-     * and must survive the purge of the account's messages. */
-    return reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, 0, T(h, "forget.done"), NULL);
+     * and must survive the purge of the account's messages. Its record, with
+     * the chat's number, goes with the sweep once it was delivered. */
+    if ((rc = reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, 0, T(h, "forget.done"), NULL))) return rc;
+    return job_add(h->d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{}", NULL);
+}
+
+mb_status menu_run_erase_sweep(db *d)
+{
+    int unfinished = 0;
+    mb_status rc = erase_sweep_chats(d, &unfinished);
+    if (rc) return rc;
+    log_info("menu", "swept the delivery records of erased chats; %d message(s) still on their way", unfinished);
+    /* Not delivered yet (the messenger asks to wait): look again later. */
+    return unfinished ? job_add(d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{}", NULL) : MB_OK;
 }
 
 static mb_status ask_invite_role(hctx *h)
@@ -266,6 +318,8 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     }
     if (strcmp(action, "sv") == 0) return survey_on_button(h, action, arg);
     if (strcmp(action, "pref") == 0) return link_on_button(h, arg);
+    if (strcmp(action, "lk") == 0) return link_on_confirm(h, arg);
+    if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);
     if (strcmp(action, "so") == 0 || strcmp(action, "co") == 0) return scope_on_button(h, action, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");

@@ -1,17 +1,23 @@
 /*
  * Registration by invite: /start <code> -> privacy notice and consent ->
  * name -> category (-> grade and year of birth for pupils) -> role confirmed
- * -> menu. A pupil who may be younger than the consent age waits for a
- * guardian, who confirms through a one-use link, or for the curator, who
- * marks a paper consent received.
+ * -> menu. A grade and a year of birth that do not fit each other are asked
+ * again. A pupil who may be younger than the consent age waits for a
+ * parent, who opens the link the pupil gets (consent.c), or for the
+ * curator, who marks a paper consent received.
  */
 #include "handlers/flows.h"
 #include "handlers/payload.h"
+#include "handlers/attempts.h"
+#include "handlers/consent.h"
+#include "handlers/reg_switch.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
 #include "storage/territories.h"
 #include "util/clock.h"
+#include "util/invite_code.h"
 #include "util/log.h"
+#include "util/person_name.h"
 #include "util/text.h"
 
 #include <stdio.h>
@@ -21,12 +27,14 @@
 #define DAY_MS (24LL * 3600 * 1000)
 #define NUDGE_AFTER_MS DAY_MS               /* an unfinished registration is nudged once */
 #define GUARDIAN_REMIND_AFTER_MS (3 * DAY_MS)
-#define GUARDIAN_LINK_VALID_MS (30 * DAY_MS)
 #define NAME_MIN_CHARS 2
 #define GRADE_MIN 1
 #define GRADE_MAX 11
 #define OLDEST_BIRTH_AGE 100                /* years; older is taken for a typo */
 #define YOUNGEST_BIRTH_AGE 5
+#define GRADE_AGE_MIN 6                     /* a pupil of grade g is normally g+6..g+8 years old */
+#define GRADE_AGE_MAX 8
+#define AGE_SLACK 1
 
 static const char *const categories_for_mentee[] = {"pupil", "student", "teacher", NULL};
 static const char *const categories_for_mentor[] = {"pupil", "student", "teacher", "employee",
@@ -45,8 +53,11 @@ int reg_in_progress(const hctx *h)
     return h->has_account && strcmp(h->acct.status, "registering") == 0;
 }
 
-int reg_looks_like_code(const char *text)
+int reg_looks_like_code(const char *pasted)
 {
+    char code[INVITE_CODE_LEN + 8];
+    if (!invite_code_from_text(pasted, code, sizeof code)) return 0;
+    const char *text = code;
     size_t n = strlen(text);
     if (n == INVITE_CODE_LEN + 2 && strncmp(text, INVITE_GUARDIAN_PREFIX, 2) == 0) text += 2, n -= 2;
     if (n != INVITE_CODE_LEN) return 0;
@@ -145,14 +156,15 @@ mb_status reg_resume(hctx *h)
     return rc ? rc : ask_consent(h);
 }
 
-static mb_status guardian_open(hctx *h, const char *code);
-
 mb_status reg_start(hctx *h, const char *code_in)
 {
     char code[64];
-    snprintf(code, sizeof code, "%s", code_in ? code_in : "");
+    /* A code in any case, or the whole invite link, reads as the code. */
+    if (!invite_code_from_text(code_in, code, sizeof code)) snprintf(code, sizeof code, "%s", code_in ? code_in : "");
     for (char *p = code + strlen(code); p > code && (p[-1] == ' ' || p[-1] == '\n'); ) *--p = 0;
-    if (strncmp(code, INVITE_GUARDIAN_PREFIX, 2) == 0) return guardian_open(h, code + 2);
+    mb_status refused;
+    if (code[0] && attempts_refuse(h, &refused)) return refused;
+    if (strncmp(code, INVITE_GUARDIAN_PREFIX, 2) == 0) return consent_open(h, code + 2);
     if (strncmp(code, LINK_PREFIX, 2) == 0) return link_redeem(h, code);
     if (h->has_account && !reg_in_progress(h)) {
         mb_status rc = MB_OK;
@@ -167,13 +179,14 @@ mb_status reg_start(hctx *h, const char *code_in)
     invite inv;
     mb_status rc = invite_find(h->d, code, &inv);
     if (rc == MB_ERR_NOT_FOUND || (!rc && strcmp(inv.kind, "role") != 0))
-        return reply_text(h, T(h, "invite.not_found"), NULL);
+        return attempts_wrong_code(h, "invite.not_found");
     if (rc) return rc;
     if (!invite_usable(h->d, &inv, h->has_account ? h->acct.id : 0)) {
         int expired = inv.revoked_at || (inv.expires_at && clock_now_ms() >= inv.expires_at);
         log_info("registration", "invite %lld refused: %s", (long long)inv.id, expired ? "expired" : "used up");
         return reply_text(h, T(h, expired ? "invite.expired" : "invite.used_up"), NULL);
     }
+    if (reg_in_progress(h) && reg_switch_offer(h, &inv, code, &rc)) return rc;
     if (!h->has_account) {
         int64_t id;
         if ((rc = account_create(h->d, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang, &id)) ||
@@ -224,12 +237,9 @@ static mb_status finish(hctx *h)
     if (needs_guardian) {
         snprintf(h->acct.status, sizeof h->acct.status, "pending_consent");
         if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, ""))) return rc;
-        char code[INVITE_CODE_LEN + 1], full[INVITE_CODE_LEN + 4], link[256];
-        if ((rc = invite_create(h->d, "guardian", h->acct.org_id, NULL, 1, clock_now_ms() + GUARDIAN_LINK_VALID_MS,
-                                h->acct.id, "system", code, NULL)))
-            return rc;
-        snprintf(full, sizeof full, INVITE_GUARDIAN_PREFIX "%s", code);
-        flow_invite_link(h->env, h->ev->platform, full, link, sizeof link);
+        char code[CONSENT_CODE_BYTES], link[256];
+        if ((rc = consent_new_link(h->d, &h->acct, "system", code, sizeof code))) return rc;
+        flow_invite_link(h->env, h->ev->platform, code, link, sizeof link);
         char age[16];
         snprintf(age, sizeof age, "%d", h->env->consent_age);
         char *text = TF(h, "reg.guardian_needed", "age", age, "link", link, NULL);
@@ -246,21 +256,20 @@ static mb_status finish(hctx *h)
 
 static mb_status on_name(hctx *h, const char *text)
 {
-    char *name = text_clean_line(text, ACCOUNT_NAME_MAX + 1);
-    if (!name) return MB_ERR_NOMEM;
-    size_t chars = text_codepoints(name);
-    int has_letter = 0;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p >= 0x80 || ((*p | 32) >= 'a' && (*p | 32) <= 'z')) has_letter = 1;
-    mb_status rc;
-    if (chars > ACCOUNT_NAME_MAX) rc = reply_text(h, T(h, "reg.name_too_long"), NULL);
-    else if (chars < NAME_MIN_CHARS || !has_letter) rc = reply_text(h, T(h, "reg.name_invalid"), NULL);
-    else {
-        snprintf(h->acct.name, sizeof h->acct.name, "%s", name);
-        if (!(rc = account_save(h->d, &h->acct)) && !(rc = ctx_set_state(h, "reg_category")))
-            rc = ask_category(h);
+    char name[ACCOUNT_NAME_BYTES], max[16];
+    person_name_problem pr = person_name_check(text, NAME_MIN_CHARS, ACCOUNT_NAME_MAX, name, sizeof name);
+    snprintf(max, sizeof max, "%d", ACCOUNT_NAME_MAX);
+    if (pr == PERSON_NAME_NOMEM) return MB_ERR_NOMEM;
+    if (pr) {
+        char *msg = pr == PERSON_NAME_TOO_LONG ? TF(h, "reg.name_too_long", "max", max, NULL)
+                                               : TF(h, "reg.name_invalid", NULL);
+        mb_status rc = msg ? reply_text(h, msg, NULL) : MB_ERR_NOMEM;
+        free(msg);
+        return rc;
     }
-    free(name);
+    snprintf(h->acct.name, sizeof h->acct.name, "%s", name);
+    mb_status rc = account_save(h->d, &h->acct);
+    if (!rc && !(rc = ctx_set_state(h, "reg_category"))) rc = ask_category(h);
     return rc;
 }
 
@@ -281,8 +290,31 @@ static mb_status on_birth_year(hctx *h, const char *text)
         free(msg);
         return rc;
     }
+    /* A birth year is believed only when it fits the grade: a pupil of
+     * grade g is normally g+6..g+8 years old (one year of slack either
+     * way); otherwise both answers are asked again. */
+    int age = now - (int)y;
+    mb_status rc;
+    if (h->acct.grade && (age < h->acct.grade + GRADE_AGE_MIN - AGE_SLACK || age > h->acct.grade + GRADE_AGE_MAX + AGE_SLACK)) {
+        char grade[16], lo[16], hi[16], year[16], years[16];
+        snprintf(grade, sizeof grade, "%d", h->acct.grade);
+        snprintf(lo, sizeof lo, "%d", h->acct.grade + GRADE_AGE_MIN);
+        snprintf(hi, sizeof hi, "%d", h->acct.grade + GRADE_AGE_MAX);
+        snprintf(year, sizeof year, "%ld", y);
+        snprintf(years, sizeof years, "%d", age);
+        log_info("registration", "account %lld: grade %d and birth year %ld do not fit; asked again",
+                 (long long)h->acct.id, h->acct.grade, y);
+        char *msg = TF(h, "reg.grade_age_mismatch", "grade", grade, "from", lo, "to", hi, "year", year, "age", years,
+                       NULL);
+        if (!msg) return MB_ERR_NOMEM;
+        rc = reply_text(h, msg, NULL);
+        free(msg);
+        h->acct.grade = 0;
+        if (rc || (rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, "reg_grade"))) return rc;
+        return ask_grade(h);
+    }
     h->acct.birth_year = (int)y;
-    mb_status rc = account_save(h->d, &h->acct);
+    rc = account_save(h->d, &h->acct);
     return rc ? rc : finish(h);
 }
 
@@ -302,12 +334,9 @@ static int allowed_category(const char *role, const char *cat)
     return 0;
 }
 
-static mb_status guardian_decide(hctx *h, const char *action, const char *code);
-
 mb_status reg_on_button(hctx *h, const char *action, const char *arg)
 {
     mb_status rc;
-    if (strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0) return guardian_decide(h, action, arg);
     if (strcmp(action, "consent") == 0 && strcmp(h->state, "reg_consent") == 0) {
         if ((rc = reply_answer_button(h, NULL))) return rc;
         if (strcmp(arg, "no") == 0) {
@@ -340,73 +369,6 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
         return reply_text(h, T(h, "reg.ask_birth_year"), NULL);
     }
     return flow_refuse_button(h, "button does not belong to this step");
-}
-
-/* Loads a guardian invite and the minor it is for; 0 when both are valid. */
-static int load_guardian_invite(hctx *h, const char *code, invite *inv, account *minor)
-{
-    if (invite_find(h->d, code, inv) || strcmp(inv->kind, "guardian") != 0) return 0;
-    if (account_load(h->d, inv->for_account, minor)) return 0;
-    return 1;
-}
-
-static mb_status guardian_open(hctx *h, const char *code)
-{
-    invite inv;
-    account minor;
-    if (!load_guardian_invite(h, code, &inv, &minor)) return reply_text(h, T(h, "invite.not_found"), NULL);
-    if (h->has_account && h->acct.id == minor.id) return reply_text(h, T(h, "guardian.self"), NULL);
-    if (strcmp(minor.status, "pending_consent") != 0) return reply_text(h, T(h, "guardian.already"), NULL);
-    if (!invite_usable(h->d, &inv, 0)) return reply_text(h, T(h, "invite.expired"), NULL);
-    org o;
-    if (org_get(h->d, minor.org_id, &o)) snprintf(o.name, sizeof o.name, "?");
-    char *text = TF(h, "guardian.ask", "name", minor.name, "org", o.name, NULL);
-    if (!text) return MB_ERR_NOMEM;
-    keyboard kb = {0};
-    char yes[72], no[72];
-    snprintf(yes, sizeof yes, "gc:%s", code);
-    snprintf(no, sizeof no, "gd:%s", code);
-    kb_button(&kb, T(h, "guardian.yes"), yes);
-    kb_row(&kb);
-    kb_button(&kb, T(h, "guardian.no"), no);
-    mb_status rc = reply_text(h, text, &kb);
-    kb_free(&kb);
-    free(text);
-    return rc;
-}
-
-/* Tells the minor, in the minor's own language, what the guardian decided. */
-static mb_status tell_minor(hctx *h, const account *minor, const char *key)
-{
-    const char *lang = i18n_pick_language(h->env->texts, minor->language);
-    return reply_to_account(h->d, minor->id, i18n_text(h->env->texts, lang, key), NULL);
-}
-
-static mb_status guardian_decide(hctx *h, const char *action, const char *code)
-{
-    invite inv;
-    account minor;
-    mb_status rc;
-    if (!load_guardian_invite(h, code, &inv, &minor) || (h->has_account && h->acct.id == minor.id))
-        return flow_refuse_button(h, "not a valid guardian code");
-    if ((rc = reply_answer_button(h, NULL))) return rc;
-    if (strcmp(minor.status, "pending_consent") != 0 || !invite_usable(h->d, &inv, 0))
-        return reply_text(h, T(h, "guardian.already"), NULL);
-    if ((rc = invite_redeem(h->d, &inv, minor.id))) return rc;
-    char actor[48], subject[32];
-    snprintf(actor, sizeof actor, "guardian:%s:%lld", h->ev->platform, (long long)h->ev->user_id);
-    snprintf(subject, sizeof subject, "account:%lld", (long long)minor.id);
-    int yes = strcmp(action, "gc") == 0;
-    if ((rc = audit_log(h->d, actor, yes ? "guardian.consent" : "guardian.decline", subject, NULL))) return rc;
-    if (!yes) {
-        if ((rc = tell_minor(h, &minor, "guardian.declined_minor"))) return rc;
-        return reply_text(h, T(h, "guardian.declined"), NULL);
-    }
-    snprintf(minor.guardian_consent, sizeof minor.guardian_consent, "parent");
-    minor.guardian_consent_at = clock_now_ms();
-    snprintf(minor.status, sizeof minor.status, "active");
-    if ((rc = account_save(h->d, &minor)) || (rc = tell_minor(h, &minor, "guardian.confirmed_minor"))) return rc;
-    return reply_text(h, T(h, "guardian.thanks"), NULL);
 }
 
 mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *payload)

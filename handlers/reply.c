@@ -115,6 +115,35 @@ mb_status reply_text(hctx *h, const char *text, keyboard *kb)
     return reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, h->has_account ? h->acct.id : 0, text, kb);
 }
 
+/* One message with a reply keyboard: too short to need splitting (the
+ * callers' texts are catalog sentences). */
+static mb_status enqueue_keyboard_text(hctx *h, const char *text, const char *share, const char *skip)
+{
+    if (text_utf16_len(text) > platform_caps_for(h->ev->platform)->max_text_units) return MB_ERR_LIMIT;
+    cJSON *body = cJSON_CreateObject();
+    if (!body) return MB_ERR_NOMEM;
+    cJSON_AddStringToObject(body, "text", text);
+    if (share) {
+        cJSON_AddStringToObject(body, "contact_button", share);
+        cJSON_AddStringToObject(body, "skip_button", skip);
+    } else {
+        cJSON_AddBoolToObject(body, "remove_keyboard", 1);
+    }
+    mb_status rc = enqueue_json(h->d, h->ev->platform, h->ev->chat_id, h->has_account ? h->acct.id : 0, "text", body);
+    cJSON_Delete(body);
+    return rc;
+}
+
+mb_status reply_ask_contact(hctx *h, const char *text, const char *share_label, const char *skip_label)
+{
+    return enqueue_keyboard_text(h, text, share_label, skip_label);
+}
+
+mb_status reply_text_clear_keyboard(hctx *h, const char *text)
+{
+    return enqueue_keyboard_text(h, text, NULL, NULL);
+}
+
 mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard *kb)
 {
     identity id;

@@ -1,6 +1,8 @@
 /*
  * Replies, as normalised outbox rows a transport renders at send time:
  *   text:     {"text": "...", "buttons": [[{"text": "...", "data": "..."}]]}
+ *             or {"text": "...", "contact_button": "...", "skip_button": "..."}
+ *             or {"text": "...", "remove_keyboard": true}
  *   edit:     {"message_id": N, "text": "...", "buttons": [...]}
  *   answer:   {"button_id": "...", "text": "..."}
  *   document: {"path": "...", "filename": "...", "caption": "...", "temporary": true}
@@ -40,6 +42,14 @@ void kb_free(keyboard *kb);
 
 /* Queues text (and buttons, may be NULL) to the chat of the current event. */
 mb_status reply_text(hctx *h, const char *text, keyboard *kb);
+
+/* Queues text with the platform's "share my phone number" button (Telegram's
+ * request_contact) and a plain button skip_label that sends its label as
+ * text. Only for platforms that have such a button (Telegram). */
+mb_status reply_ask_contact(hctx *h, const char *text, const char *share_label, const char *skip_label);
+
+/* Queues text and takes away a keyboard reply_ask_contact showed. */
+mb_status reply_text_clear_keyboard(hctx *h, const char *text);
 
 /* Same, to any chat on a platform (notifications to other people). */
 mb_status reply_to_chat(db *d, const char *platform, int64_t chat_id, int64_t account_id,

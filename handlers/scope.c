@@ -63,8 +63,8 @@ static mb_status switch_org(hctx *h, const char *arg)
     if (!payload_number(arg, PAYLOAD_NUMBER_MAX, &id) || !scope_can_change_org(h->d, h->acct.id, id))
         return flow_refuse_button(h, "organisation outside the curator's scope");
     org o;
-    mb_status rc = reply_answer_button(h, NULL);
-    if (rc || (rc = org_get(h->d, id, &o))) return rc;
+    mb_status rc = org_get(h->d, id, &o);
+    if (rc || (rc = reply_answer_button(h, NULL))) return rc;
     h->acct.org_id = id;
     if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, ""))) return rc;
     char *text = TF(h, "scope.switched", "org", o.name, NULL);
@@ -117,9 +117,11 @@ mb_status scope_on_button(hctx *h, const char *action, const char *arg)
         return overview(h);
     }
     if (!active_role(h, "curator")) return flow_refuse_button(h, "organisation switch pressed by a non-curator");
-    if (strcmp(arg, "list") != 0) return switch_org(h, arg);   /* answers the press itself */
-    if ((rc = reply_answer_button(h, NULL))) return rc;
-    return list_orgs(h);
+    if (strcmp(arg, "list") == 0) {
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        return list_orgs(h);
+    }
+    return switch_org(h, arg);
 }
 
 int scope_take_invite(hctx *h, const char *code, mb_status *rc)

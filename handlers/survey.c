@@ -10,6 +10,7 @@
 #include "handlers/survey.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/typed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,16 +127,18 @@ static mb_status finish(hctx *h, survey_session *s)
 /* Asks item index (or finishes when it is -1) and remembers it as the position. */
 static mb_status ask(hctx *h, survey_session *s, int index, const char *notice)
 {
+    mb_status rc;
+    if (index < 0 && notice && (rc = reply_text(h, notice, NULL))) return rc;
     if (index < 0) return finish(h, s);
     snprintf(s->run.position, sizeof s->run.position, "%s", s->ins->items[index].id);
-    mb_status rc = survey_run_set_position(h->d, s->run.id, s->run.position);
+    rc = survey_run_set_position(h->d, s->run.id, s->run.position);
     return rc ? rc : survey_item_show(h, s, index, 0, notice, 0);
 }
 
-static mb_status advance(hctx *h, survey_session *s)
+static mb_status advance(hctx *h, survey_session *s, const char *notice)
 {
     int cur = current_index(s);
-    return ask(h, s, next_shown(h, s, cur + 1), NULL);
+    return ask(h, s, next_shown(h, s, cur + 1), notice);
 }
 
 /* Picks up an open run where it stopped. */
@@ -215,10 +218,7 @@ mb_status survey_on_text(hctx *h, const char *text)
         return rc;
     }
     const instrument_item *it = &s.ins->items[cur];
-    time_t now = (time_t)(clock_now_ms() / 1000);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    int today = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+    int today = typed_today(clock_now_ms());
     char value[INSTRUMENT_ANSWER_MAX];
     answer_problem problem = instrument_check_typed(it, text, today, value, sizeof value);
     if (problem) {
@@ -226,7 +226,9 @@ mb_status survey_on_text(hctx *h, const char *text)
         rc = why ? survey_item_show(h, &s, cur, 0, why, 0) : MB_ERR_NOMEM;
         free(why);
     } else if (!(rc = store_answer(h, &s, it->id, value))) {
-        rc = advance(h, &s);
+        char *echo = survey_typed_echo(h, it, text);
+        rc = advance(h, &s, echo);
+        free(echo);
     }
     session_close(&s);
     return rc;
@@ -302,7 +304,7 @@ static mb_status on_item_button(hctx *h, const char *arg)
     if ((rc = reply_answer_button(h, NULL)) || (!survey_in_progress(h) && (rc = set_dialog(h, s.run.id)))) goto out;
     switch (op[0]) {
     case 'c':
-        if (!(rc = store_answer(h, &s, it->id, value))) rc = advance(h, &s);
+        if (!(rc = store_answer(h, &s, it->id, value))) rc = advance(h, &s, NULL);
         break;
     case 't': {
         cJSON *arr = current ? cJSON_Parse(current) : NULL;
@@ -324,7 +326,7 @@ static mb_status on_item_button(hctx *h, const char *arg)
         cJSON *arr = current ? cJSON_Parse(current) : NULL;
         int chosen = cJSON_GetArraySize(arr);
         cJSON_Delete(arr);
-        if (chosen >= it->min && (chosen > 0 || it->optional)) { rc = advance(h, &s); break; }
+        if (chosen >= it->min && (chosen > 0 || it->optional)) { rc = advance(h, &s, NULL); break; }
         char *more = i18n_plural(h->env->texts, h->lang, "survey.choose_more", it->min > 0 ? it->min : 1, NULL);
         rc = more ? survey_item_show(h, &s, cur, 0, more, 0) : MB_ERR_NOMEM;
         free(more);
@@ -334,10 +336,10 @@ static mb_status on_item_button(hctx *h, const char *arg)
         rc = survey_item_show(h, &s, cur, (int)page, NULL, h->ev->button_message_id);
         break;
     case 'k':
-        rc = advance(h, &s);
+        rc = advance(h, &s, NULL);
         break;
     case 'x':
-        if (!(rc = drop_answer(h, &s, it->id))) rc = advance(h, &s);
+        if (!(rc = drop_answer(h, &s, it->id))) rc = advance(h, &s, NULL);
         break;
     }
 out:

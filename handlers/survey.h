@@ -68,6 +68,9 @@ mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page
 int survey_page_size(const hctx *h);
 /* The reason a typed answer is refused, in the person's language (caller frees). */
 char *survey_problem_text(hctx *h, const instrument_item *it, answer_problem problem);
+/* What was understood from a typed answer that needed reading («Записали:
+ * 1 сентября 2025» for a date), malloc'd; NULL when there is nothing to say. */
+char *survey_typed_echo(hctx *h, const instrument_item *it, const char *typed);
 /* 1 when the item is asked of this person (its condition holds and
  * registration does not already answer it). */
 int survey_item_shown(const hctx *h, const survey_session *s, int index);

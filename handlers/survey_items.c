@@ -5,7 +5,9 @@
  * that does not fit.
  */
 #include "handlers/survey.h"
+#include "util/clock.h"
 #include "util/strbuf.h"
+#include "util/typed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,9 +127,13 @@ static void append_hint(hctx *h, strbuf *sb, const instrument_item *it)
     case ITEM_NUMBER:
         hint = TF(h, "survey.hint_number", "min", min, "max", max, NULL);
         break;
-    case ITEM_DATE:
-        hint = TF(h, "survey.hint_date", NULL);
+    case ITEM_DATE: {
+        char example[16];
+        typed_date_example(typed_today(clock_now_ms()), it->past ? DATE_LEAN_PAST : DATE_LEAN_FUTURE, example,
+                           sizeof example);
+        hint = TF(h, "survey.hint_date", "example", example, NULL);
         break;
+    }
     case ITEM_TEXT: {
         char chars[16];
         snprintf(chars, sizeof chars, "%d", it->max_chars);
@@ -149,11 +155,35 @@ static void format_answer(const instrument_item *it, const char *answer, char *b
         snprintf(buf, size, "%s", answer);
 }
 
-static int counted(const hctx *h, const survey_session *s, int upto)
+/*
+ * "Question N of M": M counts the questions that can still be asked given
+ * the answers so far (a follow-up whose deciding answer is not given yet
+ * counts), so M never grows as the survey goes on and only shrinks when an
+ * answer closes a follow-up; N counts the questions asked before this one.
+ */
+static void possible_items(const hctx *h, const survey_session *s, int cur, char *possible)
 {
-    int n = 0;
-    for (int i = 0; i < upto && i < s->ins->nitems; i++) n += survey_item_shown(h, s, i);
-    return n;
+    for (int i = 0; i < s->ins->nitems; i++) {
+        const instrument_item *it = &s->ins->items[i];
+        char known[64];
+        int t = it->when == WHEN_ALWAYS ? -1 : instrument_item_index(s->ins, it->when_item);
+        if (survey_prefill(h, it, known, sizeof known)) possible[i] = 0;
+        else if (t < 0 || cJSON_GetObjectItemCaseSensitive(s->answers, it->when_item))
+            possible[i] = (char)instrument_applies(it, s->answers);
+        else possible[i] = (char)(t >= cur && possible[t]);
+    }
+}
+
+static void progress_numbers(const hctx *h, const survey_session *s, int index, int *n, int *total)
+{
+    char possible[INSTRUMENT_ITEMS_MAX];
+    possible_items(h, s, index, possible);
+    *n = 1, *total = 0;
+    for (int i = 0; i < s->ins->nitems; i++) {
+        *total += possible[i];
+        if (i < index) *n += possible[i];
+    }
+    if (*total < *n) *total = *n;
 }
 
 mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page, const char *notice,
@@ -165,8 +195,10 @@ mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page
     sb_init(&sb, 0);
     if (notice) sb_printf(&sb, "%s\n\n", notice);
     char n[16], total[16];
-    snprintf(n, sizeof n, "%d", counted(h, s, index) + 1);
-    snprintf(total, sizeof total, "%d", counted(h, s, s->ins->nitems));
+    int number, count;
+    progress_numbers(h, s, index, &number, &count);
+    snprintf(n, sizeof n, "%d", number);
+    snprintf(total, sizeof total, "%d", count);
     char *progress = TF(h, "survey.progress", "n", n, "total", total, NULL);
     sb_printf(&sb, "%s\n%s", progress ? progress : "", instrument_text(it->text, h->lang));
     free(progress);
@@ -208,8 +240,14 @@ char *survey_problem_text(hctx *h, const instrument_item *it, answer_problem pro
     snprintf(max, sizeof max, "%d", it->type == ITEM_TEXT ? it->max_chars : it->max);
     switch (problem) {
     case ANSWER_NOT_NUMBER: return TF(h, "survey.bad_number", "min", min, "max", max, NULL);
+    case ANSWER_PAST_DATE: return TF(h, "survey.past_date", NULL);
     case ANSWER_OUT_OF_RANGE: return TF(h, "survey.out_of_range", "min", min, "max", max, NULL);
-    case ANSWER_BAD_DATE: return TF(h, "survey.bad_date", NULL);
+    case ANSWER_BAD_DATE: {
+        char example[16];
+        typed_date_example(typed_today(clock_now_ms()), it->past ? DATE_LEAN_PAST : DATE_LEAN_FUTURE, example,
+                           sizeof example);
+        return TF(h, "survey.bad_date", "example", example, NULL);
+    }
     case ANSWER_FUTURE_DATE: return TF(h, "survey.future_date", NULL);
     case ANSWER_EMPTY: return TF(h, "survey.empty", NULL);
     case ANSWER_TOO_LONG: return TF(h, "survey.too_long", "max", max, NULL);
@@ -217,4 +255,15 @@ char *survey_problem_text(hctx *h, const instrument_item *it, answer_problem pro
     case ANSWER_OK: break;
     }
     return TF(h, "survey.use_buttons", NULL);
+}
+
+char *survey_typed_echo(hctx *h, const instrument_item *it, const char *typed)
+{
+    date_read d;
+    if (it->type != ITEM_DATE ||
+        !typed_date_parse(typed, typed_today(clock_now_ms()), it->past ? DATE_LEAN_PAST : DATE_LEAN_FUTURE, &d))
+        return NULL;
+    char shown[64];
+    typed_date_format(&d, h->lang, shown, sizeof shown);
+    return TF(h, "survey.date_noted", "date", shown, NULL);
 }

@@ -3,8 +3,11 @@
 # simulator beside it, creates a demo organisation and a curator invite, and
 # opens a terminal chat in which you talk to the bot as a Telegram user.
 set -e
+# bot.conf holds the token and run/ the demo's database and logs: they are
+# the user's alone (`mentorbot check` warns about a token others can read).
+umask 077
 cd "$(dirname "$0")/.."
-[ -f bot.conf ] || { cp bot.conf.example bot.conf; echo "created bot.conf from bot.conf.example"; }
+[ -f bot.conf ] || { cp bot.conf.example bot.conf; chmod 600 bot.conf; echo "created bot.conf from bot.conf.example"; }
 ./mentorbot --config bot.conf check >/dev/null
 
 token=$(sed -n 's/^[[:space:]]*token[[:space:]]*=[[:space:]]*//p' bot.conf | head -n 1)

@@ -204,6 +204,9 @@ long long sim_sent_record(const char *platform, const char *method, long long ch
     if (!call || sent_reserve()) goto out;
     seq = core.next_seq++;
     cJSON_AddNumberToObject(call, "seq", (double)seq);
+    /* When the call arrived (the simulator's monotonic clock), so a test can
+     * measure the pace of what the bot sends as a messenger would see it. */
+    cJSON_AddNumberToObject(call, "at_ms", (double)sim_mono_ms());
     cJSON_AddStringToObject(call, "method", method);
     cJSON_AddNumberToObject(call, "chat_id", (double)chat_id);
     cJSON_AddBoolToObject(call, "ok", ok);

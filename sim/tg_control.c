@@ -96,13 +96,22 @@ static void reply_update(sim_reply *reply, long long update_id, const char *extr
 static void control_message(const sim_request *req, sim_reply *reply)
 {
     const char *text = sim_param_string(req->params, "text");
+    /* A contact shared with a request_contact button: {phone_number, user_id}. */
+    const cJSON *contact = cJSON_GetObjectItemCaseSensitive(req->params, "contact");
+    long long contact_user = 0;
     cJSON *user = NULL;
     tg_chat *chat;
-    if (!text || !text[0]) {
+    if (contact && (!cJSON_IsObject(contact) || !sim_param_string(contact, "phone_number") ||
+                    (cJSON_GetObjectItemCaseSensitive(contact, "user_id") &&
+                     sim_param_int64(contact, "user_id", &contact_user) != SIM_PARAM_OK))) {
+        sim_reply_error(reply, 400, "contact needs phone_number (and user_id, when given, a number)");
+        goto out;
+    }
+    if (!contact && (!text || !text[0])) {
         sim_reply_error(reply, 400, "text is required");
         goto out;
     }
-    if (text_utf16_len(text) > TG_USER_TEXT_MAX) {
+    if (text && text_utf16_len(text) > TG_USER_TEXT_MAX) {
         sim_reply_error(reply, 400, "text is longer than Telegram allows");
         goto out;
     }
@@ -124,8 +133,16 @@ static void control_message(const sim_request *req, sim_reply *reply)
     user = NULL;
     cJSON_AddItemToObject(message, "chat", cJSON_Duplicate(chat->chat, 1));
     cJSON_AddNumberToObject(message, "date", (double)(clock_now_ms() / 1000));
-    cJSON_AddStringToObject(message, "text", text);
-    if (text[0] == '/') {
+    if (contact) {
+        cJSON *shared = cJSON_AddObjectToObject(message, "contact");
+        cJSON_AddStringToObject(shared, "phone_number", sim_param_string(contact, "phone_number"));
+        cJSON_AddStringToObject(shared, "first_name", cJSON_GetStringValue(cJSON_GetObjectItem(
+                                                          cJSON_GetObjectItem(message, "from"), "first_name")));
+        if (contact_user) cJSON_AddNumberToObject(shared, "user_id", (double)contact_user);
+    } else {
+        cJSON_AddStringToObject(message, "text", text);
+    }
+    if (!contact && text[0] == '/') {
         char token[TG_COMMAND_TOKEN_MAX];
         size_t n = strcspn(text, " \t\n");
         snprintf(token, sizeof token, "%.*s", (int)(n < sizeof token ? n : sizeof token - 1), text);

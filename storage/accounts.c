@@ -35,7 +35,7 @@ static void read_account(sqlite3_stmt *st, account *a)
 mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
                                    identity *id_out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS ", i.chat_id, i.unreachable_at"
+    sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS ", i.chat_id, i.unreachable_at, i.display_name"
                                   " FROM identities i JOIN accounts a ON a.id = i.account_id"
                                   " WHERE i.platform = ?1 AND i.user_id = ?2");
     if (!st) return MB_ERR_DB;
@@ -51,6 +51,7 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
             id_out->account_id = out->id;
             id_out->chat_id = sqlite3_column_int64(st, 13);
             id_out->unreachable_at = sqlite3_column_int64(st, 14);
+            copy_col(id_out->display_name, sizeof id_out->display_name, st, 15);
         }
         rc = MB_OK;
     }
@@ -134,6 +135,16 @@ static mb_status exec_id(db *d, const char *sql, int64_t id)
     return db_step_done(d, st);
 }
 
+mb_status account_restart_registration(db *d, int64_t id)
+{
+    mb_status rc = exec_id(d, "UPDATE accounts SET role = NULL, org_id = NULL, name = NULL, category = NULL,"
+                              " grade = NULL, birth_year = NULL, consent_at = NULL WHERE id = ?1"
+                              " AND status = 'registering'", id);
+    if (rc) return rc;
+    if (sqlite3_changes(db_handle(d)) == 0) return MB_ERR_INVALID;
+    return exec_id(d, "DELETE FROM scopes WHERE account_id = ?1", id);
+}
+
 mb_status account_delete(db *d, int64_t id)
 {
     mb_status rc;
@@ -145,21 +156,55 @@ mb_status account_delete(db *d, int64_t id)
 
 mb_status account_forget(db *d, int64_t id)
 {
-    mb_status rc;
+    /* Erased bytes are overwritten with zeros, not just unlinked, whatever
+     * the SQLite build's default; the setting stays for the connection. */
+    mb_status rc = db_exec(d, "PRAGMA secure_delete = ON");
+    if (rc) return rc;
+    /* The person's own chats first, while the identities still say which
+     * they are: every message to them goes but those in flight, whose
+     * outcome the sender must be able to record (their text is scrubbed by
+     * erase_name_everywhere). */
+    if ((rc = exec_id(d, "DELETE FROM outbox WHERE state <> 'sending' AND (account_id = ?1 OR EXISTS"
+                         " (SELECT 1 FROM identities i WHERE i.account_id = ?1"
+                         "  AND i.platform = outbox.platform AND i.chat_id = outbox.chat_id))", id)) ||
+        (rc = exec_id(d, "DELETE FROM chat_marks WHERE EXISTS (SELECT 1 FROM identities i"
+                         " WHERE i.account_id = ?1 AND i.platform = chat_marks.platform"
+                         " AND i.chat_id = chat_marks.chat_id)", id)) ||
+        /* Wrong codes and link requests name the person's messenger ids:
+         * from the person, and about the person. */
+        (rc = exec_id(d, "DELETE FROM code_failures WHERE EXISTS (SELECT 1 FROM identities i"
+                         " WHERE i.account_id = ?1 AND i.platform = code_failures.platform"
+                         " AND i.user_id = code_failures.user_id)", id)) ||
+        (rc = exec_id(d, "DELETE FROM code_lockouts WHERE EXISTS (SELECT 1 FROM identities i"
+                         " WHERE i.account_id = ?1 AND i.platform = code_lockouts.platform"
+                         " AND i.user_id = code_lockouts.user_id)", id)) ||
+        (rc = exec_id(d, "DELETE FROM link_requests WHERE account_id = ?1 OR EXISTS (SELECT 1 FROM identities i"
+                         " WHERE i.account_id = ?1 AND i.platform = link_requests.platform"
+                         " AND i.user_id = link_requests.user_id)", id)))
+        return rc;
     if ((rc = exec_id(d, "UPDATE accounts SET status = 'forgotten', name = NULL, birth_year = NULL,"
-                         " language = NULL WHERE id = ?1", id)) ||
+                         " language = NULL, preferred_platform = NULL WHERE id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM identities WHERE account_id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM dialog WHERE account_id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM survey_runs WHERE account_id = ?1", id)) ||
-        (rc = exec_id(d, "UPDATE profiles SET subjects = '', employer = NULL, municipality = NULL"
-                         " WHERE account_id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM profiles WHERE account_id = ?1", id)) ||
         (rc = exec_id(d, "DELETE FROM invite_uses WHERE invite_id IN"
                          " (SELECT id FROM invites WHERE for_account = ?1)", id)) ||
         (rc = exec_id(d, "DELETE FROM invites WHERE for_account = ?1", id)))
         return rc;
-    /* Queued and delivered texts carry the name: drop all but the rows still
-     * in flight, whose outcome the sender must be able to record. */
-    return exec_id(d, "DELETE FROM outbox WHERE account_id = ?1 AND state <> 'sending'", id);
+    return account_forget_audit(d, id);
+}
+
+mb_status account_forget_audit(db *d, int64_t id)
+{
+    char subject[32];
+    snprintf(subject, sizeof subject, "account:%lld", (long long)id);
+    /* A parent who answered a guardian link is recorded by messenger
+     * ("guardian:vk:123"): about an erased child only the fact remains. */
+    sqlite3_stmt *st = db_stmt(d, "UPDATE audit SET actor = 'guardian' WHERE subject = ?1 AND actor LIKE 'guardian:%'");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, subject, -1, SQLITE_TRANSIENT);
+    return db_step_done(d, st);
 }
 
 mb_status identity_for_account(db *d, int64_t account_id, const char *platform, identity *out)
@@ -197,6 +242,51 @@ mb_status identity_add(db *d, const char *platform, int64_t user_id, int64_t cha
     sqlite3_bind_int64(st, 4, chat_id);
     mb_status rc = db_step_done(d, st);
     if (!rc && sqlite3_changes(db_handle(d)) == 0) return MB_ERR_EXISTS;
+    return rc;
+}
+
+mb_status identity_set_display_name(db *d, const char *platform, int64_t user_id, const char *name)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE identities SET display_name = ?3 WHERE platform = ?1 AND user_id = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, user_id);
+    db_bind_text(st, 3, name && *name ? name : NULL);
+    return db_step_done(d, st);
+}
+
+int identity_list(db *d, int64_t account_id, identity *out, int max)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT platform, user_id, chat_id, unreachable_at, display_name FROM identities"
+                                  " WHERE account_id = ?1 ORDER BY platform DESC, user_id");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, account_id);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n < max) {
+            identity *i = &out[n];
+            memset(i, 0, sizeof *i);
+            copy_col(i->platform, sizeof i->platform, st, 0);
+            i->user_id = sqlite3_column_int64(st, 1);
+            i->chat_id = sqlite3_column_int64(st, 2);
+            i->unreachable_at = sqlite3_column_int64(st, 3);
+            copy_col(i->display_name, sizeof i->display_name, st, 4);
+            i->account_id = account_id;
+        }
+        n++;
+    }
+    sqlite3_reset(st);
+    return n;
+}
+
+mb_status identity_remove(db *d, int64_t account_id, const char *platform)
+{
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM identities WHERE account_id = ?1 AND platform = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_text(st, 2, platform, -1, SQLITE_STATIC);
+    mb_status rc = db_step_done(d, st);
+    if (!rc && sqlite3_changes(db_handle(d)) == 0) return MB_ERR_NOT_FOUND;
     return rc;
 }
 
@@ -251,4 +341,13 @@ int account_list_by_status(db *d, int64_t org_id, const char *status, int64_t *i
     while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return n;
+}
+
+int64_t account_coordinated_territory(db *d, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT territory_id FROM scopes WHERE account_id = ?1 AND territory_id IS NOT NULL"
+                                  " ORDER BY territory_id LIMIT 1");
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, account_id);
+    return db_step_scalar(st, 0);
 }

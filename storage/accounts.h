@@ -3,8 +3,9 @@
  *
  * An account is a person in one role in one organisation. Identities link
  * messenger accounts (platform + user id) to it; a person may have one per
- * platform. Personal fields are name and birth year; /forget erases them and
- * the identities, leaving role, organisation, category and grade for counts.
+ * platform. Personal fields are name and birth year; /forget erases them,
+ * the identities and everything the person answered, leaving role,
+ * organisation, category and grade for counts.
  */
 #ifndef MB_ACCOUNTS_H
 #define MB_ACCOUNTS_H
@@ -38,6 +39,7 @@ typedef struct identity {
     int64_t chat_id;
     int64_t account_id;
     int64_t unreachable_at;     /* 0 = reachable */
+    char display_name[ACCOUNT_NAME_BYTES]; /* the name the messenger shows, "" when unknown */
 } identity;
 
 /* Finds the account of a messenger user. MB_ERR_NOT_FOUND when unknown. */
@@ -53,12 +55,25 @@ mb_status account_load(db *d, int64_t id, account *out);
 /* Writes every mutable field of a (by a->id) and stamps updated_at. */
 mb_status account_save(db *d, const account *a);
 
+/* A registration that starts over with another invite: clears role,
+ * organisation, the answers given and consent, and drops any scope the
+ * earlier invite granted. Only for accounts still registering. */
+mb_status account_restart_registration(db *d, int64_t id);
+
 /* Removes an account that never consented: nothing about it remains. */
 mb_status account_delete(db *d, int64_t id);
 
-/* Erases personal data and the messenger identities, keeps anonymous
- * fields (role, organisation, category, grade) for the programme's counts. */
+/* Erases personal data, the messenger identities, the survey answers and
+ * profile, the messages to the person's chats (but those in flight) and the
+ * messenger ids the audit holds about them; keeps anonymous fields (role,
+ * organisation, category, grade) for the programme's counts. The name in
+ * other people's messages and in report files is erase_name_everywhere's
+ * (storage/erase.h): read it before calling this. */
 mb_status account_forget(db *d, int64_t id);
+
+/* The audit about an erased account keeps only internal ids: the messenger
+ * ids of the parents who answered for it are dropped. */
+mb_status account_forget_audit(db *d, int64_t id);
 
 /* The identity to write to for an account on platform (any when NULL):
  * a reachable one first, the person's preferred messenger first among
@@ -69,6 +84,18 @@ mb_status identity_for_account(db *d, int64_t account_id, const char *platform, 
  * MB_ERR_EXISTS when that messenger account belongs to someone already. */
 mb_status identity_add(db *d, const char *platform, int64_t user_id, int64_t chat_id, int64_t account_id);
 
+/* Stores the name the messenger shows for a messenger account, so the
+ * person can tell their linked accounts apart in /privacy. */
+mb_status identity_set_display_name(db *d, const char *platform, int64_t user_id, const char *name);
+
+/* The messenger accounts of a person, at most max into out (platform order);
+ * returns how many there are (may exceed max), -1 on error. */
+int identity_list(db *d, int64_t account_id, identity *out, int max);
+
+/* Removes one messenger account from a person. MB_ERR_NOT_FOUND when the
+ * person has no account on that platform. */
+mb_status identity_remove(db *d, int64_t account_id, const char *platform);
+
 /* Counts the messenger accounts of a person. */
 int identity_count(db *d, int64_t account_id);
 
@@ -78,6 +105,9 @@ mb_status account_set_preferred(db *d, int64_t account_id, const char *platform)
 /* Marks a messenger user unreachable (blocked the bot, deleted) or back. */
 mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id, const char *reason);
 mb_status identity_set_reachable(db *d, const char *platform, int64_t user_id);
+
+/* The first territory a coordinator's scope names; 0 when none. */
+int64_t account_coordinated_territory(db *d, int64_t account_id);
 
 /* Accounts of an organisation with a given status (e.g. pending_consent),
  * at most max ids into ids; returns the count. */

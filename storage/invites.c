@@ -68,16 +68,32 @@ static int used_by(db *d, int64_t invite_id, int64_t account_id)
 
 int invite_usable(db *d, const invite *inv, int64_t account_id)
 {
-    if (account_id && used_by(d, inv->id, account_id)) return 1;
+    /* Revocation and expiry apply to everyone, the earlier holder too: a
+     * revoked invite must not restart a registration. */
     if (inv->revoked_at) return 0;
     if (inv->expires_at && clock_now_ms() >= inv->expires_at) return 0;
+    if (account_id && used_by(d, inv->id, account_id)) return 1;
     return inv->uses < inv->max_uses;
+}
+
+mb_status invite_release(db *d, int64_t invite_id, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM invite_uses WHERE invite_id = ?1 AND account_id = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    sqlite3_bind_int64(st, 2, account_id);
+    mb_status rc = db_step_done(d, st);
+    if (rc || sqlite3_changes(db_handle(d)) == 0) return rc;
+    st = db_stmt(d, "UPDATE invites SET uses = uses - 1 WHERE id = ?1 AND uses > 0");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    return db_step_done(d, st);
 }
 
 mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
 {
+    if (!invite_usable(d, inv, account_id)) return MB_ERR_EXPIRED;
     if (used_by(d, inv->id, account_id)) return MB_OK;
-    if (!invite_usable(d, inv, 0)) return MB_ERR_EXPIRED;
     /* The WHERE re-checks the count so two redemptions racing from two
      * processes cannot both take the last use. */
     sqlite3_stmt *st = db_stmt(d, "UPDATE invites SET uses = uses + 1 WHERE id = ?1 AND uses < max_uses");

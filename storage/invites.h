@@ -42,8 +42,13 @@ mb_status invite_find(db *d, const char *code, invite *out);
  */
 mb_status invite_redeem(db *d, const invite *inv, int64_t account_id);
 
-/* 1 when inv may still be used by account (see invite_redeem). */
+/* 1 when inv may still be used by account (see invite_redeem). A revoked or
+ * expired invite is usable by nobody, not even by who used it before. */
 int invite_usable(db *d, const invite *inv, int64_t account_id);
+
+/* Gives back the use account made of an invite (a registration that starts
+ * over with another invite). No effect when it made none. */
+mb_status invite_release(db *d, int64_t invite_id, int64_t account_id);
 
 /* The open guardian invite of a minor's account. MB_ERR_NOT_FOUND if none. */
 mb_status invite_find_guardian(db *d, int64_t account_id, invite *out);

@@ -245,6 +245,90 @@ static const char *const migrations[] = {
     "  mentor_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
     "  at INTEGER NOT NULL,"
     "  PRIMARY KEY(mentee_id, mentor_id));",
+
+    /* 3: account security: linking a messenger waits for the owner's
+     * confirmation, identities keep the name the messenger shows, and
+     * wrong codes are counted per person to slow down guessing. */
+    "ALTER TABLE identities ADD COLUMN display_name TEXT;"
+    "CREATE TABLE link_requests("
+    "  id INTEGER PRIMARY KEY,"
+    "  invite_id INTEGER NOT NULL REFERENCES invites(id) ON DELETE CASCADE,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  chat_id INTEGER NOT NULL,"
+    "  display_name TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'pending',"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX link_requests_account ON link_requests(account_id, state);"
+    "CREATE TABLE code_failures("
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX code_failures_user ON code_failures(platform, user_id, at);"
+    "CREATE INDEX code_failures_at ON code_failures(at);"
+    "CREATE TABLE code_lockouts("
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  until INTEGER NOT NULL,"
+    "  PRIMARY KEY(platform, user_id)) WITHOUT ROWID;",
+
+    /* 4: a parent's consent. The school's list of guardians' phones (digits
+     * only, as guardian_phone_normalise writes them); each person's request
+     * to consent for a pupil, with who they said they are; and every
+     * messenger account a person ever had, so that one once linked to a
+     * pupil can never confirm for them. /forget drops the pupil's requests
+     * and the person's history with their identities. */
+    "CREATE TABLE guardian_phones("
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  phone TEXT NOT NULL,"
+    "  name TEXT,"
+    "  added_by TEXT NOT NULL,"
+    "  added_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(org_id, phone)) WITHOUT ROWID;"
+    /* state: open (the dialog goes on, step says where) -> waiting (for the
+     * curator) -> confirmed | rejected; open -> confirmed (a listed phone)
+     * | refused (the person said no); closed when the pupil got consent
+     * another way or a new dialog replaced it. */
+    "CREATE TABLE consent_requests("
+    "  id INTEGER PRIMARY KEY,"
+    "  minor_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  invite_id INTEGER NOT NULL,"
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  chat_id INTEGER NOT NULL,"
+    "  language TEXT,"
+    "  step TEXT NOT NULL DEFAULT 'name',"
+    "  state TEXT NOT NULL DEFAULT 'open',"
+    "  name TEXT,"
+    "  relation TEXT,"
+    "  phone TEXT,"
+    "  phone_listed INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  decided_at INTEGER,"
+    "  decided_by TEXT);"
+    "CREATE INDEX consent_requests_sender ON consent_requests(platform, user_id, state);"
+    "CREATE INDEX consent_requests_minor ON consent_requests(minor_id, state);"
+    "CREATE TABLE identity_history("
+    "  platform TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY(platform, user_id, account_id)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO identity_history(platform, user_id, account_id)"
+    "  SELECT platform, user_id, account_id FROM identities;"
+    "CREATE TRIGGER identity_history_add AFTER INSERT ON identities BEGIN"
+    "  INSERT OR IGNORE INTO identity_history(platform, user_id, account_id)"
+    "  VALUES(NEW.platform, NEW.user_id, NEW.account_id);"
+    "END;"
+    "CREATE TRIGGER consent_forget AFTER UPDATE OF status ON accounts WHEN NEW.status = 'forgotten' BEGIN"
+    "  DELETE FROM identity_history WHERE account_id = NEW.id;"
+    "  DELETE FROM consent_requests WHERE minor_id = NEW.id;"
+    "END;",
+
+    /* 5: territories carry a timezone, which organisations imported
+     * without one inherit ('' = none: the region's, then the service's). */
+    "ALTER TABLE territories ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
 };
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

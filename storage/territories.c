@@ -8,7 +8,7 @@
 /* ---- territories ---- */
 
 /* Columns territory_from_row reads. */
-#define TERRITORY_COLUMNS "id, name, kind, parent_id"
+#define TERRITORY_COLUMNS "id, name, kind, parent_id, timezone"
 
 static void territory_from_row(sqlite3_stmt *st, void *row)
 {
@@ -18,6 +18,7 @@ static void territory_from_row(sqlite3_stmt *st, void *row)
     db_column_copy(st, 1, out->name, sizeof out->name);
     db_column_copy(st, 2, out->kind, sizeof out->kind);
     out->parent_id = sqlite3_column_int64(st, 3);
+    db_column_copy(st, 4, out->timezone, sizeof out->timezone);
 }
 
 /* A db_row_fn for lookups answering one id. */

@@ -24,7 +24,10 @@ typedef struct territory {
     char name[256];
     char kind[16];        /* region | municipality */
     int64_t parent_id;    /* a municipality's region; 0 = none */
+    char timezone[64];    /* "" = none: organisations inherit the region's or the service's */
 } territory;
+
+#define TERRITORY_CANDIDATES_MAX 10   /* territories of one name listed in an error */
 
 /*
  * Adds a territory. kind is "region" (parent_id must be 0) or
@@ -39,6 +42,42 @@ mb_status territory_get(db *d, int64_t id, territory *out);
 /* The territory of the given kind named exactly name. MB_ERR_NOT_FOUND when
  * there is none, MB_ERR_INVALID when several (same name in two regions). */
 mb_status territory_find_by_name(db *d, const char *kind, const char *name, territory *out);
+
+/* All territories of the given kind named exactly name, by id, up to max
+ * into out. Returns how many there are (may exceed max), -1 on error. */
+int territory_candidates(db *d, const char *kind, const char *name, territory *out, int max);
+
+/* "Region/Municipality" (or just the name) of t into buf. */
+void territory_path(db *d, const territory *t, char *buf, size_t size);
+
+/* The municipality "Region/Municipality" names (one "/", names exact).
+ * MB_ERR_NOT_FOUND when there is none. */
+mb_status territory_find_path(db *d, const char *path, territory *out);
+
+/* The timezone organisations in territory id inherit: its own, else its
+ * region's; "" when neither has one. */
+void territory_timezone(db *d, int64_t id, char *buf, size_t size);
+
+/* Sets or clears ("") a territory's timezone; MB_ERR_NOT_FOUND when none. */
+mb_status territory_set_timezone(db *d, int64_t id, const char *tz);
+
+/* Renames a territory. MB_ERR_EXISTS when its parent has another of that
+ * kind and name; MB_ERR_NOT_FOUND when there is no such territory. */
+mb_status territory_rename(db *d, int64_t id, const char *name);
+
+/* Moves a municipality under another region (parent_id a region, or 0 for
+ * none). MB_ERR_INVALID for a region or a parent that is not a region,
+ * MB_ERR_EXISTS when the new region has a municipality of that name. */
+mb_status territory_move(db *d, int64_t id, int64_t parent_id);
+
+/* What still refers to a territory. */
+typedef struct territory_refs {
+    int municipalities, orgs, scopes, invites;
+} territory_refs;
+
+/* Removes a territory when nothing refers to it; otherwise MB_ERR_EXISTS
+ * and *refs says what does. MB_ERR_NOT_FOUND when there is no such one. */
+mb_status territory_remove(db *d, int64_t id, territory_refs *refs);
 
 /* Calls fn for every territory, regions first, each followed by its
  * municipalities; stops early and returns fn's non-zero value. */

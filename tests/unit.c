@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 int unit_failed_checks, unit_passed, unit_failed, unit_skipped;
@@ -38,17 +39,23 @@ void unit_run(const char *name, void (*fn)(void))
     int before = unit_failed_checks;
     unit_current = name;
     current_skipped = 0;
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     fn();
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    double took = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
     checks_seen = unit_failed_checks;
     unit_current = "(after the tests)";
     if (unit_failed_checks != before) {
         unit_failed++;
-        fprintf(stderr, "FAIL %s\n", name);
+        fprintf(stderr, "FAIL %s (%.1f s)\n", name, took);
     } else if (current_skipped) {
         unit_skipped++;
     } else {
         unit_passed++;
-        fprintf(stderr, "ok   %s\n", name);
+        /* Durations of a second or more are shown, to find what slows the suite. */
+        if (took >= 1.0) fprintf(stderr, "ok   %s (%.1f s)\n", name, took);
+        else fprintf(stderr, "ok   %s\n", name);
     }
 }
 

@@ -1,6 +1,7 @@
 #include "util/instrument.h"
 #include "util/json.h"
 #include "util/text.h"
+#include "util/typed.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -172,6 +173,8 @@ static mb_status read_item(parser *p, instrument *ins, int index, const cJSON *o
     it->text = cJSON_GetObjectItemCaseSensitive(obj, "text");
     it->optional = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "optional"));
     it->past = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "past"));
+    it->future = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "future"));
+    if (it->past && it->future) return fail(p, MB_ERR_INVALID, "a date cannot be both \"past\" and \"future\"");
     it->profile = json_str(obj, "profile");
     it->prefill = json_str(obj, "prefill");
     if (it->prefill) {
@@ -366,14 +369,17 @@ answer_problem instrument_check_typed(const instrument_item *it, const char *typ
         return ANSWER_USE_BUTTONS;
     case ITEM_SCALE:
     case ITEM_NUMBER:
-        if (!parse_whole(typed, &n)) return ANSWER_NOT_NUMBER;
+        if (!typed_number_parse(typed, &n)) return ANSWER_NOT_NUMBER;
         if (n < it->min || n > it->max) return ANSWER_OUT_OF_RANGE;
         snprintf(value, size, "%ld", n);
         return ANSWER_OK;
     case ITEM_DATE: {
-        int ymd = instrument_parse_date(typed);
-        if (!ymd) return ANSWER_BAD_DATE;
-        if (it->past && today && ymd > today) return ANSWER_FUTURE_DATE;
+        date_read d;
+        if (!typed_date_parse(typed, today, it->past ? DATE_LEAN_PAST : DATE_LEAN_FUTURE, &d)) return ANSWER_BAD_DATE;
+        /* A month or a year counts as past (or ahead) when any day of it is. */
+        if (it->past && today && d.ymd > today) return ANSWER_FUTURE_DATE;
+        if (it->future && today && typed_date_end(&d) < today) return ANSWER_PAST_DATE;
+        int ymd = d.ymd;
         snprintf(value, size, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
         return ANSWER_OK;
     }

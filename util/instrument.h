@@ -18,10 +18,13 @@
  * (account.category or account.grade: the item is skipped when registration
  * already knows a valid answer), "optional" (a Skip button), "profile" (the
  * profile field the answer feeds; checked by the survey module, which knows
- * the profile codes), "past" (dates: not later than today).
+ * the profile codes), "past" (dates: not later than today), "future" (dates:
+ * not earlier than today; a date already gone is asked about again).
  *
  * Answers are stored as text: a choice value, a JSON array of values for
- * multiple choice, a decimal integer, an ISO date YYYY-MM-DD, or the text.
+ * multiple choice, a decimal integer, an ISO date YYYY-MM-DD (a month or a
+ * year given without a day is stored as its first day), or the text. Dates
+ * and numbers are read as util/typed.h describes («в мае», «2 раза»).
  *
  * This module knows no database and no handler: parsing, conditions and
  * the checking of typed answers, so each can be tested alone.
@@ -76,6 +79,7 @@ typedef struct instrument_item {
     int max_chars;                /* text */
     int optional;
     int past;                     /* date: not later than today */
+    int future;                   /* date: not earlier than today */
     const char *prefill;          /* "account.category" | "account.grade" | NULL */
     const char *profile;          /* profile field name or NULL */
     when_kind when;
@@ -129,8 +133,9 @@ typedef enum answer_problem {
     ANSWER_OK = 0,
     ANSWER_NOT_NUMBER,     /* number, scale */
     ANSWER_OUT_OF_RANGE,   /* number, scale */
-    ANSWER_BAD_DATE,       /* not DD.MM.YYYY or no such day */
+    ANSWER_BAD_DATE,       /* not a date that can be read, or no such day */
     ANSWER_FUTURE_DATE,    /* a "past" date after today */
+    ANSWER_PAST_DATE,      /* a "future" date before today */
     ANSWER_EMPTY,          /* text with nothing in it */
     ANSWER_TOO_LONG,       /* text over max_chars */
     ANSWER_USE_BUTTONS     /* single and multiple take buttons only */
@@ -139,7 +144,8 @@ typedef enum answer_problem {
 /*
  * Checks what a person typed for an item and writes the value to store into
  * value (size bytes): the number, the date as YYYY-MM-DD, or the cleaned
- * text. today is YYYYMMDD, for "past" dates.
+ * text. today is YYYYMMDD: it resolves a date typed without a year and
+ * checks "past" and "future" dates.
  */
 answer_problem instrument_check_typed(const instrument_item *it, const char *typed, int today, char *value,
                                       size_t size);

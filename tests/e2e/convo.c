@@ -44,7 +44,12 @@ void convo_stop(convo *c)
 
 void convo_user_add(convo *c, long long id, const char *name, const char *lang)
 {
-    if (c->nusers == CONVO_USERS_MAX) return;
+    if (c->nusers == CONVO_USERS_MAX) {
+        /* A test with more users talks to the simulator directly. */
+        fprintf(stderr, "  %s: more than %d users in one conversation\n", unit_current, CONVO_USERS_MAX);
+        unit_failed_checks++;
+        return;
+    }
     convo_user *u = &c->users[c->nusers++];
     memset(u, 0, sizeof *u);
     u->id = id;
@@ -347,5 +352,35 @@ void convo_each_transport(int argc, char **argv, void (*run_all)(void))
         convo_transport = transports[i];
         fprintf(stderr, "-- on %s\n", convo_transport);
         run_all();
+    }
+}
+
+const char *expect_some_at(convo *c, long long user, const char *needle, const char *file, int line)
+{
+    convo_user *u = NULL;
+    for (int i = 0; i < c->nusers; i++)
+        if (c->users[i].id == user) u = &c->users[i];
+    for (int tries = 0; u && tries < CONVO_SKIP_MAX; tries++) {
+        cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
+        if (!call) break;
+        cJSON_Delete(u->last);
+        u->last = call;
+        if (strstr(convo_text(c, call), needle)) return convo_text(c, call);
+    }
+    fprintf(stderr, "  %s:%d: %s: no message to %lld containing \"%s\"\n", file, line, unit_current, user, needle);
+    unit_failed_checks++;
+    return NULL;
+}
+
+void convo_drain(convo *c, long long user, int ms)
+{
+    for (int i = 0; i < c->nusers; i++) {
+        convo_user *u = &c->users[i];
+        if (u->id != user) continue;
+        cJSON *call;
+        while ((call = convo_wait(c, u->id, &u->seq, ms))) {
+            cJSON_Delete(u->last);
+            u->last = call;
+        }
     }
 }

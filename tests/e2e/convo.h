@@ -12,6 +12,7 @@
 
 #define CONVO_USERS_MAX 16
 #define CONVO_WAIT_MS 8000
+#define CONVO_SKIP_MAX 12   /* messages expect_some steps over */
 
 typedef struct convo_user {
     long long id;
@@ -55,7 +56,17 @@ void press_data_at(convo *c, long long user, const char *data, const char *file,
 /* Nothing more arrives for the user within ms. */
 void expect_silence_at(convo *c, long long user, int ms, const char *file, int line);
 
+/* The next message to the user that contains needle, stepping over up to
+ * CONVO_SKIP_MAX others (a menu, a survey offer); its text, or NULL with a
+ * failed CHECK when none comes. */
+const char *expect_some_at(convo *c, long long user, const char *needle, const char *file, int line);
+/* Reads whatever the bot still has to show the user (a menu after
+ * registration, a survey offer) until it is quiet for ms; the last message
+ * is kept for press(). */
+void convo_drain(convo *c, long long user, int ms);
+
 #define say(c, u, t) say_at(c, u, t, __FILE__, __LINE__)
+#define expect_some(c, u, n) expect_some_at(c, u, n, __FILE__, __LINE__)
 #define press(c, u, l) press_at(c, u, l, __FILE__, __LINE__)
 #define expect(c, u, n) expect_at(c, u, n, __FILE__, __LINE__)
 #define expect_silence(c, u, ms) expect_silence_at(c, u, ms, __FILE__, __LINE__)

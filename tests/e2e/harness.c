@@ -210,7 +210,9 @@ int bot_setup(bot_proc *b, const sim_proc *s, const char *name, const char *extr
     FILE *f = fopen(b->conf, "w");
     if (!f) return -1;
     fprintf(f,
-            "[storage]\npath = %s\n\n"
+            /* A commit that survives SIGKILL (all a test can do to the
+             * bot) needs no fsync: tests not about the disk skip them. */
+            "[storage]\npath = %s\nsynchronous = normal\n\n"
             "[telegram]\ntoken = 123:TEST\napi_base = %s\npoll_timeout = 1\n"
             /* Tests not about pacing must not wait on Telegram's limits;
              * the pacing test sets the real ones again. */

@@ -300,6 +300,103 @@ TEST(invites_bind_an_organisation_or_a_coordinators_territory)
               "role coordinator, territory 1, uses 2, days 30");
 }
 
+/* Two regions, each with a «Томск», and timezones on the regions only. */
+static void two_regions_world(void)
+{
+    char last[512];
+    CHECK_INT(admin_cmd(last, sizeof last, "territory add --name 'Томская область' --kind region --tz Asia/Tomsk"), 0);
+    CHECK_INT(admin_cmd(last, sizeof last, "territory add --name 'Томск' --kind municipality --parent 1"), 0);
+    CHECK_INT(admin_cmd(last, sizeof last, "territory add --name 'Новосибирская область' --kind region"), 0);
+    CHECK_INT(admin_cmd(last, sizeof last, "territory add --name 'Томск' --kind municipality --parent 3"), 0);
+    CHECK_INT(admin_cmd(last, sizeof last, "territory tz 3 Asia/Novosibirsk"), 0);
+}
+
+TEST(a_russian_spreadsheet_names_municipalities_by_path_or_id)
+{
+    char last[512], out[4096];
+    fresh("import_ru");
+    two_regions_world();
+    /* the same name in two regions: every line says which ones it could mean */
+    const char *ambiguous = write_file("ambiguous.csv", "Название;Тип;Муниципалитет\nЛицей №1;лицей;Томск\n");
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, ambiguous), 1);
+    CHECK_CONTAINS(out, "ambiguous.csv:2: the municipality \"Томск\" is ambiguous: Томская область/Томск (id 2),"
+                        " Новосибирская область/Томск (id 4); write the path or the id instead");
+    CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM orgs"), 0);
+
+    /* Russian header in another order, Russian types, path and id, empty timezones inherited */
+    const char *good = write_file("ru.csv",
+        "тип;название;муниципалитет;часовой пояс\n"
+        "СОШ;Школа №7;Томская область / Томск;\n"
+        "Гимназия;Гимназия №2;4;\n"
+        "техникум;Томский техникум;Томская область/Томск;Europe/Moscow\n"
+        "ВУЗ;ТГУ;2;\n"
+        "предприятие;Завод;4;\n");
+    CHECK_INT(admin_cmd(last, sizeof last, "org import %s", good), 0);
+    CHECK_STR(last, "imported 5 organisation(s), ids 1 to 5");
+    CHECK_STR(db_text("SELECT type || '|' || territory_id || '|' || timezone FROM orgs WHERE name = 'Школа №7'"),
+              "school|2|Asia/Tomsk");
+    CHECK_STR(db_text("SELECT type || '|' || territory_id || '|' || timezone FROM orgs WHERE name = 'Гимназия №2'"),
+              "school|4|Asia/Novosibirsk");
+    CHECK_STR(db_text("SELECT type || '|' || timezone FROM orgs WHERE name = 'Томский техникум'"),
+              "college|Europe/Moscow");
+    CHECK_STR(db_text("SELECT type FROM orgs WHERE name = 'ТГУ'"), "university");
+    CHECK_STR(db_text("SELECT type FROM orgs WHERE name = 'Завод'"), "enterprise");
+
+    /* bad cells still name their line, and nothing is kept */
+    const char *bad = write_file("ru_bad.csv",
+        "название,тип,муниципалитет\n"
+        "Школа №8,кружок,Томская область/Томск\n"
+        "Школа №9,школа,Кемеровская область/Томск\n"
+        "Школа №10,школа,1\n"
+        "Школа №11,школа,Северск\n");
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, bad), 1);
+    CHECK_CONTAINS(out, "ru_bad.csv:2: unknown type \"кружок\"");
+    CHECK_CONTAINS(out, "ru_bad.csv:3: there is no municipality \"Кемеровская область/Томск\"");
+    CHECK_CONTAINS(out, "ru_bad.csv:4: there is no municipality 1");
+    CHECK_CONTAINS(out, "ru_bad.csv:5: unknown municipality \"Северск\"");
+    CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM orgs"), 5);
+    const char *columns = write_file("ru_columns.csv", "название,вид,муниципалитет\nШкола,школа,2\n");
+    CHECK_INT(ADMIN_ALL(out, "org import %s", harness_bin_dir(), conf_path, columns), 1);
+    CHECK_CONTAINS(out, "ru_columns.csv:1: the first line must be the header");
+    CHECK_CONTAINS(out, "unknown column \"вид\"");
+}
+
+TEST(territories_are_renamed_moved_and_removed_only_when_unused)
+{
+    char last[512], out[4096];
+    fresh("territory_edit");
+    two_regions_world();
+    CHECK_INT(admin_cmd(last, sizeof last, "territory add --name 'Асино' --kind municipality --parent 3"), 0);
+    CHECK_INT(admin_cmd(last, sizeof last, "org add --name 'Школа' --territory 4"), 0);
+
+    CHECK_INT(admin_cmd(last, sizeof last, "territory rename 4 --name 'Томск-2'"), 0);
+    CHECK_STR(db_text("SELECT name FROM territories WHERE id = 4"), "Томск-2");
+    CHECK_INT(admin_cmd(last, sizeof last, "territory move 5 --parent 1"), 0);
+    CHECK_STR(db_text("SELECT parent_id FROM territories WHERE id = 5"), "1");
+    /* a clash under the new parent, a region moved, a municipality as parent */
+    CHECK_INT(admin_cmd(last, sizeof last, "territory rename 5 --name 'Томск'"), 1);
+    CHECK_CONTAINS(last, "another municipality under the same parent is named \"Томск\" already");
+    CHECK_INT(admin_cmd(last, sizeof last, "territory move 1 --parent 3"), 1);
+    CHECK_CONTAINS(last, "is a region");
+    CHECK_INT(admin_cmd(last, sizeof last, "territory move 5 --parent 2"), 1);
+    CHECK_CONTAINS(last, "must be a region");
+
+    /* in use: refused with what refers to it */
+    CHECK_INT(admin_cmd(last, sizeof last, "territory remove 4"), 1);
+    CHECK_CONTAINS(last, "territory 4 \"Томск-2\" is still in use: 0 municipalities, 1 organisations");
+    CHECK_INT(admin_cmd(last, sizeof last, "territory remove 1"), 1);
+    CHECK_CONTAINS(last, "2 municipalities");
+    CHECK_INT(admin_cmd(last, sizeof last, "territory remove 5"), 0);
+    CHECK_STR(last, "removed 5");
+    CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM territories"), 4);
+    CHECK_INT(admin_cmd(last, sizeof last, "territory remove 5"), 1);
+    CHECK_CONTAINS(last, "there is no territory 5");
+    CHECK_INT(ADMIN_ALL(out, "territory tz 2 Mars/Olympus", harness_bin_dir(), conf_path), 2);
+    CHECK_CONTAINS(out, "unknown timezone");
+    CHECK_INT(db_query_int(db_path, "SELECT COUNT(*) FROM audit WHERE action IN ('territory.rename',"
+                                    " 'territory.move', 'territory.remove', 'territory.timezone')"), 4);
+}
+
 int main(void)
 {
     RUN(territories_and_organisations_print_their_ids_last);
@@ -307,5 +404,7 @@ int main(void)
     RUN(a_bad_line_names_itself_and_imports_nothing);
     RUN(one_programme_per_organisation_and_year);
     RUN(invites_bind_an_organisation_or_a_coordinators_territory);
+    RUN(a_russian_spreadsheet_names_municipalities_by_path_or_id);
+    RUN(territories_are_renamed_moved_and_removed_only_when_unused);
     return unit_summary();
 }

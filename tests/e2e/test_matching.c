@@ -32,40 +32,7 @@
 #define ANNA 4204       /* young teacher: methodical help (no teacher mentor here) */
 #define SERGEY 4205     /* student: profession; weekends; offline */
 
-/* The next message to user that contains needle, stepping over others
- * (a survey invitation, a menu); NULL and a failed CHECK when none comes. */
-static const char *expect_some_at(convo *c, long long user, const char *needle, const char *file, int line)
-{
-    convo_user *u = NULL;
-    for (int i = 0; i < c->nusers; i++)
-        if (c->users[i].id == user) u = &c->users[i];
-    for (int tries = 0; u && tries < 12; tries++) {
-        cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
-        if (!call) break;
-        cJSON_Delete(u->last);
-        u->last = call;
-        if (strstr(convo_text(c, call), needle)) return convo_text(c, call);
-    }
-    fprintf(stderr, "  %s:%d: %s: no message to %lld containing \"%s\"\n", file, line, unit_current, user, needle);
-    unit_failed_checks++;
-    return NULL;
-}
-#define expect_some(c, u, n) expect_some_at(c, u, n, __FILE__, __LINE__)
 
-/* Reads whatever the bot still has to show the user (a menu after
- * registration, a survey invitation), until it is quiet for ms. */
-static void drain(convo *c, long long user, int ms)
-{
-    for (int i = 0; i < c->nusers; i++) {
-        convo_user *u = &c->users[i];
-        if (u->id != user) continue;
-        cJSON *call;
-        while ((call = convo_wait(c, u->id, &u->seq, ms))) {
-            cJSON_Delete(u->last);
-            u->last = call;
-        }
-    }
-}
 
 /* Runs an admin command of the bot under test; returns its exit code and
  * its whole standard output. */
@@ -145,7 +112,7 @@ static void join(convo *c, long long user, const char *code, const char *name, c
 /* The curator's invite of a role, through the menu; returns its code. */
 static void open_menu(convo *c, long long user)
 {
-    drain(c, user, 300);
+    convo_drain(c, user, 300);
     say(c, user, "/menu");
     expect(c, user, "Что сделать?");
 }
@@ -398,7 +365,7 @@ TEST(curator_moves_the_stage_and_announces)
 
     open_menu(&c, CURATOR);
     press(&c, CURATOR, "Этап программы");
-    expect(&c, CURATOR, "ещё не создана программа");
+    expect(&c, CURATOR, "Программы наставничества на этот учебный год ещё нет");
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT INTO programs(org_id, year, forms, stage, created_at) VALUES(%s, 2026,"
              " 'student_pupil,pupil_pupil', 1, 0)", org);

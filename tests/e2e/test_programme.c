@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CONF "[bot]\nconsent_age = 12\n[telegram]\nrate_per_chat_per_s = 20\n"
+#define CONF "[bot]\nconsent_age = 12\n"
 #define CURATOR 9500
 
 static void agree_and_name(convo *c, long long user, const char *code, const char *name)

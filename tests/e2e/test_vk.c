@@ -283,6 +283,13 @@ TEST(a_person_on_both_messengers_is_reached_on_the_other_when_vk_fails)
     vk_say(&c.sim, 8102, "ru", link_cmd);
     long long vseq = 0;
     cJSON *call = vk_wait_call(&c.sim, 8102, &vseq, 8000);
+    CHECK_CONTAINS(call ? vk_call_text(call) : NULL, "Нажмите там «Да»");
+    cJSON_Delete(call);
+    /* the pupil confirms on Telegram */
+    expect(&c, 8101, "Подключить к вашей записи VK-аккаунт");
+    press(&c, 8101, "Да");
+    expect(&c, 8101, "К вашей записи подключён VK");
+    call = vk_wait_call(&c.sim, 8102, &vseq, 8000);
     CHECK_CONTAINS(call ? vk_call_text(call) : NULL, "VK подключён");
     const char *payload = call ? vk_button_payload(call, "VK") : NULL;
     CHECK(payload != NULL);
@@ -298,8 +305,24 @@ TEST(a_person_on_both_messengers_is_reached_on_the_other_when_vk_fails)
     sleep(2);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM identities WHERE platform = 'vk' AND unreachable_at IS NOT NULL"), 1);
     convo_user_add(&c, 8103, "Мама", "ru");
+    /* the parent's phone is on the school's list, so Telegram's shared
+     * number makes the consent count at once */
+    char csv[512];
+    snprintf(csv, sizeof csv, "%s/vk-guardians.csv", unit_tmpdir());
+    FILE *list = fopen(csv, "w");
+    if (list) fputs("phone,name\n+79160000001,Мама Лизы\n", list);
+    if (list) fclose(list);
+    admin(&c, "guardians import %s %s", org, csv);
     say(&c, 8103, parent_cmd);
     expect(&c, 8103, "Лиза Миронова хочет участвовать");
+    say(&c, 8103, "Ирина Миронова");
+    expect(&c, 8103, "Кем вы приходитесь");
+    press(&c, 8103, "Мама");
+    expect(&c, 8103, "Поделитесь");
+    cJSON_Delete(sim_postf(&c.sim, "/sim/tg/message", "{\"from\":{\"id\":8103,\"first_name\":\"Мама\"},"
+                                                       "\"contact\":{\"phone_number\":\"79160000001\",\"user_id\":8103}}"));
+    expect(&c, 8103, "номер получен");
+    expect(&c, 8103, "Последний вопрос");
     press(&c, 8103, "Да, согласен");
     expect(&c, 8103, "Согласие записано");
     expect(&c, 8101, "Согласие родителя получено");

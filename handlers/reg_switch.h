@@ -1,0 +1,23 @@
+/*
+ * A second invite opened in the middle of registration: the person is asked
+ * whether to start over with it, and only the invite they choose is used up.
+ *
+ * Button data:  rs:yes  start over with the new invite (its code waits in
+ *                       the dialog data as "switch")
+ *               rs:no   go on with the registration already begun
+ */
+#ifndef MB_REG_SWITCH_H
+#define MB_REG_SWITCH_H
+
+#include "handlers/context.h"
+#include "storage/invites.h"
+
+/* Called by reg_start for a usable role invite while registering. Returns 1
+ * (with *rc) when it asked the question because the invite differs from the
+ * one the registration began with; 0 to let reg_start go on. */
+int reg_switch_offer(hctx *h, const invite *inv, const char *code, mb_status *rc);
+
+/* The answer to that question. */
+mb_status reg_switch_button(hctx *h, const char *arg);
+
+#endif

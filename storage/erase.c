@@ -1,0 +1,387 @@
+#include "storage/erase.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ERASE_PAGE 256   /* row ids read at once */
+#define ELLIPSIS "\xE2\x80\xA6"
+
+static int is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* The code point starting at s (0 for a broken sequence). */
+static unsigned decode_at(const unsigned char *s)
+{
+    if (s[0] < 0x80) return s[0];
+    if ((s[0] & 0xE0) == 0xC0 && is_continuation(s[1])) return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+    if ((s[0] & 0xF0) == 0xE0 && is_continuation(s[1]) && is_continuation(s[2]))
+        return ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+    return 0;
+}
+
+/* Letters and digits of the scripts names are written in, so that a name
+ * is replaced as a word and never inside a longer one ("Ян" in "Январь"). */
+static int is_word_char(unsigned cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '_' ||
+           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x400 && cp <= 0x52F);
+}
+
+static int word_char_before(const char *text, size_t i)
+{
+    if (i == 0) return 0;
+    size_t j = i - 1;
+    while (j > 0 && is_continuation((unsigned char)text[j])) j--;
+    return is_word_char(decode_at((const unsigned char *)text + j));
+}
+
+static int word_char_at(const char *text, size_t i)
+{
+    return text[i] && is_word_char(decode_at((const unsigned char *)text + i));
+}
+
+static int count_chars(const char *s, size_t n)
+{
+    int chars = 0;
+    for (size_t i = 0; i < n; i++) chars += !is_continuation((unsigned char)s[i]);
+    return chars;
+}
+
+/* Bytes of text at i that are name or a label cut short from it; 0 when
+ * neither starts there. */
+static size_t match_at(const char *text, size_t i, const char *name, size_t name_len)
+{
+    if (word_char_before(text, i)) return 0;
+    size_t k = 0;
+    while (k < name_len && text[i + k] && text[i + k] == name[k]) k++;
+    if (k == name_len) return word_char_at(text, i + k) ? 0 : k;
+    while (k > 0 && is_continuation((unsigned char)name[k])) k--;
+    if (k == 0 || count_chars(name, k) < ERASE_PREFIX_MIN_CHARS) return 0;
+    if (strncmp(text + i + k, ELLIPSIS, sizeof ELLIPSIS - 1) != 0) return 0;
+    return k + sizeof ELLIPSIS - 1;
+}
+
+char *erase_replace_name(const char *text, const char *name, const char *stand_in, int *failed)
+{
+    size_t name_len = strlen(name);
+    if (!text || !name_len) return NULL;
+    strbuf sb;
+    sb_init(&sb, 0);
+    int replaced = 0;
+    size_t copied = 0;
+    for (size_t i = 0; text[i];) {
+        size_t n = text[i] == name[0] ? match_at(text, i, name, name_len) : 0;
+        if (!n) {
+            i++;
+            continue;
+        }
+        sb_append(&sb, text + copied, i - copied);
+        sb_puts(&sb, stand_in);
+        i += n;
+        copied = i;
+        replaced = 1;
+    }
+    if (!replaced) {
+        sb_free(&sb);
+        return NULL;
+    }
+    sb_puts(&sb, text + copied);
+    if (sb.failed) {
+        sb_free(&sb);
+        *failed = 1;
+        return NULL;
+    }
+    return sb_take(&sb);
+}
+
+/* Replaces the name in every string of a JSON tree (texts, button labels,
+ * captions). Returns the number of strings changed; *failed on no memory. */
+static int scrub_json(cJSON *item, const char *name, const char *stand_in, int *failed)
+{
+    int changed = 0;
+    for (; item; item = item->next) {
+        if (cJSON_IsString(item)) {
+            char *s = erase_replace_name(item->valuestring, name, stand_in, failed);
+            if (s) {
+                if (cJSON_SetValuestring(item, s)) changed++;
+                else *failed = 1;
+                free(s);
+            }
+        }
+        if (cJSON_IsObject(item) || cJSON_IsArray(item)) changed += scrub_json(item->child, name, stand_in, failed);
+    }
+    return changed;
+}
+
+/* The JSON text with the name replaced: malloc'd, or NULL when the text
+ * does not carry the name. A text that is not JSON is treated as a string. */
+static char *scrub_json_text(const char *json, const char *name, const char *stand_in, int *failed)
+{
+    cJSON *root = cJSON_Parse(json);
+    if (!root) return erase_replace_name(json, name, stand_in, failed);
+    char *out = NULL;
+    if (scrub_json(root, name, stand_in, failed) > 0) {
+        out = cJSON_PrintUnformatted(root);
+        if (!out) *failed = 1;
+    }
+    cJSON_Delete(root);
+    return out;
+}
+
+/* The next page of ids a query answers in column 0: the caller binds its
+ * own parameters, this binds ?2 (the last id seen) and ?3 (the page size). */
+static int next_ids(sqlite3_stmt *st, int64_t after, int64_t *ids)
+{
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int(st, 3, ERASE_PAGE);
+    int n = 0;
+    while (n < ERASE_PAGE && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
+/* The name's first characters, the part every form of it shares (a
+ * shortened label keeps at least ERASE_PREFIX_MIN_CHARS of them). */
+static void name_head(const char *name, char *buf, size_t size)
+{
+    size_t i = 0;
+    int chars = 0;
+    for (; name[i]; i++) {
+        int starts = !is_continuation((unsigned char)name[i]);
+        if (starts && (chars == ERASE_PREFIX_MIN_CHARS || i + 5 > size)) break;
+        chars += starts;
+    }
+    memcpy(buf, name, i);
+    buf[i] = 0;
+}
+
+static mb_status scrub_outbox(db *d, const char *name, const erase_words *w, erase_stats *stats)
+{
+    char head[64];
+    name_head(name, head, sizeof head);
+    int64_t ids[ERASE_PAGE], after = 0;
+    mb_status rc = MB_OK;
+    for (int n = ERASE_PAGE, i = n; !rc; i++) {
+        if (i == n) {
+            if (n < ERASE_PAGE) break;
+            sqlite3_stmt *page = db_stmt(d, "SELECT id FROM outbox WHERE (instr(body, ?1) > 0 OR instr(error, ?1) > 0)"
+                                            " AND id > ?2 ORDER BY id LIMIT ?3");
+            if (!page) return MB_ERR_DB;
+            sqlite3_bind_text(page, 1, head, -1, SQLITE_STATIC);
+            n = next_ids(page, after, ids);
+            i = 0;
+            if (n == 0) break;
+            after = ids[n - 1];
+        }
+        sqlite3_stmt *st;
+        /* The reader's language: the account the row is for, or the account
+         * that owns the chat (rows to a chat carry no account id). */
+        st = db_stmt(d, "SELECT o.body, COALESCE(a.language, (SELECT b.language FROM identities x"
+                        "  JOIN accounts b ON b.id = x.account_id"
+                        "  WHERE x.platform = o.platform AND x.chat_id = o.chat_id LIMIT 1)),"
+                        " instr(o.error, ?2) > 0"
+                        " FROM outbox o LEFT JOIN accounts a ON a.id = o.account_id WHERE o.id = ?1");
+        if (!st) { rc = MB_ERR_DB; break; }
+        sqlite3_bind_int64(st, 1, ids[i]);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); continue; }
+        char *body = db_column_dup(st, 0), *lang = db_column_dup(st, 1);
+        int error_named = sqlite3_column_int(st, 2);
+        sqlite3_reset(st);
+        int failed = 0;
+        char *scrubbed = body ? scrub_json_text(body, name, w->stand_in(w->arg, lang), &failed) : NULL;
+        if (failed) rc = MB_ERR_NOMEM;
+        else if (scrubbed || error_named) {
+            /* The platform's error words may quote the text: they go with it. */
+            st = db_stmt(d, "UPDATE outbox SET body = COALESCE(?2, body),"
+                            " error = CASE WHEN ?3 THEN NULL ELSE error END WHERE id = ?1");
+            if (!st) rc = MB_ERR_DB;
+            else {
+                sqlite3_bind_int64(st, 1, ids[i]);
+                db_bind_text(st, 2, scrubbed);
+                sqlite3_bind_int(st, 3, error_named);
+                rc = db_step_done(d, st);
+                if (!rc && scrubbed) stats->messages++;
+            }
+        }
+        free(scrubbed);
+        free(body);
+        free(lang);
+    }
+    return rc;
+}
+
+/* Dialog data of other people (a curator's draft) and job payloads. */
+static mb_status scrub_records(db *d, const char *name, const erase_words *w, erase_stats *stats)
+{
+    static const struct {
+        const char *select;
+        const char *read;
+        const char *write;
+    } tables[] = {
+        {"SELECT account_id FROM dialog WHERE instr(data, ?1) > 0 AND account_id > ?2 ORDER BY account_id LIMIT ?3",
+         "SELECT d.data, a.language FROM dialog d LEFT JOIN accounts a ON a.id = d.account_id"
+         " WHERE d.account_id = ?1",
+         "UPDATE dialog SET data = ?2 WHERE account_id = ?1"},
+        {"SELECT id FROM jobs WHERE (instr(payload, ?1) > 0 OR instr(last_error, ?1) > 0) AND id > ?2"
+         " ORDER BY id LIMIT ?3",
+         "SELECT payload, NULL FROM jobs WHERE id = ?1",
+         "UPDATE jobs SET payload = ?2, last_error = NULL WHERE id = ?1"},
+    };
+    char head[64];
+    name_head(name, head, sizeof head);
+    mb_status rc = MB_OK;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0] && !rc; t++) {
+        int64_t ids[ERASE_PAGE], after = 0;
+        for (int n = ERASE_PAGE, i = n; !rc; i++) {
+            if (i == n) {
+                if (n < ERASE_PAGE) break;
+                sqlite3_stmt *page = db_stmt(d, tables[t].select);
+                if (!page) return MB_ERR_DB;
+                sqlite3_bind_text(page, 1, head, -1, SQLITE_STATIC);
+                n = next_ids(page, after, ids);
+                i = 0;
+                if (n == 0) break;
+                after = ids[n - 1];
+            }
+            sqlite3_stmt *st = db_stmt(d, tables[t].read);
+            if (!st) { rc = MB_ERR_DB; break; }
+            sqlite3_bind_int64(st, 1, ids[i]);
+            if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); continue; }
+            char *data = db_column_dup(st, 0), *lang = db_column_dup(st, 1);
+            sqlite3_reset(st);
+            int failed = 0;
+            char *scrubbed = data ? scrub_json_text(data, name, w->stand_in(w->arg, lang), &failed) : NULL;
+            if (failed) rc = MB_ERR_NOMEM;
+            else if (scrubbed) {
+                st = db_stmt(d, tables[t].write);
+                if (!st) rc = MB_ERR_DB;
+                else {
+                    sqlite3_bind_int64(st, 1, ids[i]);
+                    sqlite3_bind_text(st, 2, scrubbed, -1, SQLITE_STATIC);
+                    if (!(rc = db_step_done(d, st))) stats->records++;
+                }
+            }
+            free(scrubbed);
+            free(data);
+            free(lang);
+        }
+    }
+    return rc;
+}
+
+/* 1 when the file holds name as it is, or as a CSV field writes it (quotes
+ * doubled). */
+static int file_names(const char *path, const char *name)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char *buf = malloc(ERASE_FILE_MAX + 1);
+    size_t n = buf ? fread(buf, 1, ERASE_FILE_MAX, f) : 0;
+    fclose(f);
+    if (!buf) return 1;   /* cannot look: treat as naming, the file is only a report */
+    buf[n] = 0;
+    int found = memmem(buf, n, name, strlen(name)) != NULL;
+    if (!found && strchr(name, '"')) {
+        strbuf quoted;
+        sb_init(&quoted, 0);
+        for (const char *p = name; *p; p++) sb_puts(&quoted, *p == '"' ? "\"\"" : (char[2]){*p, 0});
+        found = quoted.failed || memmem(buf, n, sb_str(&quoted), quoted.len) != NULL;
+        sb_free(&quoted);
+    }
+    free(buf);
+    return found;
+}
+
+/* A report still waiting to go out that carries path becomes a note in
+ * its reader's language; a message already on its way is left to fail. */
+static mb_status withdraw_report(db *d, const char *path, const erase_words *w, erase_stats *stats)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT id FROM outbox WHERE kind IN ('document', 'photo') AND state = 'pending'"
+                                  " AND json_extract(body, '$.path') = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    /* A file belongs to one message: one page is all there is. */
+    int64_t ids[ERASE_PAGE];
+    int n = next_ids(st, 0, ids);
+    mb_status rc = MB_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        st = db_stmt(d, "SELECT a.language FROM outbox o LEFT JOIN accounts a ON a.id = o.account_id"
+                        " WHERE o.id = ?1");
+        if (!st) { rc = MB_ERR_DB; break; }
+        sqlite3_bind_int64(st, 1, ids[i]);
+        char *lang = sqlite3_step(st) == SQLITE_ROW ? db_column_dup(st, 0) : NULL;
+        sqlite3_reset(st);
+        cJSON *body = cJSON_CreateObject();
+        char *json = NULL;
+        if (body && cJSON_AddStringToObject(body, "text", w->withdrawn(w->arg, lang)))
+            json = cJSON_PrintUnformatted(body);
+        cJSON_Delete(body);
+        free(lang);
+        if (!json) { rc = MB_ERR_NOMEM; break; }
+        st = db_stmt(d, "UPDATE outbox SET kind = 'text', body = ?2 WHERE id = ?1");
+        if (!st) rc = MB_ERR_DB;
+        else {
+            sqlite3_bind_int64(st, 1, ids[i]);
+            sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+            if (!(rc = db_step_done(d, st))) stats->reports++;
+        }
+        free(json);
+    }
+    return rc;
+}
+
+static mb_status remove_reports(db *d, const char *name, const char *files_dir, const erase_words *w,
+                                erase_stats *stats)
+{
+    DIR *dir = files_dir && *files_dir ? opendir(files_dir) : NULL;
+    if (!dir) return MB_OK;
+    mb_status rc = MB_OK;
+    struct dirent *e;
+    while (!rc && (e = readdir(dir))) {
+        char path[4096];
+        struct stat st;
+        if (e->d_name[0] == '.') continue;
+        if (snprintf(path, sizeof path, "%s/%s", files_dir, e->d_name) >= (int)sizeof path) continue;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !file_names(path, name)) continue;
+        if ((rc = withdraw_report(d, path, w, stats))) break;
+        if (unlink(path) == 0) stats->files++;
+        else log_warn("erase", "cannot remove the report %s that names an erased person", path);
+    }
+    closedir(dir);
+    return rc;
+}
+
+mb_status erase_name_everywhere(db *d, const char *name, const char *files_dir, const erase_words *w,
+                                erase_stats *stats)
+{
+    erase_stats ignored;
+    if (!stats) stats = &ignored;
+    memset(stats, 0, sizeof *stats);
+    if (!name || !*name) return MB_OK;
+    mb_status rc;
+    if ((rc = scrub_outbox(d, name, w, stats)) || (rc = scrub_records(d, name, w, stats))) return rc;
+    return remove_reports(d, name, files_dir, w, stats);
+}
+
+mb_status erase_sweep_chats(db *d, int *unfinished)
+{
+    mb_status rc = db_exec(d, "DELETE FROM outbox WHERE state IN ('sent', 'failed', 'unknown') AND NOT EXISTS"
+                              " (SELECT 1 FROM identities i WHERE i.platform = outbox.platform"
+                              "  AND i.chat_id = outbox.chat_id)");
+    if (!rc) rc = db_exec(d, "DELETE FROM chat_marks WHERE NOT EXISTS (SELECT 1 FROM identities i"
+                             " WHERE i.platform = chat_marks.platform AND i.chat_id = chat_marks.chat_id)"
+                             " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.platform = chat_marks.platform"
+                             " AND o.chat_id = chat_marks.chat_id)");
+    if (rc) return rc;
+    *unfinished = (int)db_scalar(d, "SELECT COUNT(*) FROM outbox o WHERE o.state IN ('pending', 'sending', 'checking')"
+                                    " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.platform = o.platform"
+                                    " AND i.chat_id = o.chat_id)", 0);
+    return MB_OK;
+}
