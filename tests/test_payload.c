@@ -142,7 +142,10 @@ static mb_status press(db *d, int64_t user, const char *data)
     ev.user_id = ev.chat_id = user;
     ev.is_private = 1;
     ev.button_data = data;
-    ev.button_id = "cb1";
+    static int presses;
+    char button_id[16];
+    snprintf(button_id, sizeof button_id, "cb%d", ++presses);   /* each press is answered once */
+    ev.button_id = button_id;
     char reason[256] = "";
     mb_status rc = dispatch_event(d, &env, &ev, reason, sizeof reason);
     if (rc) fprintf(stderr, "  press \"%s\": %s\n", data, reason);
