@@ -35,7 +35,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 # means a second `make test` relinks nothing.
 .SECONDARY:
 
-.PHONY: all deps test unit e2e bench run clean check-deps
+.PHONY: all deps test unit e2e bench run clean check-deps soak
 all: mentorbot mentorbot-sim
 
 deps:
@@ -72,9 +72,12 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))
 E2E_BINS  := $(patsubst tests/e2e/test_%.c,$(TST)/bin/e2e_%,$(E2E_SRC))
 
+# The release build is made too, so that what `make run` builds cannot
+# break unnoticed. The pacing test measures time: it runs alone, last.
 test: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) test-build
-	@MENTORBOT_TEST_TIMES=$(TST)/test-times bash tests/run.sh tests/run_selftest.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS) $(E2E_BINS)
+	@$(MAKE) --no-print-directory -j$(NPROC) all test-build
+	@MENTORBOT_TEST_TIMES=$(TST)/test-times MENTORBOT_TEST_ALONE="e2e_pacing" \
+	    bash tests/run.sh tests/run_selftest.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS) $(E2E_BINS)
 
 test-build: $(UNIT_BINS) $(E2E_BINS) $(TST)/mentorbot $(TST)/mentorbot-sim
 
@@ -85,6 +88,21 @@ $(REL)/bin/bench_%: $(REL)/bench/%.o $(call obj,$(REL),$(CORE_SRC))
 bench: deps
 	@$(MAKE) --no-print-directory all $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC))
 	@for b in $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC)); do $$b || exit 1; done
+
+# The soak test at full size (tests/e2e/test_soak.c; `make test` runs a
+# short one): 2,000 pupils and 25 SIGKILLs on each messenger, against the
+# optimised bot and simulator, since under ASan 2,000 pupils take too long.
+# SOAK_ARGS adds options, e.g. make soak SOAK_ARGS="--seed 42".
+SOAK_USERS ?= 2000
+SOAK_KILLS ?= 25
+$(REL)/bin/e2e_%: $(REL)/tests/e2e/test_%.o $(call obj,$(REL),tests/unit.c $(E2E_LIB_SRC) $(UTIL_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(PKG_LIBS)
+
+soak: deps
+	@$(MAKE) --no-print-directory all $(REL)/bin/e2e_soak
+	@for m in tg vk; do MENTORBOT_BIN_DIR=. $(REL)/bin/e2e_soak $$m --users $(SOAK_USERS) --kills $(SOAK_KILLS) \
+	    $(SOAK_ARGS) || exit 1; done
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -1,6 +1,7 @@
 #include "bot/app.h"
 #include "bot/telegram.h"
 #include "handlers/survey.h"
+#include "storage/fault_vfs.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -60,6 +61,9 @@ int app_find_locales(const char *configured, char *out, size_t size)
 mb_status app_open(app *a)
 {
     char err[1024];
+    if (fault_vfs_install_from_env())
+        log_warn("app", "test faults are on (%s=1): writes to the database fail with \"disk full\" while %s%s "
+                 "exists", FAULT_VFS_ENV, a->cfg.storage_path, FAULT_VFS_FULL_SUFFIX);
     mb_status rc = db_open(a->cfg.storage_path, a->cfg.synchronous_full ? DB_SYNC_FULL : DB_SYNC_NORMAL, &a->d, err,
                            sizeof err);
     if (rc) {
@@ -77,9 +81,18 @@ mb_status app_open(app *a)
         fprintf(stderr, "%s\n", err);
         return MB_ERR_PARSE;
     }
+    db_fault_clear(a->d);
     if ((rc = surveys_load_dir(a->d, dir, err, sizeof err))) {
-        fprintf(stderr, "%s\n", err);
-        return rc;
+        /* Another process holding the database (an operator's shell, a
+         * full disk) must not keep an operator from looking: the stored
+         * instruments serve until the next start. */
+        int fault = db_fault(a->d);
+        if (!fault || db_scalar(a->d, "SELECT COUNT(*) FROM instruments", 0) <= 0) {
+            fprintf(stderr, "%s\n", err);
+            return rc;
+        }
+        log_warn("app", "the survey instruments in %s could not be refreshed (%s); the stored ones are used", dir,
+                 db_fault_name(fault));
     }
     if (a->cfg.tg_username[0]) snprintf(a->username, sizeof a->username, "%s", a->cfg.tg_username);
     else if (db_meta_get(a->d, TG_META_USERNAME, a->username, sizeof a->username)) a->username[0] = 0;

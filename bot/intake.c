@@ -3,6 +3,7 @@
 #include "storage/records.h"
 #include "util/log.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static mb_status apply_one(db *d, const bot_env *env, const char *platform, const intake_item *it,
@@ -28,7 +29,18 @@ static mb_status apply_one(db *d, const bot_env *env, const char *platform, cons
     }
     if ((rc = db_savepoint(d))) return rc;
     char reason[256] = "";
+    db_fault_clear(d);
     rc = dispatch_event(d, env, &it->ev, reason, sizeof reason);
+    if (db_fault(d) || !db_in_transaction(d)) {
+        /* The storage failed under the handler (disk full, a lock held
+         * elsewhere): not the update's fault, and the handler may have read
+         * the failure as "nothing there". Nothing is recorded; the whole
+         * batch is taken again later. */
+        if (db_in_transaction(d)) db_rollback_savepoint(d);
+        log_warn("intake", "%s update %lld (%s) met a storage fault: %s", platform, (long long)it->update_id,
+                 it->kind, db_fault(d) ? db_fault_name(db_fault(d)) : "the transaction was ended under it");
+        return rc ? rc : MB_ERR_DB;
+    }
     if (rc) {
         /* Undo only this update's effects; its inbox row stays so the
          * update is not tried again (no poison loop). */
@@ -47,15 +59,18 @@ mb_status intake_apply(db *d, const bot_env *env, const char *platform, const in
 {
     intake_stats local;
     memset(&local, 0, sizeof local);
+    db_fault_clear(d);
     mb_status rc = db_begin(d);
-    if (rc) return rc;
     for (int i = 0; i < n && !rc; i++) rc = apply_one(d, env, platform, &items[i], &local);
     if (!rc && cursor_key) rc = db_meta_set_int(d, cursor_key, cursor_value);
     if (!rc) rc = db_commit(d);
     if (rc) {
+        char cause[256];
+        int fault = db_fault(d);
+        snprintf(cause, sizeof cause, "%s", fault ? db_fault_name(fault) : db_errmsg(d));
         db_rollback(d);
-        log_error("intake", "could not store a batch of %d %s updates (%s); they will be fetched again", n,
-                  platform, db_errmsg(d));
+        log_error("intake", "could not store a batch of %d %s updates: %s; nothing was confirmed, they will be "
+                  "fetched again after a pause", n, platform, cause);
         return rc;
     }
     if (stats) {

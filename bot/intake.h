@@ -6,6 +6,12 @@
  * confirm the batch to the platform. An update seen before is a no-op; an
  * update whose handler fails has its own effects rolled back and is
  * recorded as failed with the reason, and the batch goes on.
+ *
+ * A storage fault is not a handler failure: when the database is full,
+ * locked by another process or fails to read or write (db_fault), during an
+ * update or at the commit, nothing of the batch is kept or recorded as
+ * failed and intake_apply returns the error; the caller fetches the same
+ * updates again after a back-off.
  */
 #ifndef MB_INTAKE_H
 #define MB_INTAKE_H

@@ -14,6 +14,7 @@ struct scheduler {
     void (*queued)(void *arg);
     void *arg;
     ev_timer timer;
+    int failures;   /* runs in a row the database refused: the timer backs off */
 };
 
 static void rearm(scheduler *s)
@@ -21,6 +22,14 @@ static void rearm(scheduler *s)
     int64_t now = clock_now_ms(), next = job_next_due(s->d);
     int64_t delay = SCHEDULER_RECHECK_MS;
     if (next >= 0 && next - now < delay) delay = next - now;
+    if (s->failures) {
+        /* A due job the database cannot take (disk full, a lock held
+         * elsewhere) is not tried again at once: 1 s doubling to 30 s. */
+        int64_t wait = 1000;
+        for (int i = 1; i < s->failures && wait < SCHEDULER_BACKOFF_MAX_MS; i++) wait *= 2;
+        if (wait > SCHEDULER_BACKOFF_MAX_MS) wait = SCHEDULER_BACKOFF_MAX_MS;
+        if (delay < wait) delay = wait;
+    }
     if (delay < 0) delay = 0;
     ev_timer_stop(s->loop, &s->timer);
     ev_timer_set(&s->timer, delay / 1000.0, 0.);
@@ -40,8 +49,12 @@ static mb_status run_one(scheduler *s, int64_t now, int *ran)
     if (!rc) rc = db_savepoint(s->d);
     if (!rc) {
         char reason[256] = "";
+        db_fault_clear(s->d);
         mb_status jr = dispatch_job(s->d, s->env, &j, reason, sizeof reason);
-        if (jr) {
+        if (db_fault(s->d) || !db_in_transaction(s->d)) {
+            /* the storage failed, not the job: nothing is recorded */
+            rc = jr ? jr : MB_ERR_DB;
+        } else if (jr) {
             db_rollback_savepoint(s->d);
             log_warn("scheduler", "job %lld (%s) failed: %s", (long long)j.id, j.kind, reason);
             if (jr == MB_ERR_NOT_FOUND || j.attempts + 1 >= SCHEDULER_MAX_ATTEMPTS)
@@ -55,8 +68,10 @@ static mb_status run_one(scheduler *s, int64_t now, int *ran)
     }
     if (!rc) rc = db_commit(s->d);
     if (rc) {
+        int fault = db_fault(s->d);
+        log_error("scheduler", "could not store job %lld: %s", (long long)j.id,
+                  fault ? db_fault_name(fault) : db_errmsg(s->d));
         db_rollback(s->d);
-        log_error("scheduler", "could not store job %lld: %s", (long long)j.id, db_errmsg(s->d));
     } else {
         (*ran)++;
     }
@@ -68,8 +83,9 @@ int scheduler_run_due(scheduler *s)
 {
     int ran = 0;
     int64_t now = clock_now_ms();
-    for (int i = 0; i < SCHEDULER_BATCH; i++)
-        if (run_one(s, now, &ran)) break;
+    mb_status rc = MB_OK;
+    for (int i = 0; i < SCHEDULER_BATCH && !rc; i++) rc = run_one(s, now, &ran);
+    s->failures = rc && rc != MB_ERR_NOT_FOUND ? s->failures + 1 : 0;
     if (ran && s->queued) s->queued(s->arg);
     return ran;
 }

@@ -2,7 +2,9 @@
  * The scheduler: one timer armed for the earliest pending job, re-armed
  * from the database after every run and at start, so jobs survive restarts.
  * A job's effects (the messages it queues) and its completion commit
- * together.
+ * together. A storage fault (disk full, a lock held elsewhere) is not the
+ * job's failure: nothing is recorded and the run is tried again after a
+ * back-off.
  */
 #ifndef MB_SCHEDULER_H
 #define MB_SCHEDULER_H
@@ -14,6 +16,7 @@
 #define SCHEDULER_RECHECK_MS 60000   /* jobs added by other processes are seen within this */
 #define SCHEDULER_MAX_ATTEMPTS 5
 #define SCHEDULER_BATCH 100          /* jobs run per timer firing before yielding */
+#define SCHEDULER_BACKOFF_MAX_MS 30000   /* longest wait after the database refused a job's run */
 
 typedef struct scheduler scheduler;
 

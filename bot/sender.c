@@ -1,4 +1,5 @@
 #include "bot/sender.h"
+#include "bot/sender_outcome.h"
 #include "storage/accounts.h"
 #include "storage/records.h"
 #include "util/clock.h"
@@ -7,6 +8,7 @@
 #include "util/text.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +36,10 @@ typedef struct flight {
     outbox_row row;
     api_call call;
     int64_t candidate;   /* a delivery check: the message id asked about; 0 = a send */
+    outcome out;         /* what the answer means, until it is committed */
+    int held_tries;      /* failed attempts to commit it */
+    int64_t held_until;  /* the next attempt */
+    struct flight *next_held;
 } flight;
 
 struct sender {
@@ -51,9 +57,13 @@ struct sender {
     void *drained_arg;
     ev_timer timer;
     sender_stats stats;
+    flight *held;           /* answers whose outcome the database did not take yet */
+    int sending_failures;   /* passes in a row that could not mark rows as sending */
+    int64_t sending_until;  /* and when the next may try */
 };
 
 static void pass(sender *s);
+static void flush_held(sender *s);
 
 static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -87,6 +97,7 @@ void sender_free(sender *s)
 {
     if (!s) return;
     ev_timer_stop(s->loop, &s->timer);
+    flush_held(s);
     free(s->slots);
     free(s);
 }
@@ -122,6 +133,7 @@ void sender_drain(sender *s, void (*done)(void *arg), void *arg)
     s->drained = done;
     s->drained_arg = arg;
     ev_timer_stop(s->loop, &s->timer);
+    flush_held(s);
     if (s->inflight == 0) done(arg);
 }
 
@@ -177,27 +189,21 @@ static void refill(bucket *b, double rate, int64_t now)
     b->last_ms = now;
 }
 
-static int64_t backoff_ms(int attempts)
-{
-    int64_t base = 1000;
-    for (int i = 1; i < attempts && base < SENDER_BACKOFF_MAX_MS; i++) base *= 2;
-    if (base > SENDER_BACKOFF_MAX_MS) base = SENDER_BACKOFF_MAX_MS;
-    unsigned char r;
-    if (text_random_bytes(&r, 1)) r = 128;
-    /* 0.75x .. 1.25x, so many chats failing together do not retry together */
-    return base * (192 + r) / 256;
-}
-
 static void on_sent(void *arg, const http_response *resp);
 static void launch(sender *s, flight *f);
 
-static void finish_flight(sender *s, flight *f)
+static void free_flight(sender *s, flight *f)
 {
     chat_slot *c = slot_for(s, f->tindex, f->row.chat_id, clock_now_ms());
     if (c) c->inflight = 0;
     outbox_row_clear(&f->row);
     api_call_clear(&f->call);
     free(f);
+}
+
+static void finish_flight(sender *s, flight *f)
+{
+    free_flight(s, f);
     s->inflight--;
     if (s->draining) {
         if (s->inflight == 0 && s->drained) {
@@ -222,136 +228,150 @@ static void drop_temporary_file(const outbox_row *row)
     cJSON_Delete(body);
 }
 
+static int64_t held_wait_ms(int tries)
+{
+    int64_t wait = SENDER_HOLD_FIRST_MS;
+    for (int i = 1; i < tries && wait < SENDER_HOLD_MAX_MS; i++) wait *= 2;
+    return wait > SENDER_HOLD_MAX_MS ? SENDER_HOLD_MAX_MS : wait;
+}
+
+/* The cause of the last storage failure, in the operator's words. */
+static const char *storage_cause(sender *s)
+{
+    return db_fault(s->d) ? db_fault_name(db_fault(s->d)) : "database error (logged above)";
+}
+
+static void log_held(sender *s, const flight *f, const char *first)
+{
+    char what[64];
+    if (f->out.kind == OUTCOME_SENT && f->out.message_id > 0)
+        snprintf(what, sizeof what, "sent, message id %lld", (long long)f->out.message_id);
+    else
+        snprintf(what, sizeof what, "%s", outcome_name(f->out.kind));
+    log_error("sender", "%s %s message %lld to chat %lld (%s): %s; the answer is kept and written again in "
+              "%lld s, the chat's later messages wait for it", first, s->transports[f->tindex]->platform,
+              (long long)f->row.id, (long long)f->row.chat_id, what, storage_cause(s),
+              (long long)((f->held_until - clock_now_ms() + 999) / 1000));
+}
+
+/* Commits the outcome of a finished request. When the database refuses,
+ * the flight is kept with its answer: the row stays "sending" (so neither
+ * it nor the chat's later rows go out) until the same outcome is written. */
+static void settle(sender *s, flight *f)
+{
+    db_fault_clear(s->d);
+    if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
+        if (f->out.drop_file) drop_temporary_file(&f->row);
+        finish_flight(s, f);
+        return;
+    }
+    if (s->draining) {
+        log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
+                  "whether it arrived", (long long)f->row.id, storage_cause(s));
+        finish_flight(s, f);
+        return;
+    }
+    f->held_tries = 1;
+    f->held_until = clock_now_ms() + held_wait_ms(1);
+    log_held(s, f, "could not record the outcome of");
+    f->next_held = s->held;
+    s->held = f;
+    s->inflight--;   /* nothing in flight; its chat slot stays busy */
+    arm(s, 0);
+}
+
+/* Writes held outcomes whose time has come. The first that fails puts off
+ * the rest: they meet the same fault, and each try may wait for a lock. */
+static void retry_held(sender *s, int64_t now, int64_t *wake)
+{
+    flight **p = &s->held;
+    int64_t put_off = 0;
+    while (*p) {
+        flight *f = *p;
+        if (f->held_until > now || put_off) {
+            if (put_off && f->held_until < put_off) f->held_until = put_off;
+            if (f->held_until < *wake) *wake = f->held_until;
+            p = &f->next_held;
+            continue;
+        }
+        db_fault_clear(s->d);
+        if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
+            log_info("sender", "%s message %lld to chat %lld: outcome (%s) recorded after %d failed attempt(s); "
+                     "the chat goes on", s->transports[f->tindex]->platform, (long long)f->row.id,
+                     (long long)f->row.chat_id, outcome_name(f->out.kind), f->held_tries);
+            *p = f->next_held;
+            if (f->out.drop_file) drop_temporary_file(&f->row);
+            free_flight(s, f);
+            continue;
+        }
+        f->held_tries++;
+        now = clock_now_ms();
+        f->held_until = put_off = now + held_wait_ms(f->held_tries);
+        log_held(s, f, "still cannot record the outcome of");
+        if (f->held_until < *wake) *wake = f->held_until;
+        p = &f->next_held;
+    }
+}
+
+/* At shutdown: one last try for the held outcomes, up to the first that
+ * fails (each try may wait for a lock). A row left "sending" is checked by
+ * the next start. */
+static void flush_held(sender *s)
+{
+    int failed = 0;
+    db_fault_clear(s->d);
+    while (s->held) {
+        flight *f = s->held;
+        s->held = f->next_held;
+        if (!failed && outcome_store(s->d, &f->row, &f->out) == MB_OK) {
+            if (f->out.drop_file) drop_temporary_file(&f->row);
+        } else {
+            failed = 1;
+            log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
+                      "whether it arrived", (long long)f->row.id, storage_cause(s));
+        }
+        free_flight(s, f);
+    }
+}
+
+/* Turns a classified answer into its outcome, counts it, and commits it. */
 static void record(sender *s, flight *f, const send_result *r)
 {
     transport *t = s->transports[f->tindex];
     int64_t now = clock_now_ms();
-    mb_status rc = db_begin(s->d);
+    outcome_for_send(&f->row, t->platform, r, now, &f->out);
     switch (r->outcome) {
-    case SEND_OK:
-        if (!rc) rc = outbox_mark_sent(s->d, f->row.id, r->message_id);
-        if (!rc) rc = chat_mark_raise(s->d, t->platform, f->row.chat_id, r->message_id);
-        s->stats.sent++;
-        break;
-    case SEND_RETRY: {
-        int attempts = f->row.attempts + 1;
-        if (attempts >= SENDER_MAX_ATTEMPTS && !r->retry_after_ms) {
-            log_warn("sender", "%s message %lld given up after %d attempts: %s", t->platform, (long long)f->row.id,
-                     attempts, r->description);
-            if (!rc) rc = outbox_mark_failed(s->d, f->row.id, r->http_status, r->error_code, r->description);
-            s->stats.failed++;
-            break;
-        }
-        int64_t wait = r->retry_after_ms ? r->retry_after_ms : backoff_ms(attempts);
+    case SEND_OK: s->stats.sent++; break;
+    case SEND_RETRY:
+        if (f->out.kind == OUTCOME_FAILED) s->stats.failed++;
+        else s->stats.retried++;
         if (r->retry_after_ms) {
             /* The platform said how long this chat must wait: hold the chat. */
             chat_slot *c = slot_for(s, f->tindex, f->row.chat_id, now);
-            if (c && c->next_ms < now + wait) c->next_ms = now + wait;
-        }
-        log_info("sender", "%s message %lld to chat %lld retried in %lld ms: %d %s", t->platform,
-                 (long long)f->row.id, (long long)f->row.chat_id, (long long)wait, r->http_status, r->description);
-        if (!rc) rc = outbox_mark_retry(s->d, f->row.id, now + wait, r->http_status, r->error_code, r->description);
-        s->stats.retried++;
-        break;
-    }
-    case SEND_NEXT:   /* on_sent turns an unfinished chain into a retry */
-    case SEND_FAILED:
-        log_warn("sender", "%s message %lld to chat %lld refused: %d %s", t->platform, (long long)f->row.id,
-                 (long long)f->row.chat_id, r->error_code, r->description);
-        if (!rc) rc = outbox_mark_failed(s->d, f->row.id, r->http_status, r->error_code, r->description);
-        s->stats.failed++;
-        break;
-    case SEND_BLOCKED:
-        log_info("sender", "%s chat %lld is unreachable (%s); marked", t->platform, (long long)f->row.chat_id,
-                 r->description);
-        if (!rc) rc = outbox_mark_failed(s->d, f->row.id, r->http_status, r->error_code, r->description);
-        if (!rc) rc = identity_set_unreachable(s->d, t->platform, f->row.chat_id, r->description);
-        if (!rc) rc = outbox_fail_chat(s->d, t->platform, f->row.chat_id, "the user is unreachable");
-        s->stats.blocked++;
-        break;
-    case SEND_UNKNOWN:
-        log_warn("sender", "%s message %lld to chat %lld: no answer after the request went out (%s); "
-                 "not repeated blindly: checking in %d s whether it arrived", t->platform, (long long)f->row.id,
-                 (long long)f->row.chat_id, r->description, CHECK_DELAY_MS / 1000);
-        if (!rc) rc = outbox_mark_checking(s->d, f->row.id, now + CHECK_DELAY_MS, r->description);
-        break;
-    case SEND_FATAL:
-        log_error("sender", "%s refused the bot token (%d %s); sending paused for %d s", t->platform,
-                  r->error_code, r->description, SENDER_FATAL_PAUSE_MS / 1000);
-        s->buckets[f->tindex].paused_until = now + SENDER_FATAL_PAUSE_MS;
-        if (!rc) rc = outbox_mark_retry(s->d, f->row.id, now + SENDER_FATAL_PAUSE_MS, r->http_status,
-                                        r->error_code, r->description);
-        break;
-    }
-    if (!rc) rc = db_commit(s->d);
-    if (!rc && r->outcome != SEND_RETRY && r->outcome != SEND_UNKNOWN && r->outcome != SEND_FATAL)
-        drop_temporary_file(&f->row);
-    if (rc) {
-        /* The row stays "sending"; after a restart it becomes "unknown". */
-        db_rollback(s->d);
-        log_error("sender", "could not record the outcome of message %lld: %s", (long long)f->row.id,
-                  db_errmsg(s->d));
-    }
-}
-
-/* Gives up on telling: the row stays "unknown" for an operator. */
-static mb_status give_up_check(sender *s, flight *f, const char *why)
-{
-    log_warn("sender", "%s message %lld to chat %lld: could not tell whether it arrived (%s); recorded as unknown, "
-             "not repeated", s->transports[f->tindex]->platform, (long long)f->row.id, (long long)f->row.chat_id, why);
-    s->stats.unknown++;
-    return outbox_mark_unknown(s->d, f->row.id, why);
-}
-
-static void record_check(sender *s, flight *f, check_outcome outcome, int64_t retry_after_ms, const char *why)
-{
-    transport *t = s->transports[f->tindex];
-    int64_t now = clock_now_ms();
-    mb_status rc = db_begin(s->d);
-    int misses = f->row.probe_misses;
-    switch (outcome) {
-    case CHECK_FOUND:
-        log_info("sender", "%s message %lld to chat %lld had arrived (message id %lld); not sent again", t->platform,
-                 (long long)f->row.id, (long long)f->row.chat_id, (long long)f->candidate);
-        if (!rc) rc = outbox_mark_sent(s->d, f->row.id, f->candidate);
-        if (!rc) rc = chat_mark_raise(s->d, t->platform, f->row.chat_id, f->candidate);
-        s->stats.checked_found++;
-        break;
-    case CHECK_OTHERS:
-    case CHECK_NO_MESSAGE:
-        misses = outcome == CHECK_NO_MESSAGE ? misses + 1 : 0;
-        if (misses >= CHECK_GAP) {
-            log_info("sender", "%s message %lld to chat %lld had not arrived; sending it now", t->platform,
-                     (long long)f->row.id, (long long)f->row.chat_id);
-            if (!rc) rc = outbox_mark_undelivered(s->d, f->row.id);
-            s->stats.checked_resent++;
-        } else if (f->candidate + 1 > f->row.probe_floor + CHECK_SCAN_MAX) {
-            if (!rc) rc = give_up_check(s, f, "too many messages in the chat since it was sent");
-        } else if (!rc) {
-            rc = outbox_mark_probe(s->d, f->row.id, f->candidate + 1, misses, now);
+            if (c && c->next_ms < f->out.next_at) c->next_ms = f->out.next_at;
         }
         break;
-    case CHECK_RETRY: {
-        int64_t wait = retry_after_ms ? retry_after_ms : backoff_ms(f->row.attempts + 1);
-        if (!rc) rc = outbox_mark_probe(s->d, f->row.id, f->candidate, misses, now + wait);
-        break;
+    case SEND_NEXT:
+    case SEND_FAILED: s->stats.failed++; break;
+    case SEND_BLOCKED: s->stats.blocked++; break;
+    case SEND_UNKNOWN: break;
+    case SEND_FATAL: s->buckets[f->tindex].paused_until = f->out.next_at; break;
     }
-    case CHECK_BLOCKED:
-        if (!rc) rc = outbox_mark_failed(s->d, f->row.id, 403, 403, why);
-        if (!rc) rc = identity_set_unreachable(s->d, t->platform, f->row.chat_id, why);
-        if (!rc) rc = outbox_fail_chat(s->d, t->platform, f->row.chat_id, "the user is unreachable");
-        s->stats.blocked++;
-        break;
-    case CHECK_INCONCLUSIVE:
-        if (!rc) rc = give_up_check(s, f, why);
-        break;
+    settle(s, f);
+}
+
+static void record_check(sender *s, flight *f, check_outcome seen, int64_t retry_after_ms, const char *why)
+{
+    outcome_for_check(&f->row, s->transports[f->tindex]->platform, f->candidate, seen, retry_after_ms, why,
+                      clock_now_ms(), &f->out);
+    switch (f->out.kind) {
+    case OUTCOME_SENT: s->stats.checked_found++; break;
+    case OUTCOME_UNDELIVERED: s->stats.checked_resent++; break;
+    case OUTCOME_UNKNOWN: s->stats.unknown++; break;
+    case OUTCOME_BLOCKED: s->stats.blocked++; break;
+    default: break;
     }
-    if (!rc) rc = db_commit(s->d);
-    if (rc) {
-        db_rollback(s->d);
-        log_error("sender", "could not record a delivery check of message %lld: %s", (long long)f->row.id,
-                  db_errmsg(s->d));
-    }
+    settle(s, f);
 }
 
 static void on_sent(void *arg, const http_response *resp)
@@ -362,8 +382,8 @@ static void on_sent(void *arg, const http_response *resp)
     if (f->candidate) {
         int64_t wait;
         char why[256];
-        check_outcome outcome = t->classify_check(t, resp, &wait, why, sizeof why);
-        record_check(s, f, outcome, wait, why);
+        check_outcome seen = t->classify_check(t, resp, &wait, why, sizeof why);
+        record_check(s, f, seen, wait, why);
     } else {
         send_result r;
         t->classify(t, &f->row, &f->call, resp, &r);
@@ -382,7 +402,6 @@ static void on_sent(void *arg, const http_response *resp)
         }
         record(s, f, &r);
     }
-    finish_flight(s, f);
 }
 
 static void launch(sender *s, flight *f)
@@ -403,13 +422,32 @@ static void launch(sender *s, flight *f)
     }
 }
 
+/* An edit sent twice leaves the message as the first one made it ("message
+ * is not modified"), and a button answer shows nothing in the chat: these
+ * are sent again after an unknown outcome instead of being looked for
+ * (which only works for a plain text). */
+static int repeat_is_harmless(const outbox_row *row)
+{
+    return strcmp(row->kind, "edit") == 0 || strcmp(row->kind, "answer") == 0;
+}
+
 static void pass(sender *s)
 {
     if (s->draining) return;
     int64_t now = clock_now_ms();
     int64_t wake = now + SENDER_SWEEP_MS;
+    if (s->held) {
+        retry_held(s, now, &wake);
+        now = clock_now_ms();
+    }
+    if (s->sending_failures && s->sending_until > now) {
+        /* the database would not take rows as "sending" a moment ago */
+        arm(s, (s->sending_until < wake ? s->sending_until : wake) - now);
+        return;
+    }
     outbox_row rows[SENDER_BATCH];
     int n = s->inflight < SENDER_INFLIGHT_MAX ? outbox_due(s->d, now, rows, SENDER_BATCH) : 0;
+    if (n < 0) n = 0;   /* unreadable (logged by storage): the next sweep looks again */
     flight *chosen[SENDER_BATCH];
     int nchosen = 0;
     for (int i = 0; i < n; i++) {
@@ -421,9 +459,10 @@ static void pass(sender *s)
         }
         transport *t = s->transports[ti];
         bucket *b = &s->buckets[ti];
-        if (row->checking && t->resend_safe) {
-            /* The platform drops a repeat of this message: no need to look
-             * for it, sending again tells whether it arrived. */
+        if (row->checking && (t->resend_safe || repeat_is_harmless(row))) {
+            /* The platform drops a repeat of this message, or a repeat
+             * changes nothing the person sees: no need to look for it,
+             * sending again tells whether it arrived. */
             log_info("sender", "%s message %lld to chat %lld: outcome unknown; sent again, which cannot deliver "
                      "it twice", t->platform, (long long)row->id, (long long)row->chat_id);
             row->checking = 0;
@@ -469,22 +508,25 @@ static void pass(sender *s)
     }
     /* Committed before any request leaves: a crash from here on leaves the
      * rows "sending", which a restart turns into "unknown". */
+    db_fault_clear(s->d);
     mb_status rc = db_begin(s->d);
     for (int i = 0; i < nchosen && !rc; i++)
         if (!chosen[i]->candidate) rc = outbox_mark_sending(s->d, chosen[i]->row.id);
     if (!rc) rc = db_commit(s->d);
     if (rc) {
+        int64_t wait = SENDER_HOLD_FIRST_MS;
+        for (int i = 0; i < s->sending_failures && wait < SENDER_HOLD_MAX_MS; i++) wait *= 2;
+        if (wait > SENDER_HOLD_MAX_MS) wait = SENDER_HOLD_MAX_MS;
+        s->sending_failures++;
+        s->sending_until = clock_now_ms() + wait;
+        log_error("sender", "could not mark %d message(s) as sending: %s; nothing was sent, trying again in %lld s",
+                  nchosen, storage_cause(s), (long long)(wait / 1000));
         db_rollback(s->d);
-        log_error("sender", "could not mark messages as sending: %s", db_errmsg(s->d));
-        for (int i = 0; i < nchosen; i++) {
-            chat_slot *c = slot_for(s, chosen[i]->tindex, chosen[i]->row.chat_id, now);
-            if (c) c->inflight = 0;
-            outbox_row_clear(&chosen[i]->row);
-            free(chosen[i]);
-        }
-        arm(s, 1000);
+        for (int i = 0; i < nchosen; i++) free_flight(s, chosen[i]);
+        arm(s, wait);
         return;
     }
+    s->sending_failures = 0;
     for (int i = 0; i < nchosen; i++) {
         flight *f = chosen[i];
         transport *t = s->transports[f->tindex];
@@ -496,8 +538,7 @@ static void pass(sender *s)
             else if (t->render_check(t, &f->row, f->candidate, &f->call))
                 why = "this kind of message cannot be checked";
             if (why) {
-                if (db_begin(s->d) || give_up_check(s, f, why) || db_commit(s->d)) db_rollback(s->d);
-                finish_flight(s, f);
+                record_check(s, f, CHECK_INCONCLUSIVE, 0, why);
             } else {
                 launch(s, f);
             }
@@ -510,7 +551,6 @@ static void pass(sender *s)
             snprintf(r.description, sizeof r.description, "the stored message could not be rendered for %s",
                      t->platform);
             record(s, f, &r);
-            finish_flight(s, f);
             continue;
         }
         launch(s, f);

@@ -3,6 +3,12 @@
  * global and a per-chat rate, one request in flight per chat so a chat's
  * messages arrive in order, and records every outcome (see storage/outbox.h
  * for the row states and docs/reliability.md for the policy).
+ *
+ * When the database refuses an outcome (disk full, a lock held by another
+ * process), the answer is kept in memory and written again with back-off
+ * (SENDER_HOLD_FIRST_MS doubling to SENDER_HOLD_MAX_MS); until then the row
+ * stays "sending", so it is not sent again and the chat's later rows wait.
+ * A restart before it is written leaves the row to the delivery check.
  */
 #ifndef MB_SENDER_H
 #define MB_SENDER_H
@@ -20,6 +26,8 @@
 #define SENDER_BACKOFF_MAX_MS (5 * 60 * 1000)
 #define SENDER_SWEEP_MS 1000         /* rows queued by other processes are seen within this */
 #define SENDER_FATAL_PAUSE_MS 60000  /* pause after the platform refused the token */
+#define SENDER_HOLD_FIRST_MS 1000    /* first wait before an outcome the database refused is written again */
+#define SENDER_HOLD_MAX_MS 30000     /* longest such wait (doubling in between) */
 #define CHECK_DELAY_MS 5000          /* after a timeout, time given to the platform before checking */
 #define CHECK_SCAN_MAX 50            /* message ids above the floor a check looks at */
 #define CHECK_GAP 2                  /* ids in a row without a message that end a check */

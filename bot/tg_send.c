@@ -179,6 +179,12 @@ void tg_classify(transport *t, const outbox_row *row, api_call *call, const http
         out->retry_after_ms = (r.retry_after_s > 0 ? r.retry_after_s : 1) * 1000;
     } else if (r.error_code == 400 && strstr(r.description, "message is not modified")) {
         out->outcome = SEND_OK; /* the message already shows what we wanted */
+    } else if (r.error_code == 400 && strcmp(row->kind, "answer") == 0 && row->attempts > 0 &&
+               strstr(r.description, "query is too old")) {
+        /* A button answer repeated after an unknown outcome: the first one
+         * got through, or the button has stopped waiting; either way there
+         * is nothing left to show. */
+        out->outcome = SEND_OK;
     } else if (r.error_code == 403 || (r.error_code == 400 && is_blocked_description(r.description) &&
                                        strcmp(row->kind, "answer") != 0)) {
         out->outcome = SEND_BLOCKED;

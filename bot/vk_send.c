@@ -345,6 +345,10 @@ void vk_classify(transport *t, const outbox_row *row, api_call *call, const http
     snprintf(out->description, sizeof out->description, "%s", r.error_msg);
     if (!r.ok) {
         outcome_for_code(r.error_code, out);
+        /* A button answer repeated after an unknown outcome: the first one
+         * got through, or the event has expired; nothing is left to show. */
+        if (r.error_code == 100 && strcmp(row->kind, "answer") == 0 && row->attempts > 0)
+            out->outcome = SEND_OK;
         if (r.error_code == 14)
             snprintf(out->description, sizeof out->description, "captcha needed (sid %s); call parked", r.captcha_sid);
     } else if (file && call->step < VK_FILE_STEPS - 1) {

@@ -57,7 +57,7 @@ static int already_answered(hctx *h)
     sqlite3_bind_text(st, 1, h->ev->platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, h->ev->chat_id);
     sqlite3_bind_text(st, 3, h->ev->button_id, -1, SQLITE_STATIC);
-    return db_has_row(st);
+    return db_has_row(h->d, st) == MB_OK;
 }
 
 mb_status flow_refuse_button(hctx *h, const char *why)

@@ -271,7 +271,7 @@ char *link_privacy_list(hctx *h, keyboard *kb)
         free(line);
         if (n > 1 && kb) {
             char data[16];
-            snprintf(data, sizeof data, "ul:%s", ids[i].platform);
+            snprintf(data, sizeof data, "ul:%.8s", ids[i].platform);
             char *button = TF(h, "privacy.unlink", "messenger", platform_name(ids[i].platform), NULL);
             kb_row(kb);
             kb_button(kb, button ? button : data, data);

@@ -388,7 +388,7 @@ mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *p
     }
     if (strcmp(a.status, "pending_consent") != 0) return MB_OK;
     invite inv;
-    if (invite_find_guardian(d, id, &inv)) return MB_OK;
+    if ((rc = invite_find_guardian(d, id, &inv))) return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
     char full[INVITE_CODE_LEN + 4], link[256];
     snprintf(full, sizeof full, INVITE_GUARDIAN_PREFIX "%s", inv.code);
     flow_invite_link(env, "tg", full, link, sizeof link);

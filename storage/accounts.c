@@ -41,8 +41,8 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         read_account(st, out);
         if (id_out) {
             memset(id_out, 0, sizeof *id_out);
@@ -87,8 +87,8 @@ mb_status account_load(db *d, int64_t id, account *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) { read_account(st, out); rc = MB_OK; }
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) { read_account(st, out); rc = MB_OK; }
     sqlite3_reset(st);
     return rc;
 }
@@ -217,8 +217,8 @@ mb_status identity_for_account(db *d, int64_t account_id, const char *platform, 
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     db_bind_text(st, 2, platform);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         memset(out, 0, sizeof *out);
         copy_col(out->platform, sizeof out->platform, st, 0);
         out->user_id = sqlite3_column_int64(st, 1);
@@ -262,7 +262,7 @@ int identity_list(db *d, int64_t account_id, identity *out, int max)
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, account_id);
     int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step_raw(d, st) == SQLITE_ROW) {
         if (n < max) {
             identity *i = &out[n];
             memset(i, 0, sizeof *i);
@@ -295,7 +295,7 @@ int identity_count(db *d, int64_t account_id)
     sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM identities WHERE account_id = ?1");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    int n = db_step_raw(d, st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_reset(st);
     return n;
 }
@@ -338,7 +338,7 @@ int account_list_by_status(db *d, int64_t org_id, const char *status, int64_t *i
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
     int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return n;
 }
@@ -349,5 +349,5 @@ int64_t account_coordinated_territory(db *d, int64_t account_id)
                                   " ORDER BY territory_id LIMIT 1");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
-    return db_step_scalar(st, 0);
+    return db_step_scalar(d, st, 0);
 }

@@ -11,7 +11,7 @@ int64_t attempts_blocked_until(db *d, const char *platform, int64_t user_id)
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, clock_now_ms());
-    return db_step_scalar(st, 0);
+    return db_step_scalar(d, st, 0);
 }
 
 static int count_since(db *d, const char *platform, int64_t user_id, int64_t since)
@@ -22,7 +22,7 @@ static int count_since(db *d, const char *platform, int64_t user_id, int64_t sin
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, since);
-    return (int)db_step_scalar(st, 0);
+    return (int)db_step_scalar(d, st, 0);
 }
 
 int attempts_recent(db *d, int *people)
@@ -32,7 +32,7 @@ int attempts_recent(db *d, int *people)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, clock_now_ms() - ATTEMPTS_ALERT_WINDOW_MS);
     int n = 0, p = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (db_step_raw(d, st) == SQLITE_ROW) {
         n = sqlite3_column_int(st, 0);
         p = sqlite3_column_int(st, 1);
     }

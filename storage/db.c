@@ -8,6 +8,7 @@
 
 struct db {
     sqlite3 *sql;
+    int fault;   /* primary code of the last fault waiting may cure, since db_fault_clear */
     struct { const char *key; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
 };
 
@@ -25,6 +26,9 @@ static void too_new(char *err, size_t err_size, int have, int latest)
 static mb_status apply_migrations(db *d, char *err, size_t err_size)
 {
     int latest = schema_count();
+    /* Up to date: no write lock needed, so an operator's command still
+     * opens the database while another process holds it. */
+    if (db_schema_version(d) == latest) return MB_OK;
     if (db_schema_version(d) > latest) {
         too_new(err, err_size, db_schema_version(d), latest);
         return MB_ERR_TOO_NEW;
@@ -134,7 +138,9 @@ sqlite3_stmt *db_stmt(db *d, const char *sql)
         }
         if (!d->cache[k].key) {
             sqlite3_stmt *st;
-            if (sqlite3_prepare_v3(d->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+            int rc = sqlite3_prepare_v3(d->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+            if (rc != SQLITE_OK) {
+                if (db_fault_transient(rc)) d->fault = rc & 0xff;
                 log_error("db", "cannot prepare [%s]: %s", sql, sqlite3_errmsg(d->sql));
                 return NULL;
             }
@@ -147,45 +153,115 @@ sqlite3_stmt *db_stmt(db *d, const char *sql)
     return NULL;
 }
 
+int db_fault_transient(int code)
+{
+    switch (code & 0xff) {
+    case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_NOMEM:
+    case SQLITE_CANTOPEN: case SQLITE_READONLY: case SQLITE_PROTOCOL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+const char *db_fault_name(int code)
+{
+    switch (code & 0xff) {
+    case 0: return "no fault";
+    case SQLITE_BUSY: case SQLITE_LOCKED: return "database is locked (another process holds it)";
+    case SQLITE_FULL: return "disk full (the database cannot grow)";
+    case SQLITE_IOERR: return "disk I/O error";
+    case SQLITE_NOMEM: return "out of memory";
+    case SQLITE_CANTOPEN: return "cannot open a database file";
+    case SQLITE_READONLY: return "database is read-only";
+    case SQLITE_PROTOCOL: return "database lock protocol error";
+    default: return sqlite3_errstr(code);
+    }
+}
+
+/* Remembers a failure that waiting may cure, and turns a SQLite code into
+ * a status: MB_ERR_BUSY for a lock held elsewhere, MB_ERR_DB otherwise. */
+static mb_status step_failed(db *d, sqlite3_stmt *st, int rc)
+{
+    if (db_fault_transient(rc)) d->fault = rc & 0xff;
+    log_error("db", "[%s] failed: %s", st ? sqlite3_sql(st) : "?", sqlite3_errmsg(d->sql));
+    if (st) sqlite3_reset(st);
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CONSTRAINT) return MB_ERR_EXISTS;
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? MB_ERR_BUSY : MB_ERR_DB;
+}
+
+int db_fault(const db *d) { return d->fault; }
+void db_fault_clear(db *d) { d->fault = 0; }
+
 int64_t db_scalar(db *d, const char *sql, int64_t fallback)
 {
     sqlite3_stmt *st = db_stmt(d, sql);
-    return st ? db_step_scalar(st, fallback) : fallback;
+    return st ? db_step_scalar(d, st, fallback) : fallback;
 }
 
-int64_t db_step_scalar(sqlite3_stmt *st, int64_t fallback)
+int64_t db_step_scalar(db *d, sqlite3_stmt *st, int64_t fallback)
 {
-    int64_t v = fallback;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) v = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return v;
+    int64_t v;
+    return db_step_int(d, st, &v) == MB_OK ? v : fallback;
 }
 
-mb_status db_first_row(sqlite3_stmt *st, db_row_fn fill, void *out)
+mb_status db_step_int(db *d, sqlite3_stmt *st, int64_t *out)
 {
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        fill(st, out);
-        rc = MB_OK;
-    }
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    if (sqlite3_column_type(st, 0) == SQLITE_NULL) rc = MB_ERR_NOT_FOUND;
+    else *out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return rc;
 }
 
-int db_has_row(sqlite3_stmt *st)
+int db_step_raw(db *d, sqlite3_stmt *st)
 {
-    int yes = sqlite3_step(st) == SQLITE_ROW;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT) {
+        if (db_fault_transient(rc)) d->fault = rc & 0xff;
+        log_error("db", "[%s] failed: %s", sqlite3_sql(st), sqlite3_errmsg(d->sql));
+    }
+    return rc;
+}
+
+mb_status db_step_row(db *d, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return MB_OK;
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return MB_ERR_NOT_FOUND;
+    }
+    return step_failed(d, st, rc);
+}
+
+mb_status db_first_row(db *d, sqlite3_stmt *st, db_row_fn fill, void *out)
+{
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    fill(st, out);
     sqlite3_reset(st);
-    return yes;
+    return MB_OK;
+}
+
+mb_status db_has_row(db *d, sqlite3_stmt *st)
+{
+    mb_status rc = db_step_row(d, st);
+    if (!rc) sqlite3_reset(st);
+    return rc;
 }
 
 mb_status db_exec(db *d, const char *sql)
 {
     char *msg = NULL;
-    if (sqlite3_exec(d->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    int rc = sqlite3_exec(d->sql, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        if (db_fault_transient(rc)) d->fault = rc & 0xff;
         log_error("db", "[%s] failed: %s", sql, msg ? msg : sqlite3_errmsg(d->sql));
         sqlite3_free(msg);
-        return MB_ERR_DB;
+        return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? MB_ERR_BUSY : MB_ERR_DB;
     }
     return MB_OK;
 }
@@ -204,6 +280,8 @@ void db_rollback(db *d)
     if (!sqlite3_get_autocommit(d->sql)) (void)run_cached(d, "ROLLBACK");
 }
 
+int db_in_transaction(db *d) { return !sqlite3_get_autocommit(d->sql); }
+
 mb_status db_savepoint(db *d) { return run_cached(d, "SAVEPOINT one_update"); }
 mb_status db_release(db *d) { return run_cached(d, "RELEASE one_update"); }
 
@@ -219,10 +297,7 @@ mb_status db_step_done(db *d, sqlite3_stmt *st)
         sqlite3_reset(st);
         return MB_OK;
     }
-    int primary = rc & 0xff;
-    log_error("db", "[%s] failed: %s", sqlite3_sql(st), sqlite3_errmsg(d->sql));
-    sqlite3_reset(st);
-    return primary == SQLITE_CONSTRAINT ? MB_ERR_EXISTS : MB_ERR_DB;
+    return step_failed(d, st, rc);
 }
 
 mb_status db_run_with_ints(db *d, const char *sql, int64_t first, int64_t second)
@@ -269,13 +344,12 @@ mb_status db_meta_get(db *d, const char *key, char *buf, size_t size)
     sqlite3_stmt *st = db_stmt(d, "SELECT value FROM meta WHERE key = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
-        rc = MB_OK;
-    }
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    const unsigned char *v = sqlite3_column_text(st, 0);
+    snprintf(buf, size, "%s", v ? (const char *)v : "");
     sqlite3_reset(st);
-    return rc;
+    return MB_OK;
 }
 
 mb_status db_meta_set_int(db *d, const char *key, int64_t value)

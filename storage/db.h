@@ -45,7 +45,7 @@ int db_schema_version(db *d);
 sqlite3_stmt *db_stmt(db *d, const char *sql);
 
 /* The single integer a parameterless query answers (e.g. SELECT MIN(...)),
- * or fallback when it answers NULL, no row, or fails. */
+ * or fallback when it answers NULL, no row, or fails (see db_step_scalar). */
 int64_t db_scalar(db *d, const char *sql, int64_t fallback);
 
 /* Runs one statement without results (schema, pragmas). */
@@ -56,13 +56,20 @@ mb_status db_begin(db *d);
 mb_status db_commit(db *d);
 void db_rollback(db *d);
 
+/* 1 inside a transaction. SQLite ends a transaction by itself on some
+ * errors (disk full, I/O, out of memory); later statements would then run
+ * one by one outside it. */
+int db_in_transaction(db *d);
+
 /* Savepoints inside a transaction, so one update's failure undoes only its
  * own effects. */
 mb_status db_savepoint(db *d);
 mb_status db_release(db *d);
 void db_rollback_savepoint(db *d);
 
-/* Steps a statement expected to finish without rows; logs failures. */
+/* Steps a statement expected to finish without rows; logs failures:
+ * MB_ERR_EXISTS for a constraint, MB_ERR_BUSY for a lock held elsewhere,
+ * MB_ERR_DB otherwise. */
 mb_status db_step_done(db *d, sqlite3_stmt *st);
 
 /* The common write with two integer parameters: prepares sql (a literal, as
@@ -82,21 +89,62 @@ char *db_column_dup(sqlite3_stmt *st, int col);
 /* Column text copied into buf of size bytes, cut to fit ("" for NULL). */
 void db_column_copy(sqlite3_stmt *st, int col, char *buf, size_t size);
 
+/*
+ * Lookups tell three answers apart: MB_OK (found), MB_ERR_NOT_FOUND (the
+ * database answered: nothing there) and an error (MB_ERR_BUSY when another
+ * process holds the lock, MB_ERR_DB otherwise: disk full, I/O error, a
+ * missing table...). An error is never "nothing there"; it is logged with
+ * the SQL, and when waiting may cure it, remembered (db_fault).
+ */
+
+/* Steps a prepared, bound statement once. MB_OK: a row is ready, the
+ * caller reads it and then must sqlite3_reset(st). Otherwise st is already
+ * reset. */
+mb_status db_step_row(db *d, sqlite3_stmt *st);
+
+/* sqlite3_step for loops over rows and writes that judge their own
+ * result: the same result code, with a failure logged and, when waiting may
+ * cure it, remembered (db_fault). A constraint failure is left to the
+ * caller, unlogged. */
+int db_step_raw(db *d, sqlite3_stmt *st);
+
 /* Reads the current row of st into out (a struct the caller knows). */
 typedef void (*db_row_fn)(sqlite3_stmt *st, void *out);
 
 /* Steps a prepared, bound statement once and resets it: MB_OK after
- * fill(st, out) read the row, MB_ERR_NOT_FOUND when there was no row (or
- * the step failed). For lookups that answer at most one row. */
-mb_status db_first_row(sqlite3_stmt *st, db_row_fn fill, void *out);
+ * fill(st, out) read the row, MB_ERR_NOT_FOUND when there was no row, an
+ * error when the step failed. For lookups that answer at most one row. */
+mb_status db_first_row(db *d, sqlite3_stmt *st, db_row_fn fill, void *out);
 
-/* 1 when a prepared, bound statement answers any row; resets it. */
-int db_has_row(sqlite3_stmt *st);
+/* MB_OK when a prepared, bound statement answers any row, MB_ERR_NOT_FOUND
+ * when none, an error when it failed; resets it. */
+mb_status db_has_row(db *d, sqlite3_stmt *st);
 
-/* The first column of the first row of a prepared, bound statement, or
- * fallback when it answers NULL, no row, or fails; resets it. db_scalar
- * for statements with parameters. */
-int64_t db_step_scalar(sqlite3_stmt *st, int64_t fallback);
+/* The first column of the first row of a prepared, bound statement into
+ * *out: MB_ERR_NOT_FOUND when there is no row or it is NULL, an error when
+ * the step failed; resets it. */
+mb_status db_step_int(db *d, sqlite3_stmt *st, int64_t *out);
+
+/* Like db_step_int, answering fallback for no row, NULL, or a failure (the
+ * failure is still logged and remembered by db_fault). For figures shown to
+ * people, never for decisions. */
+int64_t db_step_scalar(db *d, sqlite3_stmt *st, int64_t fallback);
+
+/*
+ * Faults that waiting may cure (disk full, a lock held by another process,
+ * I/O errors, out of memory, a read-only file). The connection remembers
+ * the primary SQLite code of the last one any helper here met, until
+ * db_fault_clear: intake clears it before each update and, when the
+ * update's handling met one, discards the whole batch to fetch it again
+ * later, even when a handler took the failed lookup for "nothing there".
+ */
+int db_fault(const db *d);
+void db_fault_clear(db *d);
+/* 1 when a SQLite result code (primary or extended) is such a fault. */
+int db_fault_transient(int code);
+/* Words naming a SQLite result code for the operator ("disk full (...)",
+ * "database is locked (...)"); static storage. */
+const char *db_fault_name(int code);
 
 #define DB_CHECKPOINT_EVERY_MS 1000  /* how often the service folds the WAL back */
 
@@ -111,7 +159,8 @@ mb_status db_checkpoint(db *d);
 
 /* Key-value settings kept in the meta table (e.g. the Telegram offset). */
 mb_status db_meta_set(db *d, const char *key, const char *value);
-/* Copies the value into buf; MB_ERR_NOT_FOUND when absent. */
+/* Copies the value into buf; MB_ERR_NOT_FOUND when absent, an error when
+ * it cannot be read. */
 mb_status db_meta_get(db *d, const char *key, char *buf, size_t size);
 mb_status db_meta_set_int(db *d, const char *key, int64_t value);
 int64_t db_meta_get_int(db *d, const char *key, int64_t fallback);

@@ -136,14 +136,14 @@ static char *scrub_json_text(const char *json, const char *name, const char *sta
 
 /* The next page of ids a query answers in column 0: the caller binds its
  * own parameters, this binds ?2 (the last id seen) and ?3 (the page size). */
-static int next_ids(sqlite3_stmt *st, int64_t after, int64_t *ids)
+static int next_ids(db *d, sqlite3_stmt *st, int64_t after, int64_t *ids)
 {
     sqlite3_bind_int64(st, 2, after);
     sqlite3_bind_int(st, 3, ERASE_PAGE);
-    int n = 0;
-    while (n < ERASE_PAGE && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    int n = 0, rc = SQLITE_DONE;
+    while (n < ERASE_PAGE && (rc = db_step_raw(d, st)) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    return n;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;   /* -1: unreadable, not "none left" */
 }
 
 /* The name's first characters, the part every form of it shares (a
@@ -174,7 +174,7 @@ static mb_status scrub_outbox(db *d, const char *name, const erase_words *w, era
                                             " AND id > ?2 ORDER BY id LIMIT ?3");
             if (!page) return MB_ERR_DB;
             sqlite3_bind_text(page, 1, head, -1, SQLITE_STATIC);
-            n = next_ids(page, after, ids);
+            if ((n = next_ids(d, page, after, ids)) < 0) return MB_ERR_DB;
             i = 0;
             if (n == 0) break;
             after = ids[n - 1];
@@ -190,7 +190,9 @@ static mb_status scrub_outbox(db *d, const char *name, const erase_words *w, era
         if (!st) { rc = MB_ERR_DB; break; }
         sqlite3_bind_int64(st, 1, ids[i]);
         sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); continue; }
+        mb_status found = db_step_row(d, st);
+        if (found == MB_ERR_NOT_FOUND) continue;
+        if (found) { rc = found; break; }
         char *body = db_column_dup(st, 0), *lang = db_column_dup(st, 1);
         int error_named = sqlite3_column_int(st, 2);
         sqlite3_reset(st);
@@ -245,7 +247,7 @@ static mb_status scrub_records(db *d, const char *name, const erase_words *w, er
                 sqlite3_stmt *page = db_stmt(d, tables[t].select);
                 if (!page) return MB_ERR_DB;
                 sqlite3_bind_text(page, 1, head, -1, SQLITE_STATIC);
-                n = next_ids(page, after, ids);
+                if ((n = next_ids(d, page, after, ids)) < 0) return MB_ERR_DB;
                 i = 0;
                 if (n == 0) break;
                 after = ids[n - 1];
@@ -253,7 +255,9 @@ static mb_status scrub_records(db *d, const char *name, const erase_words *w, er
             sqlite3_stmt *st = db_stmt(d, tables[t].read);
             if (!st) { rc = MB_ERR_DB; break; }
             sqlite3_bind_int64(st, 1, ids[i]);
-            if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); continue; }
+            mb_status found = db_step_row(d, st);
+            if (found == MB_ERR_NOT_FOUND) continue;
+            if (found) { rc = found; break; }
             char *data = db_column_dup(st, 0), *lang = db_column_dup(st, 1);
             sqlite3_reset(st);
             int failed = 0;
@@ -309,14 +313,17 @@ static mb_status withdraw_report(db *d, const char *path, const erase_words *w, 
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     /* A file belongs to one message: one page is all there is. */
     int64_t ids[ERASE_PAGE];
-    int n = next_ids(st, 0, ids);
+    int n = next_ids(d, st, 0, ids);
+    if (n < 0) return MB_ERR_DB;
     mb_status rc = MB_OK;
     for (int i = 0; i < n && !rc; i++) {
         st = db_stmt(d, "SELECT a.language FROM outbox o LEFT JOIN accounts a ON a.id = o.account_id"
                         " WHERE o.id = ?1");
         if (!st) { rc = MB_ERR_DB; break; }
         sqlite3_bind_int64(st, 1, ids[i]);
-        char *lang = sqlite3_step(st) == SQLITE_ROW ? db_column_dup(st, 0) : NULL;
+        mb_status found = db_step_row(d, st);
+        if (found && found != MB_ERR_NOT_FOUND) { rc = found; break; }
+        char *lang = found == MB_OK ? db_column_dup(st, 0) : NULL;
         sqlite3_reset(st);
         cJSON *body = cJSON_CreateObject();
         char *json = NULL;

@@ -75,7 +75,7 @@ int guardian_phone_listed(db *d, int64_t org_id, const char *phone)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_text(st, 2, phone, -1, SQLITE_STATIC);
-    return db_has_row(st);
+    return db_has_row(d, st) == MB_OK;   /* an error lists nobody */
 }
 
 int guardian_phone_count(db *d, int64_t org_id)
@@ -83,7 +83,7 @@ int guardian_phone_count(db *d, int64_t org_id)
     sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM guardian_phones WHERE org_id = ?1");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
-    return (int)db_step_scalar(st, 0);
+    return (int)db_step_scalar(d, st, 0);
 }
 
 mb_status consent_request_start(db *d, int64_t minor_id, int64_t invite_id, const char *platform, int64_t user_id,
@@ -148,7 +148,7 @@ mb_status consent_request_open_of(db *d, const char *platform, int64_t user_id, 
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, clock_now_ms() - GUARDIAN_OPEN_DIALOG_MS);
-    return db_first_row(st, fill_request, out);
+    return db_first_row(d, st, fill_request, out);
 }
 
 mb_status consent_request_load(db *d, int64_t id, consent_request *out)
@@ -156,7 +156,7 @@ mb_status consent_request_load(db *d, int64_t id, consent_request *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " REQUEST_COLUMNS " FROM consent_requests WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    return db_first_row(st, fill_request, out);
+    return db_first_row(d, st, fill_request, out);
 }
 
 mb_status consent_request_save(db *d, const consent_request *r)
@@ -194,7 +194,7 @@ int consent_request_list_waiting(db *d, int64_t org_id, int64_t *ids, int max)
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
     int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return n;
 }
@@ -205,7 +205,7 @@ int consent_request_count_waiting(db *d, int64_t org_id)
                                   " WHERE a.org_id = ?1 AND a.status = 'pending_consent' AND r.state = 'waiting'");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
-    return (int)db_step_scalar(st, 0);
+    return (int)db_step_scalar(d, st, 0);
 }
 
 int consent_request_sender_waiting(db *d, int64_t minor_id, const char *platform, int64_t user_id)
@@ -216,7 +216,7 @@ int consent_request_sender_waiting(db *d, int64_t minor_id, const char *platform
     sqlite3_bind_int64(st, 1, minor_id);
     sqlite3_bind_text(st, 2, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, user_id);
-    return db_has_row(st);
+    return db_has_row(d, st) != MB_ERR_NOT_FOUND;   /* an error counts as waiting: no second request */
 }
 
 int consent_sender_excluded(db *d, int64_t minor_id, const char *platform, int64_t user_id)
@@ -231,9 +231,12 @@ int consent_sender_excluded(db *d, int64_t minor_id, const char *platform, int64
     sqlite3_bind_text(st, 2, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, user_id);
     int why = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int step = db_step_raw(d, st);
+    if (step == SQLITE_ROW) {
         if (sqlite3_column_int(st, 0)) why = 1;
         else if (sqlite3_column_int(st, 1)) why = 2;
+    } else if (step != SQLITE_DONE) {
+        why = 1; /* when in doubt, nobody confirms */
     }
     sqlite3_reset(st);
     return why;
@@ -246,7 +249,7 @@ int consent_link_open(db *d, int64_t invite_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, clock_now_ms());
-    return db_has_row(st);
+    return db_has_row(d, st) == MB_OK;   /* an error opens nothing */
 }
 
 mb_status consent_revoke_links(db *d, int64_t minor_id)
@@ -265,7 +268,7 @@ int consent_curators_of(db *d, int64_t org_id, int64_t *ids, int max)
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
     int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return n;
 }

@@ -34,8 +34,8 @@ mb_status invite_find(db *d, const char *code, invite *out)
                                   " for_account, revoked_at, territory_id FROM invites WHERE code = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         memset(out, 0, sizeof *out);
         out->id = sqlite3_column_int64(st, 0);
         snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, 1));
@@ -61,9 +61,9 @@ static int used_by(db *d, int64_t invite_id, int64_t account_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, account_id);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    /* On an error the invitation is judged by its own limits alone; a fault
+     * that waiting cures also makes intake take the update again. */
+    return db_has_row(d, st) == MB_OK;
 }
 
 int invite_usable(db *d, const invite *inv, int64_t account_id)
@@ -117,8 +117,9 @@ mb_status invite_find_guardian(db *d, int64_t account_id, invite *out)
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     char code[INVITE_CODE_LEN + 1] = "";
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(code, sizeof code, "%s", sqlite3_column_text(st, 0));
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    db_column_copy(st, 0, code, sizeof code);
     sqlite3_reset(st);
     if (!code[0]) return MB_ERR_NOT_FOUND;
     return invite_find(d, code, out);

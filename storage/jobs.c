@@ -30,8 +30,8 @@ mb_status job_take_due(db *d, int64_t now, job *out)
                                   " WHERE state = 'pending' AND due_at <= ?1 ORDER BY due_at, id LIMIT 1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, now);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         memset(out, 0, sizeof *out);
         out->id = sqlite3_column_int64(st, 0);
         out->due_at = sqlite3_column_int64(st, 1);

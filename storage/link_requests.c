@@ -43,15 +43,16 @@ mb_status link_request_load(db *d, int64_t id, link_request *out)
                                   " WHERE r.id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    return db_first_row(st, read_request, out);
+    return db_first_row(d, st, read_request, out);
 }
 
 int link_request_pending_for(db *d, int64_t invite_id)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM link_requests WHERE invite_id = ?1 AND state = 'pending'");
-    if (!st) return 0;
+    if (!st) return 1;
     sqlite3_bind_int64(st, 1, invite_id);
-    return db_has_row(st);
+    /* on an error a request counts as waiting: no second one is made */
+    return db_has_row(d, st) != MB_ERR_NOT_FOUND;
 }
 
 mb_status link_request_decide(db *d, int64_t id, const char *state)

@@ -30,7 +30,8 @@ mb_status link_request_add(db *d, const link_request *r, int64_t *id_out);
 /* MB_ERR_NOT_FOUND when there is no such request. */
 mb_status link_request_load(db *d, int64_t id, link_request *out);
 
-/* 1 when the invite has a request still pending. */
+/* 1 when the invite has a request still pending, and when that cannot be
+ * read (no second request is made on an error). */
 int link_request_pending_for(db *d, int64_t invite_id);
 
 /* Moves a pending request to state and forgets the name it showed;

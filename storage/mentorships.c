@@ -46,13 +46,13 @@ static void read_candidate(sqlite3_stmt *st, void *row)
 }
 
 /* Reads every row of a prepared candidate query into a growing array. */
-static mb_status read_candidates(sqlite3_stmt *st, mentorship_candidate **out, int *n)
+static mb_status read_candidates(db *d, sqlite3_stmt *st, mentorship_candidate **out, int *n)
 {
     *out = NULL;
     *n = 0;
     int cap = 0, rc;
     mentorship_candidate *arr = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             mentorship_candidate *grown = realloc(arr, (size_t)cap * sizeof *arr);
@@ -85,7 +85,7 @@ mb_status mentorship_load_queue(db *d, int64_t org_id, mentorship_candidate **ou
                                   " ORDER BY a.id");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
-    return read_candidates(st, out, n);
+    return read_candidates(d, st, out, n);
 }
 
 mb_status mentorship_load_mentors(db *d, int64_t org_id, mentorship_candidate **out, int *n)
@@ -100,7 +100,7 @@ mb_status mentorship_load_mentors(db *d, int64_t org_id, mentorship_candidate **
                                   " ORDER BY a.id");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
-    return read_candidates(st, out, n);
+    return read_candidates(d, st, out, n);
 }
 
 /* Mentees in a mentor's active mentorships. */
@@ -111,7 +111,7 @@ static int mentor_load(db *d, int64_t mentor_id)
                                   " WHERE m.mentor_id = ?1 AND m.state = 'active'");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, mentor_id);
-    return (int)db_step_scalar(st, -1);
+    return (int)db_step_scalar(d, st, -1);
 }
 
 mb_status mentorship_load_candidate(db *d, int64_t account_id, mentorship_candidate *out)
@@ -120,7 +120,7 @@ mb_status mentorship_load_candidate(db *d, int64_t account_id, mentorship_candid
                                   " LEFT JOIN profiles p ON p.account_id = a.id WHERE a.id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
-    mb_status rc = db_first_row(st, read_candidate, out);
+    mb_status rc = db_first_row(d, st, read_candidate, out);
     if (rc == MB_OK) {
         out->load = mentor_load(d, account_id);
         if (out->load < 0) rc = MB_ERR_DB;
@@ -139,7 +139,7 @@ mb_status mentorship_load_rejections(db *d, int64_t org_id, mentorship_rejection
     sqlite3_bind_int64(st, 1, org_id);
     int cap = 0, rc;
     mentorship_rejection *arr = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             mentorship_rejection *grown = realloc(arr, (size_t)cap * sizeof *arr);
@@ -166,10 +166,10 @@ mb_status mentorship_load_rejections(db *d, int64_t org_id, mentorship_rejection
 }
 
 /* Reads the first column of up to max rows into ids; the count read. */
-static int read_ids(sqlite3_stmt *st, int64_t *ids, int max)
+static int read_ids(db *d, sqlite3_stmt *st, int64_t *ids, int max)
 {
     int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return n;
 }
@@ -179,7 +179,7 @@ int mentorship_rejected_for(db *d, int64_t mentee_id, int64_t *ids, int max)
     sqlite3_stmt *st = db_stmt(d, "SELECT mentor_id FROM match_rejections WHERE mentee_id = ?1 ORDER BY mentor_id");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, mentee_id);
-    return read_ids(st, ids, max);
+    return read_ids(d, st, ids, max);
 }
 
 mb_status mentorship_reject(db *d, int64_t mentee_id, int64_t mentor_id)
@@ -202,16 +202,17 @@ static mb_status end_write(db *d, mb_status rc)
     return rc;
 }
 
-/* 1 when account is an active participant of org in role. */
-static int active_in(db *d, int64_t account_id, int64_t org_id, const char *role)
+/* MB_OK when account is an active participant of org in role,
+ * MB_ERR_NOT_FOUND when not, an error when it cannot be told. */
+static mb_status active_in(db *d, int64_t account_id, int64_t org_id, const char *role)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM accounts WHERE id = ?1 AND org_id = ?2 AND role = ?3"
                                   " AND status = 'active'");
-    if (!st) return 0;
+    if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, org_id);
     sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-    return db_has_row(st);
+    return db_has_row(d, st);
 }
 
 /* Places the mentor has left: capacity minus current load; -1 on error. */
@@ -220,9 +221,11 @@ static int places_left(db *d, int64_t mentor_id)
     sqlite3_stmt *st = db_stmt(d, "SELECT capacity FROM profiles WHERE account_id = ?1");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, mentor_id);
-    int capacity = (int)db_step_scalar(st, 0);
+    int64_t capacity = 0;
+    mb_status rc = db_step_int(d, st, &capacity);
+    if (rc && rc != MB_ERR_NOT_FOUND) return -1;
     int load = mentor_load(d, mentor_id);
-    return load < 0 ? -1 : capacity - load;
+    return load < 0 ? -1 : (int)capacity - load;
 }
 
 /* Adds one member; MB_ERR_EXISTS when the mentee is in another active
@@ -237,7 +240,7 @@ static mb_status insert_member(db *d, int64_t mentorship_id, int64_t mentee_id)
     sqlite3_bind_int64(st, 1, mentorship_id);
     sqlite3_bind_int64(st, 2, mentee_id);
     sqlite3_bind_int64(st, 3, clock_now_ms());
-    int rc = sqlite3_step(st);
+    int rc = db_step_raw(d, st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) return MB_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT) return MB_ERR_EXISTS;
@@ -249,9 +252,9 @@ static mb_status insert_member(db *d, int64_t mentorship_id, int64_t mentee_id)
 static mb_status create_checked(db *d, int64_t org_id, int64_t program_id, const char *form, int64_t mentor_id,
                                 const int64_t *mentees, int n, int64_t created_by, int64_t *id_out)
 {
-    if (!active_in(d, mentor_id, org_id, "mentor")) return MB_ERR_NOT_FOUND;
-    for (int i = 0; i < n; i++)
-        if (!active_in(d, mentees[i], org_id, "mentee")) return MB_ERR_NOT_FOUND;
+    mb_status rc = active_in(d, mentor_id, org_id, "mentor");
+    for (int i = 0; i < n && !rc; i++) rc = active_in(d, mentees[i], org_id, "mentee");
+    if (rc) return rc;
     int left = places_left(d, mentor_id);
     if (left < 0) return MB_ERR_DB;
     if (left < n) return MB_ERR_LIMIT;
@@ -264,8 +267,7 @@ static mb_status create_checked(db *d, int64_t org_id, int64_t program_id, const
     sqlite3_bind_int64(st, 4, mentor_id);
     if (created_by) sqlite3_bind_int64(st, 5, created_by); else sqlite3_bind_null(st, 5);
     sqlite3_bind_int64(st, 6, clock_now_ms());
-    mb_status rc = db_step_done(d, st);
-    if (rc) return rc;
+    if ((rc = db_step_done(d, st))) return rc;
     int64_t id = sqlite3_last_insert_rowid(db_handle(d));
     for (int i = 0; i < n; i++)
         if ((rc = insert_member(d, id, mentees[i]))) return rc;
@@ -293,8 +295,8 @@ static mb_status add_checked(db *d, int64_t mentorship_id, int64_t mentee_id)
     if (rc) return rc;
     if (strcmp(m.state, "active") != 0) return MB_ERR_NOT_FOUND;
     if (m.nmentees >= MENTORSHIP_GROUP_MAX) return MB_ERR_LIMIT;
-    if (!active_in(d, m.mentor_id, m.org_id, "mentor") || !active_in(d, mentee_id, m.org_id, "mentee"))
-        return MB_ERR_NOT_FOUND;
+    if ((rc = active_in(d, m.mentor_id, m.org_id, "mentor")) || (rc = active_in(d, mentee_id, m.org_id, "mentee")))
+        return rc;
     int left = places_left(d, m.mentor_id);
     if (left < 0) return MB_ERR_DB;
     if (left < 1) return MB_ERR_LIMIT;
@@ -334,7 +336,7 @@ static void load_members(db *d, mentorship *m)
     if (!st) return;
     sqlite3_bind_int64(st, 1, m->id);
     sqlite3_bind_int(st, 2, ended);
-    while (m->nmentees < MENTORSHIP_GROUP_MAX && sqlite3_step(st) == SQLITE_ROW)
+    while (m->nmentees < MENTORSHIP_GROUP_MAX && db_step_raw(d, st) == SQLITE_ROW)
         m->mentees[m->nmentees++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
 }
@@ -358,7 +360,7 @@ static void read_mentorship(sqlite3_stmt *st, void *row)
 /* Runs a query answering at most one mentorship row, then its members. */
 static mb_status load_one(db *d, sqlite3_stmt *st, mentorship *out)
 {
-    mb_status rc = db_first_row(st, read_mentorship, out);
+    mb_status rc = db_first_row(d, st, read_mentorship, out);
     if (!rc) load_members(d, out);
     return rc;
 }
@@ -408,7 +410,7 @@ mb_status mentorship_list(db *d, int64_t org_id, int offset, int max, mentorship
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
     sqlite3_bind_int(st, 3, offset);
-    while (*n < max && sqlite3_step(st) == SQLITE_ROW) read_mentorship(st, &arr[(*n)++]);
+    while (*n < max && db_step_raw(d, st) == SQLITE_ROW) read_mentorship(st, &arr[(*n)++]);
     sqlite3_reset(st);
     for (int i = 0; i < *n; i++) load_members(d, &arr[i]);
     *out = arr;
@@ -422,7 +424,7 @@ int mentorship_count_people(db *d, int64_t org_id, const char *role)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-    return (int)db_step_scalar(st, 0);
+    return (int)db_step_scalar(d, st, 0);
 }
 
 int mentorship_count_queue(db *d, int64_t org_id)
@@ -432,7 +434,7 @@ int mentorship_count_queue(db *d, int64_t org_id)
                                   "   WHERE mm.mentee_id = a.id AND mm.left_at IS NULL)");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
-    return (int)db_step_scalar(st, 0);
+    return (int)db_step_scalar(d, st, 0);
 }
 
 int mentorship_count_active(db *d, int64_t org_id)
@@ -440,7 +442,7 @@ int mentorship_count_active(db *d, int64_t org_id)
     sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM mentorships WHERE org_id = ?1 AND state = 'active'");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
-    return (int)db_step_scalar(st, 0);
+    return (int)db_step_scalar(d, st, 0);
 }
 
 int mentorship_list_people(db *d, int64_t org_id, const char *role, int offset, int64_t *ids, int max)
@@ -452,7 +454,7 @@ int mentorship_list_people(db *d, int64_t org_id, const char *role, int offset, 
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, max);
     sqlite3_bind_int(st, 4, offset);
-    return read_ids(st, ids, max);
+    return read_ids(d, st, ids, max);
 }
 
 int mentorship_list_queue(db *d, int64_t org_id, int offset, int64_t *ids, int max)
@@ -465,7 +467,7 @@ int mentorship_list_queue(db *d, int64_t org_id, int offset, int64_t *ids, int m
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
     sqlite3_bind_int(st, 3, offset);
-    return read_ids(st, ids, max);
+    return read_ids(d, st, ids, max);
 }
 
 static void read_program(sqlite3_stmt *st, void *row)
@@ -484,7 +486,7 @@ mb_status mentorship_program_load(db *d, int64_t org_id, mentorship_program *out
                                   " ORDER BY year DESC LIMIT 1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
-    return db_first_row(st, read_program, out);
+    return db_first_row(d, st, read_program, out);
 }
 
 mb_status mentorship_program_set_stage(db *d, int64_t program_id, int from, int to)

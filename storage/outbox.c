@@ -33,11 +33,11 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform AND p.chat_id = o.chat_id"
         "   AND p.state IN ('pending', 'sending', 'checking') AND p.id < o.id)"
         " ORDER BY o.next_at, o.id LIMIT ?2");
-    if (!st) return 0;
+    if (!st) return -1;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int(st, 2, max);
-    int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+    int n = 0, rc = SQLITE_DONE;
+    while (n < max && (rc = db_step_raw(d, st)) == SQLITE_ROW) {
         outbox_row *r = &rows[n];
         memset(r, 0, sizeof *r);
         r->id = sqlite3_column_int64(st, 0);
@@ -56,6 +56,10 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         n++;
     }
     sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        for (int i = 0; i < n; i++) outbox_row_clear(&rows[i]);
+        return -1;
+    }
     return n;
 }
 
@@ -142,7 +146,7 @@ mb_status outbox_mark_probe(db *d, int64_t id, int64_t probe_next, int misses, i
 
 mb_status outbox_mark_undelivered(db *d, int64_t id)
 {
-    return mark_state(d, id, "pending", clock_now_ms(), 0, 0, "not delivered (checked); sent again");
+    return mark_state(d, id, "pending", -1, 0, 0, "not delivered (checked); sent again");
 }
 
 mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const char *reason)
@@ -158,10 +162,9 @@ mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const c
 
 int outbox_recover(db *d)
 {
-    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'checking', next_at = ?1,"
+    sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'checking',"
                                   " error = 'the process stopped while this message was being sent'"
                                   " WHERE state = 'sending'");
-    if (st) sqlite3_bind_int64(st, 1, clock_now_ms());
     if (!st || db_step_done(d, st)) return -1;
     return sqlite3_changes(db_handle(d));
 }
@@ -183,7 +186,7 @@ int64_t outbox_count(db *d, const char *state)
     sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM outbox WHERE state = ?1");
     if (!st) return -1;
     sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    int64_t n = db_step_raw(d, st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_reset(st);
     return n;
 }
@@ -195,7 +198,7 @@ int outbox_file_in_use(db *d, const char *path)
                                   " AND json_extract(body, '$.path') = ?1 LIMIT 1");
     if (!st) return 1;   /* when in doubt, keep the file */
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
+    int rc = db_step_raw(d, st);
     sqlite3_reset(st);
     return rc != SQLITE_DONE;
 }

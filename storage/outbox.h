@@ -42,6 +42,7 @@ mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t a
  * Fills rows[0..max) with due pending rows, oldest first, at most one per
  * chat and only the oldest unfinished row of each chat, so a chat's messages
  * leave in order. Returns the count; each row's body must be cleared.
+ * -1 (nothing to clear) when the rows cannot be read: not "nothing due".
  */
 int outbox_due(db *d, int64_t now, outbox_row *rows, int max);
 void outbox_row_clear(outbox_row *r);
@@ -61,13 +62,15 @@ mb_status outbox_mark_unknown(db *d, int64_t id, const char *error);
 mb_status outbox_mark_checking(db *d, int64_t id, int64_t next_at, const char *error);
 /* Records how far a check got. */
 mb_status outbox_mark_probe(db *d, int64_t id, int64_t probe_next, int misses, int64_t next_at);
-/* A check found the message was not delivered: send it again now. */
+/* A check found the message was not delivered: send it again, keeping its
+ * place in the queue (next_at is left as it was). */
 mb_status outbox_mark_undelivered(db *d, int64_t id);
 
 /* Fails every pending row of a chat (the user blocked the bot). */
 mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const char *reason);
 
-/* At start: rows left "sending" by a crash become "checking". Returns how many. */
+/* At start: rows left "sending" by a crash become "checking", keeping
+ * their place in the queue (next_at). Returns how many. */
 int outbox_recover(db *d);
 
 /* Sends the rows given back to pending (operator's retry of unknown rows). */

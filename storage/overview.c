@@ -17,7 +17,7 @@ mb_status org_counts_load(db *d, int64_t org_id, org_counts *out)
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
     mb_status rc = MB_ERR_DB;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (db_step_raw(d, st) == SQLITE_ROW) {
         out->mentors = sqlite3_column_int(st, 0);
         out->mentees = sqlite3_column_int(st, 1);
         out->unmatched = sqlite3_column_int(st, 2);

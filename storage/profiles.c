@@ -71,8 +71,8 @@ mb_status profile_load(db *d, int64_t account_id, profile *out)
                                   " municipality, career, trained_at FROM profiles WHERE account_id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         memset(out, 0, sizeof *out);
         out->account_id = account_id;
         out->topics = bits_from_json(sqlite3_column_text(st, 0), profile_topic_code);

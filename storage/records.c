@@ -51,12 +51,14 @@ mb_status dialog_get(db *d, int64_t account_id, char *state, char **data)
     sqlite3_bind_int64(st, 1, account_id);
     state[0] = 0;
     *data = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(state, DIALOG_STATE_MAX, "%s", sqlite3_column_text(st, 0));
-        *data = db_column_dup(st, 1);
-    }
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_ERR_NOT_FOUND) return MB_OK;   /* no dialog yet: the start state */
+    if (rc) return rc;
+    const unsigned char *s = sqlite3_column_text(st, 0);
+    snprintf(state, DIALOG_STATE_MAX, "%s", s ? (const char *)s : "");
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL && !(*data = db_column_dup(st, 1))) rc = MB_ERR_NOMEM;
     sqlite3_reset(st);
-    return MB_OK;
+    return rc;
 }
 
 mb_status dialog_set(db *d, int64_t account_id, const char *state, const char *data)
@@ -90,8 +92,8 @@ mb_status org_get(db *d, int64_t id, org *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT id, name, timezone, type, territory_id FROM orgs WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         out->id = sqlite3_column_int64(st, 0);
         snprintf(out->name, sizeof out->name, "%s", sqlite3_column_text(st, 1));
         snprintf(out->timezone, sizeof out->timezone, "%s", sqlite3_column_text(st, 2));

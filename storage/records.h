@@ -27,7 +27,9 @@ mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t 
 
 /* Reads the dialog state of an account into state (DIALOG_STATE_MAX bytes)
  * and its data (malloc'd JSON text or NULL) into *data. An account without a
- * row gets state "" and *data NULL. */
+ * row gets MB_OK, state "" and *data NULL; when the row cannot be read the
+ * error is returned (state "" and *data NULL too), never the start state as
+ * if the dialog did not exist. */
 mb_status dialog_get(db *d, int64_t account_id, char *state, char **data);
 mb_status dialog_set(db *d, int64_t account_id, const char *state, const char *data);
 

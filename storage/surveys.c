@@ -10,8 +10,8 @@ mb_status survey_instrument_latest(db *d, const char *key, int64_t *id, int *ver
     sqlite3_stmt *st = db_stmt(d, "SELECT id, version FROM instruments WHERE key = ?1 ORDER BY version DESC LIMIT 1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         if (id) *id = sqlite3_column_int64(st, 0);
         if (version) *version = sqlite3_column_int(st, 1);
         rc = MB_OK;
@@ -25,9 +25,9 @@ mb_status survey_instrument_body(db *d, int64_t id, char **body, char *key, size
     sqlite3_stmt *st = db_stmt(d, "SELECT body, key, version FROM instruments WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    mb_status rc = MB_ERR_NOT_FOUND;
     *body = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         *body = db_column_dup(st, 0);
         if (key) db_column_copy(st, 1, key, key_size);
         if (version) *version = sqlite3_column_int(st, 2);
@@ -101,7 +101,7 @@ mb_status survey_run_load(db *d, int64_t run_id, survey_run *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " RUN_COLUMNS " FROM survey_runs WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, run_id);
-    return db_first_row(st, read_run, out);
+    return db_first_row(d, st, read_run, out);
 }
 
 mb_status survey_run_latest(db *d, int64_t account_id, const char *state, survey_run *out)
@@ -111,7 +111,7 @@ mb_status survey_run_latest(db *d, int64_t account_id, const char *state, survey
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-    return db_first_row(st, read_run, out);
+    return db_first_row(d, st, read_run, out);
 }
 
 mb_status survey_run_set_position(db *d, int64_t run_id, const char *position)
@@ -164,7 +164,7 @@ cJSON *survey_answers_load(db *d, int64_t run_id)
     }
     sqlite3_bind_int64(st, 1, run_id);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
         const char *item = (const char *)sqlite3_column_text(st, 0), *value = (const char *)sqlite3_column_text(st, 1);
         if (!cJSON_AddStringToObject(out, item, value ? value : "")) rc = SQLITE_NOMEM;
     }
@@ -191,9 +191,9 @@ mb_status survey_answer_latest(db *d, int64_t account_id, const char *item, char
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-    mb_status rc = MB_ERR_NOT_FOUND;
     *value = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         *value = db_column_dup(st, 0);
         rc = *value ? MB_OK : MB_ERR_NOMEM;
     }

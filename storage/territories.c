@@ -36,7 +36,7 @@ static int64_t territory_existing(db *d, const char *name, const char *kind, int
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, parent_id);
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    return db_step_scalar(st, 0);
+    return db_step_scalar(d, st, 0);
 }
 
 mb_status territory_add(db *d, const char *name, const char *kind, int64_t parent_id, int64_t *id_out)
@@ -71,7 +71,7 @@ mb_status territory_get(db *d, int64_t id, territory *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " TERRITORY_COLUMNS " FROM territories WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    return db_first_row(st, territory_from_row, out);
+    return db_first_row(d, st, territory_from_row, out);
 }
 
 mb_status territory_find_by_name(db *d, const char *kind, const char *name, territory *out)
@@ -81,10 +81,10 @@ mb_status territory_find_by_name(db *d, const char *kind, const char *name, terr
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    mb_status rc = MB_ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
         territory_from_row(st, out);
-        rc = sqlite3_step(st) == SQLITE_ROW ? MB_ERR_INVALID : MB_OK;
+        rc = db_step_raw(d, st) == SQLITE_ROW ? MB_ERR_INVALID : MB_OK;
     }
     sqlite3_reset(st);
     return rc;
@@ -98,7 +98,7 @@ int territory_list(db *d, territory_each_fn fn, void *arg)
                                   " kind = 'municipality', name, id");
     if (!st) return -1;
     int stop = 0;
-    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+    while (!stop && db_step_raw(d, st) == SQLITE_ROW) {
         territory t;
         territory_from_row(st, &t);
         stop = fn(&t, arg);
@@ -155,7 +155,7 @@ mb_status org_find(db *d, const char *name, int64_t territory_id, int64_t *id_ou
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, territory_id);
-    return db_first_row(st, id_from_row, id_out);
+    return db_first_row(d, st, id_from_row, id_out);
 }
 
 int org_list(db *d, org_each_fn fn, void *arg)
@@ -163,7 +163,7 @@ int org_list(db *d, org_each_fn fn, void *arg)
     sqlite3_stmt *st = db_stmt(d, "SELECT id, name, timezone, type, territory_id FROM orgs ORDER BY id");
     if (!st) return -1;
     int stop = 0;
-    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+    while (!stop && db_step_raw(d, st) == SQLITE_ROW) {
         org o;
         memset(&o, 0, sizeof o);
         o.id = sqlite3_column_int64(st, 0);
@@ -309,7 +309,7 @@ mb_status program_get(db *d, int64_t id, program *out)
     sqlite3_stmt *st = db_stmt(d, "SELECT " PROGRAM_COLUMNS " FROM programs WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
-    return db_first_row(st, program_from_row, out);
+    return db_first_row(d, st, program_from_row, out);
 }
 
 mb_status program_for_org_year(db *d, int64_t org_id, int year, program *out)
@@ -318,7 +318,7 @@ mb_status program_for_org_year(db *d, int64_t org_id, int year, program *out)
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, year);
-    return db_first_row(st, program_from_row, out);
+    return db_first_row(d, st, program_from_row, out);
 }
 
 mb_status program_set_stage(db *d, int64_t id, int stage)
@@ -336,7 +336,7 @@ int program_list(db *d, int64_t org_id, program_each_fn fn, void *arg)
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, org_id);
     int stop = 0;
-    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+    while (!stop && db_step_raw(d, st) == SQLITE_ROW) {
         program p;
         program_from_row(st, &p);
         stop = fn(&p, arg);
@@ -389,14 +389,14 @@ mb_status scope_invite_territory(db *d, int64_t invite_id, int64_t *territory_ou
     sqlite3_stmt *st = db_stmt(d, "SELECT territory_id FROM invites WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
-    return db_first_row(st, id_from_row, territory_out);
+    return db_first_row(d, st, id_from_row, territory_out);
 }
 
 /* Collects the first column of every row into ids; the count of rows. */
-static int collect_ids(sqlite3_stmt *st, int64_t *ids, int max)
+static int collect_ids(db *d, sqlite3_stmt *st, int64_t *ids, int max)
 {
     int n = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
         if (n < max) ids[n] = sqlite3_column_int64(st, 0);
         n++;
     }
@@ -411,7 +411,7 @@ int scope_org_ids(db *d, int64_t account_id, int64_t *ids, int max)
                                   " AND a.status = 'active' AND a.role = 'curator' ORDER BY s.org_id");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, account_id);
-    return collect_ids(st, ids, max);
+    return collect_ids(d, st, ids, max);
 }
 
 /*
@@ -433,7 +433,7 @@ int scope_readable_org_ids(db *d, int64_t account_id, int64_t *ids, int max)
                                   " WHERE" SCOPE_READS_ORG " ORDER BY o.id");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, account_id);
-    return collect_ids(st, ids, max);
+    return collect_ids(d, st, ids, max);
 }
 
 int scope_can_change_org(db *d, int64_t account_id, int64_t org_id)
@@ -444,7 +444,7 @@ int scope_can_change_org(db *d, int64_t account_id, int64_t org_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, org_id);
-    return db_has_row(st);
+    return db_has_row(d, st) == MB_OK;
 }
 
 int scope_can_read_org(db *d, int64_t account_id, int64_t org_id)
@@ -454,5 +454,5 @@ int scope_can_read_org(db *d, int64_t account_id, int64_t org_id)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, org_id);
-    return db_has_row(st);
+    return db_has_row(d, st) == MB_OK;
 }

@@ -215,10 +215,13 @@ int scope_org_ids(db *d, int64_t account_id, int64_t *ids, int max);
  * territories. Same conventions. */
 int scope_readable_org_ids(db *d, int64_t account_id, int64_t *ids, int max);
 
-/* 1 when the account is an active curator of org_id. */
+/* 1 when the account is an active curator of org_id; 0 otherwise, and when
+ * it cannot be told (the failure is logged, and a storage fault makes
+ * intake take the update again): a permission is never granted on an error. */
 int scope_can_change_org(db *d, int64_t account_id, int64_t org_id);
 /* 1 when the account is an active curator of org_id, or an active
- * coordinator of the org's municipality or of that municipality's region. */
+ * coordinator of the org's municipality or of that municipality's region;
+ * 0 otherwise and on an error, as above. */
 int scope_can_read_org(db *d, int64_t account_id, int64_t org_id);
 
 #endif

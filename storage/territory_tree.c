@@ -15,12 +15,13 @@ int territory_candidates(db *d, const char *kind, const char *name, territory *o
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     int64_t ids[TERRITORY_CANDIDATES_MAX];
-    int n = 0, stored = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int n = 0, stored = 0, step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
         if (stored < TERRITORY_CANDIDATES_MAX && stored < max) ids[stored++] = sqlite3_column_int64(st, 0);
         n++;
     }
     sqlite3_reset(st);
+    if (step != SQLITE_DONE) return -1;
     /* Read the rows after the statement is reset: territory_get reuses statements. */
     for (int i = 0; i < stored; i++)
         if (territory_get(d, ids[i], &out[i])) return -1;
@@ -51,8 +52,9 @@ mb_status territory_find_path(db *d, const char *path, territory *out)
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, region, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, slash + 1, -1, SQLITE_STATIC);
-    int64_t id = db_step_scalar(st, 0);
-    return id ? territory_get(d, id, out) : MB_ERR_NOT_FOUND;
+    int64_t id = 0;
+    mb_status found = db_step_int(d, st, &id);   /* an error is not "no such municipality" */
+    return found ? found : territory_get(d, id, out);
 }
 
 void territory_timezone(db *d, int64_t id, char *buf, size_t size)
@@ -87,7 +89,7 @@ static int name_taken(db *d, int64_t id, const char *kind, int64_t parent_id, co
     sqlite3_bind_int64(st, 2, parent_id);
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, id);
-    return db_step_scalar(st, 1) != 0;
+    return db_step_scalar(d, st, 1) != 0;   /* an error counts as taken */
 }
 
 mb_status territory_rename(db *d, int64_t id, const char *name)
@@ -125,7 +127,7 @@ static int count_refs(db *d, const char *sql, int64_t id)
     sqlite3_stmt *st = db_stmt(d, sql);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
-    return (int)db_step_scalar(st, -1);
+    return (int)db_step_scalar(d, st, -1);
 }
 
 mb_status territory_remove(db *d, int64_t id, territory_refs *refs)

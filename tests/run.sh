@@ -9,7 +9,9 @@
 # a skip is allowed, and the closing line says why.
 #
 # MENTORBOT_TEST_TIMES names a file where each binary's last duration is
-# kept, so the next run starts the slowest first.
+# kept, so the next run starts the slowest first. MENTORBOT_TEST_ALONE
+# names binaries (by file name, space-separated) that measure time and so
+# run after all the others, one at a time, on an otherwise idle machine.
 set -u
 
 jobs=${MENTORBOT_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -47,12 +49,19 @@ run_one() {
     flock "$work/lock" cat "$work/$i.report"
 }
 
+alone=" ${MENTORBOT_TEST_ALONE:-} "
+is_alone() { [[ "$alone" == *" $(basename "$1") "* ]]; }
+
 n=${#order[@]}
 for ((i = 0; i < n; i++)); do
+    is_alone "${order[$i]}" && continue
     while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
     run_one "$i" "${order[$i]}" &
 done
 wait
+for ((i = 0; i < n; i++)); do
+    is_alone "${order[$i]}" && run_one "$i" "${order[$i]}"
+done
 
 passed=0 failed=0 skipped=0 broken="" reasons=""
 for ((i = 0; i < n; i++)); do

@@ -19,7 +19,8 @@ fake() {
 expect() {
     local name=$1 want=$2 needle=$3 ci=$4 out rc
     shift 4
-    out=$(cd "$dir" && CI=$ci MENTORBOT_TEST_TIMES= bash "$here/run.sh" "$@" 2>&1)
+    out=$(cd "$dir" && CI=$ci MENTORBOT_TEST_TIMES= MENTORBOT_TEST_ALONE=${MENTORBOT_TEST_ALONE:-} \
+        bash "$here/run.sh" "$@" 2>&1)
     rc=$?
     [ "$rc" -ne 0 ] && rc=1
     if [ "$rc" -eq "$want" ] && grep -qF -- "$needle" <<<"$out"; then
@@ -52,6 +53,13 @@ expect a_skip_outside_ci_says_why 0 "the simulator did not start" "" ./skips
 expect a_skip_under_ci_fails 1 "skipped under CI, which counts as failed" true ./skips
 expect parallel_results_add_up 1 "11 passed, 1 failed" "" ./good ./bad ./good ./good2 ./good2
 expect the_slowest_are_listed 0 "slowest:" "" ./good ./good2
+
+# A binary named in MENTORBOT_TEST_ALONE starts only after the others ended.
+printf '#!/bin/sh\nsleep 0.3\necho done >"%s/slow-ended"\necho "unit-result 1 0 0"\n' "$dir" >"$dir/slow"
+printf '#!/bin/sh\nif [ -e "%s/slow-ended" ]; then echo "unit-result 1 0 0"; else echo "unit-result 0 1 0"; fi\n' \
+    "$dir" >"$dir/timer"
+chmod +x "$dir/slow" "$dir/timer"
+MENTORBOT_TEST_ALONE=timer expect a_timing_test_runs_alone_after_the_others 0 "2 passed, 0 failed" "" ./timer ./slow
 
 echo "unit-result $passed $failed 0"
 [ "$failed" -eq 0 ]

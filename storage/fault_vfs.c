@@ -1,0 +1,146 @@
+#include "storage/fault_vfs.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FAULT_PATH_MAX 1024
+
+typedef struct fault_file {
+    sqlite3_file base;      /* our methods */
+    char control[FAULT_PATH_MAX];   /* "" = never faulted (a temporary file) */
+    sqlite3_file *real;     /* the default VFS's file, allocated right after this struct */
+} fault_file;
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs fault_vfs;
+static sqlite3_io_methods fault_methods;
+
+static sqlite3_file *real_of(sqlite3_file *f) { return ((fault_file *)f)->real; }
+
+static int faulted(sqlite3_file *f)
+{
+    const fault_file *ff = (const fault_file *)f;
+    return ff->control[0] && access(ff->control, F_OK) == 0;
+}
+
+static int f_close(sqlite3_file *f) { return real_of(f)->pMethods->xClose(real_of(f)); }
+static int f_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
+{
+    return real_of(f)->pMethods->xRead(real_of(f), buf, n, off);
+}
+static int f_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
+{
+    if (faulted(f)) return SQLITE_FULL;
+    return real_of(f)->pMethods->xWrite(real_of(f), buf, n, off);
+}
+static int f_truncate(sqlite3_file *f, sqlite3_int64 size) { return real_of(f)->pMethods->xTruncate(real_of(f), size); }
+static int f_sync(sqlite3_file *f, int flags) { return real_of(f)->pMethods->xSync(real_of(f), flags); }
+static int f_size(sqlite3_file *f, sqlite3_int64 *size) { return real_of(f)->pMethods->xFileSize(real_of(f), size); }
+static int f_lock(sqlite3_file *f, int lock) { return real_of(f)->pMethods->xLock(real_of(f), lock); }
+static int f_unlock(sqlite3_file *f, int lock) { return real_of(f)->pMethods->xUnlock(real_of(f), lock); }
+static int f_reserved(sqlite3_file *f, int *out) { return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out); }
+static int f_control(sqlite3_file *f, int op, void *arg) { return real_of(f)->pMethods->xFileControl(real_of(f), op, arg); }
+static int f_sector(sqlite3_file *f) { return real_of(f)->pMethods->xSectorSize(real_of(f)); }
+static int f_device(sqlite3_file *f) { return real_of(f)->pMethods->xDeviceCharacteristics(real_of(f)); }
+static int f_shm_map(sqlite3_file *f, int page, int size, int extend, void volatile **out)
+{
+    return real_of(f)->pMethods->xShmMap(real_of(f), page, size, extend, out);
+}
+static int f_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+    return real_of(f)->pMethods->xShmLock(real_of(f), offset, n, flags);
+}
+static void f_shm_barrier(sqlite3_file *f) { real_of(f)->pMethods->xShmBarrier(real_of(f)); }
+static int f_shm_unmap(sqlite3_file *f, int delete_flag) { return real_of(f)->pMethods->xShmUnmap(real_of(f), delete_flag); }
+static int f_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **out)
+{
+    return real_of(f)->pMethods->xFetch(real_of(f), off, n, out);
+}
+static int f_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p) { return real_of(f)->pMethods->xUnfetch(real_of(f), off, p); }
+
+/* "<db>-wal" and "<db>-journal" share the control file of "<db>". */
+static void control_path(const char *name, char *out, size_t size)
+{
+    out[0] = 0;
+    if (!name) return;
+    size_t len = strlen(name);
+    static const char *const suffixes[] = {"-wal", "-journal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (len > sl && strcmp(name + len - sl, suffixes[i]) == 0) {
+            len -= sl;
+            break;
+        }
+    }
+    if (len + sizeof FAULT_VFS_FULL_SUFFIX > size) return;
+    snprintf(out, size, "%.*s%s", (int)len, name, FAULT_VFS_FULL_SUFFIX);
+}
+
+static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
+{
+    fault_file *ff = (fault_file *)f;
+    ff->real = (sqlite3_file *)(ff + 1);
+    control_path(name, ff->control, sizeof ff->control);
+    int rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out_flags);
+    f->pMethods = rc == SQLITE_OK && ff->real->pMethods ? &fault_methods : NULL;
+    return rc;
+}
+
+static int v_delete(sqlite3_vfs *vfs, const char *name, int sync_dir) { return real_vfs->xDelete(real_vfs, name, sync_dir); }
+static int v_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
+{
+    return real_vfs->xAccess(real_vfs, name, flags, out);
+}
+static int v_full(sqlite3_vfs *vfs, const char *name, int n, char *out) { return real_vfs->xFullPathname(real_vfs, name, n, out); }
+static void *v_dlopen(sqlite3_vfs *vfs, const char *name) { return real_vfs->xDlOpen(real_vfs, name); }
+static void v_dlerror(sqlite3_vfs *vfs, int n, char *out) { real_vfs->xDlError(real_vfs, n, out); }
+static void (*v_dlsym(sqlite3_vfs *vfs, void *h, const char *sym))(void) { return real_vfs->xDlSym(real_vfs, h, sym); }
+static void v_dlclose(sqlite3_vfs *vfs, void *h) { real_vfs->xDlClose(real_vfs, h); }
+static int v_random(sqlite3_vfs *vfs, int n, char *out) { return real_vfs->xRandomness(real_vfs, n, out); }
+static int v_sleep(sqlite3_vfs *vfs, int us) { return real_vfs->xSleep(real_vfs, us); }
+static int v_time(sqlite3_vfs *vfs, double *out) { return real_vfs->xCurrentTime(real_vfs, out); }
+static int v_last_error(sqlite3_vfs *vfs, int n, char *out) { return real_vfs->xGetLastError(real_vfs, n, out); }
+static int v_time64(sqlite3_vfs *vfs, sqlite3_int64 *out) { return real_vfs->xCurrentTimeInt64(real_vfs, out); }
+
+mb_status fault_vfs_install(void)
+{
+    if (real_vfs) return MB_OK;
+    sqlite3_vfs *base = sqlite3_vfs_find(NULL);
+    if (!base || base->iVersion < 2) return MB_ERR_DB;
+    fault_methods = (sqlite3_io_methods){3, f_close, f_read, f_write, f_truncate, f_sync, f_size, f_lock, f_unlock,
+                                         f_reserved, f_control, f_sector, f_device, f_shm_map, f_shm_lock,
+                                         f_shm_barrier, f_shm_unmap, f_fetch, f_unfetch};
+    memset(&fault_vfs, 0, sizeof fault_vfs);
+    fault_vfs.iVersion = 2;
+    fault_vfs.szOsFile = (int)sizeof(fault_file) + base->szOsFile;
+    fault_vfs.mxPathname = base->mxPathname;
+    fault_vfs.zName = "mentorbot-faults";
+    fault_vfs.xOpen = v_open;
+    fault_vfs.xDelete = v_delete;
+    fault_vfs.xAccess = v_access;
+    fault_vfs.xFullPathname = v_full;
+    fault_vfs.xDlOpen = v_dlopen;
+    fault_vfs.xDlError = v_dlerror;
+    fault_vfs.xDlSym = v_dlsym;
+    fault_vfs.xDlClose = v_dlclose;
+    fault_vfs.xRandomness = v_random;
+    fault_vfs.xSleep = v_sleep;
+    fault_vfs.xCurrentTime = v_time;
+    fault_vfs.xGetLastError = v_last_error;
+    fault_vfs.xCurrentTimeInt64 = v_time64;
+    real_vfs = base;
+    if (sqlite3_vfs_register(&fault_vfs, 1) != SQLITE_OK) {
+        real_vfs = NULL;
+        return MB_ERR_DB;
+    }
+    return MB_OK;
+}
+
+int fault_vfs_install_from_env(void)
+{
+    const char *v = getenv(FAULT_VFS_ENV);
+    return v && strcmp(v, "1") == 0 && fault_vfs_install() == MB_OK;
+}
