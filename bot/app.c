@@ -70,6 +70,7 @@ mb_status app_open(app *a)
         fprintf(stderr, "%s: %s\n", a->cfg.storage_path, err);
         return rc;
     }
+    db_set_busy_timeout(a->d, a->cfg.busy_timeout_ms);
     char dir[CONFIG_PATH_MAX];
     if (!app_find_locales(a->cfg.locales_dir, dir, sizeof dir)) {
         fprintf(stderr, "cannot find the message catalogs (looked for %s/ru/messages.txt); set [bot] locales\n", dir);

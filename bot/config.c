@@ -22,6 +22,8 @@ void config_defaults(config *cfg)
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->storage_path, sizeof cfg->storage_path, "mentorbot.db");
     cfg->synchronous_full = 1;
+    cfg->busy_timeout_ms = 5000;
+    cfg->retry_first_ms = 1000;
     snprintf(cfg->tg_api_base, sizeof cfg->tg_api_base, "%s", CONFIG_DEFAULT_API_BASE);
     cfg->tg_poll_timeout_s = 25;
     cfg->tg_request_timeout_s = 30;
@@ -158,6 +160,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
     } else if (IS("bot", "language")) {
         if (strcmp(value, "ru") && strcmp(value, "en")) add_error(ps, "language must be ru or en, not \"%s\"", value);
         else set_string(ps, c->language, sizeof c->language, key, value);
+    } else if (IS("storage", "busy_timeout_ms")) {
+        set_int(ps, &c->busy_timeout_ms, key, value, 100, 60000);
+    } else if (IS("bot", "retry_first_ms")) {
+        set_int(ps, &c->retry_first_ms, key, value, 10, 60000);
     } else if (IS("bot", "consent_age")) {
         set_int(ps, &c->consent_age, key, value, 0, 18);
     } else if (IS("bot", "log_level")) {

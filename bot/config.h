@@ -25,6 +25,8 @@ typedef struct config {
     /* [storage] */
     char storage_path[CONFIG_PATH_MAX];  /* relative paths are taken from the file's folder */
     int synchronous_full;                /* 1 = fsync every commit (default) */
+    int busy_timeout_ms;                 /* how long a commit waits for another process's lock */
+    int retry_first_ms;                  /* the first wait before a failed request is tried again */
     /* [telegram] */
     char tg_token[256];
     char tg_api_base[256];

@@ -1,5 +1,11 @@
 #include "bot/pacer.h"
 
+static int first_wait_ms = 1000;
+
+void pacer_set_first_wait_ms(int ms) { first_wait_ms = ms > 0 ? ms : 1000; }
+
+int pacer_first_wait_ms(void) { return first_wait_ms; }
+
 static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
     pacer *p = (pacer *)w;
@@ -26,7 +32,7 @@ void pacer_later(pacer *p, double seconds)
 
 void pacer_fail(pacer *p)
 {
-    p->backoff_s = p->backoff_s <= 0 ? 1.0 : p->backoff_s * 2;
+    p->backoff_s = p->backoff_s <= 0 ? first_wait_ms / 1000.0 : p->backoff_s * 2;
     if (p->backoff_s > p->max_s) p->backoff_s = p->max_s;
     p->failures++;
     pacer_later(p, p->backoff_s);

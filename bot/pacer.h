@@ -20,6 +20,11 @@ typedef struct pacer {
 } pacer;
 
 void pacer_init(pacer *p, struct ev_loop *loop, double max_s, void (*step)(void *arg), void *arg);
+
+/* The first wait after a failure, for every pacer and for the outbox's
+ * retries ([bot] retry_first_ms, 1000 by default); set once at start. */
+void pacer_set_first_wait_ms(int ms);
+int pacer_first_wait_ms(void);
 /* Runs the step after seconds (replacing any pending run). */
 void pacer_later(pacer *p, double seconds);
 /* Counts a failure and runs the step after the next back-off. */

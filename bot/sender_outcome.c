@@ -1,4 +1,5 @@
 #include "bot/sender_outcome.h"
+#include "bot/pacer.h"
 #include "bot/sender.h"
 #include "storage/accounts.h"
 #include "storage/records.h"
@@ -10,7 +11,7 @@
 
 int64_t sender_backoff_ms(int attempts)
 {
-    int64_t base = 1000;
+    int64_t base = pacer_first_wait_ms();
     for (int i = 1; i < attempts && base < SENDER_BACKOFF_MAX_MS; i++) base *= 2;
     if (base > SENDER_BACKOFF_MAX_MS) base = SENDER_BACKOFF_MAX_MS;
     unsigned char r;

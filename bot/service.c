@@ -4,6 +4,7 @@
  */
 #include "bot/app.h"
 #include "bot/http.h"
+#include "bot/pacer.h"
 #include "bot/scheduler.h"
 #include "bot/sender.h"
 #include "bot/telegram.h"
@@ -136,6 +137,7 @@ int service_run(app *a)
     }
     if (app_lock(a) || app_open(a)) return 1;
     signal(SIGPIPE, SIG_IGN);
+    pacer_set_first_wait_ms(a->cfg.retry_first_ms);
     service s;
     memset(&s, 0, sizeof s);
     s.a = a;

@@ -380,3 +380,8 @@ mb_status db_checkpoint(db *d)
     }
     return MB_OK;
 }
+
+void db_set_busy_timeout(db *d, int ms)
+{
+    if (d && d->sql) sqlite3_busy_timeout(d->sql, ms);
+}

@@ -29,6 +29,10 @@ typedef enum db_sync { DB_SYNC_FULL = 0, DB_SYNC_NORMAL = 1 } db_sync;
  * a sentence for the operator. On success *out owns the connection.
  */
 mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t err_size);
+
+/* How long a statement waits for another process's lock before it fails
+ * with SQLITE_BUSY (DB_BUSY_TIMEOUT_MS after db_open). */
+void db_set_busy_timeout(db *d, int ms);
 void db_close(db *d);
 
 sqlite3 *db_handle(db *d);

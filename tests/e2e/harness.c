@@ -217,7 +217,9 @@ int bot_setup(bot_proc *b, const sim_proc *s, const char *name, const char *extr
             /* Tests not about pacing must not wait on Telegram's limits;
              * the pacing test sets the real ones again. */
             "rate_global_per_s = " HARNESS_FAST_RATE "\nrate_per_chat_per_s = " HARNESS_FAST_RATE "\n\n"
-            "[bot]\nlanguage = ru\nlog_level = debug\n",
+            /* Failed requests are tried again after 0.1 s, not 1 s, doubling
+             * as ever: the fault tests wait on fewer idle seconds. */
+            "[bot]\nlanguage = ru\nlog_level = debug\nretry_first_ms = 100\n",
             b->db, s ? s->base : "");
     if (extra_conf) fprintf(f, "\n%s\n", extra_conf);
     return fclose(f) == 0 ? 0 : -1;

@@ -27,10 +27,11 @@
 
 #define HELP_TEXT "Это бот программы"
 #define START_TEXT "Чтобы зарегистрироваться"
-#define LOCK_HOLD_MS 9000        /* longer than the bot's busy timeout (5 s): the bot must see the lock */
-#define FULL_HOLD_MS 5000
-#define LOG_WAIT_MS 25000        /* for the log line naming the fault (a lock is noticed after 5 s, or 10 s
-                                    when the bot waits for it twice in a row) */
+#define BUSY_TIMEOUT "1000"      /* the bot's busy timeout in these tests, in ms */
+#define LOCK_HOLD_MS 3000        /* longer than the bot's busy timeout: the bot must see the lock */
+#define FULL_HOLD_MS 2000
+#define LOG_WAIT_MS 25000        /* for the log line naming the fault (a lock is noticed after the busy
+                                    timeout, or twice that when the bot waits for it twice in a row) */
 #define RECOVERY_MS 40000        /* back-off tops at 30 s; the first retries come far sooner */
 #define CPU_SHARE_MAX 0.2
 
@@ -137,7 +138,7 @@ static int wait_replies(convo *c, long long user, const char *needle, int n, int
 static int start(convo *c, const char *name)
 {
     setenv("MENTORBOT_TEST_FAULTS", "1", 1);
-    return convo_start(c, name, NULL);
+    return convo_start(c, name, "[storage]\nbusy_timeout_ms = " BUSY_TIMEOUT "\n");
 }
 
 /* The user writes while the database cannot take the update: no answer
