@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CURATOR 1201
 #define PUPIL 1202
 #define YOUNG 1203      /* a pupil who needs a parent's consent */
+#define PARENT 1204
+#define STRANGER 1205
 
 /* consent_age 12: a pupil born in 2013 takes part at once, one born in
  * 2015 waits for a parent. */
@@ -231,11 +234,105 @@ TEST(stale_buttons_get_one_notice_and_change_nothing)
     convo_stop(&c);
 }
 
+
+/* The parent opens the young pupil's link, consents, and the curator
+ * confirms the person. */
+static void parent_consents(convo *c, const char *parent_cmd)
+{
+    convo_user_add(c, PARENT, "Ольга", "ru");
+    say(c, PARENT, parent_cmd);
+    expect(c, PARENT, "Дима Соколов хочет участвовать");
+    say(c, PARENT, "Ольга Соколова");
+    expect(c, PARENT, "Кем вы приходитесь ребёнку");
+    press(c, PARENT, "Мама");
+    if (strcmp(c->transport, "tg") == 0) {
+        expect(c, PARENT, "Поделитесь, пожалуйста, номером телефона");
+        say(c, PARENT, "Без номера");
+        expect(c, PARENT, "без номера");
+    }
+    expect(c, PARENT, "Последний вопрос");
+    press(c, PARENT, "Да, согласен");
+    expect(c, PARENT, "Куратор школы проверит");
+    expect_some(c, CURATOR, "Ольга Соколова (мама;");
+    say(c, CURATOR, "/menu");
+    expect(c, CURATOR, "Что сделать?");
+    press(c, CURATOR, "Согласия родителей: 1");
+    expect(c, CURATOR, "Согласия родителей.");
+    press(c, CURATOR, "1. Подтвердить");
+    expect(c, CURATOR, "подтверждено");
+    expect(c, PARENT, "Куратор школы подтвердил ваше согласие");
+    expect_some(c, YOUNG, "Согласие родителя получено");
+}
+
+TEST(a_parent_sees_and_withdraws_the_consent_they_gave)
+{
+    convo c;
+    if (convo_start(&c, "minors-withdraw", CONF)) SKIP("simulator or bot did not start");
+    char invite_cmd[96], parent_cmd[96] = "";
+    school(&c, invite_cmd, sizeof invite_cmd);
+    convo_user_add(&c, YOUNG, "Дима", "ru");
+    convo_user_add(&c, STRANGER, "Ева", "ru");
+    say(&c, YOUNG, invite_cmd);
+    expect(&c, YOUNG, "Вас приглашают");
+    pupil_after_consent(&c, YOUNG, "Дима Соколов", "5", "2015");
+    const char *wait = expect(&c, YOUNG, "согласие родителя");
+    if (wait && (strstr(wait, "start=g_") || strstr(wait, "ref=g_")))
+        snprintf(parent_cmd, sizeof parent_cmd, "/start %s", code_of(wait));
+    parent_consents(&c, parent_cmd);
+    convo_drain(&c, YOUNG, 500);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name = 'Дима Соколов' AND status = 'active'"),
+              1);
+
+    /* /privacy shows the parent whose consent they gave and when */
+    say(&c, PARENT, "/privacy");
+    const char *shown = expect(&c, PARENT, "Вы дали согласие на участие ребёнка");
+    CHECK_CONTAINS(shown, "Дима Соколов");
+    CHECK_CONTAINS(shown, "Ольга Соколова");
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%d.%m.%Y", &tm);
+    CHECK_CONTAINS(shown, today);
+
+    /* someone else cannot press the parent's button */
+    char data[32];
+    snprintf(data, sizeof data, "gwy:%lld", db_query_int(c.bot.db, "SELECT id FROM consent_requests"
+                                                                    " WHERE state = 'confirmed'"));
+    press_data(&c, STRANGER, data);
+    expect_silence(&c, STRANGER, 500);
+
+    /* withdrawal asks first; «Нет» keeps everything */
+    press(&c, PARENT, "Отозвать согласие");
+    expect(&c, PARENT, "Отозвать согласие на участие ребёнка (Дима Соколов)");
+    press(&c, PARENT, "Нет, оставить");
+    expect(&c, PARENT, "остаётся в силе");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name = 'Дима Соколов' AND status = 'active'"),
+              1);
+    say(&c, PARENT, "/privacy");
+    expect(&c, PARENT, "Вы дали согласие");
+    press(&c, PARENT, "Отозвать согласие");
+    expect(&c, PARENT, "Отозвать согласие на участие");
+    press(&c, PARENT, "Да, отозвать");
+    expect(&c, PARENT, "Согласие отозвано");
+    expect_some(&c, CURATOR, "Ольга Соколова (мама, ");
+    expect_some(&c, YOUNG, "Родитель отозвал согласие");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name = 'Дима Соколов'"
+                                     " AND status = 'pending_consent' AND COALESCE(guardian_consent, '') = ''"),
+              1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.withdraw'"), 1);
+    /* paused: the pupil gets no survey */
+    say(&c, YOUNG, "/menu");
+    expect(&c, YOUNG, "ждёт согласия родителя");
+    convo_stop(&c);
+}
+
 static void all_conversations(void)
 {
     RUN(the_consent_text_and_privacy_name_every_category_collected);
     RUN(the_curators_paper_consent_is_confirmed_before_it_counts);
     RUN(stale_buttons_get_one_notice_and_change_nothing);
+    RUN(a_parent_sees_and_withdraws_the_consent_they_gave);
 }
 
 /* One description, both messengers (or the one named as the argument). */
