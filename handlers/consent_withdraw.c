@@ -6,6 +6,7 @@
  * for the curator to decide, and the curator and the pupil are told.
  */
 #include "handlers/consent.h"
+#include "handlers/payload.h"
 #include "storage/mentorships.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -83,12 +84,11 @@ static mb_status withdraw(hctx *h, consent_request *r, account *minor)
 
 mb_status consent_withdraw_button(hctx *h, const char *action, const char *arg)
 {
-    char *end;
-    long long id = strtoll(arg, &end, 10);
+    long long id = 0;
     consent_request r;
     account minor;
     /* Only the account that gave the consent, and only while it counts. */
-    if (*end || end == arg || id <= 0 || consent_request_load(h->d, id, &r) ||
+    if (!payload_number(arg, PAYLOAD_NUMBER_MAX, &id) || id <= 0 || consent_request_load(h->d, id, &r) ||
         strcmp(r.platform, h->ev->platform) != 0 || r.user_id != h->ev->user_id ||
         strcmp(r.state, "confirmed") != 0 || account_load(h->d, r.minor_id, &minor) ||
         strcmp(minor.guardian_consent, "parent") != 0)

@@ -32,18 +32,12 @@ int curator_parse_ids(const char *arg, int64_t *ids, int count)
 {
     const char *p = arg;
     for (int i = 0; i < count; i++) {
-        if (*p < '1' || *p > '9') return 0;
-        char *end;
-        long long v = strtoll(p, &end, 10);
-        if (end - p > 18 || v <= 0) return 0;
+        long long v;
+        if ((i > 0 && !payload_take_char(&p, ':')) || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) || v <= 0)
+            return 0;
         ids[i] = v;
-        p = end;
-        if (i + 1 < count) {
-            if (*p != ':') return 0;
-            p++;
-        }
     }
-    return *p == 0;
+    return payload_end(p);
 }
 
 void curator_who(const i18n *t, const char *lang, const account *a, char *buf, size_t size)
@@ -111,9 +105,8 @@ void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int tota
 
 int curator_parse_page(const char *arg, int *page)
 {
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (end == arg || *end || v < 0 || v > 100000) return 0;
+    long long v;
+    if (!payload_number(arg, CURATOR_PAGES_MAX, &v)) return 0;
     *page = (int)v;
     return 1;
 }
@@ -159,6 +152,7 @@ void curator_menu_items(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "export.button"), "cf");
     kb_row(kb);
     kb_button(kb, T(h, "tables.button"), "cw");
+    kb_button(kb, T(h, "curator.menu_invites"), "ci");
     kb_row(kb);
     kb_button(kb, T(h, "fix.button"), "cz");
 }
@@ -166,7 +160,7 @@ void curator_menu_items(hctx *h, keyboard *kb)
 int curator_owns_action(const char *action)
 {
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
-           curator_match_owns(action) || curator_pairs_owns(action) ||
+           curator_match_owns(action) || curator_pairs_owns(action) || curator_invites_owns(action) ||
            curator_program_owns(action) || curator_consent_owns(action) || curator_tables_owns(action) ||
            curator_people_owns(action);
 }
@@ -180,9 +174,10 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
         return rc;
     if (strcmp(action, "cb") == 0) return curator_show_base(h, arg);
     if (strcmp(action, "cq") == 0) return curator_show_queue(h, arg);
-    if (strcmp(action, "cf") == 0) return curator_export(h);
+    if (strcmp(action, "cf") == 0) return arg[0] ? flow_refuse_button(h, "bad export data") : curator_export(h);
     if (curator_match_owns(action)) return curator_match_button(h, action, arg);
     if (curator_pairs_owns(action)) return curator_pairs_button(h, action, arg);
+    if (curator_invites_owns(action)) return curator_invites_button(h, action, arg);
     if (curator_program_owns(action)) return curator_program_button(h, action, arg);
     if (curator_consent_owns(action)) return curator_consent_button(h, action, arg);
     if (curator_tables_owns(action)) return curator_tables_button(h, action, arg);

@@ -5,10 +5,12 @@
  * dialog state before it does anything.
  */
 #include "handlers/flows.h"
+#include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
 #include "storage/erase.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
+#include "storage/mentorships.h"
 #include "storage/territories.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -163,8 +165,25 @@ static const char *erase_withdrawn(void *env, const char *language)
     return erase_text(env, language, "erase.report_withdrawn");
 }
 
+/* Tells the other side of each mentorship the erasure ended, without the
+ * name: a pupil in words for a pupil. */
+static mb_status tell_partners(hctx *h, const int64_t *ids, int n)
+{
+    for (int i = 0; i < n; i++) {
+        account a;
+        if (account_load(h->d, ids[i], &a) || strcmp(a.status, "active") != 0) continue;
+        const char *key = strcmp(a.category, "pupil") == 0   ? "erase.partner_left_pupil"
+                          : strcmp(a.role, "mentor") == 0 ? "erase.partner_left_mentor"
+                                                          : "erase.partner_left_mentee";
+        mb_status rc = reply_to_account(h->d, a.id, erase_text(h->env, a.language, key), NULL);
+        if (rc && rc != MB_ERR_NOT_FOUND) return rc;
+    }
+    return MB_OK;
+}
+
 /* The person's own records go, then their name wherever others still see
- * it: messages queued or sent to others, drafts, report files. */
+ * it: messages queued or sent to others, drafts, report files. Their
+ * mentorships end, and the other side hears of it. */
 static mb_status do_forget(hctx *h)
 {
     char subject[32], name[ACCOUNT_NAME_BYTES];
@@ -172,7 +191,12 @@ static mb_status do_forget(hctx *h)
     snprintf(name, sizeof name, "%s", h->acct.name);
     erase_words words = {erase_stand_in, erase_withdrawn, (void *)h->env};
     erase_stats stats;
+    int64_t partners[MENTORSHIP_GROUP_MAX];
+    int npartners = erase_partners(h->d, h->acct.id, partners, MENTORSHIP_GROUP_MAX);
+    if (npartners < 0) return MB_ERR_DB;
+    if (npartners > MENTORSHIP_GROUP_MAX) npartners = MENTORSHIP_GROUP_MAX;
     mb_status rc = account_forget(h->d, h->acct.id);
+    if (!rc) rc = tell_partners(h, partners, npartners);
     if (!rc) rc = erase_name_everywhere(h->d, name, h->env->files_dir, &words, &stats);
     if (!rc) rc = audit_log(h->d, subject, "account.forget", subject, NULL);
     if (rc) return rc;
@@ -232,10 +256,13 @@ static mb_status ask_invite_uses(hctx *h, const char *role)
 static mb_status create_invite(hctx *h, const char *arg)
 {
     char role[16];
-    int uses = 0;
-    if (sscanf(arg, "%15[a-z]:%d", role, &uses) != 2 || (strcmp(role, "mentor") && strcmp(role, "mentee")) ||
-        (uses != 1 && uses != 10 && uses != 30))
+    long long count = 0;
+    const char *p = arg;
+    if (!payload_take_word(&p, role, sizeof role) || !payload_take_char(&p, ':') ||
+        !payload_take_number(&p, 30, &count) || !payload_end(p) || (strcmp(role, "mentor") && strcmp(role, "mentee")) ||
+        (count != 1 && count != 10 && count != 30))
         return flow_refuse_button(h, "bad invite choice");
+    int uses = (int)count;
     int64_t asked = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "invite_asked"));
     if (strcmp(h->state, INVITE_USES_STATE) != 0 || clock_now_ms() - asked > INVITE_CHOICE_VALID_MS)
         return flow_refuse_button(h, "invite size answered after the question was closed");
@@ -289,10 +316,9 @@ static mb_status show_pending(hctx *h)
  * forged button). */
 static int load_waiting_pupil(hctx *h, const char *arg, account *a)
 {
-    char *end;
-    long long id = strtoll(arg, &end, 10);
-    return !*end && end != arg && account_load(h->d, id, a) == MB_OK && a->org_id == h->acct.org_id &&
-           strcmp(a->status, "pending_consent") == 0;
+    long long id;
+    return payload_number(arg, PAYLOAD_NUMBER_MAX, &id) && account_load(h->d, id, a) == MB_OK &&
+           a->org_id == h->acct.org_id && strcmp(a->status, "pending_consent") == 0;
 }
 
 /* A paper consent is a legal record: the curator sees whom it is for and
@@ -346,6 +372,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
         return rc || !is_active(h) ? rc : menu_show(h);
     }
     if (strcmp(action, "forget") == 0 && strcmp(h->state, "forget_confirm") == 0) {
+        if (strcmp(arg, "yes") && strcmp(arg, "no")) return flow_refuse_button(h, "bad erasure answer");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         if (strcmp(arg, "yes") == 0) return do_forget(h);
         if ((rc = ctx_set_state(h, ""))) return rc;

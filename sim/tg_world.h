@@ -16,7 +16,13 @@
 #define TG_BOT_ID 7000000001LL
 #define TG_BOT_FIRST_NAME "Mentorbot"
 #define TG_BOT_USERNAME "mentorbot_sim_bot"
-#define TG_UPDATE_ID_START 100000
+/* The first update id is TG_UPDATE_ID_BASE plus the milliseconds since
+ * TG_UPDATE_ID_EPOCH_MS (2026-01-01 UTC), so a simulator started later
+ * begins above the ids an earlier one handed out (unless that one gave out
+ * more than one update per millisecond it ran), and a bot that remembers
+ * the updates it saw takes the new ones. */
+#define TG_UPDATE_ID_BASE 100000LL
+#define TG_UPDATE_ID_EPOCH_MS 1767225600000LL
 #define TG_UPDATES_MAX 100000     /* unconfirmed updates kept */
 #define TG_CHATS_MAX 100000
 #define TG_MESSAGES_MAX 200000    /* bot messages kept for edits and callbacks */
@@ -94,8 +100,17 @@ long long tg_update_queue(cJSON *update);
 const char *tg_update_kind(const cJSON *update);
 
 /* Drops updates with id < offset (offset > 0) or all but the last -offset
- * (offset < 0), as getUpdates does. */
+ * (offset < 0), as getUpdates does. An offset above every id handed out
+ * (from before a restart of the numbering) drops nothing. */
 void tg_updates_confirm(long long offset);
+
+/* Makes id the next update id (mentorbot-sim --first-update-id). */
+void tg_updates_start_at(long long id);
+
+/* Raises the update counter above every update_id in a getUpdates body
+ * handed out verbatim (/sim/tg/raw), so the bot's next offset never passes
+ * the ids still to come. A body that is not JSON changes nothing. */
+void tg_updates_note_ids(const char *body, size_t len);
 
 /* Copies of up to limit updates the bot asked for, oldest first. Updates of
  * kinds outside allowed_updates met on the way are dropped for good. */
