@@ -29,6 +29,7 @@
 #define VK_LABEL_MAX 40
 #define VK_DOC_MAX_BYTES (200LL * 1024 * 1024)   /* VK takes documents up to 200 MB */
 #define VK_FILE_STEPS 4
+#define VK_SNACKBAR_CHARS_MAX 90 /* VK refuses a show_snackbar text longer than this */
 
 static void add_param(strbuf *sb, const char *name, const char *value)
 {
@@ -44,6 +45,27 @@ static void add_param(strbuf *sb, const char *name, const char *value)
 static void add_int(strbuf *sb, const char *name, long long value)
 {
     sb_printf(sb, "%s%s=%lld", sb->len ? "&" : "", name, value);
+}
+
+/* The event_data of a button answer that carries a notice: VK shows it as a
+ * snackbar. A longer text is cut at a character boundary. NULL without text. */
+static char *snackbar_json(const char *text)
+{
+    if (!text || !*text) return NULL;
+    char cut[VK_SNACKBAR_CHARS_MAX * 4 + 1];
+    size_t n = 0;
+    int chars = 0;
+    for (const char *p = text; *p && n < sizeof cut - 1; p++) {
+        if (((unsigned char)*p & 0xC0) != 0x80 && ++chars > VK_SNACKBAR_CHARS_MAX) break;
+        cut[n++] = *p;
+    }
+    cut[n] = 0;
+    cJSON *data = cJSON_CreateObject();
+    char *json = NULL;
+    if (data && cJSON_AddStringToObject(data, "type", "show_snackbar") && cJSON_AddStringToObject(data, "text", cut))
+        json = cJSON_PrintUnformatted(data);
+    cJSON_Delete(data);
+    return json;
 }
 
 static cJSON *vk_button(const cJSON *b)
@@ -185,6 +207,9 @@ mb_status vk_render(transport *t, const outbox_row *row, api_call *call)
         add_param(&sb, "event_id", id);
         add_int(&sb, "user_id", row->chat_id);
         add_int(&sb, "peer_id", row->chat_id);
+        char *snackbar = snackbar_json(json_str(body, "text"));
+        if (snackbar) add_param(&sb, "event_data", snackbar);
+        free(snackbar);
         rc = call_form(v, call, "messages.sendMessageEventAnswer", &sb);
     } else if (is_file_row(row)) {
         /* A picture goes as a document too: VK shows it with a preview. */

@@ -60,6 +60,15 @@ mb_status consent_tell_curators(db *d, const bot_env *env, const account *minor,
 void consent_describe(const bot_env *env, const char *lang, const consent_request *r, char *relation,
                       size_t relation_size, char *messenger, size_t messenger_size, char *phone, size_t phone_size);
 
+/* consent_withdraw.c: the parent who gave a consent through the link sees
+ * it with /privacy and may withdraw it (buttons gw gwy gwn). */
+int consent_withdraw_action(const char *action);
+/* 1 when the sender's messenger account gave a consent that counts. */
+int consent_is_parent(hctx *h);
+/* The parent's /privacy: whose consent, when, and the withdrawal button. */
+mb_status consent_parent_privacy(hctx *h);
+mb_status consent_withdraw_button(hctx *h, const char *action, const char *arg);
+
 /* curator_consent.c: kp ky kn kl */
 int curator_consent_owns(const char *action);
 mb_status curator_consent_button(hctx *h, const char *action, const char *arg);

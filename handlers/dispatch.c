@@ -114,6 +114,11 @@ static mb_status on_command(hctx *h, const char *cmd, const char *arg)
     if (strcmp(cmd, "start") == 0) return reg_start(h, arg);
     if (strcmp(cmd, "help") == 0) return menu_help(h);
     if (strcmp(cmd, "link") == 0 && *arg) return link_redeem(h, arg);
+    if (strcmp(cmd, "privacy") == 0 && consent_is_parent(h)) {
+        /* A parent may have no account of their own: their consent first. */
+        mb_status rc = consent_parent_privacy(h);
+        if (rc || !h->has_account) return rc;
+    }
     if (!h->has_account) return reply_text(h, T(h, "start.need_invite"), NULL);
     if (strcmp(cmd, "link") == 0) return link_start(h);
     if (strcmp(cmd, "cancel") == 0) return menu_cancel(h);

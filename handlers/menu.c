@@ -22,6 +22,8 @@
 
 #define CURATOR_INVITE_VALID_MS (30LL * 24 * 3600 * 1000)
 #define PENDING_LIST_MAX 20    /* pupils shown at once in the consent list */
+#define INVITE_USES_STATE "invite_uses"
+#define INVITE_CHOICE_VALID_MS (60LL * 60 * 1000)  /* the invite size question stays open an hour */
 
 static int is_active(const hctx *h) { return h->has_account && strcmp(h->acct.status, "active") == 0; }
 static int is_curator(const hctx *h) { return is_active(h) && strcmp(h->acct.role, "curator") == 0; }
@@ -241,7 +243,12 @@ static mb_status ask_invite_uses(hctx *h, const char *role)
         free(text);
         kb_button(&kb, label, data);
     }
-    mb_status rc = reply_text(h, T(h, "invite.ask_uses"), &kb);
+    /* The answer counts only while this question is the open one and fresh:
+     * an old "how many people" button must not create an invite later. */
+    cJSON_DeleteItemFromObject(h->data, "invite_asked");
+    cJSON_AddNumberToObject(h->data, "invite_asked", (double)clock_now_ms());
+    mb_status rc = ctx_set_state(h, INVITE_USES_STATE);
+    if (!rc) rc = reply_text(h, T(h, "invite.ask_uses"), &kb);
     kb_free(&kb);
     return rc;
 }
@@ -256,6 +263,10 @@ static mb_status create_invite(hctx *h, const char *arg)
         (count != 1 && count != 10 && count != 30))
         return flow_refuse_button(h, "bad invite choice");
     int uses = (int)count;
+    int64_t asked = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "invite_asked"));
+    if (strcmp(h->state, INVITE_USES_STATE) != 0 || clock_now_ms() - asked > INVITE_CHOICE_VALID_MS)
+        return flow_refuse_button(h, "invite size answered after the question was closed");
+    cJSON_DeleteItemFromObject(h->data, "invite_asked");
     char code[INVITE_CODE_LEN + 1], actor[32], link[256], detail[64];
     int64_t id;
     snprintf(actor, sizeof actor, "account:%lld", (long long)h->acct.id);
@@ -287,24 +298,52 @@ static mb_status show_pending(hctx *h)
     for (int i = 0; i < n; i++) {
         account a;
         if (account_load(h->d, ids[i], &a)) continue;
-        char label[ACCOUNT_NAME_BYTES + 16], data[32];
-        snprintf(label, sizeof label, "%s, %d", a.name, a.grade);
+        char data[32], grade[16];
+        snprintf(grade, sizeof grade, "%d", a.grade);
         snprintf(data, sizeof data, "paper:%lld", (long long)a.id);
+        char *label = TF(h, "pending.pupil", "name", a.name, "grade", grade, NULL);
         kb_row(&kb);
-        kb_button(&kb, label, data);
+        kb_button(&kb, label ? label : a.name, data);
+        free(label);
     }
     mb_status rc = reply_text(h, T(h, "pending.title"), &kb);
     kb_free(&kb);
     return rc;
 }
 
-static mb_status mark_paper_consent(hctx *h, const char *arg)
+/* The pupil of this curator's organisation who still waits for a parent's
+ * consent, named by a button's argument; 0 when there is none (a stale or
+ * forged button). */
+static int load_waiting_pupil(hctx *h, const char *arg, account *a)
 {
     long long id;
+    return payload_number(arg, PAYLOAD_NUMBER_MAX, &id) && account_load(h->d, id, a) == MB_OK &&
+           a->org_id == h->acct.org_id && strcmp(a->status, "pending_consent") == 0;
+}
+
+/* A paper consent is a legal record: the curator sees whom it is for and
+ * confirms before it counts, so a slip of the finger marks nothing. */
+static mb_status ask_paper_consent(hctx *h, const char *arg)
+{
     account a;
-    if (!payload_number(arg, PAYLOAD_NUMBER_MAX, &id) || account_load(h->d, id, &a) || a.org_id != h->acct.org_id ||
-        strcmp(a.status, "pending_consent") != 0)
-        return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
+    if (!load_waiting_pupil(h, arg, &a)) return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
+    mb_status rc = reply_answer_button(h, NULL);
+    if (rc) return rc;
+    char grade[16], yes[32], no[32];
+    snprintf(grade, sizeof grade, "%d", a.grade);
+    snprintf(yes, sizeof yes, "paperyes:%lld", (long long)a.id);
+    snprintf(no, sizeof no, "paperno:%lld", (long long)a.id);
+    keyboard kb = {0};
+    kb_button(&kb, T(h, "pending.paper_yes"), yes);
+    kb_button(&kb, T(h, "pending.paper_no"), no);
+    return send_and_free(h, TF(h, "pending.paper_confirm", "name", a.name, "grade", grade, NULL), &kb);
+}
+
+static mb_status mark_paper_consent(hctx *h, const char *arg)
+{
+    account a;
+    if (!load_waiting_pupil(h, arg, &a)) return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
+    long long id = (long long)a.id;
     snprintf(a.guardian_consent, sizeof a.guardian_consent, "paper");
     a.guardian_consent_at = clock_now_ms();
     snprintf(a.status, sizeof a.status, "active");
@@ -339,7 +378,13 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
         if ((rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "forget.kept"), NULL);
     }
-    if (strcmp(action, "sv") == 0) return survey_on_button(h, action, arg);
+    if (strcmp(action, "sv") == 0) {
+        /* An answer button of a survey the person left with /cancel (or that
+         * moved on) must not resume it silently; the offer buttons may. */
+        int offer = strcmp(arg, "start") == 0 || strcmp(arg, "redo") == 0 || strcmp(arg, "later") == 0;
+        if (!offer && !survey_in_progress(h)) return flow_refuse_button(h, "survey answer outside the survey");
+        return survey_on_button(h, action, arg);
+    }
     if (strcmp(action, "pref") == 0) return link_on_button(h, arg);
     if (strcmp(action, "lk") == 0) return link_on_confirm(h, arg);
     if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);
@@ -366,7 +411,14 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
         return ask_invite_uses(h, arg);
     }
     if (strcmp(action, "uses") == 0) return create_invite(h, arg);
-    if (strcmp(action, "paper") == 0) return mark_paper_consent(h, arg);
+    if (strcmp(action, "paper") == 0) return ask_paper_consent(h, arg);
+    if (strcmp(action, "paperyes") == 0) return mark_paper_consent(h, arg);
+    if (strcmp(action, "paperno") == 0) {
+        account a;
+        if (!load_waiting_pupil(h, arg, &a)) return flow_refuse_button(h, "paper consent no longer awaited");
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        return reply_text(h, T(h, "pending.paper_kept"), NULL);
+    }
     return flow_refuse_button(h, "unknown action");
 }
 

@@ -366,6 +366,20 @@ static int allowed_category(const char *role, const char *cat)
     return 0;
 }
 
+/* /language works during registration too: the choice is kept and the
+ * registration goes on at the step where it was. */
+static mb_status on_language(hctx *h, const char *arg)
+{
+    if (strcmp(arg, "ru") != 0 && strcmp(arg, "en") != 0) return flow_refuse_button(h, "unknown language");
+    snprintf(h->acct.language, sizeof h->acct.language, "%s", arg);
+    h->lang = i18n_pick_language(h->env->texts, arg);
+    mb_status rc;
+    if ((rc = account_save(h->d, &h->acct)) || (rc = reply_answer_button(h, NULL)) ||
+        (rc = reply_text(h, T(h, "language.set"), NULL)))
+        return rc;
+    return reg_resume(h);
+}
+
 mb_status reg_on_button(hctx *h, const char *action, const char *arg)
 {
     mb_status rc;
@@ -400,6 +414,7 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
         if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, "reg_birth_year"))) return rc;
         return reply_text(h, T(h, "reg.ask_birth_year"), NULL);
     }
+    if (strcmp(action, "lang") == 0) return on_language(h, arg);
     return flow_refuse_button(h, "button does not belong to this step");
 }
 

@@ -151,6 +151,17 @@ mb_status consent_request_open_of(db *d, const char *platform, int64_t user_id, 
     return db_first_row(d, st, fill_request, out);
 }
 
+mb_status consent_request_given_by(db *d, const char *platform, int64_t user_id, consent_request *out)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT " REQUEST_COLUMNS " FROM consent_requests"
+                                  " WHERE platform = ?1 AND user_id = ?2 AND state = 'confirmed'"
+                                  " ORDER BY decided_at DESC, id DESC LIMIT 1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, user_id);
+    return db_first_row(d, st, fill_request, out);
+}
+
 mb_status consent_request_load(db *d, int64_t id, consent_request *out)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT " REQUEST_COLUMNS " FROM consent_requests WHERE id = ?1");

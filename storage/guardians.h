@@ -12,6 +12,7 @@
  *     -> refused    the person said no (the link keeps working)
  *     -> closed     the pupil got consent another way, or a newer dialog
  *                   of the same person replaced this one
+ *   confirmed -> withdrawn  the parent took the consent back (/privacy)
  */
 #ifndef MB_GUARDIANS_H
 #define MB_GUARDIANS_H
@@ -74,6 +75,10 @@ mb_status consent_request_start(db *d, int64_t minor_id, int64_t invite_id, cons
 mb_status consent_request_open_of(db *d, const char *platform, int64_t user_id, consent_request *out);
 
 mb_status consent_request_load(db *d, int64_t id, consent_request *out);
+
+/* The latest consent this messenger account gave that counted (state
+ * confirmed). MB_ERR_NOT_FOUND when none. */
+mb_status consent_request_given_by(db *d, const char *platform, int64_t user_id, consent_request *out);
 
 /* Writes step, state, name, relation, phone, phone_listed, decided_at and
  * decided_by of r (by r->id). */

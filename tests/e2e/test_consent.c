@@ -363,7 +363,9 @@ TEST(the_curator_issues_a_new_link_and_paper_consent_still_works)
     expect(&c, CURATOR, "Что сделать?");
     press(&c, CURATOR, "Ждут согласия родителей");
     expect(&c, CURATOR, "бумажное согласие");
-    press(&c, CURATOR, "Петя Иванов, 7");
+    press(&c, CURATOR, "Петя Иванов, 7 класс");
+    expect(&c, CURATOR, "Отметить бумажное согласие родителя для ученика Петя Иванов, 7 класс?");
+    press(&c, CURATOR, "Да");
     expect(&c, CURATOR, "Отмечено");
     expect(&c, PUPIL, "Согласие родителя получено");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE guardian_consent = 'paper'"
