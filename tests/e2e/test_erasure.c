@@ -53,9 +53,9 @@ static void join(convo *c, long long user, const char *code, const char *name, c
     expect(c, user, "Кто вы?");
     press(c, user, category);
     if (grade) {
-        expect(c, user, "В каком вы классе?");
+        expect(c, user, "В каком ты классе?");
         press(c, user, grade);
-        expect(c, user, "В каком году вы родились?");
+        expect(c, user, "Теперь год рождения");
         say(c, user, year);
     }
     expect_some(c, user, "Готово");
