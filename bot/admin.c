@@ -18,6 +18,7 @@
 #include "util/text.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,4 +196,33 @@ int admin_main(app *a, int argc, char **argv)
                     "  guardians count ORG\n"
                     "  status\n");
     return 2;
+}
+
+char *admin_read_import_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(ADMIN_IMPORT_FILE_MAX + 1);
+    size_t n = buf ? fread(buf, 1, ADMIN_IMPORT_FILE_MAX + 1, f) : 0;
+    int failed = !buf || ferror(f);
+    fclose(f);
+    if (failed || n > ADMIN_IMPORT_FILE_MAX) {
+        if (failed) fprintf(stderr, "%s: cannot read the file\n", path);
+        else fprintf(stderr, "%s: the file is larger than %d bytes; split it\n", path, ADMIN_IMPORT_FILE_MAX);
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+char *admin_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
+    return s;
 }

@@ -39,4 +39,14 @@ int admin_invite_cmd(app *a, int argc, char **argv);       /* admin_org.c */
 int admin_match_cmd(app *a, int argc, char **argv);        /* admin_match.c */
 int admin_guardians_cmd(app *a, int argc, char **argv);    /* admin_guardians.c */
 
+#define ADMIN_IMPORT_FILE_MAX (4 * 1024 * 1024) /* bytes of a CSV file to import */
+
+/* The whole import file at path in a malloc'd buffer (NUL not added) of at
+ * most ADMIN_IMPORT_FILE_MAX bytes, its length in *len; NULL after saying
+ * on stderr why not (cannot open, cannot read, too large). */
+char *admin_read_import_file(const char *path, size_t *len);
+
+/* Trims spaces and tabs at both ends, in place; returns the new start. */
+char *admin_trim(char *s);
+
 #endif

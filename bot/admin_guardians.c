@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GUARDIANS_FILE_MAX (4 * 1024 * 1024)   /* bytes of an import file */
 #define GUARDIANS_ROWS_MAX 20000               /* phones in one file */
 #define GUARDIANS_ERRORS_SHOWN 20              /* bad lines printed before "and N more" */
 #define GUARDIANS_HEADER "phone,name"
@@ -56,35 +55,6 @@ static void bad_line(guardians_import *s, long line, const char *fmt, ...)
     va_end(ap);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(GUARDIANS_FILE_MAX + 1);
-    size_t n = buf ? fread(buf, 1, GUARDIANS_FILE_MAX + 1, f) : 0;
-    int failed = !buf || ferror(f);
-    fclose(f);
-    if (failed || n > GUARDIANS_FILE_MAX) {
-        if (failed) fprintf(stderr, "%s: cannot read the file\n", path);
-        else fprintf(stderr, "%s: the file is larger than %d bytes; split it\n", path, GUARDIANS_FILE_MAX);
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
-    return s;
-}
-
 /* Checks one record and adds its phone (inside the import's transaction). */
 static mb_status import_line(guardians_import *s, csv_reader *r)
 {
@@ -100,7 +70,7 @@ static mb_status import_line(guardians_import *s, csv_reader *r)
         }
     char phone[GUARDIAN_PHONE_BYTES];
     const char *why;
-    char *raw = trim(r->fields[0]);
+    char *raw = admin_trim(r->fields[0]);
     if (!guardian_phone_normalise(raw, phone, sizeof phone, &why)) {
         bad_line(s, line, "\"%s\": %s", raw, why);
         return MB_OK;
@@ -148,7 +118,7 @@ static int import_cmd(app *a, const char *org_arg, const char *path)
         return 1;
     }
     size_t len;
-    char *data = read_file(path, &len);
+    char *data = admin_read_import_file(path, &len);
     if (!data) return 1;
     csv_reader *r = malloc(sizeof *r);
     guardians_import s = {.a = a, .path = path, .org_id = org_id,
@@ -170,7 +140,7 @@ static int import_cmd(app *a, const char *org_arg, const char *path)
     }
     int header_ok = r->count == 2;
     for (int i = 0; header_ok && i < 2; i++) {
-        char *h = trim(r->fields[i]);
+        char *h = admin_trim(r->fields[i]);
         for (char *p = h; *p; p++) *p = (char)tolower((unsigned char)*p);
         header_ok = strcmp(h, i == 0 ? "phone" : "name") == 0;
     }

@@ -19,42 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ORG_IMPORT_FILE_MAX (4 * 1024 * 1024)   /* bytes of an import file */
 #define ORG_IMPORT_ROWS_MAX 10000                /* organisations in one file */
 #define ORG_IMPORT_ERRORS_SHOWN 20               /* bad lines printed before "and N more" */
 #define ORG_TYPE_LIST_RU "школа, гимназия, лицей, СОШ, колледж, техникум, университет, вуз, предприятие, ИП, НКО"
-
-/* The whole file in a malloc'd buffer of at most ORG_IMPORT_FILE_MAX bytes;
- * NULL after saying why not. */
-static char *read_import_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(ORG_IMPORT_FILE_MAX + 1);
-    size_t n = buf ? fread(buf, 1, ORG_IMPORT_FILE_MAX + 1, f) : 0;
-    int failed = !buf || ferror(f);
-    fclose(f);
-    if (failed || n > ORG_IMPORT_FILE_MAX) {
-        if (failed) fprintf(stderr, "%s: cannot read the file\n", path);
-        else fprintf(stderr, "%s: the file is larger than %d bytes; split it\n", path, ORG_IMPORT_FILE_MAX);
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-/* Trims spaces and tabs in place. */
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
-    return s;
-}
 
 /* Spreadsheets with a Russian locale save CSV with ';': the header tells. */
 static char import_delimiter(const char *data, size_t len)
@@ -106,7 +73,7 @@ static int read_header(import_state *s, csv_reader *r)
     for (int i = 0; i < r->count; i++) {
         char lower[128];
         int known = -1;
-        if (typed_lower(trim(r->fields[i]), lower, sizeof lower))
+        if (typed_lower(admin_trim(r->fields[i]), lower, sizeof lower))
             for (int c = 0; c < COL_COUNT && known < 0; c++)
                 for (int k = 0; column_names[c][k] && known < 0; k++)
                     if (strcmp(lower, column_names[c][k]) == 0) known = c;
@@ -147,7 +114,7 @@ static const struct { const char *word, *type; } type_words[] = {
  * case); NULL when unknown. The cleaned lower-case text goes to shown. */
 static const char *org_type_from_text(char *cell, char *shown, size_t size)
 {
-    if (!typed_lower(trim(cell), shown, size)) {
+    if (!typed_lower(admin_trim(cell), shown, size)) {
         snprintf(shown, size, "?");
         return NULL;
     }
@@ -179,8 +146,8 @@ static mb_status import_municipality(import_state *s, long line, const char *cel
         slash = strchr(path, '/');
         *slash = 0;
         char region[TERRITORY_NAME_MAX * 4 + 4], joined[sizeof path];
-        snprintf(region, sizeof region, "%s", trim(path));
-        snprintf(joined, sizeof joined, "%s/%s", region, trim(slash + 1));
+        snprintf(region, sizeof region, "%s", admin_trim(path));
+        snprintf(joined, sizeof joined, "%s/%s", region, admin_trim(slash + 1));
         mb_status rc = territory_find_path(d, joined, m);
         if (rc == MB_ERR_NOT_FOUND)
             import_error(s, line, "there is no municipality \"%s\" (a path is Region/Municipality, as in"
@@ -229,7 +196,7 @@ static mb_status import_record(import_state *s, csv_reader *r)
         }
     char type_text[256], tz_buf[64];
     const char *type = org_type_from_text(r->fields[s->col[COL_TYPE]], type_text, sizeof type_text);
-    char *tz = s->col[COL_TZ] >= 0 ? trim(r->fields[s->col[COL_TZ]]) : (char *)"";
+    char *tz = s->col[COL_TZ] >= 0 ? admin_trim(r->fields[s->col[COL_TZ]]) : (char *)"";
     char *name = text_clean_line(r->fields[s->col[COL_NAME]], ORG_NAME_MAX + 1);
     char *municipality = text_clean_line(r->fields[s->col[COL_MUNICIPALITY]], 2 * TERRITORY_NAME_MAX + 3);
     mb_status rc = MB_OK;
@@ -290,7 +257,7 @@ static mb_status import_record(import_state *s, csv_reader *r)
 int admin_org_import(app *a, const char *path)
 {
     size_t len;
-    char *data = read_import_file(path, &len);
+    char *data = admin_read_import_file(path, &len);
     if (!data) return 1;
     csv_reader *r = malloc(sizeof *r);
     import_state s = {.a = a, .path = path, .lines = malloc(ORG_IMPORT_ROWS_MAX * sizeof(long))};

@@ -253,6 +253,9 @@ static int invite_create_cmd(app *a, int argc, char **argv)
     if (!rc) rc = audit_log(a->d, ADMIN_ACTOR, "invite.create", subject, detail);
     if (admin_finish_change(a, rc, "create the invite")) return 1;
     admin_learn_username(a);
+    /* An operator may prepare invites before the token is set, with the
+     * username alone: the link uses it even then. */
+    if (a->username[0]) a->env.tg_username = a->username;
     if (!a->username[0])
         fprintf(stderr, "warning: the bot's username is not known yet (start the service once or set "
                         "[telegram] username); the link below uses a placeholder\n");

@@ -99,7 +99,7 @@ mb_status app_open(app *a)
     a->env.texts = a->texts;
     a->env.default_language = a->cfg.language;
     a->env.consent_age = a->cfg.consent_age;
-    a->env.tg_username = a->username;
+    a->env.tg_username = a->cfg.tg_token[0] ? a->username : NULL;
     a->env.vk_group_id = a->cfg.vk_token[0] ? a->cfg.vk_group_id : 0;
     /* Reports are written beside the database and removed once sent. */
     snprintf(a->files_dir, sizeof a->files_dir, "%s.files", a->cfg.storage_path);

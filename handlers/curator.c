@@ -159,6 +159,7 @@ void curator_menu_items(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "export.button"), "cf");
     kb_row(kb);
     kb_button(kb, T(h, "tables.button"), "cw");
+    kb_button(kb, T(h, "curator.menu_invites"), "ci");
     kb_row(kb);
     kb_button(kb, T(h, "fix.button"), "cz");
 }
@@ -166,7 +167,7 @@ void curator_menu_items(hctx *h, keyboard *kb)
 int curator_owns_action(const char *action)
 {
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
-           curator_match_owns(action) || curator_pairs_owns(action) ||
+           curator_match_owns(action) || curator_pairs_owns(action) || curator_invites_owns(action) ||
            curator_program_owns(action) || curator_consent_owns(action) || curator_tables_owns(action) ||
            curator_people_owns(action);
 }
@@ -183,6 +184,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "cf") == 0) return curator_export(h);
     if (curator_match_owns(action)) return curator_match_button(h, action, arg);
     if (curator_pairs_owns(action)) return curator_pairs_button(h, action, arg);
+    if (curator_invites_owns(action)) return curator_invites_button(h, action, arg);
     if (curator_program_owns(action)) return curator_program_button(h, action, arg);
     if (curator_consent_owns(action)) return curator_consent_button(h, action, arg);
     if (curator_tables_owns(action)) return curator_tables_button(h, action, arg);

@@ -5,7 +5,8 @@
  * curator_pairs.c lists the mentorships and ends them,
  * curator_program.c moves the programme's stage and sends announcements,
  * curator_export.c sends the pairs and the queue as a file, curator_tables.c
- * the bases and the survey answers, curator_people.c corrects a name or a grade.
+ * the bases and the survey answers, curator_people.c corrects a name or a grade,
+ * curator_invites.c lists the organisation's invites and revokes them.
  *
  * Every action is reached only after menu.c checked that the sender is an
  * active curator; each one checks again that what it touches belongs to the
@@ -64,6 +65,10 @@ int curator_parse_page(const char *arg, int *page);
 /* curator_pairs.c: cl cm ce cx, the list of mentorships and ending one */
 int curator_pairs_owns(const char *action);
 mb_status curator_pairs_button(hctx *h, const char *action, const char *arg);
+
+/* curator_invites.c: ci cd cj, the organisation's invites and revoking one */
+int curator_invites_owns(const char *action);
+mb_status curator_invites_button(hctx *h, const char *action, const char *arg);
 
 /* curator_export.c: cf, the pairs, groups and queue as a CSV file */
 mb_status curator_export(hctx *h);

@@ -48,7 +48,7 @@ static int write_record(export_file *x, const char *const *fields)
 static void person(hctx *h, int64_t id, account *a, const char **name)
 {
     if (account_load(h->d, id, a) != MB_OK) memset(a, 0, sizeof *a);
-    *name = a->name[0] ? a->name : T(h, "export.no_name");
+    *name = a->name[0] && strcmp(a->status, "forgotten") != 0 ? a->name : T(h, "export.no_name");
 }
 
 static int write_mentorships(export_file *x)

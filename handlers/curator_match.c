@@ -139,6 +139,10 @@ static const mentorship_candidate *find_mentor(const org_mentors *m, int64_t id)
 /* Tells the curator why a mentee cannot be matched now; 1 when it did. */
 static int mentee_unavailable(hctx *h, const account *mentee, mb_status *rc)
 {
+    if (strcmp(mentee->status, "forgotten") == 0) {
+        *rc = reply_text(h, T(h, "match.mentee_erased"), NULL);
+        return 1;
+    }
     if (strcmp(mentee->status, "active") != 0) {
         *rc = say_key(h, "match.mentee_gone", "mentee", mentee->name);
         return 1;
@@ -310,7 +314,8 @@ static int check_pair(hctx *h, int64_t mentee_id, int64_t mentor_id, pairing *p,
     if ((*rc = reply_answer_button(h, NULL))) return 0;
     if (mentee_unavailable(h, &p->mentee, rc)) return 0;
     if (strcmp(p->mentor.status, "active") != 0) {
-        *rc = reply_text(h, T(h, "match.mentor_gone"), NULL);
+        const char *key = strcmp(p->mentor.status, "forgotten") == 0 ? "match.mentor_erased" : "match.mentor_gone";
+        *rc = reply_text(h, T(h, key), NULL);
         return 0;
     }
     if ((*rc = mentorship_load_candidate(h->d, mentee_id, &p->mentee_c)) ||

@@ -20,17 +20,26 @@ int curator_pairs_owns(const char *action)
            strcmp(action, "cx") == 0;
 }
 
+/* A member's name; someone who erased their data is shown as such, the
+ * same words as in messages and tables. */
+static const char *member_name(hctx *h, int64_t id, account *a)
+{
+    if (account_load(h->d, id, a) != MB_OK) return "?";
+    if (strcmp(a->status, "forgotten") == 0 || !a->name[0]) return T(h, "erase.stand_in");
+    return a->name;
+}
+
 /* "Mentor — mentee, mentee" for lists. */
 static void pair_names(hctx *h, const mentorship *m, char *buf, size_t size)
 {
     account a;
     size_t used = 0;
-    int n = snprintf(buf, size, "%s —", account_load(h->d, m->mentor_id, &a) == MB_OK ? a.name : "?");
+    int n = snprintf(buf, size, "%s —", member_name(h, m->mentor_id, &a));
     if (n < 0 || (size_t)n >= size) return;
     used = (size_t)n;
     for (int i = 0; i < m->nmentees; i++) {
         n = snprintf(buf + used, size - used, "%s %s", i ? "," : "",
-                     account_load(h->d, m->mentees[i], &a) == MB_OK ? a.name : "?");
+                     member_name(h, m->mentees[i], &a));
         if (n < 0 || (size_t)n >= size - used) return;
         used += (size_t)n;
     }

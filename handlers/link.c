@@ -65,11 +65,26 @@ static mb_status tell_everywhere(hctx *h, const account *person, const char *ski
     return rc;
 }
 
+/* 1 when the bot runs on the messenger other than the one the person
+ * writes from: only then can a second one be offered. */
+static int other_messenger_runs(const hctx *h)
+{
+    if (strcmp(h->ev->platform, "vk") == 0) return h->env->tg_username != NULL;
+    return h->env->vk_group_id != 0;
+}
+
 mb_status link_start(hctx *h)
 {
     if (strcmp(h->acct.status, "active") && strcmp(h->acct.status, "pending_consent"))
         return reply_text(h, T(h, "link.register_first"), NULL);
     if (identity_count(h->d, h->acct.id) >= 2) return reply_text(h, T(h, "link.all_linked"), NULL);
+    if (!other_messenger_runs(h)) {
+        char *only = TF(h, "link.no_other", "messenger", platform_name(h->ev->platform), NULL);
+        if (!only) return MB_ERR_NOMEM;
+        mb_status rc = reply_text(h, only, NULL);
+        free(only);
+        return rc;
+    }
     char code[INVITE_CODE_LEN + 1], actor[32], full[INVITE_CODE_LEN + 4], tg_link[256];
     actor_of(h->acct.id, actor, sizeof actor);
     mb_status rc = invite_create(h->d, "link", h->acct.org_id, NULL, 1, clock_now_ms() + LINK_CODE_VALID_MS,
@@ -77,7 +92,9 @@ mb_status link_start(hctx *h)
     if (rc) return rc;
     snprintf(full, sizeof full, "%s%s", LINK_PREFIX, code);
     flow_invite_link(h->env, "tg", full, tg_link, sizeof tg_link);
-    char *text = TF(h, "link.code", "code", code, "tg_link", tg_link, NULL);
+    /* Only the messenger still to add is explained. */
+    const char *key = strcmp(h->ev->platform, "vk") == 0 ? "link.code_tg" : "link.code_vk";
+    char *text = TF(h, key, "code", code, "tg_link", tg_link, NULL);
     if (!text) return MB_ERR_NOMEM;
     rc = reply_text(h, text, NULL);
     free(text);

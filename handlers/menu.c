@@ -9,6 +9,7 @@
 #include "storage/erase.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
+#include "storage/mentorships.h"
 #include "storage/territories.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -161,8 +162,25 @@ static const char *erase_withdrawn(void *env, const char *language)
     return erase_text(env, language, "erase.report_withdrawn");
 }
 
+/* Tells the other side of each mentorship the erasure ended, without the
+ * name: a pupil in words for a pupil. */
+static mb_status tell_partners(hctx *h, const int64_t *ids, int n)
+{
+    for (int i = 0; i < n; i++) {
+        account a;
+        if (account_load(h->d, ids[i], &a) || strcmp(a.status, "active") != 0) continue;
+        const char *key = strcmp(a.category, "pupil") == 0   ? "erase.partner_left_pupil"
+                          : strcmp(a.role, "mentor") == 0 ? "erase.partner_left_mentor"
+                                                          : "erase.partner_left_mentee";
+        mb_status rc = reply_to_account(h->d, a.id, erase_text(h->env, a.language, key), NULL);
+        if (rc && rc != MB_ERR_NOT_FOUND) return rc;
+    }
+    return MB_OK;
+}
+
 /* The person's own records go, then their name wherever others still see
- * it: messages queued or sent to others, drafts, report files. */
+ * it: messages queued or sent to others, drafts, report files. Their
+ * mentorships end, and the other side hears of it. */
 static mb_status do_forget(hctx *h)
 {
     char subject[32], name[ACCOUNT_NAME_BYTES];
@@ -170,7 +188,12 @@ static mb_status do_forget(hctx *h)
     snprintf(name, sizeof name, "%s", h->acct.name);
     erase_words words = {erase_stand_in, erase_withdrawn, (void *)h->env};
     erase_stats stats;
+    int64_t partners[MENTORSHIP_GROUP_MAX];
+    int npartners = erase_partners(h->d, h->acct.id, partners, MENTORSHIP_GROUP_MAX);
+    if (npartners < 0) return MB_ERR_DB;
+    if (npartners > MENTORSHIP_GROUP_MAX) npartners = MENTORSHIP_GROUP_MAX;
     mb_status rc = account_forget(h->d, h->acct.id);
+    if (!rc) rc = tell_partners(h, partners, npartners);
     if (!rc) rc = erase_name_everywhere(h->d, name, h->env->files_dir, &words, &stats);
     if (!rc) rc = audit_log(h->d, subject, "account.forget", subject, NULL);
     if (rc) return rc;

@@ -18,6 +18,7 @@
 #include "util/person_name.h"
 #include "util/text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,9 +214,40 @@ mb_status reg_start(hctx *h, const char *code_in)
     return ask_consent(h);
 }
 
+/* The invite's use is counted now that the registration is complete; 1
+ * (with the person told) when the curator revoked it meanwhile, or its
+ * last place went to someone else after the person's hold had lapsed. */
+static int invite_place_lost(hctx *h, mb_status *rc)
+{
+    double id = cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "invite"));
+    if (isnan(id)) return 0;
+    *rc = invite_complete(h->d, (int64_t)id, h->acct.id);
+    if (*rc == MB_ERR_NOT_FOUND) *rc = MB_OK;   /* nothing held: nothing to count */
+    if (*rc != MB_ERR_EXPIRED) return *rc != MB_OK;
+    invite inv;
+    int revoked = invite_get(h->d, (int64_t)id, &inv) == MB_OK && inv.revoked_at;
+    log_info("registration", "account %lld cannot finish with invite %lld: %s", (long long)h->acct.id,
+             (long long)id, revoked ? "revoked" : "no place left");
+    char key[40];
+    snprintf(key, sizeof key, "%s%s", revoked ? "reg.invite_revoked" : "reg.place_taken",
+             strcmp(h->acct.category, "pupil") == 0 ? "_pupil" : "");
+    *rc = reply_text(h, T(h, key), NULL);
+    return 1;
+}
+
+/* Graduates have no form of their own in the programme's documents, so
+ * matching does not propose them (docs/matching.md): they hear it, and
+ * that the curator decides with them. */
+static mb_status tell_alumnus(hctx *h)
+{
+    if (strcmp(h->acct.category, "alumnus") != 0 || strcmp(h->acct.role, "mentor") != 0) return MB_OK;
+    return reply_text(h, T(h, "reg.alumnus_next"), NULL);
+}
+
 static mb_status finish(hctx *h)
 {
     mb_status rc;
+    if (invite_place_lost(h, &rc)) return rc;
     int year = clock_year_utc(clock_now_ms());
     /* Only the year is known, so a pupil is taken as possibly younger than
      * the consent age until the year in which they surely reach it is over. */
@@ -229,7 +261,7 @@ static mb_status finish(hctx *h)
     if (!done) return MB_ERR_NOMEM;
     rc = reply_text(h, done, NULL);
     free(done);
-    if (rc) return rc;
+    if (rc || (rc = tell_alumnus(h))) return rc;
     cJSON_DeleteItemFromObject(h->data, "invite");
     cJSON_DeleteItemFromObject(h->data, "territory");
     if (needs_guardian) {

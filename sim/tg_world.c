@@ -37,10 +37,17 @@ static size_t updates_len, updates_cap;
 static callback_query *callbacks;
 static size_t callbacks_len, callbacks_cap;
 
+/* Where this run's update ids begin (see TG_UPDATE_ID_BASE). */
+static long long first_update_id(void)
+{
+    long long since = (long long)clock_now_ms() - TG_UPDATE_ID_EPOCH_MS;
+    return TG_UPDATE_ID_BASE + (since > 0 ? since : 0);
+}
+
 void tg_world_init(void)
 {
     memset(&tg, 0, sizeof tg);
-    tg.next_update_id = TG_UPDATE_ID_START;
+    tg.next_update_id = first_update_id();
     tg.next_callback = 1;
     tg.next_file = 1;
 }

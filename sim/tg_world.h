@@ -16,7 +16,13 @@
 #define TG_BOT_ID 7000000001LL
 #define TG_BOT_FIRST_NAME "Mentorbot"
 #define TG_BOT_USERNAME "mentorbot_sim_bot"
-#define TG_UPDATE_ID_START 100000
+/* The first update id is TG_UPDATE_ID_BASE plus the milliseconds since
+ * TG_UPDATE_ID_EPOCH_MS (2026-01-01 UTC), so a simulator started later
+ * begins above the ids an earlier one handed out (unless that one gave out
+ * more than one update per millisecond it ran), and a bot that remembers
+ * the updates it saw takes the new ones. */
+#define TG_UPDATE_ID_BASE 100000LL
+#define TG_UPDATE_ID_EPOCH_MS 1767225600000LL
 #define TG_UPDATES_MAX 100000     /* unconfirmed updates kept */
 #define TG_CHATS_MAX 100000
 #define TG_MESSAGES_MAX 200000    /* bot messages kept for edits and callbacks */

@@ -1,4 +1,5 @@
 #include "storage/accounts.h"
+#include "storage/erase.h"
 #include "util/clock.h"
 
 #include <stdio.h>
@@ -160,6 +161,9 @@ mb_status account_forget(db *d, int64_t id)
      * the SQLite build's default; the setting stays for the connection. */
     mb_status rc = db_exec(d, "PRAGMA secure_delete = ON");
     if (rc) return rc;
+    /* Their mentorships end first, so a mentor's place is freed and no
+     * list shows a pair with one side gone. */
+    if ((rc = erase_leave_mentorships(d, id))) return rc;
     /* The person's own chats first, while the identities still say which
      * they are: every message to them goes but those in flight, whose
      * outcome the sender must be able to record (their text is scrubbed by

@@ -1,4 +1,5 @@
 #include "storage/erase.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
@@ -391,4 +392,49 @@ mb_status erase_sweep_chats(db *d, int *unfinished)
                                     " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.platform = o.platform"
                                     " AND i.chat_id = o.chat_id)", 0);
     return MB_OK;
+}
+
+int erase_partners(db *d, int64_t account_id, int64_t *ids, int max)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT m.mentor_id FROM mentorships m JOIN mentorship_members mm"
+                                  " ON mm.mentorship_id = m.id WHERE mm.mentee_id = ?1 AND mm.left_at IS NULL"
+                                  " AND m.state = 'active'"
+                                  " UNION SELECT mm.mentee_id FROM mentorships m JOIN mentorship_members mm"
+                                  " ON mm.mentorship_id = m.id WHERE m.mentor_id = ?1 AND mm.left_at IS NULL"
+                                  " AND m.state = 'active'");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, account_id);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n < max) ids[n] = sqlite3_column_int64(st, 0);
+        n++;
+    }
+    sqlite3_reset(st);
+    return n;
+}
+
+static mb_status exec_id_time(db *d, const char *sql, int64_t id, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(d, sql);
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    return db_step_done(d, st);
+}
+
+mb_status erase_leave_mentorships(db *d, int64_t account_id)
+{
+    int64_t now = clock_now_ms();
+    mb_status rc;
+    if ((rc = exec_id_time(d, "UPDATE mentorship_members SET left_at = ?2 WHERE mentee_id = ?1 AND left_at IS NULL"
+                              " AND mentorship_id IN (SELECT id FROM mentorships WHERE state = 'active')",
+                           account_id, now)) ||
+        (rc = exec_id_time(d, "UPDATE mentorships SET state = 'ended', ended_at = ?2 WHERE state = 'active'"
+                              " AND (mentor_id = ?1 OR NOT EXISTS (SELECT 1 FROM mentorship_members mm"
+                              " WHERE mm.mentorship_id = mentorships.id AND mm.left_at IS NULL))",
+                           account_id, now)))
+        return rc;
+    /* The mentees of the mentorships just ended are back in the queue. */
+    return exec_id_time(d, "UPDATE mentorship_members SET left_at = ?2 WHERE left_at IS NULL AND mentorship_id IN"
+                           " (SELECT id FROM mentorships WHERE state = 'ended' AND ended_at = ?2 AND mentor_id = ?1)", account_id, now);
 }

@@ -15,6 +15,7 @@
 #define MB_ERASE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "storage/db.h"
 
@@ -59,6 +60,22 @@ char *erase_replace_name(const char *text, const char *name, const char *stand_i
  */
 mb_status erase_name_everywhere(db *d, const char *name, const char *files_dir, const erase_words *w,
                                 erase_stats *stats);
+
+/*
+ * The people on the other side of the person's active mentorships: for a
+ * mentee their mentor, for a mentor their mentees. At most max ids go into
+ * ids; returns how many there are (-1 on a database error). Read before
+ * the erasure, so the others can be told afterwards.
+ */
+int erase_partners(db *d, int64_t account_id, int64_t *ids, int max);
+
+/*
+ * Ends the person's part in every active mentorship, as the curator's
+ * "end" would: as a mentee they leave (a mentorship left with no mentee
+ * ends), as a mentor their mentorships end and the mentees go back to the
+ * queue. The mentor's places are freed. account_forget calls it.
+ */
+mb_status erase_leave_mentorships(db *d, int64_t account_id);
 
 /*
  * The delivery records of chats that belong to nobody any more (an erased

@@ -28,31 +28,56 @@ mb_status invite_create(db *d, const char *kind, int64_t org_id, const char *rol
     return rc;
 }
 
+#define INVITE_COLUMNS "id, code, kind, org_id, role, max_uses, uses, expires_at, for_account, revoked_at, territory_id"
+
+/* Places held on invites.id by people still registering, opened after ?9.
+ * ?8 is an account whose own place is left out (0 = none). */
+#define HELD_SQL "(SELECT COUNT(*) FROM invite_uses u JOIN accounts a ON a.id = u.account_id" \
+                 " WHERE u.invite_id = invites.id AND a.status = 'registering' AND u.used_at > ?9" \
+                 " AND u.account_id <> ?8)"
+
+static void read_invite(sqlite3_stmt *st, invite *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, 1));
+    snprintf(out->kind, sizeof out->kind, "%s", sqlite3_column_text(st, 2));
+    out->org_id = sqlite3_column_int64(st, 3);
+    const unsigned char *role = sqlite3_column_text(st, 4);
+    snprintf(out->role, sizeof out->role, "%s", role ? (const char *)role : "");
+    out->max_uses = sqlite3_column_int(st, 5);
+    out->uses = sqlite3_column_int(st, 6);
+    out->expires_at = sqlite3_column_int64(st, 7);
+    out->for_account = sqlite3_column_int64(st, 8);
+    out->revoked_at = sqlite3_column_int64(st, 9);
+    out->territory_id = sqlite3_column_int64(st, 10);
+}
+
+/* One invite row, or MB_ERR_NOT_FOUND; a failed step is an error, never
+ * "no such invite". */
+static mb_status read_one(db *d, sqlite3_stmt *st, invite *out)
+{
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    read_invite(st, out);
+    sqlite3_reset(st);
+    return MB_OK;
+}
+
 mb_status invite_find(db *d, const char *code, invite *out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT id, code, kind, org_id, role, max_uses, uses, expires_at,"
-                                  " for_account, revoked_at, territory_id FROM invites WHERE code = ?1");
+    sqlite3_stmt *st = db_stmt(d, "SELECT " INVITE_COLUMNS " FROM invites WHERE code = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    mb_status rc = db_step_row(d, st);
-    if (rc == MB_OK) {
-        memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(st, 0);
-        snprintf(out->code, sizeof out->code, "%s", sqlite3_column_text(st, 1));
-        snprintf(out->kind, sizeof out->kind, "%s", sqlite3_column_text(st, 2));
-        out->org_id = sqlite3_column_int64(st, 3);
-        const unsigned char *role = sqlite3_column_text(st, 4);
-        snprintf(out->role, sizeof out->role, "%s", role ? (const char *)role : "");
-        out->max_uses = sqlite3_column_int(st, 5);
-        out->uses = sqlite3_column_int(st, 6);
-        out->expires_at = sqlite3_column_int64(st, 7);
-        out->for_account = sqlite3_column_int64(st, 8);
-        out->revoked_at = sqlite3_column_int64(st, 9);
-        out->territory_id = sqlite3_column_int64(st, 10);
-        rc = MB_OK;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return read_one(d, st, out);
+}
+
+mb_status invite_get(db *d, int64_t id, invite *out)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT " INVITE_COLUMNS " FROM invites WHERE id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    return read_one(d, st, out);
 }
 
 static int used_by(db *d, int64_t invite_id, int64_t account_id)
@@ -66,6 +91,33 @@ static int used_by(db *d, int64_t invite_id, int64_t account_id)
     return db_has_row(d, st) == MB_OK;
 }
 
+static int registering(db *d, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM accounts WHERE id = ?1 AND status = 'registering'");
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, account_id);
+    return db_has_row(d, st) == MB_OK;
+}
+
+static void bind_held(sqlite3_stmt *st, int64_t except_account)
+{
+    sqlite3_bind_int64(st, 8, except_account);
+    sqlite3_bind_int64(st, 9, clock_now_ms() - INVITE_RESERVE_MS);
+}
+
+/* Places still free on an invite: neither used nor held (-1 on an error). */
+static int free_places(db *d, int64_t invite_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT max_uses - uses - " HELD_SQL " FROM invites WHERE id = ?1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, invite_id);
+    bind_held(st, 0);
+    if (db_step_row(d, st) != MB_OK) return -1;
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
 int invite_usable(db *d, const invite *inv, int64_t account_id)
 {
     /* Revocation and expiry apply to everyone, the earlier holder too: a
@@ -73,40 +125,124 @@ int invite_usable(db *d, const invite *inv, int64_t account_id)
     if (inv->revoked_at) return 0;
     if (inv->expires_at && clock_now_ms() >= inv->expires_at) return 0;
     if (account_id && used_by(d, inv->id, account_id)) return 1;
-    return inv->uses < inv->max_uses;
+    return free_places(d, inv->id) > 0;
 }
 
 mb_status invite_release(db *d, int64_t invite_id, int64_t account_id)
 {
+    int counted = !registering(d, account_id);
     sqlite3_stmt *st = db_stmt(d, "DELETE FROM invite_uses WHERE invite_id = ?1 AND account_id = ?2");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, account_id);
     mb_status rc = db_step_done(d, st);
-    if (rc || sqlite3_changes(db_handle(d)) == 0) return rc;
+    if (rc || sqlite3_changes(db_handle(d)) == 0 || !counted) return rc;
     st = db_stmt(d, "UPDATE invites SET uses = uses - 1 WHERE id = ?1 AND uses > 0");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     return db_step_done(d, st);
 }
 
+static mb_status record_use(db *d, int64_t invite_id, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at) VALUES(?1, ?2, ?3)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    sqlite3_bind_int64(st, 2, account_id);
+    sqlite3_bind_int64(st, 3, clock_now_ms());
+    return db_step_done(d, st);
+}
+
+/* uses + 1 when a place is free, leaving out except_account's own hold.
+ * The condition is checked in the UPDATE itself, so two takers racing
+ * from two processes cannot both get the last place. */
+static mb_status count_use(db *d, int64_t invite_id, int64_t except_account)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE invites SET uses = uses + 1 WHERE id = ?1"
+                                  " AND max_uses - uses - " HELD_SQL " > 0");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    bind_held(st, except_account);
+    mb_status rc = db_step_done(d, st);
+    if (rc) return rc;
+    return sqlite3_changes(db_handle(d)) == 0 ? MB_ERR_EXPIRED : MB_OK;
+}
+
 mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
 {
     if (!invite_usable(d, inv, account_id)) return MB_ERR_EXPIRED;
     if (used_by(d, inv->id, account_id)) return MB_OK;
-    /* The WHERE re-checks the count so two redemptions racing from two
-     * processes cannot both take the last use. */
-    sqlite3_stmt *st = db_stmt(d, "UPDATE invites SET uses = uses + 1 WHERE id = ?1 AND uses < max_uses");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, inv->id);
-    mb_status rc = db_step_done(d, st);
-    if (rc) return rc;
-    if (sqlite3_changes(db_handle(d)) == 0) return MB_ERR_EXPIRED;
-    st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at) VALUES(?1, ?2, ?3)");
+    mb_status rc;
+    if (!registering(d, account_id)) {
+        if ((rc = count_use(d, inv->id, 0))) return rc;
+        return record_use(d, inv->id, account_id);
+    }
+    /* A place held, checked in the INSERT for the same reason. */
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at)"
+                                  " SELECT ?1, ?2, ?3 FROM invites WHERE id = ?1 AND max_uses - uses - " HELD_SQL " > 0");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, inv->id);
     sqlite3_bind_int64(st, 2, account_id);
     sqlite3_bind_int64(st, 3, clock_now_ms());
+    bind_held(st, 0);
+    if ((rc = db_step_done(d, st))) return rc;
+    return sqlite3_changes(db_handle(d)) == 0 ? MB_ERR_EXPIRED : MB_OK;
+}
+
+mb_status invite_complete(db *d, int64_t invite_id, int64_t account_id)
+{
+    if (!used_by(d, invite_id, account_id)) return MB_ERR_NOT_FOUND;
+    invite inv;
+    mb_status found = invite_get(d, invite_id, &inv);
+    if (found) return found;
+    if (inv.revoked_at) return MB_ERR_EXPIRED;
+    /* The person's own place, when still held, is what makes room. */
+    mb_status rc = count_use(d, invite_id, account_id);
+    if (rc) return rc;
+    sqlite3_stmt *st = db_stmt(d, "UPDATE invite_uses SET used_at = ?3 WHERE invite_id = ?1 AND account_id = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    sqlite3_bind_int64(st, 2, account_id);
+    sqlite3_bind_int64(st, 3, clock_now_ms());
+    return db_step_done(d, st);
+}
+
+int invite_list_org(db *d, int64_t org_id, invite_view *out, int max)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT " INVITE_COLUMNS ", created_at, " HELD_SQL " FROM invites"
+                                  " WHERE org_id = ?1 AND kind = 'role' ORDER BY id DESC LIMIT ?2");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, org_id);
+    sqlite3_bind_int(st, 2, max);
+    bind_held(st, 0);
+    int n = 0;
+    int step = SQLITE_DONE;
+    while (n < max && (step = db_step_raw(d, st)) == SQLITE_ROW) {
+        read_invite(st, &out[n].inv);
+        out[n].created_at = sqlite3_column_int64(st, 11);
+        out[n].held = sqlite3_column_int(st, 12);
+        n++;
+    }
+    sqlite3_reset(st);
+    return n < max && step != SQLITE_DONE ? -1 : n;
+}
+
+mb_status invite_revoke(db *d, int64_t invite_id, int64_t org_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT revoked_at IS NOT NULL FROM invites WHERE id = ?1 AND org_id = ?2"
+                                  " AND kind = 'role'");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    sqlite3_bind_int64(st, 2, org_id);
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    int revoked = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (revoked) return MB_ERR_EXISTS;
+    st = db_stmt(d, "UPDATE invites SET revoked_at = ?2 WHERE id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    sqlite3_bind_int64(st, 2, clock_now_ms());
     return db_step_done(d, st);
 }
 

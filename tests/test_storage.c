@@ -123,6 +123,15 @@ TEST(invite_create_then_find)
     db_close(d);
 }
 
+/* What the end of registration does beside invite_complete. */
+static void finish_registration(db *d, int64_t id)
+{
+    account a;
+    CHECK_INT(account_load(d, id, &a), MB_OK);
+    snprintf(a.status, sizeof a.status, "active");
+    CHECK_INT(account_save(d, &a), MB_OK);
+}
+
 TEST(invite_redeem_counts_uses_until_used_up)
 {
     char path[512];
@@ -137,16 +146,21 @@ TEST(invite_redeem_counts_uses_until_used_up)
     CHECK_INT(invite_create(d, "role", org_id, "mentee", 2, 0, 0, "admin:cli", code, NULL), MB_OK);
     invite inv;
     CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    /* People still registering hold places; a use counts at the end. */
     CHECK_INT(invite_redeem(d, &inv, a1), MB_OK);
     CHECK_INT(invite_find(d, code, &inv), MB_OK);
-    CHECK_INT(inv.uses, 1);
+    CHECK_INT(inv.uses, 0);
     CHECK_INT(invite_redeem(d, &inv, a2), MB_OK);
-    CHECK_INT(invite_find(d, code, &inv), MB_OK);
-    CHECK_INT(inv.uses, 2);
     CHECK(!invite_usable(d, &inv, a3));
     CHECK_INT(invite_redeem(d, &inv, a3), MB_ERR_EXPIRED);
+    CHECK_INT(invite_complete(d, inv.id, a1), MB_OK);
+    finish_registration(d, a1);
+    CHECK_INT(invite_complete(d, inv.id, a2), MB_OK);
+    finish_registration(d, a2);
+    CHECK_INT(invite_complete(d, inv.id, a3), MB_ERR_NOT_FOUND);
     CHECK_INT(invite_find(d, code, &inv), MB_OK);
     CHECK_INT(inv.uses, 2);
+    CHECK_INT(invite_redeem(d, &inv, a3), MB_ERR_EXPIRED);
     db_close(d);
 }
 
@@ -174,8 +188,44 @@ TEST(single_use_invite_is_free_again_for_the_same_account)
     /* The person who used it restarts registration: not charged again. */
     CHECK(invite_usable(d, &inv, first));
     CHECK_INT(invite_redeem(d, &inv, first), MB_OK);
+    CHECK_INT(invite_complete(d, inv.id, first), MB_OK);
     CHECK_INT(invite_find(d, code, &inv), MB_OK);
     CHECK_INT(inv.uses, 1);
+    db_close(d);
+}
+
+/* A place held by someone who opened the invite and went away is free
+ * again after INVITE_RESERVE_MS; who then finishes first gets it, and a
+ * decline gives a place back at once. */
+TEST(a_held_place_lapses_and_a_decline_gives_it_back)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    clock_set_ms(T0);
+    int64_t org_id = 0, idle = 0, late = 0, declining = 0;
+    CHECK_INT(org_add(d, "Школа 4", "Europe/Moscow", &org_id), MB_OK);
+    CHECK_INT(account_create(d, "tg", 31, 31, "ru", &idle), MB_OK);
+    CHECK_INT(account_create(d, "tg", 32, 32, "ru", &late), MB_OK);
+    CHECK_INT(account_create(d, "tg", 33, 33, "ru", &declining), MB_OK);
+    char code[INVITE_CODE_LEN + 1];
+    CHECK_INT(invite_create(d, "role", org_id, "mentor", 1, 0, 0, "admin:cli", code, NULL), MB_OK);
+    invite inv;
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(invite_redeem(d, &inv, declining), MB_OK);
+    CHECK(!invite_usable(d, &inv, idle));
+    CHECK_INT(account_delete(d, declining), MB_OK);
+    CHECK(invite_usable(d, &inv, idle));
+    CHECK_INT(invite_redeem(d, &inv, idle), MB_OK);
+    clock_set_ms(T0 + INVITE_RESERVE_MS - 1);
+    CHECK_INT(invite_redeem(d, &inv, late), MB_ERR_EXPIRED);
+    clock_set_ms(T0 + INVITE_RESERVE_MS + 1);
+    CHECK_INT(invite_redeem(d, &inv, late), MB_OK);
+    CHECK_INT(invite_complete(d, inv.id, late), MB_OK);
+    CHECK_INT(invite_complete(d, inv.id, idle), MB_ERR_EXPIRED);
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.uses, 1);
+    clock_release();
     db_close(d);
 }
 
@@ -339,6 +389,7 @@ int main(void)
     RUN(invite_create_then_find);
     RUN(invite_redeem_counts_uses_until_used_up);
     RUN(single_use_invite_is_free_again_for_the_same_account);
+    RUN(a_held_place_lapses_and_a_decline_gives_it_back);
     RUN(invite_expires_with_the_clock);
     RUN(inbox_insert_twice_is_a_duplicate);
     RUN(account_forget_erases_personal_data_keeps_counts);

@@ -103,10 +103,11 @@ TEST(a_second_invite_during_registration_asks_and_uses_only_the_chosen_one)
     press(&c, PUPIL, "Нет, продолжить");
     expect(&c, PUPIL, "продолжаем регистрацию");
     expect(&c, PUPIL, "Как вас зовут?");
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT uses FROM invites WHERE code = '%s'", code_b);
+    /* The place held while registering (a use counts at the end). */
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM invite_uses u JOIN invites i ON i.id = u.invite_id WHERE i.code = '%s'", code_b);
     CHECK_INT(count(&c, sql), 0);
-    snprintf(sql, sizeof sql, "SELECT uses FROM invites WHERE code = '%s'", code_a);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM invite_uses u JOIN invites i ON i.id = u.invite_id WHERE i.code = '%s'", code_a);
     CHECK_INT(count(&c, sql), 1);
 
     start_with(&c, PUPIL, code_b);
@@ -114,7 +115,7 @@ TEST(a_second_invite_during_registration_asks_and_uses_only_the_chosen_one)
     press(&c, PUPIL, "Да, начать заново");
     expect(&c, PUPIL, "организации «Школа Б»");
     CHECK_INT(count(&c, sql), 0);
-    snprintf(sql, sizeof sql, "SELECT uses FROM invites WHERE code = '%s'", code_b);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM invite_uses u JOIN invites i ON i.id = u.invite_id WHERE i.code = '%s'", code_b);
     CHECK_INT(count(&c, sql), 1);
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM accounts WHERE org_id = %s AND role = 'mentor'", b);
     CHECK_INT(count(&c, sql), 1);
@@ -234,7 +235,9 @@ TEST(a_stale_button_is_answered_once)
 
 static void all_conversations(void)
 {
-    RUN(a_link_code_from_the_same_messenger_is_refused);
+    /* /link gives a code only when the bot runs on both messengers: the
+     * Telegram-only bot of the tg run offers none (test_first_contact.c). */
+    if (strcmp(convo_transport, "vk") == 0) RUN(a_link_code_from_the_same_messenger_is_refused);
     RUN(a_second_invite_during_registration_asks_and_uses_only_the_chosen_one);
     RUN(an_invite_revoked_or_expired_after_use_does_not_restart_registration);
     RUN(wrong_codes_pause_the_person_and_warn_the_operator);

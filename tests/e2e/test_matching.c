@@ -336,7 +336,7 @@ TEST(curator_matches_pairs_and_groups)
     press(&c, MENTOR_C, "Да, удалить");
     expect_some(&c, MENTOR_C, "Ваши данные удалены");
     press(&c, CURATOR, "✓ Маша Старшая");
-    expect(&c, CURATOR, "Этот наставник больше не участвует в программе");
+    expect(&c, CURATOR, "Этот участник удалил данные и больше не участвует в программе. Выберите другого наставника.");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM mentorships WHERE state = 'active'"), 1);
 
     /* Both are back in the queue; Masha is gone, Olga has one mentee. */
