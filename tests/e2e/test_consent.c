@@ -181,7 +181,7 @@ TEST(self_consent_through_a_second_account_is_refused)
      * phone on the school's list its "yes" waits for the curator */
     identifies(&c, PUPIL_OTHER, parent_cmd, "Мама Пети", "Мама");
     phone_step(&c, PUPIL_OTHER, NULL);
-    press(&c, PUPIL_OTHER, "Да, согласен");
+    press(&c, PUPIL_OTHER, "Да, даю согласие");
     expect(&c, PUPIL_OTHER, "Куратор школы проверит");
     expect(&c, PUPIL, "Мама Пети (мама): согласие получено");
     const char *told = expect(&c, CURATOR, "Мама Пети (мама;");
@@ -201,7 +201,7 @@ TEST(self_consent_through_a_second_account_is_refused)
      * curator looks: the curator cannot confirm it any more */
     identifies(&c, PUPIL_OTHER, parent_cmd, "Мама Пети", "Мама");
     phone_step(&c, PUPIL_OTHER, NULL);
-    press(&c, PUPIL_OTHER, "Да, согласен");
+    press(&c, PUPIL_OTHER, "Да, даю согласие");
     expect(&c, PUPIL_OTHER, "Куратор школы проверит");
     expect(&c, CURATOR, "Мама Пети (мама;");
     expect(&c, PUPIL, "Мама Пети (мама): согласие получено");
@@ -246,7 +246,7 @@ TEST(a_parent_on_the_school_list_consents_at_once)
         expect(&c, PARENT, "Это не ваш номер");
     }
     phone_step(&c, PARENT, PARENT_PHONE_SHARED);
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     if (on_tg(&c)) {
         expect(&c, PARENT, "Согласие записано");
         expect(&c, PUPIL, "Согласие родителя получено");
@@ -274,7 +274,7 @@ TEST(a_parent_not_on_the_list_waits_for_the_curator)
 
     identifies(&c, PARENT, parent_cmd, "Ольга Петровна", "Мама");
     phone_step(&c, PARENT, PARENT_PHONE_SHARED);
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     expect(&c, PARENT, "Куратор школы проверит");
     expect(&c, PUPIL, "Ольга Петровна (мама): согласие получено");
     const char *told = expect(&c, CURATOR, "Ольга Петровна (мама;");
@@ -322,7 +322,7 @@ TEST(a_strangers_refusal_is_recorded_and_the_parent_still_consents)
     /* the same link still works for the real parent */
     identifies(&c, PARENT, parent_cmd, "Ольга Петровна", "Мама");
     phone_step(&c, PARENT, PARENT_PHONE_SHARED);
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     if (!on_tg(&c)) {
         expect(&c, PARENT, "Куратор школы проверит");
         expect(&c, CURATOR, "Ольга Петровна (мама;");

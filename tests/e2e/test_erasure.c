@@ -187,7 +187,7 @@ TEST(a_pupil_erased_leaves_no_trace)
         expect(&c, PARENT, "без номера");
     }
     expect(&c, PARENT, "Последний вопрос");
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     expect(&c, PARENT, "Куратор школы проверит");
     open_menu(&c, CURATOR);
     press(&c, CURATOR, "Согласия родителей: 1");

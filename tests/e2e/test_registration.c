@@ -89,7 +89,7 @@ TEST(curator_and_pupil_register_in_russian)
         expect(&c, PARENT, "без номера");
     }
     expect(&c, PARENT, "Последний вопрос");
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     expect(&c, PARENT, "Куратор школы проверит");
     expect(&c, CURATOR, "Ольга Иванова (мама;");
     say(&c, CURATOR, "/menu");
