@@ -77,7 +77,7 @@ E2E_BINS  := $(patsubst tests/e2e/test_%.c,$(TST)/bin/e2e_%,$(E2E_SRC))
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all test-build
 	@MENTORBOT_TEST_TIMES=$(TST)/test-times MENTORBOT_TEST_ALONE="e2e_pacing" \
-	    bash tests/run.sh tests/run_selftest.sh $(UNIT_BINS) $(E2E_BINS)
+	    bash tests/run.sh tests/run_selftest.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS) $(E2E_BINS)
 
 test-build: $(UNIT_BINS) $(E2E_BINS) $(TST)/mentorbot $(TST)/mentorbot-sim
 
@@ -110,5 +110,7 @@ run: deps
 
 clean:
 	rm -rf build mentorbot mentorbot-sim
+
+include fuzz/fuzz.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

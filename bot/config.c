@@ -75,7 +75,8 @@ static int set_rate(parse_state *ps, double *dst, const char *key, const char *v
 {
     char *end;
     double v = strtod(value, &end);
-    if (!*value || *end || v <= 0 || v > 10000) {
+    /* Written so that "nan" (which strtod reads) fails too. */
+    if (!*value || *end || !(v > 0 && v <= 10000)) {
         add_error(ps, "%s must be a number of messages per second above 0, not \"%s\"", key, value);
         return 0;
     }

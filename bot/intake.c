@@ -1,15 +1,28 @@
 #include "bot/intake.h"
 #include "handlers/dispatch.h"
 #include "storage/records.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static mb_status apply_one(db *d, const bot_env *env, const char *platform, const intake_item *it,
-                           intake_stats *stats)
+static void since_key(const char *platform, char *key, size_t size)
 {
-    mb_status rc = inbox_insert(d, platform, it->update_id, it->kind);
+    snprintf(key, size, "%s_ids_since", platform);
+}
+
+mb_status intake_ids_restarted(db *d, const char *platform)
+{
+    char key[64];
+    since_key(platform, key, sizeof key);
+    return db_meta_set_int(d, key, clock_now_ms());
+}
+
+static mb_status apply_one(db *d, const bot_env *env, const char *platform, const intake_item *it,
+                           int64_t since_ms, intake_stats *stats)
+{
+    mb_status rc = inbox_insert_since(d, platform, it->update_id, it->kind, since_ms);
     if (rc == MB_ERR_EXISTS) {
         stats->duplicates++;
         return MB_OK;
@@ -60,8 +73,11 @@ mb_status intake_apply(db *d, const bot_env *env, const char *platform, const in
     intake_stats local;
     memset(&local, 0, sizeof local);
     db_fault_clear(d);
+    char key[64];
+    since_key(platform, key, sizeof key);
+    int64_t since_ms = db_meta_get_int(d, key, 0);
     mb_status rc = db_begin(d);
-    for (int i = 0; i < n && !rc; i++) rc = apply_one(d, env, platform, &items[i], &local);
+    for (int i = 0; i < n && !rc; i++) rc = apply_one(d, env, platform, &items[i], since_ms, &local);
     if (!rc && cursor_key) rc = db_meta_set_int(d, cursor_key, cursor_value);
     if (!rc) rc = db_commit(d);
     if (rc) {

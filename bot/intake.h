@@ -39,4 +39,12 @@ typedef struct intake_stats {
 mb_status intake_apply(db *d, const bot_env *env, const char *platform, const intake_item *items, int n,
                        const char *cursor_key, int64_t cursor_value, intake_stats *stats);
 
+/*
+ * The platform started its update ids over (Telegram may after a quiet
+ * week): from now on, inbox rows recorded before this moment are no longer
+ * duplicates of new updates with the same id. Stored in meta under
+ * "<platform>_ids_since" (milliseconds).
+ */
+mb_status intake_ids_restarted(db *d, const char *platform);
+
 #endif

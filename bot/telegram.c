@@ -139,8 +139,25 @@ static void handle_updates(tg_client *t, const cJSON *result)
         back_off(t);
         return;
     }
-    int64_t next = t->offset;
-    int n = tg_items_from_result(result, items, count, &next);
+    int64_t batch_next = 0;
+    int n = tg_items_from_result(result, items, count, &batch_next);
+    int64_t next = batch_next > t->offset ? batch_next : t->offset;
+    /* Telegram hands out only ids at or above the confirmed offset; one
+     * below it means the ids started over (after a quiet week Telegram may
+     * pick new, lower ones). Follow the new numbering, and stop treating
+     * the old numbering's inbox rows as duplicates of it. */
+    int below = 0;
+    for (int i = 0; i < n; i++) below += items[i].update_id < t->offset;
+    if (below) {
+        log_warn("telegram", "%d update id(s) below the confirmed offset %lld: Telegram started its update ids "
+                 "over; following the new numbering from %lld", below, (long long)t->offset, (long long)batch_next);
+        next = batch_next;
+        if (intake_ids_restarted(t->d, "tg")) {
+            free(items);
+            back_off(t);
+            return;
+        }
+    }
     intake_stats st = {0};
     mb_status rc = intake_apply(t->d, t->env, "tg", items, n, TG_META_OFFSET, next, &st);
     free(items);

@@ -34,13 +34,13 @@ mb_status tg_parse_reply(const char *body, size_t len, long http_status, tg_repl
     snprintf(out->description, sizeof out->description, "%s", desc ? desc : "");
     const cJSON *params = json_obj(out->root, "parameters");
     int64_t wait = json_int(params, "retry_after", &have);
-    if (have && wait >= 0) out->retry_after_s = wait;
+    if (have && wait >= 0) out->retry_after_s = wait < TG_RETRY_AFTER_MAX_S ? wait : TG_RETRY_AFTER_MAX_S;
     out->migrate_to_chat_id = json_int(params, "migrate_to_chat_id", NULL);
     if (!out->ok && out->error_code == 429 && out->retry_after_s < 0) {
         /* 2016-era answers: "Too Many Requests: retry after 3", or no number. */
         const char *p = strstr(out->description, "retry after ");
         long long n = p ? strtoll(p + 12, NULL, 10) : 0;
-        out->retry_after_s = n > 0 ? n : TG_LEGACY_RETRY_S;
+        out->retry_after_s = n <= 0 ? TG_LEGACY_RETRY_S : n < TG_RETRY_AFTER_MAX_S ? n : TG_RETRY_AFTER_MAX_S;
     }
     return MB_OK;
 }
@@ -53,14 +53,18 @@ void tg_reply_free(tg_reply *r)
     r->result = NULL;
 }
 
-/* Returns 1 when from carries a numeric id (0 is a valid, if odd, id). */
+#define NOT_A_USER "a sender id that is not a positive number (no Telegram user has one)"
+
+/* Returns 1 when from carries a user id, 0 when it has none and -1 when the
+ * id is 0 or negative: Telegram's user ids are positive, so such an update
+ * (a chat's id, or forged) is never acted on and never makes an account. */
 static int fill_from_user(event *ev, const cJSON *from)
 {
     int have = 0;
     ev->user_id = json_int(from, "id", &have);
     ev->first_name = json_str(from, "first_name");
     ev->language_code = json_str(from, "language_code");
-    return have;
+    return !have ? 0 : ev->user_id > 0 ? 1 : -1;
 }
 
 mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id, const char **kind)
@@ -70,7 +74,7 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
     *kind = "unknown";
     int have;
     *update_id = json_int(update, "update_id", &have);
-    if (!cJSON_IsObject(update) || !have || *update_id < 0) return MB_ERR_PARSE;
+    if (!cJSON_IsObject(update) || !have || *update_id < 0 || *update_id > TG_UPDATE_ID_MAX) return MB_ERR_PARSE;
 
     const cJSON *msg = json_obj(update, "message");
     const cJSON *cb = json_obj(update, "callback_query");
@@ -100,7 +104,10 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
             ev->contact_user_id = json_int(contact, "user_id", NULL);
         }
         ev->kind = EVENT_MESSAGE;
-        if (!have_user || !have_chat) {
+        if (have_user < 0) {
+            ev->kind = EVENT_NONE;
+            ev->ignore_reason = NOT_A_USER;
+        } else if (!have_user || !have_chat) {
             ev->kind = EVENT_NONE;
             ev->ignore_reason = "message without user or chat id";
         }
@@ -117,9 +124,11 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         const char *type = json_str(chat, "type");
         ev->is_private = !chat || (type && strcmp(type, "private") == 0);
         ev->kind = EVENT_BUTTON;
-        if (!have_user || !ev->button_data) {
+        if (have_user <= 0 || !ev->button_data) {
             ev->kind = EVENT_NONE;
-            ev->ignore_reason = !have_user ? "button press without a user" : "button press without data";
+            ev->ignore_reason = have_user < 0 ? NOT_A_USER
+                              : !have_user    ? "button press without a user"
+                                              : "button press without data";
         } else if (strlen(ev->button_data) > EVENT_BUTTON_DATA_MAX) {
             ev->kind = EVENT_NONE;
             ev->ignore_reason = "button data over 64 bytes (not sent by this bot)";
@@ -134,8 +143,10 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         ev->is_private = type && strcmp(type, "private") == 0;
         if (!ev->is_private) {
             ev->ignore_reason = "membership change outside a private chat";
-        } else if (!status || !have_user) {
-            ev->ignore_reason = "membership change without a status or a user";
+        } else if (have_user <= 0) {
+            ev->ignore_reason = have_user < 0 ? NOT_A_USER : "membership change without a user";
+        } else if (!status) {
+            ev->ignore_reason = "membership change without a status";
         } else if (strcmp(status, "kicked") == 0 || strcmp(status, "left") == 0) {
             ev->kind = EVENT_BLOCKED;
         } else if (strcmp(status, "member") == 0) {

@@ -14,6 +14,8 @@
 
 #define TG_BODY_MAX (16u * 1024 * 1024)   /* largest API answer we read */
 #define TG_LEGACY_RETRY_S 5               /* wait when a 429 gives no number */
+#define TG_UPDATE_ID_MAX 9007199254740991LL  /* 2^53 - 1: the largest id a JSON number carries exactly */
+#define TG_RETRY_AFTER_MAX_S (24 * 3600)  /* longer waits are taken as this (and stay far from overflow in ms) */
 
 typedef struct tg_reply {
     int ok;
@@ -37,7 +39,8 @@ void tg_reply_free(tg_reply *r);
 /*
  * Turns one Update object into an event. *update_id gets its id and *kind a
  * static name ("message", "callback_query", ...). The event borrows strings
- * from update. MB_ERR_PARSE when it has no usable update_id; an update the
+ * from update. MB_ERR_PARSE when it has no usable update_id (0 to
+ * TG_UPDATE_ID_MAX, so the next offset never overflows); an update the
  * bot does not act on gives an EVENT_NONE with ignore_reason set.
  */
 mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id, const char **kind);

@@ -153,11 +153,13 @@ void tg_classify(transport *t, const outbox_row *row, api_call *call, const http
     if (resp->curl_code != CURLE_OK || resp->body_too_large) {
         snprintf(out->description, sizeof out->description, "%s",
                  resp->body_too_large ? "answer over the size limit" : resp->error);
-        /* A timeout after the whole request left means Telegram may have
-         * delivered it: repeating could show the message twice. A dropped
-         * connection or refused connect is retried (see docs/reliability.md). */
-        int timed_out = resp->curl_code == CURLE_OPERATION_TIMEDOUT || resp->body_too_large;
-        out->outcome = timed_out && resp->request_sent && !call->idempotent ? SEND_UNKNOWN : SEND_RETRY;
+        /* Once the whole request left, Telegram may have carried it out
+         * whatever cut the exchange (a timeout, a connection closed without
+         * an answer, an answer cut off): repeating could show the message
+         * twice, so it is checked. A connection that failed before the
+         * request was out (refused, DNS, reset while sending) is retried
+         * (see docs/reliability.md). */
+        out->outcome = resp->request_sent && !call->idempotent ? SEND_UNKNOWN : SEND_RETRY;
         return;
     }
     tg_reply r;

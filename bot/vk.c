@@ -1,6 +1,8 @@
 #include "bot/vk.h"
 #include "bot/pacer.h"
 #include "bot/vk_parse.h"
+#include "bot/vk_recover.h"
+#include "storage/records.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
@@ -9,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum vk_phase { VK_SETTINGS, VK_SERVER, VK_CHECK } vk_phase;
+typedef enum vk_phase { VK_SETTINGS, VK_SERVER, VK_RECOVER_LIST, VK_RECOVER_HISTORY, VK_CHECK } vk_phase;
 
 struct vk_client {
     transport tr;
@@ -27,6 +29,10 @@ struct vk_client {
     pacer pace;
     http_request *inflight;
     char auth[512];
+    /* Reading back what a failed 3 lost (vk_recover.h). */
+    int recover;               /* the next session starts with the read-back */
+    int64_t recover_peers[VK_RECOVER_PEERS_MAX];
+    int recover_n, recover_i, recover_failures, recovered;
 };
 
 static void step(vk_client *v);
@@ -71,6 +77,23 @@ static void step(vk_client *v)
         snprintf(params, sizeof params, "group_id=%lld", v->cfg->vk_group_id);
         call_method(v, "groups.getLongPollServer", params);
         break;
+    case VK_RECOVER_LIST:
+        snprintf(params, sizeof params, "filter=unanswered&count=%d&group_id=%lld", VK_RECOVER_PEERS_MAX,
+                 v->cfg->vk_group_id);
+        call_method(v, "messages.getConversations", params);
+        break;
+    case VK_RECOVER_HISTORY:
+        if (v->recover_i >= v->recover_n) {
+            log_info("vk", "read back %d conversation(s) after the lost long poll events: %d message(s) "
+                     "recovered", v->recover_n, v->recovered);
+            v->phase = VK_CHECK;
+            step(v);
+            return;
+        }
+        snprintf(params, sizeof params, "peer_id=%lld&count=%d&group_id=%lld",
+                 (long long)v->recover_peers[v->recover_i], VK_RECOVER_HISTORY_COUNT, v->cfg->vk_group_id);
+        call_method(v, "messages.getHistory", params);
+        break;
     case VK_CHECK: {
         if (ev_now(v->loop) - v->server_at > v->cfg->vk_session_refresh_s) {
             log_info("vk", "long poll session is %d s old; asking for a new key", v->cfg->vk_session_refresh_s);
@@ -90,37 +113,104 @@ static void step(vk_client *v)
     }
 }
 
-static void handle_events(vk_client *v, const vk_check *c)
+/*
+ * Applies up to VK_BATCH_MAX events of the array updates through the
+ * intake, storing ts under the cursor when cursor_key is set. A message's
+ * inbox key comes from its conversation and number (vk_recover.h), so a
+ * message the read-back after failed 3 found is not handled again when the
+ * Long Poll delivers it too. Returns the intake's status; *handled gets the
+ * number of events read.
+ */
+static mb_status apply_events(vk_client *v, const cJSON *updates, const char *cursor_key, int64_t ts,
+                              intake_stats *st, int *handled)
 {
-    int count = cJSON_GetArraySize(c->updates);
+    int count = cJSON_GetArraySize(updates);
     if (count > VK_BATCH_MAX) count = VK_BATCH_MAX;
     intake_item *items = calloc((size_t)count + 1, sizeof *items);
     char (*bufs)[EVENT_BUTTON_DATA_MAX + 1] = calloc((size_t)count + 1, sizeof *bufs);
     if (!items || !bufs) {
         free(items);
         free(bufs);
-        back_off(v);
-        return;
+        return MB_ERR_NOMEM;
     }
     int n = 0;
     const cJSON *u;
-    cJSON_ArrayForEach(u, c->updates) {
+    cJSON_ArrayForEach(u, updates) {
         if (n == count) break;
-        if (vk_update_to_event(u, &items[n].ev, &items[n].update_id, &items[n].kind, bufs[n], sizeof bufs[n]))
+        intake_item *it = &items[n];
+        if (vk_update_to_event(u, &it->ev, &it->update_id, &it->kind, bufs[n], sizeof bufs[n])) {
             log_warn("vk", "an event without a type or object was skipped");
-        else
-            n++;
+            continue;
+        }
+        if (strcmp(it->kind, "message_new") == 0 && it->ev.chat_id && it->ev.message_id > 0)
+            it->update_id = vk_message_key(it->ev.chat_id, it->ev.message_id);
+        n++;
     }
-    mb_status rc = intake_apply(v->d, v->env, "vk", items, n, VK_META_TS, c->ts, NULL);
+    mb_status rc = intake_apply(v->d, v->env, "vk", items, n, cursor_key, ts, st);
     free(items);
     free(bufs);
-    if (rc) {
+    *handled = n;
+    return rc;
+}
+
+static void handle_events(vk_client *v, const vk_check *c)
+{
+    int n = 0;
+    if (apply_events(v, c->updates, VK_META_TS, c->ts, NULL, &n)) {
         back_off(v); /* ts not advanced: the same events come again */
         return;
     }
     v->ts = c->ts;
     pacer_ok(&v->pace);
     if (n && v->hooks.batch_committed) v->hooks.batch_committed(v->hooks.arg);
+    step(v);
+}
+
+/* A read-back call failed: try again after a back-off, or give the
+ * read-back up after VK_RECOVER_ATTEMPTS failures in a row and poll on. */
+static void recover_failed(vk_client *v, const char *why)
+{
+    if (++v->recover_failures >= VK_RECOVER_ATTEMPTS) {
+        log_error("vk", "could not read back the conversations after the lost long poll events (%s); messages "
+                  "written in that moment may stay unanswered", why);
+        v->phase = VK_CHECK;
+        step(v);
+        return;
+    }
+    log_warn("vk", "reading back the conversations after the lost long poll events: %s; trying again", why);
+    back_off(v);
+}
+
+static void on_recover_answer(vk_client *v, const vk_reply *r)
+{
+    v->recover_failures = 0;
+    if (v->phase == VK_RECOVER_LIST) {
+        v->recover_n = vk_recover_peers(r->response, v->recover_peers, VK_RECOVER_PEERS_MAX);
+        v->recover_i = 0;
+        v->recovered = 0;
+        v->phase = VK_RECOVER_HISTORY;
+        step(v);
+        return;
+    }
+    cJSON *events = cJSON_CreateArray();
+    int64_t peer = v->recover_peers[v->recover_i];
+    int64_t known = chat_mark_get(v->d, "vk", peer);
+    int n = events ? vk_recover_events(r->response, peer, v->cfg->vk_group_id, known, events) : 0;
+    intake_stats st = {0};
+    int read = 0;
+    if (!events || (n && apply_events(v, events, NULL, 0, &st, &read))) {
+        cJSON_Delete(events);
+        recover_failed(v, "the recovered messages could not be stored");
+        return;
+    }
+    cJSON_Delete(events);
+    if (st.handled + st.failed + st.ignored > 0) {
+        log_warn("vk", "conversation %lld: %d message(s) written while the long poll lost events were read back "
+                 "from its history", (long long)peer, st.handled + st.failed + st.ignored);
+        v->recovered += st.handled + st.failed + st.ignored;
+        if (v->hooks.batch_committed) v->hooks.batch_committed(v->hooks.arg);
+    }
+    v->recover_i++;
     step(v);
 }
 
@@ -138,9 +228,12 @@ static void on_check(vk_client *v, const http_response *resp)
     case 0:
         handle_events(v, &c);
         break;
-    case 1: /* history lost in part: carry on from the ts VK gives */
-        log_warn("vk", "long poll history outdated (failed 1); continuing from ts %lld", (long long)c.ts);
+    case 1: /* history lost in part: carry on from the ts VK gives, after reading back what was skipped */
+        log_warn("vk", "long poll history outdated (failed 1); continuing from ts %lld after reading back "
+                 "unanswered conversations", (long long)c.ts);
         v->ts = c.ts;
+        v->phase = VK_RECOVER_LIST;
+        v->recover_failures = 0;
         step(v);
         break;
     case 2:
@@ -150,8 +243,10 @@ static void on_check(vk_client *v, const http_response *resp)
         step(v);
         break;
     default:
-        log_warn("vk", "long poll information lost (failed 3); taking a new key and ts");
+        log_warn("vk", "long poll information lost (failed 3); taking a new key and ts, then reading back "
+                 "unanswered conversations");
         v->take_ts = 1;
+        v->recover = 1;
         v->phase = VK_SERVER;
         step(v);
         break;
@@ -163,9 +258,11 @@ static void on_answer(void *arg, const http_response *resp)
 {
     vk_client *v = arg;
     v->inflight = NULL;
+    int recovering = v->phase == VK_RECOVER_LIST || v->phase == VK_RECOVER_HISTORY;
     if (resp->curl_code != CURLE_OK) {
         log_warn("vk", "%s", resp->error);
-        back_off(v);
+        if (recovering) recover_failed(v, resp->error);
+        else back_off(v);
         return;
     }
     if (v->phase == VK_CHECK) {
@@ -176,7 +273,20 @@ static void on_answer(void *arg, const http_response *resp)
     if (vk_parse_reply(resp->body, resp->body_len, &r)) {
         log_warn("vk", "unreadable API answer (HTTP %ld): %s", resp->status, r.error_msg);
         vk_reply_free(&r);
-        back_off(v);
+        if (recovering) recover_failed(v, "unreadable answer");
+        else back_off(v);
+        return;
+    }
+    if (recovering && (r.ok || r.error_code != 5)) {
+        if (r.ok) {
+            on_recover_answer(v, &r);
+        } else {
+            char why[300];
+            snprintf(why, sizeof why, "%s failed: %d %s", v->phase == VK_RECOVER_LIST ? "messages.getConversations"
+                     : "messages.getHistory", r.error_code, r.error_msg);
+            recover_failed(v, why);
+        }
+        vk_reply_free(&r);
         return;
     }
     if (!r.ok) {
@@ -209,7 +319,9 @@ static void on_answer(void *arg, const http_response *resp)
         if (v->take_ts) v->ts = s.ts;
         v->take_ts = 0;
         v->server_at = ev_now(v->loop);
-        v->phase = VK_CHECK;
+        v->phase = v->recover ? VK_RECOVER_LIST : VK_CHECK;
+        v->recover = 0;
+        v->recover_failures = 0;
         log_info("vk", "long poll session ready");
     }
     vk_reply_free(&r);

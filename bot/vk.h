@@ -5,7 +5,8 @@
  * At start it pins the Long Poll settings (API 5.199, the four event types
  * the bot reads), asks for a server, then loops on a_check. failed 1 takes
  * the new ts; 2 asks for a new key and keeps ts; 3 asks for a new key and
- * ts. The ts is stored with the events' effects in one transaction, so a
+ * ts. After 1 and 3, which lose events, the unanswered conversations are
+ * read back from their history (vk_recover.h). The ts is stored with the events' effects in one transaction, so a
  * restart resumes after the last committed batch. The server key is
  * refreshed every [vk] session_refresh seconds (an hour by default) even
  * when nothing failed, so a quiet night does not end in a stale session.

@@ -179,7 +179,11 @@ mb_status vk_update_to_event(const cJSON *update, event *ev, int64_t *key, const
         ev->button_id = json_str(object, "event_id");
         ev->button_message_id = json_int(object, "conversation_message_id", NULL);
         ev->is_private = ev->chat_id > 0 && ev->chat_id < VK_PEER_CHAT_BASE;
-        if (!have_user || !button_data(cJSON_GetObjectItemCaseSensitive(object, "payload"), buf, buf_size)) {
+        if (!have_user || ev->user_id <= 0) {
+            ev->ignore_reason = "button press without a user id that is a positive number";
+            return MB_OK;
+        }
+        if (!button_data(cJSON_GetObjectItemCaseSensitive(object, "payload"), buf, buf_size)) {
             ev->ignore_reason = "button press without a user or with a payload this bot did not send";
             return MB_OK;
         }
@@ -191,7 +195,7 @@ mb_status vk_update_to_event(const cJSON *update, event *ev, int64_t *key, const
         ev->user_id = json_int(object, "user_id", &have_user);
         ev->chat_id = ev->user_id;
         ev->is_private = 1;
-        if (!have_user) ev->ignore_reason = "permission change without a user";
+        if (!have_user || ev->user_id <= 0) ev->ignore_reason = "permission change without a user id that is a positive number";
         else ev->kind = type[8] == 'a' ? EVENT_UNBLOCKED : EVENT_BLOCKED;
     } else {
         *kind = "other";

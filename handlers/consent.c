@@ -4,6 +4,7 @@
  */
 #include "handlers/attempts.h"
 #include "handlers/consent.h"
+#include "handlers/payload.h"
 #include "storage/invites.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -331,13 +332,13 @@ static mb_status decide(hctx *h, consent_request *r, account *minor, int yes)
 
 mb_status consent_on_button(hctx *h, const char *action, const char *arg)
 {
-    char *end;
-    long long id = strtoll(arg, &end, 10);
+    long long id = 0;
+    const char *end = arg;   /* past the id: "" or ":relation" */
     consent_request r;
     account minor;
     mb_status rc = MB_OK;
-    if (end == arg || id <= 0 || consent_request_load(h->d, id, &r) || strcmp(r.platform, h->ev->platform) != 0 ||
-        r.user_id != h->ev->user_id || strcmp(r.state, "open") != 0)
+    if (!payload_take_number(&end, PAYLOAD_NUMBER_MAX, &id) || id <= 0 || consent_request_load(h->d, id, &r) ||
+        strcmp(r.platform, h->ev->platform) != 0 || r.user_id != h->ev->user_id || strcmp(r.state, "open") != 0)
         return flow_refuse_button(h, "not an open consent dialog of this person");
     int relation_step = strcmp(action, "gr") == 0;
     if (relation_step ? (*end != ':' || strcmp(r.step, "relation") != 0 || !known_relation(end + 1))

@@ -32,18 +32,12 @@ int curator_parse_ids(const char *arg, int64_t *ids, int count)
 {
     const char *p = arg;
     for (int i = 0; i < count; i++) {
-        if (*p < '1' || *p > '9') return 0;
-        char *end;
-        long long v = strtoll(p, &end, 10);
-        if (end - p > 18 || v <= 0) return 0;
+        long long v;
+        if ((i > 0 && !payload_take_char(&p, ':')) || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) || v <= 0)
+            return 0;
         ids[i] = v;
-        p = end;
-        if (i + 1 < count) {
-            if (*p != ':') return 0;
-            p++;
-        }
     }
-    return *p == 0;
+    return payload_end(p);
 }
 
 void curator_who(const i18n *t, const char *lang, const account *a, char *buf, size_t size)
@@ -111,9 +105,8 @@ void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int tota
 
 int curator_parse_page(const char *arg, int *page)
 {
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (end == arg || *end || v < 0 || v > 100000) return 0;
+    long long v;
+    if (!payload_number(arg, CURATOR_PAGES_MAX, &v)) return 0;
     *page = (int)v;
     return 1;
 }
@@ -181,7 +174,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
         return rc;
     if (strcmp(action, "cb") == 0) return curator_show_base(h, arg);
     if (strcmp(action, "cq") == 0) return curator_show_queue(h, arg);
-    if (strcmp(action, "cf") == 0) return curator_export(h);
+    if (strcmp(action, "cf") == 0) return arg[0] ? flow_refuse_button(h, "bad export data") : curator_export(h);
     if (curator_match_owns(action)) return curator_match_button(h, action, arg);
     if (curator_pairs_owns(action)) return curator_pairs_button(h, action, arg);
     if (curator_invites_owns(action)) return curator_invites_button(h, action, arg);

@@ -17,11 +17,13 @@
 #define MB_CURATOR_H
 
 #include "handlers/flows.h"
+#include "handlers/payload.h"
 #include "storage/mentorships.h"
 
 #include <stdio.h>
 
 #define CURATOR_PAGE 8              /* people or mentorships on one page */
+#define CURATOR_PAGES_MAX 100000    /* highest page number a button may carry */
 #define CURATOR_LABEL_NAME_MAX 28   /* characters of a name on a button */
 #define CURATOR_LABEL_PAIR_MAX 60   /* characters of "mentor — mentees" on a button */
 
@@ -37,7 +39,8 @@ int curator_in_scope(const hctx *h, int64_t org_id);
 /* Sends text (which it frees; NULL means out of memory) with kb (freed). */
 mb_status curator_send(hctx *h, char *text, keyboard *kb);
 
-/* "12" or "12:34" into ids; 1 when arg is exactly that many positive ids. */
+/* "12" or "12:34" into ids; 1 when arg is exactly that many positive ids
+ * (strict, as handlers/payload.h reads numbers). */
 int curator_parse_ids(const char *arg, int64_t *ids, int count);
 
 /* "Школьник, 7 класс" / "Student" in lang. */
@@ -59,7 +62,7 @@ const char *curator_form_text(const i18n *t, const char *lang, int form);
 /* "account:ID" of the curator, for the audit log. */
 void curator_actor(const hctx *h, char *buf, size_t size);
 
-/* "3" into *page (0..100000); 1 when arg is exactly such a number. */
+/* "3" into *page (0..CURATOR_PAGES_MAX); 1 when arg is exactly such a number. */
 int curator_parse_page(const char *arg, int *page);
 
 /* curator_pairs.c: cl cm ce cx, the list of mentorships and ending one */

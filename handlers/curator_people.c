@@ -114,9 +114,8 @@ mb_status curator_people_button(hctx *h, const char *action, const char *arg)
 {
     (void)action;
     char op = arg[0];
-    long long id = 0;
-    int n = 0, grade = 0;
-    char tail;
+    long long id = 0, grade = 0;
+    int n = 0;
     if (!op) {
         mb_status rc = reply_answer_button(h, NULL);
         if (rc) return rc;
@@ -130,9 +129,10 @@ mb_status curator_people_button(hctx *h, const char *action, const char *arg)
         return rc ? rc : show_list(h, op == 'r', n);
     }
     account a;
-    int ok = arg[1] == ':' &&
-             (op == 's' ? sscanf(arg + 2, "%lld:%d%c", &id, &grade, &tail) == 2
-                        : strchr("ang", op) && sscanf(arg + 2, "%lld%c", &id, &tail) == 1);
+    const char *p = arg + 1;
+    int ok = strchr("sang", op) && payload_take_char(&p, ':') && payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) &&
+             (op != 's' || (payload_take_char(&p, ':') && payload_take_number(&p, GRADE_LAST, &grade))) &&
+             payload_end(p);
     if (!ok || id <= 0 || !load_participant(h, id, &a)) return flow_refuse_button(h, "not a participant of this curator");
     if ((op == 'g' || op == 's') && strcmp(a.category, "pupil") != 0) return flow_refuse_button(h, "grade of a non-pupil");
     if (op == 's' && (grade < GRADE_FIRST || grade > GRADE_LAST)) return flow_refuse_button(h, "grade out of range");
@@ -140,7 +140,7 @@ mb_status curator_people_button(hctx *h, const char *action, const char *arg)
     if (rc) return rc;
     if (op == 'a') return show_card(h, &a, NULL);
     if (op == 'g') return ask_grade(h, &a);
-    if (op == 's') return set_grade(h, &a, grade);
+    if (op == 's') return set_grade(h, &a, (int)grade);
     cJSON_DeleteItemFromObject(h->data, "fix");
     if (!cJSON_AddNumberToObject(h->data, "fix", (double)a.id)) return MB_ERR_NOMEM;
     if ((rc = ctx_set_state(h, CURATOR_STATE_FIX_NAME))) return rc;

@@ -98,18 +98,20 @@ static mb_status create_ask_forms(hctx *h, int year, uint32_t forms)
 
 static mb_status create_button(hctx *h, const char *action, const char *arg)
 {
-    int year = 0;
-    unsigned forms = 0;
-    char tail;
+    long long y = 0, f = 0;
+    const char *p = arg;
     int now = school_year_now(h);
     if (!arg[0] && strcmp(action, "cc") == 0) {
         mb_status rc = reply_answer_button(h, NULL);
         if (rc) return rc;
         return curator_program_missing(h) ? create_ask_year(h) : show_stage(h);
     }
-    if (sscanf(arg, "%d:%u%c", &year, &forms, &tail) != 2 || year < now || year > now + 1 ||
-        forms >= (1u << PROFILE_FORM_COUNT) || (strcmp(action, "ck") == 0 && !forms))
+    if (!payload_take_number(&p, 9999, &y) || !payload_take_char(&p, ':') ||
+        !payload_take_number(&p, (1 << PROFILE_FORM_COUNT) - 1, &f) || !payload_end(p) || y < now || y > now + 1 ||
+        (strcmp(action, "ck") == 0 && !f))
         return flow_refuse_button(h, "bad programme data");
+    int year = (int)y;
+    unsigned forms = (unsigned)f;
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     if (strcmp(action, "cc") == 0) return create_ask_forms(h, year, forms);
@@ -175,12 +177,13 @@ static mb_status show_stage(hctx *h)
 
 static mb_status stage_step(hctx *h, const char *action, const char *arg)
 {
-    int from, to;
-    char tail;
+    long long a, b;
+    const char *p = arg;
     mentorship_program prog;
-    if (sscanf(arg, "%d:%d%c", &from, &to, &tail) != 2 || from < 1 || from > STAGE_COUNT || to < 1 ||
-        to > STAGE_COUNT || (to - from != 1 && from - to != 1))
+    if (!payload_take_number(&p, STAGE_COUNT, &a) || !payload_take_char(&p, ':') ||
+        !payload_take_number(&p, STAGE_COUNT, &b) || !payload_end(p) || a < 1 || b < 1 || (b - a != 1 && a - b != 1))
         return flow_refuse_button(h, "bad stage step");
+    int from = (int)a, to = (int)b;
     if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return flow_refuse_button(h, "no programme");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;

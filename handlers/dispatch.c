@@ -1,6 +1,7 @@
 #include "handlers/dispatch.h"
 #include "handlers/consent.h"
 #include "handlers/flows.h"
+#include "handlers/payload.h"
 #include "handlers/reg_switch.h"
 #include "storage/outbox.h"
 #include "util/log.h"
@@ -61,8 +62,11 @@ static int already_answered(hctx *h)
 
 mb_status flow_refuse_button(hctx *h, const char *why)
 {
+    /* The data came from the network: broken UTF-8 in it must not reach the log raw. */
+    char data[PAYLOAD_LOG_MAX];
+    payload_escape(h->ev->button_data, data, sizeof data);
     log_warn("dispatch", "refused button \"%s\" from %s user %lld (account %lld, state \"%s\"): %s",
-             h->ev->button_data, h->ev->platform, (long long)h->ev->user_id,
+             data, h->ev->platform, (long long)h->ev->user_id,
              (long long)(h->has_account ? h->acct.id : 0), h->state, why);
     mb_status rc = already_answered(h) ? MB_OK : reply_answer_button(h, T(h, "button.stale"));
     if (rc) return rc;
@@ -148,6 +152,9 @@ static mb_status on_button(hctx *h)
     char *colon = strchr(action, ':');
     const char *arg = "";
     if (colon) { *colon = 0; arg = colon + 1; }
+    /* The bot writes neither an empty action nor an empty last argument. */
+    if (!action[0] || (colon && !arg[0]) || data[strlen(data) - 1] == ':')
+        return flow_refuse_button(h, "malformed button data");
     /* Consent buttons are pressed by parents, who may have no account. */
     if (consent_guardian_action(action)) return consent_on_button(h, action, arg);
     if (!h->has_account) return flow_refuse_button(h, "no account");

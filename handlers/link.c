@@ -14,6 +14,7 @@
  */
 #include "handlers/attempts.h"
 #include "handlers/flows.h"
+#include "handlers/payload.h"
 #include "storage/invites.h"
 #include "storage/link_requests.h"
 #include "util/clock.h"
@@ -222,11 +223,11 @@ static mb_status confirm_link(hctx *h, const link_request *r, const invite *inv)
 mb_status link_on_confirm(hctx *h, const char *arg)
 {
     char answer = arg[0];
-    char *end = NULL;
-    long long id = (answer == 'y' || answer == 'n') && arg[1] == ':' ? strtoll(arg + 2, &end, 10) : 0;
+    long long id = 0;
     link_request r;
     invite inv;
-    if (id <= 0 || !end || *end || link_request_load(h->d, id, &r) || r.account_id != h->acct.id ||
+    if ((answer != 'y' && answer != 'n') || arg[1] != ':' || !payload_number(arg + 2, PAYLOAD_NUMBER_MAX, &id) ||
+        id <= 0 || link_request_load(h->d, id, &r) || r.account_id != h->acct.id ||
         invite_find(h->d, r.code, &inv))
         return flow_refuse_button(h, "link request of someone else");
     mb_status rc = reply_answer_button(h, NULL);

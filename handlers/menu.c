@@ -5,6 +5,7 @@
  * dialog state before it does anything.
  */
 #include "handlers/flows.h"
+#include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
 #include "storage/erase.h"
 #include "storage/invites.h"
@@ -248,10 +249,13 @@ static mb_status ask_invite_uses(hctx *h, const char *role)
 static mb_status create_invite(hctx *h, const char *arg)
 {
     char role[16];
-    int uses = 0;
-    if (sscanf(arg, "%15[a-z]:%d", role, &uses) != 2 || (strcmp(role, "mentor") && strcmp(role, "mentee")) ||
-        (uses != 1 && uses != 10 && uses != 30))
+    long long count = 0;
+    const char *p = arg;
+    if (!payload_take_word(&p, role, sizeof role) || !payload_take_char(&p, ':') ||
+        !payload_take_number(&p, 30, &count) || !payload_end(p) || (strcmp(role, "mentor") && strcmp(role, "mentee")) ||
+        (count != 1 && count != 10 && count != 30))
         return flow_refuse_button(h, "bad invite choice");
+    int uses = (int)count;
     char code[INVITE_CODE_LEN + 1], actor[32], link[256], detail[64];
     int64_t id;
     snprintf(actor, sizeof actor, "account:%lld", (long long)h->acct.id);
@@ -296,10 +300,9 @@ static mb_status show_pending(hctx *h)
 
 static mb_status mark_paper_consent(hctx *h, const char *arg)
 {
-    char *end;
-    long long id = strtoll(arg, &end, 10);
+    long long id;
     account a;
-    if (*end || end == arg || account_load(h->d, id, &a) || a.org_id != h->acct.org_id ||
+    if (!payload_number(arg, PAYLOAD_NUMBER_MAX, &id) || account_load(h->d, id, &a) || a.org_id != h->acct.org_id ||
         strcmp(a.status, "pending_consent") != 0)
         return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
     snprintf(a.guardian_consent, sizeof a.guardian_consent, "paper");
@@ -330,6 +333,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
         return rc || !is_active(h) ? rc : menu_show(h);
     }
     if (strcmp(action, "forget") == 0 && strcmp(h->state, "forget_confirm") == 0) {
+        if (strcmp(arg, "yes") && strcmp(arg, "no")) return flow_refuse_button(h, "bad erasure answer");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         if (strcmp(arg, "yes") == 0) return do_forget(h);
         if ((rc = ctx_set_state(h, ""))) return rc;

@@ -6,6 +6,8 @@
  * parent, who opens the link the pupil gets (consent.c), or for the
  * curator, who marks a paper consent received.
  */
+#include "handlers/flows.h"
+#include "handlers/payload.h"
 #include "handlers/attempts.h"
 #include "handlers/consent.h"
 #include "handlers/reg_switch.h"
@@ -391,9 +393,8 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
         return finish(h);
     }
     if (strcmp(action, "grade") == 0 && strcmp(h->state, "reg_grade") == 0) {
-        char *end;
-        long g = strtol(arg, &end, 10);
-        if (*end || end == arg || g < GRADE_MIN || g > GRADE_MAX) return flow_refuse_button(h, "grade out of range");
+        long long g;
+        if (!payload_number(arg, GRADE_MAX, &g) || g < GRADE_MIN) return flow_refuse_button(h, "grade out of range");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         h->acct.grade = (int)g;
         if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, "reg_birth_year"))) return rc;

@@ -5,6 +5,7 @@
  * territory and changes nothing.
  */
 #include "handlers/flows.h"
+#include "handlers/payload.h"
 #include "storage/invites.h"
 #include "storage/overview.h"
 #include "storage/territories.h"
@@ -58,9 +59,8 @@ static mb_status list_orgs(hctx *h)
 
 static mb_status switch_org(hctx *h, const char *arg)
 {
-    char *end;
-    long long id = strtoll(arg, &end, 10);
-    if (*end || end == arg || !scope_can_change_org(h->d, h->acct.id, id))
+    long long id;
+    if (!payload_number(arg, PAYLOAD_NUMBER_MAX, &id) || !scope_can_change_org(h->d, h->acct.id, id))
         return flow_refuse_button(h, "organisation outside the curator's scope");
     org o;
     mb_status rc = org_get(h->d, id, &o);

@@ -6,6 +6,7 @@
  * days (or a restart) reads.
  */
 #include "handlers/flows.h"
+#include "handlers/payload.h"
 #include "handlers/survey.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -259,13 +260,14 @@ static mb_status on_item_button(hctx *h, const char *arg)
 {
     char buf[EVENT_BUTTON_DATA_MAX + 1];
     snprintf(buf, sizeof buf, "%s", arg);
-    char *item = strchr(buf, ':'), *op = item ? strchr(item + 1, ':') : NULL, *value = NULL, *end;
+    char *item = strchr(buf, ':'), *op = item ? strchr(item + 1, ':') : NULL, *value = NULL;
     if (!op) return flow_refuse_button(h, "malformed survey button");
     *item++ = 0;
     *op++ = 0;
     if ((value = strchr(op, ':'))) *value++ = 0;
-    long long run_id = strtoll(buf, &end, 10);
-    if (*end || end == buf || run_id <= 0) return flow_refuse_button(h, "malformed survey run");
+    long long run_id;
+    if (!payload_number(buf, PAYLOAD_NUMBER_MAX, &run_id) || run_id <= 0)
+        return flow_refuse_button(h, "malformed survey run");
     survey_session s;
     mb_status rc = session_open(h, run_id, &s);
     if (rc == MB_ERR_NOT_FOUND || rc == MB_ERR_DENIED) {
@@ -277,12 +279,13 @@ static mb_status on_item_button(hctx *h, const char *arg)
     const instrument_item *it = cur >= 0 ? &s.ins->items[cur] : NULL;
     const char *current = it ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s.answers, it->id)) : NULL;
     int choice = it && value ? instrument_choice_index(it, value) : -1;
-    long number = value ? strtol(value, &end, 10) : 0;
-    int number_ok = it && value && *value && !*end && number >= it->min && number <= it->max;
+    long long number, page = 0;
+    int number_ok = it && value && payload_integer(value, it->min, it->max, &number);
     const char *why = NULL;
     if (strcmp(s.run.state, "open") != 0) why = "survey run is finished";
     else if (!it || strcmp(it->id, item) != 0) why = "not the item being asked";
     else if (!op[0] || op[1] || !strchr("ctdpkx", op[0])) why = "unknown survey operation";
+    else if ((strchr("ctp", op[0]) != NULL) != (value != NULL)) why = "operation with a value it does not take";
     else if (strcmp(op, "c") == 0 && !(it->type == ITEM_SINGLE ? choice >= 0
                                        : (it->type == ITEM_SCALE || it->type == ITEM_NUMBER) && number_ok))
         why = "value not offered";
@@ -290,9 +293,9 @@ static mb_status on_item_button(hctx *h, const char *arg)
              (strcmp(op, "d") == 0 && it->type != ITEM_MULTIPLE) || (strcmp(op, "k") == 0 && !current) ||
              (strcmp(op, "x") == 0 && !it->optional))
         why = "operation does not fit the item";
-    else if (strcmp(op, "p") == 0 && (!value || !*value || (it->type != ITEM_SINGLE && it->type != ITEM_MULTIPLE) ||
-                                      strtol(value, &end, 10) < 0 || *end ||
-                                      strtol(value, NULL, 10) * survey_page_size(h) >= it->nchoices))
+    else if (strcmp(op, "p") == 0 && ((it->type != ITEM_SINGLE && it->type != ITEM_MULTIPLE) ||
+                                      !payload_number(value, INSTRUMENT_CHOICES_MAX, &page) ||
+                                      page * survey_page_size(h) >= it->nchoices))
         why = "no such page";
     if (why) {
         session_close(&s);
@@ -330,7 +333,7 @@ static mb_status on_item_button(hctx *h, const char *arg)
         break;
     }
     case 'p':
-        rc = survey_item_show(h, &s, cur, (int)strtol(value, NULL, 10), NULL, h->ev->button_message_id);
+        rc = survey_item_show(h, &s, cur, (int)page, NULL, h->ev->button_message_id);
         break;
     case 'k':
         rc = advance(h, &s, NULL);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages Mentorbot builds against, when any is missing.
 # Runs apt-get directly as root, through sudo otherwise.
+# `sh scripts/deps.sh fuzz` also installs clang with its libFuzzer runtime,
+# which only `make fuzz` needs.
 set -e
 need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
@@ -12,6 +14,17 @@ have_pc sqlite3       || need="$need libsqlite3-dev"
 have_pc inih          || need="$need libinih-dev"
 have_pc libmicrohttpd || need="$need libmicrohttpd-dev"
 [ -f /usr/include/ev.h ] || need="$need libev-dev"
+if [ "$1" = fuzz ]; then
+    if ! command -v clang >/dev/null 2>&1; then
+        need="$need clang libclang-rt-dev"
+    else
+        # clang alone is not enough: -fsanitize=fuzzer needs the runtime.
+        probe=$(mktemp -d)
+        printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' >"$probe/p.c"
+        clang -fsanitize=fuzzer "$probe/p.c" -o "$probe/p" >/dev/null 2>&1 || need="$need libclang-rt-dev"
+        rm -rf "$probe"
+    fi
+fi
 [ -z "$need" ] && exit 0
 echo "make deps: installing$need"
 SUDO=""

@@ -28,12 +28,13 @@ static void reply_faults(sim_reply *reply)
     sim_reply_json(reply, 200, json);
 }
 
-/* Queues one fault rule. Exactly one of status, drop and delay_ms says
+/* Queues one fault rule. Exactly one of status, drop, drop_after, delay_ms
+ * and truncate says
  * what happens to the next `times` calls of `method`. */
 static void control_fault(const cJSON *params, sim_reply *reply)
 {
     sim_fault f = {0};
-    long long status = 0, delay = 0, times = 1, retry_after = 1;
+    long long status = 0, delay = 0, times = 1, retry_after = 1, truncate = -1;
     const char *method = sim_param_string(params, "method");
     if (sim_param_bool(params, "clear")) {
         sim_fault_clear();
@@ -46,17 +47,20 @@ static void control_fault(const cJSON *params, sim_reply *reply)
     }
     if (int_in(params, "status", 100, 599, &status) || int_in(params, "delay_ms", 0, SIM_FAULT_DELAY_MAX_MS, &delay) ||
         int_in(params, "times", 1, SIM_FAULT_TIMES_MAX, &times) ||
-        int_in(params, "retry_after", 0, SIM_RETRY_AFTER_MAX, &retry_after)) {
-        sim_reply_error(reply, 400, "status, delay_ms, times or retry_after out of range");
+        int_in(params, "retry_after", 0, SIM_RETRY_AFTER_MAX, &retry_after) ||
+        int_in(params, "truncate", 0, SIM_BODY_MAX, &truncate)) {
+        sim_reply_error(reply, 400, "status, delay_ms, times, retry_after or truncate out of range");
         return;
     }
-    int drop = sim_param_bool(params, "drop");
-    if ((status != 0) + drop + (delay != 0) != 1) {
-        sim_reply_error(reply, 400, "give exactly one of status, drop and delay_ms");
+    int drop = sim_param_bool(params, "drop"), drop_after = sim_param_bool(params, "drop_after");
+    if ((status != 0) + drop + drop_after + (delay != 0) + (truncate >= 0) != 1) {
+        sim_reply_error(reply, 400, "give exactly one of status, drop, drop_after, delay_ms and truncate");
         return;
     }
     snprintf(f.method, sizeof f.method, "%s", method);
-    f.kind = drop ? SIM_FAULT_DROP : delay ? SIM_FAULT_DELAY : SIM_FAULT_STATUS;
+    f.kind = drop ? SIM_FAULT_DROP : drop_after ? SIM_FAULT_DROP_AFTER : delay ? SIM_FAULT_DELAY
+           : truncate >= 0 ? SIM_FAULT_TRUNCATE : SIM_FAULT_STATUS;
+    f.truncate = truncate >= 0 ? (int)truncate : 0;
     f.status = (int)status;
     f.delay_ms = (int)delay;
     f.times = (int)times;

@@ -176,6 +176,16 @@ int sim_fault_take(const char *method, sim_fault *out)
     return 0;
 }
 
+const char *sim_fault_performed_name(const sim_fault *f)
+{
+    switch (f->kind) {
+    case SIM_FAULT_DELAY: return "delay";
+    case SIM_FAULT_DROP_AFTER: return "drop_after";
+    case SIM_FAULT_TRUNCATE: return "truncate";
+    default: return NULL;
+    }
+}
+
 /* ---- sent log ---- */
 
 static int sent_reserve(void)

@@ -63,7 +63,10 @@ void sim_array_drop_front(void *array, size_t *len, size_t n, size_t item);
 
 /* ---- faults ---- */
 
-typedef enum sim_fault_kind { SIM_FAULT_STATUS, SIM_FAULT_DROP, SIM_FAULT_DELAY } sim_fault_kind;
+/* STATUS, DROP: the method is not performed. DELAY, DROP_AFTER, TRUNCATE:
+ * it is performed, then answered late, not at all, or with a cut body. */
+typedef enum sim_fault_kind { SIM_FAULT_STATUS, SIM_FAULT_DROP, SIM_FAULT_DELAY, SIM_FAULT_DROP_AFTER,
+                              SIM_FAULT_TRUNCATE } sim_fault_kind;
 
 typedef struct sim_fault {
     sim_fault_kind kind;
@@ -72,6 +75,7 @@ typedef struct sim_fault {
     cJSON *body;                      /* SIM_FAULT_STATUS: the body, or NULL to build one */
     int retry_after;                  /* 429 without a body: parameters.retry_after */
     int delay_ms;                     /* SIM_FAULT_DELAY */
+    int truncate;                     /* SIM_FAULT_TRUNCATE: bytes of the answer kept */
     int times;                        /* calls left */
 } sim_fault;
 
@@ -83,6 +87,10 @@ int sim_fault_count(void);
 /* Takes one use of the first queued fault matching method. Returns 1 and
  * fills *out (out->body is a copy the caller deletes) or 0 when none. */
 int sim_fault_take(const char *method, sim_fault *out);
+
+/* The sent log's name for a fault that lets the method run ("delay",
+ * "drop_after", "truncate"); NULL for the others. */
+const char *sim_fault_performed_name(const sim_fault *f);
 
 /* ---- the log of calls the bot made ---- */
 

@@ -129,6 +129,7 @@ static void get_updates(const cJSON *params, tg_outcome *out)
     tg_updates_confirm(offset);
 
     if (tg.raw_next) {
+        tg_updates_note_ids(tg.raw_next, tg.raw_next_len);
         out->status = 200;
         out->raw = tg.raw_next;
         out->raw_len = tg.raw_next_len;
@@ -334,7 +335,7 @@ static void apply_status_fault(const sim_fault *f, const method_entry *m, const 
 }
 
 static void reply_from_outcome(const method_entry *m, const char *method, const cJSON *params,
-                               tg_outcome *out, sim_reply *reply)
+                               tg_outcome *out, const char *fault, sim_reply *reply)
 {
     if (out->raw) {
         reply->status = 200;
@@ -349,7 +350,7 @@ static void reply_from_outcome(const method_entry *m, const char *method, const 
         cJSON *logged_true = out->result ? NULL : cJSON_CreateTrue();
         sim_sent_record("tg", method, out->chat_id, params, ok,
                         out->result ? out->result : logged_true, ok ? 0 : out->status,
-                        out->description, reply->delay_ms ? "delay" : NULL);
+                        out->description, fault);
         cJSON_Delete(logged_true);
     }
     if (ok) {
@@ -365,10 +366,19 @@ static void reply_from_outcome(const method_entry *m, const char *method, const 
     sim_reply_json(reply, out->status, body);
 }
 
+/* A fault that let the method run may still lose or cut its answer. */
+static void apply_performed_fault(const sim_fault *f, const char *performed, sim_reply *reply)
+{
+    if (!performed) return;
+    if (f->kind == SIM_FAULT_DROP_AFTER) reply->drop = 1;
+    if (f->kind == SIM_FAULT_TRUNCATE && reply->body_len > (size_t)f->truncate) reply->body_len = (size_t)f->truncate;
+}
+
 void tg_bot_api(const sim_request *req, const char *method, sim_reply *reply)
 {
     tg_outcome out = {.status = 200, .files = req->files};
     sim_fault fault = {0};
+    const char *performed = NULL;
     const method_entry *m = method_find(method);
     char name[SIM_METHOD_NAME_MAX];
     snprintf(name, sizeof name, "%s", method);
@@ -387,7 +397,8 @@ void tg_bot_api(const sim_request *req, const char *method, sim_reply *reply)
             apply_status_fault(&fault, m, name, req->params, reply);
             goto out;
         }
-        reply->delay_ms = fault.delay_ms; /* performed now, answered late */
+        performed = sim_fault_performed_name(&fault);
+        if (fault.kind == SIM_FAULT_DELAY) reply->delay_ms = fault.delay_ms; /* performed now, answered late */
     }
     if (!m)
         tg_fail(&out, 404, "Not Found");
@@ -395,7 +406,8 @@ void tg_bot_api(const sim_request *req, const char *method, sim_reply *reply)
         tg_fail(&out, 400, "Bad Request: can't parse request body");
     else
         m->fn(req->params, &out);
-    reply_from_outcome(m, name, req->params, &out, reply);
+    reply_from_outcome(m, name, req->params, &out, performed, reply);
+    apply_performed_fault(&fault, performed, reply);
 out:
     sim_unlock();
     cJSON_Delete(fault.body);

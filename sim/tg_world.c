@@ -263,8 +263,25 @@ static void remove_update(size_t i)
     updates_len--;
 }
 
+void tg_updates_start_at(long long id) { tg.next_update_id = id; }
+
+void tg_updates_note_ids(const char *body, size_t len)
+{
+    cJSON *root = cJSON_ParseWithLength(body, len), *u;
+    cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(root, "result")) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(u, "update_id");
+        if (cJSON_IsNumber(id) && id->valuedouble >= (double)tg.next_update_id)
+            tg.next_update_id = (long long)id->valuedouble + 1;
+    }
+    cJSON_Delete(root);
+}
+
 void tg_updates_confirm(long long offset)
 {
+    /* An offset above every id handed out comes from an earlier numbering
+     * (a bot that remembers its offset across a restart of the simulator,
+     * as across Telegram choosing new ids): it confirms nothing. */
+    if (offset > tg.next_update_id) return;
     if (offset > 0) {
         for (size_t i = updates_len; i-- > 0;)
             if (updates[i].id < offset) remove_update(i);

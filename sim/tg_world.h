@@ -100,8 +100,17 @@ long long tg_update_queue(cJSON *update);
 const char *tg_update_kind(const cJSON *update);
 
 /* Drops updates with id < offset (offset > 0) or all but the last -offset
- * (offset < 0), as getUpdates does. */
+ * (offset < 0), as getUpdates does. An offset above every id handed out
+ * (from before a restart of the numbering) drops nothing. */
 void tg_updates_confirm(long long offset);
+
+/* Makes id the next update id (mentorbot-sim --first-update-id). */
+void tg_updates_start_at(long long id);
+
+/* Raises the update counter above every update_id in a getUpdates body
+ * handed out verbatim (/sim/tg/raw), so the bot's next offset never passes
+ * the ids still to come. A body that is not JSON changes nothing. */
+void tg_updates_note_ids(const char *body, size_t len);
 
 /* Copies of up to limit updates the bot asked for, oldest first. Updates of
  * kinds outside allowed_updates met on the way are dropped for good. */

@@ -7,6 +7,7 @@
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/vk_docs.h"
+#include "sim/vk_history.h"
 #include "sim/vk_methods.h"
 #include "sim/vk_world.h"
 
@@ -29,6 +30,7 @@ void vk_free(void)
 {
     vk_world_free();
     vk_docs_free();
+    vk_history_clear();
     cJSON_Delete(errors_by_code);
     errors_by_code = NULL;
 }
@@ -37,6 +39,7 @@ void vk_reset(void)
 {
     vk_world_reset();
     vk_docs_reset();
+    vk_history_clear();
     cJSON_Delete(errors_by_code);
     errors_by_code = cJSON_CreateObject();
     sim_broadcast();
@@ -220,6 +223,8 @@ static const method_entry METHODS[] = {
     {"messages.sendMessageEventAnswer", vk_messages_send_message_event_answer, 1},
     {"docs.getMessagesUploadServer", vk_docs_get_messages_upload_server, 1},
     {"docs.save", vk_docs_save, 1},
+    {"messages.getConversations", vk_messages_get_conversations, 0},
+    {"messages.getHistory", vk_messages_get_history, 0},
 };
 
 static const method_entry *method_find(const char *name)
@@ -292,12 +297,12 @@ static void request_check(const sim_request *req, const method_entry *m, vk_outc
 }
 
 static void reply_from_outcome(const method_entry *m, const char *method, const cJSON *params,
-                               vk_outcome *out, sim_reply *reply)
+                               vk_outcome *out, const char *performed, sim_reply *reply)
 {
     cJSON *body;
     if (m && m->recorded) {
         cJSON *shown = params_shown(params), *one = out->response ? NULL : cJSON_CreateNumber(1);
-        const char *fault = out->note ? out->note : reply->delay_ms ? "delay" : NULL;
+        const char *fault = out->note ? out->note : performed;
         long long seq = sim_sent_record("vk", method, out->peer_id, shown, !out->error_code,
                                         out->response ? out->response : one, out->error_code,
                                         out->error_msg, fault);
@@ -317,10 +322,19 @@ static void reply_from_outcome(const method_entry *m, const char *method, const 
     sim_reply_json(reply, 200, body);
 }
 
+/* A fault that let the method run may still lose or cut its answer. */
+static void apply_performed_fault(const sim_fault *f, const char *performed, sim_reply *reply)
+{
+    if (!performed) return;
+    if (f->kind == SIM_FAULT_DROP_AFTER) reply->drop = 1;
+    if (f->kind == SIM_FAULT_TRUNCATE && reply->body_len > (size_t)f->truncate) reply->body_len = (size_t)f->truncate;
+}
+
 void vk_method_api(const sim_request *req, const char *method, sim_reply *reply)
 {
     vk_outcome out = {0};
     sim_fault fault = {0};
+    const char *performed = NULL;
     const method_entry *m = method_find(method);
     char name[SIM_METHOD_NAME_MAX];
     snprintf(name, sizeof name, "%s", method);
@@ -341,11 +355,13 @@ void vk_method_api(const sim_request *req, const char *method, sim_reply *reply)
             apply_status_fault(&fault, m, name, req->params, reply);
             goto out;
         }
-        reply->delay_ms = fault.delay_ms; /* performed now, answered late */
+        performed = sim_fault_performed_name(&fault);
+        if (fault.kind == SIM_FAULT_DELAY) reply->delay_ms = fault.delay_ms; /* performed now, answered late */
     }
     request_check(req, m, &out);
     if (!out.error_code) m->fn(req->params, &out);
-    reply_from_outcome(m, name, req->params, &out, reply);
+    reply_from_outcome(m, name, req->params, &out, performed, reply);
+    apply_performed_fault(&fault, performed, reply);
 out:
     sim_unlock();
     cJSON_Delete(fault.body);
@@ -422,6 +438,7 @@ static int check_once(const cJSON *params, int has_ts, long long ts, int timed_o
 void vk_long_poll(const sim_request *req, sim_reply *reply)
 {
     sim_fault fault = {0};
+    const char *performed = NULL;
     long long ts = 0, wait_s = VK_WAIT_DEFAULT_S;
     const char *act = sim_param_string(req->params, "act");
     int has_ts = sim_param_int64(req->params, "ts", &ts) == SIM_PARAM_OK;
@@ -437,7 +454,8 @@ void vk_long_poll(const sim_request *req, sim_reply *reply)
             apply_status_fault(&fault, NULL, "a_check", req->params, reply);
             goto out;
         }
-        reply->delay_ms = fault.delay_ms;
+        performed = sim_fault_performed_name(&fault);
+        if (fault.kind == SIM_FAULT_DELAY) reply->delay_ms = fault.delay_ms;
     }
     if (!act || strcmp(act, "a_check") != 0) {
         sim_reply_error(reply, 400, "act=a_check is required");
@@ -452,6 +470,7 @@ void vk_long_poll(const sim_request *req, sim_reply *reply)
      * answers a raw body, a failure or an expired key injected meanwhile. */
     while (!check_once(req->params, has_ts, ts, sim_stopping() || sim_mono_ms() >= deadline, reply))
         sim_wait(deadline);
+    apply_performed_fault(&fault, performed, reply);
 out:
     sim_unlock();
     cJSON_Delete(fault.body);

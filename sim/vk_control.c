@@ -13,6 +13,7 @@
 #include "sim/state.h"
 #include "sim/vk.h"
 #include "sim/vk_docs.h"
+#include "sim/vk_history.h"
 #include "sim/vk_world.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -171,6 +172,7 @@ static void control_message(const sim_request *req, sim_reply *reply)
     cJSON_AddNumberToObject(message, "random_id", 0);
     cJSON_AddStringToObject(message, "text", text ? text : "");
     if (payload) cJSON_AddStringToObject(message, "payload", payload);
+    vk_history_add(message);
     cJSON *object = cJSON_CreateObject();
     cJSON_AddItemToObject(object, "message", message);
     cJSON_AddItemToObject(object, "client_info", client_info(lang_id(sim_param_string(req->params, "lang"))));
@@ -227,6 +229,7 @@ static void learn_event_peer(const cJSON *event)
     peer->known = 1;
     if (sim_param_int64(message, "conversation_message_id", &cmid) == SIM_PARAM_OK && cmid >= peer->next_cmid)
         peer->next_cmid = cmid + 1;
+    vk_history_add(message);
 }
 
 static void control_update(const sim_request *req, sim_reply *reply)

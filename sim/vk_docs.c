@@ -150,8 +150,10 @@ static int upload_fault(sim_reply *reply)
     sim_fault f = {0};
     int decided = 1;
     if (!sim_fault_take("vk-upload", &f)) return 0;
-    if (f.kind == SIM_FAULT_DROP) {
-        reply->drop = 1;
+    if (f.kind == SIM_FAULT_DROP || f.kind == SIM_FAULT_DROP_AFTER) {
+        reply->drop = 1; /* an upload that went unanswered is not kept */
+    } else if (f.kind == SIM_FAULT_TRUNCATE) {
+        decided = 0; /* upload answers are not cut */
     } else if (f.kind == SIM_FAULT_DELAY) {
         reply->delay_ms = f.delay_ms;
         decided = 0;

@@ -15,6 +15,7 @@
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/vk_methods.h"
+#include "sim/vk_history.h"
 #include "sim/vk_world.h"
 #include "util/text.h"
 
@@ -189,12 +190,13 @@ static int keyboard_check(const cJSON *params, vk_outcome *out)
 /* Puts one message into a writable conversation, or finds the earlier one
  * with the same random_id. 0 when delivered, 1 for a repeat (nothing
  * delivered), -1 when out of memory. */
-static int deliver(vk_peer *peer, long long random_id, long long *cmid, long long *message_id)
+static int deliver(vk_peer *peer, long long random_id, const char *text, long long *cmid, long long *message_id)
 {
     if (vk_message_by_random_id(peer->id, random_id, cmid, message_id)) return 1;
     *cmid = peer->next_cmid;
     *message_id = vk.next_message_id;
     if (vk_message_store(peer->id, *cmid, *message_id, random_id)) return -1;
+    vk_history_add_bot(peer->id, *cmid, *message_id, random_id, text);
     peer->next_cmid++;
     vk.next_message_id++;
     sim_limits_note(peer->id);
@@ -204,10 +206,10 @@ static int deliver(vk_peer *peer, long long random_id, long long *cmid, long lon
 /* A single peer_id: VK answers the community-wide message_id. A repeat is
  * answered with the first message's id; the sent log marks it so tests can
  * tell. */
-static void send_one(long long random_id, vk_outcome *out)
+static void send_one(long long random_id, const char *text, vk_outcome *out)
 {
     long long cmid, message_id;
-    int r = deliver(vk_peer_writable(out->peer_id), random_id, &cmid, &message_id);
+    int r = deliver(vk_peer_writable(out->peer_id), random_id, text, &cmid, &message_id);
     if (r < 0 || !(out->response = cJSON_CreateNumber((double)message_id))) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return;
@@ -217,14 +219,14 @@ static void send_one(long long random_id, vk_outcome *out)
 
 /* peer_ids: one item per conversation, {"peer_id","message_id",
  * "conversation_message_id"} or {"peer_id","error":{"code","description"}}. */
-static void send_listed(const send_targets *t, long long random_id, vk_outcome *out)
+static void send_listed(const send_targets *t, long long random_id, const char *text, vk_outcome *out)
 {
     int delivered = 0, repeats = 0;
     cJSON *items = cJSON_CreateArray();
     for (int i = 0; items && i < t->count; i++) {
         long long cmid = 0, message_id = 0;
         vk_peer *peer = vk_peer_writable(t->ids[i]);
-        int r = peer ? deliver(peer, random_id, &cmid, &message_id) : 0;
+        int r = peer ? deliver(peer, random_id, text, &cmid, &message_id) : 0;
         cJSON *item = cJSON_CreateObject();
         if (r < 0 || !item) {
             cJSON_Delete(item);
@@ -271,8 +273,9 @@ void vk_messages_send(const cJSON *params, vk_outcome *out)
         goto out;
     for (int i = 0; i < targets.count; i++)
         if (vk_peer_writable(targets.ids[i]) && vk_rate_gate(targets.ids[i], out)) goto out;
-    if (targets.listed) send_listed(&targets, random_id, out);
-    else send_one(random_id, out);
+    const char *text = sim_param_string(params, "message");
+    if (targets.listed) send_listed(&targets, random_id, text, out);
+    else send_one(random_id, text, out);
     if (!out->error_code && docs) {
         vk_log_field(out, "docs", docs);
         docs = NULL;

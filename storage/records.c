@@ -6,13 +6,22 @@
 
 mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const char *kind)
 {
+    return inbox_insert_since(d, platform, update_id, kind, 0);
+}
+
+mb_status inbox_insert_since(db *d, const char *platform, int64_t update_id, const char *kind,
+                             int64_t since_ms)
+{
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO inbox(platform, update_id, kind, status, received_at)"
-                                  " VALUES(?1, ?2, ?3, 'received', ?4) ON CONFLICT DO NOTHING");
+                                  " VALUES(?1, ?2, ?3, 'received', ?4) ON CONFLICT(platform, update_id) DO UPDATE"
+                                  " SET kind = excluded.kind, status = 'received', reason = NULL,"
+                                  " received_at = excluded.received_at WHERE inbox.received_at < ?5");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, update_id);
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, clock_now_ms());
+    sqlite3_bind_int64(st, 5, since_ms);
     mb_status rc = db_step_done(d, st);
     if (rc) return rc;
     return sqlite3_changes(db_handle(d)) ? MB_OK : MB_ERR_EXISTS;
@@ -42,6 +51,17 @@ mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t 
     sqlite3_bind_int64(st, 2, chat_id);
     sqlite3_bind_int64(st, 3, message_id);
     return db_step_done(d, st);
+}
+
+int64_t chat_mark_get(db *d, const char *platform, int64_t chat_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT last_message_id FROM chat_marks WHERE platform = ?1 AND chat_id = ?2");
+    if (!st) return 0;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, chat_id);
+    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return id;
 }
 
 mb_status dialog_get(db *d, int64_t account_id, char *state, char **data)

@@ -14,6 +14,12 @@
  * was recorded before: the caller must then do nothing at all. */
 mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const char *kind);
 
+/* Like inbox_insert, but a row received before since_ms belongs to an
+ * earlier numbering of the platform's update ids (Telegram may start ids
+ * over): it is no duplicate, and is replaced by the new update's row. */
+mb_status inbox_insert_since(db *d, const char *platform, int64_t update_id, const char *kind,
+                             int64_t since_ms);
+
 /* Sets the outcome of a recorded update: done | failed | ignored, with an
  * optional reason (never user text). */
 mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char *status,
@@ -21,6 +27,10 @@ mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char 
 
 /* Raises the highest message id known in a chat to at least message_id. */
 mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t message_id);
+
+/* The highest message id known in a chat (a user's handled message or the
+ * bot's delivered one); 0 when none is known or on error. */
+int64_t chat_mark_get(db *d, const char *platform, int64_t chat_id);
 
 #define DIALOG_STATE_MAX 32
 #define DIALOG_DATA_MAX 4096   /* bytes of JSON a dialog may carry */

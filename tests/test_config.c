@@ -186,6 +186,19 @@ TEST(values_at_the_edges)
     path = write_config("[telegram]\nrate_per_chat_per_s = 0\n");
     CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
     CHECK_CONTAINS(err, "rate_per_chat_per_s");
+    /* strtod reads these, but none is a rate: "nan" passed both range checks */
+    static const char *const not_rates[] = {"nan", "NAN", "inf", "-nan", "1e999", "0x0"};
+    for (size_t i = 0; i < sizeof not_rates / sizeof not_rates[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "[vk]\nrate_per_s = %s\n", not_rates[i]);
+        path = write_config(text);
+        CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+        CHECK_CONTAINS(err, "rate_per_s");
+        CHECK(cfg.vk_rate_per_s > 0 && cfg.vk_rate_per_s <= 10000);
+    }
+    path = write_config("[vk]\nrate_per_s = 1e-3\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK(cfg.vk_rate_per_s == 0.001);
     path = write_config("[storage]\nsynchronous = sometimes\n");
     CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
     CHECK_CONTAINS(err, at_line(path, 2));

@@ -12,7 +12,10 @@
 #include "handlers/context.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
+#include "storage/invites.h"
 #include "storage/outbox.h"
+#include "storage/records.h"
+#include "util/clock.h"
 #include "util/i18n.h"
 #include "util/json.h"
 
@@ -309,6 +312,32 @@ TEST(error_answers_keep_code_wait_and_migration)
     }
 }
 
+/* Found by fuzzing: an update id or a wait so large that the sums made
+ * with them (next offset, wait in ms) overflowed. */
+TEST(update_ids_and_waits_past_their_limits)
+{
+    const char *body = "{\"ok\":true,\"result\":[{\"update_id\":\"9223372036854775807\",\"message\":{}},"
+                       "{\"update_id\":\"9007199254740992\"},{\"update_id\":9007199254740991}]}";
+    tg_reply r;
+    CHECK_INT(tg_parse_reply(body, strlen(body), 200, &r), MB_OK);
+    intake_item items[3];
+    int64_t next = 0;
+    CHECK_INT(tg_items_from_result(r.result, items, 3, &next), 1);
+    CHECK_INT(items[0].update_id, TG_UPDATE_ID_MAX);
+    CHECK_INT(next, TG_UPDATE_ID_MAX + 1);
+    tg_reply_free(&r);
+
+    static const char *const waits[] = {
+        "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 9999999999999999999\"}",
+        "{\"ok\":false,\"error_code\":429,\"description\":\"x\",\"parameters\":{\"retry_after\":9007199254740991}}",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_INT(tg_parse_reply(waits[i], strlen(waits[i]), 429, &r), MB_OK);
+        CHECK_INT(r.retry_after_s, TG_RETRY_AFTER_MAX_S);
+        tg_reply_free(&r);
+    }
+}
+
 /* Loads a corpus file as an update array (see updates_from_file). */
 static cJSON *named_updates(const char *name)
 {
@@ -328,9 +357,10 @@ static cJSON *named_updates(const char *name)
 
 TEST(bot_blocked_membership_updates_are_blocked_events)
 {
-    static const char *files[] = {"update_my_chat_member_bot_blocked_kicked.json",
-                                  "getupdates_my_chat_member_bot_ban_invite_link.json"};
-    for (size_t f = 0; f < 2; f++) {
+    /* update_my_chat_member_bot_blocked_kicked.json has user id 0: see
+     * updates_from_user_id_zero_or_negative_are_refused. */
+    static const char *files[] = {"getupdates_my_chat_member_bot_ban_invite_link.json"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         cJSON *updates = named_updates(files[f]);
         CHECK(updates != NULL);
         if (!updates) continue;
@@ -414,6 +444,89 @@ TEST(start_without_code_asks_for_an_invite)
     CHECK(strcmp(i18n_text(texts, "en", "start.need_invite"), i18n_text(texts, "ru", "start.need_invite")) != 0);
 }
 
+/* The corpus update with its sender's (and private chat's) id set to user. */
+static cJSON *with_sender(const char *name, const char *holder, int64_t user)
+{
+    cJSON *updates = named_updates(name);
+    cJSON *obj = cJSON_GetObjectItem(cJSON_GetArrayItem(updates, 0), holder);
+    cJSON *from = cJSON_GetObjectItem(obj, "from");
+    if (!from) {
+        cJSON_Delete(updates);
+        return NULL;
+    }
+    cJSON_ReplaceItemInObject(from, "id", cJSON_CreateNumber((double)user));
+    cJSON *chat = cJSON_GetObjectItem(strcmp(holder, "callback_query") == 0 ? cJSON_GetObjectItem(obj, "message") : obj,
+                                      "chat");
+    if (chat) cJSON_ReplaceItemInObject(chat, "id", cJSON_CreateNumber((double)user));
+    return updates;
+}
+
+/*
+ * Telegram's user ids are positive. An update "from" 0 or a negative id
+ * (a channel's id, or forged) must not reach the dispatcher: a valid
+ * invite sent from it makes no account, a button press gets no answer,
+ * and a block changes no one. The same update from a real id does each.
+ */
+TEST(updates_from_user_id_zero_or_negative_are_refused)
+{
+    static const int64_t users[] = {0, -42, -1001555296434LL, 7};
+    for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
+        int64_t user = users[u];
+        int real = user > 0;
+        db *d = fresh_db();
+        CHECK(d != NULL);
+        if (!d) continue;
+        int64_t org_id = 0, invite_id = 0;
+        char code[INVITE_CODE_LEN + 1] = "";
+        CHECK_INT(org_add(d, "Школа №1", "Asia/Tomsk", &org_id), MB_OK);
+        CHECK_INT(invite_create(d, "role", org_id, "mentee", 5, clock_now_ms() + 86400000, 0, "test", code, &invite_id),
+                  MB_OK);
+        char start[64];
+        snprintf(start, sizeof start, "/start %s", code);
+
+        cJSON *updates = private_message_saying(start, "ru");
+        cJSON *msg = cJSON_GetObjectItem(cJSON_GetArrayItem(updates, 0), "message");
+        cJSON_ReplaceItemInObject(cJSON_GetObjectItem(msg, "from"), "id", cJSON_CreateNumber((double)user));
+        cJSON_ReplaceItemInObject(cJSON_GetObjectItem(msg, "chat"), "id", cJSON_CreateNumber((double)user));
+        applied a;
+        apply_twice(d, updates, &a);
+        CHECK_INT(a.n, 1);
+        CHECK_INT(a.first.handled, real);
+        CHECK_INT(a.first.ignored, !real);
+        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), real);
+        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0) > 0, real);
+        if (!real) CHECK_CONTAINS(unit_sql_text(db_handle(d), "SELECT reason FROM inbox"), "not a positive number");
+        free(a.items);
+        cJSON_Delete(updates);
+
+        updates = with_sender("update_callback_query_complex.json", "callback_query", user);
+        CHECK(updates != NULL);
+        if (updates) {
+            long long answers = query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0);
+            apply_twice(d, updates, &a);
+            CHECK_INT(a.n, 1);
+            CHECK_INT(a.first.ignored, !real);
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), answers + real);
+            free(a.items);
+            cJSON_Delete(updates);
+        }
+
+        updates = with_sender("update_my_chat_member_bot_blocked_kicked.json", "my_chat_member", user);
+        CHECK(updates != NULL);
+        if (updates) {
+            apply_twice(d, updates, &a);
+            CHECK_INT(a.n, 1);
+            CHECK_INT(a.n == 1 ? (int)a.items[0].ev.kind : -1, real ? EVENT_BLOCKED : EVENT_NONE);
+            /* a block fails what was queued to the chat: the replies above */
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE state = 'failed'", 0) > 0, real);
+            free(a.items);
+            cJSON_Delete(updates);
+        }
+        CHECK(integrity_ok(d));
+        db_close(d);
+    }
+}
+
 TEST(button_press_from_unknown_user_is_refused)
 {
     static const char *files[] = {"update_callback_query_complex.json",
@@ -467,7 +580,9 @@ int main(void)
     env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0, NULL};
     RUN(every_corpus_file_goes_through_the_parser);
     RUN(error_answers_keep_code_wait_and_migration);
+    RUN(update_ids_and_waits_past_their_limits);
     RUN(bot_blocked_membership_updates_are_blocked_events);
+    RUN(updates_from_user_id_zero_or_negative_are_refused);
     RUN(blocking_user_becomes_unreachable_and_loses_queued_messages);
     RUN(start_without_code_asks_for_an_invite);
     RUN(button_press_from_unknown_user_is_refused);

@@ -182,7 +182,12 @@ TEST(lost_answers_are_unknown_only_when_repeating_could_duplicate)
     r = classify("text", 0, NULL, CURLE_COULDNT_CONNECT, 0);
     CHECK_INT(r.outcome, SEND_RETRY);
 
+    /* A connection closed without an answer after the whole request went
+     * out: Telegram may have carried it out, so it is checked, not resent. */
     r = classify("text", 0, NULL, CURLE_GOT_NOTHING, 1);
+    CHECK_INT(r.outcome, SEND_UNKNOWN);
+
+    r = classify("text", 0, NULL, CURLE_SEND_ERROR, 0);
     CHECK_INT(r.outcome, SEND_RETRY);
 }
 

@@ -270,6 +270,55 @@ TEST(message_deny_marks_a_known_person_unreachable)
     free(body);
 }
 
+/*
+ * VK user ids are positive; a negative id is a community. Button presses
+ * and permission changes from 0 or a negative id are ignored (no answer
+ * queued, no identity touched), as messages from them already were. The
+ * same events from a real user are acted on, so the check can fail.
+ */
+TEST(events_from_user_id_zero_or_negative_are_refused)
+{
+    static const long long users[] = {0, -5, -218375169, 5};
+    static const char *const shapes[] = {
+        "{\"type\":\"message_event\",\"event_id\":\"a%lld\",\"object\":{\"user_id\":%lld,\"peer_id\":%lld,"
+        "\"event_id\":\"x\",\"payload\":{\"b\":\"m:help\"}}}",
+        "{\"type\":\"message_deny\",\"event_id\":\"b%lld\",\"object\":{\"user_id\":%lld,\"peer_id\":%lld}}",
+        "{\"type\":\"message_allow\",\"event_id\":\"c%lld\",\"object\":{\"user_id\":%lld,\"key\":\"%lld\"}}",
+        "{\"type\":\"message_new\",\"event_id\":\"d%lld\",\"object\":{\"message\":{\"from_id\":%lld,"
+        "\"peer_id\":%lld,\"text\":\"/start ABCDEFGH\"}}}",
+    };
+    static const event_kind real_kind[] = {EVENT_BUTTON, EVENT_BLOCKED, EVENT_UNBLOCKED, EVENT_MESSAGE};
+    for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
+        long long user = users[u];
+        int real = user > 0;
+        cJSON *arr = cJSON_CreateArray();
+        for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+            char text[512];
+            snprintf(text, sizeof text, shapes[k], (long long)u, user, user);
+            cJSON *ev_json = cJSON_Parse(text);
+            CHECK(ev_json != NULL);
+            event ev;
+            int64_t key;
+            const char *kind;
+            char buf[80];
+            CHECK_INT(vk_update_to_event(ev_json, &ev, &key, &kind, buf, sizeof buf), MB_OK);
+            CHECK_INT(ev.kind, real ? real_kind[k] : EVENT_NONE);
+            if (!real) CHECK(ev.ignore_reason != NULL);
+            cJSON_AddItemToArray(arr, ev_json);
+        }
+        intake_stats st;
+        db *d = apply_twice(arr, &st);
+        CHECK(d != NULL);
+        if (d) {
+            CHECK_INT(st.ignored, real ? 0 : 4);
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), real);
+            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
+            db_close(d);
+        }
+        cJSON_Delete(arr);
+    }
+}
+
 TEST(button_payloads_as_strings_or_objects)
 {
     static const char *const updates[] = {
@@ -325,6 +374,7 @@ int main(void)
     RUN(mixed_batches_legacy_and_chat_events_are_handled_or_ignored);
     RUN(message_deny_marks_a_known_person_unreachable);
     RUN(button_payloads_as_strings_or_objects);
+    RUN(events_from_user_id_zero_or_negative_are_refused);
     i18n_free(texts);
     return unit_summary();
 }

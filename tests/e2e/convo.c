@@ -384,3 +384,46 @@ void convo_drain(convo *c, long long user, int ms)
         }
     }
 }
+
+long long convo_cpu_ms(const bot_proc *b)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)b->pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* Fields after the command name (which may hold spaces) start past ')';
+     * utime and stime are fields 14 and 15, the 12th and 13th after it. */
+    const char *p = strrchr(buf, ')');
+    if (!p) return -1;
+    unsigned long long utime = 0, stime = 0;
+    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return -1;
+    long ticks = sysconf(_SC_CLK_TCK);
+    return ticks > 0 ? (long long)((utime + stime) * 1000ULL / (unsigned long long)ticks) : -1;
+}
+
+void convo_busy_start(convo_busy *w, const bot_proc *b)
+{
+    w->wall_ms = harness_now_ms();
+    w->cpu_ms = convo_cpu_ms(b);
+}
+
+int convo_busy_check_at(const convo_busy *w, const bot_proc *b, const char *file, int line)
+{
+    long long wall = harness_now_ms() - w->wall_ms, cpu = convo_cpu_ms(b) - w->cpu_ms;
+    if (w->cpu_ms < 0 || cpu < 0 || cpu * 5 > wall) {
+        fprintf(stderr, "  %s:%d: %s: the bot used %lld ms of CPU in %lld ms of wall time (more than 20%%)\n", file,
+                line, unit_current, cpu, wall);
+        unit_failed_checks++;
+        return 0;
+    }
+    return 1;
+}
+
+int convo_outbox_list(convo *c, const char *state, char *out, size_t size)
+{
+    return harness_run(out, size, "%s/mentorbot --config %s admin outbox list --state %s", harness_bin_dir(),
+                       c->bot.conf, state);
+}

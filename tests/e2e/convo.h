@@ -119,4 +119,20 @@ void convo_each_transport(int argc, char **argv, void (*run_all)(void));
  * code, or -1 after killing it when it did not. */
 int bot_wait_exit(bot_proc *b, int timeout_ms);
 
+/* The CPU time (user + system) the bot process used so far, in ms; -1
+ * when it cannot be read. */
+long long convo_cpu_ms(const bot_proc *b);
+
+/* A busy-loop watch: CPU and wall time at its start. convo_busy_check
+ * fails the test when the bot spent more than a fifth of the wall time
+ * since convo_busy_start on the CPU. */
+typedef struct convo_busy { long long wall_ms, cpu_ms; } convo_busy;
+void convo_busy_start(convo_busy *w, const bot_proc *b);
+int convo_busy_check_at(const convo_busy *w, const bot_proc *b, const char *file, int line);
+#define convo_busy_check(w, b) convo_busy_check_at(w, b, __FILE__, __LINE__)
+
+/* Runs "admin outbox list --state STATE" into out (stdout and stderr);
+ * returns its exit code. */
+int convo_outbox_list(convo *c, const char *state, char *out, size_t size);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * The simulator's control API, which tests use to play the world around the
  * bot: the log of what the bot sent, injected faults (an error status, a
- * dropped connection, a delay), rate limits, users blocking the bot, a raw
+ * dropped connection before or after the call was carried out, a delay, a
+ * cut answer), update ids handed out raw, rate limits, users blocking the bot, a raw
  * getUpdates body, and the counters in /sim/stats.
  */
 #include <pthread.h>
@@ -119,6 +120,79 @@ TEST(fault_drop_closes_without_answer)
     CHECK_STR(str(calls, "0.fault"), "drop");
     CHECK_STR(str(calls, "0.params.text"), "lost");
     cJSON_Delete(calls);
+}
+
+TEST(fault_drop_after_carries_out_the_call_without_answer)
+{
+    if (sim_fresh(&sim)) return;
+    tg_say(&sim, USER, "A", NULL, "/start");
+    cJSON_Delete(sim_postf(&sim, "/sim/fault", "{\"method\":\"sendMessage\",\"drop_after\":true}"));
+    long status = -1;
+    cJSON *r = bot("sendMessage", &status, "{\"chat_id\":%lld,\"text\":\"sent, answer lost\"}", USER);
+    CHECK(r == NULL);
+    CHECK_INT(status, 0);
+    r = bot("sendMessage", &status, "{\"chat_id\":%lld,\"text\":\"next\"}", USER);
+    CHECK_INT(num(r, "result.message_id"), 3); /* 2 went to the user */
+    cJSON_Delete(r);
+    cJSON *calls = tg_calls(&sim, USER, 0);
+    CHECK_STR(str(calls, "0.fault"), "drop_after");
+    CHECK(cJSON_IsTrue(get(calls, "0.ok")));
+    CHECK_INT(num(calls, "0.result.message_id"), 2);
+    cJSON_Delete(calls);
+    /* exactly one kind per fault */
+    r = sim_request(&sim, "POST", "/sim/fault", "{\"method\":\"sendMessage\",\"drop\":true,\"drop_after\":true}",
+                    &status);
+    CHECK_INT(status, 400);
+    cJSON_Delete(r);
+}
+
+TEST(fault_truncate_cuts_the_answer_of_a_performed_call)
+{
+    if (sim_fresh(&sim)) return;
+    tg_say(&sim, USER, "A", NULL, "/start");
+    cJSON_Delete(sim_postf(&sim, "/sim/fault", "{\"method\":\"sendMessage\",\"truncate\":12}"));
+    long status = 0;
+    const char *body = "{\"chat_id\":5001,\"text\":\"cut\"}";
+    char *answer = sim_request_raw(&sim, "POST", "/bot1:X/sendMessage", "application/json", body, strlen(body), &status);
+    CHECK_INT(status, 200);
+    CHECK_STR(answer, "{\"ok\":true,\"");
+    free(answer);
+    cJSON *calls = tg_calls(&sim, USER, 0);
+    CHECK_STR(str(calls, "0.fault"), "truncate");
+    CHECK_STR(str(calls, "0.result.text"), "cut");
+    cJSON_Delete(calls);
+}
+
+TEST(update_ids_handed_out_raw_raise_the_counter)
+{
+    if (sim_fresh(&sim)) return;
+    const char *raw = "{\"ok\":true,\"result\":[{\"update_id\":9000000000000,\"message\":{\"message_id\":1,\"date\":1,"
+                      "\"chat\":{\"id\":5001,\"type\":\"private\"},\"text\":\"x\"}}]}";
+    free(sim_request_raw(&sim, "POST", "/sim/tg/raw", "text/plain", raw, strlen(raw), NULL));
+    long status = 0;
+    cJSON *r = bot("getUpdates", &status, "{}");
+    CHECK_INT(num(r, "result.0.update_id"), 9000000000000LL);
+    cJSON_Delete(r);
+    /* the bot confirms 9000000000001: the next update must come above it */
+    long long id = tg_say(&sim, USER, "A", NULL, "after");
+    CHECK(id > 9000000000000LL);
+    r = bot("getUpdates", &status, "{\"offset\":9000000000001}");
+    CHECK_STR(str(r, "result.0.message.text"), "after");
+    cJSON_Delete(r);
+}
+
+TEST(an_offset_from_an_earlier_numbering_confirms_nothing)
+{
+    if (sim_fresh(&sim)) return;
+    long long id = tg_say(&sim, USER, "A", NULL, "new numbering");
+    long status = 0;
+    /* a bot remembering an offset far above (before Telegram started over) */
+    cJSON *r = bot("getUpdates", &status, "{\"offset\":%lld}", id + 5000);
+    CHECK_INT(num(r, "result.0.update_id"), id);
+    cJSON_Delete(r);
+    r = bot("getUpdates", &status, "{\"offset\":%lld}", id + 1);
+    CHECK_INT(cJSON_GetArraySize(get(r, "result")), 0);
+    cJSON_Delete(r);
 }
 
 typedef struct delayed_send {
@@ -253,6 +327,10 @@ int main(void)
     RUN(fault_status_429_then_normal);
     RUN(fault_drop_closes_without_answer);
     RUN(fault_delay_delivers_before_answering);
+    RUN(fault_drop_after_carries_out_the_call_without_answer);
+    RUN(fault_truncate_cuts_the_answer_of_a_performed_call);
+    RUN(update_ids_handed_out_raw_raise_the_counter);
+    RUN(an_offset_from_an_earlier_numbering_confirms_nothing);
     RUN(blocked_user_gives_403_and_my_chat_member);
     RUN(limits_answer_429_with_retry_after);
     RUN(raw_body_is_the_next_get_updates_answer);

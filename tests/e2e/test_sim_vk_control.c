@@ -2,7 +2,8 @@
  * The simulator's VK control API, which tests use to play the world around
  * the bot: users denying and allowing messages, raw events and a_check
  * bodies, Long Poll failures and expiring keys, the sent log, faults and
- * rate limits on VK calls, and the VK part of /sim/stats and /sim/reset.
+ * rate limits on VK calls, the VK part of /sim/stats and /sim/reset, and
+ * the conversations and history the bot reads back after failed 3.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -374,6 +375,62 @@ TEST(stats_and_reset_cover_vk)
     cJSON_Delete(r);
 }
 
+/* messages.getConversations and messages.getHistory, which the bot reads
+ * after failed 3: VK's shapes, the unanswered filter, newest first. */
+TEST(conversations_and_history_read_back_what_was_said)
+{
+    if (sim_fresh(&sim)) return;
+    vk_say(&sim, USER, NULL, "first");
+    CHECK_INT(send_code(USER, 1, "answer", NULL), 0);
+    vk_say(&sim, USER, NULL, "second");
+    vk_say(&sim, USER, NULL, "third");
+    vk_say(&sim, OTHER_USER, NULL, "hello");
+    CHECK_INT(send_code(OTHER_USER, 2, "hi", NULL), 0);
+    long status = 0;
+    cJSON *r = vk_api(&sim, "messages.getConversations", &status, "filter", "unanswered", "group_id", GROUP, NULL);
+    CHECK_INT(num(r, "response.count"), 1);
+    CHECK_INT(num(r, "response.items.0.conversation.peer.id"), USER);
+    CHECK_STR(str(r, "response.items.0.conversation.peer.type"), "user");
+    CHECK(cJSON_IsTrue(get(r, "response.items.0.conversation.unanswered")));
+    CHECK_INT(num(r, "response.items.0.conversation.last_conversation_message_id"), 4);
+    CHECK_STR(str(r, "response.items.0.last_message.text"), "third");
+    cJSON_Delete(r);
+    r = vk_api(&sim, "messages.getConversations", &status, "filter", "all", NULL);
+    CHECK_INT(num(r, "response.count"), 2);
+    CHECK_INT(num(r, "response.items.0.conversation.peer.id"), OTHER_USER); /* newest first */
+    CHECK_INT(num(r, "response.items.0.last_message.out"), 1);
+    cJSON_Delete(r);
+    r = vk_api(&sim, "messages.getConversations", &status, "filter", "sideways", NULL);
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+
+    r = vk_api(&sim, "messages.getHistory", &status, "peer_id", "7001", "count", "3", NULL);
+    CHECK_INT(num(r, "response.count"), 4);
+    CHECK_INT(cJSON_GetArraySize(get(r, "response.items")), 3);
+    CHECK_STR(str(r, "response.items.0.text"), "third");
+    CHECK_INT(num(r, "response.items.0.conversation_message_id"), 4);
+    CHECK_INT(num(r, "response.items.0.from_id"), USER);
+    CHECK_INT(num(r, "response.items.0.out"), 0);
+    CHECK_STR(str(r, "response.items.2.text"), "answer");
+    CHECK_INT(num(r, "response.items.2.from_id"), -229000001LL);
+    CHECK_INT(num(r, "response.items.2.out"), 1);
+    cJSON_Delete(r);
+    r = vk_api(&sim, "messages.getHistory", &status, "peer_id", "7001", "rev", "1", "offset", "1", "count", "1", NULL);
+    CHECK_STR(str(r, "response.items.0.text"), "answer");
+    cJSON_Delete(r);
+    r = vk_api(&sim, "messages.getHistory", &status, "count", "1", NULL);
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    r = vk_api(&sim, "messages.getHistory", &status, "peer_id", "7001", "count", "201", NULL);
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    /* a reset forgets the history */
+    sim_reset(&sim);
+    r = vk_api(&sim, "messages.getHistory", &status, "peer_id", "7001", NULL);
+    CHECK_INT(num(r, "response.count"), 0);
+    cJSON_Delete(r);
+}
+
 int main(void)
 {
     sim_up = sim_start(&sim) == 0;
@@ -386,6 +443,7 @@ int main(void)
     RUN(sent_log_filters_by_peer_and_seq);
     RUN(documents_meet_limits_and_faults);
     RUN(stats_and_reset_cover_vk);
+    RUN(conversations_and_history_read_back_what_was_said);
     RUN(simulator_exits_cleanly);
     return unit_summary();
 }

@@ -1,0 +1,61 @@
+/*
+ * Fuzz target: the parsers of dates and numbers in what people and
+ * operators type: survey dates (instrument_parse_date), admin CLI numbers
+ * (admin_parse_long), the curator's button arguments (curator_parse_ids,
+ * curator_parse_page), the strict button payload numbers (payload_*) and
+ * timezone names (config_timezone_valid). Each result is checked against
+ * its stated range and, for dates, against the calendar by formatting it
+ * back and reading it again.
+ */
+#include "fuzz/fuzz.h"
+
+#include "bot/admin.h"
+#include "bot/config.h"
+#include "handlers/curator.h"
+#include "handlers/payload.h"
+#include "util/instrument.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void dates(const char *s)
+{
+    int ymd = instrument_parse_date(s);
+    if (!ymd) return;
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    if (y < INSTRUMENT_DATE_YEAR_MIN || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31) abort();
+    char again[32];
+    snprintf(again, sizeof again, "%d.%d.%d", d, m, y);
+    if (instrument_parse_date(again) != ymd) abort();
+}
+
+static void numbers(const char *s)
+{
+    long long v;
+    if (admin_parse_long(s, -5, 100000, &v) && (v < -5 || v > 100000)) abort();
+    int64_t ids[3];
+    for (int count = 1; count <= 3; count++)
+        if (curator_parse_ids(s, ids, count))
+            for (int i = 0; i < count; i++)
+                if (ids[i] <= 0) abort();
+    int page;
+    if (curator_parse_page(s, &page) && (page < 0 || page > 100000)) abort();
+    if (payload_number(s, 1000, &v) && (v < 0 || v > 1000)) abort();
+    const char *p = s;
+    if (payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) && (v < 0 || p == s)) abort();
+    char word[16];
+    p = s;
+    if (payload_take_word(&p, word, sizeof word) && (!word[0] || strlen(word) >= sizeof word)) abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *s = fuzz_cstring(data, size);
+    if (!s) return 0;
+    dates(s);
+    numbers(s);
+    if (size < 128) (void)config_timezone_valid(s);
+    free(s);
+    return 0;
+}

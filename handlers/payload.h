@@ -1,0 +1,48 @@
+/*
+ * Reading button payloads ("action:arg:arg", at most 64 bytes) strictly.
+ * Every payload the bot reads is one it wrote itself, so anything that is
+ * not exactly that shape is a forged or stale press and is refused: no
+ * trailing text, no signs, spaces or leading zeros in numbers, no numbers
+ * past their range. The readers advance a cursor so a parse can check each
+ * separator and then that nothing is left (payload_end).
+ */
+#ifndef MB_PAYLOAD_H
+#define MB_PAYLOAD_H
+
+#include <stddef.h>
+
+#define PAYLOAD_NUMBER_MAX 999999999999999999LL   /* 18 digits: ids never come near */
+#define PAYLOAD_WORD_MAX 32                       /* bytes of one word */
+#define PAYLOAD_LOG_MAX (4 * 64 + 1)              /* payload_escape of 64 bytes fits */
+
+/* Reads a number at *p: decimal digits only, no leading zero unless it is 0,
+ * at most max (max <= PAYLOAD_NUMBER_MAX). On success advances *p past it
+ * and returns 1; otherwise returns 0 and leaves *p. */
+int payload_take_number(const char **p, long long max, long long *out);
+
+/* Reads a word at *p: one or more of a-z, 0-9 and '_', shorter than size
+ * bytes, copied into buf. Advances *p on success (1); 0 otherwise. */
+int payload_take_word(const char **p, char *buf, size_t size);
+
+/* 1 (and advances *p) when **p is c. */
+int payload_take_char(const char **p, char c);
+
+/* 1 when nothing is left at p. */
+int payload_end(const char *p);
+
+/* 1 when s is exactly one number from 0 to max (see payload_take_number). */
+int payload_number(const char *s, long long max, long long *out);
+
+/* 1 when s is exactly one integer from min to max, with a '-' for negative
+ * values ("-0" and "+1" are refused); min and max within 18 digits. */
+int payload_integer(const char *s, long long min, long long max, long long *out);
+
+/*
+ * Copies payload data into buf (size bytes, at least 1) for a log line:
+ * printable ASCII and well-formed UTF-8 stay as they are; control bytes,
+ * bytes of broken UTF-8, '\\' and '"' are written as \xNN. A payload that
+ * does not fit is cut on a whole escape and ends in "...".
+ */
+void payload_escape(const char *data, char *buf, size_t size);
+
+#endif
