@@ -386,7 +386,7 @@ TEST(a_run_keeps_its_version_and_resumes_where_it_stopped)
     say(d, TEACHER, "01.01.2099");
     CHECK_CONTAINS(last_text(d, TEACHER), "Эта дата ещё не наступила");
     say(d, TEACHER, "01.09.2024");
-    CHECK_CONTAINS(last_text(d, TEACHER), "Что о вас верно?");
+    CHECK_CONTAINS(last_text(d, TEACHER), "Что к вам относится?");
     long long v1 = query_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1", me);
 
     /* the instrument is edited meanwhile: a new version, the open run stays on its own */
@@ -411,7 +411,7 @@ TEST(a_run_keeps_its_version_and_resumes_where_it_stopped)
     CHECK_CONTAINS(button(d, TEACHER, "Продолжить анкету"), "sv:start");
     CHECK(press(d, TEACHER, "Продолжить анкету"));
     CHECK_CONTAINS(last_text(d, TEACHER), "Продолжаем анкету");
-    CHECK_CONTAINS(last_text(d, TEACHER), "Что о вас верно?");
+    CHECK_CONTAINS(last_text(d, TEACHER), "Что к вам относится?");
     CHECK_INT(query_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1", me), v1);
     CHECK_STR(answer(d, me, "hired"), "2024-09-01");
     CHECK(press(d, TEACHER, "Молодой специалист"));

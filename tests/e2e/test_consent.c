@@ -61,9 +61,9 @@ static void pupil_registers(convo *c, long long user, const char *invite_cmd, co
     say(c, user, name);
     expect(c, user, "Кто вы?");
     press(c, user, "Школьник");
-    expect(c, user, "В каком вы классе?");
+    expect(c, user, "В каком ты классе?");
     press(c, user, grade);
-    expect(c, user, "В каком году вы родились?");
+    expect(c, user, "Теперь год рождения");
     say(c, user, year);
     expect(c, user, "Готово");
     if (!size) return;
@@ -129,7 +129,7 @@ static void phone_step(convo *c, long long user, const char *phone)
             expect(c, user, "без номера");
         }
     }
-    expect(c, user, "Последний вопрос. Вы согласны, чтобы Петя Иванов участвовал(а)");
+    expect(c, user, "Последний вопрос. Вы даёте согласие на участие ребёнка (Петя Иванов)");
 }
 
 static long long pupil_status_is(convo *c, const char *status)
@@ -174,16 +174,16 @@ TEST(self_consent_through_a_second_account_is_refused)
     snprintf(sql, sizeof sql, "DELETE FROM identities WHERE user_id = %d", PUPIL_LINKED);
     db_exec(c.bot.db, sql);
     say(&c, PUPIL_LINKED, parent_cmd);
-    expect(&c, PUPIL_LINKED, "должен открыть ваш родитель");
+    expect(&c, PUPIL_LINKED, "должен открыть твой родитель");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.refused_sender'"), 2);
 
     /* an account the bot never saw: it must say who it is, and without a
      * phone on the school's list its "yes" waits for the curator */
     identifies(&c, PUPIL_OTHER, parent_cmd, "Мама Пети", "Мама");
     phone_step(&c, PUPIL_OTHER, NULL);
-    press(&c, PUPIL_OTHER, "Да, согласен");
+    press(&c, PUPIL_OTHER, "Да, даю согласие");
     expect(&c, PUPIL_OTHER, "Куратор школы проверит");
-    expect(&c, PUPIL, "Мама Пети (мама) дал(а) согласие");
+    expect(&c, PUPIL, "Мама Пети (мама): согласие получено");
     const char *told = expect(&c, CURATOR, "Мама Пети (мама;");
     CHECK_CONTAINS(told, "без номера телефона) даёт согласие за ученика Петя Иванов");
     CHECK_CONTAINS(told, on_tg(&c) ? "(мама; Telegram;" : "(мама; VK;");
@@ -201,10 +201,10 @@ TEST(self_consent_through_a_second_account_is_refused)
      * curator looks: the curator cannot confirm it any more */
     identifies(&c, PUPIL_OTHER, parent_cmd, "Мама Пети", "Мама");
     phone_step(&c, PUPIL_OTHER, NULL);
-    press(&c, PUPIL_OTHER, "Да, согласен");
+    press(&c, PUPIL_OTHER, "Да, даю согласие");
     expect(&c, PUPIL_OTHER, "Куратор школы проверит");
     expect(&c, CURATOR, "Мама Пети (мама;");
-    expect(&c, PUPIL, "Мама Пети (мама) дал(а) согласие");
+    expect(&c, PUPIL, "Мама Пети (мама): согласие получено");
     snprintf(sql, sizeof sql, "INSERT INTO identities(platform, user_id, account_id, chat_id) SELECT '%s', %d, id, %d"
              " FROM accounts WHERE name = 'Петя Иванов'", c.transport, PUPIL_OTHER, PUPIL_OTHER);
     db_exec(c.bot.db, sql);
@@ -246,7 +246,7 @@ TEST(a_parent_on_the_school_list_consents_at_once)
         expect(&c, PARENT, "Это не ваш номер");
     }
     phone_step(&c, PARENT, PARENT_PHONE_SHARED);
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     if (on_tg(&c)) {
         expect(&c, PARENT, "Согласие записано");
         expect(&c, PUPIL, "Согласие родителя получено");
@@ -274,9 +274,9 @@ TEST(a_parent_not_on_the_list_waits_for_the_curator)
 
     identifies(&c, PARENT, parent_cmd, "Ольга Петровна", "Мама");
     phone_step(&c, PARENT, PARENT_PHONE_SHARED);
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     expect(&c, PARENT, "Куратор школы проверит");
-    expect(&c, PUPIL, "Ольга Петровна (мама) дал(а) согласие");
+    expect(&c, PUPIL, "Ольга Петровна (мама): согласие получено");
     const char *told = expect(&c, CURATOR, "Ольга Петровна (мама;");
     CHECK_CONTAINS(told, on_tg(&c) ? "телефон +79161234567, его нет в списке школы" : "без номера телефона");
     say(&c, PUPIL, "/menu");
@@ -311,8 +311,8 @@ TEST(a_strangers_refusal_is_recorded_and_the_parent_still_consents)
     press(&c, STRANGER, "Нет");
     expect(&c, STRANGER, "вы не даёте согласия");
     const char *told = expect(&c, CURATOR, "Вася Пупкин (другой представитель;");
-    CHECK_CONTAINS(told, "отказал(а) в согласии для ученика Петя Иванов");
-    expect(&c, PUPIL, "(Вася Пупкин, другой представитель), не дал согласия");
+    CHECK_CONTAINS(told, "не даёт согласия для ученика Петя Иванов");
+    expect(&c, PUPIL, "(Вася Пупкин, другой представитель): согласия на участие");
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.decline' AND actor = 'guardian:%s:%d'",
              c.transport, STRANGER);
@@ -322,7 +322,7 @@ TEST(a_strangers_refusal_is_recorded_and_the_parent_still_consents)
     /* the same link still works for the real parent */
     identifies(&c, PARENT, parent_cmd, "Ольга Петровна", "Мама");
     phone_step(&c, PARENT, PARENT_PHONE_SHARED);
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     if (!on_tg(&c)) {
         expect(&c, PARENT, "Куратор школы проверит");
         expect(&c, CURATOR, "Ольга Петровна (мама;");
@@ -389,17 +389,17 @@ TEST(a_grade_and_birth_year_that_do_not_fit_are_asked_again)
     say(&c, PUPIL, "Петя Иванов");
     expect(&c, PUPIL, "Кто вы?");
     press(&c, PUPIL, "Школьник");
-    expect(&c, PUPIL, "В каком вы классе?");
+    expect(&c, PUPIL, "В каком ты классе?");
     press(&c, PUPIL, "2");
-    expect(&c, PUPIL, "В каком году вы родились?");
+    expect(&c, PUPIL, "Теперь год рождения");
     say(&c, PUPIL, "2005");
     const char *why = expect(&c, PUPIL, "ученикам 2 класса обычно 8–10 лет");
-    CHECK_CONTAINS(why, "если вы родились в 2005 году");
-    expect(&c, PUPIL, "В каком вы классе?");
+    CHECK_CONTAINS(why, "родившимся в 2005 году в этом году исполнится");
+    expect(&c, PUPIL, "В каком ты классе?");
     CHECK_INT(pupil_status_is(&c, "registering"), 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE birth_year = 2005"), 0);
     press(&c, PUPIL, "7");
-    expect(&c, PUPIL, "В каком году вы родились?");
+    expect(&c, PUPIL, "Теперь год рождения");
     say(&c, PUPIL, "2013");
     expect(&c, PUPIL, "Готово, Петя Иванов!");
     expect(&c, PUPIL, "согласие родителя");

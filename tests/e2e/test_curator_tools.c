@@ -104,9 +104,9 @@ TEST(curator_creates_the_programme_corrects_data_and_exports_tables)
     snprintf(code, sizeof code, "%s", code_of(admin(&c, "invite create --org %s --role mentee", org)));
     agree_and_name(&c, PUPIL, code, "Петя");
     press(&c, PUPIL, "Школьник");
-    expect(&c, PUPIL, "В каком вы классе?");
+    expect(&c, PUPIL, "В каком ты классе?");
     press(&c, PUPIL, "7");
-    expect(&c, PUPIL, "В каком году вы родились?");
+    expect(&c, PUPIL, "Теперь год рождения");
     say(&c, PUPIL, "2012");
     expect(&c, PUPIL, "Готово");
     long long pupil = db_query_int(c.bot.db, "SELECT id FROM accounts WHERE name = 'Петя'");

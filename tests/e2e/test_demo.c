@@ -107,8 +107,8 @@ TEST(a_fresh_copy_runs_the_demo_and_the_curator_registers)
     say(&c, CURATOR, "Анна Сергеевна");
     expect(&c, CURATOR, "Кто вы?");
     press(&c, CURATOR, "Педагог");
-    expect(&c, CURATOR, "Вы зарегистрированы");
-    expect(&c, CURATOR, "вы куратор в программе «Demo school»");
+    expect(&c, CURATOR, "Регистрация завершена");
+    expect(&c, CURATOR, "куратор в программе наставничества организации «Demo school»");
     /* The demo school has this school year's programme. */
     press(&c, CURATOR, "Этап программы");
     expect(&c, CURATOR, "этап 1 из 7");
@@ -118,7 +118,7 @@ TEST(a_fresh_copy_runs_the_demo_and_the_curator_registers)
                                            " --role mentor | tail -n 1", harness_bin_dir(), root), 0);
     snprintf(cmd, sizeof cmd, "/start %s", code_of(out));
     say(&c, MENTOR, cmd);
-    expect(&c, MENTOR, "с ролью «наставник»");
+    expect(&c, MENTOR, "Ваша роль — наставник");
     convo_stop(&c);
 }
 

@@ -53,9 +53,9 @@ static void join(convo *c, long long user, const char *code, const char *name, c
     expect(c, user, "Кто вы?");
     press(c, user, category);
     if (grade) {
-        expect(c, user, "В каком вы классе?");
+        expect(c, user, "В каком ты классе?");
         press(c, user, grade);
-        expect(c, user, "В каком году вы родились?");
+        expect(c, user, "Теперь год рождения");
         say(c, user, year);
     }
     expect_some(c, user, "Готово");
@@ -187,7 +187,7 @@ TEST(a_pupil_erased_leaves_no_trace)
         expect(&c, PARENT, "без номера");
     }
     expect(&c, PARENT, "Последний вопрос");
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     expect(&c, PARENT, "Куратор школы проверит");
     open_menu(&c, CURATOR);
     press(&c, CURATOR, "Согласия родителей: 1");

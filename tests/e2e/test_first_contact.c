@@ -26,7 +26,7 @@ static void join_as(convo *c, long long user, const char *code, const char *name
     say(c, user, name);
     expect(c, user, "Кто вы?");
     press(c, user, category);
-    expect(c, user, "Вы зарегистрированы");
+    expect(c, user, "Регистрация завершена");
 }
 
 /* The bot of these tests runs on Telegram alone (tg), or on both (vk: the

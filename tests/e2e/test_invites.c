@@ -31,7 +31,7 @@ static void register_teacher(convo *c, long long user, const char *name)
     say(c, user, name);
     expect(c, user, "Кто вы?");
     press(c, user, "Педагог");
-    expect_some(c, user, "Вы зарегистрированы");
+    expect_some(c, user, "Регистрация завершена");
 }
 
 static void one_use_invite(convo *c, char *code, size_t size)
@@ -54,7 +54,7 @@ TEST(declining_or_opening_does_not_use_up_a_one_use_invite)
     open_invite(&c, FIRST, code);
     expect(&c, FIRST, "Вас приглашают");
     press(&c, FIRST, "Не согласен");
-    expect(&c, FIRST, "ничего о вас не сохранили");
+    expect(&c, FIRST, "ничего не сохранено");
 
     /* The next one opens it: the place is held for them... */
     open_invite(&c, SECOND, code);

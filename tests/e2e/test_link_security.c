@@ -99,7 +99,7 @@ TEST(a_second_invite_during_registration_asks_and_uses_only_the_chosen_one)
     press(&c, PUPIL, "Согласен");
     expect(&c, PUPIL, "Как вас зовут?");
     start_with(&c, PUPIL, code_b);
-    expect(&c, PUPIL, "Вы уже регистрируетесь в «Школа А» (наставляемый). Начать заново с новым приглашением в «Школа Б»");
+    expect(&c, PUPIL, "Регистрация уже идёт: «Школа А» (наставляемый). Начать заново по новому приглашению — «Школа Б»");
     press(&c, PUPIL, "Нет, продолжить");
     expect(&c, PUPIL, "продолжаем регистрацию");
     expect(&c, PUPIL, "Как вас зовут?");
@@ -145,7 +145,7 @@ TEST(an_invite_revoked_or_expired_after_use_does_not_restart_registration)
     start_with(&c, PUPIL, short_lived);
     expect(&c, PUPIL, "Вас приглашают");
     restart_bot_at(&c, "172800");
-    expect(&c, PUPIL, "не закончили");   /* the day-old registration is nudged first */
+    expect(&c, PUPIL, "ещё не закончена");   /* the day-old registration is nudged first */
     start_with(&c, PUPIL, short_lived);
     expect(&c, PUPIL, "Срок действия этого приглашения истёк");
     convo_stop(&c);

@@ -99,9 +99,9 @@ static void join(convo *c, long long user, const char *code, const char *name, c
     expect(c, user, "Кто вы?");
     press(c, user, category);
     if (grade) {
-        expect(c, user, "В каком вы классе?");
+        expect(c, user, "В каком ты классе?");
         press(c, user, grade);
-        expect(c, user, "В каком году вы родились?");
+        expect(c, user, "Теперь год рождения");
         say(c, user, year);
     }
     expect_some(c, user, "Готово");
@@ -209,7 +209,7 @@ TEST(curator_matches_pairs_and_groups)
     CHECK_CONTAINS(s, "формат встреч подходит: онлайн");
     CHECK_CONTAINS(s, "свободно 2 места из 2");
     CHECK_CONTAINS(s, "2. Маша Старшая (Школьник, 11 класс) — 40 из 100");
-    CHECK_CONTAINS(s, "форма «ученик – ученик», хотя наставляемый просил другую");
+    CHECK_CONTAINS(s, "форма «ученик – ученик» — не та, что в запросе наставляемого");
     CHECK_CONTAINS(s, "3. Olga Zavodskaya (Сотрудник предприятия) — 30 из 100");
     press(&c, CURATOR, "✓ Иван Студентов");
     expect(&c, CURATOR, "Пара создана: Иван Студентов — Петя Иванов (студент – ученик)");
@@ -229,13 +229,13 @@ TEST(curator_matches_pairs_and_groups)
     CHECK_CONTAINS(s, "свободно 1 место из 2");
     CHECK_CONTAINS(s, "2. Маша Старшая (Школьник, 11 класс) — 85 из 100");
     press(&c, CURATOR, "✗ Маша Старшая");
-    expect(&c, CURATOR, "Маша Старшая больше не будет предлагаться для Дима Сидоров");
+    expect(&c, CURATOR, "Маша Старшая больше не будет в списке наставников для наставляемого Дима Сидоров");
     s = expect(&c, CURATOR, "Дима Сидоров");
     CHECK(s && !strstr(s, "Маша"));
     CHECK_CONTAINS(s, "2. Olga Zavodskaya");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM match_rejections"), 1);
     press(&c, CURATOR, "✓ Иван Студентов");
-    expect(&c, CURATOR, "Добавить Дима Сидоров туда группой или создать отдельную пару?");
+    expect(&c, CURATOR, "Дима Сидоров: добавить в эту группу или создать отдельную пару?");
     press(&c, CURATOR, "Добавить в группу");
     expect(&c, CURATOR, "Дима Сидоров теперь в группе наставника Иван Студентов (студент – ученик), в ней 2 наставляемых");
     expect_some(&c, MENTOR_A, "у вас новый наставляемый — Дима Сидоров");
@@ -397,11 +397,11 @@ TEST(curator_moves_the_stage_and_announces)
     expect(&c, CURATOR, "Так увидят объявление (Наставникам, 1 человек)");
     press(&c, CURATOR, "Отправить");
     expect(&c, CURATOR, "Объявление поставлено в очередь: 1 человек");
-    expect_some(&c, MENTOR_A, "Объявление куратора программы «Школа №9»:\n\nВстреча наставников в пятницу");
+    expect_some(&c, MENTOR_A, "Объявление куратора программы наставничества организации «Школа №9»:\n\nВстреча наставников в пятницу");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Объявление куратора программы%'"), 1);
     /* typed text after sending is not another announcement */
     say(&c, CURATOR, "спасибо");
-    expect(&c, CURATOR, "Откройте /menu");
+    expect(&c, CURATOR, "Выбрать действие можно в /menu");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'announcement.send'"), 1);
     convo_stop(&c);
 }

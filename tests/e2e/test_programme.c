@@ -82,9 +82,9 @@ static void pupil_starts(convo *c, long long user, const char *code, const char 
 {
     agree_and_name(c, user, code, name);
     press(c, user, "Школьник");
-    expect(c, user, "В каком вы классе?");
+    expect(c, user, "В каком ты классе?");
     press(c, user, "7");
-    expect(c, user, "В каком году вы родились?");
+    expect(c, user, "Теперь год рождения");
     say(c, user, "2012");
     expect(c, user, "Готово");
     expect(c, user, "Что сделать?");
@@ -214,7 +214,7 @@ TEST(from_the_first_invite_to_pairs_and_a_group)
     s = expect(&c, CURATOR, "Коля Второй");
     CHECK_CONTAINS(s, "1. Иван Экзаменов");
     press(&c, CURATOR, "✓ Иван Экзаменов");
-    expect(&c, CURATOR, "группой или создать отдельную пару?");
+    expect(&c, CURATOR, "добавить в эту группу или создать отдельную пару?");
     press(&c, CURATOR, "Добавить в группу");
     expect(&c, CURATOR, "в ней 2 наставляемых");
     expect(&c, 9511, "у вас новый наставляемый — Коля Второй");

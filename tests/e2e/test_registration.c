@@ -39,8 +39,8 @@ TEST(curator_and_pupil_register_in_russian)
     say(&c, CURATOR, "Анна Сергеевна");
     expect(&c, CURATOR, "Кто вы?");
     press(&c, CURATOR, "Педагог");
-    expect(&c, CURATOR, "Готово, Анна Сергеевна! Вы зарегистрированы");
-    expect(&c, CURATOR, "вы куратор в программе «Школа №1»");
+    expect(&c, CURATOR, "Готово, Анна Сергеевна! Регистрация завершена");
+    expect(&c, CURATOR, "куратор в программе наставничества организации «Школа №1»");
 
     press(&c, CURATOR, "Создать приглашение");
     expect(&c, CURATOR, "Для кого приглашение?");
@@ -52,17 +52,17 @@ TEST(curator_and_pupil_register_in_russian)
     snprintf(cmd, sizeof cmd, "/start %s", code_of(inv ? inv : ""));
 
     say(&c, PUPIL, cmd);
-    expect(&c, PUPIL, "с ролью «наставляемый»");
+    expect(&c, PUPIL, "Ваша роль — наставляемый");
     press(&c, PUPIL, "Согласен");
     expect(&c, PUPIL, "Как вас зовут?");
     say(&c, PUPIL, "Петя Иванов");
     expect(&c, PUPIL, "Кто вы?");
     press(&c, PUPIL, "Школьник");
-    expect(&c, PUPIL, "В каком вы классе?");
+    expect(&c, PUPIL, "В каком ты классе?");
     press(&c, PUPIL, "7");
-    expect(&c, PUPIL, "В каком году вы родились?");
+    expect(&c, PUPIL, "Теперь год рождения");
     say(&c, PUPIL, "двадцать");
-    expect(&c, PUPIL, "Напишите год рождения цифрами");
+    expect(&c, PUPIL, "Напиши год рождения цифрами");
     say(&c, PUPIL, "2013");
     expect(&c, PUPIL, "Готово, Петя Иванов!");
     const char *wait = expect(&c, PUPIL, "согласие родителя");
@@ -74,7 +74,7 @@ TEST(curator_and_pupil_register_in_russian)
 
     /* the pupil cannot consent for themselves */
     say(&c, PUPIL, parent_cmd);
-    expect(&c, PUPIL, "должен открыть ваш родитель");
+    expect(&c, PUPIL, "должен открыть твой родитель");
 
     /* the parent says who they are; with no phone on the school's list
      * the curator confirms them */
@@ -89,7 +89,7 @@ TEST(curator_and_pupil_register_in_russian)
         expect(&c, PARENT, "без номера");
     }
     expect(&c, PARENT, "Последний вопрос");
-    press(&c, PARENT, "Да, согласен");
+    press(&c, PARENT, "Да, даю согласие");
     expect(&c, PARENT, "Куратор школы проверит");
     expect(&c, CURATOR, "Ольга Иванова (мама;");
     say(&c, CURATOR, "/menu");
@@ -99,7 +99,7 @@ TEST(curator_and_pupil_register_in_russian)
     press(&c, CURATOR, "Подтвердить");
     expect(&c, CURATOR, "подтверждено");
     expect(&c, PARENT, "Куратор школы подтвердил ваше согласие");
-    expect(&c, PUPIL, "Ольга Иванова (мама) дал(а) согласие");
+    expect(&c, PUPIL, "Ольга Иванова (мама): согласие получено");
     expect(&c, PUPIL, "Согласие родителя получено");
     say(&c, PUPIL, "/privacy");
     const char *priv = expect(&c, PUPIL, "Имя: Петя Иванов");
@@ -143,7 +143,7 @@ TEST(mentor_registers_in_english_and_erases_data)
     expect(&c, MENTOR, "Choose your language");
     press(&c, MENTOR, "Русский");
     expect(&c, MENTOR, "Язык бота: русский.");
-    expect(&c, MENTOR, "вы наставник");
+    expect(&c, MENTOR, "— наставник в программе наставничества");
     say(&c, MENTOR, "/language");
     expect(&c, MENTOR, "Choose your language");
     press(&c, MENTOR, "English");

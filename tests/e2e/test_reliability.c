@@ -234,7 +234,7 @@ TEST(jobs_survive_a_restart_and_run_when_due)
     setenv("MENTORBOT_CLOCK_OFFSET_S", "90000", 1);
     bot_start(&c.bot);
     unsetenv("MENTORBOT_CLOCK_OFFSET_S");
-    expect(&c, 9201, "не закончили");
+    expect(&c, 9201, "ещё не закончена");
     expect_silence(&c, 9201, 1500);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'registration_nudge' AND state = 'done'"), 1);
     convo_stop(&c);

@@ -74,13 +74,13 @@ TEST(curators_and_coordinators_stay_in_their_scope)
     char cmd[96];
     snprintf(cmd, sizeof cmd, "/start %s", code_b);
     say(&c, CURATOR, cmd);
-    expect(&c, CURATOR, "теперь вы куратор и в «Школа Б»");
+    expect(&c, CURATOR, "теперь вы куратор и в организации «Школа Б»");
     expect(&c, CURATOR, "Что сделать?");
     press(&c, CURATOR, "Сменить организацию");
     expect(&c, CURATOR, "С какой организацией работать?");
     press(&c, CURATOR, "Школа Б");
     expect(&c, CURATOR, "Теперь меню работает с организацией «Школа Б»");
-    expect(&c, CURATOR, "в программе «Школа Б»");
+    expect(&c, CURATOR, "в программе наставничества организации «Школа Б»");
     /* but not Школа В, even by forging the button */
     char forged[32];
     snprintf(forged, sizeof forged, "so:%s", other);
@@ -106,9 +106,9 @@ TEST(curators_and_coordinators_stay_in_their_scope)
     say(&c, MENTEE_A, "Петя Школьников");
     expect(&c, MENTEE_A, "Кто вы?");
     press(&c, MENTEE_A, "Школьник");
-    expect(&c, MENTEE_A, "В каком вы классе?");
+    expect(&c, MENTEE_A, "В каком ты классе?");
     press(&c, MENTEE_A, "9");
-    expect(&c, MENTEE_A, "В каком году вы родились?");
+    expect(&c, MENTEE_A, "Теперь год рождения");
     say(&c, MENTEE_A, "2011");
     expect_some(&c, MENTEE_A, "Что сделать?");
     register_as(&c, MENTOR_B, mentor_code, "Макс Студентов", "Студент");

@@ -24,15 +24,15 @@ static void register_pupil(convo *c)
     const char *link = admin(c, "invite create --org %s --role mentee", org);
     snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
     say(c, PUPIL, cmd);
-    expect(c, PUPIL, "с ролью «наставляемый»");
+    expect(c, PUPIL, "Ваша роль — наставляемый");
     press(c, PUPIL, "Согласен");
     expect(c, PUPIL, "Как вас зовут?");
     say(c, PUPIL, "Маша Петрова");
     expect(c, PUPIL, "Кто вы?");
     press(c, PUPIL, "Школьник");
-    expect(c, PUPIL, "В каком вы классе?");
+    expect(c, PUPIL, "В каком ты классе?");
     press(c, PUPIL, "7");
-    expect(c, PUPIL, "В каком году вы родились?");
+    expect(c, PUPIL, "Теперь год рождения");
     say(c, PUPIL, "2013");
     expect(c, PUPIL, "Готово, Маша Петрова!");
     expect(c, PUPIL, "Что сделать?");
@@ -242,7 +242,7 @@ TEST(survey_answers_feed_matching)
     const char *link = admin(&c, "invite create --org 1 --role mentor");
     snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
     say(&c, MENTOR, cmd);
-    expect(&c, MENTOR, "с ролью «наставник»");
+    expect(&c, MENTOR, "Ваша роль — наставник");
     press(&c, MENTOR, "Согласен");
     expect(&c, MENTOR, "Как вас зовут?");
     say(&c, MENTOR, "Олег Студентов");

@@ -256,7 +256,7 @@ TEST(a_person_on_both_messengers_is_reached_on_the_other_when_vk_fails)
     press(&c, 8101, "Школьник");
     expect(&c, 8101, "классе");
     press(&c, 8101, "6");
-    expect(&c, 8101, "году");
+    expect(&c, 8101, "год рождения");
     say(&c, 8101, "2014");
     expect(&c, 8101, "Готово");
     const char *wait = expect(&c, 8101, "согласие родителя");
@@ -311,7 +311,7 @@ TEST(a_person_on_both_messengers_is_reached_on_the_other_when_vk_fails)
                                                        "\"contact\":{\"phone_number\":\"79160000001\",\"user_id\":8103}}"));
     expect(&c, 8103, "номер получен");
     expect(&c, 8103, "Последний вопрос");
-    press(&c, 8103, "Да, согласен");
+    press(&c, 8103, "Да, даю согласие");
     expect(&c, 8103, "Согласие записано");
     expect(&c, 8101, "Согласие родителя получено");
     CHECK_INT(delivered(&c.sim, 8102, "Согласие родителя получено"), 0);
