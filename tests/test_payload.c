@@ -170,6 +170,8 @@ TEST(forged_invite_presses_are_refused_and_make_no_invite)
     int64_t curator = make_curator(d);
     CHECK(curator > 0);
     const char *stale = i18n_text(texts, "ru", "button.stale");
+    /* the curator asked for a mentee invite: the size question is open */
+    CHECK_INT(press(d, CURATOR_USER, "inv:mentee"), MB_OK);
     static const char *const forged[] = {
         "uses:mentee:30:extra", "uses:mentee:30x", "uses:mentee: 30", "uses:mentee:+30", "uses:mentee:030",
         "uses:mentee:30 ", "uses:mentee:", "uses:mentee:31", "uses:Mentee:30", "uses:mentee", "uses:",

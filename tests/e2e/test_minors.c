@@ -75,9 +75,9 @@ static void pupil_after_consent(convo *c, long long user, const char *name, cons
     say(c, user, name);
     expect(c, user, "Кто вы?");
     press(c, user, "Школьник");
-    expect(c, user, "В каком вы классе?");
+    expect(c, user, "В каком ты классе?");
     press(c, user, grade);
-    expect(c, user, "В каком году вы родились?");
+    expect(c, user, "Теперь год рождения");
     say(c, user, year);
     expect(c, user, "Готово");
 }
@@ -251,7 +251,7 @@ static void parent_consents(convo *c, const char *parent_cmd)
         expect(c, PARENT, "без номера");
     }
     expect(c, PARENT, "Последний вопрос");
-    press(c, PARENT, "Да, согласен");
+    press(c, PARENT, "Да, даю согласие");
     expect(c, PARENT, "Куратор школы проверит");
     expect_some(c, CURATOR, "Ольга Соколова (мама;");
     say(c, CURATOR, "/menu");
