@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test binary given, as many at a time as there are cores
-# (MENTORBOT_TEST_JOBS overrides), adds up their results and ends with the
-# one line CI reads: "N passed, N failed" (", N skipped" when any were).
+# Runs every test binary given, twice as many at a time as there are cores
+# (the end-to-end tests spend half their time waiting on the processes they
+# drive; MENTORBOT_TEST_JOBS overrides), adds up their results and ends with
+# the one line CI reads: "N passed, N failed" (", N skipped" when any were).
+# A binary given as PATH@ARG runs as "PATH ARG": a test that takes the
+# messenger as its argument can run as two jobs, one per messenger.
 #
 # The run fails when any binary exits non-zero, whatever its result line
 # says (a sanitizer report after the result does that), when a binary prints
@@ -14,7 +17,7 @@
 # run after all the others, one at a time, on an otherwise idle machine.
 set -u
 
-jobs=${MENTORBOT_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+jobs=${MENTORBOT_TEST_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}
 times=${MENTORBOT_TEST_TIMES:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mentorbot-run.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
@@ -36,7 +39,11 @@ fi
 run_one() {
     local i=$1 t=$2 start end
     start=$(date +%s%N)
-    "$t" >"$work/$i.out" 2>"$work/$i.err" </dev/null
+    if [[ "$t" == *@* ]]; then
+        "${t%@*}" "${t##*@}" >"$work/$i.out" 2>"$work/$i.err" </dev/null
+    else
+        "$t" >"$work/$i.out" 2>"$work/$i.err" </dev/null
+    fi
     echo $? >"$work/$i.rc"
     end=$(date +%s%N)
     echo $(((end - start) / 1000000)) >"$work/$i.ms"

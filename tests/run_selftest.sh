@@ -54,6 +54,12 @@ expect a_skip_under_ci_fails 1 "skipped under CI, which counts as failed" true .
 expect parallel_results_add_up 1 "11 passed, 1 failed" "" ./good ./bad ./good ./good2 ./good2
 expect the_slowest_are_listed 0 "slowest:" "" ./good ./good2
 
+# PATH@ARG runs the binary with that argument.
+printf '#!/bin/sh\n[ "$1" = vk ] && echo "unit-result 1 0 0" || echo "unit-result 0 1 0"\n' >"$dir/argful"
+chmod +x "$dir/argful"
+expect an_argument_after_at_reaches_the_binary 0 "1 passed, 0 failed" "" ./argful@vk
+expect a_wrong_argument_fails 1 "0 passed, 1 failed" "" ./argful@tg
+
 # A binary named in MENTORBOT_TEST_ALONE starts only after the others ended.
 printf '#!/bin/sh\nsleep 0.3\necho done >"%s/slow-ended"\necho "unit-result 1 0 0"\n' "$dir" >"$dir/slow"
 printf '#!/bin/sh\nif [ -e "%s/slow-ended" ]; then echo "unit-result 1 0 0"; else echo "unit-result 0 1 0"; fi\n' \
