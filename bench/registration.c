@@ -1,6 +1,6 @@
 /*
  * Registration throughput: N simulated users each go through
- * /start <code> -> consent -> name -> category, as Telegram updates (and
+ * /start <code> -> category -> consent -> name, as Telegram updates (and
  * then as VK Long Poll events) parsed from JSON and applied through the
  * real intake (inbox, dispatcher, handlers, outbox) in batches of 100, each
  * batch one durable commit, the way getUpdates and a_check deliver them.
@@ -47,7 +47,7 @@ static int cmp_double(const void *a, const void *b)
 /* The JSON Telegram would send for step s of user u. */
 static void update_json(char *buf, size_t size, long long update_id, long long user, int step, const char *code)
 {
-    static const char *const buttons[] = {NULL, "consent:yes", NULL, "cat:student"};
+    static const char *const buttons[] = {NULL, "cat:student", "consent:yes", NULL};
     if (buttons[step]) {
         snprintf(buf, size,
                  "{\"update_id\":%lld,\"callback_query\":{\"id\":\"%lld\",\"from\":{\"id\":%lld,\"is_bot\":false,"
@@ -66,7 +66,7 @@ static void update_json(char *buf, size_t size, long long update_id, long long u
 /* The same step as a VK event (message_new, or message_event for a button). */
 static void vk_event_json(char *buf, size_t size, long long n, long long user, int step, const char *code)
 {
-    static const char *const buttons[] = {NULL, "consent:yes", NULL, "cat:student"};
+    static const char *const buttons[] = {NULL, "cat:student", "consent:yes", NULL};
     if (buttons[step]) {
         snprintf(buf, size,
                  "{\"type\":\"message_event\",\"event_id\":\"ev%lld\",\"group_id\":1,\"object\":{\"user_id\":%lld,"

@@ -40,7 +40,14 @@ typedef struct hctx {
     char reason[256];               /* why handling failed, for the inbox */
 } hctx;
 
-/* Catalog lookups in the sender's language. */
+/* The key of a text for the reader a: its "_pupil" variant, written with
+ * «ты», when a is a pupil and the catalog of lang has one (buf holds it);
+ * key otherwise. For texts to someone other than the sender. */
+const char *key_for_reader(const bot_env *env, const char *lang, const account *a, const char *key, char *buf,
+                           size_t size);
+
+/* Catalog lookups in the sender's language, in the sender's variant
+ * (key_for_reader). */
 const char *T(hctx *h, const char *key);
 /* Formatted text (caller frees); NULL-terminated name/value pairs. */
 char *TF(hctx *h, const char *key, ...);

@@ -275,7 +275,8 @@ static mb_status introduce(hctx *h, const account *mentee, const mentorship_cand
         curator_who(t, lang, sides[i].other, who, sizeof who);
         if (mentee_c->has_profile) curator_topics(t, lang, mentee_c->topics, topics, sizeof topics);
         else snprintf(topics, sizeof topics, "%s", i18n_text(t, lang, "curator.topics_none"));
-        char *text = i18n_format(t, lang, sides[i].key, "name", sides[i].other->name, "who", who, "topics", topics,
+        char key[I18N_KEY_MAX + 1];
+        char *text = i18n_format(t, lang, key_for_reader(h->env, lang, sides[i].to, sides[i].key, key, sizeof key), "name", sides[i].other->name, "who", who, "topics", topics,
                                  "form", curator_form_text(t, lang, form), NULL);
         if (!text) return MB_ERR_NOMEM;
         mb_status rc = reply_to_account(h->d, sides[i].to->id, text, NULL);

@@ -113,7 +113,9 @@ static mb_status end_mentorship(hctx *h, const mentorship *m)
         const char *lang = i18n_pick_language(h->env->texts, a.language);
         char key[48];
         snprintf(key, sizeof key, "match.form.%s", form);
-        char *text = i18n_format(h->env->texts, lang, "match.ended_notice", "form",
+        char notice[I18N_KEY_MAX + 1];
+        char *text = i18n_format(h->env->texts, lang, key_for_reader(h->env, lang, &a, "match.ended_notice", notice,
+                                                                     sizeof notice), "form",
                                  i18n_text(h->env->texts, lang, key), NULL);
         if (!text) return MB_ERR_NOMEM;
         rc = reply_to_account(h->d, a.id, text, NULL);

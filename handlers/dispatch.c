@@ -15,13 +15,27 @@
 
 #define COMMAND_MAX 32
 
-const char *T(hctx *h, const char *key) { return i18n_text(h->env->texts, h->lang, key); }
+const char *key_for_reader(const bot_env *env, const char *lang, const account *a, const char *key, char *buf,
+                           size_t size)
+{
+    if (!a || strcmp(a->category, "pupil") != 0) return key;
+    return i18n_variant_key(env->texts, lang, key, "pupil", buf, size);
+}
+
+const char *T(hctx *h, const char *key)
+{
+    char buf[I18N_KEY_MAX + 1];
+    return i18n_text(h->env->texts, h->lang, key_for_reader(h->env, h->lang, h->has_account ? &h->acct : NULL, key,
+                                                            buf, sizeof buf));
+}
 
 char *TF(hctx *h, const char *key, ...)
 {
+    char buf[I18N_KEY_MAX + 1];
+    const char *k = key_for_reader(h->env, h->lang, h->has_account ? &h->acct : NULL, key, buf, sizeof buf);
     va_list ap;
     va_start(ap, key);
-    char *s = i18n_vformat(h->env->texts, h->lang, key, ap);
+    char *s = i18n_vformat(h->env->texts, h->lang, k, ap);
     va_end(ap);
     return s;
 }

@@ -55,7 +55,9 @@ static mb_status tell_everywhere(hctx *h, const account *person, const char *ski
     if (n < 0) return MB_ERR_DB;
     if (n > LINK_IDENTITIES_MAX) n = LINK_IDENTITIES_MAX;
     const char *lang = i18n_pick_language(h->env->texts, person->language);
-    char *text = i18n_format(h->env->texts, lang, key, "messenger", messenger, "name", name, NULL);
+    char buf[I18N_KEY_MAX + 1];
+    char *text = i18n_format(h->env->texts, lang, key_for_reader(h->env, lang, person, key, buf, sizeof buf),
+                             "messenger", messenger, "name", name, NULL);
     if (!text) return MB_ERR_NOMEM;
     mb_status rc = MB_OK;
     for (int i = 0; i < n && !rc; i++) {
@@ -109,8 +111,9 @@ static mb_status ask_owner(hctx *h, const account *owner, int64_t request_id, co
     snprintf(yes, sizeof yes, "lk:y:%lld", (long long)request_id);
     snprintf(no, sizeof no, "lk:n:%lld", (long long)request_id);
     const char *lang = i18n_pick_language(h->env->texts, owner->language);
-    char *text = i18n_format(h->env->texts, lang, "link.confirm_ask", "messenger", platform_name(h->ev->platform),
-                             "name", label, NULL);
+    char key[I18N_KEY_MAX + 1];
+    char *text = i18n_format(h->env->texts, lang, key_for_reader(h->env, lang, owner, "link.confirm_ask", key, sizeof key),
+                             "messenger", platform_name(h->ev->platform), "name", label, NULL);
     if (!text) return MB_ERR_NOMEM;
     keyboard kb = {0};
     kb_button(&kb, i18n_text(h->env->texts, lang, "link.confirm_yes"), yes);
@@ -178,13 +181,11 @@ static mb_status tell_requester(hctx *h, const link_request *r, const account *o
 
 static mb_status confirm_link(hctx *h, const link_request *r, const invite *inv)
 {
-    const char *lang = h->lang;
-    const i18n *t = h->env->texts;
     mb_status rc;
     identity same;
     if (!invite_usable(h->d, inv, 0)) {
         if ((rc = link_request_decide(h->d, r->id, "expired"))) return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
-        if ((rc = tell_requester(h, r, NULL, i18n_text(t, lang, "link.expired"), NULL))) return rc;
+        if ((rc = tell_requester(h, r, NULL, T(h, "link.expired"), NULL))) return rc;
         return reply_text(h, T(h, "link.expired_owner"), NULL);
     }
     if (identity_for_account(h->d, h->acct.id, r->platform, &same) == MB_OK) {
@@ -210,7 +211,7 @@ static mb_status confirm_link(hctx *h, const link_request *r, const invite *inv)
     keyboard kb = {0};
     kb_button(&kb, "Telegram", "pref:tg");
     kb_button(&kb, "VK", "pref:vk");
-    char *text = i18n_format(t, lang, "link.done", "name", h->acct.name, "messenger", platform_name(r->platform), NULL);
+    char *text = TF(h, "link.done", "name", h->acct.name, "messenger", platform_name(r->platform), NULL);
     rc = text ? tell_requester(h, r, &h->acct, text, &kb) : MB_ERR_NOMEM;
     free(text);
     kb_free(&kb);
@@ -238,7 +239,7 @@ mb_status link_on_confirm(hctx *h, const char *arg)
     char subject[32];
     actor_of(h->acct.id, subject, sizeof subject);
     if ((rc = audit_log(h->d, subject, "identity.link_declined", subject, r.platform))) return rc;
-    if ((rc = tell_requester(h, &r, NULL, i18n_text(h->env->texts, h->lang, "link.declined"), NULL))) return rc;
+    if ((rc = tell_requester(h, &r, NULL, T(h, "link.declined"), NULL))) return rc;
     return reply_text(h, T(h, "link.declined_owner"), NULL);
 }
 

@@ -172,10 +172,13 @@ static mb_status tell_partners(hctx *h, const int64_t *ids, int n)
     for (int i = 0; i < n; i++) {
         account a;
         if (account_load(h->d, ids[i], &a) || strcmp(a.status, "active") != 0) continue;
-        const char *key = strcmp(a.category, "pupil") == 0   ? "erase.partner_left_pupil"
-                          : strcmp(a.role, "mentor") == 0 ? "erase.partner_left_mentor"
-                                                          : "erase.partner_left_mentee";
-        mb_status rc = reply_to_account(h->d, a.id, erase_text(h->env, a.language, key), NULL);
+        const char *lang = i18n_pick_language(h->env->texts, a.language[0] ? a.language : h->env->default_language);
+        char buf[I18N_KEY_MAX + 1];
+        const char *key = key_for_reader(h->env, lang, &a,
+                                         strcmp(a.role, "mentor") == 0 ? "erase.partner_left_mentor"
+                                                                       : "erase.partner_left_mentee",
+                                         buf, sizeof buf);
+        mb_status rc = reply_to_account(h->d, a.id, i18n_text(h->env->texts, lang, key), NULL);
         if (rc && rc != MB_ERR_NOT_FOUND) return rc;
     }
     return MB_OK;

@@ -1,10 +1,12 @@
 /*
- * Registration by invite: /start <code> -> privacy notice and consent ->
- * name -> category (-> grade and year of birth for pupils) -> role confirmed
- * -> menu. A grade and a year of birth that do not fit each other are asked
- * again. A pupil who may be younger than the consent age waits for a
- * parent, who opens the link the pupil gets (consent.c), or for the
- * curator, who marks a paper consent received.
+ * Registration by invite: /start <code> -> category (-> grade and year of
+ * birth for pupils) -> privacy notice and consent -> name -> role confirmed
+ * -> menu. The age comes before the consent, so the notice is worded for
+ * who reads it: an adult, a pupil, or a pupil who also needs a parent. A
+ * grade and a year of birth that do not fit each other are asked again. A
+ * pupil who may be younger than the consent age waits for a parent, who
+ * opens the link the pupil gets (consent.c), or for the curator, who marks
+ * a paper consent received.
  */
 #include "handlers/flows.h"
 #include "handlers/payload.h"
@@ -102,13 +104,21 @@ static void place_name(hctx *h, char *buf, size_t size)
     else snprintf(buf, size, "?");
 }
 
+/* Only the year of birth is known, so a pupil is taken as possibly younger
+ * than the consent age until the year in which they surely reach it is
+ * over. */
+static int needs_guardian(const hctx *h)
+{
+    return strcmp(h->acct.category, "pupil") == 0 && h->acct.birth_year &&
+           clock_year_utc(clock_now_ms()) - h->acct.birth_year <= h->env->consent_age &&
+           !h->acct.guardian_consent[0];
+}
+
 static mb_status ask_consent(hctx *h)
 {
-    org o;
-    place_name(h, o.name, sizeof o.name);
-    char role_key[40];
-    snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
-    char *text = TF(h, "reg.privacy", "org", o.name, "role", T(h, role_key), NULL);
+    char age[16];
+    snprintf(age, sizeof age, "%d", h->env->consent_age);
+    char *text = TF(h, needs_guardian(h) ? "reg.privacy_child" : "reg.privacy", "age", age, NULL);
     if (!text) return MB_ERR_NOMEM;
     keyboard kb = {0};
     kb_button(&kb, T(h, "reg.consent_yes"), "consent:yes");
@@ -120,7 +130,8 @@ static mb_status ask_consent(hctx *h)
     return rc;
 }
 
-static mb_status ask_category(hctx *h)
+/* The category question, after the greeting text when one is given. */
+static mb_status ask_category(hctx *h, const char *text)
 {
     keyboard kb = {0};
     const char *const *cats = categories_for(h->acct.role);
@@ -131,7 +142,9 @@ static mb_status ask_category(hctx *h)
         if (i % 2 == 0) kb_row(&kb);
         kb_button(&kb, T(h, key), data);
     }
-    return send_keyed(h, "reg.ask_category", &kb);
+    mb_status rc = reply_text(h, text ? text : T(h, "reg.ask_category"), &kb);
+    kb_free(&kb);
+    return rc;
 }
 
 static mb_status ask_grade(hctx *h)
@@ -147,14 +160,52 @@ static mb_status ask_grade(hctx *h)
     return send_keyed(h, "reg.ask_grade", &kb);
 }
 
+static mb_status finish(hctx *h);
+
+/* Asks the first question not answered yet, in the order category, grade,
+ * year of birth, consent, name, and finishes when every answer is in.
+ * What the person answered decides the step, so a registration resumed
+ * after a restart, a /language or an upgrade asks exactly what is
+ * missing. */
+static mb_status ask_next(hctx *h)
+{
+    int pupil = strcmp(h->acct.category, "pupil") == 0;
+    const char *step = !h->acct.category[0]          ? "reg_category"
+                       : pupil && !h->acct.grade      ? "reg_grade"
+                       : pupil && !h->acct.birth_year ? "reg_birth_year"
+                       : !h->acct.consent_at          ? "reg_consent"
+                       : !h->acct.name[0]             ? "reg_name"
+                                                      : NULL;
+    if (!step) return finish(h);
+    mb_status rc = ctx_set_state(h, step);
+    if (rc) return rc;
+    if (strcmp(step, "reg_category") == 0) return ask_category(h, NULL);
+    if (strcmp(step, "reg_grade") == 0) return ask_grade(h);
+    if (strcmp(step, "reg_birth_year") == 0) return reply_text(h, T(h, "reg.ask_birth_year"), NULL);
+    if (strcmp(step, "reg_consent") == 0) return ask_consent(h);
+    return reply_text(h, T(h, "reg.ask_name"), NULL);
+}
+
 mb_status reg_resume(hctx *h)
 {
-    if (strcmp(h->state, "reg_name") == 0) return reply_text(h, T(h, "reg.ask_name"), NULL);
-    if (strcmp(h->state, "reg_category") == 0) return ask_category(h);
-    if (strcmp(h->state, "reg_grade") == 0) return ask_grade(h);
-    if (strcmp(h->state, "reg_birth_year") == 0) return reply_text(h, T(h, "reg.ask_birth_year"), NULL);
-    mb_status rc = ctx_set_state(h, "reg_consent");
-    return rc ? rc : ask_consent(h);
+    return ask_next(h);
+}
+
+/* The first message of a registration: who invites, to which role, and
+ * the first question. */
+static mb_status greet(hctx *h)
+{
+    char place[300], role_key[40];
+    place_name(h, place, sizeof place);
+    snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
+    int coordinator = strcmp(h->acct.role, "coordinator") == 0;
+    char *text = TF(h, coordinator ? "reg.welcome_coordinator" : "reg.welcome", "org", place, "territory", place,
+                    "role", T(h, role_key), NULL);
+    if (!text) return MB_ERR_NOMEM;
+    mb_status rc = ctx_set_state(h, "reg_category");
+    if (!rc) rc = ask_category(h, text);
+    free(text);
+    return rc;
 }
 
 mb_status reg_start(hctx *h, const char *code_in)
@@ -212,8 +263,7 @@ mb_status reg_start(hctx *h, const char *code_in)
     cJSON_AddNumberToObject(h->data, "invite", (double)inv.id);
     cJSON_DeleteItemFromObject(h->data, "territory");
     if (inv.territory_id) cJSON_AddNumberToObject(h->data, "territory", (double)inv.territory_id);
-    if ((rc = ctx_set_state(h, "reg_consent"))) return rc;
-    return ask_consent(h);
+    return greet(h);
 }
 
 /* The invite's use is counted now that the registration is complete; 1
@@ -230,10 +280,7 @@ static int invite_place_lost(hctx *h, mb_status *rc)
     int revoked = invite_get(h->d, (int64_t)id, &inv) == MB_OK && inv.revoked_at;
     log_info("registration", "account %lld cannot finish with invite %lld: %s", (long long)h->acct.id,
              (long long)id, revoked ? "revoked" : "no place left");
-    char key[40];
-    snprintf(key, sizeof key, "%s%s", revoked ? "reg.invite_revoked" : "reg.place_taken",
-             strcmp(h->acct.category, "pupil") == 0 ? "_pupil" : "");
-    *rc = reply_text(h, T(h, key), NULL);
+    *rc = reply_text(h, T(h, revoked ? "reg.invite_revoked" : "reg.place_taken"), NULL);
     return 1;
 }
 
@@ -250,11 +297,7 @@ static mb_status finish(hctx *h)
 {
     mb_status rc;
     if (invite_place_lost(h, &rc)) return rc;
-    int year = clock_year_utc(clock_now_ms());
-    /* Only the year is known, so a pupil is taken as possibly younger than
-     * the consent age until the year in which they surely reach it is over. */
-    int needs_guardian = strcmp(h->acct.category, "pupil") == 0 && h->acct.birth_year &&
-                         year - h->acct.birth_year <= h->env->consent_age && !h->acct.guardian_consent[0];
+    int guardian = needs_guardian(h);
     org o;
     place_name(h, o.name, sizeof o.name);
     char role_key[40];
@@ -266,7 +309,7 @@ static mb_status finish(hctx *h)
     if (rc || (rc = tell_alumnus(h))) return rc;
     cJSON_DeleteItemFromObject(h->data, "invite");
     cJSON_DeleteItemFromObject(h->data, "territory");
-    if (needs_guardian) {
+    if (guardian) {
         snprintf(h->acct.status, sizeof h->acct.status, "pending_consent");
         if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, ""))) return rc;
         char code[CONSENT_CODE_BYTES], link[256];
@@ -301,8 +344,7 @@ static mb_status on_name(hctx *h, const char *text)
     }
     snprintf(h->acct.name, sizeof h->acct.name, "%s", name);
     mb_status rc = account_save(h->d, &h->acct);
-    if (!rc && !(rc = ctx_set_state(h, "reg_category"))) rc = ask_category(h);
-    return rc;
+    return rc ? rc : ask_next(h);
 }
 
 static mb_status on_birth_year(hctx *h, const char *text)
@@ -342,12 +384,12 @@ static mb_status on_birth_year(hctx *h, const char *text)
         rc = reply_text(h, msg, NULL);
         free(msg);
         h->acct.grade = 0;
-        if (rc || (rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, "reg_grade"))) return rc;
-        return ask_grade(h);
+        if (rc || (rc = account_save(h->d, &h->acct))) return rc;
+        return ask_next(h);
     }
     h->acct.birth_year = (int)y;
     rc = account_save(h->d, &h->acct);
-    return rc ? rc : finish(h);
+    return rc ? rc : ask_next(h);
 }
 
 mb_status reg_on_text(hctx *h, const char *text)
@@ -386,33 +428,31 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "consent") == 0 && strcmp(h->state, "reg_consent") == 0) {
         if ((rc = reply_answer_button(h, NULL))) return rc;
         if (strcmp(arg, "no") == 0) {
+            /* Nothing stays: the answers given so far go with the account. */
+            const char *bye = T(h, "reg.declined");
             if ((rc = account_delete(h->d, h->acct.id))) return rc;
             h->has_account = 0;
-            return reply_text(h, T(h, "reg.declined"), NULL);
+            return reply_text(h, bye, NULL);
         }
         if (strcmp(arg, "yes") != 0) return flow_refuse_button(h, "bad consent answer");
         h->acct.consent_at = clock_now_ms();
-        if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, "reg_name"))) return rc;
-        return reply_text(h, T(h, "reg.ask_name"), NULL);
+        if ((rc = account_save(h->d, &h->acct))) return rc;
+        return ask_next(h);
     }
     if (strcmp(action, "cat") == 0 && strcmp(h->state, "reg_category") == 0) {
         if (!allowed_category(h->acct.role, arg)) return flow_refuse_button(h, "category not offered for the role");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         snprintf(h->acct.category, sizeof h->acct.category, "%s", arg);
         if ((rc = account_save(h->d, &h->acct))) return rc;
-        if (strcmp(arg, "pupil") == 0) {
-            if ((rc = ctx_set_state(h, "reg_grade"))) return rc;
-            return ask_grade(h);
-        }
-        return finish(h);
+        return ask_next(h);
     }
     if (strcmp(action, "grade") == 0 && strcmp(h->state, "reg_grade") == 0) {
         long long g;
         if (!payload_number(arg, GRADE_MAX, &g) || g < GRADE_MIN) return flow_refuse_button(h, "grade out of range");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         h->acct.grade = (int)g;
-        if ((rc = account_save(h->d, &h->acct)) || (rc = ctx_set_state(h, "reg_birth_year"))) return rc;
-        return reply_text(h, T(h, "reg.ask_birth_year"), NULL);
+        if ((rc = account_save(h->d, &h->acct))) return rc;
+        return ask_next(h);
     }
     if (strcmp(action, "lang") == 0) return on_language(h, arg);
     return flow_refuse_button(h, "button does not belong to this step");

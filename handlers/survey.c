@@ -116,7 +116,7 @@ static mb_status finish(hctx *h, survey_session *s)
         (rc = survey_profile_write(h->d, h->acct.id, s->ins, s->answers)) ||
         (rc = audit_log(h->d, actor, "survey.finish", subject, detail)) || (rc = set_dialog(h, 0)))
         return rc;
-    char *text = TF(h, "survey.finished", "outro", s->ins->outro ? instrument_text(s->ins->outro, h->lang) : "",
+    char *text = TF(h, "survey.finished", "outro", s->ins->outro ? survey_text(h, s->ins->outro) : "",
                     NULL);
     if (!text) return MB_ERR_NOMEM;
     rc = reply_text(h, text, NULL);
@@ -172,7 +172,7 @@ static mb_status start_new(hctx *h, const survey_run *previous)
         if (v && !instrument_value_valid(it, v)) rc = drop_answer(h, &s, it->id);
     }
     if (!rc) rc = store_prefills(h, &s);
-    if (!rc && !previous && s.ins->intro) rc = reply_text(h, instrument_text(s.ins->intro, h->lang), NULL);
+    if (!rc && !previous && s.ins->intro) rc = reply_text(h, survey_text(h, s.ins->intro), NULL);
     if (!rc && previous) rc = reply_text(h, T(h, "survey.changing"), NULL);
     if (!rc) rc = set_dialog(h, run_id);
     if (!rc) rc = ask(h, &s, next_shown(h, &s, 0), NULL);

@@ -66,6 +66,9 @@ mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page
  * or fewer where a message may carry fewer buttons (VK: 10 in all, and a
  * page also needs the two arrows and "Done"). */
 int survey_page_size(const hctx *h);
+/* A text of the instrument for the respondent: its pupil wording («ты»)
+ * when the respondent is a pupil and the text has one. */
+const char *survey_text(const hctx *h, const cJSON *t);
 /* The reason a typed answer is refused, in the person's language (caller frees). */
 char *survey_problem_text(hctx *h, const instrument_item *it, answer_problem problem);
 /* What was understood from a typed answer that needed reading («Записали:

@@ -45,6 +45,12 @@ static void item_data(char *buf, size_t size, const survey_session *s, const ins
     snprintf(buf, size, "sv:%lld:%s:%s%s%s", (long long)s->run.id, it->id, op, arg ? ":" : "", arg ? arg : "");
 }
 
+const char *survey_text(const hctx *h, const cJSON *t)
+{
+    int pupil = h->has_account && strcmp(h->acct.category, "pupil") == 0;
+    return instrument_text_variant(t, h->lang, pupil ? "pupil" : NULL);
+}
+
 int survey_page_size(const hctx *h)
 {
     int room = (int)platform_caps_for(h->ev->platform)->max_buttons - 3;
@@ -200,7 +206,7 @@ mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page
     snprintf(n, sizeof n, "%d", number);
     snprintf(total, sizeof total, "%d", count);
     char *progress = TF(h, "survey.progress", "n", n, "total", total, NULL);
-    sb_printf(&sb, "%s\n%s", progress ? progress : "", instrument_text(it->text, h->lang));
+    sb_printf(&sb, "%s\n%s", progress ? progress : "", survey_text(h, it->text));
     free(progress);
     append_hint(h, &sb, it);
 

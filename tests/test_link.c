@@ -152,7 +152,7 @@ TEST(a_link_waits_for_the_owner_and_then_follows_their_choice)
     CHECK_CONTAINS(told, "Нажмите там «Да»");
     CHECK(!strstr(told, "Петя Иванов"));
     CHECK_INT(identity_count(d, id), 1);
-    CHECK_CONTAINS(last_text(d, "tg", OWNER_TG), "Подключить к вашей записи VK-аккаунт «Петя ВК»?");
+    CHECK_CONTAINS(last_text(d, "tg", OWNER_TG), "Подключить к твоей записи VK-аккаунт «Петя ВК»?");
     char yes[32];
     snprintf(yes, sizeof yes, "%s", last_row(d, "tg", OWNER_TG, 0));
     CHECK(strncmp(yes, "lk:y:", 5) == 0);
@@ -164,7 +164,7 @@ TEST(a_link_waits_for_the_owner_and_then_follows_their_choice)
     CHECK_INT(press(d, "tg", OWNER_TG, yes), MB_OK);
     CHECK_INT(identity_count(d, id), 2);
     CHECK_CONTAINS(last_text(d, "vk", OWNER_VK), "Готово, Петя Иванов! VK подключён");
-    CHECK_CONTAINS(last_text(d, "tg", OWNER_TG), "К вашей записи подключён VK: «Петя ВК»");
+    CHECK_CONTAINS(last_text(d, "tg", OWNER_TG), "К твоей записи подключён VK: «Петя ВК»");
     account seen;
     CHECK_INT(account_find_by_identity(d, "vk", OWNER_VK, &seen, NULL), MB_OK);
     CHECK_INT(seen.id, id);
@@ -268,7 +268,7 @@ TEST(privacy_lists_messengers_and_answers_and_unlinks_with_notice)
 
     CHECK_INT(say_as(d, "tg", OWNER_TG, "Петя", "/privacy"), MB_OK);
     const char *p = last_text(d, "tg", OWNER_TG);
-    CHECK_CONTAINS(p, "Telegram: Петя (вы пишете отсюда)");
+    CHECK_CONTAINS(p, "Telegram: Петя (ты пишешь отсюда)");
     CHECK_CONTAINS(p, "VK: Петя ВК");
     CHECK_CONTAINS(p, "Где ты учишься? В школе");
     char unlink_vk[16];

@@ -130,6 +130,15 @@ const char *i18n_text(const i18n *c, const char *lang, const char *key)
     return v ? v : missing_key(c, key);
 }
 
+const char *i18n_variant_key(const i18n *c, const char *lang, const char *key, const char *variant, char *buf,
+                             size_t size)
+{
+    if (!c || !c->lang_count || !key || !variant || !*variant) return key;
+    int n = snprintf(buf, size, "%s_%s", key, variant);
+    if (n < 0 || (size_t)n >= size) return key;
+    return lang_lookup(lang_or_default(c, lang), buf) ? buf : key;
+}
+
 /* Substitutes {name} placeholders in tpl from the (name, value) pairs in ap;
  * number, when given, is {n} and comes before them. */
 static char *format_template(const char *tpl, const char *number, va_list ap)

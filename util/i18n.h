@@ -84,6 +84,16 @@ const char *i18n_pick_language(const i18n *c, const char *language_code);
 const char *i18n_text(const i18n *c, const char *lang, const char *key);
 
 /*
+ * The key to use for a reader of a kind: "key_variant" (written into buf)
+ * when the catalog of lang itself has it, as "reg.ask_name_pupil" for a
+ * pupil; key otherwise. The variant is looked up in lang only, so a
+ * language without it falls back to its own plain key, never to another
+ * language's variant.
+ */
+const char *i18n_variant_key(const i18n *c, const char *lang, const char *key, const char *variant, char *buf,
+                             size_t size);
+
+/*
  * Formats key with named arguments: (name, value) string pairs ending with
  * a NULL name, e.g.
  *   i18n_format(c, "ru", "reg.welcome", "name", "Аня", "org", "Школа 1", NULL)

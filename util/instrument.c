@@ -282,6 +282,14 @@ const char *instrument_text(const cJSON *t, const char *lang)
     return s ? s : "";
 }
 
+const char *instrument_text_variant(const cJSON *t, const char *lang, const char *variant)
+{
+    char key[32];
+    int n = lang && variant ? snprintf(key, sizeof key, "%s_%s", lang, variant) : -1;
+    const char *s = n > 0 && (size_t)n < sizeof key ? json_str(t, key) : NULL;
+    return s && *s ? s : instrument_text(t, lang);
+}
+
 int instrument_item_index(const instrument *ins, const char *id)
 {
     for (int i = 0; id && i < ins->nitems; i++)

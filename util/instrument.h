@@ -112,6 +112,9 @@ void instrument_free(instrument *ins);
 /* The text in lang, falling back to Russian and then to any string; "" when
  * t holds none. Owned by the instrument. */
 const char *instrument_text(const cJSON *t, const char *lang);
+/* The text for a reader of a kind: "<lang>_<variant>" (as "ru_pupil",
+ * written with «ты») when t has it, else instrument_text(). */
+const char *instrument_text_variant(const cJSON *t, const char *lang, const char *variant);
 
 /* Index of the item with this id, -1 when none. */
 int instrument_item_index(const instrument *ins, const char *id);

@@ -115,6 +115,24 @@ int press_at(convo *c, long long user, const char *label, const char *file, int 
     return 1;
 }
 
+void answer_registration_at(convo *c, long long user, const char *category, const char *grade, const char *year,
+                            const char *name, const char *file, int line)
+{
+    int en = strncmp(find(c, user)->lang, "en", 2) == 0;
+    if (!press_at(c, user, category, file, line)) return;
+    if (grade) {
+        expect_at(c, user, en ? "Which grade" : "В каком ты классе?", file, line);
+        press_at(c, user, grade, file, line);
+        expect_at(c, user, en ? "year" : "год рождения", file, line);
+        say_at(c, user, year, file, line);
+    }
+    /* every wording of the consent question names /forget */
+    expect_at(c, user, "/forget", file, line);
+    press_at(c, user, en ? "I consent" : "Даю согласие", file, line);
+    expect_at(c, user, en ? "your name?" : "зовут?", file, line);
+    say_at(c, user, name, file, line);
+}
+
 const char *expect_at(convo *c, long long user, const char *needle, const char *file, int line)
 {
     convo_user *u = find(c, user);

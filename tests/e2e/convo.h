@@ -1,7 +1,7 @@
 /*
  * Conversation steps for end-to-end tests, so a test reads as a script:
  *   say(&c, 1001, "/start CODE");  expect(&c, 1001, "Вас приглашают");
- *   press(&c, 1001, "Согласен");   expect(&c, 1001, "Как вас зовут?");
+ *   press(&c, 1001, "Педагог");    expect(&c, 1001, "Вы даёте согласие");
  * Each step checks what a user would see and records a failed CHECK with the
  * line of the script when it does not happen.
  */
@@ -64,6 +64,16 @@ const char *expect_some_at(convo *c, long long user, const char *needle, const c
  * registration, a survey offer) until it is quiet for ms; the last message
  * is kept for press(). */
 void convo_drain(convo *c, long long user, int ms);
+
+/* Answers the registration after the greeting of an invite: presses the
+ * category (a button label), for a pupil the grade (a label; NULL for
+ * others) and writes the year of birth, consents and writes the name, in
+ * the user's language. The message after the name (the end of the
+ * registration, or why it cannot end) is left to the caller. */
+void answer_registration_at(convo *c, long long user, const char *category, const char *grade, const char *year,
+                            const char *name, const char *file, int line);
+#define answer_registration(c, u, cat, grade, year, name) \
+    answer_registration_at(c, u, cat, grade, year, name, __FILE__, __LINE__)
 
 #define say(c, u, t) say_at(c, u, t, __FILE__, __LINE__)
 #define expect_some(c, u, n) expect_some_at(c, u, n, __FILE__, __LINE__)

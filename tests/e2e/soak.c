@@ -33,11 +33,11 @@ typedef struct soak_step {
  * contains. ACT_TICK ticks one option of a multiple choice, then, once the
  * edited message shows it ticked, presses "Готово". */
 static const soak_step steps[] = {
-    {"Ваша роль — наставляемый", ACT_PRESS, "Согласен"},
-    {"Как вас зовут?", ACT_SAY_NAME, NULL},
-    {"Кто вы?", ACT_PRESS, "Школьник"},
+    {"Ваша роль — наставляемый", ACT_PRESS, "Школьник"},
     {"В каком ты классе?", ACT_PRESS, "7"},
     {"Теперь год рождения", ACT_SAY, "2013"},
+    {"/forget", ACT_PRESS, "Даю согласие"},
+    {"Как тебя зовут?", ACT_SAY_NAME, NULL},
     {"Следующий шаг — анкета", ACT_PRESS, "Начать анкету"},
     {"С чем тебе хотелось бы помощи?", ACT_TICK, "Выбрать профессию"},
     {"Кто тебе ближе как наставник?", ACT_PRESS, "Студент колледжа или вуза"},

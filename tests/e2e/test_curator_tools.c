@@ -21,16 +21,14 @@
 #define PUPIL 6003
 #define FIXED_AT 1821040200LL   /* 2027-09-15T20:30:00Z */
 
-static void agree_and_name(convo *c, long long user, const char *code, const char *name)
+static void register_with(convo *c, long long user, const char *code, const char *category, const char *grade,
+                          const char *year, const char *name)
 {
     char cmd[96];
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(c, user, cmd);
     expect(c, user, "Вас приглашают");
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
+    answer_registration(c, user, category, grade, year, name);
 }
 
 static void open_menu(convo *c)
@@ -52,8 +50,7 @@ TEST(curator_creates_the_programme_corrects_data_and_exports_tables)
     char org[32], code[64];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №3\" --tz Asia/Tomsk"));
     snprintf(code, sizeof code, "%s", code_of(admin(&c, "invite create --org %s --role curator", org)));
-    agree_and_name(&c, CURATOR, code, "Анна Кураторова");
-    press(&c, CURATOR, "Педагог");
+    register_with(&c, CURATOR, code, "Педагог", NULL, NULL, "Анна Кураторова");
     expect(&c, CURATOR, "Готово");
     expect(&c, CURATOR, "Что сделать?");
 
@@ -76,8 +73,7 @@ TEST(curator_creates_the_programme_corrects_data_and_exports_tables)
 
     /* a mentor who fills in the survey, and a pupil */
     snprintf(code, sizeof code, "%s", code_of(admin(&c, "invite create --org %s --role mentor", org)));
-    agree_and_name(&c, MENTOR, code, "Пётр Проектов");
-    press(&c, MENTOR, "Педагог");
+    register_with(&c, MENTOR, code, "Педагог", NULL, NULL, "Пётр Проектов");
     expect(&c, MENTOR, "Готово");
     expect(&c, MENTOR, "Что сделать?");
     expect(&c, MENTOR, "Следующий шаг");
@@ -102,12 +98,7 @@ TEST(curator_creates_the_programme_corrects_data_and_exports_tables)
     expect(&c, MENTOR, "Записали: май 2027.");
 
     snprintf(code, sizeof code, "%s", code_of(admin(&c, "invite create --org %s --role mentee", org)));
-    agree_and_name(&c, PUPIL, code, "Петя");
-    press(&c, PUPIL, "Школьник");
-    expect(&c, PUPIL, "В каком ты классе?");
-    press(&c, PUPIL, "7");
-    expect(&c, PUPIL, "Теперь год рождения");
-    say(&c, PUPIL, "2012");
+    register_with(&c, PUPIL, code, "Школьник", "7", "2012", "Петя");
     expect(&c, PUPIL, "Готово");
     long long pupil = db_query_int(c.bot.db, "SELECT id FROM accounts WHERE name = 'Петя'");
 

@@ -102,11 +102,7 @@ TEST(a_fresh_copy_runs_the_demo_and_the_curator_registers)
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(&c, CURATOR, cmd);
     expect(&c, CURATOR, "организации «Demo school»");
-    press(&c, CURATOR, "Согласен");
-    expect(&c, CURATOR, "Как вас зовут?");
-    say(&c, CURATOR, "Анна Сергеевна");
-    expect(&c, CURATOR, "Кто вы?");
-    press(&c, CURATOR, "Педагог");
+    answer_registration(&c, CURATOR, "Педагог", NULL, NULL, "Анна Сергеевна");
     expect(&c, CURATOR, "Регистрация завершена");
     expect(&c, CURATOR, "куратор в программе наставничества организации «Demo school»");
     /* The demo school has this school year's programme. */

@@ -38,8 +38,7 @@ static void open_menu(convo *c, long long user)
     expect(c, user, "Что сделать?");
 }
 
-/* Registration by an invite code: consent, name, category (grade and year
- * for a pupil). */
+/* Registration by an invite code. */
 static void join(convo *c, long long user, const char *code, const char *name, const char *category,
                  const char *grade, const char *year)
 {
@@ -47,17 +46,7 @@ static void join(convo *c, long long user, const char *code, const char *name, c
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(c, user, cmd);
     expect(c, user, "Вас приглашают");
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
-    press(c, user, category);
-    if (grade) {
-        expect(c, user, "В каком ты классе?");
-        press(c, user, grade);
-        expect(c, user, "Теперь год рождения");
-        say(c, user, year);
-    }
+    answer_registration(c, user, category, grade, year, name);
     expect_some(c, user, "Готово");
 }
 
@@ -207,7 +196,7 @@ TEST(a_pupil_erased_leaves_no_trace)
     press(&c, CURATOR, "✓ Иван Наставников");
     expect(&c, CURATOR, "Пара создана: Иван Наставников — " PUPIL_FIRST " " PUPIL_SURNAME);
     expect_some(&c, MENTOR, "у вас новый наставляемый — " PUPIL_FIRST " " PUPIL_SURNAME);
-    expect_some(&c, PUPIL, "ваш наставник — Иван Наставников");
+    expect_some(&c, PUPIL, "твой наставник — Иван Наставников");
 
     /* The curator's export meets a messenger asking to wait: the report
      * with her name waits in the files folder. */
@@ -238,7 +227,7 @@ TEST(a_pupil_erased_leaves_no_trace)
     CHECK_INT(mode_of(report), 0600);
 
     say(&c, PUPIL, "/forget");
-    expect_some(&c, PUPIL, "Удалить ваши персональные данные?");
+    expect_some(&c, PUPIL, "Удалить твои персональные данные?");
     press(&c, PUPIL, "Да, удалить");
     expect_some(&c, PUPIL, "Ваши данные удалены");
 

@@ -21,11 +21,7 @@ static void join_as(convo *c, long long user, const char *code, const char *name
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(c, user, cmd);
     expect(c, user, "Вас приглашают");
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
-    press(c, user, category);
+    answer_registration(c, user, category, NULL, NULL, name);
     expect(c, user, "Регистрация завершена");
 }
 

@@ -22,11 +22,7 @@ static void teacher_joins(convo *c, long long user, const char *code, const char
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(c, user, cmd);
     expect(c, user, "Вас приглашают");
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
-    press(c, user, "Педагог");
+    answer_registration(c, user, "Педагог", NULL, NULL, name);
     expect_some(c, user, "Готово");
     convo_drain(c, user, 600);
 }

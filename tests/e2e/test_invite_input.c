@@ -75,7 +75,9 @@ TEST(names_of_emoji_or_over_the_limit_are_refused)
     snprintf(text, sizeof text, "/start %s", code_of(admin(&c, "invite create --org %s --role mentee", org)));
     say(&c, CAPS, text);
     expect(&c, CAPS, "Вас приглашают");
-    press(&c, CAPS, "Согласен");
+    press(&c, CAPS, "Педагог");
+    expect(&c, CAPS, "/forget");
+    press(&c, CAPS, "Даю согласие");
     expect(&c, CAPS, "Как вас зовут?");
 
     say(&c, CAPS, "\xF0\x9F\x98\x8E\xF0\x9F\x94\xA5 \xE2\x9C\xA8");   /* 😎🔥 ✨ */
@@ -90,7 +92,7 @@ TEST(names_of_emoji_or_over_the_limit_are_refused)
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name <> ''"), 0);
 
     say(&c, CAPS, "Василий Петров");
-    expect(&c, CAPS, "Кто вы?");
+    expect(&c, CAPS, "Готово, Василий Петров!");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name = 'Василий Петров'"), 1);
     convo_stop(&c);
 }

@@ -1,6 +1,6 @@
 /*
  * Invites as a curator and newcomers meet them: opening a link or saying
- * «Не согласен(на)» does not use up a place; a place is held while one
+ * «Не даю согласия» does not use up a place; a place is held while one
  * person registers, so two cannot both complete a one-use invite; the
  * curator sees the organisation's invites with their uses and revokes one.
  */
@@ -26,11 +26,7 @@ static void open_invite(convo *c, long long user, const char *code)
 /* From the consent question to the end of a teacher's registration. */
 static void register_teacher(convo *c, long long user, const char *name)
 {
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
-    press(c, user, "Педагог");
+    answer_registration(c, user, "Педагог", NULL, NULL, name);
     expect_some(c, user, "Регистрация завершена");
 }
 
@@ -53,7 +49,9 @@ TEST(declining_or_opening_does_not_use_up_a_one_use_invite)
     /* Someone opens the link and declines: the place is free again. */
     open_invite(&c, FIRST, code);
     expect(&c, FIRST, "Вас приглашают");
-    press(&c, FIRST, "Не согласен");
+    press(&c, FIRST, "Педагог");
+    expect(&c, FIRST, "Вы даёте согласие");
+    press(&c, FIRST, "Не даю согласия");
     expect(&c, FIRST, "ничего не сохранено");
 
     /* The next one opens it: the place is held for them... */
@@ -103,11 +101,7 @@ TEST(the_curator_sees_the_invites_with_their_uses_and_revokes_one)
     CHECK(db_query_int(c.bot.db, "SELECT revoked_at IS NOT NULL FROM invites WHERE id = 2") == 1);
 
     /* Nobody finishes with it any more; who registered stays. */
-    press(&c, SECOND, "Согласен");
-    expect(&c, SECOND, "Как вас зовут?");
-    say(&c, SECOND, "Нина Павловна");
-    expect(&c, SECOND, "Кто вы?");
-    press(&c, SECOND, "Педагог");
+    answer_registration(&c, SECOND, "Педагог", NULL, NULL, "Нина Павловна");
     expect(&c, SECOND, "Это приглашение отозвано");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE status = 'active' AND role = 'mentor'"), 1);
     open_invite(&c, SECOND, mentors);

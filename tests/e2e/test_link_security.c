@@ -39,11 +39,7 @@ static void register_curator(convo *c, long long user, const char *code, const c
 {
     start_with(c, user, code);
     expect(c, user, "Вас приглашают");
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
-    press(c, user, "Педагог");
+    answer_registration(c, user, "Педагог", NULL, NULL, name);
     expect(c, user, "Готово");
     expect(c, user, "Что сделать?");
 }
@@ -96,13 +92,13 @@ TEST(a_second_invite_during_registration_asks_and_uses_only_the_chosen_one)
 
     start_with(&c, PUPIL, code_a);
     expect(&c, PUPIL, "«Школа А»");
-    press(&c, PUPIL, "Согласен");
-    expect(&c, PUPIL, "Как вас зовут?");
+    press(&c, PUPIL, "Педагог");
+    expect(&c, PUPIL, "Вы даёте согласие");
     start_with(&c, PUPIL, code_b);
     expect(&c, PUPIL, "Регистрация уже идёт: «Школа А» (наставляемый). Начать заново по новому приглашению — «Школа Б»");
     press(&c, PUPIL, "Нет, продолжить");
     expect(&c, PUPIL, "продолжаем регистрацию");
-    expect(&c, PUPIL, "Как вас зовут?");
+    expect(&c, PUPIL, "Вы даёте согласие");
     /* The place held while registering (a use counts at the end). */
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM invite_uses u JOIN invites i ON i.id = u.invite_id WHERE i.code = '%s'", code_b);

@@ -93,17 +93,7 @@ static void join(convo *c, long long user, const char *code, const char *name, c
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(c, user, cmd);
     expect(c, user, "Вас приглашают");
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
-    press(c, user, category);
-    if (grade) {
-        expect(c, user, "В каком ты классе?");
-        press(c, user, grade);
-        expect(c, user, "Теперь год рождения");
-        say(c, user, year);
-    }
+    answer_registration(c, user, category, grade, year, name);
     expect_some(c, user, "Готово");
     /* the menu follows the confirmation */
     expect_some(c, user, strstr(category, "employee") ? "What would you like to do?" : "Что сделать?");
@@ -160,11 +150,7 @@ TEST(curator_matches_pairs_and_groups)
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(&c, MENTOR_B, cmd);
     expect(&c, MENTOR_B, "as a mentor");
-    press(&c, MENTOR_B, "I agree");
-    expect(&c, MENTOR_B, "What is your name?");
-    say(&c, MENTOR_B, "Olga Zavodskaya");
-    expect(&c, MENTOR_B, "Who are you?");
-    press(&c, MENTOR_B, "Company employee");
+    answer_registration(&c, MENTOR_B, "Company employee", NULL, NULL, "Olga Zavodskaya");
     expect_some(&c, MENTOR_B, "Done");
     expect_some(&c, MENTOR_B, "What would you like to do?");
 
@@ -215,7 +201,7 @@ TEST(curator_matches_pairs_and_groups)
     expect(&c, CURATOR, "Пара создана: Иван Студентов — Петя Иванов (студент – ученик)");
     const char *intro = expect_some(&c, MENTOR_A, "у вас новый наставляемый — Петя Иванов (Школьник, 9 класс)");
     CHECK_CONTAINS(intro, "О чём запрос: подготовка к экзаменам, выбор профессии.");
-    intro = expect_some(&c, PETYA, "ваш наставник — Иван Студентов (Студент)");
+    intro = expect_some(&c, PETYA, "твой наставник — Иван Студентов (Студент)");
     CHECK_CONTAINS(intro, "Форма наставничества: студент – ученик.");
 
     /* Dima: reject Masha (remembered; the list moves on), then Ivan again
@@ -239,7 +225,7 @@ TEST(curator_matches_pairs_and_groups)
     press(&c, CURATOR, "Добавить в группу");
     expect(&c, CURATOR, "Дима Сидоров теперь в группе наставника Иван Студентов (студент – ученик), в ней 2 наставляемых");
     expect_some(&c, MENTOR_A, "у вас новый наставляемый — Дима Сидоров");
-    expect_some(&c, DIMA, "ваш наставник — Иван Студентов");
+    expect_some(&c, DIMA, "твой наставник — Иван Студентов");
 
     /* Katya with Olga: the introduction reaches Olga in English. */
     open_menu(&c, CURATOR);
@@ -253,7 +239,7 @@ TEST(curator_matches_pairs_and_groups)
     expect(&c, CURATOR, "Пара создана: Olga Zavodskaya — Катя Петрова");
     intro = expect_some(&c, MENTOR_B, "Meet your new mentee: Катя Петрова (School pupil, grade 8)");
     CHECK_CONTAINS(intro, "The request is about: choosing a profession, a project.");
-    expect_some(&c, KATYA, "ваш наставник — Olga Zavodskaya (Сотрудник предприятия)");
+    expect_some(&c, KATYA, "твой наставник — Olga Zavodskaya (Сотрудник предприятия)");
 
     CHECK_INT(admin_output(&c, out, sizeof out, "match list --org %s", org), 0);
     long long m1 = db_query_int(c.bot.db, "SELECT MIN(id) FROM mentorships");
@@ -317,7 +303,7 @@ TEST(curator_matches_pairs_and_groups)
     expect(&c, CURATOR, "Завершить наставничество «Иван Студентов — Петя Иванов, Дима Сидоров»?");
     press(&c, CURATOR, "Да, завершить");
     expect(&c, CURATOR, "Наставничество завершено");
-    expect_some(&c, PETYA, "Куратор завершил ваше наставничество (студент – ученик)");
+    expect_some(&c, PETYA, "Куратор завершил твоё наставничество (студент – ученик)");
     expect_some(&c, MENTOR_A, "Куратор завершил ваше наставничество");
     CHECK_INT(admin_output(&c, out, sizeof out, "match list --org %s", org), 0);
     snprintf(expected, sizeof expected, "%lld\temployer_pupil\t%lld\t%lld\n", m1 + 1, b, katya);
@@ -332,7 +318,7 @@ TEST(curator_matches_pairs_and_groups)
     s = expect(&c, CURATOR, "Петя Иванов");
     CHECK_CONTAINS(s, "2. Маша Старшая");
     say(&c, MENTOR_C, "/forget");
-    expect_some(&c, MENTOR_C, "Удалить ваши персональные данные?");
+    expect_some(&c, MENTOR_C, "Удалить твои персональные данные?");
     press(&c, MENTOR_C, "Да, удалить");
     expect_some(&c, MENTOR_C, "Ваши данные удалены");
     press(&c, CURATOR, "✓ Маша Старшая");

@@ -56,29 +56,17 @@ static void school(convo *c, char *invite_cmd, size_t size)
     snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
     say(c, CURATOR, cmd);
     expect(c, CURATOR, "Вас приглашают");
-    press(c, CURATOR, "Согласен");
-    expect(c, CURATOR, "Как вас зовут?");
-    say(c, CURATOR, "Анна Сергеевна");
-    expect(c, CURATOR, "Кто вы?");
-    press(c, CURATOR, "Педагог");
+    answer_registration(c, CURATOR, "Педагог", NULL, NULL, "Анна Сергеевна");
     expect(c, CURATOR, "Готово, Анна Сергеевна!");
     expect(c, CURATOR, "Что сделать?");
     link = admin(c, "invite create --org %s --role mentee --uses 10", org);
     snprintf(invite_cmd, size, "/start %s", code_of(link));
 }
 
-/* A pupil goes from the consent question to the end of registration. */
-static void pupil_after_consent(convo *c, long long user, const char *name, const char *grade, const char *year)
+/* A pupil answers the registration after the greeting, to its end. */
+static void pupil_registers(convo *c, long long user, const char *name, const char *grade, const char *year)
 {
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
-    press(c, user, "Школьник");
-    expect(c, user, "В каком ты классе?");
-    press(c, user, grade);
-    expect(c, user, "Теперь год рождения");
-    say(c, user, year);
+    answer_registration(c, user, "Школьник", grade, year, name);
     expect(c, user, "Готово");
 }
 
@@ -89,7 +77,11 @@ static long long pupil_status_pending(convo *c)
                                    " AND COALESCE(guardian_consent, '') = ''");
 }
 
-TEST(the_consent_text_and_privacy_name_every_category_collected)
+/* The age is asked before the consent, so the consent is worded for who
+ * reads it: «ты» for a pupil, and for a pupil under the consent age also
+ * what the parent's part is. What the survey collects and the curator
+ * sees is named before consent and again in /privacy. */
+TEST(the_consent_text_is_worded_for_its_reader_and_names_every_category_collected)
 {
     convo c;
     if (convo_start(&c, "minors-text", CONF)) SKIP("simulator or bot did not start");
@@ -97,19 +89,51 @@ TEST(the_consent_text_and_privacy_name_every_category_collected)
     school(&c, invite_cmd, sizeof invite_cmd);
     convo_user_add(&c, PUPIL, "Маша", "ru");
     say(&c, PUPIL, invite_cmd);
-    const char *text = expect(&c, PUPIL, "Вас приглашают");
-    /* what the survey collects and the curator sees is named before consent */
+    expect(&c, PUPIL, "Вас приглашают");
+    press(&c, PUPIL, "Школьник");
+    expect(&c, PUPIL, "В каком ты классе?");
+    press(&c, PUPIL, "7");
+    expect(&c, PUPIL, "год рождения");
+    say(&c, PUPIL, "2013");
+    const char *text = expect(&c, PUPIL, "прочитай, какие данные хранит бот");
     CHECK_CONTAINS(text, "город или район");
     CHECK_CONTAINS(text, "интересы");
     CHECK_CONTAINS(text, "когда и как удобно встречаться");
-    CHECK_CONTAINS(text, "Куратор вашей организации видит");
-    pupil_after_consent(&c, PUPIL, "Маша Петрова", "7", "2013");
+    CHECK_CONTAINS(text, "Куратор программы в твоей школе видит");
+    CHECK_CONTAINS(text, "Даёшь согласие");
+    CHECK(!strstr(text ? text : "", "ваш") && !strstr(text ? text : "", "родител"));
+    press(&c, PUPIL, "Даю согласие");
+    expect(&c, PUPIL, "Как тебя зовут?");
+    say(&c, PUPIL, "Маша Петрова");
+    expect(&c, PUPIL, "Готово");
     convo_drain(&c, PUPIL, 800);
     say(&c, PUPIL, "/privacy");
-    const char *privacy = expect(&c, PUPIL, "Что о вас хранится");
-    CHECK_CONTAINS(privacy, "город или район");
+    const char *privacy = expect(&c, PUPIL, "Что о тебе хранится");
+    CHECK_CONTAINS(privacy, "город или район, где ты живёшь");
     CHECK_CONTAINS(privacy, "интересы");
     CHECK_CONTAINS(privacy, "когда и как удобно встречаться");
+    CHECK_CONTAINS(privacy, "(ты пишешь отсюда)");
+    /* the same command answers an adult with «вы» */
+    say(&c, CURATOR, "/privacy");
+    privacy = expect(&c, CURATOR, "Что о вас хранится");
+    CHECK_CONTAINS(privacy, "(вы пишете отсюда)");
+
+    /* an 11-year-old learns before consenting that a parent consents too */
+    convo_user_add(&c, YOUNG, "Дима", "ru");
+    say(&c, YOUNG, invite_cmd);
+    expect(&c, YOUNG, "Вас приглашают");
+    press(&c, YOUNG, "Школьник");
+    expect(&c, YOUNG, "В каком ты классе?");
+    press(&c, YOUNG, "5");
+    expect(&c, YOUNG, "год рождения");
+    say(&c, YOUNG, "2015");
+    text = expect(&c, YOUNG, "прочитай, что бот будет знать о тебе");
+    CHECK_CONTAINS(text, "Тебе ещё нет 12 лет, поэтому нужны два согласия: твоё и родителя");
+    CHECK_CONTAINS(text, "город или район");
+    /* declining keeps nothing, not even the grade and year given */
+    press(&c, YOUNG, "Не даю согласия");
+    expect(&c, YOUNG, "ничего не сохранено. Если передумаешь");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE birth_year = 2015"), 0);
     convo_stop(&c);
 }
 
@@ -122,7 +146,7 @@ TEST(the_curators_paper_consent_is_confirmed_before_it_counts)
     convo_user_add(&c, YOUNG, "Дима", "ru");
     say(&c, YOUNG, invite_cmd);
     expect(&c, YOUNG, "Вас приглашают");
-    pupil_after_consent(&c, YOUNG, "Дима Соколов", "5", "2015");
+    pupil_registers(&c, YOUNG, "Дима Соколов", "5", "2015");
     expect(&c, YOUNG, "согласие родителя");
     CHECK_INT(pupil_status_pending(&c), 1);
 
@@ -176,7 +200,7 @@ TEST(stale_buttons_get_one_notice_and_change_nothing)
     expect(&c, PUPIL, "Choose your language");
     press(&c, PUPIL, "English");
     expect(&c, PUPIL, "The bot now speaks English");
-    expect(&c, PUPIL, "You are invited");
+    expect(&c, PUPIL, "Who are you?");
     CHECK_INT(stale_notices(&c, PUPIL), 0);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE language = 'en' AND status = 'registering'"),
               1);
@@ -184,7 +208,7 @@ TEST(stale_buttons_get_one_notice_and_change_nothing)
     expect(&c, PUPIL, "Choose your language");
     press(&c, PUPIL, "Русский");
     expect(&c, PUPIL, "Язык бота: русский");
-    expect(&c, PUPIL, "Вас приглашают");
+    expect(&c, PUPIL, "Кто вы?");
 
     /* an old «how many people» button creates no second invite */
     long long invites = db_query_int(c.bot.db, "SELECT COUNT(*) FROM invites");
@@ -217,7 +241,7 @@ TEST(stale_buttons_get_one_notice_and_change_nothing)
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM invites"), invites + 1);
 
     /* a survey answer button after /cancel does not resume the survey */
-    pupil_after_consent(&c, PUPIL, "Маша Петрова", "7", "2013");
+    pupil_registers(&c, PUPIL, "Маша Петрова", "7", "2013");
     expect_some(&c, PUPIL, "Следующий шаг");
     press(&c, PUPIL, "Начать анкету");
     expect(&c, PUPIL, "Привет!");
@@ -274,7 +298,7 @@ TEST(a_parent_sees_and_withdraws_the_consent_they_gave)
     convo_user_add(&c, STRANGER, "Ева", "ru");
     say(&c, YOUNG, invite_cmd);
     expect(&c, YOUNG, "Вас приглашают");
-    pupil_after_consent(&c, YOUNG, "Дима Соколов", "5", "2015");
+    pupil_registers(&c, YOUNG, "Дима Соколов", "5", "2015");
     const char *wait = expect(&c, YOUNG, "согласие родителя");
     if (wait && (strstr(wait, "start=g_") || strstr(wait, "ref=g_")))
         snprintf(parent_cmd, sizeof parent_cmd, "/start %s", code_of(wait));
@@ -329,7 +353,7 @@ TEST(a_parent_sees_and_withdraws_the_consent_they_gave)
 
 static void all_conversations(void)
 {
-    RUN(the_consent_text_and_privacy_name_every_category_collected);
+    RUN(the_consent_text_is_worded_for_its_reader_and_names_every_category_collected);
     RUN(the_curators_paper_consent_is_confirmed_before_it_counts);
     RUN(stale_buttons_get_one_notice_and_change_nothing);
     RUN(a_parent_sees_and_withdraws_the_consent_they_gave);

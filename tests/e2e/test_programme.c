@@ -15,16 +15,14 @@
 #define CONF "[bot]\nconsent_age = 12\n"
 #define CURATOR 9500
 
-static void agree_and_name(convo *c, long long user, const char *code, const char *name)
+static void register_with(convo *c, long long user, const char *code, const char *category, const char *grade,
+                          const char *year, const char *name)
 {
     char cmd[96];
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(c, user, cmd);
     expect(c, user, "Вас приглашают");
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
+    answer_registration(c, user, category, grade, year, name);
 }
 
 /* The curator creates an invite from the menu; returns its code (static). */
@@ -48,8 +46,7 @@ static const char *menu_invite(convo *c, const char *who, const char *role_word)
 static void mentor_joins(convo *c, long long user, const char *code, const char *name, const char *category,
                          const char *workplace_question, const char *help)
 {
-    agree_and_name(c, user, code, name);
-    press(c, user, category);
+    register_with(c, user, code, category, NULL, NULL, name);
     expect(c, user, "Готово");
     expect(c, user, "Что сделать?");
     expect(c, user, "Следующий шаг");
@@ -80,12 +77,7 @@ static void mentor_joins(convo *c, long long user, const char *code, const char 
  * in finish_request so one pupil can stop in between. */
 static void pupil_starts(convo *c, long long user, const char *code, const char *name, const char *help)
 {
-    agree_and_name(c, user, code, name);
-    press(c, user, "Школьник");
-    expect(c, user, "В каком ты классе?");
-    press(c, user, "7");
-    expect(c, user, "Теперь год рождения");
-    say(c, user, "2012");
+    register_with(c, user, code, "Школьник", "7", "2012", name);
     expect(c, user, "Готово");
     expect(c, user, "Что сделать?");
     expect(c, user, "Следующий шаг");
@@ -135,8 +127,7 @@ TEST(from_the_first_invite_to_pairs_and_a_group)
     char org[32];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Гимназия №3\""));
     const char *link = admin(&c, "invite create --org %s --role curator", org);
-    agree_and_name(&c, CURATOR, code_of(link), "Анна Кураторова");
-    press(&c, CURATOR, "Педагог");
+    register_with(&c, CURATOR, code_of(link), "Педагог", NULL, NULL, "Анна Кураторова");
     expect(&c, CURATOR, "Готово");
     expect(&c, CURATOR, "Что сделать?");
 
@@ -204,7 +195,7 @@ TEST(from_the_first_invite_to_pairs_and_a_group)
     press(&c, CURATOR, "✓ Иван Экзаменов");
     expect(&c, CURATOR, "Пара создана: Иван Экзаменов — Лена Первая");
     expect(&c, 9511, "у вас новый наставляемый — Лена Первая");
-    expect(&c, 9521, "ваш наставник — Иван Экзаменов");
+    expect(&c, 9521, "твой наставник — Иван Экзаменов");
 
     say(&c, CURATOR, "/menu");
     expect(&c, CURATOR, "Что сделать?");
@@ -218,7 +209,7 @@ TEST(from_the_first_invite_to_pairs_and_a_group)
     press(&c, CURATOR, "Добавить в группу");
     expect(&c, CURATOR, "в ней 2 наставляемых");
     expect(&c, 9511, "у вас новый наставляемый — Коля Второй");
-    expect(&c, 9522, "ваш наставник — Иван Экзаменов");
+    expect(&c, 9522, "твой наставник — Иван Экзаменов");
 
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM mentorships WHERE state = 'active'"), 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM mentorship_members WHERE left_at IS NULL"), 2);

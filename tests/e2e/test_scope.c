@@ -43,11 +43,7 @@ static void register_as(convo *c, long long user, const char *code, const char *
     snprintf(cmd, sizeof cmd, "/start %s", code);
     say(c, user, cmd);
     expect(c, user, "Вас приглашают");
-    press(c, user, "Согласен");
-    expect(c, user, "Как вас зовут?");
-    say(c, user, name);
-    expect(c, user, "Кто вы?");
-    press(c, user, category);
+    answer_registration(c, user, category, NULL, NULL, name);
     expect(c, user, "Готово");
 }
 
@@ -101,15 +97,7 @@ TEST(curators_and_coordinators_stay_in_their_scope)
     snprintf(cmd, sizeof cmd, "/start %s", mentee_code);
     say(&c, MENTEE_A, cmd);
     expect(&c, MENTEE_A, "Вас приглашают");
-    press(&c, MENTEE_A, "Согласен");
-    expect(&c, MENTEE_A, "Как вас зовут?");
-    say(&c, MENTEE_A, "Петя Школьников");
-    expect(&c, MENTEE_A, "Кто вы?");
-    press(&c, MENTEE_A, "Школьник");
-    expect(&c, MENTEE_A, "В каком ты классе?");
-    press(&c, MENTEE_A, "9");
-    expect(&c, MENTEE_A, "Теперь год рождения");
-    say(&c, MENTEE_A, "2011");
+    answer_registration(&c, MENTEE_A, "Школьник", "9", "2011", "Петя Школьников");
     expect_some(&c, MENTEE_A, "Что сделать?");
     register_as(&c, MENTOR_B, mentor_code, "Макс Студентов", "Студент");
     profile_for(&c, MENTEE_A, "[]", 0);

@@ -25,15 +25,7 @@ static void register_pupil(convo *c)
     snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
     say(c, PUPIL, cmd);
     expect(c, PUPIL, "Ваша роль — наставляемый");
-    press(c, PUPIL, "Согласен");
-    expect(c, PUPIL, "Как вас зовут?");
-    say(c, PUPIL, "Маша Петрова");
-    expect(c, PUPIL, "Кто вы?");
-    press(c, PUPIL, "Школьник");
-    expect(c, PUPIL, "В каком ты классе?");
-    press(c, PUPIL, "7");
-    expect(c, PUPIL, "Теперь год рождения");
-    say(c, PUPIL, "2013");
+    answer_registration(c, PUPIL, "Школьник", "7", "2013", "Маша Петрова");
     expect(c, PUPIL, "Готово, Маша Петрова!");
     expect(c, PUPIL, "Что сделать?");
 }
@@ -243,11 +235,7 @@ TEST(survey_answers_feed_matching)
     snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
     say(&c, MENTOR, cmd);
     expect(&c, MENTOR, "Ваша роль — наставник");
-    press(&c, MENTOR, "Согласен");
-    expect(&c, MENTOR, "Как вас зовут?");
-    say(&c, MENTOR, "Олег Студентов");
-    expect(&c, MENTOR, "Кто вы?");
-    press(&c, MENTOR, "Студент");
+    answer_registration(&c, MENTOR, "Студент", NULL, NULL, "Олег Студентов");
     expect(&c, MENTOR, "Готово, Олег Студентов!");
     expect(&c, MENTOR, "Что сделать?");
     expect(&c, MENTOR, "Следующий шаг");
@@ -283,11 +271,42 @@ TEST(survey_answers_feed_matching)
     convo_stop(&c);
 }
 
+/* A pupil who mentors younger pupils reads the mentor survey with «ты»,
+ * as every other text to a pupil; an adult mentor reads it with «вы». */
+TEST(a_pupil_mentor_reads_the_mentor_survey_in_the_pupils_words)
+{
+    convo c;
+    if (convo_start(&c, "survey-pupil-mentor", CONF)) SKIP("simulator or bot did not start");
+    char org[32], cmd[96];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №6\""));
+    snprintf(cmd, sizeof cmd, "/start %s", code_of(admin(&c, "invite create --org %s --role mentor", org)));
+    say(&c, PUPIL, cmd);
+    expect(&c, PUPIL, "Ваша роль — наставник");
+    answer_registration(&c, PUPIL, "Школьник", "10", "2010", "Лена Старшеклассница");
+    expect(&c, PUPIL, "Готово, Лена Старшеклассница!");
+    expect(&c, PUPIL, "Что сделать?");
+    expect(&c, PUPIL, "Следующий шаг");
+    press(&c, PUPIL, "Начать анкету");
+    expect(&c, PUPIL, "Расскажи, с чем ты можешь помочь");
+    const char *q = expect(&c, PUPIL, "С чем ты можешь помочь? Отметь всё");
+    CHECK(!strstr(q ? q : "", "вы "));
+    press(&c, PUPIL, "Учёба по предмету");
+    expect(&c, PUPIL, "С чем ты можешь помочь?");
+    press(&c, PUPIL, "Готово");
+    expect(&c, PUPIL, "По каким предметам ты можешь помочь?");
+    say(&c, PUPIL, "математика");
+    expect(&c, PUPIL, "Со сколькими наставляемыми тебе по силам");
+    say(&c, PUPIL, "1");
+    expect(&c, PUPIL, "Когда тебе удобно встречаться?");
+    convo_stop(&c);
+}
+
 static void all_conversations(void)
 {
     RUN(pupil_fills_in_the_request_across_a_restart);
     RUN(survey_buttons_of_others_are_refused);
     RUN(survey_answers_feed_matching);
+    RUN(a_pupil_mentor_reads_the_mentor_survey_in_the_pupils_words);
 }
 
 /* One description, both messengers (or the one named as the argument). */
