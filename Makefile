@@ -92,6 +92,11 @@ $(REL)/bin/bench_%: $(REL)/bench/%.o $(call obj,$(REL),$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
+# The region's data generator is shared by its benchmark and the query
+# plan test.
+$(REL)/bin/bench_region: $(REL)/tests/region_gen.o
+$(TST)/bin/test_query_plans: $(TST)/tests/region_gen.o
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC))
 	@for b in $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC)); do $$b || exit 1; done

@@ -1,4 +1,5 @@
 #include "bot/config.h"
+#include "storage/retention.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
@@ -24,6 +25,8 @@ void config_defaults(config *cfg)
     cfg->synchronous_full = 1;
     cfg->busy_timeout_ms = 5000;
     cfg->retry_first_ms = 1000;
+    cfg->retention_days = RETENTION_DAYS_DEFAULT;
+    cfg->audit_retention_days = AUDIT_RETENTION_DAYS_DEFAULT;
     snprintf(cfg->tg_api_base, sizeof cfg->tg_api_base, "%s", CONFIG_DEFAULT_API_BASE);
     cfg->tg_poll_timeout_s = 25;
     cfg->tg_request_timeout_s = 30;
@@ -162,6 +165,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
         else set_string(ps, c->language, sizeof c->language, key, value);
     } else if (IS("storage", "busy_timeout_ms")) {
         set_int(ps, &c->busy_timeout_ms, key, value, 100, 60000);
+    } else if (IS("storage", "retention_days")) {
+        set_int(ps, &c->retention_days, key, value, 1, 3650);
+    } else if (IS("storage", "audit_retention_days")) {
+        set_int(ps, &c->audit_retention_days, key, value, 30, 36500);
     } else if (IS("bot", "retry_first_ms")) {
         set_int(ps, &c->retry_first_ms, key, value, 10, 60000);
     } else if (IS("bot", "consent_age")) {

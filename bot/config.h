@@ -27,6 +27,8 @@ typedef struct config {
     int synchronous_full;                /* 1 = fsync every commit (default) */
     int busy_timeout_ms;                 /* how long a commit waits for another process's lock */
     int retry_first_ms;                  /* the first wait before a failed request is tried again */
+    int retention_days;                  /* sent messages, handled updates, finished jobs kept this long */
+    int audit_retention_days;            /* audit rows kept this long */
     /* [telegram] */
     char tg_token[256];
     char tg_api_base[256];

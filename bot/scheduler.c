@@ -1,6 +1,7 @@
 #include "bot/scheduler.h"
 #include "handlers/dispatch.h"
 #include "storage/jobs.h"
+#include "storage/retention.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -15,6 +16,7 @@ struct scheduler {
     void *arg;
     ev_timer timer;
     int failures;   /* runs in a row the database refused: the timer backs off */
+    int retention_days, audit_retention_days;
 };
 
 static void rearm(scheduler *s)
@@ -50,7 +52,10 @@ static mb_status run_one(scheduler *s, int64_t now, int *ran)
     if (!rc) {
         char reason[256] = "";
         db_fault_clear(s->d);
-        mb_status jr = dispatch_job(s->d, s->env, &j, reason, sizeof reason);
+        /* The retention sweep is the storage's housekeeping, not a handler's. */
+        mb_status jr = strcmp(j.kind, JOB_RETENTION) == 0
+                           ? retention_run_job(s->d, s->retention_days, s->audit_retention_days)
+                           : dispatch_job(s->d, s->env, &j, reason, sizeof reason);
         if (db_fault(s->d) || !db_in_transaction(s->d)) {
             /* the storage failed, not the job: nothing is recorded */
             rc = jr ? jr : MB_ERR_DB;
@@ -106,17 +111,31 @@ scheduler *scheduler_new(struct ev_loop *loop, db *d, const bot_env *env, void (
     s->env = env;
     s->queued = queued;
     s->arg = arg;
+    s->retention_days = RETENTION_DAYS_DEFAULT;
+    s->audit_retention_days = AUDIT_RETENTION_DAYS_DEFAULT;
     ev_timer_init(&s->timer, on_timer, 0., 0.);
     return s;
 }
 
-void scheduler_start(scheduler *s) { rearm(s); }
+void scheduler_start(scheduler *s)
+{
+    /* The retention sweep re-arms itself; this starts it on a database
+     * that never had one. */
+    if (retention_schedule(s->d, clock_now_ms() + RETENTION_FIRST_MS)) log_warn("scheduler", "could not schedule the retention sweep");
+    rearm(s);
+}
 
 void scheduler_free(scheduler *s)
 {
     if (!s) return;
     ev_timer_stop(s->loop, &s->timer);
     free(s);
+}
+
+void scheduler_set_retention(scheduler *s, int days, int audit_days)
+{
+    if (days > 0) s->retention_days = days;
+    if (audit_days > 0) s->audit_retention_days = audit_days;
 }
 
 double scheduler_timer_remaining(scheduler *s)

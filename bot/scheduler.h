@@ -21,7 +21,13 @@
 typedef struct scheduler scheduler;
 
 scheduler *scheduler_new(struct ev_loop *loop, db *d, const bot_env *env, void (*queued)(void *arg), void *arg);
+/* Starts the timer; first queues the retention sweep (storage/retention.h)
+ * RETENTION_FIRST_MS later unless one is pending. */
 void scheduler_start(scheduler *s);
+/* The ages of [storage] retention_days and audit_retention_days the
+ * retention sweep removes rows at (RETENTION_DAYS_DEFAULT and
+ * AUDIT_RETENTION_DAYS_DEFAULT until set; 0 keeps the current value). */
+void scheduler_set_retention(scheduler *s, int days, int audit_days);
 void scheduler_free(scheduler *s);
 
 /* Runs every job due now (used by the timer and by tests); returns how many ran. */

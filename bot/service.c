@@ -157,6 +157,7 @@ int service_run(app *a)
         s.vk = vk_new(s.loop, s.http, a->d, &a->env, &a->cfg, hooks);
     }
     s.sched = scheduler_new(s.loop, a->d, &a->env, kick_sender, &s);
+    if (s.sched) scheduler_set_retention(s.sched, a->cfg.retention_days, a->cfg.audit_retention_days);
     if (!s.http || !s.snd || (a->cfg.tg_token[0] && !s.tg) || (a->cfg.vk_token[0] && !s.vk) || !s.sched) {
         fprintf(stderr, "out of memory at start\n");
         return 1;

@@ -168,23 +168,22 @@ mb_status account_forget(db *d, int64_t id)
      * they are: every message to them goes but those in flight, whose
      * outcome the sender must be able to record (their text is scrubbed by
      * erase_name_everywhere). */
-    if ((rc = exec_id(d, "DELETE FROM outbox WHERE state <> 'sending' AND (account_id = ?1 OR EXISTS"
-                         " (SELECT 1 FROM identities i WHERE i.account_id = ?1"
-                         "  AND i.platform = outbox.platform AND i.chat_id = outbox.chat_id))", id)) ||
-        (rc = exec_id(d, "DELETE FROM chat_marks WHERE EXISTS (SELECT 1 FROM identities i"
-                         " WHERE i.account_id = ?1 AND i.platform = chat_marks.platform"
-                         " AND i.chat_id = chat_marks.chat_id)", id)) ||
+    /* Each delete starts from the person's account or identities, so it
+     * reads their rows through an index, not the whole table. */
+    if ((rc = exec_id(d, "DELETE FROM outbox WHERE state <> 'sending' AND account_id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM outbox WHERE state <> 'sending' AND (platform, chat_id) IN"
+                         " (SELECT platform, chat_id FROM identities WHERE account_id = ?1)", id)) ||
+        (rc = exec_id(d, "DELETE FROM chat_marks WHERE (platform, chat_id) IN"
+                         " (SELECT platform, chat_id FROM identities WHERE account_id = ?1)", id)) ||
         /* Wrong codes and link requests name the person's messenger ids:
          * from the person, and about the person. */
-        (rc = exec_id(d, "DELETE FROM code_failures WHERE EXISTS (SELECT 1 FROM identities i"
-                         " WHERE i.account_id = ?1 AND i.platform = code_failures.platform"
-                         " AND i.user_id = code_failures.user_id)", id)) ||
-        (rc = exec_id(d, "DELETE FROM code_lockouts WHERE EXISTS (SELECT 1 FROM identities i"
-                         " WHERE i.account_id = ?1 AND i.platform = code_lockouts.platform"
-                         " AND i.user_id = code_lockouts.user_id)", id)) ||
-        (rc = exec_id(d, "DELETE FROM link_requests WHERE account_id = ?1 OR EXISTS (SELECT 1 FROM identities i"
-                         " WHERE i.account_id = ?1 AND i.platform = link_requests.platform"
-                         " AND i.user_id = link_requests.user_id)", id)))
+        (rc = exec_id(d, "DELETE FROM code_failures WHERE (platform, user_id) IN"
+                         " (SELECT platform, user_id FROM identities WHERE account_id = ?1)", id)) ||
+        (rc = exec_id(d, "DELETE FROM code_lockouts WHERE (platform, user_id) IN"
+                         " (SELECT platform, user_id FROM identities WHERE account_id = ?1)", id)) ||
+        (rc = exec_id(d, "DELETE FROM link_requests WHERE account_id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM link_requests WHERE (platform, user_id) IN"
+                         " (SELECT platform, user_id FROM identities WHERE account_id = ?1)", id)))
         return rc;
     if ((rc = exec_id(d, "UPDATE accounts SET status = 'forgotten', name = NULL, birth_year = NULL,"
                          " language = NULL, preferred_platform = NULL WHERE id = ?1", id)) ||

@@ -10,6 +10,8 @@ struct db {
     sqlite3 *sql;
     int fault;   /* primary code of the last fault waiting may cure, since db_fault_clear */
     struct { const char *key; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
+    db_prepare_fn prepared;   /* observer of newly prepared statements (tests) */
+    void *prepared_ctx;
 };
 
 static void too_new(char *err, size_t err_size, int have, int latest)
@@ -146,11 +148,18 @@ sqlite3_stmt *db_stmt(db *d, const char *sql)
             }
             d->cache[k].key = sql;
             d->cache[k].st = st;
+            if (d->prepared) d->prepared(sql, d->prepared_ctx);
             return st;
         }
     }
     log_error("db", "statement cache full (%d); raise DB_STMT_CACHE", DB_STMT_CACHE);
     return NULL;
+}
+
+void db_set_prepare_hook(db *d, db_prepare_fn fn, void *ctx)
+{
+    d->prepared = fn;
+    d->prepared_ctx = ctx;
 }
 
 int db_fault_transient(int code)
@@ -256,6 +265,7 @@ mb_status db_has_row(db *d, sqlite3_stmt *st)
 mb_status db_exec(db *d, const char *sql)
 {
     char *msg = NULL;
+    if (d->prepared) d->prepared(sql, d->prepared_ctx);
     int rc = sqlite3_exec(d->sql, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         if (db_fault_transient(rc)) d->fault = rc & 0xff;

@@ -48,6 +48,13 @@ int db_schema_version(db *d);
  */
 sqlite3_stmt *db_stmt(db *d, const char *sql);
 
+/* Called with each statement db_stmt prepares for the first time on this
+ * connection, and with every statement db_exec runs (its SQL as given, and
+ * ctx), so a test can list every statement a path runs; NULL removes it.
+ * At most one observer. */
+typedef void (*db_prepare_fn)(const char *sql, void *ctx);
+void db_set_prepare_hook(db *d, db_prepare_fn fn, void *ctx);
+
 /* The single integer a parameterless query answers (e.g. SELECT MIN(...)),
  * or fallback when it answers NULL, no row, or fails (see db_step_scalar). */
 int64_t db_scalar(db *d, const char *sql, int64_t fallback);

@@ -426,12 +426,19 @@ mb_status erase_leave_mentorships(db *d, int64_t account_id)
 {
     int64_t now = clock_now_ms();
     mb_status rc;
+    /* Each statement starts from the person (by mentee or by mentor), so
+     * it reads their few rows, not every mentorship of the region. */
     if ((rc = exec_id_time(d, "UPDATE mentorship_members SET left_at = ?2 WHERE mentee_id = ?1 AND left_at IS NULL"
-                              " AND mentorship_id IN (SELECT id FROM mentorships WHERE state = 'active')",
+                              " AND EXISTS (SELECT 1 FROM mentorships m WHERE m.id = mentorship_members.mentorship_id"
+                              " AND m.state = 'active')",
                            account_id, now)) ||
         (rc = exec_id_time(d, "UPDATE mentorships SET state = 'ended', ended_at = ?2 WHERE state = 'active'"
-                              " AND (mentor_id = ?1 OR NOT EXISTS (SELECT 1 FROM mentorship_members mm"
-                              " WHERE mm.mentorship_id = mentorships.id AND mm.left_at IS NULL))",
+                              " AND mentor_id = ?1", account_id, now)) ||
+        /* a pair or group the person just left and nobody is left in */
+        (rc = exec_id_time(d, "UPDATE mentorships SET state = 'ended', ended_at = ?2 WHERE state = 'active'"
+                              " AND id IN (SELECT mentorship_id FROM mentorship_members WHERE mentee_id = ?1"
+                              " AND left_at = ?2) AND NOT EXISTS (SELECT 1 FROM mentorship_members mm"
+                              " WHERE mm.mentorship_id = mentorships.id AND mm.left_at IS NULL)",
                            account_id, now)))
         return rc;
     /* The mentees of the mentorships just ended are back in the queue. */

@@ -329,6 +329,52 @@ static const char *const migrations[] = {
     /* 5: territories carry a timezone, which organisations imported
      * without one inherit ('' = none: the region's, then the service's). */
     "ALTER TABLE territories ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
+
+    /* 6: a region's year. Indexes for the lookups that would otherwise read
+     * a whole large table (docs/scaling.md; tests/test_query_plans.c finds
+     * them), indexes for the retention sweep (storage/retention.c), and
+     * triggers that refuse a state no code knows, so a typo cannot store
+     * one: triggers, because a CHECK would need every table rebuilt. */
+    "CREATE INDEX outbox_account ON outbox(account_id);"
+    "CREATE INDEX outbox_finished ON outbox(created_at) WHERE state IN ('sent', 'failed');"
+    "CREATE INDEX outbox_sending ON outbox(id) WHERE state = 'sending';"
+    "CREATE INDEX outbox_files ON outbox(kind) WHERE kind IN ('document', 'photo')"
+    "  AND state IN ('pending', 'sending', 'checking', 'unknown');"
+    "CREATE INDEX mentorships_mentor ON mentorships(mentor_id, state);"
+    "CREATE INDEX mentorship_members_mentee ON mentorship_members(mentee_id);"
+    "CREATE INDEX match_rejections_mentor ON match_rejections(mentor_id);"
+    "CREATE INDEX invites_for_account ON invites(for_account) WHERE for_account IS NOT NULL;"
+    "CREATE INDEX inbox_handled ON inbox(received_at) WHERE status <> 'received';"
+    "CREATE INDEX jobs_finished ON jobs(done_at) WHERE state <> 'pending';"
+    "CREATE INDEX jobs_pending_kind ON jobs(kind) WHERE state = 'pending';"
+    "CREATE INDEX invites_org ON invites(org_id, kind);"
+    "CREATE INDEX link_requests_invite ON link_requests(invite_id);"
+    "CREATE INDEX identity_history_account ON identity_history(account_id);"
+    /* the erase sweep asks, for each finished message, whether anyone
+     * still has its chat: without this, every identity of the platform */
+    "CREATE INDEX identities_chat ON identities(platform, chat_id);"
+    "CREATE INDEX link_requests_user ON link_requests(platform, user_id);"
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE INDEX audit_subject ON audit(subject);"
+#define STATE_GUARD(table, column, values) \
+    "CREATE TRIGGER " table "_" column "_insert BEFORE INSERT ON " table \
+    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
+    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;" \
+    "CREATE TRIGGER " table "_" column "_update BEFORE UPDATE OF " column " ON " table \
+    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
+    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;"
+    STATE_GUARD("accounts", "status", "'registering', 'pending_consent', 'active', 'forgotten'")
+    STATE_GUARD("outbox", "state", "'pending', 'sending', 'checking', 'sent', 'failed', 'unknown'")
+    STATE_GUARD("outbox", "kind", "'text', 'edit', 'answer', 'document', 'photo'")
+    STATE_GUARD("inbox", "status", "'received', 'done', 'failed', 'ignored'")
+    STATE_GUARD("jobs", "state", "'pending', 'done', 'failed', 'cancelled'")
+    STATE_GUARD("invites", "kind", "'role', 'link', 'guardian'")
+    STATE_GUARD("mentorships", "state", "'active', 'ended'")
+    STATE_GUARD("link_requests", "state", "'pending', 'confirmed', 'declined', 'expired'")
+    STATE_GUARD("consent_requests", "state",
+                "'open', 'waiting', 'confirmed', 'rejected', 'refused', 'closed', 'withdrawn'")
+    STATE_GUARD("survey_runs", "state", "'open', 'done'"),
+#undef STATE_GUARD
 };
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

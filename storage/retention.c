@@ -1,0 +1,73 @@
+#include "storage/retention.h"
+#include "storage/jobs.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define DAY_MS 86400000LL
+
+/* Deletes up to batch rows the select names (by rowid or key) and counts
+ * them. */
+static mb_status remove_batch(db *d, const char *sql, int64_t cutoff, int batch, int *count)
+{
+    mb_status rc = db_run_with_ints(d, sql, cutoff, batch);
+    *count = rc ? 0 : sqlite3_changes(db_handle(d));
+    return rc;
+}
+
+mb_status retention_sweep(db *d, int64_t now, int days, int audit_days, int batch, retention_counts *removed,
+                          int *more)
+{
+    retention_counts c = {0, 0, 0, 0};
+    int own = !db_in_transaction(d);
+    mb_status rc = own ? db_begin(d) : MB_OK;
+    /* Each select walks an index over finished rows only (schema
+     * migration 6), oldest first, and stops at the batch. */
+    if (!rc)
+        rc = remove_batch(d, "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+                             " WHERE state IN ('sent', 'failed') AND created_at < ?1 ORDER BY created_at LIMIT ?2)",
+                          now - days * DAY_MS, batch, &c.outbox);
+    if (!rc)
+        rc = remove_batch(d, "DELETE FROM inbox WHERE (platform, update_id) IN (SELECT platform, update_id FROM inbox"
+                             " WHERE status <> 'received' AND received_at < ?1 ORDER BY received_at LIMIT ?2)",
+                          now - days * DAY_MS, batch, &c.inbox);
+    if (!rc)
+        rc = remove_batch(d, "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs"
+                             " WHERE state <> 'pending' AND done_at < ?1 ORDER BY done_at LIMIT ?2)",
+                          now - days * DAY_MS, batch, &c.jobs);
+    if (!rc)
+        rc = remove_batch(d, "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2)",
+                          now - audit_days * DAY_MS, batch, &c.audit);
+    if (own) {
+        if (!rc) rc = db_commit(d);
+        if (rc) db_rollback(d);
+    }
+    if (rc) return rc;
+    if (removed) *removed = c;
+    if (more) *more = c.outbox >= batch || c.inbox >= batch || c.jobs >= batch || c.audit >= batch;
+    return MB_OK;
+}
+
+mb_status retention_schedule(db *d, int64_t due_at)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM jobs WHERE state = 'pending' AND kind = '" JOB_RETENTION "'");
+    if (!st) return MB_ERR_DB;
+    mb_status rc = db_has_row(d, st);
+    if (rc == MB_OK) return MB_OK;
+    if (rc != MB_ERR_NOT_FOUND) return rc;
+    return job_add(d, due_at, JOB_RETENTION, "{}", NULL);
+}
+
+mb_status retention_run_job(db *d, int days, int audit_days)
+{
+    if (days <= 0) days = RETENTION_DAYS_DEFAULT;
+    if (audit_days <= 0) audit_days = AUDIT_RETENTION_DAYS_DEFAULT;
+    int64_t now = clock_now_ms();
+    retention_counts c;
+    int more = 0;
+    mb_status rc = retention_sweep(d, now, days, audit_days, RETENTION_BATCH, &c, &more);
+    if (rc) return rc;
+    if (c.outbox || c.inbox || c.jobs || c.audit)
+        log_info("retention", "removed %d outbox, %d inbox, %d job and %d audit rows%s", c.outbox, c.inbox, c.jobs,
+                 c.audit, more ? "; more to remove" : "");
+    return job_add(d, now + (more ? RETENTION_AGAIN_MS : RETENTION_EVERY_MS), JOB_RETENTION, "{}", NULL);
+}
