@@ -334,6 +334,30 @@ TEST(absolute_storage_path_is_kept)
     CHECK_STR(cfg.storage_path, "/var/lib/mentorbot/bot.db");
 }
 
+/* Retention ages: the defaults, a value kept, and a bad value named with
+ * its line and the range allowed. */
+TEST(retention_ages_are_read_and_checked)
+{
+    config cfg;
+    char err[CONFIG_ERR_MAX];
+    config_defaults(&cfg);
+    CHECK_INT(cfg.retention_days, 30);
+    CHECK_INT(cfg.audit_retention_days, 1095);
+    const char *path = write_config("[storage]\nretention_days = 14\naudit_retention_days = 365\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK_INT(cfg.retention_days, 14);
+    CHECK_INT(cfg.audit_retention_days, 365);
+    path = write_config("[storage]\nretention_days = 0\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+    CHECK_CONTAINS(err, at_line(path, 2));
+    CHECK_CONTAINS(err, "retention_days");
+    CHECK_CONTAINS(err, "3650");
+    path = write_config("[storage]\n\naudit_retention_days = thirty\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+    CHECK_CONTAINS(err, at_line(path, 3));
+    CHECK_CONTAINS(err, "audit_retention_days");
+}
+
 int main(void)
 {
     unsetenv("MENTORBOT_TELEGRAM_TOKEN");
@@ -348,5 +372,6 @@ int main(void)
     RUN(token_never_reaches_the_log);
     RUN(missing_file_is_a_clear_error);
     RUN(absolute_storage_path_is_kept);
+    RUN(retention_ages_are_read_and_checked);
     return unit_summary();
 }
