@@ -111,7 +111,7 @@ int main(int argc, char **argv)
             mentorship m;
             (void)mentorship_rejected_for(d, acc, ids, 8);
             (void)mentorship_of_mentee(d, acc, &m);
-            (void)outbox_count(d, "pending");
+            (void)outbox_next_time(d);
         }
         double looked = mono_ms() - q0;
         printf("region data at scale %g: %ld organisations, %ld municipalities\n", scale, n.orgs, n.municipalities);
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
                r.audit, r.invites);
         printf("  generation         %.1f s\n", generated / 1000.0);
         printf("  database size      %.1f MB (%s)\n", (file_size(path) + 0.0) / (1024 * 1024), path);
-        printf("  lookups            %.3f ms each (a mentee's mentorship and rejected mentors, the queue's size; %d times)\n",
+        printf("  lookups            %.3f ms each (a mentee's mentorship and rejected mentors, the queue's next due time; %d times)\n",
                looked / lookups, lookups);
     }
     db_close(d);

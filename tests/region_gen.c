@@ -497,7 +497,7 @@ mb_status region_generate(db *d, const region_size *n, const char *locales_dir, 
     memset(g.rep, 0, sizeof *g.rep);
     g.start = g.now - YEAR_MS;
     if (surveys_load_dir(d, locales_dir, err, err_size)) return MB_ERR_INVALID;
-    if (db_exec(d, "PRAGMA synchronous=OFF") || db_exec(d, "PRAGMA cache_size=-65536") || db_begin(d)) {
+    if (db_exec(d, "PRAGMA synchronous=OFF") || db_exec(d, "PRAGMA cache_size=-262144") || db_begin(d)) {
         snprintf(err, err_size, "cannot start writing: %s", db_errmsg(d));
         return MB_ERR_DB;
     }
@@ -513,7 +513,9 @@ mb_status region_generate(db *d, const region_size *n, const char *locales_dir, 
     if (!g.failed) service_rows(&g, n);
     mb_status rc = g.failed ? MB_ERR_DB : db_commit(d);
     if (rc) db_rollback(d);
+    /* back to what the bot runs with */
     (void)db_exec(d, "PRAGMA synchronous=NORMAL");
+    (void)db_exec(d, "PRAGMA cache_size=-2000");
     for (long o = 0; o <= n->orgs; o++) {
         if (g.pupils) free(g.pupils[o]);
         if (g.mentors) free(g.mentors[o]);
