@@ -12,8 +12,8 @@
  * updates for a day; the offset and the update's inbox row commit
  * together), and VK's read-back after a lost session only takes messages
  * above the chat's mark (chat_marks), which is kept. An inbox row older
- * than the retention age (30 days at least a day) is therefore never
- * needed to tell a repeat.
+ * than the retention age (a day at the least, 30 by default) is therefore
+ * never needed to tell a repeat.
  *
  * The sweep runs as a scheduled job (JOB_RETENTION) removing at most
  * RETENTION_BATCH rows of each table per run, in the job's own
