@@ -23,7 +23,7 @@
 
 #define LOAD_FIRST_USER 800000LL  /* user i has the Telegram id LOAD_FIRST_USER + i */
 #define LOAD_STEPS 4              /* updates a user posts: /start, two buttons, the name */
-#define LOAD_STUCK_MS 30000       /* a user waiting this long for the bot fails the run */
+#define LOAD_STUCK_MS 60000       /* a user waiting this long for the bot fails the run */
 #define LOAD_POLL_MS 200          /* longest hold of one read of the sent log */
 #define LOAD_TEXT_MAX 160         /* bytes of a user's last message kept for a failure report */
 
@@ -42,6 +42,7 @@ typedef struct load_run {
     const char *sim_base;     /* "http://127.0.0.1:PORT" */
     char start_cmd[96];       /* "/start CODE" */
     int users, concurrent;
+    long long deadline_us;    /* load_now_us() at which the run stops unfinished; 0: none */
     const i18n *catalog;
     const char *org;          /* the organisation's name, as the bot names it */
     /* what the users wait for, from the catalog (load_run_init) */
@@ -50,6 +51,7 @@ typedef struct load_run {
     load_user *user;
     long long *latency_us;    /* one per posted update whose first reply came */
     long long nlatency;
+    long long censored;       /* of them, steps still waiting at the deadline (their wait so far) */
     long long seq, updates, calls, other_calls;
     int active, finished, next_user;
     long long started_us, finished_us;
@@ -63,9 +65,11 @@ typedef struct load_run {
 int load_run_init(load_run *r, const char *sim_base, int users, int concurrent, const i18n *catalog,
                   const char *org);
 
-/* Plays every user's registration to «Готово». 0 when all finished; -1
- * (with the waiting users on stderr) when one waited LOAD_STUCK_MS or the
- * simulator stopped answering. */
+/* Plays every user's registration to «Готово». 0 when all finished, 1
+ * when the deadline came first (the steps still waiting then count with
+ * the wait so far, so the percentiles are not flattered); -1 (with the
+ * waiting users on stderr) when one waited LOAD_STUCK_MS or the simulator
+ * stopped answering. */
 int load_play(load_run *r);
 
 /* After load_play: reads the sent log until no call came for quiet_ms (at

@@ -164,6 +164,19 @@ static int act(load_run *r, load_user *u, const cJSON *call, const char *text)
     }
 }
 
+/* Copies the start of text into buf, cut before a character that does
+ * not fit whole. */
+static void keep_text(char *buf, size_t size, const char *text)
+{
+    size_t len = strlen(text);
+    if (len >= size) {
+        len = size - 1;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80) len--;
+    }
+    memcpy(buf, text, len);
+    buf[len] = 0;
+}
+
 /* A message shown in the chat: a successful sendMessage or edit. */
 static int shows_in_chat(const cJSON *call)
 {
@@ -195,7 +208,7 @@ static int read_sent(load_run *r, int wait_ms)
         u->calls++;
         if (!shows_in_chat(call)) continue;
         const char *text = sim_json_str(call, "params.text");
-        snprintf(u->last_text, sizeof u->last_text, "%s", text ? text : "");
+        keep_text(u->last_text, sizeof u->last_text, text ? text : "");
         u->waiting_since = seen_us / 1000;
         if (u->posted_us) {
             r->latency_us[r->nlatency++] = seen_us - u->posted_us;
@@ -234,10 +247,27 @@ static void report_waiting(const load_run *r)
             r->users - r->next_user);
 }
 
+/* At the deadline: each step still waiting counts with its wait so far. */
+static void censor_waiting(load_run *r, long long now_us)
+{
+    for (int i = 0; i < r->next_user; i++) {
+        load_user *u = &r->user[i];
+        if (u->step == LOAD_STEPS || !u->posted_us) continue;
+        r->latency_us[r->nlatency++] = now_us - u->posted_us;
+        r->censored++;
+        u->posted_us = 0;
+    }
+}
+
 int load_play(load_run *r)
 {
     r->started_us = load_now_us();
     while (r->finished < r->users) {
+        if (r->deadline_us && load_now_us() >= r->deadline_us) {
+            r->finished_us = load_now_us();
+            censor_waiting(r, r->finished_us);
+            return 1;
+        }
         if (start_users(r) != 0 || read_sent(r, LOAD_POLL_MS) != 0) {
             report_waiting(r);
             return -1;
