@@ -71,6 +71,7 @@ typedef struct result {
     int finished, users;        /* registrations done when the run ended (at its time limit or all) */
     long long updates, calls_per_user_x100, censored;
     double seconds, per_s, p50_ms, p99_ms, cpu_us_per_update, peak_mb;
+    char *transcript;           /* the calls to the first user (caller frees) */
 } result;
 
 static int bot_peak_kb(pid_t pid)
@@ -188,6 +189,7 @@ static void run_one(const scenario *sc, bot_kind kind, const i18n *catalog, cons
     out->finished = r.finished;
     out->users = sc->users;
     out->censored = r.censored;
+    out->transcript = strdup(sb_str(&r.transcript));
 out:
     if (!out->ok) fprintf(stderr, "  %s, %s: the run did not complete (logs in %s)\n", sc->name, kind_names[kind],
                           b.dir[0] ? b.dir : unit_tmpdir());
@@ -257,6 +259,31 @@ static void print_targets(const scenario *sc, const char *sync, const result *re
         snprintf(what, sizeof what, "p50 at light load (%s)", sync);
         print_target(what, real->p50_ms, " ms", 0, TARGET_LIGHT_P50_MS, real->ok);
     }
+}
+
+/* Whether the ceiling made the same calls, with the same texts and
+ * buttons, as the real bot for one whole registration (the first user's).
+ * 0 when it did or there is nothing to compare; -1, with the first
+ * difference, when not. */
+static int compare_calls(const result *real, const result *ceiling)
+{
+    if (!real->ok || !ceiling->ok || real->finished < real->users || ceiling->finished < ceiling->users ||
+        !real->transcript || !ceiling->transcript)
+        return 0;
+    const char *a = real->transcript, *b = ceiling->transcript;
+    for (int line = 1;; line++) {
+        size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+        if (la != lb || memcmp(a, b, la) != 0) {
+            printf("    the ceiling's calls differ from the real bot's at call %d of a registration:\n"
+                   "      real:    %.*s\n      ceiling: %.*s\n", line, (int)la, a, (int)lb, b);
+            return -1;
+        }
+        if (!a[la]) break;
+        a += la + 1;
+        b += lb + 1;
+    }
+    printf("    the ceiling made the same calls, texts and buttons as the real bot for a registration\n");
+    return 0;
 }
 
 static void usage(const char *argv0)
@@ -354,6 +381,9 @@ int main(int argc, char **argv)
         for (int k = 0; k < 3; k++) print_result(kind_names[k], &res[k]);
         if (res[BOT_REAL_FULL].ran) print_targets(sc, "full", &res[BOT_REAL_FULL], &res[BOT_CEILING]);
         if (res[BOT_REAL_NORMAL].ran) print_targets(sc, "normal", &res[BOT_REAL_NORMAL], &res[BOT_CEILING]);
+        failed |= compare_calls(res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL],
+                                &res[BOT_CEILING]) != 0;
+        for (int k = 0; k < 3; k++) free(res[k].transcript);
     }
     printf("\nanswered: updates (the users' posts) whose reply came; updates/s counts them\n"
            "registered: users who reached «Готово»; * the run stopped at its limit of %d s, its figures are over"

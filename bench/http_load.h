@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "util/i18n.h"
+#include "util/strbuf.h"
 
 #define LOAD_FIRST_USER 800000LL  /* user i has the Telegram id LOAD_FIRST_USER + i */
 #define LOAD_STEPS 4              /* updates a user posts: /start, two buttons, the name */
@@ -55,8 +56,10 @@ typedef struct load_run {
     long long seq, updates, calls, other_calls;
     int active, finished, next_user;
     long long started_us, finished_us;
+    strbuf transcript;        /* every call to the first user: "method: "text" reply_markup" lines */
     CURL *curl;
     struct curl_slist *json_headers;
+    strbuf answer;            /* the last answer's bytes, reused */
 } load_run;
 
 /* Prepares a run of users (concurrent at a time) against the simulator at

@@ -38,22 +38,18 @@ static size_t collect(char *data, size_t size, size_t n, void *arg)
     return sb->failed ? 0 : size * n;
 }
 
-/* One request over the run's kept-alive connection: a POST of body as
- * JSON, or a GET when body is NULL. Returns the JSON answer (caller
- * deletes) or NULL when there was none. */
+/* One request over the run's kept-alive connection (a connection per
+ * request would cost the simulator a thread each and measure that): a POST
+ * of body as JSON, or a GET when body is NULL. Returns the JSON answer
+ * (caller deletes) or NULL when there was none. */
 static cJSON *sim_call(load_run *r, const char *path, const cJSON *body)
 {
     char url[512];
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-    strbuf answer;
     cJSON *json = NULL;
-    sb_init(&answer, HARNESS_RESPONSE_MAX);
+    sb_reset(&r->answer);
     snprintf(url, sizeof url, "%s%s", r->sim_base, path);
     curl_easy_setopt(r->curl, CURLOPT_URL, url);
-    curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, &answer);
-    curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS, (long)HARNESS_HTTP_TIMEOUT_MS);
-    curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);
     if (text) {
         curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, r->json_headers);
         curl_easy_setopt(r->curl, CURLOPT_POSTFIELDS, text);
@@ -62,9 +58,8 @@ static cJSON *sim_call(load_run *r, const char *path, const cJSON *body)
         curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, NULL);
         curl_easy_setopt(r->curl, CURLOPT_HTTPGET, 1L);
     }
-    if ((!body || text) && curl_easy_perform(r->curl) == CURLE_OK)
-        json = cJSON_ParseWithLength(sb_str(&answer), answer.len);
-    sb_free(&answer);
+    if ((!body || text) && curl_easy_perform(r->curl) == CURLE_OK && !r->answer.failed)
+        json = cJSON_ParseWithLength(sb_str(&r->answer), r->answer.len);
     free(text);
     return json;
 }
@@ -185,6 +180,19 @@ static int shows_in_chat(const cJSON *call)
            (strcmp(method, "sendMessage") == 0 || strcmp(method, "editMessageText") == 0);
 }
 
+/* A line of the first user's transcript: what a user could tell two bots
+ * apart by (an answerCallbackQuery's id is the simulator's, so not that),
+ * with the text as JSON so that its line breaks stay on the line. */
+static void note_call(load_run *r, const cJSON *call)
+{
+    const char *method = sim_json_str(call, "method");
+    char *text = cJSON_PrintUnformatted(sim_json_at(call, "params.text"));
+    char *markup = cJSON_PrintUnformatted(sim_json_at(call, "params.reply_markup"));
+    sb_printf(&r->transcript, "%s: %s %s\n", method ? method : "?", text ? text : "", markup ? markup : "");
+    free(text);
+    free(markup);
+}
+
 /* Reads what the bot sent since the last read (waiting up to wait_ms for
  * something new) and hands each message to its user. -1 when the
  * simulator did not answer or a user could not act. */
@@ -206,6 +214,7 @@ static int read_sent(load_run *r, int wait_ms)
         }
         load_user *u = &r->user[chat - LOAD_FIRST_USER];
         u->calls++;
+        if (u == r->user) note_call(r, call);
         if (!shows_in_chat(call)) continue;
         const char *text = sim_json_str(call, "params.text");
         keep_text(u->last_text, sizeof u->last_text, text ? text : "");
@@ -322,7 +331,15 @@ int load_run_init(load_run *r, const char *sim_base, int users, int concurrent, 
     r->role = i18n_text(catalog, "ru", "role.mentee");
     r->user = calloc((size_t)users, sizeof *r->user);
     r->latency_us = calloc((size_t)users * LOAD_STEPS, sizeof *r->latency_us);
+    sb_init(&r->answer, HARNESS_RESPONSE_MAX);
+    sb_init(&r->transcript, 0);
     r->curl = curl_easy_init();
+    if (r->curl) {
+        curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, &r->answer);
+        curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS, (long)HARNESS_HTTP_TIMEOUT_MS);
+        curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);
+    }
     r->json_headers = curl_slist_append(curl_slist_append(NULL, "Expect:"), "Content-Type: application/json");
     return r->user && r->latency_us && r->curl && r->json_headers ? 0 : -1;
 }
@@ -331,6 +348,8 @@ void load_run_free(load_run *r)
 {
     free(r->user);
     free(r->latency_us);
+    sb_free(&r->answer);
+    sb_free(&r->transcript);
     if (r->curl) curl_easy_cleanup(r->curl);
     curl_slist_free_all(r->json_headers);
     memset(r, 0, sizeof *r);
