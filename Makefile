@@ -26,7 +26,7 @@ E2E_SRC     := $(wildcard tests/e2e/test_*.c)
 BENCH_SRC   := $(wildcard bench/*.c)
 # The benchmark over HTTP starts the simulator, the bot and its ceiling as
 # processes and has rules of its own (after `bench`), not the in-process one.
-HTTP_BENCH_SRC := $(wildcard bench/http_load*.c) bench/ceiling_bot.c
+HTTP_BENCH_SRC := $(wildcard bench/http_load*.c bench/ceiling_*.c)
 BENCH_SRC   := $(filter-out $(HTTP_BENCH_SRC),$(BENCH_SRC))
 
 REL := build/rel
@@ -109,7 +109,7 @@ $(REL)/bin/bench_http_load: $(call obj,$(REL),$(wildcard bench/http_load*.c) tes
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
-$(REL)/bin/bench_ceiling_bot: $(call obj,$(REL),bench/ceiling_bot.c bot/http.c $(UTIL_SRC))
+$(REL)/bin/bench_ceiling_bot: $(call obj,$(REL),$(wildcard bench/ceiling_*.c) bot/http.c $(UTIL_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(PKG_LIBS)
 

@@ -11,18 +11,20 @@
  *   «Даю согласие»       -> answerCallbackQuery, sendMessage «Как вас зовут?»
  *   the name             -> sendMessage «Готово, NAME!», the menu, the survey offer
  *
- * Like the real sender it keeps one request in flight per chat (so a
- * chat's messages arrive in order) and at most SENDER_INFLIGHT_MAX in all.
+ * On VK the same with messages.send and messages.sendMessageEventAnswer
+ * (bench/ceiling_vk.c). Like the real sender it keeps one request in
+ * flight per chat (so a chat's messages arrive in order) and at most
+ * SENDER_INFLIGHT_MAX in all.
  *
  *   bench_ceiling_bot --config FILE
  *
  * FILE is the bot's own configuration ([telegram] token, api_base,
- * poll_timeout; [bot] locales), plus [ceiling] org (the organisation the
- * invite is for) and survey (the instrument offered after registration,
- * default locales/surveys/pupil_request.json). SIGTERM or SIGINT ends it
- * with exit 0.
+ * poll_timeout; [vk] token, group_id, api_base, wait; [bot] locales), plus
+ * [ceiling] org (the organisation the invite is for) and survey (the
+ * instrument offered after registration, default
+ * locales/surveys/pupil_request.json). SIGTERM or SIGINT ends it with exit 0.
  */
-#include "bot/http.h"
+#include "bench/ceiling.h"
 #include "bot/sender.h"
 #include "util/i18n.h"
 #include "util/instrument.h"
@@ -35,53 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CEILING_STARTED_LINE "ceiling bot started"
-#define CEILING_VALUE_MAX 512      /* bytes of one configuration value */
 #define CEILING_NAME_MAX 256       /* bytes of a user's name kept for the replies */
 #define CEILING_POLL_LIMIT 100     /* updates per getUpdates, as the real bot asks */
-#define CEILING_REQUEST_TIMEOUT_MS 30000
-#define CEILING_BODY_MAX (8u * 1024 * 1024)
-
-typedef struct ceiling_conf {
-    char token[CEILING_VALUE_MAX], api_base[CEILING_VALUE_MAX], locales[CEILING_VALUE_MAX];
-    char org[CEILING_VALUE_MAX], survey[CEILING_VALUE_MAX];
-    int poll_timeout_s;
-} ceiling_conf;
-
-/* One call waiting for its chat's turn: the method and its JSON body. */
-typedef struct pending_call {
-    const char *method;
-    char *body;
-    struct pending_call *next;
-} pending_call;
-
-typedef enum { STEP_NEW = 0, STEP_GREETED, STEP_CONSENT_ASKED, STEP_NAME_ASKED, STEP_DONE } user_step;
-
-typedef struct chat {
-    long long id;
-    user_step step;
-    pending_call *head, *tail;
-    int inflight;
-    struct chat *next_ready;   /* in the ready queue while it has calls and none in flight */
-    int queued;
-} chat;
-
-typedef struct ceiling {
-    struct ev_loop *loop;
-    http_client *http;
-    ceiling_conf conf;
-    i18n *catalog;
-    char *greeting_markup, *consent_markup, *menu_markup, *offer_markup;
-    char *greeting, *consent, *ask_name, *offer;
-    const char *role;
-    chat **chats;              /* open addressing by id; NULL is a free slot */
-    size_t nchats, cap;
-    chat *ready_head, *ready_tail;
-    int inflight;
-    long long offset;
-    long long updates, calls_failed;
-    ev_signal sigterm, sigint;
-} ceiling;
 
 static int on_conf_key(void *arg, const char *section, const char *key, const char *value)
 {
@@ -90,6 +47,10 @@ static int on_conf_key(void *arg, const char *section, const char *key, const ch
     if (strcmp(section, "telegram") == 0 && strcmp(key, "token") == 0) dst = c->token;
     else if (strcmp(section, "telegram") == 0 && strcmp(key, "api_base") == 0) dst = c->api_base;
     else if (strcmp(section, "telegram") == 0 && strcmp(key, "poll_timeout") == 0) c->poll_timeout_s = atoi(value);
+    else if (strcmp(section, "vk") == 0 && strcmp(key, "token") == 0) dst = c->vk_token;
+    else if (strcmp(section, "vk") == 0 && strcmp(key, "api_base") == 0) dst = c->vk_api_base;
+    else if (strcmp(section, "vk") == 0 && strcmp(key, "group_id") == 0) c->vk_group_id = atoll(value);
+    else if (strcmp(section, "vk") == 0 && strcmp(key, "wait") == 0) c->vk_wait_s = atoi(value);
     else if (strcmp(section, "bot") == 0 && strcmp(key, "locales") == 0) dst = c->locales;
     else if (strcmp(section, "ceiling") == 0 && strcmp(key, "org") == 0) dst = c->org;
     else if (strcmp(section, "ceiling") == 0 && strcmp(key, "survey") == 0) dst = c->survey;
@@ -102,15 +63,15 @@ static int on_conf_key(void *arg, const char *section, const char *key, const ch
 
 /* ---- the users, by chat id ---- */
 
-static size_t slot_of(long long id, size_t cap)
+static size_t slot_of(ceiling_platform p, long long id, size_t cap)
 {
-    return (size_t)((unsigned long long)id * 0x9E3779B97F4A7C15ull) & (cap - 1);
+    return (size_t)(((unsigned long long)id * 2 + p) * 0x9E3779B97F4A7C15ull) & (cap - 1);
 }
 
 /* The chat of id, made when new; NULL when out of memory. Chats are
  * allocated one by one (the ready queue and the requests in flight point
  * at them) and the table of pointers doubles at half full. */
-static chat *chat_get(ceiling *c, long long id)
+static chat *chat_get(ceiling *c, ceiling_platform p, long long id)
 {
     if ((c->nchats + 1) * 2 > c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16384;
@@ -118,7 +79,7 @@ static chat *chat_get(ceiling *c, long long id)
         if (!grown) return NULL;
         for (size_t i = 0; i < c->cap; i++) {
             if (!c->chats[i]) continue;
-            size_t k = slot_of(c->chats[i]->id, cap);
+            size_t k = slot_of(c->chats[i]->platform, c->chats[i]->id, cap);
             while (grown[k]) k = (k + 1) & (cap - 1);
             grown[k] = c->chats[i];
         }
@@ -126,11 +87,12 @@ static chat *chat_get(ceiling *c, long long id)
         c->chats = grown;
         c->cap = cap;
     }
-    size_t k = slot_of(id, c->cap);
-    while (c->chats[k] && c->chats[k]->id != id) k = (k + 1) & (c->cap - 1);
+    size_t k = slot_of(p, id, c->cap);
+    while (c->chats[k] && (c->chats[k]->id != id || c->chats[k]->platform != p)) k = (k + 1) & (c->cap - 1);
     if (!c->chats[k]) {
         if (!(c->chats[k] = calloc(1, sizeof *c->chats[k]))) return NULL;
         c->chats[k]->id = id;
+        c->chats[k]->platform = p;
         c->nchats++;
     }
     return c->chats[k];
@@ -184,7 +146,8 @@ static void pump(ceiling *c)
         ch->queued = 0;
         flight *f = malloc(sizeof *f);
         char url[CEILING_VALUE_MAX * 2 + 64];
-        snprintf(url, sizeof url, "%s/bot%s/%s", c->conf.api_base, c->conf.token, ch->head->method);
+        if (ch->platform == CEILING_VK) ceiling_vk_method_url(c, ch->head->method, url, sizeof url);
+        else snprintf(url, sizeof url, "%s/bot%s/%s", c->conf.api_base, c->conf.token, ch->head->method);
         if (!f) {
             log_error("ceiling", "out of memory sending to chat %lld", ch->id);
             return;
@@ -193,8 +156,12 @@ static void pump(ceiling *c)
         f->ch = ch;
         ch->inflight = 1;
         c->inflight++;
-        if (http_post_json(c->http, url, ch->head->body, CEILING_REQUEST_TIMEOUT_MS, CEILING_BODY_MAX, on_sent, f,
-                           NULL) != MB_OK) {
+        mb_status rc = ch->platform == CEILING_VK
+                           ? http_post_form(c->http, url, ch->head->body, CEILING_REQUEST_TIMEOUT_MS, CEILING_BODY_MAX,
+                                            on_sent, f, NULL)
+                           : http_post_json(c->http, url, ch->head->body, CEILING_REQUEST_TIMEOUT_MS, CEILING_BODY_MAX,
+                                            on_sent, f, NULL);
+        if (rc != MB_OK) {
             http_response fake = {0};
             snprintf(fake.error, sizeof fake.error, "could not start the request");
             on_sent(f, &fake);
@@ -202,8 +169,7 @@ static void pump(ceiling *c)
     }
 }
 
-/* Queues a call for the chat; body is taken over. */
-static void enqueue(ceiling *c, chat *ch, const char *method, char *body)
+void ceiling_enqueue(ceiling *c, chat *ch, const char *method, char *body)
 {
     pending_call *p = body ? calloc(1, sizeof *p) : NULL;
     if (!p) {
@@ -223,28 +189,38 @@ static void enqueue(ceiling *c, chat *ch, const char *method, char *body)
         else c->ready_head = ch;
         c->ready_tail = ch;
     }
+    pump(c);
 }
 
-/* sendMessage's body: text and, when markup is not NULL, that
- * reply_markup (JSON text). */
-static void send_text(ceiling *c, chat *ch, const char *text, const char *markup)
+/* A message with, when kb is not -1, that keyboard: sendMessage or
+ * messages.send. */
+static void send_text(ceiling *c, chat *ch, const char *text, int kb)
 {
+    const char *markup = kb >= 0 ? c->markup[ch->platform][kb] : NULL;
+    if (ch->platform == CEILING_VK) {
+        ceiling_enqueue(c, ch, "messages.send", ceiling_vk_send_body(c, ch->id, text, markup));
+        return;
+    }
     cJSON *body = cJSON_CreateObject();
     cJSON_AddNumberToObject(body, "chat_id", (double)ch->id);
     cJSON_AddStringToObject(body, "text", text);
     if (markup) cJSON_AddRawToObject(body, "reply_markup", markup);
     char *json = cJSON_PrintUnformatted(body);
     cJSON_Delete(body);
-    enqueue(c, ch, "sendMessage", json);
+    ceiling_enqueue(c, ch, "sendMessage", json);
 }
 
-static void answer_button(ceiling *c, chat *ch, const char *query_id)
+static void answer_button(ceiling *c, chat *ch, const char *button_id)
 {
+    if (ch->platform == CEILING_VK) {
+        ceiling_enqueue(c, ch, "messages.sendMessageEventAnswer", ceiling_vk_answer_body(c, ch->id, button_id));
+        return;
+    }
     cJSON *body = cJSON_CreateObject();
-    cJSON_AddStringToObject(body, "callback_query_id", query_id);
+    cJSON_AddStringToObject(body, "callback_query_id", button_id);
     char *json = cJSON_PrintUnformatted(body);
     cJSON_Delete(body);
-    enqueue(c, ch, "answerCallbackQuery", json);
+    ceiling_enqueue(c, ch, "answerCallbackQuery", json);
 }
 
 /* ---- the conversation ---- */
@@ -256,14 +232,50 @@ static void on_name(ceiling *c, chat *ch, const char *name)
     char *done = i18n_format(c->catalog, "ru", "reg.done", "name", kept, "org", c->conf.org, "role", c->role, NULL);
     char *menu = i18n_format(c->catalog, "ru", "menu.title", "name", kept, "role", c->role, "org", c->conf.org, NULL);
     if (done && menu) {
-        send_text(c, ch, done, NULL);
-        send_text(c, ch, menu, c->menu_markup);
-        send_text(c, ch, c->offer, c->offer_markup);
+        send_text(c, ch, done, -1);
+        send_text(c, ch, menu, KB_MENU);
+        send_text(c, ch, c->offer, KB_OFFER);
         ch->step = STEP_DONE;
     }
     free(done);
     free(menu);
 }
+
+static chat *user_chat(ceiling *c, ceiling_platform p, long long user)
+{
+    chat *ch = chat_get(c, p, user);
+    if (!ch) log_error("ceiling", "out of memory for user %lld", user);
+    else c->updates++;
+    return ch;
+}
+
+void ceiling_on_text(ceiling *c, ceiling_platform p, long long user, const char *text)
+{
+    chat *ch = user_chat(c, p, user);
+    if (!ch) return;
+    if (strncmp(text, "/start", 6) == 0) {
+        send_text(c, ch, c->greeting, KB_GREETING);
+        ch->step = STEP_GREETED;
+    } else if (ch->step == STEP_NAME_ASKED) {
+        on_name(c, ch, text);
+    }
+}
+
+void ceiling_on_button(ceiling *c, ceiling_platform p, long long user, const char *button_id, const char *data)
+{
+    chat *ch = user_chat(c, p, user);
+    if (!ch) return;
+    answer_button(c, ch, button_id);
+    if (data && strncmp(data, "cat:", 4) == 0 && ch->step == STEP_GREETED) {
+        send_text(c, ch, c->consent, KB_CONSENT);
+        ch->step = STEP_CONSENT_ASKED;
+    } else if (data && strcmp(data, "consent:yes") == 0 && ch->step == STEP_CONSENT_ASKED) {
+        send_text(c, ch, c->ask_name, -1);
+        ch->step = STEP_NAME_ASKED;
+    }
+}
+
+/* ---- Telegram ---- */
 
 static void on_update(ceiling *c, const cJSON *u)
 {
@@ -272,34 +284,15 @@ static void on_update(ceiling *c, const cJSON *u)
     const cJSON *from = cJSON_GetObjectItemCaseSensitive(message ? message : query, "from");
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(from, "id");
     if (!cJSON_IsNumber(id)) return;
-    chat *ch = chat_get(c, (long long)id->valuedouble);
-    if (!ch) {
-        log_error("ceiling", "out of memory for user %lld", (long long)id->valuedouble);
-        return;
-    }
-    c->updates++;
+    long long user = (long long)id->valuedouble;
     if (message) {
         const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(message, "text"));
-        if (!text) return;
-        if (strncmp(text, "/start", 6) == 0) {
-            send_text(c, ch, c->greeting, c->greeting_markup);
-            ch->step = STEP_GREETED;
-        } else if (ch->step == STEP_NAME_ASKED) {
-            on_name(c, ch, text);
-        }
+        if (text) ceiling_on_text(c, CEILING_TG, user, text);
         return;
     }
     const char *query_id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(query, "id"));
     const char *data = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(query, "data"));
-    if (!query_id) return;
-    answer_button(c, ch, query_id);
-    if (data && strncmp(data, "cat:", 4) == 0 && ch->step == STEP_GREETED) {
-        send_text(c, ch, c->consent, c->consent_markup);
-        ch->step = STEP_CONSENT_ASKED;
-    } else if (data && strcmp(data, "consent:yes") == 0 && ch->step == STEP_CONSENT_ASKED) {
-        send_text(c, ch, c->ask_name, NULL);
-        ch->step = STEP_NAME_ASKED;
-    }
+    if (query_id) ceiling_on_button(c, CEILING_TG, user, query_id, data);
 }
 
 static void poll_updates(ceiling *c);
@@ -318,7 +311,6 @@ static void on_updates(void *arg, const http_response *resp)
         on_update(c, u);
     }
     cJSON_Delete(answer);
-    pump(c);
     poll_updates(c);
 }
 
@@ -404,13 +396,21 @@ static int prepare_texts(ceiling *c)
     c->consent = i18n_format(c->catalog, "ru", "reg.privacy", NULL);
     c->ask_name = i18n_format(c->catalog, "ru", "reg.ask_name", NULL);
     c->offer = i18n_format(c->catalog, "ru", "survey.offer", "title", title, NULL);
-    c->greeting_markup = keyboard(c, BUTTONS(greeting));
-    c->consent_markup = keyboard(c, BUTTONS(consent));
-    c->menu_markup = keyboard(c, BUTTONS(menu));
-    c->offer_markup = keyboard(c, BUTTONS(offer));
+    c->markup[CEILING_TG][KB_GREETING] = keyboard(c, BUTTONS(greeting));
+    c->markup[CEILING_TG][KB_CONSENT] = keyboard(c, BUTTONS(consent));
+    c->markup[CEILING_TG][KB_MENU] = keyboard(c, BUTTONS(menu));
+    c->markup[CEILING_TG][KB_OFFER] = keyboard(c, BUTTONS(offer));
 #undef BUTTONS
-    return c->greeting && c->consent && c->ask_name && c->offer && c->greeting_markup && c->consent_markup &&
-                   c->menu_markup && c->offer_markup ? 0 : -1;
+    for (int k = 0; k < KB_COUNT; k++) {
+        if (!c->markup[CEILING_TG][k] || !(c->markup[CEILING_VK][k] = ceiling_vk_keyboard(c->markup[CEILING_TG][k])))
+            return -1;
+    }
+    return c->greeting && c->consent && c->ask_name && c->offer ? 0 : -1;
+}
+
+void ceiling_poller_ready(ceiling *c)
+{
+    if (++c->pollers_ready == c->pollers) log_info("ceiling", CEILING_STARTED_LINE);
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents) { ev_break(loop, EVBREAK_ALL); }
@@ -431,7 +431,9 @@ static void ceiling_free(ceiling *c)
     free(c->chats);
     http_client_free(c->http);
     i18n_free(c->catalog);
-    free(c->greeting_markup), free(c->consent_markup), free(c->menu_markup), free(c->offer_markup);
+    for (int p = 0; p < 2; p++)
+        for (int k = 0; k < KB_COUNT; k++) free(c->markup[p][k]);
+    ceiling_vk_free(c);
     free(c->greeting), free(c->consent), free(c->ask_name), free(c->offer);
 }
 
@@ -453,8 +455,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", argv[2], bad_line < 0 ? "cannot read it" : "a line is wrong (see above)");
         return 1;
     }
-    if (!c.conf.api_base[0] || !c.conf.token[0] || !c.conf.org[0]) {
-        fprintf(stderr, "%s: [telegram] token and api_base and [ceiling] org are needed\n", argv[2]);
+    int tg = c.conf.api_base[0] && c.conf.token[0], vk = c.conf.vk_api_base[0] && c.conf.vk_token[0];
+    if ((!tg && !vk) || !c.conf.org[0]) {
+        fprintf(stderr, "%s: [telegram] or [vk] token and api_base, and [ceiling] org are needed\n", argv[2]);
         return 1;
     }
     if (!(c.catalog = i18n_load(c.conf.locales, langs, err, sizeof err))) {
@@ -469,8 +472,12 @@ int main(int argc, char **argv)
     ev_signal_init(&c.sigint, on_signal, SIGINT);
     ev_signal_start(c.loop, &c.sigterm);
     ev_signal_start(c.loop, &c.sigint);
-    poll_updates(&c);
-    log_info("ceiling", CEILING_STARTED_LINE);
+    c.pollers = tg + vk;
+    if (tg) {
+        poll_updates(&c);
+        ceiling_poller_ready(&c);
+    }
+    if (vk && ceiling_vk_start(&c) != 0) goto out;
     ev_run(c.loop, 0);
     log_info("ceiling", "stopped after %lld updates (%lld calls failed)", c.updates, c.calls_failed);
     rc = 0;
