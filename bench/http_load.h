@@ -12,7 +12,8 @@
  * so a bot that answers with other texts leaves its users waiting (and the
  * run fails, naming them). One thread posts the users' updates and reads
  * the sent log for all of them (GET /sim/tg/sent?after=SEQ&wait_ms=...),
- * over one kept-alive connection, as the soak test does.
+ * over one kept-alive connection, as the soak test does. On VK the same
+ * through /sim/vk/message, /sim/vk/event and /sim/vk/sent.
  */
 #ifndef MB_BENCH_HTTP_LOAD_H
 #define MB_BENCH_HTTP_LOAD_H
@@ -22,7 +23,7 @@
 #include "util/i18n.h"
 #include "util/strbuf.h"
 
-#define LOAD_FIRST_USER 800000LL  /* user i has the Telegram id LOAD_FIRST_USER + i */
+#define LOAD_FIRST_USER 800000LL  /* user i has the messenger id LOAD_FIRST_USER + i */
 #define LOAD_STEPS 4              /* updates a user posts: /start, two buttons, the name */
 #define LOAD_STUCK_MS 60000       /* a user waiting this long for the bot fails the run */
 #define LOAD_POLL_MS 200          /* longest hold of one read of the sent log */
@@ -41,6 +42,7 @@ typedef struct load_user {
 typedef struct load_run {
     /* set by the caller */
     const char *sim_base;     /* "http://127.0.0.1:PORT" */
+    int vk;                   /* the users are on VK, not Telegram */
     char start_cmd[96];       /* "/start CODE" */
     int users, concurrent;
     long long deadline_us;    /* load_now_us() at which the run stops unfinished; 0: none */

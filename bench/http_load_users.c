@@ -64,15 +64,7 @@ static cJSON *sim_call(load_run *r, const char *path, const cJSON *body)
     return json;
 }
 
-static cJSON *user_body(const load_run *r, const load_user *u)
-{
-    cJSON *body = cJSON_CreateObject();
-    cJSON *from = cJSON_AddObjectToObject(body, "from");
-    cJSON_AddNumberToObject(from, "id", (double)(LOAD_FIRST_USER + (u - r->user)));
-    cJSON_AddStringToObject(from, "first_name", "Студент");
-    cJSON_AddStringToObject(from, "language_code", "ru");
-    return body;
-}
+static long long user_id(const load_run *r, const load_user *u) { return LOAD_FIRST_USER + (u - r->user); }
 
 /* Posts the user's next update (body, deleted here) and starts its clock;
  * 0 when the simulator took it. */
@@ -80,11 +72,11 @@ static int post(load_run *r, load_user *u, const char *path, cJSON *body)
 {
     long long before = load_now_us();
     cJSON *answer = sim_call(r, path, body);
-    int ok = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(answer, "update_id"));
+    int ok = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(answer, r->vk ? "event" : "update_id"));
     cJSON_Delete(answer);
     cJSON_Delete(body);
     if (!ok) {
-        fprintf(stderr, "  the simulator did not take an update of user %lld\n", LOAD_FIRST_USER + (u - r->user));
+        fprintf(stderr, "  the simulator did not take an update of user %lld\n", user_id(r, u));
         return -1;
     }
     u->posted_us = before;
@@ -95,34 +87,71 @@ static int post(load_run *r, load_user *u, const char *path, cJSON *body)
 
 static int say(load_run *r, load_user *u, const char *text)
 {
-    cJSON *body = user_body(r, u);
+    cJSON *body = cJSON_CreateObject();
+    if (r->vk) {
+        cJSON_AddNumberToObject(body, "from_id", (double)user_id(r, u));
+        cJSON_AddNumberToObject(body, "peer_id", (double)user_id(r, u));
+        cJSON_AddStringToObject(body, "lang", "ru");
+    } else {
+        cJSON *from = cJSON_AddObjectToObject(body, "from");
+        cJSON_AddNumberToObject(from, "id", (double)user_id(r, u));
+        cJSON_AddStringToObject(from, "first_name", "Студент");
+        cJSON_AddStringToObject(from, "language_code", "ru");
+    }
     cJSON_AddStringToObject(body, "text", text);
-    return post(r, u, "/sim/tg/message", body);
+    return post(r, u, r->vk ? "/sim/vk/message" : "/sim/tg/message", body);
 }
 
+/* Presses the button the user chose (u->data) under u->message_id. */
 static int press(load_run *r, load_user *u)
 {
-    cJSON *body = user_body(r, u);
+    cJSON *body = cJSON_CreateObject();
+    if (r->vk) {
+        /* A VK button's payload is JSON text; the event carries it as an object. */
+        cJSON *payload = cJSON_Parse(u->data);
+        cJSON_AddNumberToObject(body, "user_id", (double)user_id(r, u));
+        cJSON_AddNumberToObject(body, "peer_id", (double)user_id(r, u));
+        cJSON_AddItemToObject(body, "payload", payload ? payload : cJSON_CreateString(u->data));
+        cJSON_AddNumberToObject(body, "conversation_message_id", (double)u->message_id);
+        return post(r, u, "/sim/vk/event", body);
+    }
+    cJSON *from = cJSON_AddObjectToObject(body, "from");
+    cJSON_AddNumberToObject(from, "id", (double)user_id(r, u));
+    cJSON_AddStringToObject(from, "first_name", "Студент");
+    cJSON_AddStringToObject(from, "language_code", "ru");
     cJSON_AddNumberToObject(body, "message_id", (double)u->message_id);
     cJSON_AddStringToObject(body, "data", u->data);
     return post(r, u, "/sim/tg/callback", body);
 }
 
-/* The callback_data of the button labelled exactly label in a call's
- * reply_markup, into out; 1 when there is one. */
-static int button(const cJSON *call, const char *label, char *out, size_t size)
+/* The data of the button labelled exactly label in a call's keyboard
+ * (Telegram's callback_data, VK's payload) into out; 1 when there is one. */
+static int button(const load_run *r, const cJSON *call, const char *label, char *out, size_t size)
 {
-    const cJSON *markup = sim_json_at(call, "params.reply_markup"), *row, *b;
-    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(markup, "inline_keyboard")) {
+    const cJSON *rows, *row, *b;
+    cJSON *parsed = NULL;
+    int found = 0;
+    if (r->vk) {
+        const cJSON *kb = sim_json_at(call, "params.keyboard");
+        if (cJSON_IsString(kb)) kb = parsed = cJSON_Parse(kb->valuestring);
+        rows = cJSON_GetObjectItemCaseSensitive(kb, "buttons");
+    } else {
+        rows = cJSON_GetObjectItemCaseSensitive(sim_json_at(call, "params.reply_markup"), "inline_keyboard");
+    }
+    cJSON_ArrayForEach(row, rows) {
         cJSON_ArrayForEach(b, row) {
-            const char *text = sim_json_str(b, "text"), *data = sim_json_str(b, "callback_data");
+            const char *text = sim_json_str(b, r->vk ? "action.label" : "text");
+            const char *data = sim_json_str(b, r->vk ? "action.payload" : "callback_data");
             if (text && data && strcmp(text, label) == 0 && strlen(data) < size) {
                 snprintf(out, size, "%s", data);
-                return 1;
+                found = 1;
+                goto out;
             }
         }
     }
-    return 0;
+out:
+    cJSON_Delete(parsed);
+    return found;
 }
 
 /* The user acts when the message is the one its step waits for; anything
@@ -134,8 +163,8 @@ static int act(load_run *r, load_user *u, const cJSON *call, const char *text)
     switch (u->step) {
     case 0:
     case 1:
-        if (!button(call, u->step == 0 ? r->student_label : r->consent_label, u->data, sizeof u->data)) return 0;
-        u->message_id = sim_json_num(call, "result.message_id");
+        if (!button(r, call, u->step == 0 ? r->student_label : r->consent_label, u->data, sizeof u->data)) return 0;
+        u->message_id = r->vk ? vk_call_message_id(call) : sim_json_num(call, "result.message_id");
         u->step++;
         return press(r, u);
     case 2:
@@ -172,12 +201,16 @@ static void keep_text(char *buf, size_t size, const char *text)
     buf[len] = 0;
 }
 
-/* A message shown in the chat: a successful sendMessage or edit. */
-static int shows_in_chat(const cJSON *call)
+/* A message shown in the chat: a successful sendMessage or edit (on VK
+ * messages.send that reached the user, not a repeated random_id). */
+static int shows_in_chat(const load_run *r, const cJSON *call)
 {
-    const char *method = sim_json_str(call, "method");
-    return method && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) &&
-           (strcmp(method, "sendMessage") == 0 || strcmp(method, "editMessageText") == 0);
+    const char *method = sim_json_str(call, "method"), *fault = sim_json_str(call, "fault");
+    if (!method || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok"))) return 0;
+    if (!r->vk) return strcmp(method, "sendMessage") == 0 || strcmp(method, "editMessageText") == 0;
+    if (fault && strcmp(fault, "random_id_repeat") == 0) return 0;
+    if (strcmp(method, "messages.send") == 0) return !sim_json_at(call, "result.0.error");
+    return strcmp(method, "messages.edit") == 0;
 }
 
 /* A line of the first user's transcript: what a user could tell two bots
@@ -186,8 +219,8 @@ static int shows_in_chat(const cJSON *call)
 static void note_call(load_run *r, const cJSON *call)
 {
     const char *method = sim_json_str(call, "method");
-    char *text = cJSON_PrintUnformatted(sim_json_at(call, "params.text"));
-    char *markup = cJSON_PrintUnformatted(sim_json_at(call, "params.reply_markup"));
+    char *text = cJSON_PrintUnformatted(sim_json_at(call, r->vk ? "params.message" : "params.text"));
+    char *markup = cJSON_PrintUnformatted(sim_json_at(call, r->vk ? "params.keyboard" : "params.reply_markup"));
     sb_printf(&r->transcript, "%s: %s %s\n", method ? method : "?", text ? text : "", markup ? markup : "");
     free(text);
     free(markup);
@@ -200,7 +233,7 @@ static int read_sent(load_run *r, int wait_ms)
 {
     char path[128];
     int rc = 0;
-    snprintf(path, sizeof path, "/sim/tg/sent?after=%lld&wait_ms=%d", r->seq, wait_ms);
+    snprintf(path, sizeof path, "/sim/%s/sent?after=%lld&wait_ms=%d", r->vk ? "vk" : "tg", r->seq, wait_ms);
     cJSON *answer = sim_call(r, path, NULL), *call;
     long long seen_us = load_now_us();
     if (!answer) return -1;
@@ -215,8 +248,8 @@ static int read_sent(load_run *r, int wait_ms)
         load_user *u = &r->user[chat - LOAD_FIRST_USER];
         u->calls++;
         if (u == r->user) note_call(r, call);
-        if (!shows_in_chat(call)) continue;
-        const char *text = sim_json_str(call, "params.text");
+        if (!shows_in_chat(r, call)) continue;
+        const char *text = sim_json_str(call, r->vk ? "params.message" : "params.text");
         keep_text(u->last_text, sizeof u->last_text, text ? text : "");
         u->waiting_since = seen_us / 1000;
         if (u->posted_us) {
