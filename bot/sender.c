@@ -16,6 +16,10 @@
 #define TRANSPORTS_MAX 4
 #define SENDER_BURST_PER_S 10 /* the bucket holds 1/10 s of the global rate */
 #define CHAT_SLOTS 16384   /* per-chat rate memory; stale entries are dropped when it fills */
+#define WINDOW_MS 1000     /* the span the messengers count requests in */
+#define WINDOW_MARGIN_MS 10 /* kept above it, for the time a request takes to arrive */
+#define WINDOW_MAX 1000    /* requests a window remembers at most */
+#define GROUP_MS 2         /* an answer waits this long for others to share its commit */
 
 typedef struct chat_slot {
     int64_t chat_id;
@@ -28,6 +32,12 @@ typedef struct bucket {
     double tokens;
     int64_t last_ms;
     int64_t paused_until;  /* after a fatal answer */
+    /* When the last `window` requests left, oldest first from `at`: the
+     * messengers count requests in any one-second window, which a bucket
+     * alone overshoots at the edges of its burst. 0 = rate too high to
+     * keep (tests). */
+    int64_t *sent_at;
+    int window, at;
 } bucket;
 
 typedef struct flight {
@@ -39,7 +49,7 @@ typedef struct flight {
     outcome out;         /* what the answer means, until it is committed */
     int held_tries;      /* failed attempts to commit it */
     int64_t held_until;  /* the next attempt */
-    struct flight *next_held;
+    struct flight *next_held;   /* in the held or the settled list */
 } flight;
 
 struct sender {
@@ -58,6 +68,7 @@ struct sender {
     ev_timer timer;
     sender_stats stats;
     flight *held;           /* answers whose outcome the database did not take yet */
+    flight *settled;        /* answers come in since the last pass: written in its commit */
     int sending_failures;   /* passes in a row that could not mark rows as sending */
     int64_t sending_until;  /* and when the next may try */
 };
@@ -79,6 +90,13 @@ static void arm(sender *s, int64_t delay_ms)
     ev_timer_start(s->loop, &s->timer);
 }
 
+/* Runs a pass within delay_ms; a pass due sooner stays as it is. */
+static void arm_within(sender *s, int64_t delay_ms)
+{
+    if (ev_is_active(&s->timer) && ev_timer_remaining(s->loop, &s->timer) * 1000.0 <= (double)delay_ms) return;
+    arm(s, delay_ms);
+}
+
 sender *sender_new(struct ev_loop *loop, http_client *http, db *d)
 {
     sender *s = calloc(1, sizeof *s);
@@ -98,6 +116,7 @@ void sender_free(sender *s)
     if (!s) return;
     ev_timer_stop(s->loop, &s->timer);
     flush_held(s);
+    for (int i = 0; i < s->ntransports; i++) free(s->buckets[i].sent_at);
     free(s->slots);
     free(s);
 }
@@ -114,9 +133,27 @@ static double bucket_capacity(double rate)
 void sender_add_transport(sender *s, transport *t)
 {
     if (s->ntransports == TRANSPORTS_MAX) return;
-    s->buckets[s->ntransports].tokens = bucket_capacity(t->rate_global_per_s);
-    s->buckets[s->ntransports].last_ms = clock_now_ms();
+    bucket *b = &s->buckets[s->ntransports];
+    b->tokens = bucket_capacity(t->rate_global_per_s);
+    b->last_ms = clock_now_ms();
+    int window = (int)t->rate_global_per_s;
+    if (window >= 1 && window <= WINDOW_MAX && (b->sent_at = calloc((size_t)window, sizeof *b->sent_at)))
+        b->window = window;
     s->transports[s->ntransports++] = t;
+}
+
+/* The earliest time one more request keeps the window's count within the
+ * rate: when the request `window` places back left a window ago. */
+static int64_t window_free_at(const bucket *b)
+{
+    return b->window ? b->sent_at[b->at] + WINDOW_MS + WINDOW_MARGIN_MS : 0;
+}
+
+static void window_note(bucket *b, int64_t now)
+{
+    if (!b->window) return;
+    b->sent_at[b->at] = now;
+    b->at = (b->at + 1) % b->window;
 }
 
 void sender_kick(sender *s)
@@ -192,13 +229,24 @@ static void refill(bucket *b, double rate, int64_t now)
 static void on_sent(void *arg, const http_response *resp);
 static void launch(sender *s, flight *f);
 
-static void free_flight(sender *s, flight *f)
+/* Sets whether the chat of f has a request under way. */
+static void chat_busy(sender *s, const flight *f, int busy)
 {
     chat_slot *c = slot_for(s, f->tindex, f->row.chat_id, clock_now_ms());
-    if (c) c->inflight = 0;
+    if (c) c->inflight = (int8_t)busy;
+}
+
+static void drop_flight(flight *f)
+{
     outbox_row_clear(&f->row);
     api_call_clear(&f->call);
     free(f);
+}
+
+static void free_flight(sender *s, flight *f)
+{
+    chat_busy(s, f, 0);
+    drop_flight(f);
 }
 
 static void finish_flight(sender *s, flight *f)
@@ -254,30 +302,72 @@ static void log_held(sender *s, const flight *f, const char *first)
               (long long)((f->held_until - clock_now_ms() + 999) / 1000));
 }
 
-/* Commits the outcome of a finished request. When the database refuses,
- * the flight is kept with its answer: the row stays "sending" (so neither
- * it nor the chat's later rows go out) until the same outcome is written. */
-static void settle(sender *s, flight *f)
+/* Keeps f with its answer until the database takes its outcome: the row
+ * stays "sending" (so neither it nor the chat's later rows go out) until
+ * the same outcome is written. */
+static void hold(sender *s, flight *f)
 {
-    db_fault_clear(s->d);
-    if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
-        if (f->out.drop_file) drop_temporary_file(&f->row);
-        finish_flight(s, f);
-        return;
-    }
-    if (s->draining) {
-        log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
-                  "whether it arrived", (long long)f->row.id, storage_cause(s));
-        finish_flight(s, f);
-        return;
-    }
+    chat_busy(s, f, 1);
     f->held_tries = 1;
     f->held_until = clock_now_ms() + held_wait_ms(1);
     log_held(s, f, "could not record the outcome of");
     f->next_held = s->held;
     s->held = f;
-    s->inflight--;   /* nothing in flight; its chat slot stays busy */
-    arm(s, 0);
+}
+
+/* The answer of a finished request is written by the next pass, in one
+ * commit with every other answer that came in meanwhile and with the rows
+ * it sends next: one fsync for all of them instead of one each. Nothing is
+ * in flight any more; the chat's slot stays busy until the commit. At
+ * shutdown the outcome is written at once. */
+static void settle(sender *s, flight *f)
+{
+    if (s->draining) {
+        db_fault_clear(s->d);
+        if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
+            if (f->out.drop_file) drop_temporary_file(&f->row);
+        } else {
+            log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start "
+                      "checks whether it arrived", (long long)f->row.id, storage_cause(s));
+        }
+        finish_flight(s, f);
+        return;
+    }
+    f->next_held = s->settled;
+    s->settled = f;
+    s->inflight--;
+    /* The chat's next row may be chosen in the same pass: the database
+     * (the row is "sending" until the commit) keeps the order. */
+    chat_busy(s, f, 0);
+    /* While other requests are out, their answers (which come one by one)
+     * may join this commit; the last one commits at once. */
+    arm_within(s, s->inflight > 0 ? GROUP_MS : 0);
+}
+
+/* Writes the settled outcomes into the open transaction. */
+static mb_status write_settled(sender *s)
+{
+    mb_status rc = MB_OK;
+    for (flight *f = s->settled; f && !rc; f = f->next_held) rc = outcome_write(s->d, &f->row, &f->out);
+    return rc;
+}
+
+/* After the commit of the settled outcomes (committed = 1) or its failure:
+ * the flights end, or each waits to be written again. */
+static void end_settled(sender *s, int committed)
+{
+    flight *f = s->settled;
+    s->settled = NULL;
+    while (f) {
+        flight *next = f->next_held;
+        if (!committed) {
+            hold(s, f);
+        } else {
+            if (f->out.drop_file) drop_temporary_file(&f->row);
+            drop_flight(f);   /* its chat was let go at settle() and may be busy again */
+        }
+        f = next;
+    }
 }
 
 /* Writes held outcomes whose time has come. The first that fails puts off
@@ -320,6 +410,13 @@ static void flush_held(sender *s)
 {
     int failed = 0;
     db_fault_clear(s->d);
+    while (s->settled) {
+        flight *f = s->settled;
+        s->settled = f->next_held;
+        f->next_held = s->held;
+        s->held = f;
+    }
+
     while (s->held) {
         flight *f = s->held;
         s->held = f->next_held;
@@ -392,6 +489,7 @@ static void on_sent(void *arg, const http_response *resp)
                 /* Each step is a request the platform counts: the bucket
                  * may go below zero, and later rows wait for it. */
                 s->buckets[f->tindex].tokens -= 1;
+                window_note(&s->buckets[f->tindex], clock_now_ms());
                 launch(s, f);
                 return;
             }
@@ -431,6 +529,15 @@ static int repeat_is_harmless(const outbox_row *row)
     return strcmp(row->kind, "edit") == 0 || strcmp(row->kind, "answer") == 0;
 }
 
+/* Commits the transaction holding only the settled outcomes. */
+static void commit_settled(sender *s)
+{
+    mb_status rc = db_commit(s->d);
+    if (rc) db_rollback(s->d);
+    else s->stats.commits++;
+    end_settled(s, rc == MB_OK);
+}
+
 static void pass(sender *s)
 {
     if (s->draining) return;
@@ -440,8 +547,19 @@ static void pass(sender *s)
         retry_held(s, now, &wake);
         now = clock_now_ms();
     }
+    /* The answers come in since the last pass open the transaction in
+     * which the next rows are marked as sending. */
+    int open = 0;
+    if (s->settled) {
+        db_fault_clear(s->d);
+        mb_status rc = db_begin(s->d);
+        if (!rc && (rc = write_settled(s))) db_rollback(s->d);
+        if (rc) end_settled(s, 0);
+        else open = 1;
+    }
     if (s->sending_failures && s->sending_until > now) {
         /* the database would not take rows as "sending" a moment ago */
+        if (open) commit_settled(s);
         arm(s, (s->sending_until < wake ? s->sending_until : wake) - now);
         return;
     }
@@ -482,8 +600,10 @@ static void pass(sender *s)
             continue;
         }
         refill(b, t->rate_global_per_s, now);
-        if (b->tokens < 1) {
+        int64_t free_at = window_free_at(b);
+        if (b->tokens < 1 || free_at > now) {
             int64_t at = now + (int64_t)((1 - b->tokens) * 1000 / t->rate_global_per_s) + 1;
+            if (at < free_at) at = free_at;
             if (at < wake) wake = at;
             outbox_row_clear(row);
             continue;
@@ -496,20 +616,25 @@ static void pass(sender *s)
         if (row->checking) f->candidate = row->probe_next ? row->probe_next : row->probe_floor + 1;
         if (row->checking && f->candidate <= 0) f->candidate = 1;
         b->tokens -= 1;
+        window_note(b, now);
         c->inflight = 1;
         if (!is_answer) c->next_ms = now + (int64_t)(1000.0 / t->rate_per_chat_per_s);
         chosen[nchosen++] = f;
     }
     if (nchosen == 0) {
         int64_t next = outbox_next_time(s->d);
+        if (open) commit_settled(s);
         if (next >= 0 && next > now && next < wake) wake = next;
         arm(s, wake - now);
         return;
     }
     /* Committed before any request leaves: a crash from here on leaves the
      * rows "sending", which a restart turns into "unknown". */
-    db_fault_clear(s->d);
-    mb_status rc = db_begin(s->d);
+    mb_status rc = MB_OK;
+    if (!open) {
+        db_fault_clear(s->d);
+        rc = db_begin(s->d);
+    }
     for (int i = 0; i < nchosen && !rc; i++)
         if (!chosen[i]->candidate) rc = outbox_mark_sending(s->d, chosen[i]->row.id);
     if (!rc) rc = db_commit(s->d);
@@ -523,9 +648,12 @@ static void pass(sender *s)
                   nchosen, storage_cause(s), (long long)(wait / 1000));
         db_rollback(s->d);
         for (int i = 0; i < nchosen; i++) free_flight(s, chosen[i]);
+        if (open) end_settled(s, 0);
         arm(s, wait);
         return;
     }
+    if (open) end_settled(s, 1);
+    s->stats.commits++;
     s->sending_failures = 0;
     for (int i = 0; i < nchosen; i++) {
         flight *f = chosen[i];
@@ -555,5 +683,7 @@ static void pass(sender *s)
         }
         launch(s, f);
     }
-    arm(s, 0);
+    /* Again at once only when the batch was full: answers and new rows
+     * bring the next pass otherwise. */
+    arm(s, n == SENDER_BATCH ? 0 : wake - now);
 }

@@ -51,6 +51,7 @@ int sender_inflight(const sender *s);
 typedef struct sender_stats {
     long sent, retried, failed, unknown, blocked;
     long checked_found, checked_resent;   /* delivery checks: found delivered / sent again */
+    long commits;                         /* transactions that recorded outcomes or rows leaving */
 } sender_stats;
 const sender_stats *sender_get_stats(const sender *s);
 

@@ -143,7 +143,7 @@ void outcome_for_check(const outbox_row *row, const char *platform, int64_t cand
     }
 }
 
-static mb_status write_outcome(db *d, const outbox_row *row, const outcome *o)
+mb_status outcome_write(db *d, const outbox_row *row, const outcome *o)
 {
     mb_status rc;
     switch (o->kind) {
@@ -174,7 +174,7 @@ static mb_status write_outcome(db *d, const outbox_row *row, const outcome *o)
 mb_status outcome_store(db *d, const outbox_row *row, const outcome *o)
 {
     mb_status rc = db_begin(d);
-    if (!rc) rc = write_outcome(d, row, o);
+    if (!rc) rc = outcome_write(d, row, o);
     if (!rc) rc = db_commit(d);
     if (rc) db_rollback(d);
     return rc;

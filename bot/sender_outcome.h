@@ -50,6 +50,10 @@ void outcome_for_check(const outbox_row *row, const char *platform, int64_t cand
  * from 1 s up to SENDER_BACKOFF_MAX_MS, with +-25 % jitter. */
 int64_t sender_backoff_ms(int attempts);
 
+/* Writes o for row inside the caller's transaction: the sender writes the
+ * outcomes that came in together in one commit. */
+mb_status outcome_write(db *d, const outbox_row *row, const outcome *o);
+
 /* Writes o for row in one transaction (BEGIN IMMEDIATE .. COMMIT). On an
  * error nothing is written, the row keeps its state, the error is returned
  * and db_fault(d) names it when waiting may cure it. */

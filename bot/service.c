@@ -191,8 +191,8 @@ int service_run(app *a)
     sender_kick(s.snd);
     ev_run(s.loop, 0);
     const sender_stats *st = sender_get_stats(s.snd);
-    log_info("service", "stopped: %ld sent, %ld retried, %ld failed, %ld unknown, %ld unreachable", st->sent,
-             st->retried, st->failed, st->unknown, st->blocked);
+    log_info("service", "stopped: %ld sent, %ld retried, %ld failed, %ld unknown, %ld unreachable; %ld commits "
+             "of the sender", st->sent, st->retried, st->failed, st->unknown, st->blocked, st->commits);
     tg_free(s.tg);
     vk_free(s.vk);
     scheduler_free(s.sched);
