@@ -63,6 +63,7 @@ typedef struct ceiling {
     long long offset;            /* getUpdates: the next update id wanted */
     long long updates, calls_failed, next_random_id;
     int pollers_ready, pollers;  /* the started line is written once every poller is ready */
+    int failed;                  /* a poll failed for good: the exit code says so */
     struct vk_poller *vk;
     ev_signal sigterm, sigint;
 } ceiling;

@@ -22,7 +22,8 @@
  * poll_timeout; [vk] token, group_id, api_base, wait; [bot] locales), plus
  * [ceiling] org (the organisation the invite is for) and survey (the
  * instrument offered after registration, default
- * locales/surveys/pupil_request.json). SIGTERM or SIGINT ends it with exit 0.
+ * locales/surveys/pupil_request.json). SIGTERM or SIGINT ends it with exit 0,
+ * a poll that fails for good (the simulator went away) with exit 1.
  */
 #include "bench/ceiling.h"
 #include "bot/sender.h"
@@ -102,6 +103,17 @@ static chat *chat_get(ceiling *c, ceiling_platform p, long long id)
 
 static void pump(ceiling *c);
 
+/* Puts a chat with calls and none in flight at the end of the ready queue. */
+static void make_ready(ceiling *c, chat *ch)
+{
+    if (ch->queued || ch->inflight || !ch->head) return;
+    ch->queued = 1;
+    ch->next_ready = NULL;
+    if (c->ready_tail) c->ready_tail->next_ready = ch;
+    else c->ready_head = ch;
+    c->ready_tail = ch;
+}
+
 typedef struct flight {
     ceiling *c;
     chat *ch;
@@ -125,13 +137,7 @@ static void on_sent(void *arg, const http_response *resp)
     free(done);
     ch->inflight = 0;
     c->inflight--;
-    if (ch->head && !ch->queued) {
-        ch->queued = 1;
-        ch->next_ready = NULL;
-        if (c->ready_tail) c->ready_tail->next_ready = ch;
-        else c->ready_head = ch;
-        c->ready_tail = ch;
-    }
+    make_ready(c, ch);
     pump(c);
 }
 
@@ -140,18 +146,19 @@ static void on_sent(void *arg, const http_response *resp)
 static void pump(ceiling *c)
 {
     while (c->inflight < SENDER_INFLIGHT_MAX && c->ready_head) {
+        flight *f = malloc(sizeof *f);
+        if (!f) {
+            /* The chat stays first in the queue for the next answer's pump. */
+            log_error("ceiling", "out of memory sending to chat %lld", c->ready_head->id);
+            return;
+        }
         chat *ch = c->ready_head;
         c->ready_head = ch->next_ready;
         if (!c->ready_head) c->ready_tail = NULL;
         ch->queued = 0;
-        flight *f = malloc(sizeof *f);
         char url[CEILING_VALUE_MAX * 2 + 64];
         if (ch->platform == CEILING_VK) ceiling_vk_method_url(c, ch->head->method, url, sizeof url);
         else snprintf(url, sizeof url, "%s/bot%s/%s", c->conf.api_base, c->conf.token, ch->head->method);
-        if (!f) {
-            log_error("ceiling", "out of memory sending to chat %lld", ch->id);
-            return;
-        }
         f->c = c;
         f->ch = ch;
         ch->inflight = 1;
@@ -182,13 +189,7 @@ void ceiling_enqueue(ceiling *c, chat *ch, const char *method, char *body)
     if (ch->tail) ch->tail->next = p;
     else ch->head = p;
     ch->tail = p;
-    if (!ch->inflight && !ch->queued) {
-        ch->queued = 1;
-        ch->next_ready = NULL;
-        if (c->ready_tail) c->ready_tail->next_ready = ch;
-        else c->ready_head = ch;
-        c->ready_tail = ch;
-    }
+    make_ready(c, ch);
     pump(c);
 }
 
@@ -302,8 +303,15 @@ static void on_updates(void *arg, const http_response *resp)
     ceiling *c = arg;
     cJSON *answer = resp->status == 200 && resp->body ? cJSON_ParseWithLength(resp->body, resp->body_len) : NULL;
     const cJSON *result = cJSON_GetObjectItemCaseSensitive(answer, "result"), *u;
-    if (!cJSON_IsArray(result)) log_warn("ceiling", "getUpdates answered %ld: %.200s", resp->status,
-                                        resp->body ? resp->body : resp->error);
+    if (!cJSON_IsArray(result)) {
+        /* The simulator answers every poll: a failure means it went away,
+         * and polling again at once would only spin. */
+        log_error("ceiling", "getUpdates answered %ld: %.200s", resp->status, resp->body ? resp->body : resp->error);
+        cJSON_Delete(answer);
+        c->failed = 1;
+        ev_break(c->loop, EVBREAK_ALL);
+        return;
+    }
     cJSON_ArrayForEach(u, result) {
         const cJSON *update_id = cJSON_GetObjectItemCaseSensitive(u, "update_id");
         if (cJSON_IsNumber(update_id) && (long long)update_id->valuedouble >= c->offset)
@@ -325,6 +333,7 @@ static void poll_updates(ceiling *c)
     if (http_post_json(c->http, url, body, (c->conf.poll_timeout_s + 15) * 1000L, CEILING_BODY_MAX, on_updates, c,
                        NULL) != MB_OK) {
         log_error("ceiling", "could not start getUpdates");
+        c->failed = 1;
         ev_break(c->loop, EVBREAK_ALL);
     }
 }
@@ -480,7 +489,7 @@ int main(int argc, char **argv)
     if (vk && ceiling_vk_start(&c) != 0) goto out;
     ev_run(c.loop, 0);
     log_info("ceiling", "stopped after %lld updates (%lld calls failed)", c.updates, c.calls_failed);
-    rc = 0;
+    rc = c.failed ? 1 : 0;
 out:
     ceiling_free(&c);
     return rc;

@@ -158,6 +158,7 @@ static void a_check(ceiling *c)
              c->conf.vk_wait_s);
     if (http_get(c->http, url, (c->conf.vk_wait_s + 15) * 1000L, CEILING_BODY_MAX, on_events, c, NULL) != MB_OK) {
         log_error("ceiling", "could not start a_check");
+        c->failed = 1;
         ev_break(c->loop, EVBREAK_ALL);
     }
 }
@@ -174,6 +175,7 @@ static void on_server(void *arg, const http_response *resp)
         log_error("ceiling", "groups.getLongPollServer answered %ld: %.200s", resp->status,
                   resp->body ? resp->body : resp->error);
         cJSON_Delete(answer);
+        c->failed = 1;
         ev_break(c->loop, EVBREAK_ALL);
         return;
     }
@@ -199,6 +201,7 @@ static void get_server(ceiling *c)
     if (!body || http_post_form(c->http, url, body, CEILING_REQUEST_TIMEOUT_MS, CEILING_BODY_MAX, on_server, c,
                                 NULL) != MB_OK) {
         log_error("ceiling", "could not start groups.getLongPollServer");
+        c->failed = 1;
         ev_break(c->loop, EVBREAK_ALL);
     }
     free(body);
