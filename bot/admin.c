@@ -18,6 +18,7 @@
 #include "util/text.h"
 
 #include <curl/curl.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,4 +226,63 @@ char *admin_trim(char *s)
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
     return s;
+}
+
+void admin_import_bad(admin_import *im, long line, const char *fmt, ...)
+{
+    if (im->errors++ >= ADMIN_IMPORT_SHOWN) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s:%ld: ", im->path, line);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int admin_import_run(admin_import *im)
+{
+    size_t len;
+    char *data = admin_read_import_file(im->path, &len);
+    if (!data) return 1;
+    csv_reader *r = malloc(sizeof *r);
+    int failed = 1, begun = 0, got;
+    mb_status rc = MB_OK;
+    if (!r) {
+        fprintf(stderr, "%s: out of memory\n", im->path);
+        goto out;
+    }
+    const char *eol = memchr(data, '\n', len);
+    size_t first = eol ? (size_t)(eol - data) : len;
+    csv_init(r, data, len, memchr(data, ';', first) && !memchr(data, ',', first) ? ';' : ',');
+    if ((got = csv_next(r)) <= 0) {
+        if (got < 0) fprintf(stderr, "%s:%ld: %s\n", im->path, r->line, r->error);
+        else fprintf(stderr, "%s: the file is empty (expected the header %s)\n", im->path, im->header_text);
+        goto out;
+    }
+    if (!im->header(im, r) || (rc = db_begin(im->a->d))) goto out;
+    begun = 1;
+    int rows = 0;
+    while (!rc && (got = csv_next(r)) > 0) {
+        if (++rows > im->rows_max) {
+            admin_import_bad(im, r->line, "more than %d %s in one file; split it", im->rows_max, im->rows_name);
+            break;
+        }
+        rc = im->row(im, r);
+    }
+    if (got < 0) admin_import_bad(im, r->line, "%s", r->error);
+    if (rc) goto out;
+    if (im->errors) {
+        if (im->errors > ADMIN_IMPORT_SHOWN)
+            fprintf(stderr, "%s: and %d more bad lines\n", im->path, im->errors - ADMIN_IMPORT_SHOWN);
+        fprintf(stderr, "%s: nothing imported; correct the lines above and run the import again\n", im->path);
+        goto out;
+    }
+    failed = begun = 0;
+out:
+    if (rc) fprintf(stderr, "%s: could not import: %s\n", im->path,
+                    rc == MB_ERR_DB ? db_errmsg(im->a->d) : mb_status_str(rc));
+    if (begun) db_rollback(im->a->d);
+    free(r);
+    free(data);
+    return failed;
 }

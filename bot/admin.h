@@ -7,6 +7,7 @@
 #define MB_ADMIN_H
 
 #include "bot/app.h"
+#include "util/csv.h"
 
 #define ADMIN_ACTOR "admin:cli"
 #define INVITE_DEFAULT_DAYS 30
@@ -48,5 +49,31 @@ char *admin_read_import_file(const char *path, size_t *len);
 
 /* Trims spaces and tabs at both ends, in place; returns the new start. */
 char *admin_trim(char *s);
+
+/*
+ * An all-or-nothing CSV import: the file is read, its delimiter taken from
+ * the header line (spreadsheets with a Russian locale save with ';'),
+ * header() checks the header (saying on stderr why it is wrong), and every
+ * later record goes to row() inside one transaction. A bad line is told
+ * with admin_import_bad() ("FILE:LINE: why", the first ADMIN_IMPORT_SHOWN
+ * of them, then "and N more"); once one is bad, later lines are only
+ * checked. admin_import_run() returns 0 with the transaction still open
+ * when every line was good (the caller audits and commits it), 1 after
+ * saying why not with nothing kept.
+ */
+#define ADMIN_IMPORT_SHOWN 20
+typedef struct admin_import {
+    app *a;
+    const char *path;
+    const char *header_text;    /* the expected header, for an empty file */
+    const char *rows_name;      /* "organisations": "more than N organisations in one file" */
+    int rows_max;
+    int errors;                 /* bad lines so far */
+    int (*header)(struct admin_import *im, csv_reader *r);
+    mb_status (*row)(struct admin_import *im, csv_reader *r);
+} admin_import;
+
+void admin_import_bad(admin_import *im, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int admin_import_run(admin_import *im);
 
 #endif

@@ -25,17 +25,14 @@
 #include <string.h>
 
 #define GUARDIANS_ROWS_MAX 20000               /* phones in one file */
-#define GUARDIANS_ERRORS_SHOWN 20              /* bad lines printed before "and N more" */
 #define GUARDIANS_HEADER "phone,name"
 #define GUARDIANS_NAME_MAX 64                  /* characters of a guardian's name */
 #define USAGE_GUARDIANS "usage: admin guardians import ORG FILE.csv   (header " GUARDIANS_HEADER ")\n" \
                         "       admin guardians count ORG\n"
 
 typedef struct guardians_import {
-    app *a;
-    const char *path;
+    admin_import im;    /* first: the runner's callbacks get it */
     int64_t org_id;
-    int errors;
     int added;
     int known;          /* already on the list */
     char (*phones)[GUARDIAN_PHONE_BYTES];  /* phones of the file so far, for duplicates */
@@ -43,48 +40,37 @@ typedef struct guardians_import {
     int count;
 } guardians_import;
 
-static void bad_line(guardians_import *s, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void bad_line(guardians_import *s, long line, const char *fmt, ...)
-{
-    if (s->errors++ >= GUARDIANS_ERRORS_SHOWN) return;
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s:%ld: ", s->path, line);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
 /* Checks one record and adds its phone (inside the import's transaction). */
-static mb_status import_line(guardians_import *s, csv_reader *r)
+static mb_status import_line(admin_import *im, csv_reader *r)
 {
+    guardians_import *s = (guardians_import *)im;
     long line = r->line;
     if (r->count != 2 && r->count != 1) {
-        bad_line(s, line, "expected 2 fields (%s), found %d", GUARDIANS_HEADER, r->count);
+        admin_import_bad(&s->im, line, "expected 2 fields (%s), found %d", GUARDIANS_HEADER, r->count);
         return MB_OK;
     }
     for (int i = 0; i < r->count; i++)
         if (!text_utf8_valid(r->fields[i], strlen(r->fields[i]))) {
-            bad_line(s, line, "the text is not UTF-8 (save the file as \"CSV UTF-8\")");
+            admin_import_bad(&s->im, line, "the text is not UTF-8 (save the file as \"CSV UTF-8\")");
             return MB_OK;
         }
     char phone[GUARDIAN_PHONE_BYTES];
     const char *why;
     char *raw = admin_trim(r->fields[0]);
     if (!guardian_phone_normalise(raw, phone, sizeof phone, &why)) {
-        bad_line(s, line, "\"%s\": %s", raw, why);
+        admin_import_bad(&s->im, line, "\"%s\": %s", raw, why);
         return MB_OK;
     }
     char *name = text_clean_line(r->count == 2 ? r->fields[1] : "", GUARDIANS_NAME_MAX + 1);
     if (!name) return MB_ERR_NOMEM;
     mb_status rc = MB_OK;
     if (text_codepoints(name) > GUARDIANS_NAME_MAX) {
-        bad_line(s, line, "the name is longer than %d characters", GUARDIANS_NAME_MAX);
+        admin_import_bad(&s->im, line, "the name is longer than %d characters", GUARDIANS_NAME_MAX);
         goto out;
     }
     for (int i = 0; i < s->count; i++)
         if (strcmp(s->phones[i], phone) == 0) {
-            bad_line(s, line, "the same phone as line %ld", s->lines[i]);
+            admin_import_bad(&s->im, line, "the same phone as line %ld", s->lines[i]);
             goto out;
         }
     if (s->count < GUARDIANS_ROWS_MAX) {
@@ -92,8 +78,8 @@ static mb_status import_line(guardians_import *s, csv_reader *r)
         s->lines[s->count++] = line;
     }
     /* Once a line is bad nothing will be kept, so later lines are only checked. */
-    if (s->errors) goto out;
-    rc = guardian_phone_add(s->a->d, s->org_id, phone, name, ADMIN_ACTOR);
+    if (s->im.errors) goto out;
+    rc = guardian_phone_add(s->im.a->d, s->org_id, phone, name, ADMIN_ACTOR);
     if (rc == MB_ERR_EXISTS) {
         s->known++;
         rc = MB_OK;
@@ -103,6 +89,19 @@ static mb_status import_line(guardians_import *s, csv_reader *r)
 out:
     free(name);
     return rc;
+}
+
+/* The header must be exactly "phone,name" (in any case). */
+static int import_header(admin_import *im, csv_reader *r)
+{
+    int ok = r->count == 2;
+    for (int i = 0; ok && i < 2; i++) {
+        char *h = admin_trim(r->fields[i]);
+        for (char *p = h; *p; p++) *p = (char)tolower((unsigned char)*p);
+        ok = strcmp(h, i == 0 ? "phone" : "name") == 0;
+    }
+    if (!ok) fprintf(stderr, "%s:%ld: the first line must be the header %s\n", im->path, r->line, GUARDIANS_HEADER);
+    return ok;
 }
 
 static int import_cmd(app *a, const char *org_arg, const char *path)
@@ -117,70 +116,27 @@ static int import_cmd(app *a, const char *org_arg, const char *path)
         fprintf(stderr, "organisation %lld does not exist (see admin org list)\n", org_id);
         return 1;
     }
-    size_t len;
-    char *data = admin_read_import_file(path, &len);
-    if (!data) return 1;
-    csv_reader *r = malloc(sizeof *r);
-    guardians_import s = {.a = a, .path = path, .org_id = org_id,
+    guardians_import s = {.im = {.a = a, .path = path, .header_text = GUARDIANS_HEADER, .rows_name = "phones",
+                                 .rows_max = GUARDIANS_ROWS_MAX, .header = import_header, .row = import_line},
+                          .org_id = org_id,
                           .phones = malloc(GUARDIANS_ROWS_MAX * sizeof *s.phones),
                           .lines = malloc(GUARDIANS_ROWS_MAX * sizeof(long))};
-    int code = 1, begun = 0, got;
-    mb_status rc = MB_OK;
-    if (!r || !s.phones || !s.lines) {
+    int code = 1;
+    if (!s.phones || !s.lines) {
         fprintf(stderr, "%s: out of memory\n", path);
-        goto out;
-    }
-    const char *eol = memchr(data, '\n', len);
-    size_t first = eol ? (size_t)(eol - data) : len;
-    csv_init(r, data, len, memchr(data, ';', first) && !memchr(data, ',', first) ? ';' : ',');
-    if ((got = csv_next(r)) <= 0) {
-        if (got < 0) fprintf(stderr, "%s:%ld: %s\n", path, r->line, r->error);
-        else fprintf(stderr, "%s: the file is empty (expected the header %s)\n", path, GUARDIANS_HEADER);
-        goto out;
-    }
-    int header_ok = r->count == 2;
-    for (int i = 0; header_ok && i < 2; i++) {
-        char *h = admin_trim(r->fields[i]);
-        for (char *p = h; *p; p++) *p = (char)tolower((unsigned char)*p);
-        header_ok = strcmp(h, i == 0 ? "phone" : "name") == 0;
-    }
-    if (!header_ok) {
-        fprintf(stderr, "%s:%ld: the first line must be the header %s\n", path, r->line, GUARDIANS_HEADER);
-        goto out;
-    }
-    if ((rc = db_begin(a->d))) goto out;
-    begun = 1;
-    int rows = 0;
-    while (!rc && (got = csv_next(r)) > 0) {
-        if (++rows > GUARDIANS_ROWS_MAX) {
-            bad_line(&s, r->line, "more than %d phones in one file; split it", GUARDIANS_ROWS_MAX);
-            break;
+    } else if (admin_import_run(&s.im) == 0) {
+        char subject[32], detail[600];
+        snprintf(subject, sizeof subject, "org:%lld", org_id);
+        snprintf(detail, sizeof detail, "%s: %d phones added, %d already on the list", path, s.added, s.known);
+        if (!admin_finish_change(a, audit_log(a->d, ADMIN_ACTOR, "guardians.import", subject, detail),
+                                 "import the guardians' phones")) {
+            printf("imported %d guardian phone(s) for \"%s\" (%d already on the list, %d in all)\n", s.added, o.name,
+                   s.known, guardian_phone_count(a->d, org_id));
+            code = 0;
         }
-        rc = import_line(&s, r);
     }
-    if (got < 0) bad_line(&s, r->line, "%s", r->error);
-    if (rc) goto out;
-    if (s.errors) {
-        if (s.errors > GUARDIANS_ERRORS_SHOWN)
-            fprintf(stderr, "%s: and %d more bad lines\n", path, s.errors - GUARDIANS_ERRORS_SHOWN);
-        fprintf(stderr, "%s: nothing imported; correct the lines above and run the import again\n", path);
-        goto out;
-    }
-    char subject[32], detail[600];
-    snprintf(subject, sizeof subject, "org:%lld", org_id);
-    snprintf(detail, sizeof detail, "%s: %d phones added, %d already on the list", path, s.added, s.known);
-    if ((rc = audit_log(a->d, ADMIN_ACTOR, "guardians.import", subject, detail)) || (rc = db_commit(a->d))) goto out;
-    begun = 0;
-    printf("imported %d guardian phone(s) for \"%s\" (%d already on the list, %d in all)\n", s.added, o.name, s.known,
-           guardian_phone_count(a->d, org_id));
-    code = 0;
-out:
-    if (rc) fprintf(stderr, "%s: could not import: %s\n", path, rc == MB_ERR_DB ? db_errmsg(a->d) : mb_status_str(rc));
-    if (begun) db_rollback(a->d);
     free(s.phones);
     free(s.lines);
-    free(r);
-    free(data);
     return code;
 }
 

@@ -20,41 +20,18 @@
 #include <string.h>
 
 #define ORG_IMPORT_ROWS_MAX 10000                /* organisations in one file */
-#define ORG_IMPORT_ERRORS_SHOWN 20               /* bad lines printed before "and N more" */
 #define ORG_TYPE_LIST_RU "школа, гимназия, лицей, СОШ, колледж, техникум, университет, вуз, предприятие, ИП, НКО"
-
-/* Spreadsheets with a Russian locale save CSV with ';': the header tells. */
-static char import_delimiter(const char *data, size_t len)
-{
-    const char *eol = memchr(data, '\n', len);
-    size_t first = eol ? (size_t)(eol - data) : len;
-    return memchr(data, ';', first) && !memchr(data, ',', first) ? ';' : ',';
-}
 
 enum { COL_NAME, COL_TYPE, COL_MUNICIPALITY, COL_TZ, COL_COUNT };
 
 typedef struct import_state {
-    app *a;
-    const char *path;
-    int errors;
+    admin_import im;      /* first: the runner's callbacks get it */
     int imported;
     int64_t first_id, last_id;
     long *lines;          /* the file line of each organisation inserted so far */
     int columns;          /* fields of the header */
     int col[COL_COUNT];   /* the field of each column, -1 when absent */
 } import_state;
-
-static void import_error(import_state *s, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void import_error(import_state *s, long line, const char *fmt, ...)
-{
-    if (s->errors++ >= ORG_IMPORT_ERRORS_SHOWN) return;
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s:%ld: ", s->path, line);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
 
 /* Header names, English and Russian, of each column (compared lower-cased). */
 static const char *const column_names[COL_COUNT][6] = {
@@ -66,8 +43,9 @@ static const char *const column_names[COL_COUNT][6] = {
 
 /* Reads the header: the columns may come in any order, the timezone may be
  * left out; 0 after saying what is wrong. */
-static int read_header(import_state *s, csv_reader *r)
+static int read_header(admin_import *im, csv_reader *r)
 {
+    import_state *s = (import_state *)im;
     for (int c = 0; c < COL_COUNT; c++) s->col[c] = -1;
     s->columns = r->count;
     for (int i = 0; i < r->count; i++) {
@@ -79,7 +57,7 @@ static int read_header(import_state *s, csv_reader *r)
                     if (strcmp(lower, column_names[c][k]) == 0) known = c;
         if (known < 0 || s->col[known] >= 0) {
             fprintf(stderr, "%s:%ld: the first line must be the header %s or %s (timezone may be left out);"
-                            " %s column \"%s\"\n", s->path, r->line, ORG_IMPORT_HEADER, ORG_IMPORT_HEADER_RU,
+                            " %s column \"%s\"\n", s->im.path, r->line, ORG_IMPORT_HEADER, ORG_IMPORT_HEADER_RU,
                     known < 0 ? "unknown" : "a second", r->fields[i]);
             return 0;
         }
@@ -88,7 +66,7 @@ static int read_header(import_state *s, csv_reader *r)
     for (int c = 0; c < COL_TZ; c++)
         if (s->col[c] < 0) {
             fprintf(stderr, "%s:%ld: the first line must be the header %s or %s; it has no \"%s\" (\"%s\")"
-                            " column\n", s->path, r->line, ORG_IMPORT_HEADER, ORG_IMPORT_HEADER_RU, column_names[c][0],
+                            " column\n", s->im.path, r->line, ORG_IMPORT_HEADER, ORG_IMPORT_HEADER_RU, column_names[c][0],
                     column_names[c][1]);
             return 0;
         }
@@ -131,11 +109,11 @@ static const char *org_type_from_text(char *cell, char *shown, size_t size)
  */
 static mb_status import_municipality(import_state *s, long line, const char *cell, territory *m)
 {
-    db *d = s->a->d;
+    db *d = s->im.a->d;
     long long id;
     if (admin_parse_long(cell, 1, INT64_MAX, &id)) {
         if (territory_get(d, id, m) || strcmp(m->kind, "municipality") != 0) {
-            import_error(s, line, "there is no municipality %lld (see `admin territory list`)", id);
+            admin_import_bad(&s->im, line, "there is no municipality %lld (see `admin territory list`)", id);
             return MB_ERR_NOT_FOUND;
         }
         return MB_OK;
@@ -150,7 +128,7 @@ static mb_status import_municipality(import_state *s, long line, const char *cel
         snprintf(joined, sizeof joined, "%s/%s", region, admin_trim(slash + 1));
         mb_status rc = territory_find_path(d, joined, m);
         if (rc == MB_ERR_NOT_FOUND)
-            import_error(s, line, "there is no municipality \"%s\" (a path is Region/Municipality, as in"
+            admin_import_bad(&s->im, line, "there is no municipality \"%s\" (a path is Region/Municipality, as in"
                                   " `admin territory list`)", joined);
         return rc;
     }
@@ -158,7 +136,7 @@ static mb_status import_municipality(import_state *s, long line, const char *cel
     int n = territory_candidates(d, "municipality", cell, found, TERRITORY_CANDIDATES_MAX);
     if (n < 0) return MB_ERR_DB;
     if (n == 0) {
-        import_error(s, line, "unknown municipality \"%s\" (add it first: admin territory add --kind municipality)",
+        admin_import_bad(&s->im, line, "unknown municipality \"%s\" (add it first: admin territory add --kind municipality)",
                      cell);
         return MB_ERR_NOT_FOUND;
     }
@@ -176,22 +154,23 @@ static mb_status import_municipality(import_state *s, long line, const char *cel
         if (w < 0 || (size_t)w >= sizeof list - used) break;
         used += (size_t)w;
     }
-    import_error(s, line, "the municipality \"%s\" is ambiguous: %s; write the path or the id instead", cell, list);
+    admin_import_bad(&s->im, line, "the municipality \"%s\" is ambiguous: %s; write the path or the id instead", cell, list);
     return MB_ERR_NOT_FOUND;
 }
 
 /* Checks one record and inserts its organisation (inside the import's
  * transaction). A bad record is reported and inserts nothing. */
-static mb_status import_record(import_state *s, csv_reader *r)
+static mb_status import_record(admin_import *im, csv_reader *r)
 {
+    import_state *s = (import_state *)im;
     long line = r->line;
     if (r->count != s->columns) {
-        import_error(s, line, "expected %d fields as in the header, found %d", s->columns, r->count);
+        admin_import_bad(&s->im, line, "expected %d fields as in the header, found %d", s->columns, r->count);
         return MB_OK;
     }
     for (int i = 0; i < r->count; i++)
         if (!text_utf8_valid(r->fields[i], strlen(r->fields[i]))) {
-            import_error(s, line, "the text is not UTF-8 (save the file as \"CSV UTF-8\")");
+            admin_import_bad(&s->im, line, "the text is not UTF-8 (save the file as \"CSV UTF-8\")");
             return MB_OK;
         }
     char type_text[256], tz_buf[64];
@@ -205,39 +184,39 @@ static mb_status import_record(import_state *s, csv_reader *r)
     if (!name || !municipality) {
         rc = MB_ERR_NOMEM;
     } else if (!*name) {
-        import_error(s, line, "the organisation name is empty");
+        admin_import_bad(&s->im, line, "the organisation name is empty");
     } else if (text_codepoints(name) > ORG_NAME_MAX) {
-        import_error(s, line, "the organisation name is longer than %d characters", ORG_NAME_MAX);
+        admin_import_bad(&s->im, line, "the organisation name is longer than %d characters", ORG_NAME_MAX);
     } else if (!type_text[0]) {
-        import_error(s, line, "the type is empty (one of: %s; or in Russian: %s)", ORG_TYPE_LIST, ORG_TYPE_LIST_RU);
+        admin_import_bad(&s->im, line, "the type is empty (one of: %s; or in Russian: %s)", ORG_TYPE_LIST, ORG_TYPE_LIST_RU);
     } else if (!type) {
-        import_error(s, line, "unknown type \"%s\" (one of: %s; or in Russian: %s)", type_text, ORG_TYPE_LIST,
+        admin_import_bad(&s->im, line, "unknown type \"%s\" (one of: %s; or in Russian: %s)", type_text, ORG_TYPE_LIST,
                      ORG_TYPE_LIST_RU);
     } else if (!*municipality) {
-        import_error(s, line, "the municipality is empty");
+        admin_import_bad(&s->im, line, "the municipality is empty");
     } else if ((rc = import_municipality(s, line, municipality, &m)) != MB_OK) {
         if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;
     } else if (*tz && !config_timezone_valid(tz)) {
-        import_error(s, line, "unknown timezone \"%s\" (expected a name like Asia/Tomsk, or empty for the"
+        admin_import_bad(&s->im, line, "unknown timezone \"%s\" (expected a name like Asia/Tomsk, or empty for the"
                               " municipality's)", tz);
-    } else if ((rc = org_find(s->a->d, name, m.id, &id)) == MB_OK) {
+    } else if ((rc = org_find(s->im.a->d, name, m.id, &id)) == MB_OK) {
         if (s->imported && id >= s->first_id && id - s->first_id < s->imported)
-            import_error(s, line, "the same organisation as line %ld", s->lines[id - s->first_id]);
+            admin_import_bad(&s->im, line, "the same organisation as line %ld", s->lines[id - s->first_id]);
         else
-            import_error(s, line, "\"%s\" in %s exists already (organisation %lld)", name, m.name, (long long)id);
-    } else if (rc == MB_ERR_NOT_FOUND && !s->errors) {
+            admin_import_bad(&s->im, line, "\"%s\" in %s exists already (organisation %lld)", name, m.name, (long long)id);
+    } else if (rc == MB_ERR_NOT_FOUND && !s->im.errors) {
         /* Once a line is bad nothing will be kept, so later lines are only checked. */
         char subject[32], detail[AUDIT_DETAIL_MAX];
         if (!*tz) {
             /* Empty: the municipality's timezone, else its region's, else the service's. */
-            territory_timezone(s->a->d, m.id, tz_buf, sizeof tz_buf);
-            tz = tz_buf[0] ? tz_buf : s->a->cfg.timezone;
+            territory_timezone(s->im.a->d, m.id, tz_buf, sizeof tz_buf);
+            tz = tz_buf[0] ? tz_buf : s->im.a->cfg.timezone;
         }
-        rc = org_add_full(s->a->d, name, type, m.id, tz, &id);
+        rc = org_add_full(s->im.a->d, name, type, m.id, tz, &id);
         snprintf(subject, sizeof subject, "org:%lld", (long long)id);
         snprintf(detail, sizeof detail, "\"%s\", type %s, territory %lld, timezone %s, from %s:%ld", name, type,
-                 (long long)m.id, tz, s->path, line);
-        if (!rc) rc = audit_log(s->a->d, ADMIN_ACTOR, "org.add", subject, detail);
+                 (long long)m.id, tz, s->im.path, line);
+        if (!rc) rc = audit_log(s->im.a->d, ADMIN_ACTOR, "org.add", subject, detail);
         if (!rc) {
             if (!s->imported) s->first_id = id;
             s->last_id = id;
@@ -256,59 +235,26 @@ static mb_status import_record(import_state *s, csv_reader *r)
  * its municipality is a bad line, so running the same file twice is safe. */
 int admin_org_import(app *a, const char *path)
 {
-    size_t len;
-    char *data = admin_read_import_file(path, &len);
-    if (!data) return 1;
-    csv_reader *r = malloc(sizeof *r);
-    import_state s = {.a = a, .path = path, .lines = malloc(ORG_IMPORT_ROWS_MAX * sizeof(long))};
-    int code = 1, begun = 0;
-    mb_status rc = MB_OK;
-    if (!r || !s.lines) {
+    import_state s = {.im = {.a = a, .path = path, .header_text = ORG_IMPORT_HEADER, .rows_name = "organisations",
+                             .rows_max = ORG_IMPORT_ROWS_MAX, .header = read_header, .row = import_record},
+                      .lines = malloc(ORG_IMPORT_ROWS_MAX * sizeof(long))};
+    int code = 1;
+    if (!s.lines) {
         fprintf(stderr, "%s: out of memory\n", path);
-        goto out;
-    }
-    csv_init(r, data, len, import_delimiter(data, len));
-    int got = csv_next(r);
-    if (got <= 0) {
-        if (got < 0) fprintf(stderr, "%s:%ld: %s\n", path, r->line, r->error);
-        else fprintf(stderr, "%s: the file is empty (expected the header %s)\n", path, ORG_IMPORT_HEADER);
-        goto out;
-    }
-    if (!read_header(&s, r)) goto out;
-    if ((rc = db_begin(a->d))) goto out;
-    begun = 1;
-    int rows = 0;
-    while (!rc && (got = csv_next(r)) > 0) {
-        if (++rows > ORG_IMPORT_ROWS_MAX) {
-            import_error(&s, r->line, "more than %d organisations in one file; split it", ORG_IMPORT_ROWS_MAX);
-            break;
+    } else if (admin_import_run(&s.im) == 0) {
+        char detail[AUDIT_DETAIL_MAX];
+        snprintf(detail, sizeof detail, "%s: %d organisations, ids %lld to %lld", path, s.imported,
+                 (long long)s.first_id, (long long)s.last_id);
+        if (!admin_finish_change(a, audit_log(a->d, ADMIN_ACTOR, "org.import", NULL, detail),
+                                 "import the organisations")) {
+            if (s.imported)
+                printf("imported %d organisation(s), ids %lld to %lld\n", s.imported, (long long)s.first_id,
+                       (long long)s.last_id);
+            else
+                printf("imported 0 organisations (the file has only the header)\n");
+            code = 0;
         }
-        rc = import_record(&s, r);
     }
-    if (got < 0) import_error(&s, r->line, "%s", r->error);
-    if (rc) goto out;
-    if (s.errors) {
-        if (s.errors > ORG_IMPORT_ERRORS_SHOWN)
-            fprintf(stderr, "%s: and %d more bad lines\n", path, s.errors - ORG_IMPORT_ERRORS_SHOWN);
-        fprintf(stderr, "%s: nothing imported; correct the lines above and run the import again\n", path);
-        goto out;
-    }
-    char detail[AUDIT_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "%s: %d organisations, ids %lld to %lld", path, s.imported,
-             (long long)s.first_id, (long long)s.last_id);
-    rc = audit_log(a->d, ADMIN_ACTOR, "org.import", NULL, detail);
-    begun = 0;
-    if (admin_finish_change(a, rc, "import the organisations")) goto out;
-    if (s.imported) printf("imported %d organisation(s), ids %lld to %lld\n", s.imported, (long long)s.first_id,
-                           (long long)s.last_id);
-    else printf("imported 0 organisations (the file has only the header)\n");
-    code = 0;
-out:
-    if (rc) fprintf(stderr, "%s: could not import: %s\n", path, rc == MB_ERR_DB ? db_errmsg(a->d) : mb_status_str(rc));
-    if (begun) db_rollback(a->d);
     free(s.lines);
-    free(r);
-    free(data);
     return code;
 }
-

@@ -341,10 +341,7 @@ int account_list_by_status(db *d, int64_t org_id, const char *status, int64_t *i
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    int n = 0;
-    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return n;
+    return db_step_ids(d, st, ids, max);
 }
 
 int64_t account_coordinated_territory(db *d, int64_t account_id)

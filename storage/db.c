@@ -200,6 +200,14 @@ int64_t db_scalar(db *d, const char *sql, int64_t fallback)
     return st ? db_step_scalar(d, st, fallback) : fallback;
 }
 
+int db_step_ids(db *d, sqlite3_stmt *st, int64_t *ids, int max)
+{
+    int n = 0;
+    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
 int64_t db_step_scalar(db *d, sqlite3_stmt *st, int64_t fallback)
 {
     int64_t v;

@@ -134,6 +134,10 @@ mb_status db_step_int(db *d, sqlite3_stmt *st, int64_t *out);
  * people, never for decisions. */
 int64_t db_step_scalar(db *d, sqlite3_stmt *st, int64_t fallback);
 
+/* Reads the first column of up to max rows of st into ids and resets st;
+ * the number read (those before a failure, which is logged). */
+int db_step_ids(db *d, sqlite3_stmt *st, int64_t *ids, int max);
+
 /*
  * Faults that waiting may cure (disk full, a lock held by another process,
  * I/O errors, out of memory, a read-only file). The connection remembers

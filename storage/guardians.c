@@ -204,10 +204,7 @@ int consent_request_list_waiting(db *d, int64_t org_id, int64_t *ids, int max)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
-    int n = 0;
-    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return n;
+    return db_step_ids(d, st, ids, max);
 }
 
 int consent_request_count_waiting(db *d, int64_t org_id)
@@ -278,8 +275,5 @@ int consent_curators_of(db *d, int64_t org_id, int64_t *ids, int max)
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
-    int n = 0;
-    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return n;
+    return db_step_ids(d, st, ids, max);
 }

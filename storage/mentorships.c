@@ -165,21 +165,12 @@ mb_status mentorship_load_rejections(db *d, int64_t org_id, mentorship_rejection
     return MB_OK;
 }
 
-/* Reads the first column of up to max rows into ids; the count read. */
-static int read_ids(db *d, sqlite3_stmt *st, int64_t *ids, int max)
-{
-    int n = 0;
-    while (n < max && db_step_raw(d, st) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return n;
-}
-
 int mentorship_rejected_for(db *d, int64_t mentee_id, int64_t *ids, int max)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT mentor_id FROM match_rejections WHERE mentee_id = ?1 ORDER BY mentor_id");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, mentee_id);
-    return read_ids(d, st, ids, max);
+    return db_step_ids(d, st, ids, max);
 }
 
 mb_status mentorship_reject(db *d, int64_t mentee_id, int64_t mentor_id)
@@ -454,7 +445,7 @@ int mentorship_list_people(db *d, int64_t org_id, const char *role, int offset, 
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, max);
     sqlite3_bind_int(st, 4, offset);
-    return read_ids(d, st, ids, max);
+    return db_step_ids(d, st, ids, max);
 }
 
 int mentorship_list_queue(db *d, int64_t org_id, int offset, int64_t *ids, int max)
@@ -467,7 +458,7 @@ int mentorship_list_queue(db *d, int64_t org_id, int offset, int64_t *ids, int m
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);
     sqlite3_bind_int(st, 3, offset);
-    return read_ids(d, st, ids, max);
+    return db_step_ids(d, st, ids, max);
 }
 
 static void read_program(sqlite3_stmt *st, void *row)

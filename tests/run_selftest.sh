@@ -6,7 +6,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mentorbot-selftest.XXXXXX") || exit 2
 trap 'rm -rf "$dir"' EXIT
-passed=0 failed=0
+passed=0 failed=0 last_out=""
 
 # fake NAME EXIT STDOUT [STDERR]: a binary printing STDOUT and exiting EXIT.
 fake() {
@@ -22,6 +22,7 @@ expect() {
     out=$(cd "$dir" && CI=$ci MENTORBOT_TEST_TIMES= MENTORBOT_TEST_ALONE=${MENTORBOT_TEST_ALONE:-} \
         bash "$here/run.sh" "$@" 2>&1)
     rc=$?
+    last_out=$out
     [ "$rc" -ne 0 ] && rc=1
     if [ "$rc" -eq "$want" ] && grep -qF -- "$needle" <<<"$out"; then
         echo "ok   $name" >&2
@@ -43,16 +44,18 @@ fake skips 0 'unit-result 1 0 1\n' '  t: skipped: the simulator did not start\n'
 fake garbled 0 'unit-result x y z\n'
 
 expect all_passing_pass 0 "5 passed, 0 failed" "" ./good ./good2
-expect exit_1_after_a_passing_result_fails 1 "lies reported no failure but exited with 1" "" ./good ./lies
-expect no_result_line_fails 1 "mute stopped without a result (exit 0)" "" ./mute ./good
-expect a_crash_fails 1 "crash stopped without a result (exit 134)" "" ./crash
-expect a_failed_test_fails 1 "4 passed, 1 failed" "" ./good ./bad
-expect a_garbled_result_fails 1 "garbled stopped without a result" "" ./garbled
-expect a_missing_binary_fails 1 "stopped without a result" "" ./absent
+# One run over every kind of lie: each is named, and the counts add up
+# (good 3 + lies 3 + bad 1 passed; bad's failure, lies, and four binaries
+# without a result failed).
+expect every_lie_fails_the_run_and_is_named 1 "7 passed, 6 failed" "" ./good ./lies ./mute ./crash ./bad ./garbled ./absent
+for needle in "lies reported no failure but exited with 1" "mute stopped without a result (exit 0)" \
+    "crash stopped without a result (exit 134)" "garbled stopped without a result" "absent stopped without a result" \
+    "slowest:"; do
+    if grep -qF -- "$needle" <<<"$last_out"; then passed=$((passed + 1)); else
+        echo "FAIL the combined run does not say \"$needle\"" >&2; failed=$((failed + 1)); fi
+done
 expect a_skip_outside_ci_says_why 0 "the simulator did not start" "" ./skips
-expect a_skip_under_ci_fails 1 "skipped under CI, which counts as failed" true ./skips
-expect parallel_results_add_up 1 "11 passed, 1 failed" "" ./good ./bad ./good ./good2 ./good2
-expect the_slowest_are_listed 0 "slowest:" "" ./good ./good2
+expect a_skip_under_ci_fails 1 "skipped under CI, which counts as failed" true ./skips ./good2
 
 # PATH@ARG runs the binary with that argument.
 printf '#!/bin/sh\n[ "$1" = vk ] && echo "unit-result 1 0 0" || echo "unit-result 0 1 0"\n' >"$dir/argful"

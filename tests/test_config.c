@@ -314,6 +314,30 @@ TEST(token_never_reaches_the_log)
     log_clear_secrets();
 }
 
+/* A token of asterisks, or shorter than the "***" that replaces it, is
+ * still redacted: the log line neither loops nor outgrows its buffer. */
+TEST(odd_secrets_are_redacted_without_looping_or_overflowing)
+{
+    log_clear_secrets();
+    log_add_secret("*");
+    char *log = captured_log("a*b**c");
+    CHECK_CONTAINS(log, "failed");
+    CHECK(log && strstr(log, "request to a***b******c failed") != NULL);
+    free(log);
+    log_clear_secrets();
+
+    log_add_secret("x");
+    char long_text[5000];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = 0;
+    log = captured_log(long_text);   /* every character triples: the line is cut, not overrun */
+    CHECK(log != NULL);
+    CHECK(log && strstr(log, "x") == NULL);
+    CHECK(log && strstr(log, "request to ******") != NULL);
+    free(log);
+    log_clear_secrets();
+}
+
 TEST(missing_file_is_a_clear_error)
 {
     char path[600];
@@ -346,6 +370,7 @@ int main(void)
     RUN(long_lines_are_refused_and_line_numbers_stay_right);
     RUN(environment_token_wins_over_the_file);
     RUN(token_never_reaches_the_log);
+    RUN(odd_secrets_are_redacted_without_looping_or_overflowing);
     RUN(missing_file_is_a_clear_error);
     RUN(absolute_storage_path_is_kept);
     return unit_summary();

@@ -38,16 +38,30 @@ void log_clear_secrets(void)
     for (int i = 0; i < LOG_SECRETS_MAX; i++) { free(secrets[i]); secrets[i] = NULL; }
 }
 
-/* Replaces each occurrence of every secret in buf with "***", in place. */
-static void redact(char *buf)
+/* Replaces each occurrence of every secret in buf (of size bytes) with
+ * "***", in place. The search goes on after each replacement, so a secret
+ * found again inside "***" (a secret of asterisks) cannot loop, and a
+ * secret shorter than the mark never makes the line outgrow buf. */
+static void redact(char *buf, size_t size)
 {
+    static const char mark[] = "***";
+    const size_t m = sizeof mark - 1;
     for (int i = 0; i < LOG_SECRETS_MAX; i++) {
         if (!secrets[i]) continue;
         size_t n = strlen(secrets[i]);
-        char *p;
-        while ((p = strstr(buf, secrets[i])) != NULL) {
-            memcpy(p, "***", 3);
-            memmove(p + 3, p + n, strlen(p + n) + 1);
+        char *from = buf, *p;
+        while ((p = strstr(from, secrets[i])) != NULL) {
+            size_t tail = strlen(p + n) + 1;
+            size_t used = (size_t)(p - buf) + m;
+            if (used + tail > size) tail = used < size ? size - used : 0;
+            if (used > size - 1) { /* no room even for the mark: cut the line at the secret */
+                *p = 0;
+                break;
+            }
+            memmove(p + m, p + n, tail);
+            memcpy(p, mark, m);
+            if (tail) buf[used + tail - 1] = 0;
+            from = p + m;
         }
     }
 }
@@ -61,7 +75,7 @@ void log_write(log_level level, const char *module, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    redact(line);
+    redact(line, sizeof line);
     /* Control characters from user input would let a message forge log lines. */
     for (char *p = line; *p; p++)
         if ((unsigned char)*p < 0x20 && *p != '\t') *p = ' ';

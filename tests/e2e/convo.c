@@ -115,11 +115,11 @@ int press_at(convo *c, long long user, const char *label, const char *file, int 
     return 1;
 }
 
-void answer_registration_at(convo *c, long long user, const char *category, const char *grade, const char *year,
-                            const char *name, const char *file, int line)
+const char *answer_until_consent_at(convo *c, long long user, const char *category, const char *grade,
+                                    const char *year, const char *file, int line)
 {
     int en = strncmp(find(c, user)->lang, "en", 2) == 0;
-    if (!press_at(c, user, category, file, line)) return;
+    if (!press_at(c, user, category, file, line)) return NULL;
     if (grade) {
         expect_at(c, user, en ? "Which grade" : "В каком ты классе?", file, line);
         press_at(c, user, grade, file, line);
@@ -127,7 +127,14 @@ void answer_registration_at(convo *c, long long user, const char *category, cons
         say_at(c, user, year, file, line);
     }
     /* every wording of the consent question names /forget */
-    expect_at(c, user, "/forget", file, line);
+    return expect_at(c, user, "/forget", file, line);
+}
+
+void answer_registration_at(convo *c, long long user, const char *category, const char *grade, const char *year,
+                            const char *name, const char *file, int line)
+{
+    int en = strncmp(find(c, user)->lang, "en", 2) == 0;
+    if (!answer_until_consent_at(c, user, category, grade, year, file, line)) return;
     press_at(c, user, en ? "I consent" : "Даю согласие", file, line);
     expect_at(c, user, en ? "your name?" : "зовут?", file, line);
     say_at(c, user, name, file, line);

@@ -72,6 +72,11 @@ void convo_drain(convo *c, long long user, int ms);
  * registration, or why it cannot end) is left to the caller. */
 void answer_registration_at(convo *c, long long user, const char *category, const char *grade, const char *year,
                             const char *name, const char *file, int line);
+/* The first part of it: the category (and age) up to the consent
+ * question, whose text it returns (NULL when it did not come). */
+const char *answer_until_consent_at(convo *c, long long user, const char *category, const char *grade,
+                                    const char *year, const char *file, int line);
+#define answer_until_consent(c, u, cat, grade, year) answer_until_consent_at(c, u, cat, grade, year, __FILE__, __LINE__)
 #define answer_registration(c, u, cat, grade, year, name) \
     answer_registration_at(c, u, cat, grade, year, name, __FILE__, __LINE__)
 

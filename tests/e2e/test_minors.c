@@ -90,12 +90,8 @@ TEST(the_consent_text_is_worded_for_its_reader_and_names_every_category_collecte
     convo_user_add(&c, PUPIL, "Маша", "ru");
     say(&c, PUPIL, invite_cmd);
     expect(&c, PUPIL, "Вас приглашают");
-    press(&c, PUPIL, "Школьник");
-    expect(&c, PUPIL, "В каком ты классе?");
-    press(&c, PUPIL, "7");
-    expect(&c, PUPIL, "год рождения");
-    say(&c, PUPIL, "2013");
-    const char *text = expect(&c, PUPIL, "прочитай, какие данные хранит бот");
+    const char *text = answer_until_consent(&c, PUPIL, "Школьник", "7", "2013");
+    CHECK_CONTAINS(text, "прочитай, какие данные хранит бот");
     CHECK_CONTAINS(text, "город или район");
     CHECK_CONTAINS(text, "интересы");
     CHECK_CONTAINS(text, "когда и как удобно встречаться");
@@ -122,12 +118,8 @@ TEST(the_consent_text_is_worded_for_its_reader_and_names_every_category_collecte
     convo_user_add(&c, YOUNG, "Дима", "ru");
     say(&c, YOUNG, invite_cmd);
     expect(&c, YOUNG, "Вас приглашают");
-    press(&c, YOUNG, "Школьник");
-    expect(&c, YOUNG, "В каком ты классе?");
-    press(&c, YOUNG, "5");
-    expect(&c, YOUNG, "год рождения");
-    say(&c, YOUNG, "2015");
-    text = expect(&c, YOUNG, "прочитай, что бот будет знать о тебе");
+    text = answer_until_consent(&c, YOUNG, "Школьник", "5", "2015");
+    CHECK_CONTAINS(text, "прочитай, что бот будет знать о тебе");
     CHECK_CONTAINS(text, "Тебе ещё нет 12 лет, поэтому нужны два согласия: твоё и родителя");
     CHECK_CONTAINS(text, "город или район");
     /* declining keeps nothing, not even the grade and year given */
