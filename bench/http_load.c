@@ -204,8 +204,9 @@ static void run_one(const scenario *sc, bot_kind kind, int vk, const i18n *catal
     out->censored = r.censored;
     out->transcript = strdup(sb_str(&r.transcript));
 out:
-    if (!out->ok) fprintf(stderr, "  %s, %s: the run did not complete (logs in %s)\n", sc->name, kind_names[kind],
-                          b.dir[0] ? b.dir : unit_tmpdir());
+    if (!out->ok)
+        fprintf(stderr, "  %s, %s: the run did not complete (logs in %s, kept with MENTORBOT_KEEP_TMP=1)\n", sc->name,
+                kind_names[kind], b.dir[0] ? b.dir : unit_tmpdir());
     if (b.pid) bot_stop(&b);
     sim_stop(&sim);
     load_run_free(&r);
