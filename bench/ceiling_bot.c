@@ -12,9 +12,10 @@
  *   the name             -> sendMessage «Готово, NAME!», the menu, the survey offer
  *
  * On VK the same with messages.send and messages.sendMessageEventAnswer
- * (bench/ceiling_vk.c). Like the real sender it keeps one request in
- * flight per chat (so a chat's messages arrive in order) and at most
- * SENDER_INFLIGHT_MAX in all.
+ * (bench/ceiling_vk.c). Like the real sender it keeps one message in
+ * flight per chat (so a chat's messages arrive in order), sends the answer
+ * to a button press beside them, and keeps at most SENDER_INFLIGHT_MAX
+ * requests in flight in all.
  *
  *   bench_ceiling_bot --config FILE
  *
@@ -116,8 +117,50 @@ static void make_ready(ceiling *c, chat *ch)
 
 typedef struct flight {
     ceiling *c;
-    chat *ch;
+    chat *ch;         /* NULL for a button answer, which keeps no place in the chat's line */
 } flight;
+
+static void on_answered(void *arg, const http_response *resp)
+{
+    flight *f = arg;
+    ceiling *c = f->c;
+    free(f);
+    if (resp->status != 200) {
+        c->calls_failed++;
+        log_warn("ceiling", "a button answer answered %ld: %.200s", resp->status, resp->body ? resp->body : resp->error);
+    }
+    c->inflight--;
+    pump(c);
+}
+
+/* Sends the answer to a button press at once, beside the chat's messages,
+ * as the real sender does (it shows nothing in the chat). */
+static void post_answer(ceiling *c, chat *ch, const char *method, char *body)
+{
+    flight *f = body ? malloc(sizeof *f) : NULL;
+    if (!f) {
+        log_error("ceiling", "out of memory answering a button in chat %lld", ch->id);
+        free(body);
+        return;
+    }
+    f->c = c;
+    f->ch = NULL;
+    char url[CEILING_VALUE_MAX * 2 + 64];
+    if (ch->platform == CEILING_VK) ceiling_vk_method_url(c, method, url, sizeof url);
+    else snprintf(url, sizeof url, "%s/bot%s/%s", c->conf.api_base, c->conf.token, method);
+    c->inflight++;
+    mb_status rc = ch->platform == CEILING_VK
+                       ? http_post_form(c->http, url, body, CEILING_REQUEST_TIMEOUT_MS, CEILING_BODY_MAX, on_answered, f,
+                                        NULL)
+                       : http_post_json(c->http, url, body, CEILING_REQUEST_TIMEOUT_MS, CEILING_BODY_MAX, on_answered, f,
+                                        NULL);
+    free(body);
+    if (rc != MB_OK) {
+        http_response fake = {0};
+        snprintf(fake.error, sizeof fake.error, "could not start the request");
+        on_answered(f, &fake);
+    }
+}
 
 static void on_sent(void *arg, const http_response *resp)
 {
@@ -214,14 +257,14 @@ static void send_text(ceiling *c, chat *ch, const char *text, int kb)
 static void answer_button(ceiling *c, chat *ch, const char *button_id)
 {
     if (ch->platform == CEILING_VK) {
-        ceiling_enqueue(c, ch, "messages.sendMessageEventAnswer", ceiling_vk_answer_body(c, ch->id, button_id));
+        post_answer(c, ch, "messages.sendMessageEventAnswer", ceiling_vk_answer_body(c, ch->id, button_id));
         return;
     }
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "callback_query_id", button_id);
     char *json = cJSON_PrintUnformatted(body);
     cJSON_Delete(body);
-    ceiling_enqueue(c, ch, "answerCallbackQuery", json);
+    post_answer(c, ch, "answerCallbackQuery", json);
 }
 
 /* ---- the conversation ---- */

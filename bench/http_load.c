@@ -275,27 +275,60 @@ static void print_targets(const scenario *sc, const char *sync, const result *re
     }
 }
 
+/* A transcript without its button answers (which go out beside the
+ * chat's messages, so their place among them is a race), and how many
+ * there were; the caller frees. */
+static char *without_answers(const char *t, int *answers)
+{
+    char *out = malloc(strlen(t) + 1);
+    size_t used = 0;
+    *answers = 0;
+    while (out && *t) {
+        size_t n = strcspn(t, "\n");
+        if (strncmp(t, "answerCallbackQuery", 19) == 0 || strncmp(t, "messages.sendMessageEventAnswer", 31) == 0) {
+            (*answers)++;
+        } else {
+            memcpy(out + used, t, n);
+            used += n;
+            out[used++] = '\n';
+        }
+        t += n + (t[n] == '\n');
+    }
+    if (out) out[used] = 0;
+    return out;
+}
+
 /* Whether the ceiling made the same calls, with the same texts and
- * buttons, as the real bot for one whole registration (the first user's).
- * 0 when it did or there is nothing to compare; -1, with the first
- * difference, when not. */
+ * buttons, as the real bot for one whole registration (the first user's):
+ * the messages in the same order, and as many button answers. 0 when it
+ * did or there is nothing to compare; -1, with the first difference, when
+ * not. */
 static int compare_calls(const result *real, const result *ceiling)
 {
     if (!real->ok || !ceiling->ok || real->finished < real->users || ceiling->finished < ceiling->users ||
         !real->transcript || !ceiling->transcript)
         return 0;
-    const char *a = real->transcript, *b = ceiling->transcript;
-    for (int line = 1;; line++) {
+    int answers_a, answers_b, differs = 0;
+    char *ta = without_answers(real->transcript, &answers_a), *tb = without_answers(ceiling->transcript, &answers_b);
+    const char *a = ta ? ta : "", *b = tb ? tb : "";
+    for (int line = 1; !differs; line++) {
         size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
         if (la != lb || memcmp(a, b, la) != 0) {
-            printf("    the ceiling's calls differ from the real bot's at call %d of a registration:\n"
+            printf("    the ceiling's calls differ from the real bot's at message %d of a registration:\n"
                    "      real:    %.*s\n      ceiling: %.*s\n", line, (int)la, a, (int)lb, b);
-            return -1;
+            differs = 1;
         }
-        if (!a[la]) break;
+        if (!a[la] || !b[lb]) break;
         a += la + 1;
         b += lb + 1;
     }
+    if (!differs && answers_a != answers_b) {
+        printf("    the real bot answered %d button presses, the ceiling %d\n", answers_a, answers_b);
+        differs = 1;
+    }
+    free(ta);
+    free(tb);
+    if (differs) return -1;
     printf("    the ceiling made the same calls, texts and buttons as the real bot for a registration\n");
     return 0;
 }
