@@ -24,6 +24,10 @@ UNIT_SRC    := $(wildcard tests/test_*.c)
 E2E_LIB_SRC := $(filter-out tests/e2e/test_%.c,$(wildcard tests/e2e/*.c))
 E2E_SRC     := $(wildcard tests/e2e/test_*.c)
 BENCH_SRC   := $(wildcard bench/*.c)
+# The benchmark over HTTP starts the simulator, the bot and its ceiling as
+# processes and has rules of its own (after `bench`), not the in-process one.
+HTTP_BENCH_SRC := $(wildcard bench/http_load*.c bench/ceiling_*.c)
+BENCH_SRC   := $(filter-out $(HTTP_BENCH_SRC),$(BENCH_SRC))
 
 REL := build/rel
 TST := build/test
@@ -100,6 +104,19 @@ $(TST)/bin/test_query_plans: $(TST)/tests/region_gen.o
 bench: deps
 	@$(MAKE) --no-print-directory all $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC))
 	@for b in $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC)); do $$b || exit 1; done
+	@$(MAKE) --no-print-directory $(REL)/bin/bench_http_load $(REL)/bin/bench_ceiling_bot
+	@MENTORBOT_BIN_DIR=. $(REL)/bin/bench_http_load $(HTTP_BENCH_ARGS)
+
+# The end-to-end benchmark over HTTP (bench/http_load.c) links the e2e
+# harness; its ceiling (bench/ceiling_bot.c) only the bot's HTTP client and
+# util/. HTTP_BENCH_ARGS adds options, e.g. make bench HTTP_BENCH_ARGS="--scenario light".
+$(REL)/bin/bench_http_load: $(call obj,$(REL),$(wildcard bench/http_load*.c) tests/unit.c $(E2E_LIB_SRC) $(UTIL_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(PKG_LIBS)
+
+$(REL)/bin/bench_ceiling_bot: $(call obj,$(REL),$(wildcard bench/ceiling_*.c) bot/http.c $(UTIL_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(PKG_LIBS)
 
 # The soak test at full size (tests/e2e/test_soak.c; `make test` runs a
 # short one): 2,000 pupils and 25 SIGKILLs on each messenger, against the

@@ -20,6 +20,7 @@
 #define WINDOW_MARGIN_MS 10 /* kept above it, for the time a request takes to arrive */
 #define WINDOW_MAX 1000    /* requests a window remembers at most */
 #define GROUP_MS 2         /* an answer waits this long for others to share its commit */
+#define GROUP_MIN_INFLIGHT 8 /* ... when at least this many requests are still out */
 
 typedef struct chat_slot {
     int64_t chat_id;
@@ -47,6 +48,7 @@ typedef struct flight {
     api_call call;
     int64_t candidate;   /* a delivery check: the message id asked about; 0 = a send */
     outcome out;         /* what the answer means, until it is committed */
+    int holds_chat;      /* it keeps its chat's other rows waiting (all but button answers) */
     int held_tries;      /* failed attempts to commit it */
     int64_t held_until;  /* the next attempt */
     struct flight *next_held;   /* in the held or the settled list */
@@ -232,6 +234,7 @@ static void launch(sender *s, flight *f);
 /* Sets whether the chat of f has a request under way. */
 static void chat_busy(sender *s, const flight *f, int busy)
 {
+    if (!f->holds_chat) return;
     chat_slot *c = slot_for(s, f->tindex, f->row.chat_id, clock_now_ms());
     if (c) c->inflight = (int8_t)busy;
 }
@@ -339,9 +342,10 @@ static void settle(sender *s, flight *f)
     /* The chat's next row may be chosen in the same pass: the database
      * (the row is "sending" until the commit) keeps the order. */
     chat_busy(s, f, 0);
-    /* While other requests are out, their answers (which come one by one)
-     * may join this commit; the last one commits at once. */
-    arm_within(s, s->inflight > 0 ? GROUP_MS : 0);
+    /* While many other requests are out, their answers (which come one by
+     * one) may join this commit; with few, it commits at once, since the
+     * chat's next message waits for it. */
+    arm_within(s, s->inflight >= GROUP_MIN_INFLIGHT ? GROUP_MS : 0);
 }
 
 /* Writes the settled outcomes into the open transaction. */
@@ -590,11 +594,14 @@ static void pass(sender *s)
             outbox_row_clear(row);
             continue;
         }
-        chat_slot *c = slot_for(s, ti, row->chat_id, now);
+        /* The answer to a button press shows nothing in the chat: it goes
+         * beside the chat's messages, not in their line (outbox_due). */
+        int button_answer = strcmp(row->kind, "answer") == 0 && !row->checking;
+        chat_slot *c = button_answer ? NULL : slot_for(s, ti, row->chat_id, now);
         /* Answers and delivery checks show nothing new in the chat, so the
          * per-chat pace does not apply to them. */
         int is_answer = strcmp(row->kind, "answer") == 0 || row->checking;
-        if (!c || c->inflight || (!is_answer && c->next_ms > now)) {
+        if (!button_answer && (!c || c->inflight || (!is_answer && c->next_ms > now))) {
             if (c && !c->inflight && c->next_ms < wake) wake = c->next_ms;
             outbox_row_clear(row);
             continue;
@@ -617,8 +624,11 @@ static void pass(sender *s)
         if (row->checking && f->candidate <= 0) f->candidate = 1;
         b->tokens -= 1;
         window_note(b, now);
-        c->inflight = 1;
-        if (!is_answer) c->next_ms = now + (int64_t)(1000.0 / t->rate_per_chat_per_s);
+        if (c) {
+            c->inflight = 1;
+            if (!is_answer) c->next_ms = now + (int64_t)(1000.0 / t->rate_per_chat_per_s);
+        }
+        f->holds_chat = c != NULL;
         chosen[nchosen++] = f;
     }
     if (nchosen == 0) {

@@ -33,8 +33,8 @@ mb_status invite_create(db *d, const char *kind, int64_t org_id, const char *rol
 /* Places held on invites.id by people still registering, opened after ?9.
  * ?8 is an account whose own place is left out (0 = none). */
 #define HELD_SQL "(SELECT COUNT(*) FROM invite_uses u JOIN accounts a ON a.id = u.account_id" \
-                 " WHERE u.invite_id = invites.id AND a.status = 'registering' AND u.used_at > ?9" \
-                 " AND u.account_id <> ?8)"
+                 " WHERE u.invite_id = invites.id AND u.held = 1 AND u.used_at > ?9" \
+                 " AND a.status = 'registering' AND u.account_id <> ?8)"
 
 static void read_invite(sqlite3_stmt *st, invite *out)
 {
@@ -145,7 +145,7 @@ mb_status invite_release(db *d, int64_t invite_id, int64_t account_id)
 
 static mb_status record_use(db *d, int64_t invite_id, int64_t account_id)
 {
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at) VALUES(?1, ?2, ?3)");
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at, held) VALUES(?1, ?2, ?3, 0)");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, account_id);
@@ -199,7 +199,7 @@ mb_status invite_complete(db *d, int64_t invite_id, int64_t account_id)
     /* The person's own place, when still held, is what makes room. */
     mb_status rc = count_use(d, invite_id, account_id);
     if (rc) return rc;
-    sqlite3_stmt *st = db_stmt(d, "UPDATE invite_uses SET used_at = ?3 WHERE invite_id = ?1 AND account_id = ?2");
+    sqlite3_stmt *st = db_stmt(d, "UPDATE invite_uses SET used_at = ?3, held = 0 WHERE invite_id = ?1 AND account_id = ?2");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, account_id);

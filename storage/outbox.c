@@ -30,8 +30,11 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         "SELECT o.id, o.platform, o.chat_id, o.account_id, o.kind, o.body, o.attempts, o.next_at,"
         " o.state = 'checking', COALESCE(o.probe_floor, -1), COALESCE(o.probe_next, 0), o.probe_misses"
         " FROM outbox o WHERE o.state IN ('pending', 'checking') AND o.next_at <= ?1"
-        " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform AND p.chat_id = o.chat_id"
-        "   AND p.state IN ('pending', 'sending', 'checking') AND p.id < o.id)"
+        /* a chat's messages leave in order; the answer to a button press
+         * shows nothing in the chat and keeps no place in that line */
+        " AND (o.kind = 'answer' OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
+        "   AND p.chat_id = o.chat_id AND p.state IN ('pending', 'sending', 'checking') AND p.kind <> 'answer'"
+        "   AND p.id < o.id))"
         " ORDER BY o.next_at, o.id LIMIT ?2");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, now);

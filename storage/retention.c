@@ -21,7 +21,7 @@ mb_status retention_sweep(db *d, int64_t now, int days, int audit_days, int batc
     int own = !db_in_transaction(d);
     mb_status rc = own ? db_begin(d) : MB_OK;
     /* Each select walks an index over finished rows only (schema
-     * migration 6), oldest first, and stops at the batch. */
+     * migration 7), oldest first, and stops at the batch. */
     if (!rc)
         rc = remove_batch(d, "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
                              " WHERE state IN ('sent', 'failed') AND created_at < ?1 ORDER BY created_at LIMIT ?2)",

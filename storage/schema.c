@@ -330,7 +330,16 @@ static const char *const migrations[] = {
      * without one inherit ('' = none: the region's, then the service's). */
     "ALTER TABLE territories ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
 
-    /* 6: a region's year. Indexes for the lookups that would otherwise read
+    /* 6: a place on an invite is held (1) until the registration that took
+     * it completes; only held places are counted against the free ones,
+     * so the count stays as small as the registrations under way however
+     * many people an invite has brought. */
+    "ALTER TABLE invite_uses ADD COLUMN held INTEGER NOT NULL DEFAULT 1;"
+    "UPDATE invite_uses SET held = 0"
+    "  WHERE account_id NOT IN (SELECT id FROM accounts WHERE status = 'registering');"
+    "CREATE INDEX invite_uses_held ON invite_uses(invite_id, used_at) WHERE held = 1;",
+
+    /* 7: a region's year. Indexes for the lookups that would otherwise read
      * a whole large table (docs/scaling.md; tests/test_query_plans.c finds
      * them), indexes for the retention sweep (storage/retention.c), and
      * triggers that refuse a state no code knows, so a typo cannot store

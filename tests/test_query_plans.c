@@ -71,7 +71,7 @@ static const char *const trigger_statements[] = {
 static const struct { const char *sql, *table, *why; } allowed[] = {
     /* The sweep after a /forget looks for chats nobody owns any more in
      * the whole outbox and chat_marks, one index probe per row (migration
-     * 6's identities_chat); retention keeps the outbox to a month. Making
+     * 7's identities_chat); retention keeps the outbox to a month. Making
      * it look only at the erased person's chats is still to do. */
     {"DELETE FROM outbox WHERE state IN ('sent', 'failed', 'unknown') AND NOT EXISTS", "outbox",
      "erase sweep: every finished message, a month of them after retention"},

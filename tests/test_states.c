@@ -1,5 +1,5 @@
 /*
- * Status columns refuse a value no code knows (schema migration 6): every
+ * Status columns refuse a value no code knows (schema migration 7): every
  * known value is stored, by INSERT and by UPDATE, and a typo is refused
  * with "<table>.<column>: unknown value", leaving the row as it was.
  */
