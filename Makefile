@@ -26,7 +26,7 @@ E2E_SRC     := $(wildcard tests/e2e/test_*.c)
 BENCH_SRC   := $(wildcard bench/*.c)
 # The benchmark over HTTP starts the simulator, the bot and its ceiling as
 # processes and has rules of its own (after `bench`), not the in-process one.
-HTTP_BENCH_SRC := $(wildcard bench/http_load*.c bench/ceiling_*.c)
+HTTP_BENCH_SRC := $(wildcard bench/http_load*.c bench/ceiling_*.c bench/broadcast.c)
 BENCH_SRC   := $(filter-out $(HTTP_BENCH_SRC),$(BENCH_SRC))
 
 REL := build/rel
@@ -106,10 +106,19 @@ bench: deps
 	@for b in $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC)); do $$b || exit 1; done
 	@$(MAKE) --no-print-directory $(REL)/bin/bench_http_load $(REL)/bin/bench_ceiling_bot
 	@MENTORBOT_BIN_DIR=. $(REL)/bin/bench_http_load $(HTTP_BENCH_ARGS)
+	@$(MAKE) --no-print-directory $(REL)/bin/bench_broadcast
+	@MENTORBOT_BIN_DIR=. $(REL)/bin/bench_broadcast $(BROADCAST_USERS)
 
 # The end-to-end benchmark over HTTP (bench/http_load.c) links the e2e
 # harness; its ceiling (bench/ceiling_bot.c) only the bot's HTTP client and
 # util/. HTTP_BENCH_ARGS adds options, e.g. make bench HTTP_BENCH_ARGS="--scenario light".
+# The broadcast at the real limits (bench/broadcast.c) drives the harness
+# too; BROADCAST_USERS sets its size (10,000 take about six minutes).
+BROADCAST_USERS ?= 10000
+$(REL)/bin/bench_broadcast: $(call obj,$(REL),bench/broadcast.c tests/unit.c $(E2E_LIB_SRC) $(UTIL_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(PKG_LIBS)
+
 $(REL)/bin/bench_http_load: $(call obj,$(REL),$(wildcard bench/http_load*.c) tests/unit.c $(E2E_LIB_SRC) $(UTIL_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(PKG_LIBS)

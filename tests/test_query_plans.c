@@ -15,8 +15,8 @@
  * same default size for every table whatever it holds: the plans at any
  * scale are the plans at a region's full size. Under AddressSanitizer, which
  * intercepts every allocation SQLite makes, filling the full region takes
- * minutes, so the test uses a fiftieth of every count (40,000 outbox rows,
- * 2,400 pupils in 7 organisations, each as large as at full size);
+ * minutes, so the test uses a two-hundredth of every count (10,000 outbox
+ * rows, 600 pupils in a few organisations, each as large as at full size);
  * bench/region.c generates the full size.
  */
 #include "bot/intake.h"
@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define SCALE 0.02
+#define SCALE 0.005
 #define STATEMENTS_MAX 1024
 #define TG_USER_BASE 100000000LL   /* as tests/region_gen.c numbers Telegram users */
 
