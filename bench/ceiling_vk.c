@@ -7,6 +7,7 @@
  */
 #include "bench/ceiling.h"
 #include "util/log.h"
+#include "bot/http.h"
 #include "util/strbuf.h"
 
 #include <curl/curl.h>
@@ -30,21 +31,9 @@ void ceiling_vk_method_url(const ceiling *c, const char *method, char *buf, size
     snprintf(buf, size, "%s/%s", c->conf.vk_api_base, method);
 }
 
-/* name=value with value escaped, after an '&' unless first. */
-static void add_param(strbuf *sb, const char *name, const char *value)
-{
-    char *escaped = curl_easy_escape(NULL, value, 0);
-    if (!escaped) {
-        sb->failed = 1;
-        return;
-    }
-    sb_printf(sb, "%s%s=%s", sb->len ? "&" : "", name, escaped);
-    curl_free(escaped);
-}
-
 static char *with_auth(const ceiling *c, strbuf *sb)
 {
-    add_param(sb, "access_token", c->conf.vk_token);
+    http_form_param(sb, "access_token", c->conf.vk_token);
     sb_printf(sb, "&v=" CEILING_VK_API_VERSION);
     return sb->failed ? (sb_free(sb), NULL) : sb_take(sb);
 }
@@ -54,8 +43,8 @@ char *ceiling_vk_send_body(ceiling *c, long long peer, const char *text, const c
     strbuf sb;
     sb_init(&sb, 0);
     sb_printf(&sb, "peer_ids=%lld&random_id=%lld", peer, ++c->next_random_id);
-    add_param(&sb, "message", text);
-    if (keyboard) add_param(&sb, "keyboard", keyboard);
+    http_form_param(&sb, "message", text);
+    if (keyboard) http_form_param(&sb, "keyboard", keyboard);
     return with_auth(c, &sb);
 }
 
@@ -63,7 +52,7 @@ char *ceiling_vk_answer_body(ceiling *c, long long user, const char *event_id)
 {
     strbuf sb;
     sb_init(&sb, 0);
-    add_param(&sb, "event_id", event_id);
+    http_form_param(&sb, "event_id", event_id);
     sb_printf(&sb, "&user_id=%lld&peer_id=%lld", user, user);
     return with_auth(c, &sb);
 }

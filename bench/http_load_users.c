@@ -31,13 +31,6 @@ static void user_name(int index, char *buf, size_t size)
     snprintf(buf, size, "%s %s", given_names[index % 9], family_names[(index / 9) % 7]);
 }
 
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    strbuf *sb = arg;
-    sb_append(sb, data, size * n);
-    return sb->failed ? 0 : size * n;
-}
-
 /* One request over the run's kept-alive connection (a connection per
  * request would cost the simulator a thread each and measure that): a POST
  * of body as JSON, or a GET when body is NULL. Returns the JSON answer
@@ -368,7 +361,7 @@ int load_run_init(load_run *r, const char *sim_base, int users, int concurrent, 
     sb_init(&r->transcript, 0);
     r->curl = curl_easy_init();
     if (r->curl) {
-        curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, sb_collect);
         curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, &r->answer);
         curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS, (long)HARNESS_HTTP_TIMEOUT_MS);
         curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);

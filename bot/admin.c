@@ -61,12 +61,6 @@ int admin_parse_long(const char *s, long long min, long long max, long long *out
     return 1;
 }
 
-static size_t collect(char *data, size_t size, size_t n, void *userp)
-{
-    sb_append(userp, data, size * n);
-    return ((strbuf *)userp)->failed ? 0 : size * n;
-}
-
 /* Asks getMe once (blocking is fine in the CLI) to learn the username. */
 void admin_learn_username(app *a)
 {
@@ -78,7 +72,7 @@ void admin_learn_username(app *a)
     strbuf body;
     sb_init(&body, 64 * 1024);
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sb_collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
     long status = 0;

@@ -319,3 +319,14 @@ fail:
     free(r);
     return MB_ERR_NOMEM;
 }
+
+void http_form_param(strbuf *sb, const char *name, const char *value)
+{
+    char *escaped = curl_easy_escape(NULL, value, 0);
+    if (!escaped) {
+        sb->failed = 1;
+        return;
+    }
+    sb_printf(sb, "%s%s=%s", sb->len ? "&" : "", name, escaped);
+    curl_free(escaped);
+}

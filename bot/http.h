@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "util/status.h"
+#include "util/strbuf.h"
 
 #define HTTP_BODY_MAX_DEFAULT (8u * 1024 * 1024)  /* largest response body accepted */
 
@@ -54,6 +55,10 @@ mb_status http_post_json(http_client *c, const char *url, const char *json, long
 /* POSTs body as application/x-www-form-urlencoded (VK's API). */
 mb_status http_post_form(http_client *c, const char *url, const char *body, long timeout_ms, size_t max_body,
                          http_done_fn *done, void *arg, http_request **out);
+
+/* Appends name=value, the value escaped, to a form body (after an '&'
+ * unless it is the first); marks sb failed when out of memory. */
+void http_form_param(strbuf *sb, const char *name, const char *value);
 
 /* GETs url (VK's long-poll server). */
 mb_status http_get(http_client *c, const char *url, long timeout_ms, size_t max_body, http_done_fn *done, void *arg,

@@ -15,6 +15,7 @@
 #include "bot/vk_parse.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "bot/http.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
@@ -30,17 +31,6 @@
 #define VK_DOC_MAX_BYTES (200LL * 1024 * 1024)   /* VK takes documents up to 200 MB */
 #define VK_FILE_STEPS 4
 #define VK_SNACKBAR_CHARS_MAX 90 /* VK refuses a show_snackbar text longer than this */
-
-static void add_param(strbuf *sb, const char *name, const char *value)
-{
-    char *escaped = curl_easy_escape(NULL, value, 0);
-    if (!escaped) {
-        sb->failed = 1;
-        return;
-    }
-    sb_printf(sb, "%s%s=%s", sb->len ? "&" : "", name, escaped);
-    curl_free(escaped);
-}
 
 static void add_int(strbuf *sb, const char *name, long long value)
 {
@@ -155,12 +145,12 @@ static mb_status render_send(vk_client *v, const outbox_row *row, const cJSON *b
     add_int(&sb, "peer_ids", row->chat_id);
     add_int(&sb, "random_id", row->id);
     const char *text = json_str(body, attachment ? "caption" : "text");
-    if (text && *text) add_param(&sb, "message", text);
-    if (attachment) add_param(&sb, "attachment", attachment);
+    if (text && *text) http_form_param(&sb, "message", text);
+    if (attachment) http_form_param(&sb, "attachment", attachment);
     const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
     if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0) {
         char *kb = keyboard_json(buttons);
-        if (kb) add_param(&sb, "keyboard", kb);
+        if (kb) http_form_param(&sb, "keyboard", kb);
         free(kb);
     }
     mb_status rc = call_form(v, call, "messages.send", &sb);
@@ -193,22 +183,22 @@ mb_status vk_render(transport *t, const outbox_row *row, api_call *call)
         if (!text || !*text) { rc = MB_ERR_INVALID; goto out; }
         add_int(&sb, "peer_id", row->chat_id);
         add_int(&sb, "conversation_message_id", json_int(body, "message_id", NULL));
-        add_param(&sb, "message", text);
+        http_form_param(&sb, "message", text);
         const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
         if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0) {
             char *kb = keyboard_json(buttons);
-            if (kb) add_param(&sb, "keyboard", kb);
+            if (kb) http_form_param(&sb, "keyboard", kb);
             free(kb);
         }
         rc = call_form(v, call, "messages.edit", &sb);
     } else if (strcmp(row->kind, "answer") == 0) {
         const char *id = json_str(body, "button_id");
         if (!id) { rc = MB_ERR_INVALID; goto out; }
-        add_param(&sb, "event_id", id);
+        http_form_param(&sb, "event_id", id);
         add_int(&sb, "user_id", row->chat_id);
         add_int(&sb, "peer_id", row->chat_id);
         char *snackbar = snackbar_json(json_str(body, "text"));
-        if (snackbar) add_param(&sb, "event_data", snackbar);
+        if (snackbar) http_form_param(&sb, "event_data", snackbar);
         free(snackbar);
         rc = call_form(v, call, "messages.sendMessageEventAnswer", &sb);
     } else if (is_file_row(row)) {
@@ -220,7 +210,7 @@ mb_status vk_render(transport *t, const outbox_row *row, api_call *call)
             goto out;
         }
         add_int(&sb, "peer_id", row->chat_id);
-        add_param(&sb, "type", "doc");
+        http_form_param(&sb, "type", "doc");
         rc = call_form(v, call, "docs.getMessagesUploadServer", &sb);
     } else {
         rc = MB_ERR_INVALID;
@@ -308,8 +298,8 @@ static int next_file_step(vk_client *v, const outbox_row *row, const cJSON *resp
         call->idempotent = 1;
         ok = 1;
     } else if (step == 1) {
-        add_param(&sb, "file", upload_file);
-        add_param(&sb, "title", file_title(body));
+        http_form_param(&sb, "file", upload_file);
+        http_form_param(&sb, "title", file_title(body));
         ok = call_form(v, call, "docs.save", &sb) == MB_OK;
     } else if (step == 2) {
         /* {"type":"doc","doc":{"id","owner_id",...}} */

@@ -37,13 +37,6 @@ typedef struct chat_session {
     int button_count;
 } chat_session;
 
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    strbuf *sb = arg;
-    sb_append(sb, data, size * n);
-    return sb->failed ? 0 : size * n;
-}
-
 /* One HTTP call to the simulator; returns the parsed JSON answer or NULL. */
 static cJSON *chat_http(const chat_session *s, const char *path, const char *post_body,
                         long timeout_ms)
@@ -57,7 +50,7 @@ static cJSON *chat_http(const chat_session *s, const char *path, const char *pos
     if (!curl) goto out;
     snprintf(url, sizeof url, "%s%s", s->base, path);
     curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sb_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

@@ -80,3 +80,10 @@ void sb_free(strbuf *sb)
     sb->data = NULL;
     sb->len = sb->cap = 0;
 }
+
+size_t sb_collect(char *data, size_t size, size_t n, void *arg)
+{
+    strbuf *sb = arg;
+    sb_append(sb, data, size * n);
+    return sb->failed ? 0 : size * n;
+}

@@ -33,4 +33,9 @@ char *sb_take(strbuf *sb);
 
 void sb_free(strbuf *sb);
 
+/* A libcurl write callback (CURLOPT_WRITEFUNCTION, with the strbuf as
+ * CURLOPT_WRITEDATA): appends what came; 0, which stops the transfer,
+ * once the buffer has failed (over its limit or out of memory). */
+size_t sb_collect(char *data, size_t size, size_t n, void *sb);
+
 #endif

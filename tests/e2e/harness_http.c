@@ -26,13 +26,6 @@ void harness_curl_init(void)
     atexit(curl_global_cleanup);
 }
 
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    strbuf *sb = arg;
-    sb_append(sb, data, size * n);
-    return sb->failed ? 0 : size * n;
-}
-
 /* One request to the simulator: path is a path on it or a whole URL it
  * gave; the answer's bytes (NUL-terminated, caller frees) and their count. */
 static char *request(sim_proc *s, const char *method, const char *path, const char *content_type, const char *body,
@@ -51,7 +44,7 @@ static char *request(sim_proc *s, const char *method, const char *path, const ch
     if (strncmp(path, "http://", 7) == 0) snprintf(url, sizeof url, "%s", path);
     else snprintf(url, sizeof url, "%s%s", s->base, path);
     curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sb_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)HARNESS_HTTP_TIMEOUT_MS);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

@@ -124,13 +124,6 @@ static const char *call_text(const soak_run *r, const cJSON *call)
     return on_vk(r) ? vk_call_text(call) : tg_call_text(call);
 }
 
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    strbuf *sb = arg;
-    sb_append(sb, data, size * n);
-    return sb->failed ? 0 : size * n;
-}
-
 /* One request to the simulator over the run's kept-alive connection (the
  * simulator starts a thread per connection, which under ASan costs more
  * than the request): a POST of body as JSON, or a GET when body is NULL.
@@ -144,7 +137,7 @@ static cJSON *sim_call(soak_run *r, const char *path, const cJSON *body)
     sb_init(&answer, HARNESS_RESPONSE_MAX);
     snprintf(url, sizeof url, "%s%s", r->c.sim.base, path);
     curl_easy_setopt(r->curl, CURLOPT_URL, url);
-    curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, sb_collect);
     curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, &answer);
     curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS, (long)HARNESS_HTTP_TIMEOUT_MS);
     curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);

@@ -375,12 +375,6 @@ TEST(unknown_method_is_404)
     free(answer);
 }
 
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    sb_append(arg, data, size * n);
-    return size * n;
-}
-
 TEST(multipart_send_document)
 {
     if (sim_fresh(&sim)) return;
@@ -407,7 +401,7 @@ TEST(multipart_send_document)
     curl_mime_data(part, bytes, strlen(bytes));
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sb_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
     CHECK_INT(curl_easy_perform(curl), CURLE_OK);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

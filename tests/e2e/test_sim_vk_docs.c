@@ -11,12 +11,6 @@
 #include "tests/e2e/sim_vk_script.h"
 #include "util/strbuf.h"
 
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    sb_append(arg, data, size * n);
-    return size * n;
-}
-
 /* POSTs a multipart body to url the way a bot uploads a file: the part
  * `field` with file_name (a plain field when file_name is NULL) holding len
  * bytes of data. Returns the JSON answer; *status the HTTP status. */
@@ -34,7 +28,7 @@ static cJSON *upload(const char *url, const char *field, const char *file_name, 
     curl_mime_data(part, data, len);
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sb_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
     if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
     curl_mime_free(mime);
