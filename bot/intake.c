@@ -7,6 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+static intake_hook hook;
+
+void intake_set_hook(const intake_hook *h)
+{
+    if (h) hook = *h;
+    else memset(&hook, 0, sizeof hook);
+}
+
 static void since_key(const char *platform, char *key, size_t size)
 {
     snprintf(key, size, "%s_ids_since", platform);
@@ -79,6 +87,8 @@ mb_status intake_apply(db *d, const bot_env *env, const char *platform, const in
     mb_status rc = db_begin(d);
     for (int i = 0; i < n && !rc; i++) rc = apply_one(d, env, platform, &items[i], since_ms, &local);
     if (!rc && cursor_key) rc = db_meta_set_int(d, cursor_key, cursor_value);
+    int hooked = !rc && hook.before_commit;
+    if (hooked) rc = hook.before_commit(hook.arg);
     if (!rc) rc = db_commit(d);
     if (rc) {
         char cause[256];
@@ -87,8 +97,10 @@ mb_status intake_apply(db *d, const bot_env *env, const char *platform, const in
         db_rollback(d);
         log_error("intake", "could not store a batch of %d %s updates: %s; nothing was confirmed, they will be "
                   "fetched again after a pause", n, platform, cause);
+        if (hooked) hook.after_commit(hook.arg, 0);   /* rolled back: its rows are pending again */
         return rc;
     }
+    if (hooked) hook.after_commit(hook.arg, 1);
     if (stats) {
         stats->handled += local.handled;
         stats->duplicates += local.duplicates;

@@ -40,6 +40,23 @@ mb_status intake_apply(db *d, const bot_env *env, const char *platform, const in
                        const char *cursor_key, int64_t cursor_value, intake_stats *stats);
 
 /*
+ * Work of another module inside the batch's transaction: before_commit()
+ * runs after the updates and the cursor are written (its error rolls the
+ * batch back like any storage error), after_commit() runs once the batch
+ * committed or not, whenever before_commit() ran. The service lets the
+ * sender mark the replies a batch queued as sending there, so they leave
+ * with the batch's own commit instead of waiting for one more.
+ */
+typedef struct intake_hook {
+    mb_status (*before_commit)(void *arg);
+    void (*after_commit)(void *arg, int committed);
+    void *arg;
+} intake_hook;
+
+/* Sets the hook (copied; NULL for none) for every later intake_apply. */
+void intake_set_hook(const intake_hook *hook);
+
+/*
  * The platform started its update ids over (Telegram may after a quiet
  * week): from now on, inbox rows recorded before this moment are no longer
  * duplicates of new updates with the same id. Stored in meta under

@@ -17,7 +17,7 @@
 #define SENDER_BURST_PER_S 10 /* the bucket holds 1/10 s of the global rate */
 #define CHAT_SLOTS 16384   /* per-chat rate memory; stale entries are dropped when it fills */
 #define WINDOW_MS 1000     /* the span the messengers count requests in */
-#define WINDOW_MARGIN_MS 10 /* kept above it, for the time a request takes to arrive */
+#define WINDOW_MARGIN_MS 25 /* kept above it, for the time a request takes to arrive */
 #define WINDOW_MAX 1000    /* requests a window remembers at most */
 #define GROUP_MS 2         /* an answer waits this long for others to share its commit */
 #define GROUP_MIN_INFLIGHT 8 /* ... when at least this many requests are still out */
@@ -71,6 +71,9 @@ struct sender {
     sender_stats stats;
     flight *held;           /* answers whose outcome the database did not take yet */
     flight *settled;        /* answers come in since the last pass: written in its commit */
+    flight *claimed[SENDER_BATCH];  /* rows marked inside the intake's transaction, to launch after it */
+    int nclaimed;
+    int claim_settled;      /* the settled answers were written in that transaction too */
     int sending_failures;   /* passes in a row that could not mark rows as sending */
     int64_t sending_until;  /* and when the next may try */
 };
@@ -542,35 +545,21 @@ static void commit_settled(sender *s)
     end_settled(s, rc == MB_OK);
 }
 
-static void pass(sender *s)
+/* Chooses the due rows that may leave now (under the rates, the pace of
+ * each chat and one message in flight per chat) into chosen, taking their
+ * tokens and chat slots; the earliest time a row held back may leave goes
+ * into *wake, the number of due rows read into *due. */
+static int choose(sender *s, int64_t now, flight **chosen, int64_t *wake, int *due)
 {
-    if (s->draining) return;
-    int64_t now = clock_now_ms();
-    int64_t wake = now + SENDER_SWEEP_MS;
-    if (s->held) {
-        retry_held(s, now, &wake);
-        now = clock_now_ms();
-    }
-    /* The answers come in since the last pass open the transaction in
-     * which the next rows are marked as sending. */
-    int open = 0;
-    if (s->settled) {
-        db_fault_clear(s->d);
-        mb_status rc = db_begin(s->d);
-        if (!rc && (rc = write_settled(s))) db_rollback(s->d);
-        if (rc) end_settled(s, 0);
-        else open = 1;
-    }
-    if (s->sending_failures && s->sending_until > now) {
-        /* the database would not take rows as "sending" a moment ago */
-        if (open) commit_settled(s);
-        arm(s, (s->sending_until < wake ? s->sending_until : wake) - now);
-        return;
-    }
+    /* Only as many rows as may go out now are read: each brings its body,
+     * and a row read for nothing is read again by the next pass. The rows
+     * come back sendable but for the rates (a chat with one under way is
+     * left out by outbox_due), so the free places are the right bound. */
     outbox_row rows[SENDER_BATCH];
-    int n = s->inflight < SENDER_INFLIGHT_MAX ? outbox_due(s->d, now, rows, SENDER_BATCH) : 0;
+    int room = SENDER_INFLIGHT_MAX - s->inflight;
+    int n = room > 0 ? outbox_due(s->d, now, rows, room < SENDER_BATCH ? room : SENDER_BATCH) : 0;
     if (n < 0) n = 0;   /* unreadable (logged by storage): the next sweep looks again */
-    flight *chosen[SENDER_BATCH];
+    *due = n;
     int nchosen = 0;
     for (int i = 0; i < n; i++) {
         outbox_row *row = &rows[i];
@@ -590,7 +579,7 @@ static void pass(sender *s)
             row->checking = 0;
         }
         if (b->paused_until > now) {
-            if (b->paused_until < wake) wake = b->paused_until;
+            if (b->paused_until < *wake) *wake = b->paused_until;
             outbox_row_clear(row);
             continue;
         }
@@ -602,7 +591,7 @@ static void pass(sender *s)
          * per-chat pace does not apply to them. */
         int is_answer = strcmp(row->kind, "answer") == 0 || row->checking;
         if (!button_answer && (!c || c->inflight || (!is_answer && c->next_ms > now))) {
-            if (c && !c->inflight && c->next_ms < wake) wake = c->next_ms;
+            if (c && !c->inflight && c->next_ms < *wake) *wake = c->next_ms;
             outbox_row_clear(row);
             continue;
         }
@@ -611,7 +600,7 @@ static void pass(sender *s)
         if (b->tokens < 1 || free_at > now) {
             int64_t at = now + (int64_t)((1 - b->tokens) * 1000 / t->rate_global_per_s) + 1;
             if (at < free_at) at = free_at;
-            if (at < wake) wake = at;
+            if (at < *wake) *wake = at;
             outbox_row_clear(row);
             continue;
         }
@@ -631,41 +620,42 @@ static void pass(sender *s)
         f->holds_chat = c != NULL;
         chosen[nchosen++] = f;
     }
-    if (nchosen == 0) {
-        int64_t next = outbox_next_time(s->d);
-        if (open) commit_settled(s);
-        if (next >= 0 && next > now && next < wake) wake = next;
-        arm(s, wake - now);
-        return;
-    }
-    /* Committed before any request leaves: a crash from here on leaves the
-     * rows "sending", which a restart turns into "unknown". */
+    return nchosen;
+}
+
+/* Marks the chosen rows (delivery checks stay as they are) as sending, in
+ * the open transaction: committed before any request leaves, so a crash
+ * from then on leaves them "sending", which a restart turns into
+ * "unknown". */
+static mb_status mark_sending(sender *s, flight **chosen, int n)
+{
     mb_status rc = MB_OK;
-    if (!open) {
-        db_fault_clear(s->d);
-        rc = db_begin(s->d);
-    }
-    for (int i = 0; i < nchosen && !rc; i++)
+    for (int i = 0; i < n && !rc; i++)
         if (!chosen[i]->candidate) rc = outbox_mark_sending(s->d, chosen[i]->row.id);
-    if (!rc) rc = db_commit(s->d);
-    if (rc) {
-        int64_t wait = SENDER_HOLD_FIRST_MS;
-        for (int i = 0; i < s->sending_failures && wait < SENDER_HOLD_MAX_MS; i++) wait *= 2;
-        if (wait > SENDER_HOLD_MAX_MS) wait = SENDER_HOLD_MAX_MS;
-        s->sending_failures++;
-        s->sending_until = clock_now_ms() + wait;
-        log_error("sender", "could not mark %d message(s) as sending: %s; nothing was sent, trying again in %lld s",
-                  nchosen, storage_cause(s), (long long)(wait / 1000));
-        db_rollback(s->d);
-        for (int i = 0; i < nchosen; i++) free_flight(s, chosen[i]);
-        if (open) end_settled(s, 0);
-        arm(s, wait);
-        return;
-    }
-    if (open) end_settled(s, 1);
+    return rc;
+}
+
+/* The commit that would have marked the chosen rows failed: none leaves,
+ * and marking waits, doubling, for the database. */
+static void sending_failed(sender *s, flight **chosen, int n)
+{
+    int64_t wait = SENDER_HOLD_FIRST_MS;
+    for (int i = 0; i < s->sending_failures && wait < SENDER_HOLD_MAX_MS; i++) wait *= 2;
+    if (wait > SENDER_HOLD_MAX_MS) wait = SENDER_HOLD_MAX_MS;
+    s->sending_failures++;
+    s->sending_until = clock_now_ms() + wait;
+    log_error("sender", "could not mark %d message(s) as sending: %s; nothing was sent, trying again in %lld s", n,
+              storage_cause(s), (long long)(wait / 1000));
+    for (int i = 0; i < n; i++) free_flight(s, chosen[i]);
+    arm(s, wait);
+}
+
+/* After the commit that marked them: each chosen row leaves. */
+static void launch_chosen(sender *s, flight **chosen, int n)
+{
     s->stats.commits++;
     s->sending_failures = 0;
-    for (int i = 0; i < nchosen; i++) {
+    for (int i = 0; i < n; i++) {
         flight *f = chosen[i];
         transport *t = s->transports[f->tindex];
         s->inflight++;
@@ -693,7 +683,90 @@ static void pass(sender *s)
         }
         launch(s, f);
     }
-    /* Again at once only when the batch was full: answers and new rows
-     * bring the next pass otherwise. */
-    arm(s, n == SENDER_BATCH ? 0 : wake - now);
+}
+
+static void pass(sender *s)
+{
+    if (s->draining) return;
+    int64_t now = clock_now_ms();
+    int64_t wake = now + SENDER_SWEEP_MS;
+    if (s->held) {
+        retry_held(s, now, &wake);
+        now = clock_now_ms();
+    }
+    /* The answers come in since the last pass open the transaction in
+     * which the next rows are marked as sending. */
+    int open = 0;
+    if (s->settled) {
+        db_fault_clear(s->d);
+        mb_status rc = db_begin(s->d);
+        if (!rc && (rc = write_settled(s))) db_rollback(s->d);
+        if (rc) end_settled(s, 0);
+        else open = 1;
+    }
+    if (s->sending_failures && s->sending_until > now) {
+        /* the database would not take rows as "sending" a moment ago */
+        if (open) commit_settled(s);
+        arm(s, (s->sending_until < wake ? s->sending_until : wake) - now);
+        return;
+    }
+    flight *chosen[SENDER_BATCH];
+    int due;
+    int nchosen = choose(s, now, chosen, &wake, &due);
+    if (nchosen == 0) {
+        int64_t next = outbox_next_time(s->d);
+        if (open) commit_settled(s);
+        if (next >= 0 && next > now && next < wake) wake = next;
+        arm(s, wake - now);
+        return;
+    }
+    mb_status rc = MB_OK;
+    if (!open) {
+        db_fault_clear(s->d);
+        rc = db_begin(s->d);
+    }
+    if (!rc) rc = mark_sending(s, chosen, nchosen);
+    if (!rc) rc = db_commit(s->d);
+    if (rc) {
+        db_rollback(s->d);
+        sending_failed(s, chosen, nchosen);
+        if (open) end_settled(s, 0);
+        return;
+    }
+    if (open) end_settled(s, 1);
+    launch_chosen(s, chosen, nchosen);
+    /* Again at once only when every place was filled from a full read:
+     * answers and new rows bring the next pass otherwise. */
+    arm(s, due > 0 && due == nchosen && s->inflight < SENDER_INFLIGHT_MAX ? 0 : wake - now);
+}
+
+mb_status sender_claim(sender *s)
+{
+    s->nclaimed = 0;
+    s->claim_settled = 0;
+    int64_t now = clock_now_ms();
+    if (s->draining || (s->sending_failures && s->sending_until > now)) return MB_OK;
+    mb_status rc;
+    if (s->settled) {
+        if ((rc = write_settled(s))) return rc;
+        s->claim_settled = 1;
+    }
+    int64_t wake = now + SENDER_SWEEP_MS;
+    int due;
+    s->nclaimed = choose(s, now, s->claimed, &wake, &due);
+    return mark_sending(s, s->claimed, s->nclaimed);
+}
+
+void sender_claim_end(sender *s, int committed)
+{
+    if (s->claim_settled) end_settled(s, committed);
+    if (committed && s->nclaimed) {
+        launch_chosen(s, s->claimed, s->nclaimed);
+    } else {
+        if (committed && s->claim_settled) s->stats.commits++;
+        for (int i = 0; i < s->nclaimed; i++) free_flight(s, s->claimed[i]);
+    }
+    s->nclaimed = 0;
+    s->claim_settled = 0;
+    if (!s->draining) arm(s, 0);
 }

@@ -48,6 +48,18 @@ void sender_drain(sender *s, void (*done)(void *arg), void *arg);
 
 int sender_inflight(const sender *s);
 
+/*
+ * The sender's part of another module's transaction (the intake's, so the
+ * replies a batch of updates queued leave with the batch's own fsync):
+ * sender_claim() writes the answers that came in and marks the rows that
+ * may leave now as sending, inside the open transaction;
+ * sender_claim_end() is told whether that transaction committed, and then
+ * lets the rows leave, or forgets them (they stay pending) and holds the
+ * answers for a later commit.
+ */
+mb_status sender_claim(sender *s);
+void sender_claim_end(sender *s, int committed);
+
 typedef struct sender_stats {
     long sent, retried, failed, unknown, blocked;
     long checked_found, checked_resent;   /* delivery checks: found delivered / sent again */

@@ -4,6 +4,7 @@
  */
 #include "bot/app.h"
 #include "bot/http.h"
+#include "bot/intake.h"
 #include "bot/pacer.h"
 #include "bot/scheduler.h"
 #include "bot/sender.h"
@@ -26,7 +27,8 @@
 typedef struct service {
     struct ev_loop *loop;
     app *a;
-    http_client *http;
+    http_client *http;       /* the pollers' connections */
+    http_client *http_send;  /* the sender's own: a send never goes out on a poll's connection */
     tg_client *tg;      /* NULL when no Telegram token is configured */
     vk_client *vk;      /* NULL when no VK community is configured */
     sender *snd;
@@ -45,6 +47,11 @@ static void kick_sender(void *arg)
     service *s = arg;
     sender_kick(s->snd);
 }
+
+/* The replies a batch of updates queued are marked as sending in the
+ * batch's own transaction (bot/intake.h). */
+static mb_status claim_replies(void *arg) { return sender_claim(arg); }
+static void replies_claimed(void *arg, int committed) { sender_claim_end(arg, committed); }
 
 static void drained(void *arg)
 {
@@ -147,7 +154,9 @@ int service_run(app *a)
         log_warn("service", "%d message(s) were being sent when the last run stopped; checking whether they "
                  "arrived before sending anything else to those chats", recovered);
     s.http = http_client_new(s.loop);
-    s.snd = sender_new(s.loop, s.http, a->d);
+    s.http_send = http_client_new(s.loop);
+    s.snd = s.http_send ? sender_new(s.loop, s.http_send, a->d) : NULL;
+    if (s.snd) intake_set_hook(&(intake_hook){claim_replies, replies_claimed, s.snd});
     if (a->cfg.tg_token[0]) {
         tg_hooks hooks = {kick_sender, on_fatal, &s};
         s.tg = tg_new(s.loop, s.http, a->d, &a->env, &a->cfg, a->username, hooks);
@@ -158,7 +167,7 @@ int service_run(app *a)
     }
     s.sched = scheduler_new(s.loop, a->d, &a->env, kick_sender, &s);
     if (s.sched) scheduler_set_retention(s.sched, a->cfg.retention_days, a->cfg.audit_retention_days);
-    if (!s.http || !s.snd || (a->cfg.tg_token[0] && !s.tg) || (a->cfg.vk_token[0] && !s.vk) || !s.sched) {
+    if (!s.http || !s.http_send || !s.snd || (a->cfg.tg_token[0] && !s.tg) || (a->cfg.vk_token[0] && !s.vk) || !s.sched) {
         fprintf(stderr, "out of memory at start\n");
         return 1;
     }
@@ -205,6 +214,8 @@ int service_run(app *a)
     ev_signal_stop(s.loop, &s.sigint);
     ev_signal_stop(s.loop, &s.sigterm);
     http_client_free(s.http);
+    http_client_free(s.http_send);
+    intake_set_hook(NULL);
     sender_free(s.snd);
     return s.exit_code;
 }
