@@ -88,9 +88,9 @@ E2E_RUNS  := $(foreach t,$(SPLIT_E2E),$(TST)/bin/e2e_$(t)@tg $(TST)/bin/e2e_$(t)
 # AddressSanitizer keeps freed memory out of use for a while to catch a use
 # after free; its default 256 MB per process made every bot, simulator and
 # admin process of the suite touch that much fresh memory, about half the
-# suite's CPU. 4 MB still holds each freed block through the handling of
+# suite's CPU. 1 MB still holds each freed block through the handling of
 # many updates. ASAN_OPTIONS given on the command line come after, and win.
-TEST_ASAN_OPTIONS := quarantine_size_mb=4
+TEST_ASAN_OPTIONS := quarantine_size_mb=1
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all test-build
 	@ASAN_OPTIONS="$(TEST_ASAN_OPTIONS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" \
