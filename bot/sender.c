@@ -1,85 +1,21 @@
-#include "bot/sender.h"
-#include "bot/sender_outcome.h"
+#include "bot/sender_internal.h"
 #include "storage/accounts.h"
 #include "storage/records.h"
 #include "util/clock.h"
-#include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define TRANSPORTS_MAX 4
 #define SENDER_BURST_PER_S 10 /* the bucket holds 1/10 s of the global rate */
 #define CHAT_SLOTS 16384   /* per-chat rate memory; stale entries are dropped when it fills */
 #define WINDOW_MS 1000     /* the span the messengers count requests in */
 #define WINDOW_MARGIN_MS 25 /* kept above it, for the time a request takes to arrive */
 #define WINDOW_MAX 1000    /* requests a window remembers at most */
-#define GROUP_MS 2         /* an answer waits this long for others to share its commit */
-#define GROUP_MIN_INFLIGHT 8 /* ... when at least this many requests are still out */
-
-typedef struct chat_slot {
-    int64_t chat_id;
-    int8_t transport;      /* -1 = empty */
-    int8_t inflight;
-    int64_t next_ms;       /* earliest time the next message may go */
-} chat_slot;
-
-typedef struct bucket {
-    double tokens;
-    int64_t last_ms;
-    int64_t paused_until;  /* after a fatal answer */
-    /* When the last `window` requests left, oldest first from `at`: the
-     * messengers count requests in any one-second window, which a bucket
-     * alone overshoots at the edges of its burst. 0 = rate too high to
-     * keep (tests). */
-    int64_t *sent_at;
-    int window, at;
-} bucket;
-
-typedef struct flight {
-    sender *s;
-    int tindex;
-    outbox_row row;
-    api_call call;
-    int64_t candidate;   /* a delivery check: the message id asked about; 0 = a send */
-    outcome out;         /* what the answer means, until it is committed */
-    int holds_chat;      /* it keeps its chat's other rows waiting (all but button answers) */
-    int held_tries;      /* failed attempts to commit it */
-    int64_t held_until;  /* the next attempt */
-    struct flight *next_held;   /* in the held or the settled list */
-} flight;
-
-struct sender {
-    struct ev_loop *loop;
-    http_client *http;
-    db *d;
-    transport *transports[TRANSPORTS_MAX];
-    bucket buckets[TRANSPORTS_MAX];
-    int ntransports;
-    chat_slot *slots;
-    int used_slots;
-    int inflight;
-    int draining;
-    void (*drained)(void *arg);
-    void *drained_arg;
-    ev_timer timer;
-    sender_stats stats;
-    flight *held;           /* answers whose outcome the database did not take yet */
-    flight *settled;        /* answers come in since the last pass: written in its commit */
-    flight *claimed[SENDER_BATCH];  /* rows marked inside the intake's transaction, to launch after it */
-    int nclaimed;
-    int claim_settled;      /* the settled answers were written in that transaction too */
-    int sending_failures;   /* passes in a row that could not mark rows as sending */
-    int64_t sending_until;  /* and when the next may try */
-};
 
 static void pass(sender *s);
-static void flush_held(sender *s);
 
 static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -87,7 +23,7 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
     pass(s);
 }
 
-static void arm(sender *s, int64_t delay_ms)
+void snd_arm(sender *s, int64_t delay_ms)
 {
     if (delay_ms < 0) delay_ms = 0;
     ev_timer_stop(s->loop, &s->timer);
@@ -96,10 +32,10 @@ static void arm(sender *s, int64_t delay_ms)
 }
 
 /* Runs a pass within delay_ms; a pass due sooner stays as it is. */
-static void arm_within(sender *s, int64_t delay_ms)
+void snd_arm_within(sender *s, int64_t delay_ms)
 {
     if (ev_is_active(&s->timer) && ev_timer_remaining(s->loop, &s->timer) * 1000.0 <= (double)delay_ms) return;
-    arm(s, delay_ms);
+    snd_arm(s, delay_ms);
 }
 
 sender *sender_new(struct ev_loop *loop, http_client *http, db *d)
@@ -120,7 +56,7 @@ void sender_free(sender *s)
 {
     if (!s) return;
     ev_timer_stop(s->loop, &s->timer);
-    flush_held(s);
+    snd_flush_held(s);
     for (int i = 0; i < s->ntransports; i++) free(s->buckets[i].sent_at);
     free(s->slots);
     free(s);
@@ -163,7 +99,7 @@ static void window_note(bucket *b, int64_t now)
 
 void sender_kick(sender *s)
 {
-    if (!s->draining) arm(s, 0);
+    if (!s->draining) snd_arm(s, 0);
 }
 
 int sender_inflight(const sender *s) { return s->inflight; }
@@ -175,7 +111,7 @@ void sender_drain(sender *s, void (*done)(void *arg), void *arg)
     s->drained = done;
     s->drained_arg = arg;
     ev_timer_stop(s->loop, &s->timer);
-    flush_held(s);
+    snd_flush_held(s);
     if (s->inflight == 0) done(arg);
 }
 
@@ -235,29 +171,29 @@ static void on_sent(void *arg, const http_response *resp);
 static void launch(sender *s, flight *f);
 
 /* Sets whether the chat of f has a request under way. */
-static void chat_busy(sender *s, const flight *f, int busy)
+void snd_chat_busy(sender *s, const flight *f, int busy)
 {
     if (!f->holds_chat) return;
     chat_slot *c = slot_for(s, f->tindex, f->row.chat_id, clock_now_ms());
     if (c) c->inflight = (int8_t)busy;
 }
 
-static void drop_flight(flight *f)
+void snd_drop_flight(flight *f)
 {
     outbox_row_clear(&f->row);
     api_call_clear(&f->call);
     free(f);
 }
 
-static void free_flight(sender *s, flight *f)
+void snd_free_flight(sender *s, flight *f)
 {
-    chat_busy(s, f, 0);
-    drop_flight(f);
+    snd_chat_busy(s, f, 0);
+    snd_drop_flight(f);
 }
 
-static void finish_flight(sender *s, flight *f)
+void snd_finish_flight(sender *s, flight *f)
 {
-    free_flight(s, f);
+    snd_free_flight(s, f);
     s->inflight--;
     if (s->draining) {
         if (s->inflight == 0 && s->drained) {
@@ -266,175 +202,7 @@ static void finish_flight(sender *s, flight *f)
             done(s->drained_arg);
         }
     } else {
-        arm(s, 0);
-    }
-}
-
-/* A file written for one message (a report) is removed once the message
- * was delivered or refused for good. */
-static void drop_temporary_file(const outbox_row *row)
-{
-    cJSON *body = cJSON_Parse(row->body);
-    const char *path = json_str(body, "path");
-    if (path && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "temporary")) && unlink(path) != 0 &&
-        errno != ENOENT)
-        log_warn("sender", "could not remove %s after sending it: %s", path, strerror(errno));
-    cJSON_Delete(body);
-}
-
-static int64_t held_wait_ms(int tries)
-{
-    int64_t wait = SENDER_HOLD_FIRST_MS;
-    for (int i = 1; i < tries && wait < SENDER_HOLD_MAX_MS; i++) wait *= 2;
-    return wait > SENDER_HOLD_MAX_MS ? SENDER_HOLD_MAX_MS : wait;
-}
-
-/* The cause of the last storage failure, in the operator's words. */
-static const char *storage_cause(sender *s)
-{
-    return db_fault(s->d) ? db_fault_name(db_fault(s->d)) : "database error (logged above)";
-}
-
-static void log_held(sender *s, const flight *f, const char *first)
-{
-    char what[64];
-    if (f->out.kind == OUTCOME_SENT && f->out.message_id > 0)
-        snprintf(what, sizeof what, "sent, message id %lld", (long long)f->out.message_id);
-    else
-        snprintf(what, sizeof what, "%s", outcome_name(f->out.kind));
-    log_error("sender", "%s %s message %lld to chat %lld (%s): %s; the answer is kept and written again in "
-              "%lld s, the chat's later messages wait for it", first, s->transports[f->tindex]->platform,
-              (long long)f->row.id, (long long)f->row.chat_id, what, storage_cause(s),
-              (long long)((f->held_until - clock_now_ms() + 999) / 1000));
-}
-
-/* Keeps f with its answer until the database takes its outcome: the row
- * stays "sending" (so neither it nor the chat's later rows go out) until
- * the same outcome is written. */
-static void hold(sender *s, flight *f)
-{
-    chat_busy(s, f, 1);
-    f->held_tries = 1;
-    f->held_until = clock_now_ms() + held_wait_ms(1);
-    log_held(s, f, "could not record the outcome of");
-    f->next_held = s->held;
-    s->held = f;
-}
-
-/* The answer of a finished request is written by the next pass, in one
- * commit with every other answer that came in meanwhile and with the rows
- * it sends next: one fsync for all of them instead of one each. Nothing is
- * in flight any more; the chat's slot stays busy until the commit. At
- * shutdown the outcome is written at once. */
-static void settle(sender *s, flight *f)
-{
-    if (s->draining) {
-        db_fault_clear(s->d);
-        if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
-            if (f->out.drop_file) drop_temporary_file(&f->row);
-        } else {
-            log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start "
-                      "checks whether it arrived", (long long)f->row.id, storage_cause(s));
-        }
-        finish_flight(s, f);
-        return;
-    }
-    f->next_held = s->settled;
-    s->settled = f;
-    s->inflight--;
-    /* The chat's next row may be chosen in the same pass: the database
-     * (the row is "sending" until the commit) keeps the order. */
-    chat_busy(s, f, 0);
-    /* While many other requests are out, their answers (which come one by
-     * one) may join this commit; with few, it commits at once, since the
-     * chat's next message waits for it. */
-    arm_within(s, s->inflight >= GROUP_MIN_INFLIGHT ? GROUP_MS : 0);
-}
-
-/* Writes the settled outcomes into the open transaction. */
-static mb_status write_settled(sender *s)
-{
-    mb_status rc = MB_OK;
-    for (flight *f = s->settled; f && !rc; f = f->next_held) rc = outcome_write(s->d, &f->row, &f->out);
-    return rc;
-}
-
-/* After the commit of the settled outcomes (committed = 1) or its failure:
- * the flights end, or each waits to be written again. */
-static void end_settled(sender *s, int committed)
-{
-    flight *f = s->settled;
-    s->settled = NULL;
-    while (f) {
-        flight *next = f->next_held;
-        if (!committed) {
-            hold(s, f);
-        } else {
-            if (f->out.drop_file) drop_temporary_file(&f->row);
-            drop_flight(f);   /* its chat was let go at settle() and may be busy again */
-        }
-        f = next;
-    }
-}
-
-/* Writes held outcomes whose time has come. The first that fails puts off
- * the rest: they meet the same fault, and each try may wait for a lock. */
-static void retry_held(sender *s, int64_t now, int64_t *wake)
-{
-    flight **p = &s->held;
-    int64_t put_off = 0;
-    while (*p) {
-        flight *f = *p;
-        if (f->held_until > now || put_off) {
-            if (put_off && f->held_until < put_off) f->held_until = put_off;
-            if (f->held_until < *wake) *wake = f->held_until;
-            p = &f->next_held;
-            continue;
-        }
-        db_fault_clear(s->d);
-        if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
-            log_info("sender", "%s message %lld to chat %lld: outcome (%s) recorded after %d failed attempt(s); "
-                     "the chat goes on", s->transports[f->tindex]->platform, (long long)f->row.id,
-                     (long long)f->row.chat_id, outcome_name(f->out.kind), f->held_tries);
-            *p = f->next_held;
-            if (f->out.drop_file) drop_temporary_file(&f->row);
-            free_flight(s, f);
-            continue;
-        }
-        f->held_tries++;
-        now = clock_now_ms();
-        f->held_until = put_off = now + held_wait_ms(f->held_tries);
-        log_held(s, f, "still cannot record the outcome of");
-        if (f->held_until < *wake) *wake = f->held_until;
-        p = &f->next_held;
-    }
-}
-
-/* At shutdown: one last try for the held outcomes, up to the first that
- * fails (each try may wait for a lock). A row left "sending" is checked by
- * the next start. */
-static void flush_held(sender *s)
-{
-    int failed = 0;
-    db_fault_clear(s->d);
-    while (s->settled) {
-        flight *f = s->settled;
-        s->settled = f->next_held;
-        f->next_held = s->held;
-        s->held = f;
-    }
-
-    while (s->held) {
-        flight *f = s->held;
-        s->held = f->next_held;
-        if (!failed && outcome_store(s->d, &f->row, &f->out) == MB_OK) {
-            if (f->out.drop_file) drop_temporary_file(&f->row);
-        } else {
-            failed = 1;
-            log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
-                      "whether it arrived", (long long)f->row.id, storage_cause(s));
-        }
-        free_flight(s, f);
+        snd_arm(s, 0);
     }
 }
 
@@ -461,7 +229,7 @@ static void record(sender *s, flight *f, const send_result *r)
     case SEND_UNKNOWN: break;
     case SEND_FATAL: s->buckets[f->tindex].paused_until = f->out.next_at; break;
     }
-    settle(s, f);
+    snd_settle(s, f);
 }
 
 static void record_check(sender *s, flight *f, check_outcome seen, int64_t retry_after_ms, const char *why)
@@ -475,7 +243,7 @@ static void record_check(sender *s, flight *f, check_outcome seen, int64_t retry
     case OUTCOME_BLOCKED: s->stats.blocked++; break;
     default: break;
     }
-    settle(s, f);
+    snd_settle(s, f);
 }
 
 static void on_sent(void *arg, const http_response *resp)
@@ -534,15 +302,6 @@ static void launch(sender *s, flight *f)
 static int repeat_is_harmless(const outbox_row *row)
 {
     return strcmp(row->kind, "edit") == 0 || strcmp(row->kind, "answer") == 0;
-}
-
-/* Commits the transaction holding only the settled outcomes. */
-static void commit_settled(sender *s)
-{
-    mb_status rc = db_commit(s->d);
-    if (rc) db_rollback(s->d);
-    else s->stats.commits++;
-    end_settled(s, rc == MB_OK);
 }
 
 /* Chooses the due rows that may leave now (under the rates, the pace of
@@ -645,9 +404,9 @@ static void sending_failed(sender *s, flight **chosen, int n)
     s->sending_failures++;
     s->sending_until = clock_now_ms() + wait;
     log_error("sender", "could not mark %d message(s) as sending: %s; nothing was sent, trying again in %lld s", n,
-              storage_cause(s), (long long)(wait / 1000));
-    for (int i = 0; i < n; i++) free_flight(s, chosen[i]);
-    arm(s, wait);
+              snd_storage_cause(s), (long long)(wait / 1000));
+    for (int i = 0; i < n; i++) snd_free_flight(s, chosen[i]);
+    snd_arm(s, wait);
 }
 
 /* After the commit that marked them: each chosen row leaves. */
@@ -691,7 +450,7 @@ static void pass(sender *s)
     int64_t now = clock_now_ms();
     int64_t wake = now + SENDER_SWEEP_MS;
     if (s->held) {
-        retry_held(s, now, &wake);
+        snd_retry_held(s, now, &wake);
         now = clock_now_ms();
     }
     /* The answers come in since the last pass open the transaction in
@@ -700,14 +459,14 @@ static void pass(sender *s)
     if (s->settled) {
         db_fault_clear(s->d);
         mb_status rc = db_begin(s->d);
-        if (!rc && (rc = write_settled(s))) db_rollback(s->d);
-        if (rc) end_settled(s, 0);
+        if (!rc && (rc = snd_write_settled(s))) db_rollback(s->d);
+        if (rc) snd_end_settled(s, 0);
         else open = 1;
     }
     if (s->sending_failures && s->sending_until > now) {
         /* the database would not take rows as "sending" a moment ago */
-        if (open) commit_settled(s);
-        arm(s, (s->sending_until < wake ? s->sending_until : wake) - now);
+        if (open) snd_commit_settled(s);
+        snd_arm(s, (s->sending_until < wake ? s->sending_until : wake) - now);
         return;
     }
     flight *chosen[SENDER_BATCH];
@@ -715,9 +474,9 @@ static void pass(sender *s)
     int nchosen = choose(s, now, chosen, &wake, &due);
     if (nchosen == 0) {
         int64_t next = outbox_next_time(s->d);
-        if (open) commit_settled(s);
+        if (open) snd_commit_settled(s);
         if (next >= 0 && next > now && next < wake) wake = next;
-        arm(s, wake - now);
+        snd_arm(s, wake - now);
         return;
     }
     mb_status rc = MB_OK;
@@ -730,14 +489,14 @@ static void pass(sender *s)
     if (rc) {
         db_rollback(s->d);
         sending_failed(s, chosen, nchosen);
-        if (open) end_settled(s, 0);
+        if (open) snd_end_settled(s, 0);
         return;
     }
-    if (open) end_settled(s, 1);
+    if (open) snd_end_settled(s, 1);
     launch_chosen(s, chosen, nchosen);
     /* Again at once only when every place was filled from a full read:
      * answers and new rows bring the next pass otherwise. */
-    arm(s, due > 0 && due == nchosen && s->inflight < SENDER_INFLIGHT_MAX ? 0 : wake - now);
+    snd_arm(s, due > 0 && due == nchosen && s->inflight < SENDER_INFLIGHT_MAX ? 0 : wake - now);
 }
 
 mb_status sender_claim(sender *s)
@@ -748,7 +507,7 @@ mb_status sender_claim(sender *s)
     if (s->draining || (s->sending_failures && s->sending_until > now)) return MB_OK;
     mb_status rc;
     if (s->settled) {
-        if ((rc = write_settled(s))) return rc;
+        if ((rc = snd_write_settled(s))) return rc;
         s->claim_settled = 1;
     }
     int64_t wake = now + SENDER_SWEEP_MS;
@@ -759,14 +518,14 @@ mb_status sender_claim(sender *s)
 
 void sender_claim_end(sender *s, int committed)
 {
-    if (s->claim_settled) end_settled(s, committed);
+    if (s->claim_settled) snd_end_settled(s, committed);
     if (committed && s->nclaimed) {
         launch_chosen(s, s->claimed, s->nclaimed);
     } else {
         if (committed && s->claim_settled) s->stats.commits++;
-        for (int i = 0; i < s->nclaimed; i++) free_flight(s, s->claimed[i]);
+        for (int i = 0; i < s->nclaimed; i++) snd_free_flight(s, s->claimed[i]);
     }
     s->nclaimed = 0;
     s->claim_settled = 0;
-    if (!s->draining) arm(s, 0);
+    if (!s->draining) snd_arm(s, 0);
 }
