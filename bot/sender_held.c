@@ -30,6 +30,23 @@ static void drop_temporary_file(const outbox_row *row)
     cJSON_Delete(body);
 }
 
+/* Writes f's outcome in a transaction of its own, removing its temporary
+ * file once it is in; 1 when written. */
+static int store_one(sender *s, flight *f)
+{
+    if (outcome_store(s->d, &f->row, &f->out) != MB_OK) return 0;
+    if (f->out.drop_file) drop_temporary_file(&f->row);
+    return 1;
+}
+
+/* At shutdown, when its outcome could not be (or, after an earlier
+ * failure, was not tried to be) written. */
+static void log_lost_at_shutdown(sender *s, const flight *f)
+{
+    log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
+              "whether it arrived", (long long)f->row.id, snd_storage_cause(s));
+}
+
 static int64_t held_wait_ms(int tries)
 {
     int64_t wait = SENDER_HOLD_FIRST_MS;
@@ -78,12 +95,7 @@ void snd_settle(sender *s, flight *f)
 {
     if (s->draining) {
         db_fault_clear(s->d);
-        if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
-            if (f->out.drop_file) drop_temporary_file(&f->row);
-        } else {
-            log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start "
-                      "checks whether it arrived", (long long)f->row.id, snd_storage_cause(s));
-        }
+        if (!store_one(s, f)) log_lost_at_shutdown(s, f);
         snd_finish_flight(s, f);
         return;
     }
@@ -140,12 +152,11 @@ void snd_retry_held(sender *s, int64_t now, int64_t *wake)
             continue;
         }
         db_fault_clear(s->d);
-        if (outcome_store(s->d, &f->row, &f->out) == MB_OK) {
+        if (store_one(s, f)) {
             log_info("sender", "%s message %lld to chat %lld: outcome (%s) recorded after %d failed attempt(s); "
                      "the chat goes on", s->transports[f->tindex]->platform, (long long)f->row.id,
                      (long long)f->row.chat_id, outcome_name(f->out.kind), f->held_tries);
             *p = f->next_held;
-            if (f->out.drop_file) drop_temporary_file(&f->row);
             snd_free_flight(s, f);
             continue;
         }
@@ -171,16 +182,12 @@ void snd_flush_held(sender *s)
         f->next_held = s->held;
         s->held = f;
     }
-
     while (s->held) {
         flight *f = s->held;
         s->held = f->next_held;
-        if (!failed && outcome_store(s->d, &f->row, &f->out) == MB_OK) {
-            if (f->out.drop_file) drop_temporary_file(&f->row);
-        } else {
+        if (failed || !store_one(s, f)) {
             failed = 1;
-            log_error("sender", "could not record the outcome of message %lld at shutdown: %s; the next start checks "
-                      "whether it arrived", (long long)f->row.id, snd_storage_cause(s));
+            log_lost_at_shutdown(s, f);
         }
         snd_free_flight(s, f);
     }

@@ -22,17 +22,22 @@ const char *key_for_reader(const bot_env *env, const char *lang, const account *
     return i18n_variant_key(env->texts, lang, key, "pupil", buf, size);
 }
 
+/* The key in the sender's variant (buf holds it when it is one). */
+static const char *sender_key(hctx *h, const char *key, char buf[I18N_KEY_MAX + 1])
+{
+    return key_for_reader(h->env, h->lang, h->has_account ? &h->acct : NULL, key, buf, I18N_KEY_MAX + 1);
+}
+
 const char *T(hctx *h, const char *key)
 {
     char buf[I18N_KEY_MAX + 1];
-    return i18n_text(h->env->texts, h->lang, key_for_reader(h->env, h->lang, h->has_account ? &h->acct : NULL, key,
-                                                            buf, sizeof buf));
+    return i18n_text(h->env->texts, h->lang, sender_key(h, key, buf));
 }
 
 char *TF(hctx *h, const char *key, ...)
 {
     char buf[I18N_KEY_MAX + 1];
-    const char *k = key_for_reader(h->env, h->lang, h->has_account ? &h->acct : NULL, key, buf, sizeof buf);
+    const char *k = sender_key(h, key, buf);
     va_list ap;
     va_start(ap, key);
     char *s = i18n_vformat(h->env->texts, h->lang, k, ap);

@@ -452,3 +452,12 @@ int convo_outbox_list(convo *c, const char *state, char *out, size_t size)
     return harness_run(out, size, "%s/mentorbot --config %s admin outbox list --state %s", harness_bin_dir(),
                        c->bot.conf, state);
 }
+
+int convo_wait_count(convo *c, long long want, int ms, const char *sql)
+{
+    for (int waited = 0;; waited += 20) {
+        if (db_query_int(c->bot.db, sql) >= want) return 1;
+        if (waited >= ms) return 0;
+        usleep(20 * 1000);
+    }
+}

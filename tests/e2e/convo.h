@@ -60,6 +60,11 @@ void expect_silence_at(convo *c, long long user, int ms, const char *file, int l
  * CONVO_SKIP_MAX others (a menu, a survey offer); its text, or NULL with a
  * failed CHECK when none comes. */
 const char *expect_some_at(convo *c, long long user, const char *needle, const char *file, int line);
+/* Waits up to ms for the bot's database to answer sql (one integer) with
+ * at least want; 1 when it did. For what the bot records a moment after
+ * the user sees it. */
+int convo_wait_count(convo *c, long long want, int ms, const char *sql);
+
 /* Reads whatever the bot still has to show the user (a menu after
  * registration, a survey offer) until it is quiet for ms; the last message
  * is kept for press(). */

@@ -206,9 +206,8 @@ TEST(a_pupil_erased_leaves_no_trace)
                               : "{\"method\":\"sendDocument\",\"status\":429,\"retry_after\":3600}"));
     open_menu(&c, CURATOR);
     press(&c, CURATOR, "Выгрузить пары в таблицу");
-    for (int i = 0; i < 100 && db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE kind = 'document'"
-                                                      " AND state = 'pending' AND attempts > 0") < 1; i++)
-        usleep(100 * 1000);
+    convo_wait_count(&c, 1, 10000, "SELECT COUNT(*) FROM outbox WHERE kind = 'document'"
+                                   " AND state = 'pending' AND attempts > 0");
     char report[600] = "", db_file[400];
     CHECK(report_file(&c, report, sizeof report));
     size_t len = 0;
@@ -261,9 +260,7 @@ TEST(a_pupil_erased_leaves_no_trace)
     setenv("MENTORBOT_CLOCK_OFFSET_S", "3700", 1);
     CHECK_INT(bot_start(&c.bot), 0);
     unsetenv("MENTORBOT_CLOCK_OFFSET_S");
-    for (int i = 0; i < 100 && db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'erase_sweep'"
-                                                      " AND state = 'done'") < 1; i++)
-        usleep(100 * 1000);
+    convo_wait_count(&c, 1, 10000, "SELECT COUNT(*) FROM jobs WHERE kind = 'erase_sweep' AND state = 'done'");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'erase_sweep' AND state = 'done'"), 1);
     CHECK_INT(db_query_int(c.bot.db, sql), 0);
     CHECK_INT(db_query_int(c.bot.db, marks), 0);

@@ -84,22 +84,13 @@ static int start(convo *c, const char *name, const char *extra_conf)
 }
 
 /* Waits up to ms for the SQL count to reach want; returns 1 when it did. */
-static int wait_count(convo *c, int want, int ms, const char *sql)
-{
-    for (int waited = 0; waited < ms; waited += 20) {
-        if (db_query_int(c->bot.db, sql) >= want) return 1;
-        usleep(20 * 1000);
-    }
-    return 0;
-}
-
 /* Waits until the user's reply was recorded sent (a delivery check may
  * take several seconds). */
 static int reply_recorded_sent(convo *c, long long user)
 {
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM outbox WHERE chat_id = %lld AND state = 'sent'", user);
-    return wait_count(c, 1, 20000, sql);
+    return convo_wait_count(c, 1, 20000, sql);
 }
 
 TEST(rate_limits_global_and_per_chat_delay_but_lose_nothing)
@@ -125,7 +116,7 @@ TEST(rate_limits_global_and_per_chat_delay_but_lose_nothing)
     for (int i = 0; i < 5; i++) say(&c, 11001 + i, "/help");
     say(&c, 11001, "/help"); /* a second reply to the same chat meets the per-chat limit */
     for (int i = 1; i < 5; i++) answered_once(&c, 11001 + i, "/start");
-    CHECK(wait_count(&c, 6, ANSWER_WAIT_MS, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'"));
+    CHECK(convo_wait_count(&c, 6, ANSWER_WAIT_MS, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'"));
     convo_busy_check(&w, &c.bot);
     CHECK_INT(delivered(&c, 11001, "/start"), 2);
     cJSON *stats = sim_getf(&c.sim, "/sim/stats");
@@ -150,7 +141,7 @@ static void server_error_case(convo *c, long long user, int status, const char *
     say(c, user, "/help");
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM outbox WHERE chat_id = %lld AND state = 'pending' AND attempts >= 2",
              user);
-    CHECK(wait_count(c, 1, 10000, sql));
+    CHECK(convo_wait_count(c, 1, 10000, sql));
     CHECK_INT(convo_outbox_list(c, "pending", list, sizeof list), 0);
     snprintf(shown, sizeof shown, "\t%d\t", status);
     CHECK_CONTAINS(list, shown);
@@ -233,12 +224,12 @@ TEST(an_answer_that_never_comes_is_not_repeated)
     if (!on_vk(&c)) {
         /* while the bot waits to look whether it arrived, the operator sees why */
         char list[8192];
-        CHECK(wait_count(&c, 1, 10000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13201 AND state = 'checking'"));
+        CHECK(convo_wait_count(&c, 1, 10000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13201 AND state = 'checking'"));
         CHECK_INT(convo_outbox_list(&c, "checking", list, sizeof list), 0);
         CHECK_CONTAINS(list, "13201");
         CHECK_CONTAINS(list, "timed out");
     }
-    CHECK(wait_count(&c, 2, 20000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13201 AND state = 'sent'"));
+    CHECK(convo_wait_count(&c, 2, 20000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13201 AND state = 'sent'"));
     sleep(1);
     /* delivered once by the platform; the bot did not send it again, and the
      * second reply came after it */
@@ -299,7 +290,7 @@ TEST(a_user_who_blocked_the_bot_is_not_retried_and_shows_in_the_outbox)
     convo_busy w;
     convo_busy_start(&w, &c.bot);
     say(&c, 13501, "/help");
-    CHECK(wait_count(&c, 1, 10000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13501 AND state = 'failed'"));
+    CHECK(convo_wait_count(&c, 1, 10000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13501 AND state = 'failed'"));
     sleep(2);
     cJSON *calls = on_vk(&c) ? vk_calls(&c.sim, 13501, 0) : tg_calls(&c.sim, 13501, 0);
     CHECK_INT(cJSON_GetArraySize(calls), 1); /* tried once, never again */
@@ -403,7 +394,7 @@ TEST(an_injected_update_with_a_large_id_does_not_hide_later_ones)
                       "\"chat\":{\"id\":13701,\"type\":\"private\",\"first_name\":\"A\"},"
                       "\"from\":{\"id\":13701,\"is_bot\":false,\"first_name\":\"A\"},\"text\":\"/help\"}}]}";
     free(sim_request_raw(&c.sim, "POST", "/sim/tg/raw", "text/plain", raw, strlen(raw), NULL));
-    CHECK(wait_count(&c, 1, 10000, "SELECT value = 9000000000001 FROM meta WHERE key = 'tg_offset'"));
+    CHECK(convo_wait_count(&c, 1, 10000, "SELECT value = 9000000000001 FROM meta WHERE key = 'tg_offset'"));
     /* the bot now confirms 9000000000001; the simulator's next ids come above it */
     long long id = tg_say(&c.sim, 13702, "B", "en", "/help");
     CHECK(id >= 9000000000001LL);

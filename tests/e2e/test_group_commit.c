@@ -5,7 +5,6 @@
  * still recorded once.
  */
 #include "tests/e2e/convo.h"
-#include "tests/e2e/harness_internal.h"
 #include "tests/unit.h"
 
 #include <stdio.h>
@@ -55,9 +54,7 @@ TEST(answers_that_come_in_together_share_one_commit)
     CHECK_INT(bot_start(&c.bot), 0);
     CHECK_INT(wait_for_calls(&c, PEOPLE + 1), PEOPLE + 1);
     /* the last answers are recorded a moment after they arrive */
-    for (int i = 0; i < 100 && db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'") < PEOPLE + 1;
-         i++)
-        harness_sleep_ms(50);
+    convo_wait_count(&c, PEOPLE + 1, 5000, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'"), PEOPLE + 1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state <> 'sent'"), 0);
 

@@ -132,9 +132,7 @@ TEST(an_edit_reaches_the_message_the_bot_sent)
     /* The number stored for the bot's second reply (once the sender has
      * recorded it) is the one the user's client shows: 1 and 3 are the
      * user's messages. */
-    for (int i = 0; i < 50 && db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE chat_id = 7301"
-                                                     " AND state <> 'sent'") != 0; i++)
-        usleep(100 * 1000);
+    convo_wait_count(&c, 1, 5000, "SELECT COUNT(*) = 0 FROM outbox WHERE chat_id = 7301 AND state <> 'sent'");
     CHECK_INT(db_query_int(c.bot.db, "SELECT result_message_id FROM outbox WHERE chat_id = 7301 AND kind = 'text'"
                                      " ORDER BY id DESC LIMIT 1"), 4);
     /* An edit queued for that number changes that message. */
