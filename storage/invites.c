@@ -35,6 +35,10 @@ mb_status invite_create(db *d, const char *kind, int64_t org_id, const char *rol
 #define HELD_SQL "(SELECT COUNT(*) FROM invite_uses u JOIN accounts a ON a.id = u.account_id" \
                  " WHERE u.invite_id = invites.id AND u.held = 1 AND u.used_at > ?9" \
                  " AND a.status = 'registering' AND u.account_id <> ?8)"
+/* The invite (a row of invites) has a place free. held_rows (migration 8) counts
+ * every held row, stale ones too, so it can only overstate what is held:
+ * when even it leaves a place, the rows are not read. */
+#define HAS_PLACE_SQL "(max_uses - uses - held_rows > 0 OR max_uses - uses - " HELD_SQL " > 0)"
 
 static void read_invite(sqlite3_stmt *st, invite *out)
 {
@@ -105,14 +109,15 @@ static void bind_held(sqlite3_stmt *st, int64_t except_account)
     sqlite3_bind_int64(st, 9, clock_now_ms() - INVITE_RESERVE_MS);
 }
 
-/* Places still free on an invite: neither used nor held (-1 on an error). */
-static int free_places(db *d, int64_t invite_id)
+/* 1 when an invite has a place neither used nor held, 0 when not or on an
+ * error. */
+static int has_place(db *d, int64_t invite_id)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT max_uses - uses - " HELD_SQL " FROM invites WHERE id = ?1");
-    if (!st) return -1;
+    sqlite3_stmt *st = db_stmt(d, "SELECT " HAS_PLACE_SQL " FROM invites WHERE id = ?1");
+    if (!st) return 0;
     sqlite3_bind_int64(st, 1, invite_id);
     bind_held(st, 0);
-    if (db_step_row(d, st) != MB_OK) return -1;
+    if (db_step_row(d, st) != MB_OK) return 0;
     int n = sqlite3_column_int(st, 0);
     sqlite3_reset(st);
     return n;
@@ -125,7 +130,7 @@ int invite_usable(db *d, const invite *inv, int64_t account_id)
     if (inv->revoked_at) return 0;
     if (inv->expires_at && clock_now_ms() >= inv->expires_at) return 0;
     if (account_id && used_by(d, inv->id, account_id)) return 1;
-    return free_places(d, inv->id) > 0;
+    return has_place(d, inv->id);
 }
 
 mb_status invite_release(db *d, int64_t invite_id, int64_t account_id)
@@ -159,7 +164,7 @@ static mb_status record_use(db *d, int64_t invite_id, int64_t account_id)
 static mb_status count_use(db *d, int64_t invite_id, int64_t except_account)
 {
     sqlite3_stmt *st = db_stmt(d, "UPDATE invites SET uses = uses + 1 WHERE id = ?1"
-                                  " AND max_uses - uses - " HELD_SQL " > 0");
+                                  " AND " HAS_PLACE_SQL);
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     bind_held(st, except_account);
@@ -179,7 +184,7 @@ mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
     }
     /* A place held, checked in the INSERT for the same reason. */
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at)"
-                                  " SELECT ?1, ?2, ?3 FROM invites WHERE id = ?1 AND max_uses - uses - " HELD_SQL " > 0");
+                                  " SELECT ?1, ?2, ?3 FROM invites WHERE id = ?1 AND " HAS_PLACE_SQL);
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, inv->id);
     sqlite3_bind_int64(st, 2, account_id);

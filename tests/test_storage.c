@@ -229,6 +229,45 @@ TEST(a_held_place_lapses_and_a_decline_gives_it_back)
     db_close(d);
 }
 
+static int64_t held_rows_of(db *d, int64_t invite_id, int counted)
+{
+    const char *sql = counted ? "SELECT COUNT(*) FROM invite_uses WHERE invite_id = ?1 AND held = 1"
+                              : "SELECT held_rows FROM invites WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(d, sql);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, invite_id);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    return n;
+}
+
+/* The invite's count of held rows, which spares reading them while the
+ * invite has room, follows every way a hold begins and ends. */
+TEST(the_held_count_follows_holds_taken_completed_and_dropped)
+{
+    char path[512];
+    db *d = open_fresh(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t org_id = 0, acct[4] = {0};
+    CHECK_INT(org_add(d, "Школа 5", "Europe/Moscow", &org_id), MB_OK);
+    for (int i = 0; i < 4; i++) CHECK_INT(account_create(d, "tg", 41 + i, 41 + i, "ru", &acct[i]), MB_OK);
+    char code[INVITE_CODE_LEN + 1];
+    CHECK_INT(invite_create(d, "role", org_id, "mentee", 100, 0, 0, "admin:cli", code, NULL), MB_OK);
+    invite inv;
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    for (int i = 0; i < 4; i++) CHECK_INT(invite_redeem(d, &inv, acct[i]), MB_OK);
+    CHECK_INT(held_rows_of(d, inv.id, 0), 4);
+    CHECK_INT(invite_complete(d, inv.id, acct[0]), MB_OK);
+    finish_registration(d, acct[0]);
+    CHECK_INT(invite_release(d, inv.id, acct[1]), MB_OK);
+    CHECK_INT(account_delete(d, acct[2]), MB_OK);
+    CHECK_INT(held_rows_of(d, inv.id, 0), 1);
+    CHECK_INT(held_rows_of(d, inv.id, 1), 1);
+    CHECK_INT(invite_find(d, code, &inv), MB_OK);
+    CHECK_INT(inv.uses, 1);
+    db_close(d);
+}
+
 TEST(invite_expires_with_the_clock)
 {
     char path[512];
@@ -390,6 +429,7 @@ int main(void)
     RUN(invite_redeem_counts_uses_until_used_up);
     RUN(single_use_invite_is_free_again_for_the_same_account);
     RUN(a_held_place_lapses_and_a_decline_gives_it_back);
+    RUN(the_held_count_follows_holds_taken_completed_and_dropped);
     RUN(invite_expires_with_the_clock);
     RUN(inbox_insert_twice_is_a_duplicate);
     RUN(account_forget_erases_personal_data_keeps_counts);
