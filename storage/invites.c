@@ -36,9 +36,14 @@ mb_status invite_create(db *d, const char *kind, int64_t org_id, const char *rol
                  " WHERE u.invite_id = invites.id AND u.held = 1 AND u.used_at > ?9" \
                  " AND a.status = 'registering' AND u.account_id <> ?8)"
 /* The invite (a row of invites) has a place free. held_rows (migration 8) counts
- * every held row, stale ones too, so it can only overstate what is held:
- * when even it leaves a place, the rows are not read. */
-#define HAS_PLACE_SQL "(max_uses - uses - held_rows > 0 OR max_uses - uses - " HELD_SQL " > 0)"
+ * every held row, stale ones too, so it can only overstate what is held
+ * (less ?8's own hold, which never counts against ?8):
+ * when even it leaves a place, the rows are not read (a CASE, since SQLite
+ * computes both sides of an OR in a result column). */
+#define OWN_HELD_SQL "(SELECT COUNT(*) FROM invite_uses o WHERE o.invite_id = invites.id" \
+                     " AND o.account_id = ?8 AND o.held = 1)"
+#define HAS_PLACE_SQL "(CASE WHEN max_uses - uses - held_rows + " OWN_HELD_SQL " > 0 THEN 1" \
+                      " ELSE max_uses - uses - " HELD_SQL " > 0 END)"
 
 static void read_invite(sqlite3_stmt *st, invite *out)
 {
