@@ -52,11 +52,37 @@ sender *sender_new(struct ev_loop *loop, http_client *http, db *d)
     return s;
 }
 
+static void on_durable(void *arg);
+
+void sender_set_durable(sender *s, durable *d)
+{
+    s->dur = d;
+    durable_listen(d, on_durable, s);
+}
+
+void sender_abandon_waiting(sender *s)
+{
+    while (s->waiting) {
+        /* Still "sending" in the database: a restart checks them. */
+        flight *f = s->waiting;
+        s->waiting = f->next_waiting;
+        s->inflight--;
+        snd_drop_flight(f);
+    }
+    s->waiting_tail = NULL;
+    if (s->draining && s->inflight == 0 && s->drained) {
+        void (*done)(void *) = s->drained;
+        s->drained = NULL;
+        done(s->drained_arg);
+    }
+}
+
 void sender_free(sender *s)
 {
     if (!s) return;
     ev_timer_stop(s->loop, &s->timer);
     snd_flush_held(s);
+    sender_abandon_waiting(s);
     for (int i = 0; i < s->ntransports; i++) free(s->buckets[i].sent_at);
     free(s->slots);
     free(s);
@@ -409,38 +435,64 @@ static void sending_failed(sender *s, flight **chosen, int n)
     snd_arm(s, wait);
 }
 
-/* After the commit that marked them: each chosen row leaves. */
+/* A row marked as sending leaves (counted in flight already). */
+static void launch_one(sender *s, flight *f)
+{
+    transport *t = s->transports[f->tindex];
+    if (f->row.checking) {
+        const char *why = NULL;
+        if (!t->render_check || (t->check_needs_floor && f->row.probe_floor < 0))
+            why = "the platform gives no way to check, or the chat's last message is not known";
+        else if (t->render_check(t, &f->row, f->candidate, &f->call))
+            why = "this kind of message cannot be checked";
+        if (why) record_check(s, f, CHECK_INCONCLUSIVE, 0, why);
+        else launch(s, f);
+        return;
+    }
+    if (t->render(t, &f->row, &f->call)) {
+        send_result r;
+        memset(&r, 0, sizeof r);
+        r.outcome = SEND_FAILED;
+        snprintf(r.description, sizeof r.description, "the stored message could not be rendered for %s",
+                 t->platform);
+        record(s, f, &r);
+        return;
+    }
+    launch(s, f);
+}
+
+/* After the commit that marked them: each chosen row leaves, once that
+ * commit is on disk. Until then it counts as in flight: it keeps its chat
+ * and its place. */
 static void launch_chosen(sender *s, flight **chosen, int n)
 {
     s->stats.commits++;
     s->sending_failures = 0;
+    uint64_t mark = durable_mark(s->dur);
+    int now = !s->waiting && durable_reached(s->dur, mark);
     for (int i = 0; i < n; i++) {
         flight *f = chosen[i];
-        transport *t = s->transports[f->tindex];
         s->inflight++;
-        if (f->row.checking) {
-            const char *why = NULL;
-            if (!t->render_check || (t->check_needs_floor && f->row.probe_floor < 0))
-                why = "the platform gives no way to check, or the chat's last message is not known";
-            else if (t->render_check(t, &f->row, f->candidate, &f->call))
-                why = "this kind of message cannot be checked";
-            if (why) {
-                record_check(s, f, CHECK_INCONCLUSIVE, 0, why);
-            } else {
-                launch(s, f);
-            }
+        if (now) {
+            launch_one(s, f);
             continue;
         }
-        if (t->render(t, &f->row, &f->call)) {
-            send_result r;
-            memset(&r, 0, sizeof r);
-            r.outcome = SEND_FAILED;
-            snprintf(r.description, sizeof r.description, "the stored message could not be rendered for %s",
-                     t->platform);
-            record(s, f, &r);
-            continue;
-        }
-        launch(s, f);
+        f->mark = mark;
+        f->next_waiting = NULL;
+        if (s->waiting_tail) s->waiting_tail->next_waiting = f;
+        else s->waiting = f;
+        s->waiting_tail = f;
+    }
+}
+
+static void on_durable(void *arg)
+{
+    sender *s = arg;
+    while (s->waiting && durable_reached(s->dur, s->waiting->mark)) {
+        flight *f = s->waiting;
+        s->waiting = f->next_waiting;
+        if (!s->waiting) s->waiting_tail = NULL;
+        launch_one(s, f);
     }
 }
 

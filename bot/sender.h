@@ -15,6 +15,7 @@
 
 #include <ev.h>
 
+#include "bot/durable.h"
 #include "bot/http.h"
 #include "bot/transport.h"
 #include "storage/db.h"
@@ -36,6 +37,14 @@ typedef struct sender sender;
 
 sender *sender_new(struct ev_loop *loop, http_client *http, db *d);
 void sender_free(sender *s);
+
+/* Rows marked as sending leave only once that commit is on disk (see
+ * bot/durable.h); without this, as soon as it returns. */
+void sender_set_durable(sender *s, durable *d);
+
+/* The flush failed: rows waiting for it never leave (a restart checks
+ * them, as after a crash). */
+void sender_abandon_waiting(sender *s);
 
 /* Registers a transport for rows of its platform (up to 4). */
 void sender_add_transport(sender *s, transport *t);

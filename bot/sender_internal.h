@@ -6,6 +6,7 @@
 #ifndef MB_SENDER_INTERNAL_H
 #define MB_SENDER_INTERNAL_H
 
+#include "bot/durable.h"
 #include "bot/sender.h"
 #include "bot/sender_outcome.h"
 
@@ -43,6 +44,8 @@ typedef struct flight {
     int held_tries;      /* failed attempts to commit it */
     int64_t held_until;  /* the next attempt */
     struct flight *next_held;   /* in the held or the settled list */
+    uint64_t mark;       /* marked as sending in a commit not yet on disk: leaves at this durable mark */
+    struct flight *next_waiting;
 } flight;
 
 struct sender {
@@ -65,6 +68,8 @@ struct sender {
     flight *claimed[SENDER_BATCH];  /* rows marked inside the intake's transaction, to launch after it */
     int nclaimed;
     int claim_settled;      /* the settled answers were written in that transaction too */
+    durable *dur;           /* NULL: a commit is on disk when it returns */
+    flight *waiting, *waiting_tail;   /* marked as sending, waiting for their commit to reach the disk */
     int sending_failures;   /* passes in a row that could not mark rows as sending */
     int64_t sending_until;  /* and when the next may try */
 };

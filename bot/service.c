@@ -3,6 +3,7 @@
  * outbox sender and the scheduler, all on one HTTP client (libcurl multi).
  */
 #include "bot/app.h"
+#include "bot/durable.h"
 #include "bot/http.h"
 #include "bot/intake.h"
 #include "bot/pacer.h"
@@ -32,6 +33,7 @@ typedef struct service {
     tg_client *tg;      /* NULL when no Telegram token is configured */
     vk_client *vk;      /* NULL when no VK community is configured */
     sender *snd;
+    durable *dur;       /* NULL with `synchronous = normal` */
     scheduler *sched;
     ev_signal sigint, sigterm;
     ev_timer grace;
@@ -135,6 +137,15 @@ static void on_fatal(void *arg, const char *why)
     stop(s, 2);
 }
 
+/* What was committed may not be on disk: nothing that waits for it
+ * leaves, and the bot stops rather than go on without durability. */
+static void on_flush_failed(void *arg, const char *why)
+{
+    service *s = arg;
+    if (s->snd) sender_abandon_waiting(s->snd);
+    on_fatal(arg, why);
+}
+
 int service_run(app *a)
 {
     if (!a->cfg.tg_token[0] && !a->cfg.vk_token[0]) {
@@ -155,14 +166,28 @@ int service_run(app *a)
                  "arrived before sending anything else to those chats", recovered);
     s.http = http_client_new(s.loop);
     s.http_send = http_client_new(s.loop);
+    /* `synchronous = full`: every commit reaches the disk before anything
+     * that depends on it leaves the process, flushed by a thread of its own
+     * (bot/durable.h) while the loop goes on. */
+    if (a->cfg.synchronous_full) {
+        s.dur = durable_new(s.loop, a->cfg.storage_path, on_flush_failed, &s);
+        if (!s.dur || db_set_sync(a->d, DB_SYNC_NORMAL)) {
+            fprintf(stderr, "could not start flushing the database log: %s\n", s.dur ? db_errmsg(a->d) : "no memory");
+            durable_free(s.dur);
+            return 1;
+        }
+    }
     s.snd = s.http_send ? sender_new(s.loop, s.http_send, a->d) : NULL;
-    if (s.snd) intake_set_hook(&(intake_hook){claim_replies, replies_claimed, s.snd});
+    if (s.snd) {
+        sender_set_durable(s.snd, s.dur);
+        intake_set_hook(&(intake_hook){claim_replies, replies_claimed, s.snd});
+    }
     if (a->cfg.tg_token[0]) {
-        tg_hooks hooks = {kick_sender, on_fatal, &s};
+        tg_hooks hooks = {kick_sender, on_fatal, &s, s.dur};
         s.tg = tg_new(s.loop, s.http, a->d, &a->env, &a->cfg, a->username, hooks);
     }
     if (a->cfg.vk_token[0]) {
-        vk_hooks hooks = {kick_sender, on_fatal, &s};
+        vk_hooks hooks = {kick_sender, on_fatal, &s, s.dur};
         s.vk = vk_new(s.loop, s.http, a->d, &a->env, &a->cfg, hooks);
     }
     s.sched = scheduler_new(s.loop, a->d, &a->env, kick_sender, &s);
@@ -201,8 +226,12 @@ int service_run(app *a)
     sender_kick(s.snd);
     ev_run(s.loop, 0);
     const sender_stats *st = sender_get_stats(s.snd);
+    long flushes;
+    uint64_t marks;
+    durable_counts(s.dur, &flushes, &marks);
     log_info("service", "stopped: %ld sent, %ld retried, %ld failed, %ld unknown, %ld unreachable; %ld commits "
-             "of the sender", st->sent, st->retried, st->failed, st->unknown, st->blocked, st->commits);
+             "of the sender; %ld flushes of the database log for %llu waits", st->sent, st->retried, st->failed,
+             st->unknown, st->blocked, st->commits, flushes, (unsigned long long)marks);
     tg_free(s.tg);
     vk_free(s.vk);
     scheduler_free(s.sched);
@@ -217,5 +246,6 @@ int service_run(app *a)
     http_client_free(s.http_send);
     intake_set_hook(NULL);
     sender_free(s.snd);
+    durable_free(s.dur);
     return s.exit_code;
 }

@@ -28,6 +28,8 @@ struct tg_client {
     pacer pace;
     http_request *inflight;
     tg_stats stats;
+    uint64_t poll_mark;   /* the poll after a batch waits for this durable mark */
+    int awaiting;
 };
 
 static const char *const commands[] = {"start", "menu", "help", "language", "privacy", "link", "forget", "cancel",
@@ -127,6 +129,23 @@ int tg_items_from_result(const cJSON *result, intake_item *items, int max, int64
     return n;
 }
 
+/* The next poll confirms a batch's updates to Telegram, which then
+ * forgets them: it waits until the batch's commit is on disk. */
+static void poll_when_durable(tg_client *t)
+{
+    t->poll_mark = durable_mark(t->hooks.durable);
+    if (durable_reached(t->hooks.durable, t->poll_mark)) poll_updates(t);
+    else t->awaiting = 1;
+}
+
+static void on_durable(void *arg)
+{
+    tg_client *t = arg;
+    if (!t->awaiting || !durable_reached(t->hooks.durable, t->poll_mark)) return;
+    t->awaiting = 0;
+    poll_updates(t);
+}
+
 static void handle_updates(tg_client *t, const cJSON *result)
 {
     int count = cJSON_GetArraySize(result);
@@ -173,7 +192,7 @@ static void handle_updates(tg_client *t, const cJSON *result)
     t->stats.failed += st.failed;
     t->stats.ignored += st.ignored;
     if (t->hooks.batch_committed) t->hooks.batch_committed(t->hooks.arg);
-    poll_updates(t);
+    poll_when_durable(t);
 }
 
 static void on_poll_error(tg_client *t, const tg_reply *r)
@@ -304,6 +323,7 @@ tg_client *tg_new(struct ev_loop *loop, http_client *http, db *d, const bot_env 
     t->tr.classify_check = tg_classify_check;
     t->tr.check_needs_floor = 1;
     t->tr.impl = t;
+    durable_listen(hooks.durable, on_durable, t);
     return t;
 }
 
@@ -319,6 +339,7 @@ void tg_stop(tg_client *t)
     pacer_stop(&t->pace);
     http_cancel(t->inflight);
     t->inflight = NULL;
+    t->awaiting = 0;
 }
 
 void tg_free(tg_client *t)

@@ -15,6 +15,7 @@
 
 #include "bot/config.h"
 #include "bot/http.h"
+#include "bot/durable.h"
 #include "bot/transport.h"
 #include "bot/intake.h"
 #include "handlers/context.h"
@@ -32,6 +33,7 @@ typedef struct tg_hooks {
     void (*batch_committed)(void *arg);   /* replies were queued: wake the sender */
     void (*fatal)(void *arg, const char *why);  /* the token is refused */
     void *arg;
+    durable *durable;   /* the next poll waits until a batch's commit is on disk (NULL: at once) */
 } tg_hooks;
 
 /* username_buf (64 bytes, owned by the caller) receives the bot's username

@@ -33,6 +33,8 @@ struct vk_client {
     int recover;               /* the next session starts with the read-back */
     int64_t recover_peers[VK_RECOVER_PEERS_MAX];
     int recover_n, recover_i, recover_failures, recovered;
+    uint64_t poll_mark;        /* the long poll after a batch waits for this durable mark */
+    int awaiting;
 };
 
 static void step(vk_client *v);
@@ -153,6 +155,23 @@ static mb_status apply_events(vk_client *v, const cJSON *updates, const char *cu
     return rc;
 }
 
+/* The next long poll asks from the batch's ts on: it waits until the
+ * batch's commit is on disk, like Telegram's (bot/telegram.c). */
+static void step_when_durable(vk_client *v)
+{
+    v->poll_mark = durable_mark(v->hooks.durable);
+    if (durable_reached(v->hooks.durable, v->poll_mark)) step(v);
+    else v->awaiting = 1;
+}
+
+static void on_durable(void *arg)
+{
+    vk_client *v = arg;
+    if (!v->awaiting || !durable_reached(v->hooks.durable, v->poll_mark)) return;
+    v->awaiting = 0;
+    step(v);
+}
+
 static void handle_events(vk_client *v, const vk_check *c)
 {
     int n = 0;
@@ -163,7 +182,8 @@ static void handle_events(vk_client *v, const vk_check *c)
     v->ts = c->ts;
     pacer_ok(&v->pace);
     if (n && v->hooks.batch_committed) v->hooks.batch_committed(v->hooks.arg);
-    step(v);
+    if (n) step_when_durable(v);
+    else step(v);
 }
 
 /* A read-back call failed: try again after a back-off, or give the
@@ -354,6 +374,7 @@ vk_client *vk_new(struct ev_loop *loop, http_client *http, db *d, const bot_env 
     v->tr.classify = vk_classify;
     v->tr.resend_safe = 1;   /* random_id: VK drops a repeat */
     v->tr.impl = v;
+    durable_listen(hooks.durable, on_durable, v);
     return v;
 }
 
@@ -369,6 +390,7 @@ void vk_stop(vk_client *v)
     pacer_stop(&v->pace);
     http_cancel(v->inflight);
     v->inflight = NULL;
+    v->awaiting = 0;
 }
 
 void vk_free(vk_client *v)

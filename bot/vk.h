@@ -24,6 +24,7 @@
 #include "bot/config.h"
 #include "bot/http.h"
 #include "bot/intake.h"
+#include "bot/durable.h"
 #include "bot/transport.h"
 
 #define VK_API_VERSION "5.199"
@@ -38,6 +39,7 @@ typedef struct vk_hooks {
     void (*batch_committed)(void *arg);
     void (*fatal)(void *arg, const char *why);
     void *arg;
+    durable *durable;   /* the next long poll waits until a batch's commit is on disk (NULL: at once) */
 } vk_hooks;
 
 vk_client *vk_new(struct ev_loop *loop, http_client *http, db *d, const bot_env *env, const config *cfg,

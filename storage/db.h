@@ -30,6 +30,9 @@ typedef enum db_sync { DB_SYNC_FULL = 0, DB_SYNC_NORMAL = 1 } db_sync;
  */
 mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t err_size);
 
+/* Changes how this connection's commits reach the disk (see db_sync). */
+mb_status db_set_sync(db *d, db_sync sync);
+
 /* How long a statement waits for another process's lock before it fails
  * with SQLITE_BUSY (DB_BUSY_TIMEOUT_MS after db_open). */
 void db_set_busy_timeout(db *d, int ms);
