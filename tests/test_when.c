@@ -90,6 +90,8 @@ TEST(dates_in_every_common_form)
     CHECK_STR(read_tomsk("25.11.2026 в 16:00"), "2026-11-25 16:00 Wed");
     CHECK_STR(read_tomsk("25.11 at 4 pm"), "2026-11-25 16:00 Wed");
     CHECK_STR(read_tomsk("12.12 10.10"), "2026-12-12 10:10 Sat");
+    CHECK_STR(read_tomsk("в 25.11 в 16:00"), "2026-11-25 16:00 Wed");
+    CHECK_STR(read_tomsk("25.11, 16:00!"), "2026-11-25 16:00 Wed");
     /* the moment itself, in UTC: Tomsk is UTC+7 */
     read_tomsk("25.11 16:00");
     CHECK_STR(utc(last.ms), "2026-11-25T09:00Z");

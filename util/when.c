@@ -288,6 +288,7 @@ static int read_words(const phrase *p, int series, reading *r)
         else if (strcmp(w, "day") == 0 && i + 2 < p->n && strcmp(p->word[i + 1], "after") == 0 &&
                  strcmp(p->word[i + 2], "tomorrow") == 0) {
             r->day_offset = 2, day_words++;
+            kind[i + 1] = kind[i + 2] = W_OTHER;
             i += 2;
         } else if (series && (strcmp(w, "каждый") == 0 || strcmp(w, "каждую") == 0 || strcmp(w, "каждое") == 0 ||
                               strcmp(w, "every") == 0 || strcmp(w, "по") == 0 || strcmp(w, "weekly") == 0))
@@ -306,7 +307,7 @@ static int read_words(const phrase *p, int series, reading *r)
         else if (kind[i] == W_AMBIGUOUS) {
             int can_time = n->digits[1] == 2 && n->part[0] <= 23 && n->part[1] <= 59;
             int can_date = n->part[0] >= 1 && n->part[0] <= 31 && n->part[1] >= 1 && n->part[1] <= 12;
-            if (marked[i] || (!can_date && n->digits[1] == 2)) {
+            if ((marked[i] && can_time) || (!can_date && n->digits[1] == 2)) {
                 take_time(r, p, i, n->part[0], n->part[1]);
                 kind[i] = W_TIME;
             } else if (!can_time) {
@@ -415,8 +416,8 @@ when_status when_parse(const char *typed, const char *zone, int64_t now_ms, when
     return settle(zone, now_ms, ymd, r.hour, r.minute, out);
 }
 
-/* Splits a series phrase at «до»/«until»/«till»; the end part starts at
- * *end (p->n when there is none). */
+/* Where the end of a series phrase starts: the index of «до», «until» or
+ * «till», p->n when there is none. */
 static int find_end(const phrase *p)
 {
     for (int i = 0; i < p->n; i++)
