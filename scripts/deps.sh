@@ -13,7 +13,12 @@ have_pc libcjson      || need="$need libcjson-dev"
 have_pc sqlite3       || need="$need libsqlite3-dev"
 have_pc inih          || need="$need libinih-dev"
 have_pc libmicrohttpd || need="$need libmicrohttpd-dev"
+have_pc libical       || need="$need libical-dev"
 [ -f /usr/include/ev.h ] || need="$need libev-dev"
+# tests/test_ics.c reads what util/ics.c writes with an independent parser;
+# the Debian package installs into the system's python3, which a python3
+# earlier in PATH (pyenv, a virtualenv) would not see.
+/usr/bin/python3 -c "import icalendar" >/dev/null 2>&1 || need="$need python3-icalendar"
 if [ "$1" = fuzz ]; then
     if ! command -v clang >/dev/null 2>&1; then
         need="$need clang libclang-rt-dev"
