@@ -26,9 +26,45 @@ static int is_participant(const hctx *h)
 
 int survey_in_progress(const hctx *h) { return h->has_account && strcmp(h->state, SURVEY_STATE) == 0; }
 
+/* Parsed instruments by their stored text: a stored version never
+ * changes, and parsing it again for every answer was a measurable share of
+ * an update's time. The text itself is the key, so two databases in one
+ * process (the tests) cannot mix theirs up. A handler uses one or two at
+ * a time, far fewer than are kept. */
+#define PARSED_KEEP 8
+static struct {
+    char *body;
+    instrument *ins;
+} parsed[PARSED_KEEP];
+static int parsed_next;
+
+static mb_status parse_shared(const char *body, const char *key, const instrument **out, char *err, size_t err_size)
+{
+    for (int i = 0; i < PARSED_KEEP; i++)
+        if (parsed[i].body && strcmp(parsed[i].body, body) == 0) {
+            *out = parsed[i].ins;
+            return MB_OK;
+        }
+    instrument *ins = NULL;
+    mb_status rc = instrument_parse(body, strlen(body), key, &ins, err, err_size);
+    if (rc) return rc;
+    char *copy = strdup(body);
+    if (!copy) {
+        instrument_free(ins);
+        return MB_ERR_NOMEM;
+    }
+    int slot = parsed_next;
+    parsed_next = (parsed_next + 1) % PARSED_KEEP;
+    free(parsed[slot].body);
+    instrument_free(parsed[slot].ins);
+    parsed[slot].body = copy;
+    parsed[slot].ins = ins;
+    *out = ins;
+    return MB_OK;
+}
+
 static void session_close(survey_session *s)
 {
-    instrument_free(s->ins);
     cJSON_Delete(s->answers);
     memset(s, 0, sizeof *s);
 }
@@ -42,7 +78,7 @@ static mb_status session_open(hctx *h, int64_t run_id, survey_session *s)
     if (s->run.account_id != h->acct.id) return MB_ERR_DENIED;
     char *body = NULL, key[INSTRUMENT_KEY_MAX + 1], err[512];
     if ((rc = survey_instrument_body(h->d, s->run.instrument_id, &body, key, sizeof key, &s->version))) return rc;
-    rc = instrument_parse(body, strlen(body), key, &s->ins, err, sizeof err);
+    rc = parse_shared(body, key, &s->ins, err, sizeof err);
     free(body);
     if (rc) return ctx_fail(h, rc, "stored instrument %lld does not parse", (long long)s->run.instrument_id);
     if (!(s->answers = survey_answers_load(h->d, run_id))) {
@@ -374,13 +410,12 @@ mb_status survey_after_registration(hctx *h)
         return MB_OK;
     }
     char *body = NULL, err[256];
-    instrument *ins = NULL;
+    const instrument *ins = NULL;
     if (rc || (rc = survey_instrument_body(h->d, id, &body, NULL, 0, NULL))) return rc;
-    rc = instrument_parse(body, strlen(body), key, &ins, err, sizeof err);
+    rc = parse_shared(body, key, &ins, err, sizeof err);
     free(body);
     if (rc) return ctx_fail(h, rc, "stored instrument %s does not parse", key);
     char *text = TF(h, "survey.offer", "title", instrument_text(ins->title, h->lang), NULL);
-    instrument_free(ins);
     if (!text) return MB_ERR_NOMEM;
     keyboard kb = {0};
     kb_button(&kb, T(h, "survey.start"), "sv:start");

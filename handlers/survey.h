@@ -51,7 +51,7 @@ mb_status survey_profile_write(db *d, int64_t account_id, const instrument *ins,
 /* A run being asked, with its instrument version parsed. */
 typedef struct survey_session {
     survey_run run;
-    instrument *ins;
+    const instrument *ins;   /* shared: not freed with the session */
     int version;
     cJSON *answers;       /* {"item": "value"} */
 } survey_session;
