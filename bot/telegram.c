@@ -201,7 +201,8 @@ static void on_poll_error(tg_client *t, const tg_reply *r)
         log_error("telegram", "409 Conflict from getUpdates: \"%s\". Another process is polling with this token "
                   "or a webhook is set; only one mentorbot may run per bot token", r->description);
         if (strstr(r->description, "webhook")) t->phase = PHASE_DELETE_WEBHOOK;
-        step_later(t, 5.0);
+        /* Five first retry waits: 5 s as configured by default. */
+        step_later(t, TG_CONFLICT_WAITS * t->cfg->retry_first_ms / 1000.0);
         return;
     }
     if (r->error_code == 401 || r->error_code == 404) {

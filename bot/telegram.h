@@ -20,6 +20,7 @@
 #include "bot/intake.h"
 #include "handlers/context.h"
 
+#define TG_CONFLICT_WAITS 5   /* a 409 waits this many [bot] retry_first_ms before polling again */
 #define TG_META_OFFSET "tg_offset"
 #define TG_META_USERNAME "tg_username"
 #define TG_POLL_LIMIT 100             /* updates per getUpdates */
