@@ -463,6 +463,8 @@ static const char *const migrations[] = {
     "  answered_at INTEGER,"
     "  PRIMARY KEY(meeting_id, account_id)) WITHOUT ROWID;"
     "CREATE INDEX meeting_participants_account ON meeting_participants(account_id, meeting_id);"
+    /* the retention sweep clears old comments, oldest first */
+    "CREATE INDEX meeting_participants_comment ON meeting_participants(answered_at) WHERE comment IS NOT NULL;"
     "CREATE TABLE org_holidays("
     "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
     "  day TEXT NOT NULL,"

@@ -5,10 +5,12 @@
  * series on the organisation's calendar.
  */
 #include "storage/accounts.h"
+#include "storage/erase.h"
 #include "storage/meetings.h"
 #include "storage/mentorships.h"
 #include "storage/profiles.h"
 #include "storage/records.h"
+#include "storage/retention.h"
 #include "tests/unit.h"
 #include "util/clock.h"
 #include "util/tz.h"
@@ -391,6 +393,73 @@ TEST(a_weekly_series_keeps_local_time_and_skips_holidays)
     db_close(d);
 }
 
+TEST(forgetting_a_person_erases_their_comments_and_their_place_in_plans)
+{
+    db *d = open_fresh();
+    if (!d) SKIP("no database");
+    int64_t org_id, mentor, mentee, ms, held = 0, own = 0, activity = 0;
+    pair(d, "Asia/Tomsk", &org_id, &mentor, &mentee, &ms);
+    int64_t other_mentee = participant(d, org_id, "mentee"), other = 0;
+    CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &other_mentee, 1, 0, &other), MB_OK);
+    meeting_plan first = plan_at(NOW + HOUR_MS), later = plan_at(NOW + 3 * DAY_MS);
+    CHECK_INT(meeting_add(d, ms, &first, NOW, &held, NULL), MB_OK);
+    CHECK_INT(meeting_add(d, ms, &later, NOW, &own, NULL), MB_OK);
+    meeting_plan game = {.kind = "training", .place = "зал", .starts_at = NOW + 4 * DAY_MS};
+    int64_t both[2] = {ms, other};
+    CHECK_INT(meeting_add_activity(d, both, 2, &game, NOW, &activity, NULL), MB_OK);
+    CHECK_INT(meeting_answer(d, held, mentee, "happened", 4, "Мне понравилось, Петя", NOW + 2 * HOUR_MS), MB_OK);
+    CHECK_INT(meeting_answer(d, held, mentor, "happened", 5, "Хорошее начало", NOW + 2 * HOUR_MS), MB_OK);
+
+    clock_set_ms(NOW + DAY_MS);
+    CHECK_INT(account_forget(d, mentee), MB_OK);
+    clock_release();
+    meeting_participant who[4];
+    CHECK_INT(meeting_participants(d, held, who, 4), 2);
+    CHECK_STR(who[0].comment, "Хорошее начало");   /* the mentor's stays */
+    CHECK_STR(who[1].comment, "");
+    CHECK_INT(who[1].usefulness, 4);                /* a figure, not personal data */
+    meeting m;
+    CHECK_INT(meeting_load(d, own, &m), MB_OK);
+    CHECK_STR(m.state, "cancelled");
+    /* the shared activity goes on without them */
+    CHECK_INT(meeting_load(d, activity, &m), MB_OK);
+    CHECK_STR(m.state, "planned");
+    CHECK_INT(meeting_participants(d, activity, who, 4), 2);
+    for (int i = 0; i < 2; i++) CHECK(who[i].account_id != mentee);
+    db_close(d);
+}
+
+TEST(retention_clears_old_comments_then_removes_old_meetings)
+{
+    db *d = open_fresh();
+    if (!d) SKIP("no database");
+    int64_t org_id, mentor, mentee, ms, id = 0;
+    pair(d, "Asia/Tomsk", &org_id, &mentor, &mentee, &ms);
+    meeting_plan p = plan_at(NOW + HOUR_MS);
+    CHECK_INT(meeting_add(d, ms, &p, NOW, &id, NULL), MB_OK);
+    CHECK_INT(meeting_answer(d, id, mentee, "happened", 5, "Полезно", NOW + 2 * HOUR_MS), MB_OK);
+    retention_counts c;
+    /* within the comment age: nothing changes */
+    int64_t at = NOW + (RETENTION_COMMENT_DAYS - 1) * DAY_MS;
+    CHECK_INT(retention_sweep(d, at, 30, AUDIT_RETENTION_DAYS_DEFAULT, 100, &c, NULL), MB_OK);
+    CHECK_INT(c.comments, 0);
+    at = NOW + (RETENTION_COMMENT_DAYS + 1) * DAY_MS;
+    CHECK_INT(retention_sweep(d, at, 30, AUDIT_RETENTION_DAYS_DEFAULT, 100, &c, NULL), MB_OK);
+    CHECK_INT(c.comments, 1);
+    CHECK_INT(c.meetings, 0);
+    meeting_participant who[2];
+    CHECK_INT(meeting_participants(d, id, who, 2), 2);
+    CHECK_STR(who[1].comment, "");
+    CHECK_INT(who[1].usefulness, 5);
+    /* past the audit age the meeting goes, with its participants */
+    at = NOW + (AUDIT_RETENTION_DAYS_DEFAULT + 1) * DAY_MS;
+    CHECK_INT(retention_sweep(d, at, 30, AUDIT_RETENTION_DAYS_DEFAULT, 100, &c, NULL), MB_OK);
+    CHECK_INT(c.meetings, 1);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM meeting_participants"), 0);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM meeting_mentorships"), 0);
+    db_close(d);
+}
+
 int main(void)
 {
     RUN(a_meeting_has_the_pair_as_participants_and_is_listed);
@@ -400,5 +469,7 @@ int main(void)
     RUN(ending_a_mentorship_cancels_its_own_meetings_not_shared_activities);
     RUN(holidays_are_dates_of_an_organisation);
     RUN(a_weekly_series_keeps_local_time_and_skips_holidays);
+    RUN(forgetting_a_person_erases_their_comments_and_their_place_in_plans);
+    RUN(retention_clears_old_comments_then_removes_old_meetings);
     return unit_summary();
 }
