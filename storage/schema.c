@@ -442,6 +442,8 @@ static const char *const migrations[] = {
     "  version INTEGER NOT NULL DEFAULT 1,"
     "  CHECK(place IS NULL OR link IS NULL));"
     "CREATE INDEX meetings_org_time ON meetings(org_id, starts_at);"
+    /* a mentorship's own meetings: the trigger below, and the foreign key's check */
+    "CREATE INDEX meetings_mentorship ON meetings(mentorship_id, starts_at);"
     "CREATE INDEX meetings_series ON meetings(series_id, starts_at) WHERE series_id IS NOT NULL;"
     /* the retention sweep, oldest first */
     "CREATE INDEX meetings_starts ON meetings(starts_at);"
@@ -478,8 +480,7 @@ static const char *const migrations[] = {
     "CREATE TRIGGER mentorship_end_meetings AFTER UPDATE OF state ON mentorships"
     "  WHEN OLD.state = 'active' AND NEW.state = 'ended' BEGIN"
     "  UPDATE meetings SET state = 'cancelled', version = version + 1, updated_at = NEW.ended_at"
-    "    WHERE id IN (SELECT meeting_id FROM meeting_mentorships WHERE mentorship_id = NEW.id)"
-    "    AND mentorship_id = NEW.id AND state = 'planned' AND starts_at >= NEW.ended_at;"
+    "    WHERE mentorship_id = NEW.id AND starts_at >= NEW.ended_at AND state = 'planned';"
     "  UPDATE meeting_series SET state = 'stopped' WHERE mentorship_id = NEW.id AND state = 'active'; END;"
 #define STATE_GUARD(table, column, values) \
     "CREATE TRIGGER " table "_" column "_insert BEFORE INSERT ON " table \
