@@ -162,6 +162,21 @@ static mb_status announce(app *a, int64_t id, const char *action, const char *ke
     return rc;
 }
 
+/* Audits a new series and tells its participants once, with its first
+ * meeting; its meetings into *list (malloc'd), *n of them. */
+static mb_status announce_series(app *a, int64_t series_id, int64_t mentorship_id, int made, meeting **list, int *n,
+                                 int *told)
+{
+    char subject[32], detail[64];
+    snprintf(subject, sizeof subject, "meeting_series:%lld", (long long)series_id);
+    snprintf(detail, sizeof detail, "mentorship %lld, %d meetings", (long long)mentorship_id, made);
+    mb_status rc = audit_log(a->d, ADMIN_ACTOR, "meeting.series", subject, detail);
+    if (!rc) rc = meeting_list_mentorship(a->d, mentorship_id, 0, MEETING_SERIES_MAX * 4, list, n);
+    for (int i = 0; i < *n && !rc; i++)
+        if ((*list)[i].series_id == series_id) return meeting_notice_send_series(a->d, &a->env, &(*list)[i], made, told);
+    return rc;
+}
+
 static int meeting_add_cmd(app *a, int argc, char **argv)
 {
     static const char *const known[] = {"--mentorship", "--at", "--kind", "--minutes", "--topic", "--place",
@@ -233,12 +248,7 @@ static int meeting_add_cmd(app *a, int argc, char **argv)
     meeting *made_list = NULL;
     int n = 0;
     if (!rc && !repeat) rc = announce(a, id, "meeting.add", "meeting.added", &told);
-    if (!rc && repeat) {
-        /* a notice for each meeting of the series */
-        rc = meeting_list_mentorship(a->d, mentorship_id, 0, MEETING_SERIES_MAX * 4, &made_list, &n);
-        for (int i = 0; i < n && !rc; i++)
-            if (made_list[i].series_id == id) rc = announce(a, made_list[i].id, "meeting.add", "meeting.added", &told);
-    }
+    if (!rc && repeat) rc = announce_series(a, id, mentorship_id, made, &made_list, &n, &told);
     if (told_and_done(a, rc, "add the meeting", told)) {
         free(made_list);
         return 1;

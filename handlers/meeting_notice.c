@@ -14,7 +14,8 @@ void meeting_notice_when(db *d, const meeting *m, const char *lang, char *buf, s
 }
 
 /* The text of key for one reader; NULL when memory ran out. */
-static char *notice_for(db *d, const bot_env *env, const meeting *m, const account *reader, const char *key)
+static char *notice_for(db *d, const bot_env *env, const meeting *m, const account *reader, const char *key,
+                        int count)
 {
     const i18n *t = env->texts;
     const char *lang = i18n_pick_language(t, reader->language);
@@ -27,22 +28,23 @@ static char *notice_for(db *d, const bot_env *env, const meeting *m, const accou
                                : i18n_format(t, lang, m->format[0] == 'o' ? "meeting.where_online"
                                                                           : "meeting.where_unknown", NULL);
     char *topic_line = m->topic[0] ? i18n_format(t, lang, "meeting.topic", "topic", m->topic, NULL) : NULL;
-    char *topic = NULL, *text = NULL;
-    if (!where || (m->topic[0] && !topic_line)) goto out;
+    char *topic = NULL, *text = NULL, *meetings = count ? i18n_plural(t, lang, "meetings", count, NULL) : NULL;
+    if (!where || (m->topic[0] && !topic_line) || (count && !meetings)) goto out;
     size_t len = topic_line ? strlen(topic_line) + 2 : 1;
     if (!(topic = malloc(len))) goto out;
     snprintf(topic, len, "%s%s", topic_line ? "\n" : "", topic_line ? topic_line : "");
     text = i18n_format(t, lang, key_for_reader(env, lang, reader, key, variant, sizeof variant), "kind",
                        i18n_text(t, lang, kind_key), "when", when, "minutes", minutes, "where", where, "topic", topic,
-                       NULL);
+                       "count", meetings, NULL);
 out:
+    free(meetings);
     free(where);
     free(topic_line);
     free(topic);
     return text;
 }
 
-mb_status meeting_notice_send(db *d, const bot_env *env, const meeting *m, const char *key, int *told)
+static mb_status send_all(db *d, const bot_env *env, const meeting *m, const char *key, int count, int *told)
 {
     int n = meeting_participants(d, m->id, NULL, 0);
     if (n < 0) return MB_ERR_DB;
@@ -55,7 +57,7 @@ mb_status meeting_notice_send(db *d, const bot_env *env, const meeting *m, const
     for (int i = 0; i < n && !rc; i++) {
         account reader;
         if (account_load(d, who[i].account_id, &reader) != MB_OK) continue;
-        char *text = notice_for(d, env, m, &reader, key);
+        char *text = notice_for(d, env, m, &reader, key, count);
         if (!text) {
             rc = MB_ERR_NOMEM;
             break;
@@ -68,4 +70,14 @@ mb_status meeting_notice_send(db *d, const bot_env *env, const meeting *m, const
     free(who);
     if (told) *told = sent;
     return rc;
+}
+
+mb_status meeting_notice_send(db *d, const bot_env *env, const meeting *m, const char *key, int *told)
+{
+    return send_all(d, env, m, key, 0, told);
+}
+
+mb_status meeting_notice_send_series(db *d, const bot_env *env, const meeting *first, int count, int *told)
+{
+    return send_all(d, env, first, "meeting.added_weekly", count, told);
 }

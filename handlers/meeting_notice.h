@@ -20,6 +20,10 @@
  */
 mb_status meeting_notice_send(db *d, const bot_env *env, const meeting *m, const char *key, int *told);
 
+/* The notice of a weekly series (meeting.added_weekly) whose first meeting
+ * is first, count meetings in all ({count}); as meeting_notice_send. */
+mb_status meeting_notice_send_series(db *d, const bot_env *env, const meeting *first, int count, int *told);
+
 /* The meeting's local time in the organisation's zone, as people read it
  * in lang ("24.11.2026 15:00"). */
 void meeting_notice_when(db *d, const meeting *m, const char *lang, char *buf, size_t size);
