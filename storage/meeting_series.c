@@ -107,7 +107,7 @@ static mb_status fill_series(db *d, const mentorship *m, const char *zone, const
 {
     meeting_plan one = *p;
     mb_status rc = MB_OK;
-    char date[16];
+    char date[40];   /* room for any year the compiler can imagine */
     for (int week = 0; !rc && *made < MEETING_SERIES_MAX; week++) {
         if (!weekly_time(zone, first, week, &one.starts_at, date, sizeof date)) {
             if (week > WEEK_DAYS * 60) break;   /* a zone that never has this time again */

@@ -67,8 +67,8 @@ static const char *const trigger_statements[] = {
     "DELETE FROM identity_history WHERE account_id = ?1",   /* consent_forget */
     "DELETE FROM consent_requests WHERE minor_id = ?1",     /* consent_forget */
     /* mentorship_end_meetings */
-    "UPDATE meetings SET state = 'cancelled', version = version + 1, updated_at = ?1"
-    " WHERE mentorship_id = ?2 AND starts_at >= ?1 AND state = 'planned'",
+    ("UPDATE meetings SET state = 'cancelled', version = version + 1, updated_at = ?1"
+     " WHERE mentorship_id = ?2 AND starts_at >= ?1 AND state = 'planned'"),
     "UPDATE meeting_series SET state = 'stopped' WHERE mentorship_id = ?1 AND state = 'active'",
 };
 
