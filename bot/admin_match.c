@@ -154,10 +154,12 @@ static int parse_id_list(const char *s, int64_t *ids, int max)
 static int confirm_cmd(app *a, int argc, char **argv)
 {
     static const char *const known[] = {"--org", "--mentor", "--mentee", "--form", NULL};
-    const char *usage = "usage: admin match confirm --org ID --mentor ACCOUNT --mentee ACCOUNT[,ACCOUNT...] [--form FORM]\n";
+    const char *usage = "usage: admin match confirm --org ID --mentor ACCOUNT --mentee ACCOUNT[,ACCOUNT...]"
+                        " [--form FORM]\n";
     long long org_id, mentor_id;
     int64_t mentees[MENTORSHIP_GROUP_MAX];
-    if (!admin_check_opts(argc, argv, known) || !admin_parse_long(admin_opt(argc, argv, "--org"), 1, INT64_MAX, &org_id) ||
+    if (!admin_check_opts(argc, argv, known) ||
+        !admin_parse_long(admin_opt(argc, argv, "--org"), 1, INT64_MAX, &org_id) ||
         !admin_parse_long(admin_opt(argc, argv, "--mentor"), 1, INT64_MAX, &mentor_id)) {
         fputs(usage, stderr);
         return 2;
@@ -231,7 +233,8 @@ out:
 int admin_match_cmd(app *a, int argc, char **argv)
 {
     const char *usage = "admin match suggest --org ID | admin match list --org ID\n"
-                        "       admin match confirm --org ID --mentor ACCOUNT --mentee ACCOUNT[,ACCOUNT...] [--form FORM]";
+                        "       admin match confirm --org ID --mentor ACCOUNT --mentee ACCOUNT[,ACCOUNT...]"
+                        " [--form FORM]";
     if (argc >= 1 && strcmp(argv[0], "confirm") == 0) return confirm_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && (strcmp(argv[0], "suggest") == 0 || strcmp(argv[0], "list") == 0)) {
         int64_t org_id = org_arg(a, argc - 1, argv + 1, usage);

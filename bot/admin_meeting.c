@@ -141,8 +141,10 @@ static int told_and_done(app *a, mb_status rc, const char *what, int told)
 static void say_refusal(app *a, mb_status rc, meeting_problem why, long long mentorship_id)
 {
     if (rc == MB_ERR_INVALID) fprintf(stderr, "%s\n", meeting_problem_str(why));
-    else if (rc == MB_ERR_NOT_FOUND) fprintf(stderr, "there is no mentorship %lld (see `admin match list`)\n", mentorship_id);
-    else if (rc == MB_ERR_EXPIRED) fprintf(stderr, "mentorship %lld has ended: it takes no new meetings\n", mentorship_id);
+    else if (rc == MB_ERR_NOT_FOUND)
+        fprintf(stderr, "there is no mentorship %lld (see `admin match list`)\n", mentorship_id);
+    else if (rc == MB_ERR_EXPIRED)
+        fprintf(stderr, "mentorship %lld has ended: it takes no new meetings\n", mentorship_id);
     else fprintf(stderr, "could not add the meeting: %s\n", rc == MB_ERR_DB ? db_errmsg(a->d) : mb_status_str(rc));
 }
 
@@ -173,7 +175,8 @@ static mb_status announce_series(app *a, int64_t series_id, int64_t mentorship_i
     mb_status rc = audit_log(a->d, ADMIN_ACTOR, "meeting.series", subject, detail);
     if (!rc) rc = meeting_list_mentorship(a->d, mentorship_id, 0, MEETING_SERIES_MAX * 4, list, n);
     for (int i = 0; i < *n && !rc; i++)
-        if ((*list)[i].series_id == series_id) return meeting_notice_send_series(a->d, &a->env, &(*list)[i], made, told);
+        if ((*list)[i].series_id == series_id)
+            return meeting_notice_send_series(a->d, &a->env, &(*list)[i], made, told);
     return rc;
 }
 
@@ -210,7 +213,8 @@ static int meeting_add_cmd(app *a, int argc, char **argv)
     }
     org o;
     if (org_get(a->d, ms.org_id, &o)) return 1;
-    meeting_plan p = {.kind = kind, .topic = admin_opt(argc, argv, "--topic"), .place = admin_opt(argc, argv, "--place"),
+    meeting_plan p = {.kind = kind, .topic = admin_opt(argc, argv, "--topic"),
+                      .place = admin_opt(argc, argv, "--place"),
                       .link = admin_opt(argc, argv, "--link"), .minutes = (int)minutes};
     p.online = p.link != NULL;
     int64_t until = 0, now = clock_now_ms();
@@ -241,7 +245,8 @@ static int meeting_add_cmd(app *a, int argc, char **argv)
     }
     if (rc == MB_ERR_INVALID || rc == MB_ERR_EXPIRED || (rc == MB_ERR_NOT_FOUND && repeat)) {
         db_rollback(a->d);
-        if (rc == MB_ERR_NOT_FOUND) fprintf(stderr, "the organisation has no programme to end the series: give --until\n");
+        if (rc == MB_ERR_NOT_FOUND)
+            fprintf(stderr, "the organisation has no programme to end the series: give --until\n");
         else say_refusal(a, rc, why, mentorship_id);
         return 1;
     }
@@ -363,8 +368,10 @@ static int holiday_change(app *a, int argc, char **argv, int adding)
     free(name);
     if (rc == MB_ERR_EXISTS || rc == MB_ERR_NOT_FOUND || rc == MB_ERR_LIMIT) {
         db_rollback(a->d);
-        if (rc == MB_ERR_EXISTS) fprintf(stderr, "%s is a holiday of organisation %lld already\n", date, (long long)o.id);
-        else if (rc == MB_ERR_NOT_FOUND) fprintf(stderr, "%s is not a holiday of organisation %lld\n", date, (long long)o.id);
+        if (rc == MB_ERR_EXISTS)
+            fprintf(stderr, "%s is a holiday of organisation %lld already\n", date, (long long)o.id);
+        else if (rc == MB_ERR_NOT_FOUND)
+            fprintf(stderr, "%s is not a holiday of organisation %lld\n", date, (long long)o.id);
         else fprintf(stderr, "an organisation keeps at most %d holidays; remove past ones\n", MEETING_HOLIDAYS_MAX);
         return 1;
     }

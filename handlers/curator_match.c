@@ -313,7 +313,8 @@ static mb_status create_pair(hctx *h, const match_pairing *p)
     mb_status rc = mentorship_create(h->d, h->acct.org_id, p->program_id, profile_form_name(p->form), p->mentor.id,
                                      &p->mentee.id, 1, h->acct.id, &id);
     if (rc) return explain_failure(h, p, rc);
-    if ((rc = audit_pair(h, "mentorship.create", id, p)) || (rc = curator_pair_introduce(h->d, h->env, &p->mentee, &p->mentee_c, &p->mentor, p->form)))
+    if ((rc = audit_pair(h, "mentorship.create", id, p)) ||
+        (rc = curator_pair_introduce(h->d, h->env, &p->mentee, &p->mentee_c, &p->mentor, p->form)))
         return rc;
     return curator_send(h, TF(h, "match.confirmed_pair", "mentor", p->mentor.name, "mentee", p->mentee.name, "form",
                               curator_form_text(h->env->texts, h->lang, p->form), NULL), NULL);
