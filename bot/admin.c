@@ -173,6 +173,8 @@ int admin_main(app *a, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "match") == 0) return admin_match_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "outbox") == 0) return outbox_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "guardians") == 0) return admin_guardians_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "meeting") == 0) return admin_meeting_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "holiday") == 0) return admin_holiday_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "status") == 0) return status_cmd(a, argc - 1);
     fprintf(stderr, "admin commands:\n"
                     "  territory add --name NAME --kind region|municipality [--parent ID]\n"
@@ -185,6 +187,13 @@ int admin_main(app *a, int argc, char **argv)
                     "  invite create --org ID --role curator|mentor|mentee [--uses N] [--days D]\n"
                     "  invite create --territory ID --role coordinator [--uses N] [--days D]\n"
                     "  match suggest --org ID | match list --org ID\n"
+                    "  match confirm --org ID --mentor ACCOUNT --mentee ACCOUNT[,ACCOUNT...] [--form FORM]\n"
+                    "  meeting add --mentorship ID --at \"YYYY-MM-DD HH:MM\" [--kind KIND] [--minutes N]\n"
+                    "              [--topic TEXT] [--place TEXT | --link URL] [--repeat weekly [--until DATE]]\n"
+                    "  meeting list --org ID [--from DATE] [--to DATE]\n"
+                    "  meeting cancel ID\n"
+                    "  holiday add --org ID --date YYYY-MM-DD [--name TEXT]\n"
+                    "  holiday list --org ID | holiday remove --org ID --date YYYY-MM-DD\n"
                     "  outbox list [--state STATE]\n"
                     "  outbox retry ID\n"
                     "  guardians import ORG FILE.csv   (header phone,name)\n"

@@ -39,6 +39,8 @@ int admin_program_cmd(app *a, int argc, char **argv);      /* admin_org.c */
 int admin_invite_cmd(app *a, int argc, char **argv);       /* admin_org.c */
 int admin_match_cmd(app *a, int argc, char **argv);        /* admin_match.c */
 int admin_guardians_cmd(app *a, int argc, char **argv);    /* admin_guardians.c */
+int admin_meeting_cmd(app *a, int argc, char **argv);      /* admin_meeting.c */
+int admin_holiday_cmd(app *a, int argc, char **argv);      /* admin_meeting.c */
 
 #define ADMIN_IMPORT_FILE_MAX (4 * 1024 * 1024) /* bytes of a CSV file to import */
 

@@ -32,6 +32,44 @@
 #define CURATOR_STATE_ANNOUNCE_CONFIRM "cur_announce_ok"
 #define CURATOR_STATE_FIX_NAME "cur_fix_name"
 
+/* A pair being confirmed, checked again at the moment of confirmation. */
+typedef struct match_pairing {
+    account mentee, mentor;
+    mentorship_candidate mentee_c, mentor_c;
+    int form;                 /* PROFILE_FORM_x the pair would have */
+    int64_t program_id;       /* the organisation's programme, 0 = none */
+} match_pairing;
+
+/* Why a pair may not be formed; the chat and the admin CLI say it each in
+ * their own words. */
+typedef enum match_verdict {
+    MATCH_PAIR_OK = 0,
+    MATCH_PAIR_MENTEE_OUTSIDE,    /* no mentee of the organisation with that id */
+    MATCH_PAIR_MENTOR_OUTSIDE,    /* no mentor of the organisation with that id */
+    MATCH_PAIR_MENTEE_ERASED,
+    MATCH_PAIR_MENTEE_GONE,       /* not active (registering, waiting for consent) */
+    MATCH_PAIR_ALREADY_MATCHED,   /* the mentee is in an active mentorship */
+    MATCH_PAIR_MENTOR_ERASED,
+    MATCH_PAIR_MENTOR_GONE,
+    MATCH_PAIR_NOT_ALLOWED,       /* no form of the programme fits the two */
+    MATCH_PAIR_MENTOR_FULL,       /* no place left */
+    MATCH_PAIR_FAILED             /* the database could not tell (*rc says why) */
+} match_verdict;
+
+/* Whether mentee may get a mentor now (erased, not active, matched
+ * already); curator_confirm.c. */
+match_verdict curator_mentee_available(db *d, const account *mentee, mb_status *rc);
+
+/* Loads mentee and mentor of org_id into p and checks that they may form a
+ * pair; curator_confirm.c. *rc is set only with MATCH_PAIR_FAILED. */
+match_verdict curator_pair_check(db *d, int64_t org_id, int64_t mentee_id, int64_t mentor_id, match_pairing *p,
+                                 mb_status *rc);
+
+/* Queues the introduction each side of a new pair gets, in their own
+ * language and variant; someone with no messenger left gets nothing. */
+mb_status curator_pair_introduce(db *d, const bot_env *env, const account *mentee, const mentorship_candidate *mentee_c,
+                                 const account *mentor, int form);
+
 /* 1 when the curator looks after org_id. One place, so wider scopes
  * (several organisations, territories) change only this. */
 int curator_in_scope(const hctx *h, int64_t org_id);

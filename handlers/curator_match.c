@@ -139,20 +139,12 @@ static const mentorship_candidate *find_mentor(const org_mentors *m, int64_t id)
 /* Tells the curator why a mentee cannot be matched now; 1 when it did. */
 static int mentee_unavailable(hctx *h, const account *mentee, mb_status *rc)
 {
-    if (strcmp(mentee->status, "forgotten") == 0) {
-        *rc = reply_text(h, T(h, "match.mentee_erased"), NULL);
-        return 1;
-    }
-    if (strcmp(mentee->status, "active") != 0) {
-        *rc = say_key(h, "match.mentee_gone", "mentee", mentee->name);
-        return 1;
-    }
-    mentorship current;
-    if (mentorship_of_mentee(h->d, mentee->id, &current) == MB_OK) {
-        *rc = say_key(h, "match.already_matched", "mentee", mentee->name);
-        return 1;
-    }
-    return 0;
+    match_verdict v = curator_mentee_available(h->d, mentee, rc);
+    if (v == MATCH_PAIR_FAILED) return 1;
+    if (v == MATCH_PAIR_MENTEE_ERASED) *rc = reply_text(h, T(h, "match.mentee_erased"), NULL);
+    else if (v == MATCH_PAIR_MENTEE_GONE) *rc = say_key(h, "match.mentee_gone", "mentee", mentee->name);
+    else if (v == MATCH_PAIR_ALREADY_MATCHED) *rc = say_key(h, "match.already_matched", "mentee", mentee->name);
+    return v != MATCH_PAIR_OK;
 }
 
 static mb_status show_suggestions(hctx *h, const account *mentee)
@@ -260,92 +252,44 @@ out:
     return rc;
 }
 
-/* The introduction each side gets, in their own language. */
-static mb_status introduce(hctx *h, const account *mentee, const mentorship_candidate *mentee_c, const account *mentor,
-                           int form)
-{
-    const i18n *t = h->env->texts;
-    struct { const account *to, *other; const char *key; } sides[2] = {
-        {mentor, mentee, "match.intro_mentor"},
-        {mentee, mentor, "match.intro_mentee"},
-    };
-    for (int i = 0; i < 2; i++) {
-        const char *lang = i18n_pick_language(t, sides[i].to->language);
-        char who[96], topics[1024];
-        curator_who(t, lang, sides[i].other, who, sizeof who);
-        if (mentee_c->has_profile) curator_topics(t, lang, mentee_c->topics, topics, sizeof topics);
-        else snprintf(topics, sizeof topics, "%s", i18n_text(t, lang, "curator.topics_none"));
-        char key[I18N_KEY_MAX + 1];
-        char *text = i18n_format(t, lang, key_for_reader(h->env, lang, sides[i].to, sides[i].key, key, sizeof key), "name", sides[i].other->name, "who", who, "topics", topics,
-                                 "form", curator_form_text(t, lang, form), NULL);
-        if (!text) return MB_ERR_NOMEM;
-        mb_status rc = reply_to_account(h->d, sides[i].to->id, text, NULL);
-        free(text);
-        /* Someone with no messenger left (blocked, erased) just gets nothing. */
-        if (rc && rc != MB_ERR_NOT_FOUND) return rc;
-    }
-    return MB_OK;
-}
-
-/* A proposed pair, checked again at the moment of the press. */
-typedef struct pairing {
-    account mentee, mentor;
-    mentorship_candidate mentee_c, mentor_c;
-    int form;
-    int64_t program_id;
-} pairing;
-
 /*
  * Loads and checks mentee and mentor for pairing. Returns 1 when the pair
  * may be formed; 0 when it answered the curator instead (*rc is the result
  * of that answer): forged or foreign ids are refused, a participant who left
  * or a full mentor is explained.
  */
-static int check_pair(hctx *h, int64_t mentee_id, int64_t mentor_id, pairing *p, mb_status *rc)
+static int check_pair(hctx *h, int64_t mentee_id, int64_t mentor_id, match_pairing *p, mb_status *rc)
 {
-    memset(p, 0, sizeof *p);
-    if (!load_in_scope(h, mentee_id, "mentee", &p->mentee)) {
-        *rc = flow_refuse_button(h, "mentee not in the curator's organisation");
-        return 0;
-    }
-    if (!load_in_scope(h, mentor_id, "mentor", &p->mentor)) {
-        *rc = flow_refuse_button(h, "mentor not in the curator's organisation");
+    *rc = MB_OK;
+    match_verdict v = curator_in_scope(h, h->acct.org_id)
+                          ? curator_pair_check(h->d, h->acct.org_id, mentee_id, mentor_id, p, rc)
+                          : MATCH_PAIR_MENTEE_OUTSIDE;
+    if (v == MATCH_PAIR_FAILED) return 0;
+    if (v == MATCH_PAIR_MENTEE_OUTSIDE || v == MATCH_PAIR_MENTOR_OUTSIDE) {
+        *rc = flow_refuse_button(h, v == MATCH_PAIR_MENTEE_OUTSIDE ? "mentee not in the curator's organisation"
+                                                                   : "mentor not in the curator's organisation");
         return 0;
     }
     if ((*rc = reply_answer_button(h, NULL))) return 0;
-    if (mentee_unavailable(h, &p->mentee, rc)) return 0;
-    if (strcmp(p->mentor.status, "active") != 0) {
-        const char *key = strcmp(p->mentor.status, "forgotten") == 0 ? "match.mentor_erased" : "match.mentor_gone";
-        *rc = reply_text(h, T(h, key), NULL);
-        return 0;
-    }
-    if ((*rc = mentorship_load_candidate(h->d, mentee_id, &p->mentee_c)) ||
-        (*rc = mentorship_load_candidate(h->d, mentor_id, &p->mentor_c)))
-        return 0;
-    mentorship_program prog;
-    uint32_t forms = 0;
-    if (mentorship_program_load(h->d, h->acct.org_id, &prog) == MB_OK) {
-        forms = match_forms_parse(prog.forms);
-        p->program_id = prog.id;
-    }
-    match_person mentee, mentor;
-    match_person_from(&mentee, &p->mentee_c);
-    match_person_from(&mentor, &p->mentor_c);
-    p->form = match_form(&mentee, &mentor, forms);
-    if (p->form < 0) {
+    switch (v) {
+    case MATCH_PAIR_OK: return 1;
+    case MATCH_PAIR_MENTEE_ERASED: *rc = reply_text(h, T(h, "match.mentee_erased"), NULL); break;
+    case MATCH_PAIR_MENTEE_GONE: *rc = say_key(h, "match.mentee_gone", "mentee", p->mentee.name); break;
+    case MATCH_PAIR_ALREADY_MATCHED: *rc = say_key(h, "match.already_matched", "mentee", p->mentee.name); break;
+    case MATCH_PAIR_MENTOR_ERASED: *rc = reply_text(h, T(h, "match.mentor_erased"), NULL); break;
+    case MATCH_PAIR_MENTOR_GONE: *rc = reply_text(h, T(h, "match.mentor_gone"), NULL); break;
+    case MATCH_PAIR_NOT_ALLOWED:
         log_warn("curator", "account %lld tried to pair mentee %lld with mentor %lld against the form rules",
                  (long long)h->acct.id, (long long)mentee_id, (long long)mentor_id);
         *rc = say_key(h, "match.not_allowed", "mentee", p->mentee.name);
-        return 0;
+        break;
+    case MATCH_PAIR_MENTOR_FULL: *rc = say_key(h, "match.mentor_full", "mentor", p->mentor.name); break;
+    default: break;
     }
-    if (mentor.capacity - mentor.load <= 0) {
-        *rc = say_key(h, "match.mentor_full", "mentor", p->mentor.name);
-        return 0;
-    }
-    return 1;
+    return 0;
 }
 
-static mb_status explain_failure(hctx *h, const pairing *p, mb_status rc)
+static mb_status explain_failure(hctx *h, const match_pairing *p, mb_status rc)
 {
     if (rc == MB_ERR_EXISTS) return say_key(h, "match.already_matched", "mentee", p->mentee.name);
     if (rc == MB_ERR_LIMIT) return say_key(h, "match.mentor_full", "mentor", p->mentor.name);
@@ -353,7 +297,7 @@ static mb_status explain_failure(hctx *h, const pairing *p, mb_status rc)
     return rc;
 }
 
-static mb_status audit_pair(hctx *h, const char *action, int64_t mentorship_id, const pairing *p)
+static mb_status audit_pair(hctx *h, const char *action, int64_t mentorship_id, const match_pairing *p)
 {
     char actor[32], subject[32], detail[128];
     curator_actor(h, actor, sizeof actor);
@@ -363,13 +307,14 @@ static mb_status audit_pair(hctx *h, const char *action, int64_t mentorship_id, 
     return audit_log(h->d, actor, action, subject, detail);
 }
 
-static mb_status create_pair(hctx *h, const pairing *p)
+static mb_status create_pair(hctx *h, const match_pairing *p)
 {
     int64_t id = 0;
     mb_status rc = mentorship_create(h->d, h->acct.org_id, p->program_id, profile_form_name(p->form), p->mentor.id,
                                      &p->mentee.id, 1, h->acct.id, &id);
     if (rc) return explain_failure(h, p, rc);
-    if ((rc = audit_pair(h, "mentorship.create", id, p)) || (rc = introduce(h, &p->mentee, &p->mentee_c, &p->mentor, p->form)))
+    if ((rc = audit_pair(h, "mentorship.create", id, p)) ||
+        (rc = curator_pair_introduce(h->d, h->env, &p->mentee, &p->mentee_c, &p->mentor, p->form)))
         return rc;
     return curator_send(h, TF(h, "match.confirmed_pair", "mentor", p->mentor.name, "mentee", p->mentee.name, "form",
                               curator_form_text(h->env->texts, h->lang, p->form), NULL), NULL);
@@ -384,7 +329,7 @@ static mb_status confirm(hctx *h, const char *action, const char *arg)
 {
     int64_t ids[2];
     if (!curator_parse_ids(arg, ids, 2)) return flow_refuse_button(h, "bad confirm data");
-    pairing p;
+    match_pairing p;
     mb_status rc;
     if (!check_pair(h, ids[0], ids[1], &p, &rc)) return rc;
     mentorship group;
@@ -412,7 +357,7 @@ static mb_status add_to_group(hctx *h, const char *arg)
     if (!curator_parse_ids(arg, ids, 2) || mentorship_load(h->d, ids[1], &group) != MB_OK ||
         group.org_id != h->acct.org_id || !curator_in_scope(h, group.org_id))
         return flow_refuse_button(h, "group not in the curator's organisation");
-    pairing p;
+    match_pairing p;
     mb_status rc;
     if (!check_pair(h, ids[0], group.mentor_id, &p, &rc)) return rc;
     if (strcmp(group.state, "active") != 0) return reply_text(h, T(h, "match.group_gone"), NULL);
@@ -420,7 +365,7 @@ static mb_status add_to_group(hctx *h, const char *arg)
         return say_key(h, "match.not_allowed", "mentee", p.mentee.name);
     if ((rc = mentorship_add_mentee(h->d, group.id, p.mentee.id))) return explain_failure(h, &p, rc);
     if ((rc = audit_pair(h, "mentorship.add", group.id, &p)) ||
-        (rc = introduce(h, &p.mentee, &p.mentee_c, &p.mentor, p.form)))
+        (rc = curator_pair_introduce(h->d, h->env, &p.mentee, &p.mentee_c, &p.mentor, p.form)))
         return rc;
     char *members = members_text(h, group.nmentees + 1);
     char *text = TF(h, "match.confirmed_group", "mentor", p.mentor.name, "mentee", p.mentee.name, "form",

@@ -163,7 +163,7 @@ mb_status account_forget(db *d, int64_t id)
     if (rc) return rc;
     /* Their mentorships end first, so a mentor's place is freed and no
      * list shows a pair with one side gone. */
-    if ((rc = erase_leave_mentorships(d, id))) return rc;
+    if ((rc = erase_leave_mentorships(d, id)) || (rc = erase_meetings(d, id))) return rc;
     /* The person's own chats first, while the identities still say which
      * they are: every message to them goes but those in flight, whose
      * outcome the sender must be able to record (their text is scrubbed by

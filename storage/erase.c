@@ -445,3 +445,15 @@ mb_status erase_leave_mentorships(db *d, int64_t account_id)
     return exec_id_time(d, "UPDATE mentorship_members SET left_at = ?2 WHERE left_at IS NULL AND mentorship_id IN"
                            " (SELECT id FROM mentorships WHERE state = 'ended' AND ended_at = ?2 AND mentor_id = ?1)", account_id, now);
 }
+
+mb_status erase_meetings(db *d, int64_t account_id)
+{
+    /* Both start from the person's rows (meeting_participants_account);
+     * the first has no ?2, whose binding is then a no-op. */
+    mb_status rc = exec_id_time(d, "UPDATE meeting_participants SET comment = NULL WHERE account_id = ?1"
+                                   " AND comment IS NOT NULL", account_id, 0);
+    if (rc) return rc;
+    return exec_id_time(d, "DELETE FROM meeting_participants WHERE account_id = ?1 AND EXISTS (SELECT 1 FROM"
+                           " meetings m WHERE m.id = meeting_participants.meeting_id AND m.state = 'planned'"
+                           " AND m.starts_at >= ?2)", account_id, clock_now_ms());
+}

@@ -78,6 +78,15 @@ int erase_partners(db *d, int64_t account_id, int64_t *ids, int max);
 mb_status erase_leave_mentorships(db *d, int64_t account_id);
 
 /*
+ * The person's part in meetings: their after-meeting comments are erased
+ * (the answer and the usefulness mark stay, as figures of the programme)
+ * and they leave every planned meeting from now on, so an activity shared
+ * with others goes on without them. Their own mentorships' meetings were
+ * cancelled when erase_leave_mentorships ended them. account_forget calls it.
+ */
+mb_status erase_meetings(db *d, int64_t account_id);
+
+/*
  * The delivery records of chats that belong to nobody any more (an erased
  * person's farewell, a parent's greeting): messages already delivered or
  * given up are deleted, and so is the chat's last message number once no

@@ -17,7 +17,7 @@ static mb_status remove_batch(db *d, const char *sql, int64_t cutoff, int batch,
 mb_status retention_sweep(db *d, int64_t now, int days, int audit_days, int batch, retention_counts *removed,
                           int *more)
 {
-    retention_counts c = {0, 0, 0, 0};
+    retention_counts c = {0, 0, 0, 0, 0, 0};
     int own = !db_in_transaction(d);
     mb_status rc = own ? db_begin(d) : MB_OK;
     /* Each select walks an index over finished rows only (schema
@@ -37,13 +37,25 @@ mb_status retention_sweep(db *d, int64_t now, int days, int audit_days, int batc
     if (!rc)
         rc = remove_batch(d, "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2)",
                           now - audit_days * DAY_MS, batch, &c.audit);
+    /* a meeting's participants and mentorship links go with it (ON DELETE CASCADE) */
+    if (!rc)
+        rc = remove_batch(d, "DELETE FROM meetings WHERE id IN (SELECT id FROM meetings WHERE starts_at < ?1"
+                             " ORDER BY starts_at LIMIT ?2)",
+                          now - audit_days * DAY_MS, batch, &c.meetings);
+    if (!rc)
+        rc = remove_batch(d, "UPDATE meeting_participants SET comment = NULL WHERE (meeting_id, account_id) IN"
+                             " (SELECT meeting_id, account_id FROM meeting_participants WHERE comment IS NOT NULL"
+                             " AND answered_at < ?1 ORDER BY answered_at LIMIT ?2)",
+                          now - RETENTION_COMMENT_DAYS * DAY_MS, batch, &c.comments);
     if (own) {
         if (!rc) rc = db_commit(d);
         if (rc) db_rollback(d);
     }
     if (rc) return rc;
     if (removed) *removed = c;
-    if (more) *more = c.outbox >= batch || c.inbox >= batch || c.jobs >= batch || c.audit >= batch;
+    if (more)
+        *more = c.outbox >= batch || c.inbox >= batch || c.jobs >= batch || c.audit >= batch || c.meetings >= batch ||
+                c.comments >= batch;
     return MB_OK;
 }
 
@@ -66,8 +78,9 @@ mb_status retention_run_job(db *d, int days, int audit_days)
     int more = 0;
     mb_status rc = retention_sweep(d, now, days, audit_days, RETENTION_BATCH, &c, &more);
     if (rc) return rc;
-    if (c.outbox || c.inbox || c.jobs || c.audit)
-        log_info("retention", "removed %d outbox, %d inbox, %d job and %d audit rows%s", c.outbox, c.inbox, c.jobs,
-                 c.audit, more ? "; more to remove" : "");
+    if (c.outbox || c.inbox || c.jobs || c.audit || c.meetings || c.comments)
+        log_info("retention", "removed %d outbox, %d inbox, %d job, %d audit and %d meeting rows, cleared %d"
+                 " comments%s", c.outbox, c.inbox, c.jobs, c.audit, c.meetings, c.comments,
+                 more ? "; more to remove" : "");
     return job_add(d, now + (more ? RETENTION_AGAIN_MS : RETENTION_EVERY_MS), JOB_RETENTION, "{}", NULL);
 }

@@ -7,6 +7,11 @@
  * and unknown outbox rows (the last wait for the operator), pending jobs,
  * inbox rows not yet handled, and the chat marks and meta rows.
  *
+ * Meetings are the programme's record and stay as long as the audit
+ * (audit age, by their time); the comments people gave after a meeting
+ * are personal data and are cleared RETENTION_COMMENT_DAYS after they were
+ * given, which covers the school year's report. The usefulness marks stay.
+ *
  * Repeated updates stay recognised: a platform repeats an update only
  * before the offset confirming it is stored (Telegram keeps unconfirmed
  * updates for a day; the offset and the update's inbox row commit
@@ -34,15 +39,18 @@
 #define RETENTION_FIRST_MS 21600000LL     /* the first run, after the service starts on a new database */
 #define RETENTION_DAYS_DEFAULT 30
 #define AUDIT_RETENTION_DAYS_DEFAULT 1095
+#define RETENTION_COMMENT_DAYS 400        /* after-meeting comments: a school year and its report */
 
 /* How many rows one sweep removed, per table. */
 typedef struct retention_counts {
     int outbox, inbox, jobs, audit;
+    int meetings, comments;   /* old meetings removed, comments cleared */
 } retention_counts;
 
 /*
  * Removes at most batch rows of each table older than now minus days
- * (audit: audit_days) that are no longer needed. *more (may be NULL) is 1
+ * (audit and meetings: audit_days) that are no longer needed, and clears
+ * at most batch comments older than RETENTION_COMMENT_DAYS. *more (may be NULL) is 1
  * when a table had a full batch, so more may remain. Runs in the caller's
  * transaction, or in its own when there is none.
  */

@@ -5,7 +5,8 @@
 /*
  * Times are UTC milliseconds since the epoch (INTEGER). Personal data lives
  * only in accounts (and the texts of queued messages, which are purged with
- * the account); the other tables hold ids, states and counts.
+ * the account) and in the comments people give after a meeting
+ * (meeting_participants); the other tables hold ids, states and counts.
  */
 static const char *const migrations[] = {
     /* 1: the service spine */
@@ -400,6 +401,104 @@ static const char *const migrations[] = {
     "  WHEN OLD.held IS NOT NEW.held OR OLD.invite_id IS NOT NEW.invite_id BEGIN"
     "  UPDATE invites SET held_rows = held_rows - 1 WHERE id = OLD.invite_id AND OLD.held = 1;"
     "  UPDATE invites SET held_rows = held_rows + 1 WHERE id = NEW.invite_id AND NEW.held = 1; END;",
+
+    /* 9: meetings of mentorships (storage/meetings.h). A meeting belongs
+     * to one mentorship, or to several when it is an activity for mentees
+     * (mentorship_id NULL); meeting_mentorships lists them either way, so
+     * a mentorship's meetings are one lookup. version grows with every
+     * change of the meeting, so a stale button is told apart. Each
+     * participant's response and after-meeting answer is their own row:
+     * mentor and mentee may disagree. The comment is personal data
+     * (storage/erase.c, storage/retention.c). Holidays are the
+     * organisation's local dates that weekly series skip. */
+    "CREATE TABLE meeting_series("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  mentorship_id INTEGER NOT NULL REFERENCES mentorships(id),"
+    "  kind TEXT NOT NULL,"
+    "  local_time TEXT NOT NULL,"
+    "  weekday INTEGER NOT NULL CHECK(weekday BETWEEN 0 AND 6),"
+    "  until_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'active',"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX meeting_series_mentorship ON meeting_series(mentorship_id, state);"
+    "CREATE TABLE meetings("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  mentorship_id INTEGER REFERENCES mentorships(id),"
+    "  kind TEXT NOT NULL,"
+    "  topic TEXT,"
+    "  format TEXT NOT NULL,"
+    "  place TEXT,"
+    "  link TEXT,"
+    "  starts_at INTEGER NOT NULL,"
+    "  minutes INTEGER NOT NULL CHECK(minutes BETWEEN 1 AND 1440),"
+    "  state TEXT NOT NULL DEFAULT 'planned',"
+    "  series_id INTEGER REFERENCES meeting_series(id),"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  version INTEGER NOT NULL DEFAULT 1,"
+    "  CHECK(place IS NULL OR link IS NULL));"
+    "CREATE INDEX meetings_org_time ON meetings(org_id, starts_at);"
+    /* a mentorship's own meetings: the trigger below, and the foreign key's check */
+    "CREATE INDEX meetings_mentorship ON meetings(mentorship_id, starts_at);"
+    "CREATE INDEX meetings_series ON meetings(series_id, starts_at) WHERE series_id IS NOT NULL;"
+    /* the retention sweep, oldest first */
+    "CREATE INDEX meetings_starts ON meetings(starts_at);"
+    "CREATE TABLE meeting_mentorships("
+    "  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+    "  mentorship_id INTEGER NOT NULL REFERENCES mentorships(id),"
+    "  PRIMARY KEY(meeting_id, mentorship_id)) WITHOUT ROWID;"
+    "CREATE INDEX meeting_mentorships_mentorship ON meeting_mentorships(mentorship_id, meeting_id);"
+    "CREATE TABLE meeting_participants("
+    "  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  role TEXT NOT NULL,"
+    "  response TEXT NOT NULL DEFAULT 'none',"
+    "  proposed_at INTEGER,"
+    "  responded_at INTEGER,"
+    "  outcome TEXT,"
+    "  usefulness INTEGER CHECK(usefulness BETWEEN 1 AND 5),"
+    "  comment TEXT,"
+    "  answered_at INTEGER,"
+    "  PRIMARY KEY(meeting_id, account_id)) WITHOUT ROWID;"
+    "CREATE INDEX meeting_participants_account ON meeting_participants(account_id, meeting_id);"
+    /* the retention sweep clears old comments, oldest first */
+    "CREATE INDEX meeting_participants_comment ON meeting_participants(answered_at) WHERE comment IS NOT NULL;"
+    "CREATE TABLE org_holidays("
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  day TEXT NOT NULL,"
+    "  name TEXT,"
+    "  added_by TEXT NOT NULL,"
+    "  added_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(org_id, day)) WITHOUT ROWID;"
+    /* Ending a mentorship (the curator's "end", /forget) cancels its own
+     * planned meetings from that moment on and stops its series;
+     * activities shared with other mentorships go on. */
+    "CREATE TRIGGER mentorship_end_meetings AFTER UPDATE OF state ON mentorships"
+    "  WHEN OLD.state = 'active' AND NEW.state = 'ended' BEGIN"
+    "  UPDATE meetings SET state = 'cancelled', version = version + 1, updated_at = NEW.ended_at"
+    "    WHERE mentorship_id = NEW.id AND starts_at >= NEW.ended_at AND state = 'planned';"
+    "  UPDATE meeting_series SET state = 'stopped' WHERE mentorship_id = NEW.id AND state = 'active'; END;"
+#define STATE_GUARD(table, column, values) \
+    "CREATE TRIGGER " table "_" column "_insert BEFORE INSERT ON " table \
+    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
+    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;" \
+    "CREATE TRIGGER " table "_" column "_update BEFORE UPDATE OF " column " ON " table \
+    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
+    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;"
+    STATE_GUARD("meetings", "state", "'planned', 'held', 'missed', 'cancelled'")
+    STATE_GUARD("meetings", "kind",
+                "'intro', 'trial', 'planning', 'work', 'final', 'training', 'business_game', 'mini_project', 'activity'")
+    STATE_GUARD("meetings", "format", "'online', 'in_person'")
+    STATE_GUARD("meeting_series", "state", "'active', 'stopped'")
+    STATE_GUARD("meeting_participants", "role", "'mentor', 'mentee'")
+    STATE_GUARD("meeting_participants", "response", "'none', 'accepted', 'declined', 'proposed'")
+    /* NULL (not answered yet) passes: NULL NOT IN (...) is not true */
+    STATE_GUARD("meeting_participants", "outcome", "'happened', 'moved', 'not_held'"),
+#undef STATE_GUARD
 };
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

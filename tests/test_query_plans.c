@@ -25,7 +25,11 @@
 #include "bot/tg_parse.h"
 #include "handlers/flows.h"
 #include "storage/invites.h"
+#include "handlers/meeting_notice.h"
+#include "storage/erase.h"
 #include "storage/jobs.h"
+#include "storage/meetings.h"
+#include "storage/mentorships.h"
 #include "storage/outbox.h"
 #include "storage/retention.h"
 #include "tests/region_gen.h"
@@ -62,6 +66,10 @@ static void on_prepare(const char *sql, void *ctx)
 static const char *const trigger_statements[] = {
     "DELETE FROM identity_history WHERE account_id = ?1",   /* consent_forget */
     "DELETE FROM consent_requests WHERE minor_id = ?1",     /* consent_forget */
+    /* mentorship_end_meetings */
+    ("UPDATE meetings SET state = 'cancelled', version = version + 1, updated_at = ?1"
+     " WHERE mentorship_id = ?2 AND starts_at >= ?1 AND state = 'planned'"),
+    "UPDATE meeting_series SET state = 'stopped' WHERE mentorship_id = ?1 AND state = 'active'",
 };
 
 /* Scans that are right, with the reason. A statement matches when it
@@ -200,6 +208,59 @@ static void invite_for(const char *role, char *code)
     CHECK_INT(invite_create(d, "role", 1, role, 50, clock_now_ms() + 86400000LL, 0, "admin", code, NULL), MB_OK);
 }
 
+/* Meetings of generated pairs, as the chat screens, the reminder jobs and
+ * the admin CLI use the storage API (storage/meetings.h). */
+static void drive_meetings(void)
+{
+    int64_t now = clock_now_ms(), ms[2], id = 0, activity = 0, series = 0;
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db_handle(d), "SELECT id FROM mentorships WHERE state = 'active' ORDER BY id LIMIT 2", -1, &st,
+                       NULL);
+    int n = 0;
+    while (n < 2 && sqlite3_step(st) == SQLITE_ROW) ms[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    CHECK_INT(n, 2);
+    if (n < 2) return;
+    mentorship m;
+    CHECK_INT(mentorship_load(d, ms[0], &m), MB_OK);
+    CHECK_INT(meeting_holiday_add(d, m.org_id, "2026-09-08", "праздник", "admin:cli", now), MB_OK);
+    meeting_plan p = {.kind = "intro", .place = "каб. 1", .starts_at = now + 86400000LL};
+    CHECK_INT(meeting_add(d, ms[0], &p, now, &id, NULL), MB_OK);
+    meeting_plan game = {.kind = "business_game", .starts_at = now + 2 * 86400000LL};
+    CHECK_INT(meeting_add_activity(d, ms, 2, &game, now, &activity, NULL), MB_OK);
+    meeting_plan weekly = {.kind = "work", .link = "https://meet.example/a", .starts_at = now + 3 * 86400000LL};
+    CHECK_INT(meeting_series_add(d, ms[0], &weekly, now + 60 * 86400000LL, now, &series, NULL, NULL), MB_OK);
+    int64_t end;
+    (void)meeting_program_end(d, m.org_id, &end);
+    meeting one;
+    CHECK_INT(meeting_load(d, id, &one), MB_OK);
+    CHECK_INT(meeting_notice_send(d, &env, &one, "meeting.added", NULL), MB_OK);
+    CHECK_INT(meeting_respond(d, id, 1, m.mentor_id, "accepted", 0, now), MB_OK);
+    CHECK_INT(meeting_move(d, id, 1, now + 2 * 86400000LL, m.mentor_id, now), MB_OK);
+    int64_t later = now + 3 * 86400000LL;
+    CHECK_INT(meeting_answer(d, id, m.mentor_id, "happened", 5, "хорошо", later), MB_OK);
+    CHECK_INT(meeting_mark(d, id, 2, "held", later), MB_OK);
+    CHECK_INT(meeting_cancel(d, activity, 1, now), MB_OK);
+    meeting_participant who[8];
+    int64_t ids[4];
+    (void)meeting_participants(d, id, who, 8);
+    (void)meeting_mentorships(d, activity, ids, 4);
+    meeting *list = NULL;
+    int count = 0;
+    CHECK_INT(meeting_list_org(d, m.org_id, now, now + 30 * 86400000LL, 0, 0, 20, &list, &count), MB_OK);
+    free(list);
+    CHECK_INT(meeting_list_person(d, m.mentor_id, now, now + 30 * 86400000LL, 1, 0, 20, &list, &count), MB_OK);
+    free(list);
+    CHECK_INT(meeting_list_mentorship(d, ms[0], 0, 20, &list, &count), MB_OK);
+    free(list);
+    meeting_holiday h[4];
+    (void)meeting_holiday_list(d, m.org_id, h, 4);
+    CHECK_INT(meeting_series_stop(d, series, now, NULL), MB_OK);
+    CHECK_INT(meeting_holiday_remove(d, m.org_id, "2026-09-08"), MB_OK);
+    CHECK_INT(erase_meetings(d, m.mentor_id), MB_OK);
+    CHECK_INT(mentorship_end(d, ms[1]), MB_OK);
+}
+
 /* The bot's paths, one person or job at a time. */
 static void drive(void)
 {
@@ -263,6 +324,7 @@ static void drive(void)
     CHECK(coordinator > 0);
     say(TG_USER_BASE + coordinator, "/menu");
     explore(TG_USER_BASE + coordinator, 25, "forget");
+    drive_meetings();
     /* The scheduler runs every job due over the next days. */
     struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
     scheduler *s = scheduler_new(loop, d, &env, NULL, NULL);
@@ -302,7 +364,7 @@ static const char *const large_tables[] = {
     "accounts", "identities", "identity_history", "outbox", "inbox", "jobs", "survey_runs", "survey_answers",
     "mentorships", "mentorship_members", "match_rejections", "audit", "invites", "invite_uses", "dialog",
     "profiles", "link_requests", "consent_requests", "guardian_phones", "chat_marks", "scopes", "code_failures",
-    NULL};
+    "meetings", "meeting_participants", "meeting_mentorships", "meeting_series", "org_holidays", NULL};
 
 /* 1 when the plan line scans through a partial index: only the rows its
  * WHERE admits (the queued messages, the pending jobs), not the table. */

@@ -1,0 +1,83 @@
+#include "handlers/meeting_notice.h"
+#include "handlers/reply.h"
+#include "storage/records.h"
+#include "util/tz.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void meeting_notice_when(db *d, const meeting *m, const char *lang, char *buf, size_t size)
+{
+    org o;
+    tz_format(org_get(d, m->org_id, &o) == MB_OK ? o.timezone : NULL, m->starts_at, lang, 1, buf, size);
+}
+
+/* The text of key for one reader; NULL when memory ran out. */
+static char *notice_for(db *d, const bot_env *env, const meeting *m, const account *reader, const char *key,
+                        int count)
+{
+    const i18n *t = env->texts;
+    const char *lang = i18n_pick_language(t, reader->language);
+    char kind_key[48], when[64], minutes[16], variant[I18N_KEY_MAX + 1];
+    snprintf(kind_key, sizeof kind_key, "meeting.kind.%s", m->kind);
+    meeting_notice_when(d, m, lang, when, sizeof when);
+    snprintf(minutes, sizeof minutes, "%d", m->minutes);
+    char *where = m->place[0]  ? i18n_format(t, lang, "meeting.where_place", "place", m->place, NULL)
+                  : m->link[0] ? i18n_format(t, lang, "meeting.where_link", "link", m->link, NULL)
+                               : i18n_format(t, lang, m->format[0] == 'o' ? "meeting.where_online"
+                                                                          : "meeting.where_unknown", NULL);
+    char *topic_line = m->topic[0] ? i18n_format(t, lang, "meeting.topic", "topic", m->topic, NULL) : NULL;
+    char *topic = NULL, *text = NULL, *meetings = count ? i18n_plural(t, lang, "meetings", count, NULL) : NULL;
+    if (!where || (m->topic[0] && !topic_line) || (count && !meetings)) goto out;
+    size_t len = topic_line ? strlen(topic_line) + 2 : 1;
+    if (!(topic = malloc(len))) goto out;
+    snprintf(topic, len, "%s%s", topic_line ? "\n" : "", topic_line ? topic_line : "");
+    text = i18n_format(t, lang, key_for_reader(env, lang, reader, key, variant, sizeof variant), "kind",
+                       i18n_text(t, lang, kind_key), "when", when, "minutes", minutes, "where", where, "topic", topic,
+                       "count", meetings, NULL);
+out:
+    free(meetings);
+    free(where);
+    free(topic_line);
+    free(topic);
+    return text;
+}
+
+static mb_status send_all(db *d, const bot_env *env, const meeting *m, const char *key, int count, int *told)
+{
+    int n = meeting_participants(d, m->id, NULL, 0);
+    if (n < 0) return MB_ERR_DB;
+    if (n > MEETING_NOTICE_PARTICIPANTS_MAX) n = MEETING_NOTICE_PARTICIPANTS_MAX;
+    meeting_participant *who = calloc(n ? (size_t)n : 1, sizeof *who);
+    if (!who) return MB_ERR_NOMEM;
+    n = meeting_participants(d, m->id, who, n);
+    mb_status rc = n < 0 ? MB_ERR_DB : MB_OK;
+    int sent = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        account reader;
+        if (account_load(d, who[i].account_id, &reader) != MB_OK) continue;
+        char *text = notice_for(d, env, m, &reader, key, count);
+        if (!text) {
+            rc = MB_ERR_NOMEM;
+            break;
+        }
+        rc = reply_to_account(d, reader.id, text, NULL);
+        free(text);
+        if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;   /* no messenger left: nothing to tell */
+        else if (!rc) sent++;
+    }
+    free(who);
+    if (told) *told = sent;
+    return rc;
+}
+
+mb_status meeting_notice_send(db *d, const bot_env *env, const meeting *m, const char *key, int *told)
+{
+    return send_all(d, env, m, key, 0, told);
+}
+
+mb_status meeting_notice_send_series(db *d, const bot_env *env, const meeting *first, int count, int *told)
+{
+    return send_all(d, env, first, "meeting.added_weekly", count, told);
+}
