@@ -17,6 +17,7 @@
  *   admin holiday remove --org ID --date YYYY-MM-DD
  */
 #include "bot/admin.h"
+#include "handlers/meetings.h"
 #include "handlers/meeting_notice.h"
 #include "storage/meetings.h"
 #include "storage/mentorships.h"
@@ -161,7 +162,7 @@ static mb_status announce(app *a, int64_t id, const char *action, const char *ke
     int n = 0;
     rc = meeting_notice_send(a->d, &a->env, &m, key, &n);
     *told += n;
-    return rc;
+    return rc ? rc : meeting_arm(a->d, &a->env, &m);
 }
 
 /* Audits a new series and tells its participants once, with its first
@@ -174,9 +175,13 @@ static mb_status announce_series(app *a, int64_t series_id, int64_t mentorship_i
     snprintf(detail, sizeof detail, "mentorship %lld, %d meetings", (long long)mentorship_id, made);
     mb_status rc = audit_log(a->d, ADMIN_ACTOR, "meeting.series", subject, detail);
     if (!rc) rc = meeting_list_mentorship(a->d, mentorship_id, 0, MEETING_SERIES_MAX * 4, list, n);
+    int first = -1;
     for (int i = 0; i < *n && !rc; i++)
-        if ((*list)[i].series_id == series_id)
-            return meeting_notice_send_series(a->d, &a->env, &(*list)[i], made, told);
+        if ((*list)[i].series_id == series_id) {
+            if (first < 0) first = i;
+            rc = meeting_arm(a->d, &a->env, &(*list)[i]);
+        }
+    if (!rc && first >= 0) rc = meeting_notice_send_series(a->d, &a->env, &(*list)[first], made, told);
     return rc;
 }
 

@@ -105,6 +105,7 @@ mb_status app_open(app *a)
     /* Reports are written beside the database and removed once sent. */
     snprintf(a->files_dir, sizeof a->files_dir, "%s.files", a->cfg.storage_path);
     a->env.files_dir = a->files_dir;
+    a->env.meetings = &a->cfg.meetings;
     return MB_OK;
 }
 

@@ -25,6 +25,7 @@ void config_defaults(config *cfg)
     cfg->synchronous_full = 1;
     cfg->busy_timeout_ms = 5000;
     cfg->retry_first_ms = 1000;
+    meeting_rules_default(&cfg->meetings);
     cfg->retention_days = RETENTION_DAYS_DEFAULT;
     cfg->audit_retention_days = AUDIT_RETENTION_DAYS_DEFAULT;
     snprintf(cfg->tg_api_base, sizeof cfg->tg_api_base, "%s", CONFIG_DEFAULT_API_BASE);
@@ -179,8 +180,21 @@ static int on_key(void *user, const char *section, const char *key, const char *
         else c->log_level = lv;
     } else if (IS("bot", "locales")) {
         set_string(ps, c->locales_dir, sizeof c->locales_dir, key, value);
+    } else if (IS("meetings", "reminders")) {
+        if (meeting_rules_parse_reminders(value, &c->meetings))
+            add_error(ps, "reminders must be one to %d different times before a meeting such as \"24h, 1h\" or "
+                      "\"30m\" (at most 14 days), not \"%s\"", MEETING_REMINDERS_MAX, value);
+    } else if (IS("meetings", "quiet_hours")) {
+        if (meeting_rules_parse_quiet(value, &c->meetings))
+            add_error(ps, "quiet_hours must be like 21:00-08:00 (or none), not \"%s\"", value);
+    } else if (IS("meetings", "followup_after_minutes")) {
+        set_int(ps, &c->meetings.followup_minutes, key, value, 0, 7 * 24 * 60);
+    } else if (IS("meetings", "followup_again_hours")) {
+        set_int(ps, &c->meetings.followup_again_hours, key, value, 1, 14 * 24);
+    } else if (IS("meetings", "stall_days")) {
+        set_int(ps, &c->meetings.stall_days, key, value, 1, 365);
     } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot") &&
-               strcmp(section, "vk")) {
+               strcmp(section, "vk") && strcmp(section, "meetings")) {
         add_error(ps, "unknown section [%s]", section);
     } else {
         add_error(ps, "unknown key \"%s\" in [%s]", key, section);

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "handlers/meeting_rules.h"
 #include "util/status.h"
 
 #define CONFIG_PATH_MAX 512
@@ -50,6 +51,8 @@ typedef struct config {
     int consent_age;
     int log_level;
     char locales_dir[CONFIG_PATH_MAX];   /* "" = found beside the program */
+    /* [meetings] */
+    meeting_rules meetings;
 } config;
 
 /* Fills cfg with defaults (no file). */

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
+#include "handlers/meeting_rules.h"
 #include "handlers/event.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
@@ -25,6 +26,7 @@ typedef struct bot_env {
                                     * NULL when the bot does not run on Telegram (VK only) */
     long long vk_group_id;         /* for https://vk.me/club<id>?ref=<code> links; 0 = no VK */
     const char *files_dir;         /* where files to send are written; NULL = no files */
+    const meeting_rules *meetings; /* reminders, quiet hours, questions; NULL = the defaults */
 } bot_env;
 
 typedef struct hctx {

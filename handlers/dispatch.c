@@ -1,6 +1,7 @@
 #include "handlers/dispatch.h"
 #include "handlers/consent.h"
 #include "handlers/flows.h"
+#include "handlers/meetings.h"
 #include "handlers/payload.h"
 #include "handlers/reg_switch.h"
 #include "storage/outbox.h"
@@ -262,6 +263,9 @@ mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, si
 {
     mb_status rc;
     if (strcmp(j->kind, JOB_ERASE_SWEEP) == 0) rc = menu_run_erase_sweep(d);
+    else if (strcmp(j->kind, JOB_MEETING_REMINDER) == 0 || strcmp(j->kind, JOB_MEETING_FOLLOWUP) == 0 ||
+             strcmp(j->kind, JOB_MEETING_FOLLOWUP_AGAIN) == 0)
+        rc = meeting_run_job(d, env, j->kind, j->payload);
     else if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {
         snprintf(reason, reason_size, "unknown job kind %s", j->kind);
         return MB_ERR_NOT_FOUND;

@@ -14,9 +14,11 @@ void meeting_notice_when(db *d, const meeting *m, const char *lang, char *buf, s
 }
 
 /* The text of key for one reader; NULL when memory ran out. */
-static char *notice_for(db *d, const bot_env *env, const meeting *m, const account *reader, const char *key,
-                        int count)
+static char *notice_for(db *d, const bot_env *env, const meeting *m, const account *reader,
+                        const meeting_notice_opts *o)
 {
+    const char *key = o->key;
+    int count = o->count;
     const i18n *t = env->texts;
     const char *lang = i18n_pick_language(t, reader->language);
     char kind_key[48], when[64], minutes[16], variant[I18N_KEY_MAX + 1];
@@ -35,7 +37,8 @@ static char *notice_for(db *d, const bot_env *env, const meeting *m, const accou
     snprintf(topic, len, "%s%s", topic_line ? "\n" : "", topic_line ? topic_line : "");
     text = i18n_format(t, lang, key_for_reader(env, lang, reader, key, variant, sizeof variant), "kind",
                        i18n_text(t, lang, kind_key), "when", when, "minutes", minutes, "where", where, "topic", topic,
-                       "count", meetings, NULL);
+                       "count", meetings, "name", o->name ? o->name : "", "old", o->old_when ? o->old_when : "",
+                       NULL);
 out:
     free(meetings);
     free(where);
@@ -44,7 +47,14 @@ out:
     return text;
 }
 
-static mb_status send_all(db *d, const bot_env *env, const meeting *m, const char *key, int count, int *told)
+static int leaves_out(const meeting_participant *p, const meeting_notice_opts *o)
+{
+    return p->account_id == o->skip_account || (o->skip_declined && strcmp(p->response, "declined") == 0) ||
+           (o->only_unanswered && p->outcome[0]);
+}
+
+mb_status meeting_notice_send_opts(db *d, const bot_env *env, const meeting *m, const meeting_notice_opts *o,
+                                   int *told)
 {
     int n = meeting_participants(d, m->id, NULL, 0);
     if (n < 0) return MB_ERR_DB;
@@ -56,13 +66,16 @@ static mb_status send_all(db *d, const bot_env *env, const meeting *m, const cha
     int sent = 0;
     for (int i = 0; i < n && !rc; i++) {
         account reader;
-        if (account_load(d, who[i].account_id, &reader) != MB_OK) continue;
-        char *text = notice_for(d, env, m, &reader, key, count);
+        if (leaves_out(&who[i], o) || account_load(d, who[i].account_id, &reader) != MB_OK) continue;
+        char *text = notice_for(d, env, m, &reader, o);
         if (!text) {
             rc = MB_ERR_NOMEM;
             break;
         }
-        rc = reply_to_account(d, reader.id, text, NULL);
+        keyboard kb = {0};
+        if (o->buttons) o->buttons(env->texts, i18n_pick_language(env->texts, reader.language), m, &kb);
+        rc = reply_to_account(d, reader.id, text, o->buttons ? &kb : NULL);
+        kb_free(&kb);
         free(text);
         if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;   /* no messenger left: nothing to tell */
         else if (!rc) sent++;
@@ -74,10 +87,12 @@ static mb_status send_all(db *d, const bot_env *env, const meeting *m, const cha
 
 mb_status meeting_notice_send(db *d, const bot_env *env, const meeting *m, const char *key, int *told)
 {
-    return send_all(d, env, m, key, 0, told);
+    meeting_notice_opts o = {.key = key};
+    return meeting_notice_send_opts(d, env, m, &o, told);
 }
 
 mb_status meeting_notice_send_series(db *d, const bot_env *env, const meeting *first, int count, int *told)
 {
-    return send_all(d, env, first, "meeting.added_weekly", count, told);
+    meeting_notice_opts o = {.key = "meeting.added_weekly", .count = count};
+    return meeting_notice_send_opts(d, env, first, &o, told);
 }

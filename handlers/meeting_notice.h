@@ -6,6 +6,7 @@
 #define MB_MEETING_NOTICE_H
 
 #include "handlers/context.h"
+#include "handlers/reply.h"
 #include "storage/meetings.h"
 
 #define MEETING_NOTICE_PARTICIPANTS_MAX 3100   /* an activity of MEETING_ACTIVITY_MENTORSHIPS_MAX full groups */
@@ -19,6 +20,23 @@
  * caller's transaction.
  */
 mb_status meeting_notice_send(db *d, const bot_env *env, const meeting *m, const char *key, int *told);
+
+/* Who is told what, for meeting_notice_send_opts. */
+typedef struct meeting_notice_opts {
+    const char *key;            /* the text; {name} is the sender's name, {old} old_when */
+    int count;                  /* {count} meetings (0 = none) */
+    int64_t skip_account;       /* not told: the person who made the change (0 = none) */
+    int skip_declined;          /* not those who said they cannot come */
+    int only_unanswered;        /* only those who have not said whether it took place */
+    const char *name;           /* {name} */
+    const char *old_when;       /* {old}: the time before a move */
+    /* Buttons under each reader's message, in their language (NULL: none). */
+    void (*buttons)(const i18n *t, const char *lang, const meeting *m, keyboard *kb);
+} meeting_notice_opts;
+
+/* As meeting_notice_send, with the choices of o. */
+mb_status meeting_notice_send_opts(db *d, const bot_env *env, const meeting *m, const meeting_notice_opts *o,
+                                   int *told);
 
 /* The notice of a weekly series (meeting.added_weekly) whose first meeting
  * is first, count meetings in all ({count}); as meeting_notice_send. */

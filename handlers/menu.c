@@ -5,6 +5,7 @@
  * dialog state before it does anything.
  */
 #include "handlers/flows.h"
+#include "handlers/meetings.h"
 #include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
 #include "storage/erase.h"
@@ -392,6 +393,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "lk") == 0) return link_on_confirm(h, arg);
     if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);
     if (strcmp(action, "so") == 0 || strcmp(action, "co") == 0) return scope_on_button(h, action, arg);
+    if (meeting_owns_action(action)) return meeting_on_button(h, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
         return curator_on_button(h, action, arg);
@@ -427,6 +429,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
 
 mb_status menu_on_text(hctx *h, const char *text)
 {
+    if (meeting_wants_text(h)) return meeting_on_text(h, text);
     if (survey_in_progress(h)) return survey_on_text(h, text);
     if (is_curator(h) && curator_wants_text(h)) return curator_on_text(h, text);
     if (strcmp(h->acct.status, "pending_consent") == 0)

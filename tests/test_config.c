@@ -167,6 +167,35 @@ TEST(every_error_is_reported_with_its_line)
     CHECK_STR(cfg.timezone, "Europe/Moscow");
 }
 
+TEST(meeting_rules_are_read_and_bad_ones_named)
+{
+    const char *path = write_config("[meetings]\nreminders = 1h, 2d\nquiet_hours = 22:00-7:00\n");
+    config cfg;
+    char err[CONFIG_ERR_MAX];
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+    CHECK_CONTAINS(err, at_line(path, 2));
+    CHECK_CONTAINS(err, "reminders must be");
+    CHECK_CONTAINS(err, at_line(path, 3));
+    CHECK_CONTAINS(err, "quiet_hours must be like 21:00-08:00");
+    path = write_config("[meetings]\nreminders = 30m, 48h ,2h\nquiet_hours = 22:30 - 07:15\nstall_days = 14\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK_INT(cfg.meetings.nreminders, 3);
+    CHECK_INT(cfg.meetings.reminder_minutes[0], 48 * 60);
+    CHECK_INT(cfg.meetings.reminder_minutes[1], 120);
+    CHECK_INT(cfg.meetings.reminder_minutes[2], 30);
+    CHECK_INT(cfg.meetings.quiet_start, 22 * 60 + 30);
+    CHECK_INT(cfg.meetings.quiet_end, 7 * 60 + 15);
+    CHECK_INT(cfg.meetings.stall_days, 14);
+    path = write_config("[meetings]\nreminders = 1h, 60m\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+    path = write_config("[bot]\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK_INT(cfg.meetings.nreminders, 2);
+    CHECK_INT(cfg.meetings.reminder_minutes[0], 24 * 60);
+    CHECK_INT(cfg.meetings.quiet_start, 21 * 60);
+    CHECK_INT(cfg.meetings.quiet_end, 8 * 60);
+}
+
 TEST(values_at_the_edges)
 {
     const char *path = write_config("[telegram]\npoll_timeout = 0\nrequest_timeout = 600\n[bot]\nconsent_age = 18\n");
@@ -390,6 +419,7 @@ int main(void)
     RUN(unknown_key_and_section_name_their_line);
     RUN(every_error_is_reported_with_its_line);
     RUN(values_at_the_edges);
+    RUN(meeting_rules_are_read_and_bad_ones_named);
     RUN(syntax_error_is_reported_beside_other_errors);
     RUN(long_lines_are_refused_and_line_numbers_stay_right);
     RUN(environment_token_wins_over_the_file);

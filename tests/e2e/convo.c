@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -460,4 +461,29 @@ int convo_wait_count(convo *c, long long want, int ms, const char *sql)
         if (waited >= ms) return 0;
         usleep(20 * 1000);
     }
+}
+
+long long convo_seed_person(convo *c, const char *org, long long user, const char *role, const char *category,
+                            const char *name)
+{
+    char sql[1200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO accounts(status, role, org_id, name, category, grade, language, consent_at, created_at,"
+             " updated_at) VALUES('active', '%s', %s, '%s', '%s', %s, 'ru', 1, 1, 1);"
+             "INSERT INTO identities(platform, user_id, account_id, chat_id) VALUES('%s', %lld, last_insert_rowid(),"
+             " %lld);"
+             "INSERT INTO profiles(account_id, capacity, updated_at) SELECT account_id, 2, 1 FROM identities"
+             " WHERE user_id = %lld;",
+             role, org, name, category, strcmp(category, "pupil") == 0 ? "8" : "NULL", c->transport, user, user, user);
+    db_exec(c->bot.db, sql);
+    snprintf(sql, sizeof sql, "SELECT account_id FROM identities WHERE user_id = %lld", user);
+    return db_query_int(c->bot.db, sql);
+}
+
+void convo_local_day(long utc_offset_s, int days, char *buf, size_t size)
+{
+    time_t t = time(NULL) + utc_offset_s + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%d", &tm);
 }

@@ -139,6 +139,17 @@ void convo_each_transport(int argc, char **argv, void (*run_all)(void));
  * code, or -1 after killing it when it did not. */
 int bot_wait_exit(bot_proc *b, int timeout_ms);
 
+/* A participant as registration leaves them, written into the bot's
+ * database: active, in organisation org, with a profile, reachable as user
+ * in the conversation's messenger (who must have written to the bot once).
+ * category "pupil" gets grade 8. Returns the account id. */
+long long convo_seed_person(convo *c, const char *org, long long user, const char *role, const char *category,
+                            const char *name);
+
+/* The local date (YYYY-MM-DD) days after today in a zone utc_offset_s
+ * from UTC, without daylight-saving time. */
+void convo_local_day(long utc_offset_s, int days, char *buf, size_t size);
+
 /* The CPU time (user + system) the bot process used so far, in ms; -1
  * when it cannot be read. */
 long long convo_cpu_ms(const bot_proc *b);

@@ -18,34 +18,6 @@
 #define MENTEE 750000202LL
 #define TOMSK_OFFSET_S (7 * 3600)   /* Asia/Tomsk has no daylight-saving time */
 
-/* A participant as registration leaves them: active, in org, reachable in
- * the conversation's messenger. Returns the account id. */
-static long long seed_person(convo *c, const char *org, long long user, const char *role, const char *category,
-                             const char *name)
-{
-    char sql[1200];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO accounts(status, role, org_id, name, category, grade, language, consent_at, created_at,"
-             " updated_at) VALUES('active', '%s', %s, '%s', '%s', %s, 'ru', 1, 1, 1);"
-             "INSERT INTO identities(platform, user_id, account_id, chat_id) VALUES('%s', %lld, last_insert_rowid(),"
-             " %lld);"
-             "INSERT INTO profiles(account_id, capacity, updated_at) SELECT account_id, 2, 1 FROM identities"
-             " WHERE user_id = %lld;",
-             role, org, name, category, strcmp(category, "pupil") == 0 ? "8" : "NULL", c->transport, user, user, user);
-    db_exec(c->bot.db, sql);
-    snprintf(sql, sizeof sql, "SELECT account_id FROM identities WHERE user_id = %lld", user);
-    return db_query_int(c->bot.db, sql);
-}
-
-/* The organisation's local date days ahead of today, YYYY-MM-DD. */
-static void local_day(int days, char *buf, size_t size)
-{
-    time_t t = time(NULL) + TOMSK_OFFSET_S + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, size, "%Y-%m-%d", &tm);
-}
-
 /* `admin ARGS` is refused: a non-zero exit and why on stderr. */
 #define REFUSED(c, why, ...) refused_at(c, why, __FILE__, __LINE__, __VA_ARGS__)
 static void refused_at(convo *c, const char *why, const char *file, int line, const char *fmt, ...)
@@ -78,8 +50,8 @@ TEST(a_meeting_planned_and_cancelled_from_the_command_line_reaches_both)
     say(&c, MENTEE, "/start");
     expect(&c, MENTEE, "ссылку-приглашение");
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
-    long long mentor = seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");
-    long long mentee = seed_person(&c, org, MENTEE, "mentee", "pupil", "Петя Иванов");
+    long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");
+    long long mentee = convo_seed_person(&c, org, MENTEE, "mentee", "pupil", "Петя Иванов");
 
     /* The pair, as the curator's confirmation makes it. */
     snprintf(ms, sizeof ms, "%s", admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor, mentee));
@@ -87,7 +59,7 @@ TEST(a_meeting_planned_and_cancelled_from_the_command_line_reaches_both)
     REFUSED(&c, "already has a mentor", "match confirm --org %s --mentor %lld --mentee %lld", org, mentor, mentee);
 
     /* The first meeting, in the organisation's time. */
-    local_day(3, day, sizeof day);
+    convo_local_day(TOMSK_OFFSET_S, 3, day, sizeof day);
     snprintf(id, sizeof id, "%s",
              admin(&c, "meeting add --mentorship %s --at \"%s 15:00\" --kind intro --place \"каб. 12\"", ms, day));
     CHECK(atoll(id) > 0);
@@ -97,7 +69,7 @@ TEST(a_meeting_planned_and_cancelled_from_the_command_line_reaches_both)
 
     /* Refusals (while the bot sends the messages above): each says why and
      * adds nothing. */
-    local_day(800, far, sizeof far);
+    convo_local_day(TOMSK_OFFSET_S, 800, far, sizeof far);
     REFUSED(&c, "in the past", "meeting add --mentorship %s --at \"2020-09-01 15:00\"", ms);
     REFUSED(&c, "no such date", "meeting add --mentorship %s --at \"%.4s-02-31 15:00\"", ms, far);
     REFUSED(&c, "no such time", "meeting add --mentorship %s --at \"%s 25:00\"", ms, day);

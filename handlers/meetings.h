@@ -1,0 +1,32 @@
+/*
+ * Meetings in the chat (handlers/meetings.c): reminders and the question
+ * after a meeting as jobs, and the buttons and typed times people answer
+ * them with.
+ */
+#ifndef MB_MEETINGS_HANDLERS_H
+#define MB_MEETINGS_HANDLERS_H
+
+#include "handlers/context.h"
+#include "storage/meetings.h"
+
+#define JOB_MEETING_REMINDER "meeting_reminder"
+#define JOB_MEETING_FOLLOWUP "meeting_followup"
+#define JOB_MEETING_FOLLOWUP_AGAIN "meeting_followup_again"
+
+/* Arms the reminders and the question after the meeting of m (planned),
+ * in the caller's transaction; jobs of the same meeting and version armed
+ * before are replaced. */
+mb_status meeting_arm(db *d, const bot_env *env, const meeting *m);
+
+/* Runs a job of the kinds above: nothing when the meeting changed since. */
+mb_status meeting_run_job(db *d, const bot_env *env, const char *kind, const char *payload);
+
+/* "mt:" buttons. */
+int meeting_owns_action(const char *action);
+mb_status meeting_on_button(hctx *h, const char *arg);
+
+/* A typed time or comment the meeting dialog waits for. */
+int meeting_wants_text(const hctx *h);
+mb_status meeting_on_text(hctx *h, const char *text);
+
+#endif

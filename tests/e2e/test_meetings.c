@@ -1,0 +1,172 @@
+/*
+ * A meeting's life in the chat, with the bot's clock moved forward
+ * (MENTORBOT_CLOCK_OFFSET_S) instead of waiting: a pair in Tomsk gets the
+ * reminder a day ahead and an hour ahead at their local times, once each
+ * even when the bot is killed and started again; the mentee answers
+ * «Приду»; the mentor moves the meeting by typing a time (bad times are
+ * refused, nothing changes), both are told, and the old reminders never
+ * fire; after the meeting each is asked whether it took place, and their
+ * answers are kept as each gave them. A meeting early in the morning has
+ * its hour-ahead reminder moved out of the night.
+ */
+#include "tests/e2e/convo.h"
+#include "tests/unit.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MENTOR 760000301LL
+#define MENTEE 760000302LL
+#define TOMSK_S (7 * 3600)        /* Asia/Tomsk: UTC+7 all year */
+#define DAY_S 86400LL
+#define HOUR_S 3600LL
+#define SETTLE_MS 700             /* nothing more arrives within this */
+
+/* UTC seconds of a local wall time in Tomsk, days after today. */
+static long long tomsk_at(int days, int hour, int minute)
+{
+    time_t t = time(NULL) + TOMSK_S + (time_t)days * DAY_S;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = 0;
+    return (long long)timegm(&tm) - TOMSK_S;
+}
+
+/* The bot runs again with its clock at utc_s (a moment of the test's
+ * timeline). */
+static void restart_at(convo *c, long long utc_s)
+{
+    bot_stop(&c->bot);
+    char offset[32];
+    snprintf(offset, sizeof offset, "%lld", utc_s - (long long)time(NULL));
+    setenv("MENTORBOT_CLOCK_OFFSET_S", offset, 1);
+    CHECK_INT(bot_start(&c->bot), 0);
+    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+}
+
+static long long count(convo *c, const char *sql) { return db_query_int(c->bot.db, sql); }
+
+TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
+{
+    convo c;
+    if (convo_start(&c, "meetings", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, MENTOR, "Ольга", "ru");
+    convo_user_add(&c, MENTEE, "Петя", "ru");
+    say(&c, MENTOR, "/start");
+    expect(&c, MENTOR, "ссылку-приглашение");
+    say(&c, MENTEE, "/start");
+    expect(&c, MENTEE, "ссылку-приглашение");
+    char org[32], ms[32], day[16];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
+    long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");
+    long long mentee = convo_seed_person(&c, org, MENTEE, "mentee", "pupil", "Петя Иванов");
+    snprintf(ms, sizeof ms, "%s", admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor, mentee));
+    expect_some(&c, MENTEE, "твой наставник");
+
+    /* In three days at 16:00 Tomsk time, and one at 08:30 the day after. */
+    convo_local_day(TOMSK_S, 3, day, sizeof day);
+    long long start = tomsk_at(3, 16, 0);
+    admin(&c, "meeting add --mentorship %s --at \"%s 16:00\" --kind intro --place \"каб. 12\"", ms, day);
+    expect_some(&c, MENTEE, "Тебе назначена встреча");
+    convo_local_day(TOMSK_S, 4, day, sizeof day);
+    const char *early = admin(&c, "meeting add --mentorship %s --at \"%s 08:30\"", ms, day);
+    char sql[256];
+    /* Its hour-ahead reminder would come at 07:30, in the night's quiet
+     * hours: it comes at 08:00 instead. */
+    snprintf(sql, sizeof sql,
+             "SELECT due_at / 1000 FROM jobs WHERE kind = 'meeting_reminder' AND state = 'pending'"
+             " AND json_extract(payload, '$.meeting') = %s AND json_extract(payload, '$.before') = 60", early);
+    CHECK_INT(count(&c, sql), tomsk_at(4, 8, 0));
+    snprintf(sql, sizeof sql, "UPDATE meetings SET state = 'cancelled', version = version + 1 WHERE id = %s", early);
+    db_exec(c.bot.db, sql);
+    expect_some(&c, MENTEE, "08:30");
+    expect_some(&c, MENTOR, "08:30");
+
+    /* A day ahead, at 16:00 local the day before. */
+    restart_at(&c, start - DAY_S + 30);
+    const char *r = expect(&c, MENTEE, "Напоминание: встреча-знакомство");
+    CHECK(r && strstr(r, "16:00") && strstr(r, "каб. 12") && strstr(r, "Придёшь?"));
+    r = expect(&c, MENTOR, "Напоминание: встреча-знакомство");
+    CHECK(r && strstr(r, "Придёте?"));
+    /* Killed and started again at the same moment: not sent again. */
+    bot_kill(&c.bot, SIGKILL);
+    restart_at(&c, start - DAY_S + 40);
+    expect_silence(&c, MENTEE, SETTLE_MS);
+    expect_silence(&c, MENTOR, 0);
+
+    press(&c, MENTEE, "Приду");
+    expect(&c, MENTEE, "ждём тебя");
+
+    /* The mentor moves it by typing; impossible and night times change nothing. */
+    press(&c, MENTOR, "Перенести");
+    expect(&c, MENTOR, "На когда перенести");
+    say(&c, MENTOR, "31.02 16:00");
+    expect(&c, MENTOR, "Такой даты или времени не бывает");
+    say(&c, MENTOR, "завтра в 23:30");
+    expect(&c, MENTOR, "бот никого не тревожит ночью");
+    say(&c, MENTOR, "когда-нибудь");
+    expect(&c, MENTOR, "Не получилось понять время");
+    CHECK_INT(count(&c, "SELECT COUNT(*) FROM meetings WHERE version = 1 AND state = 'planned'"), 1);
+    say(&c, MENTOR, "завтра в 17");
+    expect(&c, MENTOR, "встреча перенесена");
+    r = expect(&c, MENTEE, "Встречу перенесли");
+    CHECK(r && strstr(r, "16:00") && strstr(r, "17:00"));
+    long long moved = start + HOUR_S;
+
+    /* The new time's day-ahead reminder; the old hour-ahead time passes in
+     * silence; the new one reminds. */
+    restart_at(&c, moved - DAY_S + 30);
+    r = expect(&c, MENTEE, "Напоминание");
+    CHECK(r && strstr(r, "17:00"));
+    expect(&c, MENTOR, "Напоминание");
+    restart_at(&c, start - HOUR_S + 30);
+    expect_silence(&c, MENTEE, SETTLE_MS);
+    restart_at(&c, moved - HOUR_S + 30);
+    r = expect(&c, MENTEE, "Напоминание");
+    CHECK(r && strstr(r, "17:00"));
+    expect(&c, MENTOR, "Напоминание");
+
+    /* An hour after the end each is asked; the answers are kept apart. */
+    restart_at(&c, moved + 2 * HOUR_S + 30);
+    expect(&c, MENTOR, "состоялась?");
+    expect(&c, MENTEE, "состоялась?");
+    press(&c, MENTOR, "Состоялась");
+    expect(&c, MENTOR, "Насколько встреча была полезной");
+    press(&c, MENTOR, "4");
+    expect(&c, MENTOR, "Хотите добавить пару слов");
+    say(&c, MENTOR, "Разобрали задачи олимпиады");
+    expect(&c, MENTOR, "Спасибо, записали");
+    press(&c, MENTEE, "Не состоялась");
+    expect(&c, MENTEE, "встреча не состоялась");
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM meeting_participants WHERE account_id = %lld AND outcome = 'happened'"
+             " AND usefulness = 4 AND comment = 'Разобрали задачи олимпиады'", mentor);
+    CHECK_INT(count(&c, sql), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM meeting_participants WHERE account_id = %lld AND outcome = 'not_held'", mentee);
+    CHECK_INT(count(&c, sql), 1);
+
+    /* The repeat goes only to who did not answer: nobody here. */
+    restart_at(&c, moved + 2 * HOUR_S + DAY_S + 60);
+    expect_silence(&c, MENTEE, SETTLE_MS);
+    expect_silence(&c, MENTOR, 0);
+    CHECK_INT(count(&c, "SELECT COUNT(*) FROM jobs WHERE kind LIKE 'meeting%' AND state = 'pending'"), 0);
+    convo_stop(&c);
+}
+
+static void all_conversations(void)
+{
+    RUN(reminders_answers_and_a_move_follow_the_meeting_in_local_time);
+}
+
+/* One description, both messengers (or the one named as the argument). */
+int main(int argc, char **argv)
+{
+    convo_each_transport(argc, argv, all_conversations);
+    return unit_summary();
+}
