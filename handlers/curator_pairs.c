@@ -8,6 +8,7 @@
  * Everything is checked again when pressed: the data may be stale or forged.
  */
 #include "handlers/curator.h"
+#include "handlers/pair.h"
 #include "storage/profiles.h"
 
 #include <stdio.h>
@@ -86,6 +87,13 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
         kb_button(&kb, T(h, "curator.end_no"), data);
         return curator_send(h, TF(h, "curator.end_ask", "names", names, NULL), &kb);
     }
+    snprintf(data, sizeof data, "pr:s:%lld", (long long)m->id);
+    kb_button(&kb, T(h, "pair.plan"), data);
+    if (pair_has_minor(h, m)) {
+        snprintf(data, sizeof data, "pr:c:%lld", (long long)m->id);
+        kb_button(&kb, T(h, "pair.read"), data);
+    }
+    kb_row(&kb);
     snprintf(data, sizeof data, "ce:%lld", (long long)m->id);
     kb_button(&kb, T(h, "curator.end_button"), data);
     return curator_send(h, TF(h, "curator.mentorship_view", "names", names, "form",

@@ -299,11 +299,15 @@ static mb_status move_to(hctx *h, const meeting *m, int64_t starts_at)
     return say_when(h, "meeting.moved_done", &moved);
 }
 
-static mb_status on_come(hctx *h, const meeting *m)
+static mb_status on_come(hctx *h, const meeting *m, const meeting_participant *me)
 {
     mb_status rc = meeting_respond(h->d, m->id, m->version, h->acct.id, "accepted", 0, clock_now_ms());
     if (rc == MB_ERR_EXPIRED) return stale(h, m);
     if (rc || (rc = reply_answer_button(h, NULL))) return rc;
+    /* The mentor learns who confirmed, once per person. */
+    if (!is_mentor(me) && strcmp(me->response, "accepted") != 0 &&
+        (rc = tell_mentor(h, m, "meeting.confirmed_told", 0, NULL, NULL)))
+        return rc;
     return say_when(h, "meeting.coming_ok", m);
 }
 
@@ -434,7 +438,7 @@ mb_status meeting_on_button(hctx *h, const char *arg)
     }
     if (m.version != version || strcmp(m.state, "planned") != 0) return stale(h, &m);
     switch (what[0]) {
-    case 'y': return on_come(h, &m);
+    case 'y': return on_come(h, &m, &me);
     case 'c': return on_cancel(h, &m, &me);
     case 'm':
         if ((rc = reply_answer_button(h, NULL))) return rc;

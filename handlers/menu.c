@@ -6,6 +6,7 @@
  */
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
+#include "handlers/pair.h"
 #include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
 #include "storage/erase.h"
@@ -55,6 +56,7 @@ mb_status menu_show(hctx *h)
         kb_button(&kb, T(h, "menu.pending"), "m:pending");
         kb_row(&kb);
     } else if (is_active(h)) {
+        pair_menu_items(h, &kb);
         survey_menu_items(h, &kb);
         kb_row(&kb);
     }
@@ -394,6 +396,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);
     if (strcmp(action, "so") == 0 || strcmp(action, "co") == 0) return scope_on_button(h, action, arg);
     if (meeting_owns_action(action)) return meeting_on_button(h, arg);
+    if (pair_owns_action(action)) return pair_on_button(h, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
         return curator_on_button(h, action, arg);
@@ -430,6 +433,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
 mb_status menu_on_text(hctx *h, const char *text)
 {
     if (meeting_wants_text(h)) return meeting_on_text(h, text);
+    if (pair_wants_text(h)) return pair_on_text(h, text);
     if (survey_in_progress(h)) return survey_on_text(h, text);
     if (is_curator(h) && curator_wants_text(h)) return curator_on_text(h, text);
     if (strcmp(h->acct.status, "pending_consent") == 0)

@@ -1,4 +1,5 @@
 #include "storage/accounts.h"
+#include "storage/pair_messages.h"
 #include "storage/erase.h"
 #include "util/clock.h"
 
@@ -163,7 +164,8 @@ mb_status account_forget(db *d, int64_t id)
     if (rc) return rc;
     /* Their mentorships end first, so a mentor's place is freed and no
      * list shows a pair with one side gone. */
-    if ((rc = erase_leave_mentorships(d, id)) || (rc = erase_meetings(d, id))) return rc;
+    if ((rc = erase_leave_mentorships(d, id)) || (rc = erase_meetings(d, id)) || (rc = pair_messages_erase(d, id)))
+        return rc;
     /* The person's own chats first, while the identities still say which
      * they are: every message to them goes but those in flight, whose
      * outcome the sender must be able to record (their text is scrubbed by

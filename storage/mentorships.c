@@ -492,3 +492,17 @@ mb_status mentorship_program_set_stage(db *d, int64_t program_id, int from, int 
     if (rc) return rc;
     return sqlite3_changes(db_handle(d)) ? MB_OK : MB_ERR_NOT_FOUND;
 }
+
+mb_status mentorship_list_of_mentor(db *d, int64_t mentor_id, mentorship *out, int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *st = db_stmt(d, "SELECT " MENTORSHIP_COLUMNS " FROM mentorships WHERE mentor_id = ?1"
+                                  " AND state = 'active' ORDER BY id LIMIT ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, mentor_id);
+    sqlite3_bind_int(st, 2, max);
+    while (*n < max && db_step_raw(d, st) == SQLITE_ROW) read_mentorship(st, &out[(*n)++]);
+    sqlite3_reset(st);
+    for (int i = 0; i < *n; i++) load_members(d, &out[i]);
+    return MB_OK;
+}

@@ -114,6 +114,9 @@ mb_status mentorship_of_mentee(db *d, int64_t mentee_id, mentorship *out);
 /* An active mentorship of mentor with form (the oldest), for making a group. */
 mb_status mentorship_find_group(db *d, int64_t mentor_id, const char *form, mentorship *out);
 
+/* A mentor's active mentorships, oldest first, at most max into out. */
+mb_status mentorship_list_of_mentor(db *d, int64_t mentor_id, mentorship *out, int max, int *n);
+
 /*
  * Active mentorships of an organisation by id, at most max starting after
  * `offset` of them; *out is malloc'd (caller frees). *total gets the count

@@ -499,6 +499,20 @@ static const char *const migrations[] = {
     /* NULL (not answered yet) passes: NULL NOT IN (...) is not true */
     STATE_GUARD("meeting_participants", "outcome", "'happened', 'moved', 'not_held'"),
 #undef STATE_GUARD
+
+    /* 10: what the people of a mentorship write each other through the
+     * bot, and the problems they report to the curator (to_account NULL). */
+    "CREATE TABLE pair_messages("
+    "  id INTEGER PRIMARY KEY,"
+    "  mentorship_id INTEGER NOT NULL REFERENCES mentorships(id),"
+    "  from_account INTEGER NOT NULL REFERENCES accounts(id),"
+    "  to_account INTEGER REFERENCES accounts(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('message', 'problem')),"
+    "  text TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX pair_messages_mentorship ON pair_messages(mentorship_id, id);"
+    "CREATE INDEX pair_messages_from ON pair_messages(from_account);"
+    "CREATE INDEX pair_messages_to ON pair_messages(to_account) WHERE to_account IS NOT NULL;",
 };
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

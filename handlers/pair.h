@@ -1,0 +1,26 @@
+/*
+ * The pair's own screens, messages passed through the bot, problems told
+ * to the curator, and meetings planned in the chat (handlers/pair.c).
+ */
+#ifndef MB_PAIR_H
+#define MB_PAIR_H
+
+#include "handlers/context.h"
+#include "handlers/reply.h"
+
+/* «Моя пара» / «Мои наставляемые» for a mentee or mentor with a pair. */
+void pair_menu_items(hctx *h, keyboard *kb);
+
+/* 1 when a pupil takes part in m: its conversation is open to the curator. */
+struct mentorship;
+int pair_has_minor(hctx *h, const struct mentorship *m);
+
+/* "pr:" buttons. */
+int pair_owns_action(const char *action);
+mb_status pair_on_button(hctx *h, const char *arg);
+
+/* A message, a problem or a meeting time the pair dialog waits for. */
+int pair_wants_text(const hctx *h);
+mb_status pair_on_text(hctx *h, const char *text);
+
+#endif

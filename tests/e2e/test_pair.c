@@ -1,0 +1,129 @@
+/*
+ * A pair finds each other in the menu: the pupil opens «Моя пара», writes
+ * to the mentor through the bot and gets the answer the same way (neither
+ * sees the other's contacts); the mentor plans the first meeting from
+ * «Мои наставляемые» with the offered day and hour, the pupil confirms and
+ * the mentor hears of it; a typed impossible time changes nothing; the
+ * pupil reports a problem, the curator gets it with the pair's buttons and
+ * reads the conversation, which a curator may do for a pair with a minor.
+ */
+#include "tests/e2e/convo.h"
+#include "tests/unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MENTOR 770000401LL
+#define MENTEE 770000402LL
+#define CURATOR 770000403LL
+#define TOMSK_S (7 * 3600)
+
+static void tomorrow_label(char *buf, size_t size)
+{
+    static const char *const days[] = {"вс", "пн", "вт", "ср", "чт", "пт", "сб"};
+    time_t t = time(NULL) + TOMSK_S + 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(buf, size, "%s %02d.%02d", days[tm.tm_wday], tm.tm_mday, tm.tm_mon + 1);
+}
+
+TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
+{
+    convo c;
+    if (convo_start(&c, "pair", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, MENTOR, "Ольга", "ru");
+    convo_user_add(&c, MENTEE, "Петя", "ru");
+    convo_user_add(&c, CURATOR, "Анна", "ru");
+    long long users[] = {MENTOR, MENTEE, CURATOR};
+    for (int i = 0; i < 3; i++) {
+        say(&c, users[i], "/start");
+        expect(&c, users[i], "ссылку-приглашение");
+    }
+    char org[32];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
+    long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");
+    long long mentee = convo_seed_person(&c, org, MENTEE, "mentee", "pupil", "Петя Иванов");
+    convo_seed_person(&c, org, CURATOR, "curator", "teacher", "Анна Сергеевна");
+    admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor, mentee);
+    expect_some(&c, MENTEE, "«Моя пара»");
+    expect_some(&c, MENTOR, "«Мои наставляемые»");
+
+    /* The pupil writes through the bot; the mentor answers. */
+    say(&c, MENTEE, "/menu");
+    expect(&c, MENTEE, "Что сделать?");
+    press(&c, MENTEE, "Моя пара");
+    const char *view = expect(&c, MENTEE, "Твой наставник — Ольга Петровна");
+    CHECK(view && strstr(view, "Школа №7") && strstr(view, "Встреча пока не назначена"));
+    press(&c, MENTEE, "Написать наставнику");
+    expect(&c, MENTEE, "бот передаст его");
+    say(&c, MENTEE, "Здравствуйте! Когда встретимся?");
+    expect(&c, MENTEE, "Сообщение передано");
+    const char *got = expect(&c, MENTOR, "Сообщение от Петя Иванов (наставляемый)");
+    CHECK(got && strstr(got, "Когда встретимся?"));
+    press(&c, MENTOR, "Ответить");
+    expect(&c, MENTOR, "куратор может прочитать переписку");
+    say(&c, MENTOR, "Давай завтра, я предложу время.");
+    expect(&c, MENTOR, "Сообщение передано");
+    got = expect(&c, MENTEE, "Сообщение от Ольга Петровна (наставник)");
+    CHECK(got && strstr(got, "Давай завтра"));
+
+    /* The mentor plans the first meeting with the offered buttons. */
+    say(&c, MENTOR, "/menu");
+    expect(&c, MENTOR, "Что сделать?");
+    press(&c, MENTOR, "Мои наставляемые");
+    expect(&c, MENTOR, "Наставляемые: Петя Иванов, 8");
+    press(&c, MENTOR, "Назначить встречу");
+    expect(&c, MENTOR, "Когда встретиться?");
+    say(&c, MENTOR, "31.02 16:00");
+    expect(&c, MENTOR, "Такой даты или времени не бывает");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM meetings"), 0);
+    say(&c, MENTOR, "/menu");
+    expect(&c, MENTOR, "Что сделать?");
+    press(&c, MENTOR, "Мои наставляемые");
+    expect(&c, MENTOR, "Наставляемые");
+    press(&c, MENTOR, "Назначить встречу");
+    expect(&c, MENTOR, "Когда встретиться?");
+    char day[32];
+    tomorrow_label(day, sizeof day);
+    press(&c, MENTOR, day);
+    expect(&c, MENTOR, "Во сколько");
+    press(&c, MENTOR, "14:00");
+    expect(&c, MENTOR, "Встреча назначена");
+    const char *invite = expect(&c, MENTEE, "Ольга Петровна предлагает встречу — встреча-знакомство");
+    CHECK(invite && strstr(invite, "14:00") && strstr(invite, "Подходит?"));
+    press(&c, MENTEE, "Подтверждаю");
+    expect(&c, MENTEE, "ждём тебя");
+    expect(&c, MENTOR, "Петя Иванов придёт на встречу");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM meeting_participants WHERE response = 'accepted'"), 1);
+
+    /* A problem reaches the curator, who reads the pair's conversation. */
+    say(&c, MENTEE, "/menu");
+    expect(&c, MENTEE, "Что сделать?");
+    press(&c, MENTEE, "Моя пара");
+    view = expect(&c, MENTEE, "Твой наставник");
+    CHECK(view && strstr(view, "Следующая встреча: встреча-знакомство"));
+    press(&c, MENTEE, "Сообщить куратору о проблеме");
+    expect(&c, MENTEE, "его получит куратор");
+    say(&c, MENTEE, "Мне неудобно время встреч");
+    expect(&c, MENTEE, "Куратор получил твоё сообщение");
+    got = expect(&c, CURATOR, "Петя Иванов сообщает о проблеме в паре с наставником Ольга Петровна");
+    CHECK(got && strstr(got, "неудобно"));
+    press(&c, CURATOR, "Переписка пары");
+    got = expect(&c, CURATOR, "Последние сообщения пары");
+    CHECK(got && strstr(got, "Когда встретимся?") && strstr(got, "Давай завтра") && strstr(got, "(куратору)"));
+    convo_stop(&c);
+}
+
+static void all_conversations(void)
+{
+    RUN(a_pair_writes_plans_a_meeting_and_reaches_the_curator);
+}
+
+/* One description, both messengers (or the one named as the argument). */
+int main(int argc, char **argv)
+{
+    convo_each_transport(argc, argv, all_conversations);
+    return unit_summary();
+}
