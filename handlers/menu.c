@@ -55,6 +55,8 @@ mb_status menu_show(hctx *h)
         kb_row(&kb);
         kb_button(&kb, T(h, "menu.pending"), "m:pending");
         kb_row(&kb);
+        pair_curator_menu_items(h, &kb);
+        kb_row(&kb);
     } else if (is_active(h)) {
         pair_menu_items(h, &kb);
         survey_menu_items(h, &kb);

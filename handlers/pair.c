@@ -598,6 +598,55 @@ static mb_status on_plan_text(hctx *h, const char *text)
     return plan_at(h, &m, t.ms);
 }
 
+/* ---- the curator's upcoming meetings ---- */
+
+#define UPCOMING_SHOWN 20
+#define UPCOMING_DAYS 14
+
+static mb_status show_upcoming(hctx *h)
+{
+    meeting *list = NULL;
+    int n = 0;
+    int64_t now = clock_now_ms();
+    mb_status rc = meeting_list_org(h->d, h->acct.org_id, now, now + UPCOMING_DAYS * DAY_MS, 0, 0, UPCOMING_SHOWN,
+                                    &list, &n);
+    if (rc) return rc;
+    if (!n) {
+        free(list);
+        return reply_text(h, T(h, "pair.upcoming_none"), NULL);
+    }
+    strbuf out;
+    sb_init(&out, 0);
+    sb_puts(&out, T(h, "pair.upcoming_title"));
+    for (int i = 0; i < n; i++) {
+        char when[64], kind_key[48];
+        meeting_notice_when(h->d, &list[i], h->lang, when, sizeof when);
+        snprintf(kind_key, sizeof kind_key, "meeting.kind.%s", list[i].kind);
+        sb_printf(&out, "\n• %s — %s:", when, T(h, kind_key));
+        int np = meeting_participants(h->d, list[i].id, NULL, 0);
+        meeting_participant *who = np > 0 ? calloc((size_t)np, sizeof *who) : NULL;
+        np = who ? meeting_participants(h->d, list[i].id, who, np) : 0;
+        for (int j = 0; j < np; j++) {
+            account a;
+            if (account_load(h->d, who[j].account_id, &a)) continue;
+            const char *mark = strcmp(who[j].response, "accepted") == 0   ? " ✓"
+                               : strcmp(who[j].response, "declined") == 0 ? " ✗"
+                               : strcmp(who[j].response, "proposed") == 0 ? " ?"
+                                                                          : "";
+            sb_printf(&out, "%s %s%s", j ? "," : "", a.name, mark);
+        }
+        free(who);
+    }
+    free(list);
+    sb_printf(&out, "\n\n%s", T(h, "pair.upcoming_legend"));
+    return send_and_free(h, sb_take(&out), NULL);
+}
+
+void pair_curator_menu_items(hctx *h, keyboard *kb)
+{
+    kb_button(kb, T(h, "pair.upcoming"), "pr:o");
+}
+
 /* ---- routing ---- */
 
 int pair_owns_action(const char *action) { return strcmp(action, "pr") == 0; }
@@ -609,6 +658,11 @@ mb_status pair_on_button(hctx *h, const char *arg)
         if (!is_active(h)) return flow_refuse_button(h, "not an active participant");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return show_pairs(h);
+    }
+    if (strcmp(arg, "o") == 0) {
+        if (!is_active(h) || strcmp(h->acct.role, "curator") != 0) return flow_refuse_button(h, "not a curator");
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        return show_upcoming(h);
     }
     const char *p = arg;
     char what[4];

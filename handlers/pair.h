@@ -11,6 +11,9 @@
 /* «Моя пара» / «Мои наставляемые» for a mentee or mentor with a pair. */
 void pair_menu_items(hctx *h, keyboard *kb);
 
+/* «Встречи»: the organisation's meetings of the next two weeks, for a curator. */
+void pair_curator_menu_items(hctx *h, keyboard *kb);
+
 /* 1 when a pupil takes part in m: its conversation is open to the curator. */
 struct mentorship;
 int pair_has_minor(hctx *h, const struct mentorship *m);

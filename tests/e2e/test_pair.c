@@ -5,7 +5,8 @@
  * «Мои наставляемые» with the offered day and hour, the pupil confirms and
  * the mentor hears of it; a typed impossible time changes nothing; the
  * pupil reports a problem, the curator gets it with the pair's buttons and
- * reads the conversation, which a curator may do for a pair with a minor.
+ * reads the conversation, which a curator may do for a pair with a minor,
+ * and sees the organisation's coming meetings with who confirmed.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -113,6 +114,13 @@ TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
     press(&c, CURATOR, "Переписка пары");
     got = expect(&c, CURATOR, "Последние сообщения пары");
     CHECK(got && strstr(got, "Когда встретимся?") && strstr(got, "Давай завтра") && strstr(got, "(куратору)"));
+
+    /* The curator sees the organisation's meetings with who confirmed. */
+    say(&c, CURATOR, "/menu");
+    expect(&c, CURATOR, "Что сделать?");
+    press(&c, CURATOR, "Встречи");
+    got = expect(&c, CURATOR, "Встречи на ближайшие две недели");
+    CHECK(got && strstr(got, "14:00") && strstr(got, "Петя Иванов ✓") && strstr(got, "Ольга Петровна"));
     convo_stop(&c);
 }
 
