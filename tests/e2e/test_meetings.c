@@ -7,7 +7,8 @@
  * refused, nothing changes), both are told, and the old reminders never
  * fire; after the meeting each is asked whether it took place, and their
  * answers are kept as each gave them. A meeting early in the morning has
- * its hour-ahead reminder moved out of the night.
+ * its hour-ahead reminder moved out of the night, and a pair in Kaliningrad
+ * gets its reminders at its own local times.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -25,17 +26,20 @@
 #define HOUR_S 3600LL
 #define SETTLE_MS 700             /* nothing more arrives within this */
 
-/* UTC seconds of a local wall time in Tomsk, days after today. */
-static long long tomsk_at(int days, int hour, int minute)
+/* UTC seconds of a local wall time days after today in a zone offset_s
+ * from UTC (without daylight-saving time). */
+static long long local_at(long offset_s, int days, int hour, int minute)
 {
-    time_t t = time(NULL) + TOMSK_S + (time_t)days * DAY_S;
+    time_t t = time(NULL) + offset_s + (time_t)days * DAY_S;
     struct tm tm;
     gmtime_r(&t, &tm);
     tm.tm_hour = hour;
     tm.tm_min = minute;
     tm.tm_sec = 0;
-    return (long long)timegm(&tm) - TOMSK_S;
+    return (long long)timegm(&tm) - offset_s;
 }
+
+static long long tomsk_at(int days, int hour, int minute) { return local_at(TOMSK_S, days, hour, minute); }
 
 /* The bot runs again with its clock at utc_s (a moment of the test's
  * timeline). */
@@ -84,6 +88,27 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
     CHECK_INT(count(&c, sql), tomsk_at(4, 8, 0));
     snprintf(sql, sizeof sql, "UPDATE meetings SET state = 'cancelled', version = version + 1 WHERE id = %s", early);
     db_exec(c.bot.db, sql);
+    /* A pair in Kaliningrad (UTC+2) meeting at 16:00 there: its reminders
+     * are due at 16:00 the day before and 15:00, their local time. */
+    char org2[32], ms2[32], sql2[320];
+    snprintf(org2, sizeof org2, "%s", admin(&c, "org add --name \"Гимназия №1\" --tz Europe/Kaliningrad"));
+    long long mentor2 = convo_seed_person(&c, org2, MENTOR + 10, "mentor", "teacher", "Ирина Львовна");
+    long long mentee2 = convo_seed_person(&c, org2, MENTEE + 10, "mentee", "pupil", "Аня Котова");
+    snprintf(ms2, sizeof ms2, "%s",
+             admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org2, mentor2, mentee2));
+    convo_local_day(2 * 3600, 3, day, sizeof day);
+    const char *west = admin(&c, "meeting add --mentorship %s --at \"%s 16:00\"", ms2, day);
+    long long west_start = local_at(2 * 3600, 3, 16, 0);
+    snprintf(sql2, sizeof sql2,
+             "SELECT MIN(due_at) / 1000 FROM jobs WHERE kind = 'meeting_reminder'"
+             " AND json_extract(payload, '$.meeting') = %s", west);
+    CHECK_INT(count(&c, sql2), west_start - DAY_S);
+    snprintf(sql2, sizeof sql2,
+             "SELECT MAX(due_at) / 1000 FROM jobs WHERE kind = 'meeting_reminder'"
+             " AND json_extract(payload, '$.meeting') = %s", west);
+    CHECK_INT(count(&c, sql2), west_start - HOUR_S);
+    snprintf(sql2, sizeof sql2, "UPDATE meetings SET state = 'cancelled', version = version + 1 WHERE id = %s", west);
+    db_exec(c.bot.db, sql2);
     expect_some(&c, MENTEE, "08:30");
     expect_some(&c, MENTOR, "08:30");
 
@@ -101,9 +126,13 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
 
     press(&c, MENTEE, "Приду");
     expect(&c, MENTEE, "ждём тебя");
+    expect(&c, MENTOR, "Петя Иванов придёт на встречу");
 
-    /* The mentor moves it by typing; impossible and night times change nothing. */
-    press(&c, MENTOR, "Перенести");
+    /* The mentor moves it by typing (from the reminder, above the message
+     * that Петя comes); impossible and night times change nothing. */
+    char move[64];
+    snprintf(move, sizeof move, "mt:m:%lld:1", count(&c, "SELECT id FROM meetings WHERE kind = 'intro'"));
+    press_data(&c, MENTOR, move);
     expect(&c, MENTOR, "На когда перенести");
     say(&c, MENTOR, "31.02 16:00");
     expect(&c, MENTOR, "Такой даты или времени не бывает");
