@@ -5,9 +5,20 @@
 /*
  * Times are UTC milliseconds since the epoch (INTEGER). Personal data lives
  * only in accounts (and the texts of queued messages, which are purged with
- * the account) and in the comments people give after a meeting
- * (meeting_participants); the other tables hold ids, states and counts.
+ * the account), in the comments people give after a meeting
+ * (meeting_participants) and in what a pair writes through the bot
+ * (pair_messages); the other tables hold ids, states and counts.
  */
+/* Triggers that refuse a value of a state or kind column no code knows
+ * (a CHECK would need the table rebuilt). */
+#define STATE_GUARD(table, column, values) \
+    "CREATE TRIGGER " table "_" column "_insert BEFORE INSERT ON " table \
+    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
+    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;" \
+    "CREATE TRIGGER " table "_" column "_update BEFORE UPDATE OF " column " ON " table \
+    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
+    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;"
+
 static const char *const migrations[] = {
     /* 1: the service spine */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -366,13 +377,6 @@ static const char *const migrations[] = {
     "CREATE INDEX link_requests_user ON link_requests(platform, user_id);"
     "CREATE INDEX audit_at ON audit(at);"
     "CREATE INDEX audit_subject ON audit(subject);"
-#define STATE_GUARD(table, column, values) \
-    "CREATE TRIGGER " table "_" column "_insert BEFORE INSERT ON " table \
-    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
-    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;" \
-    "CREATE TRIGGER " table "_" column "_update BEFORE UPDATE OF " column " ON " table \
-    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
-    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;"
     STATE_GUARD("accounts", "status", "'registering', 'pending_consent', 'active', 'forgotten'")
     STATE_GUARD("outbox", "state", "'pending', 'sending', 'checking', 'sent', 'failed', 'unknown'")
     STATE_GUARD("outbox", "kind", "'text', 'edit', 'answer', 'document', 'photo'")
@@ -384,7 +388,6 @@ static const char *const migrations[] = {
     STATE_GUARD("consent_requests", "state",
                 "'open', 'waiting', 'confirmed', 'rejected', 'refused', 'closed', 'withdrawn'")
     STATE_GUARD("survey_runs", "state", "'open', 'done'"),
-#undef STATE_GUARD
 
     /* 8: the held rows of each invite, counted as they change. Most
      * invites have far more places than registrations under way, and this
@@ -482,13 +485,6 @@ static const char *const migrations[] = {
     "  UPDATE meetings SET state = 'cancelled', version = version + 1, updated_at = NEW.ended_at"
     "    WHERE mentorship_id = NEW.id AND starts_at >= NEW.ended_at AND state = 'planned';"
     "  UPDATE meeting_series SET state = 'stopped' WHERE mentorship_id = NEW.id AND state = 'active'; END;"
-#define STATE_GUARD(table, column, values) \
-    "CREATE TRIGGER " table "_" column "_insert BEFORE INSERT ON " table \
-    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
-    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;" \
-    "CREATE TRIGGER " table "_" column "_update BEFORE UPDATE OF " column " ON " table \
-    " WHEN NEW." column " NOT IN (" values ") BEGIN" \
-    " SELECT RAISE(ABORT, '" table "." column ": unknown value'); END;"
     STATE_GUARD("meetings", "state", "'planned', 'held', 'missed', 'cancelled'")
     STATE_GUARD("meetings", "kind",
                 "'intro', 'trial', 'planning', 'work', 'final', 'training', 'business_game', 'mini_project', 'activity'")
@@ -498,7 +494,6 @@ static const char *const migrations[] = {
     STATE_GUARD("meeting_participants", "response", "'none', 'accepted', 'declined', 'proposed'")
     /* NULL (not answered yet) passes: NULL NOT IN (...) is not true */
     STATE_GUARD("meeting_participants", "outcome", "'happened', 'moved', 'not_held'"),
-#undef STATE_GUARD
 
     /* 10: what the people of a mentorship write each other through the
      * bot, and the problems they report to the curator (to_account NULL). */
@@ -514,6 +509,8 @@ static const char *const migrations[] = {
     "CREATE INDEX pair_messages_from ON pair_messages(from_account);"
     "CREATE INDEX pair_messages_to ON pair_messages(to_account) WHERE to_account IS NOT NULL;",
 };
+
+#undef STATE_GUARD
 
 int schema_count(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
 
