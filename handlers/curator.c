@@ -144,6 +144,7 @@ void curator_menu_items(hctx *h, keyboard *kb)
     menu_button(h, kb, "curator.menu_mentors", mentorship_count_people(h->d, org_id, "mentor"), "cb:r:0");
     menu_button(h, kb, "curator.menu_mentees", mentorship_count_people(h->d, org_id, "mentee"), "cb:e:0");
     menu_button(h, kb, "curator.menu_mentorships", mentorship_count_active(h->d, org_id), "cl:0");
+    menu_button(h, kb, "curator.menu_stalled", curator_stall_count(h), "zl:0");
     curator_consent_menu_item(h, kb);
     kb_row(kb);
     kb_button(kb, T(h, "curator.menu_stage"), "cs");
@@ -162,7 +163,7 @@ int curator_owns_action(const char *action)
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
            curator_match_owns(action) || curator_pairs_owns(action) || curator_invites_owns(action) ||
            curator_program_owns(action) || curator_consent_owns(action) || curator_tables_owns(action) ||
-           curator_people_owns(action);
+           curator_people_owns(action) || curator_stall_owns(action);
 }
 
 mb_status curator_on_button(hctx *h, const char *action, const char *arg)
@@ -182,6 +183,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (curator_consent_owns(action)) return curator_consent_button(h, action, arg);
     if (curator_tables_owns(action)) return curator_tables_button(h, action, arg);
     if (curator_people_owns(action)) return curator_people_button(h, action, arg);
+    if (curator_stall_owns(action)) return curator_stall_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");
 }
 

@@ -2,7 +2,8 @@
  * The curator's flows, split by seam: curator.c routes buttons and holds the
  * shared helpers, curator_bases.c shows the bases and the unmatched queue,
  * curator_match.c proposes mentors and forms pairs and groups,
- * curator_pairs.c lists the mentorships and ends them,
+ * curator_pairs.c lists the mentorships and ends them, curator_stall.c
+ * shows the stalled ones,
  * curator_program.c moves the programme's stage and sends announcements,
  * curator_export.c sends the pairs and the queue as a file, curator_tables.c
  * the bases and the survey answers, curator_people.c corrects a name or a grade,
@@ -106,6 +107,15 @@ int curator_parse_page(const char *arg, int *page);
 /* curator_pairs.c: cl cm ce cx, the list of mentorships and ending one */
 int curator_pairs_owns(const char *action);
 mb_status curator_pairs_button(hctx *h, const char *action, const char *arg);
+/* Ends the active mentorship m, audited; its people are told, the curator
+ * too (also when another curator ended it first). */
+mb_status curator_pairs_end(hctx *h, const mentorship *m);
+
+/* curator_stall.c: zl zo zr zy, the stalled pairs, one of them, re-matching its mentee */
+int curator_stall_owns(const char *action);
+mb_status curator_stall_button(hctx *h, const char *action, const char *arg);
+/* How many of the curator's organisation's mentorships have stalled. */
+int curator_stall_count(hctx *h);
 
 /* curator_invites.c: ci cd cj, the organisation's invites and revoking one */
 int curator_invites_owns(const char *action);
@@ -141,6 +151,9 @@ mb_status curator_show_queue(hctx *h, const char *arg);    /* cq:PAGE */
 /* curator_match.c: cv cy cn cg cr cp */
 int curator_match_owns(const char *action);
 mb_status curator_match_button(hctx *h, const char *action, const char *arg);
+/* The mentors proposed for a mentee of the curator's organisation, as cv
+ * shows them; a mentee outside it is told as gone. */
+mb_status curator_match_suggest(hctx *h, int64_t mentee_id);
 
 /* curator_program.c: cs ct cu ca cc ck */
 /* 1 when the organisation has no programme for the current school year. */

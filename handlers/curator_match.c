@@ -394,6 +394,13 @@ static mb_status reject(hctx *h, const char *arg)
     return show_suggestions(h, &mentee);
 }
 
+mb_status curator_match_suggest(hctx *h, int64_t mentee_id)
+{
+    account mentee;
+    if (!load_in_scope(h, mentee_id, "mentee", &mentee)) return reply_text(h, T(h, "curator.already_ended"), NULL);
+    return show_suggestions(h, &mentee);
+}
+
 mb_status curator_match_button(hctx *h, const char *action, const char *arg)
 {
     mb_status rc;

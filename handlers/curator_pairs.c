@@ -100,7 +100,7 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
                               curator_form_text(h->env->texts, h->lang, form), "date", date, NULL), &kb);
 }
 
-static mb_status end_mentorship(hctx *h, const mentorship *m)
+mb_status curator_pairs_end(hctx *h, const mentorship *m)
 {
     mb_status rc = mentorship_end(h->d, m->id);
     if (rc == MB_ERR_NOT_FOUND) return reply_text(h, T(h, "curator.already_ended"), NULL);
@@ -148,6 +148,6 @@ mb_status curator_pairs_button(hctx *h, const char *action, const char *arg)
         return flow_refuse_button(h, "mentorship not in the curator's organisation");
     if ((rc = reply_answer_button(h, NULL))) return rc;
     if (strcmp(m.state, "active") != 0) return reply_text(h, T(h, "curator.already_ended"), NULL);
-    if (strcmp(action, "cx") == 0) return end_mentorship(h, &m);
+    if (strcmp(action, "cx") == 0) return curator_pairs_end(h, &m);
     return show_mentorship(h, &m, strcmp(action, "ce") == 0);
 }

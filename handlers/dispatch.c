@@ -4,6 +4,7 @@
 #include "handlers/meetings.h"
 #include "handlers/payload.h"
 #include "handlers/reg_switch.h"
+#include "handlers/stall.h"
 #include "storage/outbox.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -266,6 +267,7 @@ mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, si
     else if (strcmp(j->kind, JOB_MEETING_REMINDER) == 0 || strcmp(j->kind, JOB_MEETING_FOLLOWUP) == 0 ||
              strcmp(j->kind, JOB_MEETING_FOLLOWUP_AGAIN) == 0)
         rc = meeting_run_job(d, env, j->kind, j->payload);
+    else if (strcmp(j->kind, JOB_STALL_SCAN) == 0) rc = stall_run_job(d, env, j->payload);
     else if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {
         snprintf(reason, reason_size, "unknown job kind %s", j->kind);
         return MB_ERR_NOT_FOUND;

@@ -508,6 +508,23 @@ static const char *const migrations[] = {
     "CREATE INDEX pair_messages_mentorship ON pair_messages(mentorship_id, id);"
     "CREATE INDEX pair_messages_from ON pair_messages(from_account);"
     "CREATE INDEX pair_messages_to ON pair_messages(to_account) WHERE to_account IS NOT NULL;",
+
+    /* 11: stalled mentorships (storage/stalls.h). One row per mentorship
+     * holds its latest stall episode: why it stalled, the start of its
+     * latest held meeting then (a later held meeting ends the episode), and
+     * when the mentor was nudged and the curator flagged, so each goes once
+     * per episode. The daily scan walks the active mentorships by id. */
+    "CREATE TABLE mentorship_stalls("
+    "  mentorship_id INTEGER PRIMARY KEY REFERENCES mentorships(id),"
+    "  reason TEXT NOT NULL CHECK(reason IN ('never', 'no_meeting', 'missed', 'useless', 'silent')),"
+    "  silent_id INTEGER REFERENCES accounts(id),"
+    "  held_mark INTEGER NOT NULL,"
+    "  idle_since INTEGER NOT NULL,"
+    "  began_at INTEGER NOT NULL,"
+    "  nudged_at INTEGER,"
+    "  flagged_at INTEGER,"
+    "  ended_at INTEGER);"
+    "CREATE INDEX mentorships_active ON mentorships(id) WHERE state = 'active';",
 };
 
 #undef STATE_GUARD
