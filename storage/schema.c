@@ -517,7 +517,7 @@ static const char *const migrations[] = {
     "CREATE TABLE mentorship_stalls("
     "  mentorship_id INTEGER PRIMARY KEY REFERENCES mentorships(id),"
     "  reason TEXT NOT NULL CHECK(reason IN ('never', 'no_meeting', 'missed', 'useless', 'silent')),"
-    "  silent_id INTEGER REFERENCES accounts(id),"
+    "  silent_id INTEGER,"
     "  held_mark INTEGER NOT NULL,"
     "  idle_since INTEGER NOT NULL,"
     "  began_at INTEGER NOT NULL,"

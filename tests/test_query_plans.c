@@ -26,6 +26,7 @@
 #include "handlers/flows.h"
 #include "storage/invites.h"
 #include "handlers/meeting_notice.h"
+#include "handlers/stall.h"
 #include "storage/erase.h"
 #include "storage/jobs.h"
 #include "storage/meetings.h"
@@ -261,6 +262,30 @@ static void drive_meetings(void)
     CHECK_INT(mentorship_end(d, ms[1]), MB_OK);
 }
 
+/* A stalled pair of the curator's organisation: the mentor's nudge, the
+ * curator's flag a week later, the scan's job, and the curator's screens. */
+static void drive_stalls(long long curator)
+{
+    int64_t ms = scalar("SELECT id FROM mentorships WHERE state = 'active' AND org_id = 1 ORDER BY id DESC LIMIT 1");
+    CHECK(ms > 0);
+    int64_t now = clock_now_ms();
+    CHECK_INT(stall_check(d, &env, ms, now + 22 * 86400000LL, NULL), MB_OK);
+    CHECK_INT(stall_check(d, &env, ms, now + 30 * 86400000LL, NULL), MB_OK);
+    CHECK_INT(stall_run_job(d, &env, "{}"), MB_OK);
+    stall_episode e;
+    CHECK_INT(stall_episode_load(d, ms, &e), MB_OK);
+    CHECK(e.flagged_at > 0);
+    char data[48];
+    press(curator, "zl:0");
+    snprintf(data, sizeof data, "zo:%lld", (long long)ms);
+    press(curator, data);
+    snprintf(data, sizeof data, "zr:%lld", (long long)ms);
+    press(curator, data);
+    snprintf(data, sizeof data, "zy:%lld", (long long)ms);
+    press(curator, data);
+    CHECK_INT(scalar("SELECT COUNT(*) FROM mentorships WHERE state = 'ended'") > 0, 1);
+}
+
 /* The bot's paths, one person or job at a time. */
 static void drive(void)
 {
@@ -325,6 +350,7 @@ static void drive(void)
     say(TG_USER_BASE + coordinator, "/menu");
     explore(TG_USER_BASE + coordinator, 25, "forget");
     drive_meetings();
+    drive_stalls(curator);
     /* The scheduler runs every job due over the next days. */
     struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
     scheduler *s = scheduler_new(loop, d, &env, NULL, NULL);
@@ -364,7 +390,8 @@ static const char *const large_tables[] = {
     "accounts", "identities", "identity_history", "outbox", "inbox", "jobs", "survey_runs", "survey_answers",
     "mentorships", "mentorship_members", "match_rejections", "audit", "invites", "invite_uses", "dialog",
     "profiles", "link_requests", "consent_requests", "guardian_phones", "chat_marks", "scopes", "code_failures",
-    "meetings", "meeting_participants", "meeting_mentorships", "meeting_series", "org_holidays", NULL};
+    "meetings", "meeting_participants", "meeting_mentorships", "meeting_series", "org_holidays", "mentorship_stalls",
+    NULL};
 
 /* 1 when the plan line scans through a partial index: only the rows its
  * WHERE admits (the queued messages, the pending jobs), not the table. */
