@@ -1,0 +1,120 @@
+/*
+ * A stalled pair, with the bot's clock moved forward
+ * (MENTORBOT_CLOCK_OFFSET_S) instead of waiting: a pair in Tomsk has no
+ * meeting for 22 days, and the mentor gets a polite nudge saying so; a week
+ * later nothing has changed, so the curator gets a flag, opens the pair
+ * from it (its people, no meetings yet), and ends the mentorship there: the
+ * mentee hears of it, and the pair is no longer among the stalled ones.
+ */
+#include "tests/e2e/convo.h"
+#include "tests/unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MENTOR 760000401LL
+#define MENTEE 760000402LL
+#define CURATOR 760000403LL
+#define TOMSK_S (7 * 3600)        /* Asia/Tomsk: UTC+7 all year */
+#define DAY_S 86400LL
+#define SETTLE_MS 500             /* nothing more arrives within this */
+
+/* UTC seconds of a local wall time in Tomsk, days after today. */
+static long long tomsk_at(int days, int hour, int minute)
+{
+    time_t t = time(NULL) + TOMSK_S + (time_t)days * DAY_S;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = 0;
+    return (long long)timegm(&tm) - TOMSK_S;
+}
+
+/* The bot runs again with its clock at utc_s (a moment of the test's
+ * timeline). */
+static void restart_at(convo *c, long long utc_s)
+{
+    bot_stop(&c->bot);
+    char offset[32];
+    snprintf(offset, sizeof offset, "%lld", utc_s - (long long)time(NULL));
+    setenv("MENTORBOT_CLOCK_OFFSET_S", offset, 1);
+    CHECK_INT(bot_start(&c->bot), 0);
+    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+}
+
+TEST(a_pair_without_meetings_nudges_the_mentor_then_flags_the_curator_who_ends_it)
+{
+    convo c;
+    if (convo_start(&c, "stall", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, MENTOR, "Ольга", "ru");
+    convo_user_add(&c, MENTEE, "Петя", "ru");
+    convo_user_add(&c, CURATOR, "Анна", "ru");
+    long long users[] = {MENTOR, MENTEE, CURATOR};
+    for (int i = 0; i < 3; i++) {
+        say(&c, users[i], "/start");
+        expect(&c, users[i], "ссылку-приглашение");
+    }
+    char org[32], ms[32], sql[160];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №5\" --tz Asia/Tomsk"));
+    long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");
+    long long mentee = convo_seed_person(&c, org, MENTEE, "mentee", "pupil", "Петя Иванов");
+    long long curator = convo_seed_person(&c, org, CURATOR, "curator", "teacher", "Анна Кураторова");
+    snprintf(sql, sizeof sql, "INSERT INTO scopes(account_id, org_id) VALUES(%lld, %s)", curator, org);
+    db_exec(c.bot.db, sql);
+    snprintf(ms, sizeof ms, "%s", admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor, mentee));
+    expect_some(&c, MENTEE, "твой наставник");
+    expect_some(&c, MENTOR, "новый наставляемый");
+
+    /* 22 days on, at noon in Tomsk: no meeting yet, the mentor is nudged. */
+    restart_at(&c, tomsk_at(22, 12, 0));
+    const char *r = expect(&c, MENTOR, "Пара «Ольга Петровна — Петя Иванов»");
+    CHECK(r && strstr(r, "а встреч ещё не было") && strstr(r, "Договоритесь о первой встрече"));
+    expect_silence(&c, CURATOR, SETTLE_MS);
+    expect_silence(&c, MENTEE, 0);
+
+    /* A week later nothing has changed: the curator is flagged, once. */
+    restart_at(&c, tomsk_at(29, 12, 1));
+    r = expect(&c, CURATOR, "Пара «Ольга Петровна — Петя Иванов» зависла");
+    CHECK(r && strstr(r, "встреч ещё не было") && strstr(r, "Наставнику напомнили"));
+    expect_silence(&c, MENTOR, SETTLE_MS);
+
+    /* The flag's button opens the pair: its people, the reason, no meetings. */
+    CHECK(press(&c, CURATOR, "Открыть пару"));
+    r = expect(&c, CURATOR, "Ольга Петровна — Петя Иванов");
+    CHECK(r && strstr(r, "Почему зависла") && strstr(r, "Встреч ещё не было"));
+    say(&c, CURATOR, "/menu");
+    r = expect_some(&c, CURATOR, "Что сделать?");
+    CHECK(press(&c, CURATOR, "Зависшие пары: 1"));
+    expect(&c, CURATOR, "Зависшие пары: 1.");
+    CHECK(press(&c, CURATOR, "Ольга Петровна — Петя Иванов"));
+    expect(&c, CURATOR, "Почему зависла");
+
+    /* Ended from there, with the usual confirmation. */
+    CHECK(press(&c, CURATOR, "Завершить наставничество"));
+    expect(&c, CURATOR, "Завершить наставничество «Ольга Петровна — Петя Иванов»?");
+    CHECK(press(&c, CURATOR, "Да, завершить"));
+    expect(&c, CURATOR, "Наставничество завершено");
+    expect_some(&c, MENTEE, "завершил");
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mentorships WHERE id = %s AND state = 'ended'", ms);
+    CHECK_INT(db_query_int(c.bot.db, sql), 1);
+    say(&c, CURATOR, "/menu");
+    expect_some(&c, CURATOR, "Что сделать?");
+    CHECK(press(&c, CURATOR, "Зависшие пары: 0"));
+    expect(&c, CURATOR, "Зависших пар нет");
+    convo_stop(&c);
+}
+
+static void all_conversations(void)
+{
+    RUN(a_pair_without_meetings_nudges_the_mentor_then_flags_the_curator_who_ends_it);
+}
+
+/* One description, both messengers (or the one named as the argument). */
+int main(int argc, char **argv)
+{
+    convo_each_transport(argc, argv, all_conversations);
+    return unit_summary();
+}
