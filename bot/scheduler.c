@@ -1,6 +1,5 @@
 #include "bot/scheduler.h"
 #include "handlers/dispatch.h"
-#include "handlers/stall.h"
 #include "storage/jobs.h"
 #include "storage/retention.h"
 #include "util/clock.h"
@@ -123,8 +122,6 @@ void scheduler_start(scheduler *s)
     /* The retention sweep re-arms itself; this starts it on a database
      * that never had one. */
     if (retention_schedule(s->d, clock_now_ms() + RETENTION_FIRST_MS)) log_warn("scheduler", "could not schedule the retention sweep");
-    /* So does the scan for stalled mentorships (handlers/stall.h). */
-    if (stall_schedule(s->d, clock_now_ms() + STALL_SCAN_FIRST_MS)) log_warn("scheduler", "could not schedule the stall scan");
     rearm(s);
 }
 

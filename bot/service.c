@@ -11,7 +11,9 @@
 #include "bot/sender.h"
 #include "bot/telegram.h"
 #include "bot/vk.h"
+#include "handlers/stall.h"
 #include "storage/outbox.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #include <dirent.h>
@@ -222,6 +224,10 @@ int service_run(app *a)
              s.vk ? a->cfg.vk_api_base : "");
     if (s.tg) tg_start(s.tg);
     if (s.vk) vk_start(s.vk);
+    /* The stall scan re-arms itself; this starts it on a database that
+     * never had one (handlers/stall.h). */
+    if (stall_schedule(a->d, clock_now_ms() + STALL_SCAN_FIRST_MS))
+        log_warn("service", "could not schedule the stall scan");
     scheduler_start(s.sched);
     sender_kick(s.snd);
     ev_run(s.loop, 0);
