@@ -4,7 +4,6 @@
  * curators. The episode row is written in the same transaction as the
  * message is queued, so a crash neither loses nor repeats one.
  */
-#include "handlers/flows.h"
 #include "handlers/reply.h"
 #include "handlers/stall.h"
 #include "storage/jobs.h"
@@ -13,6 +12,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/quiet.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +110,8 @@ static mb_status flag(db *d, const bot_env *env, const mentorship *m, const stal
 {
     int64_t curators[STALL_CURATORS_MAX];
     int n = mentorship_list_people(d, m->org_id, "curator", 0, curators, STALL_CURATORS_MAX);
+    org o;
+    const char *zone = org_get(d, m->org_id, &o) == MB_OK ? o.timezone : "";
     mb_status rc = MB_OK;
     for (int i = 0; i < n && !rc; i++) {
         account c;
@@ -117,7 +119,7 @@ static mb_status flag(db *d, const bot_env *env, const mentorship *m, const stal
         const char *lang = i18n_pick_language(env->texts, c.language);
         char names[2048], date[32], data[32];
         stall_pair_names(d, env, lang, m, names, sizeof names);
-        flow_format_date(lang, e->nudged_at, date, sizeof date);
+        tz_format(zone, e->nudged_at, lang, 0, date, sizeof date);
         char *reason = stall_reason_text(d, env, lang, e, now);
         char *text = reason ? i18n_format(env->texts, lang, "stall.flag", "names", names, "reason", reason, "date",
                                           date, NULL)

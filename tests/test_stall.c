@@ -219,6 +219,20 @@ TEST(a_side_that_stopped_answering_is_named_to_the_mentor)
     db_close(p.d);
 }
 
+TEST(a_pupil_mentor_is_addressed_with_ty)
+{
+    pair_ids p;
+    if (!setup(&p)) SKIP("no database");
+    account a;
+    CHECK_INT(account_load(p.d, p.mentor, &a), MB_OK);
+    snprintf(a.category, sizeof a.category, "pupil");
+    a.grade = 10;
+    CHECK_INT(account_save(p.d, &a), MB_OK);
+    check_at(&p, T0 + 22 * DAY_MS);
+    CHECK_CONTAINS(last_to(&p, p.mentor_chat), "прошло 22 дня, а встреч ещё не было. Договорись");
+    db_close(p.d);
+}
+
 TEST(nothing_is_sent_in_the_night_and_the_scan_comes_back_in_the_morning)
 {
     pair_ids p;
@@ -247,6 +261,7 @@ int main(void)
     RUN(two_missed_meetings_in_a_row_nudge_the_mentor);
     RUN(two_meetings_of_little_use_in_a_row_nudge_the_mentor);
     RUN(a_side_that_stopped_answering_is_named_to_the_mentor);
+    RUN(a_pupil_mentor_is_addressed_with_ty);
     RUN(nothing_is_sent_in_the_night_and_the_scan_comes_back_in_the_morning);
     i18n_free(texts);
     return unit_summary();

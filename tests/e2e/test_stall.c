@@ -1,10 +1,11 @@
 /*
- * A stalled pair, with the bot's clock moved forward
- * (MENTORBOT_CLOCK_OFFSET_S) instead of waiting: a pair in Tomsk has no
- * meeting for 22 days, and the mentor gets a polite nudge saying so; a week
- * later nothing has changed, so the curator gets a flag, opens the pair
- * from it (its people, no meetings yet), and ends the mentorship there: the
- * mentee hears of it, and the pair is no longer among the stalled ones.
+ * Stalled pairs, with the bot's clock moved forward
+ * (MENTORBOT_CLOCK_OFFSET_S) instead of waiting: two pairs in Tomsk have no
+ * meeting for 22 days, and each mentor gets a polite nudge saying so; a
+ * week later nothing has changed, so the curator gets a flag for each. From
+ * one flag the curator opens the pair and has another mentor picked for its
+ * mentee; the other pair, found under «Зависшие пары» in the menu, is
+ * ended there. The mentees hear of it, and no pair is left stalled.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -17,6 +18,8 @@
 #define MENTOR 760000401LL
 #define MENTEE 760000402LL
 #define CURATOR 760000403LL
+#define MENTOR2 760000404LL
+#define MENTEE2 760000405LL
 #define TOMSK_S (7 * 3600)        /* Asia/Tomsk: UTC+7 all year */
 #define DAY_S 86400LL
 #define SETTLE_MS 500             /* nothing more arrives within this */
@@ -45,15 +48,17 @@ static void restart_at(convo *c, long long utc_s)
     unsetenv("MENTORBOT_CLOCK_OFFSET_S");
 }
 
-TEST(a_pair_without_meetings_nudges_the_mentor_then_flags_the_curator_who_ends_it)
+TEST(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematches_or_ends)
 {
     convo c;
     if (convo_start(&c, "stall", NULL)) SKIP("simulator or bot did not start");
     convo_user_add(&c, MENTOR, "Ольга", "ru");
     convo_user_add(&c, MENTEE, "Петя", "ru");
     convo_user_add(&c, CURATOR, "Анна", "ru");
-    long long users[] = {MENTOR, MENTEE, CURATOR};
-    for (int i = 0; i < 3; i++) {
+    convo_user_add(&c, MENTOR2, "Иван", "ru");
+    convo_user_add(&c, MENTEE2, "Маша", "ru");
+    long long users[] = {MENTOR, MENTEE, CURATOR, MENTOR2, MENTEE2};
+    for (int i = 0; i < 5; i++) {
         say(&c, users[i], "/start");
         expect(&c, users[i], "ссылку-приглашение");
     }
@@ -67,32 +72,47 @@ TEST(a_pair_without_meetings_nudges_the_mentor_then_flags_the_curator_who_ends_i
     snprintf(ms, sizeof ms, "%s", admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor, mentee));
     expect_some(&c, MENTEE, "твой наставник");
     expect_some(&c, MENTOR, "новый наставляемый");
+    long long mentor2 = convo_seed_person(&c, org, MENTOR2, "mentor", "teacher", "Иван Сергеевич");
+    long long mentee2 = convo_seed_person(&c, org, MENTEE2, "mentee", "pupil", "Маша Смирнова");
+    admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor2, mentee2);
+    expect_some(&c, MENTEE2, "твой наставник");
+    expect_some(&c, MENTOR2, "новый наставляемый");
 
-    /* 22 days on, at noon in Tomsk: no meeting yet, the mentor is nudged. */
+    /* 22 days on, at noon in Tomsk: no meeting yet, the mentors are nudged. */
     restart_at(&c, tomsk_at(22, 12, 0));
     const char *r = expect(&c, MENTOR, "Пара «Ольга Петровна — Петя Иванов»");
     CHECK(r && strstr(r, "а встреч ещё не было") && strstr(r, "Договоритесь о первой встрече"));
+    expect(&c, MENTOR2, "Пара «Иван Сергеевич — Маша Смирнова»");
     expect_silence(&c, CURATOR, SETTLE_MS);
     expect_silence(&c, MENTEE, 0);
 
-    /* A week later nothing has changed: the curator is flagged, once. */
+    /* A week later nothing has changed: the curator is flagged, once a pair. */
     restart_at(&c, tomsk_at(29, 12, 1));
     r = expect(&c, CURATOR, "Пара «Ольга Петровна — Петя Иванов» зависла");
     CHECK(r && strstr(r, "встреч ещё не было") && strstr(r, "Наставнику напомнили"));
-    expect_silence(&c, MENTOR, SETTLE_MS);
+    expect(&c, CURATOR, "Пара «Иван Сергеевич — Маша Смирнова» зависла");
+    expect_silence(&c, CURATOR, SETTLE_MS);
+    expect_silence(&c, MENTOR, 0);
 
-    /* The flag's button opens the pair: its people, the reason, no meetings. */
+    /* The flag's button opens the pair: its people, the reason, no
+     * meetings; another mentor is picked for its mentee. */
     CHECK(press(&c, CURATOR, "Открыть пару"));
-    r = expect(&c, CURATOR, "Ольга Петровна — Петя Иванов");
+    r = expect(&c, CURATOR, "Иван Сергеевич — Маша Смирнова");
     CHECK(r && strstr(r, "Почему зависла") && strstr(r, "Встреч ещё не было"));
+    CHECK(press(&c, CURATOR, "Подобрать другого наставника"));
+    expect(&c, CURATOR, "Завершить наставничество «Иван Сергеевич — Маша Смирнова» и подобрать другого наставника?");
+    CHECK(press(&c, CURATOR, "Да, подобрать"));
+    expect(&c, CURATOR, "Наставничество завершено");
+    expect(&c, CURATOR, "Маша Смирнова (");
+    expect_some(&c, MENTEE2, "завершил");
+
+    /* The other one from the menu, ended with the usual confirmation. */
     say(&c, CURATOR, "/menu");
-    r = expect_some(&c, CURATOR, "Что сделать?");
+    expect_some(&c, CURATOR, "Что сделать?");
     CHECK(press(&c, CURATOR, "Зависшие пары: 1"));
     expect(&c, CURATOR, "Зависшие пары: 1.");
     CHECK(press(&c, CURATOR, "Ольга Петровна — Петя Иванов"));
     expect(&c, CURATOR, "Почему зависла");
-
-    /* Ended from there, with the usual confirmation. */
     CHECK(press(&c, CURATOR, "Завершить наставничество"));
     expect(&c, CURATOR, "Завершить наставничество «Ольга Петровна — Петя Иванов»?");
     CHECK(press(&c, CURATOR, "Да, завершить"));
@@ -109,7 +129,7 @@ TEST(a_pair_without_meetings_nudges_the_mentor_then_flags_the_curator_who_ends_i
 
 static void all_conversations(void)
 {
-    RUN(a_pair_without_meetings_nudges_the_mentor_then_flags_the_curator_who_ends_it);
+    RUN(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematches_or_ends);
 }
 
 /* One description, both messengers (or the one named as the argument). */
