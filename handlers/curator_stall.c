@@ -60,6 +60,7 @@ static void answers_line(hctx *h, const meeting *mt, strbuf *sb)
 {
     meeting_participant who[MENTORSHIP_GROUP_MAX + 1];
     int n = meeting_participants(h->d, mt->id, who, MENTORSHIP_GROUP_MAX + 1);
+    if (n > MENTORSHIP_GROUP_MAX + 1) n = MENTORSHIP_GROUP_MAX + 1;   /* it counts them all */
     for (int i = 0; i < n; i++) {
         account a;
         const char *name = account_load(h->d, who[i].account_id, &a) != MB_OK ? "?"

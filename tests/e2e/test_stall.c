@@ -1,9 +1,10 @@
 /*
  * Stalled pairs, with the bot's clock moved forward
- * (MENTORBOT_CLOCK_OFFSET_S) instead of waiting: two pairs in Tomsk have no
+ * (MENTORBOT_CLOCK_OFFSET_S) instead of waiting: two pairs in Tomsk hold no
  * meeting for 22 days, and each mentor gets a polite nudge saying so; a
  * week later nothing has changed, so the curator gets a flag for each. From
- * one flag the curator opens the pair and has another mentor picked for its
+ * one flag the curator opens the pair (its people, its meeting that did not
+ * take place with each one's answer) and has another mentor picked for its
  * mentee; the other pair, found under «Зависшие пары» in the menu, is
  * ended there. The mentees hear of it, and no pair is left stalled.
  */
@@ -74,9 +75,23 @@ TEST(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematche
     expect_some(&c, MENTOR, "новый наставляемый");
     long long mentor2 = convo_seed_person(&c, org, MENTOR2, "mentor", "teacher", "Иван Сергеевич");
     long long mentee2 = convo_seed_person(&c, org, MENTEE2, "mentee", "pupil", "Маша Смирнова");
-    admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor2, mentee2);
+    char ms2[32], meeting[600];
+    snprintf(ms2, sizeof ms2, "%s", admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor2,
+                                          mentee2));
     expect_some(&c, MENTEE2, "твой наставник");
     expect_some(&c, MENTOR2, "новый наставляемый");
+    /* The second pair's one meeting, ten days on, did not take place: the
+     * mentor said so, the mentee said nothing. */
+    long long at = tomsk_at(10, 15, 0) * 1000LL;
+    snprintf(meeting, sizeof meeting,
+             "INSERT INTO meetings(org_id, mentorship_id, kind, format, starts_at, minutes, created_at, updated_at)"
+             " VALUES(%s, %s, 'work', 'in_person', %lld, 60, 1, 1);"
+             "INSERT INTO meeting_participants(meeting_id, account_id, role, outcome, answered_at)"
+             " VALUES(last_insert_rowid(), %lld, 'mentor', 'not_held', %lld);"
+             "INSERT INTO meeting_participants(meeting_id, account_id, role)"
+             " SELECT MAX(id), %lld, 'mentee' FROM meetings;",
+             org, ms2, at, mentor2, at + 7200000LL, mentee2);
+    db_exec(c.bot.db, meeting);
 
     /* 22 days on, at noon in Tomsk: no meeting yet, the mentors are nudged. */
     restart_at(&c, tomsk_at(22, 12, 0));
@@ -98,7 +113,8 @@ TEST(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematche
      * meetings; another mentor is picked for its mentee. */
     CHECK(press(&c, CURATOR, "Открыть пару"));
     r = expect(&c, CURATOR, "Иван Сергеевич — Маша Смирнова");
-    CHECK(r && strstr(r, "Почему зависла") && strstr(r, "Встреч ещё не было"));
+    CHECK(r && strstr(r, "Почему зависла: с начала наставничества прошло") && strstr(r, "Последние встречи:") &&
+          strstr(r, "15:00, рабочая встреча: Иван Сергеевич — не состоялась; Маша Смирнова — нет ответа"));
     CHECK(press(&c, CURATOR, "Подобрать другого наставника"));
     expect(&c, CURATOR, "Завершить наставничество «Иван Сергеевич — Маша Смирнова» и подобрать другого наставника?");
     CHECK(press(&c, CURATOR, "Да, подобрать"));
@@ -112,7 +128,8 @@ TEST(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematche
     CHECK(press(&c, CURATOR, "Зависшие пары: 1"));
     expect(&c, CURATOR, "Зависшие пары: 1.");
     CHECK(press(&c, CURATOR, "Ольга Петровна — Петя Иванов"));
-    expect(&c, CURATOR, "Почему зависла");
+    r = expect(&c, CURATOR, "Почему зависла");
+    CHECK(r && strstr(r, "Встреч ещё не было"));
     CHECK(press(&c, CURATOR, "Завершить наставничество"));
     expect(&c, CURATOR, "Завершить наставничество «Ольга Петровна — Петя Иванов»?");
     CHECK(press(&c, CURATOR, "Да, завершить"));
