@@ -6,6 +6,7 @@
  */
 #include "handlers/reply.h"
 #include "handlers/stall.h"
+#include "storage/guardians.h"
 #include "storage/jobs.h"
 #include "storage/records.h"
 #include "util/clock.h"
@@ -109,7 +110,7 @@ static mb_status nudge(db *d, const bot_env *env, const mentorship *m, const sta
 static mb_status flag(db *d, const bot_env *env, const mentorship *m, const stall_episode *e, int64_t now)
 {
     int64_t curators[STALL_CURATORS_MAX];
-    int n = mentorship_list_people(d, m->org_id, "curator", 0, curators, STALL_CURATORS_MAX);
+    int n = consent_curators_of(d, m->org_id, curators, STALL_CURATORS_MAX);
     org o;
     const char *zone = org_get(d, m->org_id, &o) == MB_OK ? o.timezone : "";
     mb_status rc = MB_OK;

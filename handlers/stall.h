@@ -20,7 +20,7 @@
 #define STALL_SCAN_EVERY_MS STALL_DAY_MS      /* the next scan once all were seen */
 #define STALL_SCAN_FIRST_MS 3600000LL         /* the first scan, after the service starts on a new database */
 #define STALL_FLAG_AFTER_MS (7 * STALL_DAY_MS)   /* from the nudge to the curator's flag */
-#define STALL_CURATORS_MAX 20                 /* curators of one organisation flagged */
+#define STALL_CURATORS_MAX 20                 /* curators of one organisation flagged (as consent_curators_of) */
 
 /* Adds a pending scan due at due_at unless one is pending. */
 mb_status stall_schedule(db *d, int64_t due_at);
