@@ -97,7 +97,8 @@ mb_status stall_facts_of(db *d, int64_t id, int64_t started_at, int64_t now, int
     if (!rc) rc = silent_one(d, id, now, &out->silent_id);
     if (rc) return rc;
     out->idle_since = out->held_mark ? out->held_mark : started_at;
-    if (now - out->idle_since >= stall_days * STALL_DAY_MS) out->reason = out->held_mark ? STALL_NO_MEETING : STALL_NEVER;
+    if (now - out->idle_since >= stall_days * STALL_DAY_MS)
+        out->reason = out->held_mark ? STALL_NO_MEETING : STALL_NEVER;
     else if (missed) out->reason = STALL_MISSED;
     else if (useless) out->reason = STALL_USELESS;
     else if (out->silent_id) out->reason = STALL_SILENT;
