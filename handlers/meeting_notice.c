@@ -1,5 +1,6 @@
 #include "handlers/meeting_notice.h"
 #include "handlers/reply.h"
+#include "handlers/timezone.h"
 #include "storage/records.h"
 #include "util/tz.h"
 
@@ -13,6 +14,13 @@ void meeting_notice_when(db *d, const meeting *m, const char *lang, char *buf, s
     tz_format(org_get(d, m->org_id, &o) == MB_OK ? o.timezone : NULL, m->starts_at, lang, 1, buf, size);
 }
 
+void meeting_notice_when_for(db *d, const meeting *m, int64_t reader, const char *lang, char *buf, size_t size)
+{
+    char zone[64];
+    person_zone(d, reader, m->org_id, zone, sizeof zone);
+    tz_format(zone, m->starts_at, lang, 1, buf, size);
+}
+
 /* The text of key for one reader; NULL when memory ran out. */
 static char *notice_for(db *d, const bot_env *env, const meeting *m, const account *reader,
                         const meeting_notice_opts *o)
@@ -23,7 +31,7 @@ static char *notice_for(db *d, const bot_env *env, const meeting *m, const accou
     const char *lang = i18n_pick_language(t, reader->language);
     char kind_key[48], when[64], minutes[16], variant[I18N_KEY_MAX + 1];
     snprintf(kind_key, sizeof kind_key, "meeting.kind.%s", m->kind);
-    meeting_notice_when(d, m, lang, when, sizeof when);
+    meeting_notice_when_for(d, m, reader->id, lang, when, sizeof when);
     snprintf(minutes, sizeof minutes, "%d", m->minutes);
     char *where = m->place[0]  ? i18n_format(t, lang, "meeting.where_place", "place", m->place, NULL)
                   : m->link[0] ? i18n_format(t, lang, "meeting.where_link", "link", m->link, NULL)
@@ -47,10 +55,12 @@ out:
     return text;
 }
 
-static int leaves_out(const meeting_participant *p, const meeting_notice_opts *o)
+static int leaves_out(db *d, const bot_env *env, const meeting *m, const meeting_participant *p,
+                      const meeting_notice_opts *o)
 {
-    return p->account_id == o->skip_account || (o->skip_declined && strcmp(p->response, "declined") == 0) ||
-           (o->only_unanswered && p->outcome[0]);
+    return p->account_id == o->skip_account || (o->only_account && p->account_id != o->only_account) ||
+           (o->skip_declined && strcmp(p->response, "declined") == 0) || (o->only_unanswered && p->outcome[0]) ||
+           (o->leave_out && o->leave_out(d, env, m, p, o->leave_out_arg));
 }
 
 mb_status meeting_notice_send_opts(db *d, const bot_env *env, const meeting *m, const meeting_notice_opts *o,
@@ -66,7 +76,7 @@ mb_status meeting_notice_send_opts(db *d, const bot_env *env, const meeting *m, 
     int sent = 0;
     for (int i = 0; i < n && !rc; i++) {
         account reader;
-        if (leaves_out(&who[i], o) || account_load(d, who[i].account_id, &reader) != MB_OK) continue;
+        if (leaves_out(d, env, m, &who[i], o) || account_load(d, who[i].account_id, &reader) != MB_OK) continue;
         char *text = notice_for(d, env, m, &reader, o);
         if (!text) {
             rc = MB_ERR_NOMEM;

@@ -30,6 +30,10 @@ typedef struct meeting_notice_opts {
     int only_unanswered;        /* only those who have not said whether it took place */
     const char *name;           /* {name} */
     const char *old_when;       /* {old}: the time before a move */
+    int64_t only_account;       /* only this participant (0 = everyone the rest allows) */
+    /* 1 to leave a participant out, decided by the caller (NULL: nobody). */
+    int (*leave_out)(db *d, const bot_env *env, const meeting *m, const meeting_participant *p, void *arg);
+    void *leave_out_arg;
     /* Buttons under each reader's message, in their language (NULL: none). */
     void (*buttons)(const i18n *t, const char *lang, const meeting *m, keyboard *kb);
 } meeting_notice_opts;
@@ -45,5 +49,9 @@ mb_status meeting_notice_send_series(db *d, const bot_env *env, const meeting *f
 /* The meeting's local time in the organisation's zone, as people read it
  * in lang ("24.11.2026 15:00"). */
 void meeting_notice_when(db *d, const meeting *m, const char *lang, char *buf, size_t size);
+
+/* The same in the zone of the reader (an account id), who may have chosen
+ * their own (handlers/timezone.h). */
+void meeting_notice_when_for(db *d, const meeting *m, int64_t reader, const char *lang, char *buf, size_t size);
 
 #endif

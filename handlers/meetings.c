@@ -18,6 +18,7 @@
 #include "handlers/meeting_notice.h"
 #include "handlers/meetings.h"
 #include "handlers/payload.h"
+#include "handlers/timezone.h"
 #include "storage/jobs.h"
 #include "storage/mentorships.h"
 #include "util/clock.h"
@@ -62,9 +63,12 @@ static void zone_of(db *d, int64_t org_id, char *buf, size_t size)
     snprintf(buf, size, "%s", org_get(d, org_id, &o) == MB_OK ? o.timezone : "");
 }
 
-static void job_payload(char *buf, size_t size, const meeting *m, int before)
+static void job_payload(char *buf, size_t size, const meeting *m, int before, int64_t reader)
 {
-    if (before >= 0)
+    if (reader)
+        snprintf(buf, size, "{\"meeting\":%lld,\"version\":%d,\"before\":%d,\"account\":%lld}",
+                 (long long)m->id, m->version, before, (long long)reader);
+    else if (before >= 0)
         snprintf(buf, size, "{\"meeting\":%lld,\"version\":%d,\"before\":%d}", (long long)m->id, m->version, before);
     else
         snprintf(buf, size, "{\"meeting\":%lld,\"version\":%d}", (long long)m->id, m->version);
@@ -73,8 +77,8 @@ static void job_payload(char *buf, size_t size, const meeting *m, int before)
 /* A job for m at due (moved out of quiet hours), replacing the same one. */
 static mb_status arm_one(db *d, const char *kind, const meeting *m, int before, int64_t due)
 {
-    char payload[128];
-    job_payload(payload, sizeof payload, m, before);
+    char payload[160];
+    job_payload(payload, sizeof payload, m, before, 0);
     mb_status rc = job_cancel(d, kind, payload);
     if (!rc && due > clock_now_ms()) rc = job_add(d, due, kind, payload, NULL);
     return rc;
@@ -126,13 +130,15 @@ static void followup_buttons(const i18n *t, const char *lang, const meeting *m, 
 }
 
 /* The meeting of a job's payload, or why there is nothing to do. */
-static int job_meeting(db *d, const char *payload, meeting *m, int *before, mb_status *rc)
+static int job_meeting(db *d, const char *payload, meeting *m, int *before, int64_t *reader, mb_status *rc)
 {
     *rc = MB_OK;
     cJSON *p = json_parse_limited(payload, strlen(payload), JOB_PAYLOAD_MAX, NULL);
-    int ok_id = 0, ok_version = 0, ok_before = 0;
+    int ok_id = 0, ok_version = 0, ok_before = 0, ok_account = 0;
     int64_t id = json_int(p, "meeting", &ok_id), version = json_int(p, "version", &ok_version);
     *before = (int)json_int(p, "before", &ok_before);
+    *reader = json_int(p, "account", &ok_account);
+    if (!ok_account) *reader = 0;
     cJSON_Delete(p);
     if (!ok_id || !ok_version) {
         *rc = MB_ERR_PARSE;
@@ -152,12 +158,38 @@ static int job_meeting(db *d, const char *payload, meeting *m, int *before, mb_s
     return 1;
 }
 
+/* A participant whose own zone (not the organisation's) has night now
+ * gets their reminder in their morning, when the meeting is still ahead
+ * then: a job of their own. */
+typedef struct night_check {
+    const meeting_rules *rules;
+    int before;
+    mb_status rc;
+} night_check;
+
+static int asleep(db *d, const bot_env *env, const meeting *m, const meeting_participant *p, void *arg)
+{
+    night_check *n = arg;
+    char own[64];
+    account_zone_get(d, p->account_id, own, sizeof own);
+    int64_t now = clock_now_ms();
+    if (!own[0] || !quiet_contains(own, now, quiet_of(n->rules))) return 0;
+    int64_t due = quiet_move(own, now, quiet_of(n->rules), m->starts_at, 0);
+    if (due > now && due < m->starts_at && !n->rc) {
+        char payload[160];
+        job_payload(payload, sizeof payload, m, n->before, p->account_id);
+        n->rc = job_add(d, due, JOB_MEETING_REMINDER, payload, NULL);
+    }
+    return 1;
+}
+
 mb_status meeting_run_job(db *d, const bot_env *env, const char *kind, const char *payload)
 {
     meeting m;
     int before;
+    int64_t reader;
     mb_status rc;
-    if (!job_meeting(d, payload, &m, &before, &rc)) return rc;
+    if (!job_meeting(d, payload, &m, &before, &reader, &rc)) return rc;
     const meeting_rules *r = rules_of(env);
     if (strcmp(kind, JOB_MEETING_REMINDER) == 0) {
         /* Run late (the bot was down): not once the meeting began, nor when
@@ -167,8 +199,12 @@ mb_status meeting_run_job(db *d, const bot_env *env, const char *kind, const cha
         for (int i = 0; i < r->nreminders; i++)
             if (r->reminder_minutes[i] < before && now >= m.starts_at - r->reminder_minutes[i] * MINUTE_MS)
                 return MB_OK;
-        meeting_notice_opts o = {.key = "meeting.reminder", .skip_declined = 1, .buttons = reminder_buttons};
-        return meeting_notice_send_opts(d, env, &m, &o, NULL);
+        night_check night = {r, before, MB_OK};
+        meeting_notice_opts o = {.key = "meeting.reminder", .skip_declined = 1, .buttons = reminder_buttons,
+                                 .only_account = reader, .leave_out = reader ? NULL : asleep,
+                                 .leave_out_arg = &night};
+        rc = meeting_notice_send_opts(d, env, &m, &o, NULL);
+        return rc ? rc : night.rc;
     }
     int again = strcmp(kind, JOB_MEETING_FOLLOWUP_AGAIN) == 0;
     meeting_notice_opts o = {.key = again ? "meeting.followup_again" : "meeting.followup_ask", .skip_declined = 1,
@@ -214,7 +250,7 @@ static mb_status send_and_free(hctx *h, char *text, keyboard *kb)
 static mb_status say_when(hctx *h, const char *key, const meeting *m)
 {
     char when[64];
-    meeting_notice_when(h->d, m, h->lang, when, sizeof when);
+    meeting_notice_when_for(h->d, m, h->acct.id, h->lang, when, sizeof when);
     return send_and_free(h, TF(h, key, "when", when, NULL), NULL);
 }
 
@@ -244,10 +280,10 @@ static mb_status tell_mentor(hctx *h, const meeting *m, const char *key, int64_t
         const i18n *t = h->env->texts;
         const char *lang = i18n_pick_language(t, mentor.language);
         char when[64], later[64] = "";
-        meeting_notice_when(h->d, m, lang, when, sizeof when);
+        meeting_notice_when_for(h->d, m, mentor.id, lang, when, sizeof when);
         if (proposed) {
             char zone[64];
-            zone_of(h->d, m->org_id, zone, sizeof zone);
+            person_zone(h->d, mentor.id, m->org_id, zone, sizeof zone);
             tz_format(zone, proposed, lang, 1, later, sizeof later);
         }
         char *text = i18n_format(t, lang, key, "name", h->acct.name, "when", when, "proposed", later, NULL);
@@ -276,7 +312,7 @@ static mb_status ask_time(hctx *h, const meeting *m, const char *mode)
     mb_status rc = ctx_set_state(h, STATE_TIME);
     if (rc) return rc;
     char when[64];
-    meeting_notice_when(h->d, m, h->lang, when, sizeof when);
+    meeting_notice_when_for(h->d, m, h->acct.id, h->lang, when, sizeof when);
     return send_and_free(h, TF(h, "meeting.ask_time", "when", when, NULL), NULL);
 }
 
@@ -285,7 +321,7 @@ static mb_status ask_time(hctx *h, const meeting *m, const char *mode)
 static mb_status move_to(hctx *h, const meeting *m, int64_t starts_at)
 {
     char old[64];
-    meeting_notice_when(h->d, m, h->lang, old, sizeof old);
+    meeting_notice_when_for(h->d, m, h->acct.id, h->lang, old, sizeof old);
     mb_status rc = meeting_move(h->d, m->id, m->version, starts_at, h->acct.id, clock_now_ms());
     if (rc == MB_ERR_EXPIRED) {
         meeting now;
@@ -353,7 +389,7 @@ static mb_status on_proposal(hctx *h, char what, const meeting *m, const meeting
     if (account_load(h->d, them.account_id, &a) == MB_OK) {
         const char *lang = i18n_pick_language(h->env->texts, a.language);
         char when[64], variant[I18N_KEY_MAX + 1];
-        meeting_notice_when(h->d, m, lang, when, sizeof when);
+        meeting_notice_when_for(h->d, m, a.id, lang, when, sizeof when);
         char *text = i18n_format(h->env->texts, lang,
                                  key_for_reader(h->env, lang, &a, "meeting.proposal_kept", variant, sizeof variant),
                                  "when", when, NULL);
@@ -491,7 +527,7 @@ static mb_status on_time_text(hctx *h, const char *text)
         return stale(h, &m);
     }
     char zone[64];
-    zone_of(h->d, m.org_id, zone, sizeof zone);
+    person_zone(h->d, h->acct.id, m.org_id, zone, sizeof zone);
     when_time t;
     when_status st = when_parse(text, zone, clock_now_ms(), &t);
     const meeting_rules *r = rules_of(h->env);

@@ -7,6 +7,7 @@
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
 #include "handlers/pair.h"
+#include "handlers/timezone.h"
 #include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
 #include "storage/erase.h"
@@ -64,6 +65,7 @@ mb_status menu_show(hctx *h)
     }
     kb_button(&kb, T(h, "menu.privacy"), "m:privacy");
     kb_button(&kb, T(h, "menu.language"), "m:language");
+    if (is_active(h)) timezone_menu_button(h, &kb);
     kb_row(&kb);
     kb_button(&kb, T(h, "menu.help"), "m:help");
     if (strcmp(h->acct.role, "coordinator") == 0) {
@@ -399,6 +401,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "so") == 0 || strcmp(action, "co") == 0) return scope_on_button(h, action, arg);
     if (meeting_owns_action(action)) return meeting_on_button(h, arg);
     if (pair_owns_action(action)) return pair_on_button(h, arg);
+    if (strcmp(action, "tz") == 0) return timezone_on_button(h, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
         return curator_on_button(h, action, arg);

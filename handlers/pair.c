@@ -21,6 +21,7 @@
 #include "handlers/meetings.h"
 #include "handlers/pair.h"
 #include "handlers/payload.h"
+#include "handlers/timezone.h"
 #include "storage/guardians.h"
 #include "storage/mentorships.h"
 #include "storage/pair_messages.h"
@@ -163,7 +164,7 @@ static void next_meeting(hctx *h, const mentorship *m, char *buf, size_t size)
     for (int i = 0; i < n; i++) {
         if (list[i].mentorship_id != m->id && list[i].mentorship_id) continue;
         char when[64], kind_key[48];
-        meeting_notice_when(h->d, &list[i], h->lang, when, sizeof when);
+        meeting_notice_when_for(h->d, &list[i], h->acct.id, h->lang, when, sizeof when);
         snprintf(kind_key, sizeof kind_key, "meeting.kind.%s", list[i].kind);
         char *line = TF(h, "pair.next_meeting", "kind", T(h, kind_key), "when", when, NULL);
         if (line) snprintf(buf, size, "%s", line);
@@ -409,10 +410,10 @@ static uint32_t shared_slots(hctx *h, const mentorship *m)
     return slots == ~0u || !slots ? 0 : slots;
 }
 
+/* Times the acting person types or picks are in their own zone. */
 static void zone_of(hctx *h, int64_t org_id, char *buf, size_t size)
 {
-    org o;
-    snprintf(buf, size, "%s", org_get(h->d, org_id, &o) == MB_OK ? o.timezone : "");
+    person_zone(h->d, h->acct.id, org_id, buf, size);
 }
 
 static mb_status ask_day(hctx *h, const mentorship *m)
@@ -525,7 +526,7 @@ static mb_status plan_at(hctx *h, const mentorship *m, int64_t starts_at)
                              .buttons = mentee_buttons};
     if ((rc = meeting_notice_send_opts(h->d, h->env, &made, &o, NULL))) return rc;
     char when[64];
-    meeting_notice_when(h->d, &made, h->lang, when, sizeof when);
+    meeting_notice_when_for(h->d, &made, h->acct.id, h->lang, when, sizeof when);
     return send_and_free(h, TF(h, "pair.planned", "when", when, NULL), NULL);
 }
 
@@ -564,7 +565,7 @@ static mb_status plan_series(hctx *h, const mentorship *m, const when_series *s,
         }
     if (!rc && first_i >= 0) rc = meeting_notice_send_series(h->d, h->env, &list[first_i], made, NULL);
     char when[64] = "";
-    if (first_i >= 0) meeting_notice_when(h->d, &list[first_i], h->lang, when, sizeof when);
+    if (first_i >= 0) meeting_notice_when_for(h->d, &list[first_i], h->acct.id, h->lang, when, sizeof when);
     free(list);
     if (rc || (rc = ctx_set_state(h, ""))) return rc;
     char count[16];
@@ -620,7 +621,7 @@ static mb_status show_upcoming(hctx *h)
     sb_puts(&out, T(h, "pair.upcoming_title"));
     for (int i = 0; i < n; i++) {
         char when[64], kind_key[48];
-        meeting_notice_when(h->d, &list[i], h->lang, when, sizeof when);
+        meeting_notice_when_for(h->d, &list[i], h->acct.id, h->lang, when, sizeof when);
         snprintf(kind_key, sizeof kind_key, "meeting.kind.%s", list[i].kind);
         sb_printf(&out, "\n• %s — %s:", when, T(h, kind_key));
         int np = meeting_participants(h->d, list[i].id, NULL, 0);

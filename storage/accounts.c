@@ -353,3 +353,25 @@ int64_t account_coordinated_territory(db *d, int64_t account_id)
     sqlite3_bind_int64(st, 1, account_id);
     return db_step_scalar(d, st, 0);
 }
+
+void account_zone_get(db *d, int64_t id, char *buf, size_t size)
+{
+    buf[0] = 0;
+    sqlite3_stmt *st = db_stmt(d, "SELECT timezone FROM accounts WHERE id = ?1");
+    if (!st) return;
+    sqlite3_bind_int64(st, 1, id);
+    if (db_step_row(d, st) == MB_OK) {
+        const char *z = (const char *)sqlite3_column_text(st, 0);
+        snprintf(buf, size, "%s", z ? z : "");
+        sqlite3_reset(st);
+    }
+}
+
+mb_status account_zone_set(db *d, int64_t id, const char *zone)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE accounts SET timezone = ?2 WHERE id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    return db_step_done(d, st);
+}

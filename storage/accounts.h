@@ -10,6 +10,7 @@
 #ifndef MB_ACCOUNTS_H
 #define MB_ACCOUNTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "storage/db.h"
@@ -41,6 +42,11 @@ typedef struct identity {
     int64_t unreachable_at;     /* 0 = reachable */
     char display_name[ACCOUNT_NAME_BYTES]; /* the name the messenger shows, "" when unknown */
 } identity;
+
+/* The person's own timezone (IANA name) into buf, "" when they follow their
+ * organisation's; account_zone_set stores one ("" to follow again). */
+void account_zone_get(db *d, int64_t id, char *buf, size_t size);
+mb_status account_zone_set(db *d, int64_t id, const char *zone);
 
 /* Finds the account of a messenger user. MB_ERR_NOT_FOUND when unknown. */
 mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,

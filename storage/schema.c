@@ -525,6 +525,10 @@ static const char *const migrations[] = {
     "  flagged_at INTEGER,"
     "  ended_at INTEGER);"
     "CREATE INDEX mentorships_active ON mentorships(id) WHERE state = 'active';",
+
+    /* 12: a person's own timezone (handlers/timezone.c); '' follows the
+     * organisation's. */
+    "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
 };
 
 #undef STATE_GUARD

@@ -6,7 +6,8 @@
  * the mentor hears of it; a typed impossible time changes nothing; the
  * pupil reports a problem, the curator gets it with the pair's buttons and
  * reads the conversation, which a curator may do for a pair with a minor,
- * and sees the organisation's coming meetings with who confirmed.
+ * and sees the organisation's coming meetings with who confirmed. A pupil
+ * who lives in another timezone chooses it and reads times by it.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -105,6 +106,18 @@ TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
     press(&c, MENTEE, "Моя пара");
     view = expect(&c, MENTEE, "Твой наставник");
     CHECK(view && strstr(view, "Следующая встреча: встреча-знакомство"));
+    /* Living in Moscow, the pupil sees the meeting by Moscow clocks. */
+    say(&c, MENTEE, "/menu");
+    expect(&c, MENTEE, "Что сделать?");
+    press(&c, MENTEE, "Часовой пояс");
+    expect(&c, MENTEE, "по часовому поясу школы (Asia/Tomsk)");
+    press(&c, MENTEE, "Москва (МСК)");
+    expect(&c, MENTEE, "по твоему поясу — Москва (МСК)");
+    say(&c, MENTEE, "/menu");
+    expect(&c, MENTEE, "Что сделать?");
+    press(&c, MENTEE, "Моя пара");
+    view = expect(&c, MENTEE, "Твой наставник");
+    CHECK(view && strstr(view, "10:00") && !strstr(view, "14:00"));
     press(&c, MENTEE, "Сообщить куратору о проблеме");
     expect(&c, MENTEE, "его получит куратор");
     say(&c, MENTEE, "Мне неудобно время встреч");
