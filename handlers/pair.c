@@ -10,7 +10,11 @@
  * said in their surveys, or takes a typed time or a weekly series, and the
  * mentees confirm or ask for another time (handlers/meetings.c).
  *
+ * Two adults of a pair may show each other their messenger accounts, when
+ * both press «Обменяться контактами».
+ *
  * Payloads: pr:v (the screen), pr:w:MS:TO (write), pr:p:MS (a problem),
+ * pr:x:MS (agree to exchange contacts),
  * pr:c:MS (the curator reads), pr:s:MS (plan), pr:d:MS:YYYYMMDD (a day),
  * pr:t:MS:YYYYMMDD:HHMM (a time).
  */
@@ -207,6 +211,11 @@ static mb_status show_one(hctx *h, const mentorship *m, pair_role role)
         kb_row(&kb);
         kb_button(&kb, T(h, "pair.plan"), data);
     }
+    if (m->nmentees == 1 && !pair_has_minor(h, m)) {
+        snprintf(data, sizeof data, "pr:x:%lld", (long long)m->id);
+        kb_row(&kb);
+        kb_button(&kb, T(h, "pair.contacts"), data);
+    }
     snprintf(data, sizeof data, "pr:p:%lld", (long long)m->id);
     kb_row(&kb);
     kb_button(&kb, T(h, "pair.problem"), data);
@@ -306,6 +315,69 @@ static mb_status on_write_text(hctx *h, const char *text)
     keyboard kb = {0};
     kb_button(&kb, T(h, "pair.write_more"), data);
     return send_and_free(h, strdup(T(h, "pair.sent")), &kb);
+}
+
+/* ---- contacts, for adults who both agree ---- */
+
+/* "Telegram: tg://user?id=…" lines of a person's messenger accounts. */
+static void contact_lines(hctx *h, int64_t who, const char *lang, char *buf, size_t size)
+{
+    identity ids[4];
+    int n = identity_list(h->d, who, ids, 4);
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n && i < 4; i++) {
+        const char *key = strcmp(ids[i].platform, "vk") == 0 ? "pair.contact_vk" : "pair.contact_tg";
+        char id[32];
+        snprintf(id, sizeof id, "%lld", (long long)ids[i].user_id);
+        char *line = i18n_format(h->env->texts, lang, key, "id", id, NULL);
+        int w = line ? snprintf(buf + used, size - used, "%s%s", used ? "\n" : "", line) : 0;
+        free(line);
+        if (w > 0 && (size_t)w < size - used) used += (size_t)w;
+    }
+}
+
+/* Each of the pair gets the other's messenger accounts. */
+static mb_status exchange(hctx *h, const mentorship *m)
+{
+    int64_t side[2] = {m->mentor_id, m->mentees[0]};
+    for (int i = 0; i < 2; i++) {
+        account reader, other;
+        if (account_load(h->d, side[i], &reader) || account_load(h->d, side[1 - i], &other)) continue;
+        const char *lang = i18n_pick_language(h->env->texts, reader.language);
+        char lines[512];
+        contact_lines(h, other.id, lang, lines, sizeof lines);
+        char *text = i18n_format(h->env->texts, lang, "pair.contacts_given", "name", other.name, "contacts", lines,
+                                 NULL);
+        mb_status rc = text ? reply_to_account(h->d, reader.id, text, NULL) : MB_ERR_NOMEM;
+        free(text);
+        if (rc && rc != MB_ERR_NOT_FOUND) return rc;
+    }
+    return MB_OK;
+}
+
+static mb_status on_contacts(hctx *h, const mentorship *m)
+{
+    if (m->nmentees != 1 || pair_has_minor(h, m)) return flow_refuse_button(h, "contacts only between two adults");
+    mb_status rc = reply_answer_button(h, NULL);
+    if (rc) return rc;
+    int all = pair_contacts_agree(h->d, m->id, h->acct.id, 2, clock_now_ms());
+    if (all < 0) return MB_ERR_DB;
+    if (all) return exchange(h, m);
+    int64_t other_id = m->mentor_id == h->acct.id ? m->mentees[0] : m->mentor_id;
+    account other;
+    if (account_load(h->d, other_id, &other)) return MB_ERR_DB;
+    const char *lang = i18n_pick_language(h->env->texts, other.language);
+    char data[32];
+    snprintf(data, sizeof data, "pr:x:%lld", (long long)m->id);
+    keyboard kb = {0};
+    kb_button(&kb, i18n_text(h->env->texts, lang, "pair.contacts_agree"), data);
+    char *ask = i18n_format(h->env->texts, lang, "pair.contacts_asked", "name", h->acct.name, NULL);
+    rc = ask ? reply_to_account(h->d, other.id, ask, &kb) : MB_ERR_NOMEM;
+    free(ask);
+    kb_free(&kb);
+    if (rc && rc != MB_ERR_NOT_FOUND) return rc;
+    return send_and_free(h, TF(h, "pair.contacts_waiting", "name", other.name, NULL), NULL);
 }
 
 /* ---- problems ---- */
@@ -692,6 +764,9 @@ mb_status pair_on_button(hctx *h, const char *arg)
         if (role == PAIR_CURATOR) return flow_refuse_button(h, "a curator reports to nobody");
         if ((rc = reply_answer_button(h, NULL)) || (rc = set_dialog(h, STATE_PROBLEM, m.id, 0))) return rc;
         return reply_text(h, T(h, "pair.ask_problem"), NULL);
+    case 'x':
+        if (role == PAIR_CURATOR) return flow_refuse_button(h, "contacts are the pair's own");
+        return on_contacts(h, &m);
     case 'c':
         if (role != PAIR_CURATOR) return flow_refuse_button(h, "only the curator reads a pair's conversation");
         return show_conversation(h, &m);

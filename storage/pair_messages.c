@@ -76,5 +76,22 @@ mb_status pair_messages_erase(db *d, int64_t account_id)
     sqlite3_stmt *st = db_stmt(d, "DELETE FROM pair_messages WHERE from_account = ?1 OR to_account = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
+    mb_status rc = db_step_done(d, st);
+    if (rc || !(st = db_stmt(d, "DELETE FROM pair_contacts WHERE account_id = ?1"))) return rc ? rc : MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
     return db_step_done(d, st);
+}
+
+int pair_contacts_agree(db *d, int64_t mentorship_id, int64_t account_id, int members, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT OR IGNORE INTO pair_contacts(mentorship_id, account_id, agreed_at)"
+                                  " VALUES(?1, ?2, ?3)");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, mentorship_id);
+    sqlite3_bind_int64(st, 2, account_id);
+    sqlite3_bind_int64(st, 3, now);
+    if (db_step_done(d, st)) return -1;
+    if (!(st = db_stmt(d, "SELECT COUNT(*) FROM pair_contacts WHERE mentorship_id = ?1"))) return -1;
+    sqlite3_bind_int64(st, 1, mentorship_id);
+    return db_step_scalar(d, st, -1) >= members ? 1 : 0;
 }

@@ -31,7 +31,13 @@ mb_status pair_message_add(db *d, int64_t mentorship_id, int64_t from, int64_t t
 mb_status pair_message_list(db *d, int64_t mentorship_id, int max, pair_message **out, int *n);
 void pair_messages_free(pair_message *list, int n);
 
-/* Everything account wrote or was written (at /forget). */
+/* Everything account wrote or was written, and their agreements to show
+ * contacts (at /forget). */
 mb_status pair_messages_erase(db *d, int64_t account_id);
+
+/* account agrees to show their messenger account to the others of the
+ * mentorship; 1 when every member has agreed now, 0 when not yet, -1 on
+ * an error. */
+int pair_contacts_agree(db *d, int64_t mentorship_id, int64_t account_id, int members, int64_t now);
 
 #endif

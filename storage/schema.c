@@ -529,6 +529,15 @@ static const char *const migrations[] = {
     /* 12: a person's own timezone (handlers/timezone.c); '' follows the
      * organisation's. */
     "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
+
+    /* 13: adults of a pair who agreed to show each other their messenger
+     * accounts; both must agree (handlers/pair.c). */
+    "CREATE TABLE pair_contacts("
+    "  mentorship_id INTEGER NOT NULL REFERENCES mentorships(id),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  agreed_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(mentorship_id, account_id)) WITHOUT ROWID;"
+    "CREATE INDEX pair_contacts_account ON pair_contacts(account_id);",
 };
 
 #undef STATE_GUARD

@@ -137,9 +137,46 @@ TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
     convo_stop(&c);
 }
 
+/* Two adults see each other's messenger accounts only when both agree. */
+TEST(adults_exchange_contacts_when_both_agree)
+{
+    convo c;
+    if (convo_start(&c, "pair-contacts", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, MENTOR, "Ольга", "ru");
+    convo_user_add(&c, MENTEE, "Илья", "ru");
+    say(&c, MENTOR, "/start");
+    expect(&c, MENTOR, "ссылку-приглашение");
+    say(&c, MENTEE, "/start");
+    expect(&c, MENTEE, "ссылку-приглашение");
+    char org[32];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Колледж\" --tz Europe/Moscow"));
+    long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "employee", "Ольга Петровна");
+    long long mentee = convo_seed_person(&c, org, MENTEE, "mentee", "student", "Илья Смирнов");
+    admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor, mentee);
+    expect_some(&c, MENTEE, "«Моя пара»");
+    expect_some(&c, MENTOR, "«Мои наставляемые»");
+    say(&c, MENTOR, "/menu");
+    expect(&c, MENTOR, "Что сделать?");
+    press(&c, MENTOR, "Мои наставляемые");
+    expect(&c, MENTOR, "Наставляемые: Илья Смирнов");
+    press(&c, MENTOR, "Обменяться контактами");
+    expect(&c, MENTOR, "когда Илья Смирнов тоже согласится");
+    expect(&c, MENTEE, "Ольга Петровна предлагает обменяться контактами");
+    press(&c, MENTEE, "Согласен(на) обменяться");
+    char mine[64];
+    snprintf(mine, sizeof mine, "%lld", (long long)MENTOR);
+    const char *got = expect(&c, MENTEE, "Контакты Ольга Петровна");
+    CHECK(got && strstr(got, mine));
+    snprintf(mine, sizeof mine, "%lld", (long long)MENTEE);
+    got = expect(&c, MENTOR, "Контакты Илья Смирнов");
+    CHECK(got && strstr(got, mine));
+    convo_stop(&c);
+}
+
 static void all_conversations(void)
 {
     RUN(a_pair_writes_plans_a_meeting_and_reaches_the_curator);
+    RUN(adults_exchange_contacts_when_both_agree);
 }
 
 /* One description, both messengers (or the one named as the argument). */
