@@ -29,7 +29,7 @@
 #define SENDER_FATAL_PAUSE_MS 60000  /* pause after the platform refused the token */
 #define SENDER_HOLD_FIRST_MS 1000    /* first wait before an outcome the database refused is written again */
 #define SENDER_HOLD_MAX_MS 30000     /* longest such wait (doubling in between) */
-#define CHECK_DELAY_MS 5000          /* after a timeout, time given to the platform before checking */
+#define CHECK_DELAY_WAITS 5          /* after a timeout, [bot] retry_first_ms this many times before checking */
 #define CHECK_SCAN_MAX 50            /* message ids above the floor a check looks at */
 #define CHECK_GAP 2                  /* ids in a row without a message that end a check */
 

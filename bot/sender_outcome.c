@@ -66,13 +66,16 @@ void outcome_for_send(const outbox_row *row, const char *platform, const send_re
                  r->description);
         refused(o, OUTCOME_BLOCKED, r);
         break;
-    case SEND_UNKNOWN:
+    case SEND_UNKNOWN: {
+        /* 5 s with the default retry_first_ms; the tests' 0.1 s makes it 0.5 s */
+        int delay_ms = CHECK_DELAY_WAITS * pacer_first_wait_ms();
         log_warn("sender", "%s message %lld to chat %lld: no answer after the request went out (%s); "
-                 "not repeated blindly: checking in %d s whether it arrived", platform, (long long)row->id,
-                 (long long)row->chat_id, r->description, CHECK_DELAY_MS / 1000);
+                 "not repeated blindly: checking in %.1f s whether it arrived", platform, (long long)row->id,
+                 (long long)row->chat_id, r->description, delay_ms / 1000.0);
         o->kind = OUTCOME_CHECKING;
-        o->next_at = now + CHECK_DELAY_MS;
+        o->next_at = now + delay_ms;
         break;
+    }
     case SEND_FATAL:
         log_error("sender", "%s refused the bot token (%d %s); sending paused for %d s", platform, r->error_code,
                   r->description, SENDER_FATAL_PAUSE_MS / 1000);
