@@ -16,6 +16,8 @@
  * Payloads: pr:v (the screen), pr:w:MS:TO (write), pr:p:MS (a problem),
  * pr:x:MS (agree to exchange contacts),
  * pr:c:MS (the curator reads), pr:s:MS (plan), pr:d:MS:YYYYMMDD (a day),
+ * pr:o (a curator's coming meetings), pr:a and pr:k:N (a curator's activity
+ * for all pairs: its kind, then a typed time and topic),
  * pr:t:MS:YYYYMMDD:HHMM (a time).
  */
 #include "handlers/curator.h"
@@ -718,6 +720,106 @@ static mb_status show_upcoming(hctx *h)
 void pair_curator_menu_items(hctx *h, keyboard *kb)
 {
     kb_button(kb, T(h, "pair.upcoming"), "pr:o");
+    kb_button(kb, T(h, "pair.activity"), "pr:a");
+}
+
+/* ---- activities for all pairs of the organisation ---- */
+
+#define STATE_ACTIVITY "pr_activity"
+static const char *const activity_kinds[] = {"training", "business_game", "mini_project", "activity"};
+#define ACTIVITY_KINDS (sizeof activity_kinds / sizeof activity_kinds[0])
+
+static mb_status ask_activity_kind(hctx *h)
+{
+    keyboard kb = {0};
+    for (size_t i = 0; i < ACTIVITY_KINDS; i++) {
+        char key[48], data[16];
+        snprintf(key, sizeof key, "meeting.kind.%s", activity_kinds[i]);
+        snprintf(data, sizeof data, "pr:k:%zu", i);
+        if (i % 2 == 0) kb_row(&kb);
+        kb_button(&kb, T(h, key), data);
+    }
+    return send_and_free(h, strdup(T(h, "pair.activity_kind")), &kb);
+}
+
+static mb_status ask_activity_time(hctx *h, long long kind)
+{
+    cJSON *data = cJSON_CreateObject();
+    if (!data || !cJSON_AddNumberToObject(data, "kind", (double)kind)) {
+        cJSON_Delete(data);
+        return MB_ERR_NOMEM;
+    }
+    cJSON_Delete(h->data);
+    h->data = data;
+    mb_status rc = ctx_set_state(h, STATE_ACTIVITY);
+    if (rc) return rc;
+    char count[16];
+    snprintf(count, sizeof count, "%d", mentorship_count_active(h->d, h->acct.org_id));
+    return send_and_free(h, TF(h, "pair.activity_time", "count", count, NULL), NULL);
+}
+
+/* "25.11 15:00 — тема": the time before a dash, the topic after it. */
+static mb_status on_activity_text(hctx *h, const char *text)
+{
+    int ok = 0;
+    long long kind = json_int(h->data, "kind", &ok);
+    mb_status rc;
+    if (!ok || kind < 0 || kind >= (long long)ACTIVITY_KINDS || strcmp(h->acct.role, "curator") != 0) {
+        if ((rc = ctx_set_state(h, ""))) return rc;
+        return reply_text(h, T(h, "pair.gone"), NULL);
+    }
+    char when_text[128], topic[MEETING_TOPIC_BYTES] = "";
+    const char *dash = strstr(text, " — ");
+    size_t dash_len = strlen(" — ");
+    if (!dash) {
+        dash = strstr(text, " - ");
+        dash_len = strlen(" - ");
+    }
+    size_t n = dash ? (size_t)(dash - text) : strlen(text);
+    snprintf(when_text, sizeof when_text, "%.*s", (int)(n < sizeof when_text ? n : sizeof when_text - 1), text);
+    if (dash) snprintf(topic, sizeof topic, "%s", dash + dash_len);
+    char zone[64];
+    zone_of(h, h->acct.org_id, zone, sizeof zone);
+    when_time t;
+    when_status st = when_parse(when_text, zone, clock_now_ms(), &t);
+    static const char *const keys[] = {[WHEN_NOT_UNDERSTOOD] = "meeting.time_unclear",
+                                       [WHEN_IMPOSSIBLE] = "meeting.time_impossible",
+                                       [WHEN_PAST] = "meeting.time_past",
+                                       [WHEN_TOO_FAR] = "meeting.time_far",
+                                       [WHEN_DST_GAP] = "meeting.time_gap"};
+    if (st != WHEN_OK) return reply_text(h, T(h, keys[st]), NULL);
+    mentorship *list = NULL;
+    int count = 0, total = 0;
+    if ((rc = mentorship_list(h->d, h->acct.org_id, 0, MEETING_ACTIVITY_MENTORSHIPS_MAX, &list, &count, &total)))
+        return rc;
+    int64_t ids[MEETING_ACTIVITY_MENTORSHIPS_MAX];
+    for (int i = 0; i < count; i++) ids[i] = list[i].id;
+    free(list);
+    if (!count) {
+        if ((rc = ctx_set_state(h, ""))) return rc;
+        return reply_text(h, T(h, "pair.activity_no_pairs"), NULL);
+    }
+    meeting_plan plan = {.kind = activity_kinds[kind], .topic = topic[0] ? topic : NULL, .starts_at = t.ms,
+                         .created_by = h->acct.id};
+    int64_t id = 0;
+    meeting_problem why = MEETING_PLAN_OK;
+    rc = meeting_add_activity(h->d, ids, count, &plan, clock_now_ms(), &id, &why);
+    if (rc == MB_ERR_INVALID) {
+        return reply_text(h, T(h, why == MEETING_BAD_TOPIC ? "pair.activity_bad_topic"
+                                  : why == MEETING_IN_PAST  ? "meeting.time_past"
+                                                            : "meeting.time_far"),
+                          NULL);
+    }
+    meeting made;
+    int told = 0;
+    if (rc || (rc = meeting_load(h->d, id, &made)) || (rc = meeting_arm(h->d, h->env, &made)) ||
+        (rc = meeting_notice_send(h->d, h->env, &made, "meeting.added", &told)) || (rc = ctx_set_state(h, "")))
+        return rc;
+    char when[64], pairs[16], people[16];
+    meeting_notice_when_for(h->d, &made, h->acct.id, h->lang, when, sizeof when);
+    snprintf(pairs, sizeof pairs, "%d", count);
+    snprintf(people, sizeof people, "%d", told);
+    return send_and_free(h, TF(h, "pair.activity_done", "when", when, "pairs", pairs, "people", people, NULL), NULL);
 }
 
 /* ---- routing ---- */
@@ -732,10 +834,13 @@ mb_status pair_on_button(hctx *h, const char *arg)
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return show_pairs(h);
     }
-    if (strcmp(arg, "o") == 0) {
+    if (strcmp(arg, "o") == 0 || strcmp(arg, "a") == 0 || strncmp(arg, "k:", 2) == 0) {
         if (!is_active(h) || strcmp(h->acct.role, "curator") != 0) return flow_refuse_button(h, "not a curator");
+        long long kind = 0;
+        if (arg[0] == 'k' && !payload_number(arg + 2, (long long)ACTIVITY_KINDS - 1, &kind))
+            return flow_refuse_button(h, "unknown activity kind");
         if ((rc = reply_answer_button(h, NULL))) return rc;
-        return show_upcoming(h);
+        return arg[0] == 'o' ? show_upcoming(h) : arg[0] == 'a' ? ask_activity_kind(h) : ask_activity_time(h, kind);
     }
     const char *p = arg;
     char what[4];
@@ -798,12 +903,13 @@ mb_status pair_on_button(hctx *h, const char *arg)
 int pair_wants_text(const hctx *h)
 {
     return h->has_account && (strcmp(h->state, STATE_WRITE) == 0 || strcmp(h->state, STATE_PROBLEM) == 0 ||
-                              strcmp(h->state, STATE_PLAN) == 0);
+                              strcmp(h->state, STATE_PLAN) == 0 || strcmp(h->state, STATE_ACTIVITY) == 0);
 }
 
 mb_status pair_on_text(hctx *h, const char *text)
 {
     if (strcmp(h->state, STATE_WRITE) == 0) return on_write_text(h, text);
     if (strcmp(h->state, STATE_PROBLEM) == 0) return on_problem_text(h, text);
+    if (strcmp(h->state, STATE_ACTIVITY) == 0) return on_activity_text(h, text);
     return on_plan_text(h, text);
 }

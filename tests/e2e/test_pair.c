@@ -6,8 +6,9 @@
  * the mentor hears of it; a typed impossible time changes nothing; the
  * pupil reports a problem, the curator gets it with the pair's buttons and
  * reads the conversation, which a curator may do for a pair with a minor,
- * and sees the organisation's coming meetings with who confirmed. A pupil
- * who lives in another timezone chooses it and reads times by it.
+ * and sees the organisation's coming meetings with who confirmed, then
+ * plans an activity for every pair. A pupil who lives in another timezone
+ * chooses it and reads times by it.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -134,6 +135,24 @@ TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
     press(&c, CURATOR, "Встречи");
     got = expect(&c, CURATOR, "Встречи на ближайшие две недели");
     CHECK(got && strstr(got, "14:00") && strstr(got, "Петя Иванов ✓") && strstr(got, "Ольга Петровна"));
+
+    /* An activity for every pair, with its topic after a dash. */
+    say(&c, CURATOR, "/menu");
+    expect(&c, CURATOR, "Что сделать?");
+    press(&c, CURATOR, "Назначить мероприятие");
+    expect(&c, CURATOR, "Какое мероприятие");
+    press(&c, CURATOR, "деловая игра");
+    expect(&c, CURATOR, "для всех пар организации (1)");
+    char typed[64];
+    time_t later = time(NULL) + TOMSK_S + 2 * 86400;
+    struct tm tm;
+    gmtime_r(&later, &tm);
+    snprintf(typed, sizeof typed, "%02d.%02d 15:00 — Профессии будущего", tm.tm_mday, tm.tm_mon + 1);
+    say(&c, CURATOR, typed);
+    expect(&c, CURATOR, "пар — 1, приглашение получили 2");
+    got = expect_some(&c, MENTEE, "Тебе назначена встреча — деловая игра");
+    CHECK(got && strstr(got, "Профессии будущего") && strstr(got, "11:00"));   /* by Moscow clocks */
+    expect_some(&c, MENTOR, "Вам назначена встреча — деловая игра");
     convo_stop(&c);
 }
 
