@@ -76,7 +76,7 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 # Conversation tests that take the messenger as their argument and run
 # long enough to be worth two jobs, one per messenger (tests/run.sh's
 # PATH@ARG).
-SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings
+SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings meeting_calendar
 UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))
 E2E_BINS  := $(patsubst tests/e2e/test_%.c,$(TST)/bin/e2e_%,$(E2E_SRC))
 # The longest first: a fresh clone has no durations from a last run yet.

@@ -1,3 +1,4 @@
+#include "handlers/meeting_calendar.h"
 #include "handlers/meeting_notice.h"
 #include "handlers/reply.h"
 #include "handlers/timezone.h"
@@ -73,7 +74,7 @@ mb_status meeting_notice_send_opts(db *d, const bot_env *env, const meeting *m, 
     if (!who) return MB_ERR_NOMEM;
     n = meeting_participants(d, m->id, who, n);
     mb_status rc = n < 0 ? MB_ERR_DB : MB_OK;
-    int sent = 0;
+    int sent = 0, calendar = meeting_calendar_offered(o->key);
     for (int i = 0; i < n && !rc; i++) {
         account reader;
         if (leaves_out(d, env, m, &who[i], o) || account_load(d, who[i].account_id, &reader) != MB_OK) continue;
@@ -83,8 +84,10 @@ mb_status meeting_notice_send_opts(db *d, const bot_env *env, const meeting *m, 
             break;
         }
         keyboard kb = {0};
-        if (o->buttons) o->buttons(env->texts, i18n_pick_language(env->texts, reader.language), m, &kb);
-        rc = reply_to_account(d, reader.id, text, o->buttons ? &kb : NULL);
+        const char *lang = i18n_pick_language(env->texts, reader.language);
+        if (o->buttons) o->buttons(env->texts, lang, m, &kb);
+        if (calendar) meeting_calendar_button(env->texts, lang, m, &kb);
+        rc = reply_to_account(d, reader.id, text, o->buttons || calendar ? &kb : NULL);
         kb_free(&kb);
         free(text);
         if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;   /* no messenger left: nothing to tell */

@@ -15,6 +15,7 @@
  * «Отменить» tells the mentor they cannot come.
  */
 #include "handlers/flows.h"
+#include "handlers/meeting_calendar.h"
 #include "handlers/meeting_notice.h"
 #include "handlers/meetings.h"
 #include "handlers/payload.h"
@@ -458,7 +459,7 @@ mb_status meeting_on_button(hctx *h, const char *arg)
     int wants_extra = strchr("uak", what[0]) != NULL;
     if (wants_extra && (!payload_take_char(&p, ':') || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &extra)))
         return flow_refuse_button(h, "malformed meeting button");
-    if (!payload_end(p) || !strchr("ymchrnuaks", what[0])) return flow_refuse_button(h, "malformed meeting button");
+    if (!payload_end(p) || !strchr("ymchrnuaksi", what[0])) return flow_refuse_button(h, "malformed meeting button");
     meeting m;
     mb_status rc = meeting_load(h->d, id, &m);
     if (rc == MB_ERR_NOT_FOUND) {
@@ -472,6 +473,7 @@ mb_status meeting_on_button(hctx *h, const char *arg)
         if ((rc = reply_answer_button(h, NULL)) || (rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "meeting.comment_thanks"), NULL);
     }
+    if (what[0] == 'i') return meeting_calendar_send(h, &m);   /* the file says what holds now */
     if (m.version != version || strcmp(m.state, "planned") != 0) return stale(h, &m);
     switch (what[0]) {
     case 'y': return on_come(h, &m, &me);
