@@ -115,6 +115,7 @@ bench: deps
 	@MENTORBOT_BIN_DIR=. $(REL)/bin/bench_http_load $(HTTP_BENCH_ARGS)
 	@$(MAKE) --no-print-directory $(REL)/bin/bench_broadcast
 	@MENTORBOT_BIN_DIR=. $(REL)/bin/bench_broadcast $(BROADCAST_USERS)
+	@MENTORBOT_BIN_DIR=. $(REL)/bin/bench_broadcast --reminders $(BROADCAST_PAIRS)
 
 # The end-to-end benchmark over HTTP (bench/http_load.c) links the e2e
 # harness; its ceiling (bench/ceiling_bot.c) only the bot's HTTP client and
@@ -122,6 +123,9 @@ bench: deps
 # The broadcast at the real limits (bench/broadcast.c) drives the harness
 # too; BROADCAST_USERS sets its size (10,000 take about six minutes).
 BROADCAST_USERS ?= 10000
+# Its reminders run seeds the bot's database with bench_meetings --seed;
+# BROADCAST_PAIRS meetings owe two reminders each (5,000: about six minutes).
+BROADCAST_PAIRS ?= 5000
 $(REL)/bin/bench_broadcast: $(call obj,$(REL),bench/broadcast.c tests/unit.c $(E2E_LIB_SRC) $(UTIL_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(PKG_LIBS)

@@ -16,12 +16,22 @@
  *    scheduler spends per reminder job, claiming it and queueing both
  *    participants' messages, each job its own transaction.
  *
+ * With --seed it only fills a bot's database for bench/broadcast.c's
+ * reminders run (no figures):
+ *
+ *   bench_meetings --seed DB PAIRS FIRST_USER
+ *
+ * PAIRS pairs of Telegram users FIRST_USER, FIRST_USER + 1, ... with a
+ * meeting each three hours from now, armed without quiet hours: their
+ * hour-ahead reminders are due together two hours from now.
+ *
  * The clock is frozen (clock_set_ms), the organisation is in Asia/Tomsk
  * and the default rules apply (24 h and 1 h before, quiet 21:00-08:00).
  * The database runs with synchronous = normal, as the other in-process
  * benchmarks: the durability of a commit is measured in docs/reliability.md.
  */
 #include "bot/scheduler.h"
+#include "handlers/meeting_rules.h"
 #include "handlers/meetings.h"
 #include "storage/accounts.h"
 #include "storage/jobs.h"
@@ -107,8 +117,39 @@ static long long count(db *d, const char *sql)
     return n;
 }
 
+/* --seed: pairs with a meeting each, due for their hour-ahead reminder
+ * together; 0 on success. */
+static int seed(const char *path, int npairs, long long first_user)
+{
+    char err[512];
+    db *d;
+    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    meeting_rules rules;
+    meeting_rules_default(&rules);
+    meeting_rules_parse_quiet("none", &rules);
+    bot_env env = {.default_language = "ru", .meetings = &rules};
+    int64_t org_id, *pairs = calloc((size_t)npairs, sizeof *pairs);
+    long long user = first_user - 1;
+    int64_t starts = clock_now_ms() + 3 * 3600 * 1000LL;
+    double arm_ms = 0;
+    int rc = !pairs || org_add(d, "Bench school", "UTC", &org_id) || make_pairs(d, org_id, &user, pairs, npairs);
+    for (int i = 0; i < npairs && !rc; i++) {
+        if (i % CHUNK == 0 && db_begin(d)) rc = 1;
+        if (!rc && plan(d, &env, pairs[i], starts, &arm_ms)) rc = 1;
+        if (!rc && ((i + 1) % CHUNK == 0 || i + 1 == npairs) && db_commit(d)) rc = 1;
+    }
+    if (rc) fprintf(stderr, "could not seed %s: %s\n", path, db_errmsg(d));
+    db_close(d);
+    free(pairs);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && strcmp(argv[1], "--seed") == 0) return seed(argv[2], atoi(argv[3]), atoll(argv[4]));
     int nmeetings = argc > 1 ? atoi(argv[1]) : 50000, burst = argc > 2 ? atoi(argv[2]) : 10000;
     if (nmeetings < PER_PAIR) nmeetings = PER_PAIR;
     if (burst < 1) burst = 1;

@@ -104,11 +104,11 @@ TEST(the_calendar_button_brings_the_meeting_and_its_series_as_a_file)
     long long first = db_query_int(c.bot.db, "SELECT MIN(id) FROM meetings WHERE series_id IS NOT NULL");
     long long made = db_query_int(c.bot.db, "SELECT COUNT(*) FROM meetings WHERE series_id IS NOT NULL");
     CHECK_INT(made, 4);
-    /* The second one is cancelled; the notice's old button still brings
-     * the series as it is now. */
-    snprintf(want, sizeof want, "meeting %lld cancelled", first + 1);
-    CHECK_STR(admin(&c, "meeting cancel %lld", first + 1), want);
-    expect_some(&c, MENTEE, "Встреча отменена");
+    /* The second one is cancelled (as `admin meeting cancel` stores it);
+     * the notice's button still brings the series as it is now. */
+    snprintf(sql, sizeof sql, "UPDATE meetings SET state = 'cancelled', version = version + 1 WHERE id = %lld",
+             first + 1);
+    db_exec(c.bot.db, sql);
     snprintf(want, sizeof want, "mt:i:%lld:1", first);
     press_data(&c, MENTEE, want);
     ics = expect_document(&c, MENTEE, name, sizeof name, caption, sizeof caption);
