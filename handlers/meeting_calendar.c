@@ -4,7 +4,7 @@
  * belonging to the queued message, which removes it once sent.
  */
 #include "handlers/meeting_calendar.h"
-#include "storage/records.h"
+#include "handlers/timezone.h"
 #include "util/clock.h"
 #include "util/ics.h"
 #include "util/log.h"
@@ -23,7 +23,8 @@
 
 int meeting_calendar_offered(const char *key)
 {
-    static const char *const keys[] = {"meeting.added", "meeting.added_weekly", "meeting.moved", "meeting.reminder"};
+    static const char *const keys[] = {"meeting.added", "meeting.added_weekly", "meeting.proposed_new", "meeting.moved",
+                                       "meeting.reminder"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strcmp(key, keys[i]) == 0) return 1;
     return 0;
@@ -82,7 +83,7 @@ static mb_status meetings_of(hctx *h, const meeting *m, meeting **out, int *n)
     }
 }
 
-/* The calendar text of list in the organisation's zone (caller frees). */
+/* The calendar text of list in zone (caller frees). */
 static mb_status calendar_text(hctx *h, const meeting *list, int n, const char *zone, char **text)
 {
     ics_event *events = calloc((size_t)n, sizeof *events);
@@ -146,13 +147,13 @@ mb_status meeting_calendar_send(hctx *h, const meeting *m)
 {
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
-    org o;
-    if (org_get(h->d, m->org_id, &o) != MB_OK) o.timezone[0] = 0;
+    char zone[64];
+    person_zone(h->d, h->acct.id, m->org_id, zone, sizeof zone);
     meeting *list = NULL;
     int n = 0;
     char *text = NULL, *filename = NULL, path[1024];
     if ((rc = meetings_of(h, m, &list, &n))) goto out;
-    rc = calendar_text(h, list, n, o.timezone, &text);
+    rc = calendar_text(h, list, n, zone, &text);
     if (rc == MB_OK) rc = write_file(h, m, text, path, sizeof path);
     if (rc == MB_ERR_NOMEM) goto out;
     if (rc) {
@@ -161,7 +162,7 @@ mb_status meeting_calendar_send(hctx *h, const meeting *m)
         goto out;
     }
     char date[32];
-    tz_format(o.timezone, m->starts_at, h->lang, 0, date, sizeof date);
+    tz_format(zone, m->starts_at, h->lang, 0, date, sizeof date);
     filename = TF(h, n > 1 ? "meeting.ics_filename_series" : "meeting.ics_filename", "date", date, NULL);
     rc = filename ? reply_document(h, path, filename, T(h, "meeting.ics_caption")) : MB_ERR_NOMEM;
     /* Nothing queued it: the file would never be removed. */

@@ -13,8 +13,8 @@
 #include "storage/meetings.h"
 
 /* 1 when the notice key announces a time to come (meeting.added,
- * meeting.added_weekly, meeting.moved, meeting.reminder): it carries the
- * calendar button. */
+ * meeting.added_weekly, meeting.proposed_new, meeting.moved,
+ * meeting.reminder): it carries the calendar button. */
 int meeting_calendar_offered(const char *key);
 
 /* Adds the calendar button for m, in lang, on a row of its own. */
@@ -27,8 +27,10 @@ void meeting_calendar_button(const i18n *t, const char *lang, const meeting *m, 
  * files_dir and queued as a document. Whatever version the button was made
  * for, the file says what holds now: the UID ("meeting-ID@mentorbot") and
  * SEQUENCE (the meeting's version) let the calendar replace what it has, a
- * cancelled meeting comes as STATUS:CANCELLED. A file that cannot be
- * written is told as such; errors of the queue are returned.
+ * cancelled meeting comes as STATUS:CANCELLED. Times are in the zone the
+ * sender reads them in (person_zone: their own, else the organisation's).
+ * A file that cannot be written is told as such; errors of the queue are
+ * returned.
  */
 mb_status meeting_calendar_send(hctx *h, const meeting *m);
 
