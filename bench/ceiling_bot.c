@@ -438,7 +438,8 @@ static int prepare_texts(ceiling *c)
         {"category.pupil", "cat:pupil", 0}, {"category.student", "cat:student", 0}, {"category.teacher", "cat:teacher", 1}};
     static const button_spec consent[] = {{"reg.consent_yes", "consent:yes", 0}, {"reg.consent_no", "consent:no", 1}};
     static const button_spec menu[] = {{"survey.menu_fill", "sv:start", 0}, {"menu.privacy", "m:privacy", 1},
-                                       {"menu.language", "m:language", 1}, {"menu.help", "m:help", 2}};
+                                       {"menu.language", "m:language", 1}, {"tz.menu", "tz:ask", 1},
+                                       {"menu.help", "m:help", 2}};
     static const button_spec offer[] = {{"survey.start", "sv:start", 0}, {"survey.later", "sv:later", 0}};
 #define BUTTONS(a) a, (int)(sizeof a / sizeof *a)
     char title[INSTRUMENT_TITLE_MAX * 4 + 1];
