@@ -2,7 +2,7 @@
  * A meeting's life in the chat, with the bot's clock moved forward
  * (MENTORBOT_CLOCK_OFFSET_S) instead of waiting: a pair in Tomsk gets the
  * reminder a day ahead and an hour ahead at their local times, once each
- * even when the bot is killed and started again; the mentee answers
+ * even when the bot is killed while a reminder is on its way; the mentee answers
  * «Приду»; the mentor moves the meeting by typing a time (bad times are
  * refused, nothing changes), both are told, and the old reminders never
  * fire; after the meeting each is asked whether it took place, and their
@@ -112,17 +112,26 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
     expect_some(&c, MENTEE, "08:30");
     expect_some(&c, MENTOR, "08:30");
 
-    /* A day ahead, at 16:00 local the day before. */
+    /* A day ahead, at 16:00 local the day before. The messenger carries out
+     * the first reminder but its answer is late, and the bot is killed
+     * meanwhile: started again, it sends each reminder once. */
+    const char *send = strcmp(c.transport, "vk") == 0 ? "messages.send" : "sendMessage";
+    char fault[128];
+    snprintf(fault, sizeof fault, "{\"method\":\"%s\",\"delay_ms\":3000}", send);
+    cJSON_Delete(sim_request(&c.sim, "POST", "/sim/fault", fault, NULL));
     restart_at(&c, start - DAY_S + 30);
+    CHECK(convo_wait_count(&c, 1, 8000, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'"));
+    bot_kill(&c.bot, SIGKILL);
+    restart_at(&c, start - DAY_S + 40);
     const char *r = expect(&c, MENTEE, "Напоминание: встреча-знакомство");
     CHECK(r && strstr(r, "16:00") && strstr(r, "каб. 12") && strstr(r, "Придёшь?"));
     r = expect(&c, MENTOR, "Напоминание: встреча-знакомство");
     CHECK(r && strstr(r, "Придёте?"));
-    /* Killed and started again at the same moment: not sent again. */
-    bot_kill(&c.bot, SIGKILL);
-    restart_at(&c, start - DAY_S + 40);
     expect_silence(&c, MENTEE, SETTLE_MS);
     expect_silence(&c, MENTOR, 0);
+    CHECK_INT(sim_count_calls(&c.sim, c.transport, MENTEE, send, "Напоминание"), 1);
+    CHECK_INT(sim_count_calls(&c.sim, c.transport, MENTOR, send, "Напоминание"), 1);
+    CHECK(log_contains(&c.bot, "were being sent when the last run stopped"));
 
     press(&c, MENTEE, "Приду");
     expect(&c, MENTEE, "ждём тебя");
