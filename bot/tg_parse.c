@@ -67,6 +67,48 @@ static int fill_from_user(event *ev, const cJSON *from)
     return !have ? 0 : ev->user_id > 0 ? 1 : -1;
 }
 
+/* Keeps ref when it fits; a longer one (no file_id is near the limit) is
+ * taken as no attachment at all. */
+static void set_attachment(event *ev, event_attachment_kind kind, const char *ref)
+{
+    if (!ref || !*ref || strlen(ref) > EVENT_ATTACHMENT_REF_MAX) return;
+    ev->attachment.kind = kind;
+    snprintf(ev->attachment.ref, sizeof ev->attachment.ref, "%s", ref);
+}
+
+/* message.photo is the same picture in several sizes (smallest first, as
+ * Telegram sends them, but the order is not promised): the largest is the
+ * one to pass on. message.document carries its name and size. */
+static void read_attachment(event *ev, const cJSON *msg)
+{
+    const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(msg, "photo"), *size;
+    const cJSON *best = NULL;
+    double best_area = -1;
+    if (!cJSON_IsArray(sizes)) sizes = NULL;
+    cJSON_ArrayForEach(size, sizes) {
+        if (!json_str(size, "file_id")) continue;
+        double area = (double)json_int(size, "width", NULL) * (double)json_int(size, "height", NULL);
+        if (area > best_area || (area == best_area && json_int(size, "file_size", NULL) >
+                                                          json_int(best, "file_size", NULL))) {
+            best = size;
+            best_area = area;
+        }
+    }
+    if (best) {
+        set_attachment(ev, EVENT_ATTACHMENT_PHOTO, json_str(best, "file_id"));
+        ev->attachment.file_size = json_int(best, "file_size", NULL);
+        if (ev->attachment.file_size < 0) ev->attachment.file_size = 0;
+        return;
+    }
+    const cJSON *doc = json_obj(msg, "document");
+    if (!doc) return;
+    set_attachment(ev, EVENT_ATTACHMENT_DOCUMENT, json_str(doc, "file_id"));
+    if (!ev->attachment.kind) return;
+    ev->attachment.file_name = json_str(doc, "file_name");
+    ev->attachment.file_size = json_int(doc, "file_size", NULL);
+    if (ev->attachment.file_size < 0) ev->attachment.file_size = 0;
+}
+
 mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id, const char **kind)
 {
     memset(ev, 0, sizeof *ev);
@@ -103,6 +145,7 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
             ev->contact_phone = json_str(contact, "phone_number");
             ev->contact_user_id = json_int(contact, "user_id", NULL);
         }
+        read_attachment(ev, msg);
         ev->kind = EVENT_MESSAGE;
         if (have_user < 0) {
             ev->kind = EVENT_NONE;

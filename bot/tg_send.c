@@ -94,6 +94,16 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
         cJSON_AddStringToObject(p, "callback_query_id", id);
         if (json_str(body, "text")) cJSON_AddStringToObject(p, "text", json_str(body, "text"));
         call->idempotent = 1;
+    } else if ((strcmp(row->kind, "document") == 0 || strcmp(row->kind, "photo") == 0) && json_str(body, "ref")) {
+        /* A file Telegram already holds goes by its file_id, as JSON: no
+         * upload, and the buttons go with it. */
+        int photo = row->kind[0] == 'p';
+        method = photo ? "sendPhoto" : "sendDocument";
+        cJSON_AddNumberToObject(p, "chat_id", (double)row->chat_id);
+        cJSON_AddStringToObject(p, photo ? "photo" : "document", json_str(body, "ref"));
+        if (json_str(body, "caption")) cJSON_AddStringToObject(p, "caption", json_str(body, "caption"));
+        if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0)
+            cJSON_AddItemToObject(p, "reply_markup", inline_keyboard(buttons));
     } else if (strcmp(row->kind, "document") == 0 || strcmp(row->kind, "photo") == 0) {
         const char *path = json_str(body, "path");
         int photo = row->kind[0] == 'p';

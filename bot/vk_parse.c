@@ -1,6 +1,7 @@
 #include "bot/vk_parse.h"
 #include "util/json.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,51 @@ static const char *language_of(const cJSON *client_info)
     return have && lang == 3 ? "en" : "ru";   /* VK: 0 ru, 1 uk, 2 be, 3 en */
 }
 
+/* An access key is letters and digits: anything else (a comma above all,
+ * which separates the items of messages.send's attachment) is refused. */
+static int key_is_plain(const char *key)
+{
+    for (; key && *key; key++)
+        if (!isalnum((unsigned char)*key)) return 0;
+    return 1;
+}
+
+/*
+ * The first photo or document among a message's attachments, as the
+ * reference messages.send takes back: photo<owner_id>_<id>_<access_key>
+ * (doc... for a document). A user's media carries an access key, without
+ * which the community may not send it on; media without one (the
+ * community's own) is named without the last part.
+ */
+static void read_attachment(event *ev, const cJSON *msg)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(msg, "attachments"), *item;
+    if (!cJSON_IsArray(list)) return;
+    cJSON_ArrayForEach(item, list) {
+        const char *type = json_str(item, "type");
+        int photo = type && strcmp(type, "photo") == 0;
+        if (!type || (!photo && strcmp(type, "doc") != 0)) continue;
+        const cJSON *media = json_obj(item, type);
+        int have_id, have_owner;
+        int64_t id = json_int(media, "id", &have_id), owner = json_int(media, "owner_id", &have_owner);
+        const char *key = json_str(media, "access_key");
+        if (!have_id || !have_owner || id <= 0 || !key_is_plain(key)) continue;
+        int n = snprintf(ev->attachment.ref, sizeof ev->attachment.ref, "%s%lld_%lld%s%s", type, (long long)owner,
+                         (long long)id, key && *key ? "_" : "", key && *key ? key : "");
+        if (n < 0 || (size_t)n >= sizeof ev->attachment.ref) {
+            ev->attachment.ref[0] = 0;
+            continue;
+        }
+        ev->attachment.kind = photo ? EVENT_ATTACHMENT_PHOTO : EVENT_ATTACHMENT_DOCUMENT;
+        if (!photo) {
+            ev->attachment.file_name = json_str(media, "title");
+            ev->attachment.file_size = json_int(media, "size", NULL);
+            if (ev->attachment.file_size < 0) ev->attachment.file_size = 0;
+        }
+        return;
+    }
+}
+
 mb_status vk_update_to_event(const cJSON *update, event *ev, int64_t *key, const char **kind, char *buf,
                              size_t buf_size)
 {
@@ -163,6 +209,7 @@ mb_status vk_update_to_event(const cJSON *update, event *ev, int64_t *key, const
             ev->kind = EVENT_MESSAGE;
             ev->text = json_str(msg, "text");
             if (ev->text && !*ev->text) ev->text = NULL;
+            read_attachment(ev, msg);
             /* Opening vk.me/<community>?ref=<code> hands the code over in
              * "ref" with the first message: read it as /start <code>. */
             const char *ref = json_str(msg, "ref");

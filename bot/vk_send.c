@@ -9,7 +9,8 @@
  *   2 docs.save -> the document's owner_id and id
  *   3 messages.send with attachment=doc<owner>_<id> and the row's random_id
  * Any failure starts again from step 0; only the last call shows anything
- * to the user, and its random_id keeps that to once.
+ * to the user, and its random_id keeps that to once. A photo or document
+ * a user sent ({"ref": "photo<owner>_<id>_<key>"}) is step 3 alone.
  */
 #include "bot/vk.h"
 #include "bot/vk_parse.h"
@@ -201,6 +202,11 @@ mb_status vk_render(transport *t, const outbox_row *row, api_call *call)
         if (snackbar) http_form_param(&sb, "event_data", snackbar);
         free(snackbar);
         rc = call_form(v, call, "messages.sendMessageEventAnswer", &sb);
+    } else if (is_file_row(row) && json_str(body, "ref")) {
+        /* Media VK already holds (a user sent it) is attached by its
+         * reference: the last step of a file, with nothing to upload. */
+        rc = render_send(v, row, body, json_str(body, "ref"), call);
+        call->step = VK_FILE_STEPS - 1;
     } else if (is_file_row(row)) {
         /* A picture goes as a document too: VK shows it with a preview. */
         char why[256];

@@ -2,6 +2,7 @@
 #include "handlers/consent.h"
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
+#include "handlers/pair.h"
 #include "handlers/payload.h"
 #include "handlers/reg_switch.h"
 #include "handlers/stall.h"
@@ -157,6 +158,8 @@ static mb_status on_message(hctx *h)
     if (text && strlen(text) > EVENT_TEXT_MAX) return reply_text(h, T(h, "message.too_long"), NULL);
     /* A parent in the middle of giving consent answers that dialog. */
     if (consent_takes_message(h)) return consent_on_message(h);
+    /* A photo or file written to the other person of a pair, caption and all. */
+    if (pair_wants_attachment(h)) return pair_on_attachment(h);
     if (!text || !*text) return reply_text(h, T(h, "message.not_text"), NULL);
     char cmd[COMMAND_MAX];
     const char *arg;

@@ -18,6 +18,24 @@ typedef enum event_kind {
 
 #define EVENT_TEXT_MAX (16 * 1024)     /* bytes of text a handler looks at */
 #define EVENT_BUTTON_DATA_MAX 64        /* bytes of button data (Telegram's own limit) */
+#define EVENT_ATTACHMENT_REF_MAX 255    /* bytes of a platform's reference to a file it holds */
+
+typedef enum event_attachment_kind {
+    EVENT_ATTACHMENT_NONE = 0,
+    EVENT_ATTACHMENT_PHOTO,
+    EVENT_ATTACHMENT_DOCUMENT
+} event_attachment_kind;
+
+/* A photo or file the user sent, as the platform keeps it: the bot never
+ * downloads it, it can only send the same reference again on the same
+ * platform (a Telegram file_id, a VK "photo<owner>_<id>_<access_key>").
+ * The caption is the event's text. */
+typedef struct event_attachment {
+    event_attachment_kind kind;
+    char ref[EVENT_ATTACHMENT_REF_MAX + 1];
+    const char *file_name;        /* a document's name when the platform gives one, else NULL */
+    int64_t file_size;            /* bytes, 0 when unknown */
+} event_attachment;
 
 typedef struct event {
     event_kind kind;
@@ -38,6 +56,10 @@ typedef struct event {
      * account the contact belongs to, 0 when the contact names none. */
     const char *contact_phone;
     int64_t contact_user_id;
+    /* EVENT_MESSAGE: the first photo or document of the message (kind
+     * EVENT_ATTACHMENT_NONE when it has none, or one whose reference is
+     * over EVENT_ATTACHMENT_REF_MAX). */
+    event_attachment attachment;
 } event;
 
 #endif

@@ -319,6 +319,79 @@ static mb_status on_write_text(hctx *h, const char *text)
     return send_and_free(h, strdup(T(h, "pair.sent")), &kb);
 }
 
+/* What the conversation keeps of a photo or file: "[фото]" or "[файл:
+ * name]", then the caption. Caller frees. */
+static char *attachment_record(hctx *h, const char *caption)
+{
+    const event_attachment *a = &h->ev->attachment;
+    char *mark = a->kind == EVENT_ATTACHMENT_PHOTO ? strdup(T(h, "pair.photo_mark"))
+                 : a->file_name && *a->file_name   ? TF(h, "pair.file_mark", "name", a->file_name, NULL)
+                                                   : strdup(T(h, "pair.file_mark_unnamed"));
+    if (!mark || !caption || !*caption) return mark;
+    strbuf sb;
+    sb_init(&sb, 0);
+    sb_printf(&sb, "%s %s", mark, caption);
+    free(mark);
+    return sb_take(&sb);
+}
+
+/*
+ * A photo or file in the write dialog goes on by the platform's own
+ * reference, under the same header and «Ответить» button as a text. The
+ * reference means nothing on the other messenger, so a reader there is
+ * not sent it: the writer is asked for text instead and nothing is kept.
+ */
+static mb_status on_write_attachment(hctx *h)
+{
+    int ok_ms = 0, ok_to = 0;
+    int64_t ms = json_int(h->data, "mentorship", &ok_ms), to = json_int(h->data, "to", &ok_to);
+    mentorship m;
+    account reader;
+    mb_status rc = MB_OK;
+    if (!ok_ms || !ok_to || load_mine(h, ms, &m) == PAIR_NONE || !in_mentorship(&m, to) ||
+        account_load(h->d, to, &reader) != MB_OK) {
+        if ((rc = ctx_set_state(h, ""))) return rc;
+        return reply_text(h, T(h, "pair.gone"), NULL);
+    }
+    const char *caption = h->ev->text && *h->ev->text ? h->ev->text : NULL;
+    char *record = attachment_record(h, caption);
+    if (!record) return MB_ERR_NOMEM;
+    if (!message_fits(h, record, &rc)) {
+        free(record);
+        return rc;
+    }
+    const i18n *t = h->env->texts;
+    const char *lang = i18n_pick_language(t, reader.language);
+    const char *role = role_word(h, &reader, &m, h->acct.id);
+    char *header = caption ? i18n_format(t, lang, "pair.message_from", "name", h->acct.name, "role", role, "text",
+                                         caption, NULL)
+                           : i18n_format(t, lang, "pair.file_from", "name", h->acct.name, "role", role, NULL);
+    char data[64];
+    snprintf(data, sizeof data, "pr:w:%lld:%lld", (long long)m.id, (long long)h->acct.id);
+    keyboard kb = {0};
+    kb_button(&kb, i18n_text(t, lang, "pair.reply"), data);
+    rc = header ? reply_attachment_to_account(h->d, to, h->ev->platform, h->ev->attachment.kind,
+                                              h->ev->attachment.ref, header, &kb)
+                : MB_ERR_NOMEM;
+    free(header);
+    kb_free(&kb);
+    if (rc == MB_ERR_DENIED) {
+        free(record);
+        return send_and_free(h, TF(h, "pair.file_other_messenger", "name", reader.name, NULL), NULL);
+    }
+    if (rc == MB_ERR_NOT_FOUND) {
+        free(record);
+        if ((rc = ctx_set_state(h, ""))) return rc;
+        return reply_text(h, T(h, "pair.unreachable"), NULL);
+    }
+    if (!rc) rc = pair_message_add(h->d, m.id, h->acct.id, to, "message", record, clock_now_ms());
+    free(record);
+    if (rc || (rc = ctx_set_state(h, ""))) return rc;
+    snprintf(data, sizeof data, "pr:w:%lld:%lld", (long long)m.id, (long long)to);
+    kb_button(&kb, T(h, "pair.write_more"), data);
+    return send_and_free(h, strdup(T(h, "pair.sent")), &kb);
+}
+
 /* ---- contacts, for adults who both agree ---- */
 
 /* "Telegram: tg://user?id=…" lines of a person's messenger accounts. */
@@ -905,6 +978,13 @@ int pair_wants_text(const hctx *h)
     return h->has_account && (strcmp(h->state, STATE_WRITE) == 0 || strcmp(h->state, STATE_PROBLEM) == 0 ||
                               strcmp(h->state, STATE_PLAN) == 0 || strcmp(h->state, STATE_ACTIVITY) == 0);
 }
+
+int pair_wants_attachment(const hctx *h)
+{
+    return h->has_account && strcmp(h->state, STATE_WRITE) == 0 && h->ev->attachment.kind != EVENT_ATTACHMENT_NONE;
+}
+
+mb_status pair_on_attachment(hctx *h) { return on_write_attachment(h); }
 
 mb_status pair_on_text(hctx *h, const char *text)
 {

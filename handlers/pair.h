@@ -26,4 +26,9 @@ mb_status pair_on_button(hctx *h, const char *arg);
 int pair_wants_text(const hctx *h);
 mb_status pair_on_text(hctx *h, const char *text);
 
+/* A photo or file (with its caption) the write dialog passes on, on the
+ * same messenger; any other place answers a photo as before. */
+int pair_wants_attachment(const hctx *h);
+mb_status pair_on_attachment(hctx *h);
+
 #endif

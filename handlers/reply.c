@@ -8,12 +8,12 @@
 
 static const platform_caps caps_table[] = {
     /* Telegram: 4096 UTF-16 units per text, 1-64 bytes of callback_data,
-     * 100 buttons per inline keyboard. */
-    {"tg", 4096, 64, 100, 64},
+     * 100 buttons per inline keyboard, 1024 units of caption. */
+    {"tg", 4096, 64, 100, 64, 1024},
     /* VK: 9000 characters per text in practice (4096 in older docs),
      * payload up to 255 bytes; 10 buttons fit an inline keyboard, up to 40
      * a regular one (the transport picks), labels up to 40 characters. */
-    {"vk", 9000, 64, 40, 40},
+    {"vk", 9000, 64, 40, 40, 9000},
 };
 
 const platform_caps *platform_caps_for(const char *platform)
@@ -150,6 +150,31 @@ mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard
     mb_status rc = identity_for_account(d, account_id, NULL, &id);
     if (rc) return rc;
     return reply_to_chat(d, id.platform, id.chat_id, account_id, text, kb);
+}
+
+mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *platform, event_attachment_kind kind,
+                                      const char *ref, const char *caption, keyboard *kb)
+{
+    if (kind != EVENT_ATTACHMENT_PHOTO && kind != EVENT_ATTACHMENT_DOCUMENT) return MB_ERR_INVALID;
+    identity id;
+    mb_status rc = identity_for_account(d, account_id, NULL, &id);
+    if (rc) return rc;
+    if (strcmp(id.platform, platform) != 0) return MB_ERR_DENIED;
+    const platform_caps *caps = platform_caps_for(id.platform);
+    if ((rc = check_keyboard(caps, kb))) return rc;
+    if (caption && text_utf16_len(caption) > caps->max_caption_units) {
+        if ((rc = reply_to_chat(d, id.platform, id.chat_id, account_id, caption, NULL))) return rc;
+        caption = NULL;
+    }
+    cJSON *body = cJSON_CreateObject();
+    if (!body) return MB_ERR_NOMEM;
+    cJSON_AddStringToObject(body, "ref", ref);
+    if (caption && *caption) cJSON_AddStringToObject(body, "caption", caption);
+    if (kb && kb->rows) cJSON_AddItemToObject(body, "buttons", cJSON_Duplicate(kb->rows, 1));
+    rc = enqueue_json(d, id.platform, id.chat_id, account_id, kind == EVENT_ATTACHMENT_PHOTO ? "photo" : "document",
+                      body);
+    cJSON_Delete(body);
+    return rc;
 }
 
 mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb)

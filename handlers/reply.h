@@ -6,6 +6,9 @@
  *   edit:     {"message_id": N, "text": "...", "buttons": [...]}
  *   answer:   {"button_id": "...", "text": "..."}
  *   document: {"path": "...", "filename": "...", "caption": "...", "temporary": true}
+ *   photo:    the same, for a picture
+ *   document or photo the platform already holds (a user sent it):
+ *             {"ref": "...", "caption": "...", "buttons": [...]}, no upload
  * A text longer than the platform allows becomes several rows; the buttons
  * go with the last one.
  */
@@ -24,6 +27,7 @@ typedef struct platform_caps {
     unsigned max_button_data;    /* bytes of data a button carries (Telegram 64) */
     unsigned max_buttons;        /* buttons on one message */
     unsigned max_button_text;    /* characters on a button label */
+    unsigned max_caption_units;  /* UTF-16 units of text under a photo or file (Telegram 1024) */
 } platform_caps;
 
 const platform_caps *platform_caps_for(const char *platform);
@@ -65,6 +69,18 @@ mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard
  * now on: the sender removes it once it was delivered or refused.
  */
 mb_status reply_document(hctx *h, const char *path, const char *filename, const char *caption);
+
+/*
+ * Queues a photo or document the platform already holds (ref, as an
+ * event's attachment names it) to an account through its preferred
+ * reachable identity, with caption and buttons (kb may be NULL). A
+ * reference is good only on the platform it came from: MB_ERR_DENIED, with
+ * nothing queued, when the account is reached on another one than
+ * platform; MB_ERR_NOT_FOUND when it has no identity. A caption longer
+ * than the platform shows under a file goes just before it as a text.
+ */
+mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *platform, event_attachment_kind kind,
+                                      const char *ref, const char *caption, keyboard *kb);
 
 /* Replaces the text and buttons of a message the bot sent. */
 mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb);

@@ -553,6 +553,48 @@ TEST(button_press_from_unknown_user_is_refused)
     }
 }
 
+/* A photo is passed on in its largest size, whatever the order of the
+ * sizes; a document keeps its name and size; the caption is the text. */
+TEST(photos_and_documents_become_attachments)
+{
+    static const char photo[] =
+        "{\"update_id\":7,\"message\":{\"message_id\":3,\"from\":{\"id\":42,\"first_name\":\"A\"},"
+        "\"chat\":{\"id\":42,\"type\":\"private\"},\"date\":1,\"caption\":\"мой рисунок\",\"photo\":["
+        "{\"file_id\":\"MID\",\"file_unique_id\":\"u2\",\"width\":320,\"height\":240,\"file_size\":9000},"
+        "{\"file_id\":\"BIG\",\"file_unique_id\":\"u3\",\"width\":1280,\"height\":960,\"file_size\":90000},"
+        "{\"file_id\":\"SMALL\",\"file_unique_id\":\"u1\",\"width\":90,\"height\":67,\"file_size\":900}]}}";
+    static const char document[] =
+        "{\"update_id\":8,\"message\":{\"message_id\":4,\"from\":{\"id\":42,\"first_name\":\"A\"},"
+        "\"chat\":{\"id\":42,\"type\":\"private\"},\"date\":1,\"document\":{\"file_id\":\"DOC1\","
+        "\"file_unique_id\":\"d1\",\"file_name\":\"план.pdf\",\"mime_type\":\"application/pdf\","
+        "\"file_size\":12345}}}";
+    event ev;
+    int64_t id;
+    const char *kind;
+    cJSON *u = cJSON_Parse(photo);
+    CHECK_INT(tg_update_to_event(u, &ev, &id, &kind), MB_OK);
+    CHECK_INT(ev.kind, EVENT_MESSAGE);
+    CHECK_INT(ev.attachment.kind, EVENT_ATTACHMENT_PHOTO);
+    CHECK_STR(ev.attachment.ref, "BIG");
+    CHECK_INT(ev.attachment.file_size, 90000);
+    CHECK_STR(ev.text, "мой рисунок");
+    cJSON_Delete(u);
+    u = cJSON_Parse(document);
+    CHECK_INT(tg_update_to_event(u, &ev, &id, &kind), MB_OK);
+    CHECK_INT(ev.attachment.kind, EVENT_ATTACHMENT_DOCUMENT);
+    CHECK_STR(ev.attachment.ref, "DOC1");
+    CHECK_STR(ev.attachment.file_name, "план.pdf");
+    CHECK_INT(ev.attachment.file_size, 12345);
+    CHECK(ev.text == NULL);
+    cJSON_Delete(u);
+    /* a plain text has none; a photo without file ids is none either */
+    u = cJSON_Parse("{\"update_id\":9,\"message\":{\"message_id\":5,\"from\":{\"id\":42},"
+                    "\"chat\":{\"id\":42,\"type\":\"private\"},\"text\":\"hi\",\"photo\":[{\"width\":5}]}}");
+    CHECK_INT(tg_update_to_event(u, &ev, &id, &kind), MB_OK);
+    CHECK_INT(ev.attachment.kind, EVENT_ATTACHMENT_NONE);
+    cJSON_Delete(u);
+}
+
 TEST(group_chats_get_no_replies)
 {
     static const char *files[] = {"update_message_dice_emoji.json", "message_group_migrate_to_chat_id.json"};
@@ -587,6 +629,7 @@ int main(void)
     RUN(start_without_code_asks_for_an_invite);
     RUN(button_press_from_unknown_user_is_refused);
     RUN(group_chats_get_no_replies);
+    RUN(photos_and_documents_become_attachments);
     i18n_free(texts);
     return unit_summary();
 }

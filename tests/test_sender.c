@@ -279,6 +279,35 @@ TEST(answer_and_edit_rows_render_their_methods)
     api_call_clear(&call);
 }
 
+/* A photo or file Telegram already holds goes by its file_id, as JSON with
+ * the caption and the buttons: nothing is uploaded. */
+TEST(a_file_telegram_holds_is_sent_by_its_file_id)
+{
+    outbox_row row = make_row("photo", 42, "{\"ref\":\"AgACAgIAAxkBAAIB\",\"caption\":\"Сообщение от Пети\","
+                                           "\"buttons\":[[{\"text\":\"Ответить\",\"data\":\"pr:w:1:2\"}]]}");
+    api_call call;
+    CHECK_INT(tg_render(tr, &row, &call), MB_OK);
+    CHECK_STR(call.url, API_BASE "/bot" TOKEN "/sendPhoto");
+    CHECK(call.file.path == NULL && call.json != NULL);
+    cJSON *req = cJSON_Parse(call.json ? call.json : "");
+    CHECK_STR(json_str(req, "photo"), "AgACAgIAAxkBAAIB");
+    CHECK_STR(json_str(req, "caption"), "Сообщение от Пети");
+    CHECK_INT(json_int(req, "chat_id", NULL), 42);
+    const cJSON *kb = cJSON_GetObjectItem(json_obj(req, "reply_markup"), "inline_keyboard");
+    CHECK_STR(json_str(cJSON_GetArrayItem(cJSON_GetArrayItem(kb, 0), 0), "callback_data"), "pr:w:1:2");
+    cJSON_Delete(req);
+    api_call_clear(&call);
+
+    row = make_row("document", 42, "{\"ref\":\"BQACAgIAAxkBAAIC\"}");
+    CHECK_INT(tg_render(tr, &row, &call), MB_OK);
+    CHECK_STR(call.url, API_BASE "/bot" TOKEN "/sendDocument");
+    req = cJSON_Parse(call.json ? call.json : "");
+    CHECK_STR(json_str(req, "document"), "BQACAgIAAxkBAAIC");
+    CHECK(json_str(req, "caption") == NULL && json_obj(req, "reply_markup") == NULL);
+    cJSON_Delete(req);
+    api_call_clear(&call);
+}
+
 TEST(rows_that_cannot_be_sent_are_refused)
 {
     api_call call;
@@ -440,6 +469,7 @@ int main(void)
     RUN(text_row_becomes_send_message_with_keyboard);
     RUN(answer_and_edit_rows_render_their_methods);
     RUN(rows_that_cannot_be_sent_are_refused);
+    RUN(a_file_telegram_holds_is_sent_by_its_file_id);
     RUN(long_reply_is_split_with_buttons_on_the_last_piece);
     RUN(button_data_over_64_bytes_queues_nothing);
     RUN(delivery_check_asks_for_the_same_text_and_buttons);

@@ -319,6 +319,51 @@ TEST(events_from_user_id_zero_or_negative_are_refused)
     }
 }
 
+/* Photos and documents become references messages.send takes back, with
+ * the access key; a key that could smuggle in a second item is refused. */
+TEST(attachments_become_references_with_their_access_keys)
+{
+    static const char message[] =
+        "{\"type\":\"message_new\",\"event_id\":\"e1\",\"object\":{\"message\":{\"from_id\":5,"
+        "\"peer_id\":5,\"text\":\"вот\",\"conversation_message_id\":3,\"attachments\":["
+        "{\"type\":\"sticker\",\"sticker\":{\"sticker_id\":1}},"
+        "{\"type\":\"photo\",\"photo\":{\"id\":457239017,\"owner_id\":5,\"access_key\":\"ab12cd\","
+        "\"sizes\":[{\"type\":\"x\",\"width\":604,\"height\":453}]}}]}}}";
+    static const char doc[] =
+        "{\"type\":\"message_new\",\"event_id\":\"e2\",\"object\":{\"message\":{\"from_id\":5,"
+        "\"peer_id\":5,\"text\":\"\",\"conversation_message_id\":4,\"attachments\":["
+        "{\"type\":\"doc\",\"doc\":{\"id\":600001,\"owner_id\":5,\"title\":\"план.pdf\",\"size\":2048,"
+        "\"ext\":\"pdf\",\"access_key\":\"k9\"}}]}}}";
+    static const char forged[] =
+        "{\"type\":\"message_new\",\"event_id\":\"e3\",\"object\":{\"message\":{\"from_id\":5,"
+        "\"peer_id\":5,\"text\":\"\",\"attachments\":[{\"type\":\"photo\",\"photo\":{\"id\":1,"
+        "\"owner_id\":5,\"access_key\":\"a,doc-1_2\"}}]}}}";
+    event ev;
+    int64_t key;
+    const char *kind;
+    char buf[80];
+    cJSON *u = cJSON_Parse(message);
+    CHECK_INT(vk_update_to_event(u, &ev, &key, &kind, buf, sizeof buf), MB_OK);
+    CHECK_INT(ev.kind, EVENT_MESSAGE);
+    CHECK_INT(ev.attachment.kind, EVENT_ATTACHMENT_PHOTO);
+    CHECK_STR(ev.attachment.ref, "photo5_457239017_ab12cd");
+    CHECK_STR(ev.text, "вот");
+    cJSON_Delete(u);
+    u = cJSON_Parse(doc);
+    CHECK_INT(vk_update_to_event(u, &ev, &key, &kind, buf, sizeof buf), MB_OK);
+    CHECK_INT(ev.attachment.kind, EVENT_ATTACHMENT_DOCUMENT);
+    CHECK_STR(ev.attachment.ref, "doc5_600001_k9");
+    CHECK_STR(ev.attachment.file_name, "план.pdf");
+    CHECK_INT(ev.attachment.file_size, 2048);
+    CHECK(ev.text == NULL);
+    cJSON_Delete(u);
+    u = cJSON_Parse(forged);
+    CHECK_INT(vk_update_to_event(u, &ev, &key, &kind, buf, sizeof buf), MB_OK);
+    CHECK_INT(ev.kind, EVENT_MESSAGE);
+    CHECK_INT(ev.attachment.kind, EVENT_ATTACHMENT_NONE);
+    cJSON_Delete(u);
+}
+
 TEST(button_payloads_as_strings_or_objects)
 {
     static const char *const updates[] = {
@@ -375,6 +420,7 @@ int main(void)
     RUN(message_deny_marks_a_known_person_unreachable);
     RUN(button_payloads_as_strings_or_objects);
     RUN(events_from_user_id_zero_or_negative_are_refused);
+    RUN(attachments_become_references_with_their_access_keys);
     i18n_free(texts);
     return unit_summary();
 }

@@ -196,6 +196,26 @@ TEST(a_file_goes_through_the_upload_server_then_messages_send)
     api_call_clear(&call);
 }
 
+/* Media a user sent goes on by its reference in one messages.send, with
+ * the caption and the buttons, and the answer is read as a sent message. */
+TEST(media_vk_holds_is_attached_by_its_reference)
+{
+    outbox_row r = row_of(32, "photo", "{\"ref\":\"photo5_457239017_ab12cd\",\"caption\":\"Сообщение от Пети\","
+                                       "\"buttons\":[[{\"text\":\"Ответить\",\"data\":\"pr:w:1:2\"}]]}");
+    api_call call;
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    CHECK_STR(call.url, "http://vk.test/method/messages.send");
+    CHECK_STR(form_value(call.json, "attachment"), "photo5_457239017_ab12cd");
+    CHECK_STR(form_value(call.json, "message"), "Сообщение от Пети");
+    CHECK_STR(form_value(call.json, "random_id"), "32");
+    CHECK_CONTAINS(form_value(call.json, "keyboard"), "pr:w:1:2");
+    send_result s = answer(&r, &call, 200, "{\"response\":[{\"peer_id\":777,\"message_id\":90002,"
+                                           "\"conversation_message_id\":13}]}");
+    CHECK_INT(s.outcome, SEND_OK);
+    CHECK_INT(s.message_id, 13);
+    api_call_clear(&call);
+}
+
 TEST(a_failed_upload_step_is_retried_from_the_start_and_a_missing_file_refused)
 {
     char path[512], body[1024];
@@ -293,6 +313,7 @@ int main(void)
     RUN(each_vk_error_is_treated_as_documented);
     RUN(a_file_goes_through_the_upload_server_then_messages_send);
     RUN(a_failed_upload_step_is_retried_from_the_start_and_a_missing_file_refused);
+    RUN(media_vk_holds_is_attached_by_its_reference);
     RUN(per_peer_errors_in_a_peer_ids_answer_count);
     vk_free(client);
     db_close(d);
