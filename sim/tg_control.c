@@ -107,7 +107,17 @@ static void control_message(const sim_request *req, sim_reply *reply)
         sim_reply_error(reply, 400, "contact needs phone_number (and user_id, when given, a number)");
         goto out;
     }
-    if (!contact && (!text || !text[0])) {
+    /* A photo (PhotoSize objects) or a document as Telegram describes
+     * them, taken as given; the text is then the caption. */
+    const cJSON *photo = cJSON_GetObjectItemCaseSensitive(req->params, "photo");
+    const cJSON *document = cJSON_GetObjectItemCaseSensitive(req->params, "document");
+    if ((photo && (!cJSON_IsArray(photo) || !cJSON_GetArraySize(photo))) || (document && !cJSON_IsObject(document)) ||
+        (photo && document) || ((photo || document) && contact)) {
+        sim_reply_error(reply, 400, "photo is a non-empty array of sizes, document an object, and only one of them");
+        goto out;
+    }
+    int media = photo || document;
+    if (!contact && !media && (!text || !text[0])) {
         sim_reply_error(reply, 400, "text is required");
         goto out;
     }
@@ -139,10 +149,13 @@ static void control_message(const sim_request *req, sim_reply *reply)
         cJSON_AddStringToObject(shared, "first_name", cJSON_GetStringValue(cJSON_GetObjectItem(
                                                           cJSON_GetObjectItem(message, "from"), "first_name")));
         if (contact_user) cJSON_AddNumberToObject(shared, "user_id", (double)contact_user);
+    } else if (media) {
+        cJSON_AddItemToObject(message, photo ? "photo" : "document", cJSON_Duplicate(photo ? photo : document, 1));
+        if (text && text[0]) cJSON_AddStringToObject(message, "caption", text);
     } else {
         cJSON_AddStringToObject(message, "text", text);
     }
-    if (!contact && text[0] == '/') {
+    if (!contact && !media && text[0] == '/') {
         char token[TG_COMMAND_TOKEN_MAX];
         size_t n = strcspn(text, " \t\n");
         snprintf(token, sizeof token, "%.*s", (int)(n < sizeof token ? n : sizeof token - 1), text);

@@ -139,9 +139,23 @@ static void control_message(const sim_request *req, sim_reply *reply)
     if (id_read(req->params, "from_id", &from, reply) || peer_read(req->params, from, &peer_id, reply) ||
         payload_read(req->params, &payload, reply))
         goto out;
-    if ((!text || !text[0]) && !payload) {
+    /* Photos and documents as VK describes them, taken as given; the
+     * community may send them on by reference afterwards. */
+    const cJSON *attachments = cJSON_GetObjectItemCaseSensitive(req->params, "attachments");
+    if (attachments && !cJSON_IsArray(attachments)) {
+        sim_reply_error(reply, 400, "attachments must be an array");
+        goto out;
+    }
+    if ((!text || !text[0]) && !payload && !cJSON_GetArraySize(attachments)) {
         sim_reply_error(reply, 400, "text is required");
         goto out;
+    }
+    const cJSON *item;
+    cJSON_ArrayForEach(item, attachments) {
+        if (vk_docs_share(item)) {
+            sim_reply_error(reply, 400, "a photo or doc attachment needs owner_id and id");
+            goto out;
+        }
     }
     if (text && text_codepoints(text) > VK_USER_TEXT_MAX) {
         sim_reply_error(reply, 400, "text is longer than VK allows");
@@ -163,7 +177,8 @@ static void control_message(const sim_request *req, sim_reply *reply)
     cJSON_AddNumberToObject(message, "from_id", (double)from);
     cJSON_AddNumberToObject(message, "id", (double)vk.next_message_id++);
     cJSON_AddNumberToObject(message, "out", 0);
-    cJSON_AddArrayToObject(message, "attachments");
+    cJSON_AddItemToObject(message, "attachments",
+                          attachments ? cJSON_Duplicate(attachments, 1) : cJSON_CreateArray());
     cJSON_AddNumberToObject(message, "conversation_message_id", (double)cmid);
     cJSON_AddArrayToObject(message, "fwd_messages");
     cJSON_AddBoolToObject(message, "important", 0);

@@ -3,7 +3,9 @@
  * one-time upload URL on the simulator itself, the file is POSTed there as
  * multipart (part "file") and answered with an opaque file string, and
  * docs.save turns that string, once, into a document that messages.send
- * can attach as doc<owner_id>_<id>.
+ * can attach as doc<owner_id>_<id>. A photo or document a user sent the
+ * community may be sent on too, named with its access key
+ * (photo<owner_id>_<id>_<access_key>), as VK allows.
  */
 #include "sim/vk_docs.h"
 
@@ -30,6 +32,7 @@
 #define VK_ATTACHMENT_MAX 128         /* bytes of one item of `attachment` */
 #define VK_DOC_URL_MAX 160
 #define VK_DOC_TYPE_OTHER 8           /* VK's document type for an unknown extension */
+#define VK_SHARED_MAX 1000            /* media users sent; the oldest half goes */
 
 typedef struct upload_url {
     char token[VK_UPLOAD_TOKEN_HEX + 1];
@@ -60,17 +63,29 @@ static saved_doc *docs;
 static size_t docs_len, docs_cap;
 static long long next_doc_id = VK_DOC_ID_FIRST;
 
-void vk_docs_reset(void) { uploads_len = uploaded_len = docs_len = 0; }
+/* A user's photo or document, by the reference messages.send takes. */
+typedef struct shared_media {
+    char ref[VK_ATTACHMENT_MAX];
+    char type[8];
+} shared_media;
+
+static shared_media *shared;
+static size_t shared_len, shared_cap;
+
+void vk_docs_reset(void) { uploads_len = uploaded_len = docs_len = shared_len = 0; }
 
 void vk_docs_free(void)
 {
     free(uploads);
     free(uploaded);
     free(docs);
+    free(shared);
     uploads = NULL;
     uploaded = NULL;
     docs = NULL;
+    shared = NULL;
     uploads_len = uploads_cap = uploaded_len = uploaded_cap = docs_len = docs_cap = 0;
+    shared_len = shared_cap = 0;
     next_doc_id = VK_DOC_ID_FIRST;
 }
 
@@ -373,6 +388,42 @@ static saved_doc *attachment_doc(const char *s, size_t n)
     return *end ? NULL : doc_find(owner_id, id);
 }
 
+int vk_docs_share(const cJSON *attachment)
+{
+    const char *type = sim_param_string(attachment, "type");
+    if (!type || (strcmp(type, "photo") != 0 && strcmp(type, "doc") != 0)) return 0;
+    const cJSON *media = cJSON_GetObjectItemCaseSensitive(attachment, type);
+    const char *key = sim_param_string(media, "access_key");
+    long long owner_id, id;
+    if (sim_param_int64(media, "owner_id", &owner_id) != SIM_PARAM_OK ||
+        sim_param_int64(media, "id", &id) != SIM_PARAM_OK)
+        return -1;
+    if (room((void **)&shared, &shared_len, &shared_cap, VK_SHARED_MAX, sizeof *shared)) return -1;
+    shared_media *m = &shared[shared_len];
+    int n = snprintf(m->ref, sizeof m->ref, "%s%lld_%lld%s%s", type, owner_id, id, key && *key ? "_" : "",
+                     key && *key ? key : "");
+    if (n < 0 || (size_t)n >= sizeof m->ref) return -1;
+    snprintf(m->type, sizeof m->type, "%s", type);
+    shared_len++;
+    return 0;
+}
+
+/* A user's media one item of `attachment` names exactly (access key and
+ * all), described for the sent log, or NULL. */
+static cJSON *attachment_shared(const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s)) s++, n--;
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    for (size_t i = 0; i < shared_len; i++) {
+        if (strlen(shared[i].ref) != n || strncmp(shared[i].ref, s, n) != 0) continue;
+        cJSON *json = cJSON_CreateObject();
+        cJSON_AddStringToObject(json, "type", shared[i].type);
+        cJSON_AddStringToObject(json, "ref", shared[i].ref);
+        return json;
+    }
+    return NULL;
+}
+
 int vk_docs_attachment(const cJSON *params, cJSON **found, vk_outcome *out)
 {
     const char *list = sim_param_string(params, "attachment");
@@ -383,12 +434,13 @@ int vk_docs_attachment(const cJSON *params, cJSON **found, vk_outcome *out)
     for (const char *p = list; descriptions;) {
         size_t n = strcspn(p, ",");
         saved_doc *d = ++count <= VK_ATTACHMENTS_MAX ? attachment_doc(p, n) : NULL;
-        if (!d) {
+        cJSON *media = d || count > VK_ATTACHMENTS_MAX ? NULL : attachment_shared(p, n);
+        if (!d && !media) {
             cJSON_Delete(descriptions);
             fail_param(out, "attachment is invalid");
             return -1;
         }
-        cJSON_AddItemToArray(descriptions, doc_json(d, 0));
+        cJSON_AddItemToArray(descriptions, d ? doc_json(d, 0) : media);
         if (!p[n]) break;
         p += n + 1;
     }

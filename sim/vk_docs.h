@@ -21,6 +21,12 @@
 void vk_docs_reset(void);
 void vk_docs_free(void);
 
+/* A photo or doc attachment of a user's message (other types are left
+ * alone): from now on messages.send may attach it by
+ * <type><owner_id>_<id>_<access_key>. 0, or -1 when it names no media or
+ * memory ran out. Lock held. */
+int vk_docs_share(const cJSON *attachment);
+
 /* GET /sim/vk/doc/<owner_id>_<id>: the document's bytes, or a 404. Lock held. */
 void vk_docs_serve(const char *name, sim_reply *reply);
 

@@ -77,6 +77,75 @@ void say_at(convo *c, long long user, const char *text, const char *file, int li
     }
 }
 
+void say_media_at(convo *c, long long user, const char *kind, const char *name, const char *caption, char *ref,
+                  size_t ref_size, const char *file, int line)
+{
+    static int sent;
+    convo_user *u = find(c, user);
+    int photo = strcmp(kind, "photo") == 0, n = ++sent;
+    long long r;
+    if (on_vk(c)) {
+        char key[32];
+        snprintf(key, sizeof key, "k%dx%lld", n, u->id % 1000);
+        long long id = (photo ? 457239000LL : 600000LL) + n;
+        cJSON *item = cJSON_CreateObject(), *media = cJSON_AddObjectToObject(item, photo ? "photo" : "doc");
+        cJSON_AddStringToObject(item, "type", photo ? "photo" : "doc");
+        cJSON_AddNumberToObject(media, "id", (double)id);
+        cJSON_AddNumberToObject(media, "owner_id", (double)u->id);
+        cJSON_AddStringToObject(media, "access_key", key);
+        if (!photo) {
+            cJSON_AddStringToObject(media, "title", name);
+            cJSON_AddNumberToObject(media, "size", 2048);
+        }
+        cJSON *list = cJSON_CreateArray();
+        cJSON_AddItemToArray(list, item);
+        snprintf(ref, ref_size, "%s%lld_%lld_%s", photo ? "photo" : "doc", u->id, id, key);
+        r = vk_say_media(&c->sim, u->id, strncmp(u->lang, "en", 2) == 0 ? "en" : "ru", caption, list);
+    } else if (photo) {
+        cJSON *sizes = cJSON_CreateArray();
+        static const int sides[] = {90, 1280, 320};
+        for (int i = 0; i < 3; i++) {
+            cJSON *size = cJSON_CreateObject();
+            char id[48];
+            snprintf(id, sizeof id, "AgPH%d-%lld-%d", n, u->id, sides[i]);
+            cJSON_AddStringToObject(size, "file_id", id);
+            cJSON_AddStringToObject(size, "file_unique_id", id + 2);
+            cJSON_AddNumberToObject(size, "width", sides[i]);
+            cJSON_AddNumberToObject(size, "height", sides[i] * 3 / 4);
+            cJSON_AddNumberToObject(size, "file_size", sides[i] * 40);
+            cJSON_AddItemToArray(sizes, size);
+        }
+        snprintf(ref, ref_size, "AgPH%d-%lld-1280", n, u->id);
+        r = tg_say_media(&c->sim, u->id, u->name, u->lang, caption, "photo", sizes);
+    } else {
+        cJSON *doc = cJSON_CreateObject();
+        snprintf(ref, ref_size, "BQDOC%d-%lld", n, u->id);
+        cJSON_AddStringToObject(doc, "file_id", ref);
+        cJSON_AddStringToObject(doc, "file_unique_id", ref + 2);
+        cJSON_AddStringToObject(doc, "file_name", name);
+        cJSON_AddStringToObject(doc, "mime_type", "application/octet-stream");
+        cJSON_AddNumberToObject(doc, "file_size", 2048);
+        r = tg_say_media(&c->sim, u->id, u->name, u->lang, caption, "document", doc);
+    }
+    if (r < 0) {
+        fprintf(stderr, "  %s:%d: %s: the simulator did not take the %s\n", file, line, unit_current, kind);
+        unit_failed_checks++;
+    }
+}
+
+const char *convo_media_ref(const convo *c, const cJSON *call)
+{
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
+    static const char *const fields[] = {"photo", "document", "attachment"};
+    for (int i = on_vk(c) ? 2 : 0; i < (on_vk(c) ? 3 : 2); i++) {
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(params, fields[i]));
+        if (v) return v;
+    }
+    return "";
+}
+
+const cJSON *convo_last(convo *c, long long user) { return find(c, user)->last; }
+
 int press_at(convo *c, long long user, const char *label, const char *file, int line)
 {
     convo_user *u = find(c, user);

@@ -44,6 +44,22 @@ void convo_user_add(convo *c, long long id, const char *name, const char *lang);
 
 /* The user writes text. */
 void say_at(convo *c, long long user, const char *text, const char *file, int line);
+/* The user sends a photo (kind "photo") or a file called name (kind
+ * "document") with caption (may be NULL), described as the messenger
+ * describes it (Telegram: several photo sizes); ref gets the reference
+ * the bot must send it on by (the largest size's file_id, or VK's
+ * photo<owner>_<id>_<access_key>). */
+void say_media_at(convo *c, long long user, const char *kind, const char *name, const char *caption, char *ref,
+                  size_t ref_size, const char *file, int line);
+#define say_media(c, u, k, n, cap, ref, rs) say_media_at(c, u, k, n, cap, ref, rs, __FILE__, __LINE__)
+/* The photo or file a message of the bot carries by reference ("" when
+ * none): sendPhoto's photo, sendDocument's document, messages.send's
+ * attachment. */
+const char *convo_media_ref(const convo *c, const cJSON *call);
+/* The last message the bot showed the user (what expect returned the text
+ * of), or NULL. */
+const cJSON *convo_last(convo *c, long long user);
+
 /* The user presses the button whose label contains label on the last message
  * that had buttons; returns 0 when there was no such button. */
 int press_at(convo *c, long long user, const char *label, const char *file, int line);

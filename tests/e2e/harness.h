@@ -96,6 +96,12 @@ const char *sim_json_str(const cJSON *json, const char *path);
 long long tg_say(sim_proc *s, long long user, const char *first_name, const char *lang,
                  const char *text);
 
+/* The user sends a photo (field "photo", value an array of PhotoSize) or a
+ * file (field "document", value a Document) with caption text (may be
+ * NULL). Takes value. Returns the update_id, or -1. */
+long long tg_say_media(sim_proc *s, long long user, const char *first_name, const char *lang, const char *text,
+                       const char *field, cJSON *value);
+
 /* The user presses the inline button carrying data under message_id.
  * Returns the update_id, or -1. */
 long long tg_press(sim_proc *s, long long user, const char *first_name, const char *lang,
@@ -171,6 +177,10 @@ void vk_conf(const sim_proc *s, char *buf, size_t size);
  * Returns the event number, or -1 (also when the settings filtered the
  * event out). */
 long long vk_say(sim_proc *s, long long user, const char *lang, const char *text);
+
+/* The user sends attachments (an array of VK attachment objects, taken)
+ * with text (may be NULL). Returns the event number, or -1. */
+long long vk_say_media(sim_proc *s, long long user, const char *lang, const char *text, cJSON *attachments);
 
 /* The user presses a text (keyboard) button: a message with that text and
  * payload (a string, usually JSON). Returns the event number, or -1. */

@@ -222,6 +222,16 @@ long long tg_say(sim_proc *s, long long user, const char *first_name, const char
     return post_update(s, "/sim/tg/message", body);
 }
 
+long long tg_say_media(sim_proc *s, long long user, const char *first_name, const char *lang, const char *text,
+                       const char *field, cJSON *value)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "from", user_object(user, first_name, lang));
+    if (text) cJSON_AddStringToObject(body, "text", text);
+    cJSON_AddItemToObject(body, field, value);
+    return post_update(s, "/sim/tg/message", body);
+}
+
 long long tg_press(sim_proc *s, long long user, const char *first_name, const char *lang,
                    long long message_id, const char *data)
 {

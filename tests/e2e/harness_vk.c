@@ -134,6 +134,14 @@ long long vk_say(sim_proc *s, long long user, const char *lang, const char *text
     return post_event(s, "/sim/vk/message", body);
 }
 
+long long vk_say_media(sim_proc *s, long long user, const char *lang, const char *text, cJSON *attachments)
+{
+    cJSON *body = message_body(user, text);
+    if (lang) cJSON_AddStringToObject(body, "lang", lang);
+    cJSON_AddItemToObject(body, "attachments", attachments);
+    return post_event(s, "/sim/vk/message", body);
+}
+
 long long vk_say_payload(sim_proc *s, long long user, const char *text, const char *payload)
 {
     cJSON *body = message_body(user, text);

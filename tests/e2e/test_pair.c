@@ -192,10 +192,73 @@ TEST(adults_exchange_contacts_when_both_agree)
     convo_stop(&c);
 }
 
+/* A photo with a caption and a file reach the mentor through the bot, by
+ * the messenger's own reference, under the header with «Ответить»; the
+ * conversation keeps what they were. A photo anywhere else is answered as
+ * before, and one for a reader on the other messenger is not sent. */
+TEST(a_photo_and_a_file_are_passed_on_to_the_mentor)
+{
+    convo c;
+    if (convo_start(&c, "pair-media", NULL)) SKIP("simulator or bot did not start");
+    convo_user_add(&c, MENTOR, "Ольга", "ru");
+    convo_user_add(&c, MENTEE, "Петя", "ru");
+    say(&c, MENTOR, "/start");
+    expect(&c, MENTOR, "ссылку-приглашение");
+    say(&c, MENTEE, "/start");
+    expect(&c, MENTEE, "ссылку-приглашение");
+    char org[32], ref[128];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
+    long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");
+    long long mentee = convo_seed_person(&c, org, MENTEE, "mentee", "pupil", "Петя Иванов");
+    admin(&c, "match confirm --org %s --mentor %lld --mentee %lld", org, mentor, mentee);
+    expect_some(&c, MENTEE, "«Моя пара»");
+    expect_some(&c, MENTOR, "«Мои наставляемые»");
+
+    /* Outside the write dialog a photo is not understood. */
+    say_media(&c, MENTEE, "photo", NULL, NULL, ref, sizeof ref);
+    expect(&c, MENTEE, "Я понимаю только текст");
+
+    say(&c, MENTEE, "/menu");
+    expect(&c, MENTEE, "Что сделать?");
+    press(&c, MENTEE, "Моя пара");
+    expect(&c, MENTEE, "Твой наставник — Ольга Петровна");
+    press(&c, MENTEE, "Написать наставнику");
+    expect(&c, MENTEE, "бот передаст его");
+    say_media(&c, MENTEE, "photo", NULL, "Вот мой рисунок", ref, sizeof ref);
+    expect(&c, MENTEE, "Сообщение передано");
+    const char *got = expect(&c, MENTOR, "Сообщение от Петя Иванов (наставляемый)");
+    CHECK(got && strstr(got, "Вот мой рисунок"));
+    CHECK_STR(convo_media_ref(&c, convo_last(&c, MENTOR)), ref);
+    press(&c, MENTEE, "Написать ещё");
+    expect(&c, MENTEE, "бот передаст его");
+    say_media(&c, MENTEE, "document", "план.pdf", NULL, ref, sizeof ref);
+    expect(&c, MENTEE, "Сообщение передано");
+    expect(&c, MENTOR, "Сообщение от Петя Иванов (наставляемый)");
+    CHECK_STR(convo_media_ref(&c, convo_last(&c, MENTOR)), ref);
+    press(&c, MENTOR, "Ответить");
+    expect(&c, MENTOR, "куратор может прочитать переписку");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM pair_messages WHERE text = '[фото] Вот мой рисунок'"
+                                     " OR text = '[файл: план.pdf]'"),
+              2);
+
+    /* A mentor reached on the other messenger cannot be sent the photo. */
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE identities SET platform = '%s' WHERE user_id = %lld",
+             strcmp(c.transport, "vk") == 0 ? "tg" : "vk", (long long)MENTOR);
+    db_exec(c.bot.db, sql);
+    press(&c, MENTEE, "Написать ещё");
+    expect(&c, MENTEE, "бот передаст его");
+    say_media(&c, MENTEE, "photo", NULL, NULL, ref, sizeof ref);
+    expect(&c, MENTEE, "в другом мессенджере");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM pair_messages"), 2);
+    convo_stop(&c);
+}
+
 static void all_conversations(void)
 {
     RUN(a_pair_writes_plans_a_meeting_and_reaches_the_curator);
     RUN(adults_exchange_contacts_when_both_agree);
+    RUN(a_photo_and_a_file_are_passed_on_to_the_mentor);
 }
 
 /* One description, both messengers (or the one named as the argument). */
