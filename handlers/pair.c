@@ -1,8 +1,9 @@
 /*
  * The pair's own screens: «Моя пара» for a mentee and «Мои наставляемые»
  * for a mentor show who the others are, their organisation, how and when
- * they like to meet and the next meeting; «Написать» passes a message
- * through the bot, so nobody's personal contacts change hands (a minor's
+ * they like to meet and the next meeting; «Написать» passes a message (a
+ * text, or a photo or file to someone on the same messenger) through the
+ * bot, so nobody's personal contacts change hands (a minor's
  * least of all), and both sides and, for a pair with a minor, the curator
  * can read the conversation; «Сообщить куратору» sends a problem to the
  * organisation's curators; «Назначить встречу» (the mentor, or a curator

@@ -377,6 +377,46 @@ TEST(long_reply_is_split_with_buttons_on_the_last_piece)
     free(text);
 }
 
+/* A photo the reader's messenger holds goes to their chat; a caption too
+ * long to go under it goes just before it as a text, and a reader on the
+ * other messenger gets nothing. */
+TEST(a_held_photo_reaches_an_account_on_its_own_messenger_only)
+{
+    int64_t reader = 0, other = 0;
+    CHECK_INT(account_create(test_db, "tg", 9101, 9101, "ru", &reader), MB_OK);
+    CHECK_INT(account_create(test_db, "vk", 9102, 9102, "ru", &other), MB_OK);
+    keyboard kb = {0};
+    kb_button(&kb, "Ответить", "pr:w:1:2");
+    CHECK_INT(reply_attachment_to_account(test_db, reader, "tg", EVENT_ATTACHMENT_PHOTO, "AgPH", "Подпись", &kb), MB_OK);
+    cJSON *bodies[4] = {0};
+    int n = queued_bodies(9101, bodies, 4);
+    CHECK_INT(n, 1);
+    CHECK_STR(json_str(bodies[0], "ref"), "AgPH");
+    CHECK_STR(json_str(bodies[0], "caption"), "Подпись");
+    CHECK(cJSON_GetObjectItem(bodies[0], "buttons") != NULL);
+    for (int i = 0; i < n && i < 4; i++) cJSON_Delete(bodies[i]);
+
+    char caption[1100];
+    memset(caption, 'x', sizeof caption - 1);
+    caption[sizeof caption - 1] = 0;
+    CHECK_INT(reply_attachment_to_account(test_db, reader, "tg", EVENT_ATTACHMENT_DOCUMENT, "BQDOC", caption, &kb),
+              MB_OK);
+    n = queued_bodies(9101, bodies, 4);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_STR(json_str(bodies[1], "text"), caption);
+        CHECK_STR(json_str(bodies[2], "ref"), "BQDOC");
+        CHECK(json_str(bodies[2], "caption") == NULL);
+        CHECK(cJSON_GetObjectItem(bodies[2], "buttons") != NULL);
+    }
+    for (int i = 0; i < n && i < 4; i++) cJSON_Delete(bodies[i]);
+
+    CHECK_INT(reply_attachment_to_account(test_db, other, "tg", EVENT_ATTACHMENT_PHOTO, "AgPH", "Подпись", &kb),
+              MB_ERR_DENIED);
+    CHECK_INT(queued_bodies(9102, bodies, 4), 0);
+    kb_free(&kb);
+}
+
 TEST(button_data_over_64_bytes_queues_nothing)
 {
     char data[66];
@@ -472,6 +512,7 @@ int main(void)
     RUN(a_file_telegram_holds_is_sent_by_its_file_id);
     RUN(long_reply_is_split_with_buttons_on_the_last_piece);
     RUN(button_data_over_64_bytes_queues_nothing);
+    RUN(a_held_photo_reaches_an_account_on_its_own_messenger_only);
     RUN(delivery_check_asks_for_the_same_text_and_buttons);
     RUN(delivery_check_answers_say_where_the_message_is);
     tg_free(client);
