@@ -27,6 +27,10 @@ static void check_event(const event *ev)
     }
     if (ev->user_id <= 0) abort();
     if (ev->kind == EVENT_BUTTON && (!ev->button_data || strlen(ev->button_data) > EVENT_BUTTON_DATA_MAX)) abort();
+    /* an attachment always has a reference, a document name only on a document */
+    if (ev->attachment.kind != EVENT_ATTACHMENT_NONE && !ev->attachment.ref[0]) abort();
+    if (ev->attachment.file_name && ev->attachment.kind != EVENT_ATTACHMENT_DOCUMENT) abort();
+    if (ev->attachment.file_size < 0) abort();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

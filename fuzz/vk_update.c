@@ -31,6 +31,9 @@ static void one_event(const cJSON *update)
     }
     if (ev.user_id <= 0) abort();
     if (ev.kind == EVENT_BUTTON && (!ev.button_data || strlen(ev.button_data) > EVENT_BUTTON_DATA_MAX)) abort();
+    /* an attachment's reference is one item of messages.send's list: no comma */
+    if (ev.attachment.kind != EVENT_ATTACHMENT_NONE && (!ev.attachment.ref[0] || strchr(ev.attachment.ref, ',')))
+        abort();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
