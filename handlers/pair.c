@@ -339,8 +339,9 @@ static char *attachment_record(hctx *h, const char *caption)
 /*
  * A photo or file in the write dialog goes on by the platform's own
  * reference, under the same header and «Ответить» button as a text. The
- * reference means nothing on the other messenger, so a reader there is
- * not sent it: the writer is asked for text instead and nothing is kept.
+ * reference means nothing on the other messenger, so a reader who is
+ * only there is not sent it: the writer is asked for text instead and
+ * nothing is kept.
  */
 static mb_status on_write_attachment(hctx *h)
 {

@@ -156,10 +156,15 @@ mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *pla
                                       const char *ref, const char *caption, keyboard *kb)
 {
     if (kind != EVENT_ATTACHMENT_PHOTO && kind != EVENT_ATTACHMENT_DOCUMENT) return MB_ERR_INVALID;
-    identity id;
-    mb_status rc = identity_for_account(d, account_id, NULL, &id);
-    if (rc) return rc;
-    if (strcmp(id.platform, platform) != 0) return MB_ERR_DENIED;
+    /* Their account on the platform the file is on, even when they prefer
+     * the other one; unless it is unreachable and the other one is not. */
+    identity id, any;
+    mb_status rc = identity_for_account(d, account_id, platform, &id);
+    if (rc && rc != MB_ERR_NOT_FOUND) return rc;
+    mb_status rc_any = identity_for_account(d, account_id, NULL, &any);
+    if (rc == MB_ERR_NOT_FOUND) return rc_any == MB_OK ? MB_ERR_DENIED : rc_any;
+    if (id.unreachable_at && rc_any == MB_OK && !any.unreachable_at && strcmp(any.platform, platform) != 0)
+        return MB_ERR_DENIED;
     const platform_caps *caps = platform_caps_for(id.platform);
     if ((rc = check_keyboard(caps, kb))) return rc;
     if (caption && text_utf16_len(caption) > caps->max_caption_units) {

@@ -72,12 +72,13 @@ mb_status reply_document(hctx *h, const char *path, const char *filename, const 
 
 /*
  * Queues a photo or document the platform already holds (ref, as an
- * event's attachment names it) to an account through its preferred
- * reachable identity, with caption and buttons (kb may be NULL). A
- * reference is good only on the platform it came from: MB_ERR_DENIED, with
- * nothing queued, when the account is reached on another one than
- * platform; MB_ERR_NOT_FOUND when it has no identity. A caption longer
- * than the platform shows under a file goes just before it as a text.
+ * event's attachment names it) to an account, with caption and buttons
+ * (kb may be NULL). A reference is good only on the platform it came from,
+ * so it goes to the account's identity there, preferred or not:
+ * MB_ERR_DENIED, with nothing queued, when the account has none there (or
+ * only an unreachable one, and a reachable one elsewhere); MB_ERR_NOT_FOUND
+ * when it has no identity at all. A caption longer than the platform shows
+ * under a file goes just before it as a text.
  */
 mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *platform, event_attachment_kind kind,
                                       const char *ref, const char *caption, keyboard *kb);

@@ -414,6 +414,16 @@ TEST(a_held_photo_reaches_an_account_on_its_own_messenger_only)
     CHECK_INT(reply_attachment_to_account(test_db, other, "tg", EVENT_ATTACHMENT_PHOTO, "AgPH", "Подпись", &kb),
               MB_ERR_DENIED);
     CHECK_INT(queued_bodies(9102, bodies, 4), 0);
+
+    /* Someone on both messengers who prefers VK gets a Telegram photo in Telegram. */
+    CHECK_INT(identity_add(test_db, "tg", 9103, 9103, other), MB_OK);
+    CHECK_INT(account_set_preferred(test_db, other, "vk"), MB_OK);
+    CHECK_INT(reply_attachment_to_account(test_db, other, "tg", EVENT_ATTACHMENT_PHOTO, "AgPH2", NULL, &kb), MB_OK);
+    CHECK_INT(queued_bodies(9102, bodies, 4), 0);
+    n = queued_bodies(9103, bodies, 4);
+    CHECK_INT(n, 1);
+    if (n == 1) CHECK_STR(json_str(bodies[0], "ref"), "AgPH2");
+    for (int i = 0; i < n && i < 4; i++) cJSON_Delete(bodies[i]);
     kb_free(&kb);
 }
 
