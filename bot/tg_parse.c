@@ -73,14 +73,17 @@ static void set_attachment(event *ev, event_attachment_kind kind, const char *re
 {
     if (!ref || !*ref || strlen(ref) > EVENT_ATTACHMENT_REF_MAX) return;
     ev->attachment.kind = kind;
+    ev->attachment.count = 1;
     snprintf(ev->attachment.ref, sizeof ev->attachment.ref, "%s", ref);
 }
 
 /* message.photo is the same picture in several sizes (smallest first, as
  * Telegram sends them, but the order is not promised): the largest is the
- * one to pass on. message.document carries its name and size. */
+ * one to pass on. message.document carries its name and size. An album
+ * comes as one message per item, sharing a media_group_id. */
 static void read_attachment(event *ev, const cJSON *msg)
 {
+    ev->attachment.album_id = json_str(msg, "media_group_id");
     const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(msg, "photo"), *size;
     const cJSON *best = NULL;
     double best_area = -1;

@@ -133,38 +133,43 @@ static int key_is_plain(const char *key)
 }
 
 /*
- * The first photo or document among a message's attachments, as the
- * reference messages.send takes back: photo<owner_id>_<id>_<access_key>
- * (doc... for a document). A user's media carries an access key, without
- * which the community may not send it on; media without one (the
- * community's own) is named without the last part.
+ * The photos and documents among a message's attachments (up to ten, all a
+ * message may carry), as the list messages.send takes back:
+ * photo<owner_id>_<id>_<access_key>,doc<owner_id>_<id>_<access_key>. A
+ * user's media carries an access key, without which the community may not
+ * send it on; media without one (the community's own) is named without
+ * the last part. Other attachments (stickers, links, audio) are left out.
  */
 static void read_attachment(event *ev, const cJSON *msg)
 {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(msg, "attachments"), *item;
     if (!cJSON_IsArray(list)) return;
+    size_t used = 0;
     cJSON_ArrayForEach(item, list) {
         const char *type = json_str(item, "type");
         int photo = type && strcmp(type, "photo") == 0;
-        if (!type || (!photo && strcmp(type, "doc") != 0)) continue;
+        if (!type || (!photo && strcmp(type, "doc") != 0) || ev->attachment.count == VK_MESSAGE_ATTACHMENTS_MAX)
+            continue;
         const cJSON *media = json_obj(item, type);
         int have_id, have_owner;
         int64_t id = json_int(media, "id", &have_id), owner = json_int(media, "owner_id", &have_owner);
         const char *key = json_str(media, "access_key");
         if (!have_id || !have_owner || id <= 0 || !key_is_plain(key)) continue;
-        int n = snprintf(ev->attachment.ref, sizeof ev->attachment.ref, "%s%lld_%lld%s%s", type, (long long)owner,
-                         (long long)id, key && *key ? "_" : "", key && *key ? key : "");
-        if (n < 0 || (size_t)n >= sizeof ev->attachment.ref) {
-            ev->attachment.ref[0] = 0;
+        size_t room = sizeof ev->attachment.ref - used;
+        int n = snprintf(ev->attachment.ref + used, room, "%s%s%lld_%lld%s%s", used ? "," : "", type,
+                         (long long)owner, (long long)id, key && *key ? "_" : "", key && *key ? key : "");
+        if (n < 0 || (size_t)n >= room) {
+            ev->attachment.ref[used] = 0;
             continue;
         }
+        used += (size_t)n;
+        if (ev->attachment.count++) continue;
         ev->attachment.kind = photo ? EVENT_ATTACHMENT_PHOTO : EVENT_ATTACHMENT_DOCUMENT;
         if (!photo) {
             ev->attachment.file_name = json_str(media, "title");
             ev->attachment.file_size = json_int(media, "size", NULL);
             if (ev->attachment.file_size < 0) ev->attachment.file_size = 0;
         }
-        return;
     }
 }
 

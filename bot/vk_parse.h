@@ -20,6 +20,7 @@
 
 #define VK_BODY_MAX (16u * 1024 * 1024)
 #define VK_PEER_CHAT_BASE 2000000000LL   /* peer ids above this are group chats */
+#define VK_MESSAGE_ATTACHMENTS_MAX 10     /* attachments of one message */
 
 typedef struct vk_reply {
     int ok;

@@ -31,9 +31,13 @@ static void one_event(const cJSON *update)
     }
     if (ev.user_id <= 0) abort();
     if (ev.kind == EVENT_BUTTON && (!ev.button_data || strlen(ev.button_data) > EVENT_BUTTON_DATA_MAX)) abort();
-    /* an attachment's reference is one item of messages.send's list: no comma */
-    if (ev.attachment.kind != EVENT_ATTACHMENT_NONE && (!ev.attachment.ref[0] || strchr(ev.attachment.ref, ',')))
-        abort();
+    /* the reference is messages.send's list of exactly the items counted:
+     * no access key smuggles in another */
+    if (ev.attachment.kind != EVENT_ATTACHMENT_NONE) {
+        int items = 1;
+        for (const char *p = ev.attachment.ref; *p; p++) items += *p == ',';
+        if (!ev.attachment.ref[0] || items != ev.attachment.count || items > VK_MESSAGE_ATTACHMENTS_MAX) abort();
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -18,7 +18,7 @@ typedef enum event_kind {
 
 #define EVENT_TEXT_MAX (16 * 1024)     /* bytes of text a handler looks at */
 #define EVENT_BUTTON_DATA_MAX 64        /* bytes of button data (Telegram's own limit) */
-#define EVENT_ATTACHMENT_REF_MAX 255    /* bytes of a platform's reference to a file it holds */
+#define EVENT_ATTACHMENT_REF_MAX 511    /* bytes of a platform's reference to the files it holds */
 
 typedef enum event_attachment_kind {
     EVENT_ATTACHMENT_NONE = 0,
@@ -26,15 +26,20 @@ typedef enum event_attachment_kind {
     EVENT_ATTACHMENT_DOCUMENT
 } event_attachment_kind;
 
-/* A photo or file the user sent, as the platform keeps it: the bot never
- * downloads it, it can only send the same reference again on the same
- * platform (a Telegram file_id, a VK "photo<owner>_<id>_<access_key>").
- * The caption is the event's text. */
+/* The photos or files the user sent, as the platform keeps them: the bot
+ * never downloads them, it can only send the same reference again on the
+ * same platform (a Telegram file_id; VK's "photo<owner>_<id>_<access_key>",
+ * several of them comma-separated when one message carries several). kind,
+ * file_name and file_size describe the first. The caption is the event's
+ * text. */
 typedef struct event_attachment {
     event_attachment_kind kind;
     char ref[EVENT_ATTACHMENT_REF_MAX + 1];
+    int count;                    /* photos and files ref names */
     const char *file_name;        /* a document's name when the platform gives one, else NULL */
     int64_t file_size;            /* bytes, 0 when unknown */
+    const char *album_id;         /* the album a photo or file is one of, when the platform sends
+                                   * an album as a message per item (Telegram), else NULL */
 } event_attachment;
 
 typedef struct event {
@@ -56,9 +61,9 @@ typedef struct event {
      * account the contact belongs to, 0 when the contact names none. */
     const char *contact_phone;
     int64_t contact_user_id;
-    /* EVENT_MESSAGE: the first photo or document of the message (kind
-     * EVENT_ATTACHMENT_NONE when it has none, or one whose reference is
-     * over EVENT_ATTACHMENT_REF_MAX). */
+    /* EVENT_MESSAGE: the photos or documents of the message (kind
+     * EVENT_ATTACHMENT_NONE when it has none, or none whose reference fits
+     * EVENT_ATTACHMENT_REF_MAX). */
     event_attachment attachment;
 } event;
 

@@ -320,12 +320,15 @@ static mb_status on_write_text(hctx *h, const char *text)
     return send_and_free(h, strdup(T(h, "pair.sent")), &kb);
 }
 
-/* What the conversation keeps of a photo or file: "[фото]" or "[файл:
- * name]", then the caption. Caller frees. */
+/* What the conversation keeps of photos or files: "[фото]", "[файл:
+ * name]" or "[вложений: 3]", then the caption. Caller frees. */
 static char *attachment_record(hctx *h, const char *caption)
 {
     const event_attachment *a = &h->ev->attachment;
-    char *mark = a->kind == EVENT_ATTACHMENT_PHOTO ? strdup(T(h, "pair.photo_mark"))
+    char count[16];
+    snprintf(count, sizeof count, "%d", a->count);
+    char *mark = a->count > 1                      ? TF(h, "pair.files_mark", "count", count, NULL)
+                 : a->kind == EVENT_ATTACHMENT_PHOTO ? strdup(T(h, "pair.photo_mark"))
                  : a->file_name && *a->file_name   ? TF(h, "pair.file_mark", "name", a->file_name, NULL)
                                                    : strdup(T(h, "pair.file_mark_unnamed"));
     if (!mark || !caption || !*caption) return mark;
@@ -334,6 +337,29 @@ static char *attachment_record(hctx *h, const char *caption)
     sb_printf(&sb, "%s %s", mark, caption);
     free(mark);
     return sb_take(&sb);
+}
+
+/* Telegram sends an album as a message per photo: the dialog remembers
+ * the album of the first, so the others follow it (and are not answered
+ * again) after the dialog has ended. */
+static int album_goes_on(const hctx *h)
+{
+    const char *album = h->ev->attachment.album_id, *open = json_str(h->data, "album");
+    return album && open && strcmp(album, open) == 0;
+}
+
+static mb_status set_write_state(hctx *h, const char *state, int64_t ms, int64_t to)
+{
+    cJSON *data = cJSON_CreateObject();
+    const char *album = h->ev->attachment.album_id;
+    if (!data || !cJSON_AddNumberToObject(data, "mentorship", (double)ms) ||
+        !cJSON_AddNumberToObject(data, "to", (double)to) || (album && !cJSON_AddStringToObject(data, "album", album))) {
+        cJSON_Delete(data);
+        return MB_ERR_NOMEM;
+    }
+    cJSON_Delete(h->data);
+    h->data = data;
+    return ctx_set_state(h, state);
 }
 
 /*
@@ -350,6 +376,7 @@ static mb_status on_write_attachment(hctx *h)
     mentorship m;
     account reader;
     mb_status rc = MB_OK;
+    int repeat = album_goes_on(h);
     if (!ok_ms || !ok_to || load_mine(h, ms, &m) == PAIR_NONE || !in_mentorship(&m, to) ||
         account_load(h->d, to, &reader) != MB_OK) {
         if ((rc = ctx_set_state(h, ""))) return rc;
@@ -379,6 +406,7 @@ static mb_status on_write_attachment(hctx *h)
     kb_free(&kb);
     if (rc == MB_ERR_DENIED) {
         free(record);
+        if ((rc = set_write_state(h, STATE_WRITE, m.id, to)) || repeat) return rc;
         return send_and_free(h, TF(h, "pair.file_other_messenger", "name", reader.name, NULL), NULL);
     }
     if (rc == MB_ERR_NOT_FOUND) {
@@ -388,7 +416,7 @@ static mb_status on_write_attachment(hctx *h)
     }
     if (!rc) rc = pair_message_add(h->d, m.id, h->acct.id, to, "message", record, clock_now_ms());
     free(record);
-    if (rc || (rc = ctx_set_state(h, ""))) return rc;
+    if (rc || (rc = set_write_state(h, "", m.id, to)) || repeat) return rc;
     snprintf(data, sizeof data, "pr:w:%lld:%lld", (long long)m.id, (long long)to);
     kb_button(&kb, T(h, "pair.write_more"), data);
     return send_and_free(h, strdup(T(h, "pair.sent")), &kb);
@@ -983,7 +1011,8 @@ int pair_wants_text(const hctx *h)
 
 int pair_wants_attachment(const hctx *h)
 {
-    return h->has_account && strcmp(h->state, STATE_WRITE) == 0 && h->ev->attachment.kind != EVENT_ATTACHMENT_NONE;
+    return h->has_account && h->ev->attachment.kind != EVENT_ATTACHMENT_NONE &&
+           (strcmp(h->state, STATE_WRITE) == 0 || (!h->state[0] && album_goes_on(h)));
 }
 
 mb_status pair_on_attachment(hctx *h) { return on_write_attachment(h); }

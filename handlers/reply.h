@@ -8,7 +8,8 @@
  *   document: {"path": "...", "filename": "...", "caption": "...", "temporary": true}
  *   photo:    the same, for a picture
  *   document or photo the platform already holds (a user sent it):
- *             {"ref": "...", "caption": "...", "buttons": [...]}, no upload
+ *             {"ref": "...", "caption": "...", "buttons": [...]}, no upload;
+ *             ref is a Telegram file_id or VK's attachment list
  * A text longer than the platform allows becomes several rows; the buttons
  * go with the last one.
  */

@@ -152,6 +152,8 @@ static void control_message(const sim_request *req, sim_reply *reply)
     } else if (media) {
         cJSON_AddItemToObject(message, photo ? "photo" : "document", cJSON_Duplicate(photo ? photo : document, 1));
         if (text && text[0]) cJSON_AddStringToObject(message, "caption", text);
+        const char *album = sim_param_string(req->params, "media_group_id");
+        if (album && album[0]) cJSON_AddStringToObject(message, "media_group_id", album);
     } else {
         cJSON_AddStringToObject(message, "text", text);
     }

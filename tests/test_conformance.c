@@ -559,7 +559,8 @@ TEST(photos_and_documents_become_attachments)
 {
     static const char photo[] =
         "{\"update_id\":7,\"message\":{\"message_id\":3,\"from\":{\"id\":42,\"first_name\":\"A\"},"
-        "\"chat\":{\"id\":42,\"type\":\"private\"},\"date\":1,\"caption\":\"мой рисунок\",\"photo\":["
+        "\"chat\":{\"id\":42,\"type\":\"private\"},\"date\":1,\"caption\":\"мой рисунок\","
+        "\"media_group_id\":\"13578\",\"photo\":["
         "{\"file_id\":\"MID\",\"file_unique_id\":\"u2\",\"width\":320,\"height\":240,\"file_size\":9000},"
         "{\"file_id\":\"BIG\",\"file_unique_id\":\"u3\",\"width\":1280,\"height\":960,\"file_size\":90000},"
         "{\"file_id\":\"SMALL\",\"file_unique_id\":\"u1\",\"width\":90,\"height\":67,\"file_size\":900}]}}";
@@ -578,6 +579,8 @@ TEST(photos_and_documents_become_attachments)
     CHECK_STR(ev.attachment.ref, "BIG");
     CHECK_INT(ev.attachment.file_size, 90000);
     CHECK_STR(ev.text, "мой рисунок");
+    CHECK_INT(ev.attachment.count, 1);
+    CHECK_STR(ev.attachment.album_id, "13578");
     cJSON_Delete(u);
     u = cJSON_Parse(document);
     CHECK_INT(tg_update_to_event(u, &ev, &id, &kind), MB_OK);
@@ -585,7 +588,7 @@ TEST(photos_and_documents_become_attachments)
     CHECK_STR(ev.attachment.ref, "DOC1");
     CHECK_STR(ev.attachment.file_name, "план.pdf");
     CHECK_INT(ev.attachment.file_size, 12345);
-    CHECK(ev.text == NULL);
+    CHECK(ev.text == NULL && ev.attachment.album_id == NULL);
     cJSON_Delete(u);
     /* a plain text has none; a photo without file ids is none either */
     u = cJSON_Parse("{\"update_id\":9,\"message\":{\"message_id\":5,\"from\":{\"id\":42},"

@@ -319,8 +319,9 @@ TEST(events_from_user_id_zero_or_negative_are_refused)
     }
 }
 
-/* Photos and documents become references messages.send takes back, with
- * the access key; a key that could smuggle in a second item is refused. */
+/* Photos and documents become the list of references messages.send takes
+ * back, with their access keys; a key that could smuggle in another item
+ * is refused. */
 TEST(attachments_become_references_with_their_access_keys)
 {
     static const char message[] =
@@ -333,7 +334,8 @@ TEST(attachments_become_references_with_their_access_keys)
         "{\"type\":\"message_new\",\"event_id\":\"e2\",\"object\":{\"message\":{\"from_id\":5,"
         "\"peer_id\":5,\"text\":\"\",\"conversation_message_id\":4,\"attachments\":["
         "{\"type\":\"doc\",\"doc\":{\"id\":600001,\"owner_id\":5,\"title\":\"план.pdf\",\"size\":2048,"
-        "\"ext\":\"pdf\",\"access_key\":\"k9\"}}]}}}";
+        "\"ext\":\"pdf\",\"access_key\":\"k9\"}},{\"type\":\"link\",\"link\":{\"url\":\"https://x\"}},"
+        "{\"type\":\"photo\",\"photo\":{\"id\":7,\"owner_id\":-3}}]}}}";
     static const char forged[] =
         "{\"type\":\"message_new\",\"event_id\":\"e3\",\"object\":{\"message\":{\"from_id\":5,"
         "\"peer_id\":5,\"text\":\"\",\"attachments\":[{\"type\":\"photo\",\"photo\":{\"id\":1,"
@@ -347,12 +349,14 @@ TEST(attachments_become_references_with_their_access_keys)
     CHECK_INT(ev.kind, EVENT_MESSAGE);
     CHECK_INT(ev.attachment.kind, EVENT_ATTACHMENT_PHOTO);
     CHECK_STR(ev.attachment.ref, "photo5_457239017_ab12cd");
+    CHECK_INT(ev.attachment.count, 1);
     CHECK_STR(ev.text, "вот");
     cJSON_Delete(u);
     u = cJSON_Parse(doc);
     CHECK_INT(vk_update_to_event(u, &ev, &key, &kind, buf, sizeof buf), MB_OK);
     CHECK_INT(ev.attachment.kind, EVENT_ATTACHMENT_DOCUMENT);
-    CHECK_STR(ev.attachment.ref, "doc5_600001_k9");
+    CHECK_STR(ev.attachment.ref, "doc5_600001_k9,photo-3_7");
+    CHECK_INT(ev.attachment.count, 2);
     CHECK_STR(ev.attachment.file_name, "план.pdf");
     CHECK_INT(ev.attachment.file_size, 2048);
     CHECK(ev.text == NULL);

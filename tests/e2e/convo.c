@@ -77,60 +77,112 @@ void say_at(convo *c, long long user, const char *text, const char *file, int li
     }
 }
 
-void say_media_at(convo *c, long long user, const char *kind, const char *name, const char *caption, char *ref,
-                  size_t ref_size, const char *file, int line)
+/* One photo (n makes it unique) as the messenger describes it: a VK
+ * attachment item, or Telegram's sizes of it; ref gets the reference the
+ * bot must pass it on by. */
+static cJSON *photo_of(const convo *c, const convo_user *u, int n, char *ref, size_t ref_size)
 {
-    static int sent;
-    convo_user *u = find(c, user);
-    int photo = strcmp(kind, "photo") == 0, n = ++sent;
-    long long r;
     if (on_vk(c)) {
         char key[32];
         snprintf(key, sizeof key, "k%dx%lld", n, u->id % 1000);
-        long long id = (photo ? 457239000LL : 600000LL) + n;
-        cJSON *item = cJSON_CreateObject(), *media = cJSON_AddObjectToObject(item, photo ? "photo" : "doc");
-        cJSON_AddStringToObject(item, "type", photo ? "photo" : "doc");
-        cJSON_AddNumberToObject(media, "id", (double)id);
+        cJSON *item = cJSON_CreateObject(), *media = cJSON_AddObjectToObject(item, "photo");
+        cJSON_AddStringToObject(item, "type", "photo");
+        cJSON_AddNumberToObject(media, "id", (double)(457239000LL + n));
         cJSON_AddNumberToObject(media, "owner_id", (double)u->id);
         cJSON_AddStringToObject(media, "access_key", key);
-        if (!photo) {
-            cJSON_AddStringToObject(media, "title", name);
-            cJSON_AddNumberToObject(media, "size", 2048);
-        }
+        snprintf(ref, ref_size, "photo%lld_%lld_%s", u->id, 457239000LL + n, key);
+        return item;
+    }
+    cJSON *sizes = cJSON_CreateArray();
+    static const int sides[] = {90, 1280, 320};
+    for (int i = 0; i < 3; i++) {
+        cJSON *size = cJSON_CreateObject();
+        char id[48];
+        snprintf(id, sizeof id, "AgPH%d-%lld-%d", n, u->id, sides[i]);
+        cJSON_AddStringToObject(size, "file_id", id);
+        cJSON_AddStringToObject(size, "file_unique_id", id + 2);
+        cJSON_AddNumberToObject(size, "width", sides[i]);
+        cJSON_AddNumberToObject(size, "height", sides[i] * 3 / 4);
+        cJSON_AddNumberToObject(size, "file_size", sides[i] * 40);
+        cJSON_AddItemToArray(sizes, size);
+    }
+    snprintf(ref, ref_size, "AgPH%d-%lld-1280", n, u->id);
+    return sizes;
+}
+
+static cJSON *document_of(const convo *c, const convo_user *u, int n, const char *name, char *ref, size_t ref_size)
+{
+    cJSON *doc = cJSON_CreateObject();
+    if (on_vk(c)) {
+        char key[32];
+        snprintf(key, sizeof key, "d%dx%lld", n, u->id % 1000);
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddStringToObject(item, "type", "doc");
+        cJSON_AddNumberToObject(doc, "id", (double)(600000LL + n));
+        cJSON_AddNumberToObject(doc, "owner_id", (double)u->id);
+        cJSON_AddStringToObject(doc, "title", name);
+        cJSON_AddNumberToObject(doc, "size", 2048);
+        cJSON_AddStringToObject(doc, "access_key", key);
+        cJSON_AddItemToObject(item, "doc", doc);
+        snprintf(ref, ref_size, "doc%lld_%lld_%s", u->id, 600000LL + n, key);
+        return item;
+    }
+    snprintf(ref, ref_size, "BQDOC%d-%lld", n, u->id);
+    cJSON_AddStringToObject(doc, "file_id", ref);
+    cJSON_AddStringToObject(doc, "file_unique_id", ref + 2);
+    cJSON_AddStringToObject(doc, "file_name", name);
+    cJSON_AddStringToObject(doc, "mime_type", "application/octet-stream");
+    cJSON_AddNumberToObject(doc, "file_size", 2048);
+    return doc;
+}
+
+static int media_sent;   /* makes every photo and file of a run its own */
+
+static void media_failed(long long r, const char *what, const char *file, int line)
+{
+    if (r >= 0) return;
+    fprintf(stderr, "  %s:%d: %s: the simulator did not take the %s\n", file, line, unit_current, what);
+    unit_failed_checks++;
+}
+
+void say_media_at(convo *c, long long user, const char *kind, const char *name, const char *caption, char *ref,
+                  size_t ref_size, const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    int photo = strcmp(kind, "photo") == 0, n = ++media_sent;
+    cJSON *media = photo ? photo_of(c, u, n, ref, ref_size) : document_of(c, u, n, name, ref, ref_size);
+    long long r;
+    if (on_vk(c)) {
         cJSON *list = cJSON_CreateArray();
-        cJSON_AddItemToArray(list, item);
-        snprintf(ref, ref_size, "%s%lld_%lld_%s", photo ? "photo" : "doc", u->id, id, key);
+        cJSON_AddItemToArray(list, media);
         r = vk_say_media(&c->sim, u->id, strncmp(u->lang, "en", 2) == 0 ? "en" : "ru", caption, list);
-    } else if (photo) {
-        cJSON *sizes = cJSON_CreateArray();
-        static const int sides[] = {90, 1280, 320};
-        for (int i = 0; i < 3; i++) {
-            cJSON *size = cJSON_CreateObject();
-            char id[48];
-            snprintf(id, sizeof id, "AgPH%d-%lld-%d", n, u->id, sides[i]);
-            cJSON_AddStringToObject(size, "file_id", id);
-            cJSON_AddStringToObject(size, "file_unique_id", id + 2);
-            cJSON_AddNumberToObject(size, "width", sides[i]);
-            cJSON_AddNumberToObject(size, "height", sides[i] * 3 / 4);
-            cJSON_AddNumberToObject(size, "file_size", sides[i] * 40);
-            cJSON_AddItemToArray(sizes, size);
-        }
-        snprintf(ref, ref_size, "AgPH%d-%lld-1280", n, u->id);
-        r = tg_say_media(&c->sim, u->id, u->name, u->lang, caption, "photo", sizes);
     } else {
-        cJSON *doc = cJSON_CreateObject();
-        snprintf(ref, ref_size, "BQDOC%d-%lld", n, u->id);
-        cJSON_AddStringToObject(doc, "file_id", ref);
-        cJSON_AddStringToObject(doc, "file_unique_id", ref + 2);
-        cJSON_AddStringToObject(doc, "file_name", name);
-        cJSON_AddStringToObject(doc, "mime_type", "application/octet-stream");
-        cJSON_AddNumberToObject(doc, "file_size", 2048);
-        r = tg_say_media(&c->sim, u->id, u->name, u->lang, caption, "document", doc);
+        r = tg_say_media(&c->sim, u->id, u->name, u->lang, caption, photo ? "photo" : "document", media, NULL);
     }
-    if (r < 0) {
-        fprintf(stderr, "  %s:%d: %s: the simulator did not take the %s\n", file, line, unit_current, kind);
-        unit_failed_checks++;
+    media_failed(r, kind, file, line);
+}
+
+void say_photos_at(convo *c, long long user, int count, const char *caption, char *refs, size_t refs_size,
+                   const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    cJSON *list = cJSON_CreateArray();
+    char album[32];
+    size_t used = 0;
+    refs[0] = 0;
+    snprintf(album, sizeof album, "album%d", media_sent + 1);
+    for (int i = 0; i < count; i++) {
+        char ref[128];
+        cJSON *media = photo_of(c, u, ++media_sent, ref, sizeof ref);
+        int w = snprintf(refs + used, refs_size - used, "%s%s", used ? "," : "", ref);
+        if (w > 0 && (size_t)w < refs_size - used) used += (size_t)w;
+        if (on_vk(c)) cJSON_AddItemToArray(list, media);
+        else media_failed(tg_say_media(&c->sim, u->id, u->name, u->lang, i ? NULL : caption, "photo", media, album),
+                          "album", file, line);
     }
+    if (on_vk(c)) media_failed(vk_say_media(&c->sim, u->id, strncmp(u->lang, "en", 2) == 0 ? "en" : "ru", caption, list),
+                               "photos", file, line);
+    else cJSON_Delete(list);
 }
 
 const char *convo_media_ref(const convo *c, const cJSON *call)

@@ -52,6 +52,12 @@ void say_at(convo *c, long long user, const char *text, const char *file, int li
 void say_media_at(convo *c, long long user, const char *kind, const char *name, const char *caption, char *ref,
                   size_t ref_size, const char *file, int line);
 #define say_media(c, u, k, n, cap, ref, rs) say_media_at(c, u, k, n, cap, ref, rs, __FILE__, __LINE__)
+/* The user sends count photos at once with caption: on Telegram an album
+ * (a message per photo, the caption on the first), on VK one message with
+ * them all; refs gets their references, comma-separated. */
+void say_photos_at(convo *c, long long user, int count, const char *caption, char *refs, size_t refs_size,
+                   const char *file, int line);
+#define say_photos(c, u, n, cap, refs, rs) say_photos_at(c, u, n, cap, refs, rs, __FILE__, __LINE__)
 /* The photo or file a message of the bot carries by reference ("" when
  * none): sendPhoto's photo, sendDocument's document, messages.send's
  * attachment. */

@@ -98,9 +98,10 @@ long long tg_say(sim_proc *s, long long user, const char *first_name, const char
 
 /* The user sends a photo (field "photo", value an array of PhotoSize) or a
  * file (field "document", value a Document) with caption text (may be
- * NULL). Takes value. Returns the update_id, or -1. */
+ * NULL), as an item of the album album (NULL when none). Takes value.
+ * Returns the update_id, or -1. */
 long long tg_say_media(sim_proc *s, long long user, const char *first_name, const char *lang, const char *text,
-                       const char *field, cJSON *value);
+                       const char *field, cJSON *value, const char *album);
 
 /* The user presses the inline button carrying data under message_id.
  * Returns the update_id, or -1. */

@@ -223,11 +223,12 @@ long long tg_say(sim_proc *s, long long user, const char *first_name, const char
 }
 
 long long tg_say_media(sim_proc *s, long long user, const char *first_name, const char *lang, const char *text,
-                       const char *field, cJSON *value)
+                       const char *field, cJSON *value, const char *album)
 {
     cJSON *body = cJSON_CreateObject();
     cJSON_AddItemToObject(body, "from", user_object(user, first_name, lang));
     if (text) cJSON_AddStringToObject(body, "text", text);
+    if (album) cJSON_AddStringToObject(body, "media_group_id", album);
     cJSON_AddItemToObject(body, field, value);
     return post_update(s, "/sim/tg/message", body);
 }
