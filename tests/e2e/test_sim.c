@@ -73,6 +73,40 @@ TEST(user_message_comes_out_of_get_updates)
     cJSON_Delete(r);
 }
 
+/* A photo or document from the user comes out as Telegram describes it,
+ * the text as its caption; the bot may send it back by file_id. */
+TEST(user_photo_comes_with_its_caption_and_goes_back_by_file_id)
+{
+    if (sim_fresh(&sim)) return;
+    cJSON *sizes = cJSON_Parse("[{\"file_id\":\"AgS\",\"width\":90,\"height\":67},"
+                               "{\"file_id\":\"AgB\",\"width\":1280,\"height\":960}]");
+    long long id = tg_say_media(&sim, USER, "Анна", "ru", "рисунок", "photo", sizes, "g1");
+    CHECK(id >= 100000);
+    long status = 0;
+    cJSON *r = bot("getUpdates", &status, "{\"timeout\":0}");
+    const cJSON *m = get(r, "result.0.message");
+    CHECK_STR(str(m, "photo.1.file_id"), "AgB");
+    CHECK_STR(str(m, "caption"), "рисунок");
+    CHECK_STR(str(m, "media_group_id"), "g1");
+    CHECK(get(m, "text") == NULL && get(m, "entities") == NULL);
+    cJSON_Delete(r);
+    /* a message with a photo and a document at once is refused */
+    cJSON *doc = cJSON_Parse("{\"file_id\":\"BQ1\",\"file_name\":\"a.pdf\"}");
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "from", cJSON_Parse("{\"id\":5001}"));
+    cJSON_AddItemToObject(body, "photo", cJSON_Parse("[{\"file_id\":\"AgS\"}]"));
+    cJSON_AddItemToObject(body, "document", doc);
+    char *text = cJSON_PrintUnformatted(body);
+    cJSON_Delete(sim_request(&sim, "POST", "/sim/tg/message", text, &status));
+    CHECK_INT(status, 400);
+    free(text);
+    cJSON_Delete(body);
+    r = bot("sendPhoto", &status, "{\"chat_id\":%lld,\"photo\":\"AgB\",\"caption\":\"от Анны\"}", USER);
+    CHECK_INT(status, 200);
+    CHECK_STR(str(r, "result.caption"), "от Анны");
+    cJSON_Delete(r);
+}
+
 TEST(offset_confirms_updates_for_good)
 {
     if (sim_fresh(&sim)) return;
@@ -489,6 +523,7 @@ int main(void)
     sim_up = sim_start(&sim) == 0;
     RUN(get_me_names_the_sim_bot);
     RUN(user_message_comes_out_of_get_updates);
+    RUN(user_photo_comes_with_its_caption_and_goes_back_by_file_id);
     RUN(offset_confirms_updates_for_good);
     RUN(long_poll_returns_when_a_message_arrives);
     RUN(long_poll_times_out_with_empty_result);

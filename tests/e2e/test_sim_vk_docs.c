@@ -290,12 +290,38 @@ TEST(reset_forgets_documents)
     cJSON_Delete(up);
 }
 
+/* A photo a user sent may be sent on by its reference with the access key,
+ * and only so; a reset forgets it. */
+TEST(a_users_photo_is_sent_on_by_reference)
+{
+    if (sim_fresh(&sim)) return;
+    cJSON *list = cJSON_Parse("[{\"type\":\"photo\",\"photo\":{\"id\":457239017,\"owner_id\":7002,"
+                              "\"access_key\":\"ab12\"}},{\"type\":\"sticker\",\"sticker\":{\"sticker_id\":9}}]");
+    CHECK(vk_say_media(&sim, OTHER_USER, NULL, NULL, list) >= 0);
+    vk_say(&sim, USER, NULL, "hi");
+    cJSON *r = send_attachment("7001", 11, "photo7002_457239017_ab12");
+    CHECK_INT(error_of(r), 0);
+    cJSON_Delete(r);
+    r = send_attachment("7001", 12, "photo7002_457239017");
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    r = send_attachment("7001", 13, "photo7002_457239017_other");
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+    CHECK(sim_reset(&sim) == 0);
+    vk_say(&sim, USER, NULL, "again");
+    r = send_attachment("7001", 14, "photo7002_457239017_ab12");
+    CHECK_INT(error_of(r), 100);
+    cJSON_Delete(r);
+}
+
 int main(void)
 {
     sim_up = sim_start(&sim) == 0;
     RUN(document_goes_from_upload_to_attachment);
     RUN(document_errors);
     RUN(reset_forgets_documents);
+    RUN(a_users_photo_is_sent_on_by_reference);
     RUN(simulator_exits_cleanly);
     return unit_summary();
 }
