@@ -584,6 +584,13 @@ int convo_wait_count(convo *c, long long want, int ms, const char *sql)
     }
 }
 
+void convo_greeted_at(convo *c, long long user, const char *shown, const char *file, int line)
+{
+    convo_user_add(c, user, shown, "ru");
+    say_at(c, user, "/start", file, line);
+    expect_at(c, user, "ссылку-приглашение", file, line);
+}
+
 long long convo_seed_person(convo *c, const char *org, long long user, const char *role, const char *category,
                             const char *name)
 {

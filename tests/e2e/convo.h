@@ -161,6 +161,12 @@ void convo_each_transport(int argc, char **argv, void (*run_all)(void));
  * code, or -1 after killing it when it did not. */
 int bot_wait_exit(bot_proc *b, int timeout_ms);
 
+/* A messenger user who has written /start once (a messenger lets a bot
+ * write to someone only then) and read that an invite is needed; known to
+ * the conversation by the name their messenger shows. */
+#define convo_greeted(c, user, shown) convo_greeted_at(c, user, shown, __FILE__, __LINE__)
+void convo_greeted_at(convo *c, long long user, const char *shown, const char *file, int line);
+
 /* A participant as registration leaves them, written into the bot's
  * database: active, in organisation org, with a profile, reachable as user
  * in the conversation's messenger (who must have written to the bot once).

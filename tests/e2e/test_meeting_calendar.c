@@ -61,12 +61,8 @@ TEST(the_calendar_button_brings_the_meeting_and_its_series_as_a_file)
 {
     convo c;
     if (convo_start(&c, "meeting-calendar", NULL)) SKIP("simulator or bot did not start");
-    convo_user_add(&c, MENTOR, "Ольга", "ru");
-    convo_user_add(&c, MENTEE, "Петя", "ru");
-    say(&c, MENTOR, "/start");
-    expect(&c, MENTOR, "ссылку-приглашение");
-    say(&c, MENTEE, "/start");
-    expect(&c, MENTEE, "ссылку-приглашение");
+    convo_greeted(&c, MENTOR, "Ольга");
+    convo_greeted(&c, MENTEE, "Петя");
     char org[32], ms[32], id[32], day[16], want[256], line[512], name[128], caption[512], sql[200];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
     long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");

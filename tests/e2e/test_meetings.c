@@ -59,12 +59,8 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
 {
     convo c;
     if (convo_start(&c, "meetings", NULL)) SKIP("simulator or bot did not start");
-    convo_user_add(&c, MENTOR, "Ольга", "ru");
-    convo_user_add(&c, MENTEE, "Петя", "ru");
-    say(&c, MENTOR, "/start");
-    expect(&c, MENTOR, "ссылку-приглашение");
-    say(&c, MENTEE, "/start");
-    expect(&c, MENTEE, "ссылку-приглашение");
+    convo_greeted(&c, MENTOR, "Ольга");
+    convo_greeted(&c, MENTEE, "Петя");
     char org[32], ms[32], day[16];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
     long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");

@@ -36,14 +36,9 @@ TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
 {
     convo c;
     if (convo_start(&c, "pair", NULL)) SKIP("simulator or bot did not start");
-    convo_user_add(&c, MENTOR, "Ольга", "ru");
-    convo_user_add(&c, MENTEE, "Петя", "ru");
-    convo_user_add(&c, CURATOR, "Анна", "ru");
-    long long users[] = {MENTOR, MENTEE, CURATOR};
-    for (int i = 0; i < 3; i++) {
-        say(&c, users[i], "/start");
-        expect(&c, users[i], "ссылку-приглашение");
-    }
+    convo_greeted(&c, MENTOR, "Ольга");
+    convo_greeted(&c, MENTEE, "Петя");
+    convo_greeted(&c, CURATOR, "Анна");
     char org[32];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
     long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");
@@ -161,12 +156,8 @@ TEST(adults_exchange_contacts_when_both_agree)
 {
     convo c;
     if (convo_start(&c, "pair-contacts", NULL)) SKIP("simulator or bot did not start");
-    convo_user_add(&c, MENTOR, "Ольга", "ru");
-    convo_user_add(&c, MENTEE, "Илья", "ru");
-    say(&c, MENTOR, "/start");
-    expect(&c, MENTOR, "ссылку-приглашение");
-    say(&c, MENTEE, "/start");
-    expect(&c, MENTEE, "ссылку-приглашение");
+    convo_greeted(&c, MENTOR, "Ольга");
+    convo_greeted(&c, MENTEE, "Илья");
     char org[32];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Колледж\" --tz Europe/Moscow"));
     long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "employee", "Ольга Петровна");
@@ -200,12 +191,8 @@ TEST(a_photo_and_a_file_are_passed_on_to_the_mentor)
 {
     convo c;
     if (convo_start(&c, "pair-media", NULL)) SKIP("simulator or bot did not start");
-    convo_user_add(&c, MENTOR, "Ольга", "ru");
-    convo_user_add(&c, MENTEE, "Петя", "ru");
-    say(&c, MENTOR, "/start");
-    expect(&c, MENTOR, "ссылку-приглашение");
-    say(&c, MENTEE, "/start");
-    expect(&c, MENTEE, "ссылку-приглашение");
+    convo_greeted(&c, MENTOR, "Ольга");
+    convo_greeted(&c, MENTEE, "Петя");
     char org[32], ref[128];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
     long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");

@@ -53,16 +53,11 @@ TEST(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematche
 {
     convo c;
     if (convo_start(&c, "stall", NULL)) SKIP("simulator or bot did not start");
-    convo_user_add(&c, MENTOR, "Ольга", "ru");
-    convo_user_add(&c, MENTEE, "Петя", "ru");
-    convo_user_add(&c, CURATOR, "Анна", "ru");
-    convo_user_add(&c, MENTOR2, "Иван", "ru");
-    convo_user_add(&c, MENTEE2, "Маша", "ru");
-    long long users[] = {MENTOR, MENTEE, CURATOR, MENTOR2, MENTEE2};
-    for (int i = 0; i < 5; i++) {
-        say(&c, users[i], "/start");
-        expect(&c, users[i], "ссылку-приглашение");
-    }
+    convo_greeted(&c, MENTOR, "Ольга");
+    convo_greeted(&c, MENTEE, "Петя");
+    convo_greeted(&c, CURATOR, "Анна");
+    convo_greeted(&c, MENTOR2, "Иван");
+    convo_greeted(&c, MENTEE2, "Маша");
     char org[32], ms[32], sql[160];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №5\" --tz Asia/Tomsk"));
     long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Ольга Петровна");
