@@ -107,6 +107,11 @@ int curator_parse_page(const char *arg, int *page);
 /* curator_pairs.c: cl cm ce cx, the list of mentorships and ending one */
 int curator_pairs_owns(const char *action);
 mb_status curator_pairs_button(hctx *h, const char *action, const char *arg);
+/* The mentorship a curator's button names (its argument is the id): 1 with
+ * *m when it is in the curator's organisations and still active; 0 with
+ * *rc set otherwise (a refused press, or "already ended" told). The press
+ * is answered either way. */
+int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *rc);
 /* Ends the active mentorship m, audited; its people are told, the curator
  * too (also when another curator ended it first). */
 mb_status curator_pairs_end(hctx *h, const mentorship *m);

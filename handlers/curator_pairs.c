@@ -133,6 +133,21 @@ mb_status curator_pairs_end(hctx *h, const mentorship *m)
     return reply_text(h, T(h, "curator.ended"), NULL);
 }
 
+int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *rc)
+{
+    int64_t id;
+    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
+        *rc = flow_refuse_button(h, "mentorship not in the curator's organisation");
+        return 0;
+    }
+    if ((*rc = reply_answer_button(h, NULL))) return 0;
+    if (strcmp(m->state, "active") != 0) {
+        *rc = reply_text(h, T(h, "curator.already_ended"), NULL);
+        return 0;
+    }
+    return 1;
+}
+
 mb_status curator_pairs_button(hctx *h, const char *action, const char *arg)
 {
     mb_status rc;
@@ -142,12 +157,8 @@ mb_status curator_pairs_button(hctx *h, const char *action, const char *arg)
         return show_mentorships(h, page);
     }
     /* cm, ce, cx: one mentorship */
-    int64_t id;
     mentorship m;
-    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, &m) != MB_OK || !curator_in_scope(h, m.org_id))
-        return flow_refuse_button(h, "mentorship not in the curator's organisation");
-    if ((rc = reply_answer_button(h, NULL))) return rc;
-    if (strcmp(m.state, "active") != 0) return reply_text(h, T(h, "curator.already_ended"), NULL);
+    if (!curator_pair_of_button(h, arg, &m, &rc)) return rc;
     if (strcmp(action, "cx") == 0) return curator_pairs_end(h, &m);
     return show_mentorship(h, &m, strcmp(action, "ce") == 0);
 }

@@ -163,12 +163,8 @@ mb_status curator_stall_button(hctx *h, const char *action, const char *arg)
         return show_list(h, page);
     }
     /* zo, zr, zy: one mentorship */
-    int64_t id;
     mentorship m;
-    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, &m) != MB_OK || !curator_in_scope(h, m.org_id))
-        return flow_refuse_button(h, "mentorship not in the curator's organisation");
-    if ((rc = reply_answer_button(h, NULL))) return rc;
-    if (strcmp(m.state, "active") != 0) return reply_text(h, T(h, "curator.already_ended"), NULL);
+    if (!curator_pair_of_button(h, arg, &m, &rc)) return rc;
     if (strcmp(action, "zo") == 0) return show_pair(h, &m);
     if (m.nmentees != 1) return flow_refuse_button(h, "a group is not re-matched as a whole");
     if (strcmp(action, "zr") == 0) return ask_rematch(h, &m);
