@@ -85,6 +85,9 @@ E2E_RUNS  := $(foreach t,$(SPLIT_E2E),$(TST)/bin/e2e_$(t)@tg $(TST)/bin/e2e_$(t)
 
 # The release build is made too, so that what `make run` builds cannot
 # break unnoticed. The pacing test measures time: it runs alone, last.
+# The conversation tests talk to the simulator as released (MENTORBOT_SIM_DIR):
+# it serves every one of them (sanitized, it took a third of e2e_pair's
+# CPU); the simulator's own tests (tests/e2e/test_sim*.c) run it sanitized.
 # AddressSanitizer keeps freed memory out of use for a while to catch a use
 # after free; its default 256 MB per process made every bot, simulator and
 # admin process of the suite touch that much fresh memory, about half the
@@ -93,7 +96,7 @@ E2E_RUNS  := $(foreach t,$(SPLIT_E2E),$(TST)/bin/e2e_$(t)@tg $(TST)/bin/e2e_$(t)
 TEST_ASAN_OPTIONS := quarantine_size_mb=1
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all test-build
-	@ASAN_OPTIONS="$(TEST_ASAN_OPTIONS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" \
+	@ASAN_OPTIONS="$(TEST_ASAN_OPTIONS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" MENTORBOT_SIM_DIR=. \
 	    MENTORBOT_TEST_TIMES=$(TST)/test-times MENTORBOT_TEST_ALONE="e2e_pacing" \
 	    bash tests/run.sh $(E2E_RUNS) tests/run_selftest.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS)
 

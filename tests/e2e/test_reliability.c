@@ -1,6 +1,6 @@
 /*
  * What happens when the platform and the process misbehave: a SIGKILL
- * among 200 writing users, a user who blocks the bot, messages in flight at
+ * among 100 writing users, a user who blocks the bot, messages in flight at
  * a crash, a webhook left set, a second instance, a database from a newer
  * version, and jobs across a restart. The network faults (429, 5xx, resets,
  * timeouts, broken bodies, 409, 403) are in test_faults.c.
@@ -15,7 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define USERS 200
+#define USERS 100
 #define FIRST_USER 50000
 
 
@@ -56,10 +56,10 @@ static int every_user_answered(void *arg)
     return 1;
 }
 
-TEST(sigkill_while_200_users_write_answers_each_message_once)
+TEST(sigkill_while_100_users_write_answers_each_message_once)
 {
     convo c;
-    /* Slow enough that the 200 replies take seconds: the kill must find
+    /* Slow enough that the 100 replies take seconds: the kill must find
      * some sent and most still queued, whatever the machine's speed. */
     if (convo_start(&c, "kill", "[telegram]\nrate_global_per_s = 40\nrate_per_chat_per_s = 50\n"))
         SKIP("simulator or bot did not start");
@@ -244,13 +244,13 @@ int main(int argc, char **argv)
 {
     srand((unsigned)getpid());
     if (argc > 1 && strcmp(argv[1], "kill") == 0) {
-        RUN(sigkill_while_200_users_write_answers_each_message_once);
+        RUN(sigkill_while_100_users_write_answers_each_message_once);
         return unit_summary();
     }
     RUN(blocked_user_is_marked_unreachable);
     RUN(messages_in_flight_at_a_crash_are_checked_then_sent_or_kept);
     RUN(a_webhook_a_second_instance_and_a_newer_database_are_survived);
     RUN(jobs_survive_a_restart_and_run_when_due);
-    RUN(sigkill_while_200_users_write_answers_each_message_once);
+    RUN(sigkill_while_100_users_write_answers_each_message_once);
     return unit_summary();
 }

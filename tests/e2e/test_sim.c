@@ -520,6 +520,7 @@ TEST(simulator_exits_cleanly)
 
 int main(void)
 {
+    unsetenv("MENTORBOT_SIM_DIR");   /* the simulator under test is the sanitized one */
     sim_up = sim_start(&sim) == 0;
     RUN(get_me_names_the_sim_bot);
     RUN(user_message_comes_out_of_get_updates);

@@ -322,6 +322,7 @@ TEST(simulator_exits_cleanly)
 
 int main(void)
 {
+    unsetenv("MENTORBOT_SIM_DIR");   /* the simulator under test is the sanitized one */
     sim_up = sim_start(&sim) == 0;
     RUN(sent_log_lists_calls_after_seq);
     RUN(fault_status_429_then_normal);

@@ -619,6 +619,7 @@ TEST(unknown_method_and_missing_token)
 
 int main(void)
 {
+    unsetenv("MENTORBOT_SIM_DIR");   /* the simulator under test is the sanitized one */
     sim_up = sim_start(&sim) == 0;
     RUN(settings_and_long_poll_server);
     RUN(user_message_comes_out_of_a_check);

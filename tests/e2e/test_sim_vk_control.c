@@ -433,6 +433,7 @@ TEST(conversations_and_history_read_back_what_was_said)
 
 int main(void)
 {
+    unsetenv("MENTORBOT_SIM_DIR");   /* the simulator under test is the sanitized one */
     sim_up = sim_start(&sim) == 0;
     RUN(blocked_user_gets_901_and_message_deny);
     RUN(rate_limit_gives_error_6);

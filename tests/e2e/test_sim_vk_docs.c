@@ -317,6 +317,7 @@ TEST(a_users_photo_is_sent_on_by_reference)
 
 int main(void)
 {
+    unsetenv("MENTORBOT_SIM_DIR");   /* the simulator under test is the sanitized one */
     sim_up = sim_start(&sim) == 0;
     RUN(document_goes_from_upload_to_attachment);
     RUN(document_errors);

@@ -12,7 +12,7 @@
  *
  * MENTORBOT_SOAK_USERS, _KILLS, _SEED, _CONCURRENT and _TIMEOUT do the same
  * (arguments win). Without a messenger it runs on Telegram only; `make
- * test` runs it so, with 150 pupils and 5 kills, `make soak` with 2,000
+ * test` runs it so, with 100 pupils and 4 kills, `make soak` with 2,000
  * pupils and 25 kills on each messenger. The seed is printed, so a failing
  * run can be replayed with the same kill points.
  */
@@ -30,7 +30,7 @@
 #define SOAK_USERS_MAX 100000
 #define SOAK_KILLS_MAX 1000
 
-static soak_opts opts = {150, 5, 150, 0, 0};
+static soak_opts opts = {100, 4, 100, 0, 0};
 
 static int compare_text(const void *a, const void *b)
 {

@@ -1,6 +1,6 @@
 /*
  * VK under strain: Long Poll failures of each code in the middle of a
- * conversation, a SIGKILL while 200 VK users write (flood control and the
+ * conversation, a SIGKILL while 100 VK users write (flood control and the
  * other API errors are in test_faults_vk.c),
  * a person on both messengers reached through the other one when VK
  * cannot deliver, edits of the bot's messages, a file whose upload breaks
@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define USERS 200
+#define USERS 100
 #define FIRST_USER 60000
 
 /* Delivered messages.send calls to peer whose text contains needle. */
@@ -79,7 +79,7 @@ static int enough_replies(void *arg)
     return n >= a->want;
 }
 
-TEST(sigkill_while_200_vk_users_write_answers_each_once)
+TEST(sigkill_while_100_vk_users_write_answers_each_once)
 {
     convo_transport = "vk";
     convo c;
@@ -316,6 +316,6 @@ int main(void)
     RUN(an_edit_reaches_the_message_the_bot_sent);
     RUN(an_old_long_poll_session_is_renewed_without_losing_a_message);
     RUN(a_file_survives_a_broken_upload_and_arrives_once);
-    RUN(sigkill_while_200_vk_users_write_answers_each_once);
+    RUN(sigkill_while_100_vk_users_write_answers_each_once);
     return unit_summary();
 }
