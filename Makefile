@@ -65,9 +65,15 @@ $(TST)/mentorbot: $(call obj,$(TST),bot/main.c $(CORE_SRC))
 $(TST)/mentorbot-sim: $(call obj,$(TST),$(SIM_SRC) $(UTIL_SRC))
 	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(TST)/bin/test_%: $(TST)/tests/test_%.o $(call obj,$(TST),tests/unit.c $(CORE_SRC))
+# Unit tests link the core from an archive, which gives each only the
+# objects it uses: the links take a third of the time.
+$(TST)/libcore.a: $(call obj,$(TST),$(CORE_SRC))
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(TST)/bin/test_%: $(TST)/tests/test_%.o $(TST)/tests/unit.o $(TST)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(TEST_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(PKG_LIBS)
 
 $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E_LIB_SRC) $(UTIL_SRC))
 	@mkdir -p $(dir $@)

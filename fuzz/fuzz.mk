@@ -45,9 +45,9 @@ $(patsubst %,$(TST)/fuzz/replay_%.o,$(FUZZ_TARGETS)): $(TST)/fuzz/replay_%.o: fu
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -DFUZZ_TARGET='"$*"' -MMD -MP -c $< -o $@
 
-$(TST)/bin/fuzz_%: $(TST)/fuzz/replay_%.o $(TST)/fuzz/%.o $(call obj,$(TST),fuzz/fuzz_util.c $(CORE_SRC))
+$(TST)/bin/fuzz_%: $(TST)/fuzz/replay_%.o $(TST)/fuzz/%.o $(TST)/fuzz/fuzz_util.o $(TST)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(TEST_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(PKG_LIBS)
 
 # The Makefile reads this file after its own rules, so its test-build line
 # cannot name these yet: they are added to it here.

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PACE_USERS 120           /* replies that make up the global measurement */
-#define PACE_CHAT_REPLIES 6      /* replies to one chat for the per-chat one */
+#define PACE_USERS 90            /* replies that make up the global measurement (3 s and more) */
+#define PACE_CHAT_REPLIES 5      /* replies to one chat for the per-chat one */
 #define PACE_FIRST_USER 61000
 #define PACE_POLL_MS 10
 #define PACE_TIMEOUT_MS 30000
