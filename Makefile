@@ -82,12 +82,16 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 # Conversation tests that take the messenger as their argument and run
 # long enough to be worth two jobs, one per messenger (tests/run.sh's
 # PATH@ARG).
-SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings meeting_calendar
+SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings meeting_calendar \
+             pair stall
+# Whole tests that take long (half a minute on a busy 2-core machine).
+SLOW_E2E  := vk reliability admin soak registration demo
 UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))
 E2E_BINS  := $(patsubst tests/e2e/test_%.c,$(TST)/bin/e2e_%,$(E2E_SRC))
 # The longest first: a fresh clone has no durations from a last run yet.
 E2E_RUNS  := $(foreach t,$(SPLIT_E2E),$(TST)/bin/e2e_$(t)@tg $(TST)/bin/e2e_$(t)@vk) \
-             $(filter-out $(patsubst %,$(TST)/bin/e2e_%,$(SPLIT_E2E)),$(E2E_BINS))
+             $(patsubst %,$(TST)/bin/e2e_%,$(SLOW_E2E)) \
+             $(filter-out $(patsubst %,$(TST)/bin/e2e_%,$(SPLIT_E2E) $(SLOW_E2E)),$(E2E_BINS))
 
 # The release build is made too, so that what `make run` builds cannot
 # break unnoticed. The pacing test measures time: it runs alone, last.
