@@ -19,7 +19,8 @@
  * pr:c:MS (the curator reads), pr:s:MS (plan), pr:d:MS:YYYYMMDD (a day),
  * pr:o (a curator's coming meetings), pr:a and pr:k:N (a curator's activity
  * for all pairs: its kind, then a typed time and topic),
- * pr:t:MS:YYYYMMDD:HHMM (a time).
+ * pr:t:MS:YYYYMMDD:HHMM (a time), pr:l:MEETING:0|1|2 (its place, link or
+ * topic, typed next).
  */
 #include "handlers/curator.h"
 #include "handlers/flows.h"
@@ -269,12 +270,13 @@ mb_status pair_on_button(hctx *h, const char *arg)
     if (!payload_take_word(&p, what, sizeof what) || strlen(what) != 1 || !payload_take_char(&p, ':') ||
         !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &ms))
         return flow_refuse_button(h, "malformed pair button");
-    int extras = what[0] == 'w' || what[0] == 'd' ? 1 : what[0] == 't' ? 2 : 0;
+    int extras = what[0] == 'w' || what[0] == 'd' || what[0] == 'l' ? 1 : what[0] == 't' ? 2 : 0;
     if (extras >= 1 && (!payload_take_char(&p, ':') || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &extra)))
         return flow_refuse_button(h, "malformed pair button");
     if (extras == 2 && (!payload_take_char(&p, ':') || !payload_take_number(&p, 2359, &extra2)))
         return flow_refuse_button(h, "malformed pair button");
     if (!payload_end(p)) return flow_refuse_button(h, "malformed pair button");
+    if (what[0] == 'l') return pair_ask_detail(h, ms, extra);   /* a meeting's id, not a mentorship's */
     mentorship m;
     pair_role role = pair_load_mine(h, ms, &m);
     if (role == PAIR_NONE) {
@@ -324,7 +326,8 @@ mb_status pair_on_button(hctx *h, const char *arg)
 int pair_wants_text(const hctx *h)
 {
     return h->has_account && (strcmp(h->state, STATE_WRITE) == 0 || strcmp(h->state, STATE_PROBLEM) == 0 ||
-                              strcmp(h->state, STATE_PLAN) == 0 || strcmp(h->state, STATE_ACTIVITY) == 0);
+                              strcmp(h->state, STATE_PLAN) == 0 || strcmp(h->state, STATE_ACTIVITY) == 0 ||
+                              strcmp(h->state, STATE_DETAIL) == 0);
 }
 
 int pair_wants_attachment(const hctx *h)
@@ -340,5 +343,6 @@ mb_status pair_on_text(hctx *h, const char *text)
     if (strcmp(h->state, STATE_WRITE) == 0) return pair_on_write_text(h, text);
     if (strcmp(h->state, STATE_PROBLEM) == 0) return pair_on_problem_text(h, text);
     if (strcmp(h->state, STATE_ACTIVITY) == 0) return pair_on_activity_text(h, text);
+    if (strcmp(h->state, STATE_DETAIL) == 0) return pair_on_detail_text(h, text);
     return pair_on_plan_text(h, text);
 }

@@ -22,6 +22,7 @@
 #define PLAN_DAYS 7                 /* days offered for a meeting */
 #define DAY_MS (24LL * 3600 * 1000)
 #define STATE_ACTIVITY "pr_activity"
+#define STATE_DETAIL "pr_detail"         /* a meeting's place, link or topic */
 #define PAIR_ACTIVITY_KINDS 4       /* training, business game, mini-project, other */
 
 typedef enum pair_role { PAIR_NONE, PAIR_MENTOR, PAIR_MENTEE, PAIR_CURATOR } pair_role;
@@ -55,5 +56,7 @@ mb_status pair_show_upcoming(hctx *h);
 mb_status pair_ask_activity_kind(hctx *h);
 mb_status pair_ask_activity_time(hctx *h, long long kind);
 mb_status pair_on_activity_text(hctx *h, const char *text);
+mb_status pair_ask_detail(hctx *h, long long meeting_id, long long field);
+mb_status pair_on_detail_text(hctx *h, const char *text);
 
 #endif

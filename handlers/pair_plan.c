@@ -173,9 +173,76 @@ mb_status pair_plan_at(hctx *h, const mentorship *m, int64_t starts_at)
     meeting_notice_opts o = {.key = "meeting.proposed_new", .skip_account = h->acct.id, .name = h->acct.name,
                              .buttons = mentee_buttons};
     if ((rc = meeting_notice_send_opts(h->d, h->env, &made, &o, NULL))) return rc;
-    char when[64];
+    char when[64], data[48];
     meeting_notice_when_for(h->d, &made, h->acct.id, h->lang, when, sizeof when);
-    return pair_send_and_free(h, TF(h, "pair.planned", "when", when, NULL), NULL);
+    keyboard kb = {0};
+    static const char *const labels[] = {"pair.detail_place", "pair.detail_link", "pair.detail_topic"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(data, sizeof data, "pr:l:%lld:%d", (long long)made.id, i);
+        kb_button(&kb, T(h, labels[i]), data);
+    }
+    return pair_send_and_free(h, TF(h, "pair.planned", "when", when, NULL), &kb);
+}
+
+/* ---- a meeting's place, link or topic, typed after it is planned ---- */
+
+mb_status pair_ask_detail(hctx *h, long long meeting_id, long long field)
+{
+    meeting m;
+    mentorship ms;
+    mb_status rc;
+    if (field < 0 || field > 2 || meeting_load(h->d, meeting_id, &m) != MB_OK || !m.mentorship_id)
+        return flow_refuse_button(h, "not a meeting of a pair");
+    pair_role role = pair_load_mine(h, m.mentorship_id, &ms);
+    if (role != PAIR_MENTOR && role != PAIR_CURATOR) return flow_refuse_button(h, "only who plans sets a meeting's place");
+    if ((rc = reply_answer_button(h, NULL))) return rc;
+    if (strcmp(m.state, "planned") != 0) return reply_text(h, T(h, "meeting.gone"), NULL);
+    cJSON *data = cJSON_CreateObject();
+    if (!data || !cJSON_AddNumberToObject(data, "meeting", (double)m.id) ||
+        !cJSON_AddNumberToObject(data, "version", m.version) || !cJSON_AddNumberToObject(data, "field", (double)field)) {
+        cJSON_Delete(data);
+        return MB_ERR_NOMEM;
+    }
+    cJSON_Delete(h->data);
+    h->data = data;
+    if ((rc = ctx_set_state(h, STATE_DETAIL))) return rc;
+    static const char *const asks[] = {"pair.ask_place", "pair.ask_link", "pair.ask_topic"};
+    return reply_text(h, T(h, asks[field]), NULL);
+}
+
+mb_status pair_on_detail_text(hctx *h, const char *text)
+{
+    int ok_id = 0, ok_version = 0, ok_field = 0;
+    int64_t id = json_int(h->data, "meeting", &ok_id);
+    int version = (int)json_int(h->data, "version", &ok_version);
+    int field = (int)json_int(h->data, "field", &ok_field);
+    mb_status rc;
+    meeting_problem why = MEETING_PLAN_OK;
+    if (!ok_id || !ok_version || !ok_field || field < 0 || field > 2) {
+        if ((rc = ctx_set_state(h, ""))) return rc;
+        return reply_text(h, T(h, "meeting.gone"), NULL);
+    }
+    rc = meeting_set_detail(h->d, id, version, (meeting_detail)field, text, clock_now_ms(), &why);
+    if (rc == MB_ERR_INVALID)
+        return reply_text(h, T(h, why == MEETING_BAD_LINK ? "pair.bad_link" : "pair.bad_line"), NULL);
+    meeting m;
+    if (rc == MB_ERR_EXPIRED || rc == MB_ERR_NOT_FOUND) {
+        if ((rc = ctx_set_state(h, ""))) return rc;
+        return reply_text(h, T(h, "meeting.gone"), NULL);
+    }
+    if (rc || (rc = meeting_load(h->d, id, &m)) || (rc = meeting_arm(h->d, h->env, &m)) ||
+        (rc = ctx_set_state(h, "")))
+        return rc;
+    meeting_notice_opts o = {.key = "meeting.updated", .skip_account = h->acct.id, .buttons = mentee_buttons};
+    if ((rc = meeting_notice_send_opts(h->d, h->env, &m, &o, NULL))) return rc;
+    char data[48];
+    keyboard kb = {0};
+    static const char *const labels[] = {"pair.detail_place", "pair.detail_link", "pair.detail_topic"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(data, sizeof data, "pr:l:%lld:%d", (long long)m.id, i);
+        kb_button(&kb, T(h, labels[i]), data);
+    }
+    return pair_send_and_free(h, strdup(T(h, "pair.detail_done")), &kb);
 }
 
 static mb_status plan_series(hctx *h, const mentorship *m, const when_series *s, const char *zone)

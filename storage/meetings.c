@@ -349,6 +349,37 @@ mb_status meeting_move(db *d, int64_t id, int version, int64_t starts_at, int64_
     return meeting_write_end(d, rc);
 }
 
+mb_status meeting_set_detail(db *d, int64_t id, int version, meeting_detail what, const char *value, int64_t now,
+                             meeting_problem *problem)
+{
+    meeting_problem why = what == MEETING_DETAIL_LINK    ? (link_ok(value) ? MEETING_PLAN_OK : MEETING_BAD_LINK)
+                          : what == MEETING_DETAIL_PLACE ? (line_ok(value, MEETING_PLACE_MAX) ? MEETING_PLAN_OK
+                                                                                             : MEETING_BAD_PLACE)
+                          : line_ok(value, MEETING_TOPIC_MAX) ? MEETING_PLAN_OK : MEETING_BAD_TOPIC;
+    if (problem) *problem = why;
+    if (why) return MB_ERR_INVALID;
+    meeting m;
+    mb_status rc = check_current(d, id, version, &m);
+    if (rc || (rc = meeting_write_begin(d))) return rc;
+    /* A place makes the meeting in person, a link online; the other goes. */
+    static const char *const sql[] = {
+        [MEETING_DETAIL_PLACE] = "UPDATE meetings SET place = NULLIF(?2, ''), link = NULL, format = 'in_person',"
+                                 " version = version + 1, updated_at = ?3 WHERE id = ?1 AND version = ?4",
+        [MEETING_DETAIL_LINK] = "UPDATE meetings SET link = NULLIF(?2, ''), place = NULL, format = 'online',"
+                                " version = version + 1, updated_at = ?3 WHERE id = ?1 AND version = ?4",
+        [MEETING_DETAIL_TOPIC] = "UPDATE meetings SET topic = NULLIF(?2, ''), version = version + 1, updated_at = ?3"
+                                 " WHERE id = ?1 AND version = ?4"};
+    sqlite3_stmt *st = db_stmt(d, sql[what]);
+    if (!st) return meeting_write_end(d, MB_ERR_DB);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, value ? value : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int(st, 4, m.version);
+    rc = changed_one(d, db_step_done(d, st));
+    if (rc == MB_ERR_NOT_FOUND) rc = MB_ERR_EXPIRED;
+    return meeting_write_end(d, rc);
+}
+
 mb_status meeting_answer(db *d, int64_t meeting_id, int64_t account_id, const char *outcome, int usefulness,
                          const char *comment, int64_t now)
 {

@@ -168,6 +168,14 @@ mb_status meeting_respond(db *d, int64_t meeting_id, int version, int64_t accoun
  */
 mb_status meeting_move(db *d, int64_t id, int version, int64_t starts_at, int64_t by, int64_t now);
 
+/* Sets a planned meeting's place (in person), link (online) or topic at
+ * version, growing the version; "" takes it away. MB_ERR_INVALID when the
+ * value is refused (*problem says why; may be NULL), MB_ERR_EXPIRED when
+ * the meeting changed or is no longer planned. */
+typedef enum meeting_detail { MEETING_DETAIL_PLACE, MEETING_DETAIL_LINK, MEETING_DETAIL_TOPIC } meeting_detail;
+mb_status meeting_set_detail(db *d, int64_t id, int version, meeting_detail what, const char *value, int64_t now,
+                             meeting_problem *problem);
+
 /* Cancels a planned meeting; the version grows. MB_ERR_NOT_FOUND when
  * there is no such meeting, MB_ERR_EXPIRED when stale or not planned. */
 mb_status meeting_cancel(db *d, int64_t id, int version, int64_t now);

@@ -141,6 +141,39 @@ TEST(a_participant_in_a_zone_at_night_is_reminded_in_their_morning)
     db_close(f.d);
 }
 
+/* A place, a link or a topic set after planning: a bad one is refused and
+ * changes nothing; a good one makes a new version, whose reminders replace
+ * the old ones. */
+TEST(a_place_or_link_set_later_is_checked_and_rearms_the_reminders)
+{
+    fixture f;
+    if (!setup(&f, "detail")) SKIP("setup failed");
+    meeting_problem why = MEETING_PLAN_OK;
+    CHECK_INT(meeting_set_detail(f.d, f.meeting, 1, MEETING_DETAIL_LINK, "zoom.example/123", clock_now_ms(), &why),
+              MB_ERR_INVALID);
+    CHECK_INT(why, MEETING_BAD_LINK);
+    CHECK_INT(meeting_set_detail(f.d, f.meeting, 1, MEETING_DETAIL_PLACE, "каб. 12\nи ещё", clock_now_ms(), &why),
+              MB_ERR_INVALID);
+    meeting m;
+    CHECK_INT(meeting_load(f.d, f.meeting, &m), MB_OK);
+    CHECK_INT(m.version, 1);
+    CHECK_INT(meeting_set_detail(f.d, f.meeting, 1, MEETING_DETAIL_LINK, "https://meet.example/abc", clock_now_ms(),
+                                 &why), MB_OK);
+    CHECK_INT(meeting_load(f.d, f.meeting, &m), MB_OK);
+    CHECK_INT(m.version, 2);
+    CHECK_STR(m.format, "online");
+    CHECK_STR(m.link, "https://meet.example/abc");
+    CHECK_INT(meeting_set_detail(f.d, f.meeting, 1, MEETING_DETAIL_TOPIC, "Олимпиада", clock_now_ms(), &why),
+              MB_ERR_EXPIRED);
+    CHECK_INT(meeting_arm(f.d, &env, &m), MB_OK);
+    /* The day-ahead time: one reminder, of version 2, with the link. */
+    CHECK_INT(run_due(&f, START - 24 * HOUR_MS), 2);
+    CHECK_INT(to(&f, 501), 1);
+    CHECK(strstr(unit_sql_text(db_handle(f.d), "SELECT body FROM outbox ORDER BY id DESC LIMIT 1"),
+                 "meet.example/abc") != NULL);
+    db_close(f.d);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -149,6 +182,7 @@ int main(void)
     RUN(reminders_go_once_to_who_comes_and_not_late);
     RUN(a_reminder_run_late_or_of_a_moved_meeting_sends_nothing);
     RUN(a_participant_in_a_zone_at_night_is_reminded_in_their_morning);
+    RUN(a_place_or_link_set_later_is_checked_and_rearms_the_reminders);
     i18n_free(texts);
     clock_release();
     return unit_summary();

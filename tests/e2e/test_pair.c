@@ -91,6 +91,13 @@ TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
     expect(&c, MENTOR, "Встреча назначена");
     const char *invite = expect(&c, MENTEE, "Ольга Петровна предлагает встречу — встреча-знакомство");
     CHECK(invite && strstr(invite, "14:00") && strstr(invite, "Подходит?"));
+    /* The mentor names the place; the pupil confirms the updated meeting. */
+    press(&c, MENTOR, "Место");
+    expect(&c, MENTOR, "Где встреча?");
+    say(&c, MENTOR, "каб. 12");
+    expect(&c, MENTOR, "участники получили уточнение");
+    invite = expect(&c, MENTEE, "Встречу уточнили");
+    CHECK(invite && strstr(invite, "Место: каб. 12"));
     press(&c, MENTEE, "Подтверждаю");
     expect(&c, MENTEE, "ждём тебя");
     expect(&c, MENTOR, "Петя Иванов придёт на встречу");
