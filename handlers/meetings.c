@@ -496,20 +496,26 @@ int meeting_wants_text(const hctx *h)
     return h->has_account && (strcmp(h->state, STATE_TIME) == 0 || strcmp(h->state, STATE_COMMENT) == 0);
 }
 
-static mb_status time_refused(hctx *h, when_status st, const meeting_rules *r)
+const char *meeting_time_problem_key(when_status st)
 {
-    static const char *const keys[] = {[WHEN_NOT_UNDERSTOOD] = "meeting.time_unclear",
+    static const char *const keys[] = {[WHEN_OK] = "meeting.time_unclear",
+                                       [WHEN_NOT_UNDERSTOOD] = "meeting.time_unclear",
                                        [WHEN_IMPOSSIBLE] = "meeting.time_impossible",
                                        [WHEN_PAST] = "meeting.time_past",
                                        [WHEN_TOO_FAR] = "meeting.time_far",
                                        [WHEN_DST_GAP] = "meeting.time_gap"};
+    return (size_t)st < sizeof keys / sizeof keys[0] ? keys[st] : "meeting.time_unclear";
+}
+
+static mb_status time_refused(hctx *h, when_status st, const meeting_rules *r)
+{
     if (st == WHEN_OK) {   /* in quiet hours */
         char from[24], to[24];
         snprintf(from, sizeof from, "%02d:%02d", r->quiet_end / 60, r->quiet_end % 60);
         snprintf(to, sizeof to, "%02d:%02d", r->quiet_start / 60, r->quiet_start % 60);
         return send_and_free(h, TF(h, "meeting.time_quiet", "from", from, "to", to, NULL), NULL);
     }
-    return reply_text(h, T(h, keys[st]), NULL);
+    return reply_text(h, T(h, meeting_time_problem_key(st)), NULL);
 }
 
 static mb_status on_time_text(hctx *h, const char *text)

@@ -8,6 +8,7 @@
 
 #include "handlers/context.h"
 #include "storage/meetings.h"
+#include "util/when.h"
 
 #define JOB_MEETING_REMINDER "meeting_reminder"
 #define JOB_MEETING_FOLLOWUP "meeting_followup"
@@ -20,6 +21,9 @@ mb_status meeting_arm(db *d, const bot_env *env, const meeting *m);
 
 /* Runs a job of the kinds above: nothing when the meeting changed since. */
 mb_status meeting_run_job(db *d, const bot_env *env, const char *kind, const char *payload);
+
+/* The catalog key that says why a typed meeting time was refused. */
+const char *meeting_time_problem_key(when_status st);
 
 /* "mt:" buttons. */
 int meeting_owns_action(const char *action);

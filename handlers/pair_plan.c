@@ -141,6 +141,17 @@ static const char *next_kind(hctx *h, const mentorship *m)
     return n ? "work" : "intro";
 }
 
+/* «Место», «Ссылка», «Тема»: what the planner may add to m. */
+static void detail_buttons(hctx *h, const meeting *m, keyboard *kb)
+{
+    static const char *const labels[] = {"pair.detail_place", "pair.detail_link", "pair.detail_topic"};
+    for (int i = 0; i < 3; i++) {
+        char data[48];
+        snprintf(data, sizeof data, "pr:l:%lld:%d", (long long)m->id, i);
+        kb_button(kb, T(h, labels[i]), data);
+    }
+}
+
 static void mentee_buttons(const i18n *t, const char *lang, const meeting *m, keyboard *kb)
 {
     char data[64];
@@ -173,14 +184,10 @@ mb_status pair_plan_at(hctx *h, const mentorship *m, int64_t starts_at)
     meeting_notice_opts o = {.key = "meeting.proposed_new", .skip_account = h->acct.id, .name = h->acct.name,
                              .buttons = mentee_buttons};
     if ((rc = meeting_notice_send_opts(h->d, h->env, &made, &o, NULL))) return rc;
-    char when[64], data[48];
+    char when[64];
     meeting_notice_when_for(h->d, &made, h->acct.id, h->lang, when, sizeof when);
     keyboard kb = {0};
-    static const char *const labels[] = {"pair.detail_place", "pair.detail_link", "pair.detail_topic"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(data, sizeof data, "pr:l:%lld:%d", (long long)made.id, i);
-        kb_button(&kb, T(h, labels[i]), data);
-    }
+    detail_buttons(h, &made, &kb);
     return pair_send_and_free(h, TF(h, "pair.planned", "when", when, NULL), &kb);
 }
 
@@ -235,13 +242,8 @@ mb_status pair_on_detail_text(hctx *h, const char *text)
         return rc;
     meeting_notice_opts o = {.key = "meeting.updated", .skip_account = h->acct.id, .buttons = mentee_buttons};
     if ((rc = meeting_notice_send_opts(h->d, h->env, &m, &o, NULL))) return rc;
-    char data[48];
     keyboard kb = {0};
-    static const char *const labels[] = {"pair.detail_place", "pair.detail_link", "pair.detail_topic"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(data, sizeof data, "pr:l:%lld:%d", (long long)m.id, i);
-        kb_button(&kb, T(h, labels[i]), data);
-    }
+    detail_buttons(h, &m, &kb);
     return pair_send_and_free(h, strdup(T(h, "pair.detail_done")), &kb);
 }
 
@@ -305,12 +307,7 @@ mb_status pair_on_plan_text(hctx *h, const char *text)
     if (when_parse_series(text, zone, clock_now_ms(), &s) == WHEN_OK) return plan_series(h, &m, &s, zone);
     when_time t;
     when_status st = when_parse(text, zone, clock_now_ms(), &t);
-    static const char *const keys[] = {[WHEN_NOT_UNDERSTOOD] = "meeting.time_unclear",
-                                       [WHEN_IMPOSSIBLE] = "meeting.time_impossible",
-                                       [WHEN_PAST] = "meeting.time_past",
-                                       [WHEN_TOO_FAR] = "meeting.time_far",
-                                       [WHEN_DST_GAP] = "meeting.time_gap"};
-    if (st != WHEN_OK) return reply_text(h, T(h, keys[st]), NULL);
+    if (st != WHEN_OK) return reply_text(h, T(h, meeting_time_problem_key(st)), NULL);
     return pair_plan_at(h, &m, t.ms);
 }
 
@@ -421,12 +418,7 @@ mb_status pair_on_activity_text(hctx *h, const char *text)
     pair_zone_of(h, h->acct.org_id, zone, sizeof zone);
     when_time t;
     when_status st = when_parse(when_text, zone, clock_now_ms(), &t);
-    static const char *const keys[] = {[WHEN_NOT_UNDERSTOOD] = "meeting.time_unclear",
-                                       [WHEN_IMPOSSIBLE] = "meeting.time_impossible",
-                                       [WHEN_PAST] = "meeting.time_past",
-                                       [WHEN_TOO_FAR] = "meeting.time_far",
-                                       [WHEN_DST_GAP] = "meeting.time_gap"};
-    if (st != WHEN_OK) return reply_text(h, T(h, keys[st]), NULL);
+    if (st != WHEN_OK) return reply_text(h, T(h, meeting_time_problem_key(st)), NULL);
     mentorship *list = NULL;
     int count = 0, total = 0;
     if ((rc = mentorship_list(h->d, h->acct.org_id, 0, MEETING_ACTIVITY_MENTORSHIPS_MAX, &list, &count, &total)))
