@@ -60,6 +60,16 @@ void sender_set_durable(sender *s, durable *d)
     durable_listen(d, on_durable, s);
 }
 
+/* While draining, the last request out ends the drain. */
+static void drained_when_empty(sender *s)
+{
+    if (s->draining && s->inflight == 0 && s->drained) {
+        void (*done)(void *) = s->drained;
+        s->drained = NULL;
+        done(s->drained_arg);
+    }
+}
+
 void sender_abandon_waiting(sender *s)
 {
     while (s->waiting) {
@@ -70,11 +80,7 @@ void sender_abandon_waiting(sender *s)
         snd_drop_flight(f);
     }
     s->waiting_tail = NULL;
-    if (s->draining && s->inflight == 0 && s->drained) {
-        void (*done)(void *) = s->drained;
-        s->drained = NULL;
-        done(s->drained_arg);
-    }
+    drained_when_empty(s);
 }
 
 void sender_free(sender *s)
@@ -221,15 +227,8 @@ void snd_finish_flight(sender *s, flight *f)
 {
     snd_free_flight(s, f);
     s->inflight--;
-    if (s->draining) {
-        if (s->inflight == 0 && s->drained) {
-            void (*done)(void *) = s->drained;
-            s->drained = NULL;
-            done(s->drained_arg);
-        }
-    } else {
-        snd_arm(s, 0);
-    }
+    if (s->draining) drained_when_empty(s);
+    else snd_arm(s, 0);
 }
 
 /* Turns a classified answer into its outcome, counts it, and commits it. */

@@ -67,12 +67,8 @@ static int leaves_out(db *d, const bot_env *env, const meeting *m, const meeting
 mb_status meeting_notice_send_opts(db *d, const bot_env *env, const meeting *m, const meeting_notice_opts *o,
                                    int *told)
 {
-    int n = meeting_participants(d, m->id, NULL, 0);
-    if (n < 0) return MB_ERR_DB;
-    if (n > MEETING_NOTICE_PARTICIPANTS_MAX) n = MEETING_NOTICE_PARTICIPANTS_MAX;
-    meeting_participant *who = calloc(n ? (size_t)n : 1, sizeof *who);
-    if (!who) return MB_ERR_NOMEM;
-    n = meeting_participants(d, m->id, who, n);
+    meeting_participant *who = NULL;
+    int n = meeting_participants_all(d, m->id, MEETING_NOTICE_PARTICIPANTS_MAX, &who);
     mb_status rc = n < 0 ? MB_ERR_DB : MB_OK;
     int sent = 0, calendar = meeting_calendar_offered(o->key);
     for (int i = 0; i < n && !rc; i++) {

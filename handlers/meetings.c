@@ -220,17 +220,13 @@ mb_status meeting_run_job(db *d, const bot_env *env, const char *kind, const cha
 
 /* ---- the buttons ---- */
 
-/* The sender's part in m: 1 and *p filled when they take part. */
-static int participant(hctx *h, const meeting *m, meeting_participant *p)
+/* The part of account_id in m: 1 and *p filled when they take part. */
+static int find_participant(db *d, const meeting *m, int64_t account_id, meeting_participant *p)
 {
-    int n = meeting_participants(h->d, m->id, NULL, 0);
-    if (n <= 0) return 0;
-    meeting_participant *all = calloc((size_t)n, sizeof *all);
-    if (!all) return 0;
-    n = meeting_participants(h->d, m->id, all, n);
-    int found = 0;
+    meeting_participant *all = NULL;
+    int n = meeting_participants_all(d, m->id, MEETING_NOTICE_PARTICIPANTS_MAX, &all), found = 0;
     for (int i = 0; i < n && !found; i++)
-        if (all[i].account_id == h->acct.id) {
+        if (all[i].account_id == account_id) {
             *p = all[i];
             found = 1;
         }
@@ -269,10 +265,9 @@ static mb_status stale(hctx *h, const meeting *m)
 static mb_status tell_mentor(hctx *h, const meeting *m, const char *key, int64_t proposed, const char *yes,
                              const char *no)
 {
-    int n = meeting_participants(h->d, m->id, NULL, 0);
-    meeting_participant *all = n > 0 ? calloc((size_t)n, sizeof *all) : NULL;
-    if (n > 0 && !all) return MB_ERR_NOMEM;
-    n = all ? meeting_participants(h->d, m->id, all, n) : 0;
+    meeting_participant *all = NULL;
+    int n = meeting_participants_all(h->d, m->id, MEETING_NOTICE_PARTICIPANTS_MAX, &all);
+    if (n < 0) return MB_ERR_DB;
     mb_status rc = MB_OK;
     for (int i = 0; i < n && !rc; i++) {
         if (!is_mentor(&all[i])) continue;
@@ -372,17 +367,7 @@ static mb_status on_proposal(hctx *h, char what, const meeting *m, const meeting
 {
     if (!is_mentor(me)) return flow_refuse_button(h, "a proposal answered by a mentee");
     meeting_participant them;
-    int n = meeting_participants(h->d, m->id, NULL, 0);
-    meeting_participant *all = n > 0 ? calloc((size_t)n, sizeof *all) : NULL;
-    int found = 0;
-    n = all ? meeting_participants(h->d, m->id, all, n) : 0;
-    for (int i = 0; i < n && !found; i++)
-        if (all[i].account_id == mentee && strcmp(all[i].response, "proposed") == 0) {
-            them = all[i];
-            found = 1;
-        }
-    free(all);
-    if (!found) return stale(h, m);
+    if (!find_participant(h->d, m, mentee, &them) || strcmp(them.response, "proposed") != 0) return stale(h, m);
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     if (what == 'a') return move_to(h, m, them.proposed_at);
@@ -468,7 +453,7 @@ mb_status meeting_on_button(hctx *h, const char *arg)
     }
     if (rc) return rc;
     meeting_participant me;
-    if (!participant(h, &m, &me)) return flow_refuse_button(h, "not a participant of the meeting");
+    if (!find_participant(h->d, &m, h->acct.id, &me)) return flow_refuse_button(h, "not a participant of the meeting");
     if (what[0] == 's') {   /* no comment: the dialog ends */
         if ((rc = reply_answer_button(h, NULL)) || (rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "meeting.comment_thanks"), NULL);

@@ -336,9 +336,8 @@ mb_status pair_show_upcoming(hctx *h)
         meeting_notice_when_for(h->d, &list[i], h->acct.id, h->lang, when, sizeof when);
         snprintf(kind_key, sizeof kind_key, "meeting.kind.%s", list[i].kind);
         sb_printf(&out, "\n• %s — %s:", when, T(h, kind_key));
-        int np = meeting_participants(h->d, list[i].id, NULL, 0);
-        meeting_participant *who = np > 0 ? calloc((size_t)np, sizeof *who) : NULL;
-        np = who ? meeting_participants(h->d, list[i].id, who, np) : 0;
+        meeting_participant *who = NULL;
+        int np = meeting_participants_all(h->d, list[i].id, MEETING_NOTICE_PARTICIPANTS_MAX, &who);
         for (int j = 0; j < np; j++) {
             account a;
             if (account_load(h->d, who[j].account_id, &a)) continue;

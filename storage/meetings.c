@@ -218,6 +218,21 @@ mb_status meeting_load(db *d, int64_t id, meeting *out)
     return db_first_row(d, st, read_meeting, out);
 }
 
+int meeting_participants_all(db *d, int64_t meeting_id, int max, meeting_participant **out)
+{
+    *out = NULL;
+    int n = meeting_participants(d, meeting_id, NULL, 0);
+    if (n <= 0) return n;
+    if (n > max) n = max;
+    if (!(*out = calloc((size_t)n, sizeof **out))) return -1;
+    int got = meeting_participants(d, meeting_id, *out, n);   /* may count more than it wrote */
+    if (got < 0) {
+        free(*out);
+        *out = NULL;
+    }
+    return got < n ? got : n;
+}
+
 int meeting_participants(db *d, int64_t meeting_id, meeting_participant *out, int max)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT account_id, role, response, COALESCE(proposed_at, 0),"

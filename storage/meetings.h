@@ -144,6 +144,10 @@ mb_status meeting_load(db *d, int64_t id, meeting *out);
  * are, -1 on a database error. */
 int meeting_participants(db *d, int64_t meeting_id, meeting_participant *out, int max);
 
+/* All participants of a meeting (at most max) into a malloc'd *out, which
+ * the caller frees (NULL when none); returns how many, -1 on an error. */
+int meeting_participants_all(db *d, int64_t meeting_id, int max, meeting_participant **out);
+
 /* The mentorships a meeting belongs to (one, or several for an activity),
  * by id; returns how many (at most max written), -1 on an error. */
 int meeting_mentorships(db *d, int64_t meeting_id, int64_t *ids, int max);
