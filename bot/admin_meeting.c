@@ -174,15 +174,8 @@ static mb_status announce_series(app *a, int64_t series_id, int64_t mentorship_i
     snprintf(subject, sizeof subject, "meeting_series:%lld", (long long)series_id);
     snprintf(detail, sizeof detail, "mentorship %lld, %d meetings", (long long)mentorship_id, made);
     mb_status rc = audit_log(a->d, ADMIN_ACTOR, "meeting.series", subject, detail);
-    if (!rc) rc = meeting_list_mentorship(a->d, mentorship_id, 0, MEETING_SERIES_MAX * 4, list, n);
-    int first = -1;
-    for (int i = 0; i < *n && !rc; i++)
-        if ((*list)[i].series_id == series_id) {
-            if (first < 0) first = i;
-            rc = meeting_arm(a->d, &a->env, &(*list)[i]);
-        }
-    if (!rc && first >= 0) rc = meeting_notice_send_series(a->d, &a->env, &(*list)[first], made, told);
-    return rc;
+    int first;
+    return rc ? rc : meeting_series_announce(a->d, &a->env, mentorship_id, series_id, made, list, n, &first, told);
 }
 
 static int meeting_add_cmd(app *a, int argc, char **argv)

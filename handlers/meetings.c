@@ -104,6 +104,20 @@ mb_status meeting_arm(db *d, const bot_env *env, const meeting *m)
     return rc;
 }
 
+mb_status meeting_series_announce(db *d, const bot_env *env, int64_t mentorship_id, int64_t series_id, int made,
+                                  meeting **list, int *n, int *first, int *told)
+{
+    *first = -1;
+    mb_status rc = meeting_list_mentorship(d, mentorship_id, 0, MEETING_SERIES_MAX * 4, list, n);
+    for (int i = 0; i < *n && !rc; i++)
+        if ((*list)[i].series_id == series_id) {
+            if (*first < 0) *first = i;
+            rc = meeting_arm(d, env, &(*list)[i]);
+        }
+    if (!rc && *first >= 0) rc = meeting_notice_send_series(d, env, &(*list)[*first], made, told);
+    return rc;
+}
+
 /* ---- the messages ---- */
 
 static char *data_of(char *buf, size_t size, char what, const meeting *m)

@@ -19,6 +19,14 @@
  * before are replaced. */
 mb_status meeting_arm(db *d, const bot_env *env, const meeting *m);
 
+/* After meeting_series_add: arms every meeting of series_id (of
+ * mentorship_id) and tells the participants once, with its first meeting
+ * and made meetings in all. The mentorship's meetings into *list
+ * (malloc'd, *n of them), the first of the series' index into *first (-1
+ * when none); *told (may be NULL) how many were told. */
+mb_status meeting_series_announce(db *d, const bot_env *env, int64_t mentorship_id, int64_t series_id, int made,
+                                  meeting **list, int *n, int *first, int *told);
+
 /* Runs a job of the kinds above: nothing when the meeting changed since. */
 mb_status meeting_run_job(db *d, const bot_env *env, const char *kind, const char *payload);
 

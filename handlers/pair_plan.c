@@ -249,21 +249,16 @@ mb_status pair_on_detail_text(hctx *h, const char *text)
 
 static mb_status plan_series(hctx *h, const mentorship *m, const when_series *s, const char *zone)
 {
-    struct tm first = {0};
-    first.tm_year = s->first_ymd / 10000 - 1900;
-    first.tm_mon = s->first_ymd / 100 % 100 - 1;
-    first.tm_mday = s->first_ymd % 100;
+    struct tm first, last;
+    pair_ymd_parts(s->first_ymd, &first);
     first.tm_hour = s->hour;
     first.tm_min = s->minute;
     int64_t starts_at, until = 0;
     if (tz_from_local(zone, &first, &starts_at)) return reply_text(h, T(h, "meeting.time_gap"), NULL);
-    if (s->until == WHEN_UNTIL_DATE) {
-        struct tm last = {0};
-        last.tm_year = s->until_ymd / 10000 - 1900;
-        last.tm_mon = s->until_ymd / 100 % 100 - 1;
-        last.tm_mday = s->until_ymd % 100 + 1;   /* the whole last day */
-        if (tz_from_local(zone, &last, &until)) until = 0;
-    }
+    /* until the end of the last day: the next one's start */
+    if (s->until == WHEN_UNTIL_DATE && pair_ymd_parts(when_add_days(s->until_ymd, 1), &last) &&
+        tz_from_local(zone, &last, &until))
+        until = 0;
     meeting_plan plan = {.kind = "work", .starts_at = starts_at, .created_by = h->acct.id};
     int64_t series = 0;
     int made = 0;
@@ -272,15 +267,8 @@ static mb_status plan_series(hctx *h, const mentorship *m, const when_series *s,
     if (rc == MB_ERR_INVALID || rc == MB_ERR_NOT_FOUND) return reply_text(h, T(h, "pair.series_refused"), NULL);
     if (rc) return rc;
     meeting *list = NULL;
-    int n = 0;
-    if ((rc = meeting_list_mentorship(h->d, m->id, 0, MEETING_SERIES_MAX * 4, &list, &n))) return rc;
-    int first_i = -1;
-    for (int i = 0; i < n && !rc; i++)
-        if (list[i].series_id == series) {
-            if (first_i < 0) first_i = i;
-            rc = meeting_arm(h->d, h->env, &list[i]);
-        }
-    if (!rc && first_i >= 0) rc = meeting_notice_send_series(h->d, h->env, &list[first_i], made, NULL);
+    int n = 0, first_i;
+    rc = meeting_series_announce(h->d, h->env, m->id, series, made, &list, &n, &first_i, NULL);
     char when[64] = "";
     if (first_i >= 0) meeting_notice_when_for(h->d, &list[first_i], h->acct.id, h->lang, when, sizeof when);
     free(list);

@@ -158,7 +158,8 @@ TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
     convo_stop(&c);
 }
 
-/* Two adults see each other's messenger accounts only when both agree. */
+/* Two adults see each other's messenger accounts only when both agree; the
+ * mentor plans a weekly series up to a date. */
 TEST(adults_exchange_contacts_when_both_agree)
 {
     convo c;
@@ -187,6 +188,19 @@ TEST(adults_exchange_contacts_when_both_agree)
     snprintf(mine, sizeof mine, "%lld", (long long)MENTEE);
     got = expect(&c, MENTOR, "Контакты Илья Смирнов");
     CHECK(got && strstr(got, mine));
+
+    /* A weekly series «до 30.04» ends in the last week of April, whatever
+     * the month's length. */
+    say(&c, MENTOR, "/menu");
+    expect(&c, MENTOR, "Что сделать?");
+    press(&c, MENTOR, "Мои наставляемые");
+    expect(&c, MENTOR, "Наставляемые: Илья Смирнов");
+    press(&c, MENTOR, "Назначить встречу");
+    expect(&c, MENTOR, "Когда встретиться?");
+    say(&c, MENTOR, "каждый вторник в 15:00 до 30.04");
+    expect_some(&c, MENTOR, "Назначена серия встреч");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT strftime('%m%d', MAX(starts_at) / 1000 + 3 * 3600, 'unixepoch')"
+                                     " BETWEEN '0424' AND '0430' FROM meetings WHERE series_id IS NOT NULL"), 1);
     convo_stop(&c);
 }
 
