@@ -155,6 +155,17 @@ TEST(a_pair_writes_plans_a_meeting_and_reaches_the_curator)
     got = expect_some(&c, MENTEE, "Тебе назначена встреча — деловая игра");
     CHECK(got && strstr(got, "Профессии будущего") && strstr(got, "11:00"));   /* by Moscow clocks */
     expect_some(&c, MENTOR, "Вам назначена встреча — деловая игра");
+
+    /* The curator plans a meeting for the pair from its screen. */
+    char plan[48];
+    snprintf(plan, sizeof plan, "pr:s:%lld", db_query_int(c.bot.db, "SELECT id FROM mentorships"));
+    press_data(&c, CURATOR, plan);
+    expect(&c, CURATOR, "Когда встретиться?");
+    snprintf(typed, sizeof typed, "%02d.%02d 16:30", tm.tm_mday, tm.tm_mon + 1);
+    say(&c, CURATOR, typed);
+    expect(&c, CURATOR, "Встреча назначена");
+    got = expect_some(&c, MENTEE, "Анна Сергеевна предлагает встречу");
+    CHECK(got && strstr(got, "12:30"));   /* 16:30 in Tomsk, by the pupil's Moscow clocks */
     convo_stop(&c);
 }
 
