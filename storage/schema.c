@@ -544,6 +544,130 @@ static const char *const migrations[] = {
      * reminder, so arming grew with the meetings planned: 7 ms a meeting
      * at 10,000 (bench/meetings.c). */
     "CREATE INDEX jobs_pending_payload ON jobs(kind, payload) WHERE state = 'pending';",
+
+    /* 15: what the indicators count beyond pairs and meetings: poll waves
+     * and who was asked, outcome records, the employers that gave mentors,
+     * people and pairs imported from an organisation's own lists, and the
+     * history of each account's role. Rows here outlive /forget: the
+     * account stays as an anonymous row, so a past count does not change. */
+
+    /* A poll wave: one instrument family given to one audience of an
+     * organisation. kind: start, interim, final (expectations and
+     * satisfaction), feedback (the curator's), selfdet_initial,
+     * selfdet_final (professional self-determination, grades 5-11), teachers
+     * (the teachers' questionnaire of the monitoring criteria). */
+    "CREATE TABLE poll_waves("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  program_id INTEGER REFERENCES programs(id),"
+    "  kind TEXT NOT NULL,"
+    "  audience TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'scheduled',"
+    "  opens_at INTEGER NOT NULL,"
+    "  closes_at INTEGER,"
+    "  launched_by INTEGER REFERENCES accounts(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX poll_waves_org ON poll_waves(org_id, kind, opens_at);"
+    "CREATE INDEX poll_waves_due ON poll_waves(opens_at) WHERE state = 'scheduled';"
+    STATE_GUARD("poll_waves", "kind",
+                "'start', 'interim', 'final', 'feedback', 'selfdet_initial', 'selfdet_final', 'teachers'")
+    STATE_GUARD("poll_waves", "audience", "'mentee', 'mentor', 'curator', 'pupil', 'teacher'")
+    STATE_GUARD("poll_waves", "state", "'scheduled', 'open', 'closed'")
+
+    /* Each person a wave asked, with what they were then (role, category,
+     * grade: the age band of a self-determination instrument) and, once
+     * done, the mean of the instrument's satisfaction items (1-10), kept
+     * when /forget removes the answers themselves. */
+    "CREATE TABLE poll_recipients("
+    "  wave_id INTEGER NOT NULL REFERENCES poll_waves(id),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  role TEXT NOT NULL,"
+    "  category TEXT,"
+    "  grade INTEGER,"
+    "  instrument_id INTEGER REFERENCES instruments(id),"
+    "  run_id INTEGER REFERENCES survey_runs(id) ON DELETE SET NULL,"
+    "  state TEXT NOT NULL DEFAULT 'invited',"
+    "  reminders INTEGER NOT NULL DEFAULT 0,"
+    "  invited_at INTEGER NOT NULL,"
+    "  answered_at INTEGER,"
+    "  satisfaction REAL CHECK(satisfaction IS NULL OR satisfaction BETWEEN 1 AND 10),"
+    "  PRIMARY KEY(wave_id, account_id)) WITHOUT ROWID;"
+    "CREATE INDEX poll_recipients_account ON poll_recipients(account_id, state);"
+    STATE_GUARD("poll_recipients", "state", "'invited', 'started', 'done'")
+
+    /* Outcomes the bot cannot observe, entered by a curator (chat or CSV)
+     * or derived (source auto). level: school, municipal, regional,
+     * federal; result: positive, stable, negative (class results, an
+     * expertise); count: attendees of a hosted event. */
+    "CREATE TABLE outcomes("
+    "  id INTEGER PRIMARY KEY,"
+    "  account_id INTEGER REFERENCES accounts(id),"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  mentorship_id INTEGER REFERENCES mentorships(id),"
+    "  kind TEXT NOT NULL,"
+    "  level TEXT,"
+    "  subject TEXT,"
+    "  title TEXT,"
+    "  result TEXT,"
+    "  count INTEGER CHECK(count IS NULL OR count >= 0),"
+    "  happened_on INTEGER NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  entered_by INTEGER REFERENCES accounts(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX outcomes_org ON outcomes(org_id, kind, happened_on);"
+    "CREATE INDEX outcomes_account ON outcomes(account_id) WHERE account_id IS NOT NULL;"
+    STATE_GUARD("outcomes", "kind",
+                "'training', 'grade_improved', 'contest', 'olympiad', 'project', 'project_lead', 'career_event',"
+                " 'management_reserve', 'became_mentor', 'event_hosted', 'event_attended', 'presentation',"
+                " 'practice_expertise', 'class_results'")
+    STATE_GUARD("outcomes", "level", "'school', 'municipal', 'regional', 'federal'")
+    STATE_GUARD("outcomes", "result", "'positive', 'stable', 'negative'")
+    STATE_GUARD("outcomes", "source", "'chat', 'csv', 'auto'")
+
+    /* The organisations mentors work for, one row per name as typed once
+     * folded (name_key: lower case, quotes and spaces squeezed). */
+    "CREATE TABLE employers("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL UNIQUE,"
+    "  territory_id INTEGER REFERENCES territories(id),"
+    "  created_at INTEGER NOT NULL);"
+    "ALTER TABLE accounts ADD COLUMN employer_id INTEGER REFERENCES employers(id);"
+    "CREATE INDEX accounts_employer ON accounts(employer_id) WHERE employer_id IS NOT NULL;"
+
+    /* A person of an organisation's imported list (its person_id): an
+     * account in status 'imported' until they join with a personal invite. */
+    "ALTER TABLE accounts ADD COLUMN external_id TEXT;"
+    "CREATE UNIQUE INDEX accounts_external ON accounts(org_id, external_id) WHERE external_id IS NOT NULL;"
+    "DROP TRIGGER accounts_status_insert;"
+    "DROP TRIGGER accounts_status_update;"
+    STATE_GUARD("accounts", "status", "'imported', 'registering', 'pending_consent', 'active', 'forgotten'")
+
+    /* A mentorship's direction; career is профориентация, counted apart
+     * by the city programme's indicators. */
+    STATE_GUARD("mentorships", "direction",
+                "'career', 'learning', 'talent', 'project', 'adaptation', 'social', 'professional'")
+
+    /* Every role an account held and since when, written by triggers so
+     * no path that sets a role can forget it: a mentee who became a
+     * mentor shows as mentee, then mentor. */
+    "CREATE TABLE role_history("
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  org_id INTEGER,"
+    "  role TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX role_history_account ON role_history(account_id, at);"
+    "CREATE INDEX role_history_role ON role_history(role, account_id);"
+    "INSERT INTO role_history(account_id, org_id, role, at)"
+    "  SELECT id, org_id, role, created_at FROM accounts WHERE role IS NOT NULL AND role <> '';"
+    "CREATE TRIGGER accounts_role_insert AFTER INSERT ON accounts"
+    "  WHEN NEW.role IS NOT NULL AND NEW.role <> '' BEGIN"
+    "  INSERT INTO role_history(account_id, org_id, role, at)"
+    "    VALUES (NEW.id, NEW.org_id, NEW.role, NEW.updated_at); END;"
+    "CREATE TRIGGER accounts_role_update AFTER UPDATE OF role ON accounts"
+    "  WHEN NEW.role IS NOT NULL AND NEW.role <> '' AND NEW.role IS NOT OLD.role BEGIN"
+    "  INSERT INTO role_history(account_id, org_id, role, at)"
+    "    VALUES (NEW.id, NEW.org_id, NEW.role, NEW.updated_at); END;",
 };
 
 #undef STATE_GUARD
