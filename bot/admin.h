@@ -40,6 +40,9 @@ int admin_invite_cmd(app *a, int argc, char **argv);       /* admin_org.c */
 int admin_match_cmd(app *a, int argc, char **argv);        /* admin_match.c */
 int admin_guardians_cmd(app *a, int argc, char **argv);    /* admin_guardians.c */
 int admin_meeting_cmd(app *a, int argc, char **argv);      /* admin_meeting.c */
+int admin_import_cmd(app *a, int argc, char **argv);       /* admin_people.c: import people | mentorships */
+int admin_invite_people(app *a, int argc, char **argv);    /* admin_people.c: invite people --org ID --out FILE */
+int admin_outcomes_cmd(app *a, int argc, char **argv);     /* admin_outcomes.c */
 int admin_holiday_cmd(app *a, int argc, char **argv);      /* admin_meeting.c */
 
 #define ADMIN_IMPORT_FILE_MAX (4 * 1024 * 1024) /* bytes of a CSV file to import */
@@ -77,5 +80,32 @@ typedef struct admin_import {
 
 void admin_import_bad(admin_import *im, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int admin_import_run(admin_import *im);
+
+/* A column of an import's header: its names (English first, then Russian;
+ * compared lower-cased), and 1 when the file must have it. */
+#define ADMIN_COLUMN_NAMES 4
+typedef struct admin_column {
+    const char *names[ADMIN_COLUMN_NAMES];
+    int required;
+} admin_column;
+
+/* Maps the header's fields to ncols columns: col[c] is the field of
+ * column c, -1 when absent; other columns are allowed and ignored. 0 after
+ * saying on stderr what is wrong (a column twice, a required one missing,
+ * naming the header expected). *fields gets the header's field count. */
+int admin_import_columns(admin_import *im, csv_reader *r, const admin_column *cols, int ncols, int *col,
+                         int *fields);
+
+/* admin_import_bad for one cell: "FILE:LINE: column NAME: why". */
+void admin_import_bad_cell(admin_import *im, long line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The trimmed text of column c of the current record ("" when the file
+ * has no such column). */
+char *admin_import_cell(csv_reader *r, const int *col, int c);
+
+/* A date cell, YYYY-MM-DD or DD.MM.YYYY, into YYYYMMDD; 0 when it is not
+ * a date that exists. */
+int admin_parse_date(const char *s);
 
 #endif

@@ -101,14 +101,6 @@ mb_status people_upsert(db *d, const people_row *row, int64_t *id_out, int *chan
     int same = strcmp(old.role, row->role) == 0 && strcmp(old.name, row->name) == 0 &&
                strcmp(old.category, row->category) == 0 && old.grade == row->grade && old_employer == employer_id;
     if (same) return MB_OK;
-    if (strcmp(old.status, "imported") != 0) {
-        /* Only the employer of someone who joined follows the list. */
-        if ((rc = db_run_with_ints(d, "UPDATE accounts SET employer_id = NULLIF(?2, 0) WHERE id = ?1", old.id,
-                                   employer_id)))
-            return rc;
-        *changed = 1;
-        return MB_OK;
-    }
     sqlite3_stmt *st = db_stmt(d, "UPDATE accounts SET role = ?2, name = ?3, category = ?4, grade = ?5,"
                                   " employer_id = ?6, updated_at = ?7 WHERE id = ?1");
     if (!st) return MB_ERR_DB;
@@ -195,7 +187,7 @@ static int count_members(db *d, int64_t mentorship_id)
 }
 
 /* The same mentorship imported before: mentor, form, start and every mentee. */
-static int64_t same_mentorship(db *d, const people_mentorship *m)
+int64_t people_same_mentorship(db *d, const people_mentorship *m)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT id FROM mentorships WHERE org_id = ?1 AND mentor_id = ?2 AND form = ?3"
                                   " AND created_at = ?4");
@@ -224,7 +216,7 @@ mb_status people_add_mentorship(db *d, const people_mentorship *m, int64_t *id_o
 {
     *existed = 0;
     if (m->nmentees < 1 || m->nmentees > (int)(sizeof m->mentees / sizeof m->mentees[0])) return MB_ERR_LIMIT;
-    int64_t same = same_mentorship(d, m);
+    int64_t same = people_same_mentorship(d, m);
     if (same) {
         *id_out = same;
         *existed = 1;

@@ -47,9 +47,9 @@ mb_status people_find(db *d, int64_t org_id, const char *external_id, account *o
 void people_external_id(db *d, int64_t account_id, char *buf, size_t size);
 
 /* Adds the row as an account in status 'imported', or, when (org_id,
- * external_id) exists and is still 'imported', writes the row's values
- * over it. *changed is 1 when anything was written. The caller checks the
- * row first (bot/admin_people.c) and refuses a person who has joined. */
+ * external_id) exists, writes the row's values over it. *changed is 1
+ * when anything was written. The caller decides first what may change for
+ * someone who has joined (bot/admin_people.c). */
 mb_status people_upsert(db *d, const people_row *row, int64_t *id_out, int *changed);
 
 /* The open personal invite of an imported account, made when it has none
@@ -88,6 +88,10 @@ typedef struct people_mentorship {
     int64_t started_at, ended_at;
 } people_mentorship;
 mb_status people_add_mentorship(db *d, const people_mentorship *m, int64_t *id_out, int *existed);
+
+/* The id of the same mentorship imported before (mentor, form, start and
+ * every mentee), 0 when none. */
+int64_t people_same_mentorship(db *d, const people_mentorship *m);
 
 /* The active mentorship of a mentee, 0 when none. */
 int64_t people_active_mentorship(db *d, int64_t mentee_id);
