@@ -12,6 +12,7 @@
 #include "bot/app.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
+#include "storage/invites.h"
 #include "storage/people.h"
 #include "storage/territories.h"
 
@@ -280,6 +281,35 @@ TEST(personal_invites_are_written_once_per_person)
     db_close(a.d);
 }
 
+/* Opening the personal invite attaches the messenger account to the row;
+ * declining the consent detaches it and the invite works again. */
+TEST(a_person_joins_their_row_once_and_declining_gives_it_back)
+{
+    app a;
+    setup(&a);
+    CHECK_INT(import(&a, "people", write_file("people.csv", people_file)), 0);
+    account p, again;
+    CHECK_INT(people_find(a.d, 1, "p1", &p), MB_OK);
+    char code[INVITE_CODE_LEN + 1];
+    CHECK_INT(people_invite(a.d, p.id, "test", code), MB_OK);
+    invite inv;
+    CHECK_INT(invite_find(a.d, code, &inv), MB_OK);
+    CHECK_STR(inv.kind, "person");
+    CHECK_INT(inv.for_account, p.id);
+    CHECK_INT(people_join(a.d, &inv, "tg", 900, 900, "ru"), MB_OK);
+    CHECK_INT(account_find_by_identity(a.d, "tg", 900, &again, NULL), MB_OK);
+    CHECK_INT(again.id, p.id);
+    CHECK_STR(again.status, "registering");
+    CHECK_INT(people_join(a.d, &inv, "tg", 901, 901, "ru"), MB_ERR_EXPIRED);   /* taken */
+    CHECK_INT(people_unjoin(a.d, p.id), MB_OK);
+    CHECK_INT(account_find_by_identity(a.d, "tg", 900, &again, NULL), MB_ERR_NOT_FOUND);
+    CHECK_INT(account_load(a.d, p.id, &again), MB_OK);
+    CHECK_STR(again.status, "imported");
+    CHECK_STR(again.name, "Иванов Пётр");
+    CHECK_INT(people_join(a.d, &inv, "tg", 901, 901, "ru"), MB_OK);
+    db_close(a.d);
+}
+
 int main(void)
 {
     RUN(people_become_imported_rows_and_a_second_run_changes_nothing);
@@ -287,5 +317,6 @@ int main(void)
     RUN(mentorships_come_with_form_direction_and_dates);
     RUN(a_mentee_who_becomes_a_mentor_shows_in_the_role_history);
     RUN(personal_invites_are_written_once_per_person);
+    RUN(a_person_joins_their_row_once_and_declining_gives_it_back);
     return unit_summary();
 }
