@@ -253,6 +253,14 @@ TEST(a_mentee_who_becomes_a_mentor_shows_in_the_role_history)
     CHECK_STR(unit_sql_text(h, "SELECT group_concat(role, ',') FROM (SELECT role FROM role_history"
                                " WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'p1') ORDER BY rowid)"),
               "mentee,mentor");
+    /* someone who declines at registration leaves no role behind */
+    CHECK_INT(account_create(a.d, "tg", 502, 502, "ru", &id), MB_OK);
+    CHECK_INT(account_load(a.d, id, &acc), MB_OK);
+    snprintf(acc.role, sizeof acc.role, "mentee");
+    acc.org_id = 1;
+    CHECK_INT(account_save(a.d, &acc), MB_OK);
+    CHECK_INT(account_delete(a.d, id), MB_OK);
+    CHECK_INT(unit_sql_int(h, "SELECT COUNT(*) FROM role_history WHERE account_id = ?1", id), 0);
     /* and back is refused, naming the cell */
     const char *back = write_file("y3.csv", "org,person_id,full_name,category,grade,role,employer\n"
                                             "1,p1,Иванов Пётр,pupil,10,mentee,\n");
