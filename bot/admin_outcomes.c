@@ -35,12 +35,11 @@ static const admin_column columns[O_COLUMNS] = {
     {{"count", "участников", "количество", NULL}, 0},
 };
 
-typedef struct word_code { const char *word, *code; } word_code;
-static const word_code level_words[] = {
+static const admin_word level_words[] = {
     {"школьный", "school"}, {"муниципальный", "municipal"}, {"региональный", "regional"},
     {"федеральный", "federal"}, {"всероссийский", "federal"},
 };
-static const word_code result_words[] = {
+static const admin_word result_words[] = {
     {"положительный", "positive"}, {"положительная", "positive"}, {"стабильный", "stable"},
     {"стабильная", "stable"}, {"отрицательный", "negative"}, {"отрицательная", "negative"},
 };
@@ -63,18 +62,15 @@ static int read_header(admin_import *im, csv_reader *r)
     return 1;
 }
 
-/* A level or result cell: the code or a Russian word, lower-cased; the
- * code into out, or the cell itself (cut to size) when it is neither. */
-static void word_code_of(const char *cell, const word_code *table, size_t n, char *out, size_t size)
+/* A level or result cell as its code, or the cell itself lower-cased
+ * (cut to size) when it is no code nor word, for the error to quote. */
+static void word_code_of(const char *cell, const admin_word *table, size_t n, const char *const *codes, char *out,
+                         size_t size)
 {
+    const char *code = admin_word_code(cell, table, n, codes);
     char lower[128];
-    if (!typed_lower(cell, lower, sizeof lower)) snprintf(lower, sizeof lower, "%s", cell);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(lower, table[i].word) == 0) {
-            snprintf(out, size, "%s", table[i].code);
-            return;
-        }
-    snprintf(out, size, "%s", lower);
+    if (!code && !typed_lower(cell, lower, sizeof lower)) snprintf(lower, sizeof lower, "%s", cell);
+    snprintf(out, size, "%s", code ? code : lower);
 }
 
 /* The person of a row: by person_id or by account id, of the row's
@@ -180,27 +176,13 @@ static mb_status import_record(admin_import *im, csv_reader *r)
 {
     outcome_state *s = (outcome_state *)im;
     long line = r->line;
-    if (r->count != s->fields) {
-        admin_import_bad(im, line, "expected %d fields as in the header, found %d", s->fields, r->count);
-        return MB_OK;
-    }
-    for (int i = 0; i < r->count; i++)
-        if (!text_utf8_valid(r->fields[i], strlen(r->fields[i]))) {
-            admin_import_bad(im, line, "column %d: the text is not UTF-8 (save the file as \"CSV UTF-8\")", i + 1);
-            return MB_OK;
-        }
+    if (!admin_import_shape_ok(im, r, s->fields)) return MB_OK;
     outcome o;
     memset(&o, 0, sizeof o);
     o.count = -1;
     snprintf(o.source, sizeof o.source, "csv");
-    const char *org_cell = admin_import_cell(r, s->col, O_ORG);
-    mb_status rc = *org_cell ? people_find_org(im->a->d, org_cell, &o.org_id) : MB_ERR_NOT_FOUND;
-    if (rc == MB_ERR_NOT_FOUND || rc == MB_ERR_EXISTS) {
-        admin_import_bad_cell(im, line, "org", rc == MB_ERR_EXISTS ? "several organisations are named \"%s\"; write the id"
-                                                                   : "no organisation \"%s\" (admin org list)", org_cell);
-        return MB_OK;
-    }
-    if (rc) return rc;
+    if (!admin_import_org(im, line, admin_import_cell(r, s->col, O_ORG), &o.org_id)) return MB_OK;
+    mb_status rc;
     const char *kind = admin_import_cell(r, s->col, O_KIND);
     if (outcome_kind_index(kind) < 0) {
         admin_import_bad_cell(im, line, "kind", "\"%s\" is not a kind (docs/records.md lists them)", kind);
@@ -223,10 +205,12 @@ static mb_status import_record(admin_import *im, csv_reader *r)
         return MB_OK;
     }
     o.happened_on = outcome_day_ms(ymd);
+    static const char *const level_codes[] = {"school", "municipal", "regional", "federal", NULL};
+    static const char *const result_codes[] = {"positive", "stable", "negative", NULL};
     word_code_of(admin_import_cell(r, s->col, O_LEVEL), level_words, sizeof level_words / sizeof level_words[0],
-                 o.level, sizeof o.level);
+                 level_codes, o.level, sizeof o.level);
     word_code_of(admin_import_cell(r, s->col, O_RESULT), result_words, sizeof result_words / sizeof result_words[0],
-                 o.result, sizeof o.result);
+                 result_codes, o.result, sizeof o.result);
     char *subject = text_clean_line(admin_import_cell(r, s->col, O_SUBJECT), OUTCOME_TEXT_MAX + 1);
     char *title = text_clean_line(admin_import_cell(r, s->col, O_TITLE), OUTCOME_TEXT_MAX + 1);
     if (!subject || !title) {

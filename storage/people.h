@@ -18,7 +18,9 @@
 
 #include "storage/accounts.h"
 #include "storage/db.h"
+#include "storage/employers.h"
 #include "storage/invites.h"
+#include "storage/mentorships.h"
 
 #define PEOPLE_EXTERNAL_MAX 64   /* characters of a person_id */
 #define PEOPLE_EXTERNAL_BYTES 257
@@ -31,7 +33,7 @@ typedef struct people_row {
     char category[20];
     int grade;                  /* 0 for adults */
     char role[16];              /* mentor | mentee */
-    char employer[804];         /* "" = none */
+    char employer[EMPLOYER_NAME_BYTES];  /* "" = none */
 } people_row;
 
 /* The organisation a cell names: its id, or its exact name when one
@@ -74,19 +76,22 @@ mb_status people_unjoin(db *d, int64_t account_id);
 
 /* An imported mentorship: its dates (ended_at 0 = still active), its
  * direction ("" = none). The mentor and mentees are accounts of org_id in
- * any status but 'forgotten'. MB_ERR_EXISTS when a mentee is in another
- * active mentorship (nothing written). When the same mentorship (mentor,
- * form, start and mentees) exists already, *id_out is its id and
- * *existed is 1. */
+ * any status but 'forgotten'. */
 typedef struct people_mentorship {
     int64_t org_id;
-    char form[24];
+    char form[MENTORSHIP_FORM_MAX];
     char direction[16];
     int64_t mentor_id;
-    int64_t mentees[30];
+    int64_t mentees[MENTORSHIP_GROUP_MAX];
     int nmentees;
     int64_t started_at, ended_at;
 } people_mentorship;
+
+/* Adds m with its members (joined at its start, left at its end) under the
+ * organisation's latest programme. MB_ERR_EXISTS when a mentee of an
+ * active one is in another active mentorship (nothing written). When the
+ * same mentorship (mentor, form, start and mentees) exists already, *id_out
+ * is its id and *existed is 1. */
 mb_status people_add_mentorship(db *d, const people_mentorship *m, int64_t *id_out, int *existed);
 
 /* The id of the same mentorship imported before (mentor, form, start and
