@@ -70,7 +70,10 @@ static void word_code_of(const char *cell, const admin_word *table, size_t n, co
     const char *code = admin_word_code(cell, table, n, codes);
     char lower[128];
     if (!code && !typed_lower(cell, lower, sizeof lower)) snprintf(lower, sizeof lower, "%s", cell);
-    snprintf(out, size, "%s", code ? code : lower);
+    const char *text = code ? code : lower;
+    size_t len = strlen(text) < size ? strlen(text) : size - 1;
+    memcpy(out, text, len);
+    out[len] = 0;
 }
 
 /* The person of a row: by person_id or by account id, of the row's
@@ -225,6 +228,19 @@ static mb_status import_record(admin_import *im, csv_reader *r)
     const char *count = admin_import_cell(r, s->col, O_COUNT);
     long long n;
     if (*count) o.count = admin_parse_long(count, 0, OUTCOME_COUNT_MAX, &n) ? (int)n : OUTCOME_COUNT_MAX + 1;
+    /* a word that is no level or result is quoted as written */
+    const char *level_cell = admin_import_cell(r, s->col, O_LEVEL), *result_cell = admin_import_cell(r, s->col, O_RESULT);
+    unsigned f = outcome_kind_fields(o.kind);
+    if ((f & OUTCOME_FIELD_LEVEL) && *level_cell && !outcome_level_valid(o.level)) {
+        admin_import_bad_cell(im, line, "level", "\"%s\" is not a level (school, municipal, regional, federal)",
+                              level_cell);
+        return MB_OK;
+    }
+    if ((f & OUTCOME_FIELD_RESULT) && *result_cell && !outcome_result_valid(o.kind, o.result)) {
+        admin_import_bad_cell(im, line, "result", "\"%s\" is not a result of %s (%s)", result_cell, o.kind,
+                              strcmp(o.kind, "class_results") == 0 ? "positive, stable, negative" : "positive, negative");
+        return MB_OK;
+    }
     if (!fields_ok(s, line, &o, count)) return MB_OK;
     if (recorded_before(im->a->d, &o)) {
         s->same++;

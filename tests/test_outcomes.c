@@ -208,12 +208,14 @@ TEST(an_outcomes_file_is_all_or_nothing_with_line_and_column)
                                             "1,p1,class_results,2025-13-01,,,,stable,\n"
                                             "1,p2,training,2025-11-20,,,,,\n"
                                             "1,p1,training,2025-11-20,,,Курсы,,\n"
-                                            "1,,training,2025-11-20,,,,,\n");
+                                            "1,,training,2025-11-20,,,,,\n"
+                                            "1,p1,olympiad,2025-11-20,городской,,,,\n");
     CHECK_INT(import_outcomes(&a, bad), 1);
     char where[600];
     const char *expect[] = {":3: column level: contest needs", ":4: column kind: \"victory\"",
                             ":5: column date: \"2025-13-01\"", ":6: column person_id: no person p2",
-                            ":7: column title: training takes no title", ":8: column person_id: empty"};
+                            ":7: column title: training takes no title", ":8: column person_id: empty",
+                            ":9: column level: \"городской\" is not a level"};
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         snprintf(where, sizeof where, "%s%s", bad, expect[i]);
         CHECK_CONTAINS(err_text, where);
