@@ -10,10 +10,12 @@
 #include "handlers/timezone.h"
 #include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
+#include "storage/employers.h"
 #include "storage/erase.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
 #include "storage/mentorships.h"
+#include "storage/outcomes.h"
 #include "storage/territories.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -108,6 +110,26 @@ mb_status menu_language(hctx *h)
     return rc;
 }
 
+/* What the curator recorded about the person (an employer, outcome
+ * records), added to the /privacy summary when there is any; takes text. */
+static char *privacy_records(hctx *h, char *text)
+{
+    char employer[EMPLOYER_NAME_BYTES], count[16];
+    outcome none;
+    int n = outcome_list_for_account(h->d, h->acct.id, &none, 0);
+    if (!text || employer_of_account(h->d, h->acct.id, employer, sizeof employer, NULL)) employer[0] = 0;
+    if (!text || (!employer[0] && n <= 0)) return text;
+    snprintf(count, sizeof count, "%d", n < 0 ? 0 : n);
+    char *more = TF(h, "privacy.records", "employer", employer[0] ? employer : "—", "n", count, NULL);
+    size_t size = strlen(text) + (more ? strlen(more) : 0) + 3;
+    char *both = more ? malloc(size) : NULL;
+    if (both) snprintf(both, size, "%s\n\n%s", text, more);
+    free(more);
+    if (!both) return text;
+    free(text);
+    return both;
+}
+
 mb_status menu_privacy(hctx *h)
 {
     account *a = &h->acct;
@@ -139,7 +161,7 @@ mb_status menu_privacy(hctx *h)
                     answers ? answers : none, NULL);
     free(messengers);
     free(answers);
-    return send_and_free(h, text, &kb);
+    return send_and_free(h, privacy_records(h, text), &kb);
 }
 
 mb_status menu_forget(hctx *h)

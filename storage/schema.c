@@ -670,6 +670,12 @@ static const char *const migrations[] = {
     "  WHEN NEW.role IS NOT NULL AND NEW.role <> '' AND NEW.role IS NOT OLD.role BEGIN"
     "  INSERT INTO role_history(account_id, org_id, role, at)"
     "    VALUES (NEW.id, NEW.org_id, NEW.role, NEW.updated_at); END;",
+
+    /* 16: a personal invite (kind person) lets one imported person join
+     * their own row: for_account names it, one use. */
+    "DROP TRIGGER invites_kind_insert;"
+    "DROP TRIGGER invites_kind_update;"
+    STATE_GUARD("invites", "kind", "'role', 'link', 'guardian', 'person'"),
 };
 
 #undef STATE_GUARD

@@ -550,6 +550,9 @@ TEST(mentor_survey_skips_what_registration_knows)
     profile p;
     CHECK_INT(profile_load(d, me, &p), MB_OK);
     CHECK_STR(p.employer, "ООО «Томскнефть»");
+    /* and is the employer the indicators count */
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts a JOIN employers e ON e.id = a.employer_id"
+                           " WHERE a.id = ?1 AND e.name_key = 'ооо томскнефть'", me), 1);
     CHECK_INT(p.capacity, 3);
     CHECK_INT(p.topics, (1u << PROFILE_TOPIC_profession) | (1u << PROFILE_TOPIC_normative));
     CHECK_INT(p.slots, 1u << PROFILE_SLOT_weekday_afternoon);
