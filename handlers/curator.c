@@ -152,6 +152,8 @@ void curator_menu_items(hctx *h, keyboard *kb)
     kb_row(kb);
     kb_button(kb, T(h, "export.button"), "cf");
     kb_row(kb);
+    kb_button(kb, T(h, "poll.menu"), "pw:l");
+    kb_row(kb);
     kb_button(kb, T(h, "tables.button"), "cw");
     kb_button(kb, T(h, "curator.menu_invites"), "ci");
     kb_row(kb);
@@ -163,7 +165,7 @@ int curator_owns_action(const char *action)
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
            curator_match_owns(action) || curator_pairs_owns(action) || curator_invites_owns(action) ||
            curator_program_owns(action) || curator_consent_owns(action) || curator_tables_owns(action) ||
-           curator_people_owns(action) || curator_stall_owns(action);
+           curator_people_owns(action) || curator_stall_owns(action) || curator_polls_owns(action);
 }
 
 mb_status curator_on_button(hctx *h, const char *action, const char *arg)
@@ -184,6 +186,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (curator_tables_owns(action)) return curator_tables_button(h, action, arg);
     if (curator_people_owns(action)) return curator_people_button(h, action, arg);
     if (curator_stall_owns(action)) return curator_stall_button(h, action, arg);
+    if (curator_polls_owns(action)) return curator_polls_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");
 }
 

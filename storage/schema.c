@@ -668,6 +668,12 @@ static const char *const migrations[] = {
     "  WHEN NEW.role IS NOT NULL AND NEW.role <> '' AND NEW.role IS NOT OLD.role BEGIN"
     "  INSERT INTO role_history(account_id, org_id, role, at)"
     "    VALUES (NEW.id, NEW.org_id, NEW.role, NEW.updated_at); END;",
+
+    /* 16: a survey run given for a poll wave names it, so the request and
+     * competence surveys (the latest run of a person) never take a poll's
+     * run for theirs, and a finished run finds its recipient row
+     * (handlers/polls.c). */
+    "ALTER TABLE survey_runs ADD COLUMN wave_id INTEGER REFERENCES poll_waves(id);",
 };
 
 #undef STATE_GUARD
