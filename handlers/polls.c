@@ -57,9 +57,10 @@ static mb_status arm_nudge(db *d, int64_t wave_id, int64_t account_id, int n, in
     return job_add(d, due, JOB_POLL_NUDGE, payload, NULL);
 }
 
+static mb_status nudge(db *d, const bot_env *env, const poll_wave *w, int64_t account_id, int n, int64_t now);
+
 mb_status poll_wave_launch(db *d, const bot_env *env, int64_t wave_id, int *asked)
 {
-    (void)env;
     if (asked) *asked = 0;
     poll_wave w;
     mb_status rc = poll_wave_load(d, wave_id, &w);
@@ -67,10 +68,11 @@ mb_status poll_wave_launch(db *d, const bot_env *env, int64_t wave_id, int *aske
     if (strcmp(w.state, "scheduled") != 0) return MB_OK;
     int64_t now = clock_now_ms(), ids[LAUNCH_BATCH], after = 0;
     if ((rc = poll_wave_open(d, wave_id, now, asked))) return rc;
+    if ((rc = poll_wave_load(d, wave_id, &w))) return rc;
     int n;
     do {
         n = poll_recipient_ids(d, wave_id, after, ids, LAUNCH_BATCH);
-        for (int i = 0; i < n && !rc; i++) rc = arm_nudge(d, wave_id, ids[i], 0, now);
+        for (int i = 0; i < n && !rc; i++) rc = nudge(d, env, &w, ids[i], 0, now);
         if (n > 0) after = ids[n - 1];
     } while (!rc && n == LAUNCH_BATCH);
     if (!rc && db_fault(d)) rc = MB_ERR_DB;
@@ -93,40 +95,32 @@ static void instrument_title(db *d, int64_t instrument_id, const char *lang, cha
     free(body);
 }
 
-/* The invitation (n 0) or reminder n of one recipient, unless they
- * finished, the wave closed, or nothing reaches them; in their quiet
- * hours it waits for the morning. The next reminder is armed here. */
-static mb_status run_nudge(db *d, const bot_env *env, const char *payload)
+/* The invitation (n 0) or reminder n of one recipient of the open wave w
+ * at now, unless they finished or nothing reaches them; in their quiet
+ * hours it waits for the morning as a job. The next reminder is armed
+ * here. */
+static mb_status nudge(db *d, const bot_env *env, const poll_wave *w, int64_t account_id, int n, int64_t now)
 {
-    cJSON *p = json_parse_limited(payload, strlen(payload), JOB_PAYLOAD_MAX, NULL);
-    int ok_wave = 0, ok_account = 0, ok_n = 0;
-    int64_t wave_id = json_int(p, "wave", &ok_wave), account_id = json_int(p, "account", &ok_account);
-    int n = (int)json_int(p, "n", &ok_n);
-    cJSON_Delete(p);
-    if (!ok_wave || !ok_account || !ok_n || n < 0 || n > POLL_REMINDERS_MAX) return MB_ERR_PARSE;
-    poll_wave w;
     poll_recipient r;
     account a;
     identity id;
-    mb_status rc = poll_wave_load(d, wave_id, &w);
-    if (!rc) rc = poll_recipient_load(d, wave_id, account_id, &r);
+    mb_status rc = poll_recipient_load(d, w->id, account_id, &r);
     if (!rc) rc = account_load(d, account_id, &a);
     if (!rc) rc = identity_for_account(d, account_id, NULL, &id);
     if (rc) return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
-    if (strcmp(w.state, "open") != 0 || strcmp(r.state, "done") == 0 || (n > 0 && r.reminders >= n) ||
+    if (strcmp(w->state, "open") != 0 || strcmp(r.state, "done") == 0 || (n > 0 && r.reminders >= n) ||
         strcmp(a.status, "active") != 0)
         return MB_OK;
     if (id.unreachable_at) {
         log_info("polls", "account %lld blocked the bot: no poll message of wave %lld", (long long)account_id,
-                 (long long)wave_id);
+                 (long long)w->id);
         return MB_OK;
     }
     const poll_rules *rules = poll_rules_of(env);
     quiet_hours q = quiet_of(env);
     char zone[64];
     person_zone(d, a.id, a.org_id, zone, sizeof zone);
-    int64_t now = clock_now_ms();
-    if (quiet_contains(zone, now, q)) return job_add(d, quiet_move(zone, now, q, INT64_MAX, 0), JOB_POLL_NUDGE, payload, NULL);
+    if (quiet_contains(zone, now, q)) return arm_nudge(d, w->id, account_id, n, quiet_move(zone, now, q, INT64_MAX, 0));
     const char *lang = i18n_pick_language(env->texts, a.language[0] ? a.language : env->default_language);
     char title[256], variant[I18N_KEY_MAX + 1], data[48];
     instrument_title(d, r.instrument_id, lang, title, sizeof title);
@@ -136,17 +130,31 @@ static mb_status run_nudge(db *d, const bot_env *env, const char *payload)
                              title, NULL);
     if (!text) return MB_ERR_NOMEM;
     keyboard kb = {0};
-    snprintf(data, sizeof data, "pl:go:%lld", (long long)wave_id);
+    snprintf(data, sizeof data, "pl:go:%lld", (long long)w->id);
     kb_button(&kb, i18n_text(env->texts, lang, strcmp(r.state, "started") == 0 ? "poll.continue" : "poll.start"),
               data);
     rc = reply_to_account(d, a.id, text, &kb);
     kb_free(&kb);
     free(text);
     if (rc == MB_ERR_NOT_FOUND) return MB_OK;
-    if (!rc && n > 0) rc = poll_recipient_reminded(d, wave_id, account_id, n);
+    if (!rc && n > 0) rc = poll_recipient_reminded(d, w->id, account_id, n);
     if (rc || n >= rules->nreminders) return rc;
     int64_t due = quiet_move(zone, r.invited_at + rules->reminder_days[n] * DAY_MS, q, INT64_MAX, 0);
-    return arm_nudge(d, wave_id, account_id, n + 1, due > now ? due : now + 60000);
+    return arm_nudge(d, w->id, account_id, n + 1, due > now ? due : now + 60000);
+}
+
+static mb_status run_nudge(db *d, const bot_env *env, const char *payload)
+{
+    cJSON *p = json_parse_limited(payload, strlen(payload), JOB_PAYLOAD_MAX, NULL);
+    int ok_wave = 0, ok_account = 0, ok_n = 0;
+    int64_t wave_id = json_int(p, "wave", &ok_wave), account_id = json_int(p, "account", &ok_account);
+    int n = (int)json_int(p, "n", &ok_n);
+    cJSON_Delete(p);
+    if (!ok_wave || !ok_account || !ok_n || n < 0 || n > POLL_REMINDERS_MAX) return MB_ERR_PARSE;
+    poll_wave w;
+    mb_status rc = poll_wave_load(d, wave_id, &w);
+    if (rc) return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
+    return nudge(d, env, &w, account_id, n, clock_now_ms());
 }
 
 mb_status poll_run_job(db *d, const bot_env *env, const char *kind, const char *payload)
