@@ -9,6 +9,7 @@
 #include "handlers/polls.h"
 #include "handlers/survey.h"
 #include "storage/accounts.h"
+#include "storage/jobs.h"
 #include "storage/mentorships.h"
 #include "storage/profiles.h"
 #include "storage/records.h"
@@ -216,6 +217,59 @@ TEST(results_stay_hidden_until_the_smallest_group_answered)
     db_close(d);
 }
 
+/* Runs the poll jobs due at now, as the scheduler would. */
+static void run_due(db *d, int64_t now)
+{
+    clock_set_ms(now);
+    job j;
+    while (job_take_due(d, now, &j) == MB_OK) {
+        CHECK_INT(poll_run_job(d, &env, j.kind, j.payload), MB_OK);
+        CHECK_INT(job_done(d, j.id), MB_OK);
+        job_clear(&j);
+    }
+}
+
+#define NIGHT_LAUNCH (OCT_1_10_MSK + 12 * 3600000LL + 30 * 60000LL)   /* 22:30 in Moscow */
+#define MORNING (OCT_1_10_MSK + DAY_MS - 2 * 3600000LL)                /* 08:00 the next day */
+
+TEST(reminders_wait_for_the_morning_and_stop_after_two_or_when_answered)
+{
+    db *d = fresh();
+    if (!d) SKIP("no database");
+    int64_t org_id, ms, wave, mentees[2];
+    CHECK_INT(org_add(d, "Школа", "Europe/Moscow", &org_id), MB_OK);
+    int64_t mentor = person(d, org_id, "mentor", "teacher", 0);
+    mentees[0] = person(d, org_id, "mentee", "pupil", 8);
+    int64_t silent_chat = next_user;
+    mentees[1] = person(d, org_id, "mentee", "pupil", 8);
+    int64_t done_chat = next_user;
+    CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, mentees, 2, 0, &ms), MB_OK);
+    clock_set_ms(NIGHT_LAUNCH);
+    CHECK_INT(poll_wave_add(d, org_id, 0, "interim", "mentee", NIGHT_LAUNCH, 0, &wave), MB_OK);
+    int asked;
+    CHECK_INT(poll_wave_launch(d, &env, wave, &asked), MB_OK);
+    CHECK_INT(asked, 2);
+    /* Launched at night: nothing goes before 08:00. */
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1", silent_chat), 0);
+    CHECK_INT(count(d, "SELECT MIN(due_at) FROM jobs WHERE kind = 'poll_nudge' AND state = 'pending' AND ?1", 1),
+              MORNING);
+    run_due(d, MORNING);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND body LIKE '%Короткий опрос%'", silent_chat),
+              1);
+    /* One of them answers; the other's reminders come three and seven
+     * days after the invitation, out of the night, and no third. */
+    CHECK_INT(poll_recipient_done(d, wave, mentees[1], 8, MORNING), MB_OK);
+    for (int day = 1; day <= 14; day++) run_due(d, MORNING + day * DAY_MS + 3600000LL);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND body LIKE '%Напоминаем про опрос%'",
+                    silent_chat), 2);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1", done_chat), 1);
+    CHECK_INT(count(d, "SELECT reminders FROM poll_recipients WHERE account_id = ?1", mentees[0]), 2);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND (created_at - ?1 * 0) % 86400000"
+                       " NOT BETWEEN 5 * 3600000 AND 18 * 3600000", silent_chat), 0);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'poll_nudge' AND state = 'pending' AND ?1", 1), 0);
+    db_close(d);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -224,6 +278,7 @@ int main(void)
     RUN(the_calendar_schedules_each_wave_once_and_opening_asks_each_audience_once);
     RUN(satisfaction_is_the_mean_of_the_items_marked_for_it);
     RUN(results_stay_hidden_until_the_smallest_group_answered);
+    RUN(reminders_wait_for_the_morning_and_stop_after_two_or_when_answered);
     i18n_free(texts);
     return unit_summary();
 }
