@@ -15,6 +15,7 @@
 #define RESULTS_TEXT_MAX (32 * 1024)
 #define RESULTS_KEYS_MAX 4          /* instruments in one wave: the three age bands at most */
 #define OPEN_ANSWER_CHARS 300       /* an open answer is cut to this in the report */
+#define SATISFIED_FROM 7.0          /* a respondent whose satisfaction is this or more is satisfied (docs/polls.md) */
 
 typedef struct item_tally {
     double sum;
@@ -27,6 +28,14 @@ typedef struct tally {
     const instrument *ins;
     item_tally *items;
 } tally;
+
+/* "1.5" or, in Russian, "1,5". */
+static void decimal(const char *lang, double v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.1f", v);
+    char *dot = strcmp(lang, "ru") == 0 ? strchr(buf, '.') : NULL;
+    if (dot) *dot = ',';
+}
 
 static int count_answer(const char *item, const char *value, void *arg)
 {
@@ -88,11 +97,7 @@ static void item_lines(const bot_env *env, const char *lang, int min_group, cons
     switch (it->type) {
     case ITEM_SCALE:
     case ITEM_NUMBER: {
-        snprintf(mean, sizeof mean, "%.1f", x->sum / x->count);
-        if (strcmp(lang, "ru") == 0) {
-            char *dot = strchr(mean, '.');
-            if (dot) *dot = ',';
-        }
+        decimal(lang, x->sum / x->count, mean, sizeof mean);
         char *line = i18n_format(env->texts, lang, "poll.results_mean", "mean", mean, "n", n, NULL);
         sb_printf(sb, "\n  %s", line ? line : "");
         free(line);
@@ -141,6 +146,17 @@ static mb_status instrument_results(db *d, const bot_env *env, const char *lang,
         char *line = i18n_format(env->texts, lang, "poll.results_respondents", "n", n, NULL);
         sb_printf(sb, "\n%s", line ? line : "");
         free(line);
+        int rated = 0, satisfied = 0;
+        double mean = 0;
+        rc = poll_satisfaction_stats(d, wave_id, key, SATISFIED_FROM, &rated, &mean, &satisfied);
+        if (!rc && rated >= min_group) {
+            char m[16], pct[16];
+            decimal(lang, mean, m, sizeof m);
+            snprintf(pct, sizeof pct, "%d", (satisfied * 100 + rated / 2) / rated);
+            line = i18n_format(env->texts, lang, "poll.results_satisfaction", "mean", m, "percent", pct, NULL);
+            sb_printf(sb, "\n%s", line ? line : "");
+            free(line);
+        }
         for (int i = 0; i < ins->nitems; i++) item_lines(env, lang, min_group, &ins->items[i], &t.items[i], sb);
     }
     for (int i = 0; i < ins->nitems; i++) sb_free(&t.items[i].texts);

@@ -333,6 +333,26 @@ mb_status poll_answers_each(db *d, int64_t wave_id, const char *key, poll_answer
     return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
 }
 
+mb_status poll_satisfaction_stats(db *d, int64_t wave_id, const char *key, double threshold, int *n, double *mean,
+                                  int *satisfied)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(r.satisfaction), COALESCE(AVG(r.satisfaction), 0),"
+                                  " COALESCE(SUM(r.satisfaction >= ?3), 0) FROM poll_recipients r"
+                                  " JOIN instruments i ON i.id = r.instrument_id"
+                                  " WHERE r.wave_id = ?1 AND r.state = 'done' AND i.key = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, wave_id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 3, threshold);
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    *n = sqlite3_column_int(st, 0);
+    *mean = sqlite3_column_double(st, 1);
+    *satisfied = sqlite3_column_int(st, 2);
+    sqlite3_reset(st);
+    return MB_OK;
+}
+
 int poll_wave_keys(db *d, int64_t wave_id, char keys[][POLL_KEY_BYTES], int64_t *instrument_ids, int max)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT i.key, MAX(i.id) FROM poll_recipients r JOIN survey_runs s ON s.id = r.run_id"

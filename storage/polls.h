@@ -124,6 +124,12 @@ mb_status poll_recipient_reminded(db *d, int64_t wave_id, int64_t account_id, in
 typedef int (*poll_answer_fn)(const char *item, const char *value, void *arg);
 mb_status poll_answers_each(db *d, int64_t wave_id, const char *key, poll_answer_fn fn, void *arg, int *respondents);
 
+/* The satisfaction of a wave's done recipients of one instrument key:
+ * how many have one (*n), their mean (*mean) and how many are at or above
+ * threshold (*satisfied). */
+mb_status poll_satisfaction_stats(db *d, int64_t wave_id, const char *key, double threshold, int *n, double *mean,
+                                  int *satisfied);
+
 /* The instrument keys a wave's done recipients answered (up to max, in
  * key order) into keys, and the instrument id of each (the latest version
  * answered); the count. */
