@@ -6,6 +6,7 @@
  * of its satisfaction items, and results stay hidden below the smallest
  * group.
  */
+#include "bot/config.h"
 #include "handlers/polls.h"
 #include "handlers/survey.h"
 #include "storage/accounts.h"
@@ -272,6 +273,37 @@ TEST(reminders_wait_for_the_morning_and_stop_after_two_or_when_answered)
     db_close(d);
 }
 
+TEST(the_polls_settings_refuse_what_they_cannot_mean)
+{
+    poll_rules r;
+    poll_rules_default(&r);
+    int mmdd = -1;
+    CHECK_INT(poll_rules_parse_date("1.10", &mmdd), 0);
+    CHECK_INT(mmdd, 1001);
+    CHECK_INT(poll_rules_parse_date(" none ", &mmdd), 0);
+    CHECK_INT(mmdd, 0);
+    CHECK(poll_rules_parse_date("31.02", &mmdd) != 0);
+    CHECK(poll_rules_parse_date("10/01", &mmdd) != 0);
+    CHECK_INT(poll_rules_parse_reminders("2, 5", &r), 0);
+    CHECK_INT(r.nreminders, 2);
+    CHECK_INT(r.reminder_days[1], 5);
+    CHECK(poll_rules_parse_reminders("7, 3", &r) != 0);
+    CHECK(poll_rules_parse_reminders("3, 7, 10", &r) != 0);
+    CHECK(poll_rules_parse_reminders("0", &r) != 0);
+    /* In bot.conf the error names the file and the line. */
+    char path[512], err[CONFIG_ERR_MAX];
+    snprintf(path, sizeof path, "%s/polls.conf", unit_tmpdir());
+    FILE *f = fopen(path, "w");
+    if (!f) SKIP("cannot write a config file");
+    fputs("[polls]\ninterim = 20.01\nstart = 1 октября\nmin_group = 0\n", f);
+    fclose(f);
+    config cfg;
+    CHECK(config_load(path, &cfg, err, sizeof err) != MB_OK);
+    CHECK_CONTAINS(err, "polls.conf:3: start must be a day of the school year as day.month, like 01.10, or none");
+    CHECK_CONTAINS(err, "polls.conf:4:");
+    CHECK_INT(cfg.polls.dates[poll_rules_kind_index("interim")], 120);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -281,6 +313,7 @@ int main(void)
     RUN(satisfaction_is_the_mean_of_the_items_marked_for_it);
     RUN(results_stay_hidden_until_the_smallest_group_answered);
     RUN(reminders_wait_for_the_morning_and_stop_after_two_or_when_answered);
+    RUN(the_polls_settings_refuse_what_they_cannot_mean);
     i18n_free(texts);
     return unit_summary();
 }
