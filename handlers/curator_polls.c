@@ -105,7 +105,7 @@ static mb_status launch(hctx *h, int v)
     rc = poll_wave_launch(h->d, h->env, id, &asked);
     if (rc == MB_ERR_NOT_FOUND) {
         if ((rc = poll_wave_drop(h->d, id))) return rc;
-        return reply_text(h, T(h, "survey.unavailable"), NULL);
+        return reply_text(h, T(h, "poll.unavailable"), NULL);
     }
     if (rc) return rc;
     if (asked == 0) {
