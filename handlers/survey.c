@@ -3,7 +3,8 @@
  * registration, started or resumed from the menu, one item at a time, each
  * answer stored as soon as it is given. The dialog state is "survey" with
  * {"run": id}; the run's position in the database is what a resume after
- * days (or a restart) reads.
+ * days (or a restart) reads. A poll wave's run (handlers/polls.h) is asked
+ * the same way; finished, it goes back to the wave instead of the profile.
  */
 #include "handlers/flows.h"
 #include "handlers/payload.h"

@@ -403,6 +403,9 @@ int poll_school_year(int64_t ms, int64_t *from, int64_t *to)
 
 mb_status poll_wave_drop(db *d, int64_t wave_id)
 {
-    return db_run_with_ints(d, "DELETE FROM poll_waves WHERE id = ?1 AND ?2 = 0 AND NOT EXISTS"
-                               " (SELECT 1 FROM poll_recipients WHERE wave_id = ?1)", wave_id, 0);
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM poll_waves WHERE id = ?1 AND NOT EXISTS"
+                                  " (SELECT 1 FROM poll_recipients WHERE wave_id = ?1)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, wave_id);
+    return db_step_done(d, st);
 }
