@@ -3,8 +3,9 @@
  * hand: the calendar schedules each wave of the school year once however
  * often it runs, opening a wave asks its audience (pupils by age band,
  * nobody the bot cannot reach) once each, a finished poll keeps the mean
- * of its satisfaction items, and results stay hidden below the smallest
- * group.
+ * of its satisfaction items, results stay hidden below the smallest
+ * group, and reminders come out of the night, at most two, none to those
+ * who answered or in a closed wave.
  */
 #include "bot/config.h"
 #include "handlers/polls.h"
@@ -262,10 +263,17 @@ TEST(reminders_wait_for_the_morning_and_stop_after_two_or_when_answered)
     /* One of them answers; the other's reminders come three and seven
      * days after the invitation, out of the night, and no third. */
     CHECK_INT(poll_recipient_done(d, wave, mentees[1], 8, MORNING), MB_OK);
+    /* A wave the curator closed reminds nobody. */
+    int64_t closed;
+    CHECK_INT(poll_wave_add(d, org_id, 0, "final", "mentee", MORNING, 0, &closed), MB_OK);
+    CHECK_INT(poll_wave_launch(d, &env, closed, &asked), MB_OK);
+    CHECK_INT(poll_wave_close(d, closed, MORNING), MB_OK);
     for (int day = 1; day <= 14; day++) run_due(d, MORNING + day * DAY_MS + 3600000LL);
     CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND body LIKE '%Напоминаем про опрос%'",
                     silent_chat), 2);
-    CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1", done_chat), 1);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND body LIKE '%Мой год с наставником%'",
+                    silent_chat), 1);
+    CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND body NOT LIKE '%Мой год%'", done_chat), 1);
     CHECK_INT(count(d, "SELECT reminders FROM poll_recipients WHERE account_id = ?1", mentees[0]), 2);
     CHECK_INT(count(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND (created_at - ?1 * 0) % 86400000"
                        " NOT BETWEEN 5 * 3600000 AND 18 * 3600000", silent_chat), 0);
