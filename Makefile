@@ -86,7 +86,7 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 # long enough to be worth two jobs, one per messenger (tests/run.sh's
 # PATH@ARG).
 SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings meeting_calendar \
-             pair stall outcomes
+             pair stall outcomes polls
 # Whole tests that take long (half a minute on a busy 2-core machine).
 SLOW_E2E  := vk reliability admin soak registration demo
 UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))

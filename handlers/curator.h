@@ -123,6 +123,10 @@ mb_status curator_stall_button(hctx *h, const char *action, const char *arg);
 /* How many of the curator's organisation's mentorships have stalled. */
 int curator_stall_count(hctx *h);
 
+/* curator_polls.c: pw, the organisation's poll waves, launching and closing one, results */
+int curator_polls_owns(const char *action);
+mb_status curator_polls_button(hctx *h, const char *action, const char *arg);
+
 /* curator_invites.c: ci cd cj, the organisation's invites and revoking one */
 int curator_invites_owns(const char *action);
 mb_status curator_invites_button(hctx *h, const char *action, const char *arg);

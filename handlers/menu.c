@@ -7,6 +7,7 @@
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
 #include "handlers/pair.h"
+#include "handlers/polls.h"
 #include "handlers/timezone.h"
 #include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
@@ -51,6 +52,7 @@ mb_status menu_show(hctx *h)
         scope_menu_items(h, &kb);
         kb_row(&kb);
     } else if (is_curator(h)) {
+        poll_menu_items(h, &kb);
         curator_menu_items(h, &kb);
         scope_menu_items(h, &kb);
         kb_row(&kb);
@@ -62,6 +64,7 @@ mb_status menu_show(hctx *h)
         kb_row(&kb);
     } else if (is_active(h)) {
         pair_menu_items(h, &kb);
+        poll_menu_items(h, &kb);
         survey_menu_items(h, &kb);
         kb_row(&kb);
     }
@@ -417,6 +420,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
         if (!offer && !survey_in_progress(h)) return flow_refuse_button(h, "survey answer outside the survey");
         return survey_on_button(h, action, arg);
     }
+    if (strcmp(action, "pl") == 0) return poll_on_button(h, arg);
     if (strcmp(action, "pref") == 0) return link_on_button(h, arg);
     if (strcmp(action, "lk") == 0) return link_on_confirm(h, arg);
     if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);

@@ -676,6 +676,12 @@ static const char *const migrations[] = {
     "DROP TRIGGER invites_kind_insert;"
     "DROP TRIGGER invites_kind_update;"
     STATE_GUARD("invites", "kind", "'role', 'link', 'guardian', 'person'"),
+
+    /* 17: a survey run given for a poll wave names it, so the request and
+     * competence surveys (the latest run of a person) never take a poll's
+     * run for theirs, and a finished run finds its recipient row
+     * (handlers/polls.c). */
+    "ALTER TABLE survey_runs ADD COLUMN wave_id INTEGER REFERENCES poll_waves(id);",
 };
 
 #undef STATE_GUARD
