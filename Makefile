@@ -17,7 +17,7 @@ TEST_LDFLAGS := -fsanitize=address,undefined
 UTIL_SRC    := $(wildcard util/*.c)
 STORAGE_SRC := $(wildcard storage/*.c)
 HANDLER_SRC := $(wildcard handlers/*.c)
-BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c))
+BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c)) $(wildcard bot/max/*.c)
 CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(HANDLER_SRC) $(BOT_SRC)
 SIM_SRC     := $(wildcard sim/*.c)
 UNIT_SRC    := $(wildcard tests/test_*.c)
