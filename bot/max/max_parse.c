@@ -278,8 +278,8 @@ static void message_callback(const cJSON *update, event *ev)
     ev->button_data = json_str(cb, "payload");
     if (user < 0) {
         ev->ignore_reason = NOT_A_USER;
-    } else if (!user) {
-        ev->ignore_reason = "button press without a user";
+    } else if (!user || !ev->chat_id) {
+        ev->ignore_reason = "button press without a user or chat id";
     } else if (!ev->button_id || !*ev->button_id) {
         ev->ignore_reason = "button press without a callback_id to answer";
     } else if (!ev->button_data) {
