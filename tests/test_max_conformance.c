@@ -7,6 +7,7 @@
 #include "tests/unit.h"
 
 #include "bot/max/max_parse.h"
+#include "util/invite_code.h"
 #include "util/json.h"
 
 #include <dirent.h>
@@ -169,6 +170,11 @@ TEST(bot_started_is_a_start_command_with_the_invite_code)
     CHECK_INT(p.ev.chat_id, 123456789);
     int64_t webhook_key = p.key;
     cJSON_Delete(p.root);
+
+    /* a MAX deep link pasted as text gives the same code as the Start button */
+    char code[64];
+    CHECK(invite_code_from_text("https://max.ru/mentorbot_bot?start=Ab-12x", code, sizeof code));
+    CHECK_STR(code, "ab-12x");
 
     /* the same event by long poll is the same inbox row */
     CHECK_INT(parse_file("updates_bot_started.json", &p), 0);
