@@ -20,7 +20,7 @@ TEST_LDFLAGS := -fsanitize=address,undefined $(FAST_LD)
 UTIL_SRC    := $(wildcard util/*.c)
 STORAGE_SRC := $(wildcard storage/*.c)
 HANDLER_SRC := $(wildcard handlers/*.c)
-BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c))
+BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c)) $(wildcard bot/max/*.c)
 CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(HANDLER_SRC) $(BOT_SRC)
 SIM_SRC     := $(wildcard sim/*.c)
 UNIT_SRC    := $(wildcard tests/test_*.c)
@@ -123,6 +123,8 @@ $(REL)/bin/bench_%: $(REL)/bench/%.o $(call obj,$(REL),$(CORE_SRC))
 # plan test.
 $(REL)/bin/bench_region: $(REL)/tests/region_gen.o
 $(TST)/bin/test_query_plans: $(TST)/tests/region_gen.o
+# The MAX simulator's test drives it with the MAX parser and sender themselves.
+$(TST)/bin/e2e_sim_max: $(call obj,$(TST),bot/max/max_parse.c bot/max/max_send.c bot/transport.c)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC))
