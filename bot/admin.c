@@ -180,6 +180,7 @@ int admin_main(app *a, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "guardians") == 0) return admin_guardians_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "meeting") == 0) return admin_meeting_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "holiday") == 0) return admin_holiday_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "digest") == 0) return admin_digest_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "status") == 0) return status_cmd(a, argc - 1);
     fprintf(stderr, "admin commands:\n"
                     "  territory add --name NAME --kind region|municipality [--parent ID]\n"
@@ -194,6 +195,8 @@ int admin_main(app *a, int argc, char **argv)
                     "  import people FILE.csv | import mentorships FILE.csv   (docs/import.md)\n"
                     "  invite people --org ID --out FILE.csv   (personal invites of imported people)\n"
                     "  outcomes import FILE.csv | outcomes list --org ID   (docs/records.md)\n"
+                    "  digest send --org ID | --territory ID [--to ACCOUNT]   (docs/digest.md)\n"
+                    "  digest preview --org ID | --territory ID --out DIR [--lang ru|en]\n"
                     "  match suggest --org ID | match list --org ID\n"
                     "  match confirm --org ID --mentor ACCOUNT --mentee ACCOUNT[,ACCOUNT...] [--form FORM]\n"
                     "  meeting add --mentorship ID --at \"YYYY-MM-DD HH:MM\" [--kind KIND] [--minutes N]\n"

@@ -27,6 +27,7 @@ void config_defaults(config *cfg)
     cfg->retry_first_ms = 1000;
     meeting_rules_default(&cfg->meetings);
     poll_rules_default(&cfg->polls);
+    digest_rules_default(&cfg->digest);
     cfg->retention_days = RETENTION_DAYS_DEFAULT;
     cfg->audit_retention_days = AUDIT_RETENTION_DAYS_DEFAULT;
     snprintf(cfg->tg_api_base, sizeof cfg->tg_api_base, "%s", CONFIG_DEFAULT_API_BASE);
@@ -204,8 +205,16 @@ static int on_key(void *user, const char *section, const char *key, const char *
                       " (each 1 to %d), or none, not \"%s\"", POLL_REMINDERS_MAX, POLL_REMINDER_DAYS_MAX, value);
     } else if (IS("polls", "min_group")) {
         set_int(ps, &c->polls.min_group, key, value, 1, POLL_MIN_GROUP_MAX);
+    } else if (IS("digest", "day")) {
+        if (digest_rules_parse_day(value, &c->digest.weekday))
+            add_error(ps, "day must be a day of the week such as monday (or mon, or 1 to 7), or off, not \"%s\"", value);
+    } else if (IS("digest", "hour")) {
+        set_int(ps, &c->digest.hour, key, value, 0, 23);
+    } else if (IS("digest", "files_max")) {
+        set_int(ps, &c->digest.files_max, key, value, 3, DIGEST_FILES_MAX_LIMIT);
     } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot") &&
-               strcmp(section, "vk") && strcmp(section, "meetings") && strcmp(section, "polls")) {
+               strcmp(section, "vk") && strcmp(section, "meetings") && strcmp(section, "polls") &&
+               strcmp(section, "digest")) {
         add_error(ps, "unknown section [%s]", section);
     } else {
         add_error(ps, "unknown key \"%s\" in [%s]", key, section);

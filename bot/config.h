@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "handlers/meeting_rules.h"
+#include "handlers/digest_rules.h"
 #include "handlers/poll_rules.h"
 #include "util/status.h"
 
@@ -56,6 +57,8 @@ typedef struct config {
     meeting_rules meetings;
     /* [polls] */
     poll_rules polls;
+    /* [digest] */
+    digest_rules digest;
 } config;
 
 /* Fills cfg with defaults (no file). */

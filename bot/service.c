@@ -12,6 +12,7 @@
 #include "bot/telegram.h"
 #include "bot/vk.h"
 #include "handlers/polls.h"
+#include "handlers/digest.h"
 #include "handlers/stall.h"
 #include "storage/outbox.h"
 #include "util/clock.h"
@@ -232,6 +233,9 @@ int service_run(app *a)
     /* The poll calendar too (handlers/polls.h). */
     if (poll_calendar_schedule(a->d, clock_now_ms() + POLL_CALENDAR_FIRST_MS))
         log_warn("service", "could not schedule the poll calendar");
+    /* And the weekly digests' planner (handlers/digest.h): due now, so a
+     * digest whose hour came while the service was down goes out. */
+    if (digest_schedule(a->d, clock_now_ms())) log_warn("service", "could not schedule the weekly digests");
     scheduler_start(s.sched);
     sender_kick(s.snd);
     ev_run(s.loop, 0);

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
+#include "handlers/digest_rules.h"
 #include "handlers/meeting_rules.h"
 #include "handlers/poll_rules.h"
 #include "handlers/event.h"
@@ -29,6 +30,7 @@ typedef struct bot_env {
     const char *files_dir;         /* where files to send are written; NULL = no files */
     const meeting_rules *meetings; /* reminders, quiet hours, questions; NULL = the defaults */
     const poll_rules *polls;       /* the poll calendar, reminders, smallest group; NULL = the defaults */
+    const digest_rules *digest;    /* weekly digests' day, hour, files cap; NULL = the defaults */
 } bot_env;
 
 typedef struct hctx {

@@ -6,6 +6,7 @@
 #include "handlers/payload.h"
 #include "handlers/polls.h"
 #include "handlers/reg_switch.h"
+#include "handlers/digest.h"
 #include "handlers/stall.h"
 #include "storage/outbox.h"
 #include "util/log.h"
@@ -272,6 +273,8 @@ mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, si
              strcmp(j->kind, JOB_MEETING_FOLLOWUP_AGAIN) == 0)
         rc = meeting_run_job(d, env, j->kind, j->payload);
     else if (strcmp(j->kind, JOB_STALL_SCAN) == 0) rc = stall_run_job(d, env, j->payload);
+    else if (strcmp(j->kind, JOB_DIGEST_PLAN) == 0 || strcmp(j->kind, JOB_DIGEST) == 0)
+        rc = digest_run_job(d, env, j->kind, j->payload);
     else if (strcmp(j->kind, JOB_POLL_NUDGE) == 0 || strcmp(j->kind, JOB_POLL_CALENDAR) == 0)
         rc = poll_run_job(d, env, j->kind, j->payload);
     else if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {

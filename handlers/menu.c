@@ -4,6 +4,7 @@
  * consents. Every button is checked against the sender's role, status and
  * dialog state before it does anything.
  */
+#include "handlers/digest.h"
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
 #include "handlers/pair.h"
@@ -50,10 +51,12 @@ mb_status menu_show(hctx *h)
     keyboard kb = {0};
     if (is_active(h) && strcmp(h->acct.role, "coordinator") == 0) {
         scope_menu_items(h, &kb);
+        digest_menu_items(h, &kb);
         kb_row(&kb);
     } else if (is_curator(h)) {
         poll_menu_items(h, &kb);
         curator_menu_items(h, &kb);
+        digest_menu_items(h, &kb);
         scope_menu_items(h, &kb);
         kb_row(&kb);
         kb_button(&kb, T(h, "menu.create_invite"), "m:invite");
@@ -428,6 +431,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     if (meeting_owns_action(action)) return meeting_on_button(h, arg);
     if (pair_owns_action(action)) return pair_on_button(h, arg);
     if (strcmp(action, "tz") == 0) return timezone_on_button(h, arg);
+    if (digest_owns_action(action)) return digest_on_button(h, action, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
         return curator_on_button(h, action, arg);

@@ -152,6 +152,29 @@ mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard
     return reply_to_chat(d, id.platform, id.chat_id, account_id, text, kb);
 }
 
+mb_status reply_file_to_account(db *d, int64_t account_id, const char *kind, const char *path, const char *filename,
+                                const char *caption)
+{
+    if (strcmp(kind, "photo") && strcmp(kind, "document")) return MB_ERR_INVALID;
+    identity id;
+    mb_status rc = identity_for_account(d, account_id, NULL, &id);
+    if (rc) return rc;
+    const platform_caps *caps = platform_caps_for(id.platform);
+    if (caption && text_utf16_len(caption) > caps->max_caption_units) {
+        if ((rc = reply_to_chat(d, id.platform, id.chat_id, account_id, caption, NULL))) return rc;
+        caption = NULL;
+    }
+    cJSON *body = cJSON_CreateObject();
+    if (!body) return MB_ERR_NOMEM;
+    cJSON_AddStringToObject(body, "path", path);
+    cJSON_AddStringToObject(body, "filename", filename);
+    if (caption && *caption) cJSON_AddStringToObject(body, "caption", caption);
+    cJSON_AddBoolToObject(body, "temporary", 1);
+    rc = enqueue_json(d, id.platform, id.chat_id, account_id, kind, body);
+    cJSON_Delete(body);
+    return rc;
+}
+
 mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *platform, event_attachment_kind kind,
                                       const char *ref, const char *caption, keyboard *kb)
 {

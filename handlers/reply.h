@@ -72,6 +72,17 @@ mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard
 mb_status reply_document(hctx *h, const char *path, const char *filename, const char *caption);
 
 /*
+ * Queues the file at path as a photo or a document (kind "photo" or
+ * "document") to an account through its preferred reachable identity,
+ * shown as filename with caption (may be NULL; one longer than the
+ * platform shows under a file goes just before it as a text). The file
+ * belongs to the message from now on, as with reply_document.
+ * MB_ERR_NOT_FOUND when the account has no identity.
+ */
+mb_status reply_file_to_account(db *d, int64_t account_id, const char *kind, const char *path, const char *filename,
+                                const char *caption);
+
+/*
  * Queues a photo or document the platform already holds (ref, as an
  * event's attachment names it) to an account, with caption and buttons
  * (kb may be NULL). A reference is good only on the platform it came from,

@@ -14,11 +14,17 @@ have_pc sqlite3       || need="$need libsqlite3-dev"
 have_pc inih          || need="$need libinih-dev"
 have_pc libmicrohttpd || need="$need libmicrohttpd-dev"
 have_pc libical       || need="$need libical-dev"
+have_pc xlsxwriter    || need="$need libxlsxwriter-dev"
+have_pc cairo         || need="$need libcairo2-dev"
+have_pc pangocairo    || need="$need libpango1.0-dev"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
 [ -f /usr/include/ev.h ] || need="$need libev-dev"
 # tests/test_ics.c reads what util/ics.c writes with an independent parser;
 # the Debian package installs into the system's python3, which a python3
 # earlier in PATH (pyenv, a virtualenv) would not see.
 /usr/bin/python3 -c "import icalendar" >/dev/null 2>&1 || need="$need python3-icalendar"
+# tests/e2e/test_digest.c reads the digest's workbook back with openpyxl.
+/usr/bin/python3 -c "import openpyxl" >/dev/null 2>&1 || need="$need python3-openpyxl"
 if [ "$1" = fuzz ]; then
     if ! command -v clang >/dev/null 2>&1; then
         need="$need clang libclang-rt-dev"

@@ -682,6 +682,20 @@ static const char *const migrations[] = {
      * run for theirs, and a finished run finds its recipient row
      * (handlers/polls.c). */
     "ALTER TABLE survey_runs ADD COLUMN wave_id INTEGER REFERENCES poll_waves(id);",
+
+    /* 18: weekly digests (handlers/digest.c): a person's "no weekly
+     * digest" setting, and each recipient's weeks, claimed with their job
+     * in one transaction so a week is planned once; state: planned, sent,
+     * skipped (why in note). */
+    "ALTER TABLE accounts ADD COLUMN digest_muted INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE digest_weeks("
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  week TEXT NOT NULL,"
+    "  job_id INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'planned',"
+    "  note TEXT,"
+    "  PRIMARY KEY(account_id, week)) WITHOUT ROWID;"
+    STATE_GUARD("digest_weeks", "state", "'planned', 'sent', 'skipped'"),
 };
 
 #undef STATE_GUARD

@@ -1,0 +1,288 @@
+/*
+ * The digest's reads. Each count is one statement over one organisation
+ * on its indexes (accounts_org, meetings_org_time, mentorships_org,
+ * poll_waves_org), so a region's 375 digests stay a few thousand short
+ * statements (bench/digest.c).
+ */
+#include "storage/digest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void digest_counts_add(digest_counts *a, const digest_counts *b)
+{
+    a->registrations += b->registrations;
+    a->waiting += b->waiting;
+    if (b->waiting_since && (!a->waiting_since || b->waiting_since < a->waiting_since))
+        a->waiting_since = b->waiting_since;
+    a->pending_consent += b->pending_consent;
+    a->held += b->held;
+    a->missed += b->missed;
+    a->upcoming += b->upcoming;
+    a->active_pairs += b->active_pairs;
+    a->stalled += b->stalled;
+    for (int i = 0; i < DIGEST_STALL_REASONS; i++) a->stalled_by[i] += b->stalled_by[i];
+    a->poll_invited += b->poll_invited;
+    a->poll_answered += b->poll_answered;
+    a->satisfaction_n += b->satisfaction_n;
+    a->satisfaction_sum += b->satisfaction_sum;
+}
+
+int digest_counts_empty(const digest_counts *c)
+{
+    return !c->registrations && !c->waiting && !c->pending_consent && !c->held && !c->missed && !c->upcoming &&
+           !c->stalled && !c->poll_invited && !c->satisfaction_n;
+}
+
+static const char *const stall_codes[DIGEST_STALL_REASONS] = {"never", "no_meeting", "missed", "useless", "silent"};
+
+static int stall_index(const char *code)
+{
+    for (int i = 0; code && i < DIGEST_STALL_REASONS; i++)
+        if (strcmp(code, stall_codes[i]) == 0) return i;
+    return -1;
+}
+
+mb_status digest_counts_load(db *d, int64_t org_id, int64_t start, int64_t end, digest_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT"
+           " SUM(created_at >= ?2 AND created_at < ?3 AND role <> 'curator' AND status IN ('active', 'pending_consent')),"
+           " SUM(status = 'pending_consent'),"
+           " SUM(role = 'mentee' AND status = 'active' AND NOT EXISTS (SELECT 1 FROM mentorship_members mm"
+           "     WHERE mm.mentee_id = accounts.id AND mm.left_at IS NULL)),"
+           " MIN(CASE WHEN role = 'mentee' AND status = 'active' AND NOT EXISTS (SELECT 1 FROM mentorship_members mm"
+           "     WHERE mm.mentee_id = accounts.id AND mm.left_at IS NULL) THEN created_at END)"
+           " FROM accounts WHERE org_id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, org_id);
+    sqlite3_bind_int64(st, 2, start);
+    sqlite3_bind_int64(st, 3, end);
+    mb_status rc = db_step_row(d, st);
+    if (rc == MB_OK) {
+        out->registrations = sqlite3_column_int(st, 0);
+        out->pending_consent = sqlite3_column_int(st, 1);
+        out->waiting = sqlite3_column_int(st, 2);
+        out->waiting_since = sqlite3_column_int64(st, 3);
+        sqlite3_reset(st);
+    } else if (rc != MB_ERR_NOT_FOUND) {
+        return rc;
+    }
+    st = db_stmt(d, "SELECT SUM(state = 'held' AND starts_at < ?3), SUM(state = 'missed' AND starts_at < ?3),"
+                    " SUM(state = 'planned' AND starts_at >= ?3 AND starts_at < ?3 + 604800000)"
+                    " FROM meetings WHERE org_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 + 604800000");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, org_id);
+    sqlite3_bind_int64(st, 2, start);
+    sqlite3_bind_int64(st, 3, end);
+    if ((rc = db_step_row(d, st)) == MB_OK) {
+        out->held = sqlite3_column_int(st, 0);
+        out->missed = sqlite3_column_int(st, 1);
+        out->upcoming = sqlite3_column_int(st, 2);
+        sqlite3_reset(st);
+    } else if (rc != MB_ERR_NOT_FOUND) {
+        return rc;
+    }
+    st = db_stmt(d, "SELECT s.reason, COUNT(*) FROM mentorships m JOIN mentorship_stalls s ON s.mentorship_id = m.id"
+                    " WHERE m.org_id = ?1 AND m.state = 'active' AND s.ended_at IS NULL GROUP BY s.reason");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, org_id);
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        int i = stall_index((const char *)sqlite3_column_text(st, 0)), n = sqlite3_column_int(st, 1);
+        out->stalled += n;
+        if (i >= 0) out->stalled_by[i] += n;
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE) return MB_ERR_DB;
+    st = db_stmt(d, "SELECT COUNT(*) FROM mentorships WHERE org_id = ?1 AND state = 'active'");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, org_id);
+    int64_t pairs = 0;
+    if ((rc = db_step_int(d, st, &pairs)) && rc != MB_ERR_NOT_FOUND) return rc;
+    out->active_pairs = (int)pairs;
+    /* waves open at some time in the week: who was asked, who answered */
+    st = db_stmt(d, "SELECT COUNT(*), SUM(r.state = 'done'),"
+                    " SUM(r.satisfaction IS NOT NULL AND r.answered_at >= ?2 AND r.answered_at < ?3),"
+                    " TOTAL(CASE WHEN r.answered_at >= ?2 AND r.answered_at < ?3 THEN r.satisfaction END)"
+                    " FROM poll_waves w JOIN poll_recipients r ON r.wave_id = w.id"
+                    " WHERE w.org_id = ?1 AND w.state <> 'scheduled' AND w.opens_at < ?3"
+                    " AND (w.closes_at IS NULL OR w.closes_at >= ?2)");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, org_id);
+    sqlite3_bind_int64(st, 2, start);
+    sqlite3_bind_int64(st, 3, end);
+    if ((rc = db_step_row(d, st)) == MB_OK) {
+        out->poll_invited = sqlite3_column_int(st, 0);
+        out->poll_answered = sqlite3_column_int(st, 1);
+        out->satisfaction_n = sqlite3_column_int(st, 2);
+        out->satisfaction_sum = sqlite3_column_double(st, 3);
+        sqlite3_reset(st);
+    } else if (rc != MB_ERR_NOT_FOUND) {
+        return rc;
+    }
+    return MB_OK;
+}
+
+mb_status digest_held_by_week(db *d, int64_t org_id, int64_t from, int weeks, int *per_week)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT (starts_at - ?2) / 604800000, COUNT(*) FROM meetings"
+                                  " WHERE org_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 AND state = 'held'"
+                                  " GROUP BY 1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, org_id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, from + (int64_t)weeks * 604800000LL);
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        int64_t w = sqlite3_column_int64(st, 0);
+        if (w >= 0 && w < weeks) per_week[w] += sqlite3_column_int(st, 1);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
+}
+
+int digest_territory_orgs(db *d, int64_t territory_id, int64_t *ids, int max)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT o.id FROM orgs o LEFT JOIN territories m ON m.id = o.territory_id"
+                                  " WHERE o.territory_id = ?1 OR m.parent_id = ?1 ORDER BY o.id");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, territory_id);
+    int n = db_step_ids(d, st, ids, max);
+    return db_fault(d) ? -1 : n;
+}
+
+mb_status digest_pairs_each(db *d, int64_t org_id, int64_t since, digest_pair_fn fn, void *arg)
+{
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT m.id, COALESCE(a.name, ''), m.form, m.state, m.created_at,"
+           " (SELECT group_concat(COALESCE(e.name, ''), ', ') FROM mentorship_members mm JOIN accounts e"
+           "   ON e.id = mm.mentee_id WHERE mm.mentorship_id = m.id),"
+           " (SELECT SUM(x.state = 'held') || ' ' || SUM(x.state = 'missed') || ' ' || SUM(x.state = 'planned')"
+           "   || ' ' || COALESCE(MAX(CASE WHEN x.state = 'held' THEN x.starts_at END), 0)"
+           "   FROM meetings x WHERE x.mentorship_id = m.id),"
+           " (SELECT s.reason FROM mentorship_stalls s WHERE s.mentorship_id = m.id AND s.ended_at IS NULL)"
+           " FROM mentorships m JOIN accounts a ON a.id = m.mentor_id"
+           " WHERE m.org_id = ?1 AND (m.state = 'active' OR m.ended_at >= ?2) ORDER BY m.id");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, org_id);
+    sqlite3_bind_int64(st, 2, since);
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        digest_pair_row r;
+        memset(&r, 0, sizeof r);
+        r.id = sqlite3_column_int64(st, 0);
+        db_column_copy(st, 1, r.mentor, sizeof r.mentor);
+        db_column_copy(st, 2, r.form, sizeof r.form);
+        db_column_copy(st, 3, r.state, sizeof r.state);
+        r.created_at = sqlite3_column_int64(st, 4);
+        db_column_copy(st, 5, r.mentees, sizeof r.mentees);
+        const char *m = (const char *)sqlite3_column_text(st, 6);
+        long long last = 0;
+        if (m) sscanf(m, "%d %d %d %lld", &r.held, &r.missed, &r.planned, &last);
+        r.last_activity = last > r.created_at ? last : r.created_at;
+        r.stall_reason = stall_index((const char *)sqlite3_column_text(st, 7));
+        if (fn(&r, arg)) break;
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE || step == SQLITE_ROW ? MB_OK : MB_ERR_DB;
+}
+
+mb_status digest_waiting_each(db *d, int64_t org_id, digest_waiting_fn fn, void *arg)
+{
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT id, COALESCE(name, ''), COALESCE(category, ''), COALESCE(grade, 0), created_at, status"
+           " FROM accounts a WHERE org_id = ?1 AND role = 'mentee' AND (status = 'pending_consent' OR"
+           " (status = 'active' AND NOT EXISTS (SELECT 1 FROM mentorship_members mm WHERE mm.mentee_id = a.id"
+           "   AND mm.left_at IS NULL))) ORDER BY created_at, id");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, org_id);
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        digest_waiting_row r;
+        memset(&r, 0, sizeof r);
+        r.id = sqlite3_column_int64(st, 0);
+        db_column_copy(st, 1, r.name, sizeof r.name);
+        db_column_copy(st, 2, r.category, sizeof r.category);
+        r.grade = sqlite3_column_int(st, 3);
+        r.joined_at = sqlite3_column_int64(st, 4);
+        snprintf(r.state, sizeof r.state, "%s",
+                 strcmp((const char *)sqlite3_column_text(st, 5), "active") == 0 ? "waiting" : "pending_consent");
+        if (fn(&r, arg)) break;
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE || step == SQLITE_ROW ? MB_OK : MB_ERR_DB;
+}
+
+int digest_recipients(db *d, int64_t after_id, int64_t *ids, int max)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT id FROM accounts WHERE id > ?1 AND status = 'active'"
+                                  " AND role IN ('curator', 'coordinator') ORDER BY id LIMIT ?2");
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_int(st, 2, max);
+    return db_step_ids(d, st, ids, max);
+}
+
+int digest_muted(db *d, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT digest_muted FROM accounts WHERE id = ?1");
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, account_id);
+    return db_step_scalar(d, st, 0) != 0;
+}
+
+mb_status digest_set_muted(db *d, int64_t account_id, int muted)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE accounts SET digest_muted = ?2 WHERE id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_int(st, 2, muted ? 1 : 0);
+    int step = db_step_raw(d, st);
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
+}
+
+mb_status digest_week_claim(db *d, int64_t account_id, const char *week, int64_t job_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT OR IGNORE INTO digest_weeks(account_id, week, job_id, state)"
+                                  " VALUES(?1, ?2, ?3, 'planned')");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_text(st, 2, week, -1, SQLITE_STATIC);
+    if (job_id) sqlite3_bind_int64(st, 3, job_id);
+    int step = db_step_raw(d, st);
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE) return MB_ERR_DB;
+    return sqlite3_changes(db_handle(d)) ? MB_OK : MB_ERR_EXISTS;
+}
+
+mb_status digest_week_finish(db *d, int64_t account_id, const char *week, const char *state, const char *note)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE digest_weeks SET state = ?3, note = ?4 WHERE account_id = ?1 AND week = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_text(st, 2, week, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+    if (note) sqlite3_bind_text(st, 4, note, -1, SQLITE_TRANSIENT);
+    int step = db_step_raw(d, st);
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
+}
+
+static void fill_state(sqlite3_stmt *st, void *out)
+{
+    char **buf = out;
+    db_column_copy(st, 0, buf[0], (size_t)(uintptr_t)buf[1]);
+}
+
+mb_status digest_week_state(db *d, int64_t account_id, const char *week, char *buf, size_t size)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT state FROM digest_weeks WHERE account_id = ?1 AND week = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_text(st, 2, week, -1, SQLITE_STATIC);
+    char *args[2] = {buf, (char *)(uintptr_t)size};
+    return db_first_row(d, st, fill_state, args);
+}
