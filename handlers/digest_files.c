@@ -47,7 +47,6 @@ mb_status digest_write_chart(const bot_env *env, const digest *g, const char *pa
     tz_format(g->zone, g->end - 1, g->lang, 0, to, sizeof to);
     tz_format(g->zone, g->year_start, g->lang, 0, first, sizeof first);
     snprintf(last, sizeof last, "%s", to);
-    struct tm tm;
     digest_school_year(g, year, sizeof year);
     char *title = i18n_format(env->texts, g->lang, "digest.chart_title", "scope", g->scope_name, "from", from, "to", to,
                               NULL);
