@@ -1,4 +1,5 @@
 #include "bot/app.h"
+#include "report/chart.h"
 #include "bot/telegram.h"
 #include "handlers/survey.h"
 #include "storage/fault_vfs.h"
@@ -144,4 +145,5 @@ void app_close(app *a)
     a->texts = NULL;
     if (a->lock_fd >= 0) close(a->lock_fd);
     a->lock_fd = -1;
+    chart_release();
 }

@@ -10,6 +10,7 @@
 #include "util/tz.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +137,7 @@ static void number(char *buf, size_t size, long long n) { snprintf(buf, size, "%
 /* A decimal with one digit, a comma in Russian. */
 static void decimal(const char *lang, double v, char *buf, size_t size)
 {
-    snprintf(buf, size, "%.1f", v);
+    snprintf(buf, size, "%.1f", floor(v * 10 + 0.5) / 10);   /* half up, as people round */
     if (strcmp(lang, "en") != 0)
         for (char *p = buf; *p; p++)
             if (*p == '.') *p = ',';

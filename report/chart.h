@@ -49,4 +49,8 @@ typedef struct chart_input {
  * taken as UTF-8; invalid bytes are drawn as replacement characters. */
 mb_status chart_write_png(const chart_input *in, const char *path);
 
+/* Lets go of the fonts and caches drawing loaded (at the end of the
+ * process, so a leak checker sees only real leaks). */
+void chart_release(void);
+
 #endif
