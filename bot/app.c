@@ -1,7 +1,7 @@
 #include "bot/app.h"
-#include "report/chart.h"
 #include "bot/telegram.h"
 #include "handlers/survey.h"
+#include "report/chart.h"
 #include "storage/fault_vfs.h"
 #include "util/log.h"
 

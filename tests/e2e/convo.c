@@ -375,8 +375,10 @@ static int call_file(const convo *c, const cJSON *call, char *path, size_t path_
     const cJSON *params = cJSON_GetObjectItem(call, "params");
     if (!method) return 0;
     if (!on_vk(c)) {
-        const char *id = sim_json_str(call, "result.document.file_id");
-        if (strcmp(method, "sendDocument") != 0 || !id) return 0;
+        /* a photo has one size in the simulator */
+        int photo = strcmp(method, "sendPhoto") == 0;
+        const char *id = sim_json_str(call, photo ? "result.photo.0.file_id" : "result.document.file_id");
+        if ((!photo && strcmp(method, "sendDocument") != 0) || !id) return 0;
         snprintf(path, path_size, "/sim/tg/file?file_id=%s", id);
         *name = sim_json_str(call, "result.document.file_name");
         *caption = cJSON_GetStringValue(cJSON_GetObjectItem(params, "caption"));
@@ -395,6 +397,13 @@ static int call_file(const convo *c, const cJSON *call, char *path, size_t path_
 char *expect_document_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
                          const char *file, int line)
 {
+    size_t len;
+    return expect_file_at(c, user, name, name_size, caption, caption_size, &len, file, line);
+}
+
+char *expect_file_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
+                     size_t *len, const char *file, int line)
+{
     convo_user *u = find(c, user);
     for (int tries = 0; tries < 12; tries++) {
         cJSON *call = convo_wait(c, u->id, &u->seq, CONVO_WAIT_MS);
@@ -404,8 +413,8 @@ char *expect_document_at(convo *c, long long user, char *name, size_t name_size,
         if (call_file(c, call, path, sizeof path, &shown, &said)) {
             snprintf(name, name_size, "%s", shown ? shown : "");
             snprintf(caption, caption_size, "%s", said ? said : "");
-            size_t len = 0;
-            char *bytes = sim_fetch(&c->sim, path, &len);
+            *len = 0;
+            char *bytes = sim_fetch(&c->sim, path, len);
             cJSON_Delete(call);
             if (!bytes) {
                 fprintf(stderr, "  %s:%d: %s: the simulator has no bytes for the file sent to %lld\n", file, line,

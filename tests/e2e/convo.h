@@ -128,13 +128,18 @@ const char *code_of(const char *link);
 long long db_query_int(const char *db_path, const char *sql);
 
 /*
- * The next file the bot sends to user, stepping over other messages: its
+ * The next file the bot sends to user (a document, or a photo: on VK a
+ * picture goes as a document), stepping over other messages: its
  * bytes (NUL-terminated, caller frees), the name it is shown under and its
  * caption. NULL and a failed CHECK when no file comes.
  */
 char *expect_document_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
                          const char *file, int line);
 #define expect_document(c, u, n, ns, cap, caps) expect_document_at(c, u, n, ns, cap, caps, __FILE__, __LINE__)
+/* The same with the file's length in *len, for files that hold NUL bytes. */
+char *expect_file_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
+                     size_t *len, const char *file, int line);
+#define expect_file(c, u, n, ns, cap, caps, len) expect_file_at(c, u, n, ns, cap, caps, len, __FILE__, __LINE__)
 
 /* Files in the bot's report folder (<db>.files), after waiting a few
  * seconds for them to go. */
