@@ -7,7 +7,8 @@
  * no file is left behind. The chart decodes (cairo) at its stated width;
  * the workbook is read back by openpyxl (Debian python3-openpyxl) and
  * holds the pair's meeting and the mentee waiting, as numbers and dates.
- * The digest's button opens the people waiting.
+ * The digest's button opens the people waiting. `admin digest send`
+ * sends one now and `admin digest preview` writes one into a folder.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -27,7 +28,7 @@
 #define TOMSK_S (7 * 3600)     /* Asia/Tomsk: UTC+7 all year */
 #define MOSCOW_S (3 * 3600)    /* Europe/Moscow: UTC+3 all year */
 #define DAY_S 86400LL
-#define SETTLE_MS 1500
+#define SETTLE_MS 1000
 #define CHART_WIDTH 1080       /* report/chart.h */
 
 /* UTC seconds of 09:00 local on the first Monday at least two days ahead,
@@ -177,6 +178,19 @@ TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
     expect_silence(&c, COORDINATOR, 0);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM digest_weeks WHERE state = 'sent'"), 2);
     CHECK_INT(convo_files_left(&c), 0);
+
+    /* an administrator sends one now, or only writes it into a folder */
+    CHECK_STR(admin(&c, "digest send --org %s", org), "1");
+    expect(&c, CURATOR, "Сводка за неделю");
+    receive_files(&c, CURATOR, "sent");
+    char out[600];
+    snprintf(out, sizeof out, "%s/preview", unit_tmpdir());
+    CHECK_CONTAINS(admin(&c, "digest preview --territory %s --out %s", region, out), "/digest.xlsx");
+    snprintf(out, sizeof out, "%s/preview/digest.txt", unit_tmpdir());
+    char *text = unit_read_file(out, NULL);
+    CHECK_CONTAINS(text, "«Москва»");
+    CHECK_CONTAINS(text, "• Гимназия №2: ");
+    free(text);
     convo_stop(&c);
 }
 
