@@ -86,7 +86,37 @@ typedef struct sheet {
     int row;
     double width[COLUMNS_MAX];
     const char *org;    /* the organisation of the rows, in a territory's workbook */
+    int fixed;          /* the zone kept one UTC offset over the school year: */
+    long offset_s;      /* dates are read with it, not through the zone database each time */
 } sheet;
+
+static long utc_offset(const char *zone, int64_t ms, int *ok)
+{
+    struct tm tm;
+    if (tz_local(zone, ms, &tm)) {
+        *ok = 0;
+        return 0;
+    }
+    time_t local = timegm(&tm);
+    return (long)(local - (time_t)(ms / 1000));
+}
+
+/* Whether one offset holds from the school year's start to the week's
+ * end (no summer time in between), and which. */
+static void offset_of(sheet *s)
+{
+    int ok = 1;
+    long a = utc_offset(s->g->zone, s->g->year_start, &ok), b = utc_offset(s->g->zone, s->g->end, &ok);
+    s->fixed = ok && a == b;
+    s->offset_s = a;
+}
+
+static int local_day(sheet *s, int64_t ms, struct tm *tm)
+{
+    if (!s->fixed) return tz_local(s->g->zone, ms, tm);
+    time_t t = (time_t)(ms / 1000) + s->offset_s;
+    return gmtime_r(&t, tm) ? 0 : -1;
+}
 
 static void fit(sheet *s, int col, const char *text)
 {
@@ -120,7 +150,7 @@ static void num(sheet *s, int col, double v, int decimals)
 static void date(sheet *s, int col, int64_t ms)
 {
     struct tm tm;
-    if (ms <= 0 || tz_local(s->g->zone, ms, &tm)) {
+    if (ms <= 0 || local_day(s, ms, &tm)) {
         xlsx_blank(s->b, s->row, col);
         return;
     }
@@ -261,6 +291,7 @@ mb_status digest_write_workbook(db *d, const bot_env *env, const digest *g, cons
     xlsx_book *b = xlsx_book_new(path);
     if (!b) return MB_ERR_IO;
     sheet s = {.b = b, .env = env, .g = g, .d = d};
+    offset_of(&s);
     indicators_sheet(&s);
     mb_status rc = list_sheet(&s, 1);
     if (!rc) rc = list_sheet(&s, 0);

@@ -17,6 +17,7 @@ have_pc libical       || need="$need libical-dev"
 have_pc xlsxwriter    || need="$need libxlsxwriter-dev"
 have_pc cairo         || need="$need libcairo2-dev"
 have_pc pangocairo    || need="$need libpango1.0-dev"
+have_pc libpng        || need="$need libpng-dev"
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
 [ -f /usr/include/ev.h ] || need="$need libev-dev"
 # tests/test_ics.c reads what util/ics.c writes with an independent parser;

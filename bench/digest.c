@@ -1,0 +1,197 @@
+/*
+ * Weekly digests on the generated region (tests/region_gen.c): every
+ * curator's and coordinator's digest (text, chart, workbook) prepared and
+ * queued as the Monday job queues it, with the time of all of them, of
+ * one (median and slowest), the files written, and the peak resident
+ * memory; then how many the cap on files in flight lets through at once.
+ *
+ *   build/rel/bin/bench_digest [--scale S] [--seed N]
+ */
+#include "handlers/digest.h"
+#include "storage/accounts.h"
+#include "tests/region_gen.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RECIPIENTS_MAX 5000
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Removes the files of dir; their bytes. */
+static long long empty_dir(const char *dir, int *count)
+{
+    DIR *d = opendir(dir);
+    long long bytes = 0;
+    *count = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char path[1200];
+        struct stat sb;
+        if (e->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &sb) == 0) bytes += sb.st_size;
+        if (unlink(path) == 0) (*count)++;
+    }
+    if (d) closedir(d);
+    return bytes;
+}
+
+int main(int argc, char **argv)
+{
+    double scale = 1;
+    unsigned long long seed = 1;
+    for (int i = 1; i < argc; i++) {
+        char *end = NULL;
+        if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
+            scale = strtod(argv[++i], &end);
+            if (*end || !(scale > 0 && scale <= 10)) {
+                fprintf(stderr, "--scale %s: give a number above 0 and at most 10\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            seed = strtoull(argv[++i], &end, 10);
+            if (*end) {
+                fprintf(stderr, "--seed %s: give a whole number\n", argv[i]);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "usage: bench_digest [--scale S] [--seed N]\n");
+            return 2;
+        }
+    }
+    log_set_level(LOG_ERROR);
+    char dir[] = "/tmp/mentorbot-digest-XXXXXX", path[1024], files[1100], err[512];
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/region.db", dir);
+    snprintf(files, sizeof files, "%s/files", dir);
+    db *d;
+    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    region_size n;
+    region_size_at(scale, &n);
+    region_report rep;
+    int rc = 0;
+    if (region_generate(d, &n, "locales", seed, &rep, err, sizeof err)) {
+        fprintf(stderr, "generation failed: %s (run from the repository root)\n", err);
+        rc = 1;
+    }
+    i18n *texts = NULL;
+    if (!rc && !(texts = i18n_load("locales", (const char *[]){"ru", "en", NULL}, err, sizeof err))) {
+        fprintf(stderr, "locales: %s\n", err);
+        rc = 1;
+    }
+    if (!rc) {
+        digest_rules rules;
+        digest_rules_default(&rules);
+        rules.files_max = DIGEST_FILES_MAX_LIMIT;
+        bot_env env = {.texts = texts, .default_language = "ru", .files_dir = files, .digest = &rules};
+        int64_t ids[RECIPIENTS_MAX];
+        int count = digest_recipients(d, 0, ids, RECIPIENTS_MAX), queued = 0, skipped = 0;
+        double *each = calloc((size_t)(count > 0 ? count : 1), sizeof *each);
+        int64_t now = clock_now_ms();
+        /* where one digest's time goes: reading, the chart, the workbook */
+        double parts[3] = {0, 0, 0};
+        for (int i = 0; i < count; i++) {
+            account a;
+            int64_t t = 0;
+            char png[1200], xlsx[1200];
+            if (account_load(d, ids[i], &a)) continue;
+            int coordinator = strcmp(a.role, "coordinator") == 0;
+            if (coordinator) t = account_coordinated_territory(d, a.id);
+            digest g;
+            double s = mono_ms();
+            if (digest_build(d, &env, coordinator, coordinator ? t : a.org_id, now, "Asia/Tomsk", "ru", &g)) continue;
+            char *text = digest_text(&env, &g, !coordinator, NULL);
+            free(text);
+            double b = mono_ms();
+            snprintf(png, sizeof png, "%s/part.png", dir);
+            snprintf(xlsx, sizeof xlsx, "%s/part.xlsx", dir);
+            digest_write_chart(&env, &g, png);
+            double c = mono_ms();
+            digest_write_workbook(d, &env, &g, xlsx);
+            double e = mono_ms();
+            parts[0] += b - s;
+            parts[1] += c - b;
+            parts[2] += e - c;
+            digest_free(&g);
+        }
+        double t0 = mono_ms();
+        db_begin(d);
+        for (int i = 0; i < count; i++) {
+            double s = mono_ms();
+            mb_status one = digest_send(d, &env, ids[i], 0, 0, now);
+            each[i] = mono_ms() - s;
+            if (one == MB_OK) queued++;
+            else if (one == MB_ERR_DENIED || one == MB_ERR_NOT_FOUND) skipped++;
+            else {
+                fprintf(stderr, "account %lld: %s\n", (long long)ids[i], mb_status_str(one));
+                rc = 1;
+                break;
+            }
+        }
+        db_commit(d);
+        double all = mono_ms() - t0;
+        int nfiles;
+        long long bytes = empty_dir(files, &nfiles);
+        qsort(each, (size_t)count, sizeof *each, by_value);
+        /* with the default cap, the digests that can be queued at once */
+        digest_rules_default(&rules);
+        int at_once = 0;
+        db_begin(d);
+        for (int i = 0; i < count && at_once < count; i++) {
+            mb_status one = digest_send(d, &env, ids[i], 0, 0, now);
+            if (one == MB_ERR_LIMIT) break;
+            if (one == MB_OK) at_once++;
+        }
+        db_rollback(d);
+        int left;
+        empty_dir(files, &left);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        printf("weekly digests on the region at scale %g (%ld organisations, %ld accounts)\n", scale, n.orgs,
+               rep.accounts);
+        printf("  recipients         %d (%d queued, %d without a reachable messenger)\n", count, queued, skipped);
+        printf("  all digests        %.2f s (text, chart, workbook, queued in one transaction)\n", all / 1000.0);
+        if (count)
+            printf("  one digest         median %.1f ms, slowest %.1f ms\n", each[count / 2], each[count - 1]);
+        if (count)
+            printf("  of which           reading %.1f ms, chart %.1f ms, workbook %.1f ms a digest on average\n",
+                   parts[0] / count, parts[1] / count, parts[2] / count);
+        printf("  files written      %d, %.1f MB in all\n", nfiles, bytes / (1024.0 * 1024.0));
+        printf("  with the default cap of %d files, %d digests are queued at once; the rest wait\n",
+               DIGEST_FILES_MAX_DEFAULT, at_once);
+        printf("  peak RSS           %.1f MB\n", ru.ru_maxrss / 1024.0);
+        free(each);
+    }
+    i18n_free(texts);
+    db_close(d);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return rc;
+}
