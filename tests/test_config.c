@@ -196,6 +196,26 @@ TEST(meeting_rules_are_read_and_bad_ones_named)
     CHECK_INT(cfg.meetings.quiet_end, 8 * 60);
 }
 
+TEST(digest_day_hour_and_files_cap_are_read_and_bad_ones_named)
+{
+    const char *path = write_config("[digest]\nday = Sat\nhour = 7\nfiles_max = 50\n");
+    config cfg;
+    char err[CONFIG_ERR_MAX];
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK_INT(cfg.digest.weekday, 6);
+    CHECK_INT(cfg.digest.hour, 7);
+    CHECK_INT(cfg.digest.files_max, 50);
+    path = write_config("[digest]\nday = someday\nhour = 24\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+    CHECK_CONTAINS(err, at_line(path, 2));
+    CHECK_CONTAINS(err, "day must be a day of the week");
+    CHECK_CONTAINS(err, at_line(path, 3));
+    path = write_config("[digest]\nday = off\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK_INT(cfg.digest.weekday, 0);
+    CHECK_INT(cfg.digest.hour, 9);
+}
+
 TEST(values_at_the_edges)
 {
     const char *path = write_config("[telegram]\npoll_timeout = 0\nrequest_timeout = 600\n[bot]\nconsent_age = 18\n");
@@ -428,5 +448,6 @@ int main(void)
     RUN(missing_file_is_a_clear_error);
     RUN(absolute_storage_path_is_kept);
     RUN(retention_ages_are_read_and_checked);
+    RUN(digest_day_hour_and_files_cap_are_read_and_bad_ones_named);
     return unit_summary();
 }
