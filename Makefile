@@ -16,9 +16,10 @@ TEST_LDFLAGS := -fsanitize=address,undefined
 
 UTIL_SRC    := $(wildcard util/*.c)
 STORAGE_SRC := $(wildcard storage/*.c)
+REPORT_SRC  := $(wildcard report/*.c)
 HANDLER_SRC := $(wildcard handlers/*.c)
 BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c))
-CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(HANDLER_SRC) $(BOT_SRC)
+CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(REPORT_SRC) $(HANDLER_SRC) $(BOT_SRC)
 SIM_SRC     := $(wildcard sim/*.c)
 UNIT_SRC    := $(wildcard tests/test_*.c)
 E2E_LIB_SRC := $(filter-out tests/e2e/test_%.c,$(wildcard tests/e2e/*.c))

@@ -41,6 +41,9 @@ int admin_match_cmd(app *a, int argc, char **argv);        /* admin_match.c */
 int admin_guardians_cmd(app *a, int argc, char **argv);    /* admin_guardians.c */
 int admin_meeting_cmd(app *a, int argc, char **argv);      /* admin_meeting.c */
 int admin_holiday_cmd(app *a, int argc, char **argv);      /* admin_meeting.c */
+int admin_reference_cmd(app *a, int argc, char **argv);    /* admin_indicators.c */
+int admin_targets_cmd(app *a, int argc, char **argv);      /* admin_indicators.c */
+int admin_report_cmd(app *a, int argc, char **argv);       /* admin_indicators.c */
 
 #define ADMIN_IMPORT_FILE_MAX (4 * 1024 * 1024) /* bytes of a CSV file to import */
 

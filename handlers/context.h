@@ -27,6 +27,8 @@ typedef struct bot_env {
     long long vk_group_id;         /* for https://vk.me/club<id>?ref=<code> links; 0 = no VK */
     const char *files_dir;         /* where files to send are written; NULL = no files */
     const meeting_rules *meetings; /* reminders, quiet hours, questions; NULL = the defaults */
+    const struct ind_catalog *indicators; /* indicator definitions (report/indicators.h); NULL = none */
+    const char *timezone;          /* the service's zone, for report periods; NULL = UTC */
 } bot_env;
 
 typedef struct hctx {

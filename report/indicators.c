@@ -1,0 +1,658 @@
+#include "report/indicators.h"
+
+#include "storage/profiles.h"
+#include "storage/records.h"
+#include "storage/territories.h"
+#include "util/clock.h"
+#include "util/tz.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TERRITORY_DEPTH_MAX 8   /* territories above an organisation followed up the tree */
+
+/* ---- periods and scopes ---- */
+
+static int64_t local_midnight(const char *zone, int year, int month, int day)
+{
+    struct tm t = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day};
+    int64_t ms = 0;
+    if (tz_from_local(zone, &t, &ms)) tz_from_local(NULL, &t, &ms);
+    return ms;
+}
+
+static void school_year(int first, const char *zone, ind_period *out)
+{
+    out->kind = IND_PERIOD_SCHOOL_YEAR;
+    snprintf(out->label, sizeof out->label, "%d-%02d", first, (first + 1) % 100);
+    out->start_ms = local_midnight(zone, first, 9, 1);
+    out->end_ms = local_midnight(zone, first + 1, 9, 1) - 1;
+    out->ref_year = first;
+    out->target_year = first + 1;
+    out->year_from = out->year_to = first;
+}
+
+static int all_digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+mb_status ind_period_parse(const char *text, const char *zone, ind_period *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = text ? strlen(text) : 0;
+    if (n == 4 && all_digits(text, 4)) {
+        int y = atoi(text);
+        if (y < PROGRAM_YEAR_MIN || y > PROGRAM_YEAR_MAX) return MB_ERR_PARSE;
+        out->kind = IND_PERIOD_CALENDAR;
+        snprintf(out->label, sizeof out->label, "%d", y);
+        out->start_ms = local_midnight(zone, y, 1, 1);
+        out->end_ms = local_midnight(zone, y + 1, 1, 1) - 1;
+        out->ref_year = out->target_year = y;
+        out->year_from = y - 1;
+        out->year_to = y;
+        return MB_OK;
+    }
+    if (n == 7 && all_digits(text, 4) && text[4] == '-' && all_digits(text + 5, 2)) {
+        int y = atoi(text);
+        if (y < PROGRAM_YEAR_MIN || y > PROGRAM_YEAR_MAX || atoi(text + 5) != (y + 1) % 100) return MB_ERR_PARSE;
+        school_year(y, zone, out);
+        return MB_OK;
+    }
+    if (n == 10 && all_digits(text, 4) && text[4] == '-' && all_digits(text + 5, 2) && text[7] == '-' &&
+        all_digits(text + 8, 2)) {
+        int y = atoi(text), m = atoi(text + 5), day = atoi(text + 8);
+        struct tm t = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = day};
+        int64_t ms;
+        if (y < PROGRAM_YEAR_MIN || y > PROGRAM_YEAR_MAX || m < 1 || m > 12 || day < 1 || tz_from_local(NULL, &t, &ms))
+            return MB_ERR_PARSE;
+        int first = m >= 9 ? y : y - 1;
+        school_year(first, zone, out);
+        out->kind = IND_PERIOD_AS_OF;
+        snprintf(out->label, sizeof out->label, "%04d-%02d-%02d", y, m, day);
+        struct tm next = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = day + 1};
+        int64_t end;
+        if (tz_from_local(zone, &next, &end)) tz_from_local(NULL, &next, &end);
+        out->end_ms = end - 1;
+        out->target_year = y;
+        return MB_OK;
+    }
+    return MB_ERR_PARSE;
+}
+
+void ind_period_current(int64_t now_ms, const char *zone, ind_period *out)
+{
+    struct tm t;
+    if (tz_local(zone, now_ms, &t)) tz_local(NULL, now_ms, &t);
+    int y = t.tm_year + 1900;
+    memset(out, 0, sizeof *out);
+    school_year(t.tm_mon >= 8 ? y : y - 1, zone, out);
+}
+
+void ind_period_previous(const ind_period *p, const char *zone, ind_period *out)
+{
+    char label[16];
+    if (p->kind == IND_PERIOD_SCHOOL_YEAR) snprintf(label, sizeof label, "%d-%02d", p->year_from - 1, p->year_from % 100);
+    else if (p->kind == IND_PERIOD_CALENDAR) snprintf(label, sizeof label, "%d", p->target_year - 1);
+    else snprintf(label, sizeof label, "%04d%s", atoi(p->label) - 1, p->label + 4);
+    if (ind_period_parse(label, zone, out)) {
+        /* 29 February of a year before a common one */
+        *out = *p;
+        out->start_ms -= 365LL * 86400000;
+        out->end_ms -= 365LL * 86400000;
+    }
+}
+
+mb_status ind_scope_parse(const char *text, ind_scope *out)
+{
+    const char *rest;
+    if (strncmp(text, "org:", 4) == 0) out->kind = REF_SCOPE_ORG, rest = text + 4;
+    else if (strncmp(text, "territory:", 10) == 0) out->kind = REF_SCOPE_TERRITORY, rest = text + 10;
+    else return MB_ERR_PARSE;
+    char *end;
+    long long id = strtoll(rest, &end, 10);
+    if (!*rest || *end || id <= 0) return MB_ERR_PARSE;
+    out->id = id;
+    return MB_OK;
+}
+
+/* ---- rounding ---- */
+
+double ind_round(double v, ind_rounding rule)
+{
+    double scale = 1;
+    for (int i = 0; i < rule.digits; i++) scale *= 10;
+    /* a value that is exactly on a step must not fall below it by a
+     * floating-point hair (0.29 * 100 = 28.999999...) */
+    double x = v * scale * (1 + 1e-12);
+    return (rule.kind == IND_ROUND_TRUNC ? floor(x) : floor(x + 0.5)) / scale;
+}
+
+ind_rounding ind_row_rounding(const ind_report *r, const ind_row *row)
+{
+    return r->has_rounding ? r->rounding : row->def->rounding;
+}
+
+void ind_value_format(const ind_report *r, const ind_row *row, double v, int decimal_comma, char *buf, size_t size)
+{
+    ind_rounding rule = ind_row_rounding(r, row);
+    if (row->def->unit != IND_UNIT_PERCENT && v == floor(v)) rule.digits = 0;
+    snprintf(buf, size, "%.*f", rule.digits, ind_round(v, rule));
+    if (decimal_comma)
+        for (char *p = buf; *p; p++)
+            if (*p == '.') *p = ',';
+}
+
+/* ---- the counts of a root scope ---- */
+
+typedef struct employer_pair {
+    int row;
+    int64_t employer;
+} employer_pair;
+
+struct ind_data {
+    const ind_set *set;
+    ind_scope root;
+    ind_period period, previous;
+    int has_previous;
+    int norgs;
+    int64_t *org_id, *org_territory, *org_created;
+    unsigned *org_type;               /* IND_ORGS_x bit */
+    int nterr;
+    int64_t *terr_id, *terr_parent;   /* by id */
+    double *counts, *previous_counts; /* norgs x IND_COUNT_TOTAL */
+    uint32_t *forms;
+    employer_pair *pairs;             /* by employer */
+    int npairs, pairs_cap;
+    ind_survey *surveys[IND_DEFS_MAX];
+};
+
+static int org_row(void *ctx, int64_t id)
+{
+    const ind_data *data = ctx;
+    int lo = 0, hi = data->norgs - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (data->org_id[mid] == id) return mid;
+        if (data->org_id[mid] < id) lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return -1;
+}
+
+static int64_t territory_parent(const ind_data *data, int64_t id)
+{
+    int lo = 0, hi = data->nterr - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (data->terr_id[mid] == id) return data->terr_parent[mid];
+        if (data->terr_id[mid] < id) lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return 0;
+}
+
+static void add_pair(void *ctx, int row, int64_t employer)
+{
+    ind_data *data = ctx;
+    if (data->npairs == data->pairs_cap) {
+        int cap = data->pairs_cap ? data->pairs_cap * 2 : 256;
+        employer_pair *p = realloc(data->pairs, (size_t)cap * sizeof *p);
+        if (!p) return;
+        data->pairs = p;
+        data->pairs_cap = cap;
+    }
+    data->pairs[data->npairs++] = (employer_pair){row, employer};
+}
+
+static int by_employer(const void *a, const void *b)
+{
+    const employer_pair *x = a, *y = b;
+    return x->employer < y->employer ? -1 : x->employer > y->employer;
+}
+
+static unsigned type_bit(const char *type)
+{
+    if (strcmp(type, "school") == 0) return IND_ORGS_SCHOOL;
+    if (strcmp(type, "additional") == 0) return IND_ORGS_ADDITIONAL;
+    return IND_ORGS_OTHER;
+}
+
+static mb_status load_structure(db *d, ind_data *data)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM territories");
+    if (!st) return MB_ERR_DB;
+    int64_t nt = db_step_scalar(d, st, 0);
+    st = db_stmt(d, "SELECT COUNT(*) FROM orgs");
+    if (!st) return MB_ERR_DB;
+    int64_t no = db_step_scalar(d, st, 0);
+    data->terr_id = calloc((size_t)nt + 1, sizeof(int64_t));
+    data->terr_parent = calloc((size_t)nt + 1, sizeof(int64_t));
+    data->org_id = calloc((size_t)no + 1, sizeof(int64_t));
+    data->org_territory = calloc((size_t)no + 1, sizeof(int64_t));
+    data->org_created = calloc((size_t)no + 1, sizeof(int64_t));
+    data->org_type = calloc((size_t)no + 1, sizeof(unsigned));
+    if (!data->terr_id || !data->terr_parent || !data->org_id || !data->org_territory || !data->org_created ||
+        !data->org_type)
+        return MB_ERR_NOMEM;
+    st = db_stmt(d, "SELECT id, COALESCE(parent_id, 0) FROM territories ORDER BY id");
+    if (!st) return MB_ERR_DB;
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW && data->nterr < nt) {
+        data->terr_id[data->nterr] = sqlite3_column_int64(st, 0);
+        data->terr_parent[data->nterr++] = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    st = db_stmt(d, "SELECT id, COALESCE(territory_id, 0), type, created_at FROM orgs ORDER BY id");
+    if (!st) return MB_ERR_DB;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW && data->norgs < no) {
+        int64_t id = sqlite3_column_int64(st, 0), terr = sqlite3_column_int64(st, 1);
+        int in = 0;
+        if (data->root.kind == REF_SCOPE_ORG) {
+            in = id == data->root.id;
+        } else {
+            int64_t t = terr;
+            for (int k = 0; t && k < TERRITORY_DEPTH_MAX && !in; k++, t = territory_parent(data, t))
+                in = t == data->root.id;
+        }
+        if (!in) continue;
+        int r = data->norgs++;
+        data->org_id[r] = id;
+        data->org_territory[r] = terr;
+        data->org_type[r] = type_bit((const char *)sqlite3_column_text(st, 2));
+        data->org_created[r] = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE || step == SQLITE_ROW ? MB_OK : MB_ERR_DB;
+}
+
+static ind_bind bind_of(const ind_data *data, const ind_period *p)
+{
+    return (ind_bind){.territory_id = data->root.kind == REF_SCOPE_TERRITORY ? data->root.id : 0,
+                      .org_id = data->root.kind == REF_SCOPE_ORG ? data->root.id : 0,
+                      .start_ms = p->start_ms, .end_ms = p->end_ms, .year_from = p->year_from, .year_to = p->year_to};
+}
+
+mb_status ind_data_load(db *d, const ind_set *set, ind_scope root, const ind_period *p, const char *zone,
+                        ind_data **out)
+{
+    *out = NULL;
+    ind_data *data = calloc(1, sizeof *data);
+    if (!data) return MB_ERR_NOMEM;
+    data->set = set;
+    data->root = root;
+    data->period = *p;
+    mb_status rc = load_structure(d, data);
+    if (!rc && root.kind == REF_SCOPE_TERRITORY && !territory_parent(data, root.id)) {
+        /* a territory that is no one's child: is it there at all? */
+        int found = 0;
+        for (int i = 0; i < data->nterr; i++) found |= data->terr_id[i] == root.id;
+        if (!found) rc = MB_ERR_NOT_FOUND;
+    }
+    if (!rc && root.kind == REF_SCOPE_ORG && data->norgs == 0) rc = MB_ERR_NOT_FOUND;
+    size_t cells = (size_t)(data->norgs ? data->norgs : 1) * IND_COUNT_TOTAL;
+    if (!rc) {
+        data->counts = calloc(cells, sizeof(double));
+        data->forms = calloc((size_t)data->norgs + 1, sizeof(uint32_t));
+        if (!data->counts || !data->forms) rc = MB_ERR_NOMEM;
+    }
+    ind_bind b = bind_of(data, p);
+    if (!rc) rc = ind_counts_load(d, &b, org_row, data, data->counts);
+    if (!rc) rc = ind_forms_load(d, &b, org_row, data, data->forms);
+    if (!rc) rc = ind_employers_load(d, &b, org_row, data, add_pair);
+    if (!rc && data->npairs) qsort(data->pairs, (size_t)data->npairs, sizeof *data->pairs, by_employer);
+    int previous = 0;
+    for (int i = 0; !rc && i < set->n; i++) {
+        const ind_def *def = &set->defs[i];
+        previous |= def->compare_previous;
+        if (def->num.kind != IND_OP_SATISFIED && def->num.kind != IND_OP_ANSWERED) continue;
+        data->surveys[i] = calloc((size_t)data->norgs + 1, sizeof(ind_survey));
+        if (!data->surveys[i]) rc = MB_ERR_NOMEM;
+        else if (def->num.kind == IND_OP_SATISFIED)
+            rc = ind_satisfaction_load(d, &b, def->role, def->direction, def->satisfied_min, org_row, data,
+                                       data->surveys[i]);
+        else
+            rc = ind_answers_load(d, &b, def->wave_kind, def->item, def->answer, org_row, data, data->surveys[i]);
+    }
+    if (!rc && previous) {
+        ind_period_previous(p, zone, &data->previous);
+        data->previous_counts = calloc(cells, sizeof(double));
+        ind_bind pb = bind_of(data, &data->previous);
+        if (!data->previous_counts) rc = MB_ERR_NOMEM;
+        else rc = ind_counts_load(d, &pb, org_row, data, data->previous_counts);
+        data->has_previous = !rc;
+    }
+    if (rc) {
+        ind_data_free(data);
+        return rc;
+    }
+    *out = data;
+    return MB_OK;
+}
+
+void ind_data_free(ind_data *data)
+{
+    if (!data) return;
+    free(data->org_id);
+    free(data->org_territory);
+    free(data->org_created);
+    free(data->org_type);
+    free(data->terr_id);
+    free(data->terr_parent);
+    free(data->counts);
+    free(data->previous_counts);
+    free(data->forms);
+    free(data->pairs);
+    for (int i = 0; i < IND_DEFS_MAX; i++) free(data->surveys[i]);
+    free(data);
+}
+
+/* 1 when territory t is the scope's territory or under it. */
+static int territory_within(const ind_data *data, int64_t t, int64_t scope_id)
+{
+    for (int k = 0; t && k < TERRITORY_DEPTH_MAX; k++, t = territory_parent(data, t))
+        if (t == scope_id) return 1;
+    return 0;
+}
+
+int ind_data_scopes(const ind_data *data, ind_scope *out, int max)
+{
+    int n = 0;
+    if (data->root.kind == REF_SCOPE_TERRITORY) {
+        if (n < max) out[n] = (ind_scope){REF_SCOPE_TERRITORY, data->root.id};
+        n++;
+        for (int i = 0; i < data->nterr; i++)
+            if (data->terr_id[i] != data->root.id && territory_within(data, data->terr_id[i], data->root.id)) {
+                if (n < max) out[n] = (ind_scope){REF_SCOPE_TERRITORY, data->terr_id[i]};
+                n++;
+            }
+    }
+    for (int i = 0; i < data->norgs; i++) {
+        if (n < max) out[n] = (ind_scope){REF_SCOPE_ORG, data->org_id[i]};
+        n++;
+    }
+    return n;
+}
+
+/* ---- one scope's report ---- */
+
+/* A reference number of a scope: its own, or for a territory without one
+ * the sum of its child territories' (a region from its municipalities). */
+static int scope_reference(db *d, const ind_data *data, ref_scope_kind kind, int64_t id, const char *key, int year,
+                           double *value, int *year_used, int depth)
+{
+    if (ref_number_get(d, kind, id, year, key, value, year_used, NULL, 0) == MB_OK) return 1;
+    if (kind != REF_SCOPE_TERRITORY || depth >= TERRITORY_DEPTH_MAX) return 0;
+    double sum = 0;
+    int any = 0, used = 0;
+    for (int i = 0; i < data->nterr; i++) {
+        double v;
+        int y;
+        if (data->terr_parent[i] == id &&
+            scope_reference(d, data, REF_SCOPE_TERRITORY, data->terr_id[i], key, year, &v, &y, depth + 1)) {
+            sum += v;
+            any = 1;
+            if (y < used || !used) used = y;
+        }
+    }
+    if (!any) return 0;
+    *value = sum;
+    *year_used = used;
+    return 1;
+}
+
+/* The target of a code for a scope: the scope's own, else of the
+ * territories above it, else the one for every scope. */
+static int scope_target(db *d, const ind_data *data, ind_scope scope, const char *code, int year, double *target,
+                        long long *persons)
+{
+    if (ref_target_get(d, code, scope.kind, scope.id, year, target, persons) == MB_OK) return 1;
+    int64_t t = 0;
+    if (scope.kind == REF_SCOPE_ORG) {
+        int r = org_row((void *)data, scope.id);
+        t = r >= 0 ? data->org_territory[r] : 0;
+    } else {
+        t = territory_parent(data, scope.id);
+    }
+    for (int k = 0; t && k < TERRITORY_DEPTH_MAX; k++, t = territory_parent(data, t))
+        if (ref_target_get(d, code, REF_SCOPE_TERRITORY, t, year, target, persons) == MB_OK) return 1;
+    return ref_target_get(d, code, REF_SCOPE_ALL, 0, year, target, persons) == MB_OK;
+}
+
+typedef struct operand_value {
+    double v;
+    int has;
+    int ref_year;
+} operand_value;
+
+static operand_value operand(db *d, const ind_data *data, const ind_def *def, int def_index, const ind_operand *op,
+                             int numerator, const unsigned char *in, ind_scope scope, const double *counts,
+                             ind_row *row)
+{
+    operand_value out = {0, 1, 0};
+    switch (op->kind) {
+    case IND_OP_NONE:
+        out.has = 0;
+        break;
+    case IND_OP_COUNT:
+        for (int r = 0; r < data->norgs; r++)
+            if (in[r] && (data->org_type[r] & def->orgs)) out.v += counts[(size_t)r * IND_COUNT_TOTAL + op->count];
+        break;
+    case IND_OP_REF:
+        out.has = scope_reference(d, data, scope.kind, scope.id, op->ref, data->period.ref_year, &out.v, &out.ref_year, 0);
+        break;
+    case IND_OP_ORGS:
+    case IND_OP_FORM_ORGS:
+        for (int r = 0; r < data->norgs; r++)
+            if (in[r] && (data->org_type[r] & def->orgs) && data->org_created[r] <= data->period.end_ms &&
+                (op->kind == IND_OP_ORGS || (data->forms[r] >> op->form & 1u)))
+                out.v += 1;
+        break;
+    case IND_OP_EMPLOYERS: {
+        int64_t last = 0;
+        for (int i = 0; i < data->npairs; i++) {
+            const employer_pair *p = &data->pairs[i];
+            if (in[p->row] && (data->org_type[p->row] & def->orgs) && p->employer != last) {
+                out.v += 1;
+                last = p->employer;
+            }
+        }
+        break;
+    }
+    case IND_OP_SATISFIED:
+    case IND_OP_ANSWERED: {
+        int invited = 0, respondents = 0, hits = 0;
+        const ind_survey *s = data->surveys[def_index];
+        for (int r = 0; s && r < data->norgs; r++)
+            if (in[r] && (data->org_type[r] & def->orgs)) {
+                invited += s[r].invited;
+                respondents += s[r].respondents;
+                hits += s[r].hits;
+            }
+        row->invited = invited;
+        row->respondents = respondents;
+        out.v = numerator ? hits : respondents;
+        break;
+    }
+    }
+    return out;
+}
+
+static void scope_name(db *d, ind_scope scope, char *buf, size_t size)
+{
+    sqlite3_stmt *st = db_stmt(d, scope.kind == REF_SCOPE_ORG ? "SELECT name FROM orgs WHERE id = ?1"
+                                                                : "SELECT name FROM territories WHERE id = ?1");
+    snprintf(buf, size, "%s:%lld", ref_scope_kind_name(scope.kind), (long long)scope.id);
+    if (!st) return;
+    sqlite3_bind_int64(st, 1, scope.id);
+    if (db_step_row(d, st) == MB_OK) {
+        db_column_copy(st, 0, buf, size);
+        sqlite3_reset(st);
+    }
+}
+
+mb_status ind_data_report(db *d, const ind_data *data, ind_scope scope, ind_report *out)
+{
+    memset(out, 0, sizeof *out);
+    out->set = data->set;
+    out->scope = scope;
+    out->period = data->period;
+    unsigned char *in = calloc((size_t)data->norgs + 1, 1);
+    if (!in) return MB_ERR_NOMEM;
+    int any = 0;
+    for (int r = 0; r < data->norgs; r++) {
+        in[r] = scope.kind == REF_SCOPE_ORG ? data->org_id[r] == scope.id
+                                            : territory_within(data, data->org_territory[r], scope.id);
+        any |= in[r];
+    }
+    int known = any || (scope.kind == REF_SCOPE_TERRITORY &&
+                        (scope.id == data->root.id || territory_within(data, scope.id, data->root.id)));
+    if (!known) {
+        free(in);
+        return MB_ERR_NOT_FOUND;
+    }
+    scope_name(d, scope, out->scope_name, sizeof out->scope_name);
+    const ind_set *set = data->set;
+    for (int i = 0; i < set->n; i++) {
+        const ind_def *def = &set->defs[i];
+        ind_row *row = &out->rows[out->n++];
+        row->def = def;
+        row->respondents = row->invited = -1;
+        operand_value num = operand(d, data, def, i, &def->num, 1, in, scope, data->counts, row);
+        operand_value den = operand(d, data, def, i, &def->den, 0, in, scope, data->counts, row);
+        row->num = num.v;
+        row->has_num = num.has;
+        row->den = den.v;
+        row->has_den = den.has;
+        row->ref_year = num.ref_year ? num.ref_year : den.ref_year;
+        if ((def->num.kind == IND_OP_REF && !num.has) || (def->den.kind == IND_OP_REF && !den.has))
+            row->flags |= IND_FLAG_NO_REFERENCE;
+        if (row->ref_year && row->ref_year < data->period.ref_year) row->flags |= IND_FLAG_REF_EARLIER;
+        if (def->den.kind == IND_OP_NONE) {
+            row->value = num.v;
+            row->has_value = num.has;
+        } else if (num.has && den.has && den.v > 0) {
+            row->value = num.v / den.v * (def->unit == IND_UNIT_PERCENT ? 100 : 1);
+            row->has_value = 1;
+        }
+        if (row->respondents >= 0 && row->respondents < def->min_group) {
+            row->has_value = 0;
+            row->flags |= IND_FLAG_FEW_RESPONDENTS;
+        }
+        if (def->compare_previous) {
+            if (data->has_previous) {
+                operand_value prev = operand(d, data, def, i, &def->num, 1, in, scope, data->previous_counts, row);
+                row->target = prev.v;
+                row->has_target = prev.has;
+                row->flags |= IND_FLAG_DYNAMICS;
+            }
+        } else {
+            long long persons = -1;
+            row->has_target = scope_target(d, data, scope, def->code, data->period.target_year, &row->target, &persons);
+            if (row->has_target && def->target_persons && def->unit == IND_UNIT_PERCENT) {
+                if (persons >= 0) {
+                    row->target_persons = (double)persons;
+                    row->has_target_persons = 1;
+                    row->flags |= IND_FLAG_PERSONS_GIVEN;
+                } else if (row->has_den && def->den.kind == IND_OP_REF) {
+                    /* the fewest whole persons that reach the percentage */
+                    row->target_persons = ceil(row->den * row->target / 100 - 1e-9);
+                    row->has_target_persons = 1;
+                }
+            }
+        }
+    }
+    free(in);
+    return MB_OK;
+}
+
+mb_status ind_compute(db *d, const ind_set *set, ind_scope scope, const ind_period *p, const char *zone,
+                      ind_report *out)
+{
+    ind_data *data;
+    mb_status rc = ind_data_load(d, set, scope, p, zone, &data);
+    if (rc) return rc;
+    rc = ind_data_report(d, data, scope, out);
+    ind_data_free(data);
+    return rc;
+}
+
+/* ---- snapshots ---- */
+
+static void row_to_snapshot(const ind_row *r, ref_snapshot_row *s)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->code, sizeof s->code, "%s", r->def->code);
+    s->numerator = r->num, s->has_numerator = r->has_num;
+    s->denominator = r->den, s->has_denominator = r->has_den;
+    s->value = r->value, s->has_value = r->has_value;
+    s->target = r->target, s->has_target = r->has_target;
+    s->target_persons = r->target_persons, s->has_target_persons = r->has_target_persons;
+    s->respondents = r->respondents;
+    s->invited = r->invited;
+    s->flags = r->flags;
+}
+
+static const ind_def *def_by_code(const ind_set *set, const char *code)
+{
+    for (int i = 0; i < set->n; i++)
+        if (strcmp(set->defs[i].code, code) == 0) return &set->defs[i];
+    return NULL;
+}
+
+mb_status ind_report_for(db *d, const ind_set *set, ind_scope scope, const ind_period *p, const char *zone,
+                         const ind_rounding *rounding, ind_report *out, ind_report *fresh)
+{
+    int finished = p->end_ms < clock_now_ms() && !rounding;
+    ref_snapshot_row *rows = NULL;
+    mb_status rc = MB_OK;
+    if (finished) {
+        rows = calloc(IND_DEFS_MAX, sizeof *rows);
+        if (!rows) return MB_ERR_NOMEM;
+        int n = 0;
+        int64_t taken = 0;
+        rc = ref_snapshot_load(d, set->code, scope.kind, scope.id, p->label, rows, IND_DEFS_MAX, &n, &taken);
+        if (rc == MB_OK) {
+            memset(out, 0, sizeof *out);
+            out->set = set;
+            out->scope = scope;
+            out->period = *p;
+            out->snapshot_at = taken;
+            scope_name(d, scope, out->scope_name, sizeof out->scope_name);
+            for (int i = 0; i < n && i < IND_DEFS_MAX; i++) {
+                const ind_def *def = def_by_code(set, rows[i].code);
+                if (!def) continue;   /* an indicator no longer defined */
+                ind_row *r = &out->rows[out->n++];
+                const ref_snapshot_row *s = &rows[i];
+                *r = (ind_row){.def = def, .num = s->numerator, .den = s->denominator, .value = s->value,
+                               .target = s->target, .target_persons = s->target_persons,
+                               .has_num = s->has_numerator, .has_den = s->has_denominator, .has_value = s->has_value,
+                               .has_target = s->has_target, .has_target_persons = s->has_target_persons,
+                               .respondents = s->respondents, .invited = s->invited, .flags = s->flags};
+            }
+            free(rows);
+            return fresh ? ind_compute(d, set, scope, p, zone, fresh) : MB_OK;
+        }
+        if (rc != MB_ERR_NOT_FOUND) {
+            free(rows);
+            return rc;
+        }
+    }
+    rc = ind_compute(d, set, scope, p, zone, out);
+    if (rounding && !rc) {
+        out->rounding = *rounding;
+        out->has_rounding = 1;
+    }
+    if (!rc && finished) {
+        for (int i = 0; i < out->n; i++) row_to_snapshot(&out->rows[i], &rows[i]);
+        rc = ref_snapshot_save(d, set->code, scope.kind, scope.id, p->label, rows, out->n);
+        if (!rc) out->snapshot_at = clock_now_ms();
+    }
+    if (fresh) fresh->n = 0;
+    free(rows);
+    return rc;
+}
