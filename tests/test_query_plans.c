@@ -33,6 +33,8 @@
 #include "storage/mentorships.h"
 #include "storage/outbox.h"
 #include "storage/retention.h"
+#include "report/indicators.h"
+#include "storage/references.h"
 #include "tests/region_gen.h"
 #include "tests/unit.h"
 #include "util/clock.h"
@@ -50,6 +52,7 @@
 static db *d;
 static bot_env env;
 static i18n *texts;
+static ind_catalog *indicators;
 static long long update_id = 1;
 static int64_t before_last;   /* the last outbox row before the latest update was delivered */
 static char *seen[STATEMENTS_MAX];
@@ -286,6 +289,41 @@ static void drive_stalls(long long curator)
     CHECK_INT(scalar("SELECT COUNT(*) FROM mentorships WHERE state = 'ended'") > 0, 1);
 }
 
+/* Every indicator set for the region, one municipality and one
+ * organisation, in one pass and scope by scope, a finished period's
+ * snapshot, reference numbers and targets; and the chat's «Показатели». */
+static void drive_indicators(long long curator, long long coordinator_user)
+{
+    int64_t region = scalar("SELECT id FROM territories WHERE kind = 'region' LIMIT 1");
+    int64_t town = scalar("SELECT id FROM territories WHERE kind = 'municipality' LIMIT 1");
+    CHECK_INT(ref_number_set(d, REF_SCOPE_TERRITORY, town, 2025, "pupils_5_11", 30000, "test", "admin:cli"), MB_OK);
+    CHECK_INT(ref_target_set(d, "000.1", REF_SCOPE_ALL, 0, 2026, 70, -1, "test"), MB_OK);
+    ind_period year, closed;
+    ind_period_parse("2025-26", "Asia/Tomsk", &year);
+    ind_period_parse("2024-25", "Asia/Tomsk", &closed);
+    ind_report *r = calloc(2, sizeof *r);
+    for (int i = 0; i < indicators->n; i++) {
+        const ind_set *set = &indicators->sets[i];
+        ind_data *data = NULL;
+        CHECK_INT(ind_data_load(d, set, (ind_scope){REF_SCOPE_TERRITORY, region}, &year, "Asia/Tomsk", &data), MB_OK);
+        ind_scope scopes[8];
+        int n = ind_data_scopes(data, scopes, 8);
+        for (int k = 0; k < n && k < 8; k++) CHECK_INT(ind_data_report(d, data, scopes[k], &r[0]), MB_OK);
+        ind_data_free(data);
+        CHECK_INT(ind_compute(d, set, (ind_scope){REF_SCOPE_TERRITORY, town}, &year, "Asia/Tomsk", &r[0]), MB_OK);
+        CHECK_INT(ind_report_for(d, set, (ind_scope){REF_SCOPE_ORG, 1}, &closed, "Asia/Tomsk", NULL, &r[0], &r[1]),
+                  MB_OK);
+        CHECK_INT(ind_report_for(d, set, (ind_scope){REF_SCOPE_ORG, 1}, &closed, "Asia/Tomsk", NULL, &r[0], &r[1]),
+                  MB_OK);
+    }
+    free(r);
+    env.indicators = indicators;
+    env.timezone = "Asia/Tomsk";
+    press(curator, "ix");
+    press(curator, "ix:000");
+    press(coordinator_user, "ix:004");
+}
+
 /* The bot's paths, one person or job at a time. */
 static void drive(void)
 {
@@ -351,6 +389,7 @@ static void drive(void)
     explore(TG_USER_BASE + coordinator, 25, "forget");
     drive_meetings();
     drive_stalls(curator);
+    drive_indicators(curator, TG_USER_BASE + coordinator);
     /* The scheduler runs every job due over the next days. */
     struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
     scheduler *s = scheduler_new(loop, d, &env, NULL, NULL);
@@ -391,7 +430,8 @@ static const char *const large_tables[] = {
     "mentorships", "mentorship_members", "match_rejections", "audit", "invites", "invite_uses", "dialog",
     "profiles", "link_requests", "consent_requests", "guardian_phones", "chat_marks", "scopes", "code_failures",
     "meetings", "meeting_participants", "meeting_mentorships", "meeting_series", "org_holidays", "mentorship_stalls",
-    NULL};
+    "role_history", "reference_numbers", "indicator_targets",
+    "indicator_snapshot_rows", NULL};
 
 /* 1 when the plan line scans through a partial index: only the rows its
  * WHERE admits (the queued messages, the pending jobs), not the table. */
@@ -503,6 +543,11 @@ TEST(no_full_scan_on_a_regions_paths)
     CHECK_INT(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"), 0);
     db_set_prepare_hook(d, on_prepare, NULL);
     texts = unit_load_catalogs();
+    char ind_dir[512], ind_err[512] = "";
+    CHECK(ind_find_data(NULL, ind_dir, sizeof ind_dir));
+    indicators = ind_catalog_load(ind_dir, ind_err, sizeof ind_err);
+    CHECK(indicators != NULL);
+    if (!indicators) return;
     env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_test_bot",
                     .files_dir = unit_tmpdir()};
     drive();
@@ -510,6 +555,9 @@ TEST(no_full_scan_on_a_regions_paths)
     double driven = mono_s() - t0 - generated;
     /* The paths did run: many statements, and the curator's menus. */
     CHECK(nseen > 100);
+    int counted = 0;
+    for (int i = 0; i < nseen; i++) counted += strstr(seen[i], "WITH RECURSIVE tt(id)") != NULL;
+    CHECK(counted >= 8);   /* the indicator counts ran */
     int bad = 0;
     for (int i = 0; i < nseen; i++) bad += check_plan(seen[i]);
     for (size_t i = 0; i < sizeof trigger_statements / sizeof trigger_statements[0]; i++)
@@ -520,6 +568,7 @@ TEST(no_full_scan_on_a_regions_paths)
     for (int i = 0; i < nseen; i++) free(seen[i]);
     db_close(d);
     i18n_free(texts);
+    ind_catalog_free(indicators);
 }
 
 int main(void)
