@@ -24,9 +24,9 @@ const char *ind_count_name(int count) { return count >= 0 && count < IND_COUNT_T
  * starts from them and reaches the large tables by their org_id indexes,
  * so one organisation's report reads only its own rows. */
 #define SCOPE_ORGS \
-    "WITH RECURSIVE tt(id) AS (SELECT id FROM territories WHERE id = ?1" \
+    "WITH RECURSIVE tt(id) AS MATERIALIZED (SELECT id FROM territories WHERE id = ?1" \
     "  UNION SELECT t.id FROM territories t JOIN tt ON t.parent_id = tt.id)," \
-    " so(id) AS (SELECT id FROM orgs WHERE id = ?2 OR territory_id IN (SELECT id FROM tt))"
+    " so(id) AS MATERIALIZED (SELECT id FROM orgs WHERE id = ?2 OR territory_id IN (SELECT id FROM tt))"
 
 /* A mentorship m active at some time in the period. */
 #define ACTIVE_M "m.created_at <= ?4 AND (m.ended_at IS NULL OR m.ended_at >= ?3)"
@@ -63,10 +63,10 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
         SCOPE_ORGS ","
         " act(org_id, account_id, role, form, direction) AS ("
         "  SELECT m.org_id, m.mentor_id, 'mentor', m.form, m.direction FROM so"
-        "  JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M
+        "  CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M
         "  UNION ALL"
         "  SELECT m.org_id, mm.mentee_id, 'mentee', m.form, m.direction FROM so"
-        "  JOIN mentorships m ON m.org_id = so.id JOIN mentorship_members mm ON mm.mentorship_id = m.id"
+        "  CROSS JOIN mentorships m ON m.org_id = so.id JOIN mentorship_members mm ON mm.mentorship_id = m.id"
         "  WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3))"
         " SELECT a.org_id,"
         "  COUNT(DISTINCT a.account_id),"
@@ -139,7 +139,7 @@ static mb_status load_outcomes(db *d, const ind_bind *b, ind_org_index_fn org_in
         "  SUM(o.kind = 'class_results'),"
         "  SUM(o.kind = 'class_results' AND o.result = 'positive'),"
         "  COUNT(DISTINCT CASE WHEN o.kind = 'became_mentor' AND ms.form = 'team_team' THEN ms.id END)"
-        " FROM so JOIN outcomes o ON o.org_id = so.id LEFT JOIN accounts p ON p.id = o.account_id"
+        " FROM so CROSS JOIN outcomes o ON o.org_id = so.id LEFT JOIN accounts p ON p.id = o.account_id"
         " LEFT JOIN mentorships ms ON ms.id = o.mentorship_id"
         " WHERE o.happened_on BETWEEN ?3 AND ?4 GROUP BY o.org_id");
     if (!st) return MB_ERR_DB;
@@ -181,7 +181,7 @@ static mb_status load_requests(db *d, const ind_bind *b, ind_org_index_fn org_in
         " SELECT p.org_id,"
         "  COUNT(DISTINCT CASE WHEN i.key = 'pupil_request' AND p.category = 'pupil' THEN p.id END),"
         "  COUNT(DISTINCT CASE WHEN i.key = 'teacher_request' AND p.category = 'teacher' THEN p.id END)"
-        " FROM so JOIN accounts p ON p.org_id = so.id JOIN survey_runs r ON r.account_id = p.id"
+        " FROM so CROSS JOIN accounts p ON p.org_id = so.id JOIN survey_runs r ON r.account_id = p.id"
         " JOIN instruments i ON i.id = r.instrument_id"
         " WHERE r.state = 'done' AND r.finished_at BETWEEN ?3 AND ?4 AND i.key IN ('pupil_request', 'teacher_request')"
         " GROUP BY p.org_id");
@@ -196,8 +196,8 @@ static mb_status load_small(db *d, const ind_bind *b, ind_org_index_fn org_index
     /* activities of team-team mentorships that were not cancelled or missed */
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
-        " SELECT m.org_id, COUNT(DISTINCT x.meeting_id) FROM so JOIN mentorships m ON m.org_id = so.id"
-        " JOIN meeting_mentorships x ON x.mentorship_id = m.id JOIN meetings mt ON mt.id = x.meeting_id"
+        " SELECT m.org_id, COUNT(DISTINCT x.meeting_id) FROM so CROSS JOIN mentorships m ON m.org_id = so.id"
+        " CROSS JOIN meeting_mentorships x ON x.mentorship_id = m.id CROSS JOIN meetings mt ON mt.id = x.meeting_id"
         " WHERE m.form = 'team_team' AND mt.kind IN ('training', 'business_game', 'mini_project', 'activity')"
         "  AND mt.state NOT IN ('cancelled', 'missed') AND mt.starts_at BETWEEN ?3 AND ?4"
         " GROUP BY m.org_id");
@@ -216,7 +216,7 @@ static mb_status load_small(db *d, const ind_bind *b, ind_org_index_fn org_index
     /* both stages of the self-determination monitoring, answered in the period */
     st = db_stmt(d,
         SCOPE_ORGS
-        " SELECT w.org_id, COUNT(DISTINCT r.account_id) FROM so JOIN poll_waves w ON w.org_id = so.id"
+        " SELECT w.org_id, COUNT(DISTINCT r.account_id) FROM so CROSS JOIN poll_waves w ON w.org_id = so.id"
         " JOIN poll_recipients r ON r.wave_id = w.id"
         " WHERE w.kind = 'selfdet_final' AND w.opens_at BETWEEN ?3 AND ?4 AND r.state = 'done'"
         "  AND r.grade BETWEEN 5 AND 11"
@@ -243,7 +243,7 @@ mb_status ind_counts_load(db *d, const ind_bind *b, ind_org_index_fn org_index, 
 mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, uint32_t *forms)
 {
     sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT m.org_id, m.form FROM so"
-                                             " JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M);
+                                             " CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M);
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
     int step;
@@ -259,7 +259,7 @@ mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, v
 mb_status ind_employers_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, ind_pair_fn fn)
 {
     sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT m.org_id, p.employer_id FROM so"
-                                             " JOIN mentorships m ON m.org_id = so.id JOIN accounts p ON p.id = m.mentor_id"
+                                             " CROSS JOIN mentorships m ON m.org_id = so.id JOIN accounts p ON p.id = m.mentor_id"
                                              " WHERE " ACTIVE_M " AND p.employer_id IS NOT NULL");
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
@@ -296,7 +296,7 @@ mb_status ind_satisfaction_load(db *d, const ind_bind *b, const char *role, cons
         " asked(org_id, account_id, at, sat, answered) AS ("
         "  SELECT w.org_id, r.account_id, MAX(COALESCE(r.answered_at, -1)), r.satisfaction,"
         "   r.state = 'done' AND r.satisfaction IS NOT NULL"
-        "  FROM so JOIN poll_waves w ON w.org_id = so.id JOIN poll_recipients r ON r.wave_id = w.id"
+        "  FROM so CROSS JOIN poll_waves w ON w.org_id = so.id JOIN poll_recipients r ON r.wave_id = w.id"
         "  WHERE w.kind = 'final' AND w.opens_at BETWEEN ?3 AND ?4 AND r.role = ?7"
         "   AND (?8 = '' OR EXISTS (SELECT 1 FROM mentorships m WHERE m.mentor_id = r.account_id"
         "   AND m.direction = ?8 AND " ACTIVE_M ")"
@@ -320,7 +320,7 @@ mb_status ind_answers_load(db *d, const ind_bind *b, const char *wave_kind, cons
         " SELECT w.org_id, COUNT(DISTINCT r.account_id),"
         "  COUNT(DISTINCT CASE WHEN r.state = 'done' THEN r.account_id END),"
         "  COUNT(DISTINCT CASE WHEN r.state = 'done' AND a.value = ?9 THEN r.account_id END)"
-        " FROM so JOIN poll_waves w ON w.org_id = so.id JOIN poll_recipients r ON r.wave_id = w.id"
+        " FROM so CROSS JOIN poll_waves w ON w.org_id = so.id JOIN poll_recipients r ON r.wave_id = w.id"
         " LEFT JOIN survey_answers a ON a.run_id = r.run_id AND a.item = ?8"
         " WHERE w.kind = ?7 AND w.opens_at BETWEEN ?3 AND ?4 GROUP BY w.org_id");
     if (!st) return MB_ERR_DB;
