@@ -120,6 +120,7 @@ $(REL)/bin/bench_%: $(REL)/bench/%.o $(call obj,$(REL),$(CORE_SRC))
 # The region's data generator is shared by its benchmark and the query
 # plan test.
 $(REL)/bin/bench_region: $(REL)/tests/region_gen.o
+$(REL)/bin/bench_indicators: $(REL)/tests/region_gen.o
 $(TST)/bin/test_query_plans: $(TST)/tests/region_gen.o
 
 bench: deps

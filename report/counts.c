@@ -2,6 +2,8 @@
 
 #include "storage/profiles.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const count_names[IND_COUNT_TOTAL] = {
@@ -57,101 +59,235 @@ static mb_status read_counts(db *d, sqlite3_stmt *st, const int *targets, int n,
     return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
 }
 
-static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
+/* ---- distinct people, counted in C ----
+ *
+ * COUNT(DISTINCT ...) of twenty predicates over a region's 140,000
+ * participations cost SQLite a temporary b-tree each; reading the rows
+ * once, sorting them by (organisation, person) and OR-ing each person's
+ * predicates is a tenth of that. */
+
+typedef struct person_row {
+    int row;            /* the organisation's row */
+    int64_t key;        /* the account (a team: minus the mentorship) */
+    uint64_t bits;      /* 1 << IND_COUNT_x the person meets */
+} person_row;
+
+typedef struct person_rows {
+    person_row *v;
+    size_t n, cap;
+    int failed;
+} person_rows;
+
+static void rows_add(person_rows *r, int row, int64_t key, uint64_t bits)
 {
-    sqlite3_stmt *st = db_stmt(d,
-        SCOPE_ORGS ","
-        " act(org_id, account_id, role, form, direction) AS ("
-        "  SELECT m.org_id, m.mentor_id, 'mentor', m.form, m.direction FROM so"
-        "  CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M
-        "  UNION ALL"
-        "  SELECT m.org_id, mm.mentee_id, 'mentee', m.form, m.direction FROM so"
-        "  CROSS JOIN mentorships m ON m.org_id = so.id JOIN mentorship_members mm ON mm.mentorship_id = m.id"
-        "  WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3))"
-        " SELECT a.org_id,"
-        "  COUNT(DISTINCT a.account_id),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentee' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentor' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN p.category = 'pupil' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN p.category = 'pupil' AND p.grade BETWEEN 5 AND 11 THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.direction = 'career' AND a.role = 'mentor' AND p.category = 'teacher'"
-        "   THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.direction = 'career' AND a.role = 'mentor' AND p.category = 'pupil'"
-        "   AND p.grade BETWEEN 5 AND 11 THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.direction = 'career' AND a.role = 'mentee' AND p.category = 'pupil'"
-        "   AND p.grade BETWEEN 5 AND 11 THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.direction = 'career' AND a.role = 'mentor' AND p.category = 'teacher'"
-        "   AND EXISTS (SELECT 1 FROM outcomes o WHERE o.account_id = a.account_id AND o.kind = 'training'"
-        "   AND o.happened_on <= ?4) THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.direction = 'career' AND a.role = 'mentor' AND p.category = 'pupil'"
-        "   AND p.grade BETWEEN 5 AND 11 AND EXISTS (SELECT 1 FROM outcomes o WHERE o.account_id = a.account_id"
-        "   AND o.kind = 'training' AND o.happened_on <= ?4) THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentor' AND p.category = 'teacher' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentor' AND p.category = 'alumnus' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentor' AND p.category = 'employee' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentor' AND p.category = 'entrepreneur' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentor' AND p.category IN ('employee', 'entrepreneur')"
-        "   THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentor' AND p.category = 'student' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.form = 'team_team' THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentee' AND a.form = 'teacher_teacher' AND p.category = 'teacher'"
-        "   THEN a.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN a.role = 'mentee' AND a.form = 'teacher_teacher' AND p.category = 'teacher'"
-        "   AND EXISTS (SELECT 1 FROM outcomes o WHERE o.account_id = a.account_id AND o.kind = 'contest'"
-        "   AND o.happened_on BETWEEN ?3 AND ?4) THEN a.account_id END)"
-        " FROM act a JOIN accounts p ON p.id = a.account_id GROUP BY a.org_id");
+    if (!bits) return;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 4096;
+        person_row *v = realloc(r->v, cap * sizeof *v);
+        if (!v) {
+            r->failed = 1;
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    r->v[r->n++] = (person_row){row, key, bits};
+}
+
+static int by_person(const void *a, const void *b)
+{
+    const person_row *x = a, *y = b;
+    if (x->row != y->row) return x->row < y->row ? -1 : 1;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Adds one to each count a person meets in any of their rows. */
+static void rows_count(person_rows *r, double *counts)
+{
+    if (!r->n) return;
+    qsort(r->v, r->n, sizeof *r->v, by_person);
+    for (size_t i = 0; i < r->n;) {
+        uint64_t bits = 0;
+        size_t j = i;
+        for (; j < r->n && r->v[j].row == r->v[i].row && r->v[j].key == r->v[i].key; j++) bits |= r->v[j].bits;
+        for (int c = 0; c < IND_COUNT_TOTAL; c++)
+            if (bits >> c & 1u) counts[(size_t)r->v[i].row * IND_COUNT_TOTAL + c] += 1;
+        i = j;
+    }
+}
+
+_Static_assert(IND_COUNT_TOTAL <= 64, "a person's counts are the bits of a uint64_t");
+#define BIT(name) (1ull << IND_COUNT_##name)
+
+typedef struct id_set {
+    int64_t *v;
+    size_t n;
+} id_set;
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int id_set_has(const id_set *s, int64_t id)
+{
+    return s->n && bsearch(&id, s->v, s->n, sizeof *s->v, by_id) != NULL;
+}
+
+/* The accounts of the scope with an outcome of kind happened from ..
+ * until (both included), sorted. */
+static mb_status load_ids(db *d, const ind_bind *b, const char *kind, int64_t from, id_set *out)
+{
+    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT o.account_id FROM so"
+                                             " CROSS JOIN outcomes o ON o.org_id = so.id AND o.kind = ?7"
+                                             " AND o.happened_on BETWEEN ?8 AND ?4 WHERE o.account_id IS NOT NULL");
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
-    static const int targets[] = {
-        IND_COUNT_participants, IND_COUNT_mentees, IND_COUNT_mentors, IND_COUNT_pupils_involved,
-        IND_COUNT_pupils_involved_5_11, IND_COUNT_career_teacher_mentors, IND_COUNT_career_pupil_mentors,
-        IND_COUNT_career_mentees, IND_COUNT_career_teacher_mentors_trained, IND_COUNT_career_pupil_mentors_trained,
-        IND_COUNT_mentors_teacher, IND_COUNT_mentors_alumnus, IND_COUNT_mentors_employee,
-        IND_COUNT_mentors_entrepreneur, IND_COUNT_mentors_business, IND_COUNT_mentors_student, IND_COUNT_team_people,
-        IND_COUNT_teacher_mentees, IND_COUNT_teacher_mentees_contest};
-    return read_counts(d, st, targets, (int)(sizeof targets / sizeof targets[0]), org_index, ctx, counts);
+    sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, from);
+    size_t cap = 0;
+    int step;
+    out->n = 0;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 256;
+            int64_t *v = realloc(out->v, cap * sizeof *v);
+            if (!v) {
+                sqlite3_reset(st);
+                return MB_ERR_NOMEM;
+            }
+            out->v = v;
+        }
+        out->v[out->n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (out->n) qsort(out->v, out->n, sizeof *out->v, by_id);
+    return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
+}
+
+static int col_is(sqlite3_stmt *st, int col, const char *text)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    return v && strcmp((const char *)v, text) == 0;
+}
+
+static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
+{
+    id_set trained = {0}, contest = {0};
+    mb_status rc = load_ids(d, b, "training", INT64_MIN, &trained);
+    if (!rc) rc = load_ids(d, b, "contest", b->start_ms, &contest);
+    sqlite3_stmt *st = rc ? NULL : db_stmt(d,
+        SCOPE_ORGS ","
+        " act(org_id, account_id, mentor, form, direction) AS ("
+        "  SELECT m.org_id, m.mentor_id, 1, m.form, m.direction FROM so"
+        "  CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M
+        "  UNION ALL"
+        "  SELECT m.org_id, mm.mentee_id, 0, m.form, m.direction FROM so"
+        "  CROSS JOIN mentorships m ON m.org_id = so.id CROSS JOIN mentorship_members mm ON mm.mentorship_id = m.id"
+        "  WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3))"
+        " SELECT a.org_id, a.account_id, a.mentor, a.form, a.direction, p.category, p.grade"
+        " FROM act a CROSS JOIN accounts p ON p.id = a.account_id");
+    if (!rc && !st) rc = MB_ERR_DB;
+    person_rows rows = {0};
+    int step = SQLITE_DONE;
+    if (!rc) {
+        bind_scope(st, b);
+        while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+            int row = org_index(ctx, sqlite3_column_int64(st, 0));
+            if (row < 0) continue;
+            int64_t who = sqlite3_column_int64(st, 1);
+            int mentor = sqlite3_column_int(st, 2), grade = sqlite3_column_int(st, 6);
+            int career = col_is(st, 4, "career"), team = col_is(st, 3, "team_team");
+            int teacher = col_is(st, 5, "teacher"), pupil = col_is(st, 5, "pupil");
+            int pupil_5_11 = pupil && grade >= 5 && grade <= 11;
+            uint64_t bits = BIT(participants) | (mentor ? BIT(mentors) : BIT(mentees));
+            if (pupil) bits |= BIT(pupils_involved);
+            if (pupil_5_11) bits |= BIT(pupils_involved_5_11);
+            if (career && mentor && teacher)
+                bits |= BIT(career_teacher_mentors) | (id_set_has(&trained, who) ? BIT(career_teacher_mentors_trained) : 0);
+            if (career && mentor && pupil_5_11)
+                bits |= BIT(career_pupil_mentors) | (id_set_has(&trained, who) ? BIT(career_pupil_mentors_trained) : 0);
+            if (career && !mentor && pupil_5_11) bits |= BIT(career_mentees);
+            if (mentor) {
+                if (teacher) bits |= BIT(mentors_teacher);
+                if (col_is(st, 5, "alumnus")) bits |= BIT(mentors_alumnus);
+                if (col_is(st, 5, "employee")) bits |= BIT(mentors_employee) | BIT(mentors_business);
+                if (col_is(st, 5, "entrepreneur")) bits |= BIT(mentors_entrepreneur) | BIT(mentors_business);
+                if (col_is(st, 5, "student")) bits |= BIT(mentors_student);
+            }
+            if (team) bits |= BIT(team_people);
+            if (!mentor && teacher && col_is(st, 3, "teacher_teacher"))
+                bits |= BIT(teacher_mentees) | (id_set_has(&contest, who) ? BIT(teacher_mentees_contest) : 0);
+            rows_add(&rows, row, who, bits);
+        }
+        sqlite3_reset(st);
+        if (step != SQLITE_DONE) rc = MB_ERR_DB;
+        else if (rows.failed) rc = MB_ERR_NOMEM;
+        else rows_count(&rows, counts);
+    }
+    free(rows.v);
+    free(trained.v);
+    free(contest.v);
+    return rc;
 }
 
 static mb_status load_outcomes(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
 {
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
-        " SELECT o.org_id,"
-        "  COUNT(DISTINCT CASE WHEN o.kind IN ('contest', 'olympiad') AND o.level IN ('regional', 'federal')"
-        "   AND p.category = 'pupil' THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'project' AND p.category = 'pupil' THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'career_event' AND p.category = 'pupil' THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'training' AND p.category = 'teacher' THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'management_reserve' AND p.category = 'teacher' THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'project_lead' AND p.category = 'teacher' THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'contest' AND p.category = 'teacher' THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'grade_improved' AND p.category IN ('pupil', 'student')"
-        "   THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind IN ('contest', 'olympiad') AND p.category IN ('pupil', 'student')"
-        "   THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'event_attended' AND p.category = 'teacher' THEN o.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'event_attended' AND p.category IN ('employee', 'entrepreneur')"
-        "   THEN o.account_id END),"
-        "  SUM(o.kind = 'event_hosted'),"
-        "  SUM(CASE WHEN o.kind = 'event_hosted' THEN COALESCE(o.count, 0) ELSE 0 END),"
-        "  SUM(o.kind = 'practice_expertise' AND o.result = 'positive' AND o.level IN ('regional', 'federal')),"
-        "  SUM(o.kind = 'presentation'),"
-        "  SUM(o.kind = 'class_results'),"
-        "  SUM(o.kind = 'class_results' AND o.result = 'positive'),"
-        "  COUNT(DISTINCT CASE WHEN o.kind = 'became_mentor' AND ms.form = 'team_team' THEN ms.id END)"
+        " SELECT o.org_id, o.account_id, o.kind, o.level, o.result, o.count, p.category, ms.form, o.mentorship_id"
         " FROM so CROSS JOIN outcomes o ON o.org_id = so.id LEFT JOIN accounts p ON p.id = o.account_id"
         " LEFT JOIN mentorships ms ON ms.id = o.mentorship_id"
-        " WHERE o.happened_on BETWEEN ?3 AND ?4 GROUP BY o.org_id");
+        " WHERE o.happened_on BETWEEN ?3 AND ?4");
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
-    static const int targets[] = {
-        IND_COUNT_pupils_high_rating, IND_COUNT_pupils_projects, IND_COUNT_pupils_career_events,
-        IND_COUNT_teachers_trained, IND_COUNT_teachers_reserve, IND_COUNT_teachers_project_lead,
-        IND_COUNT_teachers_contest, IND_COUNT_pupils_grade_improved, IND_COUNT_pupils_contest,
-        IND_COUNT_teachers_events_attended, IND_COUNT_business_events_attended, IND_COUNT_events_hosted,
-        IND_COUNT_events_hosted_attendees, IND_COUNT_practices_expertise, IND_COUNT_mentor_presentations,
-        IND_COUNT_class_results, IND_COUNT_class_results_positive, IND_COUNT_teams_became_mentor};
-    return read_counts(d, st, targets, (int)(sizeof targets / sizeof targets[0]), org_index, ctx, counts);
+    person_rows rows = {0};
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        int row = org_index(ctx, sqlite3_column_int64(st, 0));
+        if (row < 0) continue;
+        double *c = &counts[(size_t)row * IND_COUNT_TOTAL];
+        const char *kind = (const char *)sqlite3_column_text(st, 2);
+        if (!kind) continue;
+        int high = col_is(st, 3, "regional") || col_is(st, 3, "federal"), positive = col_is(st, 4, "positive");
+        int pupil = col_is(st, 6, "pupil"), learner = pupil || col_is(st, 6, "student");
+        int teacher = col_is(st, 6, "teacher"), business = col_is(st, 6, "employee") || col_is(st, 6, "entrepreneur");
+        int contest = strcmp(kind, "contest") == 0 || strcmp(kind, "olympiad") == 0;
+        /* rows: each counted once */
+        if (strcmp(kind, "event_hosted") == 0) {
+            c[IND_COUNT_events_hosted] += 1;
+            c[IND_COUNT_events_hosted_attendees] += sqlite3_column_double(st, 5);
+        }
+        if (strcmp(kind, "practice_expertise") == 0 && positive && high) c[IND_COUNT_practices_expertise] += 1;
+        if (strcmp(kind, "presentation") == 0) c[IND_COUNT_mentor_presentations] += 1;
+        if (strcmp(kind, "class_results") == 0) {
+            c[IND_COUNT_class_results] += 1;
+            if (positive) c[IND_COUNT_class_results_positive] += 1;
+        }
+        if (strcmp(kind, "became_mentor") == 0 && col_is(st, 7, "team_team"))
+            rows_add(&rows, row, -sqlite3_column_int64(st, 8), BIT(teams_became_mentor));
+        /* people: each counted once however many records they have */
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL) continue;
+        uint64_t bits = 0;
+        if (contest && high && pupil) bits |= BIT(pupils_high_rating);
+        if (strcmp(kind, "project") == 0 && pupil) bits |= BIT(pupils_projects);
+        if (strcmp(kind, "career_event") == 0 && pupil) bits |= BIT(pupils_career_events);
+        if (strcmp(kind, "training") == 0 && teacher) bits |= BIT(teachers_trained);
+        if (strcmp(kind, "management_reserve") == 0 && teacher) bits |= BIT(teachers_reserve);
+        if (strcmp(kind, "project_lead") == 0 && teacher) bits |= BIT(teachers_project_lead);
+        if (strcmp(kind, "contest") == 0 && teacher) bits |= BIT(teachers_contest);
+        if (strcmp(kind, "grade_improved") == 0 && learner) bits |= BIT(pupils_grade_improved);
+        if (contest && learner) bits |= BIT(pupils_contest);
+        if (strcmp(kind, "event_attended") == 0 && teacher) bits |= BIT(teachers_events_attended);
+        if (strcmp(kind, "event_attended") == 0 && business) bits |= BIT(business_events_attended);
+        rows_add(&rows, row, sqlite3_column_int64(st, 1), bits);
+    }
+    sqlite3_reset(st);
+    mb_status rc = step != SQLITE_DONE ? MB_ERR_DB : rows.failed ? MB_ERR_NOMEM : MB_OK;
+    if (!rc) rows_count(&rows, counts);
+    free(rows.v);
+    return rc;
 }
 
 /* A mentee who became a mentor: a mentor row of role_history in the
@@ -191,9 +327,9 @@ static mb_status load_requests(db *d, const ind_bind *b, ind_org_index_fn org_in
     return read_counts(d, st, targets, 2, org_index, ctx, counts);
 }
 
-static mb_status load_small(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
+/* activities of team-team mentorships that were not cancelled or missed */
+static mb_status load_team(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
 {
-    /* activities of team-team mentorships that were not cancelled or missed */
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
         " SELECT m.org_id, COUNT(DISTINCT x.meeting_id) FROM so CROSS JOIN mentorships m ON m.org_id = so.id"
@@ -204,17 +340,24 @@ static mb_status load_small(db *d, const ind_bind *b, ind_org_index_fn org_index
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
     static const int team[] = {IND_COUNT_team_activities};
-    mb_status rc = read_counts(d, st, team, 1, org_index, ctx, counts);
-    if (rc) return rc;
-    st = db_stmt(d, SCOPE_ORGS
+    return read_counts(d, st, team, 1, org_index, ctx, counts);
+}
+
+static mb_status load_programmes(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
+{
+    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS
                  " SELECT so.id, EXISTS (SELECT 1 FROM programs p WHERE p.org_id = so.id AND p.year BETWEEN ?5 AND ?6)"
                  " FROM so");
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
     static const int programme[] = {IND_COUNT_orgs_with_programme};
-    if ((rc = read_counts(d, st, programme, 1, org_index, ctx, counts))) return rc;
-    /* both stages of the self-determination monitoring, answered in the period */
-    st = db_stmt(d,
+    return read_counts(d, st, programme, 1, org_index, ctx, counts);
+}
+
+/* both stages of the self-determination monitoring, answered in the period */
+static mb_status load_selfdet(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
+{
+    sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
         " SELECT w.org_id, COUNT(DISTINCT r.account_id) FROM so CROSS JOIN poll_waves w ON w.org_id = so.id"
         " JOIN poll_recipients r ON r.wave_id = w.id"
@@ -230,13 +373,28 @@ static mb_status load_small(db *d, const ind_bind *b, ind_org_index_fn org_index
     return read_counts(d, st, selfdet, 1, org_index, ctx, counts);
 }
 
-mb_status ind_counts_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
+unsigned ind_count_family(int count)
 {
-    mb_status rc = load_people(d, b, org_index, ctx, counts);
-    if (!rc) rc = load_outcomes(d, b, org_index, ctx, counts);
-    if (!rc) rc = load_became_mentor(d, b, org_index, ctx, counts);
-    if (!rc) rc = load_requests(d, b, org_index, ctx, counts);
-    if (!rc) rc = load_small(d, b, org_index, ctx, counts);
+    if (count <= IND_COUNT_teacher_mentees_contest) return IND_FAMILY_PEOPLE;
+    if (count <= IND_COUNT_teams_became_mentor) return IND_FAMILY_OUTCOMES;
+    if (count <= IND_COUNT_pupils_became_mentor) return IND_FAMILY_BECAME;
+    if (count <= IND_COUNT_teacher_requests) return IND_FAMILY_REQUESTS;
+    if (count == IND_COUNT_team_activities) return IND_FAMILY_TEAM;
+    if (count == IND_COUNT_orgs_with_programme) return IND_FAMILY_PROGRAMME;
+    return IND_FAMILY_SELFDET;
+}
+
+mb_status ind_counts_load(db *d, const ind_bind *b, unsigned families, ind_org_index_fn org_index, void *ctx,
+                          double *counts)
+{
+    mb_status rc = MB_OK;
+    if (!rc && (families & IND_FAMILY_PEOPLE)) rc = load_people(d, b, org_index, ctx, counts);
+    if (!rc && (families & IND_FAMILY_OUTCOMES)) rc = load_outcomes(d, b, org_index, ctx, counts);
+    if (!rc && (families & IND_FAMILY_BECAME)) rc = load_became_mentor(d, b, org_index, ctx, counts);
+    if (!rc && (families & IND_FAMILY_REQUESTS)) rc = load_requests(d, b, org_index, ctx, counts);
+    if (!rc && (families & IND_FAMILY_TEAM)) rc = load_team(d, b, org_index, ctx, counts);
+    if (!rc && (families & IND_FAMILY_PROGRAMME)) rc = load_programmes(d, b, org_index, ctx, counts);
+    if (!rc && (families & IND_FAMILY_SELFDET)) rc = load_selfdet(d, b, org_index, ctx, counts);
     return rc;
 }
 

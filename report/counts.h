@@ -90,8 +90,19 @@ typedef struct ind_bind {
  * organisation (-1: not in the scope), counts[row * IND_COUNT_TOTAL + c]. */
 typedef int (*ind_org_index_fn)(void *ctx, int64_t org_id);
 
-/* Adds every named count of every organisation into counts. */
-mb_status ind_counts_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts);
+/* The statement families the counts come from, so a report reads only
+ * what its indicators need. */
+enum {
+    IND_FAMILY_PEOPLE = 1, IND_FAMILY_OUTCOMES = 2, IND_FAMILY_BECAME = 4, IND_FAMILY_REQUESTS = 8,
+    IND_FAMILY_TEAM = 16, IND_FAMILY_PROGRAMME = 32, IND_FAMILY_SELFDET = 64, IND_FAMILY_ALL = 127
+};
+/* The family of a named count. */
+unsigned ind_count_family(int count);
+
+/* Adds the named counts of the given families, of every organisation,
+ * into counts. */
+mb_status ind_counts_load(db *d, const ind_bind *b, unsigned families, ind_org_index_fn org_index, void *ctx,
+                          double *counts);
 
 /* The forms (bit PROFILE_FORM_x) each organisation ran in the period. */
 mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, uint32_t *forms);

@@ -154,8 +154,32 @@ typedef struct employer_pair {
     int64_t employer;
 } employer_pair;
 
+/* Reference numbers and targets, read once per load: a region's report
+ * looks them up thousands of times. */
+typedef struct ref_entry {
+    int kind;
+    int64_t id;
+    char key[REF_KEY_MAX];
+    double value;
+    int year;
+} ref_entry;
+
+typedef struct target_entry {
+    char code[REF_KEY_MAX];
+    int kind;
+    int64_t id;
+    double target;
+    long long persons;
+} target_entry;
+
+typedef struct def_survey {
+    const ind_def *def;
+    ind_survey *v;   /* per organisation row */
+} def_survey;
+
 struct ind_data {
-    const ind_set *set;
+    const ind_set *sets[IND_SETS_MAX];
+    int nsets;
     ind_scope root;
     ind_period period, previous;
     int has_previous;
@@ -168,8 +192,20 @@ struct ind_data {
     uint32_t *forms;
     employer_pair *pairs;             /* by employer */
     int npairs, pairs_cap;
-    ind_survey *surveys[IND_DEFS_MAX];
+    def_survey surveys[IND_SETS_MAX * IND_DEFS_MAX];
+    int nsurveys;
+    ref_entry *refs;        /* the latest of each (scope, key) up to the period's year, sorted */
+    int nrefs;
+    target_entry *targets;  /* of the period's target year, sorted */
+    int ntargets;
 };
+
+static const ind_survey *survey_of(const ind_data *data, const ind_def *def)
+{
+    for (int i = 0; i < data->nsurveys; i++)
+        if (data->surveys[i].def == def) return data->surveys[i].v;
+    return NULL;
+}
 
 static int org_row(void *ctx, int64_t id)
 {
@@ -270,6 +306,95 @@ static mb_status load_structure(db *d, ind_data *data)
     return step == SQLITE_DONE || step == SQLITE_ROW ? MB_OK : MB_ERR_DB;
 }
 
+static int kind_of(const char *name)
+{
+    return strcmp(name, "territory") == 0 ? REF_SCOPE_TERRITORY : strcmp(name, "org") == 0 ? REF_SCOPE_ORG : REF_SCOPE_ALL;
+}
+
+static int ref_cmp(int ak, int64_t aid, const char *akey, const ref_entry *b)
+{
+    if (ak != b->kind) return ak < b->kind ? -1 : 1;
+    if (aid != b->id) return aid < b->id ? -1 : 1;
+    return strcmp(akey, b->key);
+}
+
+static int by_ref(const void *a, const void *b)
+{
+    const ref_entry *x = a;
+    return ref_cmp(x->kind, x->id, x->key, b);
+}
+
+static int target_cmp(const char *code, int kind, int64_t id, const target_entry *b)
+{
+    int c = strcmp(code, b->code);
+    if (c) return c;
+    if (kind != b->kind) return kind < b->kind ? -1 : 1;
+    return id < b->id ? -1 : id > b->id;
+}
+
+static int by_target(const void *a, const void *b)
+{
+    const target_entry *x = a;
+    return target_cmp(x->code, x->kind, x->id, b);
+}
+
+static mb_status load_references(db *d, ind_data *data)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM reference_numbers");
+    int64_t n = st ? db_step_scalar(d, st, 0) : 0;
+    st = db_stmt(d, "SELECT COUNT(*) FROM indicator_targets WHERE year = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int(st, 1, data->period.target_year);
+    int64_t nt = db_step_scalar(d, st, 0);
+    data->refs = calloc((size_t)n + 1, sizeof *data->refs);
+    data->targets = calloc((size_t)nt + 1, sizeof *data->targets);
+    if (!data->refs || !data->targets) return MB_ERR_NOMEM;
+    /* a later year of the same scope and key replaces an earlier one */
+    st = db_stmt(d, "SELECT scope_kind, scope_id, key, value, year FROM reference_numbers WHERE year <= ?1"
+                    " ORDER BY scope_kind, scope_id, key, year");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int(st, 1, data->period.ref_year);
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW && data->nrefs < n) {
+        ref_entry e = {.kind = kind_of((const char *)sqlite3_column_text(st, 0)), .id = sqlite3_column_int64(st, 1),
+                       .value = sqlite3_column_double(st, 3), .year = sqlite3_column_int(st, 4)};
+        db_column_copy(st, 2, e.key, sizeof e.key);
+        int same = data->nrefs && !by_ref(&e, &data->refs[data->nrefs - 1]);
+        data->refs[same ? data->nrefs - 1 : data->nrefs++] = e;
+    }
+    sqlite3_reset(st);
+    if (data->nrefs) qsort(data->refs, (size_t)data->nrefs, sizeof *data->refs, by_ref);
+    st = db_stmt(d, "SELECT code, scope_kind, scope_id, target, COALESCE(persons, -1) FROM indicator_targets"
+                    " WHERE year = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int(st, 1, data->period.target_year);
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW && data->ntargets < nt) {
+        target_entry *e = &data->targets[data->ntargets++];
+        db_column_copy(st, 0, e->code, sizeof e->code);
+        e->kind = kind_of((const char *)sqlite3_column_text(st, 1));
+        e->id = sqlite3_column_int64(st, 2);
+        e->target = sqlite3_column_double(st, 3);
+        e->persons = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_reset(st);
+    if (data->ntargets) qsort(data->targets, (size_t)data->ntargets, sizeof *data->targets, by_target);
+    return step == SQLITE_DONE || step == SQLITE_ROW ? MB_OK : MB_ERR_DB;
+}
+
+static const ref_entry *find_ref(const ind_data *data, int kind, int64_t id, const char *key)
+{
+    ref_entry e = {.kind = kind, .id = id};
+    snprintf(e.key, sizeof e.key, "%s", key);
+    return data->nrefs ? bsearch(&e, data->refs, (size_t)data->nrefs, sizeof e, by_ref) : NULL;
+}
+
+static const target_entry *find_target(const ind_data *data, const char *code, int kind, int64_t id)
+{
+    target_entry e = {.kind = kind, .id = id};
+    snprintf(e.code, sizeof e.code, "%s", code);
+    return data->ntargets ? bsearch(&e, data->targets, (size_t)data->ntargets, sizeof e, by_target) : NULL;
+}
+
 static ind_bind bind_of(const ind_data *data, const ind_period *p)
 {
     return (ind_bind){.territory_id = data->root.kind == REF_SCOPE_TERRITORY ? data->root.id : 0,
@@ -277,16 +402,37 @@ static ind_bind bind_of(const ind_data *data, const ind_period *p)
                       .start_ms = p->start_ms, .end_ms = p->end_ms, .year_from = p->year_from, .year_to = p->year_to};
 }
 
-mb_status ind_data_load(db *d, const ind_set *set, ind_scope root, const ind_period *p, const char *zone,
-                        ind_data **out)
+/* The count families and extras the indicators of the sets read. */
+static unsigned families_of(const ind_set *const *sets, int nsets, int *forms, int *employers, int *previous)
+{
+    unsigned f = 0;
+    for (int s = 0; s < nsets; s++)
+        for (int i = 0; i < sets[s]->n; i++) {
+            const ind_def *def = &sets[s]->defs[i];
+            const ind_operand *ops[2] = {&def->num, &def->den};
+            for (int k = 0; k < 2; k++) {
+                if (ops[k]->kind == IND_OP_COUNT) f |= ind_count_family(ops[k]->count);
+                if (ops[k]->kind == IND_OP_FORM_ORGS) *forms = 1;
+                if (ops[k]->kind == IND_OP_EMPLOYERS) *employers = 1;
+            }
+            if (def->compare_previous && def->num.kind == IND_OP_COUNT) *previous |= ind_count_family(def->num.count);
+        }
+    return f;
+}
+
+mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope root, const ind_period *p,
+                        const char *zone, ind_data **out)
 {
     *out = NULL;
+    if (nsets < 1 || nsets > IND_SETS_MAX) return MB_ERR_INVALID;
     ind_data *data = calloc(1, sizeof *data);
     if (!data) return MB_ERR_NOMEM;
-    data->set = set;
+    for (int s = 0; s < nsets; s++) data->sets[s] = sets[s];
+    data->nsets = nsets;
     data->root = root;
     data->period = *p;
     mb_status rc = load_structure(d, data);
+    if (!rc) rc = load_references(d, data);
     if (!rc && root.kind == REF_SCOPE_TERRITORY && !territory_parent(data, root.id)) {
         /* a territory that is no one's child: is it there at all? */
         int found = 0;
@@ -301,29 +447,33 @@ mb_status ind_data_load(db *d, const ind_set *set, ind_scope root, const ind_per
         if (!data->counts || !data->forms) rc = MB_ERR_NOMEM;
     }
     ind_bind b = bind_of(data, p);
-    if (!rc) rc = ind_counts_load(d, &b, org_row, data, data->counts);
-    if (!rc) rc = ind_forms_load(d, &b, org_row, data, data->forms);
-    if (!rc) rc = ind_employers_load(d, &b, org_row, data, add_pair);
+    int forms = 0, employers = 0, previous = 0;
+    unsigned families = families_of(sets, nsets, &forms, &employers, &previous);
+    if (!rc) rc = ind_counts_load(d, &b, families, org_row, data, data->counts);
+    if (!rc && forms) rc = ind_forms_load(d, &b, org_row, data, data->forms);
+    if (!rc && employers) rc = ind_employers_load(d, &b, org_row, data, add_pair);
     if (!rc && data->npairs) qsort(data->pairs, (size_t)data->npairs, sizeof *data->pairs, by_employer);
-    int previous = 0;
-    for (int i = 0; !rc && i < set->n; i++) {
-        const ind_def *def = &set->defs[i];
-        previous |= def->compare_previous;
-        if (def->num.kind != IND_OP_SATISFIED && def->num.kind != IND_OP_ANSWERED) continue;
-        data->surveys[i] = calloc((size_t)data->norgs + 1, sizeof(ind_survey));
-        if (!data->surveys[i]) rc = MB_ERR_NOMEM;
-        else if (def->num.kind == IND_OP_SATISFIED)
-            rc = ind_satisfaction_load(d, &b, def->role, def->direction, def->satisfied_min, org_row, data,
-                                       data->surveys[i]);
-        else
-            rc = ind_answers_load(d, &b, def->wave_kind, def->item, def->answer, org_row, data, data->surveys[i]);
-    }
+    for (int s = 0; !rc && s < nsets; s++)
+        for (int i = 0; !rc && i < sets[s]->n; i++) {
+            const ind_def *def = &sets[s]->defs[i];
+            if (def->num.kind != IND_OP_SATISFIED && def->num.kind != IND_OP_ANSWERED) continue;
+            ind_survey *v = calloc((size_t)data->norgs + 1, sizeof(ind_survey));
+            if (!v) {
+                rc = MB_ERR_NOMEM;
+                break;
+            }
+            data->surveys[data->nsurveys++] = (def_survey){def, v};
+            if (def->num.kind == IND_OP_SATISFIED)
+                rc = ind_satisfaction_load(d, &b, def->role, def->direction, def->satisfied_min, org_row, data, v);
+            else
+                rc = ind_answers_load(d, &b, def->wave_kind, def->item, def->answer, org_row, data, v);
+        }
     if (!rc && previous) {
         ind_period_previous(p, zone, &data->previous);
         data->previous_counts = calloc(cells, sizeof(double));
         ind_bind pb = bind_of(data, &data->previous);
         if (!data->previous_counts) rc = MB_ERR_NOMEM;
-        else rc = ind_counts_load(d, &pb, org_row, data, data->previous_counts);
+        else rc = ind_counts_load(d, &pb, (unsigned)previous, org_row, data, data->previous_counts);
         data->has_previous = !rc;
     }
     if (rc) {
@@ -347,7 +497,9 @@ void ind_data_free(ind_data *data)
     free(data->previous_counts);
     free(data->forms);
     free(data->pairs);
-    for (int i = 0; i < IND_DEFS_MAX; i++) free(data->surveys[i]);
+    free(data->refs);
+    free(data->targets);
+    for (int i = 0; i < data->nsurveys; i++) free(data->surveys[i].v);
     free(data);
 }
 
@@ -385,7 +537,13 @@ int ind_data_scopes(const ind_data *data, ind_scope *out, int max)
 static int scope_reference(db *d, const ind_data *data, ref_scope_kind kind, int64_t id, const char *key, int year,
                            double *value, int *year_used, int depth)
 {
-    if (ref_number_get(d, kind, id, year, key, value, year_used, NULL, 0) == MB_OK) return 1;
+    (void)year;
+    const ref_entry *own = find_ref(data, kind, id, key);
+    if (own) {
+        *value = own->value;
+        *year_used = own->year;
+        return 1;
+    }
     if (kind != REF_SCOPE_TERRITORY || depth >= TERRITORY_DEPTH_MAX) return 0;
     double sum = 0;
     int any = 0, used = 0;
@@ -410,7 +568,8 @@ static int scope_reference(db *d, const ind_data *data, ref_scope_kind kind, int
 static int scope_target(db *d, const ind_data *data, ind_scope scope, const char *code, int year, double *target,
                         long long *persons)
 {
-    if (ref_target_get(d, code, scope.kind, scope.id, year, target, persons) == MB_OK) return 1;
+    (void)year;
+    const target_entry *e = find_target(data, code, scope.kind, scope.id);
     int64_t t = 0;
     if (scope.kind == REF_SCOPE_ORG) {
         int r = org_row((void *)data, scope.id);
@@ -418,9 +577,13 @@ static int scope_target(db *d, const ind_data *data, ind_scope scope, const char
     } else {
         t = territory_parent(data, scope.id);
     }
-    for (int k = 0; t && k < TERRITORY_DEPTH_MAX; k++, t = territory_parent(data, t))
-        if (ref_target_get(d, code, REF_SCOPE_TERRITORY, t, year, target, persons) == MB_OK) return 1;
-    return ref_target_get(d, code, REF_SCOPE_ALL, 0, year, target, persons) == MB_OK;
+    for (int k = 0; !e && t && k < TERRITORY_DEPTH_MAX; k++, t = territory_parent(data, t))
+        e = find_target(data, code, REF_SCOPE_TERRITORY, t);
+    if (!e) e = find_target(data, code, REF_SCOPE_ALL, 0);
+    if (!e) return 0;
+    *target = e->target;
+    *persons = e->persons;
+    return 1;
 }
 
 typedef struct operand_value {
@@ -429,7 +592,7 @@ typedef struct operand_value {
     int ref_year;
 } operand_value;
 
-static operand_value operand(db *d, const ind_data *data, const ind_def *def, int def_index, const ind_operand *op,
+static operand_value operand(db *d, const ind_data *data, const ind_def *def, const ind_operand *op,
                              int numerator, const unsigned char *in, ind_scope scope, const double *counts,
                              ind_row *row)
 {
@@ -466,7 +629,7 @@ static operand_value operand(db *d, const ind_data *data, const ind_def *def, in
     case IND_OP_SATISFIED:
     case IND_OP_ANSWERED: {
         int invited = 0, respondents = 0, hits = 0;
-        const ind_survey *s = data->surveys[def_index];
+        const ind_survey *s = survey_of(data, def);
         for (int r = 0; s && r < data->norgs; r++)
             if (in[r] && (data->org_type[r] & def->orgs)) {
                 invited += s[r].invited;
@@ -495,10 +658,13 @@ static void scope_name(db *d, ind_scope scope, char *buf, size_t size)
     }
 }
 
-mb_status ind_data_report(db *d, const ind_data *data, ind_scope scope, ind_report *out)
+mb_status ind_data_report(db *d, const ind_data *data, const ind_set *set, ind_scope scope, ind_report *out)
 {
     memset(out, 0, sizeof *out);
-    out->set = data->set;
+    int loaded = 0;
+    for (int s = 0; s < data->nsets; s++) loaded |= data->sets[s] == set;
+    if (!loaded) return MB_ERR_NOT_FOUND;
+    out->set = set;
     out->scope = scope;
     out->period = data->period;
     unsigned char *in = calloc((size_t)data->norgs + 1, 1);
@@ -516,14 +682,13 @@ mb_status ind_data_report(db *d, const ind_data *data, ind_scope scope, ind_repo
         return MB_ERR_NOT_FOUND;
     }
     scope_name(d, scope, out->scope_name, sizeof out->scope_name);
-    const ind_set *set = data->set;
     for (int i = 0; i < set->n; i++) {
         const ind_def *def = &set->defs[i];
         ind_row *row = &out->rows[out->n++];
         row->def = def;
         row->respondents = row->invited = -1;
-        operand_value num = operand(d, data, def, i, &def->num, 1, in, scope, data->counts, row);
-        operand_value den = operand(d, data, def, i, &def->den, 0, in, scope, data->counts, row);
+        operand_value num = operand(d, data, def, &def->num, 1, in, scope, data->counts, row);
+        operand_value den = operand(d, data, def, &def->den, 0, in, scope, data->counts, row);
         row->num = num.v;
         row->has_num = num.has;
         row->den = den.v;
@@ -545,7 +710,7 @@ mb_status ind_data_report(db *d, const ind_data *data, ind_scope scope, ind_repo
         }
         if (def->compare_previous) {
             if (data->has_previous) {
-                operand_value prev = operand(d, data, def, i, &def->num, 1, in, scope, data->previous_counts, row);
+                operand_value prev = operand(d, data, def, &def->num, 1, in, scope, data->previous_counts, row);
                 row->target = prev.v;
                 row->has_target = prev.has;
                 row->flags |= IND_FLAG_DYNAMICS;
@@ -574,9 +739,9 @@ mb_status ind_compute(db *d, const ind_set *set, ind_scope scope, const ind_peri
                       ind_report *out)
 {
     ind_data *data;
-    mb_status rc = ind_data_load(d, set, scope, p, zone, &data);
+    mb_status rc = ind_data_load(d, &set, 1, scope, p, zone, &data);
     if (rc) return rc;
-    rc = ind_data_report(d, data, scope, out);
+    rc = ind_data_report(d, data, set, scope, out);
     ind_data_free(data);
     return rc;
 }

@@ -174,21 +174,23 @@ typedef struct ind_report {
     ind_row rows[IND_DEFS_MAX];
 } ind_report;
 
-/* The counts of every organisation under a root scope for one period. */
+/* The counts of every organisation under a root scope for one period,
+ * for the indicators of one or more sets: each count is read once
+ * whatever the number of sets and scopes. */
 typedef struct ind_data ind_data;
 
-mb_status ind_data_load(db *d, const ind_set *set, ind_scope root, const ind_period *p, const char *zone,
-                        ind_data **out);
+mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope root, const ind_period *p,
+                        const char *zone, ind_data **out);
 void ind_data_free(ind_data *data);
 
 /* The scopes a loaded root holds: each organisation and each territory
  * (the root's own territory first). Returns how many (may exceed max). */
 int ind_data_scopes(const ind_data *data, ind_scope *out, int max);
 
-/* The report of one scope under the loaded root (rows, targets, the
- * reference numbers of the scope). MB_ERR_NOT_FOUND for a scope outside
- * the root. */
-mb_status ind_data_report(db *d, const ind_data *data, ind_scope scope, ind_report *out);
+/* The report of one set (one of those loaded) for one scope under the
+ * loaded root (rows, targets, the reference numbers of the scope).
+ * MB_ERR_NOT_FOUND for a scope outside the root or a set not loaded. */
+mb_status ind_data_report(db *d, const ind_data *data, const ind_set *set, ind_scope scope, ind_report *out);
 
 /* ind_data_load and ind_data_report of one scope. */
 mb_status ind_compute(db *d, const ind_set *set, ind_scope scope, const ind_period *p, const char *zone,

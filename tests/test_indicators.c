@@ -388,7 +388,8 @@ TEST(scope_matrix)
     };
     ind_report *r = calloc(2, sizeof *r);
     ind_data *data = NULL;
-    CHECK_INT(ind_data_load(d, set, (ind_scope){REF_SCOPE_TERRITORY, region}, &p, ZONE, &data), MB_OK);
+    const ind_set *both[2] = {set, ind_catalog_set(catalog, "000")};
+    CHECK_INT(ind_data_load(d, both, 2, (ind_scope){REF_SCOPE_TERRITORY, region}, &p, ZONE, &data), MB_OK);
     for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++) {
         /* computed alone, as the chat does for one person */
         CHECK_INT(ind_compute(d, set, matrix[i].scope, &p, ZONE, &r[0]), MB_OK);
@@ -396,15 +397,18 @@ TEST(scope_matrix)
         CHECK_INT(row_of(&r[0], "004.2.2")->num, matrix[i].mentors);
         CHECK_INT(row_of(&r[0], "004.3.5")->num, 0);
         /* and from the region's one pass, as the reports of all scopes */
-        CHECK_INT(ind_data_report(d, data, matrix[i].scope, &r[1]), MB_OK);
+        CHECK_INT(ind_data_report(d, data, set, matrix[i].scope, &r[1]), MB_OK);
         CHECK_INT(row_of(&r[1], "004.2.2")->num, matrix[i].mentors);
+        CHECK_INT(ind_data_report(d, data, both[1], matrix[i].scope, &r[1]), MB_OK);
+        CHECK_INT(row_of(&r[1], "000.1")->num, matrix[i].mentees);
     }
     ind_scope all[16];
     CHECK_INT(ind_data_scopes(data, all, 16), 6);
     /* an organisation outside the loaded territory is not part of it */
     ind_data_free(data);
-    CHECK_INT(ind_data_load(d, set, (ind_scope){REF_SCOPE_TERRITORY, north}, &p, ZONE, &data), MB_OK);
-    CHECK_INT(ind_data_report(d, data, (ind_scope){REF_SCOPE_ORG, orgs[2]}, &r[1]), MB_ERR_NOT_FOUND);
+    CHECK_INT(ind_data_load(d, &set, 1, (ind_scope){REF_SCOPE_TERRITORY, north}, &p, ZONE, &data), MB_OK);
+    CHECK_INT(ind_data_report(d, data, set, (ind_scope){REF_SCOPE_ORG, orgs[2]}, &r[1]), MB_ERR_NOT_FOUND);
+    CHECK_INT(ind_data_report(d, data, both[1], (ind_scope){REF_SCOPE_ORG, orgs[0]}, &r[1]), MB_ERR_NOT_FOUND);
     ind_data_free(data);
     /* mentees: a set that counts them (000.1 counts pupils 5-11 of schools) */
     const ind_set *s000 = ind_catalog_set(catalog, "000");

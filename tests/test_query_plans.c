@@ -305,10 +305,11 @@ static void drive_indicators(long long curator, long long coordinator_user)
     for (int i = 0; i < indicators->n; i++) {
         const ind_set *set = &indicators->sets[i];
         ind_data *data = NULL;
-        CHECK_INT(ind_data_load(d, set, (ind_scope){REF_SCOPE_TERRITORY, region}, &year, "Asia/Tomsk", &data), MB_OK);
+        CHECK_INT(ind_data_load(d, &set, 1, (ind_scope){REF_SCOPE_TERRITORY, region}, &year, "Asia/Tomsk", &data),
+                  MB_OK);
         ind_scope scopes[8];
         int n = ind_data_scopes(data, scopes, 8);
-        for (int k = 0; k < n && k < 8; k++) CHECK_INT(ind_data_report(d, data, scopes[k], &r[0]), MB_OK);
+        for (int k = 0; k < n && k < 8; k++) CHECK_INT(ind_data_report(d, data, set, scopes[k], &r[0]), MB_OK);
         ind_data_free(data);
         CHECK_INT(ind_compute(d, set, (ind_scope){REF_SCOPE_TERRITORY, town}, &year, "Asia/Tomsk", &r[0]), MB_OK);
         CHECK_INT(ind_report_for(d, set, (ind_scope){REF_SCOPE_ORG, 1}, &closed, "Asia/Tomsk", NULL, &r[0], &r[1]),
@@ -430,8 +431,7 @@ static const char *const large_tables[] = {
     "mentorships", "mentorship_members", "match_rejections", "audit", "invites", "invite_uses", "dialog",
     "profiles", "link_requests", "consent_requests", "guardian_phones", "chat_marks", "scopes", "code_failures",
     "meetings", "meeting_participants", "meeting_mentorships", "meeting_series", "org_holidays", "mentorship_stalls",
-    "role_history", "reference_numbers", "indicator_targets",
-    "indicator_snapshot_rows", NULL};
+    "role_history", "indicator_snapshot_rows", NULL};
 
 /* 1 when the plan line scans through a partial index: only the rows its
  * WHERE admits (the queued messages, the pending jobs), not the table. */
