@@ -66,7 +66,7 @@ static int enter_references(db *d)
 static int profile(unsigned type, void *ctx, void *p, void *x)
 {
     (void)ctx;
-    if (type == SQLITE_TRACE_PROFILE && *(sqlite3_int64 *)x > 20000000)
+    if (type == SQLITE_TRACE_PROFILE && *(sqlite3_int64 *)x > 1000000)
         fprintf(stderr, "%.1f ms: %.200s\n", *(sqlite3_int64 *)x / 1e6, sqlite3_sql((sqlite3_stmt *)p) + 220);
     return 0;
 }
