@@ -317,8 +317,8 @@ static mb_status load_requests(db *d, const ind_bind *b, ind_org_index_fn org_in
         " SELECT p.org_id,"
         "  COUNT(DISTINCT CASE WHEN i.key = 'pupil_request' AND p.category = 'pupil' THEN p.id END),"
         "  COUNT(DISTINCT CASE WHEN i.key = 'teacher_request' AND p.category = 'teacher' THEN p.id END)"
-        " FROM so CROSS JOIN accounts p ON p.org_id = so.id JOIN survey_runs r ON r.account_id = p.id"
-        " JOIN instruments i ON i.id = r.instrument_id"
+        " FROM so CROSS JOIN accounts p ON p.org_id = so.id CROSS JOIN survey_runs r ON r.account_id = p.id"
+        " CROSS JOIN instruments i ON i.id = r.instrument_id"
         " WHERE r.state = 'done' AND r.finished_at BETWEEN ?3 AND ?4 AND i.key IN ('pupil_request', 'teacher_request')"
         " GROUP BY p.org_id");
     if (!st) return MB_ERR_DB;
@@ -360,10 +360,10 @@ static mb_status load_selfdet(db *d, const ind_bind *b, ind_org_index_fn org_ind
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
         " SELECT w.org_id, COUNT(DISTINCT r.account_id) FROM so CROSS JOIN poll_waves w ON w.org_id = so.id"
-        " JOIN poll_recipients r ON r.wave_id = w.id"
+        " CROSS JOIN poll_recipients r ON r.wave_id = w.id"
         " WHERE w.kind = 'selfdet_final' AND w.opens_at BETWEEN ?3 AND ?4 AND r.state = 'done'"
         "  AND r.grade BETWEEN 5 AND 11"
-        "  AND EXISTS (SELECT 1 FROM poll_recipients r0 JOIN poll_waves w0 ON w0.id = r0.wave_id"
+        "  AND EXISTS (SELECT 1 FROM poll_recipients r0 CROSS JOIN poll_waves w0 ON w0.id = r0.wave_id"
         "  WHERE r0.account_id = r.account_id AND r0.state = 'done' AND w0.kind = 'selfdet_initial'"
         "  AND w0.opens_at BETWEEN ?3 AND ?4)"
         " GROUP BY w.org_id");
@@ -417,7 +417,7 @@ mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, v
 mb_status ind_employers_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, ind_pair_fn fn)
 {
     sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT m.org_id, p.employer_id FROM so"
-                                             " CROSS JOIN mentorships m ON m.org_id = so.id JOIN accounts p ON p.id = m.mentor_id"
+                                             " CROSS JOIN mentorships m ON m.org_id = so.id CROSS JOIN accounts p ON p.id = m.mentor_id"
                                              " WHERE " ACTIVE_M " AND p.employer_id IS NOT NULL");
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
@@ -454,11 +454,11 @@ mb_status ind_satisfaction_load(db *d, const ind_bind *b, const char *role, cons
         " asked(org_id, account_id, at, sat, answered) AS ("
         "  SELECT w.org_id, r.account_id, MAX(COALESCE(r.answered_at, -1)), r.satisfaction,"
         "   r.state = 'done' AND r.satisfaction IS NOT NULL"
-        "  FROM so CROSS JOIN poll_waves w ON w.org_id = so.id JOIN poll_recipients r ON r.wave_id = w.id"
+        "  FROM so CROSS JOIN poll_waves w ON w.org_id = so.id CROSS JOIN poll_recipients r ON r.wave_id = w.id"
         "  WHERE w.kind = 'final' AND w.opens_at BETWEEN ?3 AND ?4 AND r.role = ?7"
         "   AND (?8 = '' OR EXISTS (SELECT 1 FROM mentorships m WHERE m.mentor_id = r.account_id"
         "   AND m.direction = ?8 AND " ACTIVE_M ")"
-        "   OR EXISTS (SELECT 1 FROM mentorship_members mm JOIN mentorships m ON m.id = mm.mentorship_id"
+        "   OR EXISTS (SELECT 1 FROM mentorship_members mm CROSS JOIN mentorships m ON m.id = mm.mentorship_id"
         "   WHERE mm.mentee_id = r.account_id AND m.direction = ?8 AND " ACTIVE_M "))"
         "  GROUP BY w.org_id, r.account_id)"
         " SELECT org_id, COUNT(*), SUM(answered), SUM(answered AND sat >= ?9) FROM asked GROUP BY org_id");
@@ -478,7 +478,7 @@ mb_status ind_answers_load(db *d, const ind_bind *b, const char *wave_kind, cons
         " SELECT w.org_id, COUNT(DISTINCT r.account_id),"
         "  COUNT(DISTINCT CASE WHEN r.state = 'done' THEN r.account_id END),"
         "  COUNT(DISTINCT CASE WHEN r.state = 'done' AND a.value = ?9 THEN r.account_id END)"
-        " FROM so CROSS JOIN poll_waves w ON w.org_id = so.id JOIN poll_recipients r ON r.wave_id = w.id"
+        " FROM so CROSS JOIN poll_waves w ON w.org_id = so.id CROSS JOIN poll_recipients r ON r.wave_id = w.id"
         " LEFT JOIN survey_answers a ON a.run_id = r.run_id AND a.item = ?8"
         " WHERE w.kind = ?7 AND w.opens_at BETWEEN ?3 AND ?4 GROUP BY w.org_id");
     if (!st) return MB_ERR_DB;
