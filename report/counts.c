@@ -172,6 +172,112 @@ static int col_is(sqlite3_stmt *st, int col, const char *text)
     return v && strcmp((const char *)v, text) == 0;
 }
 
+/* ---- the people counted ---- */
+
+enum { CAT_NONE, CAT_PUPIL, CAT_TEACHER, CAT_STUDENT, CAT_EMPLOYEE, CAT_ENTREPRENEUR, CAT_ALUMNUS, CAT_OTHER };
+
+typedef struct account_info {
+    int64_t id, org_id, employer;
+    unsigned char category;
+    signed char grade;
+} account_info;
+
+struct ind_accounts {
+    db *d;
+    account_info *v;   /* by id */
+    size_t n;
+};
+
+static unsigned char category_code(const unsigned char *text)
+{
+    static const char *const names[] = {"", "pupil", "teacher", "student", "employee", "entrepreneur", "alumnus"};
+    if (!text) return CAT_NONE;
+    for (unsigned char i = 1; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp((const char *)text, names[i]) == 0) return i;
+    return CAT_OTHER;
+}
+
+static void info_of_row(sqlite3_stmt *st, account_info *out)
+{
+    out->id = sqlite3_column_int64(st, 0);
+    out->org_id = sqlite3_column_int64(st, 1);
+    out->category = category_code(sqlite3_column_text(st, 2));
+    int grade = sqlite3_column_int(st, 3);
+    out->grade = (signed char)(grade >= 0 && grade <= 12 ? grade : 0);
+    out->employer = sqlite3_column_int64(st, 4);
+}
+
+mb_status ind_accounts_load(db *d, const ind_bind *b, ind_accounts **out)
+{
+    *out = NULL;
+    ind_accounts *a = calloc(1, sizeof *a);
+    if (!a) return MB_ERR_NOMEM;
+    a->d = d;
+    sqlite3_stmt *st = b->whole
+        ? db_stmt(d, "SELECT id, org_id, category, grade, employer_id FROM accounts")
+        : db_stmt(d, SCOPE_ORGS " SELECT p.id, p.org_id, p.category, p.grade, p.employer_id FROM so"
+                                " CROSS JOIN accounts p ON p.org_id = so.id ORDER BY p.id");
+    if (!st) {
+        free(a);
+        return MB_ERR_DB;
+    }
+    if (!b->whole) bind_scope(st, b);
+    size_t cap = 0;
+    int step;
+    mb_status rc = MB_OK;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        if (a->n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            account_info *v = realloc(a->v, cap * sizeof *v);
+            if (!v) {
+                rc = MB_ERR_NOMEM;
+                break;
+            }
+            a->v = v;
+        }
+        info_of_row(st, &a->v[a->n++]);
+    }
+    sqlite3_reset(st);
+    if (!rc && step != SQLITE_DONE) rc = MB_ERR_DB;
+    if (rc) {
+        ind_accounts_free(a);
+        return rc;
+    }
+    *out = a;
+    return MB_OK;
+}
+
+void ind_accounts_free(ind_accounts *a)
+{
+    if (!a) return;
+    free(a->v);
+    free(a);
+}
+
+/* The person with this id: from the loaded ones, else looked up; id 0
+ * when there is no such account. */
+static account_info person_info(const ind_bind *b, int64_t id)
+{
+    account_info none = {0};
+    const ind_accounts *a = b->accounts;
+    if (!a) return none;
+    size_t lo = 0, hi = a->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->v[mid].id == id) return a->v[mid];
+        if (a->v[mid].id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    sqlite3_stmt *st = db_stmt(a->d, "SELECT id, org_id, category, grade, employer_id FROM accounts WHERE id = ?1");
+    if (!st) return none;
+    sqlite3_bind_int64(st, 1, id);
+    if (db_step_row(a->d, st) == MB_OK) {
+        info_of_row(st, &none);
+        sqlite3_reset(st);
+    }
+    return none;
+}
+
 static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
 {
     id_set trained = {0}, contest = {0};
@@ -186,8 +292,7 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
         "  SELECT m.org_id, mm.mentee_id, 0, m.form, m.direction FROM so"
         "  CROSS JOIN mentorships m ON m.org_id = so.id CROSS JOIN mentorship_members mm ON mm.mentorship_id = m.id"
         "  WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3))"
-        " SELECT a.org_id, a.account_id, a.mentor, a.form, a.direction, p.category, p.grade"
-        " FROM act a CROSS JOIN accounts p ON p.id = a.account_id");
+        " SELECT org_id, account_id, mentor, form, direction FROM act");
     if (!rc && !st) rc = MB_ERR_DB;
     person_rows rows = {0};
     int step = SQLITE_DONE;
@@ -197,9 +302,10 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
             int row = org_index(ctx, sqlite3_column_int64(st, 0));
             if (row < 0) continue;
             int64_t who = sqlite3_column_int64(st, 1);
-            int mentor = sqlite3_column_int(st, 2), grade = sqlite3_column_int(st, 6);
+            account_info p = person_info(b, who);
+            int mentor = sqlite3_column_int(st, 2), grade = p.grade;
             int career = col_is(st, 4, "career"), team = col_is(st, 3, "team_team");
-            int teacher = col_is(st, 5, "teacher"), pupil = col_is(st, 5, "pupil");
+            int teacher = p.category == CAT_TEACHER, pupil = p.category == CAT_PUPIL;
             int pupil_5_11 = pupil && grade >= 5 && grade <= 11;
             uint64_t bits = BIT(participants) | (mentor ? BIT(mentors) : BIT(mentees));
             if (pupil) bits |= BIT(pupils_involved);
@@ -211,10 +317,10 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
             if (career && !mentor && pupil_5_11) bits |= BIT(career_mentees);
             if (mentor) {
                 if (teacher) bits |= BIT(mentors_teacher);
-                if (col_is(st, 5, "alumnus")) bits |= BIT(mentors_alumnus);
-                if (col_is(st, 5, "employee")) bits |= BIT(mentors_employee) | BIT(mentors_business);
-                if (col_is(st, 5, "entrepreneur")) bits |= BIT(mentors_entrepreneur) | BIT(mentors_business);
-                if (col_is(st, 5, "student")) bits |= BIT(mentors_student);
+                if (p.category == CAT_ALUMNUS) bits |= BIT(mentors_alumnus);
+                if (p.category == CAT_EMPLOYEE) bits |= BIT(mentors_employee) | BIT(mentors_business);
+                if (p.category == CAT_ENTREPRENEUR) bits |= BIT(mentors_entrepreneur) | BIT(mentors_business);
+                if (p.category == CAT_STUDENT) bits |= BIT(mentors_student);
             }
             if (team) bits |= BIT(team_people);
             if (!mentor && teacher && col_is(st, 3, "teacher_teacher"))
@@ -236,9 +342,8 @@ static mb_status load_outcomes(db *d, const ind_bind *b, ind_org_index_fn org_in
 {
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
-        " SELECT o.org_id, o.account_id, o.kind, o.level, o.result, o.count, p.category, ms.form, o.mentorship_id"
-        " FROM so CROSS JOIN outcomes o ON o.org_id = so.id LEFT JOIN accounts p ON p.id = o.account_id"
-        " LEFT JOIN mentorships ms ON ms.id = o.mentorship_id"
+        " SELECT o.org_id, o.account_id, o.kind, o.level, o.result, o.count, ms.form, o.mentorship_id"
+        " FROM so CROSS JOIN outcomes o ON o.org_id = so.id LEFT JOIN mentorships ms ON ms.id = o.mentorship_id"
         " WHERE o.happened_on BETWEEN ?3 AND ?4");
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
@@ -251,8 +356,10 @@ static mb_status load_outcomes(db *d, const ind_bind *b, ind_org_index_fn org_in
         const char *kind = (const char *)sqlite3_column_text(st, 2);
         if (!kind) continue;
         int high = col_is(st, 3, "regional") || col_is(st, 3, "federal"), positive = col_is(st, 4, "positive");
-        int pupil = col_is(st, 6, "pupil"), learner = pupil || col_is(st, 6, "student");
-        int teacher = col_is(st, 6, "teacher"), business = col_is(st, 6, "employee") || col_is(st, 6, "entrepreneur");
+        int has_person = sqlite3_column_type(st, 1) != SQLITE_NULL;
+        unsigned char cat = has_person ? person_info(b, sqlite3_column_int64(st, 1)).category : CAT_NONE;
+        int pupil = cat == CAT_PUPIL, learner = pupil || cat == CAT_STUDENT, teacher = cat == CAT_TEACHER;
+        int business = cat == CAT_EMPLOYEE || cat == CAT_ENTREPRENEUR;
         int contest = strcmp(kind, "contest") == 0 || strcmp(kind, "olympiad") == 0;
         /* rows: each counted once */
         if (strcmp(kind, "event_hosted") == 0) {
@@ -265,10 +372,10 @@ static mb_status load_outcomes(db *d, const ind_bind *b, ind_org_index_fn org_in
             c[IND_COUNT_class_results] += 1;
             if (positive) c[IND_COUNT_class_results_positive] += 1;
         }
-        if (strcmp(kind, "became_mentor") == 0 && col_is(st, 7, "team_team"))
-            rows_add(&rows, row, -sqlite3_column_int64(st, 8), BIT(teams_became_mentor));
+        if (strcmp(kind, "became_mentor") == 0 && col_is(st, 6, "team_team"))
+            rows_add(&rows, row, -sqlite3_column_int64(st, 7), BIT(teams_became_mentor));
         /* people: each counted once however many records they have */
-        if (sqlite3_column_type(st, 1) == SQLITE_NULL) continue;
+        if (!has_person) continue;
         uint64_t bits = 0;
         if (contest && high && pupil) bits |= BIT(pupils_high_rating);
         if (strcmp(kind, "project") == 0 && pupil) bits |= BIT(pupils_projects);
@@ -296,35 +403,64 @@ static mb_status load_became_mentor(db *d, const ind_bind *b, ind_org_index_fn o
 {
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
-        " SELECT r.org_id,"
-        "  COUNT(DISTINCT CASE WHEN p.category = 'teacher' THEN r.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN p.category IN ('pupil', 'student') THEN r.account_id END)"
-        " FROM role_history r JOIN accounts p ON p.id = r.account_id"
+        " SELECT r.org_id, r.account_id FROM role_history r"
         " WHERE r.role = 'mentor' AND r.at BETWEEN ?3 AND ?4 AND r.org_id IN (SELECT id FROM so)"
         "  AND EXISTS (SELECT 1 FROM role_history e WHERE e.account_id = r.account_id AND e.role = 'mentee'"
-        "  AND e.at <= r.at AND e.rowid < r.rowid)"
-        " GROUP BY r.org_id");
+        "  AND e.at <= r.at AND e.rowid < r.rowid)");
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
-    static const int targets[] = {IND_COUNT_teachers_became_mentor, IND_COUNT_pupils_became_mentor};
-    return read_counts(d, st, targets, 2, org_index, ctx, counts);
+    person_rows rows = {0};
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        int row = org_index(ctx, sqlite3_column_int64(st, 0));
+        int64_t who = sqlite3_column_int64(st, 1);
+        unsigned char cat = person_info(b, who).category;
+        if (row >= 0)
+            rows_add(&rows, row, who, cat == CAT_TEACHER ? BIT(teachers_became_mentor)
+                                      : cat == CAT_PUPIL || cat == CAT_STUDENT ? BIT(pupils_became_mentor) : 0);
+    }
+    sqlite3_reset(st);
+    mb_status rc = step != SQLITE_DONE ? MB_ERR_DB : rows.failed ? MB_ERR_NOMEM : MB_OK;
+    if (!rc) rows_count(&rows, counts);
+    free(rows.v);
+    return rc;
 }
 
+/* A region reads the finished request surveys of the period in one pass;
+ * a smaller scope through its organisations' accounts. */
 static mb_status load_requests(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
 {
-    sqlite3_stmt *st = db_stmt(d,
-        SCOPE_ORGS
-        " SELECT p.org_id,"
-        "  COUNT(DISTINCT CASE WHEN i.key = 'pupil_request' AND p.category = 'pupil' THEN p.id END),"
-        "  COUNT(DISTINCT CASE WHEN i.key = 'teacher_request' AND p.category = 'teacher' THEN p.id END)"
-        " FROM so CROSS JOIN accounts p ON p.org_id = so.id CROSS JOIN survey_runs r ON r.account_id = p.id"
-        " CROSS JOIN instruments i ON i.id = r.instrument_id"
-        " WHERE r.state = 'done' AND r.finished_at BETWEEN ?3 AND ?4 AND i.key IN ('pupil_request', 'teacher_request')"
-        " GROUP BY p.org_id");
+    sqlite3_stmt *st = b->whole
+        ? db_stmt(d, "SELECT 0, r.account_id, i.key FROM survey_runs r CROSS JOIN instruments i ON i.id = r.instrument_id"
+                     " WHERE r.state = 'done' AND r.finished_at BETWEEN ?1 AND ?2"
+                     " AND i.key IN ('pupil_request', 'teacher_request')")
+        : db_stmt(d, SCOPE_ORGS
+                  " SELECT p.org_id, p.id, i.key FROM so CROSS JOIN accounts p ON p.org_id = so.id"
+                  " CROSS JOIN survey_runs r ON r.account_id = p.id CROSS JOIN instruments i ON i.id = r.instrument_id"
+                  " WHERE r.state = 'done' AND r.finished_at BETWEEN ?3 AND ?4"
+                  " AND i.key IN ('pupil_request', 'teacher_request')");
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
-    static const int targets[] = {IND_COUNT_pupil_requests, IND_COUNT_teacher_requests};
-    return read_counts(d, st, targets, 2, org_index, ctx, counts);
+    if (b->whole) {
+        sqlite3_bind_int64(st, 1, b->start_ms);
+        sqlite3_bind_int64(st, 2, b->end_ms);
+    } else {
+        bind_scope(st, b);
+    }
+    person_rows rows = {0};
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        int64_t who = sqlite3_column_int64(st, 1);
+        account_info p = person_info(b, who);
+        int row = org_index(ctx, b->whole ? p.org_id : sqlite3_column_int64(st, 0));
+        if (row < 0) continue;
+        if (col_is(st, 2, "pupil_request") && p.category == CAT_PUPIL) rows_add(&rows, row, who, BIT(pupil_requests));
+        if (col_is(st, 2, "teacher_request") && p.category == CAT_TEACHER) rows_add(&rows, row, who, BIT(teacher_requests));
+    }
+    sqlite3_reset(st);
+    mb_status rc = step != SQLITE_DONE ? MB_ERR_DB : rows.failed ? MB_ERR_NOMEM : MB_OK;
+    if (!rc) rows_count(&rows, counts);
+    free(rows.v);
+    return rc;
 }
 
 /* activities of team-team mentorships that were not cancelled or missed */
@@ -416,15 +552,15 @@ mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, v
 
 mb_status ind_employers_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, ind_pair_fn fn)
 {
-    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT m.org_id, p.employer_id FROM so"
-                                             " CROSS JOIN mentorships m ON m.org_id = so.id CROSS JOIN accounts p ON p.id = m.mentor_id"
-                                             " WHERE " ACTIVE_M " AND p.employer_id IS NOT NULL");
+    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT m.org_id, m.mentor_id FROM so"
+                                             " CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M);
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
     int step;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
         int row = org_index(ctx, sqlite3_column_int64(st, 0));
-        if (row >= 0) fn(ctx, row, sqlite3_column_int64(st, 1));
+        int64_t employer = row >= 0 ? person_info(b, sqlite3_column_int64(st, 1)).employer : 0;
+        if (employer > 0) fn(ctx, row, employer);
     }
     sqlite3_reset(st);
     return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;

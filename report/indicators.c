@@ -397,8 +397,10 @@ static const target_entry *find_target(const ind_data *data, const char *code, i
 
 static ind_bind bind_of(const ind_data *data, const ind_period *p)
 {
+    /* a territory above no other: a region, read in whole */
+    int whole = data->root.kind == REF_SCOPE_TERRITORY && !territory_parent(data, data->root.id);
     return (ind_bind){.territory_id = data->root.kind == REF_SCOPE_TERRITORY ? data->root.id : 0,
-                      .org_id = data->root.kind == REF_SCOPE_ORG ? data->root.id : 0,
+                      .org_id = data->root.kind == REF_SCOPE_ORG ? data->root.id : 0, .whole = whole,
                       .start_ms = p->start_ms, .end_ms = p->end_ms, .year_from = p->year_from, .year_to = p->year_to};
 }
 
@@ -449,6 +451,11 @@ mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope 
     ind_bind b = bind_of(data, p);
     int forms = 0, employers = 0, previous = 0;
     unsigned families = families_of(sets, nsets, &forms, &employers, &previous);
+    ind_accounts *accounts = NULL;
+    unsigned with_people = IND_FAMILY_PEOPLE | IND_FAMILY_OUTCOMES | IND_FAMILY_BECAME | IND_FAMILY_REQUESTS;
+    if (!rc && (((families | (unsigned)previous) & with_people) || employers))
+        rc = ind_accounts_load(d, &b, &accounts);
+    b.accounts = accounts;
     if (!rc) rc = ind_counts_load(d, &b, families, org_row, data, data->counts);
     if (!rc && forms) rc = ind_forms_load(d, &b, org_row, data, data->forms);
     if (!rc && employers) rc = ind_employers_load(d, &b, org_row, data, add_pair);
@@ -472,10 +479,12 @@ mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope 
         ind_period_previous(p, zone, &data->previous);
         data->previous_counts = calloc(cells, sizeof(double));
         ind_bind pb = bind_of(data, &data->previous);
+        pb.accounts = accounts;
         if (!data->previous_counts) rc = MB_ERR_NOMEM;
         else rc = ind_counts_load(d, &pb, (unsigned)previous, org_row, data, data->previous_counts);
         data->has_previous = !rc;
     }
+    ind_accounts_free(accounts);
     if (rc) {
         ind_data_free(data);
         return rc;
