@@ -6,12 +6,13 @@
  * set, one curator's report alone, and the peak memory of the process
  * that computed them.
  *
- *   build/rel/bin/bench_indicators [--scale S] [--db PATH]
+ *   build/rel/bin/bench_indicators [--scale S] [--db PATH] [--profile]
  *
  * Without --db the region is generated into a temporary folder first;
  * the figures come from a fresh process that only opens the database and
  * computes, so the generator's memory does not count. --db PATH uses a
- * database bench_region --keep wrote.
+ * database bench_region --keep wrote (the reference numbers the benchmark
+ * enters are written into it). --profile lists the statements over 5 ms.
  */
 #include "report/indicators.h"
 #include "storage/references.h"
@@ -63,15 +64,18 @@ static int enter_references(db *d)
     return db_commit(d) != MB_OK;
 }
 
+/* --profile: each statement that ran over 5 ms (from its first step to
+ * its reset, so the reading of its rows too), after its scope CTE. */
 static int profile(unsigned type, void *ctx, void *p, void *x)
 {
     (void)ctx;
-    if (type == SQLITE_TRACE_PROFILE && *(sqlite3_int64 *)x > 1000000)
-        fprintf(stderr, "%.1f ms: %.200s\n", *(sqlite3_int64 *)x / 1e6, sqlite3_sql((sqlite3_stmt *)p) + 220);
+    const char *sql = sqlite3_sql((sqlite3_stmt *)p), *body = strstr(sql, "IN (SELECT id FROM tt))");
+    if (type == SQLITE_TRACE_PROFILE && *(sqlite3_int64 *)x > 5000000)
+        fprintf(stderr, "  %.1f ms: %.160s\n", *(sqlite3_int64 *)x / 1e6, body ? body + 23 : sql);
     return 0;
 }
 
-static int measure(const char *path)
+static int measure(const char *path, int profiling)
 {
     char err[512], dir[512];
     db *d;
@@ -79,7 +83,7 @@ static int measure(const char *path)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
-    sqlite3_trace_v2(db_handle(d), SQLITE_TRACE_PROFILE, profile, NULL);
+    if (profiling) sqlite3_trace_v2(db_handle(d), SQLITE_TRACE_PROFILE, profile, NULL);
     ind_catalog *cat = NULL;
     if (!ind_find_data(NULL, dir, sizeof dir) || !(cat = ind_catalog_load(dir, err, sizeof err))) {
         fprintf(stderr, "cannot load the indicator definitions (%s): %s\n", dir, err);
@@ -146,6 +150,7 @@ int main(int argc, char **argv)
 {
     double scale = 1;
     const char *path = NULL;
+    int profiling = 0;
     for (int i = 1; i < argc; i++) {
         char *end = NULL;
         if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
@@ -156,13 +161,15 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             path = argv[++i];
+        } else if (strcmp(argv[i], "--profile") == 0) {
+            profiling = 1;
         } else {
-            fprintf(stderr, "usage: bench_indicators [--scale S] [--db PATH]\n");
+            fprintf(stderr, "usage: bench_indicators [--scale S] [--db PATH] [--profile]\n");
             return 2;
         }
     }
     log_set_level(LOG_ERROR);
-    if (path) return measure(path);
+    if (path) return measure(path, profiling);
     char dir[] = "/tmp/mentorbot-indicators-XXXXXX", db_path[1024], err[512];
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
@@ -193,7 +200,7 @@ int main(int argc, char **argv)
         fflush(stdout);
         pid_t pid = fork();
         if (pid == 0) {
-            execl("/proc/self/exe", argv[0], "--db", db_path, (char *)NULL);
+            execl("/proc/self/exe", argv[0], "--db", db_path, profiling ? "--profile" : (char *)NULL, (char *)NULL);
             _exit(127);
         }
         int status = 0;

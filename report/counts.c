@@ -283,7 +283,15 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
     id_set trained = {0}, contest = {0};
     mb_status rc = load_ids(d, b, "training", INT64_MIN, &trained);
     if (!rc) rc = load_ids(d, b, "contest", b->start_ms, &contest);
-    sqlite3_stmt *st = rc ? NULL : db_stmt(d,
+    /* a region reads the mentorships and their members in one pass each;
+     * members are stored in their mentorships' order, so the lookups of
+     * the mentorships go through the table in order too */
+    sqlite3_stmt *st = rc ? NULL : b->whole ? db_stmt(d,
+        "SELECT m.org_id, m.mentor_id, 1, m.form, m.direction FROM mentorships m WHERE " ACTIVE_M
+        " UNION ALL"
+        " SELECT m.org_id, mm.mentee_id, 0, m.form, m.direction FROM mentorship_members mm"
+        " CROSS JOIN mentorships m ON m.id = mm.mentorship_id"
+        " WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3)") : db_stmt(d,
         SCOPE_ORGS ","
         " act(org_id, account_id, mentor, form, direction) AS ("
         "  SELECT m.org_id, m.mentor_id, 1, m.form, m.direction FROM so"
@@ -340,7 +348,11 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
 
 static mb_status load_outcomes(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
 {
-    sqlite3_stmt *st = db_stmt(d,
+    /* a region reads the outcome records in one pass */
+    sqlite3_stmt *st = b->whole ? db_stmt(d,
+        "SELECT o.org_id, o.account_id, o.kind, o.level, o.result, o.count, ms.form, o.mentorship_id"
+        " FROM outcomes o LEFT JOIN mentorships ms ON ms.id = o.mentorship_id"
+        " WHERE o.happened_on BETWEEN ?3 AND ?4") : db_stmt(d,
         SCOPE_ORGS
         " SELECT o.org_id, o.account_id, o.kind, o.level, o.result, o.count, ms.form, o.mentorship_id"
         " FROM so CROSS JOIN outcomes o ON o.org_id = so.id LEFT JOIN mentorships ms ON ms.id = o.mentorship_id"
@@ -466,13 +478,16 @@ static mb_status load_requests(db *d, const ind_bind *b, ind_org_index_fn org_in
 /* activities of team-team mentorships that were not cancelled or missed */
 static mb_status load_team(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
 {
+    /* The meetings are looked up in id order (IN sorts them), which reads
+     * the large table page after page instead of at random. */
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
-        " SELECT m.org_id, COUNT(DISTINCT x.meeting_id) FROM so CROSS JOIN mentorships m ON m.org_id = so.id"
-        " CROSS JOIN meeting_mentorships x ON x.mentorship_id = m.id CROSS JOIN meetings mt ON mt.id = x.meeting_id"
-        " WHERE m.form = 'team_team' AND mt.kind IN ('training', 'business_game', 'mini_project', 'activity')"
-        "  AND mt.state NOT IN ('cancelled', 'missed') AND mt.starts_at BETWEEN ?3 AND ?4"
-        " GROUP BY m.org_id");
+        " SELECT mt.org_id, COUNT(*) FROM meetings mt WHERE mt.id IN (SELECT x.meeting_id FROM so"
+        "  CROSS JOIN mentorships m ON m.org_id = so.id CROSS JOIN meeting_mentorships x ON x.mentorship_id = m.id"
+        "  WHERE m.form = 'team_team')"
+        " AND mt.kind IN ('training', 'business_game', 'mini_project', 'activity')"
+        " AND mt.state NOT IN ('cancelled', 'missed') AND mt.starts_at BETWEEN ?3 AND ?4"
+        " GROUP BY mt.org_id");
     if (!st) return MB_ERR_DB;
     bind_scope(st, b);
     static const int team[] = {IND_COUNT_team_activities};

@@ -102,6 +102,10 @@ static const struct { const char *sql, *table, *why; } allowed[] = {
      "a region's indicators: every account once, in order"},
     {"SELECT 0, r.account_id, i.key FROM survey_runs r", "survey_runs",
      "a region's indicators: the finished requests of the period, in one pass"},
+    {"SELECT m.org_id, m.mentor_id, 1, m.form, m.direction FROM mentorships m WHERE", "mentorships",
+     "a region's indicators: every mentorship once, in order"},
+    {"SELECT m.org_id, m.mentor_id, 1, m.form, m.direction FROM mentorships m WHERE", "mentorship_members",
+     "a region's indicators: every membership once, in order"},
     {"SELECT DISTINCT a.id FROM accounts a LEFT JOIN scopes s ON s.account_id = a.id WHERE a.role = 'curator'",
      "accounts", "the curators of an organisation for a guardian's request: to do, see above"},
 };
