@@ -206,7 +206,7 @@ int admin_main(app *a, int argc, char **argv)
                     "  reference list [--territory ID|--org ID]\n"
                     "  targets import FILE.csv   (header code,year,target[,scope][,persons][,source])\n"
                     "  report indicators --set 000|001|003|004 --scope org:ID|territory:ID --period P\n"
-                    "                    [--format text|csv] [--out FILE] [--rounding RULE] [--recompute]\n");
+                    "                    [--format text|csv|xlsx] [--out FILE] [--rounding RULE] [--recompute]\n");
     return 2;
 }
 

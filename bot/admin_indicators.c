@@ -6,7 +6,7 @@
  *   admin reference set --territory ID|--org ID --year YYYY --key KEY --value N --source TEXT
  *   admin reference list [--territory ID|--org ID]
  *   admin targets import FILE.csv
- *   admin report indicators --set 000 --scope org:ID|territory:ID --period P [--format text|csv]
+ *   admin report indicators --set 000 --scope org:ID|territory:ID --period P [--format text|csv|xlsx]
  *                           [--out FILE] [--rounding half_up:N|trunc:N] [--recompute]
  */
 #include "bot/admin.h"
@@ -32,7 +32,7 @@
     "keys: " REF_KEY_LIST "\n"
 #define USAGE_REPORT \
     "usage: admin report indicators --set 000|001|003|004 --scope org:ID|territory:ID --period 2025-26|2025|2026-06-01\n" \
-    "                               [--format text|csv] [--out FILE] [--rounding half_up:N|trunc:N] [--recompute]\n"
+    "                               [--format text|csv|xlsx] [--out FILE] [--rounding half_up:N|trunc:N] [--recompute]\n"
 
 /* 1 when the organisation or territory exists; says so on stderr when not. */
 static int scope_exists(app *a, ref_scope_kind kind, int64_t id)
@@ -317,12 +317,12 @@ static int report_cmd(app *a, int argc, char **argv)
         return 2;
     }
     if (!format) format = "text";
-    if (strcmp(format, "xlsx") == 0) {
-        fprintf(stderr, "--format xlsx is not available yet; use csv, which a spreadsheet opens\n");
+    if (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0) {
+        fprintf(stderr, "--format must be text, csv or xlsx, not \"%s\"\n", format);
         return 2;
     }
-    if (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0) {
-        fprintf(stderr, "--format must be text or csv, not \"%s\"\n", format);
+    if (strcmp(format, "xlsx") == 0 && !out_path) {
+        fprintf(stderr, "--format xlsx needs --out FILE.xlsx\n");
         return 2;
     }
     if (!a->indicators) {
@@ -361,6 +361,16 @@ static int report_cmd(app *a, int argc, char **argv)
     if (admin_finish_change(a, rc, "compute the indicators")) {
         free(report);
         return 1;
+    }
+    if (strcmp(format, "xlsx") == 0) {
+        mb_status wrote = ind_format_xlsx(&report[0], out_path, a->texts, a->cfg.language, a->cfg.timezone);
+        free(report);
+        if (wrote) {
+            fprintf(stderr, "%s: cannot write the spreadsheet\n", out_path);
+            return 1;
+        }
+        printf("wrote %s\n", out_path);
+        return 0;
     }
     FILE *f = out_path ? fopen(out_path, "w") : stdout;
     int code = 1;

@@ -210,6 +210,26 @@ TEST(form_coverage_table_of_001)
     CHECK_CONTAINS(text, "63,66 % (184 из 289)");
     CHECK_CONTAINS(text, "отбрасыванием");
     free(text);
+    /* the spreadsheet: Russian headers, numbers stored as numbers, the
+     * rule in a note (read back with Python's zipfile, as the tests read
+     * calendar files with python3) */
+    char xlsx[512], cmd[1200];
+    snprintf(xlsx, sizeof xlsx, "%s/001.xlsx", unit_tmpdir());
+    CHECK_INT(ind_format_xlsx(first, xlsx, texts, "ru", ZONE), MB_OK);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]);"
+                              " [sys.stdout.write(z.read(n).decode()) for n in ('xl/sharedStrings.xml',"
+                              " 'xl/worksheets/sheet1.xml', 'xl/comments1.xml')]\" %s", xlsx);
+    FILE *p = popen(cmd, "r");
+    static char xml[1 << 17];
+    size_t got = p ? fread(xml, 1, sizeof xml - 1, p) : 0;
+    xml[got] = 0;
+    if (p) pclose(p);
+    CHECK_CONTAINS(xml, "<t>Наименование показателя</t>");
+    CHECK_CONTAINS(xml, "<t>Числитель</t>");
+    CHECK_CONTAINS(xml, "<v>184</v>");
+    CHECK_CONTAINS(xml, "<v>289</v>");
+    CHECK_CONTAINS(xml, "<v>63.66</v>");
+    CHECK_CONTAINS(xml, "округление отбрасыванием, знаков после запятой: 2 (trunc:2)");
     free(first);
     db_close(d);
 }
