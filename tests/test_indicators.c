@@ -538,6 +538,8 @@ TEST(erased_people_and_snapshots)
     db_commit(d);
     CHECK(r[0].snapshot_at > 0);
     CHECK_INT(row_of(&r[0], "004.3.5")->num, 4);
+    CHECK_INT(ind_compute(d, ind_catalog_set(catalog, "000"), scope, &p, ZONE, &r[1]), MB_OK);
+    CHECK_INT(row_of(&r[1], "000.1")->num, 4);
     /* /forget: the person stays an anonymous row, the count does not move */
     db_begin(d);
     CHECK_INT(account_forget(d, erased), MB_OK);
@@ -545,6 +547,9 @@ TEST(erased_people_and_snapshots)
     CHECK_INT(db_scalar(d, "SELECT COUNT(*) FROM accounts WHERE status = 'forgotten' AND name IS NULL", 0), 1);
     CHECK_INT(ind_compute(d, set, scope, &p, ZONE, &r[1]), MB_OK);
     CHECK_INT(row_of(&r[1], "004.3.5")->num, 4);
+    /* and they still took part in their pair that year */
+    CHECK_INT(ind_compute(d, ind_catalog_set(catalog, "000"), scope, &p, ZONE, &r[1]), MB_OK);
+    CHECK_INT(row_of(&r[1], "000.1")->num, 4);
     /* data entered late for the closed year: the snapshot stays, the
      * recomputation shows the difference */
     sql(d, "INSERT INTO outcomes(account_id, org_id, kind, happened_on, source, created_at) VALUES (%lld, %lld,"
