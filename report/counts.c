@@ -1,4 +1,5 @@
 #include "report/counts.h"
+#include "report/counts_internal.h"
 
 #include "storage/profiles.h"
 
@@ -21,19 +22,7 @@ int ind_count_code(const char *name)
 
 const char *ind_count_name(int count) { return count >= 0 && count < IND_COUNT_TOTAL ? count_names[count] : NULL; }
 
-/* The organisations of the scope: one organisation (?2), or every one in a
- * territory (?1) and the territories under it. Every statement below
- * starts from them and reaches the large tables by their org_id indexes,
- * so one organisation's report reads only its own rows. */
-#define SCOPE_ORGS \
-    "WITH RECURSIVE tt(id) AS MATERIALIZED (SELECT id FROM territories WHERE id = ?1" \
-    "  UNION SELECT t.id FROM territories t JOIN tt ON t.parent_id = tt.id)," \
-    " so(id) AS MATERIALIZED (SELECT id FROM orgs WHERE id = ?2 OR territory_id IN (SELECT id FROM tt))"
-
-/* A mentorship m active at some time in the period. */
-#define ACTIVE_M "m.created_at <= ?4 AND (m.ended_at IS NULL OR m.ended_at >= ?3)"
-
-static void bind_scope(sqlite3_stmt *st, const ind_bind *b)
+void ind_bind_scope(sqlite3_stmt *st, const ind_bind *b)
 {
     sqlite3_bind_int64(st, 1, b->territory_id);
     sqlite3_bind_int64(st, 2, b->org_id);
@@ -143,7 +132,7 @@ static mb_status load_ids(db *d, const ind_bind *b, const char *kind, int64_t fr
                                              " CROSS JOIN outcomes o ON o.org_id = so.id AND o.kind = ?7"
                                              " AND o.happened_on BETWEEN ?8 AND ?4 WHERE o.account_id IS NOT NULL");
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
+    ind_bind_scope(st, b);
     sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, from);
     size_t cap = 0;
@@ -221,7 +210,7 @@ mb_status ind_accounts_load(db *d, const ind_bind *b, ind_accounts **out)
         free(a);
         return MB_ERR_DB;
     }
-    if (!b->whole) bind_scope(st, b);
+    if (!b->whole) ind_bind_scope(st, b);
     size_t cap = 0;
     int step;
     mb_status rc = MB_OK;
@@ -305,7 +294,7 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
     person_rows rows = {0};
     int step = SQLITE_DONE;
     if (!rc) {
-        bind_scope(st, b);
+        ind_bind_scope(st, b);
         while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
             int row = org_index(ctx, sqlite3_column_int64(st, 0));
             if (row < 0) continue;
@@ -358,7 +347,7 @@ static mb_status load_outcomes(db *d, const ind_bind *b, ind_org_index_fn org_in
         " FROM so CROSS JOIN outcomes o ON o.org_id = so.id LEFT JOIN mentorships ms ON ms.id = o.mentorship_id"
         " WHERE o.happened_on BETWEEN ?3 AND ?4");
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
+    ind_bind_scope(st, b);
     person_rows rows = {0};
     int step;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
@@ -420,7 +409,7 @@ static mb_status load_became_mentor(db *d, const ind_bind *b, ind_org_index_fn o
         "  AND EXISTS (SELECT 1 FROM role_history e WHERE e.account_id = r.account_id AND e.role = 'mentee'"
         "  AND e.at <= r.at AND e.rowid < r.rowid)");
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
+    ind_bind_scope(st, b);
     person_rows rows = {0};
     int step;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
@@ -456,7 +445,7 @@ static mb_status load_requests(db *d, const ind_bind *b, ind_org_index_fn org_in
         sqlite3_bind_int64(st, 1, b->start_ms);
         sqlite3_bind_int64(st, 2, b->end_ms);
     } else {
-        bind_scope(st, b);
+        ind_bind_scope(st, b);
     }
     person_rows rows = {0};
     int step;
@@ -489,7 +478,7 @@ static mb_status load_team(db *d, const ind_bind *b, ind_org_index_fn org_index,
         " AND mt.state NOT IN ('cancelled', 'missed') AND mt.starts_at BETWEEN ?3 AND ?4"
         " GROUP BY mt.org_id");
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
+    ind_bind_scope(st, b);
     static const int team[] = {IND_COUNT_team_activities};
     return read_counts(d, st, team, 1, org_index, ctx, counts);
 }
@@ -500,7 +489,7 @@ static mb_status load_programmes(db *d, const ind_bind *b, ind_org_index_fn org_
                  " SELECT so.id, EXISTS (SELECT 1 FROM programs p WHERE p.org_id = so.id AND p.year BETWEEN ?5 AND ?6)"
                  " FROM so");
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
+    ind_bind_scope(st, b);
     static const int programme[] = {IND_COUNT_orgs_with_programme};
     return read_counts(d, st, programme, 1, org_index, ctx, counts);
 }
@@ -519,7 +508,7 @@ static mb_status load_selfdet(db *d, const ind_bind *b, ind_org_index_fn org_ind
         "  AND w0.opens_at BETWEEN ?3 AND ?4)"
         " GROUP BY w.org_id");
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
+    ind_bind_scope(st, b);
     static const int selfdet[] = {IND_COUNT_selfdet_pupils};
     return read_counts(d, st, selfdet, 1, org_index, ctx, counts);
 }
@@ -554,7 +543,7 @@ mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, v
     sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT m.org_id, m.form FROM so"
                                              " CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M);
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
+    ind_bind_scope(st, b);
     int step;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
         int row = org_index(ctx, sqlite3_column_int64(st, 0));
@@ -570,7 +559,7 @@ mb_status ind_employers_load(db *d, const ind_bind *b, ind_org_index_fn org_inde
     sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT m.org_id, m.mentor_id FROM so"
                                              " CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M);
     if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
+    ind_bind_scope(st, b);
     int step;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
         int row = org_index(ctx, sqlite3_column_int64(st, 0));
@@ -579,63 +568,4 @@ mb_status ind_employers_load(db *d, const ind_bind *b, ind_org_index_fn org_inde
     }
     sqlite3_reset(st);
     return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
-}
-
-static mb_status read_surveys(db *d, sqlite3_stmt *st, ind_org_index_fn org_index, void *ctx, ind_survey *out)
-{
-    int step;
-    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        int row = org_index(ctx, sqlite3_column_int64(st, 0));
-        if (row < 0) continue;
-        out[row].invited += sqlite3_column_int(st, 1);
-        out[row].respondents += sqlite3_column_int(st, 2);
-        out[row].hits += sqlite3_column_int(st, 3);
-    }
-    sqlite3_reset(st);
-    return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
-}
-
-mb_status ind_satisfaction_load(db *d, const ind_bind *b, const char *role, const char *direction,
-                                double satisfied_min, ind_org_index_fn org_index, void *ctx, ind_survey *out)
-{
-    /* The bare columns of a MAX() aggregate come from the row that has
-     * the maximum (SQLite): each person's latest answer. */
-    sqlite3_stmt *st = db_stmt(d,
-        SCOPE_ORGS ","
-        " asked(org_id, account_id, at, sat, answered) AS ("
-        "  SELECT w.org_id, r.account_id, MAX(COALESCE(r.answered_at, -1)), r.satisfaction,"
-        "   r.state = 'done' AND r.satisfaction IS NOT NULL"
-        "  FROM so CROSS JOIN poll_waves w ON w.org_id = so.id CROSS JOIN poll_recipients r ON r.wave_id = w.id"
-        "  WHERE w.kind = 'final' AND w.opens_at BETWEEN ?3 AND ?4 AND r.role = ?7"
-        "   AND (?8 = '' OR EXISTS (SELECT 1 FROM mentorships m WHERE m.mentor_id = r.account_id"
-        "   AND m.direction = ?8 AND " ACTIVE_M ")"
-        "   OR EXISTS (SELECT 1 FROM mentorship_members mm CROSS JOIN mentorships m ON m.id = mm.mentorship_id"
-        "   WHERE mm.mentee_id = r.account_id AND m.direction = ?8 AND " ACTIVE_M "))"
-        "  GROUP BY w.org_id, r.account_id)"
-        " SELECT org_id, COUNT(*), SUM(answered), SUM(answered AND sat >= ?9) FROM asked GROUP BY org_id");
-    if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
-    sqlite3_bind_text(st, 7, role, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 8, direction ? direction : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(st, 9, satisfied_min);
-    return read_surveys(d, st, org_index, ctx, out);
-}
-
-mb_status ind_answers_load(db *d, const ind_bind *b, const char *wave_kind, const char *item, const char *answer,
-                           ind_org_index_fn org_index, void *ctx, ind_survey *out)
-{
-    sqlite3_stmt *st = db_stmt(d,
-        SCOPE_ORGS
-        " SELECT w.org_id, COUNT(DISTINCT r.account_id),"
-        "  COUNT(DISTINCT CASE WHEN r.state = 'done' THEN r.account_id END),"
-        "  COUNT(DISTINCT CASE WHEN r.state = 'done' AND a.value = ?9 THEN r.account_id END)"
-        " FROM so CROSS JOIN poll_waves w ON w.org_id = so.id CROSS JOIN poll_recipients r ON r.wave_id = w.id"
-        " LEFT JOIN survey_answers a ON a.run_id = r.run_id AND a.item = ?8"
-        " WHERE w.kind = ?7 AND w.opens_at BETWEEN ?3 AND ?4 GROUP BY w.org_id");
-    if (!st) return MB_ERR_DB;
-    bind_scope(st, b);
-    sqlite3_bind_text(st, 7, wave_kind, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 8, item, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 9, answer, -1, SQLITE_TRANSIENT);
-    return read_surveys(d, st, org_index, ctx, out);
 }

@@ -1,10 +1,11 @@
+/*
+ * The engine: the counts of every organisation under a root scope for a
+ * period (read once, report/counts.c), the reference numbers and targets,
+ * and each scope's report added up from its organisations.
+ */
 #include "report/indicators.h"
 
-#include "storage/profiles.h"
-#include "storage/records.h"
 #include "storage/territories.h"
-#include "util/clock.h"
-#include "util/tz.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,140 +13,6 @@
 #include <string.h>
 
 #define TERRITORY_DEPTH_MAX 8   /* territories above an organisation followed up the tree */
-
-/* ---- periods and scopes ---- */
-
-static int64_t local_midnight(const char *zone, int year, int month, int day)
-{
-    struct tm t = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day};
-    int64_t ms = 0;
-    if (tz_from_local(zone, &t, &ms)) tz_from_local(NULL, &t, &ms);
-    return ms;
-}
-
-static void school_year(int first, const char *zone, ind_period *out)
-{
-    out->kind = IND_PERIOD_SCHOOL_YEAR;
-    snprintf(out->label, sizeof out->label, "%d-%02d", first, (first + 1) % 100);
-    out->start_ms = local_midnight(zone, first, 9, 1);
-    out->end_ms = local_midnight(zone, first + 1, 9, 1) - 1;
-    out->ref_year = first;
-    out->target_year = first + 1;
-    out->year_from = out->year_to = first;
-}
-
-static int all_digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9') return 0;
-    return 1;
-}
-
-mb_status ind_period_parse(const char *text, const char *zone, ind_period *out)
-{
-    memset(out, 0, sizeof *out);
-    size_t n = text ? strlen(text) : 0;
-    if (n == 4 && all_digits(text, 4)) {
-        int y = atoi(text);
-        if (y < PROGRAM_YEAR_MIN || y > PROGRAM_YEAR_MAX) return MB_ERR_PARSE;
-        out->kind = IND_PERIOD_CALENDAR;
-        snprintf(out->label, sizeof out->label, "%d", y);
-        out->start_ms = local_midnight(zone, y, 1, 1);
-        out->end_ms = local_midnight(zone, y + 1, 1, 1) - 1;
-        out->ref_year = out->target_year = y;
-        out->year_from = y - 1;
-        out->year_to = y;
-        return MB_OK;
-    }
-    if (n == 7 && all_digits(text, 4) && text[4] == '-' && all_digits(text + 5, 2)) {
-        int y = atoi(text);
-        if (y < PROGRAM_YEAR_MIN || y > PROGRAM_YEAR_MAX || atoi(text + 5) != (y + 1) % 100) return MB_ERR_PARSE;
-        school_year(y, zone, out);
-        return MB_OK;
-    }
-    if (n == 10 && all_digits(text, 4) && text[4] == '-' && all_digits(text + 5, 2) && text[7] == '-' &&
-        all_digits(text + 8, 2)) {
-        int y = atoi(text), m = atoi(text + 5), day = atoi(text + 8);
-        struct tm t = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = day};
-        int64_t ms;
-        if (y < PROGRAM_YEAR_MIN || y > PROGRAM_YEAR_MAX || m < 1 || m > 12 || day < 1 || tz_from_local(NULL, &t, &ms))
-            return MB_ERR_PARSE;
-        int first = m >= 9 ? y : y - 1;
-        school_year(first, zone, out);
-        out->kind = IND_PERIOD_AS_OF;
-        snprintf(out->label, sizeof out->label, "%04d-%02d-%02d", y, m, day);
-        struct tm next = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = day + 1};
-        int64_t end;
-        if (tz_from_local(zone, &next, &end)) tz_from_local(NULL, &next, &end);
-        out->end_ms = end - 1;
-        out->target_year = y;
-        return MB_OK;
-    }
-    return MB_ERR_PARSE;
-}
-
-void ind_period_current(int64_t now_ms, const char *zone, ind_period *out)
-{
-    struct tm t;
-    if (tz_local(zone, now_ms, &t)) tz_local(NULL, now_ms, &t);
-    int y = t.tm_year + 1900;
-    memset(out, 0, sizeof *out);
-    school_year(t.tm_mon >= 8 ? y : y - 1, zone, out);
-}
-
-void ind_period_previous(const ind_period *p, const char *zone, ind_period *out)
-{
-    char label[16];
-    if (p->kind == IND_PERIOD_SCHOOL_YEAR) snprintf(label, sizeof label, "%d-%02d", p->year_from - 1, p->year_from % 100);
-    else if (p->kind == IND_PERIOD_CALENDAR) snprintf(label, sizeof label, "%d", p->target_year - 1);
-    else snprintf(label, sizeof label, "%04d%s", atoi(p->label) - 1, p->label + 4);
-    if (ind_period_parse(label, zone, out)) {
-        /* 29 February of a year before a common one */
-        *out = *p;
-        out->start_ms -= 365LL * 86400000;
-        out->end_ms -= 365LL * 86400000;
-    }
-}
-
-mb_status ind_scope_parse(const char *text, ind_scope *out)
-{
-    const char *rest;
-    if (strncmp(text, "org:", 4) == 0) out->kind = REF_SCOPE_ORG, rest = text + 4;
-    else if (strncmp(text, "territory:", 10) == 0) out->kind = REF_SCOPE_TERRITORY, rest = text + 10;
-    else return MB_ERR_PARSE;
-    char *end;
-    long long id = strtoll(rest, &end, 10);
-    if (!*rest || *end || id <= 0) return MB_ERR_PARSE;
-    out->id = id;
-    return MB_OK;
-}
-
-/* ---- rounding ---- */
-
-double ind_round(double v, ind_rounding rule)
-{
-    double scale = 1;
-    for (int i = 0; i < rule.digits; i++) scale *= 10;
-    /* a value that is exactly on a step must not fall below it by a
-     * floating-point hair (0.29 * 100 = 28.999999...) */
-    double x = v * scale * (1 + 1e-12);
-    return (rule.kind == IND_ROUND_TRUNC ? floor(x) : floor(x + 0.5)) / scale;
-}
-
-ind_rounding ind_row_rounding(const ind_report *r, const ind_row *row)
-{
-    return r->has_rounding ? r->rounding : row->def->rounding;
-}
-
-void ind_value_format(const ind_report *r, const ind_row *row, double v, int decimal_comma, char *buf, size_t size)
-{
-    ind_rounding rule = ind_row_rounding(r, row);
-    if (row->def->unit != IND_UNIT_PERCENT && v == floor(v)) rule.digits = 0;
-    snprintf(buf, size, "%.*f", rule.digits, ind_round(v, rule));
-    if (decimal_comma)
-        for (char *p = buf; *p; p++)
-            if (*p == '.') *p = ',';
-}
 
 /* ---- the counts of a root scope ---- */
 
@@ -543,10 +410,9 @@ int ind_data_scopes(const ind_data *data, ind_scope *out, int max)
 
 /* A reference number of a scope: its own, or for a territory without one
  * the sum of its child territories' (a region from its municipalities). */
-static int scope_reference(db *d, const ind_data *data, ref_scope_kind kind, int64_t id, const char *key, int year,
-                           double *value, int *year_used, int depth)
+static int scope_reference(const ind_data *data, ref_scope_kind kind, int64_t id, const char *key, double *value,
+                           int *year_used, int depth)
 {
-    (void)year;
     const ref_entry *own = find_ref(data, kind, id, key);
     if (own) {
         *value = own->value;
@@ -560,7 +426,7 @@ static int scope_reference(db *d, const ind_data *data, ref_scope_kind kind, int
         double v;
         int y;
         if (data->terr_parent[i] == id &&
-            scope_reference(d, data, REF_SCOPE_TERRITORY, data->terr_id[i], key, year, &v, &y, depth + 1)) {
+            scope_reference(data, REF_SCOPE_TERRITORY, data->terr_id[i], key, &v, &y, depth + 1)) {
             sum += v;
             any = 1;
             if (y < used || !used) used = y;
@@ -574,10 +440,8 @@ static int scope_reference(db *d, const ind_data *data, ref_scope_kind kind, int
 
 /* The target of a code for a scope: the scope's own, else of the
  * territories above it, else the one for every scope. */
-static int scope_target(db *d, const ind_data *data, ind_scope scope, const char *code, int year, double *target,
-                        long long *persons)
+static int scope_target(const ind_data *data, ind_scope scope, const char *code, double *target, long long *persons)
 {
-    (void)year;
     const target_entry *e = find_target(data, code, scope.kind, scope.id);
     int64_t t = 0;
     if (scope.kind == REF_SCOPE_ORG) {
@@ -601,7 +465,7 @@ typedef struct operand_value {
     int ref_year;
 } operand_value;
 
-static operand_value operand(db *d, const ind_data *data, const ind_def *def, const ind_operand *op,
+static operand_value operand(const ind_data *data, const ind_def *def, const ind_operand *op,
                              int numerator, const unsigned char *in, ind_scope scope, const double *counts,
                              ind_row *row)
 {
@@ -615,7 +479,7 @@ static operand_value operand(db *d, const ind_data *data, const ind_def *def, co
             if (in[r] && (data->org_type[r] & def->orgs)) out.v += counts[(size_t)r * IND_COUNT_TOTAL + op->count];
         break;
     case IND_OP_REF:
-        out.has = scope_reference(d, data, scope.kind, scope.id, op->ref, data->period.ref_year, &out.v, &out.ref_year, 0);
+        out.has = scope_reference(data, scope.kind, scope.id, op->ref, &out.v, &out.ref_year, 0);
         break;
     case IND_OP_ORGS:
     case IND_OP_FORM_ORGS:
@@ -654,7 +518,7 @@ static operand_value operand(db *d, const ind_data *data, const ind_def *def, co
     return out;
 }
 
-static void scope_name(db *d, ind_scope scope, char *buf, size_t size)
+void ind_scope_name(db *d, ind_scope scope, char *buf, size_t size)
 {
     sqlite3_stmt *st = db_stmt(d, scope.kind == REF_SCOPE_ORG ? "SELECT name FROM orgs WHERE id = ?1"
                                                                 : "SELECT name FROM territories WHERE id = ?1");
@@ -690,14 +554,14 @@ mb_status ind_data_report(db *d, const ind_data *data, const ind_set *set, ind_s
         free(in);
         return MB_ERR_NOT_FOUND;
     }
-    scope_name(d, scope, out->scope_name, sizeof out->scope_name);
+    ind_scope_name(d, scope, out->scope_name, sizeof out->scope_name);
     for (int i = 0; i < set->n; i++) {
         const ind_def *def = &set->defs[i];
         ind_row *row = &out->rows[out->n++];
         row->def = def;
         row->respondents = row->invited = -1;
-        operand_value num = operand(d, data, def, &def->num, 1, in, scope, data->counts, row);
-        operand_value den = operand(d, data, def, &def->den, 0, in, scope, data->counts, row);
+        operand_value num = operand(data, def, &def->num, 1, in, scope, data->counts, row);
+        operand_value den = operand(data, def, &def->den, 0, in, scope, data->counts, row);
         row->num = num.v;
         row->has_num = num.has;
         row->den = den.v;
@@ -719,14 +583,14 @@ mb_status ind_data_report(db *d, const ind_data *data, const ind_set *set, ind_s
         }
         if (def->compare_previous) {
             if (data->has_previous) {
-                operand_value prev = operand(d, data, def, &def->num, 1, in, scope, data->previous_counts, row);
+                operand_value prev = operand(data, def, &def->num, 1, in, scope, data->previous_counts, row);
                 row->target = prev.v;
                 row->has_target = prev.has;
                 row->flags |= IND_FLAG_DYNAMICS;
             }
         } else {
             long long persons = -1;
-            row->has_target = scope_target(d, data, scope, def->code, data->period.target_year, &row->target, &persons);
+            row->has_target = scope_target(data, scope, def->code, &row->target, &persons);
             if (row->has_target && def->target_persons && def->unit == IND_UNIT_PERCENT) {
                 if (persons >= 0) {
                     row->target_persons = (double)persons;
@@ -752,81 +616,5 @@ mb_status ind_compute(db *d, const ind_set *set, ind_scope scope, const ind_peri
     if (rc) return rc;
     rc = ind_data_report(d, data, set, scope, out);
     ind_data_free(data);
-    return rc;
-}
-
-/* ---- snapshots ---- */
-
-static void row_to_snapshot(const ind_row *r, ref_snapshot_row *s)
-{
-    memset(s, 0, sizeof *s);
-    snprintf(s->code, sizeof s->code, "%s", r->def->code);
-    s->numerator = r->num, s->has_numerator = r->has_num;
-    s->denominator = r->den, s->has_denominator = r->has_den;
-    s->value = r->value, s->has_value = r->has_value;
-    s->target = r->target, s->has_target = r->has_target;
-    s->target_persons = r->target_persons, s->has_target_persons = r->has_target_persons;
-    s->respondents = r->respondents;
-    s->invited = r->invited;
-    s->flags = r->flags;
-}
-
-static const ind_def *def_by_code(const ind_set *set, const char *code)
-{
-    for (int i = 0; i < set->n; i++)
-        if (strcmp(set->defs[i].code, code) == 0) return &set->defs[i];
-    return NULL;
-}
-
-mb_status ind_report_for(db *d, const ind_set *set, ind_scope scope, const ind_period *p, const char *zone,
-                         const ind_rounding *rounding, ind_report *out, ind_report *fresh)
-{
-    int finished = p->end_ms < clock_now_ms() && !rounding;
-    ref_snapshot_row *rows = NULL;
-    mb_status rc = MB_OK;
-    if (finished) {
-        rows = calloc(IND_DEFS_MAX, sizeof *rows);
-        if (!rows) return MB_ERR_NOMEM;
-        int n = 0;
-        int64_t taken = 0;
-        rc = ref_snapshot_load(d, set->code, scope.kind, scope.id, p->label, rows, IND_DEFS_MAX, &n, &taken);
-        if (rc == MB_OK) {
-            memset(out, 0, sizeof *out);
-            out->set = set;
-            out->scope = scope;
-            out->period = *p;
-            out->snapshot_at = taken;
-            scope_name(d, scope, out->scope_name, sizeof out->scope_name);
-            for (int i = 0; i < n && i < IND_DEFS_MAX; i++) {
-                const ind_def *def = def_by_code(set, rows[i].code);
-                if (!def) continue;   /* an indicator no longer defined */
-                ind_row *r = &out->rows[out->n++];
-                const ref_snapshot_row *s = &rows[i];
-                *r = (ind_row){.def = def, .num = s->numerator, .den = s->denominator, .value = s->value,
-                               .target = s->target, .target_persons = s->target_persons,
-                               .has_num = s->has_numerator, .has_den = s->has_denominator, .has_value = s->has_value,
-                               .has_target = s->has_target, .has_target_persons = s->has_target_persons,
-                               .respondents = s->respondents, .invited = s->invited, .flags = s->flags};
-            }
-            free(rows);
-            return fresh ? ind_compute(d, set, scope, p, zone, fresh) : MB_OK;
-        }
-        if (rc != MB_ERR_NOT_FOUND) {
-            free(rows);
-            return rc;
-        }
-    }
-    rc = ind_compute(d, set, scope, p, zone, out);
-    if (rounding && !rc) {
-        out->rounding = *rounding;
-        out->has_rounding = 1;
-    }
-    if (!rc && finished) {
-        for (int i = 0; i < out->n; i++) row_to_snapshot(&out->rows[i], &rows[i]);
-        rc = ref_snapshot_save(d, set->code, scope.kind, scope.id, p->label, rows, out->n);
-        if (!rc) out->snapshot_at = clock_now_ms();
-    }
-    if (fresh) fresh->n = 0;
-    free(rows);
     return rc;
 }

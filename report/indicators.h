@@ -192,6 +192,9 @@ int ind_data_scopes(const ind_data *data, ind_scope *out, int max);
  * MB_ERR_NOT_FOUND for a scope outside the root or a set not loaded. */
 mb_status ind_data_report(db *d, const ind_data *data, const ind_set *set, ind_scope scope, ind_report *out);
 
+/* The name of an organisation or territory ("org:12" when it has none). */
+void ind_scope_name(db *d, ind_scope scope, char *buf, size_t size);
+
 /* ind_data_load and ind_data_report of one scope. */
 mb_status ind_compute(db *d, const ind_set *set, ind_scope scope, const ind_period *p, const char *zone,
                       ind_report *out);
