@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -129,15 +128,21 @@ static int measure(const char *path, int profiling)
         one_total += took;
         if (took > worst) worst = took, worst_cpu = cpu_ms() - u0, worst_set = sets[s]->code;
     }
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
+    /* VmHWM: the peak of this program's memory; ru_maxrss would keep the
+     * peak of the generator this process was forked from across exec */
+    long peak_kb = 0;
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    while (status && fgets(line, sizeof line, status))
+        if (sscanf(line, "VmHWM: %ld kB", &peak_kb) == 1) break;
+    if (status) fclose(status);
     if (!rc) {
         printf("indicators on %s, period %s, %d sets\n", path, p.label, cat->n);
         printf("  every scope        %d scopes (organisations and territories), %d values: %.0f ms (%.0f ms CPU),"
                " of it the counts %.0f ms (%.0f ms CPU)\n", nscopes, rows, wall, cpu, load_wall, load_cpu);
         printf("  one curator        %.1f ms (%.1f ms CPU) for the slowest set (%s); %.1f ms for all %d sets of one"
                " organisation\n", worst, worst_cpu, worst_set, one_total, cat->n);
-        printf("  peak memory        %.1f MB resident\n", ru.ru_maxrss / 1024.0);
+        printf("  peak memory        %.1f MB resident\n", peak_kb / 1024.0);
     }
     free(scopes);
     free(r);

@@ -34,8 +34,9 @@
     "usage: admin report indicators --set 000|001|003|004 --scope org:ID|territory:ID --period 2025-26|2025|2026-06-01\n" \
     "                               [--format text|csv|xlsx] [--out FILE] [--rounding half_up:N|trunc:N] [--recompute]\n"
 
-/* 1 when the organisation or territory exists; says so on stderr when not. */
-static int scope_exists(app *a, ref_scope_kind kind, int64_t id)
+/* 1 when the organisation or territory exists; unless quiet, says so on
+ * stderr when not. */
+static int scope_exists(app *a, ref_scope_kind kind, int64_t id, int quiet)
 {
     if (kind == REF_SCOPE_ALL) return 1;
     mb_status rc;
@@ -46,10 +47,10 @@ static int scope_exists(app *a, ref_scope_kind kind, int64_t id)
         org o;
         rc = org_get(a->d, id, &o);
     }
-    if (rc == MB_ERR_NOT_FOUND)
+    if (rc == MB_ERR_NOT_FOUND && !quiet)
         fprintf(stderr, "there is no %s %lld (see `admin %s list`)\n", kind == REF_SCOPE_ORG ? "organisation" : "territory",
                 (long long)id, kind == REF_SCOPE_ORG ? "org" : "territory");
-    else if (rc)
+    else if (rc && !quiet)
         fprintf(stderr, "cannot read the %s: %s\n", ref_scope_kind_name(kind), mb_status_str(rc));
     return rc == MB_OK;
 }
@@ -106,7 +107,7 @@ static int reference_set(app *a, int argc, char **argv)
     char *source = admin_clean_name(source_opt, REF_SOURCE_MAX, "source");
     if (!source) return 2;
     int code = 1;
-    if (scope_exists(a, kind, id)) {
+    if (scope_exists(a, kind, id, 0)) {
         mb_status rc = db_begin(a->d);
         char subject[48], detail[AUDIT_DETAIL_MAX];
         snprintf(subject, sizeof subject, "%s:%lld", ref_scope_kind_name(kind), id);
@@ -264,7 +265,7 @@ static mb_status targets_row(admin_import *im, csv_reader *r)
     } else if (text_codepoints(source) > REF_SOURCE_MAX) {
         admin_import_bad(im, line, "column %d (source): longer than %d characters", COLUMN(TCOL_SOURCE),
                          REF_SOURCE_MAX);
-    } else if (scope.kind != REF_SCOPE_ALL && !scope_exists(a, scope.kind, scope.id)) {
+    } else if (scope.kind != REF_SCOPE_ALL && !scope_exists(a, scope.kind, scope.id, 1)) {
         admin_import_bad(im, line, "column %d (scope): there is no %s", COLUMN(TCOL_SCOPE), scope_text);
     } else if (!im->errors) {
         char from[64];
@@ -352,7 +353,7 @@ static int report_cmd(app *a, int argc, char **argv)
         fprintf(stderr, "--rounding must be half_up:N or trunc:N (N from 0 to 4), not \"%s\"\n", rounding_text);
         return 2;
     }
-    if (!scope_exists(a, scope.kind, scope.id)) return 1;
+    if (!scope_exists(a, scope.kind, scope.id, 0)) return 1;
     ind_report *report = calloc(2, sizeof *report);
     if (!report) return 1;
     mb_status rc = db_begin(a->d);
