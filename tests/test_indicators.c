@@ -591,6 +591,47 @@ TEST(erased_people_and_snapshots)
     db_close(d);
 }
 
+/* ---- the command ---- */
+
+TEST(report_command)
+{
+    db *d = open_fresh();
+    if (!d) return;
+    app a = {.d = d, .indicators = catalog, .texts = texts};
+    snprintf(a.cfg.timezone, sizeof a.cfg.timezone, "UTC");
+    snprintf(a.cfg.language, sizeof a.cfg.language, "ru");
+    int64_t region = add_territory(d, "Область", "region", 0);
+    int64_t org_id = organisation(d, "school", add_territory(d, "Город", "municipality", region), 0);
+    int64_t m = mentorship(d, org_id, "student_pupil", NULL, person(d, org_id, "mentor", "student", 0),
+                           ms_of(2025, 10, 1), 0);
+    member(d, m, person(d, org_id, "mentee", "pupil", 7), ms_of(2025, 10, 1));
+    char out[512], scope[32], err[4096];
+    snprintf(out, sizeof out, "%s/001.csv", unit_tmpdir());
+    snprintf(scope, sizeof scope, "org:%lld", (long long)org_id);
+    char *argv[] = {"indicators", "--set", "001", "--scope", scope, "--period", "2025-26", "--format", "csv",
+                    "--out", out};
+    CHECK_INT(admin_caught(admin_report_cmd, &a, 11, argv, err, sizeof err), 0);
+    size_t len = 0;
+    char *csv = unit_read_file(out, &len);
+    char line[160];
+    snprintf(line, sizeof line, "org:%lld,2025-26,1,,1,0,persons,half_up:0", (long long)org_id);
+    CHECK_CONTAINS(csv, line);   /* 001.8: one student mentor, none the year before */
+    free(csv);
+    /* mistakes are named */
+    argv[6] = "2025-2026";
+    CHECK_INT(admin_caught(admin_report_cmd, &a, 11, argv, err, sizeof err), 2);
+    CHECK_CONTAINS(err, "--period must be a school year (2025-26)");
+    argv[6] = "2025-26";
+    argv[2] = "002";
+    CHECK_INT(admin_caught(admin_report_cmd, &a, 11, argv, err, sizeof err), 2);
+    CHECK_CONTAINS(err, "unknown set \"002\" (000, 001, 003, 004)");
+    argv[2] = "001";
+    argv[4] = "org:999";
+    CHECK_INT(admin_caught(admin_report_cmd, &a, 11, argv, err, sizeof err), 1);
+    CHECK_CONTAINS(err, "there is no organisation 999");
+    db_close(d);
+}
+
 /* ---- periods and definition files ---- */
 
 TEST(periods)
@@ -661,6 +702,7 @@ int main(void)
     RUN(scope_matrix);
     RUN(satisfaction_rule_and_anonymity);
     RUN(erased_people_and_snapshots);
+    RUN(report_command);
     RUN(periods);
     RUN(definition_files);
     ind_catalog_free(catalog);
