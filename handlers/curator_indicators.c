@@ -21,7 +21,7 @@ static int active_as(const hctx *h, const char *role)
 
 void indicators_menu_item(hctx *h, keyboard *kb)
 {
-    if (!active_as(h, "curator") && !active_as(h, "coordinator")) return;
+    if (!h->env->indicators || (!active_as(h, "curator") && !active_as(h, "coordinator"))) return;
     kb_row(kb);
     kb_button(kb, T(h, "indicators.menu"), "ix");
 }
