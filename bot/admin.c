@@ -169,7 +169,12 @@ int admin_main(app *a, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "org") == 0) return admin_org_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "territory") == 0) return admin_territory_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "program") == 0) return admin_program_cmd(a, argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[0], "invite") == 0 || strcmp(argv[0], "invites") == 0) &&
+        strcmp(argv[1], "people") == 0)
+        return admin_invite_people(a, argc - 2, argv + 2);
     if (argc >= 1 && strcmp(argv[0], "invite") == 0) return admin_invite_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "import") == 0) return admin_import_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "outcomes") == 0) return admin_outcomes_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "match") == 0) return admin_match_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "outbox") == 0) return outbox_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "guardians") == 0) return admin_guardians_cmd(a, argc - 1, argv + 1);
@@ -189,6 +194,9 @@ int admin_main(app *a, int argc, char **argv)
                     "  program list [--org ID]\n"
                     "  invite create --org ID --role curator|mentor|mentee [--uses N] [--days D]\n"
                     "  invite create --territory ID --role coordinator [--uses N] [--days D]\n"
+                    "  import people FILE.csv | import mentorships FILE.csv   (docs/import.md)\n"
+                    "  invite people --org ID --out FILE.csv   (personal invites of imported people)\n"
+                    "  outcomes import FILE.csv | outcomes list --org ID   (docs/records.md)\n"
                     "  match suggest --org ID | match list --org ID\n"
                     "  match confirm --org ID --mentor ACCOUNT --mentee ACCOUNT[,ACCOUNT...] [--form FORM]\n"
                     "  meeting add --mentorship ID --at \"YYYY-MM-DD HH:MM\" [--kind KIND] [--minutes N]\n"

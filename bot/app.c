@@ -107,6 +107,7 @@ mb_status app_open(app *a)
     snprintf(a->files_dir, sizeof a->files_dir, "%s.files", a->cfg.storage_path);
     a->env.files_dir = a->files_dir;
     a->env.meetings = &a->cfg.meetings;
+    a->env.polls = &a->cfg.polls;
     /* Without the indicator definitions the service still runs; the
      * reports say they are not set up. */
     char ind_dir[CONFIG_PATH_MAX];

@@ -26,6 +26,7 @@ void config_defaults(config *cfg)
     cfg->busy_timeout_ms = 5000;
     cfg->retry_first_ms = 1000;
     meeting_rules_default(&cfg->meetings);
+    poll_rules_default(&cfg->polls);
     cfg->retention_days = RETENTION_DAYS_DEFAULT;
     cfg->audit_retention_days = AUDIT_RETENTION_DAYS_DEFAULT;
     snprintf(cfg->tg_api_base, sizeof cfg->tg_api_base, "%s", CONFIG_DEFAULT_API_BASE);
@@ -195,8 +196,18 @@ static int on_key(void *user, const char *section, const char *key, const char *
         set_int(ps, &c->meetings.followup_again_hours, key, value, 1, 14 * 24);
     } else if (IS("meetings", "stall_days")) {
         set_int(ps, &c->meetings.stall_days, key, value, 1, 365);
+    } else if (strcmp(section, "polls") == 0 && poll_rules_kind_index(key) >= 0) {
+        if (poll_rules_parse_date(value, &c->polls.dates[poll_rules_kind_index(key)]))
+            add_error(ps, "%s must be a day of the school year as day.month, like 01.10, or none, not \"%s\"", key,
+                      value);
+    } else if (IS("polls", "reminders")) {
+        if (poll_rules_parse_reminders(value, &c->polls))
+            add_error(ps, "reminders must be up to %d different numbers of days after the invitation, like \"3, 7\""
+                      " (each 1 to %d), or none, not \"%s\"", POLL_REMINDERS_MAX, POLL_REMINDER_DAYS_MAX, value);
+    } else if (IS("polls", "min_group")) {
+        set_int(ps, &c->polls.min_group, key, value, 1, POLL_MIN_GROUP_MAX);
     } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot") &&
-               strcmp(section, "vk") && strcmp(section, "meetings")) {
+               strcmp(section, "vk") && strcmp(section, "meetings") && strcmp(section, "polls")) {
         add_error(ps, "unknown section [%s]", section);
     } else {
         add_error(ps, "unknown key \"%s\" in [%s]", key, section);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "handlers/meeting_rules.h"
+#include "handlers/poll_rules.h"
 #include "util/status.h"
 
 #define CONFIG_PATH_MAX 512
@@ -54,6 +55,8 @@ typedef struct config {
     char indicators_dir[CONFIG_PATH_MAX]; /* "" = data/indicators found beside the program */
     /* [meetings] */
     meeting_rules meetings;
+    /* [polls] */
+    poll_rules polls;
 } config;
 
 /* Fills cfg with defaults (no file). */

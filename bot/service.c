@@ -11,6 +11,7 @@
 #include "bot/sender.h"
 #include "bot/telegram.h"
 #include "bot/vk.h"
+#include "handlers/polls.h"
 #include "handlers/stall.h"
 #include "storage/outbox.h"
 #include "util/clock.h"
@@ -228,6 +229,9 @@ int service_run(app *a)
      * never had one (handlers/stall.h). */
     if (stall_schedule(a->d, clock_now_ms() + STALL_SCAN_FIRST_MS))
         log_warn("service", "could not schedule the stall scan");
+    /* The poll calendar too (handlers/polls.h). */
+    if (poll_calendar_schedule(a->d, clock_now_ms() + POLL_CALENDAR_FIRST_MS))
+        log_warn("service", "could not schedule the poll calendar");
     scheduler_start(s.sched);
     sender_kick(s.snd);
     ev_run(s.loop, 0);

@@ -43,6 +43,9 @@ typedef struct api_call {
     int idempotent;           /* repeating it cannot deliver twice */
     int form_encoded;         /* json holds an application/x-www-form-urlencoded body */
     int step;                 /* calls of this row done before this one (uploads take several) */
+    const char *method;       /* NULL = POST; "PUT" for MAX's message edit */
+    const char *auth_header;  /* a header line sent with the call ("Authorization: <token>" for MAX),
+                               * NULL = none; owned by the transport */
 } api_call;
 
 /* What one delivery check learnt about a message id in the chat. */

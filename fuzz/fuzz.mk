@@ -6,7 +6,7 @@
 # builds. The replay binaries in FUZZ_REPLAY_BINS run each corpus once under
 # the test build's sanitizers, without clang, as part of `make test`.
 
-FUZZ_TARGETS := tg_update vk_update send_result survey_answer numbers csv config org_import
+FUZZ_TARGETS := tg_update vk_update max_update send_result survey_answer numbers csv config org_import
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_SAN     ?= address,undefined

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "handlers/meeting_rules.h"
+#include "handlers/poll_rules.h"
 #include "handlers/event.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
@@ -27,6 +28,7 @@ typedef struct bot_env {
     long long vk_group_id;         /* for https://vk.me/club<id>?ref=<code> links; 0 = no VK */
     const char *files_dir;         /* where files to send are written; NULL = no files */
     const meeting_rules *meetings; /* reminders, quiet hours, questions; NULL = the defaults */
+    const poll_rules *polls;       /* the poll calendar, reminders, smallest group; NULL = the defaults */
     const struct ind_catalog *indicators; /* indicator definitions (report/indicators.h); NULL = none */
     const char *timezone;          /* the service's zone, for report periods; NULL = UTC */
 } bot_env;

@@ -152,6 +152,8 @@ void curator_menu_items(hctx *h, keyboard *kb)
     kb_row(kb);
     kb_button(kb, T(h, "export.button"), "cf");
     kb_row(kb);
+    kb_button(kb, T(h, "poll.menu"), "pw:l");
+    kb_row(kb);
     kb_button(kb, T(h, "tables.button"), "cw");
     kb_button(kb, T(h, "curator.menu_invites"), "ci");
     kb_row(kb);
@@ -163,7 +165,8 @@ int curator_owns_action(const char *action)
     return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
            curator_match_owns(action) || curator_pairs_owns(action) || curator_invites_owns(action) ||
            curator_program_owns(action) || curator_consent_owns(action) || curator_tables_owns(action) ||
-           curator_people_owns(action) || curator_stall_owns(action);
+           curator_people_owns(action) || curator_stall_owns(action) || curator_outcomes_owns(action) ||
+           curator_direction_owns(action) || curator_polls_owns(action);
 }
 
 mb_status curator_on_button(hctx *h, const char *action, const char *arg)
@@ -184,18 +187,24 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (curator_tables_owns(action)) return curator_tables_button(h, action, arg);
     if (curator_people_owns(action)) return curator_people_button(h, action, arg);
     if (curator_stall_owns(action)) return curator_stall_button(h, action, arg);
+    if (curator_outcomes_owns(action)) return curator_outcomes_button(h, action, arg);
+    if (curator_direction_owns(action)) return curator_direction_button(h, action, arg);
+    if (curator_polls_owns(action)) return curator_polls_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");
 }
 
 int curator_wants_text(const hctx *h)
 {
     return strcmp(h->state, CURATOR_STATE_ANNOUNCE_TEXT) == 0 || strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 ||
-           strcmp(h->state, CURATOR_STATE_FIX_NAME) == 0;
+           strcmp(h->state, CURATOR_STATE_FIX_NAME) == 0 || strcmp(h->state, CURATOR_STATE_FIX_EMPLOYER) == 0 ||
+           curator_outcomes_wants_text(h);
 }
 
 mb_status curator_on_text(hctx *h, const char *text)
 {
-    if (strcmp(h->state, CURATOR_STATE_FIX_NAME) == 0) return curator_people_text(h, text);
+    if (strcmp(h->state, CURATOR_STATE_FIX_NAME) == 0 || strcmp(h->state, CURATOR_STATE_FIX_EMPLOYER) == 0)
+        return curator_people_text(h, text);
+    if (curator_outcomes_wants_text(h)) return curator_outcomes_text(h, text);
     if (curator_wants_text(h)) return curator_program_text(h, text);
     return reply_text(h, T(h, "menu.hint"), NULL);
 }

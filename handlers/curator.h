@@ -32,6 +32,7 @@
 #define CURATOR_STATE_ANNOUNCE_TEXT "cur_announce_text"
 #define CURATOR_STATE_ANNOUNCE_CONFIRM "cur_announce_ok"
 #define CURATOR_STATE_FIX_NAME "cur_fix_name"
+#define CURATOR_STATE_FIX_EMPLOYER "cur_fix_employer"
 
 /* A pair being confirmed, checked again at the moment of confirmation. */
 typedef struct match_pairing {
@@ -122,6 +123,10 @@ mb_status curator_stall_button(hctx *h, const char *action, const char *arg);
 /* How many of the curator's organisation's mentorships have stalled. */
 int curator_stall_count(hctx *h);
 
+/* curator_polls.c: pw, the organisation's poll waves, launching and closing one, results */
+int curator_polls_owns(const char *action);
+mb_status curator_polls_button(hctx *h, const char *action, const char *arg);
+
 /* curator_invites.c: ci cd cj, the organisation's invites and revoking one */
 int curator_invites_owns(const char *action);
 mb_status curator_invites_button(hctx *h, const char *action, const char *arg);
@@ -144,6 +149,19 @@ mb_status curator_export_send(hctx *h, const char *path, const char *filename_ke
 int curator_people_owns(const char *action);
 mb_status curator_people_button(hctx *h, const char *action, const char *arg);
 mb_status curator_people_text(hctx *h, const char *text);
+
+/* curator_outcomes.c: oc, a participant's outcome records from their card */
+int curator_outcomes_owns(const char *action);
+mb_status curator_outcomes_button(hctx *h, const char *action, const char *arg);
+int curator_outcomes_wants_text(const hctx *h);
+mb_status curator_outcomes_text(hctx *h, const char *text);
+/* The records of a (a participant the curator looks after) with a button
+ * to add one and one to delete each; notice_key's text first when given. */
+mb_status curator_outcomes_list(hctx *h, const account *a, const char *notice_key);
+
+/* curator_pairs.c: dr, a mentorship's direction */
+int curator_direction_owns(const char *action);
+mb_status curator_direction_button(hctx *h, const char *action, const char *arg);
 
 /* curator_tables.c: cw, the mentor and mentee bases and the survey answers as CSV files */
 int curator_tables_owns(const char *action);

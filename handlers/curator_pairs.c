@@ -5,10 +5,13 @@
  *
  * Button data:
  *   cl:PAGE  cm:ID  ce:ID  cx:ID   list, view, ask to end, end
+ *   dr:ID  dr:ID:N                 the directions to choose from, direction N
+ *                                  (N = their count: none)
  * Everything is checked again when pressed: the data may be stale or forged.
  */
 #include "handlers/curator.h"
 #include "handlers/pair.h"
+#include "storage/directions.h"
 #include "storage/profiles.h"
 
 #include <stdio.h>
@@ -87,8 +90,14 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
         kb_button(&kb, T(h, "curator.end_no"), data);
         return curator_send(h, TF(h, "curator.end_ask", "names", names, NULL), &kb);
     }
+    char direction[16], direction_key[48];
+    mb_status rc = direction_get(h->d, m->id, direction, sizeof direction);
+    if (rc) return rc;
+    snprintf(direction_key, sizeof direction_key, "direction.%s", direction[0] ? direction : "none");
     snprintf(data, sizeof data, "pr:s:%lld", (long long)m->id);
     kb_button(&kb, T(h, "pair.plan"), data);
+    snprintf(data, sizeof data, "dr:%lld", (long long)m->id);
+    kb_button(&kb, T(h, "direction.button"), data);
     if (pair_has_minor(h, m)) {
         snprintf(data, sizeof data, "pr:c:%lld", (long long)m->id);
         kb_button(&kb, T(h, "pair.read"), data);
@@ -96,8 +105,52 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
     kb_row(&kb);
     snprintf(data, sizeof data, "ce:%lld", (long long)m->id);
     kb_button(&kb, T(h, "curator.end_button"), data);
-    return curator_send(h, TF(h, "curator.mentorship_view", "names", names, "form",
-                              curator_form_text(h->env->texts, h->lang, form), "date", date, NULL), &kb);
+    return curator_send(h, TF(h, "curator.mentorship_view_direction", "names", names, "form",
+                              curator_form_text(h->env->texts, h->lang, form), "date", date, "direction",
+                              T(h, direction_key), NULL), &kb);
+}
+
+int curator_direction_owns(const char *action) { return strcmp(action, "dr") == 0; }
+
+/* The directions as buttons, the current one ticked, or one chosen. */
+mb_status curator_direction_button(hctx *h, const char *action, const char *arg)
+{
+    (void)action;
+    const char *p = arg;
+    long long id, n = -1;
+    if (!payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) || id <= 0 ||
+        (*p && (!payload_take_char(&p, ':') || !payload_take_number(&p, direction_count(), &n))) || !payload_end(p))
+        return flow_refuse_button(h, "bad direction data");
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", id);
+    mentorship m;
+    mb_status rc;
+    if (!curator_pair_of_button(h, ids, &m, &rc)) return rc;
+    char current[16], data[48], key[48];
+    if ((rc = direction_get(h->d, m.id, current, sizeof current))) return rc;
+    if (n < 0) {
+        keyboard kb = {0};
+        for (int i = 0; i <= direction_count(); i++) {
+            const char *code = i < direction_count() ? direction_name(i) : "none";
+            char label[200];
+            snprintf(key, sizeof key, "direction.%s", code);
+            snprintf(label, sizeof label, "%s%s", strcmp(current[0] ? current : "none", code) == 0 ? "✓ " : "",
+                     T(h, key));
+            snprintf(data, sizeof data, "dr:%lld:%d", id, i);
+            if (i % 2 == 0) kb_row(&kb);
+            kb_button(&kb, label, data);
+        }
+        return curator_send(h, TF(h, "direction.ask", NULL), &kb);
+    }
+    const char *code = n < direction_count() ? direction_name((int)n) : "";
+    if ((rc = direction_set(h->d, m.id, code))) return rc;
+    char actor[32], subject[32], detail[64];
+    curator_actor(h, actor, sizeof actor);
+    snprintf(subject, sizeof subject, "mentorship:%lld", (long long)m.id);
+    snprintf(detail, sizeof detail, "direction \"%s\" -> \"%s\"", current, code);
+    if ((rc = audit_log(h->d, actor, "mentorship.direction", subject, detail))) return rc;
+    if ((rc = reply_text(h, T(h, "direction.saved"), NULL))) return rc;
+    return show_mentorship(h, &m, 0);
 }
 
 mb_status curator_pairs_end(hctx *h, const mentorship *m)

@@ -10,9 +10,14 @@
  *   cz:a:ID            a participant's card and what can be corrected
  *   cz:n:ID            type a new name (dialog state cur_fix_name)
  *   cz:g:ID            the grade buttons;  cz:s:ID:GRADE  set the grade
+ *   cz:w:ID            type a mentor's employer (dialog state cur_fix_employer)
+ * The card also leads to the person's outcome records (curator_outcomes.c).
  */
 #include "handlers/curator.h"
+#include "storage/employers.h"
+#include "storage/outcomes.h"
 #include "util/person_name.h"
+#include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +72,28 @@ static mb_status show_card(hctx *h, const account *a, const char *notice_key)
         kb_row(&kb);
         kb_button(&kb, T(h, "fix.grade_button"), data);
     }
-    char *card = TF(h, "fix.card", "name", a->name, "who", who, NULL);
+    int mentor = strcmp(a->role, "mentor") == 0;
+    char employer[EMPLOYER_NAME_BYTES] = "", records[16];
+    if (mentor) {
+        snprintf(data, sizeof data, "cz:w:%lld", (long long)a->id);
+        kb_row(&kb);
+        kb_button(&kb, T(h, "fix.employer_button"), data);
+        mb_status erc = employer_of_account(h->d, a->id, employer, sizeof employer, NULL);
+        if (erc) {
+            kb_free(&kb);
+            return erc;
+        }
+    }
+    outcome none;
+    int recorded = outcome_list_for_account(h->d, a->id, &none, 0);
+    snprintf(records, sizeof records, "%d", recorded < 0 ? 0 : recorded);
+    char *label = TF(h, "outcome.button", "n", records, NULL);
+    snprintf(data, sizeof data, "oc:l:%lld", (long long)a->id);
+    kb_row(&kb);
+    kb_button(&kb, label ? label : "?", data);
+    free(label);
+    char *card = TF(h, mentor ? "fix.card_mentor" : "fix.card", "name", a->name, "who", who, "employer",
+                    employer[0] ? employer : T(h, "fix.employer_none"), NULL);
     char *text = NULL;
     if (card && notice_key) {
         size_t n = strlen(T(h, notice_key)) + strlen(card) + 3;
@@ -130,12 +156,13 @@ mb_status curator_people_button(hctx *h, const char *action, const char *arg)
     }
     account a;
     const char *p = arg + 1;
-    int ok = strchr("sang", op) && payload_take_char(&p, ':') && payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) &&
+    int ok = strchr("sangw", op) && payload_take_char(&p, ':') && payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) &&
              (op != 's' || (payload_take_char(&p, ':') && payload_take_number(&p, GRADE_LAST, &grade))) &&
              payload_end(p);
     if (!ok || id <= 0 || !load_participant(h, id, &a)) return flow_refuse_button(h, "not a participant of this curator");
     if ((op == 'g' || op == 's') && strcmp(a.category, "pupil") != 0) return flow_refuse_button(h, "grade of a non-pupil");
     if (op == 's' && (grade < GRADE_FIRST || grade > GRADE_LAST)) return flow_refuse_button(h, "grade out of range");
+    if (op == 'w' && strcmp(a.role, "mentor") != 0) return flow_refuse_button(h, "employer of a non-mentor");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     if (op == 'a') return show_card(h, &a, NULL);
@@ -143,10 +170,41 @@ mb_status curator_people_button(hctx *h, const char *action, const char *arg)
     if (op == 's') return set_grade(h, &a, (int)grade);
     cJSON_DeleteItemFromObject(h->data, "fix");
     if (!cJSON_AddNumberToObject(h->data, "fix", (double)a.id)) return MB_ERR_NOMEM;
-    if ((rc = ctx_set_state(h, CURATOR_STATE_FIX_NAME))) return rc;
+    if ((rc = ctx_set_state(h, op == 'w' ? CURATOR_STATE_FIX_EMPLOYER : CURATOR_STATE_FIX_NAME))) return rc;
     char max[16];
+    if (op == 'w') {
+        char employer[EMPLOYER_NAME_BYTES];
+        if ((rc = employer_of_account(h->d, a.id, employer, sizeof employer, NULL))) return rc;
+        snprintf(max, sizeof max, "%d", EMPLOYER_NAME_MAX);
+        return curator_send(h, TF(h, "fix.ask_employer", "name", a.name, "employer",
+                                  employer[0] ? employer : T(h, "fix.employer_none"), "max", max, NULL), NULL);
+    }
     snprintf(max, sizeof max, "%d", ACCOUNT_NAME_MAX);
     return curator_send(h, TF(h, "fix.ask_name", "name", a.name, "max", max, NULL), NULL);
+}
+
+/* A mentor's employer as the curator types it; «-» clears it. */
+static mb_status set_employer(hctx *h, account *a, const char *text)
+{
+    char max[16];
+    snprintf(max, sizeof max, "%d", EMPLOYER_NAME_MAX);
+    char *clean = text_clean_line(text, EMPLOYER_NAME_MAX + 1);
+    if (!clean) return MB_ERR_NOMEM;
+    int clear = strcmp(clean, "-") == 0 || strcmp(clean, "—") == 0;
+    mb_status rc = MB_OK;
+    char old[EMPLOYER_NAME_BYTES], detail[2 * EMPLOYER_NAME_BYTES + 32];
+    if (!clear && text_codepoints(clean) > EMPLOYER_NAME_MAX) {
+        rc = curator_send(h, TF(h, "fix.employer_too_long", "max", max, NULL), NULL);
+    } else if ((rc = employer_of_account(h->d, a->id, old, sizeof old, NULL)) == MB_OK &&
+               (rc = employer_set_for_account(h->d, a->id, clear ? "" : clean)) == MB_ERR_INVALID) {
+        rc = curator_send(h, TF(h, "fix.employer_invalid", NULL), NULL);
+    } else if (!rc) {
+        snprintf(detail, sizeof detail, "employer \"%s\" -> \"%s\"", old, clear ? "" : clean);
+        if (!(rc = audit_fix(h, a, "account.fix_employer", detail)) && !(rc = ctx_set_state(h, "")))
+            rc = show_card(h, a, "fix.saved");
+    }
+    free(clean);
+    return rc;
 }
 
 mb_status curator_people_text(hctx *h, const char *text)
@@ -158,6 +216,7 @@ mb_status curator_people_text(hctx *h, const char *text)
         rc = ctx_set_state(h, "");
         return rc ? rc : reply_text(h, T(h, "menu.hint"), NULL);
     }
+    if (strcmp(h->state, CURATOR_STATE_FIX_EMPLOYER) == 0) return set_employer(h, &a, text);
     char name[ACCOUNT_NAME_BYTES], max[16];
     snprintf(max, sizeof max, "%d", ACCOUNT_NAME_MAX);
     person_name_problem pr = person_name_check(text, FIX_NAME_MIN, ACCOUNT_NAME_MAX, name, sizeof name);

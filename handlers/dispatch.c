@@ -4,6 +4,7 @@
 #include "handlers/meetings.h"
 #include "handlers/pair.h"
 #include "handlers/payload.h"
+#include "handlers/polls.h"
 #include "handlers/reg_switch.h"
 #include "handlers/stall.h"
 #include "storage/outbox.h"
@@ -271,6 +272,8 @@ mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, si
              strcmp(j->kind, JOB_MEETING_FOLLOWUP_AGAIN) == 0)
         rc = meeting_run_job(d, env, j->kind, j->payload);
     else if (strcmp(j->kind, JOB_STALL_SCAN) == 0) rc = stall_run_job(d, env, j->payload);
+    else if (strcmp(j->kind, JOB_POLL_NUDGE) == 0 || strcmp(j->kind, JOB_POLL_CALENDAR) == 0)
+        rc = poll_run_job(d, env, j->kind, j->payload);
     else if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {
         snprintf(reason, reason_size, "unknown job kind %s", j->kind);
         return MB_ERR_NOT_FOUND;

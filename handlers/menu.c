@@ -7,13 +7,16 @@
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
 #include "handlers/pair.h"
+#include "handlers/polls.h"
 #include "handlers/timezone.h"
 #include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
+#include "storage/employers.h"
 #include "storage/erase.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
 #include "storage/mentorships.h"
+#include "storage/outcomes.h"
 #include "storage/territories.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -50,6 +53,7 @@ mb_status menu_show(hctx *h)
         indicators_menu_item(h, &kb);
         kb_row(&kb);
     } else if (is_curator(h)) {
+        poll_menu_items(h, &kb);
         curator_menu_items(h, &kb);
         indicators_menu_item(h, &kb);
         scope_menu_items(h, &kb);
@@ -62,6 +66,7 @@ mb_status menu_show(hctx *h)
         kb_row(&kb);
     } else if (is_active(h)) {
         pair_menu_items(h, &kb);
+        poll_menu_items(h, &kb);
         survey_menu_items(h, &kb);
         kb_row(&kb);
     }
@@ -110,6 +115,26 @@ mb_status menu_language(hctx *h)
     return rc;
 }
 
+/* What the curator recorded about the person (an employer, outcome
+ * records), added to the /privacy summary when there is any; takes text. */
+static char *privacy_records(hctx *h, char *text)
+{
+    char employer[EMPLOYER_NAME_BYTES], count[16];
+    outcome none;
+    int n = outcome_list_for_account(h->d, h->acct.id, &none, 0);
+    if (!text || employer_of_account(h->d, h->acct.id, employer, sizeof employer, NULL)) employer[0] = 0;
+    if (!text || (!employer[0] && n <= 0)) return text;
+    snprintf(count, sizeof count, "%d", n < 0 ? 0 : n);
+    char *more = TF(h, "privacy.records", "employer", employer[0] ? employer : "—", "n", count, NULL);
+    size_t size = strlen(text) + (more ? strlen(more) : 0) + 3;
+    char *both = more ? malloc(size) : NULL;
+    if (both) snprintf(both, size, "%s\n\n%s", text, more);
+    free(more);
+    if (!both) return text;
+    free(text);
+    return both;
+}
+
 mb_status menu_privacy(hctx *h)
 {
     account *a = &h->acct;
@@ -141,7 +166,7 @@ mb_status menu_privacy(hctx *h)
                     answers ? answers : none, NULL);
     free(messengers);
     free(answers);
-    return send_and_free(h, text, &kb);
+    return send_and_free(h, privacy_records(h, text), &kb);
 }
 
 mb_status menu_forget(hctx *h)
@@ -397,6 +422,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
         if (!offer && !survey_in_progress(h)) return flow_refuse_button(h, "survey answer outside the survey");
         return survey_on_button(h, action, arg);
     }
+    if (strcmp(action, "pl") == 0) return poll_on_button(h, arg);
     if (strcmp(action, "pref") == 0) return link_on_button(h, arg);
     if (strcmp(action, "lk") == 0) return link_on_confirm(h, arg);
     if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);

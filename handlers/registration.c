@@ -15,6 +15,7 @@
 #include "handlers/reg_switch.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
+#include "storage/people.h"
 #include "storage/territories.h"
 #include "util/clock.h"
 #include "util/invite_code.h"
@@ -208,6 +209,46 @@ static mb_status greet(hctx *h)
     return rc;
 }
 
+/*
+ * A personal invite: the messenger account that opens it is attached to
+ * the imported row it names, and registration goes on from what the row
+ * lacks (a pupil's year of birth, the consent), so a young pupil waits for
+ * a parent as any other. Only someone new to the bot can take it, once.
+ */
+static mb_status join_imported(hctx *h, const invite *inv)
+{
+    mb_status rc;
+    if (h->has_account) {
+        if (h->acct.id == inv->for_account) return reg_in_progress(h) ? reg_resume(h) : menu_show(h);
+        return reply_text(h, T(h, "invite.person_other"), NULL);
+    }
+    if (!invite_usable(h->d, inv, 0)) {
+        log_info("registration", "personal invite %lld refused: used or revoked", (long long)inv->id);
+        return reply_text(h, T(h, inv->revoked_at ? "invite.expired" : "invite.used_up"), NULL);
+    }
+    rc = people_join(h->d, inv, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang);
+    if (rc == MB_ERR_EXPIRED) return reply_text(h, T(h, "invite.used_up"), NULL);
+    if (rc || (rc = account_load(h->d, inv->for_account, &h->acct))) return ctx_fail(h, rc, "could not join an imported row");
+    h->has_account = 1;
+    if ((rc = schedule(h->d, JOB_REGISTRATION_NUDGE, h->acct.id, NUDGE_AFTER_MS)) ||
+        (rc = invite_redeem(h->d, inv, h->acct.id)))
+        return rc == MB_ERR_EXPIRED ? reply_text(h, T(h, "invite.used_up"), NULL) : rc;
+    char subject[32], detail[64];
+    snprintf(subject, sizeof subject, "account:%lld", (long long)h->acct.id);
+    snprintf(detail, sizeof detail, "personal invite %lld, org %lld", (long long)inv->id, (long long)inv->org_id);
+    if ((rc = audit_log(h->d, subject, "invite.join_imported", subject, detail))) return rc;
+    cJSON_DeleteItemFromObject(h->data, "invite");
+    cJSON_AddNumberToObject(h->data, "invite", (double)inv->id);
+    char place[300], role_key[40];
+    place_name(h, place, sizeof place);
+    snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
+    char *text = TF(h, "reg.welcome_person", "name", h->acct.name, "org", place, "role", T(h, role_key), NULL);
+    if (!text) return MB_ERR_NOMEM;
+    rc = reply_text(h, text, NULL);
+    free(text);
+    return rc ? rc : ask_next(h);
+}
+
 mb_status reg_start(hctx *h, const char *code_in)
 {
     char code[64];
@@ -230,9 +271,15 @@ mb_status reg_start(hctx *h, const char *code_in)
     }
     invite inv;
     mb_status rc = invite_find(h->d, code, &inv);
-    if (rc == MB_ERR_NOT_FOUND || (!rc && strcmp(inv.kind, "role") != 0))
+    if (rc == MB_ERR_NOT_FOUND || (!rc && strcmp(inv.kind, "role") != 0 && strcmp(inv.kind, "person") != 0))
         return attempts_wrong_code(h, "invite.not_found");
     if (rc) return rc;
+    if (strcmp(inv.kind, "person") == 0) return join_imported(h, &inv);
+    /* Someone who joined their imported row stays in it. */
+    if (reg_in_progress(h) && people_is_imported(h->d, h->acct.id)) {
+        if ((rc = reply_text(h, T(h, "reg.person_keep"), NULL))) return rc;
+        return reg_resume(h);
+    }
     if (!invite_usable(h->d, &inv, h->has_account ? h->acct.id : 0)) {
         int expired = inv.revoked_at || (inv.expires_at && clock_now_ms() >= inv.expires_at);
         log_info("registration", "invite %lld refused: %s", (long long)inv.id, expired ? "expired" : "used up");
@@ -430,7 +477,10 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
         if (strcmp(arg, "no") == 0) {
             /* Nothing stays: the answers given so far go with the account. */
             const char *bye = T(h, "reg.declined");
-            if ((rc = account_delete(h->d, h->acct.id))) return rc;
+            /* An imported person's row stays for the organisation's list. */
+            if (people_is_imported(h->d, h->acct.id)) rc = people_unjoin(h->d, h->acct.id);
+            else rc = account_delete(h->d, h->acct.id);
+            if (rc) return rc;
             h->has_account = 0;
             return reply_text(h, bye, NULL);
         }

@@ -3,10 +3,12 @@
  * registration, started or resumed from the menu, one item at a time, each
  * answer stored as soon as it is given. The dialog state is "survey" with
  * {"run": id}; the run's position in the database is what a resume after
- * days (or a restart) reads.
+ * days (or a restart) reads. A poll wave's run (handlers/polls.h) is asked
+ * the same way; finished, it goes back to the wave instead of the profile.
  */
 #include "handlers/flows.h"
 #include "handlers/payload.h"
+#include "handlers/polls.h"
 #include "handlers/survey.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -149,9 +151,11 @@ static mb_status finish(hctx *h, survey_session *s)
     snprintf(subject, sizeof subject, "survey_run:%lld", (long long)s->run.id);
     snprintf(detail, sizeof detail, "%s v%d", s->ins->key, s->version);
     if ((rc = survey_run_finish(h->d, s->run.id)) ||
-        (rc = survey_profile_write(h->d, h->acct.id, s->ins, s->answers)) ||
+        (!s->run.wave_id && (rc = survey_profile_write(h->d, h->acct.id, s->ins, s->answers))) ||
         (rc = audit_log(h->d, actor, "survey.finish", subject, detail)) || (rc = set_dialog(h, 0)))
         return rc;
+    /* A poll's run feeds its wave, not the profile matching reads. */
+    if (s->run.wave_id) return poll_run_finished(h, &s->run, s->ins, s->answers);
     char *text = TF(h, "survey.finished", "outro", s->ins->outro ? survey_text(h, s->ins->outro) : "",
                     NULL);
     if (!text) return MB_ERR_NOMEM;
@@ -212,6 +216,28 @@ static mb_status start_new(hctx *h, const survey_run *previous)
     if (!rc && previous) rc = reply_text(h, T(h, "survey.changing"), NULL);
     if (!rc) rc = set_dialog(h, run_id);
     if (!rc) rc = ask(h, &s, next_shown(h, &s, 0), NULL);
+    session_close(&s);
+    return rc;
+}
+
+mb_status survey_run_begin(hctx *h, int64_t instrument_id, int64_t wave_id, int64_t *run_id)
+{
+    survey_session s;
+    mb_status rc = survey_run_start_wave(h->d, h->acct.id, instrument_id, wave_id, run_id);
+    if (rc || (rc = session_open(h, *run_id, &s))) return rc;
+    if (s.ins->intro) rc = reply_text(h, survey_text(h, s.ins->intro), NULL);
+    if (!rc) rc = set_dialog(h, *run_id);
+    if (!rc) rc = ask(h, &s, next_shown(h, &s, 0), NULL);
+    session_close(&s);
+    return rc;
+}
+
+mb_status survey_run_continue(hctx *h, int64_t run_id)
+{
+    survey_session s;
+    mb_status rc = session_open(h, run_id, &s);
+    if (rc) return rc;
+    rc = strcmp(s.run.state, "open") == 0 ? resume(h, &s, "survey.resume_poll") : MB_ERR_NOT_FOUND;
     session_close(&s);
     return rc;
 }
@@ -386,7 +412,11 @@ out:
 mb_status survey_on_button(hctx *h, const char *action, const char *arg)
 {
     (void)action;
-    if (!is_participant(h)) return flow_refuse_button(h, "survey button from someone who fills in no survey");
+    /* An answer of a poll may come from anyone a wave asked (a curator, a
+     * teacher): on_item_button checks that the run is the sender's own. */
+    int offer = strcmp(arg, "start") == 0 || strcmp(arg, "redo") == 0 || strcmp(arg, "later") == 0;
+    if (offer ? !is_participant(h) : !h->has_account || strcmp(h->acct.status, "active") != 0)
+        return flow_refuse_button(h, "survey button from someone who fills in no survey");
     mb_status rc;
     if (strcmp(arg, "start") == 0 || strcmp(arg, "redo") == 0) {
         if ((rc = reply_answer_button(h, NULL))) return rc;

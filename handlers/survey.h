@@ -48,6 +48,14 @@ mb_status survey_profile_check(const instrument *ins, const char *file, char *er
  * answers, keeping the fields it does not feed. */
 mb_status survey_profile_write(db *d, int64_t account_id, const instrument *ins, const cJSON *answers);
 
+/* Starts a run of an instrument version for the sender, for a poll wave
+ * (wave_id, 0 = none), sends the instrument's intro and asks the first
+ * item; *run_id gets the run. */
+mb_status survey_run_begin(hctx *h, int64_t instrument_id, int64_t wave_id, int64_t *run_id);
+/* Asks the sender's open run from where it stopped; MB_ERR_NOT_FOUND when
+ * the run is finished, MB_ERR_DENIED when it is someone else's. */
+mb_status survey_run_continue(hctx *h, int64_t run_id);
+
 /* A run being asked, with its instrument version parsed. */
 typedef struct survey_session {
     survey_run run;

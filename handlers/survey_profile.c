@@ -4,6 +4,7 @@
  * profile a finished run writes for matching and the indicators.
  */
 #include "handlers/survey.h"
+#include "storage/employers.h"
 #include "util/log.h"
 
 #include <dirent.h>
@@ -187,7 +188,15 @@ mb_status survey_profile_write(db *d, int64_t account_id, const instrument *ins,
             if (b >= 0) p.forms |= 1u << b;
         }
     }
-    return profile_save(d, &p);
+    /* The employer an employee or entrepreneur names is folded into the
+     * employers the indicators count (a student's answer in the same field
+     * is their college); a survey without one leaves the imported one. */
+    account a;
+    if ((rc = profile_save(d, &p)) || !p.employer[0]) return rc;
+    if ((rc = account_load(d, account_id, &a))) return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
+    if (strcmp(a.category, "employee") != 0 && strcmp(a.category, "entrepreneur") != 0) return MB_OK;
+    rc = employer_set_for_account(d, account_id, p.employer);
+    return rc == MB_ERR_INVALID ? MB_OK : rc;
 }
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }

@@ -144,8 +144,9 @@ typedef struct ind_survey {
 mb_status ind_satisfaction_load(db *d, const ind_bind *b, const char *role, const char *direction,
                                 double satisfied_min, ind_org_index_fn org_index, void *ctx, ind_survey *out);
 
-/* A questionnaire item: the people who answered a wave of wave_kind in the
- * period; hits those whose answer to item is answer. */
+/* A questionnaire item: the people asked in a wave of wave_kind in the
+ * period, those who finished it and answered the item, and of them those
+ * whose answer is answer. */
 mb_status ind_answers_load(db *d, const ind_bind *b, const char *wave_kind, const char *item, const char *answer,
                            ind_org_index_fn org_index, void *ctx, ind_survey *out);
 

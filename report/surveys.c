@@ -52,7 +52,7 @@ mb_status ind_answers_load(db *d, const ind_bind *b, const char *wave_kind, cons
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
         " SELECT w.org_id, COUNT(DISTINCT r.account_id),"
-        "  COUNT(DISTINCT CASE WHEN r.state = 'done' THEN r.account_id END),"
+        "  COUNT(DISTINCT CASE WHEN r.state = 'done' AND a.value IS NOT NULL THEN r.account_id END),"
         "  COUNT(DISTINCT CASE WHEN r.state = 'done' AND a.value = ?9 THEN r.account_id END)"
         " FROM so CROSS JOIN poll_waves w ON w.org_id = so.id CROSS JOIN poll_recipients r ON r.wave_id = w.id"
         " LEFT JOIN survey_answers a ON a.run_id = r.run_id AND a.item = ?8"

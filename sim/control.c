@@ -1,4 +1,5 @@
 #include "sim/control.h"
+#include "sim/max.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,7 @@ static void control_stats(sim_reply *reply)
     cJSON *json = cJSON_CreateObject();
     tg_stats_add_json(json);
     vk_stats_add_json(json);
+    max_sim_stats_add_json(json);
     sim_stats_add_json(json);
     /* Lets a test tell its own simulator from another on a reused port. */
     cJSON_AddNumberToObject(json, "pid", (double)getpid());
@@ -118,6 +120,10 @@ void sim_control(const sim_request *req, sim_reply *reply)
         vk_control(req, endpoint + 3, reply);
         return;
     }
+    if (strncmp(endpoint, "max/", 4) == 0) {
+        max_sim_control(req, endpoint + 4, reply);
+        return;
+    }
     sim_lock();
     if (strcmp(endpoint, "stats") == 0) {
         control_stats(reply);
@@ -134,6 +140,7 @@ void sim_control(const sim_request *req, sim_reply *reply)
             sim_state_reset();
             tg_reset();
             vk_reset();
+            max_sim_reset();
             cJSON *json = cJSON_CreateObject();
             cJSON_AddBoolToObject(json, "ok", 1);
             sim_reply_json(reply, 200, json);

@@ -1,7 +1,7 @@
 /*
  * The control API under /sim/: the platform-independent endpoints (faults,
- * rate limits, counters, reset) and the hand-over of /sim/tg/... and
- * /sim/vk/... to the Telegram and VK simulations. Tests drive the simulator
+ * rate limits, counters, reset) and the hand-over of /sim/tg/...,
+ * /sim/vk/... and /sim/max/... to the Telegram, VK and MAX simulations. Tests drive the simulator
  * only through here.
  */
 #ifndef MB_SIM_CONTROL_H

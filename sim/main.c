@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sim/chat.h"
+#include "sim/max.h"
 #include "sim/server.h"
 #include "sim/state.h"
 #include "sim/tg.h"
@@ -75,6 +76,7 @@ int main(int argc, char **argv)
     tg_init();
     if (first_update_id) tg_updates_start_at(first_update_id);
     vk_init();
+    max_sim_init();
     if (sim_server_start(listen)) {
         log_error("sim", "cannot listen on %s (a loopback HOST:PORT that is free is needed)", listen);
         rc = 1;
@@ -85,6 +87,7 @@ int main(int argc, char **argv)
     log_info("sim", "stopping (signal %d)", sig);
     sim_server_stop();
 out:
+    max_sim_free();
     vk_free();
     tg_free();
     sim_state_free();

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "sim/control.h"
+#include "sim/max.h"
 #include "sim/params.h"
 #include "sim/state.h"
 #include "sim/tg.h"
@@ -102,6 +103,10 @@ static void route(const sim_request *req, sim_reply *reply)
         vk_long_poll(req, reply);
     } else if (strncmp(req->path, VK_UPLOAD_PATH "/", strlen(VK_UPLOAD_PATH) + 1) == 0) {
         vk_upload(req, req->path + strlen(VK_UPLOAD_PATH) + 1, reply);
+    } else if (strncmp(req->path, MAX_SIM_API_PREFIX "/", strlen(MAX_SIM_API_PREFIX) + 1) == 0) {
+        max_sim_api(req, req->path + strlen(MAX_SIM_API_PREFIX), reply);
+    } else if (strncmp(req->path, MAX_SIM_UPLOAD_PATH "/", strlen(MAX_SIM_UPLOAD_PATH) + 1) == 0) {
+        max_sim_upload(req, req->path + strlen(MAX_SIM_UPLOAD_PATH) + 1, reply);
     } else if (strncmp(req->path, "/sim/", 5) == 0) {
         sim_control(req, reply);
     } else if (strncmp(req->path, "/bot", 4) == 0) {
@@ -157,6 +162,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *ctx, con
         req.body = sb_str(&ctx->body);
         req.body_len = ctx->body.len;
         req.files = &files;
+        req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         if (!req.params) goto out;
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query_arg, req.params);
         const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,

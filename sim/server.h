@@ -3,7 +3,8 @@
  * thread per connection (so a long poll simply blocks its own thread),
  * bodies collected up to SIM_BODY_MAX, parameters parsed, and the request
  * routed by path to a platform (/bot... = Telegram; /method/... and the
- * Long Poll server /vk-lp = VK) or the control API (/sim/...).
+ * Long Poll server /vk-lp = VK; /max/... and the upload host /max-upload =
+ * MAX) or the control API (/sim/...).
  */
 #ifndef MB_SIM_SERVER_H
 #define MB_SIM_SERVER_H
@@ -25,6 +26,7 @@ typedef struct sim_request {
     const char *body;     /* the raw body, NUL-terminated ("" when none) */
     size_t body_len;
     const sim_file_parts *files; /* the bytes of multipart file parts; never NULL */
+    const char *authorization;   /* the Authorization header, NULL when none (MAX's token) */
 } sim_request;
 
 typedef struct sim_reply {

@@ -150,8 +150,11 @@ mb_status account_restart_registration(db *d, int64_t id)
 mb_status account_delete(db *d, int64_t id)
 {
     mb_status rc;
+    /* The role its invite gave it is in role_history (migration 15's
+     * triggers); someone who never consented counts nowhere. */
     if ((rc = exec_id(d, "DELETE FROM outbox WHERE account_id = ?1 AND state = 'pending'", id)) ||
-        (rc = exec_id(d, "DELETE FROM invite_uses WHERE account_id = ?1", id)))
+        (rc = exec_id(d, "DELETE FROM invite_uses WHERE account_id = ?1", id)) ||
+        (rc = exec_id(d, "DELETE FROM role_history WHERE account_id = ?1", id)))
         return rc;
     return exec_id(d, "DELETE FROM accounts WHERE id = ?1", id);
 }

@@ -1,5 +1,5 @@
 /*
- * What the indicators read beyond the store (migration 16): reference
+ * What the indicators read beyond the store (migration 18): reference
  * numbers an administrator enters because the bot cannot see them (the
  * contingent of pupils of grades 5-11, teachers, organisations of a
  * territory), yearly targets of each indicator, and the snapshots that

@@ -549,7 +549,9 @@ static const char *const migrations[] = {
      * and who was asked, outcome records, the employers that gave mentors,
      * people and pairs imported from an organisation's own lists, and the
      * history of each account's role. Rows here outlive /forget: the
-     * account stays as an anonymous row, so a past count does not change. */
+     * account stays as an anonymous row, so a past count does not change.
+     * An account deleted outright (a registration declined before it
+     * held anything) takes its rows with it. */
 
     /* A poll wave: one instrument family given to one audience of an
      * organisation. kind: start, interim, final (expectations and
@@ -565,7 +567,7 @@ static const char *const migrations[] = {
     "  state TEXT NOT NULL DEFAULT 'scheduled',"
     "  opens_at INTEGER NOT NULL,"
     "  closes_at INTEGER,"
-    "  launched_by INTEGER REFERENCES accounts(id),"
+    "  launched_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX poll_waves_org ON poll_waves(org_id, kind, opens_at);"
     "CREATE INDEX poll_waves_due ON poll_waves(opens_at) WHERE state = 'scheduled';"
@@ -580,7 +582,7 @@ static const char *const migrations[] = {
      * when /forget removes the answers themselves. */
     "CREATE TABLE poll_recipients("
     "  wave_id INTEGER NOT NULL REFERENCES poll_waves(id),"
-    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
     "  role TEXT NOT NULL,"
     "  category TEXT,"
     "  grade INTEGER,"
@@ -601,7 +603,7 @@ static const char *const migrations[] = {
      * expertise); count: attendees of a hosted event. */
     "CREATE TABLE outcomes("
     "  id INTEGER PRIMARY KEY,"
-    "  account_id INTEGER REFERENCES accounts(id),"
+    "  account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,"
     "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
     "  mentorship_id INTEGER REFERENCES mentorships(id),"
     "  kind TEXT NOT NULL,"
@@ -612,7 +614,7 @@ static const char *const migrations[] = {
     "  count INTEGER CHECK(count IS NULL OR count >= 0),"
     "  happened_on INTEGER NOT NULL,"
     "  source TEXT NOT NULL,"
-    "  entered_by INTEGER REFERENCES accounts(id),"
+    "  entered_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX outcomes_org ON outcomes(org_id, kind, happened_on);"
     "CREATE INDEX outcomes_account ON outcomes(account_id) WHERE account_id IS NOT NULL;"
@@ -652,7 +654,7 @@ static const char *const migrations[] = {
      * no path that sets a role can forget it: a mentee who became a
      * mentor shows as mentee, then mentor. */
     "CREATE TABLE role_history("
-    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
     "  org_id INTEGER,"
     "  role TEXT NOT NULL,"
     "  at INTEGER NOT NULL);"
@@ -669,7 +671,19 @@ static const char *const migrations[] = {
     "  INSERT INTO role_history(account_id, org_id, role, at)"
     "    VALUES (NEW.id, NEW.org_id, NEW.role, NEW.updated_at); END;",
 
-    /* 16: what the indicators need beyond the store (docs/indicators.md):
+    /* 16: a personal invite (kind person) lets one imported person join
+     * their own row: for_account names it, one use. */
+    "DROP TRIGGER invites_kind_insert;"
+    "DROP TRIGGER invites_kind_update;"
+    STATE_GUARD("invites", "kind", "'role', 'link', 'guardian', 'person'"),
+
+    /* 17: a survey run given for a poll wave names it, so the request and
+     * competence surveys (the latest run of a person) never take a poll's
+     * run for theirs, and a finished run finds its recipient row
+     * (handlers/polls.c). */
+    "ALTER TABLE survey_runs ADD COLUMN wave_id INTEGER REFERENCES poll_waves(id);",
+
+    /* 18: what the indicators need beyond the store (docs/indicators.md):
      * the contingents an administrator enters because the bot cannot see
      * them (pupils of grades 5-11, teachers, organisations), per territory
      * or organisation and school year, with their source; the yearly

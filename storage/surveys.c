@@ -69,19 +69,26 @@ mb_status survey_instrument_store(db *d, const char *key, const char *body, int6
 
 mb_status survey_run_start(db *d, int64_t account_id, int64_t instrument_id, int64_t *run_id)
 {
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO survey_runs(account_id, instrument_id, state, position, started_at)"
-                                  " VALUES(?1, ?2, 'open', NULL, ?3)");
+    return survey_run_start_wave(d, account_id, instrument_id, 0, run_id);
+}
+
+mb_status survey_run_start_wave(db *d, int64_t account_id, int64_t instrument_id, int64_t wave_id, int64_t *run_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO survey_runs(account_id, instrument_id, state, position, started_at,"
+                                  " wave_id) VALUES(?1, ?2, 'open', NULL, ?3, NULLIF(?4, 0))");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_int64(st, 2, instrument_id);
     sqlite3_bind_int64(st, 3, clock_now_ms());
+    sqlite3_bind_int64(st, 4, wave_id);
     mb_status rc = db_step_done(d, st);
     if (!rc && run_id) *run_id = sqlite3_last_insert_rowid(db_handle(d));
     return rc;
 }
 
 /* Columns read_run reads. */
-#define RUN_COLUMNS "id, account_id, instrument_id, state, position, started_at, COALESCE(finished_at, 0)"
+#define RUN_COLUMNS \
+    "id, account_id, instrument_id, state, position, started_at, COALESCE(finished_at, 0), COALESCE(wave_id, 0)"
 
 static void read_run(sqlite3_stmt *st, void *row)
 {
@@ -94,6 +101,7 @@ static void read_run(sqlite3_stmt *st, void *row)
     db_column_copy(st, 4, out->position, sizeof out->position);
     out->started_at = sqlite3_column_int64(st, 5);
     out->finished_at = sqlite3_column_int64(st, 6);
+    out->wave_id = sqlite3_column_int64(st, 7);
 }
 
 mb_status survey_run_load(db *d, int64_t run_id, survey_run *out)
@@ -107,7 +115,7 @@ mb_status survey_run_load(db *d, int64_t run_id, survey_run *out)
 mb_status survey_run_latest(db *d, int64_t account_id, const char *state, survey_run *out)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT " RUN_COLUMNS " FROM survey_runs WHERE account_id = ?1 AND state = ?2"
-                                  " ORDER BY id DESC LIMIT 1");
+                                  " AND wave_id IS NULL ORDER BY id DESC LIMIT 1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
@@ -187,7 +195,7 @@ mb_status survey_answer_latest(db *d, int64_t account_id, const char *item, char
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT value FROM survey_answers WHERE item = ?2 AND run_id ="
                                   " (SELECT id FROM survey_runs WHERE account_id = ?1 AND state = 'done'"
-                                  " ORDER BY id DESC LIMIT 1)");
+                                  " AND wave_id IS NULL ORDER BY id DESC LIMIT 1)");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);

@@ -43,12 +43,16 @@ typedef struct survey_run {
     char position[SURVEY_POSITION_MAX];  /* item being asked, "" when none */
     int64_t started_at;
     int64_t finished_at;                 /* 0 while open */
+    int64_t wave_id;                     /* the poll wave it answers, 0 for the request and competence surveys */
 } survey_run;
 
 /* Starts an open run of an instrument version for an account. */
 mb_status survey_run_start(db *d, int64_t account_id, int64_t instrument_id, int64_t *run_id);
+/* The same for a poll wave (storage/polls.h); wave_id 0 is survey_run_start. */
+mb_status survey_run_start_wave(db *d, int64_t account_id, int64_t instrument_id, int64_t wave_id, int64_t *run_id);
 mb_status survey_run_load(db *d, int64_t run_id, survey_run *out);
-/* The account's latest run in a state ("open" or "done"); MB_ERR_NOT_FOUND when none. */
+/* The account's latest run in a state ("open" or "done") of the request or
+ * competence survey (poll runs are not theirs); MB_ERR_NOT_FOUND when none. */
 mb_status survey_run_latest(db *d, int64_t account_id, const char *state, survey_run *out);
 mb_status survey_run_set_position(db *d, int64_t run_id, const char *position);
 /* Marks the run done now, with no position. */
@@ -64,7 +68,8 @@ cJSON *survey_answers_load(db *d, int64_t run_id);
 /* Copies every answer of one run into another (for "change my answers"). */
 mb_status survey_answers_copy(db *d, int64_t from_run, int64_t to_run);
 
-/* The answer to item in the account's latest finished run (malloc'd, caller
+/* The answer to item in the account's latest finished run of the request or
+ * competence survey (malloc'd, caller
  * frees), for matching and reports; MB_ERR_NOT_FOUND when there is none. */
 mb_status survey_answer_latest(db *d, int64_t account_id, const char *item, char **value);
 

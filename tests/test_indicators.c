@@ -502,6 +502,32 @@ TEST(satisfaction_rule_and_anonymity)
     free(text);
     /* mentors were not asked: their figure has no respondents at all */
     CHECK_INT(row_of(r, "000.13")->respondents, 0);
+    /* 003.2: the teachers' questionnaire (its items as polls store them):
+     * three of five find the conditions at school accessible */
+    int64_t instrument = sql(d, "INSERT INTO instruments(key, version, body, created_at) VALUES ('poll_teachers', 1,"
+                                " '{}', 0)");
+    int64_t teachers = sql(d, "INSERT INTO poll_waves(org_id, kind, audience, state, opens_at, created_at)"
+                              " VALUES (%lld, 'teachers', 'teacher', 'closed', %lld, 0)", (long long)org_id,
+                           (long long)ms_of(2026, 3, 1));
+    static const char *const answers[5] = {"accessible", "accessible", "none", "accessible", "not_accessible"};
+    for (int i = 0; i < 5; i++) {
+        int64_t teacher = person(d, org_id, "mentor", "teacher", 0);
+        int64_t run = sql(d, "INSERT INTO survey_runs(account_id, instrument_id, state, started_at, finished_at)"
+                             " VALUES (%lld, %lld, 'done', 0, 0)", (long long)teacher, (long long)instrument);
+        sql(d, "INSERT INTO survey_answers(run_id, item, value, seq, answered_at) VALUES (%lld, 'deficit_school', '%s',"
+               " 1, 0)", (long long)run, answers[i]);
+        sql(d, "INSERT INTO poll_recipients(wave_id, account_id, role, run_id, state, invited_at, answered_at)"
+               " VALUES (%lld, %lld, 'teacher', %lld, 'done', 0, 0)", (long long)teachers, (long long)teacher,
+            (long long)run);
+    }
+    const ind_set *s003 = ind_catalog_set(catalog, "003");
+    CHECK_INT(ind_compute(d, s003, scope, &p, ZONE, r), MB_OK);
+    CHECK_STR(shown(r, "003.2", buf, sizeof buf), "60,0");
+    CHECK_INT(row_of(r, "003.2")->respondents, 5);
+    CHECK(!row_of(r, "003.2.b")->has_value);   /* nobody answered the municipal item: 0 of 5 */
+    text = ind_format_text(r, NULL, texts, "ru", ZONE);
+    CHECK_CONTAINS(text, "60,0 % (3 из 5); шкала: Имеется, доступно");
+    free(text);
     free(r);
     free(set);
     db_close(d);

@@ -16,6 +16,7 @@
 #include "util/i18n.h"
 #include "util/instrument.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -201,14 +202,30 @@ static db *db_with_instruments(void)
     return d;
 }
 
+/* The instrument files shipped in locales/surveys. */
+static int shipped_instruments(void)
+{
+    DIR *dir = opendir("locales/surveys");
+    struct dirent *e;
+    int n = 0;
+    while (dir && (e = readdir(dir))) {
+        size_t len = strlen(e->d_name);
+        n += len > 5 && strcmp(e->d_name + len - 5, ".json") == 0;
+    }
+    if (dir) closedir(dir);
+    return n;
+}
+
 TEST(loading_instruments_versions_only_changed_bodies)
 {
     db *d = db_with_instruments();
     if (!d) return;
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM instruments", 0), 3);
+    int shipped = shipped_instruments();
+    CHECK(shipped >= 3);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM instruments", 0), shipped);
     char err[512] = "";
     CHECK_INT(surveys_load_dir(d, "locales", err, sizeof err), MB_OK);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM instruments", 0), 3);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM instruments", 0), shipped);
 
     /* an edited file becomes version 2; a broken one stops the load and stores nothing */
     char dir[512], path[600];
@@ -550,6 +567,9 @@ TEST(mentor_survey_skips_what_registration_knows)
     profile p;
     CHECK_INT(profile_load(d, me, &p), MB_OK);
     CHECK_STR(p.employer, "ООО «Томскнефть»");
+    /* and is the employer the indicators count */
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts a JOIN employers e ON e.id = a.employer_id"
+                           " WHERE a.id = ?1 AND e.name_key = 'ооо томскнефть'", me), 1);
     CHECK_INT(p.capacity, 3);
     CHECK_INT(p.topics, (1u << PROFILE_TOPIC_profession) | (1u << PROFILE_TOPIC_normative));
     CHECK_INT(p.slots, 1u << PROFILE_SLOT_weekday_afternoon);

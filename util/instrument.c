@@ -212,6 +212,9 @@ static mb_status read_item(parser *p, instrument *ins, int index, const cJSON *o
     case ITEM_DATE:
         break;
     }
+    it->satisfaction = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "satisfaction"));
+    if (it->satisfaction && it->type != ITEM_SCALE)
+        return fail(p, MB_ERR_INVALID, "only a scale can count in \"satisfaction\"");
     if (it->prefill && strcmp(it->prefill, "account.category") == 0 && it->type != ITEM_SINGLE)
         return fail(p, MB_ERR_INVALID, "\"prefill\" account.category needs a single-choice item");
     return read_when(p, ins, index, obj, it);

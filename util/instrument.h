@@ -19,7 +19,9 @@
  * already knows a valid answer), "optional" (a Skip button), "profile" (the
  * profile field the answer feeds; checked by the survey module, which knows
  * the profile codes), "past" (dates: not later than today), "future" (dates:
- * not earlier than today; a date already gone is asked about again).
+ * not earlier than today; a date already gone is asked about again),
+ * "satisfaction" (scales: the item counts in the respondent's satisfaction,
+ * the mean a poll stores, docs/polls.md).
  *
  * Answers are stored as text: a choice value, a JSON array of values for
  * multiple choice, a decimal integer, an ISO date YYYY-MM-DD (a month or a
@@ -78,6 +80,7 @@ typedef struct instrument_item {
     const cJSON *min_label, *max_label;   /* scale, may be NULL */
     int max_chars;                /* text */
     int optional;
+    int satisfaction;             /* scale: counts in the respondent's satisfaction (polls) */
     int past;                     /* date: not later than today */
     int future;                   /* date: not earlier than today */
     const char *prefill;          /* "account.category" | "account.grade" | NULL */
