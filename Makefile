@@ -123,6 +123,7 @@ $(REL)/bin/bench_%: $(REL)/bench/%.o $(call obj,$(REL),$(CORE_SRC))
 # The region's data generator is shared by its benchmark and the query
 # plan test.
 $(REL)/bin/bench_region: $(REL)/tests/region_gen.o
+$(REL)/bin/bench_indicators: $(REL)/tests/region_gen.o
 $(REL)/bin/bench_digest: $(REL)/tests/region_gen.o
 $(TST)/bin/test_query_plans: $(TST)/tests/region_gen.o
 # The MAX simulator's test drives it with the MAX parser and sender themselves.

@@ -182,6 +182,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
         else c->log_level = lv;
     } else if (IS("bot", "locales")) {
         set_string(ps, c->locales_dir, sizeof c->locales_dir, key, value);
+    } else if (IS("bot", "indicators")) {
+        set_string(ps, c->indicators_dir, sizeof c->indicators_dir, key, value);
     } else if (IS("meetings", "reminders")) {
         if (meeting_rules_parse_reminders(value, &c->meetings))
             add_error(ps, "reminders must be one to %d different times before a meeting such as \"24h, 1h\" or "
@@ -210,6 +212,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
             add_error(ps, "day must be a day of the week such as monday (or mon, or 1 to 7), or off, not \"%s\"", value);
     } else if (IS("digest", "hour")) {
         set_int(ps, &c->digest.hour, key, value, 0, 23);
+    } else if (IS("digest", "indicators")) {
+        set_string(ps, c->digest.indicator_set, sizeof c->digest.indicator_set, key, value);
     } else if (IS("digest", "files_max")) {
         set_int(ps, &c->digest.files_max, key, value, 3, DIGEST_FILES_MAX_LIMIT);
     } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot") &&
@@ -308,6 +312,7 @@ mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
     }
     resolve_relative(cfg, cfg->storage_path, sizeof cfg->storage_path);
     resolve_relative(cfg, cfg->locales_dir, sizeof cfg->locales_dir);  /* only when set */
+    resolve_relative(cfg, cfg->indicators_dir, sizeof cfg->indicators_dir);
     if (ps.nerrors) {
         snprintf(err, err_size, "%s", sb_str(&ps.errors));
         size_t n = strlen(err);

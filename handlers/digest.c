@@ -24,6 +24,7 @@ void digest_rules_default(digest_rules *r)
     r->weekday = 1;
     r->hour = 9;
     r->files_max = DIGEST_FILES_MAX_DEFAULT;
+    r->indicator_set[0] = 0;
 }
 
 int digest_rules_parse_day(const char *text, int *weekday)

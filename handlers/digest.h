@@ -32,10 +32,11 @@
 
 /* One indicator against its target, as the digest shows it. */
 typedef struct digest_indicator {
-    char code[16];
+    char code[48];
     char name[640];
     char rule[32];                 /* the rounding rule as the definitions write it */
     int percent;                   /* the value is a percentage */
+    int digits;                    /* decimals it is shown with */
     double target, fact, num, den;
     int has_target, has_fact, has_num, has_den;
 } digest_indicator;

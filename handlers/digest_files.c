@@ -85,7 +85,6 @@ typedef struct sheet {
     db *d;
     int row;
     double width[COLUMNS_MAX];
-    const char *org;    /* the organisation of the rows, in a territory's workbook */
     int fixed;          /* the zone kept one UTC offset over the school year: */
     long offset_s;      /* dates are read with it, not through the zone database each time */
 } sheet;
@@ -184,9 +183,9 @@ static void indicators_sheet(sheet *s)
         s->row++;
         text(s, 0, ind->code);
         text(s, 1, ind->name);
-        if (ind->has_target) num(s, 2, ind->target, ind->percent ? 2 : 0);
+        if (ind->has_target) num(s, 2, ind->target, ind->target == (long long)ind->target ? 0 : 2);
         else xlsx_blank(s->b, s->row, 2);
-        if (ind->has_fact) num(s, 3, ind->fact, ind->percent ? 2 : 0);
+        if (ind->has_fact) num(s, 3, ind->fact, ind->digits);
         else xlsx_blank(s->b, s->row, 3);
         if (ind->has_num) num(s, 4, ind->num, 0);
         else xlsx_blank(s->b, s->row, 4);
@@ -204,7 +203,6 @@ static int pair_row(const digest_pair_row *r, void *arg)
     sheet *s = arg;
     int c = 0;
     s->row++;
-    if (s->org) text(s, c++, s->org);
     num(s, c++, (double)r->id, 0);
     text(s, c++, shown_name(s, r->mentor));
     text(s, c++, r->mentees);
@@ -229,7 +227,6 @@ static int waiting_row(const digest_waiting_row *r, void *arg)
     sheet *s = arg;
     int c = 0;
     s->row++;
-    if (s->org) text(s, c++, s->org);
     text(s, c++, shown_name(s, r->name));
     account a;
     memset(&a, 0, sizeof a);
@@ -245,21 +242,6 @@ static int waiting_row(const digest_waiting_row *r, void *arg)
     return 0;
 }
 
-/* The organisations of the digest: its one, or a territory's. */
-static int orgs_of(const digest *g, int i, int64_t *id, const char **name)
-{
-    if (!g->territory) {
-        if (i) return 0;
-        *id = g->scope_id;
-        *name = NULL;
-        return 1;
-    }
-    if (i >= g->norgs) return 0;
-    *id = g->orgs[i].id;
-    *name = g->orgs[i].name;
-    return 1;
-}
-
 static mb_status list_sheet(sheet *s, int pairs)
 {
     static const char *const pair_cols[] = {"digest.col_pair", "digest.col_mentor", "digest.col_mentees",
@@ -271,19 +253,43 @@ static mb_status list_sheet(sheet *s, int pairs)
     const char *const *cols = pairs ? pair_cols : wait_cols;
     int ncols = pairs ? (int)(sizeof pair_cols / sizeof *pair_cols) : (int)(sizeof wait_cols / sizeof *wait_cols);
     begin(s, pairs ? "digest.sheet_pairs" : "digest.sheet_waiting");
-    int c = 0;
-    if (s->g->territory) header(s, c++, "digest.col_org");
-    for (int i = 0; i < ncols; i++) header(s, c++, cols[i]);
+    for (int i = 0; i < ncols; i++) header(s, i, cols[i]);
     xlsx_freeze_rows(s->b, 1);
-    int64_t id;
-    const char *name;
-    mb_status rc = MB_OK;
-    for (int i = 0; !rc && orgs_of(s->g, i, &id, &name); i++) {
-        s->org = name;
-        rc = pairs ? digest_pairs_each(s->d, id, s->g->start, pair_row, s) : digest_waiting_each(s->d, id, waiting_row, s);
-    }
-    widths(s, c);
+    mb_status rc = pairs ? digest_pairs_each(s->d, s->g->scope_id, s->g->start, pair_row, s)
+                         : digest_waiting_each(s->d, s->g->scope_id, waiting_row, s);
+    widths(s, ncols);
     return rc;
+}
+
+/* A territory's organisations, a row each with the week's counts: a
+ * region's tens of thousands of pairs would not be read in a messenger. */
+static void orgs_sheet(sheet *s)
+{
+    static const char *const cols[] = {"digest.col_org", "digest.col_new", "digest.col_waiting",
+                                       "digest.col_longest", "digest.col_consents", "digest.col_pairs",
+                                       "digest.col_held", "digest.col_missed", "digest.col_upcoming",
+                                       "digest.col_stalled"};
+    const int ncols = (int)(sizeof cols / sizeof cols[0]);
+    begin(s, "digest.sheet_orgs");
+    for (int i = 0; i < ncols; i++) header(s, i, cols[i]);
+    xlsx_freeze_rows(s->b, 1);
+    for (int i = 0; i < s->g->norgs; i++) {
+        const digest_counts *c = &s->g->orgs[i].c;
+        s->row++;
+        text(s, 0, s->g->orgs[i].name);
+        num(s, 1, c->registrations, 0);
+        num(s, 2, c->waiting, 0);
+        if (c->waiting_since && s->g->end > c->waiting_since)
+            num(s, 3, (double)((s->g->end - c->waiting_since) / 86400000LL), 0);
+        else xlsx_blank(s->b, s->row, 3);
+        num(s, 4, c->pending_consent, 0);
+        num(s, 5, c->active_pairs, 0);
+        num(s, 6, c->held, 0);
+        num(s, 7, c->missed, 0);
+        num(s, 8, c->upcoming, 0);
+        num(s, 9, c->stalled, 0);
+    }
+    widths(s, ncols);
 }
 
 mb_status digest_write_workbook(db *d, const bot_env *env, const digest *g, const char *path)
@@ -293,8 +299,9 @@ mb_status digest_write_workbook(db *d, const bot_env *env, const digest *g, cons
     sheet s = {.b = b, .env = env, .g = g, .d = d};
     offset_of(&s);
     indicators_sheet(&s);
-    mb_status rc = list_sheet(&s, 1);
-    if (!rc) rc = list_sheet(&s, 0);
+    mb_status rc = MB_OK;
+    if (g->territory) orgs_sheet(&s);
+    else if (!(rc = list_sheet(&s, 1))) rc = list_sheet(&s, 0);
     mb_status closed = xlsx_book_close(b);
     if (!rc) rc = closed;
     if (rc) unlink(path);

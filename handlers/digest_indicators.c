@@ -1,12 +1,60 @@
 /*
- * The indicators a digest shows against this year's targets. They come
- * from the indicator engine (report/indicators.h) for the digest's scope
- * and the current school year.
+ * The indicators a digest shows against this year's targets: one set of
+ * the indicator engine (report/indicators.h; [digest] indicators names
+ * it, else the catalog's first), for the digest's scope and the school
+ * year the week ends in, as `admin report indicators` reports it: a
+ * finished year from its snapshot, values rounded by each row's rule, a
+ * survey value with too few respondents left out.
  */
 #include "handlers/digest.h"
+#include "report/indicators.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const ind_set *set_of(const bot_env *env)
+{
+    const ind_catalog *c = env->indicators;
+    if (!c || c->n <= 0) return NULL;
+    const char *code = env->digest && env->digest->indicator_set[0] ? env->digest->indicator_set : NULL;
+    const ind_set *s = code ? ind_catalog_set(c, code) : NULL;
+    return s ? s : &c->sets[0];
+}
 
 mb_status digest_indicators_load(db *d, const bot_env *env, digest *g)
 {
     g->nind = 0;
-    return MB_OK;
+    const ind_set *set = set_of(env);
+    if (!set) return MB_OK;
+    const char *zone = g->zone[0] ? g->zone : env->timezone;
+    ind_period p;
+    ind_period_current(g->end - 1, zone, &p);
+    ind_report *r = calloc(1, sizeof *r);
+    if (!r) return MB_ERR_NOMEM;
+    ind_scope scope = {g->territory ? REF_SCOPE_TERRITORY : REF_SCOPE_ORG, g->scope_id};
+    mb_status rc = ind_report_for(d, set, scope, &p, zone, NULL, r, NULL);
+    if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;   /* nothing to report on: the digest goes without */
+    for (int i = 0; !rc && i < r->n && g->nind < DIGEST_INDICATORS_MAX; i++) {
+        const ind_row *row = &r->rows[i];
+        digest_indicator *x = &g->ind[g->nind++];
+        memset(x, 0, sizeof *x);
+        snprintf(x->code, sizeof x->code, "%s", row->def->code);
+        snprintf(x->name, sizeof x->name, "%s", row->def->name);
+        ind_rounding rule = ind_row_rounding(r, row);
+        ind_rounding_format(&rule, x->rule, sizeof x->rule);
+        x->digits = rule.digits;
+        x->percent = row->def->unit == IND_UNIT_PERCENT;
+        int hidden = (row->flags & IND_FLAG_FEW_RESPONDENTS) != 0;
+        x->has_fact = row->has_value && !hidden;
+        if (x->has_fact) x->fact = ind_round(row->value, rule);
+        x->has_target = row->has_target;
+        x->target = row->target;
+        x->has_num = row->has_num && !hidden;
+        x->num = row->num;
+        x->has_den = row->has_den && row->def->den.kind != IND_OP_NONE;
+        x->den = row->den;
+    }
+    free(r);
+    return rc;
 }

@@ -13,9 +13,10 @@ typedef struct digest_rules {
     int weekday;      /* 1 Monday .. 7 Sunday; 0 = no weekly digests */
     int hour;         /* local hour, 0..23 */
     int files_max;    /* files in flight on disk at most */
+    char indicator_set[8];   /* the indicator set shown ("000"); "" = the first one */
 } digest_rules;
 
-/* Monday, 09:00, DIGEST_FILES_MAX_DEFAULT files. */
+/* Monday, 09:00, DIGEST_FILES_MAX_DEFAULT files, the first indicator set. */
 void digest_rules_default(digest_rules *r);
 /* "monday".."sunday" (or their first three letters), 1..7, or "off"
  * into *weekday (0 for off); 0 on success. */

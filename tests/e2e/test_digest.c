@@ -5,8 +5,10 @@
  * coordinator of Moscow gets theirs at 09:00 Moscow time, four hours
  * later, with a line per organisation; a restart sends nothing again and
  * no file is left behind. The chart decodes (cairo) at its stated width;
- * the workbook is read back by openpyxl (Debian python3-openpyxl) and
- * holds the pair's meeting and the mentee waiting, as numbers and dates.
+ * the workbook is read back by openpyxl (Debian python3-openpyxl): its
+ * indicators hold the same numbers as `admin report indicators --format
+ * csv`, its sheets the pair's meeting and the mentee waiting as numbers
+ * and dates, a coordinator's a row per organisation.
  * The digest's button opens the people waiting. `admin digest send`
  * sends one now and `admin digest preview` writes one into a folder.
  */
@@ -69,11 +71,13 @@ static const char *keep(const char *name, const char *bytes, size_t len)
 
 /* The chart and the workbook that follow a digest's text: the chart's
  * caption checked and the picture decoded; returns what openpyxl reads in
- * the workbook, a line per row "sheet|cell|cell..." (static). */
-static const char *receive_files(convo *c, long long user, const char *tag)
+ * the workbook, a line per row "sheet|cell|cell..." (static). With csv,
+ * the indicators sheet is compared with that report of `admin report
+ * indicators --format csv`: "indicators N of M" tells how many agree. */
+static const char *receive_files(convo *c, long long user, const char *tag, const char *csv)
 {
-    static char rows[16384];
-    char name[256], caption[2048], file[64], cmd[2048];
+    static char rows[32768];
+    char name[256], caption[2048], file[64], cmd[4096];
     size_t len = 0;
     rows[0] = 0;
     char *png = expect_file(c, user, name, sizeof name, caption, sizeof caption, &len);
@@ -88,16 +92,29 @@ static const char *receive_files(convo *c, long long user, const char *tag)
     CHECK_CONTAINS(name, ".xlsx");
     snprintf(file, sizeof file, "digest-%s.xlsx", tag);
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 - '%s' <<'PY'\n"
-             "import sys, datetime, openpyxl\n"
+             "/usr/bin/python3 - '%s' %s <<'PY'\n"
+             "import sys, csv, datetime, openpyxl\n"
              "wb = openpyxl.load_workbook(sys.argv[1])\n"
              "for ws in wb.worksheets:\n"
              "    print(ws.title + '|frozen ' + str(ws.freeze_panes))\n"
              "    for row in ws.iter_rows(values_only=True):\n"
              "        print(ws.title + '|' + '|'.join('date' if isinstance(v, datetime.datetime) else\n"
              "              ('int %%d' %% v if isinstance(v, int) else str(v)) for v in row))\n"
+             "if len(sys.argv) > 2:\n"
+             "    report = {r['code']: r for r in csv.DictReader(open(sys.argv[2], encoding='utf-8-sig'))}\n"
+             "    def same(cell, text):\n"
+             "        return cell is None if text == '' else cell is not None and abs(cell - float(text)) < 1e-9\n"
+             "    agree = 0\n"
+             "    for code, name, target, fact, num, den, rule in wb.worksheets[0].iter_rows(min_row=2, values_only=True):\n"
+             "        r = report.pop(code, None)\n"
+             "        ok = r and name == r['name'] and same(fact, r['value']) and same(target, r['target'])\n"
+             "        if ok and same(num, r['numerator']) and same(den, r['denominator']) and rule == r['rounding']:\n"
+             "            agree += 1\n"
+             "        else:\n"
+             "            print('differs', code, fact, target, num, den, rule, r)\n"
+             "    print('indicators %%d of %%d' %% (agree, agree + len(report)))\n"
              "PY",
-             keep(file, xlsx, len));
+             keep(file, xlsx, len), csv ? csv : "");
     free(xlsx);
     FILE *p = popen(cmd, "r");
     size_t n = p ? fread(rows, 1, sizeof rows - 1, p) : 0;
@@ -106,10 +123,18 @@ static const char *receive_files(convo *c, long long user, const char *tag)
     return rows;
 }
 
+/* "indicators N of M" in what receive_files read: 1 when all M (> 0) agree. */
+static int indicators_agree(const char *rows)
+{
+    const char *at = strstr(rows, "indicators ");
+    int agree = -1, all = -2;
+    return at && sscanf(at, "indicators %d of %d", &agree, &all) == 2 && agree == all && all > 0;
+}
+
 TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
 {
     convo c;
-    if (convo_start(&c, "digest", NULL)) SKIP("simulator or bot did not start");
+    if (convo_start(&c, "digest", "[digest]\nindicators = 000\n")) SKIP("simulator or bot did not start");
     convo_greeted(&c, CURATOR, "Анна");
     convo_greeted(&c, COORDINATOR, "Игорь");
     char org[32], region[32], district[32], gym[32], sql[1600];
@@ -140,6 +165,21 @@ TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
              curator, org, coordinator, region, org, mentor, (tomsk - 30 * DAY_S) * 1000, mentee, org,
              (tomsk - 4 * DAY_S) * 1000, (tomsk - 10 * DAY_S) * 1000, waiting, (moscow - 2 * DAY_S) * 1000, newcomer);
     db_exec(c.bot.db, sql);
+    /* the school's contingent and a target for the school year of that
+     * Monday, and its indicator report as the CLI writes it */
+    time_t monday = (time_t)tomsk + TOMSK_S;
+    struct tm tm;
+    gmtime_r(&monday, &tm);
+    int year = tm.tm_year + 1900 - (tm.tm_mon < 8);
+    char targets[600], report[600];
+    snprintf(targets, sizeof targets, "%s/targets.csv", unit_tmpdir());
+    snprintf(sql, sizeof sql, "code,year,target\n000.1,%d,20\n", year + 1);
+    keep("targets.csv", sql, strlen(sql));
+    admin(&c, "reference set --org %s --year %d --key pupils_5_11 --value 40 --source \"ОО-1\"", org, year);
+    admin(&c, "targets import %s", targets);
+    snprintf(report, sizeof report, "%s/indicators.csv", unit_tmpdir());
+    admin(&c, "report indicators --set 000 --scope org:%s --period %d-%02d --format csv --out %s", org, year,
+          (year + 1) % 100, report);
 
     /* 09:01 in Tomsk, 05:01 in Moscow: the curator's digest only */
     restart_at(&c, tomsk + 60);
@@ -147,7 +187,9 @@ TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
     CHECK_CONTAINS(r, "«Школа №5»");
     CHECK_CONTAINS(r, "1 наставляемый ждёт наставника, дольше всех — 10 дней.");
     CHECK_CONTAINS(r, "Встречи: проведена 1 встреча.");
-    const char *book = receive_files(&c, CURATOR, "curator");
+    const char *book = receive_files(&c, CURATOR, "curator", report);
+    CHECK(indicators_agree(book));
+    CHECK_CONTAINS(book, "|int 20|2.5|int 1|int 40|half_up:2");   /* 000.1: 1 pupil of 40, target 20 % */
     CHECK_CONTAINS(book, "Показатели|frozen A2");
     CHECK_CONTAINS(book, "Показатели|Код|Показатель|Цель|Факт|Числитель|Знаменатель|Правило округления");
     CHECK_CONTAINS(book, "Наставничества|int 1|Ольга Петровна|Петя Иванов|учитель – ученик|date|int 1|int 0|int 0|date|");
@@ -165,8 +207,8 @@ TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
     CHECK_CONTAINS(r, "«Москва»");
     CHECK_CONTAINS(r, "За неделю зарегистрировался 1 новый участник.");
     CHECK_CONTAINS(r, "• Гимназия №2: 1 · 1 · 0 · 0");
-    book = receive_files(&c, COORDINATOR, "coordinator");
-    CHECK_CONTAINS(book, "Ожидают|Гимназия №2|Ваня Новиков|");
+    book = receive_files(&c, COORDINATOR, "coordinator", NULL);
+    CHECK_CONTAINS(book, "Организации|Гимназия №2|int 1|int 1|int 2|int 0|int 0|int 0|int 0|int 0|int 0");
     expect_silence(&c, CURATOR, 0);
 
     CHECK(press(&c, COORDINATOR, "Обзор организаций"));
@@ -182,7 +224,7 @@ TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
     /* an administrator sends one now, or only writes it into a folder */
     CHECK_STR(admin(&c, "digest send --org %s", org), "1");
     expect(&c, CURATOR, "Сводка за неделю");
-    receive_files(&c, CURATOR, "sent");
+    receive_files(&c, CURATOR, "sent", NULL);
     char out[600];
     snprintf(out, sizeof out, "%s/preview", unit_tmpdir());
     CHECK_CONTAINS(admin(&c, "digest preview --territory %s --out %s", region, out), "/digest.xlsx");
