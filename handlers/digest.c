@@ -319,10 +319,10 @@ char *digest_alt_text(const bot_env *env, const digest *g)
     for (int i = 0; i < g->nind; i++) {
         const digest_indicator *ind = &g->ind[i];
         char fact[32], target[32];
-        if (!ind->has_fact) continue;
+        if (!ind->has_target) continue;   /* as the chart: indicators against their targets */
         digest_value_text(g, ind, ind->fact, fact, sizeof fact);
         digest_value_text(g, ind, ind->target, target, sizeof target);
-        char *part = i18n_format(env->texts, g->lang, ind->has_target ? "digest.alt_indicator" : "digest.alt_indicator_no_target",
+        char *part = i18n_format(env->texts, g->lang, ind->has_fact ? "digest.alt_indicator" : "digest.alt_indicator_no_fact",
                                  "name", ind->name, "fact", fact, "target", target, NULL);
         if (part) sb_printf(&list, "%s%s", list.len ? "; " : "", part);
         free(part);

@@ -30,13 +30,12 @@ mb_status digest_write_chart(const bot_env *env, const digest *g, const char *pa
     int n = 0;
     for (int i = 0; i < g->nind && n < CHART_BARS_MAX; i++) {
         const digest_indicator *ind = &g->ind[i];
+        if (!ind->has_target) continue;   /* the picture is of targets; the workbook has every row */
         char fact[32], target[32];
         digest_value_text(g, ind, ind->fact, fact, sizeof fact);
         digest_value_text(g, ind, ind->target, target, sizeof target);
-        char *v = !ind->has_fact ? strdup(t(env, g, "digest.value_none"))
-                  : ind->has_target
-                      ? i18n_format(env->texts, g->lang, "digest.value", "fact", fact, "target", target, NULL)
-                      : i18n_format(env->texts, g->lang, "digest.value_no_target", "fact", fact, NULL);
+        char *v = i18n_format(env->texts, g->lang, ind->has_fact ? "digest.value" : "digest.value_none", "fact", fact,
+                              "target", target, NULL);
         snprintf(values[n], sizeof values[n], "%s", v ? v : "");
         free(v);
         bars[n] = (chart_bar){ind->name, values[n], ind->fact, ind->target, ind->has_fact, ind->has_target};
