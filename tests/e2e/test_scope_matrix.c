@@ -185,6 +185,9 @@ static int build_payloads(convo *c, payload *p, long long org_a)
     /* the indicators of one's own scope: curators and coordinators */
     n = add(p, n, "reader", 0, "ix", 0, 0);
     n = add(p, n, "reader", 0, "ix:001", 0, 0);
+    /* the weekly digest now, and muting it: curators and coordinators */
+    n = add(p, n, "reader", 0, "dg:n", 0, 0);
+    n = add(p, n, "reader", 0, "dg:m", 0, 0);
     /* the mentee's survey run and link request */
     n = add(p, n, "mentee-104", 1, "sv:%lld:who:c:pupil", SURVEY_RUN, 0);
     n = add(p, n, "mentee-104", 1, "lk:y:%lld", LINK_REQUEST, 0);
