@@ -5,10 +5,15 @@
  * one (median and slowest), the files written, and the peak resident
  * memory; then how many the cap on files in flight lets through at once.
  *
- *   build/rel/bin/bench_digest [--scale S] [--seed N]
+ *   build/rel/bin/bench_digest [--scale S] [--seed N] [--db PATH]
+ *
+ * --db runs on a region kept by `bench_region --keep PATH` (a copy is
+ * used, so the kept file stays as it was) instead of generating one: the
+ * peak memory is then the digests' alone.
  */
 #include "handlers/digest.h"
 #include "storage/accounts.h"
+#include "report/indicators.h"
 #include "tests/region_gen.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -23,6 +28,12 @@
 #include <unistd.h>
 
 #define RECIPIENTS_MAX 5000
+
+static long region_count(db *d, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(d, sql);
+    return st ? (long)db_step_scalar(d, st, 0) : 0;
+}
 
 static double mono_ms(void)
 {
@@ -60,6 +71,7 @@ int main(int argc, char **argv)
 {
     double scale = 1;
     unsigned long long seed = 1;
+    const char *from = NULL;
     for (int i = 1; i < argc; i++) {
         char *end = NULL;
         if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
@@ -74,8 +86,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "--seed %s: give a whole number\n", argv[i]);
                 return 2;
             }
+        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            from = argv[++i];
         } else {
-            fprintf(stderr, "usage: bench_digest [--scale S] [--seed N]\n");
+            fprintf(stderr, "usage: bench_digest [--scale S] [--seed N] [--db PATH]\n");
             return 2;
         }
     }
@@ -87,6 +101,14 @@ int main(int argc, char **argv)
     }
     snprintf(path, sizeof path, "%s/region.db", dir);
     snprintf(files, sizeof files, "%s/files", dir);
+    if (from) {
+        char cmd[2400];
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, path);
+        if (access(from, R_OK) != 0 || system(cmd) != 0) {
+            fprintf(stderr, "cannot copy %s (make one with bench_region --keep PATH)\n", from);
+            return 2;
+        }
+    }
     db *d;
     if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
@@ -94,11 +116,15 @@ int main(int argc, char **argv)
     }
     region_size n;
     region_size_at(scale, &n);
-    region_report rep;
+    region_report rep = {0};
     int rc = 0;
-    if (region_generate(d, &n, "locales", seed, &rep, err, sizeof err)) {
+    if (!from && region_generate(d, &n, "locales", seed, &rep, err, sizeof err)) {
         fprintf(stderr, "generation failed: %s (run from the repository root)\n", err);
         rc = 1;
+    }
+    if (from) {
+        rep.accounts = region_count(d, "SELECT COUNT(*) FROM accounts");
+        n.orgs = region_count(d, "SELECT COUNT(*) FROM orgs");
     }
     i18n *texts = NULL;
     if (!rc && !(texts = i18n_load("locales", (const char *[]){"ru", "en", NULL}, err, sizeof err))) {
@@ -109,7 +135,10 @@ int main(int argc, char **argv)
         digest_rules rules;
         digest_rules_default(&rules);
         rules.files_max = DIGEST_FILES_MAX_LIMIT;
-        bot_env env = {.texts = texts, .default_language = "ru", .files_dir = files, .digest = &rules};
+        ind_catalog *catalog = ind_catalog_load("data/indicators", err, sizeof err);
+        if (!catalog) fprintf(stderr, "indicators: %s; the digests go without them\n", err);
+        bot_env env = {.texts = texts, .default_language = "ru", .files_dir = files, .digest = &rules,
+                       .indicators = catalog, .timezone = "Asia/Tomsk"};
         int64_t ids[RECIPIENTS_MAX];
         int count = digest_recipients(d, 0, ids, RECIPIENTS_MAX), queued = 0, skipped = 0;
         double *each = calloc((size_t)(count > 0 ? count : 1), sizeof *each);
@@ -173,8 +202,10 @@ int main(int argc, char **argv)
         empty_dir(files, &left);
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
-        printf("weekly digests on the region at scale %g (%ld organisations, %ld accounts)\n", scale, n.orgs,
-               rep.accounts);
+        if (from) printf("weekly digests on the region of %s (%ld organisations, %ld accounts)\n", from, n.orgs,
+                         rep.accounts);
+        else printf("weekly digests on the region at scale %g (%ld organisations, %ld accounts)\n", scale, n.orgs,
+                    rep.accounts);
         printf("  recipients         %d (%d queued, %d without a reachable messenger)\n", count, queued, skipped);
         printf("  all digests        %.2f s (text, chart, workbook, queued in one transaction)\n", all / 1000.0);
         if (count)
@@ -187,6 +218,7 @@ int main(int argc, char **argv)
                DIGEST_FILES_MAX_DEFAULT, at_once);
         printf("  peak RSS           %.1f MB\n", ru.ru_maxrss / 1024.0);
         free(each);
+        ind_catalog_free(catalog);
     }
     i18n_free(texts);
     db_close(d);

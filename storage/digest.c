@@ -7,6 +7,7 @@
 #include "storage/digest.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void digest_counts_add(digest_counts *a, const digest_counts *b)
@@ -153,19 +154,82 @@ int digest_territory_orgs(db *d, int64_t territory_id, int64_t *ids, int max)
     return db_fault(d) ? -1 : n;
 }
 
+/* One mentorship's meetings, as the workbook counts them. */
+typedef struct pair_meetings {
+    int64_t id;
+    int held, missed, planned;
+    int64_t last_held;
+} pair_meetings;
+
+/* The meetings of every mentorship of org_id, by mentorship id, from one
+ * read of the organisation's index (not a read per pair); *n of them,
+ * NULL with *n 0 when there are none or memory ran out (*rc says which). */
+static pair_meetings *meetings_by_pair(db *d, int64_t org_id, int *n, mb_status *rc)
+{
+    *n = 0;
+    *rc = MB_OK;
+    sqlite3_stmt *st = db_stmt(d, "SELECT mentorship_id, SUM(state = 'held'), SUM(state = 'missed'),"
+                                  " SUM(state = 'planned'), MAX(CASE WHEN state = 'held' THEN starts_at END)"
+                                  " FROM meetings WHERE org_id = ?1"
+                                  " AND mentorship_id IS NOT NULL GROUP BY mentorship_id ORDER BY mentorship_id");
+    if (!st) {
+        *rc = MB_ERR_DB;
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, org_id);
+    pair_meetings *all = NULL;
+    int cap = 0, step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            int more = cap ? cap * 2 : 256;
+            pair_meetings *grown = realloc(all, (size_t)more * sizeof *grown);
+            if (!grown) {
+                *rc = MB_ERR_NOMEM;
+                break;
+            }
+            all = grown;
+            cap = more;
+        }
+        pair_meetings *p = &all[(*n)++];
+        p->id = sqlite3_column_int64(st, 0);
+        p->held = sqlite3_column_int(st, 1);
+        p->missed = sqlite3_column_int(st, 2);
+        p->planned = sqlite3_column_int(st, 3);
+        p->last_held = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_reset(st);
+    if (!*rc && step != SQLITE_DONE) *rc = MB_ERR_DB;
+    if (*rc) {
+        free(all);
+        *n = 0;
+        return NULL;
+    }
+    return all;
+}
+
+static int by_pair_id(const void *key, const void *item)
+{
+    int64_t a = *(const int64_t *)key, b = ((const pair_meetings *)item)->id;
+    return a < b ? -1 : a > b;
+}
+
 mb_status digest_pairs_each(db *d, int64_t org_id, int64_t since, digest_pair_fn fn, void *arg)
 {
+    int nmeet;
+    mb_status rc;
+    pair_meetings *meet = meetings_by_pair(d, org_id, &nmeet, &rc);
+    if (rc) return rc;
     sqlite3_stmt *st = db_stmt(
         d, "SELECT m.id, COALESCE(a.name, ''), m.form, m.state, m.created_at,"
            " (SELECT group_concat(COALESCE(e.name, ''), ', ') FROM mentorship_members mm JOIN accounts e"
            "   ON e.id = mm.mentee_id WHERE mm.mentorship_id = m.id),"
-           " (SELECT SUM(x.state = 'held') || ' ' || SUM(x.state = 'missed') || ' ' || SUM(x.state = 'planned')"
-           "   || ' ' || COALESCE(MAX(CASE WHEN x.state = 'held' THEN x.starts_at END), 0)"
-           "   FROM meetings x WHERE x.mentorship_id = m.id),"
            " (SELECT s.reason FROM mentorship_stalls s WHERE s.mentorship_id = m.id AND s.ended_at IS NULL)"
            " FROM mentorships m JOIN accounts a ON a.id = m.mentor_id"
            " WHERE m.org_id = ?1 AND (m.state = 'active' OR m.ended_at >= ?2) ORDER BY m.id");
-    if (!st) return MB_ERR_DB;
+    if (!st) {
+        free(meet);
+        return MB_ERR_DB;
+    }
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int64(st, 2, since);
     int step;
@@ -178,14 +242,18 @@ mb_status digest_pairs_each(db *d, int64_t org_id, int64_t since, digest_pair_fn
         db_column_copy(st, 3, r.state, sizeof r.state);
         r.created_at = sqlite3_column_int64(st, 4);
         db_column_copy(st, 5, r.mentees, sizeof r.mentees);
-        const char *m = (const char *)sqlite3_column_text(st, 6);
-        long long last = 0;
-        if (m) sscanf(m, "%d %d %d %lld", &r.held, &r.missed, &r.planned, &last);
-        r.last_activity = last > r.created_at ? last : r.created_at;
-        r.stall_reason = stall_index((const char *)sqlite3_column_text(st, 7));
+        r.stall_reason = stall_index((const char *)sqlite3_column_text(st, 6));
+        const pair_meetings *m = nmeet ? bsearch(&r.id, meet, (size_t)nmeet, sizeof *meet, by_pair_id) : NULL;
+        if (m) {
+            r.held = m->held;
+            r.missed = m->missed;
+            r.planned = m->planned;
+        }
+        r.last_activity = m && m->last_held > r.created_at ? m->last_held : r.created_at;
         if (fn(&r, arg)) break;
     }
     sqlite3_reset(st);
+    free(meet);
     return step == SQLITE_DONE || step == SQLITE_ROW ? MB_OK : MB_ERR_DB;
 }
 
