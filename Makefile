@@ -3,7 +3,7 @@
 # in build/test and runs the unit and end-to-end suites.
 
 CC      ?= cc
-PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd libical
+PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd libical cairo pangocairo fontconfig
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASE    := -std=c11 -D_GNU_SOURCE -I. $(WARN) -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -19,9 +19,10 @@ TEST_LDFLAGS := -fsanitize=address,undefined $(FAST_LD)
 
 UTIL_SRC    := $(wildcard util/*.c)
 STORAGE_SRC := $(wildcard storage/*.c)
+REPORT_SRC  := $(wildcard report/*.c)
 HANDLER_SRC := $(wildcard handlers/*.c)
 BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c)) $(wildcard bot/max/*.c)
-CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(HANDLER_SRC) $(BOT_SRC)
+CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(REPORT_SRC) $(HANDLER_SRC) $(BOT_SRC)
 SIM_SRC     := $(wildcard sim/*.c)
 UNIT_SRC    := $(wildcard tests/test_*.c)
 E2E_LIB_SRC := $(filter-out tests/e2e/test_%.c,$(wildcard tests/e2e/*.c))
@@ -86,7 +87,7 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 # long enough to be worth two jobs, one per messenger (tests/run.sh's
 # PATH@ARG).
 SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings meeting_calendar \
-             pair stall outcomes polls
+             pair stall outcomes polls recognition
 # Whole tests that take long (half a minute on a busy 2-core machine).
 SLOW_E2E  := vk reliability admin soak registration demo
 UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))

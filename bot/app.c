@@ -107,6 +107,7 @@ mb_status app_open(app *a)
     a->env.files_dir = a->files_dir;
     a->env.meetings = &a->cfg.meetings;
     a->env.polls = &a->cfg.polls;
+    a->env.recognition = &a->cfg.recognition;
     return MB_OK;
 }
 

@@ -14,6 +14,7 @@
 
 #include "handlers/meeting_rules.h"
 #include "handlers/poll_rules.h"
+#include "handlers/recognition_rules.h"
 #include "util/status.h"
 
 #define CONFIG_PATH_MAX 512
@@ -56,6 +57,8 @@ typedef struct config {
     meeting_rules meetings;
     /* [polls] */
     poll_rules polls;
+    /* [recognition] */
+    recognition_rules recognition;
 } config;
 
 /* Fills cfg with defaults (no file). */

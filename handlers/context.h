@@ -12,6 +12,7 @@
 
 #include "handlers/meeting_rules.h"
 #include "handlers/poll_rules.h"
+#include "handlers/recognition_rules.h"
 #include "handlers/event.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
@@ -29,6 +30,7 @@ typedef struct bot_env {
     const char *files_dir;         /* where files to send are written; NULL = no files */
     const meeting_rules *meetings; /* reminders, quiet hours, questions; NULL = the defaults */
     const poll_rules *polls;       /* the poll calendar, reminders, smallest group; NULL = the defaults */
+    const recognition_rules *recognition; /* points and levels of mentors; NULL = the defaults */
 } bot_env;
 
 typedef struct hctx {

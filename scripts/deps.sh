@@ -14,6 +14,10 @@ have_pc sqlite3       || need="$need libsqlite3-dev"
 have_pc inih          || need="$need libinih-dev"
 have_pc libmicrohttpd || need="$need libmicrohttpd-dev"
 have_pc libical       || need="$need libical-dev"
+have_pc cairo         || need="$need libcairo2-dev"
+have_pc pangocairo    || need="$need libpango1.0-dev"
+have_pc fontconfig    || need="$need libfontconfig-dev"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
 [ -f /usr/include/ev.h ] || need="$need libev-dev"
 # tests/test_ics.c reads what util/ics.c writes with an independent parser;
 # the Debian package installs into the system's python3, which a python3

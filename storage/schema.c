@@ -682,6 +682,26 @@ static const char *const migrations[] = {
      * run for theirs, and a finished run finds its recipient row
      * (handlers/polls.c). */
     "ALTER TABLE survey_runs ADD COLUMN wave_id INTEGER REFERENCES poll_waves(id);",
+
+    /* 18: mentor recognition and announcements (docs/recognition.md). A
+     * mentor who hides from published rankings has a row here (their own
+     * points they still see). An announcement to the mentors of an
+     * organisation or a territory keeps the range of outbox ids its
+     * messages took (one transaction queues them all, so the range holds
+     * nothing else) and when the sender was told how many arrived. */
+    "CREATE TABLE ranking_hidden("
+    "  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  hidden_at INTEGER NOT NULL);"
+    "CREATE TABLE announcements("
+    "  id INTEGER PRIMARY KEY,"
+    "  sender_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,"
+    "  org_id INTEGER REFERENCES orgs(id),"
+    "  territory_id INTEGER REFERENCES territories(id),"
+    "  recipients INTEGER NOT NULL,"
+    "  first_outbox_id INTEGER NOT NULL,"
+    "  last_outbox_id INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  reported_at INTEGER);",
 };
 
 #undef STATE_GUARD
