@@ -5,6 +5,7 @@
  */
 #include "handlers/consent.h"
 #include "handlers/curator.h"
+#include "handlers/recognition.h"
 #include "storage/territories.h"
 #include "storage/profiles.h"
 #include "util/text.h"
@@ -158,6 +159,7 @@ void curator_menu_items(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "curator.menu_invites"), "ci");
     kb_row(kb);
     kb_button(kb, T(h, "fix.button"), "cz");
+    curator_recognition_menu_items(h, kb);
 }
 
 int curator_owns_action(const char *action)
@@ -166,7 +168,7 @@ int curator_owns_action(const char *action)
            curator_match_owns(action) || curator_pairs_owns(action) || curator_invites_owns(action) ||
            curator_program_owns(action) || curator_consent_owns(action) || curator_tables_owns(action) ||
            curator_people_owns(action) || curator_stall_owns(action) || curator_outcomes_owns(action) ||
-           curator_direction_owns(action) || curator_polls_owns(action);
+           curator_direction_owns(action) || curator_polls_owns(action) || curator_recognition_owns(action);
 }
 
 mb_status curator_on_button(hctx *h, const char *action, const char *arg)
@@ -190,6 +192,7 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     if (curator_outcomes_owns(action)) return curator_outcomes_button(h, action, arg);
     if (curator_direction_owns(action)) return curator_direction_button(h, action, arg);
     if (curator_polls_owns(action)) return curator_polls_button(h, action, arg);
+    if (curator_recognition_owns(action)) return curator_recognition_button(h, action, arg);
     return flow_refuse_button(h, "unknown curator action");
 }
 

@@ -184,5 +184,8 @@ int curator_program_missing(hctx *h);
 int curator_program_owns(const char *action);
 mb_status curator_program_button(hctx *h, const char *action, const char *arg);
 mb_status curator_program_text(hctx *h, const char *text);
+/* The announcement the dialog holds (a text, or a photo or file with its
+ * caption), as its recipients will see it, with Send and Cancel. */
+mb_status curator_program_preview(hctx *h);
 
 #endif

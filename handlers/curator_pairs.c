@@ -11,6 +11,7 @@
  */
 #include "handlers/curator.h"
 #include "handlers/pair.h"
+#include "handlers/recognition.h"
 #include "storage/directions.h"
 #include "storage/profiles.h"
 
@@ -102,6 +103,7 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
         snprintf(data, sizeof data, "pr:c:%lld", (long long)m->id);
         kb_button(&kb, T(h, "pair.read"), data);
     }
+    curator_recognition_offer(h, m, &kb);
     kb_row(&kb);
     snprintf(data, sizeof data, "ce:%lld", (long long)m->id);
     kb_button(&kb, T(h, "curator.end_button"), data);
@@ -183,7 +185,12 @@ mb_status curator_pairs_end(hctx *h, const mentorship *m)
         free(text);
         if (rc && rc != MB_ERR_NOT_FOUND) return rc;
     }
-    return reply_text(h, T(h, "curator.ended"), NULL);
+    /* A mentorship that held its final meeting is offered its letters. */
+    keyboard kb = {0};
+    int offered = curator_recognition_offer(h, m, &kb);
+    rc = reply_text(h, T(h, offered ? "curator.ended_completed" : "curator.ended"), offered ? &kb : NULL);
+    kb_free(&kb);
+    return rc;
 }
 
 int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *rc)

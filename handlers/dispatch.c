@@ -1,4 +1,5 @@
 #include "handlers/dispatch.h"
+#include "handlers/announce.h"
 #include "handlers/consent.h"
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
@@ -161,6 +162,7 @@ static mb_status on_message(hctx *h)
     if (consent_takes_message(h)) return consent_on_message(h);
     /* A photo or file written to the other person of a pair, caption and all. */
     if (pair_wants_attachment(h)) return pair_on_attachment(h);
+    if (announce_wants_attachment(h)) return announce_on_attachment(h);
     if (!text || !*text) return reply_text(h, T(h, "message.not_text"), NULL);
     char cmd[COMMAND_MAX];
     const char *arg;
@@ -272,6 +274,7 @@ mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, si
              strcmp(j->kind, JOB_MEETING_FOLLOWUP_AGAIN) == 0)
         rc = meeting_run_job(d, env, j->kind, j->payload);
     else if (strcmp(j->kind, JOB_STALL_SCAN) == 0) rc = stall_run_job(d, env, j->payload);
+    else if (strcmp(j->kind, JOB_ANNOUNCE_REPORT) == 0) rc = announce_run_job(d, env, j->payload);
     else if (strcmp(j->kind, JOB_POLL_NUDGE) == 0 || strcmp(j->kind, JOB_POLL_CALENDAR) == 0)
         rc = poll_run_job(d, env, j->kind, j->payload);
     else if (strcmp(j->kind, JOB_REGISTRATION_NUDGE) && strcmp(j->kind, JOB_GUARDIAN_REMINDER)) {

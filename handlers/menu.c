@@ -4,6 +4,7 @@
  * consents. Every button is checked against the sender's role, status and
  * dialog state before it does anything.
  */
+#include "handlers/announce.h"
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
 #include "handlers/pair.h"
@@ -11,6 +12,7 @@
 #include "handlers/timezone.h"
 #include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
+#include "handlers/recognition.h"
 #include "storage/employers.h"
 #include "storage/erase.h"
 #include "storage/invites.h"
@@ -50,6 +52,7 @@ mb_status menu_show(hctx *h)
     keyboard kb = {0};
     if (is_active(h) && strcmp(h->acct.role, "coordinator") == 0) {
         scope_menu_items(h, &kb);
+        announce_menu_items(h, &kb);
         kb_row(&kb);
     } else if (is_curator(h)) {
         poll_menu_items(h, &kb);
@@ -66,6 +69,7 @@ mb_status menu_show(hctx *h)
         pair_menu_items(h, &kb);
         poll_menu_items(h, &kb);
         survey_menu_items(h, &kb);
+        recognition_menu_items(h, &kb);
         kb_row(&kb);
     }
     kb_button(&kb, T(h, "menu.privacy"), "m:privacy");
@@ -428,6 +432,8 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     if (meeting_owns_action(action)) return meeting_on_button(h, arg);
     if (pair_owns_action(action)) return pair_on_button(h, arg);
     if (strcmp(action, "tz") == 0) return timezone_on_button(h, arg);
+    if (recognition_owns(action)) return recognition_button(h, action, arg);
+    if (announce_owns(action)) return announce_button(h, action, arg);
     if (curator_owns_action(action)) {
         if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
         return curator_on_button(h, action, arg);
@@ -467,6 +473,7 @@ mb_status menu_on_text(hctx *h, const char *text)
     if (pair_wants_text(h)) return pair_on_text(h, text);
     if (survey_in_progress(h)) return survey_on_text(h, text);
     if (is_curator(h) && curator_wants_text(h)) return curator_on_text(h, text);
+    if (announce_wants_text(h)) return announce_on_text(h, text);
     if (strcmp(h->acct.status, "pending_consent") == 0)
         return reply_text(h, T(h, "menu.pending_guardian"), NULL);
     return reply_text(h, T(h, "menu.hint"), NULL);

@@ -134,6 +134,36 @@ int recognition_mentorship_completed(db *d, int64_t mentorship_id)
                     mentorship_id, &rc) > 0;
 }
 
+int recognition_final_held(db *d, int64_t mentorship_id, int64_t *at_ms)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT MAX(f.starts_at) FROM mentorships s JOIN meeting_mentorships fm"
+                                  " ON fm.mentorship_id = s.id JOIN meetings f ON f.id = fm.meeting_id"
+                                  " WHERE s.id = ?1 AND f.kind = 'final' AND" CONFIRMED("f", "s.mentor_id"));
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, mentorship_id);
+    int held = 0;
+    if (db_step_row(d, st) == MB_OK) {
+        held = sqlite3_column_type(st, 0) != SQLITE_NULL;
+        if (held && at_ms) *at_ms = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
+    return held;
+}
+
+mb_status recognition_guardian_chat(db *d, int64_t minor_id, char *platform, size_t size, int64_t *chat_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT platform, chat_id FROM consent_requests WHERE minor_id = ?1"
+                                  " AND state = 'confirmed' ORDER BY decided_at DESC, id DESC LIMIT 1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, minor_id);
+    mb_status rc = db_step_row(d, st);
+    if (rc) return rc;
+    db_column_copy(st, 0, platform, size);
+    *chat_id = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    return MB_OK;
+}
+
 int recognition_is_hidden(db *d, int64_t account_id)
 {
     mb_status rc = MB_OK;
@@ -176,7 +206,7 @@ mb_status announcement_tally_load(db *d, int64_t id, announcement_tally *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = db_stmt(d, "SELECT IFNULL(sender_id, 0), recipients, IFNULL(reported_at, 0),"
-                                  " first_outbox_id, last_outbox_id FROM announcements WHERE id = ?1");
+                                  " first_outbox_id, last_outbox_id, created_at FROM announcements WHERE id = ?1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
     mb_status rc = db_step_row(d, st);
@@ -185,6 +215,7 @@ mb_status announcement_tally_load(db *d, int64_t id, announcement_tally *out)
     out->recipients = sqlite3_column_int(st, 1);
     out->reported_at = sqlite3_column_int64(st, 2);
     int64_t first = sqlite3_column_int64(st, 3), last = sqlite3_column_int64(st, 4);
+    out->created_at = sqlite3_column_int64(st, 5);
     sqlite3_reset(st);
     /* Per recipient, the worst of their messages: 2 on its way, 1 refused
      * or of unknown fate, 0 sent. */

@@ -48,6 +48,15 @@ mb_status recognition_org_mentors(db *d, int64_t org_id, recognition_entry **out
 /* 1 when mentorship_id is completed (see above), 0 when not or unknown. */
 int recognition_mentorship_completed(db *d, int64_t mentorship_id);
 
+/* 1 when the final meeting of mentorship_id was held and confirmed by both
+ * sides (ended or not), with its start in *at_ms; 0 otherwise. */
+int recognition_final_held(db *d, int64_t mentorship_id, int64_t *at_ms);
+
+/* The chat of the parent who confirmed minor_id's participation in the
+ * bot, the latest one: MB_ERR_NOT_FOUND when none did (paper consent, an
+ * adult pupil). platform holds at least 8 bytes. */
+mb_status recognition_guardian_chat(db *d, int64_t minor_id, char *platform, size_t size, int64_t *chat_id);
+
 /* Whether account_id hides from published rankings, and setting it. */
 int recognition_is_hidden(db *d, int64_t account_id);
 mb_status recognition_set_hidden(db *d, int64_t account_id, int hidden, int64_t now);
@@ -71,6 +80,7 @@ typedef struct announcement_tally {
     int delivered;
     int failed;
     int waiting;
+    int64_t created_at;
     int64_t reported_at;              /* 0 until the sender was told */
 } announcement_tally;
 
