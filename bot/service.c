@@ -51,6 +51,8 @@ static void kick_sender(void *arg)
 {
     service *s = arg;
     sender_kick(s->snd);
+    /* Handlers may have added a job due before the scheduler's next look. */
+    scheduler_rearm(s->sched);
 }
 
 /* The replies a batch of updates queued are marked as sending in the

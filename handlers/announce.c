@@ -353,17 +353,18 @@ mb_status announce_run_job(db *d, const bot_env *env, const char *payload)
     if (!t.sender_id || account_load(d, t.sender_id, &sender) != MB_OK || strcmp(sender.status, "active") != 0)
         return MB_OK;
     const char *lang = i18n_pick_language(env->texts, sender.language);
-    char zone[64], date[64], delivered[16], failed[16], waiting[16];
+    char zone[64], date[64], delivered[16], failed[16], waiting[16], total[16];
     person_zone(d, sender.id, sender.org_id, zone, sizeof zone);
     tz_format(zone, t.created_at, lang, 1, date, sizeof date);
     snprintf(delivered, sizeof delivered, "%d", t.delivered);
     snprintf(failed, sizeof failed, "%d", t.recipients - t.delivered - t.waiting);
     snprintf(waiting, sizeof waiting, "%d", t.waiting);
+    snprintf(total, sizeof total, "%d", t.recipients);
     char *people = i18n_plural(env->texts, lang, "curator.people", t.recipients, NULL);
     const char *key = t.waiting ? "announce.report_waiting"
                       : t.recipients > t.delivered ? "announce.report_failed" : "announce.report";
     char *text = i18n_format(env->texts, lang, key, "date", date, "delivered", delivered, "people",
-                             people ? people : "", "failed", failed, "waiting", waiting, NULL);
+                             people ? people : "", "total", total, "failed", failed, "waiting", waiting, NULL);
     free(people);
     if (!text) return MB_ERR_NOMEM;
     log_info("announce", "announcement %lld: %d of %d delivered, %d waiting", (long long)id, t.delivered,

@@ -1,0 +1,112 @@
+/*
+ * Mentor recognition and announcements, one conversation on either
+ * messenger: a mentor whose meeting both sides confirmed sees their points
+ * and where they came from, and hides from published rankings; the
+ * curator sees everyone in the organisation's ranking and publishes it, and
+ * the mentors get it without her; then the curator announces a meeting of
+ * mentors with a photo and, once the messages settle, hears how many
+ * arrived.
+ */
+#include "tests/e2e/convo.h"
+#include "tests/unit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MENTOR 760001401LL
+#define MENTOR2 760001402LL
+#define CURATOR 760001403LL
+
+static void open_menu(convo *c, long long user)
+{
+    convo_drain(c, user, 300);
+    say(c, user, "/menu");
+    expect(c, user, "Что сделать?");
+}
+
+TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
+{
+    convo c;
+    if (convo_start(&c, "recognition", NULL)) SKIP("simulator or bot did not start");
+    convo_greeted(&c, MENTOR, "Анна");
+    convo_greeted(&c, MENTOR2, "Борис");
+    convo_greeted(&c, CURATOR, "Елена");
+    char org[32], sql[900];
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
+    long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Анна Петровна");
+    convo_seed_person(&c, org, MENTOR2, "mentor", "teacher", "Борис Ильич");
+    long long curator = convo_seed_person(&c, org, CURATOR, "curator", "teacher", "Елена Сергеевна");
+    /* One meeting both the mentor and her mentee say took place, and one
+     * only she does (it earns nothing). */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO scopes(account_id, org_id) VALUES(%lld, %s);"
+             "INSERT INTO accounts(status, role, org_id, name, category, grade, created_at, updated_at)"
+             " VALUES('active', 'mentee', %s, 'Петя', 'pupil', 6, 1, 1);"
+             "INSERT INTO meetings(org_id, kind, format, starts_at, minutes, state, created_at, updated_at)"
+             " VALUES(%s, 'work', 'online', 1000, 60, 'held', 1, 1), (%s, 'work', 'online', 2000, 60, 'planned', 1, 1);"
+             "INSERT INTO meeting_participants(meeting_id, account_id, role, outcome) SELECT id, %lld, 'mentor',"
+             " 'happened' FROM meetings;"
+             "INSERT INTO meeting_participants(meeting_id, account_id, role, outcome) SELECT m.id, a.id, 'mentee',"
+             " CASE m.starts_at WHEN 1000 THEN 'happened' ELSE 'not_held' END FROM meetings m, accounts a"
+             " WHERE a.name = 'Петя';",
+             curator, org, org, org, org, mentor);
+    db_exec(c.bot.db, sql);
+
+    /* The mentor sees her points, and hides from published rankings. */
+    open_menu(&c, MENTOR);
+    CHECK(press(&c, MENTOR, "Мои баллы"));
+    const char *r = expect(&c, MENTOR, "Ваши баллы наставника: 2 балла.");
+    CHECK(r && strstr(r, "Уровень: начинающий") && strstr(r, "встречи, подтверждённые обеими сторонами: 1 × 2 = 2") &&
+          strstr(r, "До уровня «опытный» — 18 баллов") && strstr(r, "видны в рейтинге"));
+    CHECK(press(&c, MENTOR, "Скрыть меня из рейтинга"));
+    r = expect(&c, MENTOR, "Ваши баллы наставника: 2 балла.");
+    CHECK(r && strstr(r, "Вас нет в рейтингах"));
+
+    /* The curator's own ranking shows her, marked; the published one not. */
+    open_menu(&c, CURATOR);
+    CHECK(press(&c, CURATOR, "Рейтинг наставников"));
+    r = expect(&c, CURATOR, "Рейтинг наставников «Школа №7»");
+    CHECK(r && strstr(r, "1. Анна Петровна — 2 балла, начинающий (скрыт из публикации)") &&
+          strstr(r, "2. Борис Ильич — 0 баллов, начинающий"));
+    CHECK(press(&c, CURATOR, "Опубликовать для наставников"));
+    expect(&c, CURATOR, "Рейтинг получат наставники организации: 2 человека. Скрывшихся из рейтинга в нём не будет (их 1)");
+    CHECK(press(&c, CURATOR, "Отправить"));
+    expect(&c, CURATOR, "Рейтинг отправлен: 2 человека.");
+    r = expect_some(&c, MENTOR2, "Рейтинг наставников «Школа №7»");
+    CHECK(r && strstr(r, "1. Борис Ильич — 0 баллов") && !strstr(r, "Анна"));
+    r = expect_some(&c, MENTOR, "Рейтинг наставников «Школа №7»");
+    CHECK(r && !strstr(r, "Анна"));
+
+    /* An announcement with a photo, previewed, sent, and counted. */
+    open_menu(&c, CURATOR);
+    CHECK(press(&c, CURATOR, "Объявление"));
+    expect(&c, CURATOR, "Кому отправить объявление?");
+    CHECK(press(&c, CURATOR, "Наставникам"));
+    expect(&c, CURATOR, "или пришлите фото или файл с подписью");
+    char ref[600];
+    say_media(&c, CURATOR, "photo", NULL, "Слёт наставников в субботу в 11:00", ref, sizeof ref);
+    expect(&c, CURATOR, "Так увидят объявление (Наставникам, 2 человека)");
+    expect(&c, CURATOR, "Слёт наставников в субботу");
+    CHECK_STR(convo_media_ref(&c, convo_last(&c, CURATOR)), ref);
+    CHECK(press(&c, CURATOR, "Отправить"));
+    expect(&c, CURATOR, "Объявление поставлено в очередь: 2 человека");
+    expect_some(&c, MENTOR, "Объявление куратора программы наставничества организации «Школа №7»:\n\nСлёт наставников");
+    CHECK_STR(convo_media_ref(&c, convo_last(&c, MENTOR)), ref);
+    expect_some(&c, MENTOR2, "Слёт наставников в субботу");
+    CHECK_STR(convo_media_ref(&c, convo_last(&c, MENTOR2)), ref);
+    expect(&c, CURATOR, "доставлено всем: 2 человека");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM announcements WHERE reported_at IS NOT NULL"), 1);
+    convo_stop(&c);
+}
+
+static void all_conversations(void)
+{
+    RUN(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted);
+}
+
+/* One description, both messengers (or the one named as the argument). */
+int main(int argc, char **argv)
+{
+    convo_each_transport(argc, argv, all_conversations);
+    return unit_summary();
+}
