@@ -7,6 +7,7 @@
  */
 #include "tests/unit.h"
 
+#include "bot/config.h"
 #include "handlers/recognition_rules.h"
 #include "report/certificate.h"
 #include "storage/db.h"
@@ -113,6 +114,31 @@ TEST(points_and_levels_follow_the_configured_rules)
     CHECK_INT(recognition_points(NULL, &one), 2);
 }
 
+/* The [recognition] section sets the rules; a bad value names its line
+ * and keeps the defaults. */
+TEST(the_rules_come_from_the_configuration)
+{
+    char path[512], err[2048] = "";
+    snprintf(path, sizeof path, "%s/recognition.conf", unit_tmpdir());
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs("[recognition]\nmeeting = 5\noutcome_federal = 40\nlevels = 30, 90, 200\n", f);
+    fclose(f);
+    config cfg;
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK_INT(cfg.recognition.meeting, 5);
+    CHECK_INT(cfg.recognition.poll, 1);
+    CHECK_INT(cfg.recognition.outcome[3], 40);
+    CHECK_INT(cfg.recognition.levels[2], 200);
+    f = fopen(path, "w");
+    if (!f) return;
+    fputs("[recognition]\nmeeting = -1\nlevels = 90, 30, 200\n", f);
+    fclose(f);
+    CHECK(config_load(path, &cfg, err, sizeof err) != MB_OK);
+    CHECK_CONTAINS(err, "recognition.conf:2: meeting must be a whole number from 0 to 1000");
+    CHECK_CONTAINS(err, "recognition.conf:3: levels must be three ascending numbers");
+}
+
 TEST(what_counts_toward_points)
 {
     db *d = open_fresh();
@@ -203,6 +229,7 @@ TEST(the_letter_is_a_one_page_pdf)
 int main(void)
 {
     RUN(points_and_levels_follow_the_configured_rules);
+    RUN(the_rules_come_from_the_configuration);
     RUN(what_counts_toward_points);
     RUN(a_hidden_mentor_is_left_out_of_a_published_ranking_only);
     RUN(the_letter_is_a_one_page_pdf);
