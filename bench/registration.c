@@ -124,7 +124,7 @@ static int run(const char *platform, long users, int full)
         fprintf(stderr, "%s (run from the repository root)\n", err);
         return 1;
     }
-    bot_env env = {texts, "ru", 14, "mentorbot_bench_bot", 0, NULL, NULL, NULL};
+    bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_bench_bot"};
     int64_t org_id;
     char code[INVITE_CODE_LEN + 1];
     org_add(d, "Bench school", "Europe/Moscow", &org_id);

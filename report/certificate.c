@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Set once fonts were loaded: only then is there anything to release. */
+static int fonts_loaded;
+
 /* A4 in PostScript points (1/72 inch). */
 #define PAGE_W 595.28
 #define PAGE_H 841.89
@@ -70,6 +73,7 @@ mb_status certificate_write_pdf(const certificate *c, const char *path)
         return MB_ERR_IO;
     }
     cairo_t *cr = cairo_create(surface);
+    fonts_loaded = 1;
     draw_frame(cr);
 
     cairo_set_source_rgb(cr, ACCENT);
@@ -97,6 +101,8 @@ mb_status certificate_write_pdf(const certificate *c, const char *path)
 
 void certificate_release_fonts(void)
 {
+    if (!fonts_loaded) return;
+    fonts_loaded = 0;
     pango_cairo_font_map_set_default(NULL);
     cairo_debug_reset_static_data();
     FcFini();

@@ -28,8 +28,9 @@ typedef struct certificate {
 mb_status certificate_write_pdf(const certificate *c, const char *path);
 
 /* Releases the font caches fontconfig, pango and cairo keep for the
- * process, so a leak check at exit sees none of them. Call once, at exit,
- * after the last certificate_write_pdf. */
+ * process once a letter was drawn, so a leak check at exit sees none of
+ * them; nothing when none was. Call once, at exit, after the last
+ * certificate_write_pdf. */
 void certificate_release_fonts(void);
 
 #endif

@@ -183,7 +183,7 @@ TEST(many_people_with_wrong_codes_are_counted_for_the_operator)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0, NULL, NULL, NULL};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
     RUN(wrong_invite_codes_from_one_person_slow_down_then_stop);
     RUN(wrong_link_codes_are_limited_too);
     RUN(many_people_with_wrong_codes_are_counted_for_the_operator);

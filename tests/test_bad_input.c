@@ -236,7 +236,7 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0, NULL, NULL, NULL};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
     RUN(hostile_answers_are_refused_without_harm);
     RUN(update_ids_in_odd_shapes);
     RUN(long_noisy_text_is_answered_not_crashed_on);

@@ -622,7 +622,7 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0, NULL, NULL, NULL};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
     RUN(every_corpus_file_goes_through_the_parser);
     RUN(error_answers_keep_code_wait_and_migration);
     RUN(update_ids_and_waits_past_their_limits);

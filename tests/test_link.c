@@ -290,7 +290,8 @@ TEST(privacy_lists_messengers_and_answers_and_unlinks_with_notice)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 229000001, NULL, NULL, NULL};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot",
+                    .vk_group_id = 229000001};
     RUN(a_link_waits_for_the_owner_and_then_follows_their_choice);
     RUN(a_leaked_code_gives_a_stranger_nothing);
     RUN(privacy_lists_messengers_and_answers_and_unlinks_with_notice);

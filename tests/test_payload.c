@@ -281,7 +281,7 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){texts, "ru", 14, "mentorbot_test_bot", 0, NULL, NULL, NULL};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_test_bot"};
     RUN(numbers_are_digits_only_without_trailing_text);
     RUN(a_payload_is_taken_apart_piece_by_piece);
     RUN(escaped_payloads_keep_good_text_and_mark_the_rest);

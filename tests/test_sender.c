@@ -38,7 +38,7 @@ static int setup(void)
     config_defaults(&cfg);
     snprintf(cfg.tg_token, sizeof cfg.tg_token, "%s", TOKEN);
     snprintf(cfg.tg_api_base, sizeof cfg.tg_api_base, "%s", API_BASE);
-    env = (bot_env){NULL, "ru", 14, "mentorbot_sim_bot", 0, NULL, NULL, NULL};
+    env = (bot_env){.default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
     client = tg_new(ev_default_loop(0), NULL, test_db, &env, &cfg, username, (tg_hooks){0});
     if (!client) return -1;
     tr = tg_transport(client);

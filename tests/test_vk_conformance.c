@@ -415,7 +415,7 @@ TEST(button_payloads_as_strings_or_objects)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 0, NULL, NULL, NULL};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
     RUN(every_file_parses_as_what_it_is);
     RUN(api_errors_keep_their_codes);
     RUN(long_poll_servers_and_failures);

@@ -3,14 +3,16 @@
  * messenger: a mentor whose meeting both sides confirmed sees their points
  * and where they came from, and hides from published rankings; the
  * curator sees everyone in the organisation's ranking and publishes it, and
- * the mentors get it without her; then the curator announces a meeting of
- * mentors with a photo and, once the messages settle, hears how many
- * arrived.
+ * the mentors get it without her; the curator prints her a letter of
+ * thanks (a PDF, its file removed once sent) for the pair that held its
+ * final meeting; then the curator announces a meeting of mentors with a
+ * photo and, once the messages settle, hears how many arrived.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MENTOR 760001401LL
@@ -31,42 +33,48 @@ TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
     convo_greeted(&c, MENTOR, "Анна");
     convo_greeted(&c, MENTOR2, "Борис");
     convo_greeted(&c, CURATOR, "Елена");
-    char org[32], sql[900];
+    char org[32], sql[2048];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
     long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Анна Петровна");
     convo_seed_person(&c, org, MENTOR2, "mentor", "teacher", "Борис Ильич");
     long long curator = convo_seed_person(&c, org, CURATOR, "curator", "teacher", "Елена Сергеевна");
-    /* One meeting both the mentor and her mentee say took place, and one
-     * only she does (it earns nothing). */
+    /* Her pair with Петя: a meeting and the final one both say took
+     * place, and one only she does (it earns nothing). */
     snprintf(sql, sizeof sql,
              "INSERT INTO scopes(account_id, org_id) VALUES(%lld, %s);"
              "INSERT INTO accounts(status, role, org_id, name, category, grade, created_at, updated_at)"
              " VALUES('active', 'mentee', %s, 'Петя', 'pupil', 6, 1, 1);"
-             "INSERT INTO meetings(org_id, kind, format, starts_at, minutes, state, created_at, updated_at)"
-             " VALUES(%s, 'work', 'online', 1000, 60, 'held', 1, 1), (%s, 'work', 'online', 2000, 60, 'planned', 1, 1);"
+             "INSERT INTO mentorships(org_id, form, mentor_id, created_at) VALUES(%s, 'teacher_pupil', %lld, 1);"
+             "INSERT INTO mentorship_members(mentorship_id, mentee_id, joined_at) SELECT MAX(m.id), a.id, 1"
+             " FROM mentorships m, accounts a WHERE a.name = 'Петя';"
+             "INSERT INTO meetings(org_id, mentorship_id, kind, format, starts_at, minutes, state, created_at,"
+             " updated_at) SELECT %s, MAX(id), k.kind, 'online', k.at, 60, 'held', 1, 1 FROM mentorships,"
+             " (SELECT 'work' AS kind, 1000 AS at UNION ALL SELECT 'work', 2000 UNION ALL SELECT 'final', 3000) k"
+             " GROUP BY k.at;"
+             "INSERT INTO meeting_mentorships(meeting_id, mentorship_id) SELECT id, mentorship_id FROM meetings;"
              "INSERT INTO meeting_participants(meeting_id, account_id, role, outcome) SELECT id, %lld, 'mentor',"
              " 'happened' FROM meetings;"
              "INSERT INTO meeting_participants(meeting_id, account_id, role, outcome) SELECT m.id, a.id, 'mentee',"
-             " CASE m.starts_at WHEN 1000 THEN 'happened' ELSE 'not_held' END FROM meetings m, accounts a"
+             " CASE m.starts_at WHEN 2000 THEN 'not_held' ELSE 'happened' END FROM meetings m, accounts a"
              " WHERE a.name = 'Петя';",
-             curator, org, org, org, org, mentor);
+             curator, org, org, org, mentor, org, mentor);
     db_exec(c.bot.db, sql);
 
     /* The mentor sees her points, and hides from published rankings. */
     open_menu(&c, MENTOR);
     CHECK(press(&c, MENTOR, "Мои баллы"));
-    const char *r = expect(&c, MENTOR, "Ваши баллы наставника: 2 балла.");
-    CHECK(r && strstr(r, "Уровень: начинающий") && strstr(r, "встречи, подтверждённые обеими сторонами: 1 × 2 = 2") &&
-          strstr(r, "До уровня «опытный» — 18 баллов") && strstr(r, "видны в рейтинге"));
+    const char *r = expect(&c, MENTOR, "Ваши баллы наставника: 4 балла.");
+    CHECK(r && strstr(r, "Уровень: начинающий") && strstr(r, "встречи, подтверждённые обеими сторонами: 2 × 2 = 4") &&
+          strstr(r, "До уровня «опытный» — 16 баллов") && strstr(r, "видны в рейтинге"));
     CHECK(press(&c, MENTOR, "Скрыть меня из рейтинга"));
-    r = expect(&c, MENTOR, "Ваши баллы наставника: 2 балла.");
+    r = expect(&c, MENTOR, "Ваши баллы наставника: 4 балла.");
     CHECK(r && strstr(r, "Вас нет в рейтингах"));
 
     /* The curator's own ranking shows her, marked; the published one not. */
     open_menu(&c, CURATOR);
     CHECK(press(&c, CURATOR, "Рейтинг наставников"));
     r = expect(&c, CURATOR, "Рейтинг наставников «Школа №7»");
-    CHECK(r && strstr(r, "1. Анна Петровна — 2 балла, начинающий (скрыт из публикации)") &&
+    CHECK(r && strstr(r, "1. Анна Петровна — 4 балла, начинающий (скрыт из публикации)") &&
           strstr(r, "2. Борис Ильич — 0 баллов, начинающий"));
     CHECK(press(&c, CURATOR, "Опубликовать для наставников"));
     expect(&c, CURATOR, "Рейтинг получат наставники организации: 2 человека. Скрывшихся из рейтинга в нём не будет (их 1)");
@@ -76,6 +84,21 @@ TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
     CHECK(r && strstr(r, "1. Борис Ильич — 0 баллов") && !strstr(r, "Анна"));
     r = expect_some(&c, MENTOR, "Рейтинг наставников «Школа №7»");
     CHECK(r && !strstr(r, "Анна"));
+
+    /* The pair held its final meeting: a letter of thanks to print. */
+    open_menu(&c, CURATOR);
+    CHECK(press(&c, CURATOR, "Пары и группы: 1"));
+    expect(&c, CURATOR, "Пары и группы");
+    CHECK(press(&c, CURATOR, "Анна Петровна — Петя"));
+    expect(&c, CURATOR, "Форма: учитель – ученик");
+    CHECK(press(&c, CURATOR, "Благодарность наставнику (PDF)"));
+    char name[256], caption[512];
+    char *pdf = expect_document(&c, CURATOR, name, sizeof name, caption, sizeof caption);
+    CHECK(pdf && strncmp(pdf, "%PDF-", 5) == 0);
+    CHECK_STR(name, "Благодарность — Анна Петровна.pdf");
+    CHECK_CONTAINS(caption, "Благодарность наставнику Анна Петровна");
+    free(pdf);
+    CHECK_INT(convo_files_left(&c), 0);
 
     /* An announcement with a photo, previewed, sent, and counted. */
     open_menu(&c, CURATOR);
