@@ -355,6 +355,7 @@ mb_status announce_run_job(db *d, const bot_env *env, const char *payload)
     const char *lang = i18n_pick_language(env->texts, sender.language);
     char zone[64], date[64], delivered[16], failed[16], waiting[16], total[16];
     person_zone(d, sender.id, sender.org_id, zone, sizeof zone);
+    if (!zone[0]) territory_timezone(d, account_coordinated_territory(d, sender.id), zone, sizeof zone);
     tz_format(zone, t.created_at, lang, 1, date, sizeof date);
     snprintf(delivered, sizeof delivered, "%d", t.delivered);
     snprintf(failed, sizeof failed, "%d", t.recipients - t.delivered - t.waiting);

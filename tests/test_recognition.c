@@ -196,6 +196,40 @@ TEST(a_hidden_mentor_is_left_out_of_a_published_ranking_only)
     db_close(d);
 }
 
+/* An announcement's recipients by the fate of their messages: all sent,
+ * one refused (a blocked bot), one still on its way; rows outside its
+ * range (the curator's own replies) are not its. */
+TEST(an_announcement_counts_who_got_it)
+{
+    db *d = open_fresh();
+    if (!d) return;
+    seed(d);
+    sql(d, "INSERT INTO outbox(platform, chat_id, account_id, kind, body, state, next_at, created_at) VALUES"
+           " ('tg', 9, 9, 'text', '{}', 'sent', 0, 0);");
+    int64_t first = announcement_outbox_mark(d);
+    CHECK_INT(first, 1);
+    sql(d, "INSERT INTO outbox(platform, chat_id, account_id, kind, body, state, next_at, created_at) VALUES"
+           " ('tg', 1, 1, 'text', '{}', 'sent', 0, 0), ('tg', 1, 1, 'photo', '{}', 'sent', 0, 0),"
+           " ('tg', 2, 2, 'photo', '{}', 'failed', 0, 0), ('vk', 3, 3, 'text', '{}', 'pending', 0, 0);");
+    int64_t last = announcement_outbox_mark(d), id = 0;
+    sql(d, "INSERT INTO outbox(platform, chat_id, account_id, kind, body, state, next_at, created_at) VALUES"
+           " ('tg', 9, 9, 'text', '{}', 'failed', 0, 0);");
+    CHECK_INT(announcement_add(d, 3, 1, 0, 4, first, last, 100, &id), MB_OK);
+    announcement_tally t;
+    CHECK_INT(announcement_tally_load(d, id, &t), MB_OK);
+    CHECK_INT(t.recipients, 4);
+    CHECK_INT(t.delivered, 1);
+    CHECK_INT(t.failed, 1);
+    CHECK_INT(t.waiting, 1);
+    CHECK_INT(t.sender_id, 3);
+    CHECK_INT(t.reported_at, 0);
+    CHECK_INT(announcement_mark_reported(d, id, 200), MB_OK);
+    CHECK_INT(announcement_mark_reported(d, id, 300), MB_ERR_NOT_FOUND);  /* told once */
+    CHECK_INT(announcement_tally_load(d, id, &t), MB_OK);
+    CHECK_INT(t.reported_at, 200);
+    db_close(d);
+}
+
 TEST(the_letter_is_a_one_page_pdf)
 {
     char path[512];
@@ -232,6 +266,7 @@ int main(void)
     RUN(the_rules_come_from_the_configuration);
     RUN(what_counts_toward_points);
     RUN(a_hidden_mentor_is_left_out_of_a_published_ranking_only);
+    RUN(an_announcement_counts_who_got_it);
     RUN(the_letter_is_a_one_page_pdf);
     return unit_summary();
 }
