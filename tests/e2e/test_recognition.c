@@ -6,7 +6,8 @@
  * the mentors get it without her; the curator prints her a letter of
  * thanks (a PDF, its file removed once sent) for the pair that held its
  * final meeting; then the curator announces a meeting of mentors with a
- * photo and, once the messages settle, hears how many arrived.
+ * photo and, once the messages settle, hears how many arrived, and so
+ * does the coordinator of the town after a text to its mentors.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -18,6 +19,7 @@
 #define MENTOR 760001401LL
 #define MENTOR2 760001402LL
 #define CURATOR 760001403LL
+#define COORDINATOR 760001404LL
 
 static void open_menu(convo *c, long long user)
 {
@@ -33,8 +35,10 @@ TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
     convo_greeted(&c, MENTOR, "Анна");
     convo_greeted(&c, MENTOR2, "Борис");
     convo_greeted(&c, CURATOR, "Елена");
-    char org[32], sql[2048];
-    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --tz Asia/Tomsk"));
+    convo_greeted(&c, COORDINATOR, "Ольга");
+    char org[32], town[32], sql[2048];
+    snprintf(town, sizeof town, "%s", admin(&c, "territory add --name Томск --kind municipality --tz Asia/Tomsk"));
+    snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"Школа №7\" --territory %s --tz Asia/Tomsk", town));
     long long mentor = convo_seed_person(&c, org, MENTOR, "mentor", "teacher", "Анна Петровна");
     convo_seed_person(&c, org, MENTOR2, "mentor", "teacher", "Борис Ильич");
     long long curator = convo_seed_person(&c, org, CURATOR, "curator", "teacher", "Елена Сергеевна");
@@ -119,6 +123,22 @@ TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
     CHECK_STR(convo_media_ref(&c, convo_last(&c, MENTOR2)), ref);
     expect(&c, CURATOR, "доставлено всем: 2 человека");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM announcements WHERE reported_at IS NOT NULL"), 1);
+
+    /* The town's coordinator writes to the mentors of all its schools. */
+    long long coordinator = convo_seed_person(&c, org, COORDINATOR, "coordinator", "staff", "Ольга Николаевна");
+    snprintf(sql, sizeof sql, "INSERT INTO scopes(account_id, territory_id) VALUES(%lld, %s)", coordinator, town);
+    db_exec(c.bot.db, sql);
+    say(&c, COORDINATOR, "/menu");
+    expect(&c, COORDINATOR, "вы координатор территории «Томск»");
+    CHECK(press(&c, COORDINATOR, "Объявление наставникам"));
+    expect(&c, COORDINATOR, "Напишите текст объявления для наставников всех организаций территории");
+    say(&c, COORDINATOR, "Курсы наставников открыты до пятницы.");
+    expect(&c, COORDINATOR, "Объявление получат наставники: 2 человека из 1 организации");
+    expect(&c, COORDINATOR, "Объявление координатора программы наставничества (Томск):\n\nКурсы наставников");
+    CHECK(press(&c, COORDINATOR, "Отправить"));
+    expect(&c, COORDINATOR, "Объявление поставлено в очередь: 2 человека");
+    expect_some(&c, MENTOR2, "Курсы наставников открыты до пятницы.");
+    expect(&c, COORDINATOR, "доставлено всем: 2 человека");
     convo_stop(&c);
 }
 
