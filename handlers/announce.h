@@ -27,7 +27,7 @@
 #define JOB_ANNOUNCE_REPORT "announce_report"   /* {"id":N}: count what arrived, tell the sender */
 #define ANNOUNCE_TEXT_MAX 1000                   /* characters of an announcement's text */
 #define ANNOUNCE_RECIPIENTS_MAX 20000            /* people one announcement reaches */
-#define ANNOUNCE_REPORT_FIRST_MS 2000            /* the first look at its messages */
+#define ANNOUNCE_REPORT_FIRST_MS 1000            /* the first look at its messages */
 #define ANNOUNCE_REPORT_AGAIN_MS 30000           /* then while some are still on their way */
 #define ANNOUNCE_REPORT_GIVE_UP_MS (24LL * 3600 * 1000) /* then told with what is known */
 

@@ -176,7 +176,8 @@ mb_status curator_on_button(hctx *h, const char *action, const char *arg)
     mb_status rc;
     /* Leaving the announcement flow by pressing anything else ends it, so
      * a later typed message is not sent to everyone by surprise. */
-    if (strcmp(action, "ca") != 0 && strncmp(h->state, "cur_", 4) == 0 && (rc = ctx_set_state(h, "")))
+    if (strcmp(action, "ca") != 0 && strcmp(action, "rk") != 0 && strncmp(h->state, "cur_", 4) == 0 &&
+        (rc = ctx_set_state(h, "")))
         return rc;
     if (strcmp(action, "cb") == 0) return curator_show_base(h, arg);
     if (strcmp(action, "cq") == 0) return curator_show_queue(h, arg);

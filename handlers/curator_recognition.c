@@ -23,6 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Between «Опубликовать» and «Отправить»: a second press of «Отправить»
+ * (or a stale one) publishes nothing. */
+#define STATE_PUBLISH "cur_rank_publish"
+
 void curator_recognition_menu_items(hctx *h, keyboard *kb)
 {
     kb_row(kb);
@@ -113,6 +117,7 @@ static mb_status ask_publish(hctx *h)
     free(list);
     if (rc) return rc;
     if (n == 0) return reply_text(h, T(h, "ranking.empty"), NULL);
+    if ((rc = ctx_set_state(h, STATE_PUBLISH))) return rc;
     char *people = i18n_plural(h->env->texts, h->lang, "curator.people", n, NULL);
     char hidden[16];
     snprintf(hidden, sizeof hidden, "%d", n - shown);
@@ -148,7 +153,7 @@ static mb_status publish(hctx *h)
         else if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;
     }
     free(list);
-    if (rc) return rc;
+    if (rc || (rc = ctx_set_state(h, ""))) return rc;
     char actor[32], subject[32], detail[64];
     curator_actor(h, actor, sizeof actor);
     snprintf(subject, sizeof subject, "org:%lld", (long long)h->acct.org_id);
@@ -326,8 +331,13 @@ mb_status curator_recognition_button(hctx *h, const char *action, const char *ar
     if (strcmp(action, "rl") == 0) return parents_letter(h, arg);
     mb_status rc;
     if (strcmp(arg, "v") && strcmp(arg, "p") && strcmp(arg, "s")) return flow_refuse_button(h, "bad ranking data");
+    if (arg[0] == 's' && strcmp(h->state, STATE_PUBLISH) != 0)
+        return flow_refuse_button(h, "ranking already published or not asked");
     if ((rc = reply_answer_button(h, NULL))) return rc;
-    if (arg[0] == 'v') return show_ranking(h);
+    if (arg[0] == 'v') {
+        if (strcmp(h->state, STATE_PUBLISH) == 0 && (rc = ctx_set_state(h, ""))) return rc;
+        return show_ranking(h);
+    }
     if (arg[0] == 'p') return ask_publish(h);
     return publish(h);
 }

@@ -84,6 +84,7 @@ TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
     expect(&c, CURATOR, "Рейтинг получат наставники организации: 2 человека. Скрывшихся из рейтинга в нём не будет (их 1)");
     CHECK(press(&c, CURATOR, "Отправить"));
     expect(&c, CURATOR, "Рейтинг отправлен: 2 человека.");
+    press_data(&c, CURATOR, "rk:s");   /* pressed again: published once */
     r = expect_some(&c, MENTOR2, "Рейтинг наставников «Школа №7»");
     CHECK(r && strstr(r, "1. Борис Ильич — 0 баллов") && !strstr(r, "Анна"));
     r = expect_some(&c, MENTOR, "Рейтинг наставников «Школа №7»");
@@ -139,6 +140,9 @@ TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
     expect(&c, COORDINATOR, "Объявление поставлено в очередь: 2 человека");
     expect_some(&c, MENTOR2, "Курсы наставников открыты до пятницы.");
     expect(&c, COORDINATOR, "доставлено всем: 2 человека");
+    /* long after the second «Отправить» of the ranking */
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'ranking.publish'"), 1);
+    CHECK(log_contains(&c.bot, "ranking already published"));
     convo_stop(&c);
 }
 
