@@ -45,7 +45,9 @@ static const recognition_rules *rules_of(hctx *h, recognition_rules *defaults)
     return defaults;
 }
 
-/* The ranking's lines in lang: "1. Анна Иванова — 23 балла, опытный". */
+/* The ranking's lines in lang: "1. Анна Иванова (2 наставляемых) — 23
+ * балла, опытный": each mentor with their team, whose meetings and
+ * achievements the points count too. */
 static char *ranking_text(hctx *h, const char *lang, const char *title_key, const recognition_entry *e, int shown,
                           int mark_hidden, const recognition_rules *r)
 {
@@ -63,9 +65,11 @@ static char *ranking_text(hctx *h, const char *lang, const char *title_key, cons
         snprintf(place, sizeof place, "%d", i + 1);
         snprintf(key, sizeof key, "recognition.level.%s", recognition_level_code(recognition_level(r, e[i].points)));
         char *points = i18n_plural(t, lang, "recognition.points", e[i].points, NULL);
-        char *line = i18n_format(t, lang, "ranking.line", "place", place, "name",
-                                 e[i].name[0] ? e[i].name : "—", "points", points ? points : "", "level",
-                                 i18n_text(t, lang, key), NULL);
+        char *team = i18n_plural(t, lang, "ranking.mentees", e[i].mentees, NULL);
+        char *line = i18n_format(t, lang, e[i].mentees ? "ranking.line" : "ranking.line_alone", "place", place,
+                                 "name", e[i].name[0] ? e[i].name : "—", "team", team ? team : "", "points",
+                                 points ? points : "", "level", i18n_text(t, lang, key), NULL);
+        free(team);
         if (line) sb_printf(&sb, "\n%s%s%s", line, mark_hidden && e[i].hidden ? " " : "",
                             mark_hidden && e[i].hidden ? i18n_text(t, lang, "ranking.hidden_mark") : "");
         free(points);

@@ -86,7 +86,9 @@ mb_status recognition_org_mentors(db *d, int64_t org_id, recognition_entry **out
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = db_stmt(d, "SELECT a.id, a.name, EXISTS (SELECT 1 FROM ranking_hidden h"
-                                  " WHERE h.account_id = a.id) FROM accounts a WHERE a.org_id = ?1"
+                                  " WHERE h.account_id = a.id), (SELECT COUNT(DISTINCT mm.mentee_id)"
+                                  " FROM mentorships s JOIN mentorship_members mm ON mm.mentorship_id = s.id"
+                                  " WHERE s.mentor_id = a.id) FROM accounts a WHERE a.org_id = ?1"
                                   " AND a.role = 'mentor' AND a.status = 'active' ORDER BY a.id LIMIT ?2");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
@@ -109,6 +111,7 @@ mb_status recognition_org_mentors(db *d, int64_t org_id, recognition_entry **out
         e->account_id = sqlite3_column_int64(st, 0);
         db_column_copy(st, 1, e->name, sizeof e->name);
         e->hidden = sqlite3_column_int(st, 2);
+        e->mentees = sqlite3_column_int(st, 3);
     }
     sqlite3_reset(st);
     if (step != SQLITE_DONE) {

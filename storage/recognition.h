@@ -34,6 +34,7 @@ typedef struct recognition_entry {
     int64_t account_id;
     char name[ACCOUNT_NAME_BYTES];
     int hidden;                       /* hides from published rankings */
+    int mentees;                      /* their team: the mentees they ever had */
     recognition_counts counts;
     long long points;                 /* filled by the caller, from its rules */
 } recognition_entry;
@@ -41,8 +42,8 @@ typedef struct recognition_entry {
 /* Counts what mentor_id did, over all their time in the programme. */
 mb_status recognition_count(db *d, int64_t mentor_id, recognition_counts *out);
 
-/* The active mentors of org_id with their counts, by id. *out is malloc'd
- * (caller frees; NULL when none). */
+/* The active mentors of org_id with their counts and teams, by id. *out is
+ * malloc'd (caller frees; NULL when none). */
 mb_status recognition_org_mentors(db *d, int64_t org_id, recognition_entry **out, int *n);
 
 /* 1 when mentorship_id is completed (see above), 0 when not or unknown. */

@@ -182,6 +182,8 @@ TEST(a_hidden_mentor_is_left_out_of_a_published_ranking_only)
         CHECK_INT(list[0].points, 2 * 2 + 1 + 10 + 5 + 8);
         CHECK_INT(list[1].account_id, 2);
         CHECK_INT(list[2].account_id, 3);
+        CHECK_INT(list[0].mentees, 1);  /* her team: the mentee of her ended pair */
+        CHECK_INT(list[2].mentees, 0);
     }
     shown = recognition_rank(&r, list, n, 1);
     CHECK_INT(shown, 2);

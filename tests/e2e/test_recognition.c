@@ -78,16 +78,16 @@ TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
     open_menu(&c, CURATOR);
     CHECK(press(&c, CURATOR, "Рейтинг наставников"));
     r = expect(&c, CURATOR, "Рейтинг наставников «Школа №7»");
-    CHECK(r && strstr(r, "1. Анна Петровна — 4 балла, начинающий (скрыт из публикации)") &&
+    CHECK(r && strstr(r, "1. Анна Петровна (1 наставляемый) — 4 балла, начинающий (скрыт из публикации)") &&
           strstr(r, "2. Борис Ильич — 0 баллов, начинающий"));
     CHECK(press(&c, CURATOR, "Опубликовать для наставников"));
     expect(&c, CURATOR, "Рейтинг получат наставники организации: 2 человека. Скрывшихся из рейтинга в нём не будет (их 1)");
     CHECK(press(&c, CURATOR, "Отправить"));
     expect(&c, CURATOR, "Рейтинг отправлен: 2 человека.");
     press_data(&c, CURATOR, "rk:s");   /* pressed again: published once */
-    r = expect_some(&c, MENTOR2, "Рейтинг наставников «Школа №7»");
+    r = expect_some(&c, MENTOR2, "Рейтинг наставников и их команд «Школа №7»");
     CHECK(r && strstr(r, "1. Борис Ильич — 0 баллов") && !strstr(r, "Анна"));
-    r = expect_some(&c, MENTOR, "Рейтинг наставников «Школа №7»");
+    r = expect_some(&c, MENTOR, "Рейтинг наставников и их команд «Школа №7»");
     CHECK(r && !strstr(r, "Анна"));
 
     /* The pair held its final meeting: a letter of thanks to print. */
