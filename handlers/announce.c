@@ -136,13 +136,14 @@ int announce_text_max(hctx *h)
 static mb_status keep_message(hctx *h, const char *text, int with_file)
 {
     if (text && text_codepoints(text) > (size_t)announce_text_max(h)) return MB_ERR_LIMIT;
-    const char *keys[] = {"text", "ref", "kind", "platform"};
+    const char *keys[] = {"text", "ref", "kind", "platform", "album", "album_told"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) cJSON_DeleteItemFromObject(h->data, keys[i]);
     cJSON_AddStringToObject(h->data, "text", text ? text : "");
     if (with_file) {
         cJSON_AddStringToObject(h->data, "ref", h->ev->attachment.ref);
         cJSON_AddNumberToObject(h->data, "kind", h->ev->attachment.kind);
         cJSON_AddStringToObject(h->data, "platform", h->ev->platform);
+        if (h->ev->attachment.album_id) cJSON_AddStringToObject(h->data, "album", h->ev->attachment.album_id);
     }
     return MB_OK;
 }
@@ -310,20 +311,34 @@ mb_status announce_button(hctx *h, const char *action, const char *arg)
 
 /* ---- a photo or file instead of a text ---- */
 
+/* The next photo of an album whose first is being previewed (Telegram
+ * sends an album as a message per photo). */
+static int album_goes_on(const hctx *h)
+{
+    const char *album = h->ev->attachment.album_id, *open = json_str(h->data, "album");
+    return album && open && strcmp(album, open) == 0;
+}
+
 int announce_wants_attachment(const hctx *h)
 {
     if (!h->has_account || h->ev->attachment.kind == EVENT_ATTACHMENT_NONE) return 0;
-    if (is_coordinator(h)) return strcmp(h->state, STATE_TEXT) == 0;
-    return strcmp(h->acct.status, "active") == 0 && strcmp(h->acct.role, "curator") == 0 &&
-           strcmp(h->state, CURATOR_STATE_ANNOUNCE_TEXT) == 0;
+    int curator = strcmp(h->acct.status, "active") == 0 && strcmp(h->acct.role, "curator") == 0;
+    if (!is_coordinator(h) && !curator) return 0;
+    const char *asking = curator ? CURATOR_STATE_ANNOUNCE_TEXT : STATE_TEXT;
+    const char *previewing = curator ? CURATOR_STATE_ANNOUNCE_CONFIRM : STATE_CONFIRM;
+    return strcmp(h->state, asking) == 0 || (strcmp(h->state, previewing) == 0 && album_goes_on(h));
 }
 
 mb_status announce_on_attachment(hctx *h)
 {
-    /* Several photos sent as one album: the first is the announcement. */
-    if (h->ev->attachment.count > 1) {
-        mb_status rc = reply_text(h, T(h, "announce.one_file"), NULL);
-        if (rc) return rc;
+    /* The rest of an album: said once that only the first one goes. */
+    if (album_goes_on(h)) {
+        if (cJSON_IsTrue(cJSON_GetObjectItem(h->data, "album_told"))) return MB_OK;
+        cJSON_AddBoolToObject(h->data, "album_told", 1);
+        char state[DIALOG_STATE_MAX];
+        snprintf(state, sizeof state, "%s", h->state);
+        mb_status rc = ctx_set_state(h, state);
+        return rc ? rc : reply_text(h, T(h, "announce.one_file"), NULL);
     }
     const char *caption = h->ev->text && *h->ev->text ? h->ev->text : NULL;
     mb_status rc = keep_message(h, caption, 1);
