@@ -8,6 +8,7 @@
 #include "tests/unit.h"
 
 #include "bot/config.h"
+#include "handlers/announce.h"
 #include "handlers/recognition_rules.h"
 #include "report/certificate.h"
 #include "storage/db.h"
@@ -232,6 +233,32 @@ TEST(an_announcement_counts_who_got_it)
     db_close(d);
 }
 
+/* A photo sent on Telegram cannot reach who is only on VK: the preview
+ * counts them. Mentors 1 and 2 are on Telegram (2 on VK too), 3 only on
+ * VK; the mentees are on no messenger. */
+TEST(a_file_counts_who_is_only_on_the_other_messenger)
+{
+    db *d = open_fresh();
+    if (!d) return;
+    seed(d);
+    sql(d, "INSERT INTO identities(platform, user_id, account_id, chat_id) VALUES"
+           " ('tg', 101, 1, 101), ('tg', 102, 2, 102), ('vk', 202, 2, 202), ('vk', 203, 3, 203);");
+    int64_t *ids = NULL;
+    int n = 0;
+    int64_t org_id = 1;
+    const char *const roles[] = {"mentor", "mentee"};
+    CHECK_INT(announce_collect(d, &org_id, 1, roles, 1, &ids, &n), MB_OK);
+    CHECK_INT(n, 3);
+    CHECK_INT(announce_count_elsewhere(d, ids, n, "tg"), 1);
+    CHECK_INT(announce_count_elsewhere(d, ids, n, "vk"), 1);
+    free(ids);
+    CHECK_INT(announce_collect(d, &org_id, 1, roles, 2, &ids, &n), MB_OK);
+    CHECK_INT(n, 5);
+    CHECK_INT(announce_count_elsewhere(d, ids, n, "tg"), 3);
+    free(ids);
+    db_close(d);
+}
+
 TEST(the_letter_is_a_one_page_pdf)
 {
     char path[512];
@@ -269,6 +296,7 @@ int main(void)
     RUN(what_counts_toward_points);
     RUN(a_hidden_mentor_is_left_out_of_a_published_ranking_only);
     RUN(an_announcement_counts_who_got_it);
+    RUN(a_file_counts_who_is_only_on_the_other_messenger);
     RUN(the_letter_is_a_one_page_pdf);
     return unit_summary();
 }
