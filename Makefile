@@ -3,7 +3,7 @@
 # in build/test and runs the unit and end-to-end suites.
 
 CC      ?= cc
-PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd libical cairo pangocairo fontconfig
+PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd libical xlsxwriter cairo pangocairo fontconfig
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASE    := -std=c11 -D_GNU_SOURCE -I. $(WARN) -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -123,6 +123,7 @@ $(REL)/bin/bench_%: $(REL)/bench/%.o $(call obj,$(REL),$(CORE_SRC))
 # The region's data generator is shared by its benchmark and the query
 # plan test.
 $(REL)/bin/bench_region: $(REL)/tests/region_gen.o
+$(REL)/bin/bench_indicators: $(REL)/tests/region_gen.o
 $(TST)/bin/test_query_plans: $(TST)/tests/region_gen.o
 # The MAX simulator's test drives it with the MAX parser and sender themselves.
 $(TST)/bin/e2e_sim_max: $(call obj,$(TST),bot/max/max_parse.c bot/max/max_send.c bot/transport.c)

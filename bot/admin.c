@@ -181,6 +181,9 @@ int admin_main(app *a, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "meeting") == 0) return admin_meeting_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "holiday") == 0) return admin_holiday_cmd(a, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "status") == 0) return status_cmd(a, argc - 1);
+    if (argc >= 1 && strcmp(argv[0], "reference") == 0) return admin_reference_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "targets") == 0) return admin_targets_cmd(a, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "report") == 0) return admin_report_cmd(a, argc - 1, argv + 1);
     fprintf(stderr, "admin commands:\n"
                     "  territory add --name NAME --kind region|municipality [--parent ID]\n"
                     "  territory list\n"
@@ -206,7 +209,12 @@ int admin_main(app *a, int argc, char **argv)
                     "  outbox retry ID\n"
                     "  guardians import ORG FILE.csv   (header phone,name)\n"
                     "  guardians count ORG\n"
-                    "  status\n");
+                    "  status\n"
+                    "  reference set --territory ID|--org ID --year YYYY --key KEY --value N --source TEXT\n"
+                    "  reference list [--territory ID|--org ID]\n"
+                    "  targets import FILE.csv   (header code,year,target[,scope][,persons][,source])\n"
+                    "  report indicators --set 000|001|003|004 --scope org:ID|territory:ID --period P\n"
+                    "                    [--format text|csv|xlsx] [--out FILE] [--rounding RULE] [--recompute]\n");
     return 2;
 }
 

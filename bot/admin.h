@@ -45,6 +45,9 @@ int admin_import_mentorships(app *a, const char *path);    /* admin_mentorships.
 int admin_invite_people(app *a, int argc, char **argv);    /* admin_people.c: invite people --org ID --out FILE */
 int admin_outcomes_cmd(app *a, int argc, char **argv);     /* admin_outcomes.c */
 int admin_holiday_cmd(app *a, int argc, char **argv);      /* admin_meeting.c */
+int admin_reference_cmd(app *a, int argc, char **argv);    /* admin_indicators.c */
+int admin_targets_cmd(app *a, int argc, char **argv);      /* admin_indicators.c */
+int admin_report_cmd(app *a, int argc, char **argv);       /* admin_indicators.c */
 
 #define ADMIN_IMPORT_FILE_MAX (4 * 1024 * 1024) /* bytes of a CSV file to import */
 

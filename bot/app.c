@@ -1,6 +1,7 @@
 #include "bot/app.h"
 #include "bot/telegram.h"
 #include "handlers/survey.h"
+#include "report/indicators.h"
 #include "storage/fault_vfs.h"
 #include "util/log.h"
 
@@ -107,6 +108,15 @@ mb_status app_open(app *a)
     a->env.files_dir = a->files_dir;
     a->env.meetings = &a->cfg.meetings;
     a->env.polls = &a->cfg.polls;
+    /* Without the indicator definitions the service still runs; the
+     * reports say they are not set up. */
+    char ind_dir[CONFIG_PATH_MAX];
+    if (!ind_find_data(a->cfg.indicators_dir, ind_dir, sizeof ind_dir))
+        log_warn("app", "cannot find the indicator definitions (looked for %s/000.ini); set [bot] indicators", ind_dir);
+    else if (!(a->indicators = ind_catalog_load(ind_dir, err, sizeof err)))
+        log_warn("app", "the indicator definitions cannot be read: %s", err);
+    a->env.indicators = a->indicators;
+    a->env.timezone = a->cfg.timezone;
     a->env.recognition = &a->cfg.recognition;
     return MB_OK;
 }
@@ -142,6 +152,8 @@ void app_close(app *a)
     a->d = NULL;
     i18n_free(a->texts);
     a->texts = NULL;
+    ind_catalog_free(a->indicators);
+    a->indicators = NULL;
     if (a->lock_fd >= 0) close(a->lock_fd);
     a->lock_fd = -1;
 }

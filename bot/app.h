@@ -12,6 +12,7 @@ typedef struct app {
     config cfg;
     db *d;
     i18n *texts;
+    struct ind_catalog *indicators;   /* NULL when the definitions cannot be read */
     bot_env env;
     char username[64];
     char files_dir[CONFIG_PATH_MAX + 8];   /* <storage path>.files */

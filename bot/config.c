@@ -182,6 +182,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
         else c->log_level = lv;
     } else if (IS("bot", "locales")) {
         set_string(ps, c->locales_dir, sizeof c->locales_dir, key, value);
+    } else if (IS("bot", "indicators")) {
+        set_string(ps, c->indicators_dir, sizeof c->indicators_dir, key, value);
     } else if (IS("meetings", "reminders")) {
         if (meeting_rules_parse_reminders(value, &c->meetings))
             add_error(ps, "reminders must be one to %d different times before a meeting such as \"24h, 1h\" or "
@@ -319,6 +321,7 @@ mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
     }
     resolve_relative(cfg, cfg->storage_path, sizeof cfg->storage_path);
     resolve_relative(cfg, cfg->locales_dir, sizeof cfg->locales_dir);  /* only when set */
+    resolve_relative(cfg, cfg->indicators_dir, sizeof cfg->indicators_dir);
     if (ps.nerrors) {
         snprintf(err, err_size, "%s", sb_str(&ps.errors));
         size_t n = strlen(err);

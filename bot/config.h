@@ -53,6 +53,7 @@ typedef struct config {
     int consent_age;
     int log_level;
     char locales_dir[CONFIG_PATH_MAX];   /* "" = found beside the program */
+    char indicators_dir[CONFIG_PATH_MAX]; /* "" = data/indicators found beside the program */
     /* [meetings] */
     meeting_rules meetings;
     /* [polls] */

@@ -30,6 +30,8 @@ typedef struct bot_env {
     const char *files_dir;         /* where files to send are written; NULL = no files */
     const meeting_rules *meetings; /* reminders, quiet hours, questions; NULL = the defaults */
     const poll_rules *polls;       /* the poll calendar, reminders, smallest group; NULL = the defaults */
+    const struct ind_catalog *indicators; /* indicator definitions (report/indicators.h); NULL = none */
+    const char *timezone;          /* the service's zone, for report periods; NULL = UTC */
     const recognition_rules *recognition; /* points and levels of mentors; NULL = the defaults */
 } bot_env;
 

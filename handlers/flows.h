@@ -59,6 +59,12 @@ mb_status link_on_unlink(hctx *h, const char *arg);        /* ul:tg|vk from /pri
  * frees) and an unlink button for each when there are several. */
 char *link_privacy_list(hctx *h, keyboard *kb);
 
+/* curator_indicators.c: the «Показатели» button of curators and
+ * coordinators (ix, ix:SET), the report of their own scope. */
+void indicators_menu_item(hctx *h, keyboard *kb);
+int indicators_owns(const char *action);
+mb_status indicators_on_button(hctx *h, const char *arg);
+
 /* scope.c: curators of several organisations, coordinators' overview. */
 void scope_menu_items(hctx *h, keyboard *kb);
 mb_status scope_on_button(hctx *h, const char *action, const char *arg);

@@ -53,10 +53,12 @@ mb_status menu_show(hctx *h)
     if (is_active(h) && strcmp(h->acct.role, "coordinator") == 0) {
         scope_menu_items(h, &kb);
         announce_menu_items(h, &kb);
+        indicators_menu_item(h, &kb);
         kb_row(&kb);
     } else if (is_curator(h)) {
         poll_menu_items(h, &kb);
         curator_menu_items(h, &kb);
+        indicators_menu_item(h, &kb);
         scope_menu_items(h, &kb);
         kb_row(&kb);
         kb_button(&kb, T(h, "menu.create_invite"), "m:invite");
@@ -429,6 +431,7 @@ mb_status menu_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "lk") == 0) return link_on_confirm(h, arg);
     if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);
     if (strcmp(action, "so") == 0 || strcmp(action, "co") == 0) return scope_on_button(h, action, arg);
+    if (indicators_owns(action)) return indicators_on_button(h, arg);
     if (meeting_owns_action(action)) return meeting_on_button(h, arg);
     if (pair_owns_action(action)) return pair_on_button(h, arg);
     if (strcmp(action, "tz") == 0) return timezone_on_button(h, arg);

@@ -683,7 +683,58 @@ static const char *const migrations[] = {
      * (handlers/polls.c). */
     "ALTER TABLE survey_runs ADD COLUMN wave_id INTEGER REFERENCES poll_waves(id);",
 
-    /* 18: mentor recognition and announcements (docs/recognition.md). A
+    /* 18: what the indicators need beyond the store (docs/indicators.md):
+     * the contingents an administrator enters because the bot cannot see
+     * them (pupils of grades 5-11, teachers, organisations), per territory
+     * or organisation and school year, with their source; the yearly
+     * targets; and the values of a finished period as they were handed
+     * in, so a later change of the data does not change a past report.
+     * scope_kind: territory, org, or all (scope_id 0; targets only). */
+    "CREATE TABLE reference_numbers("
+    "  scope_kind TEXT NOT NULL CHECK(scope_kind IN ('territory', 'org')),"
+    "  scope_id INTEGER NOT NULL,"
+    "  year INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  value REAL NOT NULL CHECK(value >= 0),"
+    "  source TEXT NOT NULL,"
+    "  entered_by TEXT NOT NULL,"
+    "  entered_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(scope_kind, scope_id, key, year)) WITHOUT ROWID;"
+    "CREATE TABLE indicator_targets("
+    "  code TEXT NOT NULL,"
+    "  scope_kind TEXT NOT NULL CHECK(scope_kind IN ('all', 'territory', 'org')),"
+    "  scope_id INTEGER NOT NULL,"
+    "  year INTEGER NOT NULL,"
+    "  target REAL NOT NULL,"
+    "  persons INTEGER,"
+    "  source TEXT NOT NULL,"
+    "  loaded_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(code, scope_kind, scope_id, year)) WITHOUT ROWID;"
+    "CREATE TABLE indicator_snapshots("
+    "  id INTEGER PRIMARY KEY,"
+    "  set_code TEXT NOT NULL,"
+    "  scope_kind TEXT NOT NULL CHECK(scope_kind IN ('territory', 'org')),"
+    "  scope_id INTEGER NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  taken_at INTEGER NOT NULL,"
+    "  UNIQUE(set_code, scope_kind, scope_id, period));"
+    /* One row per indicator as computed then; NULL where there was no
+     * value (no denominator, too few respondents). */
+    "CREATE TABLE indicator_snapshot_rows("
+    "  snapshot_id INTEGER NOT NULL REFERENCES indicator_snapshots(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  numerator REAL,"
+    "  denominator REAL,"
+    "  value REAL,"
+    "  target REAL,"
+    "  target_persons REAL,"
+    "  respondents INTEGER,"
+    "  invited INTEGER,"
+    "  flags INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY(snapshot_id, position)) WITHOUT ROWID;",
+
+    /* 19: mentor recognition and announcements (docs/recognition.md). A
      * mentor who hides from published rankings has a row here (their own
      * points they still see). An announcement to the mentors of an
      * organisation or a territory keeps the range of outbox ids its

@@ -28,6 +28,10 @@ void region_size_at(double scale, region_size *out)
     out->jobs = at_least(150000 * scale, 1);
     out->audit = at_least(300000 * scale, 1);
     out->invites = at_least(10000 * scale, 1);
+    out->meetings = at_least(1500000 * scale, 1);
+    out->outcomes = at_least(50000 * scale, 1);
+    out->poll_answers = at_least(100000 * scale, 1);
+    out->employers = at_least(2000 * scale, 1);
 }
 
 typedef struct gen {
@@ -487,6 +491,102 @@ static void requests(gen *g, const region_size *n)
     sqlite3_finalize(cm);
 }
 
+/* What the indicators count beyond pairs: meetings, outcome records,
+ * poll waves and who answered them, employers, directions and team
+ * pairs. Written after everything else, so the rows above stay what
+ * they were for a seed. */
+static void indicator_rows(gen *g, const region_size *n)
+{
+    long mentorships = g->rep->mentorships;
+    if (!mentorships) return;
+    /* a third of the pairs guide careers, one in fifty is a team pair */
+    if (sqlite3_exec(g->sql, "UPDATE mentorships SET direction = 'career' WHERE id % 3 = 0;"
+                             "UPDATE mentorships SET form = 'team_team' WHERE id % 50 = 7", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(g->err, g->err_size, "cannot set directions: %s", sqlite3_errmsg(g->sql));
+        g->failed = 1;
+        return;
+    }
+    sqlite3_stmt *emp = prep(g, "INSERT INTO employers(name, name_key, created_at) VALUES(?1, ?1, ?2)");
+    char name[48];
+    for (long i = 0; i < n->employers; i++) {
+        snprintf(name, sizeof name, "employer %ld", i + 1);
+        bind_t(emp, 1, name); bind_i(emp, 2, g->start);
+        put(g, emp);
+    }
+    sqlite3_finalize(emp);
+    sqlite3_stmt *set = prep(g, "UPDATE accounts SET employer_id = 1 + id % ?1 WHERE role = 'mentor'"
+                                " AND category IN ('employee', 'student')");
+    bind_i(set, 1, n->employers);
+    put(g, set);
+    sqlite3_finalize(set);
+    static const char *const kinds[] = {"intro", "planning", "work", "work", "work", "final", "training",
+                                        "business_game", "mini_project", "activity"};
+    static const char *const states[] = {"held", "held", "held", "planned", "missed", "cancelled"};
+    sqlite3_stmt *mt = prep(g, "INSERT INTO meetings(org_id, mentorship_id, kind, format, starts_at, minutes, state,"
+                               " created_at, updated_at) SELECT org_id, id, ?2, ?3, ?4, 60, ?5, ?4, ?4"
+                               " FROM mentorships WHERE id = ?1");
+    sqlite3_stmt *link = prep(g, "INSERT INTO meeting_mentorships(meeting_id, mentorship_id) VALUES(?1, ?2)");
+    for (long i = 0; i < n->meetings && !g->failed; i++) {
+        int64_t ms = 1 + pick(g, mentorships), at = when(g, (double)pick(g, 1000) / 1000.0);
+        bind_i(mt, 1, ms); bind_t(mt, 2, kinds[pick(g, 10)]); bind_t(mt, 3, percent(g, 30) ? "online" : "in_person");
+        bind_i(mt, 4, at); bind_t(mt, 5, states[pick(g, 6)]);
+        put(g, mt);
+        bind_i(link, 1, sqlite3_last_insert_rowid(g->sql)); bind_i(link, 2, ms);
+        put(g, link);
+        g->rep->meetings++;
+    }
+    sqlite3_finalize(mt);
+    sqlite3_finalize(link);
+    static const char *const outcome_kinds[] = {"training", "grade_improved", "contest", "olympiad", "project",
+                                                "career_event", "event_attended", "presentation", "class_results",
+                                                "event_hosted"};
+    static const char *const levels[] = {"school", "municipal", "regional", "federal"};
+    static const char *const results[] = {"positive", "stable", "negative"};
+    sqlite3_stmt *oc = prep(g, "INSERT INTO outcomes(account_id, org_id, kind, level, result, count, happened_on,"
+                               " source, created_at) SELECT id, org_id, ?2, ?3, ?4, ?5, ?6, 'chat', ?6"
+                               " FROM accounts WHERE id = ?1 AND org_id IS NOT NULL");
+    for (long i = 0; i < n->outcomes && !g->failed; i++) {
+        int64_t at = when(g, (double)pick(g, 1000) / 1000.0);
+        bind_i(oc, 1, someone(g)); bind_t(oc, 2, outcome_kinds[pick(g, 10)]); bind_t(oc, 3, levels[pick(g, 4)]);
+        bind_t(oc, 4, results[pick(g, 3)]); bind_i(oc, 5, pick(g, 60)); bind_i(oc, 6, at);
+        put(g, oc);
+        g->rep->outcomes++;
+    }
+    sqlite3_finalize(oc);
+    /* four waves per organisation: final for mentees and mentors, both
+     * self-determination stages; people asked from its accounts */
+    static const char *const waves[][2] = {{"final", "mentee"}, {"final", "mentor"}, {"selfdet_initial", "pupil"},
+                                           {"selfdet_final", "pupil"}};
+    sqlite3_stmt *wv = prep(g, "INSERT INTO poll_waves(org_id, kind, audience, state, opens_at, created_at)"
+                               " VALUES(?1, ?2, ?3, 'closed', ?4, ?4)");
+    for (long o = 1; o <= n->orgs; o++)
+        for (int k = 0; k < 4; k++) {
+            bind_i(wv, 1, o); bind_t(wv, 2, waves[k][0]); bind_t(wv, 3, waves[k][1]);
+            bind_i(wv, 4, when(g, k == 2 ? 0.1 : 0.9));
+            put(g, wv);
+        }
+    sqlite3_finalize(wv);
+    sqlite3_stmt *rc = prep(g, "INSERT OR IGNORE INTO poll_recipients(wave_id, account_id, role, grade, state,"
+                               " invited_at, answered_at, satisfaction) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    for (long i = 0; i < n->poll_answers && !g->failed; i++) {
+        long o = 1 + pick(g, n->orgs);
+        int k = (int)pick(g, 4), done = percent(g, 70);
+        int mentor = k == 1 && g->nmentors[o];
+        if (!mentor && !g->npupils[o]) continue;
+        int64_t who = mentor ? g->mentors[o][pick(g, g->nmentors[o])] : g->pupils[o][pick(g, g->npupils[o])];
+        int64_t at = when(g, k == 2 ? 0.1 : 0.9);
+        bind_i(rc, 1, (o - 1) * 4 + k + 1); bind_i(rc, 2, who); bind_t(rc, 3, mentor ? "mentor" : "mentee");
+        bind_i(rc, 4, 5 + pick(g, 7)); bind_t(rc, 5, done ? "done" : "invited"); bind_i(rc, 6, at);
+        if (done) {
+            bind_i(rc, 7, at + DAY_MS);
+            sqlite3_bind_double(rc, 8, 1 + (double)pick(g, 91) / 10.0);
+        }
+        put(g, rc);
+        g->rep->poll_recipients++;
+    }
+    sqlite3_finalize(rc);
+}
+
 mb_status region_generate(db *d, const region_size *n, const char *locales_dir, uint64_t seed,
                           region_report *report, char *err, size_t err_size)
 {
@@ -511,6 +611,7 @@ mb_status region_generate(db *d, const region_size *n, const char *locales_dir, 
     if (!g.failed) surveys(&g, n);
     if (!g.failed) requests(&g, n);
     if (!g.failed) service_rows(&g, n);
+    if (!g.failed) indicator_rows(&g, n);
     mb_status rc = g.failed ? MB_ERR_DB : db_commit(d);
     if (rc) db_rollback(d);
     /* back to what the bot runs with */

@@ -31,17 +31,23 @@ typedef struct region_size {
     long jobs;
     long audit;
     long invites;        /* role and link invites; guardian invites come with the minors */
+    long meetings;       /* meetings of the mentorships, each in meeting_mentorships */
+    long outcomes;       /* outcome records (trainings, contests, projects ...) */
+    long poll_answers;   /* people asked in poll waves (final, self-determination) */
+    long employers;      /* employers of the mentors employed at enterprises */
 } region_size;
 
 /* The counts at scale (1 = a region's year: 20 municipalities, 355
  * organisations, 120,000 pupils, 40,000 mentors, 60,000 mentorships,
- * 2,000,000 outbox rows, 500,000 answers...). Every count is at least 1
+ * 2,000,000 outbox rows, 500,000 answers, 1,500,000 meetings, 50,000
+ * outcomes, 100,000 poll recipients, 2,000 employers...). Every count is at least 1
  * (municipalities at least 2). */
 void region_size_at(double scale, region_size *out);
 
 /* Rows written, per table family, for the report. */
 typedef struct region_report {
     long accounts, identities, dialogs, mentorships, members, answers, outbox, inbox, jobs, audit, invites;
+    long meetings, outcomes, poll_recipients;
 } region_report;
 
 /*

@@ -182,6 +182,9 @@ static int build_payloads(convo *c, payload *p, long long org_a)
     n = add(p, n, "curator", 1, "so:%lld", org_a, 0);
     /* the coordinator's overview */
     n = add(p, n, "coordinator", 0, "co:view", 0, 0);
+    /* the indicators of one's own scope: curators and coordinators */
+    n = add(p, n, "reader", 0, "ix", 0, 0);
+    n = add(p, n, "reader", 0, "ix:001", 0, 0);
     /* the mentee's survey run and link request */
     n = add(p, n, "mentee-104", 1, "sv:%lld:who:c:pupil", SURVEY_RUN, 0);
     n = add(p, n, "mentee-104", 1, "lk:y:%lld", LINK_REQUEST, 0);
@@ -207,6 +210,7 @@ static int must_refuse(const actor *a, const payload *p)
 {
     if (strcmp(p->owner, "nobody") == 0) return 1;
     if (strcmp(p->owner, "mentee-104") == 0) return a->account != 104;
+    if (strcmp(p->owner, "reader") == 0) return strcmp(a->role, "curator") != 0 && strcmp(a->role, "coordinator") != 0;
     if (strcmp(p->owner, "participant") == 0)
         return strcmp(a->role, "mentor") != 0 && strcmp(a->role, "mentee") != 0;
     if (strcmp(p->owner, a->role) != 0) return 1;
@@ -273,6 +277,19 @@ TEST(every_button_is_refused_outside_its_role_and_organisation)
         }
     /* and nobody was told anything but the refusal */
     for (int i = 0; i < ACTORS; i++) expect_silence(&c, actors[i].user, 200);
+
+    /* The indicators read their own scope only: the student mentor of
+     * organisation A is in the reports of A's curator and of the
+     * coordinator of A's territory, not in B's curator's. */
+    static const struct { long long user; const char *scope; int counted; } readers[] = {
+        {9701, "Школа А", 1}, {9702, "Город", 1}, {9705, "Школа Б", 0}};
+    for (int i = 0; i < 3; i++) {
+        press_data(&c, readers[i].user, "ix:001");
+        const char *text = expect(&c, readers[i].user, readers[i].scope);
+        if (text && readers[i].counted) CHECK_CONTAINS(text, "наставников для обучающихся\n  1 чел.");
+        if (text && !readers[i].counted) CHECK(!strstr(text, "  1 чел."));
+        convo_drain(&c, readers[i].user, 300);
+    }
     convo_stop(&c);
 }
 
