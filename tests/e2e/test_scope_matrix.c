@@ -1,7 +1,7 @@
 /*
  * Role × action × scope: every button the curator, coordinator, mentor and
  * mentee flows put on a message (handlers/menu.c, curator*.c, scope.c,
- * survey.c, link.c, registration.c) is pressed by every role it does not
+ * survey.c, link.c, registration.c, recognition.c, announce.c) is pressed by every role it does not
  * belong to and by members of another organisation, with the ids of this
  * organisation's people, pairs, survey runs and link requests. Each press
  * must be refused (the refusal is logged for that press) and the database
@@ -52,7 +52,8 @@ static const actor actors[] = {
 /* Tables a refused press must not change. */
 static const char *const watched[] = {
     "accounts", "identities", "scopes", "invites", "invite_uses", "programs", "mentorships", "mentorship_members",
-    "match_rejections", "profiles", "survey_runs", "survey_answers", "link_requests", "dialog", "audit", NULL,
+    "match_rejections", "profiles", "survey_runs", "survey_answers", "link_requests", "dialog", "audit",
+    "ranking_hidden", "announcements", NULL,
 };
 
 /* FNV-1a of every row of every watched table, one hash per table. */
@@ -165,7 +166,8 @@ static int build_payloads(convo *c, payload *p, long long org_a)
      * own organisation, so only other roles press them */
     static const char *const curator_plain[] = {
         "m:invite", "m:pending", "inv:mentor", "inv:mentee", "uses:mentor:1", "uses:mentee:30", "cq:0", "cb:r:0",
-        "cb:e:0", "cl:0", "cs", "ct:1:2", "cu:1:2", "ca", "ca:r", "ca:e", "ca:b", "ca:s", "ca:c", "cf", "so:list", NULL,
+        "cb:e:0", "cl:0", "cs", "ct:1:2", "cu:1:2", "ca", "ca:r", "ca:e", "ca:b", "ca:s", "ca:c", "cf", "so:list",
+        "rk:v", "rk:p", "rk:s", NULL,
     };
     for (int i = 0; curator_plain[i]; i++) n = add(p, n, "curator", 0, curator_plain[i], 0, 0);
     /* the curator's buttons naming this organisation's people and pairs */
@@ -180,8 +182,17 @@ static int build_payloads(convo *c, payload *p, long long org_a)
     n = add(p, n, "curator", 1, "cg:%lld:%lld", MENTEE_FREE, PAIR);
     n = add(p, n, "curator", 1, "cr:%lld:%lld", MENTEE_FREE, MENTOR_FREE);
     n = add(p, n, "curator", 1, "so:%lld", org_a, 0);
+    n = add(p, n, "curator", 1, "rc:%lld", PAIR, 0);
+    n = add(p, n, "curator", 1, "rl:%lld", PAIR, 0);
     /* the coordinator's overview */
     n = add(p, n, "coordinator", 0, "co:view", 0, 0);
+    /* the coordinator's announcement to the territory's mentors */
+    n = add(p, n, "coordinator", 0, "an", 0, 0);
+    n = add(p, n, "coordinator", 0, "an:s", 0, 0);
+    n = add(p, n, "coordinator", 0, "an:c", 0, 0);
+    /* a mentor's own points and their place in rankings */
+    n = add(p, n, "mentor", 0, "rg:v", 0, 0);
+    n = add(p, n, "mentor", 0, "rg:h:1", 0, 0);
     /* the indicators of one's own scope: curators and coordinators */
     n = add(p, n, "reader", 0, "ix", 0, 0);
     n = add(p, n, "reader", 0, "ix:001", 0, 0);
