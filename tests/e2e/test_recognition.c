@@ -7,7 +7,9 @@
  * thanks (a PDF, its file removed once sent) for the pair that held its
  * final meeting; then the curator announces a meeting of mentors with a
  * photo and, once the messages settle, hears how many arrived, and so
- * does the coordinator of the town after a text to its mentors.
+ * does the coordinator of the town after a text to its mentors. Last, the
+ * pair of a pupil-mentor holds its final meeting, and the letter of thanks
+ * to his parents goes to the chat of the parent who confirmed him.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -20,6 +22,7 @@
 #define MENTOR2 760001402LL
 #define CURATOR 760001403LL
 #define COORDINATOR 760001404LL
+#define PARENT 760001405LL
 
 static void open_menu(convo *c, long long user)
 {
@@ -143,6 +146,42 @@ TEST(a_mentor_hides_from_the_published_ranking_and_an_announcement_is_counted)
     /* long after the second «Отправить» of the ranking */
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'ranking.publish'"), 1);
     CHECK(log_contains(&c.bot, "ranking already published"));
+
+    /* Коля, a pupil of grade 10, mentors Вася; their final meeting took
+     * place; his mother confirmed him in the bot. */
+    convo_greeted(&c, PARENT, "Мама");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO accounts(status, role, org_id, name, category, grade, created_at, updated_at) VALUES"
+             " ('active', 'mentor', %s, 'Коля Смирнов', 'pupil', 10, 1, 1),"
+             " ('active', 'mentee', %s, 'Вася', 'pupil', 5, 1, 1);"
+             "INSERT INTO mentorships(org_id, form, mentor_id, created_at) SELECT %s, 'pupil_pupil', id, 1"
+             " FROM accounts WHERE name = 'Коля Смирнов';"
+             "INSERT INTO mentorship_members(mentorship_id, mentee_id, joined_at) SELECT MAX(m.id), a.id, 1"
+             " FROM mentorships m, accounts a WHERE a.name = 'Вася';"
+             "INSERT INTO meetings(org_id, mentorship_id, kind, format, starts_at, minutes, state, created_at,"
+             " updated_at) SELECT %s, MAX(id), 'final', 'online', 4000, 60, 'held', 1, 1 FROM mentorships;"
+             "INSERT INTO meeting_mentorships(meeting_id, mentorship_id) SELECT id, mentorship_id FROM meetings"
+             " WHERE starts_at = 4000;"
+             "INSERT INTO meeting_participants(meeting_id, account_id, role, outcome) SELECT m.id, a.id, a.role,"
+             " 'happened' FROM meetings m, accounts a WHERE m.starts_at = 4000 AND a.name IN ('Коля Смирнов', 'Вася');"
+             "INSERT INTO consent_requests(minor_id, invite_id, platform, user_id, chat_id, state, name,"
+             " created_at, updated_at, decided_at) SELECT id, 1, '%s', %lld, %lld, 'confirmed', 'Мама', 1, 1, 1"
+             " FROM accounts WHERE name = 'Коля Смирнов';",
+             org, org, org, org, c.transport, PARENT, PARENT);
+    db_exec(c.bot.db, sql);
+    open_menu(&c, CURATOR);
+    CHECK(press(&c, CURATOR, "Пары и группы: 2"));
+    expect(&c, CURATOR, "Пары и группы");
+    CHECK(press(&c, CURATOR, "Коля Смирнов — Вася"));
+    expect(&c, CURATOR, "Форма: ученик – ученик");
+    CHECK(press(&c, CURATOR, "Письмо родителям (PDF)"));
+    expect(&c, CURATOR, "Письмо отправлено родителю в мессенджер.");
+    pdf = expect_document(&c, PARENT, name, sizeof name, caption, sizeof caption);
+    CHECK(pdf && strncmp(pdf, "%PDF-", 5) == 0);
+    CHECK_STR(name, "Благодарственное письмо родителям — Коля Смирнов.pdf");
+    CHECK_CONTAINS(caption, "ваш ребёнок, Коля Смирнов, — наставник");
+    free(pdf);
+    CHECK_INT(convo_files_left(&c), 0);
     convo_stop(&c);
 }
 
