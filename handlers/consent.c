@@ -180,12 +180,6 @@ mb_status consent_open(hctx *h, const char *code)
     return rc;
 }
 
-int consent_guardian_action(const char *action)
-{
-    return strcmp(action, "gr") == 0 || strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0 ||
-           consent_withdraw_action(action);
-}
-
 int consent_takes_message(hctx *h)
 {
     const char *t = h->ev->text;
@@ -333,7 +327,6 @@ static mb_status decide(hctx *h, consent_request *r, account *minor, int yes)
 
 mb_status consent_on_button(hctx *h, const char *action, const char *arg)
 {
-    if (consent_withdraw_action(action)) return consent_withdraw_button(h, action, arg);
     long long id = 0;
     const char *end = arg;   /* past the id: "" or ":relation" */
     consent_request r;

@@ -1,7 +1,7 @@
 /*
- * The curator's menu entries and the routing of their buttons; the flows
- * themselves live in curator_bases.c, curator_match.c and
- * curator_program.c (see curator.h).
+ * The curator's menu entries, typed text, and the helpers the screens
+ * share; the screens themselves live in curator_*.c (see curator.h), and
+ * routes.c routes their buttons.
  */
 #include "handlers/consent.h"
 #include "handlers/curator.h"
@@ -26,18 +26,6 @@ mb_status curator_send(hctx *h, char *text, keyboard *kb)
     free(text);
     kb_free(kb);
     return rc;
-}
-
-int curator_parse_ids(const char *arg, int64_t *ids, int count)
-{
-    const char *p = arg;
-    for (int i = 0; i < count; i++) {
-        long long v;
-        if ((i > 0 && !payload_take_char(&p, ':')) || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) || v <= 0)
-            return 0;
-        ids[i] = v;
-    }
-    return payload_end(p);
 }
 
 void curator_who(const i18n *t, const char *lang, const account *a, char *buf, size_t size)
@@ -158,39 +146,6 @@ void curator_menu_items(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "curator.menu_invites"), "ci");
     kb_row(kb);
     kb_button(kb, T(h, "fix.button"), "cz");
-}
-
-int curator_owns_action(const char *action)
-{
-    return strcmp(action, "cb") == 0 || strcmp(action, "cq") == 0 || strcmp(action, "cf") == 0 ||
-           curator_match_owns(action) || curator_pairs_owns(action) || curator_invites_owns(action) ||
-           curator_program_owns(action) || curator_consent_owns(action) || curator_tables_owns(action) ||
-           curator_people_owns(action) || curator_stall_owns(action) || curator_outcomes_owns(action) ||
-           curator_direction_owns(action) || curator_polls_owns(action);
-}
-
-mb_status curator_on_button(hctx *h, const char *action, const char *arg)
-{
-    mb_status rc;
-    /* Leaving the announcement flow by pressing anything else ends it, so
-     * a later typed message is not sent to everyone by surprise. */
-    if (strcmp(action, "ca") != 0 && strncmp(h->state, "cur_", 4) == 0 && (rc = ctx_set_state(h, "")))
-        return rc;
-    if (strcmp(action, "cb") == 0) return curator_show_base(h, arg);
-    if (strcmp(action, "cq") == 0) return curator_show_queue(h, arg);
-    if (strcmp(action, "cf") == 0) return arg[0] ? flow_refuse_button(h, "bad export data") : curator_export(h);
-    if (curator_match_owns(action)) return curator_match_button(h, action, arg);
-    if (curator_pairs_owns(action)) return curator_pairs_button(h, action, arg);
-    if (curator_invites_owns(action)) return curator_invites_button(h, action, arg);
-    if (curator_program_owns(action)) return curator_program_button(h, action, arg);
-    if (curator_consent_owns(action)) return curator_consent_button(h, action, arg);
-    if (curator_tables_owns(action)) return curator_tables_button(h, action, arg);
-    if (curator_people_owns(action)) return curator_people_button(h, action, arg);
-    if (curator_stall_owns(action)) return curator_stall_button(h, action, arg);
-    if (curator_outcomes_owns(action)) return curator_outcomes_button(h, action, arg);
-    if (curator_direction_owns(action)) return curator_direction_button(h, action, arg);
-    if (curator_polls_owns(action)) return curator_polls_button(h, action, arg);
-    return flow_refuse_button(h, "unknown curator action");
 }
 
 int curator_wants_text(const hctx *h)

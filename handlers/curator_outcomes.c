@@ -33,8 +33,6 @@ static const char *const levels[] = {"school", "municipal", "regional", "federal
 static const char *const results[] = {"positive", "stable", "negative"};
 #define COUNT_OF(a) ((int)(sizeof a / sizeof a[0]))
 
-int curator_outcomes_owns(const char *action) { return strcmp(action, "oc") == 0; }
-
 int curator_outcomes_wants_text(const hctx *h) { return strncmp(h->state, "cur_oc_", 7) == 0; }
 
 /* The participant id names, when the curator looks after their organisation. */

@@ -18,12 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int curator_pairs_owns(const char *action)
-{
-    return strcmp(action, "cl") == 0 || strcmp(action, "cm") == 0 || strcmp(action, "ce") == 0 ||
-           strcmp(action, "cx") == 0;
-}
-
 /* A member's name; someone who erased their data is shown as such, the
  * same words as in messages and tables. */
 static const char *member_name(hctx *h, int64_t id, account *a)
@@ -110,8 +104,6 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
                               T(h, direction_key), NULL), &kb);
 }
 
-int curator_direction_owns(const char *action) { return strcmp(action, "dr") == 0; }
-
 /* The directions as buttons, the current one ticked, or one chosen. */
 mb_status curator_direction_button(hctx *h, const char *action, const char *arg)
 {
@@ -189,7 +181,7 @@ mb_status curator_pairs_end(hctx *h, const mentorship *m)
 int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *rc)
 {
     int64_t id;
-    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
+    if (!payload_ids(arg, &id, 1) || mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
         *rc = flow_refuse_button(h, "mentorship not in the curator's organisation");
         return 0;
     }

@@ -27,8 +27,6 @@
 #define GRADE_FIRST 1
 #define GRADE_LAST 11
 
-int curator_people_owns(const char *action) { return strcmp(action, "cz") == 0; }
-
 /* The participant id names, when the curator may correct them. */
 static int load_participant(hctx *h, int64_t id, account *a)
 {

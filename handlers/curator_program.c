@@ -31,12 +31,6 @@
 
 static mb_status show_stage(hctx *h);
 
-int curator_program_owns(const char *action)
-{
-    return strcmp(action, "cs") == 0 || strcmp(action, "ct") == 0 || strcmp(action, "cu") == 0 ||
-           strcmp(action, "ca") == 0 || strcmp(action, "cc") == 0 || strcmp(action, "ck") == 0;
-}
-
 /* The school year now, named by the year it starts: from September on the
  * calendar year, before it the year before (in the organisation's time). */
 static int school_year_now(hctx *h)

@@ -5,7 +5,7 @@
 #include "handlers/pair.h"
 #include "handlers/payload.h"
 #include "handlers/polls.h"
-#include "handlers/reg_switch.h"
+#include "handlers/routes.h"
 #include "handlers/stall.h"
 #include "storage/outbox.h"
 #include "util/log.h"
@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define COMMAND_MAX 32
 
 const char *key_for_reader(const bot_env *env, const char *lang, const account *a, const char *key, char *buf,
                            size_t size)
@@ -83,17 +81,30 @@ static int already_answered(hctx *h)
     return db_has_row(h->d, st) == MB_OK;
 }
 
-mb_status flow_refuse_button(hctx *h, const char *why)
+/* The data came from the network: broken UTF-8 in it must not reach the log raw. */
+static void log_press(hctx *h, const char *what, const char *why)
 {
-    /* The data came from the network: broken UTF-8 in it must not reach the log raw. */
     char data[PAYLOAD_LOG_MAX];
     payload_escape(h->ev->button_data, data, sizeof data);
-    log_warn("dispatch", "refused button \"%s\" from %s user %lld (account %lld, state \"%s\"): %s",
+    log_warn("dispatch", "%s button \"%s\" from %s user %lld (account %lld, state \"%s\"): %s", what,
              data, h->ev->platform, (long long)h->ev->user_id,
              (long long)(h->has_account ? h->acct.id : 0), h->state, why);
+}
+
+mb_status flow_refuse_button(hctx *h, const char *why)
+{
+    log_press(h, "refused", why);
     mb_status rc = already_answered(h) ? MB_OK : reply_answer_button(h, T(h, "button.stale"));
     if (rc) return rc;
     return reg_in_progress(h) ? reg_resume(h) : MB_OK;
+}
+
+mb_status flow_outdated_button(hctx *h, const char *why)
+{
+    log_press(h, "out-of-date", why);
+    mb_status rc = already_answered(h) ? MB_OK : reply_answer_button(h, NULL);
+    if (rc || (rc = reply_text(h, T(h, "button.outdated"), NULL)) || !h->has_account) return rc;
+    return reg_in_progress(h) ? reg_resume(h) : menu_show(h);
 }
 
 void flow_format_date(const char *lang, int64_t ms, char *buf, size_t size)
@@ -116,43 +127,6 @@ void flow_invite_link(const bot_env *env, const char *platform, const char *code
                  env->tg_username : "mentorbot", code);
 }
 
-/* Splits "/cmd@bot args" into a lower-case command name and its argument. */
-static int parse_command(const char *text, char *cmd, size_t size, const char **arg)
-{
-    if (text[0] != '/') return 0;
-    size_t i = 1, n = 0;
-    while (text[i] && text[i] != ' ' && text[i] != '@' && text[i] != '\n') {
-        if (n + 1 < size) cmd[n++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 : text[i]);
-        i++;
-    }
-    cmd[n] = 0;
-    while (text[i] && text[i] != ' ' && text[i] != '\n') i++; /* skip @botname */
-    while (text[i] == ' ' || text[i] == '\n') i++;
-    *arg = text + i;
-    return n > 0;
-}
-
-static mb_status on_command(hctx *h, const char *cmd, const char *arg)
-{
-    if (strcmp(cmd, "start") == 0) return reg_start(h, arg);
-    if (strcmp(cmd, "help") == 0) return menu_help(h);
-    if (strcmp(cmd, "link") == 0 && *arg) return link_redeem(h, arg);
-    if (strcmp(cmd, "privacy") == 0 && consent_is_parent(h)) {
-        /* A parent may have no account of their own: their consent first. */
-        mb_status rc = consent_parent_privacy(h);
-        if (rc || !h->has_account) return rc;
-    }
-    if (!h->has_account) return reply_text(h, T(h, "start.need_invite"), NULL);
-    if (strcmp(cmd, "link") == 0) return link_start(h);
-    if (strcmp(cmd, "cancel") == 0) return menu_cancel(h);
-    if (strcmp(cmd, "back") == 0) return survey_back(h);
-    if (strcmp(cmd, "language") == 0) return menu_language(h);
-    if (strcmp(cmd, "privacy") == 0) return menu_privacy(h);
-    if (strcmp(cmd, "forget") == 0) return menu_forget(h);
-    if (strcmp(cmd, "menu") == 0) return reg_in_progress(h) ? reg_resume(h) : menu_show(h);
-    return reply_text(h, T(h, "command.unknown"), NULL);
-}
-
 static mb_status on_message(hctx *h)
 {
     const char *text = h->ev->text;
@@ -162,9 +136,8 @@ static mb_status on_message(hctx *h)
     /* A photo or file written to the other person of a pair, caption and all. */
     if (pair_wants_attachment(h)) return pair_on_attachment(h);
     if (!text || !*text) return reply_text(h, T(h, "message.not_text"), NULL);
-    char cmd[COMMAND_MAX];
-    const char *arg;
-    if (parse_command(text, cmd, sizeof cmd, &arg)) return on_command(h, cmd, arg);
+    mb_status rc;
+    if (routes_command(h, text, &rc)) return rc;
     if (!h->has_account) {
         /* A code pasted without /start is taken as one. */
         if (reg_looks_like_code(text)) return reg_start(h, text);
@@ -172,27 +145,6 @@ static mb_status on_message(hctx *h)
     }
     if (reg_in_progress(h)) return reg_on_text(h, text);
     return menu_on_text(h, text);
-}
-
-static mb_status on_button(hctx *h)
-{
-    const char *data = h->ev->button_data ? h->ev->button_data : "";
-    char action[EVENT_BUTTON_DATA_MAX + 1];
-    snprintf(action, sizeof action, "%s", data);
-    char *colon = strchr(action, ':');
-    const char *arg = "";
-    if (colon) { *colon = 0; arg = colon + 1; }
-    /* The bot writes neither an empty action nor an empty last argument. */
-    if (!action[0] || (colon && !arg[0]) || data[strlen(data) - 1] == ':')
-        return flow_refuse_button(h, "malformed button data");
-    /* Consent buttons are pressed by parents, who may have no account. */
-    if (consent_guardian_action(action)) return consent_on_button(h, action, arg);
-    if (!h->has_account) return flow_refuse_button(h, "no account");
-    if (reg_in_progress(h)) {
-        if (strcmp(action, "rs") == 0) return reg_switch_button(h, arg);
-        return reg_on_button(h, action, arg);
-    }
-    return menu_on_button(h, action, arg);
 }
 
 static mb_status load_sender(hctx *h)
@@ -256,7 +208,7 @@ mb_status dispatch_event(db *d, const bot_env *env, const event *ev, char *reaso
     }
     h.lang = i18n_pick_language(env->texts, h.has_account && h.acct.language[0] ? h.acct.language
                                                                                  : ev->language_code);
-    rc = ev->kind == EVENT_BUTTON ? on_button(&h) : on_message(&h);
+    rc = ev->kind == EVENT_BUTTON ? routes_button(&h) : on_message(&h);
     if (rc && !h.reason[0]) snprintf(h.reason, sizeof h.reason, "handler failed: %s", mb_status_str(rc));
 out:
     if (rc && reason) snprintf(reason, reason_size, "%s", h.reason[0] ? h.reason : mb_status_str(rc));

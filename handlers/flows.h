@@ -1,7 +1,8 @@
 /*
- * The dialog flows, called by dispatch.c. Each returns MB_OK when the event
- * was handled (including a polite refusal) and an error only when the
- * update must be rolled back and recorded as failed.
+ * The dialog flows, reached through the route table (routes.c). Each
+ * returns MB_OK when the event was handled (including a polite refusal)
+ * and an error only when the update must be rolled back and recorded as
+ * failed.
  */
 #ifndef MB_FLOWS_H
 #define MB_FLOWS_H
@@ -24,7 +25,13 @@ mb_status menu_cancel(hctx *h);
 mb_status menu_language(hctx *h);
 mb_status menu_privacy(hctx *h);
 mb_status menu_forget(hctx *h);
-mb_status menu_on_button(hctx *h, const char *action, const char *arg);
+/* Buttons of the menu (see routes.c): lang, forget, m; the curator's inv
+ * and uses, paper, paperyes and paperno. */
+mb_status menu_language_button(hctx *h, const char *action, const char *arg);
+mb_status menu_forget_button(hctx *h, const char *action, const char *arg);
+mb_status menu_item_button(hctx *h, const char *action, const char *arg);
+mb_status menu_invite_button(hctx *h, const char *action, const char *arg);
+mb_status menu_paper_button(hctx *h, const char *action, const char *arg);
 mb_status menu_on_text(hctx *h, const char *text);
 
 /* survey.c: request and competence surveys. A survey in progress owns
@@ -41,9 +48,6 @@ mb_status survey_back(hctx *h);
 
 /* curator.c: bases, matching, mentorships, stages, announcements. */
 void curator_menu_items(hctx *h, keyboard *kb);
-/* 1 when the button action belongs to the curator flows. */
-int curator_owns_action(const char *action);
-mb_status curator_on_button(hctx *h, const char *action, const char *arg);
 /* A curator's typed text while a curator flow waits for one (an announcement). */
 int curator_wants_text(const hctx *h);
 mb_status curator_on_text(hctx *h, const char *text);
@@ -68,8 +72,14 @@ mb_status scope_on_button(hctx *h, const char *action, const char *arg);
 int scope_take_invite(hctx *h, const char *code, mb_status *rc);
 
 /* Refuses a button that does not fit the dialog or the sender's role, and
- * logs it (a forged or stale press). */
+ * logs it (a forged or stale press): the spinner stops with "this button no
+ * longer works", and registration in progress asks its question again. */
 mb_status flow_refuse_button(hctx *h, const char *why);
+
+/* Answers a button from an old message that nothing the sender can do now
+ * takes (logged): "this button is out of date", then the menu, or the
+ * current registration question. */
+mb_status flow_outdated_button(hctx *h, const char *why);
 
 /* Dates as the reader writes them: 24.11.2026 in Russian, 2026-11-24 in English. */
 void flow_format_date(const char *lang, int64_t ms, char *buf, size_t size);

@@ -444,8 +444,6 @@ static mb_status on_useful(hctx *h, const meeting *m, long long score)
     return send_and_free(h, strdup(T(h, "meeting.comment_ask")), &kb);
 }
 
-int meeting_owns_action(const char *action) { return strcmp(action, "mt") == 0; }
-
 mb_status meeting_on_button(hctx *h, const char *arg)
 {
     const char *p = arg;

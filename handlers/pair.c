@@ -246,8 +246,6 @@ static mb_status show_pairs(hctx *h)
 
 /* ---- routing ---- */
 
-int pair_owns_action(const char *action) { return strcmp(action, "pr") == 0; }
-
 mb_status pair_on_button(hctx *h, const char *arg)
 {
     mb_status rc;

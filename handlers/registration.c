@@ -505,7 +505,7 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
         return ask_next(h);
     }
     if (strcmp(action, "lang") == 0) return on_language(h, arg);
-    return flow_refuse_button(h, "button does not belong to this step");
+    return flow_outdated_button(h, "button of another registration step");
 }
 
 mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *payload)

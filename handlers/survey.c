@@ -415,6 +415,9 @@ mb_status survey_on_button(hctx *h, const char *action, const char *arg)
     /* An answer of a poll may come from anyone a wave asked (a curator, a
      * teacher): on_item_button checks that the run is the sender's own. */
     int offer = strcmp(arg, "start") == 0 || strcmp(arg, "redo") == 0 || strcmp(arg, "later") == 0;
+    /* An answer button of a survey the person left with /cancel (or that
+     * moved on) must not resume it silently; the offer buttons may. */
+    if (!offer && !survey_in_progress(h)) return flow_refuse_button(h, "survey answer outside the survey");
     if (offer ? !is_participant(h) : !h->has_account || strcmp(h->acct.status, "active") != 0)
         return flow_refuse_button(h, "survey button from someone who fills in no survey");
     mb_status rc;
