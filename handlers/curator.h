@@ -1,6 +1,7 @@
 /*
  * The curator's flows, split by seam (routes.c routes their buttons):
- * curator.c holds the menu entries and the shared helpers,
+ * curator.c holds the menu entries and the typed text, curator_common.c the
+ * helpers the screens share (and calls no screen),
  * curator_bases.c shows the bases and the unmatched queue,
  * curator_match.c proposes mentors and forms pairs and groups,
  * curator_pairs.c lists the mentorships and ends them, curator_stall.c
@@ -72,6 +73,8 @@ match_verdict curator_pair_check(db *d, int64_t org_id, int64_t mentee_id, int64
  * language and variant; someone with no messenger left gets nothing. */
 mb_status curator_pair_introduce(db *d, const bot_env *env, const account *mentee, const mentorship_candidate *mentee_c,
                                  const account *mentor, int form);
+
+/* curator_common.c: what several screens share. */
 
 /* 1 when the curator looks after org_id. One place, so wider scopes
  * (several organisations, territories) change only this. */

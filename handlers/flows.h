@@ -71,14 +71,16 @@ mb_status scope_on_button(hctx *h, const char *action, const char *arg);
  * invite, 0 to let registration answer as usual. */
 int scope_take_invite(hctx *h, const char *code, mb_status *rc);
 
+/* context.c: what every flow uses; it calls no flow. */
+
 /* Refuses a button that does not fit the dialog or the sender's role, and
  * logs it (a forged or stale press): the spinner stops with "this button no
- * longer works", and registration in progress asks its question again. */
+ * longer works"; the router then asks a registration's question again. */
 mb_status flow_refuse_button(hctx *h, const char *why);
 
 /* Answers a button from an old message that nothing the sender can do now
- * takes (logged): "this button is out of date", then the menu, or the
- * current registration question. */
+ * takes (logged): "this button is out of date"; the router then shows the
+ * menu, or the current registration question. */
 mb_status flow_outdated_button(hctx *h, const char *why);
 
 /* Dates as the reader writes them: 24.11.2026 in Russian, 2026-11-24 in English. */

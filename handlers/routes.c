@@ -252,7 +252,17 @@ int routes_command(hctx *h, const char *text, mb_status *rc)
     return 1;
 }
 
-mb_status routes_button(hctx *h)
+/* What the flow of a press leaves to the router: after a refusal,
+ * registration asks its question again; after an out-of-date press, the
+ * menu (or that question) follows. */
+static mb_status after_press(hctx *h, mb_status rc)
+{
+    if (rc || h->press == HCTX_PRESS_TAKEN) return rc;
+    if (reg_in_progress(h)) return reg_resume(h);
+    return h->press == HCTX_PRESS_OUTDATED && h->has_account ? menu_show(h) : MB_OK;
+}
+
+static mb_status route_press(hctx *h)
 {
     char action[PAYLOAD_ACTION_MAX];
     const char *fields;
@@ -276,4 +286,9 @@ mb_status routes_button(hctx *h)
      * correction), so a later message is not taken for its text by surprise. */
     if ((r->who & ROUTE_SCREEN) && strncmp(h->state, "cur_", 4) == 0 && (rc = ctx_set_state(h, ""))) return rc;
     return r->run(h, action, fields);
+}
+
+mb_status routes_button(hctx *h)
+{
+    return after_press(h, route_press(h));
 }
