@@ -184,7 +184,6 @@ int consent_takes_message(hctx *h)
 {
     const char *t = h->ev->text;
     if (t && t[0] == '/' && strncmp(t, "/cancel", 7) != 0) return 0;
-    if (t && reg_looks_like_code(t)) return 0;   /* a pasted code is opened, not taken for a name */
     if (!t && !h->ev->contact_phone) return 0;
     consent_request r;
     return consent_request_open_of(h->d, h->ev->platform, h->ev->user_id, &r) == MB_OK;

@@ -40,7 +40,7 @@ mb_status consent_on_button(hctx *h, const char *action, const char *arg);
 
 /* 1 when the message (text or a shared contact) belongs to the sender's
  * consent dialog: it is open and the message is not a command other than
- * /cancel. */
+ * /cancel (a pasted invite code dispatch.c opens before asking). */
 int consent_takes_message(hctx *h);
 mb_status consent_on_message(hctx *h);
 

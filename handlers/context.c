@@ -88,6 +88,17 @@ static void log_refused(hctx *h, const char *what, const char *why)
              what, why);
 }
 
+int reg_in_progress(const hctx *h)
+{
+    return h->has_account && strcmp(h->acct.status, "registering") == 0;
+}
+
+mb_status flow_menu_next(hctx *h)
+{
+    h->menu_next = 1;
+    return MB_OK;
+}
+
 mb_status flow_refuse_button(hctx *h, const char *why)
 {
     log_refused(h, "", why);

@@ -52,6 +52,7 @@ typedef struct hctx {
     cJSON *data;                    /* dialog data, never NULL while handling */
     char reason[256];               /* why handling failed, for the inbox */
     hctx_press press;               /* how a button press was answered */
+    int menu_next;                  /* flow_menu_next: the menu follows */
 } hctx;
 
 /* context.c */

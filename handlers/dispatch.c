@@ -21,8 +21,9 @@ static mb_status on_message(hctx *h)
 {
     const char *text = h->ev->text;
     if (text && strlen(text) > EVENT_TEXT_MAX) return reply_text(h, T(h, "message.too_long"), NULL);
-    /* A parent in the middle of giving consent answers that dialog. */
-    if (consent_takes_message(h)) return consent_on_message(h);
+    /* A parent in the middle of giving consent answers that dialog; a pasted
+     * code is opened, not taken for a name. */
+    if (!(text && reg_looks_like_code(text)) && consent_takes_message(h)) return consent_on_message(h);
     /* A photo or file written to the other person of a pair, caption and all. */
     if (pair_wants_attachment(h)) return pair_on_attachment(h);
     if (!text || !*text) return reply_text(h, T(h, "message.not_text"), NULL);
@@ -99,6 +100,7 @@ mb_status dispatch_event(db *d, const bot_env *env, const event *ev, char *reaso
     h.lang = i18n_pick_language(env->texts, h.has_account && h.acct.language[0] ? h.acct.language
                                                                                  : ev->language_code);
     rc = ev->kind == EVENT_BUTTON ? routes_button(&h) : on_message(&h);
+    if (!rc && h.menu_next) rc = menu_show(&h);
     if (rc && !h.reason[0]) snprintf(h.reason, sizeof h.reason, "handler failed: %s", mb_status_str(rc));
 out:
     if (rc && reason) snprintf(reason, reason_size, "%s", h.reason[0] ? h.reason : mb_status_str(rc));

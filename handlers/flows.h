@@ -14,8 +14,9 @@
 mb_status reg_start(hctx *h, const char *code);
 mb_status reg_on_text(hctx *h, const char *text);         /* a typed answer during registration */
 mb_status reg_on_button(hctx *h, const char *action, const char *arg);
+mb_status reg_switch_button(hctx *h, const char *action, const char *arg);  /* rs:yes|no (reg_switch.h) */
 mb_status reg_resume(hctx *h);                            /* re-ask the current question */
-int reg_in_progress(const hctx *h);
+int reg_in_progress(const hctx *h);                      /* context.c: a predicate every flow may ask */
 int reg_looks_like_code(const char *text);
 
 /* menu.c */
@@ -37,7 +38,9 @@ mb_status menu_on_text(hctx *h, const char *text);
 /* survey.c: request and competence surveys. A survey in progress owns
  * typed answers and "sv:" buttons. */
 int survey_in_progress(const hctx *h);
-mb_status survey_on_text(hctx *h, const char *text);
+/* *taken 0 (the dialog cleared) when the survey is gone: the text is the
+ * menu's to answer. */
+mb_status survey_on_text(hctx *h, const char *text, int *taken);
 mb_status survey_on_button(hctx *h, const char *action, const char *arg);
 /* Offers the survey a just-registered mentor or mentee should fill in. */
 mb_status survey_after_registration(hctx *h);
@@ -82,6 +85,10 @@ mb_status flow_refuse_button(hctx *h, const char *why);
  * takes (logged): "this button is out of date"; the router then shows the
  * menu, or the current registration question. */
 mb_status flow_outdated_button(hctx *h, const char *why);
+
+/* Ends a flow at the menu: dispatch.c shows it once the flow returns, so a
+ * flow below the menu need not call up into it. Returns MB_OK. */
+mb_status flow_menu_next(hctx *h);
 
 /* Dates as the reader writes them: 24.11.2026 in Russian, 2026-11-24 in English. */
 void flow_format_date(const char *lang, int64_t ms, char *buf, size_t size);

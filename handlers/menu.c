@@ -459,7 +459,11 @@ mb_status menu_on_text(hctx *h, const char *text)
 {
     if (meeting_wants_text(h)) return meeting_on_text(h, text);
     if (pair_wants_text(h)) return pair_on_text(h, text);
-    if (survey_in_progress(h)) return survey_on_text(h, text);
+    if (survey_in_progress(h)) {
+        int taken;
+        mb_status rc = survey_on_text(h, text, &taken);
+        if (rc || taken) return rc;
+    }
     if (is_curator(h) && curator_wants_text(h)) return curator_on_text(h, text);
     if (strcmp(h->acct.status, "pending_consent") == 0)
         return reply_text(h, T(h, "menu.pending_guardian"), NULL);

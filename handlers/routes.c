@@ -3,6 +3,30 @@
  * who may use it, and its handler. dispatch.c loads the sender and hands
  * commands and presses here; nothing else looks at a command's name or a
  * payload's action.
+ *
+ * The handler files call one another in layers, each only downwards, with
+ * no circle:
+ *
+ *   dispatch.c     loads the sender; messages, presses, jobs; the menu a
+ *                  flow ends at (flow_menu_next)
+ *   routes.c       this table; what follows a refused or old press
+ *   registration.c ends at the menu; reg_switch.c decides, it restarts
+ *   menu.c         the menu of every flow, and typed text to the flow that
+ *                  waits for it
+ *   curator.c      the curator's menu entries and typed text
+ *   the flows      curator_*.c screens, pair.c over pair_plan.c and
+ *                  pair_write.c, poll_calendar.c over polls.c over
+ *                  survey.c over poll_finish.c, meetings, consent, link,
+ *                  scope, stall, timezone
+ *   shared         curator_common.c (what the curator screens share),
+ *                  pair_common.c (what the pair's files share),
+ *                  survey_items.c, matching.c, meeting_notice.c, ...
+ *   context.c      texts, dialog state, the answer to a refused or
+ *                  out-of-date press; reply.c, payload.c: calls no flow
+ *
+ * A flow that must go back up (show the menu, ask a registration question
+ * again) says so through the context (flow_menu_next, hctx.press) instead
+ * of calling the layer above.
  */
 #include "handlers/routes.h"
 #include "handlers/consent.h"
@@ -12,7 +36,6 @@
 #include "handlers/pair.h"
 #include "handlers/payload.h"
 #include "handlers/polls.h"
-#include "handlers/reg_switch.h"
 #include "handlers/timezone.h"
 
 #include <string.h>
@@ -26,7 +49,6 @@
         (void)key;                                                                                                     \
         return fn(h, arg);                                                                                             \
     }
-ROUTE_FIELDS_ONLY(reg_switch_button)
 ROUTE_FIELDS_ONLY(poll_on_button)
 ROUTE_FIELDS_ONLY(link_on_button)
 ROUTE_FIELDS_ONLY(link_on_confirm)
@@ -136,7 +158,7 @@ static const route table[] = {
     {"cat", ROUTE_REGISTERING, reg_on_button},
     {"grade", ROUTE_REGISTERING, reg_on_button},
     {"lang", ROUTE_REGISTERING, reg_on_button},
-    {"rs", ROUTE_REGISTERING, reg_switch_button_route},
+    {"rs", ROUTE_REGISTERING, reg_switch_button},
 
     /* everyone registered */
     {"lang", ROUTE_REGISTERED, menu_language_button},

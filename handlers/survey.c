@@ -262,15 +262,17 @@ static mb_status start_or_resume(hctx *h, int redo)
     return start_new(h, rc == MB_OK ? &done : NULL);
 }
 
-mb_status survey_on_text(hctx *h, const char *text)
+mb_status survey_on_text(hctx *h, const char *text, int *taken)
 {
+    *taken = 1;
     int64_t run_id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(h->data, "run"));
     survey_session s;
     mb_status rc = session_open(h, run_id, &s);
     if (rc == MB_ERR_NOT_FOUND || rc == MB_ERR_DENIED || (!rc && strcmp(s.run.state, "open") != 0)) {
         session_close(&s);
         if ((rc = set_dialog(h, 0))) return rc;
-        return menu_on_text(h, text);
+        *taken = 0;
+        return MB_OK;
     }
     if (rc) return rc;
     int cur = current_index(&s);
