@@ -1,6 +1,7 @@
 /*
  * The route table (handlers/routes.h): every command and action is taken
- * by one route in each phase and every route can be reached; a press from
+ * by one route in each phase and every route can be reached, every button
+ * of the curator's menu opens its screen; a press from
  * an old message that no route takes any more gets "this button is out of
  * date" and the menu (or, during registration, the question again), in the
  * reader's variant.
@@ -109,21 +110,25 @@ static int64_t make_account(db *d, int64_t user, const char *role, const char *s
     return account_save(d, &a) ? 0 : id;
 }
 
-static void press(db *d, int64_t user, const char *data)
+/* A press of data, or with data NULL the message text, from user. */
+static void send_event(db *d, int64_t user, const char *data, const char *text)
 {
     event ev;
     memset(&ev, 0, sizeof ev);
-    ev.kind = EVENT_BUTTON;
+    ev.kind = data ? EVENT_BUTTON : EVENT_MESSAGE;
     ev.platform = "tg";
     ev.user_id = ev.chat_id = user;
     ev.is_private = 1;
     ev.button_data = data;
+    ev.text = text;
     static int presses;
     char button_id[16], reason[256];
     snprintf(button_id, sizeof button_id, "b%d", ++presses);
-    ev.button_id = button_id;
+    if (data) ev.button_id = button_id;
     CHECK_INT(dispatch_event(d, &env, &ev, reason, sizeof reason), MB_OK);
 }
+
+static void press(db *d, int64_t user, const char *data) { send_event(d, user, data, NULL); }
 
 /* The newest outbox row's id, 0 when there is none. */
 static long long last_row(db *d)
@@ -159,6 +164,43 @@ TEST(an_old_button_is_out_of_date_and_brings_the_menu)
     db_close(d);
 }
 
+TEST(every_button_of_the_curators_menu_has_a_route)
+{
+    db *d = fresh_db();
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK(make_account(d, CURATOR_USER, "curator", "active", "teacher") > 0);
+    send_event(d, CURATOR_USER, NULL, "/menu");
+    long long menu = last_row(d);
+    /* the data of every button of the menu, copied before the presses add rows */
+    char data[32][EVENT_BUTTON_DATA_MAX + 1];
+    int n = 0;
+    for (; n < 32; n++) {
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "SELECT json_extract(b.value, '$.data') FROM outbox, json_each(json_extract(body, '$.buttons')) r,"
+                 " json_each(r.value) b WHERE outbox.id = %lld LIMIT 1 OFFSET %d", menu, n);
+        const char *v = unit_sql_text(db_handle(d), sql);
+        if (!*v) break;
+        snprintf(data[n], sizeof data[n], "%s", v);
+    }
+    CHECK(n >= 10);
+    const char *outdated = i18n_text(texts, "ru", "button.outdated");
+    const char *stale = i18n_text(texts, "ru", "button.stale");
+    for (int i = 0; i < n; i++) {
+        long long before = last_row(d);
+        press(d, CURATOR_USER, data[i]);
+        unit_rows rows;
+        rows_since(d, before, &rows);
+        int old = 0;
+        for (int k = 0; k < rows.n && k < UNIT_ROWS_MAX; k++)
+            old |= strcmp(rows.text[k], outdated) == 0 || strcmp(rows.text[k], stale) == 0;
+        if (old || rows.n < 2) fprintf(stderr, "  menu button \"%s\" not taken\n", data[i]);
+        CHECK(!old && rows.n >= 2);   /* the press answered, and a screen */
+    }
+    db_close(d);
+}
+
 TEST(a_pupil_registering_is_told_with_ty_and_asked_again)
 {
     db *d = fresh_db();
@@ -185,6 +227,7 @@ int main(void)
     RUN(every_key_has_one_route_per_phase_and_every_route_is_reached);
     RUN(the_payload_parser_splits_off_the_action);
     RUN(an_old_button_is_out_of_date_and_brings_the_menu);
+    RUN(every_button_of_the_curators_menu_has_a_route);
     RUN(a_pupil_registering_is_told_with_ty_and_asked_again);
     i18n_free(texts);
     return unit_summary();
