@@ -2,11 +2,11 @@
  * Fuzz target: the parsers of dates and numbers in what people and
  * operators type: survey dates (instrument_parse_date), admin CLI numbers
  * (admin_parse_long), the curator's button arguments (payload_ids,
- * curator_parse_page), the action of a payload (payload_split), the strict
- * button payload numbers (payload_*) and timezone names
- * (config_timezone_valid). Each result is checked against its stated range
- * and, for dates, against the calendar by formatting it back and reading
- * it again.
+ * curator_parse_page), the action and fields of a payload (payload_split,
+ * payload_fields), the strict button payload numbers (payload_*) and
+ * timezone names (config_timezone_valid). Each result is checked against
+ * its stated range and, for dates, against the calendar by formatting it
+ * back and reading it again.
  */
 #include "fuzz/fuzz.h"
 
@@ -50,6 +50,11 @@ static void numbers(const char *s)
     if (payload_split(s, action, sizeof action, &fields) &&
         (!action[0] || strlen(action) >= sizeof action || fields < s || fields > s + strlen(s) ||
          (*fields && (fields[-1] != ':' || fields[strlen(fields) - 1] == ':'))))
+        abort();
+    payload_field f[3] = {{.max = 0}, {.max = 1000}, {.max = PAYLOAD_NUMBER_MAX}};
+    int nfields = payload_fields(s, f, 3);
+    if (nfields < 0 || nfields > 3 || (nfields && !f[0].word[0]) ||
+        (nfields >= 2 && (f[1].number < 0 || f[1].number > 1000)))
         abort();
     char word[16];
     p = s;

@@ -108,11 +108,11 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
 mb_status curator_direction_button(hctx *h, const char *action, const char *arg)
 {
     (void)action;
-    const char *p = arg;
-    long long id, n = -1;
-    if (!payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) || id <= 0 ||
-        (*p && (!payload_take_char(&p, ':') || !payload_take_number(&p, direction_count(), &n))) || !payload_end(p))
-        return flow_refuse_button(h, "bad direction data");
+    /* MS, or MS:N with the direction chosen */
+    payload_field f[2] = {{.max = PAYLOAD_NUMBER_MAX}, {.max = direction_count()}};
+    int fields = payload_fields(arg, f, 2);
+    long long id = f[0].number, n = fields == 2 ? f[1].number : -1;
+    if (!fields || id <= 0) return flow_refuse_button(h, "bad direction data");
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
     mentorship m;

@@ -290,12 +290,12 @@ static mb_status ask_invite_uses(hctx *h, const char *role)
 
 static mb_status create_invite(hctx *h, const char *arg)
 {
-    char role[16];
-    long long count = 0;
-    const char *p = arg;
-    if (!payload_take_word(&p, role, sizeof role) || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, 30, &count) || !payload_end(p) || (strcmp(role, "mentor") && strcmp(role, "mentee")) ||
-        (count != 1 && count != 10 && count != 30))
+    /* ROLE:USES */
+    payload_field f[2] = {{.max = 0}, {.max = 30}};
+    int ok = payload_fields(arg, f, 2) == 2;
+    const char *role = f[0].word;
+    long long count = f[1].number;
+    if (!ok || (strcmp(role, "mentor") && strcmp(role, "mentee")) || (count != 1 && count != 10 && count != 30))
         return flow_refuse_button(h, "bad invite choice");
     int uses = (int)count;
     int64_t asked = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "invite_asked"));

@@ -206,18 +206,13 @@ mb_status pair_on_button(hctx *h, const char *arg)
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return arg[0] == 'o' ? pair_show_upcoming(h) : arg[0] == 'a' ? pair_ask_activity_kind(h) : pair_ask_activity_time(h, kind);
     }
-    const char *p = arg;
-    char what[4];
-    long long ms, extra = 0, extra2 = 0;
-    if (!payload_take_word(&p, what, sizeof what) || strlen(what) != 1 || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &ms))
-        return flow_refuse_button(h, "malformed pair button");
+    /* what:MS, and for w, d and l one number more, for t two */
+    payload_field f[4] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = PAYLOAD_NUMBER_MAX}, {.max = 2359}};
+    int n = payload_fields(arg, f, 4);
+    const char *what = f[0].word;
     int extras = what[0] == 'w' || what[0] == 'd' || what[0] == 'l' ? 1 : what[0] == 't' ? 2 : 0;
-    if (extras >= 1 && (!payload_take_char(&p, ':') || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &extra)))
-        return flow_refuse_button(h, "malformed pair button");
-    if (extras == 2 && (!payload_take_char(&p, ':') || !payload_take_number(&p, 2359, &extra2)))
-        return flow_refuse_button(h, "malformed pair button");
-    if (!payload_end(p)) return flow_refuse_button(h, "malformed pair button");
+    if (n < 2 || strlen(what) != 1 || n != 2 + extras) return flow_refuse_button(h, "malformed pair button");
+    long long ms = f[1].number, extra = extras >= 1 ? f[2].number : 0, extra2 = extras == 2 ? f[3].number : 0;
     if (what[0] == 'l') return pair_ask_detail(h, ms, extra);   /* a meeting's id, not a mentorship's */
     mentorship m;
     pair_role role = pair_load_mine(h, ms, &m);

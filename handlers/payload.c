@@ -76,6 +76,19 @@ int payload_split(const char *data, char *action, size_t size, const char **fiel
     return 1;
 }
 
+int payload_fields(const char *s, payload_field *f, int count)
+{
+    const char *p = s ? s : "";
+    for (int i = 0; i < count; i++) {
+        if (i > 0 && !payload_take_char(&p, ':')) return 0;
+        int ok = f[i].max ? payload_take_number(&p, f[i].max, &f[i].number)
+                          : payload_take_word(&p, f[i].word, sizeof f[i].word);
+        if (!ok) return 0;
+        if (payload_end(p)) return i + 1;
+    }
+    return 0;
+}
+
 int payload_ids(const char *s, int64_t *ids, int count)
 {
     const char *p = s ? s : "";
