@@ -10,7 +10,7 @@
  */
 #include "fuzz/fuzz.h"
 
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/config.h"
 #include "handlers/curator.h"
 #include "handlers/payload.h"
