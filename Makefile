@@ -21,7 +21,8 @@ UTIL_SRC    := $(wildcard util/*.c)
 STORAGE_SRC := $(wildcard storage/*.c)
 REPORT_SRC  := $(wildcard report/*.c)
 HANDLER_SRC := $(wildcard handlers/*.c)
-BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c)) $(wildcard bot/max/*.c)
+BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c)) \
+               $(wildcard bot/telegram/*.c bot/vk/*.c bot/max/*.c bot/admin/*.c)
 CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(REPORT_SRC) $(HANDLER_SRC) $(BOT_SRC)
 SIM_SRC     := $(wildcard sim/*.c)
 UNIT_SRC    := $(wildcard tests/test_*.c)
@@ -110,6 +111,7 @@ E2E_RUNS  := $(foreach t,$(SPLIT_E2E),$(TST)/bin/e2e_$(t)@tg $(TST)/bin/e2e_$(t)
 TEST_ASAN_OPTIONS := quarantine_size_mb=1
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all test-build
+	@sh scripts/handler-layers.sh $(TST)/handlers
 	@ASAN_OPTIONS="$(TEST_ASAN_OPTIONS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" MENTORBOT_SIM_DIR=. \
 	    MENTORBOT_TEST_TIMES=$(TST)/test-times MENTORBOT_TEST_ALONE="e2e_pacing" \
 	    bash tests/run.sh $(E2E_RUNS) tests/run_selftest.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS)

@@ -1,5 +1,5 @@
 #include "bot/app.h"
-#include "bot/telegram.h"
+#include "bot/telegram/telegram.h"
 #include "handlers/survey.h"
 #include "report/indicators.h"
 #include "storage/fault_vfs.h"

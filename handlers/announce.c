@@ -164,8 +164,6 @@ void announce_menu_items(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "announce.menu"), "an");
 }
 
-int announce_owns(const char *action) { return strcmp(action, "an") == 0; }
-
 int announce_wants_text(const hctx *h)
 {
     return is_coordinator(h) && (strcmp(h->state, STATE_TEXT) == 0 || strcmp(h->state, STATE_CONFIRM) == 0);
@@ -329,7 +327,7 @@ int announce_wants_attachment(const hctx *h)
     return strcmp(h->state, asking) == 0 || (strcmp(h->state, previewing) == 0 && album_goes_on(h));
 }
 
-mb_status announce_on_attachment(hctx *h)
+mb_status announce_on_attachment(hctx *h, mb_status (*curator_preview)(hctx *h))
 {
     /* The rest of an album: said once that only the first one goes. */
     if (album_goes_on(h)) {
@@ -344,7 +342,7 @@ mb_status announce_on_attachment(hctx *h)
     mb_status rc = keep_message(h, caption, 1);
     if (rc == MB_ERR_LIMIT) return refuse_long(h);
     if (rc) return rc;
-    return is_coordinator(h) ? coordinator_preview(h) : curator_program_preview(h);
+    return is_coordinator(h) ? coordinator_preview(h) : curator_preview(h);
 }
 
 /* ---- the report ---- */

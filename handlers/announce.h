@@ -67,11 +67,13 @@ int announce_text_max(hctx *h);
 
 /* A photo or file sent while an announcement is asked for. */
 int announce_wants_attachment(const hctx *h);
-mb_status announce_on_attachment(hctx *h);
+/* Keeps the photo or file of an announcement being written and shows the
+ * preview: the coordinator's here, a curator's by curator_preview (the
+ * curator screens sit above this file). */
+mb_status announce_on_attachment(hctx *h, mb_status (*curator_preview)(hctx *h));
 
 /* The coordinator's flow. */
 void announce_menu_items(hctx *h, keyboard *kb);
-int announce_owns(const char *action);
 mb_status announce_button(hctx *h, const char *action, const char *arg);
 int announce_wants_text(const hctx *h);
 mb_status announce_on_text(hctx *h, const char *text);

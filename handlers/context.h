@@ -35,6 +35,15 @@ typedef struct bot_env {
     const recognition_rules *recognition; /* points and levels of mentors; NULL = the defaults */
 } bot_env;
 
+/* How a flow answered a button press: the router (routes.c) does what
+ * follows a refusal (registration asks its question again) or an
+ * out-of-date press (the menu), so the flows need not call back up. */
+typedef enum hctx_press {
+    HCTX_PRESS_TAKEN = 0,
+    HCTX_PRESS_REFUSED,     /* flow_refuse_button */
+    HCTX_PRESS_OUTDATED     /* flow_outdated_button */
+} hctx_press;
+
 typedef struct hctx {
     db *d;
     const bot_env *env;
@@ -46,7 +55,11 @@ typedef struct hctx {
     char state[DIALOG_STATE_MAX];   /* dialog state, "" when none */
     cJSON *data;                    /* dialog data, never NULL while handling */
     char reason[256];               /* why handling failed, for the inbox */
+    hctx_press press;               /* how a button press was answered */
+    int menu_next;                  /* flow_menu_next: the menu follows */
 } hctx;
+
+/* context.c */
 
 /* The key of a text for the reader a: its "_pupil" variant, written with
  * «ты», when a is a pupil and the catalog of lang has one (buf holds it);

@@ -19,12 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int curator_pairs_owns(const char *action)
-{
-    return strcmp(action, "cl") == 0 || strcmp(action, "cm") == 0 || strcmp(action, "ce") == 0 ||
-           strcmp(action, "cx") == 0;
-}
-
 /* A member's name; someone who erased their data is shown as such, the
  * same words as in messages and tables. */
 static const char *member_name(hctx *h, int64_t id, account *a)
@@ -112,17 +106,15 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
                               T(h, direction_key), NULL), &kb);
 }
 
-int curator_direction_owns(const char *action) { return strcmp(action, "dr") == 0; }
-
 /* The directions as buttons, the current one ticked, or one chosen. */
 mb_status curator_direction_button(hctx *h, const char *action, const char *arg)
 {
     (void)action;
-    const char *p = arg;
-    long long id, n = -1;
-    if (!payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) || id <= 0 ||
-        (*p && (!payload_take_char(&p, ':') || !payload_take_number(&p, direction_count(), &n))) || !payload_end(p))
-        return flow_refuse_button(h, "bad direction data");
+    /* MS, or MS:N with the direction chosen */
+    payload_field f[2] = {{.max = PAYLOAD_NUMBER_MAX}, {.max = direction_count()}};
+    int fields = payload_fields(arg, f, 2);
+    long long id = f[0].number, n = fields == 2 ? f[1].number : -1;
+    if (!fields || id <= 0) return flow_refuse_button(h, "bad direction data");
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
     mentorship m;
@@ -196,7 +188,7 @@ mb_status curator_pairs_end(hctx *h, const mentorship *m)
 int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *rc)
 {
     int64_t id;
-    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
+    if (!payload_ids(arg, &id, 1) || mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
         *rc = flow_refuse_button(h, "mentorship not in the curator's organisation");
         return 0;
     }

@@ -31,12 +31,6 @@
 
 static mb_status show_stage(hctx *h);
 
-int curator_program_owns(const char *action)
-{
-    return strcmp(action, "cs") == 0 || strcmp(action, "ct") == 0 || strcmp(action, "cu") == 0 ||
-           strcmp(action, "ca") == 0 || strcmp(action, "cc") == 0 || strcmp(action, "ck") == 0;
-}
-
 /* The school year now, named by the year it starts: from September on the
  * calendar year, before it the year before (in the organisation's time). */
 static int school_year_now(hctx *h)
@@ -98,17 +92,17 @@ static mb_status create_ask_forms(hctx *h, int year, uint32_t forms)
 
 static mb_status create_button(hctx *h, const char *action, const char *arg)
 {
-    long long y = 0, f = 0;
-    const char *p = arg;
     int now = school_year_now(h);
     if (!arg[0] && strcmp(action, "cc") == 0) {
         mb_status rc = reply_answer_button(h, NULL);
         if (rc) return rc;
         return curator_program_missing(h) ? create_ask_year(h) : show_stage(h);
     }
-    if (!payload_take_number(&p, 9999, &y) || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, (1 << PROFILE_FORM_COUNT) - 1, &f) || !payload_end(p) || y < now || y > now + 1 ||
-        (strcmp(action, "ck") == 0 && !f))
+    /* YEAR:FORMS */
+    payload_field in[2] = {{.max = 9999}, {.max = (1 << PROFILE_FORM_COUNT) - 1}};
+    int ok = payload_fields(arg, in, 2) == 2;
+    long long y = in[0].number, f = in[1].number;
+    if (!ok || y < now || y > now + 1 || (strcmp(action, "ck") == 0 && !f))
         return flow_refuse_button(h, "bad programme data");
     int year = (int)y;
     unsigned forms = (unsigned)f;
@@ -177,12 +171,12 @@ static mb_status show_stage(hctx *h)
 
 static mb_status stage_step(hctx *h, const char *action, const char *arg)
 {
-    long long a, b;
-    const char *p = arg;
+    /* FROM:TO, neighbouring stages */
+    payload_field f[2] = {{.max = STAGE_COUNT}, {.max = STAGE_COUNT}};
     mentorship_program prog;
-    if (!payload_take_number(&p, STAGE_COUNT, &a) || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, STAGE_COUNT, &b) || !payload_end(p) || a < 1 || b < 1 || (b - a != 1 && a - b != 1))
-        return flow_refuse_button(h, "bad stage step");
+    int ok = payload_fields(arg, f, 2) == 2;
+    long long a = f[0].number, b = f[1].number;
+    if (!ok || a < 1 || b < 1 || (b - a != 1 && a - b != 1)) return flow_refuse_button(h, "bad stage step");
     int from = (int)a, to = (int)b;
     if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return flow_refuse_button(h, "no programme");
     mb_status rc = reply_answer_button(h, NULL);

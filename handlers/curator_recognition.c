@@ -6,6 +6,7 @@
  * documents that remove their file once sent.
  */
 #include "handlers/curator.h"
+#include "handlers/payload.h"
 #include "handlers/recognition.h"
 #include "handlers/recognition_rules.h"
 #include "report/certificate.h"
@@ -31,11 +32,6 @@ void curator_recognition_menu_items(hctx *h, keyboard *kb)
 {
     kb_row(kb);
     kb_button(kb, T(h, "ranking.menu"), "rk:v");
-}
-
-int curator_recognition_owns(const char *action)
-{
-    return strcmp(action, "rk") == 0 || strcmp(action, "rc") == 0 || strcmp(action, "rl") == 0;
 }
 
 static const recognition_rules *rules_of(hctx *h, recognition_rules *defaults)
@@ -207,7 +203,7 @@ typedef struct letter_facts {
 static int letter_facts_of(hctx *h, const char *arg, letter_facts *f, mb_status *rc)
 {
     int64_t id, final_at = 0;
-    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, &f->m) != MB_OK ||
+    if (!payload_ids(arg, &id, 1) || mentorship_load(h->d, id, &f->m) != MB_OK ||
         !curator_in_scope(h, f->m.org_id)) {
         *rc = flow_refuse_button(h, "letter for a mentorship outside the organisation");
         return 0;

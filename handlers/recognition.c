@@ -27,8 +27,6 @@ void recognition_menu_items(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "recognition.menu"), "rg:v");
 }
 
-int recognition_owns(const char *action) { return strcmp(action, "rg") == 0; }
-
 /* "• встречи, подтверждённые обеими сторонами: 3 × 2 = 6" when n > 0. */
 static void add_line(hctx *h, strbuf *sb, const char *key, int n, int each)
 {

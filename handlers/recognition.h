@@ -24,12 +24,10 @@
 
 /* The mentor's menu entry (active mentors only). */
 void recognition_menu_items(hctx *h, keyboard *kb);
-int recognition_owns(const char *action);
 mb_status recognition_button(hctx *h, const char *action, const char *arg);
 
-/* The curator's menu entry and buttons (menu.c checked the role). */
+/* The curator's menu entry and buttons (routes.c checks the role). */
 void curator_recognition_menu_items(hctx *h, keyboard *kb);
-int curator_recognition_owns(const char *action);
 mb_status curator_recognition_button(hctx *h, const char *action, const char *arg);
 
 /* Adds the letter buttons to kb when m's mentor may have one: its final

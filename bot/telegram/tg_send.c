@@ -2,8 +2,8 @@
  * Outgoing Telegram calls: an outbox row becomes a Bot API method with its
  * parameters, and the answer becomes a send_result the sender acts on.
  */
-#include "bot/telegram.h"
-#include "bot/tg_parse.h"
+#include "bot/telegram/telegram.h"
+#include "bot/telegram/tg_parse.h"
 #include "util/json.h"
 #include "util/log.h"
 

@@ -9,7 +9,7 @@
  *   admin report indicators --set 000 --scope org:ID|territory:ID --period P [--format text|csv|xlsx]
  *                           [--out FILE] [--rounding half_up:N|trunc:N] [--recompute]
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "report/indicators.h"
 #include "report/report_format.h"
