@@ -3,7 +3,7 @@
 # in build/test and runs the unit and end-to-end suites.
 
 CC      ?= cc
-PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd libical xlsxwriter cairo pangocairo libpng
+PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd libical xlsxwriter cairo pangocairo fontconfig libpng
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASE    := -std=c11 -D_GNU_SOURCE -I. $(WARN) -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -21,7 +21,8 @@ UTIL_SRC    := $(wildcard util/*.c)
 STORAGE_SRC := $(wildcard storage/*.c)
 REPORT_SRC  := $(wildcard report/*.c)
 HANDLER_SRC := $(wildcard handlers/*.c)
-BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c)) $(wildcard bot/max/*.c)
+BOT_SRC     := $(filter-out bot/main.c,$(wildcard bot/*.c)) \
+               $(wildcard bot/telegram/*.c bot/vk/*.c bot/max/*.c bot/admin/*.c)
 CORE_SRC    := $(UTIL_SRC) $(STORAGE_SRC) $(REPORT_SRC) $(HANDLER_SRC) $(BOT_SRC)
 SIM_SRC     := $(wildcard sim/*.c)
 UNIT_SRC    := $(wildcard tests/test_*.c)
@@ -87,7 +88,7 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 # long enough to be worth two jobs, one per messenger (tests/run.sh's
 # PATH@ARG).
 SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings meeting_calendar \
-             pair stall outcomes polls digest
+             pair stall outcomes polls recognition digest
 # Whole tests that take long (half a minute on a busy 2-core machine).
 SLOW_E2E  := vk reliability admin soak registration demo
 UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))
@@ -110,6 +111,7 @@ E2E_RUNS  := $(foreach t,$(SPLIT_E2E),$(TST)/bin/e2e_$(t)@tg $(TST)/bin/e2e_$(t)
 TEST_ASAN_OPTIONS := quarantine_size_mb=1
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all test-build
+	@sh scripts/handler-layers.sh $(TST)/handlers
 	@ASAN_OPTIONS="$(TEST_ASAN_OPTIONS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" MENTORBOT_SIM_DIR=. \
 	    MENTORBOT_TEST_TIMES=$(TST)/test-times MENTORBOT_TEST_ALONE="e2e_pacing" \
 	    bash tests/run.sh $(E2E_RUNS) tests/run_selftest.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS)

@@ -12,9 +12,9 @@
  * batch to the commit, and the peak resident memory.
  */
 #include "bot/intake.h"
-#include "bot/telegram.h"
-#include "bot/tg_parse.h"
-#include "bot/vk_parse.h"
+#include "bot/telegram/telegram.h"
+#include "bot/telegram/tg_parse.h"
+#include "bot/vk/vk_parse.h"
 #include "storage/invites.h"
 #include "storage/records.h"
 #include "util/clock.h"

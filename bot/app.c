@@ -1,5 +1,5 @@
 #include "bot/app.h"
-#include "bot/telegram.h"
+#include "bot/telegram/telegram.h"
 #include "handlers/survey.h"
 #include "report/chart.h"
 #include "report/indicators.h"
@@ -121,6 +121,7 @@ mb_status app_open(app *a)
         log_warn("app", "[digest] indicators names no indicator set (%s); the digests show the first one",
                  a->cfg.digest.indicator_set);
     a->env.timezone = a->cfg.timezone;
+    a->env.recognition = &a->cfg.recognition;
     a->env.digest = &a->cfg.digest;
     return MB_OK;
 }

@@ -28,6 +28,7 @@ void config_defaults(config *cfg)
     meeting_rules_default(&cfg->meetings);
     poll_rules_default(&cfg->polls);
     digest_rules_default(&cfg->digest);
+    recognition_rules_default(&cfg->recognition);
     cfg->retention_days = RETENTION_DAYS_DEFAULT;
     cfg->audit_retention_days = AUDIT_RETENTION_DAYS_DEFAULT;
     snprintf(cfg->tg_api_base, sizeof cfg->tg_api_base, "%s", CONFIG_DEFAULT_API_BASE);
@@ -207,6 +208,24 @@ static int on_key(void *user, const char *section, const char *key, const char *
                       " (each 1 to %d), or none, not \"%s\"", POLL_REMINDERS_MAX, POLL_REMINDER_DAYS_MAX, value);
     } else if (IS("polls", "min_group")) {
         set_int(ps, &c->polls.min_group, key, value, 1, POLL_MIN_GROUP_MAX);
+    } else if (IS("recognition", "meeting")) {
+        set_int(ps, &c->recognition.meeting, key, value, 0, RECOGNITION_POINTS_MAX);
+    } else if (IS("recognition", "poll")) {
+        set_int(ps, &c->recognition.poll, key, value, 0, RECOGNITION_POINTS_MAX);
+    } else if (IS("recognition", "completed")) {
+        set_int(ps, &c->recognition.completed, key, value, 0, RECOGNITION_POINTS_MAX);
+    } else if (IS("recognition", "outcome_school")) {
+        set_int(ps, &c->recognition.outcome[0], key, value, 0, RECOGNITION_POINTS_MAX);
+    } else if (IS("recognition", "outcome_municipal")) {
+        set_int(ps, &c->recognition.outcome[1], key, value, 0, RECOGNITION_POINTS_MAX);
+    } else if (IS("recognition", "outcome_regional")) {
+        set_int(ps, &c->recognition.outcome[2], key, value, 0, RECOGNITION_POINTS_MAX);
+    } else if (IS("recognition", "outcome_federal")) {
+        set_int(ps, &c->recognition.outcome[3], key, value, 0, RECOGNITION_POINTS_MAX);
+    } else if (IS("recognition", "levels")) {
+        if (recognition_rules_parse_levels(value, &c->recognition))
+            add_error(ps, "levels must be three ascending numbers of points, like \"20, 60, 150\" (each 1 to %d),"
+                      " not \"%s\"", RECOGNITION_THRESHOLD_MAX, value);
     } else if (IS("digest", "day")) {
         if (digest_rules_parse_day(value, &c->digest.weekday))
             add_error(ps, "day must be a day of the week such as monday (or mon, or 1 to 7), or off, not \"%s\"", value);
@@ -218,7 +237,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         set_int(ps, &c->digest.files_max, key, value, 3, DIGEST_FILES_MAX_LIMIT);
     } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot") &&
                strcmp(section, "vk") && strcmp(section, "meetings") && strcmp(section, "polls") &&
-               strcmp(section, "digest")) {
+               strcmp(section, "recognition") && strcmp(section, "digest")) {
         add_error(ps, "unknown section [%s]", section);
     } else {
         add_error(ps, "unknown key \"%s\" in [%s]", key, section);

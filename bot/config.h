@@ -15,6 +15,7 @@
 #include "handlers/meeting_rules.h"
 #include "handlers/digest_rules.h"
 #include "handlers/poll_rules.h"
+#include "handlers/recognition_rules.h"
 #include "util/status.h"
 
 #define CONFIG_PATH_MAX 512
@@ -58,6 +59,8 @@ typedef struct config {
     meeting_rules meetings;
     /* [polls] */
     poll_rules polls;
+    /* [recognition] */
+    recognition_rules recognition;
     /* [digest] */
     digest_rules digest;
 } config;

@@ -6,6 +6,7 @@
  *   mentorbot --config FILE admin ...  administration (see `admin help`)
  */
 #include "bot/app.h"
+#include "report/certificate.h"
 #include "util/log.h"
 
 #include <signal.h>
@@ -116,5 +117,6 @@ int main(int argc, char **argv)
     else code = admin_main(&a, argc - i, argv + i);
     app_close(&a);
     log_clear_secrets();
+    certificate_release_fonts();
     return code;
 }

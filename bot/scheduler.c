@@ -38,6 +38,11 @@ static void rearm(scheduler *s)
     ev_timer_start(s->loop, &s->timer);
 }
 
+void scheduler_rearm(scheduler *s)
+{
+    if (s && ev_is_active(&s->timer)) rearm(s);
+}
+
 static mb_status run_one(scheduler *s, int64_t now, int *ran)
 {
     job j = {0};

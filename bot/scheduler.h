@@ -33,6 +33,11 @@ void scheduler_free(scheduler *s);
 /* Runs every job due now (used by the timer and by tests); returns how many ran. */
 int scheduler_run_due(scheduler *s);
 
+/* Sets the timer again from the earliest pending job: after updates whose
+ * handlers added a job due sooner than the next check (an announcement's
+ * delivery report, due in seconds). */
+void scheduler_rearm(scheduler *s);
+
 /* Seconds until the timer fires, for tests; -1 when stopped. */
 double scheduler_timer_remaining(scheduler *s);
 

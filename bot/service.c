@@ -9,8 +9,8 @@
 #include "bot/pacer.h"
 #include "bot/scheduler.h"
 #include "bot/sender.h"
-#include "bot/telegram.h"
-#include "bot/vk.h"
+#include "bot/telegram/telegram.h"
+#include "bot/vk/vk.h"
 #include "handlers/polls.h"
 #include "handlers/digest.h"
 #include "handlers/stall.h"
@@ -52,6 +52,8 @@ static void kick_sender(void *arg)
 {
     service *s = arg;
     sender_kick(s->snd);
+    /* Handlers may have added a job due before the scheduler's next look. */
+    scheduler_rearm(s->sched);
 }
 
 /* The replies a batch of updates queued are marked as sending in the

@@ -37,6 +37,7 @@ typedef struct api_call {
     char *json;               /* malloc'd request body, or NULL for multipart */
     const char *fields[16];   /* multipart name/value pairs, NULL-terminated */
     char field_storage[4][64];
+    char caption[3 * 1024 + 1];  /* a file's caption: Telegram's 1024 UTF-16 units take at most 3 bytes each */
     http_file_part file;      /* multipart file, when file.path is set */
     char file_path[512];
     char file_name[128];

@@ -1,15 +1,16 @@
 /*
  * Fuzz target: the parsers of dates and numbers in what people and
  * operators type: survey dates (instrument_parse_date), admin CLI numbers
- * (admin_parse_long), the curator's button arguments (curator_parse_ids,
- * curator_parse_page), the strict button payload numbers (payload_*) and
+ * (admin_parse_long), the curator's button arguments (payload_ids,
+ * curator_parse_page), the action and fields of a payload (payload_split,
+ * payload_fields), the strict button payload numbers (payload_*) and
  * timezone names (config_timezone_valid). Each result is checked against
  * its stated range and, for dates, against the calendar by formatting it
  * back and reading it again.
  */
 #include "fuzz/fuzz.h"
 
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/config.h"
 #include "handlers/curator.h"
 #include "handlers/payload.h"
@@ -36,7 +37,7 @@ static void numbers(const char *s)
     if (admin_parse_long(s, -5, 100000, &v) && (v < -5 || v > 100000)) abort();
     int64_t ids[3];
     for (int count = 1; count <= 3; count++)
-        if (curator_parse_ids(s, ids, count))
+        if (payload_ids(s, ids, count))
             for (int i = 0; i < count; i++)
                 if (ids[i] <= 0) abort();
     int page;
@@ -44,6 +45,17 @@ static void numbers(const char *s)
     if (payload_number(s, 1000, &v) && (v < 0 || v > 1000)) abort();
     const char *p = s;
     if (payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) && (v < 0 || p == s)) abort();
+    char action[PAYLOAD_ACTION_MAX];
+    const char *fields;
+    if (payload_split(s, action, sizeof action, &fields) &&
+        (!action[0] || strlen(action) >= sizeof action || fields < s || fields > s + strlen(s) ||
+         (*fields && (fields[-1] != ':' || fields[strlen(fields) - 1] == ':'))))
+        abort();
+    payload_field f[3] = {{.max = 0}, {.max = 1000}, {.max = PAYLOAD_NUMBER_MAX}};
+    int nfields = payload_fields(s, f, 3);
+    if (nfields < 0 || nfields > 3 || (nfields && !f[0].word[0]) ||
+        (nfields >= 2 && (f[1].number < 0 || f[1].number > 1000)))
+        abort();
     char word[16];
     p = s;
     if (payload_take_word(&p, word, sizeof word) && (!word[0] || strlen(word) >= sizeof word)) abort();

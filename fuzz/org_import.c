@@ -8,7 +8,7 @@
  */
 #include "fuzz/fuzz.h"
 
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "storage/territories.h"
 #include "util/log.h"
 

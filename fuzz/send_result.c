@@ -8,8 +8,8 @@
  */
 #include "fuzz/fuzz.h"
 
-#include "bot/telegram.h"
-#include "bot/vk.h"
+#include "bot/telegram/telegram.h"
+#include "bot/vk/vk.h"
 #include "storage/db.h"
 #include "util/log.h"
 

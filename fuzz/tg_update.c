@@ -9,8 +9,8 @@
 #include "fuzz/fuzz.h"
 
 #include "bot/intake.h"
-#include "bot/telegram.h"
-#include "bot/tg_parse.h"
+#include "bot/telegram/telegram.h"
+#include "bot/telegram/tg_parse.h"
 #include "util/json.h"
 #include "util/log.h"
 

@@ -8,7 +8,7 @@
  */
 #include "fuzz/fuzz.h"
 
-#include "bot/vk_parse.h"
+#include "bot/vk/vk_parse.h"
 #include "util/json.h"
 #include "util/log.h"
 

@@ -180,17 +180,10 @@ mb_status consent_open(hctx *h, const char *code)
     return rc;
 }
 
-int consent_guardian_action(const char *action)
-{
-    return strcmp(action, "gr") == 0 || strcmp(action, "gc") == 0 || strcmp(action, "gd") == 0 ||
-           consent_withdraw_action(action);
-}
-
 int consent_takes_message(hctx *h)
 {
     const char *t = h->ev->text;
     if (t && t[0] == '/' && strncmp(t, "/cancel", 7) != 0) return 0;
-    if (t && reg_looks_like_code(t)) return 0;   /* a pasted code is opened, not taken for a name */
     if (!t && !h->ev->contact_phone) return 0;
     consent_request r;
     return consent_request_open_of(h->d, h->ev->platform, h->ev->user_id, &r) == MB_OK;
@@ -333,23 +326,24 @@ static mb_status decide(hctx *h, consent_request *r, account *minor, int yes)
 
 mb_status consent_on_button(hctx *h, const char *action, const char *arg)
 {
-    if (consent_withdraw_action(action)) return consent_withdraw_button(h, action, arg);
-    long long id = 0;
-    const char *end = arg;   /* past the id: "" or ":relation" */
+    /* REQUEST, or REQUEST:RELATION at the relation step */
+    payload_field f[2] = {{.max = PAYLOAD_NUMBER_MAX}, {.max = 0}};
+    int fields = payload_fields(arg, f, 2);
+    long long id = f[0].number;
     consent_request r;
     account minor;
     mb_status rc = MB_OK;
-    if (!payload_take_number(&end, PAYLOAD_NUMBER_MAX, &id) || id <= 0 || consent_request_load(h->d, id, &r) ||
+    if (!fields || id <= 0 || consent_request_load(h->d, id, &r) ||
         strcmp(r.platform, h->ev->platform) != 0 || r.user_id != h->ev->user_id || strcmp(r.state, "open") != 0)
         return flow_refuse_button(h, "not an open consent dialog of this person");
     int relation_step = strcmp(action, "gr") == 0;
-    if (relation_step ? (*end != ':' || strcmp(r.step, "relation") != 0 || !known_relation(end + 1))
-                      : (*end != 0 || strcmp(r.step, "decide") != 0))
+    if (relation_step ? (fields != 2 || strcmp(r.step, "relation") != 0 || !known_relation(f[1].word))
+                      : (fields != 1 || strcmp(r.step, "decide") != 0))
         return flow_refuse_button(h, "consent button out of step");
     if ((rc = reply_answer_button(h, NULL))) return rc;
     if (!minor_still_waits(h, &r, &minor, &rc)) return rc;
     if (!relation_step) return decide(h, &r, &minor, strcmp(action, "gc") == 0);
-    snprintf(r.relation, sizeof r.relation, "%s", end + 1);
+    snprintf(r.relation, sizeof r.relation, "%.*s", (int)sizeof r.relation - 1, f[1].word);
     snprintf(r.step, sizeof r.step, "%s", platform_shares_phone(h->ev->platform) ? "phone" : "decide");
     if ((rc = consent_request_save(h->d, &r))) return rc;
     return strcmp(r.step, "phone") == 0 ? ask_phone(h) : ask_decision(h, &r, &minor);

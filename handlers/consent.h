@@ -34,14 +34,13 @@ mb_status consent_new_link(db *d, const account *minor, const char *created_by, 
 /* The sender opened a parent link (code without its "g_" prefix). */
 mb_status consent_open(hctx *h, const char *code);
 
-/* 1 for the buttons of the person giving consent (gr gc gd), who may have
- * no account. */
-int consent_guardian_action(const char *action);
+/* The buttons of the person giving consent (gr gc gd), who may have no
+ * account. */
 mb_status consent_on_button(hctx *h, const char *action, const char *arg);
 
 /* 1 when the message (text or a shared contact) belongs to the sender's
  * consent dialog: it is open and the message is not a command other than
- * /cancel. */
+ * /cancel (a pasted invite code dispatch.c opens before asking). */
 int consent_takes_message(hctx *h);
 mb_status consent_on_message(hctx *h);
 
@@ -62,7 +61,6 @@ void consent_describe(const bot_env *env, const char *lang, const consent_reques
 
 /* consent_withdraw.c: the parent who gave a consent through the link sees
  * it with /privacy and may withdraw it (buttons gw gwy gwn). */
-int consent_withdraw_action(const char *action);
 /* 1 when the sender's messenger account gave a consent that counts. */
 int consent_is_parent(hctx *h);
 /* The parent's /privacy: whose consent, when, and the withdrawal button. */
@@ -70,7 +68,6 @@ mb_status consent_parent_privacy(hctx *h);
 mb_status consent_withdraw_button(hctx *h, const char *action, const char *arg);
 
 /* curator_consent.c: kp ky kn kl */
-int curator_consent_owns(const char *action);
 mb_status curator_consent_button(hctx *h, const char *action, const char *arg);
 /* The menu entry with the count of people waiting. */
 void curator_consent_menu_item(hctx *h, keyboard *kb);

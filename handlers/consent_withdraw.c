@@ -15,11 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int consent_withdraw_action(const char *action)
-{
-    return strcmp(action, "gw") == 0 || strcmp(action, "gwy") == 0 || strcmp(action, "gwn") == 0;
-}
-
 int consent_is_parent(hctx *h)
 {
     consent_request r;

@@ -13,6 +13,7 @@
 #include "handlers/digest_rules.h"
 #include "handlers/meeting_rules.h"
 #include "handlers/poll_rules.h"
+#include "handlers/recognition_rules.h"
 #include "handlers/event.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
@@ -32,8 +33,18 @@ typedef struct bot_env {
     const poll_rules *polls;       /* the poll calendar, reminders, smallest group; NULL = the defaults */
     const struct ind_catalog *indicators; /* indicator definitions (report/indicators.h); NULL = none */
     const char *timezone;          /* the service's zone, for report periods; NULL = UTC */
+    const recognition_rules *recognition; /* points and levels of mentors; NULL = the defaults */
     const digest_rules *digest;    /* weekly digests' day, hour, files cap; NULL = the defaults */
 } bot_env;
+
+/* How a flow answered a button press: the router (routes.c) does what
+ * follows a refusal (registration asks its question again) or an
+ * out-of-date press (the menu), so the flows need not call back up. */
+typedef enum hctx_press {
+    HCTX_PRESS_TAKEN = 0,
+    HCTX_PRESS_REFUSED,     /* flow_refuse_button */
+    HCTX_PRESS_OUTDATED     /* flow_outdated_button */
+} hctx_press;
 
 typedef struct hctx {
     db *d;
@@ -46,7 +57,11 @@ typedef struct hctx {
     char state[DIALOG_STATE_MAX];   /* dialog state, "" when none */
     cJSON *data;                    /* dialog data, never NULL while handling */
     char reason[256];               /* why handling failed, for the inbox */
+    hctx_press press;               /* how a button press was answered */
+    int menu_next;                  /* flow_menu_next: the menu follows */
 } hctx;
+
+/* context.c */
 
 /* The key of a text for the reader a: its "_pupil" variant, written with
  * «ты», when a is a pupil and the catalog of lang has one (buf holds it);

@@ -1,6 +1,8 @@
 /*
- * The curator's flows, split by seam: curator.c routes buttons and holds the
- * shared helpers, curator_bases.c shows the bases and the unmatched queue,
+ * The curator's flows, split by seam (routes.c routes their buttons):
+ * curator.c holds the menu entries and the typed text, curator_common.c the
+ * helpers the screens share (and calls no screen),
+ * curator_bases.c shows the bases and the unmatched queue,
  * curator_match.c proposes mentors and forms pairs and groups,
  * curator_pairs.c lists the mentorships and ends them, curator_stall.c
  * shows the stalled ones,
@@ -9,8 +11,8 @@
  * the bases and the survey answers, curator_people.c corrects a name or a grade,
  * curator_invites.c lists the organisation's invites and revokes them.
  *
- * Every action is reached only after menu.c checked that the sender is an
- * active curator; each one checks again that what it touches belongs to the
+ * Every action is reached only after routes.c checked that the sender is
+ * an active curator; each one checks again that what it touches belongs to the
  * curator's organisation (curator_in_scope) and refuses anything else with
  * flow_refuse_button, which logs it.
  */
@@ -72,16 +74,14 @@ match_verdict curator_pair_check(db *d, int64_t org_id, int64_t mentee_id, int64
 mb_status curator_pair_introduce(db *d, const bot_env *env, const account *mentee, const mentorship_candidate *mentee_c,
                                  const account *mentor, int form);
 
+/* curator_common.c: what several screens share. */
+
 /* 1 when the curator looks after org_id. One place, so wider scopes
  * (several organisations, territories) change only this. */
 int curator_in_scope(const hctx *h, int64_t org_id);
 
 /* Sends text (which it frees; NULL means out of memory) with kb (freed). */
 mb_status curator_send(hctx *h, char *text, keyboard *kb);
-
-/* "12" or "12:34" into ids; 1 when arg is exactly that many positive ids
- * (strict, as handlers/payload.h reads numbers). */
-int curator_parse_ids(const char *arg, int64_t *ids, int count);
 
 /* "Школьник, 7 класс" / "Student" in lang. */
 void curator_who(const i18n *t, const char *lang, const account *a, char *buf, size_t size);
@@ -106,7 +106,6 @@ void curator_actor(const hctx *h, char *buf, size_t size);
 int curator_parse_page(const char *arg, int *page);
 
 /* curator_pairs.c: cl cm ce cx, the list of mentorships and ending one */
-int curator_pairs_owns(const char *action);
 mb_status curator_pairs_button(hctx *h, const char *action, const char *arg);
 /* The mentorship a curator's button names (its argument is the id): 1 with
  * *m when it is in the curator's organisations and still active; 0 with
@@ -118,17 +117,14 @@ int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *r
 mb_status curator_pairs_end(hctx *h, const mentorship *m);
 
 /* curator_stall.c: zl zo zr zy, the stalled pairs, one of them, re-matching its mentee */
-int curator_stall_owns(const char *action);
 mb_status curator_stall_button(hctx *h, const char *action, const char *arg);
 /* How many of the curator's organisation's mentorships have stalled. */
 int curator_stall_count(hctx *h);
 
 /* curator_polls.c: pw, the organisation's poll waves, launching and closing one, results */
-int curator_polls_owns(const char *action);
 mb_status curator_polls_button(hctx *h, const char *action, const char *arg);
 
 /* curator_invites.c: ci cd cj, the organisation's invites and revoking one */
-int curator_invites_owns(const char *action);
 mb_status curator_invites_button(hctx *h, const char *action, const char *arg);
 
 /* curator_export.c: cf, the pairs, groups and queue as a CSV file */
@@ -146,12 +142,10 @@ mb_status curator_export_close(FILE *f, const char *path, int bad);
 mb_status curator_export_send(hctx *h, const char *path, const char *filename_key, const char *caption);
 
 /* curator_people.c: cz, correcting a participant's name or grade */
-int curator_people_owns(const char *action);
 mb_status curator_people_button(hctx *h, const char *action, const char *arg);
 mb_status curator_people_text(hctx *h, const char *text);
 
 /* curator_outcomes.c: oc, a participant's outcome records from their card */
-int curator_outcomes_owns(const char *action);
 mb_status curator_outcomes_button(hctx *h, const char *action, const char *arg);
 int curator_outcomes_wants_text(const hctx *h);
 mb_status curator_outcomes_text(hctx *h, const char *text);
@@ -160,11 +154,9 @@ mb_status curator_outcomes_text(hctx *h, const char *text);
 mb_status curator_outcomes_list(hctx *h, const account *a, const char *notice_key);
 
 /* curator_pairs.c: dr, a mentorship's direction */
-int curator_direction_owns(const char *action);
 mb_status curator_direction_button(hctx *h, const char *action, const char *arg);
 
 /* curator_tables.c: cw, the mentor and mentee bases and the survey answers as CSV files */
-int curator_tables_owns(const char *action);
 mb_status curator_tables_button(hctx *h, const char *action, const char *arg);
 
 /* curator_bases.c */
@@ -172,7 +164,6 @@ mb_status curator_show_base(hctx *h, const char *arg);     /* cb:r:PAGE | cb:e:P
 mb_status curator_show_queue(hctx *h, const char *arg);    /* cq:PAGE */
 
 /* curator_match.c: cv cy cn cg cr cp */
-int curator_match_owns(const char *action);
 mb_status curator_match_button(hctx *h, const char *action, const char *arg);
 /* The mentors proposed for a mentee of the curator's organisation, as cv
  * shows them; a mentee outside it is told as gone. */
@@ -181,8 +172,10 @@ mb_status curator_match_suggest(hctx *h, int64_t mentee_id);
 /* curator_program.c: cs ct cu ca cc ck */
 /* 1 when the organisation has no programme for the current school year. */
 int curator_program_missing(hctx *h);
-int curator_program_owns(const char *action);
 mb_status curator_program_button(hctx *h, const char *action, const char *arg);
 mb_status curator_program_text(hctx *h, const char *text);
+/* The announcement the dialog holds (a text, or a photo or file with its
+ * caption), as its recipients will see it, with Send and Cancel. */
+mb_status curator_program_preview(hctx *h);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * Confirming a pair, shared by the curator's buttons (curator_match.c) and
- * `admin match confirm` (bot/admin_match.c): the same checks, and the same
+ * `admin match confirm` (bot/admin/admin_match.c): the same checks, and the same
  * introduction each side gets, wherever the confirmation comes from.
  */
 #include "handlers/curator.h"

@@ -15,12 +15,6 @@
 #define CONSENT_LIST_MAX 8    /* waiting people, and pupils, shown at once */
 #define CONSENT_LINE_BYTES 1024
 
-int curator_consent_owns(const char *action)
-{
-    return strcmp(action, "kp") == 0 || strcmp(action, "ky") == 0 || strcmp(action, "kn") == 0 ||
-           strcmp(action, "kl") == 0;
-}
-
 void curator_consent_menu_item(hctx *h, keyboard *kb)
 {
     char count[16];
@@ -104,7 +98,7 @@ static mb_status show_list(hctx *h)
 static int load_waiting(hctx *h, const char *arg, consent_request *r, account *minor, mb_status *rc)
 {
     int64_t id;
-    if (!curator_parse_ids(arg, &id, 1) || consent_request_load(h->d, id, r) ||
+    if (!payload_ids(arg, &id, 1) || consent_request_load(h->d, id, r) ||
         account_load(h->d, r->minor_id, minor) || !curator_in_scope(h, minor->org_id)) {
         *rc = flow_refuse_button(h, "not a consent request of this curator's organisation");
         return 0;
@@ -166,7 +160,7 @@ static mb_status new_link(hctx *h, const char *arg)
 {
     int64_t id;
     account minor;
-    if (!curator_parse_ids(arg, &id, 1) || account_load(h->d, id, &minor) || !curator_in_scope(h, minor.org_id) ||
+    if (!payload_ids(arg, &id, 1) || account_load(h->d, id, &minor) || !curator_in_scope(h, minor.org_id) ||
         strcmp(minor.category, "pupil") != 0)
         return flow_refuse_button(h, "not a pupil of this curator's organisation");
     mb_status rc = reply_answer_button(h, NULL);

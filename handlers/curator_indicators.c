@@ -26,7 +26,6 @@ void indicators_menu_item(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "indicators.menu"), "ix");
 }
 
-int indicators_owns(const char *action) { return strcmp(action, "ix") == 0; }
 
 /* The scope a person reads: a curator their current organisation, a
  * coordinator their territory. 0 when they have none. */

@@ -18,11 +18,6 @@
 
 #define CURATOR_INVITES_SHOWN 10   /* invites listed at once, newest first */
 
-int curator_invites_owns(const char *action)
-{
-    return strcmp(action, "ci") == 0 || strcmp(action, "cd") == 0 || strcmp(action, "cj") == 0;
-}
-
 static const char *role_text(hctx *h, const char *role)
 {
     char key[40];
@@ -113,7 +108,7 @@ static mb_status revoke(hctx *h, const invite *inv, int confirmed)
 static int load_own(hctx *h, const char *arg, invite *inv)
 {
     int64_t id;
-    if (!curator_parse_ids(arg, &id, 1) || invite_get(h->d, id, inv) != MB_OK) return 0;
+    if (!payload_ids(arg, &id, 1) || invite_get(h->d, id, inv) != MB_OK) return 0;
     return strcmp(inv->kind, "role") == 0 && curator_in_scope(h, inv->org_id);
 }
 

@@ -27,14 +27,6 @@
 #define MATCH_TEXT_MAX (16 * 1024)
 #define REJECTED_MAX 256      /* rejections looked at per mentee */
 
-int curator_match_owns(const char *action)
-{
-    static const char *const mine[] = {"cv", "cy", "cn", "cg", "cr", "cp", NULL};
-    for (int i = 0; mine[i]; i++)
-        if (strcmp(action, mine[i]) == 0) return 1;
-    return 0;
-}
-
 /* Matching works on the organisation the curator's menu is on: a curator
  * of several organisations must not pair a mentee of one with a mentor of
  * another, so both must belong to that one (and it to the curator). */
@@ -328,7 +320,7 @@ static char *members_text(hctx *h, int n)
 static mb_status confirm(hctx *h, const char *action, const char *arg)
 {
     int64_t ids[2];
-    if (!curator_parse_ids(arg, ids, 2)) return flow_refuse_button(h, "bad confirm data");
+    if (!payload_ids(arg, ids, 2)) return flow_refuse_button(h, "bad confirm data");
     match_pairing p;
     mb_status rc;
     if (!check_pair(h, ids[0], ids[1], &p, &rc)) return rc;
@@ -354,7 +346,7 @@ static mb_status add_to_group(hctx *h, const char *arg)
 {
     int64_t ids[2];
     mentorship group;
-    if (!curator_parse_ids(arg, ids, 2) || mentorship_load(h->d, ids[1], &group) != MB_OK ||
+    if (!payload_ids(arg, ids, 2) || mentorship_load(h->d, ids[1], &group) != MB_OK ||
         group.org_id != h->acct.org_id || !curator_in_scope(h, group.org_id))
         return flow_refuse_button(h, "group not in the curator's organisation");
     match_pairing p;
@@ -378,7 +370,7 @@ static mb_status reject(hctx *h, const char *arg)
 {
     int64_t ids[2];
     account mentee, mentor;
-    if (!curator_parse_ids(arg, ids, 2) || !load_in_scope(h, ids[0], "mentee", &mentee) ||
+    if (!payload_ids(arg, ids, 2) || !load_in_scope(h, ids[0], "mentee", &mentee) ||
         !load_in_scope(h, ids[1], "mentor", &mentor))
         return flow_refuse_button(h, "rejection outside the curator's organisation");
     char actor[32], subject[32], detail[48];
@@ -414,7 +406,7 @@ mb_status curator_match_button(hctx *h, const char *action, const char *arg)
         char first[24];
         snprintf(first, sizeof first, "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
         account mentee;
-        if (!curator_parse_ids(first, &id, 1) || (action[1] == 'p') != (colon != NULL) ||
+        if (!payload_ids(first, &id, 1) || (action[1] == 'p') != (colon != NULL) ||
             (colon && !curator_parse_page(colon + 1, &page)) || !load_in_scope(h, id, "mentee", &mentee))
             return flow_refuse_button(h, "mentee not in the curator's organisation");
         if ((rc = reply_answer_button(h, NULL))) return rc;

@@ -33,8 +33,6 @@ static const char *const levels[] = {"school", "municipal", "regional", "federal
 static const char *const results[] = {"positive", "stable", "negative"};
 #define COUNT_OF(a) ((int)(sizeof a / sizeof a[0]))
 
-int curator_outcomes_owns(const char *action) { return strcmp(action, "oc") == 0; }
-
 int curator_outcomes_wants_text(const hctx *h) { return strncmp(h->state, "cur_oc_", 7) == 0; }
 
 /* The participant id names, when the curator looks after their organisation. */
@@ -316,16 +314,23 @@ static mb_status delete_record(hctx *h, long long id, int confirmed)
 mb_status curator_outcomes_button(hctx *h, const char *action, const char *arg)
 {
     (void)action;
-    char op = arg[0];
-    const char *p = arg + 1;
+    /* OP, OP:N, OP:ID, or k:ID:KIND */
+    payload_field f[3] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = PAYLOAD_NUMBER_MAX}};
+    int fields = payload_fields(arg, f, 3);
+    char op = strlen(f[0].word) == 1 ? f[0].word[0] : 0;
     long long id = 0, n = 0;
-    int ok = op && strchr("lnkvrsxdy", op);
-    if (ok && strchr("lnkdy", op))
-        ok = payload_take_char(&p, ':') && payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) && id > 0 &&
-             (op != 'k' || (payload_take_char(&p, ':') && payload_take_number(&p, outcome_kind_count() - 1, &n)));
-    else if (ok && strchr("vr", op))
-        ok = payload_take_char(&p, ':') && payload_take_number(&p, op == 'v' ? COUNT_OF(levels) - 1 : COUNT_OF(results) - 1, &n);
-    if (!ok || !payload_end(p)) return flow_refuse_button(h, "bad outcome data");
+    int ok = fields && op && strchr("lnkvrsxdy", op);
+    if (ok && strchr("lnkdy", op)) {
+        id = f[1].number;
+        n = f[2].number;
+        ok = fields == (op == 'k' ? 3 : 2) && id > 0 && (op != 'k' || n <= outcome_kind_count() - 1);
+    } else if (ok && strchr("vr", op)) {
+        n = f[1].number;
+        ok = fields == 2 && n <= (op == 'v' ? (long long)COUNT_OF(levels) : (long long)COUNT_OF(results)) - 1;
+    } else if (ok) {
+        ok = fields == 1;
+    }
+    if (!ok) return flow_refuse_button(h, "bad outcome data");
     account a;
     if (strchr("lnk", op) && !load_person(h, id, &a)) return flow_refuse_button(h, "not a participant of this curator");
     mb_status rc = reply_answer_button(h, NULL);

@@ -11,18 +11,13 @@
  */
 #include "handlers/curator.h"
 #include "handlers/pair.h"
+#include "handlers/recognition.h"
 #include "storage/directions.h"
 #include "storage/profiles.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int curator_pairs_owns(const char *action)
-{
-    return strcmp(action, "cl") == 0 || strcmp(action, "cm") == 0 || strcmp(action, "ce") == 0 ||
-           strcmp(action, "cx") == 0;
-}
 
 /* A member's name; someone who erased their data is shown as such, the
  * same words as in messages and tables. */
@@ -102,6 +97,7 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
         snprintf(data, sizeof data, "pr:c:%lld", (long long)m->id);
         kb_button(&kb, T(h, "pair.read"), data);
     }
+    curator_recognition_offer(h, m, &kb);
     kb_row(&kb);
     snprintf(data, sizeof data, "ce:%lld", (long long)m->id);
     kb_button(&kb, T(h, "curator.end_button"), data);
@@ -110,17 +106,15 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
                               T(h, direction_key), NULL), &kb);
 }
 
-int curator_direction_owns(const char *action) { return strcmp(action, "dr") == 0; }
-
 /* The directions as buttons, the current one ticked, or one chosen. */
 mb_status curator_direction_button(hctx *h, const char *action, const char *arg)
 {
     (void)action;
-    const char *p = arg;
-    long long id, n = -1;
-    if (!payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) || id <= 0 ||
-        (*p && (!payload_take_char(&p, ':') || !payload_take_number(&p, direction_count(), &n))) || !payload_end(p))
-        return flow_refuse_button(h, "bad direction data");
+    /* MS, or MS:N with the direction chosen */
+    payload_field f[2] = {{.max = PAYLOAD_NUMBER_MAX}, {.max = direction_count()}};
+    int fields = payload_fields(arg, f, 2);
+    long long id = f[0].number, n = fields == 2 ? f[1].number : -1;
+    if (!fields || id <= 0) return flow_refuse_button(h, "bad direction data");
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
     mentorship m;
@@ -183,13 +177,18 @@ mb_status curator_pairs_end(hctx *h, const mentorship *m)
         free(text);
         if (rc && rc != MB_ERR_NOT_FOUND) return rc;
     }
-    return reply_text(h, T(h, "curator.ended"), NULL);
+    /* A mentorship that held its final meeting is offered its letters. */
+    keyboard kb = {0};
+    int offered = curator_recognition_offer(h, m, &kb);
+    rc = reply_text(h, T(h, offered ? "curator.ended_completed" : "curator.ended"), offered ? &kb : NULL);
+    kb_free(&kb);
+    return rc;
 }
 
 int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *rc)
 {
     int64_t id;
-    if (!curator_parse_ids(arg, &id, 1) || mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
+    if (!payload_ids(arg, &id, 1) || mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
         *rc = flow_refuse_button(h, "mentorship not in the curator's organisation");
         return 0;
     }

@@ -27,8 +27,6 @@
 #define GRADE_FIRST 1
 #define GRADE_LAST 11
 
-int curator_people_owns(const char *action) { return strcmp(action, "cz") == 0; }
-
 /* The participant id names, when the curator may correct them. */
 static int load_participant(hctx *h, int64_t id, account *a)
 {
@@ -139,10 +137,7 @@ static mb_status set_grade(hctx *h, account *a, int grade)
 mb_status curator_people_button(hctx *h, const char *action, const char *arg)
 {
     (void)action;
-    char op = arg[0];
-    long long id = 0, grade = 0;
-    int n = 0;
-    if (!op) {
+    if (!arg[0]) {
         mb_status rc = reply_answer_button(h, NULL);
         if (rc) return rc;
         keyboard kb = {0};
@@ -150,15 +145,17 @@ mb_status curator_people_button(hctx *h, const char *action, const char *arg)
         kb_button(&kb, T(h, "fix.mentees"), "cz:e:0");
         return curator_send(h, TF(h, "fix.choose_base", NULL), &kb);
     }
-    if ((op == 'r' || op == 'e') && arg[1] == ':' && curator_parse_page(arg + 2, &n)) {
+    /* r:PAGE and e:PAGE for the lists, OP:ID or s:ID:GRADE for a person */
+    payload_field f[3] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = GRADE_LAST}};
+    int fields = payload_fields(arg, f, 3);
+    char op = strlen(f[0].word) == 1 ? f[0].word[0] : 0;
+    if ((op == 'r' || op == 'e') && fields == 2 && f[1].number <= CURATOR_PAGES_MAX) {
         mb_status rc = reply_answer_button(h, NULL);
-        return rc ? rc : show_list(h, op == 'r', n);
+        return rc ? rc : show_list(h, op == 'r', (int)f[1].number);
     }
     account a;
-    const char *p = arg + 1;
-    int ok = strchr("sangw", op) && payload_take_char(&p, ':') && payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) &&
-             (op != 's' || (payload_take_char(&p, ':') && payload_take_number(&p, GRADE_LAST, &grade))) &&
-             payload_end(p);
+    long long id = f[1].number, grade = f[2].number;
+    int ok = op && strchr("sangw", op) && fields == (op == 's' ? 3 : 2);
     if (!ok || id <= 0 || !load_participant(h, id, &a)) return flow_refuse_button(h, "not a participant of this curator");
     if ((op == 'g' || op == 's') && strcmp(a.category, "pupil") != 0) return flow_refuse_button(h, "grade of a non-pupil");
     if (op == 's' && (grade < GRADE_FIRST || grade > GRADE_LAST)) return flow_refuse_button(h, "grade out of range");

@@ -20,8 +20,6 @@
 
 #define LIST_WAVES 8          /* waves on the list, the newest */
 
-int curator_polls_owns(const char *action) { return strcmp(action, "pw") == 0; }
-
 static void org_zone(hctx *h, char *buf, size_t size)
 {
     org o;
@@ -125,7 +123,7 @@ static mb_status launch(hctx *h, int v)
 static int wave_of_button(hctx *h, const char *arg, poll_wave *w)
 {
     int64_t id;
-    return curator_parse_ids(arg, &id, 1) && poll_wave_load(h->d, id, w) == MB_OK && curator_in_scope(h, w->org_id) &&
+    return payload_ids(arg, &id, 1) && poll_wave_load(h->d, id, w) == MB_OK && curator_in_scope(h, w->org_id) &&
            w->org_id == h->acct.org_id;
 }
 

@@ -14,9 +14,11 @@
  *   cc:YEAR:FORMS          the forms (bits) chosen so far, toggled by pressing
  *   ck:YEAR:FORMS          create the programme
  */
+#include "handlers/announce.h"
 #include "handlers/curator.h"
 #include "storage/territories.h"
 #include "util/clock.h"
+#include "util/json.h"
 #include "util/tz.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -26,16 +28,8 @@
 #include <string.h>
 
 #define STAGE_COUNT 7
-#define ANNOUNCE_TEXT_MAX 1000          /* characters of an announcement */
-#define ANNOUNCE_BATCH 500              /* recipients read at a time */
 
 static mb_status show_stage(hctx *h);
-
-int curator_program_owns(const char *action)
-{
-    return strcmp(action, "cs") == 0 || strcmp(action, "ct") == 0 || strcmp(action, "cu") == 0 ||
-           strcmp(action, "ca") == 0 || strcmp(action, "cc") == 0 || strcmp(action, "ck") == 0;
-}
 
 /* The school year now, named by the year it starts: from September on the
  * calendar year, before it the year before (in the organisation's time). */
@@ -98,17 +92,17 @@ static mb_status create_ask_forms(hctx *h, int year, uint32_t forms)
 
 static mb_status create_button(hctx *h, const char *action, const char *arg)
 {
-    long long y = 0, f = 0;
-    const char *p = arg;
     int now = school_year_now(h);
     if (!arg[0] && strcmp(action, "cc") == 0) {
         mb_status rc = reply_answer_button(h, NULL);
         if (rc) return rc;
         return curator_program_missing(h) ? create_ask_year(h) : show_stage(h);
     }
-    if (!payload_take_number(&p, 9999, &y) || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, (1 << PROFILE_FORM_COUNT) - 1, &f) || !payload_end(p) || y < now || y > now + 1 ||
-        (strcmp(action, "ck") == 0 && !f))
+    /* YEAR:FORMS */
+    payload_field in[2] = {{.max = 9999}, {.max = (1 << PROFILE_FORM_COUNT) - 1}};
+    int ok = payload_fields(arg, in, 2) == 2;
+    long long y = in[0].number, f = in[1].number;
+    if (!ok || y < now || y > now + 1 || (strcmp(action, "ck") == 0 && !f))
         return flow_refuse_button(h, "bad programme data");
     int year = (int)y;
     unsigned forms = (unsigned)f;
@@ -177,12 +171,12 @@ static mb_status show_stage(hctx *h)
 
 static mb_status stage_step(hctx *h, const char *action, const char *arg)
 {
-    long long a, b;
-    const char *p = arg;
+    /* FROM:TO, neighbouring stages */
+    payload_field f[2] = {{.max = STAGE_COUNT}, {.max = STAGE_COUNT}};
     mentorship_program prog;
-    if (!payload_take_number(&p, STAGE_COUNT, &a) || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, STAGE_COUNT, &b) || !payload_end(p) || a < 1 || b < 1 || (b - a != 1 && a - b != 1))
-        return flow_refuse_button(h, "bad stage step");
+    int ok = payload_fields(arg, f, 2) == 2;
+    long long a = f[0].number, b = f[1].number;
+    if (!ok || a < 1 || b < 1 || (b - a != 1 && a - b != 1)) return flow_refuse_button(h, "bad stage step");
     int from = (int)a, to = (int)b;
     if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return flow_refuse_button(h, "no programme");
     mb_status rc = reply_answer_button(h, NULL);
@@ -237,37 +231,44 @@ static mb_status announce_ask_audience(hctx *h)
     return rc;
 }
 
-/* Queues the announcement to every active participant of the audience. */
-static mb_status announce_send(hctx *h, const char *aud, const char *text)
+/* The active participants of the audience, each once. */
+static mb_status audience_ids(hctx *h, const char *aud, int64_t **ids, int *n)
 {
+    const char *roles[2];
+    int nroles = 0;
+    if (aud[0] != 'e') roles[nroles++] = "mentor";
+    if (aud[0] != 'r') roles[nroles++] = "mentee";
+    return announce_collect(h->d, &h->acct.org_id, 1, roles, nroles, ids, n);
+}
+
+static void curator_message(hctx *h, announce_message *msg, org *o)
+{
+    announce_from_dialog(h, msg);
+    if (org_get(h->d, h->acct.org_id, o)) snprintf(o->name, sizeof o->name, "—");
+    msg->from = o->name;
+    msg->header_key = "curator.announcement";
+    msg->file_key = "curator.announcement_file";
+}
+
+/* Queues the announcement to every active participant of the audience;
+ * the curator hears how many got it once the messages settle. */
+static mb_status announce_send(hctx *h, const char *aud)
+{
+    int64_t *ids = NULL;
+    int n = 0, sent = 0;
+    mb_status rc = audience_ids(h, aud, &ids, &n);
+    if (rc) return rc;
+    announce_message msg;
     org o;
-    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "—");
-    const char *roles[2] = {aud[0] != 'e' ? "mentor" : NULL, aud[0] != 'r' ? "mentee" : NULL};
-    int sent = 0;
-    int64_t ids[ANNOUNCE_BATCH];
-    for (int r = 0; r < 2; r++) {
-        if (!roles[r]) continue;
-        for (int offset = 0;; offset += ANNOUNCE_BATCH) {
-            int n = mentorship_list_people(h->d, h->acct.org_id, roles[r], offset, ids, ANNOUNCE_BATCH);
-            for (int i = 0; i < n; i++) {
-                account a;
-                if (account_load(h->d, ids[i], &a)) continue;
-                const char *lang = i18n_pick_language(h->env->texts, a.language);
-                char *msg = i18n_format(h->env->texts, lang, "curator.announcement", "org", o.name, "text", text, NULL);
-                if (!msg) return MB_ERR_NOMEM;
-                mb_status rc = reply_to_account(h->d, a.id, msg, NULL);
-                free(msg);
-                if (rc == MB_OK) sent++;
-                else if (rc != MB_ERR_NOT_FOUND) return rc;
-            }
-            if (n < ANNOUNCE_BATCH) break;
-        }
-    }
+    curator_message(h, &msg, &o);
+    rc = announce_deliver(h, &msg, ids, n, h->acct.org_id, 0, &sent);
+    free(ids);
+    if (rc) return rc;
     char actor[32], subject[32], detail[64];
     curator_actor(h, actor, sizeof actor);
     snprintf(subject, sizeof subject, "org:%lld", (long long)h->acct.org_id);
-    snprintf(detail, sizeof detail, "audience %s, %d recipients", aud, sent);
-    mb_status rc = audit_log(h->d, actor, "announcement.send", subject, detail);
+    snprintf(detail, sizeof detail, "audience %s, %d recipients%s", aud, sent, msg.ref ? ", with a file" : "");
+    rc = audit_log(h->d, actor, "announcement.send", subject, detail);
     if (!rc) rc = ctx_set_state(h, "");
     if (rc) return rc;
     char *people = i18n_plural(h->env->texts, h->lang, "curator.people", sent, NULL);
@@ -276,12 +277,13 @@ static mb_status announce_send(hctx *h, const char *aud, const char *text)
     return rc;
 }
 
-static mb_status announce_button(hctx *h, const char *arg)
+static mb_status announce_flow_button(hctx *h, const char *arg)
 {
     const char *aud = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "aud"));
     const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "text"));
     int cancel = strcmp(arg, "c") == 0 && strncmp(h->state, "cur_announce", 12) == 0;
-    int send = strcmp(arg, "s") == 0 && strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 && audience_ok(aud) && text;
+    int send = strcmp(arg, "s") == 0 && strcmp(h->state, CURATOR_STATE_ANNOUNCE_CONFIRM) == 0 && audience_ok(aud) &&
+               (text || json_str(h->data, "ref"));
     /* A stale send or cancel (the announcement went or was dropped) is
      * refused before the press is answered: one answer per press. */
     if (arg[0] && !audience_ok(arg) && !cancel && !send)
@@ -295,50 +297,95 @@ static mb_status announce_button(hctx *h, const char *arg)
             return reply_text(h, T(h, "curator.announce_nobody"), NULL);
         }
         cJSON_DeleteItemFromObject(h->data, "text");
+        cJSON_DeleteItemFromObject(h->data, "ref");
         cJSON_DeleteItemFromObject(h->data, "aud");
         cJSON_AddStringToObject(h->data, "aud", arg);
         if ((rc = ctx_set_state(h, CURATOR_STATE_ANNOUNCE_TEXT))) return rc;
         char max[16];
-        snprintf(max, sizeof max, "%d", ANNOUNCE_TEXT_MAX);
+        snprintf(max, sizeof max, "%d", announce_text_max(h));
         return curator_send(h, TF(h, "curator.announce_ask_text", "max", max, NULL), NULL);
     }
     if (cancel) {
         if ((rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "curator.announce_cancelled"), NULL);
     }
-    return announce_send(h, aud, text);
+    return announce_send(h, aud);
 }
 
 mb_status curator_program_text(hctx *h, const char *text)
 {
-    const char *aud = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "aud"));
+    const char *aud = json_str(h->data, "aud");
     if (!audience_ok(aud)) {
         mb_status rc = ctx_set_state(h, "");
         return rc ? rc : reply_text(h, T(h, "menu.hint"), NULL);
     }
     char max[16];
-    snprintf(max, sizeof max, "%d", ANNOUNCE_TEXT_MAX);
-    if (text_codepoints(text) > ANNOUNCE_TEXT_MAX)
+    snprintf(max, sizeof max, "%d", announce_text_max(h));
+    if (text_codepoints(text) > (size_t)announce_text_max(h))
         return curator_send(h, TF(h, "curator.announce_too_long", "max", max, NULL), NULL);
     cJSON_DeleteItemFromObject(h->data, "text");
+    cJSON_DeleteItemFromObject(h->data, "ref");
     cJSON_AddStringToObject(h->data, "text", text);
+    return curator_program_preview(h);
+}
+
+mb_status curator_program_preview(hctx *h)
+{
+    const char *aud = json_str(h->data, "aud");
+    if (!audience_ok(aud)) {
+        mb_status rc = ctx_set_state(h, "");
+        return rc ? rc : reply_text(h, T(h, "menu.hint"), NULL);
+    }
     mb_status rc = ctx_set_state(h, CURATOR_STATE_ANNOUNCE_CONFIRM);
-    if (rc == MB_ERR_LIMIT) /* escaped JSON over the dialog's limit */
+    if (rc == MB_ERR_LIMIT) { /* escaped JSON over the dialog's limit */
+        char max[16];
+        snprintf(max, sizeof max, "%d", announce_text_max(h));
         return curator_send(h, TF(h, "curator.announce_too_long", "max", max, NULL), NULL);
+    }
     if (rc) return rc;
-    char *people = i18n_plural(h->env->texts, h->lang, "curator.people", audience_count(h, aud), NULL);
+    announce_message msg;
+    org o;
+    curator_message(h, &msg, &o);
+    int64_t *ids = NULL;
+    int n = 0;
+    if ((rc = audience_ids(h, aud, &ids, &n))) return rc;
+    int elsewhere = msg.ref ? announce_count_elsewhere(h->d, ids, n, msg.platform) : 0;
+    free(ids);
+    char *people = i18n_plural(h->env->texts, h->lang, "curator.people", n, NULL);
     keyboard kb = {0};
     kb_button(&kb, T(h, "curator.announce_send"), "ca:s");
     kb_button(&kb, T(h, "curator.announce_cancel"), "ca:c");
-    char *preview = TF(h, "curator.announce_preview", "audience", T(h, audience_key(aud)), "people",
-                       people ? people : "", "text", text, NULL);
+    if (!msg.ref) {
+        char *preview = TF(h, "curator.announce_preview", "audience", T(h, audience_key(aud)), "people",
+                           people ? people : "", "text", msg.text, NULL);
+        free(people);
+        return curator_send(h, preview, &kb);
+    }
+    /* A photo or file: who gets it, then the message itself as they see it. */
+    char count[16];
+    snprintf(count, sizeof count, "%d", elsewhere);
+    char *head = TF(h, "curator.announce_preview_file", "audience", T(h, audience_key(aud)), "people",
+                    people ? people : "", NULL);
+    char *note = elsewhere ? TF(h, *msg.text ? "announce.elsewhere_text" : "announce.elsewhere_none", "n", count, NULL)
+                           : NULL;
     free(people);
-    return curator_send(h, preview, &kb);
+    rc = head ? reply_text(h, head, NULL) : MB_ERR_NOMEM;
+    if (!rc && note) rc = reply_text(h, note, NULL);
+    free(head);
+    free(note);
+    char *caption = !rc ? TF(h, *msg.text ? "curator.announcement" : "curator.announcement_file", "org", o.name,
+                             "text", msg.text, NULL)
+                        : NULL;
+    if (!rc) rc = caption ? reply_attachment_to_account(h->d, h->acct.id, msg.platform, msg.kind, msg.ref, caption, &kb)
+                          : MB_ERR_NOMEM;
+    free(caption);
+    kb_free(&kb);
+    return rc;
 }
 
 mb_status curator_program_button(hctx *h, const char *action, const char *arg)
 {
-    if (strcmp(action, "ca") == 0) return announce_button(h, arg);
+    if (strcmp(action, "ca") == 0) return announce_flow_button(h, arg);
     if (strcmp(action, "cc") == 0 || strcmp(action, "ck") == 0) return create_button(h, action, arg);
     if (strcmp(action, "cs") == 0) {
         if (arg[0]) return flow_refuse_button(h, "bad stage data");

@@ -24,12 +24,6 @@
 #define VIEW_MEETINGS 5               /* the last meetings shown with a pair */
 #define VIEW_TEXT_MAX (16 * 1024)
 
-int curator_stall_owns(const char *action)
-{
-    return strcmp(action, "zl") == 0 || strcmp(action, "zo") == 0 || strcmp(action, "zr") == 0 ||
-           strcmp(action, "zy") == 0;
-}
-
 int curator_stall_count(hctx *h) { return stall_count_org(h->d, h->acct.org_id); }
 
 static mb_status show_list(hctx *h, int page)

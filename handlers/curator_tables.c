@@ -26,8 +26,6 @@
 #define INSTRUMENTS_CACHED 8    /* instrument versions kept parsed during one export */
 #define ANSWER_TEXT_MAX 4096
 
-int curator_tables_owns(const char *action) { return strcmp(action, "cw") == 0; }
-
 typedef struct table {
     hctx *h;
     FILE *f;

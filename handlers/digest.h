@@ -123,9 +123,9 @@ mb_status digest_send(db *d, const bot_env *env, int64_t account_id, int64_t org
 mb_status digest_preview(db *d, const bot_env *env, int of_territory, int64_t scope_id, int64_t now, const char *lang,
                          const char *dir);
 
-/* The menu: "Сводка за неделю" for curators and coordinators. */
+/* The menu: "Сводка за неделю" for curators and coordinators; dg:* its
+ * buttons (routes.c), refused to anyone else. */
 void digest_menu_items(hctx *h, keyboard *kb);
-int digest_owns_action(const char *action);
 mb_status digest_on_button(hctx *h, const char *action, const char *arg);
 
 #endif

@@ -23,8 +23,6 @@ void digest_menu_items(hctx *h, keyboard *kb)
     kb_button(kb, T(h, "digest.menu"), "dg:p");
 }
 
-int digest_owns_action(const char *action) { return strcmp(action, "dg") == 0; }
-
 static char *when_text(hctx *h, const char *key)
 {
     digest_rules r;

@@ -1,7 +1,8 @@
 /*
- * The dialog flows, called by dispatch.c. Each returns MB_OK when the event
- * was handled (including a polite refusal) and an error only when the
- * update must be rolled back and recorded as failed.
+ * The dialog flows, reached through the route table (routes.c). Each
+ * returns MB_OK when the event was handled (including a polite refusal)
+ * and an error only when the update must be rolled back and recorded as
+ * failed.
  */
 #ifndef MB_FLOWS_H
 #define MB_FLOWS_H
@@ -13,8 +14,9 @@
 mb_status reg_start(hctx *h, const char *code);
 mb_status reg_on_text(hctx *h, const char *text);         /* a typed answer during registration */
 mb_status reg_on_button(hctx *h, const char *action, const char *arg);
+mb_status reg_switch_button(hctx *h, const char *action, const char *arg);  /* rs:yes|no (reg_switch.h) */
 mb_status reg_resume(hctx *h);                            /* re-ask the current question */
-int reg_in_progress(const hctx *h);
+int reg_in_progress(const hctx *h);                      /* context.c: a predicate every flow may ask */
 int reg_looks_like_code(const char *text);
 
 /* menu.c */
@@ -24,13 +26,21 @@ mb_status menu_cancel(hctx *h);
 mb_status menu_language(hctx *h);
 mb_status menu_privacy(hctx *h);
 mb_status menu_forget(hctx *h);
-mb_status menu_on_button(hctx *h, const char *action, const char *arg);
+/* Buttons of the menu (see routes.c): lang, forget, m; the curator's inv
+ * and uses, paper, paperyes and paperno. */
+mb_status menu_language_button(hctx *h, const char *action, const char *arg);
+mb_status menu_forget_button(hctx *h, const char *action, const char *arg);
+mb_status menu_item_button(hctx *h, const char *action, const char *arg);
+mb_status menu_invite_button(hctx *h, const char *action, const char *arg);
+mb_status menu_paper_button(hctx *h, const char *action, const char *arg);
 mb_status menu_on_text(hctx *h, const char *text);
 
 /* survey.c: request and competence surveys. A survey in progress owns
  * typed answers and "sv:" buttons. */
 int survey_in_progress(const hctx *h);
-mb_status survey_on_text(hctx *h, const char *text);
+/* *taken 0 (the dialog cleared) when the survey is gone: the text is the
+ * menu's to answer. */
+mb_status survey_on_text(hctx *h, const char *text, int *taken);
 mb_status survey_on_button(hctx *h, const char *action, const char *arg);
 /* Offers the survey a just-registered mentor or mentee should fill in. */
 mb_status survey_after_registration(hctx *h);
@@ -41,9 +51,6 @@ mb_status survey_back(hctx *h);
 
 /* curator.c: bases, matching, mentorships, stages, announcements. */
 void curator_menu_items(hctx *h, keyboard *kb);
-/* 1 when the button action belongs to the curator flows. */
-int curator_owns_action(const char *action);
-mb_status curator_on_button(hctx *h, const char *action, const char *arg);
 /* A curator's typed text while a curator flow waits for one (an announcement). */
 int curator_wants_text(const hctx *h);
 mb_status curator_on_text(hctx *h, const char *text);
@@ -62,7 +69,6 @@ char *link_privacy_list(hctx *h, keyboard *kb);
 /* curator_indicators.c: the «Показатели» button of curators and
  * coordinators (ix, ix:SET), the report of their own scope. */
 void indicators_menu_item(hctx *h, keyboard *kb);
-int indicators_owns(const char *action);
 mb_status indicators_on_button(hctx *h, const char *arg);
 
 /* scope.c: curators of several organisations, coordinators' overview. */
@@ -73,9 +79,21 @@ mb_status scope_on_button(hctx *h, const char *action, const char *arg);
  * invite, 0 to let registration answer as usual. */
 int scope_take_invite(hctx *h, const char *code, mb_status *rc);
 
+/* context.c: what every flow uses; it calls no flow. */
+
 /* Refuses a button that does not fit the dialog or the sender's role, and
- * logs it (a forged or stale press). */
+ * logs it (a forged or stale press): the spinner stops with "this button no
+ * longer works"; the router then asks a registration's question again. */
 mb_status flow_refuse_button(hctx *h, const char *why);
+
+/* Answers a button from an old message that nothing the sender can do now
+ * takes (logged): "this button is out of date"; the router then shows the
+ * menu, or the current registration question. */
+mb_status flow_outdated_button(hctx *h, const char *why);
+
+/* Ends a flow at the menu: dispatch.c shows it once the flow returns, so a
+ * flow below the menu need not call up into it. Returns MB_OK. */
+mb_status flow_menu_next(hctx *h);
 
 /* Dates as the reader writes them: 24.11.2026 in Russian, 2026-11-24 in English. */
 void flow_format_date(const char *lang, int64_t ms, char *buf, size_t size);

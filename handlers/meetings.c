@@ -444,21 +444,15 @@ static mb_status on_useful(hctx *h, const meeting *m, long long score)
     return send_and_free(h, strdup(T(h, "meeting.comment_ask")), &kb);
 }
 
-int meeting_owns_action(const char *action) { return strcmp(action, "mt") == 0; }
-
 mb_status meeting_on_button(hctx *h, const char *arg)
 {
-    const char *p = arg;
-    char what[4];
-    long long id, version, extra = 0;
-    if (!payload_take_word(&p, what, sizeof what) || strlen(what) != 1 || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &id) || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, 1000000000, &version))
+    /* what:MEETING:VERSION, and for u, a and k one number more */
+    payload_field f[4] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = 1000000000}, {.max = PAYLOAD_NUMBER_MAX}};
+    int n = payload_fields(arg, f, 4);
+    const char *what = f[0].word;
+    if (n < 3 || strlen(what) != 1 || !strchr("ymchrnuaksi", what[0]) || (n == 4) != (strchr("uak", what[0]) != NULL))
         return flow_refuse_button(h, "malformed meeting button");
-    int wants_extra = strchr("uak", what[0]) != NULL;
-    if (wants_extra && (!payload_take_char(&p, ':') || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &extra)))
-        return flow_refuse_button(h, "malformed meeting button");
-    if (!payload_end(p) || !strchr("ymchrnuaksi", what[0])) return flow_refuse_button(h, "malformed meeting button");
+    long long id = f[1].number, version = f[2].number, extra = n == 4 ? f[3].number : 0;
     meeting m;
     mb_status rc = meeting_load(h->d, id, &m);
     if (rc == MB_ERR_NOT_FOUND) {

@@ -34,7 +34,6 @@ mb_status meeting_run_job(db *d, const bot_env *env, const char *kind, const cha
 const char *meeting_time_problem_key(when_status st);
 
 /* "mt:" buttons. */
-int meeting_owns_action(const char *action);
 mb_status meeting_on_button(hctx *h, const char *arg);
 
 /* A typed time or comment the meeting dialog waits for. */

@@ -4,6 +4,7 @@
  * consents. Every button is checked against the sender's role, status and
  * dialog state before it does anything.
  */
+#include "handlers/announce.h"
 #include "handlers/digest.h"
 #include "handlers/flows.h"
 #include "handlers/meetings.h"
@@ -12,6 +13,7 @@
 #include "handlers/timezone.h"
 #include "handlers/payload.h"
 #include "handlers/privacy_answers.h"
+#include "handlers/recognition.h"
 #include "storage/employers.h"
 #include "storage/erase.h"
 #include "storage/invites.h"
@@ -51,6 +53,7 @@ mb_status menu_show(hctx *h)
     keyboard kb = {0};
     if (is_active(h) && strcmp(h->acct.role, "coordinator") == 0) {
         scope_menu_items(h, &kb);
+        announce_menu_items(h, &kb);
         indicators_menu_item(h, &kb);
         digest_menu_items(h, &kb);
         kb_row(&kb);
@@ -71,6 +74,7 @@ mb_status menu_show(hctx *h)
         pair_menu_items(h, &kb);
         poll_menu_items(h, &kb);
         survey_menu_items(h, &kb);
+        recognition_menu_items(h, &kb);
         kb_row(&kb);
     }
     kb_button(&kb, T(h, "menu.privacy"), "m:privacy");
@@ -295,12 +299,12 @@ static mb_status ask_invite_uses(hctx *h, const char *role)
 
 static mb_status create_invite(hctx *h, const char *arg)
 {
-    char role[16];
-    long long count = 0;
-    const char *p = arg;
-    if (!payload_take_word(&p, role, sizeof role) || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, 30, &count) || !payload_end(p) || (strcmp(role, "mentor") && strcmp(role, "mentee")) ||
-        (count != 1 && count != 10 && count != 30))
+    /* ROLE:USES */
+    payload_field f[2] = {{.max = 0}, {.max = 30}};
+    int ok = payload_fields(arg, f, 2) == 2;
+    const char *role = f[0].word;
+    long long count = f[1].number;
+    if (!ok || (strcmp(role, "mentor") && strcmp(role, "mentee")) || (count != 1 && count != 10 && count != 30))
         return flow_refuse_button(h, "bad invite choice");
     int uses = (int)count;
     int64_t asked = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "invite_asked"));
@@ -400,80 +404,77 @@ static mb_status mark_paper_consent(hctx *h, const char *arg)
     return send_and_free(h, TF(h, "pending.marked", "name", a.name, NULL), NULL);
 }
 
-mb_status menu_on_button(hctx *h, const char *action, const char *arg)
+mb_status menu_language_button(hctx *h, const char *action, const char *arg)
 {
+    (void)action;
     mb_status rc;
-    if (strcmp(action, "lang") == 0) {
-        if (strcmp(arg, "ru") && strcmp(arg, "en")) return flow_refuse_button(h, "unknown language");
-        snprintf(h->acct.language, sizeof h->acct.language, "%s", arg);
-        h->lang = i18n_pick_language(h->env->texts, arg);
-        if ((rc = account_save(h->d, &h->acct)) || (rc = reply_answer_button(h, NULL))) return rc;
-        rc = reply_text(h, T(h, "language.set"), NULL);
-        return rc || !is_active(h) ? rc : menu_show(h);
-    }
-    if (strcmp(action, "forget") == 0 && strcmp(h->state, "forget_confirm") == 0) {
-        if (strcmp(arg, "yes") && strcmp(arg, "no")) return flow_refuse_button(h, "bad erasure answer");
+    if (strcmp(arg, "ru") && strcmp(arg, "en")) return flow_refuse_button(h, "unknown language");
+    snprintf(h->acct.language, sizeof h->acct.language, "%s", arg);
+    h->lang = i18n_pick_language(h->env->texts, arg);
+    if ((rc = account_save(h->d, &h->acct)) || (rc = reply_answer_button(h, NULL))) return rc;
+    rc = reply_text(h, T(h, "language.set"), NULL);
+    return rc || !is_active(h) ? rc : menu_show(h);
+}
+
+mb_status menu_forget_button(hctx *h, const char *action, const char *arg)
+{
+    (void)action;
+    mb_status rc;
+    /* The question of an old /forget that was answered or left. */
+    if (strcmp(h->state, "forget_confirm") != 0) return flow_outdated_button(h, "erasure question no longer open");
+    if (strcmp(arg, "yes") && strcmp(arg, "no")) return flow_refuse_button(h, "bad erasure answer");
+    if ((rc = reply_answer_button(h, NULL))) return rc;
+    if (strcmp(arg, "yes") == 0) return do_forget(h);
+    if ((rc = ctx_set_state(h, ""))) return rc;
+    return reply_text(h, T(h, "forget.kept"), NULL);
+}
+
+mb_status menu_item_button(hctx *h, const char *action, const char *arg)
+{
+    (void)action;
+    mb_status rc;
+    if (strcmp(arg, "privacy") == 0 || strcmp(arg, "help") == 0 || strcmp(arg, "language") == 0) {
         if ((rc = reply_answer_button(h, NULL))) return rc;
-        if (strcmp(arg, "yes") == 0) return do_forget(h);
-        if ((rc = ctx_set_state(h, ""))) return rc;
-        return reply_text(h, T(h, "forget.kept"), NULL);
+        return arg[0] == 'p' ? menu_privacy(h) : arg[0] == 'h' ? menu_help(h) : menu_language(h);
     }
-    if (strcmp(action, "sv") == 0) {
-        /* An answer button of a survey the person left with /cancel (or that
-         * moved on) must not resume it silently; the offer buttons may. */
-        int offer = strcmp(arg, "start") == 0 || strcmp(arg, "redo") == 0 || strcmp(arg, "later") == 0;
-        if (!offer && !survey_in_progress(h)) return flow_refuse_button(h, "survey answer outside the survey");
-        return survey_on_button(h, action, arg);
-    }
-    if (strcmp(action, "pl") == 0) return poll_on_button(h, arg);
-    if (strcmp(action, "pref") == 0) return link_on_button(h, arg);
-    if (strcmp(action, "lk") == 0) return link_on_confirm(h, arg);
-    if (strcmp(action, "ul") == 0) return link_on_unlink(h, arg);
-    if (strcmp(action, "so") == 0 || strcmp(action, "co") == 0) return scope_on_button(h, action, arg);
-    if (indicators_owns(action)) return indicators_on_button(h, arg);
-    if (meeting_owns_action(action)) return meeting_on_button(h, arg);
-    if (pair_owns_action(action)) return pair_on_button(h, arg);
-    if (strcmp(action, "tz") == 0) return timezone_on_button(h, arg);
-    if (digest_owns_action(action)) return digest_on_button(h, action, arg);
-    if (curator_owns_action(action)) {
-        if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
-        return curator_on_button(h, action, arg);
-    }
-    if (strcmp(action, "m") == 0 && h->has_account) {
-        if (strcmp(arg, "privacy") == 0 || strcmp(arg, "help") == 0 || strcmp(arg, "language") == 0) {
-            if ((rc = reply_answer_button(h, NULL))) return rc;
-            return arg[0] == 'p' ? menu_privacy(h) : arg[0] == 'h' ? menu_help(h) : menu_language(h);
-        }
-        if (!is_curator(h)) return flow_refuse_button(h, "curator menu item pressed by a non-curator");
-        if ((rc = reply_answer_button(h, NULL))) return rc;
-        if (strcmp(arg, "invite") == 0) return ask_invite_role(h);
-        if (strcmp(arg, "pending") == 0) return show_pending(h);
-        return flow_refuse_button(h, "unknown menu item");
-    }
-    if (!is_curator(h)) return flow_refuse_button(h, "curator action pressed by a non-curator");
-    if (strcmp(action, "inv") == 0) {
-        if (strcmp(arg, "mentor") && strcmp(arg, "mentee")) return flow_refuse_button(h, "bad invite role");
-        if ((rc = reply_answer_button(h, NULL))) return rc;
-        return ask_invite_uses(h, arg);
-    }
+    if (!is_curator(h)) return flow_refuse_button(h, "curator menu item pressed by a non-curator");
+    if ((rc = reply_answer_button(h, NULL))) return rc;
+    if (strcmp(arg, "invite") == 0) return ask_invite_role(h);
+    if (strcmp(arg, "pending") == 0) return show_pending(h);
+    return flow_refuse_button(h, "unknown menu item");
+}
+
+mb_status menu_invite_button(hctx *h, const char *action, const char *arg)
+{
     if (strcmp(action, "uses") == 0) return create_invite(h, arg);
+    if (strcmp(arg, "mentor") && strcmp(arg, "mentee")) return flow_refuse_button(h, "bad invite role");
+    mb_status rc = reply_answer_button(h, NULL);
+    if (rc) return rc;
+    return ask_invite_uses(h, arg);
+}
+
+mb_status menu_paper_button(hctx *h, const char *action, const char *arg)
+{
     if (strcmp(action, "paper") == 0) return ask_paper_consent(h, arg);
     if (strcmp(action, "paperyes") == 0) return mark_paper_consent(h, arg);
-    if (strcmp(action, "paperno") == 0) {
-        account a;
-        if (!load_waiting_pupil(h, arg, &a)) return flow_refuse_button(h, "paper consent no longer awaited");
-        if ((rc = reply_answer_button(h, NULL))) return rc;
-        return reply_text(h, T(h, "pending.paper_kept"), NULL);
-    }
-    return flow_refuse_button(h, "unknown action");
+    account a;
+    if (!load_waiting_pupil(h, arg, &a)) return flow_refuse_button(h, "paper consent no longer awaited");
+    mb_status rc = reply_answer_button(h, NULL);
+    if (rc) return rc;
+    return reply_text(h, T(h, "pending.paper_kept"), NULL);
 }
 
 mb_status menu_on_text(hctx *h, const char *text)
 {
     if (meeting_wants_text(h)) return meeting_on_text(h, text);
     if (pair_wants_text(h)) return pair_on_text(h, text);
-    if (survey_in_progress(h)) return survey_on_text(h, text);
+    if (survey_in_progress(h)) {
+        int taken;
+        mb_status rc = survey_on_text(h, text, &taken);
+        if (rc || taken) return rc;
+    }
     if (is_curator(h) && curator_wants_text(h)) return curator_on_text(h, text);
+    if (announce_wants_text(h)) return announce_on_text(h, text);
     if (strcmp(h->acct.status, "pending_consent") == 0)
         return reply_text(h, T(h, "menu.pending_guardian"), NULL);
     return reply_text(h, T(h, "menu.hint"), NULL);

@@ -47,57 +47,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-int pair_is_active(const hctx *h) { return h->has_account && strcmp(h->acct.status, "active") == 0; }
-
-
-pair_role pair_load_mine(hctx *h, long long id, mentorship *m)
-{
-    if (!pair_is_active(h) || mentorship_load(h->d, id, m) != MB_OK || strcmp(m->state, "active") != 0) return PAIR_NONE;
-    if (m->mentor_id == h->acct.id) return PAIR_MENTOR;
-    for (int i = 0; i < m->nmentees; i++)
-        if (m->mentees[i] == h->acct.id) return PAIR_MENTEE;
-    if (strcmp(h->acct.role, "curator") == 0 && h->acct.org_id == m->org_id) return PAIR_CURATOR;
-    return PAIR_NONE;
-}
-
-int pair_in_mentorship(const mentorship *m, int64_t id)
-{
-    if (m->mentor_id == id) return 1;
-    for (int i = 0; i < m->nmentees; i++)
-        if (m->mentees[i] == id) return 1;
-    return 0;
-}
-
-int pair_has_minor(hctx *h, const mentorship *m)
-{
-    account a;
-    for (int i = 0; i < m->nmentees; i++)
-        if (account_load(h->d, m->mentees[i], &a) == MB_OK && strcmp(a.category, "pupil") == 0) return 1;
-    return account_load(h->d, m->mentor_id, &a) == MB_OK && strcmp(a.category, "pupil") == 0;
-}
-
-mb_status pair_send_and_free(hctx *h, char *text, keyboard *kb)
-{
-    mb_status rc = text ? reply_text(h, text, kb) : MB_ERR_NOMEM;
-    free(text);
-    kb_free(kb);
-    return rc;
-}
-
-mb_status pair_set_dialog(hctx *h, const char *state, int64_t ms, int64_t to)
-{
-    cJSON *data = cJSON_CreateObject();
-    if (!data || !cJSON_AddNumberToObject(data, "mentorship", (double)ms) ||
-        (to && !cJSON_AddNumberToObject(data, "to", (double)to))) {
-        cJSON_Delete(data);
-        return MB_ERR_NOMEM;
-    }
-    cJSON_Delete(h->data);
-    h->data = data;
-    return ctx_set_state(h, state);
-}
-
 void pair_menu_items(hctx *h, keyboard *kb)
 {
     if (!pair_is_active(h)) return;
@@ -108,11 +57,6 @@ void pair_menu_items(hctx *h, keyboard *kb)
     if (!n) return;
     kb_row(kb);
     kb_button(kb, T(h, strcmp(h->acct.role, "mentor") == 0 ? "pair.menu_mentees" : "pair.menu_pair"), "pr:v");
-}
-
-void pair_zone_of(hctx *h, int64_t org_id, char *buf, size_t size)
-{
-    person_zone(h->d, h->acct.id, org_id, buf, size);
 }
 
 /* ---- the screen ---- */
@@ -246,8 +190,6 @@ static mb_status show_pairs(hctx *h)
 
 /* ---- routing ---- */
 
-int pair_owns_action(const char *action) { return strcmp(action, "pr") == 0; }
-
 mb_status pair_on_button(hctx *h, const char *arg)
 {
     mb_status rc;
@@ -264,18 +206,13 @@ mb_status pair_on_button(hctx *h, const char *arg)
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return arg[0] == 'o' ? pair_show_upcoming(h) : arg[0] == 'a' ? pair_ask_activity_kind(h) : pair_ask_activity_time(h, kind);
     }
-    const char *p = arg;
-    char what[4];
-    long long ms, extra = 0, extra2 = 0;
-    if (!payload_take_word(&p, what, sizeof what) || strlen(what) != 1 || !payload_take_char(&p, ':') ||
-        !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &ms))
-        return flow_refuse_button(h, "malformed pair button");
+    /* what:MS, and for w, d and l one number more, for t two */
+    payload_field f[4] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = PAYLOAD_NUMBER_MAX}, {.max = 2359}};
+    int n = payload_fields(arg, f, 4);
+    const char *what = f[0].word;
     int extras = what[0] == 'w' || what[0] == 'd' || what[0] == 'l' ? 1 : what[0] == 't' ? 2 : 0;
-    if (extras >= 1 && (!payload_take_char(&p, ':') || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &extra)))
-        return flow_refuse_button(h, "malformed pair button");
-    if (extras == 2 && (!payload_take_char(&p, ':') || !payload_take_number(&p, 2359, &extra2)))
-        return flow_refuse_button(h, "malformed pair button");
-    if (!payload_end(p)) return flow_refuse_button(h, "malformed pair button");
+    if (n < 2 || strlen(what) != 1 || n != 2 + extras) return flow_refuse_button(h, "malformed pair button");
+    long long ms = f[1].number, extra = extras >= 1 ? f[2].number : 0, extra2 = extras == 2 ? f[3].number : 0;
     if (what[0] == 'l') return pair_ask_detail(h, ms, extra);   /* a meeting's id, not a mentorship's */
     mentorship m;
     pair_role role = pair_load_mine(h, ms, &m);

@@ -19,7 +19,6 @@ struct mentorship;
 int pair_has_minor(hctx *h, const struct mentorship *m);
 
 /* "pr:" buttons. */
-int pair_owns_action(const char *action);
 mb_status pair_on_button(hctx *h, const char *arg);
 
 /* A message, a problem or a meeting time the pair dialog waits for. */

@@ -1,7 +1,8 @@
 /*
  * What the pair's screens (handlers/pair.c), their messages, problems and
  * contacts (handlers/pair_write.c) and meeting planning
- * (handlers/pair_plan.c) share. Nothing else includes it.
+ * (handlers/pair_plan.c) share, most of it in handlers/pair_common.c.
+ * Nothing else includes it.
  */
 #ifndef MB_PAIR_INTERNAL_H
 #define MB_PAIR_INTERNAL_H
@@ -27,7 +28,7 @@
 
 typedef enum pair_role { PAIR_NONE, PAIR_MENTOR, PAIR_MENTEE, PAIR_CURATOR } pair_role;
 
-/* pair.c */
+/* pair_common.c */
 int pair_is_active(const hctx *h);
 /* The mentorship of a payload and the sender's part in it. */
 pair_role pair_load_mine(hctx *h, long long id, mentorship *m);

@@ -63,6 +63,44 @@ int payload_integer(const char *s, long long min, long long max, long long *out)
     return 1;
 }
 
+int payload_split(const char *data, char *action, size_t size, const char **fields)
+{
+    const char *p = data ? data : "";
+    if (!payload_take_word(&p, action, size)) return 0;
+    if (payload_end(p)) {
+        *fields = p;
+        return 1;
+    }
+    if (!payload_take_char(&p, ':') || payload_end(p) || p[strlen(p) - 1] == ':') return 0;
+    *fields = p;
+    return 1;
+}
+
+int payload_fields(const char *s, payload_field *f, int count)
+{
+    const char *p = s ? s : "";
+    for (int i = 0; i < count; i++) {
+        if (i > 0 && !payload_take_char(&p, ':')) return 0;
+        int ok = f[i].max ? payload_take_number(&p, f[i].max, &f[i].number)
+                          : payload_take_word(&p, f[i].word, sizeof f[i].word);
+        if (!ok) return 0;
+        if (payload_end(p)) return i + 1;
+    }
+    return 0;
+}
+
+int payload_ids(const char *s, int64_t *ids, int count)
+{
+    const char *p = s ? s : "";
+    for (int i = 0; i < count; i++) {
+        long long v;
+        if ((i > 0 && !payload_take_char(&p, ':')) || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) || v <= 0)
+            return 0;
+        ids[i] = v;
+    }
+    return payload_end(p);
+}
+
 /* Length of the well-formed UTF-8 sequence at s (2 to 4), 0 when broken. */
 static int utf8_sequence(const unsigned char *s)
 {

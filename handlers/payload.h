@@ -10,10 +10,19 @@
 #define MB_PAYLOAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define PAYLOAD_NUMBER_MAX 999999999999999999LL   /* 18 digits: ids never come near */
 #define PAYLOAD_WORD_MAX 32                       /* bytes of one word */
 #define PAYLOAD_LOG_MAX (4 * 64 + 1)              /* payload_escape of 64 bytes fits */
+#define PAYLOAD_ACTION_MAX 16                     /* bytes of an action, with its NUL */
+
+/* Splits data ("action" or "action:fields") into its action, a word (see
+ * payload_take_word) of fewer than size bytes copied into action, and the
+ * fields after the first ':' (*fields, pointing into data; "" when there
+ * are none). 0 when the action is not such a word, or a ':' is followed by
+ * nothing: the bot writes neither, so such data is forged. */
+int payload_split(const char *data, char *action, size_t size, const char **fields);
 
 /* Reads a number at *p: decimal digits only, no leading zero unless it is 0,
  * at most max (max <= PAYLOAD_NUMBER_MAX). On success advances *p past it
@@ -36,6 +45,26 @@ int payload_number(const char *s, long long max, long long *out);
 /* 1 when s is exactly one integer from min to max, with a '-' for negative
  * values ("-0" and "+1" are refused); min and max within 18 digits. */
 int payload_integer(const char *s, long long min, long long max, long long *out);
+
+/* One field of a payload as payload_fields reads it: a word (see
+ * payload_take_word) when max is 0, else a number from 0 to max; written
+ * {.max = N} by the reader that declares the fields. */
+typedef struct payload_field {
+    long long max;                 /* in: 0 for a word, else the largest number */
+    long long number;              /* out, for a number */
+    char word[PAYLOAD_WORD_MAX];   /* out, for a word */
+} payload_field;
+
+/* Reads the fields of a payload ("s:12:3", the part after the action)
+ * into f, in order, each as f[i].max says. Returns how many fields s has
+ * (1 to count) when all of s was read that way; 0 when s is empty, has
+ * more than count fields, or a field is not what its f[i] asks for. The
+ * one reader of the screens' fields, so each refuses the same way. */
+int payload_fields(const char *s, payload_field *f, int count);
+
+/* "12" or "12:34": 1 when s is exactly count positive numbers (as
+ * payload_take_number reads them) separated by ':', stored in ids. */
+int payload_ids(const char *s, int64_t *ids, int count);
 
 /*
  * Copies payload data into buf (size bytes, at least 1) for a log line:

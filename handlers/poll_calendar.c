@@ -4,13 +4,18 @@
  * scheduled for the day bot.conf's [polls] names, at open_hour of the
  * organisation's local time; the pass opens the waves that are due. A
  * wave of that kind the curator launched in the same school year counts,
- * so nobody is asked twice.
+ * so nobody is asked twice. The poll jobs run here too: the calendar's
+ * passes and, through polls.c, the reminders.
  */
 #include "handlers/polls.h"
+#include "storage/jobs.h"
 #include "storage/records.h"
+#include "util/clock.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/tz.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -71,4 +76,26 @@ mb_status poll_calendar_pass(db *d, const bot_env *env, int64_t after, int64_t n
         }
     }
     return rc ? rc : db_fault(d) ? MB_ERR_DB : MB_OK;
+}
+
+mb_status poll_run_job(db *d, const bot_env *env, const char *kind, const char *payload)
+{
+    if (strcmp(kind, JOB_POLL_NUDGE) == 0) return poll_nudge_run(d, env, payload);
+    cJSON *p = json_parse_limited(payload, strlen(payload), JOB_PAYLOAD_MAX, NULL);
+    int ok = 0;
+    int64_t after = json_int(p, "after", &ok), now = clock_now_ms(), last = 0;
+    cJSON_Delete(p);
+    if (!ok) after = 0;
+    mb_status rc = poll_calendar_pass(d, env, after, now, &last);
+    if (rc) return rc;
+    char next[48];
+    if (last) {
+        snprintf(next, sizeof next, "{\"after\":%lld}", (long long)last);
+        return job_add(d, now + POLL_CALENDAR_AGAIN_MS, JOB_POLL_CALENDAR, next, NULL);
+    }
+    /* Every organisation seen: the next pass a day later, or when a
+     * scheduled wave is due before that. */
+    int64_t due = now + POLL_CALENDAR_EVERY_MS, soon = poll_waves_next_due(d);
+    if (soon >= 0 && soon < due) due = soon > now ? soon : now + POLL_CALENDAR_AGAIN_MS;
+    return job_add(d, due, JOB_POLL_CALENDAR, soon >= 0 && soon <= now ? "{\"after\":-1}" : "{}", NULL);
 }

@@ -143,7 +143,7 @@ static mb_status nudge(db *d, const bot_env *env, const poll_wave *w, int64_t ac
     return arm_nudge(d, w->id, account_id, n + 1, due > now ? due : now + 60000);
 }
 
-static mb_status run_nudge(db *d, const bot_env *env, const char *payload)
+mb_status poll_nudge_run(db *d, const bot_env *env, const char *payload)
 {
     cJSON *p = json_parse_limited(payload, strlen(payload), JOB_PAYLOAD_MAX, NULL);
     int ok_wave = 0, ok_account = 0, ok_n = 0;
@@ -155,28 +155,6 @@ static mb_status run_nudge(db *d, const bot_env *env, const char *payload)
     mb_status rc = poll_wave_load(d, wave_id, &w);
     if (rc) return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
     return nudge(d, env, &w, account_id, n, clock_now_ms());
-}
-
-mb_status poll_run_job(db *d, const bot_env *env, const char *kind, const char *payload)
-{
-    if (strcmp(kind, JOB_POLL_NUDGE) == 0) return run_nudge(d, env, payload);
-    cJSON *p = json_parse_limited(payload, strlen(payload), JOB_PAYLOAD_MAX, NULL);
-    int ok = 0;
-    int64_t after = json_int(p, "after", &ok), now = clock_now_ms(), last = 0;
-    cJSON_Delete(p);
-    if (!ok) after = 0;
-    mb_status rc = poll_calendar_pass(d, env, after, now, &last);
-    if (rc) return rc;
-    char next[48];
-    if (last) {
-        snprintf(next, sizeof next, "{\"after\":%lld}", (long long)last);
-        return job_add(d, now + POLL_CALENDAR_AGAIN_MS, JOB_POLL_CALENDAR, next, NULL);
-    }
-    /* Every organisation seen: the next pass a day later, or when a
-     * scheduled wave is due before that. */
-    int64_t due = now + POLL_CALENDAR_EVERY_MS, soon = poll_waves_next_due(d);
-    if (soon >= 0 && soon < due) due = soon > now ? soon : now + POLL_CALENDAR_AGAIN_MS;
-    return job_add(d, due, JOB_POLL_CALENDAR, soon >= 0 && soon <= now ? "{\"after\":-1}" : "{}", NULL);
 }
 
 mb_status poll_calendar_schedule(db *d, int64_t due_at)
@@ -224,36 +202,4 @@ void poll_menu_items(hctx *h, keyboard *kb)
     snprintf(data, sizeof data, "pl:go:%lld", (long long)r.wave_id);
     kb_row(kb);
     kb_button(kb, T(h, strcmp(r.state, "started") == 0 ? "poll.menu_continue" : "poll.menu_answer"), data);
-}
-
-int poll_satisfaction(const instrument *ins, const cJSON *answers, double *mean)
-{
-    double sum = 0;
-    int n = 0;
-    for (int i = 0; i < ins->nitems; i++) {
-        const instrument_item *it = &ins->items[i];
-        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(answers, it->id));
-        if (!it->satisfaction || it->type != ITEM_SCALE || !v || !instrument_value_valid(it, v)) continue;
-        /* On the 1-10 the indicators read, whatever the scale's ends. */
-        sum += 1 + 9.0 * (atoi(v) - it->min) / (it->max - it->min);
-        n++;
-    }
-    if (n) *mean = sum / n;
-    return n > 0;
-}
-
-mb_status poll_run_finished(hctx *h, const survey_run *run, const instrument *ins, const cJSON *answers)
-{
-    poll_wave w;
-    mb_status rc = poll_wave_load(h->d, run->wave_id, &w);
-    if (rc) return rc;
-    if (strcmp(w.state, "open") != 0) return reply_text(h, T(h, "poll.closed"), NULL);
-    double mean = -1;
-    if (!poll_satisfaction(ins, answers, &mean)) mean = -1;
-    if ((rc = poll_recipient_done(h->d, w.id, h->acct.id, mean, clock_now_ms()))) return rc;
-    char *text = TF(h, "poll.finished", "outro", ins->outro ? survey_text(h, ins->outro) : "", NULL);
-    if (!text) return MB_ERR_NOMEM;
-    rc = reply_text(h, text, NULL);
-    free(text);
-    return rc;
 }

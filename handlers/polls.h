@@ -47,16 +47,19 @@ mb_status poll_on_button(hctx *h, const char *arg);
  * wave asks. */
 void poll_menu_items(hctx *h, keyboard *kb);
 
-/* survey.c: a run of a wave was finished; marks the recipient done with
- * its satisfaction and thanks them. */
+/* poll_finish.c, for survey.c: a run of a wave was finished; marks the
+ * recipient done with its satisfaction and thanks them. */
 mb_status poll_run_finished(hctx *h, const survey_run *run, const instrument *ins, const cJSON *answers);
 
 /* The mean (1-10) of the answers to the instrument's satisfaction items
  * into *mean; 0 when it has none answered. */
 int poll_satisfaction(const instrument *ins, const cJSON *answers, double *mean);
 
-/* The jobs JOB_POLL_NUDGE and JOB_POLL_CALENDAR. */
+/* The jobs JOB_POLL_NUDGE and JOB_POLL_CALENDAR (poll_calendar.c). */
 mb_status poll_run_job(db *d, const bot_env *env, const char *kind, const char *payload);
+
+/* A JOB_POLL_NUDGE: the recipient's next reminder, unless they answered. */
+mb_status poll_nudge_run(db *d, const bot_env *env, const char *payload);
 
 /* Adds a pending calendar pass due at due_at unless one is pending. */
 mb_status poll_calendar_schedule(db *d, int64_t due_at);

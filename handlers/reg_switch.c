@@ -63,34 +63,34 @@ int reg_switch_offer(hctx *h, const invite *inv, const char *code, mb_status *rc
     return 1;
 }
 
-mb_status reg_switch_button(hctx *h, const char *arg)
+reg_switch_next reg_switch_answer(hctx *h, const char *arg, char *code, size_t size, mb_status *rc)
 {
     const char *pending = cJSON_GetStringValue(cJSON_GetObjectItem(h->data, "switch"));
-    if (!pending || (strcmp(arg, "yes") && strcmp(arg, "no")))
-        return flow_refuse_button(h, "no invite switch to decide");
-    char code[64];
-    snprintf(code, sizeof code, "%s", pending);
+    if (!pending || (strcmp(arg, "yes") && strcmp(arg, "no"))) {
+        *rc = flow_refuse_button(h, "no invite switch to decide");
+        return REG_SWITCH_DONE;
+    }
+    snprintf(code, size, "%s", pending);
     cJSON_DeleteItemFromObject(h->data, "switch");
-    mb_status rc = reply_answer_button(h, NULL);
-    if (rc) return rc;
+    if ((*rc = reply_answer_button(h, NULL))) return REG_SWITCH_DONE;
     if (strcmp(arg, "no") == 0) {
-        if ((rc = keep_step(h)) || (rc = reply_text(h, T(h, "reg.switch_kept"), NULL))) return rc;
-        return reg_resume(h);
+        if ((*rc = keep_step(h)) || (*rc = reply_text(h, T(h, "reg.switch_kept"), NULL))) return REG_SWITCH_DONE;
+        return REG_SWITCH_RESUME;
     }
     int64_t old = current_invite(h);
     invite inv;
     if (invite_find(h->d, code, &inv) || !invite_usable(h->d, &inv, h->acct.id)) {
-        if ((rc = keep_step(h)) || (rc = reply_text(h, T(h, "invite.expired"), NULL))) return rc;
-        return reg_resume(h);
+        if ((*rc = keep_step(h)) || (*rc = reply_text(h, T(h, "invite.expired"), NULL))) return REG_SWITCH_DONE;
+        return REG_SWITCH_RESUME;
     }
-    if (old && (rc = invite_release(h->d, old, h->acct.id))) return rc;
-    if ((rc = account_restart_registration(h->d, h->acct.id)) || (rc = account_load(h->d, h->acct.id, &h->acct)))
-        return rc;
+    if (old && (*rc = invite_release(h->d, old, h->acct.id))) return REG_SWITCH_DONE;
+    if ((*rc = account_restart_registration(h->d, h->acct.id)) || (*rc = account_load(h->d, h->acct.id, &h->acct)))
+        return REG_SWITCH_DONE;
     char subject[32], detail[64];
     snprintf(subject, sizeof subject, "account:%lld", (long long)h->acct.id);
     snprintf(detail, sizeof detail, "invite %lld given back for invite %lld", (long long)old, (long long)inv.id);
-    if ((rc = audit_log(h->d, subject, "invite.switch", subject, detail))) return rc;
+    if ((*rc = audit_log(h->d, subject, "invite.switch", subject, detail))) return REG_SWITCH_DONE;
     cJSON_DeleteItemFromObject(h->data, "invite");
     cJSON_DeleteItemFromObject(h->data, "territory");
-    return reg_start(h, code);
+    return REG_SWITCH_RESTART;
 }

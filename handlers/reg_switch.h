@@ -17,7 +17,15 @@
  * one the registration began with; 0 to let reg_start go on. */
 int reg_switch_offer(hctx *h, const invite *inv, const char *code, mb_status *rc);
 
-/* The answer to that question. */
-mb_status reg_switch_button(hctx *h, const char *arg);
+/* What registration does after the answer to that question. */
+typedef enum reg_switch_next {
+    REG_SWITCH_DONE,      /* refused, or failed (*rc) */
+    REG_SWITCH_RESUME,    /* go on as begun (the person was told why) */
+    REG_SWITCH_RESTART    /* start over with the invite whose code is in code */
+} reg_switch_next;
+
+/* The answer to that question (rs:yes|no); registration.c acts on it, so
+ * this file calls no flow. code gets the new invite's code (size >= 64). */
+reg_switch_next reg_switch_answer(hctx *h, const char *arg, char *code, size_t size, mb_status *rc);
 
 #endif

@@ -52,11 +52,6 @@ static const char *const *categories_for(const char *role)
     return categories_for_curator;
 }
 
-int reg_in_progress(const hctx *h)
-{
-    return h->has_account && strcmp(h->acct.status, "registering") == 0;
-}
-
 int reg_looks_like_code(const char *pasted)
 {
     char code[INVITE_CODE_LEN + 8];
@@ -505,7 +500,20 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
         return ask_next(h);
     }
     if (strcmp(action, "lang") == 0) return on_language(h, arg);
-    return flow_refuse_button(h, "button does not belong to this step");
+    return flow_outdated_button(h, "button of another registration step");
+}
+
+mb_status reg_switch_button(hctx *h, const char *action, const char *arg)
+{
+    (void)action;
+    char code[64];
+    mb_status rc = MB_OK;
+    switch (reg_switch_answer(h, arg, code, sizeof code, &rc)) {
+    case REG_SWITCH_RESUME: return reg_resume(h);
+    case REG_SWITCH_RESTART: return reg_start(h, code);
+    case REG_SWITCH_DONE: break;
+    }
+    return rc;
 }
 
 mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *payload)

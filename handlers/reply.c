@@ -221,7 +221,8 @@ mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb
     return rc;
 }
 
-mb_status reply_document(hctx *h, const char *path, const char *filename, const char *caption)
+mb_status reply_document_to_chat(db *d, const char *platform, int64_t chat_id, int64_t account_id, const char *path,
+                                 const char *filename, const char *caption)
 {
     cJSON *body = cJSON_CreateObject();
     if (!body) return MB_ERR_NOMEM;
@@ -229,10 +230,15 @@ mb_status reply_document(hctx *h, const char *path, const char *filename, const 
     cJSON_AddStringToObject(body, "filename", filename);
     if (caption) cJSON_AddStringToObject(body, "caption", caption);
     cJSON_AddBoolToObject(body, "temporary", 1);
-    mb_status rc = enqueue_json(h->d, h->ev->platform, h->ev->chat_id, h->has_account ? h->acct.id : 0,
-                                "document", body);
+    mb_status rc = enqueue_json(d, platform, chat_id, account_id, "document", body);
     cJSON_Delete(body);
     return rc;
+}
+
+mb_status reply_document(hctx *h, const char *path, const char *filename, const char *caption)
+{
+    return reply_document_to_chat(h->d, h->ev->platform, h->ev->chat_id, h->has_account ? h->acct.id : 0, path,
+                                  filename, caption);
 }
 
 mb_status reply_answer_button(hctx *h, const char *text)

@@ -71,6 +71,10 @@ mb_status reply_to_account(db *d, int64_t account_id, const char *text, keyboard
  */
 mb_status reply_document(hctx *h, const char *path, const char *filename, const char *caption);
 
+/* Same, to any chat on a platform (a letter to a parent's chat). */
+mb_status reply_document_to_chat(db *d, const char *platform, int64_t chat_id, int64_t account_id, const char *path,
+                                 const char *filename, const char *caption);
+
 /*
  * Queues the file at path as a photo or a document (kind "photo" or
  * "document") to an account through its preferred reachable identity,

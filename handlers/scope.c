@@ -70,7 +70,7 @@ static mb_status switch_org(hctx *h, const char *arg)
     char *text = TF(h, "scope.switched", "org", o.name, NULL);
     rc = text ? reply_text(h, text, NULL) : MB_ERR_NOMEM;
     free(text);
-    return rc ? rc : menu_show(h);
+    return rc ? rc : flow_menu_next(h);
 }
 
 static mb_status overview(hctx *h)
@@ -148,6 +148,6 @@ int scope_take_invite(hctx *h, const char *code, mb_status *rc)
     char *text = TF(h, "scope.added", "org", o.name, NULL);
     *rc = text ? reply_text(h, text, NULL) : MB_ERR_NOMEM;
     free(text);
-    if (!*rc) *rc = menu_show(h);
+    if (!*rc) *rc = flow_menu_next(h);
     return 1;
 }

@@ -262,15 +262,17 @@ static mb_status start_or_resume(hctx *h, int redo)
     return start_new(h, rc == MB_OK ? &done : NULL);
 }
 
-mb_status survey_on_text(hctx *h, const char *text)
+mb_status survey_on_text(hctx *h, const char *text, int *taken)
 {
+    *taken = 1;
     int64_t run_id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(h->data, "run"));
     survey_session s;
     mb_status rc = session_open(h, run_id, &s);
     if (rc == MB_ERR_NOT_FOUND || rc == MB_ERR_DENIED || (!rc && strcmp(s.run.state, "open") != 0)) {
         session_close(&s);
         if ((rc = set_dialog(h, 0))) return rc;
-        return menu_on_text(h, text);
+        *taken = 0;
+        return MB_OK;
     }
     if (rc) return rc;
     int cur = current_index(&s);
@@ -415,6 +417,9 @@ mb_status survey_on_button(hctx *h, const char *action, const char *arg)
     /* An answer of a poll may come from anyone a wave asked (a curator, a
      * teacher): on_item_button checks that the run is the sender's own. */
     int offer = strcmp(arg, "start") == 0 || strcmp(arg, "redo") == 0 || strcmp(arg, "later") == 0;
+    /* An answer button of a survey the person left with /cancel (or that
+     * moved on) must not resume it silently; the offer buttons may. */
+    if (!offer && !survey_in_progress(h)) return flow_refuse_button(h, "survey answer outside the survey");
     if (offer ? !is_participant(h) : !h->has_account || strcmp(h->acct.status, "active") != 0)
         return flow_refuse_button(h, "survey button from someone who fills in no survey");
     mb_status rc;

@@ -105,6 +105,17 @@ static void rows_count(person_rows *r, double *counts)
     }
 }
 
+/* Ends a pass that read people into rows (step: its last sqlite3_step):
+ * counts them when the whole pass was read. */
+static mb_status rows_finish(sqlite3_stmt *st, int step, person_rows *rows, double *counts)
+{
+    sqlite3_reset(st);
+    mb_status rc = step != SQLITE_DONE ? MB_ERR_DB : rows->failed ? MB_ERR_NOMEM : MB_OK;
+    if (!rc) rows_count(rows, counts);
+    free(rows->v);
+    return rc;
+}
+
 _Static_assert(IND_COUNT_TOTAL <= 64, "a person's counts are the bits of a uint64_t");
 #define BIT(name) (1ull << IND_COUNT_##name)
 
@@ -391,11 +402,7 @@ static mb_status load_outcomes(db *d, const ind_bind *b, ind_org_index_fn org_in
         if (strcmp(kind, "event_attended") == 0 && business) bits |= BIT(business_events_attended);
         rows_add(&rows, row, sqlite3_column_int64(st, 1), bits);
     }
-    sqlite3_reset(st);
-    mb_status rc = step != SQLITE_DONE ? MB_ERR_DB : rows.failed ? MB_ERR_NOMEM : MB_OK;
-    if (!rc) rows_count(&rows, counts);
-    free(rows.v);
-    return rc;
+    return rows_finish(st, step, &rows, counts);
 }
 
 /* A mentee who became a mentor: a mentor row of role_history in the
@@ -420,11 +427,7 @@ static mb_status load_became_mentor(db *d, const ind_bind *b, ind_org_index_fn o
             rows_add(&rows, row, who, cat == CAT_TEACHER ? BIT(teachers_became_mentor)
                                       : cat == CAT_PUPIL || cat == CAT_STUDENT ? BIT(pupils_became_mentor) : 0);
     }
-    sqlite3_reset(st);
-    mb_status rc = step != SQLITE_DONE ? MB_ERR_DB : rows.failed ? MB_ERR_NOMEM : MB_OK;
-    if (!rc) rows_count(&rows, counts);
-    free(rows.v);
-    return rc;
+    return rows_finish(st, step, &rows, counts);
 }
 
 /* A region reads the finished request surveys of the period in one pass;
@@ -457,11 +460,7 @@ static mb_status load_requests(db *d, const ind_bind *b, ind_org_index_fn org_in
         if (col_is(st, 2, "pupil_request") && p.category == CAT_PUPIL) rows_add(&rows, row, who, BIT(pupil_requests));
         if (col_is(st, 2, "teacher_request") && p.category == CAT_TEACHER) rows_add(&rows, row, who, BIT(teacher_requests));
     }
-    sqlite3_reset(st);
-    mb_status rc = step != SQLITE_DONE ? MB_ERR_DB : rows.failed ? MB_ERR_NOMEM : MB_OK;
-    if (!rc) rows_count(&rows, counts);
-    free(rows.v);
-    return rc;
+    return rows_finish(st, step, &rows, counts);
 }
 
 /* activities of team-team mentorships that were not cancelled or missed */

@@ -17,6 +17,7 @@ have_pc libical       || need="$need libical-dev"
 have_pc xlsxwriter    || need="$need libxlsxwriter-dev"
 have_pc cairo         || need="$need libcairo2-dev"
 have_pc pangocairo    || need="$need libpango1.0-dev"
+have_pc fontconfig    || need="$need libfontconfig-dev"
 have_pc libpng        || need="$need libpng-dev"
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
 [ -f /usr/include/ev.h ] || need="$need libev-dev"
@@ -43,4 +44,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq $need
+# What the build and the tests use are the packages' dependencies; their
+# recommendations (test runners, image libraries) would only lengthen a
+# fresh machine's first `make test`.
+$SUDO apt-get install -y -qq --no-install-recommends $need

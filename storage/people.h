@@ -1,6 +1,6 @@
 /*
  * People and mentorships imported from an organisation's own lists
- * (bot/admin_people.c reads the files), and how an imported person joins
+ * (bot/admin/admin_people.c reads the files), and how an imported person joins
  * the bot.
  *
  * An imported person is an account in status 'imported' with the list's
@@ -51,7 +51,7 @@ void people_external_id(db *d, int64_t account_id, char *buf, size_t size);
 /* Adds the row as an account in status 'imported', or, when (org_id,
  * external_id) exists, writes the row's values over it. *changed is 1
  * when anything was written. The caller decides first what may change for
- * someone who has joined (bot/admin_people.c). */
+ * someone who has joined (bot/admin/admin_people.c). */
 mb_status people_upsert(db *d, const people_row *row, int64_t *id_out, int *changed);
 
 /* The open personal invite of an imported account, made when it has none

@@ -734,7 +734,27 @@ static const char *const migrations[] = {
     "  flags INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY(snapshot_id, position)) WITHOUT ROWID;",
 
-    /* 19: weekly digests (handlers/digest.c): a person's "no weekly
+    /* 19: mentor recognition and announcements (docs/recognition.md). A
+     * mentor who hides from published rankings has a row here (their own
+     * points they still see). An announcement to the mentors of an
+     * organisation or a territory keeps the range of outbox ids its
+     * messages took (one transaction queues them all, so the range holds
+     * nothing else) and when the sender was told how many arrived. */
+    "CREATE TABLE ranking_hidden("
+    "  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  hidden_at INTEGER NOT NULL);"
+    "CREATE TABLE announcements("
+    "  id INTEGER PRIMARY KEY,"
+    "  sender_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,"
+    "  org_id INTEGER REFERENCES orgs(id),"
+    "  territory_id INTEGER REFERENCES territories(id),"
+    "  recipients INTEGER NOT NULL,"
+    "  first_outbox_id INTEGER NOT NULL,"
+    "  last_outbox_id INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  reported_at INTEGER);",
+
+    /* 20: weekly digests (handlers/digest.c): a person's "no weekly
      * digest" setting, and each recipient's weeks, claimed with their job
      * in one transaction so a week is planned once; state: planned, sent,
      * skipped (why in note). */

@@ -7,8 +7,8 @@
 #include "tests/unit.h"
 
 #include "bot/intake.h"
-#include "bot/telegram.h"
-#include "bot/tg_parse.h"
+#include "bot/telegram/telegram.h"
+#include "bot/telegram/tg_parse.h"
 #include "handlers/context.h"
 #include "storage/accounts.h"
 #include "storage/db.h"

@@ -5,7 +5,7 @@
  */
 #include "tests/unit.h"
 
-#include "bot/tg_parse.h"
+#include "bot/telegram/tg_parse.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
 #include "storage/guardians.h"

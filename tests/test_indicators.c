@@ -10,7 +10,7 @@
  */
 #include "tests/unit.h"
 
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "report/indicators.h"
 #include "report/report_format.h"

@@ -7,7 +7,7 @@
  */
 #include "tests/unit.h"
 
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "storage/accounts.h"
 #include "storage/db.h"

@@ -107,6 +107,27 @@ TEST(escaped_payloads_keep_good_text_and_mark_the_rest)
     CHECK_STR(small, "");
 }
 
+TEST(the_fields_of_a_payload_are_read_by_one_reader)
+{
+    /* the fields of a meeting button: what:MEETING:VERSION[:EXTRA] */
+    payload_field f[4] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = 9}, {.max = 5}};
+    CHECK_INT(payload_fields("u:12:3:5", f, 4), 4);
+    CHECK_STR(f[0].word, "u");
+    CHECK(f[1].number == 12 && f[2].number == 3 && f[3].number == 5);
+    CHECK_INT(payload_fields("y:12:3", f, 4), 3);
+    static const char *const bad[] = {"", "u", "u:", "u:12:", "u:12:10", "u:12:3:6", "u:12:3:5:1", "U:12",
+                                      "u:-1", "u:012", "u:12 ", "u::12"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int n = payload_fields(bad[i], f, 4);
+        /* "u" alone is one good field; every other is refused */
+        if (strcmp(bad[i], "u") == 0) CHECK_INT(n, 1);
+        else {
+            if (n) fprintf(stderr, "  payload_fields(\"%s\") = %d\n", bad[i], n);
+            CHECK_INT(n, 0);
+        }
+    }
+}
+
 static db *fresh_db(void)
 {
     char path[512], err[256] = "";
@@ -285,6 +306,7 @@ int main(void)
     RUN(numbers_are_digits_only_without_trailing_text);
     RUN(a_payload_is_taken_apart_piece_by_piece);
     RUN(escaped_payloads_keep_good_text_and_mark_the_rest);
+    RUN(the_fields_of_a_payload_are_read_by_one_reader);
     RUN(forged_invite_presses_are_refused_and_make_no_invite);
     RUN(forged_numbers_in_other_curator_buttons_are_refused);
     RUN(erasure_needs_exactly_yes_or_no);

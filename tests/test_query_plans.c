@@ -21,8 +21,8 @@
  */
 #include "bot/intake.h"
 #include "bot/scheduler.h"
-#include "bot/telegram.h"
-#include "bot/tg_parse.h"
+#include "bot/telegram/telegram.h"
+#include "bot/telegram/tg_parse.h"
 #include "handlers/flows.h"
 #include "storage/invites.h"
 #include "handlers/meeting_notice.h"

@@ -6,7 +6,7 @@
 #include "tests/unit.h"
 
 #include "bot/config.h"
-#include "bot/telegram.h"
+#include "bot/telegram/telegram.h"
 #include "handlers/reply.h"
 #include "storage/db.h"
 #include "storage/outbox.h"

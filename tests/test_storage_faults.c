@@ -11,7 +11,7 @@
 #include "bot/intake.h"
 #include "bot/scheduler.h"
 #include "bot/sender_outcome.h"
-#include "bot/telegram.h"
+#include "bot/telegram/telegram.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
 #include "storage/fault_vfs.h"

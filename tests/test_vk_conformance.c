@@ -7,7 +7,7 @@
 #include "tests/unit.h"
 
 #include "bot/intake.h"
-#include "bot/vk_parse.h"
+#include "bot/vk/vk_parse.h"
 #include "handlers/context.h"
 #include "storage/accounts.h"
 #include "storage/db.h"

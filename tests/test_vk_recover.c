@@ -1,13 +1,13 @@
 /*
- * Reading back what a lost Long Poll skipped (bot/vk_recover.c): which
+ * Reading back what a lost Long Poll skipped (bot/vk/vk_recover.c): which
  * conversations are read, which messages of a history become events, and
  * that a message keeps one inbox key whichever way it came. Also the inbox
  * window for update ids that start over (storage/records.c).
  */
 #include "tests/unit.h"
 
-#include "bot/vk_parse.h"
-#include "bot/vk_recover.h"
+#include "bot/vk/vk_parse.h"
+#include "bot/vk/vk_recover.h"
 #include "storage/records.h"
 #include "util/clock.h"
 

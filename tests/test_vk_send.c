@@ -6,7 +6,7 @@
  */
 #include "tests/unit.h"
 
-#include "bot/vk.h"
+#include "bot/vk/vk.h"
 #include "util/json.h"
 #include "util/text.h"
 

@@ -1,6 +1,6 @@
 /*
  * Reading MAX Bot API answers, long-poll batches and webhook bodies. Pure
- * functions like bot/tg_parse.h and bot/vk_parse.h: no network, no
+ * functions like bot/telegram/tg_parse.h and bot/vk/vk_parse.h: no network, no
  * database, so the conformance corpus (tests/conformance/max) and the
  * fuzzer can drive them.
  *

@@ -1,5 +1,5 @@
-#include "bot/vk_recover.h"
-#include "bot/vk_parse.h"
+#include "bot/vk/vk_recover.h"
+#include "bot/vk/vk_parse.h"
 #include "util/json.h"
 
 #include <stdio.h>

@@ -11,7 +11,7 @@
  * reason and nothing is kept. A phone already on the list is not an error
  * (it is counted), so an updated list can be imported again.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "storage/guardians.h"
 #include "util/csv.h"

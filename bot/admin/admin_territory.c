@@ -3,7 +3,7 @@
  * the timezone organisations in them inherit. A territory is renamed or
  * moved in place, and removed only when nothing refers to it any more.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "storage/territories.h"
 

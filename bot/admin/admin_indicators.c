@@ -9,7 +9,7 @@
  *   admin report indicators --set 000 --scope org:ID|territory:ID --period P [--format text|csv|xlsx]
  *                           [--out FILE] [--rounding half_up:N|trunc:N] [--recompute]
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "report/indicators.h"
 #include "report/report_format.h"
@@ -55,10 +55,11 @@ static int scope_exists(app *a, ref_scope_kind kind, int64_t id, int quiet)
     return rc == MB_OK;
 }
 
-/* A whole number as people type it: "33546", "33 546" (spaces, no-break spaces). */
-static int parse_count(const char *s, long long max, long long *out)
+/* Copies a number as people type it without its spaces and no-break
+ * spaces ("33 546"), a decimal comma read as a point; 0 when it does not
+ * fit. */
+static int squeeze_number(const char *s, char *buf, size_t size)
 {
-    char digits[32];
     size_t n = 0;
     for (const char *p = s; *p; p++) {
         if (*p == ' ') continue;
@@ -66,11 +67,18 @@ static int parse_count(const char *s, long long max, long long *out)
             p++;
             continue;
         }
-        if (n + 1 >= sizeof digits) return 0;
-        digits[n++] = *p;
+        if (n + 1 >= size) return 0;
+        buf[n++] = *p == ',' ? '.' : *p;
     }
-    digits[n] = 0;
-    return admin_parse_long(digits, 0, max, out);
+    buf[n] = 0;
+    return 1;
+}
+
+/* A whole number as people type it: "33546", "33 546". */
+static int parse_count(const char *s, long long max, long long *out)
+{
+    char digits[32];
+    return squeeze_number(s, digits, sizeof digits) && admin_parse_long(digits, 0, max, out);
 }
 
 static int reference_set(app *a, int argc, char **argv)
@@ -199,17 +207,8 @@ static int targets_header(admin_import *im, csv_reader *r)
 static int parse_decimal(const char *s, double *out)
 {
     char buf[64];
-    size_t n = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p == ' ') continue;
-        if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
-            p++;
-            continue;
-        }
-        if (n + 1 >= sizeof buf) return 0;
-        buf[n++] = *p == ',' ? '.' : *p;
-    }
-    buf[n] = 0;
+    if (!squeeze_number(s, buf, sizeof buf)) return 0;
+    size_t n = strlen(buf);
     if (!n || strspn(buf, "0123456789.") != n) return 0;
     char *end;
     errno = 0;

@@ -5,7 +5,7 @@
  * began and ended. All or nothing, every bad cell told by line and column;
  * the same file run again adds nothing.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "storage/people.h"
 #include "storage/profiles.h"

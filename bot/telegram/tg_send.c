@@ -2,8 +2,8 @@
  * Outgoing Telegram calls: an outbox row becomes a Bot API method with its
  * parameters, and the answer becomes a send_result the sender acts on.
  */
-#include "bot/telegram.h"
-#include "bot/tg_parse.h"
+#include "bot/telegram/telegram.h"
+#include "bot/telegram/tg_parse.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -131,8 +131,8 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
         call->file.filename = call->file_name;
         /* The caption lives in body, which is freed below: copy it. */
         if (f > 2) {
-            snprintf(call->field_storage[1], sizeof call->field_storage[1], "%s", call->fields[3]);
-            call->fields[3] = call->field_storage[1];
+            snprintf(call->caption, sizeof call->caption, "%s", call->fields[3]);
+            call->fields[3] = call->caption;
         }
     } else {
         rc = MB_ERR_INVALID;

@@ -6,7 +6,7 @@
  * cell is told as FILE:LINE: column NAME: why. Importing the same file
  * again changes nothing.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "handlers/flows.h"
 #include "storage/employers.h"

@@ -1,9 +1,9 @@
 /*
  * What the CSV imports of the admin CLI share beyond admin_import_run
- * (bot/admin.h): columns found by name, cells told by line and column,
+ * (bot/admin/admin.h): columns found by name, cells told by line and column,
  * dates, organisations and words of a cell, and the lines already met.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "storage/people.h"
 #include "util/text.h"
 #include "util/typed.h"

@@ -3,10 +3,10 @@
  * Each command prints what it made on its last line, so scripts can take it
  * with `tail -n 1`. Every change is written to the audit log as admin:cli.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
-#include "bot/telegram.h"
-#include "bot/tg_parse.h"
+#include "bot/telegram/telegram.h"
+#include "bot/telegram/tg_parse.h"
 #include "handlers/flows.h"
 #include "storage/attempts.h"
 #include "storage/invites.h"

@@ -1,4 +1,4 @@
-#include "bot/tg_parse.h"
+#include "bot/telegram/tg_parse.h"
 #include "util/json.h"
 
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * колледж, вуз ...); a municipality by name, by path (Region/Municipality)
  * or by id; an empty timezone is the municipality's or its region's.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "storage/territories.h"
 #include "util/csv.h"

@@ -8,7 +8,7 @@
  * A confirmation makes the same checks and sends the same introductions as
  * the curator's in the chat (handlers/curator_confirm.c).
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "handlers/curator.h"
 #include "handlers/matching.h"
 #include "storage/mentorships.h"

@@ -12,8 +12,8 @@
  * to the user, and its random_id keeps that to once. A photo or document
  * a user sent ({"ref": "photo<owner>_<id>_<key>"}) is step 3 alone.
  */
-#include "bot/vk.h"
-#include "bot/vk_parse.h"
+#include "bot/vk/vk.h"
+#include "bot/vk/vk_parse.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "bot/http.h"

@@ -5,7 +5,7 @@
  * FILE:LINE: column NAME: why; a record the same as one imported before
  * (same person, kind, date and fields) is not added twice.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "storage/outcomes.h"
 #include "storage/people.h"

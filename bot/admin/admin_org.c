@@ -3,7 +3,7 @@
  * (one by one or from a CSV file), programmes and invites. Every change and
  * its audit row are one transaction.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "handlers/flows.h"
 #include "storage/invites.h"

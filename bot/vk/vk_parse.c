@@ -1,4 +1,4 @@
-#include "bot/vk_parse.h"
+#include "bot/vk/vk_parse.h"
 #include "util/json.h"
 
 #include <ctype.h>

@@ -4,7 +4,7 @@
  * `admin digest preview` writes it into a folder without sending: the
  * text (with the chart's alt text), the PNG and the XLSX.
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "handlers/digest.h"
 #include "storage/territories.h"

@@ -1,6 +1,6 @@
 /*
  * Reading VK API answers and Bots Long Poll events. Pure functions, like
- * bot/tg_parse.h, so the conformance corpus can drive them.
+ * bot/telegram/tg_parse.h, so the conformance corpus can drive them.
  *
  * VK's quirks handled here: ts arrives as a number or a string; events
  * before API 5.103 carry the message as the object itself, later ones as

@@ -1,7 +1,7 @@
-#include "bot/vk.h"
+#include "bot/vk/vk.h"
 #include "bot/pacer.h"
-#include "bot/vk_parse.h"
-#include "bot/vk_recover.h"
+#include "bot/vk/vk_parse.h"
+#include "bot/vk/vk_recover.h"
 #include "storage/records.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -156,7 +156,7 @@ static mb_status apply_events(vk_client *v, const cJSON *updates, const char *cu
 }
 
 /* The next long poll asks from the batch's ts on: it waits until the
- * batch's commit is on disk, like Telegram's (bot/telegram.c). */
+ * batch's commit is on disk, like Telegram's (bot/telegram/telegram.c). */
 static void step_when_durable(vk_client *v)
 {
     v->poll_mark = durable_mark(v->hooks.durable);

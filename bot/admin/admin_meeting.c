@@ -16,7 +16,7 @@
  *   admin holiday list --org ID     date<TAB>name
  *   admin holiday remove --org ID --date YYYY-MM-DD
  */
-#include "bot/admin.h"
+#include "bot/admin/admin.h"
 #include "handlers/meetings.h"
 #include "handlers/meeting_notice.h"
 #include "storage/meetings.h"
