@@ -274,7 +274,7 @@ char *digest_text(const bot_env *env, const digest *g, int for_curator, keyboard
     }
     if (g->territory) org_lines(&sb, env, g);
     sb_printf(&sb, "\n\n%s", i18n_text(env->texts, g->lang, "digest.files_note"));
-    if (kb && for_curator) {
+    if (kb && for_curator && !g->territory) {
         /* each thing that needs the curator opens where it is handled */
         if (c->waiting) button(env, g, kb, "digest.button_waiting", c->waiting, "cq:0");
         if (c->pending_consent) button(env, g, kb, "digest.button_consents", c->pending_consent, "m:pending");
