@@ -9,6 +9,7 @@
 #include "bot/admin.h"
 #include "bot/app.h"
 #include "handlers/flows.h"
+#include "util/platform.h"
 #include "storage/employers.h"
 #include "storage/people.h"
 #include "util/text.h"
@@ -227,7 +228,7 @@ int admin_invite_people(app *a, int argc, char **argv)
         return 1;
     }
     admin_learn_username(a);
-    if (a->username[0]) a->env.tg_username = a->username;
+    if (a->username[0]) app_register_platforms(a);
     else fprintf(stderr, "warning: the bot's username is not known yet (start the service once or set [telegram]"
                          " username); the Telegram links use a placeholder\n");
     fputs("\xEF\xBB\xBF", f);
@@ -252,7 +253,7 @@ int admin_invite_people(app *a, int argc, char **argv)
         if ((rc = account_load(a->d, ids[i], &p)) || (rc = people_invite(a->d, p.id, ADMIN_ACTOR, code))) break;
         people_external_id(a->d, p.id, ext, sizeof ext);
         flow_invite_link(&a->env, "tg", code, tg, sizeof tg);
-        if (a->env.vk_group_id) flow_invite_link(&a->env, "vk", code, vk, sizeof vk);
+        if (platform_find("vk")) flow_invite_link(&a->env, "vk", code, vk, sizeof vk);
         const char *fields[] = {ext, p.name, p.role, tg, vk};
         bad = csv_write_record(f, fields, 5, ';');
         written++;

@@ -7,6 +7,7 @@
  * mentor.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "bot/admin.h"
 #include "bot/app.h"
@@ -273,7 +274,7 @@ TEST(personal_invites_are_written_once_per_person)
 {
     app a;
     setup(&a);
-    a.env.tg_username = "school_bot";
+    unit_register_messengers("school_bot", 0, NULL);
     CHECK_INT(import(&a, "people", write_file("people.csv", people_file)), 0);
     char out[512];
     snprintf(out, sizeof out, "%s/invites.csv", unit_tmpdir());

@@ -8,6 +8,7 @@
  * person hears of every link and unlink on every messenger.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
 #include "storage/accounts.h"
@@ -290,7 +291,8 @@ TEST(privacy_lists_messengers_and_answers_and_unlinks_with_notice)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){texts, "ru", 14, "mentorbot_sim_bot", 229000001, NULL, NULL, NULL};
+    env = (bot_env){texts, "ru", 14, NULL, NULL, NULL};
+    unit_register_messengers("mentorbot_sim_bot", 229000001, NULL);
     RUN(a_link_waits_for_the_owner_and_then_follows_their_choice);
     RUN(a_leaked_code_gives_a_stranger_nothing);
     RUN(privacy_lists_messengers_and_answers_and_unlinks_with_notice);

@@ -6,6 +6,7 @@
  * work. Also: a refused payload with broken UTF-8 reaches the log escaped.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
 #include "handlers/payload.h"
@@ -281,7 +282,8 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){texts, "ru", 14, "mentorbot_test_bot", 0, NULL, NULL, NULL};
+    env = (bot_env){texts, "ru", 14, NULL, NULL, NULL};
+    unit_register_messengers("mentorbot_test_bot", 0, NULL);
     RUN(numbers_are_digits_only_without_trailing_text);
     RUN(a_payload_is_taken_apart_piece_by_piece);
     RUN(escaped_payloads_keep_good_text_and_mark_the_rest);
