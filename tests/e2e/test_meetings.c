@@ -111,7 +111,7 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
     /* A day ahead, at 16:00 local the day before. The messenger carries out
      * the first reminder but its answer is late, and the bot is killed
      * meanwhile: started again, it sends each reminder once. */
-    const char *send = strcmp(c.transport, "vk") == 0 ? "messages.send" : "sendMessage";
+    const char *send = convo_send_method(&c);
     char fault[128];
     snprintf(fault, sizeof fault, "{\"method\":\"%s\",\"delay_ms\":3000}", send);
     cJSON_Delete(sim_request(&c.sim, "POST", "/sim/fault", fault, NULL));
