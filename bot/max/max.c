@@ -74,9 +74,11 @@ mb_status max_apply_updates(db *d, const bot_env *env, const cJSON *updates, int
             (*unreadable)++;
             continue;
         }
-        if (strcmp(it->kind, "message_edited") == 0)
-            log_info("max", "an edited message of user %lld is not read again; the original was handled",
-                     (long long)it->ev.user_id);
+        /* What the bot does not act on is still recorded in the inbox (with
+         * the reason); the operator sees it here too. */
+        if (it->ev.kind == EVENT_NONE)
+            log_info("max", "%s update of user %lld ignored: %s", it->kind, (long long)it->ev.user_id,
+                     it->ev.ignore_reason ? it->ev.ignore_reason : "nothing to do");
         n++;
     }
     if (*unreadable) log_warn("max", "%d item(s) of an update list were not updates and were skipped", *unreadable);
