@@ -217,7 +217,7 @@ static void contact_lines(hctx *h, int64_t who, const char *lang, char *buf, siz
     buf[0] = 0;
     for (int i = 0; i < n && i < 4; i++) {
         char key[I18N_KEY_MAX + 1], id[32];
-        snprintf(key, sizeof key, "pair.contact_%s", ids[i].platform);
+        snprintf(key, sizeof key, "pair.contact_%.8s", ids[i].platform);
         snprintf(id, sizeof id, "%lld", (long long)ids[i].user_id);
         char *line = i18n_format(h->env->texts, lang, key, "id", id, NULL);
         int w = line ? snprintf(buf + used, size - used, "%s%s", used ? "\n" : "", line) : 0;
