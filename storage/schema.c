@@ -682,6 +682,11 @@ static const char *const migrations[] = {
      * run for theirs, and a finished run finds its recipient row
      * (handlers/polls.c). */
     "ALTER TABLE survey_runs ADD COLUMN wave_id INTEGER REFERENCES poll_waves(id);",
+
+    /* 18: when a person last wrote from each messenger account, so what
+     * the bot starts (reminders, polls) goes to the messenger they used
+     * last unless they chose one (storage/accounts.h). */
+    "ALTER TABLE identities ADD COLUMN last_used_at INTEGER;",
 };
 
 #undef STATE_GUARD
