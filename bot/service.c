@@ -160,11 +160,6 @@ int service_run(app *a)
                 a->cfg.file);
         return 1;
     }
-    if (a->cfg.max_token[0] && a->cfg.max_webhook) {
-        fprintf(stderr, "%s: [max] mode = webhook is not available in this version; use mode = polling\n",
-                a->cfg.file);
-        return 1;
-    }
     if (app_lock(a) || app_open(a)) return 1;
     signal(SIGPIPE, SIG_IGN);
     pacer_set_first_wait_ms(a->cfg.retry_first_ms);

@@ -304,7 +304,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/vk.db", unit_tmpdir());
     db *d = NULL;
     if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "%s\n", err);
-    bot_env env = {NULL, "ru", 14, "", 0, NULL, NULL, NULL};
+    bot_env env = {NULL, "ru", 14, NULL, NULL, NULL};
     client = vk_new(ev_default_loop(0), NULL, d, &env, &cfg, (vk_hooks){0});
     tr = vk_transport(client);
     RUN(send_carries_random_id_text_and_an_inline_keyboard);
