@@ -169,7 +169,7 @@ cJSON *vk_send_peer_ids(sim_proc *s, const char *peer_ids, long long random_id, 
 long long vk_error_code(const cJSON *answer);
 
 /* Writes the [vk] section that points a bot at the simulator (token,
- * group_id HARNESS_VK_GROUP_ID, api_base <sim>/method, wait 1) into buf,
+ * group_id HARNESS_VK_GROUP_ID, api_base <sim>/method, wait 1, fast rates) into buf,
  * for bot_setup's extra_conf. */
 void vk_conf(const sim_proc *s, char *buf, size_t size);
 

@@ -101,7 +101,8 @@ long long vk_error_code(const cJSON *answer)
 
 void vk_conf(const sim_proc *s, char *buf, size_t size)
 {
-    snprintf(buf, size, "[vk]\ntoken = %s\ngroup_id = %lld\napi_base = %s/method\nwait = 1\nrate_per_s = " HARNESS_FAST_RATE "\n",
+    snprintf(buf, size, "[vk]\ntoken = %s\ngroup_id = %lld\napi_base = %s/method\nwait = 1\nrate_per_s = " HARNESS_FAST_RATE
+             "\nrate_per_chat_per_s = " HARNESS_FAST_RATE "\n",
              HARNESS_VK_TOKEN, HARNESS_VK_GROUP_ID, s ? s->base : "");
 }
 
