@@ -43,8 +43,9 @@ void kb_free(keyboard *kb);
 mb_status reply_text(hctx *h, const char *text, keyboard *kb);
 
 /* Queues text with the platform's "share my phone number" button (Telegram's
- * request_contact) and a plain button skip_label that sends its label as
- * text. Only for platforms that have such a button (Telegram). */
+ * and MAX's request_contact) and a plain button skip_label that sends its
+ * label as text. Only for platforms that have such a button (shares_phone
+ * in util/platform.h). */
 mb_status reply_ask_contact(hctx *h, const char *text, const char *share_label, const char *skip_label);
 
 /* Queues text and takes away a keyboard reply_ask_contact showed. */
