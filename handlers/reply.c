@@ -8,7 +8,7 @@
 
 /* The narrowest of the messengers' limits. */
 static const platform_info unregistered_caps = {
-    .max_text_units = 4000, .max_button_data = 64, .max_buttons = 40, .max_button_text = 40, .max_caption_units = 1024,
+    .max_text_units = 4000, .max_button_data = 64, .max_buttons = 30, .max_button_text = 40, .max_caption_units = 1024,
 };
 
 const platform_info *platform_caps_for(const char *platform)
