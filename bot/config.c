@@ -379,11 +379,8 @@ mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
             break;
         }
     }
-    /* The keys of webhook mode are read and checked, but the service has
-     * no webhook endpoint yet (docs/max.md): said here, so `check` says it. */
-    if (cfg->max_webhook) {
-        sb_printf(&ps.errors, "%s: [max] mode = webhook is not available in this version; use mode = polling\n",
-                  path);
+    if (cfg->max_token[0] && cfg->max_webhook && (!cfg->max_webhook_url[0] || !cfg->max_webhook_listen[0])) {
+        sb_printf(&ps.errors, "%s: [max] mode = webhook needs webhook_url and webhook_listen\n", path);
         ps.nerrors++;
     }
     if (cfg->vk_token[0] && !cfg->vk_group_id) {

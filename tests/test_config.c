@@ -442,7 +442,7 @@ TEST(max_section_is_read_and_checked)
     CHECK_CONTAINS(err, at_line(path, 7));
     CHECK_CONTAINS(err, "format must be plain, markdown or html");
     CHECK_CONTAINS(err, "unknown key \"secret\" in [max]");
-    CHECK_CONTAINS(err, "mode = webhook is not available in this version");
+    CHECK_CONTAINS(err, "mode = webhook needs webhook_url and webhook_listen");
 }
 
 int main(void)

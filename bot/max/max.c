@@ -1,5 +1,6 @@
 #include "bot/max/max.h"
 #include "bot/max/max_parse.h"
+#include "bot/max/max_webhook.h"
 #include "bot/pacer.h"
 #include "storage/records.h"
 #include "util/json.h"
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum max_phase { MAX_PHASE_ME, MAX_PHASE_POLL } max_phase;
+typedef enum max_phase { MAX_PHASE_ME, MAX_PHASE_POLL, MAX_PHASE_SUBSCRIBE, MAX_PHASE_SUBSCRIBED } max_phase;
 
 struct max_client {
     max_sender snd;             /* first: the transport's impl is the sender */
@@ -28,6 +29,7 @@ struct max_client {
     http_request *inflight;
     uint64_t poll_mark;         /* the poll after a batch waits for this durable mark */
     int awaiting;
+    max_webhook *hook;          /* webhook mode's endpoint, NULL when polling */
 };
 
 static void step(max_client *m);
@@ -40,8 +42,26 @@ static void step(max_client *m)
 {
     char url[768];
     long timeout_ms = m->cfg->max_request_timeout_s * 1000L;
+    if (m->phase == MAX_PHASE_SUBSCRIBED) return;
     if (m->phase == MAX_PHASE_ME) {
         snprintf(url, sizeof url, "%s/me", m->snd.api_base);
+    } else if (m->phase == MAX_PHASE_SUBSCRIBE) {
+        /* SubscriptionRequestBody: the address, the types and the secret
+         * MAX sends back in X-Max-Bot-Api-Secret. */
+        snprintf(url, sizeof url, "%s/subscriptions", m->snd.api_base);
+        cJSON *body = cJSON_CreateObject(), *types = cJSON_AddArrayToObject(body, "update_types");
+        char list[] = MAX_POLL_TYPES;
+        for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            cJSON_AddItemToArray(types, cJSON_CreateString(t));
+        cJSON_AddStringToObject(body, "url", m->cfg->max_webhook_url);
+        if (m->cfg->max_webhook_secret[0]) cJSON_AddStringToObject(body, "secret", m->cfg->max_webhook_secret);
+        char *json = cJSON_PrintUnformatted(body);
+        cJSON_Delete(body);
+        if (!json || http_send_json(m->http, "POST", url, m->snd.auth_header, json, timeout_ms, MAX_API_BODY_MAX,
+                                    on_answer, m, &m->inflight))
+            back_off(m);
+        free(json);
+        return;
     } else {
         char marker[40] = "";
         if (m->has_marker) snprintf(marker, sizeof marker, "&marker=%lld", (long long)m->marker);
@@ -100,6 +120,7 @@ static void step_when_durable(max_client *m)
 static void on_durable(void *arg)
 {
     max_client *m = arg;
+    max_webhook_on_durable(m->hook);
     if (!m->awaiting || !durable_reached(m->hooks.durable, m->poll_mark)) return;
     m->awaiting = 0;
     step(m);
@@ -147,10 +168,16 @@ static void on_me(max_client *m, const max_reply *r)
     platform_info self;
     max_platform_describe(m->cfg, m->username, &self);
     if (platform_register(&self)) log_warn("max", "could not renew the MAX registration");
-    log_info("max", "connected as %s%s; long polling from %s", m->username[0] ? "@" : "",
-             m->username[0] ? m->username : "a bot without a name (no deep links)",
-             m->has_marker ? "the stored marker" : "the newest update");
-    m->phase = MAX_PHASE_POLL;
+    if (m->hook) {
+        log_info("max", "connected as %s%s; subscribing %s for updates", m->username[0] ? "@" : "",
+                 m->username[0] ? m->username : "a bot without a name (no deep links)", m->cfg->max_webhook_url);
+        m->phase = MAX_PHASE_SUBSCRIBE;
+    } else {
+        log_info("max", "connected as %s%s; long polling from %s", m->username[0] ? "@" : "",
+                 m->username[0] ? m->username : "a bot without a name (no deep links)",
+                 m->has_marker ? "the stored marker" : "the newest update");
+        m->phase = MAX_PHASE_POLL;
+    }
     pacer_ok(&m->pace);
     step(m);
 }
@@ -160,7 +187,8 @@ static void on_answer(void *arg, const http_response *resp)
     max_client *m = arg;
     m->inflight = NULL;
     if (resp->curl_code != CURLE_OK || resp->body_too_large) {
-        log_warn("max", "%s: %s", m->phase == MAX_PHASE_ME ? "GET /me" : "GET /updates",
+        log_warn("max", "%s: %s", m->phase == MAX_PHASE_ME ? "GET /me"
+                 : m->phase == MAX_PHASE_SUBSCRIBE ? "POST /subscriptions" : "GET /updates",
                  resp->body_too_large ? "the answer is larger than the bot reads" : resp->error);
         back_off(m);
         return;
@@ -173,10 +201,15 @@ static void on_answer(void *arg, const http_response *resp)
     mb_status rc = max_parse_reply(resp->body, resp->body_len, resp->status, &r);
     if (!rc && r.ok && m->phase == MAX_PHASE_ME) {
         on_me(m, &r);
+    } else if (!rc && r.ok && m->phase == MAX_PHASE_SUBSCRIBE) {
+        log_info("max", "webhook subscribed: MAX posts updates to %s", m->cfg->max_webhook_url);
+        m->phase = MAX_PHASE_SUBSCRIBED;
+        pacer_ok(&m->pace);
     } else if (resp->status == 401 || strcmp(r.code, "verify.token") == 0) {
         if (m->hooks.fatal) m->hooks.fatal(m->hooks.arg, "MAX refused the bot token (verify.token); check [max] token");
     } else {
-        log_warn("max", "%s failed: HTTP %ld %s %s", m->phase == MAX_PHASE_ME ? "GET /me" : "GET /updates",
+        log_warn("max", "%s failed: HTTP %ld %s %s", m->phase == MAX_PHASE_ME ? "GET /me"
+                 : m->phase == MAX_PHASE_SUBSCRIBE ? "POST /subscriptions" : "GET /updates",
                  resp->status, r.code, r.message);
         back_off(m);
     }
@@ -218,6 +251,14 @@ max_client *max_new(struct ev_loop *loop, http_client *http, db *d, const bot_en
 
 void max_start(max_client *m)
 {
+    if (m->cfg->max_webhook) {
+        char why[256];
+        m->hook = max_webhook_new(m->loop, m->d, m->env, m->cfg, m->hooks, why, sizeof why);
+        if (!m->hook) {
+            if (m->hooks.fatal) m->hooks.fatal(m->hooks.arg, why);
+            return;
+        }
+    }
     m->phase = MAX_PHASE_ME;
     step(m);
 }
@@ -225,6 +266,8 @@ void max_start(max_client *m)
 void max_stop(max_client *m)
 {
     if (!m) return;
+    max_webhook_free(m->hook);
+    m->hook = NULL;
     pacer_stop(&m->pace);
     http_cancel(m->inflight);
     m->inflight = NULL;

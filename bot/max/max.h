@@ -16,6 +16,10 @@
  * taken, with a warning: the inbox's keys come from what identifies each
  * event (max_parse.h), so an update read twice is applied once.
  *
+ * In webhook mode ([max] mode = webhook) it listens on webhook_listen
+ * (max_webhook.h) and, after GET /me, subscribes webhook_url with the
+ * same types and the secret (POST /subscriptions) instead of polling.
+ *
  * Every call carries the token in the Authorization header, never in the
  * URL. A refused token (401, verify.token) stops the bot with the reason.
  */

@@ -52,9 +52,12 @@ int convo_start(convo *c, const char *name, const char *extra_conf)
             usleep(20 * 1000);
     }
     /* MAX's first long poll, without a marker, hands out only the newest
-     * update: the bot must be polling before anyone writes. */
+     * update, and a webhook gets only what comes after the subscription:
+     * the bot must be listening before anyone writes. */
     if (on_max(c)) {
-        for (int waited = 0; waited < 10000 && !log_contains(&c->bot, "long polling from"); waited += 20)
+        for (int waited = 0; waited < 10000 && !log_contains(&c->bot, "long polling from") &&
+                             !log_contains(&c->bot, "webhook subscribed");
+             waited += 20)
             usleep(20 * 1000);
     }
     return 0;
