@@ -281,7 +281,7 @@ TEST(personal_invites_are_written_once_per_person)
     char *argv[] = {"invite", "people", "--org", "1", "--out", out};
     CHECK_INT(run(&a, 6, argv), 0);
     char *text = unit_read_file(out, NULL);
-    CHECK_CONTAINS(text, "person_id;full_name;role;telegram;vk");
+    CHECK_CONTAINS(text, "person_id;full_name;role;telegram;vk;max");
     CHECK_CONTAINS(text, "p1;Иванов Пётр;mentee;https://t.me/school_bot?start=");
     free(text);
     CHECK_INT(count(a.d, "SELECT COUNT(*) FROM invites WHERE kind = 'person' AND max_uses = 1"), 3);
