@@ -183,11 +183,19 @@ void say_media_at(convo *c, long long user, const char *kind, const char *name, 
                   size_t ref_size, const char *file, int line)
 {
     convo_user *u = find(c, user);
+    int photo = strcmp(kind, "photo") == 0, n = ++media_sent;
     if (on_max(c)) {
-        media_failed(-1, "media (the harness does not play MAX users' files)", file, line);
+        /* MAX names a user's media by a token the simulator hands out. */
+        cJSON *list = cJSON_CreateArray(), *item = cJSON_CreateObject();
+        cJSON_AddStringToObject(item, "type", photo ? "image" : "file");
+        if (!photo) {
+            cJSON_AddStringToObject(item, "filename", name);
+            cJSON_AddNumberToObject(item, "size", 2048);
+        }
+        cJSON_AddItemToArray(list, item);
+        media_failed(max_say_media(&c->sim, u->id, u->name, u->lang, caption, list, ref, ref_size), kind, file, line);
         return;
     }
-    int photo = strcmp(kind, "photo") == 0, n = ++media_sent;
     cJSON *media = photo ? photo_of(c, u, n, ref, ref_size) : document_of(c, u, n, name, ref, ref_size);
     long long r;
     if (on_vk(c)) {
@@ -204,8 +212,16 @@ void say_photos_at(convo *c, long long user, int count, const char *caption, cha
                    const char *file, int line)
 {
     convo_user *u = find(c, user);
-    if (on_max(c)) {
-        media_failed(-1, "photos (the harness does not play MAX users' files)", file, line);
+    if (on_max(c)) {   /* one message with them all, as on VK */
+        cJSON *list = cJSON_CreateArray();
+        for (int i = 0; i < count; i++) {
+            cJSON *item = cJSON_CreateObject();
+            cJSON_AddStringToObject(item, "type", "image");
+            cJSON_AddItemToArray(list, item);
+        }
+        media_sent += count;
+        media_failed(max_say_media(&c->sim, u->id, u->name, u->lang, caption, list, refs, refs_size), "photos", file,
+                     line);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -229,6 +245,7 @@ void say_photos_at(convo *c, long long user, int count, const char *caption, cha
 
 const char *convo_media_ref(const convo *c, const cJSON *call)
 {
+    if (on_max(c)) return max_call_media_ref(call);
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
     static const char *const fields[] = {"photo", "document", "attachment"};
     for (int i = on_vk(c) ? 2 : 0; i < (on_vk(c) ? 3 : 2); i++) {

@@ -237,6 +237,17 @@ void max_conf(const sim_proc *s, char *buf, size_t size);
  * Returns the update's number, or -1. */
 long long max_say(sim_proc *s, long long user, const char *name, const char *lang, const char *text);
 
+/* The user sends attachments (an array of {"type":"image"} or
+ * {"type":"file","filename","size"}, taken) with text (may be NULL); refs
+ * gets the references the bot must send them on by, as its events name them
+ * ("image:<token>,file:<token>"). Returns the update's number, or -1. */
+long long max_say_media(sim_proc *s, long long user, const char *name, const char *lang, const char *text,
+                        cJSON *attachments, char *refs, size_t refs_size);
+
+/* The pictures and files a call of the bot carries by reference, in the
+ * same form (a static buffer; "" when none). */
+const char *max_call_media_ref(const cJSON *call);
+
 /* The user presses Start, through a deep link carrying payload (NULL: the
  * plain button): bot_started. Returns the update's number, or -1. */
 long long max_start_bot(sim_proc *s, long long user, const char *name, const char *lang, const char *payload);

@@ -49,6 +49,44 @@ long long max_say(sim_proc *s, long long user, const char *name, const char *lan
     return post_update(s, "/sim/max/message", body);
 }
 
+long long max_say_media(sim_proc *s, long long user, const char *name, const char *lang, const char *text,
+                        cJSON *attachments, char *refs, size_t refs_size)
+{
+    cJSON *body = user_body(user, name, lang);
+    if (text) cJSON_AddStringToObject(body, "text", text);
+    cJSON_AddItemToObject(body, "attachments", attachments);
+    char *json = cJSON_PrintUnformatted(body);
+    cJSON *answer = json ? sim_request(s, "POST", "/sim/max/message", json, NULL) : NULL;
+    const cJSON *update = cJSON_GetObjectItemCaseSensitive(answer, "update"), *a;
+    long long number = cJSON_IsNumber(update) ? (long long)update->valuedouble : -1;
+    size_t used = 0;
+    refs[0] = 0;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(answer, "attachments")) {
+        const char *type = sim_json_str(a, "type"), *token = sim_json_str(a, "payload.token");
+        int w = type && token ? snprintf(refs + used, refs_size - used, "%s%s:%s", used ? "," : "", type, token) : 0;
+        if (w > 0 && (size_t)w < refs_size - used) used += (size_t)w;
+    }
+    cJSON_Delete(answer);
+    cJSON_Delete(body);
+    free(json);
+    return number;
+}
+
+const char *max_call_media_ref(const cJSON *call)
+{
+    static char refs[1024];
+    size_t used = 0;
+    const cJSON *a;
+    refs[0] = 0;
+    cJSON_ArrayForEach(a, sim_json_at(call, "params.attachments")) {
+        const char *type = sim_json_str(a, "type"), *token = sim_json_str(a, "payload.token");
+        if (!type || !token || (strcmp(type, "image") != 0 && strcmp(type, "file") != 0)) continue;
+        int w = snprintf(refs + used, sizeof refs - used, "%s%s:%s", used ? "," : "", type, token);
+        if (w > 0 && (size_t)w < sizeof refs - used) used += (size_t)w;
+    }
+    return refs;
+}
+
 long long max_start_bot(sim_proc *s, long long user, const char *name, const char *lang, const char *payload)
 {
     cJSON *body = user_body(user, name, lang);
