@@ -124,7 +124,13 @@ static int run(const char *platform, long users, int full)
         fprintf(stderr, "%s (run from the repository root)\n", err);
         return 1;
     }
-    bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_bench_bot"};
+    bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14};
+    /* Telegram registered as the bot registers it (bot/app.c). */
+    static config cfg;
+    platform_info tg_info;
+    config_defaults(&cfg);
+    tg_platform_describe(&cfg, "mentorbot_bench_bot", &tg_info);
+    platform_register(&tg_info);
     int64_t org_id;
     char code[INVITE_CODE_LEN + 1];
     org_add(d, "Bench school", "Europe/Moscow", &org_id);

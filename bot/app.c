@@ -1,5 +1,7 @@
 #include "bot/app.h"
+#include "bot/max/max.h"
 #include "bot/telegram/telegram.h"
+#include "bot/vk/vk.h"
 #include "handlers/survey.h"
 #include "report/chart.h"
 #include "report/indicators.h"
@@ -102,8 +104,7 @@ mb_status app_open(app *a)
     a->env.texts = a->texts;
     a->env.default_language = a->cfg.language;
     a->env.consent_age = a->cfg.consent_age;
-    a->env.tg_username = a->cfg.tg_token[0] ? a->username : NULL;
-    a->env.vk_group_id = a->cfg.vk_token[0] ? a->cfg.vk_group_id : 0;
+    app_register_platforms(a);
     /* Reports are written beside the database and removed once sent. */
     snprintf(a->files_dir, sizeof a->files_dir, "%s.files", a->cfg.storage_path);
     a->env.files_dir = a->files_dir;
@@ -124,6 +125,26 @@ mb_status app_open(app *a)
     a->env.recognition = &a->cfg.recognition;
     a->env.digest = &a->cfg.digest;
     return MB_OK;
+}
+
+void app_register_platforms(app *a)
+{
+    platform_info p;
+    platform_clear();
+    if (a->cfg.tg_token[0] || a->cfg.tg_username[0]) {
+        tg_platform_describe(&a->cfg, a->username, &p);
+        platform_register(&p);
+    }
+    if (a->cfg.vk_token[0]) {
+        vk_platform_describe(&a->cfg, &p);
+        platform_register(&p);
+    }
+    if (a->cfg.max_token[0]) {
+        char name[MAX_BOT_NAME_MAX] = "";
+        if (!a->cfg.max_username[0] && a->d && db_meta_get(a->d, MAX_META_USERNAME, name, sizeof name)) name[0] = 0;
+        max_platform_describe(&a->cfg, name, &p);
+        platform_register(&p);
+    }
 }
 
 mb_status app_lock(app *a)

@@ -25,6 +25,12 @@ mb_status app_load_config(app *a, const char *path);
 /* Opens the database (migrating it) and the catalogs. Prints errors. */
 mb_status app_open(app *a);
 
+/* Registers every configured messenger (util/platform.h) as its transport
+ * describes itself from its own config section: Telegram when [telegram]
+ * has a token or a username, VK with a token, MAX with a token. Called by
+ * app_open, and again once the Telegram username is learnt. */
+void app_register_platforms(app *a);
+
 /* Takes the single-instance lock beside the database (<path>.lock).
  * MB_ERR_BUSY when another mentorbot holds it. */
 mb_status app_lock(app *a);

@@ -40,6 +40,14 @@ void config_defaults(config *cfg)
     cfg->vk_wait_s = 25;
     cfg->vk_rate_per_s = 20;
     cfg->vk_session_refresh_s = 3600;
+    cfg->vk_rate_per_chat_per_s = 1;
+    cfg->vk_request_timeout_s = 30;
+    snprintf(cfg->max_api_base, sizeof cfg->max_api_base, "%s", CONFIG_DEFAULT_MAX_API_BASE);
+    snprintf(cfg->max_format, sizeof cfg->max_format, "plain");
+    cfg->max_poll_timeout_s = 30;
+    cfg->max_request_timeout_s = 30;
+    cfg->max_rate_per_s = 30;
+    cfg->max_rate_per_chat_per_s = 1;
     snprintf(cfg->timezone, sizeof cfg->timezone, "Europe/Moscow");
     snprintf(cfg->language, sizeof cfg->language, "ru");
     cfg->consent_age = 14;
@@ -107,6 +115,72 @@ int config_timezone_valid(const char *tz)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static void set_base(parse_state *ps, char *dst, size_t size, const char *key, const char *value)
+{
+    if (strncmp(value, "http://", 7) && strncmp(value, "https://", 8)) {
+        add_error(ps, "%s must start with http:// or https://, not \"%s\"", key, value);
+    } else if (set_string(ps, dst, size, key, value)) {
+        size_t n = strlen(dst);
+        while (n > 0 && dst[n - 1] == '/') dst[--n] = 0;
+    }
+}
+
+/* The [max] section. */
+static void max_key(parse_state *ps, const char *key, const char *value)
+{
+    config *c = ps->cfg;
+    if (strcmp(key, "token") == 0) {
+        log_add_secret(value);
+        set_string(ps, c->max_token, sizeof c->max_token, key, value);
+    } else if (strcmp(key, "api_base") == 0) {
+        set_base(ps, c->max_api_base, sizeof c->max_api_base, key, value);
+    } else if (strcmp(key, "username") == 0) {
+        const char *name = value[0] == '@' ? value + 1 : value;
+        int ok = *name != 0;
+        for (const char *p = name; *p; p++)
+            if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.'))
+                ok = 0;
+        if (!ok) add_error(ps, "username must be the bot's name in its link (letters, digits, _ and .), not \"%s\"", value);
+        else set_string(ps, c->max_username, sizeof c->max_username, key, name);
+    } else if (strcmp(key, "format") == 0) {
+        if (strcmp(value, "plain") && strcmp(value, "markdown") && strcmp(value, "html"))
+            add_error(ps, "format must be plain, markdown or html, not \"%s\"", value);
+        else set_string(ps, c->max_format, sizeof c->max_format, key, value);
+    } else if (strcmp(key, "mode") == 0) {
+        if (strcmp(value, "polling") == 0) c->max_webhook = 0;
+        else if (strcmp(value, "webhook") == 0) c->max_webhook = 1;
+        else add_error(ps, "mode must be polling or webhook, not \"%s\"", value);
+    } else if (strcmp(key, "webhook_url") == 0) {
+        if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+            add_error(ps, "webhook_url must start with https://, not \"%s\"", value);
+        else set_string(ps, c->max_webhook_url, sizeof c->max_webhook_url, key, value);
+    } else if (strcmp(key, "webhook_secret") == 0) {
+        log_add_secret(value);
+        size_t n = strlen(value), ok = n >= 5 && n <= 256;
+        for (const char *p = value; *p; p++)
+            if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')) ok = 0;
+        if (!ok) add_error(ps, "webhook_secret must be 5 to 256 letters, digits, _ or -");
+        else set_string(ps, c->max_webhook_secret, sizeof c->max_webhook_secret, key, value);
+    } else if (strcmp(key, "webhook_listen") == 0) {
+        const char *colon = strrchr(value, ':');
+        char *end;
+        long port = colon ? strtol(colon + 1, &end, 10) : 0;
+        if (!colon || colon == value || !colon[1] || *end || port < 1 || port > 65535)
+            add_error(ps, "webhook_listen must be host:port, like 127.0.0.1:8443, not \"%s\"", value);
+        else set_string(ps, c->max_webhook_listen, sizeof c->max_webhook_listen, key, value);
+    } else if (strcmp(key, "poll_timeout") == 0) {
+        set_int(ps, &c->max_poll_timeout_s, key, value, 0, 90);
+    } else if (strcmp(key, "request_timeout") == 0) {
+        set_int(ps, &c->max_request_timeout_s, key, value, 1, 600);
+    } else if (strcmp(key, "rate_per_s") == 0) {
+        set_rate(ps, &c->max_rate_per_s, key, value);
+    } else if (strcmp(key, "rate_per_chat_per_s") == 0) {
+        set_rate(ps, &c->max_rate_per_chat_per_s, key, value);
+    } else {
+        add_error(ps, "unknown key \"%s\" in [max]", key);
+    }
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     parse_state *ps = user;
@@ -161,6 +235,12 @@ static int on_key(void *user, const char *section, const char *key, const char *
         set_rate(ps, &c->vk_rate_per_s, key, value);
     } else if (IS("vk", "session_refresh")) {
         set_int(ps, &c->vk_session_refresh_s, key, value, 1, 86400);
+    } else if (IS("vk", "rate_per_chat_per_s")) {
+        set_rate(ps, &c->vk_rate_per_chat_per_s, key, value);
+    } else if (IS("vk", "request_timeout")) {
+        set_int(ps, &c->vk_request_timeout_s, key, value, 1, 600);
+    } else if (strcmp(section, "max") == 0) {
+        max_key(ps, key, value);
     } else if (IS("bot", "timezone")) {
         if (!config_timezone_valid(value)) add_error(ps, "unknown timezone \"%s\" (expected a name like Europe/Moscow)", value);
         else set_string(ps, c->timezone, sizeof c->timezone, key, value);
@@ -236,8 +316,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
     } else if (IS("digest", "files_max")) {
         set_int(ps, &c->digest.files_max, key, value, 3, DIGEST_FILES_MAX_LIMIT);
     } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot") &&
-               strcmp(section, "vk") && strcmp(section, "meetings") && strcmp(section, "polls") &&
-               strcmp(section, "recognition") && strcmp(section, "digest")) {
+               strcmp(section, "vk") && strcmp(section, "max") && strcmp(section, "meetings") &&
+               strcmp(section, "polls") && strcmp(section, "recognition") && strcmp(section, "digest")) {
         add_error(ps, "unknown section [%s]", section);
     } else {
         add_error(ps, "unknown key \"%s\" in [%s]", key, section);
@@ -317,6 +397,22 @@ mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
     if (env_vk && *env_vk) {
         log_add_secret(env_vk);
         snprintf(cfg->vk_token, sizeof cfg->vk_token, "%s", env_vk);
+    }
+    const char *env_max = getenv("MENTORBOT_MAX_TOKEN");
+    if (env_max && *env_max) {
+        log_add_secret(env_max);
+        snprintf(cfg->max_token, sizeof cfg->max_token, "%s", env_max);
+    }
+    for (char *p = cfg->max_token; *p; p++) {
+        if ((unsigned char)*p < ' ' || *p == 0x7f) {
+            sb_printf(&ps.errors, "%s: the MAX token has characters a token cannot have\n", path);
+            ps.nerrors++;
+            break;
+        }
+    }
+    if (cfg->max_token[0] && cfg->max_webhook && (!cfg->max_webhook_url[0] || !cfg->max_webhook_listen[0])) {
+        sb_printf(&ps.errors, "%s: [max] mode = webhook needs webhook_url and webhook_listen\n", path);
+        ps.nerrors++;
     }
     if (cfg->vk_token[0] && !cfg->vk_group_id) {
         sb_printf(&ps.errors, "%s: [vk] token is set but group_id is not\n", path);

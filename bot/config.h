@@ -3,9 +3,10 @@
  * Unknown sections and keys are errors, so a typo never silently falls back
  * to a default. Errors name file:line.
  *
- * The Telegram token may come from the environment (MENTORBOT_TELEGRAM_TOKEN)
- * instead of the file; the environment wins. It is registered as a log
- * secret as soon as it is read.
+ * The tokens may come from the environment (MENTORBOT_TELEGRAM_TOKEN,
+ * MENTORBOT_VK_TOKEN, MENTORBOT_MAX_TOKEN) instead of the file; the
+ * environment wins. They are registered as log secrets as soon as read.
+ * Each messenger's transport reads its own section only.
  */
 #ifndef MB_CONFIG_H
 #define MB_CONFIG_H
@@ -23,6 +24,7 @@
 #define CONFIG_LINE_MAX 1024   /* bytes on one line of the file */
 #define CONFIG_DEFAULT_API_BASE "https://api.telegram.org"
 #define CONFIG_DEFAULT_VK_API_BASE "https://api.vk.com/method"
+#define CONFIG_DEFAULT_MAX_API_BASE "https://platform-api2.max.ru"
 
 typedef struct config {
     char file[CONFIG_PATH_MAX];          /* the file read */
@@ -48,6 +50,21 @@ typedef struct config {
     int vk_wait_s;                       /* a_check wait */
     double vk_rate_per_s;                /* requests per second for the community */
     int vk_session_refresh_s;            /* a long poll key older than this is renewed */
+    double vk_rate_per_chat_per_s;       /* messages a second to one conversation */
+    int vk_request_timeout_s;
+    /* [max] */
+    char max_token[256];                 /* MENTORBOT_MAX_TOKEN wins; "" = MAX off */
+    char max_api_base[256];
+    char max_username[64];               /* the bot's name in https://max.ru/<name>?start= links */
+    char max_format[16];                 /* plain, markdown or html */
+    int max_webhook;                     /* mode = webhook (1) or polling (0) */
+    char max_webhook_url[256];           /* the address MAX posts updates to */
+    char max_webhook_secret[257];        /* sent back in X-Max-Bot-Api-Secret */
+    char max_webhook_listen[64];         /* host:port the webhook endpoint listens on */
+    int max_poll_timeout_s;              /* GET /updates timeout, 0..90 */
+    int max_request_timeout_s;
+    double max_rate_per_s;               /* requests a second to the API (MAX allows 30) */
+    double max_rate_per_chat_per_s;
     /* [bot] */
     char timezone[64];
     char language[8];

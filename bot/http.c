@@ -248,14 +248,31 @@ static mb_status request_start(http_client *c, http_request *r, http_request **o
     return MB_OK;
 }
 
-static mb_status post_body(http_client *c, const char *url, const char *content_type, const char *json,
-                           long timeout_ms, size_t max_body, http_done_fn *done, void *arg, http_request **out)
+/* A header line given by a caller must not end the header block early or
+ * add lines of its own. */
+static int header_line_valid(const char *header)
 {
+    if (!header) return 1;
+    for (const char *p = header; *p; p++)
+        if (*p == '\r' || *p == '\n') return 0;
+    return strchr(header, ':') != NULL;
+}
+
+static mb_status post_body(http_client *c, const char *method, const char *url, const char *content_type,
+                           const char *header, const char *json, long timeout_ms, size_t max_body, http_done_fn *done,
+                           void *arg, http_request **out)
+{
+    if (!header_line_valid(header)) return MB_ERR_INVALID;
     http_request *r = request_new(c, url, timeout_ms, max_body, done, arg);
     if (!r) return MB_ERR_NOMEM;
     r->payload_len = strlen(json);
     r->payload = malloc(r->payload_len + 1);
     r->headers = curl_slist_append(NULL, content_type);
+    if (r->headers && header) {
+        struct curl_slist *more = curl_slist_append(r->headers, header);
+        if (!more) curl_slist_free_all(r->headers);
+        r->headers = more;
+    }
     if (!r->payload || !r->headers) {
         curl_easy_cleanup(r->easy);
         curl_slist_free_all(r->headers);
@@ -267,27 +284,51 @@ static mb_status post_body(http_client *c, const char *url, const char *content_
     curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
     curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->payload);
     curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->payload_len);
+    if (method && strcmp(method, "POST") != 0) curl_easy_setopt(r->easy, CURLOPT_CUSTOMREQUEST, method);
     return request_start(c, r, out);
 }
 
 mb_status http_post_json(http_client *c, const char *url, const char *json, long timeout_ms, size_t max_body,
                          http_done_fn *done, void *arg, http_request **out)
 {
-    return post_body(c, url, "Content-Type: application/json", json, timeout_ms, max_body, done, arg, out);
+    return post_body(c, NULL, url, "Content-Type: application/json", NULL, json, timeout_ms, max_body, done, arg, out);
+}
+
+mb_status http_send_json(http_client *c, const char *method, const char *url, const char *header, const char *json,
+                         long timeout_ms, size_t max_body, http_done_fn *done, void *arg, http_request **out)
+{
+    return post_body(c, method, url, "Content-Type: application/json", header, json ? json : "", timeout_ms, max_body,
+                     done, arg, out);
 }
 
 mb_status http_post_form(http_client *c, const char *url, const char *body, long timeout_ms, size_t max_body,
                          http_done_fn *done, void *arg, http_request **out)
 {
-    return post_body(c, url, "Content-Type: application/x-www-form-urlencoded", body, timeout_ms, max_body, done,
-                     arg, out);
+    return post_body(c, NULL, url, "Content-Type: application/x-www-form-urlencoded", NULL, body, timeout_ms, max_body,
+                     done, arg, out);
 }
 
 mb_status http_get(http_client *c, const char *url, long timeout_ms, size_t max_body, http_done_fn *done, void *arg,
                    http_request **out)
 {
+    return http_get_header(c, url, NULL, timeout_ms, max_body, done, arg, out);
+}
+
+mb_status http_get_header(http_client *c, const char *url, const char *header, long timeout_ms, size_t max_body,
+                          http_done_fn *done, void *arg, http_request **out)
+{
+    if (!header_line_valid(header)) return MB_ERR_INVALID;
     http_request *r = request_new(c, url, timeout_ms, max_body, done, arg);
     if (!r) return MB_ERR_NOMEM;
+    if (header) {
+        r->headers = curl_slist_append(NULL, header);
+        if (!r->headers) {
+            curl_easy_cleanup(r->easy);
+            free(r);
+            return MB_ERR_NOMEM;
+        }
+        curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+    }
     return request_start(c, r, out);
 }
 

@@ -52,6 +52,15 @@ void http_client_free(http_client *c);
 mb_status http_post_json(http_client *c, const char *url, const char *json, long timeout_ms,
                          size_t max_body, http_done_fn *done, void *arg, http_request **out);
 
+/*
+ * Like http_post_json with another method (NULL or "POST" = POST; "PUT",
+ * "PATCH", "DELETE") and one more header line (NULL = none), such as
+ * MAX's "Authorization: <token>". json NULL sends an empty body.
+ * MB_ERR_INVALID when header is not one "Name: value" line.
+ */
+mb_status http_send_json(http_client *c, const char *method, const char *url, const char *header, const char *json,
+                         long timeout_ms, size_t max_body, http_done_fn *done, void *arg, http_request **out);
+
 /* POSTs body as application/x-www-form-urlencoded (VK's API). */
 mb_status http_post_form(http_client *c, const char *url, const char *body, long timeout_ms, size_t max_body,
                          http_done_fn *done, void *arg, http_request **out);
@@ -63,6 +72,11 @@ void http_form_param(strbuf *sb, const char *name, const char *value);
 /* GETs url (VK's long-poll server). */
 mb_status http_get(http_client *c, const char *url, long timeout_ms, size_t max_body, http_done_fn *done, void *arg,
                    http_request **out);
+
+/* http_get with one more header line (NULL = none; MB_ERR_INVALID when it is
+ * not one "Name: value" line). */
+mb_status http_get_header(http_client *c, const char *url, const char *header, long timeout_ms, size_t max_body,
+                          http_done_fn *done, void *arg, http_request **out);
 
 /*
  * POSTs a multipart form: fields as name/value pairs (fields[2k], fields[2k+1],

@@ -25,14 +25,16 @@ static void usage(FILE *out)
                  "The configuration file defaults to ./bot.conf.\n");
 }
 
-/* 1 when the file itself (not the environment) sets a Telegram or VK token. */
+/* 1 when the file itself (not the environment) sets a messenger's token. */
 static int file_holds_token(const char *path)
 {
     unsetenv("MENTORBOT_TELEGRAM_TOKEN");
     unsetenv("MENTORBOT_VK_TOKEN");
+    unsetenv("MENTORBOT_MAX_TOKEN");
     config *c = malloc(sizeof *c);
     char err[CONFIG_ERR_MAX];
-    int holds = c && config_load(path, c, err, sizeof err) == MB_OK && (c->tg_token[0] || c->vk_token[0]);
+    int holds = c && config_load(path, c, err, sizeof err) == MB_OK && (c->tg_token[0] || c->vk_token[0] ||
+                                                                c->max_token[0]);
     free(c);
     return holds;
 }

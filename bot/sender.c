@@ -310,7 +310,8 @@ static void launch(sender *s, flight *f)
                               f, NULL)
         : f->call.form_encoded
         ? http_post_form(s->http, f->call.url, f->call.json, t->request_timeout_ms, 0, on_sent, f, NULL)
-        : http_post_json(s->http, f->call.url, f->call.json, t->request_timeout_ms, 0, on_sent, f, NULL);
+        : http_send_json(s->http, f->call.method, f->call.url, f->call.auth_header, f->call.json, t->request_timeout_ms, 0,
+                         on_sent, f, NULL);
     if (rc) {
         http_response fake;
         memset(&fake, 0, sizeof fake);

@@ -6,6 +6,7 @@
 #include "bot/durable.h"
 #include "bot/http.h"
 #include "bot/intake.h"
+#include "bot/max/max.h"
 #include "bot/pacer.h"
 #include "bot/scheduler.h"
 #include "bot/sender.h"
@@ -36,6 +37,7 @@ typedef struct service {
     http_client *http_send;  /* the sender's own: a send never goes out on a poll's connection */
     tg_client *tg;      /* NULL when no Telegram token is configured */
     vk_client *vk;      /* NULL when no VK community is configured */
+    max_client *max;    /* NULL when no MAX token is configured */
     sender *snd;
     durable *dur;       /* NULL with `synchronous = normal` */
     scheduler *sched;
@@ -113,6 +115,7 @@ static void on_stopper(struct ev_loop *loop, ev_timer *w, int revents)
     log_info("service", "stopping");
     tg_stop(s->tg);
     vk_stop(s->vk);
+    max_stop(s->max);
     scheduler_free(s->sched);
     s->sched = NULL;
     ev_timer_init(&s->grace, on_grace, SHUTDOWN_GRACE_S, 0.);
@@ -154,9 +157,10 @@ static void on_flush_failed(void *arg, const char *why)
 
 int service_run(app *a)
 {
-    if (!a->cfg.tg_token[0] && !a->cfg.vk_token[0]) {
-        fprintf(stderr, "%s: no messenger configured: set [telegram] token (or MENTORBOT_TELEGRAM_TOKEN) or "
-                "[vk] token and group_id (`make run` starts the local simulator when there is none)\n", a->cfg.file);
+    if (!a->cfg.tg_token[0] && !a->cfg.vk_token[0] && !a->cfg.max_token[0]) {
+        fprintf(stderr, "%s: no messenger configured: set [telegram] token (or MENTORBOT_TELEGRAM_TOKEN), "
+                "[vk] token and group_id, or [max] token (`make run` starts the local simulator when there is none)\n",
+                a->cfg.file);
         return 1;
     }
     if (app_lock(a) || app_open(a)) return 1;
@@ -196,14 +200,20 @@ int service_run(app *a)
         vk_hooks hooks = {kick_sender, on_fatal, &s, s.dur};
         s.vk = vk_new(s.loop, s.http, a->d, &a->env, &a->cfg, hooks);
     }
+    if (a->cfg.max_token[0]) {
+        max_hooks hooks = {kick_sender, on_fatal, &s, s.dur};
+        s.max = max_new(s.loop, s.http, a->d, &a->env, &a->cfg, hooks);
+    }
     s.sched = scheduler_new(s.loop, a->d, &a->env, kick_sender, &s);
     if (s.sched) scheduler_set_retention(s.sched, a->cfg.retention_days, a->cfg.audit_retention_days);
-    if (!s.http || !s.http_send || !s.snd || (a->cfg.tg_token[0] && !s.tg) || (a->cfg.vk_token[0] && !s.vk) || !s.sched) {
+    if (!s.http || !s.http_send || !s.snd || (a->cfg.tg_token[0] && !s.tg) || (a->cfg.vk_token[0] && !s.vk) ||
+        (a->cfg.max_token[0] && !s.max) || !s.sched) {
         fprintf(stderr, "out of memory at start\n");
         return 1;
     }
     if (s.tg) sender_add_transport(s.snd, tg_transport(s.tg));
     if (s.vk) sender_add_transport(s.snd, vk_transport(s.vk));
+    if (s.max) sender_add_transport(s.snd, max_transport(s.max));
     ev_signal_init(&s.sigint, on_signal, SIGINT);
     ev_signal_init(&s.sigterm, on_signal, SIGTERM);
     s.sigint.data = s.sigterm.data = &s;
@@ -223,11 +233,12 @@ int service_run(app *a)
     ev_timer_init(&s.files, on_files, 60., SERVICE_FILES_KEEP_S);
     s.files.data = &s;
     ev_timer_start(s.loop, &s.files);
-    log_info("service", "mentorbot started (database %s%s%s%s%s)", a->cfg.storage_path,
+    log_info("service", "mentorbot started (database %s%s%s%s%s%s%s)", a->cfg.storage_path,
              s.tg ? ", Telegram API " : "", s.tg ? a->cfg.tg_api_base : "", s.vk ? ", VK API " : "",
-             s.vk ? a->cfg.vk_api_base : "");
+             s.vk ? a->cfg.vk_api_base : "", s.max ? ", MAX API " : "", s.max ? a->cfg.max_api_base : "");
     if (s.tg) tg_start(s.tg);
     if (s.vk) vk_start(s.vk);
+    if (s.max) max_start(s.max);
     /* The stall scan re-arms itself; this starts it on a database that
      * never had one (handlers/stall.h). */
     if (stall_schedule(a->d, clock_now_ms() + STALL_SCAN_FIRST_MS))
@@ -250,6 +261,7 @@ int service_run(app *a)
              st->unknown, st->blocked, st->commits, flushes, (unsigned long long)marks);
     tg_free(s.tg);
     vk_free(s.vk);
+    max_free(s.max);
     scheduler_free(s.sched);
     ev_timer_stop(s.loop, &s.grace);
     ev_timer_stop(s.loop, &s.stopper);

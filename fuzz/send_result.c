@@ -42,8 +42,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(cfg.vk_token, sizeof cfg.vk_token, "vk-fuzz");
     snprintf(cfg.vk_api_base, sizeof cfg.vk_api_base, "http://vk.test/method");
     cfg.vk_group_id = 1;
-    env = (bot_env){.default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_fuzz_bot",
-                    .vk_group_id = 1};
+    env = (bot_env){.default_language = "ru", .consent_age = 14};
     tg = tg_new(ev_default_loop(0), NULL, scratch_db, &env, &cfg, username, (tg_hooks){0});
     vk = vk_new(ev_default_loop(0), NULL, scratch_db, &env, &cfg, (vk_hooks){0});
     if (!tg || !vk) abort();

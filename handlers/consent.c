@@ -8,6 +8,7 @@
 #include "storage/invites.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/platform.h"
 #include "util/text.h"
 
 #include <stdio.h>
@@ -19,8 +20,12 @@
 
 static const char *const relations[] = {"mother", "father", "guardian", "other", NULL};
 
-/* Only Telegram has a button that shares the user's own, verified number. */
-static int platform_shares_phone(const char *platform) { return strcmp(platform, "tg") == 0; }
+/* Only some messengers have a button that shares the user's own, verified number. */
+static int platform_shares_phone(const char *platform)
+{
+    const platform_info *p = platform_find(platform);
+    return p && p->shares_phone;
+}
 
 static void actor_of(const consent_request *r, char *buf, size_t size)
 {
@@ -35,7 +40,7 @@ void consent_describe(const bot_env *env, const char *lang, const consent_reques
     snprintf(relation, relation_size, "%s", i18n_text(env->texts, lang, key));
     /* The messenger by name only: its account number tells a curator
      * nothing, and would outlive the pupil's erasure in their messages. */
-    snprintf(messenger, messenger_size, "%s", strcmp(r->platform, "vk") == 0 ? "VK" : "Telegram");
+    snprintf(messenger, messenger_size, "%s", platform_display_name(r->platform));
     const char *phone_key = !r->phone[0] ? "consent.phone_none" : r->phone_listed ? "consent.phone_listed"
                                                                                   : "consent.phone_unlisted";
     char *p = i18n_format(env->texts, lang, phone_key, "phone", r->phone, NULL);

@@ -3,7 +3,7 @@
  *
  * consent.c is the person who opens the pupil's parent link: they say who
  * they are (name, relation), share their own phone number where the
- * messenger offers a button for it (Telegram), and decide. Consent counts
+ * messenger offers a button for it (Telegram, MAX), and decide. Consent counts
  * at once when the phone is on the school's list of guardians' phones;
  * otherwise it waits for the curator. A refusal is recorded and told to the
  * curator but closes nothing: the real parent can still consent. No

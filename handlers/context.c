@@ -127,9 +127,9 @@ void flow_format_date(const char *lang, int64_t ms, char *buf, size_t size)
 
 void flow_invite_link(const bot_env *env, const char *platform, const char *code, char *buf, size_t size)
 {
-    if (strcmp(platform, "vk") == 0 && env->vk_group_id)
-        snprintf(buf, size, "https://vk.me/club%lld?ref=%s", env->vk_group_id, code);
-    else
-        snprintf(buf, size, "https://t.me/%s?start=%s", env->tg_username && *env->tg_username ?
-                 env->tg_username : "mentorbot", code);
+    /* A messenger without deep links gets another one's, so the reader
+     * still has a link to pass on; with none at all, the code itself. */
+    if (platform_deep_link(platform, code, buf, size) == 0) return;
+    for (int i = 0; i < platform_count(); i++)
+        if (platform_deep_link(platform_at(i)->name, code, buf, size) == 0) return;
 }

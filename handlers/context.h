@@ -25,9 +25,6 @@ typedef struct bot_env {
     const i18n *texts;
     const char *default_language;  /* "ru" */
     int consent_age;               /* a pupil younger than this needs a guardian's consent */
-    const char *tg_username;       /* for https://t.me/<username>?start=<code> links; may be "";
-                                    * NULL when the bot does not run on Telegram (VK only) */
-    long long vk_group_id;         /* for https://vk.me/club<id>?ref=<code> links; 0 = no VK */
     const char *files_dir;         /* where files to send are written; NULL = no files */
     const meeting_rules *meetings; /* reminders, quiet hours, questions; NULL = the defaults */
     const poll_rules *polls;       /* the poll calendar, reminders, smallest group; NULL = the defaults */

@@ -170,7 +170,8 @@ static mb_status new_link(hctx *h, const char *arg)
     curator_actor(h, actor, sizeof actor);
     snprintf(subject, sizeof subject, "account:%lld", (long long)minor.id);
     identity ident;
-    const char *minor_platform = identity_for_account(h->d, minor.id, NULL, &ident) == MB_OK ? ident.platform : "tg";
+    const char *minor_platform = identity_for_account(h->d, minor.id, NULL, &ident) == MB_OK ? ident.platform
+                                                                                             : h->ev->platform;
     if ((rc = consent_revoke_links(h->d, minor.id)) ||
         (rc = consent_new_link(h->d, &minor, actor, code, sizeof code)) ||
         (rc = audit_log(h->d, actor, "guardian.new_link", subject, "earlier parent links revoked")))

@@ -44,7 +44,7 @@ typedef struct event_attachment {
 
 typedef struct event {
     event_kind kind;
-    const char *platform;         /* "tg" or "vk" */
+    const char *platform;         /* a registered messenger's name (util/platform.h) */
     int64_t user_id;
     int64_t chat_id;              /* where replies go */
     int is_private;               /* a one-to-one chat with the bot */

@@ -59,9 +59,9 @@ mb_status curator_on_text(hctx *h, const char *text);
 #define LINK_PREFIX "l_"   /* a link code as it appears after start= */
 mb_status link_start(hctx *h);
 mb_status link_redeem(hctx *h, const char *code);
-mb_status link_on_button(hctx *h, const char *arg);        /* pref:tg|vk */
+mb_status link_on_button(hctx *h, const char *arg);        /* pref:PLATFORM */
 mb_status link_on_confirm(hctx *h, const char *arg);       /* lk:y|n:REQUEST, pressed by the owner */
-mb_status link_on_unlink(hctx *h, const char *arg);        /* ul:tg|vk from /privacy */
+mb_status link_on_unlink(hctx *h, const char *arg);        /* ul:PLATFORM from /privacy */
 /* The person's messenger accounts for /privacy: lines into text (caller
  * frees) and an unlink button for each when there are several. */
 char *link_privacy_list(hctx *h, keyboard *kb);
@@ -98,7 +98,9 @@ mb_status flow_menu_next(hctx *h);
 /* Dates as the reader writes them: 24.11.2026 in Russian, 2026-11-24 in English. */
 void flow_format_date(const char *lang, int64_t ms, char *buf, size_t size);
 
-/* The invite link for a code: https://t.me/<bot>?start=<code>. */
+/* The invite link for a code in the messenger of platform, as its transport
+ * registered it (util/platform.h): https://t.me/<bot>?start=<code> and
+ * the like; another messenger's link when that one has none. */
 void flow_invite_link(const bot_env *env, const char *platform, const char *code, char *buf, size_t size);
 
 /* Jobs the handlers schedule. */

@@ -9,8 +9,9 @@
  * /privacy lists the messenger accounts with a button to unlink each.
  *
  * Button data:  lk:y:REQUEST | lk:n:REQUEST   the owner's answer
- *               ul:tg | ul:vk                 unlink that messenger
- *               pref:tg | pref:vk             where reminders go
+ *               ul:PLATFORM                   unlink that messenger
+ *               pref:PLATFORM                 where reminders go
+ * (PLATFORM: a registered messenger's name, util/platform.h)
  */
 #include "handlers/attempts.h"
 #include "handlers/flows.h"
@@ -19,6 +20,7 @@
 #include "storage/link_requests.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/platform.h"
 #include "util/strbuf.h"
 
 #include <stdio.h>
@@ -26,10 +28,10 @@
 #include <string.h>
 
 #define LINK_CODE_VALID_MS (60LL * 60 * 1000)
-#define LINK_IDENTITIES_MAX 4     /* messenger accounts listed in /privacy */
+#define LINK_IDENTITIES_MAX PLATFORMS_MAX   /* messenger accounts listed in /privacy */
 
-static const char *platform_name(const char *platform) { return strcmp(platform, "vk") == 0 ? "VK" : "Telegram"; }
-static int known_platform(const char *p) { return strcmp(p, "tg") == 0 || strcmp(p, "vk") == 0; }
+static const char *platform_name(const char *platform) { return platform_display_name(platform); }
+static int known_platform(const char *p) { return platform_find(p) != NULL; }
 
 /* How a messenger account is shown: its name, or its id when the
  * messenger gave none. */
@@ -68,19 +70,45 @@ static mb_status tell_everywhere(hctx *h, const account *person, const char *ski
     return rc;
 }
 
-/* 1 when the bot runs on the messenger other than the one the person
- * writes from: only then can a second one be offered. */
+/* 1 when the bot runs on a messenger the person has no account on yet:
+ * only then can one more be offered. */
 static int other_messenger_runs(const hctx *h)
 {
-    if (strcmp(h->ev->platform, "vk") == 0) return h->env->tg_username != NULL;
-    return h->env->vk_group_id != 0;
+    identity there;
+    for (int i = 0; i < platform_count(); i++)
+        if (identity_for_account(h->d, h->acct.id, platform_at(i)->name, &there) != MB_OK) return 1;
+    return 0;
+}
+
+/* "Telegram: https://t.me/...?start=l_CODE" for every messenger the
+ * person may still add, one a line (caller frees; NULL when out of memory). */
+static char *link_lines(hctx *h, const char *full)
+{
+    strbuf sb;
+    sb_init(&sb, 0);
+    identity there;
+    for (int i = 0; i < platform_count(); i++) {
+        const platform_info *p = platform_at(i);
+        if (identity_for_account(h->d, h->acct.id, p->name, &there) == MB_OK) continue;
+        char link[PLATFORM_LINK_PREFIX_MAX + INVITE_CODE_LEN + 8];
+        int has_link = platform_deep_link(p->name, full, link, sizeof link) == 0;
+        char *line = has_link ? TF(h, "link.code_line", "messenger", p->display_name, "link", link, NULL)
+                              : TF(h, "link.code_line_nolink", "messenger", p->display_name, NULL);
+        if (line) sb_printf(&sb, "%s%s", sb.len ? "\n" : "", line);
+        else sb.failed = 1;
+        free(line);
+    }
+    char *out = sb.failed ? NULL : sb_take(&sb);
+    sb_free(&sb);
+    return out;
 }
 
 mb_status link_start(hctx *h)
 {
     if (strcmp(h->acct.status, "active") && strcmp(h->acct.status, "pending_consent"))
         return reply_text(h, T(h, "link.register_first"), NULL);
-    if (identity_count(h->d, h->acct.id) >= 2) return reply_text(h, T(h, "link.all_linked"), NULL);
+    if (!other_messenger_runs(h) && identity_count(h->d, h->acct.id) >= 2)
+        return reply_text(h, T(h, "link.all_linked"), NULL);
     if (!other_messenger_runs(h)) {
         char *only = TF(h, "link.no_other", "messenger", platform_name(h->ev->platform), NULL);
         if (!only) return MB_ERR_NOMEM;
@@ -88,16 +116,16 @@ mb_status link_start(hctx *h)
         free(only);
         return rc;
     }
-    char code[INVITE_CODE_LEN + 1], actor[32], full[INVITE_CODE_LEN + 4], tg_link[256];
+    char code[INVITE_CODE_LEN + 1], actor[32], full[INVITE_CODE_LEN + 4];
     actor_of(h->acct.id, actor, sizeof actor);
     mb_status rc = invite_create(h->d, "link", h->acct.org_id, NULL, 1, clock_now_ms() + LINK_CODE_VALID_MS,
                                  h->acct.id, actor, code, NULL);
     if (rc) return rc;
     snprintf(full, sizeof full, "%s%s", LINK_PREFIX, code);
-    flow_invite_link(h->env, "tg", full, tg_link, sizeof tg_link);
-    /* Only the messenger still to add is explained. */
-    const char *key = strcmp(h->ev->platform, "vk") == 0 ? "link.code_tg" : "link.code_vk";
-    char *text = TF(h, key, "code", code, "tg_link", tg_link, NULL);
+    /* Only the messengers still to add are offered. */
+    char *links = link_lines(h, full);
+    char *text = links ? TF(h, "link.code", "code", code, "links", links, NULL) : NULL;
+    free(links);
     if (!text) return MB_ERR_NOMEM;
     rc = reply_text(h, text, NULL);
     free(text);
@@ -208,9 +236,15 @@ static mb_status confirm_link(hctx *h, const link_request *r, const invite *inv)
     snprintf(detail, sizeof detail, "added %s", r->platform);
     if ((rc = audit_log(h->d, subject, "identity.link", subject, detail))) return rc;
     log_info("link", "account %lld confirmed adding a %s account", (long long)h->acct.id, r->platform);
+    /* Every messenger the person is on now, the one just added among them. */
     keyboard kb = {0};
-    kb_button(&kb, "Telegram", "pref:tg");
-    kb_button(&kb, "VK", "pref:vk");
+    identity ids[LINK_IDENTITIES_MAX];
+    int n = identity_list(h->d, h->acct.id, ids, LINK_IDENTITIES_MAX);
+    for (int i = 0; i < n && i < LINK_IDENTITIES_MAX; i++) {
+        char data[PLATFORM_NAME_MAX + 8];
+        snprintf(data, sizeof data, "pref:%s", ids[i].platform);
+        kb_button(&kb, platform_name(ids[i].platform), data);
+    }
     char *text = TF(h, "link.done", "name", h->acct.name, "messenger", platform_name(r->platform), NULL);
     rc = text ? tell_requester(h, r, &h->acct, text, &kb) : MB_ERR_NOMEM;
     free(text);

@@ -207,7 +207,8 @@ mb_status pair_on_write_attachment(hctx *h)
 
 /* ---- contacts, for adults who both agree ---- */
 
-/* "Telegram: tg://user?id=…" lines of a person's messenger accounts. */
+/* "Telegram: tg://user?id=…" lines of a person's messenger accounts, each
+ * messenger's from its own catalog text pair.contact_<platform>. */
 static void contact_lines(hctx *h, int64_t who, const char *lang, char *buf, size_t size)
 {
     identity ids[4];
@@ -215,8 +216,8 @@ static void contact_lines(hctx *h, int64_t who, const char *lang, char *buf, siz
     size_t used = 0;
     buf[0] = 0;
     for (int i = 0; i < n && i < 4; i++) {
-        const char *key = strcmp(ids[i].platform, "vk") == 0 ? "pair.contact_vk" : "pair.contact_tg";
-        char id[32];
+        char key[I18N_KEY_MAX + 1], id[32];
+        snprintf(key, sizeof key, "pair.contact_%.8s", ids[i].platform);
         snprintf(id, sizeof id, "%lld", (long long)ids[i].user_id);
         char *line = i18n_format(h->env->texts, lang, key, "id", id, NULL);
         int w = line ? snprintf(buf + used, size - used, "%s%s", used ? "\n" : "", line) : 0;

@@ -536,7 +536,10 @@ mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *p
     if ((rc = invite_find_guardian(d, id, &inv))) return rc == MB_ERR_NOT_FOUND ? MB_OK : rc;
     char full[INVITE_CODE_LEN + 4], link[256];
     snprintf(full, sizeof full, INVITE_GUARDIAN_PREFIX "%s", inv.code);
-    flow_invite_link(env, "tg", full, link, sizeof link);
+    /* The link in the form of the messenger the reminder goes to. */
+    identity ident;
+    flow_invite_link(env, identity_for_account(d, id, NULL, &ident) == MB_OK ? ident.platform : "", full, link,
+                     sizeof link);
     char *text = i18n_format(env->texts, lang, "guardian.reminder", "link", link, NULL);
     if (!text) return MB_ERR_NOMEM;
     rc = reply_to_account(d, id, text, NULL);

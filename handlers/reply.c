@@ -6,21 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const platform_caps caps_table[] = {
-    /* Telegram: 4096 UTF-16 units per text, 1-64 bytes of callback_data,
-     * 100 buttons per inline keyboard, 1024 units of caption. */
-    {"tg", 4096, 64, 100, 64, 1024},
-    /* VK: 9000 characters per text in practice (4096 in older docs),
-     * payload up to 255 bytes; 10 buttons fit an inline keyboard, up to 40
-     * a regular one (the transport picks), labels up to 40 characters. */
-    {"vk", 9000, 64, 40, 40, 9000},
+/* The narrowest of the messengers' limits. */
+static const platform_info unregistered_caps = {
+    .max_text_units = 4000, .max_button_data = 64, .max_buttons = 30, .max_button_text = 40, .max_caption_units = 1024,
 };
 
-const platform_caps *platform_caps_for(const char *platform)
+const platform_info *platform_caps_for(const char *platform)
 {
-    for (size_t i = 0; i < sizeof caps_table / sizeof caps_table[0]; i++)
-        if (strcmp(caps_table[i].platform, platform) == 0) return &caps_table[i];
-    return &caps_table[0];
+    const platform_info *p = platform_find(platform);
+    return p ? p : &unregistered_caps;
 }
 
 void kb_row(keyboard *kb)
@@ -54,7 +48,7 @@ void kb_free(keyboard *kb)
 /* Checks the keyboard against the platform before anything is queued: a
  * button that the platform would refuse must fail here, with a reason,
  * not later at send time. */
-static mb_status check_keyboard(const platform_caps *caps, const keyboard *kb)
+static mb_status check_keyboard(const platform_info *caps, const keyboard *kb)
 {
     if (!kb || !kb->rows) return MB_OK;
     if (kb->too_long || (unsigned)kb->count > caps->max_buttons) return MB_ERR_LIMIT;
@@ -79,7 +73,7 @@ static mb_status enqueue_json(db *d, const char *platform, int64_t chat_id, int6
 mb_status reply_to_chat(db *d, const char *platform, int64_t chat_id, int64_t account_id,
                         const char *text, keyboard *kb)
 {
-    const platform_caps *caps = platform_caps_for(platform);
+    const platform_info *caps = platform_caps_for(platform);
     mb_status rc = check_keyboard(caps, kb);
     if (rc) {
         log_error("reply", "a keyboard breaks the %s limits (data over %u bytes or over %u buttons)",
@@ -188,7 +182,7 @@ mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *pla
     if (rc == MB_ERR_NOT_FOUND) return rc_any == MB_OK ? MB_ERR_DENIED : rc_any;
     if (id.unreachable_at && rc_any == MB_OK && !any.unreachable_at && strcmp(any.platform, platform) != 0)
         return MB_ERR_DENIED;
-    const platform_caps *caps = platform_caps_for(id.platform);
+    const platform_info *caps = platform_caps_for(id.platform);
     if ((rc = check_keyboard(caps, kb))) return rc;
     if (caption && text_utf16_len(caption) > caps->max_caption_units) {
         if ((rc = reply_to_chat(d, id.platform, id.chat_id, account_id, caption, NULL))) return rc;
@@ -207,7 +201,7 @@ mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *pla
 
 mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb)
 {
-    const platform_caps *caps = platform_caps_for(h->ev->platform);
+    const platform_info *caps = platform_caps_for(h->ev->platform);
     if (check_keyboard(caps, kb) || text_utf16_len(text) > caps->max_text_units) return MB_ERR_LIMIT;
     cJSON *body = cJSON_CreateObject();
     if (!body) return MB_ERR_NOMEM;

@@ -9,7 +9,7 @@
  *   photo:    the same, for a picture
  *   document or photo the platform already holds (a user sent it):
  *             {"ref": "...", "caption": "...", "buttons": [...]}, no upload;
- *             ref is a Telegram file_id or VK's attachment list
+ *             ref is what the messenger named the media by in the event
  * A text longer than the platform allows becomes several rows; the buttons
  * go with the last one.
  */
@@ -20,18 +20,12 @@
 #include <stdint.h>
 
 #include "handlers/context.h"
+#include "util/platform.h"
 
-/* What a platform accepts, used when a reply is queued. */
-typedef struct platform_caps {
-    const char *platform;
-    unsigned max_text_units;     /* UTF-16 units per message (Telegram 4096) */
-    unsigned max_button_data;    /* bytes of data a button carries (Telegram 64) */
-    unsigned max_buttons;        /* buttons on one message */
-    unsigned max_button_text;    /* characters on a button label */
-    unsigned max_caption_units;  /* UTF-16 units of text under a photo or file (Telegram 1024) */
-} platform_caps;
-
-const platform_caps *platform_caps_for(const char *platform);
+/* What the messenger of platform accepts (util/platform.h), used when a
+ * reply is queued; a platform no transport registered gets the narrowest
+ * limits of all, so nothing queued for it is refused for its size. */
+const platform_info *platform_caps_for(const char *platform);
 
 /* An inline keyboard being built: rows of buttons. */
 typedef struct keyboard {
@@ -49,8 +43,9 @@ void kb_free(keyboard *kb);
 mb_status reply_text(hctx *h, const char *text, keyboard *kb);
 
 /* Queues text with the platform's "share my phone number" button (Telegram's
- * request_contact) and a plain button skip_label that sends its label as
- * text. Only for platforms that have such a button (Telegram). */
+ * and MAX's request_contact) and a plain button skip_label that sends its
+ * label as text. Only for platforms that have such a button (shares_phone
+ * in util/platform.h). */
 mb_status reply_ask_contact(hctx *h, const char *text, const char *share_label, const char *skip_label);
 
 /* Queues text and takes away a keyboard reply_ask_contact showed. */

@@ -22,14 +22,18 @@ cd "$root"
 [ -f bot.conf ] || { cp "$repo/bot.conf.example" bot.conf; chmod 600 bot.conf; echo "created bot.conf from bot.conf.example"; }
 mkdir -p run
 
-# Section by section: [telegram] gets the simulator's address and token,
-# [storage] the demo's own database, [vk] no token (the demo simulates
-# Telegram only; an empty [vk] section leaves VK off), and a relative
-# `locales` is dropped because the file moves into run/.
+# Section by section: [telegram] and [max] get the simulator's address and
+# a token, [storage] the demo's own database, [vk] no token (the demo
+# simulates Telegram and MAX; an empty [vk] section leaves VK off), and a
+# relative `locales` is dropped because the file moves into run/.
 awk -v port="$port" '
 function header(name) {
     if (name == "telegram") {
         print "token = 1:local-simulator"; print "api_base = http://127.0.0.1:" port; print "poll_timeout = 10"
+    }
+    if (name == "max") {
+        print "token = local-simulator"; print "api_base = http://127.0.0.1:" port "/max"; print "poll_timeout = 10"
+        print "mode = polling"
     }
     if (name == "storage") print "path = mentorbot-local.db"
     seen[name] = 1
@@ -39,6 +43,7 @@ function header(name) {
     print; header(section); next
 }
 section == "telegram" && /^[[:space:]]*(token|api_base|poll_timeout)[[:space:]]*=/ { next }
+section == "max" && /^[[:space:]]*(token|api_base|poll_timeout|mode)[[:space:]]*=/ { next }
 section == "storage" && /^[[:space:]]*path[[:space:]]*=/ { next }
 section == "vk" && /^[[:space:]]*token[[:space:]]*=/ { print "token ="; next }
 section == "bot" && /^[[:space:]]*locales[[:space:]]*=/ { next }
@@ -46,10 +51,11 @@ section == "bot" && /^[[:space:]]*locales[[:space:]]*=/ { next }
 END {
     if (!seen["telegram"]) { print "[telegram]"; header("telegram") }
     if (!seen["storage"]) { print "[storage]"; header("storage") }
+    if (!seen["max"]) { print "[max]"; header("max") }
 }' bot.conf > run/bot-local.conf
 
 conf=run/bot-local.conf
-env -u MENTORBOT_VK_TOKEN -u MENTORBOT_TELEGRAM_TOKEN "$bin/mentorbot" --config "$conf" check >/dev/null
+env -u MENTORBOT_VK_TOKEN -u MENTORBOT_TELEGRAM_TOKEN -u MENTORBOT_MAX_TOKEN "$bin/mentorbot" --config "$conf" check >/dev/null
 
 # An admin command of the demo; prints its last line. Its log goes to
 # run/setup.log, and is shown when the command fails.

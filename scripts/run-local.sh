@@ -1,8 +1,9 @@
 #!/bin/sh
-# `make run`: runs the bot. Without a Telegram token it starts the local
-# simulator beside it (scripts/demo-setup.sh prepares the demo's own
+# `make run`: runs the bot. Without a Telegram or MAX token it starts the
+# local simulator beside it (scripts/demo-setup.sh prepares the demo's own
 # configuration and database in run/), and opens a terminal chat in which
-# you talk to the bot as a Telegram user.
+# you talk to the bot as a Telegram user, or as a MAX user with
+# `make run MESSENGER=max`.
 #
 # MENTORBOT_ROOT (the folder with bot.conf, default the repository) and
 # MENTORBOT_BIN_DIR (where mentorbot and mentorbot-sim are, default the
@@ -20,8 +21,8 @@ cd "$root"
 "$bin/mentorbot" --config bot.conf check >/dev/null
 
 token=$(awk '/^[[:space:]]*\[/ { s = $0; gsub(/[][[:space:]]/, "", s); next }
-             s == "telegram" && sub(/^[[:space:]]*token[[:space:]]*=[[:space:]]*/, "") { print; exit }' bot.conf)
-if [ -n "$token" ] || [ -n "$MENTORBOT_TELEGRAM_TOKEN" ]; then
+             (s == "telegram" || s == "max") && sub(/^[[:space:]]*token[[:space:]]*=[[:space:]]*/, "") && $0 != "" { print; exit }' bot.conf)
+if [ -n "$token" ] || [ -n "$MENTORBOT_TELEGRAM_TOKEN" ] || [ -n "$MENTORBOT_MAX_TOKEN" ]; then
     exec "$bin/mentorbot" --config bot.conf run
 fi
 
@@ -63,7 +64,7 @@ wait_started() {
 }
 wait_started "$sim" run/sim.log "API simulator on" 0 "The simulator (port $port; set SIM_PORT for another)"
 before=$(grep -c "mentorbot started" run/bot.log 2>/dev/null || true)
-env -u MENTORBOT_VK_TOKEN "$bin/mentorbot" --config "$conf" run 2>>run/bot.log &
+env -u MENTORBOT_VK_TOKEN -u MENTORBOT_MAX_TOKEN "$bin/mentorbot" --config "$conf" run 2>>run/bot.log &
 bot=$!
 wait_started "$bot" run/bot.log "mentorbot started" "${before:-0}" "The bot"
 
@@ -75,7 +76,12 @@ echo "Admin commands for this demo act on its own database; start them with:"
 echo "  $prefix ..."
 echo "Register as the demo school's curator by typing:  /start $code"
 status=0
-"$bin/mentorbot-sim" chat --sim "http://127.0.0.1:$port" || status=$?
+case ${MESSENGER:-tg} in
+    max) chat_as=--max ;;
+    tg|telegram) chat_as= ;;
+    *) echo "MESSENGER must be tg or max, not \"$MESSENGER\"" >&2; exit 2 ;;
+esac
+"$bin/mentorbot-sim" chat $chat_as --sim "http://127.0.0.1:$port" || status=$?
 if ! kill -0 "$bot" 2>/dev/null; then
     echo "The bot stopped while you were chatting. The end of run/bot.log:" >&2
     tail -n 15 run/bot.log >&2

@@ -22,9 +22,11 @@ typedef struct chat_button {
     char *text;
     char *data; /* callback_data, or NULL for a link button */
     char *url;
+    int says_label;   /* MAX's message button: pressing it sends its label as text */
 } chat_button;
 
 typedef struct chat_session {
+    int max;              /* 1: a MAX user (/sim/max/), 0: a Telegram user (/sim/tg/) */
     char base[CHAT_URL_MAX];
     long long user;
     char name[CHAT_NAME_MAX];
@@ -33,6 +35,7 @@ typedef struct chat_session {
     int done;
     pthread_mutex_t lock; /* guards the fields below and stdout */
     long long buttons_message;
+    char buttons_mid[CHAT_NAME_MAX];   /* MAX: the mid of the message with the buttons */
     chat_button buttons[CHAT_BUTTONS_MAX];
     int button_count;
 } chat_session;
@@ -76,6 +79,7 @@ static void buttons_clear(chat_session *s)
     }
     s->button_count = 0;
     s->buttons_message = 0;
+    s->buttons_mid[0] = 0;
 }
 
 static char *dup_or_null(const cJSON *item)
@@ -125,6 +129,68 @@ static double num_field(const cJSON *obj, const char *name)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* MAX: the inline_keyboard attachment of a message's parameters, as
+ * "[1] text  [2] text", remembered like Telegram's. Lock held. */
+static void show_max_buttons(chat_session *s, const cJSON *params, const char *mid)
+{
+    const cJSON *a, *row, *b, *keyboard = NULL;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(params, "attachments")) {
+        const char *type = str_field(a, "type");
+        if (type && strcmp(type, "inline_keyboard") == 0)
+            keyboard = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(a, "payload"), "buttons");
+    }
+    if (!cJSON_IsArray(keyboard)) return;
+    buttons_clear(s);
+    snprintf(s->buttons_mid, sizeof s->buttons_mid, "%s", mid ? mid : "");
+    cJSON_ArrayForEach(row, keyboard) {
+        const char *gap = "    ";
+        cJSON_ArrayForEach(b, row) {
+            if (s->button_count >= CHAT_BUTTONS_MAX) break;
+            const char *type = str_field(b, "type");
+            chat_button *btn = &s->buttons[s->button_count++];
+            btn->text = dup_or_null(cJSON_GetObjectItemCaseSensitive(b, "text"));
+            /* A message button sends its label as the user's text. */
+            btn->data = type && strcmp(type, "callback") == 0 ? dup_or_null(cJSON_GetObjectItemCaseSensitive(b, "payload"))
+                                                               : NULL;
+            btn->url = type && strcmp(type, "link") == 0 ? dup_or_null(cJSON_GetObjectItemCaseSensitive(b, "url")) : NULL;
+            btn->says_label = type && strcmp(type, "message") == 0;
+            printf("%s[%d] %s%s", gap, s->button_count, btn->text ? btn->text : "?",
+                   btn->url ? " (link)" : type && strcmp(type, "request_contact") == 0 ? " (shares your contact)" : "");
+            gap = "  ";
+        }
+        printf("\n");
+    }
+}
+
+/* A MAX call from the sent log, shown the way a chat window would. */
+static void show_max_call(chat_session *s, const cJSON *call, const char *method)
+{
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
+    const cJSON *body = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(call, "result"), "message"), "body");
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok"))) {
+        printf("(the bot's %s failed)\n", method);
+        return;
+    }
+    const char *text = str_field(params, "text");
+    if (strcmp(method, "max.messages") == 0) {
+        const cJSON *a;
+        cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(params, "attachments")) {
+            const char *type = str_field(a, "type");
+            if (type && (strcmp(type, "file") == 0 || strcmp(type, "image") == 0))
+                printf("bot sent a %s\n", strcmp(type, "file") == 0 ? "file" : "picture");
+        }
+        if (text) printf("bot: %s\n", text);
+        show_max_buttons(s, params, str_field(body, "mid"));
+    } else if (strcmp(method, "max.messages.edit") == 0) {
+        printf("bot (edited a message): %s\n", text ? text : "");
+        show_max_buttons(s, params, str_field(params, "message_id"));
+    } else if (strcmp(method, "max.answers") == 0) {
+        const char *note = str_field(params, "notification");
+        if (note && *note) printf("bot (notice): %s\n", note);
+    }
+}
+
 /* Prints one call from the sent log the way a chat window would show it. */
 static void show_call(chat_session *s, const cJSON *call)
 {
@@ -132,6 +198,10 @@ static void show_call(chat_session *s, const cJSON *call)
     const cJSON *result = cJSON_GetObjectItemCaseSensitive(call, "result");
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
     if (!method) return;
+    if (s->max) {
+        show_max_call(s, call, method);
+        return;
+    }
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok"))) {
         const cJSON *err = cJSON_GetObjectItemCaseSensitive(call, "error");
         printf("(the bot's %s failed: %.0f %s)\n", method, num_field(err, "error_code"),
@@ -174,8 +244,8 @@ static void *poll_thread(void *arg)
     for (;;) {
         pthread_mutex_lock(&s->lock);
         int done = s->done;
-        snprintf(path, sizeof path, "/sim/tg/sent?chat_id=%lld&after=%lld&wait_ms=%d", s->user,
-                 s->seq, CHAT_POLL_WAIT_MS);
+        snprintf(path, sizeof path, "/sim/%s/sent?chat_id=%lld&after=%lld&wait_ms=%d", s->max ? "max" : "tg",
+                 s->user, s->seq, CHAT_POLL_WAIT_MS);
         pthread_mutex_unlock(&s->lock);
         if (done) break;
         cJSON *answer = chat_http(s, path, NULL, CHAT_POLL_WAIT_MS + CHAT_HTTP_TIMEOUT_MS);
@@ -198,6 +268,16 @@ static void *poll_thread(void *arg)
     return NULL;
 }
 
+/* The body of a MAX control call by this user. */
+static cJSON *max_user_body(const chat_session *s)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddNumberToObject(body, "user_id", (double)s->user);
+    cJSON_AddStringToObject(body, "name", s->name);
+    cJSON_AddStringToObject(body, "lang", strcmp(s->lang, "en") == 0 ? "en-US" : "ru-RU");
+    return body;
+}
+
 static cJSON *user_json(const chat_session *s)
 {
     cJSON *from = cJSON_CreateObject();
@@ -211,7 +291,7 @@ static void post_json(chat_session *s, const char *path, cJSON *body)
 {
     char *text = cJSON_PrintUnformatted(body);
     cJSON *answer = text ? chat_http(s, path, text, CHAT_HTTP_TIMEOUT_MS) : NULL;
-    if (!answer || !cJSON_GetObjectItemCaseSensitive(answer, "update_id")) {
+    if (!answer || !cJSON_GetObjectItemCaseSensitive(answer, s->max ? "update" : "update_id")) {
         const char *err = str_field(answer, "error");
         pthread_mutex_lock(&s->lock);
         printf("(the simulator did not take it: %s)\n", err ? err : "no answer");
@@ -236,8 +316,19 @@ static int press(chat_session *s, const char *line)
         return none ? -1 : 0; /* without buttons a number is just a message */
     }
     const chat_button *b = &s->buttons[n - 1];
-    if (!b->data) {
+    const char *path = s->max ? "/sim/max/callback" : "/sim/tg/callback";
+    if (b->says_label && b->text) {
+        body = max_user_body(s);
+        cJSON_AddStringToObject(body, "text", b->text);
+        path = "/sim/max/message";
+        printf("(pressed [%d] %s)\n", n, b->text);
+    } else if (!b->data) {
         printf("(button %d opens %s; there is nothing to press here)\n", n, b->url ? b->url : "something else");
+    } else if (s->max) {
+        body = max_user_body(s);
+        cJSON_AddStringToObject(body, "payload", b->data);
+        if (s->buttons_mid[0]) cJSON_AddStringToObject(body, "mid", s->buttons_mid);
+        printf("(pressed [%d] %s)\n", n, b->text ? b->text : "");
     } else {
         body = cJSON_CreateObject();
         cJSON_AddItemToObject(body, "from", user_json(s));
@@ -246,13 +337,18 @@ static int press(chat_session *s, const char *line)
         printf("(pressed [%d] %s)\n", n, b->text ? b->text : "");
     }
     pthread_mutex_unlock(&s->lock);
-    if (body) post_json(s, "/sim/tg/callback", body);
+    if (body) post_json(s, path, body);
     return 0;
 }
 
 static int parse_args(chat_session *s, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i += 2) {   /* --option value pairs */
+    for (int i = 1; i < argc; i += 2) {   /* --option value pairs, and --max */
+        if (strcmp(argv[i], "--max") == 0) {
+            s->max = 1;
+            i--;
+            continue;
+        }
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) return -1;
         if (strcmp(argv[i], "--sim") == 0 && strlen(v) < sizeof s->base) snprintf(s->base, sizeof s->base, "%s", v);
@@ -278,14 +374,15 @@ int sim_chat_main(int argc, char **argv)
     snprintf(s.lang, sizeof s.lang, "ru");
     s.user = CHAT_DEFAULT_USER;
     if (parse_args(&s, argc, argv)) {
-        fprintf(stderr, "usage: mentorbot-sim chat [--sim URL] [--user ID] [--name NAME] [--lang ru|en]\n");
+        fprintf(stderr, "usage: mentorbot-sim chat [--max] [--sim URL] [--user ID] [--name NAME] [--lang ru|en]\n");
         return 2;
     }
     pthread_mutex_init(&s.lock, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     /* Start after what the bot already sent, so only new messages show. */
-    cJSON *now = chat_http(&s, "/sim/tg/sent?after=9000000000000000000", NULL, CHAT_HTTP_TIMEOUT_MS);
+    cJSON *now = chat_http(&s, s.max ? "/sim/max/sent?after=9000000000000000000" : "/sim/tg/sent?after=9000000000000000000",
+                           NULL, CHAT_HTTP_TIMEOUT_MS);
     if (!now) {
         fprintf(stderr, "cannot reach the simulator at %s (start it with: mentorbot-sim)\n", s.base);
         rc = 1;
@@ -293,9 +390,9 @@ int sim_chat_main(int argc, char **argv)
     }
     s.seq = (long long)num_field(now, "last_seq");
     cJSON_Delete(now);
-    printf("Chatting with the bot through %s as user %lld (%s, %s).\n"
+    printf("Chatting with the bot through %s as %s user %lld (%s, %s).\n"
            "Type a message and press Enter; a bare number presses that button; /quit ends.\n",
-           s.base, s.user, s.name, s.lang);
+           s.base, s.max ? "MAX" : "Telegram", s.user, s.name, s.lang);
     fflush(stdout);
     if (pthread_create(&poller, NULL, poll_thread, &s) != 0) {
         rc = 1;
@@ -308,6 +405,15 @@ int sim_chat_main(int argc, char **argv)
         if (!len) continue;
         if (strcmp(line, "/quit") == 0) break;
         if (press(&s, line) == 0) continue;
+        if (s.max) {
+            /* "/start CODE" is what opening the invite link does in MAX:
+             * the Start button, with the code as the payload. */
+            cJSON *body = max_user_body(&s);
+            int start = strncmp(line, "/start ", 7) == 0;
+            cJSON_AddStringToObject(body, start ? "payload" : "text", start ? line + 7 : line);
+            post_json(&s, start ? "/sim/max/start" : "/sim/max/message", body);
+            continue;
+        }
         cJSON *body = cJSON_CreateObject();
         cJSON_AddItemToObject(body, "from", user_json(&s));
         cJSON_AddStringToObject(body, "text", line);

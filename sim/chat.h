@@ -1,6 +1,7 @@
 /*
  * The terminal chat: a person talks to the bot through a running simulator
- * as one Telegram user. Lines typed become messages; the bot's messages,
+ * as one Telegram user, or with --max as one MAX user (where "/start CODE"
+ * is the Start button of an invite link). Lines typed become messages; the bot's messages,
  * edits and notices are printed as they arrive; a bare number presses that
  * button of the latest message with buttons.
  */

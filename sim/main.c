@@ -4,7 +4,7 @@
  * without a token. See docs/simulator.md.
  *
  *   mentorbot-sim [--listen 127.0.0.1:PORT] [--verbose] [--first-update-id N]
- *   mentorbot-sim chat [--sim URL] [--user ID] [--name NAME] [--lang ru|en]
+ *   mentorbot-sim chat [--max] [--sim URL] [--user ID] [--name NAME] [--lang ru|en]
  */
 #include <pthread.h>
 #include <signal.h>
@@ -28,7 +28,7 @@ static void usage(FILE *to)
 {
     fprintf(to,
             "usage: mentorbot-sim [--listen HOST:PORT] [--verbose] [--first-update-id N]\n"
-            "       mentorbot-sim chat [--sim URL] [--user ID] [--name NAME] [--lang ru|en]\n"
+            "       mentorbot-sim chat [--max] [--sim URL] [--user ID] [--name NAME] [--lang ru|en]\n"
             "Serves the Telegram Bot API and VK API methods the bot uses on HOST:PORT\n"
             "(default %s) and a control API under /sim/; see docs/simulator.md.\n",
             SIM_DEFAULT_LISTEN);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/files.h"
+#include "sim/max_webhook.h"
 #include "sim/max_world.h"
 #include "sim/params.h"
 #include "sim/state.h"
@@ -53,10 +54,16 @@ static cJSON *success(void)
 }
 
 void max_sim_init(void) { max_world_init(); }
-void max_sim_free(void) { max_world_free(); }
+
+void max_sim_free(void)
+{
+    max_sim_webhook_stop();
+    max_world_free();
+}
 
 void max_sim_reset(void)
 {
+    max_sim_webhook_reset();
     max_world_reset();
     sim_broadcast();
 }
@@ -364,12 +371,36 @@ typedef struct route {
 
 static void get_me(const sim_request *req, outcome *out) { out->result = max_user_json(NULL); }
 
+/* SubscriptionRequestBody {url, update_types?, secret?}: from now on new
+ * updates are POSTed there (sim/max_webhook.h). */
+static void subscribe(const sim_request *req, outcome *out)
+{
+    const char *url = sim_param_string(req->params, "url"), *secret = sim_param_string(req->params, "secret");
+    const cJSON *types = cJSON_GetObjectItemCaseSensitive(req->params, "update_types");
+    size_t n = secret ? strlen(secret) : 0;
+    int secret_ok = !secret || (n >= 5 && n <= 256 && strspn(secret, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                     "0123456789_-") == n);
+    if (!url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
+        strlen(url) >= MAX_SIM_WEBHOOK_URL_MAX) {
+        fail(out, 400, "proto.payload", "url: must be an http(s) address");
+    } else if (!secret_ok) {
+        fail(out, 400, "proto.payload", "secret: must match ^[a-zA-Z0-9_-]{5,256}$");
+    } else if (types && !cJSON_IsArray(types)) {
+        fail(out, 400, "proto.payload", "update_types: must be an array");
+    } else if (max_sim_webhook_subscribe(url, secret, types)) {
+        fail(out, 500, "internal.error", "cannot start delivering");
+    } else {
+        out->result = success();
+    }
+}
+
 static const route ROUTES[] = {
     {"POST", "/messages", "max.messages", send_message},
     {"PUT", "/messages", "max.messages.edit", edit_message},
     {"POST", "/answers", "max.answers", answer_callback},
     {"POST", "/uploads", "max.uploads", upload_url},
     {"GET", "/me", "max.me", get_me},
+    {"POST", "/subscriptions", "max.subscriptions", subscribe},
 };
 
 /* An injected status: the body given ({"code","message"}, or a string

@@ -221,7 +221,8 @@ mb_status identity_for_account(db *d, int64_t account_id, const char *platform, 
                                   " JOIN accounts a ON a.id = i.account_id"
                                   " WHERE i.account_id = ?1 AND (?2 IS NULL OR i.platform = ?2)"
                                   " ORDER BY i.unreachable_at IS NOT NULL,"
-                                  " i.platform IS NOT COALESCE(a.preferred_platform, i.platform), i.platform LIMIT 1");
+                                  " i.platform IS NOT COALESCE(a.preferred_platform, i.platform),"
+                                  " i.last_used_at IS NULL, i.last_used_at DESC, i.platform LIMIT 1");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, account_id);
     db_bind_text(st, 2, platform);
@@ -326,6 +327,24 @@ mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id,
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, clock_now_ms());
     db_bind_text(st, 4, reason);
+    return db_step_done(d, st);
+}
+
+mb_status identity_note_used(db *d, const char *platform, int64_t user_id)
+{
+    /* Written only when it changes the order (another account of the
+     * person is as recent) or once per IDENTITY_USED_GRANULARITY_MS:
+     * most updates change no row and so write nothing. */
+    int64_t now = clock_now_ms();
+    sqlite3_stmt *st = db_stmt(d, "UPDATE identities SET last_used_at = ?3 WHERE platform = ?1 AND user_id = ?2"
+                                  " AND (last_used_at IS NULL OR last_used_at < ?4 OR last_used_at > ?3 OR EXISTS("
+                                  "SELECT 1 FROM identities o WHERE o.account_id = identities.account_id"
+                                  " AND o.platform <> identities.platform AND o.last_used_at >= identities.last_used_at))");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 4, now - IDENTITY_USED_GRANULARITY_MS);
     return db_step_done(d, st);
 }
 

@@ -83,7 +83,8 @@ mb_status account_forget_audit(db *d, int64_t id);
 
 /* The identity to write to for an account on platform (any when NULL):
  * a reachable one first, the person's preferred messenger first among
- * those. MB_ERR_NOT_FOUND when it has none. */
+ * those, then the one they wrote from last. MB_ERR_NOT_FOUND when it has
+ * none. */
 mb_status identity_for_account(db *d, int64_t account_id, const char *platform, identity *out);
 
 /* Adds a messenger account to a person (linking a second messenger).
@@ -107,6 +108,12 @@ int identity_count(db *d, int64_t account_id);
 
 /* Sets the messenger a person wants reminders in ("tg", "vk"). */
 mb_status account_set_preferred(db *d, int64_t account_id, const char *platform);
+
+#define IDENTITY_USED_GRANULARITY_MS (10LL * 60 * 1000)   /* last_used_at is kept to this precision */
+
+/* Records that the person wrote from this messenger account now (to within
+ * IDENTITY_USED_GRANULARITY_MS), for identity_for_account's choice. */
+mb_status identity_note_used(db *d, const char *platform, int64_t user_id);
 
 /* Marks a messenger user unreachable (blocked the bot, deleted) or back. */
 mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id, const char *reason);

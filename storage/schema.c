@@ -772,6 +772,11 @@ static const char *const migrations[] = {
      * its thousands of meetings was a row read (a region's digests took
      * a minute, bench/digest.c). */
     "CREATE INDEX meetings_org_digest ON meetings(org_id, starts_at, state, mentorship_id);",
+
+    /* 21: when a person last wrote from each messenger account, so what
+     * the bot starts (reminders, polls) goes to the messenger they used
+     * last unless they chose one (storage/accounts.h). */
+    "ALTER TABLE identities ADD COLUMN last_used_at INTEGER;",
 };
 
 #undef STATE_GUARD

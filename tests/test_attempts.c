@@ -6,6 +6,7 @@
  * wrong codes from many people are counted for the operator's warning.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
 #include "storage/accounts.h"
@@ -183,7 +184,8 @@ TEST(many_people_with_wrong_codes_are_counted_for_the_operator)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 0, NULL);
     RUN(wrong_invite_codes_from_one_person_slow_down_then_stop);
     RUN(wrong_link_codes_are_limited_too);
     RUN(many_people_with_wrong_codes_are_counted_for_the_operator);

@@ -6,6 +6,7 @@
  * or harm the database.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "bot/intake.h"
 #include "bot/telegram/telegram.h"
@@ -236,7 +237,8 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 0, NULL);
     RUN(hostile_answers_are_refused_without_harm);
     RUN(update_ids_in_odd_shapes);
     RUN(long_noisy_text_is_answered_not_crashed_on);

@@ -431,9 +431,44 @@ TEST(retention_ages_are_read_and_checked)
     CHECK_CONTAINS(err, "audit_retention_days");
 }
 
+/* [max] is read by the MAX transport alone; a webhook needs its address. */
+TEST(max_section_is_read_and_checked)
+{
+    config cfg;
+    char err[CONFIG_ERR_MAX];
+    config_defaults(&cfg);
+    CHECK_STR(cfg.max_api_base, "https://platform-api2.max.ru");
+    CHECK(cfg.max_rate_per_s == 30);
+    const char *path = write_config("[max]\ntoken = max-file-token\napi_base = http://127.0.0.1:8081/max/\n"
+                                    "username = @school_bot\nformat = html\npoll_timeout = 5\nrate_per_s = 10\n"
+                                    "[vk]\nrate_per_chat_per_s = 2\nrequest_timeout = 9\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK_STR(cfg.max_token, "max-file-token");
+    CHECK_STR(cfg.max_api_base, "http://127.0.0.1:8081/max");
+    CHECK_STR(cfg.max_username, "school_bot");
+    CHECK_STR(cfg.max_format, "html");
+    CHECK_INT(cfg.max_poll_timeout_s, 5);
+    CHECK(cfg.max_rate_per_s == 10 && cfg.tg_rate_global_per_s == 30);
+    CHECK(cfg.vk_rate_per_chat_per_s == 2 && cfg.tg_rate_per_chat_per_s == 1);
+    CHECK_INT(cfg.vk_request_timeout_s, 9);
+    path = write_config("[max]\ntoken = t\nmode = webhook\nwebhook_secret = abc\npoll_timeout = 91\n"
+                        "username = a b\nformat = rtf\nsecret = x\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+    CHECK_CONTAINS(err, at_line(path, 4));
+    CHECK_CONTAINS(err, "webhook_secret must be 5 to 256");
+    CHECK_CONTAINS(err, at_line(path, 5));
+    CHECK_CONTAINS(err, "poll_timeout");
+    CHECK_CONTAINS(err, at_line(path, 6));
+    CHECK_CONTAINS(err, at_line(path, 7));
+    CHECK_CONTAINS(err, "format must be plain, markdown or html");
+    CHECK_CONTAINS(err, "unknown key \"secret\" in [max]");
+    CHECK_CONTAINS(err, "mode = webhook needs webhook_url and webhook_listen");
+}
+
 int main(void)
 {
     unsetenv("MENTORBOT_TELEGRAM_TOKEN");
+    unsetenv("MENTORBOT_MAX_TOKEN");
     RUN(full_file_loads_every_value);
     RUN(empty_file_gives_defaults);
     RUN(unknown_key_and_section_name_their_line);
@@ -449,5 +484,6 @@ int main(void)
     RUN(absolute_storage_path_is_kept);
     RUN(retention_ages_are_read_and_checked);
     RUN(digest_day_hour_and_files_cap_are_read_and_bad_ones_named);
+    RUN(max_section_is_read_and_checked);
     return unit_summary();
 }

@@ -5,6 +5,7 @@
  * not hold (broken, huge, deep or odd) is in test_bad_input.c.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "bot/intake.h"
 #include "bot/telegram/telegram.h"
@@ -622,7 +623,8 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 0, NULL);
     RUN(every_corpus_file_goes_through_the_parser);
     RUN(error_answers_keep_code_wait_and_migration);
     RUN(update_ids_and_waits_past_their_limits);

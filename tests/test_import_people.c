@@ -7,6 +7,7 @@
  * mentor.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "bot/admin/admin.h"
 #include "bot/app.h"
@@ -273,14 +274,14 @@ TEST(personal_invites_are_written_once_per_person)
 {
     app a;
     setup(&a);
-    a.env.tg_username = "school_bot";
+    unit_register_messengers("school_bot", 0, NULL);
     CHECK_INT(import(&a, "people", write_file("people.csv", people_file)), 0);
     char out[512];
     snprintf(out, sizeof out, "%s/invites.csv", unit_tmpdir());
     char *argv[] = {"invite", "people", "--org", "1", "--out", out};
     CHECK_INT(run(&a, 6, argv), 0);
     char *text = unit_read_file(out, NULL);
-    CHECK_CONTAINS(text, "person_id;full_name;role;telegram;vk");
+    CHECK_CONTAINS(text, "person_id;full_name;role;telegram;vk;max");
     CHECK_CONTAINS(text, "p1;Иванов Пётр;mentee;https://t.me/school_bot?start=");
     free(text);
     CHECK_INT(count(a.d, "SELECT COUNT(*) FROM invites WHERE kind = 'person' AND max_uses = 1"), 3);

@@ -8,6 +8,7 @@
  * person hears of every link and unlink on every messenger.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
 #include "storage/accounts.h"
@@ -22,6 +23,7 @@
 #define OWNER_TG 11
 #define OWNER_VK 22
 #define STRANGER_VK 33
+#define OWNER_MAX 44
 #define STRANGER_TG 66
 
 static i18n *texts;
@@ -194,6 +196,53 @@ TEST(a_link_waits_for_the_owner_and_then_follows_their_choice)
     db_close(d);
 }
 
+/* MAX links to Telegram as VK does; what the bot starts goes where the
+ * person wrote last, until they choose. */
+TEST(max_links_to_telegram_and_reminders_follow_the_last_messenger_used)
+{
+    db *d = fresh_db("link_max");
+    if (!d) SKIP("database did not open");
+    clock_set_ms(1790000000000LL);
+    int64_t id = owner_on_telegram(d);
+    char cmd[64];
+    link_code(d, cmd, sizeof cmd);
+    const char *offer = last_text(d, "tg", OWNER_TG);
+    CHECK_CONTAINS(offer, "VK: https://vk.me/club229000001?ref=l_");
+    CHECK_CONTAINS(offer, "MAX: https://max.ru/mentorbot_max_bot?start=l_");
+    CHECK(!strstr(offer, "Telegram:"));
+
+    CHECK_INT(say_as(d, "max", OWNER_MAX, "Петя MAX", cmd), MB_OK);
+    CHECK_CONTAINS(last_text(d, "tg", OWNER_TG), "Подключить к твоей записи MAX-аккаунт «Петя MAX»?");
+    char yes[32];
+    snprintf(yes, sizeof yes, "%s", last_row(d, "tg", OWNER_TG, 0));
+    CHECK_INT(press(d, "tg", OWNER_TG, yes), MB_OK);
+    CHECK_INT(identity_count(d, id), 2);
+    CHECK_CONTAINS(last_text(d, "max", OWNER_MAX), "Готово, Петя Иванов! MAX подключён");
+    /* the choice offers the two messengers the person is on */
+    CHECK_STR(last_row(d, "max", OWNER_MAX, 0), "pref:tg");
+    CHECK_STR(last_row(d, "max", OWNER_MAX, 1), "pref:max");
+
+    identity to;
+    clock_set_ms(1790000060000LL);
+    CHECK_INT(say(d, "max", OWNER_MAX, "/menu"), MB_OK);
+    CHECK_INT(identity_for_account(d, id, NULL, &to), MB_OK);
+    CHECK_STR(to.platform, "max");
+    clock_set_ms(1790000120000LL);   /* a minute later, back in Telegram */
+    CHECK_INT(say(d, "tg", OWNER_TG, "/menu"), MB_OK);
+    CHECK_INT(identity_for_account(d, id, NULL, &to), MB_OK);
+    CHECK_STR(to.platform, "tg");
+    CHECK_INT(press(d, "tg", OWNER_TG, "pref:max"), MB_OK);
+    CHECK_CONTAINS(last_text(d, "tg", OWNER_TG), "Напоминания будут приходить в MAX");
+    CHECK_INT(say(d, "tg", OWNER_TG, "/menu"), MB_OK);
+    CHECK_INT(identity_for_account(d, id, NULL, &to), MB_OK);
+    CHECK_STR(to.platform, "max");
+    /* a messenger no transport runs is no choice */
+    CHECK_INT(press(d, "tg", OWNER_TG, "pref:icq"), MB_OK);
+    CHECK_INT(unit_sql_int(db_handle(d), "SELECT COUNT(*) FROM accounts WHERE id = ?1 AND preferred_platform = 'max'", id), 1);
+    clock_release();
+    db_close(d);
+}
+
 TEST(a_leaked_code_gives_a_stranger_nothing)
 {
     db *d = fresh_db("link_leak");
@@ -290,9 +339,10 @@ TEST(privacy_lists_messengers_and_answers_and_unlinks_with_notice)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot",
-                    .vk_group_id = 229000001};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 229000001, "mentorbot_max_bot");
     RUN(a_link_waits_for_the_owner_and_then_follows_their_choice);
+    RUN(max_links_to_telegram_and_reminders_follow_the_last_messenger_used);
     RUN(a_leaked_code_gives_a_stranger_nothing);
     RUN(privacy_lists_messengers_and_answers_and_unlinks_with_notice);
     i18n_free(texts);

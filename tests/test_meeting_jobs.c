@@ -13,6 +13,7 @@
 #include "storage/profiles.h"
 #include "storage/records.h"
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -178,7 +179,8 @@ int main(void)
 {
     log_set_level(LOG_ERROR);
     texts = unit_load_catalogs();
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_test_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_test_bot", 0, NULL);
     RUN(reminders_go_once_to_who_comes_and_not_late);
     RUN(a_reminder_run_late_or_of_a_moved_meeting_sends_nothing);
     RUN(a_participant_in_a_zone_at_night_is_reminded_in_their_morning);

@@ -6,6 +6,7 @@
  * work. Also: a refused payload with broken UTF-8 reaches the log escaped.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
 #include "handlers/payload.h"
@@ -302,7 +303,8 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_test_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_test_bot", 0, NULL);
     RUN(numbers_are_digits_only_without_trailing_text);
     RUN(a_payload_is_taken_apart_piece_by_piece);
     RUN(escaped_payloads_keep_good_text_and_mark_the_rest);

@@ -17,6 +17,7 @@
 #include "storage/records.h"
 #include "storage/territories.h"
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -316,7 +317,8 @@ int main(void)
 {
     log_set_level(LOG_ERROR);
     texts = unit_load_catalogs();
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_test_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_test_bot", 0, NULL);
     RUN(the_calendar_schedules_each_wave_once_and_opening_asks_each_audience_once);
     RUN(satisfaction_is_the_mean_of_the_items_marked_for_it);
     RUN(results_stay_hidden_until_the_smallest_group_answered);

@@ -37,6 +37,7 @@
 #include "storage/references.h"
 #include "tests/region_gen.h"
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 #include "util/clock.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -587,8 +588,9 @@ TEST(no_full_scan_on_a_regions_paths)
     indicators = ind_catalog_load(ind_dir, ind_err, sizeof ind_err);
     CHECK(indicators != NULL);
     if (!indicators) return;
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_test_bot",
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14,
                     .files_dir = unit_tmpdir()};
+    unit_register_messengers("mentorbot_test_bot", 0, NULL);
     drive();
     db_set_prepare_hook(d, NULL, NULL);
     double driven = mono_s() - t0 - generated;

@@ -9,6 +9,7 @@
 #include "storage/jobs.h"
 #include "storage/outbox.h"
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 #include "util/clock.h"
 
 #include <stdio.h>
@@ -39,7 +40,8 @@ TEST(jobs_run_once_when_due_and_the_timer_follows_the_earliest)
     clock_set_ms(T0);
     db *d = open_db("due");
     if (!d) SKIP("database did not open");
-    bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 0, NULL);
     struct ev_loop *loop = ev_loop_new(0);
     int64_t acc;
     CHECK_INT(account_create(d, "tg", 555, 555, "ru", &acc), MB_OK);
@@ -81,7 +83,8 @@ TEST(unknown_jobs_fail_and_are_not_retried_forever)
     clock_set_ms(T0);
     db *d = open_db("unknown");
     if (!d) SKIP("database did not open");
-    bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 0, NULL);
     struct ev_loop *loop = ev_loop_new(0);
     CHECK_INT(job_add(d, T0, "no_such_kind", "{}", NULL), MB_OK);
     scheduler *s = scheduler_new(loop, d, &env, NULL, NULL);

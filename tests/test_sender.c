@@ -4,6 +4,7 @@
  * and replies split and checked against Telegram's limits when queued.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "bot/config.h"
 #include "bot/telegram/telegram.h"
@@ -38,7 +39,8 @@ static int setup(void)
     config_defaults(&cfg);
     snprintf(cfg.tg_token, sizeof cfg.tg_token, "%s", TOKEN);
     snprintf(cfg.tg_api_base, sizeof cfg.tg_api_base, "%s", API_BASE);
-    env = (bot_env){.default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    env = (bot_env){.default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 0, NULL);
     client = tg_new(ev_default_loop(0), NULL, test_db, &env, &cfg, username, (tg_hooks){0});
     if (!client) return -1;
     tr = tg_transport(client);

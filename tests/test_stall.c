@@ -10,6 +10,7 @@
 #include "storage/profiles.h"
 #include "storage/records.h"
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -256,7 +257,8 @@ int main(void)
 {
     log_set_level(LOG_ERROR);
     texts = unit_load_catalogs();
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_test_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_test_bot", 0, NULL);
     RUN(no_meeting_since_the_start_nudges_then_flags_once_and_a_held_meeting_ends_it);
     RUN(two_missed_meetings_in_a_row_nudge_the_mentor);
     RUN(two_meetings_of_little_use_in_a_row_nudge_the_mentor);

@@ -7,6 +7,7 @@
  * gave; a job the database cannot take is put off, not retried at once.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "bot/intake.h"
 #include "bot/scheduler.h"
@@ -370,7 +371,8 @@ int main(void)
     }
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 0, NULL);
     RUN(lookups_on_a_dropped_table_are_errors_not_absence);
     RUN(a_write_lock_held_by_another_process_is_busy_and_reads_go_on);
     RUN(a_full_disk_fails_the_commit_names_the_fault_and_keeps_nothing);

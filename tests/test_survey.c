@@ -5,6 +5,7 @@
  * instruments as data are tested in test_instrument.c.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
 #include "handlers/survey.h"
@@ -47,7 +48,7 @@ static long long query_int(db *d, const char *sql, int64_t arg) { return unit_sq
 TEST(pages_fit_the_platform)
 {
     /* a page of choices, both arrows and "Done" fit on one message everywhere */
-    const char *platforms[] = {"tg", "vk"};
+    const char *platforms[] = {"tg", "vk", "max"};
     for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++) {
         event ev = {.platform = platforms[i]};
         hctx h;
@@ -581,7 +582,8 @@ TEST(mentor_survey_skips_what_registration_knows)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 1, "mentorbot_sim_bot");
     RUN(pages_fit_the_platform);
     if (texts) {
         RUN(loading_instruments_versions_only_changed_bodies);

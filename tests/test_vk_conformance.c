@@ -5,6 +5,7 @@
  * apart, and events are handled exactly once.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "bot/intake.h"
 #include "bot/vk/vk_parse.h"
@@ -415,7 +416,8 @@ TEST(button_payloads_as_strings_or_objects)
 int main(void)
 {
     texts = unit_load_catalogs();
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_sim_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_sim_bot", 229000001, NULL);
     RUN(every_file_parses_as_what_it_is);
     RUN(api_errors_keep_their_codes);
     RUN(long_poll_servers_and_failures);

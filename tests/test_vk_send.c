@@ -304,7 +304,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/vk.db", unit_tmpdir());
     db *d = NULL;
     if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "%s\n", err);
-    bot_env env = {.default_language = "ru", .consent_age = 14, .tg_username = ""};
+    bot_env env = {.default_language = "ru", .consent_age = 14};
     client = vk_new(ev_default_loop(0), NULL, d, &env, &cfg, (vk_hooks){0});
     tr = vk_transport(client);
     RUN(send_carries_random_id_text_and_an_inline_keyboard);

@@ -6,6 +6,7 @@
 #include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "handlers/flows.h"
+#include "util/platform.h"
 #include "storage/invites.h"
 #include "storage/territories.h"
 #include "util/clock.h"
@@ -255,21 +256,24 @@ static int invite_create_cmd(app *a, int argc, char **argv)
     admin_learn_username(a);
     /* An operator may prepare invites before the token is set, with the
      * username alone: the link uses it even then. */
-    if (a->username[0]) a->env.tg_username = a->username;
+    if (a->username[0]) app_register_platforms(a);
     if (!a->username[0])
         fprintf(stderr, "warning: the bot's username is not known yet (start the service once or set "
                         "[telegram] username); the link below uses a placeholder\n");
     char link[256];
     printf("invite for %s in \"%s\", %lld use(s), valid %lld day(s):\n", role, coordinator ? t.name : o.name, uses,
            days);
-    /* The same code works in VK; the Telegram link stays on the last line,
-     * where scripts read it. */
-    if (a->env.vk_group_id) {
-        flow_invite_link(&a->env, "vk", code, link, sizeof link);
+    /* The same code works in every messenger the bot runs on; the Telegram
+     * link stays on the last line, where scripts read it. */
+    for (int i = 0; i < platform_count(); i++) {
+        if (strcmp(platform_at(i)->name, "tg") == 0) continue;
+        flow_invite_link(&a->env, platform_at(i)->name, code, link, sizeof link);
         printf("%s\n", link);
     }
-    flow_invite_link(&a->env, "tg", code, link, sizeof link);
-    printf("%s\n", link);
+    if (platform_find("tg") || platform_count() == 0) {
+        flow_invite_link(&a->env, "tg", code, link, sizeof link);
+        printf("%s\n", link);
+    }
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "bot/admin/admin.h"
 #include "bot/app.h"
 #include "handlers/flows.h"
+#include "util/platform.h"
 #include "storage/employers.h"
 #include "storage/people.h"
 #include "util/text.h"
@@ -227,12 +228,12 @@ int admin_invite_people(app *a, int argc, char **argv)
         return 1;
     }
     admin_learn_username(a);
-    if (a->username[0]) a->env.tg_username = a->username;
+    if (a->username[0]) app_register_platforms(a);
     else fprintf(stderr, "warning: the bot's username is not known yet (start the service once or set [telegram]"
                          " username); the Telegram links use a placeholder\n");
     fputs("\xEF\xBB\xBF", f);
-    const char *head[] = {"person_id", "full_name", "role", "telegram", "vk"};
-    int bad = csv_write_record(f, head, 5, ';'), written = 0;
+    const char *head[] = {"person_id", "full_name", "role", "telegram", "vk", "max"};
+    int bad = csv_write_record(f, head, 6, ';'), written = 0;
     mb_status rc = db_begin(a->d);
     sqlite3_stmt *st = rc ? NULL : db_stmt(a->d, "SELECT id, external_id, name, role FROM accounts"
                                                  " WHERE org_id = ?1 AND status = 'imported' AND external_id IS NOT NULL"
@@ -248,13 +249,16 @@ int admin_invite_people(app *a, int argc, char **argv)
     }
     for (int i = 0; !rc && !bad && i < n; i++) {
         account p;
-        char ext[PEOPLE_EXTERNAL_BYTES], code[INVITE_CODE_LEN + 1], tg[256], vk[256] = "";
+        char ext[PEOPLE_EXTERNAL_BYTES], code[INVITE_CODE_LEN + 1], links[3][256];
         if ((rc = account_load(a->d, ids[i], &p)) || (rc = people_invite(a->d, p.id, ADMIN_ACTOR, code))) break;
         people_external_id(a->d, p.id, ext, sizeof ext);
-        flow_invite_link(&a->env, "tg", code, tg, sizeof tg);
-        if (a->env.vk_group_id) flow_invite_link(&a->env, "vk", code, vk, sizeof vk);
-        const char *fields[] = {ext, p.name, p.role, tg, vk};
-        bad = csv_write_record(f, fields, 5, ';');
+        /* Each messenger's own link, empty where the bot does not run or
+         * has no deep link (MAX before its name is known). */
+        static const char *const columns[] = {"tg", "vk", "max"};
+        for (int k = 0; k < 3; k++)
+            if (platform_deep_link(columns[k], code, links[k], sizeof links[k])) links[k][0] = 0;
+        const char *fields[] = {ext, p.name, p.role, links[0], links[1], links[2]};
+        bad = csv_write_record(f, fields, 6, ';');
         written++;
     }
     free(ids);

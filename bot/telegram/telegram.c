@@ -260,6 +260,9 @@ static void on_answer(void *arg, const http_response *resp)
         if (!t->cfg->tg_username[0] && name) {
             snprintf(t->username, 64, "%s", name);
             db_meta_set(t->d, TG_META_USERNAME, name);
+            platform_info self;
+            tg_platform_describe(t->cfg, t->username, &self);
+            if (platform_register(&self)) log_warn("telegram", "could not renew the Telegram registration");
         }
         log_info("telegram", "connected as @%s", t->username);
         t->phase = PHASE_WEBHOOK_INFO;
@@ -349,6 +352,21 @@ void tg_free(tg_client *t)
     pacer_stop(&t->pace);
     http_cancel(t->inflight);
     free(t);
+}
+
+void tg_platform_describe(const config *cfg, const char *username, platform_info *out)
+{
+    /* 4096 UTF-16 units per text, 1-64 bytes of callback_data, 100 buttons
+     * per inline keyboard, 1024 units of caption; a start parameter of up
+     * to 64 characters; request_contact shares the user's own number. */
+    *out = (platform_info){
+        .name = "tg", .display_name = "Telegram", .max_text_units = 4096, .max_button_data = 64,
+        .max_buttons = 100, .max_button_text = 64, .max_caption_units = 1024, .link_payload_max = 64,
+        .shares_phone = 1, .sends_files = 1, .rate_global_per_s = cfg->tg_rate_global_per_s,
+        .rate_per_chat_per_s = cfg->tg_rate_per_chat_per_s,
+    };
+    snprintf(out->link_prefix, sizeof out->link_prefix, "https://t.me/%s?start=",
+             username && *username ? username : "mentorbot");
 }
 
 transport *tg_transport(tg_client *t) { return &t->tr; }

@@ -19,6 +19,7 @@
 #include "bot/transport.h"
 #include "bot/intake.h"
 #include "handlers/context.h"
+#include "util/platform.h"
 
 #define TG_CONFLICT_WAITS 5   /* a 409 waits this many [bot] retry_first_ms before polling again */
 #define TG_META_OFFSET "tg_offset"
@@ -38,13 +39,19 @@ typedef struct tg_hooks {
 } tg_hooks;
 
 /* username_buf (64 bytes, owned by the caller) receives the bot's username
- * from getMe unless the config names one; env->tg_username points to it. */
+ * from getMe unless the config names one; the registration of "tg"
+ * (util/platform.h) is renewed with it, for invite links. */
 tg_client *tg_new(struct ev_loop *loop, http_client *http, db *d, const bot_env *env, const config *cfg,
                   char *username_buf, tg_hooks hooks);
 void tg_start(tg_client *t);
 /* Stops polling (the transport stays usable for sends in flight). */
 void tg_stop(tg_client *t);
 void tg_free(tg_client *t);
+
+/* What Telegram can do, from [telegram] alone: limits, rates, and deep
+ * links https://t.me/<username>?start=<payload> (a placeholder name when
+ * username is NULL or empty). */
+void tg_platform_describe(const config *cfg, const char *username, platform_info *out);
 
 /* The sender's view of Telegram (owned by t). */
 transport *tg_transport(tg_client *t);

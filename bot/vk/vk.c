@@ -368,8 +368,8 @@ vk_client *vk_new(struct ev_loop *loop, http_client *http, db *d, const bot_env 
     pacer_init(&v->pace, loop, VK_BACKOFF_MAX_S, step_from_pacer, v);
     v->tr.platform = "vk";
     v->tr.rate_global_per_s = cfg->vk_rate_per_s;
-    v->tr.rate_per_chat_per_s = cfg->tg_rate_per_chat_per_s;
-    v->tr.request_timeout_ms = cfg->tg_request_timeout_s * 1000L;
+    v->tr.rate_per_chat_per_s = cfg->vk_rate_per_chat_per_s;
+    v->tr.request_timeout_ms = cfg->vk_request_timeout_s * 1000L;
     v->tr.render = vk_render;
     v->tr.classify = vk_classify;
     v->tr.resend_safe = 1;   /* random_id: VK drops a repeat */
@@ -401,3 +401,17 @@ void vk_free(vk_client *v)
 }
 
 transport *vk_transport(vk_client *v) { return &v->tr; }
+
+void vk_platform_describe(const config *cfg, platform_info *out)
+{
+    /* 9000 characters per text in practice (4096 in older docs), payload
+     * up to 255 bytes (ours stay within 64); 10 buttons fit an inline
+     * keyboard, up to 40 a regular one (the transport picks), labels up to
+     * 40 characters. No button shares a phone number. */
+    *out = (platform_info){
+        .name = "vk", .display_name = "VK", .max_text_units = 9000, .max_button_data = 64, .max_buttons = 40,
+        .max_button_text = 40, .max_caption_units = 9000, .link_payload_max = 64, .shares_phone = 0,
+        .sends_files = 1, .rate_global_per_s = cfg->vk_rate_per_s, .rate_per_chat_per_s = cfg->vk_rate_per_chat_per_s,
+    };
+    snprintf(out->link_prefix, sizeof out->link_prefix, "https://vk.me/club%lld?ref=", cfg->vk_group_id);
+}

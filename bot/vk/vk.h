@@ -26,6 +26,7 @@
 #include "bot/intake.h"
 #include "bot/durable.h"
 #include "bot/transport.h"
+#include "util/platform.h"
 
 #define VK_API_VERSION "5.199"
 #define VK_META_TS "vk_ts"
@@ -48,6 +49,10 @@ void vk_start(vk_client *v);
 void vk_stop(vk_client *v);
 void vk_free(vk_client *v);
 transport *vk_transport(vk_client *v);
+
+/* What VK can do, from [vk] alone: limits, rates, and deep links
+ * https://vk.me/club<group_id>?ref=<payload>. */
+void vk_platform_describe(const config *cfg, platform_info *out);
 
 /* Exposed for tests. */
 mb_status vk_render(transport *t, const outbox_row *row, api_call *call);

@@ -15,6 +15,24 @@
 const char *convo_transport = "tg";
 
 static int on_vk(const convo *c) { return strcmp(c->transport, "vk") == 0; }
+static int on_max(const convo *c) { return strcmp(c->transport, "max") == 0; }
+
+/* The next message the bot shows user on the conversation's messenger. */
+static cJSON *wait_call(convo *c, long long user, long long *seq, int ms)
+{
+    return on_vk(c) ? vk_wait_call(&c->sim, user, seq, ms) : on_max(c) ? max_wait_call(&c->sim, user, seq, ms)
+                                                                        : tg_wait_call(&c->sim, user, seq, ms);
+}
+
+static const char *call_text(const convo *c, const cJSON *call)
+{
+    return on_vk(c) ? vk_call_text(call) : on_max(c) ? max_call_text(call) : tg_call_text(call);
+}
+
+const char *convo_send_method(const convo *c)
+{
+    return on_vk(c) ? "messages.send" : on_max(c) ? "max.messages" : "sendMessage";
+}
 
 int convo_start(convo *c, const char *name, const char *extra_conf)
 {
@@ -23,6 +41,7 @@ int convo_start(convo *c, const char *name, const char *extra_conf)
     if (sim_start(&c->sim)) return -1;
     char conf[2048] = "", dir_name[128];
     if (on_vk(c)) vk_conf(&c->sim, conf, sizeof conf);
+    if (on_max(c)) max_conf(&c->sim, conf, sizeof conf);
     if (extra_conf) strncat(conf, extra_conf, sizeof conf - strlen(conf) - 1);
     snprintf(dir_name, sizeof dir_name, "%s-%s", name, c->transport);
     if (bot_setup(&c->bot, &c->sim, dir_name, conf) || bot_start(&c->bot)) return -1;
@@ -30,6 +49,15 @@ int convo_start(convo *c, const char *name, const char *extra_conf)
      * a user writing before that would not be heard, as in real VK. */
     if (on_vk(c)) {
         for (int waited = 0; waited < 10000 && !log_contains(&c->bot, "long poll session ready"); waited += 20)
+            usleep(20 * 1000);
+    }
+    /* MAX's first long poll, without a marker, hands out only the newest
+     * update, and a webhook gets only what comes after the subscription:
+     * the bot must be listening before anyone writes. */
+    if (on_max(c)) {
+        for (int waited = 0; waited < 10000 && !log_contains(&c->bot, "long polling from") &&
+                             !log_contains(&c->bot, "webhook subscribed");
+             waited += 20)
             usleep(20 * 1000);
     }
     return 0;
@@ -69,8 +97,14 @@ static convo_user *find(convo *c, long long id)
 void say_at(convo *c, long long user, const char *text, const char *file, int line)
 {
     convo_user *u = find(c, user);
-    long long r = on_vk(c) ? vk_say(&c->sim, u->id, strncmp(u->lang, "en", 2) == 0 ? "en" : "ru", text)
-                           : tg_say(&c->sim, u->id, u->name, u->lang, text);
+    long long r;
+    if (on_vk(c)) r = vk_say(&c->sim, u->id, strncmp(u->lang, "en", 2) == 0 ? "en" : "ru", text);
+    /* A MAX user opens the invite link: the Start button hands its code
+     * over as the payload of bot_started. */
+    else if (on_max(c) && strncmp(text, "/start ", 7) == 0)
+        r = max_start_bot(&c->sim, u->id, u->name, u->lang, text + 7);
+    else if (on_max(c)) r = max_say(&c->sim, u->id, u->name, u->lang, text);
+    else r = tg_say(&c->sim, u->id, u->name, u->lang, text);
     if (r < 0) {
         fprintf(stderr, "  %s:%d: %s: the simulator did not take \"%s\"\n", file, line, unit_current, text);
         unit_failed_checks++;
@@ -150,6 +184,18 @@ void say_media_at(convo *c, long long user, const char *kind, const char *name, 
 {
     convo_user *u = find(c, user);
     int photo = strcmp(kind, "photo") == 0, n = ++media_sent;
+    if (on_max(c)) {
+        /* MAX names a user's media by a token the simulator hands out. */
+        cJSON *list = cJSON_CreateArray(), *item = cJSON_CreateObject();
+        cJSON_AddStringToObject(item, "type", photo ? "image" : "file");
+        if (!photo) {
+            cJSON_AddStringToObject(item, "filename", name);
+            cJSON_AddNumberToObject(item, "size", 2048);
+        }
+        cJSON_AddItemToArray(list, item);
+        media_failed(max_say_media(&c->sim, u->id, u->name, u->lang, caption, list, ref, ref_size), kind, file, line);
+        return;
+    }
     cJSON *media = photo ? photo_of(c, u, n, ref, ref_size) : document_of(c, u, n, name, ref, ref_size);
     long long r;
     if (on_vk(c)) {
@@ -166,6 +212,18 @@ void say_photos_at(convo *c, long long user, int count, const char *caption, cha
                    const char *file, int line)
 {
     convo_user *u = find(c, user);
+    if (on_max(c)) {   /* one message with them all, as on VK */
+        cJSON *list = cJSON_CreateArray();
+        for (int i = 0; i < count; i++) {
+            cJSON *item = cJSON_CreateObject();
+            cJSON_AddStringToObject(item, "type", "image");
+            cJSON_AddItemToArray(list, item);
+        }
+        media_sent += count;
+        media_failed(max_say_media(&c->sim, u->id, u->name, u->lang, caption, list, refs, refs_size), "photos", file,
+                     line);
+        return;
+    }
     cJSON *list = cJSON_CreateArray();
     char album[32];
     size_t used = 0;
@@ -187,6 +245,7 @@ void say_photos_at(convo *c, long long user, int count, const char *caption, cha
 
 const char *convo_media_ref(const convo *c, const cJSON *call)
 {
+    if (on_max(c)) return max_call_media_ref(call);
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(call, "params");
     static const char *const fields[] = {"photo", "document", "attachment"};
     for (int i = on_vk(c) ? 2 : 0; i < (on_vk(c) ? 3 : 2); i++) {
@@ -201,6 +260,24 @@ const cJSON *convo_last(convo *c, long long user) { return find(c, user)->last; 
 int press_at(convo *c, long long user, const char *label, const char *file, int line)
 {
     convo_user *u = find(c, user);
+    if (on_max(c)) {
+        const char *payload = u->last ? max_button_payload(u->last, label) : NULL;
+        if (!payload) {
+            fprintf(stderr, "  %s:%d: %s: no button \"%s\" on the last message to %lld: %s\n", file, line,
+                    unit_current, label, user, u->last ? max_call_text(u->last) : "(none)");
+            unit_failed_checks++;
+            return 0;
+        }
+        char copy[1100], mid[128];
+        snprintf(copy, sizeof copy, "%s", payload);
+        snprintf(mid, sizeof mid, "%s", max_call_mid(u->last) ? max_call_mid(u->last) : "");
+        if (max_press(&c->sim, u->id, mid, copy) < 0) {
+            fprintf(stderr, "  %s:%d: %s: the simulator did not take the press\n", file, line, unit_current);
+            unit_failed_checks++;
+            return 0;
+        }
+        return 1;
+    }
     if (on_vk(c)) {
         const char *payload = u->last ? vk_button_payload(u->last, label) : NULL;
         if (!payload) {
@@ -265,15 +342,14 @@ void answer_registration_at(convo *c, long long user, const char *category, cons
 const char *expect_at(convo *c, long long user, const char *needle, const char *file, int line)
 {
     convo_user *u = find(c, user);
-    cJSON *call = on_vk(c) ? vk_wait_call(&c->sim, u->id, &u->seq, CONVO_WAIT_MS)
-                           : tg_wait_call(&c->sim, u->id, &u->seq, CONVO_WAIT_MS);
+    cJSON *call = wait_call(c, u->id, &u->seq, CONVO_WAIT_MS);
     if (!call) {
         fprintf(stderr, "  %s:%d: %s: no message to %lld within %d ms (expected \"%s\")\n", file, line,
                 unit_current, user, CONVO_WAIT_MS, needle);
         unit_failed_checks++;
         return NULL;
     }
-    const char *text = on_vk(c) ? vk_call_text(call) : tg_call_text(call);
+    const char *text = call_text(c, call);
     if (!strstr(text, needle)) {
         fprintf(stderr, "  %s:%d: %s: message to %lld lacks \"%s\": \"%s\"\n", file, line, unit_current, user,
                 needle, text);
@@ -281,7 +357,7 @@ const char *expect_at(convo *c, long long user, const char *needle, const char *
     }
     cJSON_Delete(u->last);
     u->last = call;
-    return on_vk(c) ? vk_call_text(call) : tg_call_text(call);
+    return call_text(c, call);
 }
 
 void press_data_at(convo *c, long long user, const char *data, const char *file, int line)
@@ -295,6 +371,8 @@ void press_data_at(convo *c, long long user, const char *data, const char *file,
         r = json ? vk_press(&c->sim, u->id, 1, json) : -1;
         free(json);
         cJSON_Delete(payload);
+    } else if (on_max(c)) {
+        r = max_press(&c->sim, u->id, NULL, data);
     } else {
         r = tg_press(&c->sim, u->id, u->name, u->lang, 1, data);
     }
@@ -309,10 +387,10 @@ void expect_silence_at(convo *c, long long user, int ms, const char *file, int l
 {
     convo_user *u = find(c, user);
     long long seq = u->seq;
-    cJSON *call = on_vk(c) ? vk_wait_call(&c->sim, u->id, &seq, ms) : tg_wait_call(&c->sim, u->id, &seq, ms);
+    cJSON *call = wait_call(c, u->id, &seq, ms);
     if (call) {
         fprintf(stderr, "  %s:%d: %s: unexpected message to %lld: \"%s\"\n", file, line, unit_current, user,
-                on_vk(c) ? vk_call_text(call) : tg_call_text(call));
+                call_text(c, call));
         unit_failed_checks++;
         cJSON_Delete(call);
     }
@@ -490,21 +568,17 @@ int bot_wait_exit(bot_proc *b, int timeout_ms)
     return -1;
 }
 
-cJSON *convo_wait(convo *c, long long user, long long *seq, int ms)
-{
-    return on_vk(c) ? vk_wait_call(&c->sim, user, seq, ms) : tg_wait_call(&c->sim, user, seq, ms);
-}
+cJSON *convo_wait(convo *c, long long user, long long *seq, int ms) { return wait_call(c, user, seq, ms); }
 
-const char *convo_text(const convo *c, const cJSON *call)
-{
-    return on_vk(c) ? vk_call_text(call) : tg_call_text(call);
-}
+const char *convo_text(const convo *c, const cJSON *call) { return call_text(c, call); }
 
 void convo_each_transport(int argc, char **argv, void (*run_all)(void))
 {
-    static const char *const transports[] = {"tg", "vk"};
-    for (int i = 0; i < 2; i++) {
-        if (argc > 1 && strcmp(argv[1], transports[i]) != 0) continue;
+    /* MAX runs only when asked for by name: the suite runs the
+     * conversations the issue names on it (MAX_E2E in the Makefile). */
+    static const char *const transports[] = {"tg", "vk", "max"};
+    for (int i = 0; i < 3; i++) {
+        if (argc > 1 ? strcmp(argv[1], transports[i]) != 0 : strcmp(transports[i], "max") == 0) continue;
         convo_transport = transports[i];
         fprintf(stderr, "-- on %s\n", convo_transport);
         run_all();

@@ -22,9 +22,9 @@ typedef struct convo_user {
     cJSON *last;            /* the last message the bot showed, for press() */
 } convo_user;
 
-/* The messenger the conversation runs on: "tg" (default) or "vk". Tests
- * that describe a conversation once run it on both by setting this before
- * convo_start. */
+/* The messenger the conversation runs on: "tg" (default), "vk" or "max".
+ * Tests that describe a conversation once run it on each by setting this
+ * before convo_start (convo_each_transport). */
 extern const char *convo_transport;
 
 typedef struct convo {
@@ -157,9 +157,15 @@ cJSON *convo_wait(convo *c, long long user, long long *seq, int ms);
 /* The text of a message convo_wait returned. */
 const char *convo_text(const convo *c, const cJSON *call);
 
+/* The simulator's name of the bot's plain message call on the
+ * conversation's messenger (sendMessage, messages.send, max.messages), as
+ * sim_count_calls and /sim/fault take it. */
+const char *convo_send_method(const convo *c);
+
 /* Runs run_all once on each messenger ("tg", then "vk"), setting
- * convo_transport, or only on the one argv[1] names: the way one
- * conversation description runs on both transports. */
+ * convo_transport, or only on the one argv[1] names ("tg", "vk" or
+ * "max"): the way one conversation description runs on every transport.
+ * MAX runs only when named. */
 void convo_each_transport(int argc, char **argv, void (*run_all)(void));
 
 /* Waits up to timeout_ms for the bot to exit on its own; returns its exit

@@ -169,7 +169,7 @@ cJSON *vk_send_peer_ids(sim_proc *s, const char *peer_ids, long long random_id, 
 long long vk_error_code(const cJSON *answer);
 
 /* Writes the [vk] section that points a bot at the simulator (token,
- * group_id HARNESS_VK_GROUP_ID, api_base <sim>/method, wait 1) into buf,
+ * group_id HARNESS_VK_GROUP_ID, api_base <sim>/method, wait 1, fast rates) into buf,
  * for bot_setup's extra_conf. */
 void vk_conf(const sim_proc *s, char *buf, size_t size);
 
@@ -198,7 +198,7 @@ long long vk_press(sim_proc *s, long long user, long long conversation_message_i
  * not answer). */
 cJSON *vk_calls(sim_proc *s, long long peer, long long after);
 
-/* Calls of method to chat on platform ("tg" or "vk") that the simulator
+/* Calls of method to chat on platform ("tg", "vk" or "max") that the simulator
  * carried out (a VK repeat of a random_id is not one), and whose text
  * contains needle (NULL: any). */
 int sim_count_calls(sim_proc *s, const char *platform, long long chat, const char *method, const char *needle);
@@ -222,6 +222,63 @@ const char *vk_button_payload(const cJSON *call, const char *label_needle);
  * a peer_ids answer (what the bot sends) or of an edit's parameters; for a
  * send to one peer_id, the community-wide id VK answers there. */
 long long vk_call_message_id(const cJSON *call);
+
+/* ---- MAX (tests/e2e/harness_max.c) ---- */
+
+#define HARNESS_MAX_TOKEN "max-sim-token"
+
+/* Writes the [max] section that points a bot at the simulator (token,
+ * api_base <sim>/max, poll_timeout 1, fast rates) into buf, for
+ * bot_setup's extra_conf. */
+void max_conf(const sim_proc *s, char *buf, size_t size);
+
+/* The user writes text in their dialog with the bot (name and lang may be
+ * NULL; lang "en..." gives the locale en-US, anything else ru-RU).
+ * Returns the update's number, or -1. */
+long long max_say(sim_proc *s, long long user, const char *name, const char *lang, const char *text);
+
+/* The user sends attachments (an array of {"type":"image"} or
+ * {"type":"file","filename","size"}, taken) with text (may be NULL); refs
+ * gets the references the bot must send them on by, as its events name them
+ * ("image:<token>,file:<token>"). Returns the update's number, or -1. */
+long long max_say_media(sim_proc *s, long long user, const char *name, const char *lang, const char *text,
+                        cJSON *attachments, char *refs, size_t refs_size);
+
+/* The pictures and files a call of the bot carries by reference, in the
+ * same form (a static buffer; "" when none). */
+const char *max_call_media_ref(const cJSON *call);
+
+/* The user presses Start, through a deep link carrying payload (NULL: the
+ * plain button): bot_started. Returns the update's number, or -1. */
+long long max_start_bot(sim_proc *s, long long user, const char *name, const char *lang, const char *payload);
+
+/* The user stops the bot: bot_stopped. Returns the update's number, or -1. */
+long long max_stop_bot(sim_proc *s, long long user);
+
+/* The user presses a callback button carrying payload under the bot's
+ * message mid (NULL: a message MAX no longer has). Returns the update's
+ * number, or -1. */
+long long max_press(sim_proc *s, long long user, const char *mid, const char *payload);
+
+/* All MAX calls so far to user's dialog (every chat when user is 0) after
+ * seq, failed ones too (caller deletes; NULL when the simulator did not
+ * answer). */
+cJSON *max_calls(sim_proc *s, long long user, long long after);
+
+/* Waits up to timeout_ms for the next successful message or edit to the
+ * user after *seq (button answers and failed calls are stepped over) and
+ * advances *seq to it. Returns the call (caller deletes) or NULL. */
+cJSON *max_wait_call(sim_proc *s, long long user, long long *seq, int timeout_ms);
+
+/* The text of a call's message, or "" (owned by call). */
+const char *max_call_text(const cJSON *call);
+
+/* The payload of the first callback button whose label contains
+ * label_needle (a static buffer, valid until the next call), or NULL. */
+const char *max_button_payload(const cJSON *call, const char *label_needle);
+
+/* The mid of the message a call made (or edited), or NULL. */
+const char *max_call_mid(const cJSON *call);
 
 /* GET of a file the simulator keeps: path is a path on it
  * ("/sim/tg/file?file_id=...") or a URL it gave (a VK document's "url").

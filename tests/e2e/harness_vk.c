@@ -101,7 +101,8 @@ long long vk_error_code(const cJSON *answer)
 
 void vk_conf(const sim_proc *s, char *buf, size_t size)
 {
-    snprintf(buf, size, "[vk]\ntoken = %s\ngroup_id = %lld\napi_base = %s/method\nwait = 1\nrate_per_s = " HARNESS_FAST_RATE "\n",
+    snprintf(buf, size, "[vk]\ntoken = %s\ngroup_id = %lld\napi_base = %s/method\nwait = 1\nrate_per_s = " HARNESS_FAST_RATE
+             "\nrate_per_chat_per_s = " HARNESS_FAST_RATE "\n",
              HARNESS_VK_TOKEN, HARNESS_VK_GROUP_ID, s ? s->base : "");
 }
 
@@ -286,14 +287,14 @@ long long vk_call_message_id(const cJSON *call)
 
 int sim_count_calls(sim_proc *s, const char *platform, long long chat, const char *method, const char *needle)
 {
-    int vk = strcmp(platform, "vk") == 0;
-    cJSON *calls = vk ? vk_calls(s, chat, 0) : tg_calls(s, chat, 0);
+    int vk = strcmp(platform, "vk") == 0, max = strcmp(platform, "max") == 0;
+    cJSON *calls = vk ? vk_calls(s, chat, 0) : max ? max_calls(s, chat, 0) : tg_calls(s, chat, 0);
     int n = 0;
     cJSON *c;
     cJSON_ArrayForEach(c, calls) {
         const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(c, "method"));
         const char *fault = cJSON_GetStringValue(cJSON_GetObjectItem(c, "fault"));
-        const char *text = vk ? vk_call_text(c) : tg_call_text(c);
+        const char *text = vk ? vk_call_text(c) : max ? max_call_text(c) : tg_call_text(c);
         if (m && strcmp(m, method) == 0 && cJSON_IsTrue(cJSON_GetObjectItem(c, "ok")) &&
             !(fault && strcmp(fault, "random_id_repeat") == 0) && (!needle || (text && strstr(text, needle))))
             n++;

@@ -215,7 +215,8 @@ TEST(connection_reset_after_the_server_carried_out_the_call)
 TEST(an_answer_that_never_comes_is_not_repeated)
 {
     convo c;
-    if (start(&c, "timeout", "[telegram]\nrequest_timeout = 1\n")) SKIP("simulator or bot did not start");
+    if (start(&c, "timeout", "[telegram]\nrequest_timeout = 1\n[vk]\nrequest_timeout = 1\n"))
+        SKIP("simulator or bot did not start");
     convo_busy w;
     convo_busy_start(&w, &c.bot);
     fault(&c, send_method(&c), ",\"delay_ms\":2500");

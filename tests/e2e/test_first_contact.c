@@ -39,8 +39,8 @@ TEST(link_offers_only_a_messenger_the_bot_runs_on)
     expect(&c, CURATOR, "Что сделать?");
     say(&c, CURATOR, "/link");
     if (on_vk(&c)) {
-        const char *text = expect(&c, CURATOR, "в Telegram, откройте ссылку");
-        CHECK(text && !strstr(text, "ВКонтакте"));
+        const char *text = expect(&c, CURATOR, "Telegram: https://t.me/mentorbot_sim_bot?start=l_");
+        CHECK(text && !strstr(text, "VK:"));
         CHECK_CONTAINS(text, "/link ");
         CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM invites WHERE kind = 'link'"), 1);
     } else {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MENTOR 760000301LL
 #define MENTEE 760000302LL
@@ -111,12 +112,19 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
     /* A day ahead, at 16:00 local the day before. The messenger carries out
      * the first reminder but its answer is late, and the bot is killed
      * meanwhile: started again, it sends each reminder once. */
-    const char *send = strcmp(c.transport, "vk") == 0 ? "messages.send" : "sendMessage";
+    const char *send = convo_send_method(&c);
     char fault[128];
     snprintf(fault, sizeof fault, "{\"method\":\"%s\",\"delay_ms\":3000}", send);
     cJSON_Delete(sim_request(&c.sim, "POST", "/sim/fault", fault, NULL));
     restart_at(&c, start - DAY_S + 30);
     CHECK(convo_wait_count(&c, 1, 8000, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'"));
+    /* MAX gives no way to check a message's delivery: a reminder whose
+     * request had not left when the bot died stays "unknown" for the
+     * operator (docs/max.md). On MAX this is the case where both had left. */
+    for (int waited = 0; strcmp(c.transport, "max") == 0 && waited < 8000 &&
+                         sim_count_calls(&c.sim, "max", 0, send, "Напоминание") < 2;
+         waited += 20)
+        usleep(20 * 1000);
     bot_kill(&c.bot, SIGKILL);
     restart_at(&c, start - DAY_S + 40);
     const char *r = expect(&c, MENTEE, "Напоминание: встреча-знакомство");

@@ -85,7 +85,7 @@ TEST(curator_and_pupil_register_in_russian)
     say(&c, PARENT, "Ольга Иванова");
     expect(&c, PARENT, "Кем вы приходитесь ребёнку");
     press(&c, PARENT, "Мама");
-    if (strcmp(c.transport, "tg") == 0) {
+    if (strcmp(c.transport, "vk") != 0) {   /* a messenger with a button that shares the number */
         expect(&c, PARENT, "Поделитесь, пожалуйста, номером телефона");
         say(&c, PARENT, "Без номера");
         expect(&c, PARENT, "без номера");

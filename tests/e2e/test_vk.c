@@ -83,7 +83,7 @@ TEST(sigkill_while_100_vk_users_write_answers_each_once)
 {
     convo_transport = "vk";
     convo c;
-    if (convo_start(&c, "kill", "[vk]\nrate_per_s = 300\n[telegram]\nrate_per_chat_per_s = 50\n"))
+    if (convo_start(&c, "kill", "[vk]\nrate_per_s = 300\nrate_per_chat_per_s = 50\n"))
         SKIP("simulator or bot did not start");
     char org[32], code[64], start[96];
     snprintf(org, sizeof org, "%s", admin(&c, "org add --name \"School 12\""));

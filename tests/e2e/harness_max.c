@@ -1,0 +1,187 @@
+/*
+ * Playing MAX users against the simulator: messages, the Start button
+ * with a deep link's payload, button presses and stopping the bot through
+ * /sim/max/, and reading back what the bot sent to a dialog.
+ */
+#include "tests/e2e/harness.h"
+#include "tests/e2e/harness_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HARNESS_MAX_SENT_WAIT_MS 5000   /* one server-side wait of the sent log */
+#define HARNESS_MAX_PAYLOAD_MAX 1100    /* a callback payload (MAX takes 1024 bytes) */
+
+void max_conf(const sim_proc *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "[max]\ntoken = %s\napi_base = %s/max\npoll_timeout = 1\nrate_per_s = " HARNESS_FAST_RATE
+             "\nrate_per_chat_per_s = " HARNESS_FAST_RATE "\n", HARNESS_MAX_TOKEN, s ? s->base : "");
+}
+
+/* POSTs body (taken) to a control endpoint; the update's number, or -1. */
+static long long post_update(sim_proc *s, const char *path, cJSON *body)
+{
+    long long number = -1;
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON *answer = text ? sim_request(s, "POST", path, text, NULL) : NULL;
+    const cJSON *update = cJSON_GetObjectItemCaseSensitive(answer, "update");
+    if (cJSON_IsNumber(update)) number = (long long)update->valuedouble;
+    cJSON_Delete(answer);
+    cJSON_Delete(body);
+    free(text);
+    return number;
+}
+
+static cJSON *user_body(long long user, const char *name, const char *lang)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddNumberToObject(body, "user_id", (double)user);
+    if (name) cJSON_AddStringToObject(body, "name", name);
+    if (lang) cJSON_AddStringToObject(body, "lang", strncmp(lang, "en", 2) == 0 ? "en-US" : "ru-RU");
+    return body;
+}
+
+long long max_say(sim_proc *s, long long user, const char *name, const char *lang, const char *text)
+{
+    cJSON *body = user_body(user, name, lang);
+    cJSON_AddStringToObject(body, "text", text ? text : "");
+    return post_update(s, "/sim/max/message", body);
+}
+
+long long max_say_media(sim_proc *s, long long user, const char *name, const char *lang, const char *text,
+                        cJSON *attachments, char *refs, size_t refs_size)
+{
+    cJSON *body = user_body(user, name, lang);
+    if (text) cJSON_AddStringToObject(body, "text", text);
+    cJSON_AddItemToObject(body, "attachments", attachments);
+    char *json = cJSON_PrintUnformatted(body);
+    cJSON *answer = json ? sim_request(s, "POST", "/sim/max/message", json, NULL) : NULL;
+    const cJSON *update = cJSON_GetObjectItemCaseSensitive(answer, "update"), *a;
+    long long number = cJSON_IsNumber(update) ? (long long)update->valuedouble : -1;
+    size_t used = 0;
+    refs[0] = 0;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(answer, "attachments")) {
+        const char *type = sim_json_str(a, "type"), *token = sim_json_str(a, "payload.token");
+        int w = type && token ? snprintf(refs + used, refs_size - used, "%s%s:%s", used ? "," : "", type, token) : 0;
+        if (w > 0 && (size_t)w < refs_size - used) used += (size_t)w;
+    }
+    cJSON_Delete(answer);
+    cJSON_Delete(body);
+    free(json);
+    return number;
+}
+
+const char *max_call_media_ref(const cJSON *call)
+{
+    static char refs[1024];
+    size_t used = 0;
+    const cJSON *a;
+    refs[0] = 0;
+    cJSON_ArrayForEach(a, sim_json_at(call, "params.attachments")) {
+        const char *type = sim_json_str(a, "type"), *token = sim_json_str(a, "payload.token");
+        if (!type || !token || (strcmp(type, "image") != 0 && strcmp(type, "file") != 0)) continue;
+        int w = snprintf(refs + used, sizeof refs - used, "%s%s:%s", used ? "," : "", type, token);
+        if (w > 0 && (size_t)w < sizeof refs - used) used += (size_t)w;
+    }
+    return refs;
+}
+
+long long max_start_bot(sim_proc *s, long long user, const char *name, const char *lang, const char *payload)
+{
+    cJSON *body = user_body(user, name, lang);
+    if (payload) cJSON_AddStringToObject(body, "payload", payload);
+    return post_update(s, "/sim/max/start", body);
+}
+
+long long max_stop_bot(sim_proc *s, long long user)
+{
+    return post_update(s, "/sim/max/stop", user_body(user, NULL, NULL));
+}
+
+long long max_press(sim_proc *s, long long user, const char *mid, const char *payload)
+{
+    cJSON *body = user_body(user, NULL, NULL);
+    cJSON_AddStringToObject(body, "payload", payload ? payload : "");
+    if (mid && *mid) cJSON_AddStringToObject(body, "mid", mid);
+    return post_update(s, "/sim/max/callback", body);
+}
+
+static cJSON *sent_calls(sim_proc *s, long long user, long long after, int wait_ms)
+{
+    cJSON *answer = user ? sim_getf(s, "/sim/max/sent?chat_id=%lld&after=%lld&wait_ms=%d", user, after, wait_ms)
+                         : sim_getf(s, "/sim/max/sent?after=%lld&wait_ms=%d", after, wait_ms);
+    cJSON *calls = cJSON_DetachItemFromObjectCaseSensitive(answer, "calls");
+    cJSON_Delete(answer);
+    if (cJSON_IsArray(calls)) return calls;
+    cJSON_Delete(calls);
+    return NULL;
+}
+
+cJSON *max_calls(sim_proc *s, long long user, long long after) { return sent_calls(s, user, after, 0); }
+
+/* A call that put a new or changed message in front of the user. */
+static int shown(const cJSON *call)
+{
+    const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "method"));
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) && method &&
+           (strcmp(method, "max.messages") == 0 || strcmp(method, "max.messages.edit") == 0);
+}
+
+cJSON *max_wait_call(sim_proc *s, long long user, long long *seq, int timeout_ms)
+{
+    long long deadline = harness_now_ms() + timeout_ms;
+    for (;;) {
+        long long left = deadline - harness_now_ms();
+        if (left < 0) left = 0;
+        cJSON *calls = sent_calls(s, user, *seq,
+                                  (int)(left < HARNESS_MAX_SENT_WAIT_MS ? left : HARNESS_MAX_SENT_WAIT_MS));
+        cJSON *call, *found = NULL;
+        cJSON_ArrayForEach(call, calls) {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
+            if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
+            if (shown(call)) {
+                found = cJSON_DetachItemViaPointer(calls, call);
+                break;
+            }
+        }
+        int answered = calls != NULL;
+        cJSON_Delete(calls);
+        if (found) return found;
+        if (harness_now_ms() >= deadline) return NULL;
+        if (!answered) harness_sleep_ms(20);
+    }
+}
+
+const char *max_call_text(const cJSON *call)
+{
+    const char *text = sim_json_str(call, "params.text");
+    return text ? text : "";
+}
+
+const char *max_button_payload(const cJSON *call, const char *label_needle)
+{
+    static char payload[HARNESS_MAX_PAYLOAD_MAX];
+    const cJSON *a, *row, *button;
+    cJSON_ArrayForEach(a, sim_json_at(call, "params.attachments")) {
+        const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "type"));
+        if (!type || strcmp(type, "inline_keyboard") != 0) continue;
+        cJSON_ArrayForEach(row, sim_json_at(a, "payload.buttons")) {
+            cJSON_ArrayForEach(button, row) {
+                const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(button, "text"));
+                const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(button, "payload"));
+                if (text && p && strstr(text, label_needle)) {
+                    snprintf(payload, sizeof payload, "%s", p);
+                    return payload;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+const char *max_call_mid(const cJSON *call)
+{
+    const char *mid = sim_json_str(call, "result.message.body.mid");
+    return mid ? mid : sim_json_str(call, "params.message_id");
+}
