@@ -153,7 +153,7 @@ mb_status reply_file_to_account(db *d, int64_t account_id, const char *kind, con
     identity id;
     mb_status rc = identity_for_account(d, account_id, NULL, &id);
     if (rc) return rc;
-    const platform_caps *caps = platform_caps_for(id.platform);
+    const platform_info *caps = platform_caps_for(id.platform);
     if (caption && text_utf16_len(caption) > caps->max_caption_units) {
         if ((rc = reply_to_chat(d, id.platform, id.chat_id, account_id, caption, NULL))) return rc;
         caption = NULL;

@@ -7,6 +7,7 @@
  * reader's variant.
  */
 #include "tests/unit.h"
+#include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
 #include "handlers/payload.h"
@@ -223,7 +224,8 @@ int main(void)
 {
     texts = unit_load_catalogs();
     if (!texts) return 1;
-    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14, .tg_username = "mentorbot_test_bot"};
+    env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
+    unit_register_messengers("mentorbot_test_bot", 0, NULL);
     RUN(every_key_has_one_route_per_phase_and_every_route_is_reached);
     RUN(the_payload_parser_splits_off_the_action);
     RUN(an_old_button_is_out_of_date_and_brings_the_menu);

@@ -10,8 +10,8 @@
 
 #include "bot/config.h"
 #include "bot/max/max.h"
-#include "bot/telegram.h"
-#include "bot/vk.h"
+#include "bot/telegram/telegram.h"
+#include "bot/vk/vk.h"
 #include "util/platform.h"
 
 /* Registers Telegram with tg_username, and VK (group vk_group_id) and MAX
