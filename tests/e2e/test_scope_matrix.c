@@ -69,8 +69,13 @@ static void dump_hashes(const char *path, uint64_t *out)
     }
     sqlite3_busy_timeout(db, 5000);
     for (int t = 0; watched[t]; t++) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", watched[t]);
+        char sql[256];
+        /* When a person last wrote from an account is noted on every
+         * update, a refused press too: the rest of the row must stay. */
+        const char *columns = strcmp(watched[t], "identities") == 0
+                                  ? "platform, user_id, account_id, chat_id, unreachable_at, unreachable_reason, display_name"
+                                  : "*";
+        snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY rowid", columns, watched[t]);
         sqlite3_stmt *st = NULL;
         uint64_t h = 1469598103934665603ULL;
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
