@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test binary given, three times as many at a time as there are
-# cores (the end-to-end tests spend much of their time waiting on the
-# processes they drive, the fault tests most: with two per core the cores
-# stood idle a quarter of the run; MENTORBOT_TEST_JOBS overrides), adds up
-# their results and ends with
+# Runs every test binary given, twice as many at a time as there are cores
+# (the end-to-end tests spend half their time waiting on the processes they
+# drive; MENTORBOT_TEST_JOBS overrides), adds up their results and ends with
 # the one line CI reads: "N passed, N failed" (", N skipped" when any were).
 # A binary given as PATH@ARG runs as "PATH ARG": a test that takes the
 # messenger as its argument can run as two jobs, one per messenger.
@@ -19,7 +17,7 @@
 # run after all the others, one at a time, on an otherwise idle machine.
 set -u
 
-jobs=${MENTORBOT_TEST_JOBS:-$((3 * $(nproc 2>/dev/null || echo 1)))}
+jobs=${MENTORBOT_TEST_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}
 times=${MENTORBOT_TEST_TIMES:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mentorbot-run.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
