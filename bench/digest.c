@@ -75,11 +75,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         char *end = NULL;
         if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
-            scale = strtod(argv[++i], &end);
-            if (*end || !(scale > 0 && scale <= 10)) {
-                fprintf(stderr, "--scale %s: give a number above 0 and at most 10\n", argv[i]);
-                return 2;
-            }
+            if (!region_scale_arg(argv[++i], &scale)) return 2;
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             seed = strtoull(argv[++i], &end, 10);
             if (*end) {

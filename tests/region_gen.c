@@ -627,3 +627,15 @@ mb_status region_generate(db *d, const region_size *n, const char *locales_dir, 
     free(g.nmentors);
     return rc;
 }
+
+int region_scale_arg(const char *text, double *scale)
+{
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (end == text || *end || !(v > 0 && v <= 10)) {
+        fprintf(stderr, "--scale %s: give a number above 0 and at most 10\n", text);
+        return 0;
+    }
+    *scale = v;
+    return 1;
+}

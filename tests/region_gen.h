@@ -59,4 +59,8 @@ typedef struct region_report {
 mb_status region_generate(db *d, const region_size *n, const char *locales_dir, uint64_t seed,
                           region_report *report, char *err, size_t err_size);
 
+/* Reads the value of a benchmark's --scale option (above 0, at most 10);
+ * 0, with the reason on stderr, when it is not one. */
+int region_scale_arg(const char *text, double *scale);
+
 #endif
