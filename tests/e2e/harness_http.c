@@ -243,18 +243,46 @@ long long tg_press(sim_proc *s, long long user, const char *first_name, const ch
     return post_update(s, "/sim/tg/callback", body);
 }
 
-static cJSON *sent_calls(sim_proc *s, long long chat, long long after, int wait_ms)
+cJSON *harness_sent_calls(sim_proc *s, const char *platform, const char *who_param, long long who, long long after,
+                          int wait_ms)
 {
-    cJSON *answer = chat ? sim_getf(s, "/sim/tg/sent?chat_id=%lld&after=%lld&wait_ms=%d", chat, after, wait_ms)
-                         : sim_getf(s, "/sim/tg/sent?after=%lld&wait_ms=%d", after, wait_ms);
+    cJSON *answer = who ? sim_getf(s, "/sim/%s/sent?%s=%lld&after=%lld&wait_ms=%d", platform, who_param, who, after,
+                                   wait_ms)
+                        : sim_getf(s, "/sim/%s/sent?after=%lld&wait_ms=%d", platform, after, wait_ms);
     cJSON *calls = cJSON_DetachItemFromObjectCaseSensitive(answer, "calls");
     cJSON_Delete(answer);
     return cJSON_IsArray(calls) ? calls : (cJSON_Delete(calls), NULL);
 }
 
+cJSON *harness_wait_sent(sim_proc *s, const char *platform, const char *who_param, long long who, long long *seq,
+                         int timeout_ms, int (*match)(const cJSON *call, const void *arg), const void *arg)
+{
+    long long deadline = harness_now_ms() + timeout_ms;
+    for (;;) {
+        long long left = deadline - harness_now_ms();
+        if (left < 0) left = 0;
+        cJSON *calls = harness_sent_calls(s, platform, who_param, who, *seq,
+                                          (int)(left < HARNESS_SENT_WAIT_MS ? left : HARNESS_SENT_WAIT_MS));
+        cJSON *call, *found = NULL;
+        cJSON_ArrayForEach(call, calls) {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
+            if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
+            if (match(call, arg)) {
+                found = cJSON_DetachItemViaPointer(calls, call);
+                break;
+            }
+        }
+        int answered = calls != NULL;
+        cJSON_Delete(calls);
+        if (found) return found;
+        if (harness_now_ms() >= deadline) return NULL;
+        if (!answered) harness_sleep_ms(20);
+    }
+}
+
 cJSON *tg_calls(sim_proc *s, long long chat, long long after)
 {
-    return sent_calls(s, chat, after, 0);
+    return harness_sent_calls(s, "tg", "chat_id", chat, after, 0);
 }
 
 static int shows_in_chat(const char *method)
@@ -266,31 +294,19 @@ static int shows_in_chat(const char *method)
     return 0;
 }
 
+/* A call of method (any that shows in the chat when NULL) that succeeded. */
+static int tg_call_matches(const cJSON *call, const void *arg)
+{
+    const char *method = arg;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(call, "method");
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) || !cJSON_IsString(m)) return 0;
+    return method ? strcmp(m->valuestring, method) == 0 : shows_in_chat(m->valuestring);
+}
+
 cJSON *tg_wait_method(sim_proc *s, long long chat, long long *seq, const char *method,
                       int timeout_ms)
 {
-    long long deadline = harness_now_ms() + timeout_ms;
-    for (;;) {
-        long long left = deadline - harness_now_ms();
-        if (left < 0) left = 0;
-        cJSON *calls = sent_calls(s, chat, *seq, (int)(left < HARNESS_SENT_WAIT_MS ? left : HARNESS_SENT_WAIT_MS));
-        cJSON *call, *found = NULL;
-        cJSON_ArrayForEach(call, calls) {
-            const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
-            const cJSON *m = cJSON_GetObjectItemCaseSensitive(call, "method");
-            if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
-            if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) || !cJSON_IsString(m))
-                continue;
-            if (method ? strcmp(m->valuestring, method) == 0 : shows_in_chat(m->valuestring)) {
-                found = cJSON_DetachItemViaPointer(calls, call);
-                break;
-            }
-        }
-        cJSON_Delete(calls);
-        if (found) return found;
-        if (harness_now_ms() >= deadline) return NULL;
-        if (!calls) harness_sleep_ms(20);
-    }
+    return harness_wait_sent(s, "tg", "chat_id", chat, seq, timeout_ms, tg_call_matches, method);
 }
 
 cJSON *tg_wait_call(sim_proc *s, long long chat, long long *seq, int timeout_ms)

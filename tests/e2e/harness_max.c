@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HARNESS_MAX_SENT_WAIT_MS 5000   /* one server-side wait of the sent log */
 #define HARNESS_MAX_PAYLOAD_MAX 1100    /* a callback payload (MAX takes 1024 bytes) */
 
 void max_conf(const sim_proc *s, char *buf, size_t size)
@@ -107,22 +106,15 @@ long long max_press(sim_proc *s, long long user, const char *mid, const char *pa
     return post_update(s, "/sim/max/callback", body);
 }
 
-static cJSON *sent_calls(sim_proc *s, long long user, long long after, int wait_ms)
+cJSON *max_calls(sim_proc *s, long long user, long long after)
 {
-    cJSON *answer = user ? sim_getf(s, "/sim/max/sent?chat_id=%lld&after=%lld&wait_ms=%d", user, after, wait_ms)
-                         : sim_getf(s, "/sim/max/sent?after=%lld&wait_ms=%d", after, wait_ms);
-    cJSON *calls = cJSON_DetachItemFromObjectCaseSensitive(answer, "calls");
-    cJSON_Delete(answer);
-    if (cJSON_IsArray(calls)) return calls;
-    cJSON_Delete(calls);
-    return NULL;
+    return harness_sent_calls(s, "max", "chat_id", user, after, 0);
 }
 
-cJSON *max_calls(sim_proc *s, long long user, long long after) { return sent_calls(s, user, after, 0); }
-
 /* A call that put a new or changed message in front of the user. */
-static int shown(const cJSON *call)
+static int shown(const cJSON *call, const void *arg)
 {
+    (void)arg;
     const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "method"));
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "ok")) && method &&
            (strcmp(method, "max.messages") == 0 || strcmp(method, "max.messages.edit") == 0);
@@ -130,27 +122,7 @@ static int shown(const cJSON *call)
 
 cJSON *max_wait_call(sim_proc *s, long long user, long long *seq, int timeout_ms)
 {
-    long long deadline = harness_now_ms() + timeout_ms;
-    for (;;) {
-        long long left = deadline - harness_now_ms();
-        if (left < 0) left = 0;
-        cJSON *calls = sent_calls(s, user, *seq,
-                                  (int)(left < HARNESS_MAX_SENT_WAIT_MS ? left : HARNESS_MAX_SENT_WAIT_MS));
-        cJSON *call, *found = NULL;
-        cJSON_ArrayForEach(call, calls) {
-            const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
-            if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
-            if (shown(call)) {
-                found = cJSON_DetachItemViaPointer(calls, call);
-                break;
-            }
-        }
-        int answered = calls != NULL;
-        cJSON_Delete(calls);
-        if (found) return found;
-        if (harness_now_ms() >= deadline) return NULL;
-        if (!answered) harness_sleep_ms(20);
-    }
+    return harness_wait_sent(s, "max", "chat_id", user, seq, timeout_ms, shown, NULL);
 }
 
 const char *max_call_text(const cJSON *call)

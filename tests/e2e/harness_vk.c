@@ -15,7 +15,6 @@
 
 #include "util/strbuf.h"
 
-#define HARNESS_VK_SENT_WAIT_MS 5000   /* one server-side wait of the sent log */
 #define HARNESS_VK_PAYLOAD_MAX 512
 
 static void form_add(strbuf *sb, const char *name, const char *value)
@@ -163,18 +162,10 @@ long long vk_press(sim_proc *s, long long user, long long conversation_message_i
     return post_event(s, "/sim/vk/event", body);
 }
 
-static cJSON *sent_calls(sim_proc *s, long long peer, long long after, int wait_ms)
+cJSON *vk_calls(sim_proc *s, long long peer, long long after)
 {
-    cJSON *answer = peer ? sim_getf(s, "/sim/vk/sent?peer_id=%lld&after=%lld&wait_ms=%d", peer, after, wait_ms)
-                         : sim_getf(s, "/sim/vk/sent?after=%lld&wait_ms=%d", after, wait_ms);
-    cJSON *calls = cJSON_DetachItemFromObjectCaseSensitive(answer, "calls");
-    cJSON_Delete(answer);
-    if (cJSON_IsArray(calls)) return calls;
-    cJSON_Delete(calls);
-    return NULL;
+    return harness_sent_calls(s, "vk", "peer_id", peer, after, 0);
 }
-
-cJSON *vk_calls(sim_proc *s, long long peer, long long after) { return sent_calls(s, peer, after, 0); }
 
 /* The item of a peer_ids answer for peer (the first item when peer is 0),
  * or NULL. */
@@ -206,29 +197,12 @@ static int delivered(const cJSON *call, long long peer)
     return 0;
 }
 
+/* delivered() for the peer arg points at. */
+static int delivered_to(const cJSON *call, const void *arg) { return delivered(call, *(const long long *)arg); }
+
 cJSON *vk_wait_call(sim_proc *s, long long peer, long long *seq, int timeout_ms)
 {
-    long long deadline = harness_now_ms() + timeout_ms;
-    for (;;) {
-        long long left = deadline - harness_now_ms();
-        if (left < 0) left = 0;
-        cJSON *calls = sent_calls(s, peer, *seq,
-                                  (int)(left < HARNESS_VK_SENT_WAIT_MS ? left : HARNESS_VK_SENT_WAIT_MS));
-        cJSON *call, *found = NULL;
-        cJSON_ArrayForEach(call, calls) {
-            const cJSON *n = cJSON_GetObjectItemCaseSensitive(call, "seq");
-            if (cJSON_IsNumber(n)) *seq = (long long)n->valuedouble;
-            if (delivered(call, peer)) {
-                found = cJSON_DetachItemViaPointer(calls, call);
-                break;
-            }
-        }
-        int answered = calls != NULL;
-        cJSON_Delete(calls);
-        if (found) return found;
-        if (harness_now_ms() >= deadline) return NULL;
-        if (!answered) harness_sleep_ms(20);
-    }
+    return harness_wait_sent(s, "vk", "peer_id", peer, seq, timeout_ms, delivered_to, &peer);
 }
 
 const char *vk_call_text(const cJSON *call)
