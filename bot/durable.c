@@ -174,6 +174,20 @@ int durable_reached(const durable *d, uint64_t mark)
     return !d || mark <= d->reached;
 }
 
+int durable_wait_arm(durable *d, durable_wait *w)
+{
+    w->mark = durable_mark(d);
+    w->awaiting = !durable_reached(d, w->mark);
+    return !w->awaiting;
+}
+
+int durable_wait_done(const durable *d, durable_wait *w)
+{
+    if (!w->awaiting || !durable_reached(d, w->mark)) return 0;
+    w->awaiting = 0;
+    return 1;
+}
+
 void durable_listen(durable *d, void (*cb)(void *arg), void *arg)
 {
     if (!d || d->nlisteners >= DURABLE_LISTENERS) return;

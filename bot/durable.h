@@ -34,6 +34,20 @@ void durable_free(durable *d);
 uint64_t durable_mark(durable *d);
 int durable_reached(const durable *d, uint64_t mark);
 
+/* One step that must wait until every commit made so far is on disk (a
+ * messenger's next poll, which confirms the batch it follows). */
+typedef struct durable_wait {
+    uint64_t mark;
+    int awaiting;
+} durable_wait;
+
+/* Takes a mark for w: 1 when it is reached already (take the step now),
+ * 0 when the step waits for durable_wait_done. */
+int durable_wait_arm(durable *d, durable_wait *w);
+/* From a durable_listen callback: 1 once, when w waited and its mark is
+ * reached (take the step now). */
+int durable_wait_done(const durable *d, durable_wait *w);
+
 /* cb(arg) runs on the loop each time flushed marks are reached. */
 void durable_listen(durable *d, void (*cb)(void *arg), void *arg);
 

@@ -27,8 +27,7 @@ struct max_client {
     char username[MAX_BOT_NAME_MAX];
     pacer pace;
     http_request *inflight;
-    uint64_t poll_mark;         /* the poll after a batch waits for this durable mark */
-    int awaiting;
+    durable_wait poll_wait;  /* the poll after a batch waits for this durable mark */
     max_webhook *hook;          /* webhook mode's endpoint, NULL when polling */
 };
 
@@ -112,18 +111,14 @@ mb_status max_apply_updates(db *d, const bot_env *env, const cJSON *updates, int
  * batch's commit is on disk, like Telegram's (bot/telegram.c). */
 static void step_when_durable(max_client *m)
 {
-    m->poll_mark = durable_mark(m->hooks.durable);
-    if (durable_reached(m->hooks.durable, m->poll_mark)) step(m);
-    else m->awaiting = 1;
+    if (durable_wait_arm(m->hooks.durable, &m->poll_wait)) step(m);
 }
 
 static void on_durable(void *arg)
 {
     max_client *m = arg;
     max_webhook_on_durable(m->hook);
-    if (!m->awaiting || !durable_reached(m->hooks.durable, m->poll_mark)) return;
-    m->awaiting = 0;
-    step(m);
+    if (durable_wait_done(m->hooks.durable, &m->poll_wait)) step(m);
 }
 
 static void on_updates(max_client *m, const http_response *resp)
@@ -271,7 +266,7 @@ void max_stop(max_client *m)
     pacer_stop(&m->pace);
     http_cancel(m->inflight);
     m->inflight = NULL;
-    m->awaiting = 0;
+    m->poll_wait.awaiting = 0;
 }
 
 void max_free(max_client *m)

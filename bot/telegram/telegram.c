@@ -28,8 +28,7 @@ struct tg_client {
     pacer pace;
     http_request *inflight;
     tg_stats stats;
-    uint64_t poll_mark;   /* the poll after a batch waits for this durable mark */
-    int awaiting;
+    durable_wait poll_wait;  /* the poll after a batch waits for this durable mark */
 };
 
 static const char *const commands[] = {"start", "menu", "help", "language", "privacy", "link", "forget", "cancel",
@@ -133,17 +132,13 @@ int tg_items_from_result(const cJSON *result, intake_item *items, int max, int64
  * forgets them: it waits until the batch's commit is on disk. */
 static void poll_when_durable(tg_client *t)
 {
-    t->poll_mark = durable_mark(t->hooks.durable);
-    if (durable_reached(t->hooks.durable, t->poll_mark)) poll_updates(t);
-    else t->awaiting = 1;
+    if (durable_wait_arm(t->hooks.durable, &t->poll_wait)) poll_updates(t);
 }
 
 static void on_durable(void *arg)
 {
     tg_client *t = arg;
-    if (!t->awaiting || !durable_reached(t->hooks.durable, t->poll_mark)) return;
-    t->awaiting = 0;
-    poll_updates(t);
+    if (durable_wait_done(t->hooks.durable, &t->poll_wait)) poll_updates(t);
 }
 
 static void handle_updates(tg_client *t, const cJSON *result)
@@ -343,7 +338,7 @@ void tg_stop(tg_client *t)
     pacer_stop(&t->pace);
     http_cancel(t->inflight);
     t->inflight = NULL;
-    t->awaiting = 0;
+    t->poll_wait.awaiting = 0;
 }
 
 void tg_free(tg_client *t)

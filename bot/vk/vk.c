@@ -33,8 +33,7 @@ struct vk_client {
     int recover;               /* the next session starts with the read-back */
     int64_t recover_peers[VK_RECOVER_PEERS_MAX];
     int recover_n, recover_i, recover_failures, recovered;
-    uint64_t poll_mark;        /* the long poll after a batch waits for this durable mark */
-    int awaiting;
+    durable_wait poll_wait;  /* the long poll after a batch waits for this durable mark */
 };
 
 static void step(vk_client *v);
@@ -159,17 +158,13 @@ static mb_status apply_events(vk_client *v, const cJSON *updates, const char *cu
  * batch's commit is on disk, like Telegram's (bot/telegram/telegram.c). */
 static void step_when_durable(vk_client *v)
 {
-    v->poll_mark = durable_mark(v->hooks.durable);
-    if (durable_reached(v->hooks.durable, v->poll_mark)) step(v);
-    else v->awaiting = 1;
+    if (durable_wait_arm(v->hooks.durable, &v->poll_wait)) step(v);
 }
 
 static void on_durable(void *arg)
 {
     vk_client *v = arg;
-    if (!v->awaiting || !durable_reached(v->hooks.durable, v->poll_mark)) return;
-    v->awaiting = 0;
-    step(v);
+    if (durable_wait_done(v->hooks.durable, &v->poll_wait)) step(v);
 }
 
 static void handle_events(vk_client *v, const vk_check *c)
@@ -390,7 +385,7 @@ void vk_stop(vk_client *v)
     pacer_stop(&v->pace);
     http_cancel(v->inflight);
     v->inflight = NULL;
-    v->awaiting = 0;
+    v->poll_wait.awaiting = 0;
 }
 
 void vk_free(vk_client *v)
