@@ -6,11 +6,11 @@
 #include "report/chart.h"
 #include "report/indicators.h"
 #include "storage/fault_vfs.h"
+#include "util/datadir.h"
 #include "util/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,34 +32,9 @@ mb_status app_load_config(app *a, const char *path)
     return MB_OK;
 }
 
-static int is_dir_with_catalog(const char *dir)
-{
-    char path[CONFIG_PATH_MAX + 32];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/ru/messages.txt", dir);
-    return stat(path, &st) == 0;
-}
-
 int app_find_locales(const char *configured, char *out, size_t size)
 {
-    if (configured && *configured) {
-        snprintf(out, size, "%s", configured);
-        return is_dir_with_catalog(out);
-    }
-    char exe[CONFIG_PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *dir = dirname(exe);
-        /* beside the program, or two levels up for build/test/mentorbot */
-        const char *suffixes[] = {"/locales", "/../../locales", "/../share/mentorbot/locales"};
-        for (size_t i = 0; i < 3; i++) {
-            snprintf(out, size, "%s%s", dir, suffixes[i]);
-            if (is_dir_with_catalog(out)) return 1;
-        }
-    }
-    snprintf(out, size, "locales");
-    return is_dir_with_catalog(out);
+    return datadir_find(configured, "locales", "ru/messages.txt", out, size);
 }
 
 mb_status app_open(app *a)

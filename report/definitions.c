@@ -7,6 +7,7 @@
 #include "report/indicators.h"
 
 #include "storage/profiles.h"
+#include "util/datadir.h"
 
 #include <dirent.h>
 #include <ini.h>
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <libgen.h>
 
 typedef struct load_state {
@@ -321,33 +321,7 @@ const ind_set *ind_catalog_set(const ind_catalog *c, const char *code)
     return NULL;
 }
 
-static int is_dir_with_sets(const char *dir)
-{
-    char path[PATH_MAX];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/000.ini", dir);
-    return stat(path, &st) == 0;
-}
-
 int ind_find_data(const char *configured, char *out, size_t size)
 {
-    if (configured && *configured) {
-        snprintf(out, size, "%s", configured);
-        return is_dir_with_sets(out);
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *dir = dirname(exe);
-        /* beside the program, or two levels up for build/test/mentorbot, as the locales */
-        const char *suffixes[] = {"/data/indicators", "/../../data/indicators", "/../../../data/indicators",
-                                  "/../share/mentorbot/data/indicators"};
-        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-            snprintf(out, size, "%s%s", dir, suffixes[i]);
-            if (is_dir_with_sets(out)) return 1;
-        }
-    }
-    snprintf(out, size, "data/indicators");
-    return is_dir_with_sets(out);
+    return datadir_find(configured, "data/indicators", "000.ini", out, size);
 }
