@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test binary given, twice as many at a time as there are cores
-# (the end-to-end tests spend half their time waiting on the processes they
-# drive; MENTORBOT_TEST_JOBS overrides), adds up their results and ends with
+# Runs every test binary given, three at a time per core (the end-to-end
+# tests spend two thirds of their time waiting on the processes they drive:
+# a whole run keeps the cores about a third busy at one job per core;
+# MENTORBOT_TEST_JOBS overrides), adds up their results and ends with
 # the one line CI reads: "N passed, N failed" (", N skipped" when any were).
 # A binary given as PATH@ARG runs as "PATH ARG": a test that takes the
 # messenger as its argument can run as two jobs, one per messenger.
@@ -17,7 +18,7 @@
 # run after all the others, one at a time, on an otherwise idle machine.
 set -u
 
-jobs=${MENTORBOT_TEST_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}
+jobs=${MENTORBOT_TEST_JOBS:-$((3 * $(nproc 2>/dev/null || echo 1)))}
 times=${MENTORBOT_TEST_TIMES:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mentorbot-run.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
