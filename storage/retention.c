@@ -3,6 +3,8 @@
 #include "util/clock.h"
 #include "util/log.h"
 
+#include <time.h>
+
 #define DAY_MS 86400000LL
 
 /* Deletes up to batch rows the select names (by rowid or key) and counts
@@ -17,7 +19,7 @@ static mb_status remove_batch(db *d, const char *sql, int64_t cutoff, int batch,
 mb_status retention_sweep(db *d, int64_t now, int days, int audit_days, int batch, retention_counts *removed,
                           int *more)
 {
-    retention_counts c = {0, 0, 0, 0, 0, 0};
+    retention_counts c = {0};
     int own = !db_in_transaction(d);
     mb_status rc = own ? db_begin(d) : MB_OK;
     /* Each select walks an index over finished rows only (schema
@@ -47,6 +49,31 @@ mb_status retention_sweep(db *d, int64_t now, int days, int audit_days, int batc
                              " (SELECT meeting_id, account_id FROM meeting_participants WHERE comment IS NOT NULL"
                              " AND answered_at < ?1 ORDER BY answered_at LIMIT ?2)",
                           now - RETENTION_COMMENT_DAYS * DAY_MS, batch, &c.comments);
+    /* A recipient's week of digests is looked at only while it is being
+     * planned and sent (its key keeps it to one); weeks are local dates,
+     * and a day either side of the cutoff does not matter at a month. */
+    if (!rc) {
+        char cutoff[16];
+        time_t t = (time_t)((now - days * DAY_MS) / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(cutoff, sizeof cutoff, "%Y-%m-%d", &tm);
+        sqlite3_stmt *st = db_stmt(d, "DELETE FROM digest_weeks WHERE (account_id, week) IN (SELECT account_id, week"
+                                      " FROM digest_weeks WHERE state <> 'planned' AND week < ?1 ORDER BY week LIMIT ?2)");
+        if (!st) rc = MB_ERR_DB;
+        if (!rc) {
+            db_bind_text(st, 1, cutoff);
+            sqlite3_bind_int(st, 2, batch);
+            rc = db_step_done(d, st);
+        }
+        c.digests = rc ? 0 : sqlite3_changes(db_handle(d));
+    }
+    /* An announcement is the programme's record, kept as long as the audit;
+     * the messages it went out in follow the outbox's age. */
+    if (!rc)
+        rc = remove_batch(d, "DELETE FROM announcements WHERE id IN (SELECT id FROM announcements WHERE created_at < ?1"
+                             " ORDER BY created_at LIMIT ?2)",
+                          now - audit_days * DAY_MS, batch, &c.announcements);
     if (own) {
         if (!rc) rc = db_commit(d);
         if (rc) db_rollback(d);
@@ -55,7 +82,7 @@ mb_status retention_sweep(db *d, int64_t now, int days, int audit_days, int batc
     if (removed) *removed = c;
     if (more)
         *more = c.outbox >= batch || c.inbox >= batch || c.jobs >= batch || c.audit >= batch || c.meetings >= batch ||
-                c.comments >= batch;
+                c.comments >= batch || c.digests >= batch || c.announcements >= batch;
     return MB_OK;
 }
 
@@ -78,9 +105,9 @@ mb_status retention_run_job(db *d, int days, int audit_days)
     int more = 0;
     mb_status rc = retention_sweep(d, now, days, audit_days, RETENTION_BATCH, &c, &more);
     if (rc) return rc;
-    if (c.outbox || c.inbox || c.jobs || c.audit || c.meetings || c.comments)
-        log_info("retention", "removed %d outbox, %d inbox, %d job, %d audit and %d meeting rows, cleared %d"
-                 " comments%s", c.outbox, c.inbox, c.jobs, c.audit, c.meetings, c.comments,
-                 more ? "; more to remove" : "");
+    if (c.outbox || c.inbox || c.jobs || c.audit || c.meetings || c.comments || c.digests || c.announcements)
+        log_info("retention", "removed %d outbox, %d inbox, %d job, %d audit, %d meeting, %d digest-week and %d"
+                 " announcement rows, cleared %d comments%s", c.outbox, c.inbox, c.jobs, c.audit, c.meetings, c.digests,
+                 c.announcements, c.comments, more ? "; more to remove" : "");
     return job_add(d, now + (more ? RETENTION_AGAIN_MS : RETENTION_EVERY_MS), JOB_RETENTION, "{}", NULL);
 }

@@ -11,6 +11,8 @@
  * (audit age, by their time); the comments people gave after a meeting
  * are personal data and are cleared RETENTION_COMMENT_DAYS after they were
  * given, which covers the school year's report. The usefulness marks stay.
+ * Announcements, a record too, go at the audit age; a recipient's week of
+ * weekly digests, once sent or skipped, at the retention age.
  *
  * Repeated updates stay recognised: a platform repeats an update only
  * before the offset confirming it is stored (Telegram keeps unconfirmed
@@ -45,6 +47,8 @@
 typedef struct retention_counts {
     int outbox, inbox, jobs, audit;
     int meetings, comments;   /* old meetings removed, comments cleared */
+    int digests;              /* recipients' weeks of digests, sent or skipped */
+    int announcements;
 } retention_counts;
 
 /*

@@ -777,6 +777,12 @@ static const char *const migrations[] = {
      * the bot starts (reminders, polls) goes to the messenger they used
      * last unless they chose one (storage/accounts.h). */
     "ALTER TABLE identities ADD COLUMN last_used_at INTEGER;",
+
+    /* 22: the retention sweep (storage/retention.c) over recipients' weeks
+     * of digests once sent or skipped, and over announcements, oldest
+     * first. */
+    "CREATE INDEX digest_weeks_done ON digest_weeks(week) WHERE state <> 'planned';"
+    "CREATE INDEX announcements_age ON announcements(created_at);",
 };
 
 #undef STATE_GUARD

@@ -173,10 +173,47 @@ TEST(configured_ages_are_used)
     db_close(d);
 }
 
+/* A recipient's weeks of digests and the announcements: a week sent or
+ * skipped goes at the retention age, a week still planned stays whatever
+ * its age (its job may yet send it), announcements go at the audit age. */
+TEST(old_digest_weeks_and_announcements_go)
+{
+    clock_set_ms(T0);   /* 2026-08-29 */
+    d = open_db("digests.db");
+    if (!d) return;
+    CHECK_INT(db_exec(d, "INSERT INTO accounts(id, status, role, name, created_at, updated_at)"
+                         " VALUES(1, 'active', 'curator', 'Анна', 0, 0)"), MB_OK);
+    CHECK_INT(db_exec(d, "INSERT INTO digest_weeks(account_id, week, state) VALUES"
+                         " (1, '2026-06-01', 'sent'), (1, '2026-06-08', 'skipped'), (1, '2026-07-27', 'sent'),"
+                         " (1, '2026-06-15', 'planned'), (1, '2026-08-24', 'sent')"), MB_OK);
+    run_sql("INSERT INTO announcements(recipients, first_outbox_id, last_outbox_id, created_at) VALUES(3, 1, 3, ?2)",
+            0, T0 - 1100 * DAY, 2);
+    run_sql("INSERT INTO announcements(recipients, first_outbox_id, last_outbox_id, created_at) VALUES(3, 1, 3, ?2)",
+            0, T0 - 40 * DAY, 1);
+    retention_counts c;
+    int more = 1;
+    CHECK_INT(retention_sweep(d, T0, 30, AUDIT_RETENTION_DAYS_DEFAULT, 100, &c, &more), MB_OK);
+    CHECK_INT(c.digests, 3);
+    CHECK_INT(c.announcements, 2);
+    CHECK_INT(more, 0);
+    CHECK_INT(count("SELECT COUNT(*) FROM digest_weeks WHERE week IN ('2026-06-15', '2026-08-24')"), 2);
+    CHECK_INT(count("SELECT COUNT(*) FROM digest_weeks"), 2);
+    CHECK_INT(count("SELECT COUNT(*) FROM announcements"), 1);
+    /* A batch of one leaves the rest for the next run and says so. */
+    CHECK_INT(db_exec(d, "INSERT INTO digest_weeks(account_id, week, state) VALUES (1, '2026-05-04', 'sent'),"
+                         " (1, '2026-05-11', 'sent')"), MB_OK);
+    CHECK_INT(retention_sweep(d, T0, 30, AUDIT_RETENTION_DAYS_DEFAULT, 1, &c, &more), MB_OK);
+    CHECK_INT(c.digests, 1);
+    CHECK_INT(more, 1);
+    CHECK_INT(count("SELECT COUNT(*) FROM digest_weeks WHERE week = '2026-05-11'"), 1);
+    db_close(d);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
     RUN(old_finished_rows_go_in_batches_and_the_job_rearms);
     RUN(configured_ages_are_used);
+    RUN(old_digest_weeks_and_announcements_go);
     return unit_summary();
 }
