@@ -193,6 +193,34 @@ static int body_check(const cJSON *params, int *media, outcome *out)
     return 1;
 }
 
+/* The attachments of a sent message as MAX shows them in the Message: a
+ * picture or file carries its url and token, a file also its name and
+ * size (FileAttachment). The url is where /sim/max/file/ serves the bytes
+ * the bot uploaded, so a test reads what the user would open. */
+static cJSON *attachments_shown(const cJSON *atts)
+{
+    cJSON *out = cJSON_Duplicate(atts, 1), *a;
+    cJSON_ArrayForEach(a, out) {
+        const char *type = sim_param_string(a, "type");
+        cJSON *payload = cJSON_GetObjectItemCaseSensitive(a, "payload");
+        const char *token = sim_param_string(payload, "token");
+        long long size = 0;
+        const char *name = token ? max_token_name(token, &size) : NULL;
+        if (!type || !name || (strcmp(type, "file") != 0 && strcmp(type, "image") != 0)) continue;
+        char url[256];
+        snprintf(url, sizeof url, "http://%s/sim/max/file/%s", sim_server_address(), token);
+        cJSON_DeleteItemFromObjectCaseSensitive(payload, "url");
+        cJSON_AddStringToObject(payload, "url", url);
+        if (strcmp(type, "file") == 0) {
+            cJSON_DeleteItemFromObjectCaseSensitive(a, "filename");
+            cJSON_DeleteItemFromObjectCaseSensitive(a, "size");
+            cJSON_AddStringToObject(a, "filename", name);
+            cJSON_AddNumberToObject(a, "size", (double)size);
+        }
+    }
+    return out;
+}
+
 /* The Message object of a new bot message, as SendMessageResult carries it. */
 static cJSON *message_json(const cJSON *params, max_sim_user *user, long long chat, const char *mid, long long seq)
 {
@@ -211,7 +239,7 @@ static cJSON *message_json(const cJSON *params, max_sim_user *user, long long ch
     if (text) cJSON_AddStringToObject(body, "text", text);
     else cJSON_AddNullToObject(body, "text");
     const cJSON *atts = cJSON_GetObjectItemCaseSensitive(params, "attachments");
-    cJSON_AddItemToObject(body, "attachments", cJSON_IsArray(atts) ? cJSON_Duplicate(atts, 1) : cJSON_CreateNull());
+    cJSON_AddItemToObject(body, "attachments", cJSON_IsArray(atts) ? attachments_shown(atts) : cJSON_CreateNull());
     return msg;
 }
 
@@ -486,6 +514,22 @@ out:
 
 /* ---- the upload host ---- */
 
+/* The upload host's answer: {"token"} for a file (video, audio), and for
+ * a picture {"photos": {"<id>": {"token"}}}, the map of its versions. */
+static cJSON *upload_answer(const char *type, const char *token)
+{
+    cJSON *answer = cJSON_CreateObject();
+    if (strcmp(type, "image") != 0) {
+        cJSON_AddStringToObject(answer, "token", token);
+        return answer;
+    }
+    char id[MAX_SIM_ID_MAX + 8];
+    snprintf(id, sizeof id, "ph_%s", token + 2);   /* the photo's id in the map, from the token's hex */
+    cJSON *photo = cJSON_AddObjectToObject(cJSON_AddObjectToObject(answer, "photos"), id);
+    cJSON_AddStringToObject(photo, "token", token);
+    return answer;
+}
+
 void max_sim_upload(const sim_request *req, const char *id, sim_reply *reply)
 {
     sim_fault fault = {0};
@@ -511,8 +555,9 @@ void max_sim_upload(const sim_request *req, const char *id, sim_reply *reply)
     } else {
         snprintf(key, sizeof key, "max:%s", token);
         sim_file_keep(key, data->data, data->len);   /* past the caps only the bytes are not kept */
-        out.result = cJSON_CreateObject();
-        cJSON_AddStringToObject(out.result, "token", token);
+        max_token_describe(token, sim_param_string(cJSON_GetObjectItemCaseSensitive(req->params, "data"), "file_name"),
+                           (long long)data->len);
+        out.result = upload_answer(type, token);
         cJSON *shown = cJSON_CreateObject();
         cJSON_AddStringToObject(shown, "upload", id);
         cJSON_AddNumberToObject(shown, "bytes", (double)data->len);

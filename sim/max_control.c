@@ -61,9 +61,37 @@ static void reply_update(sim_reply *reply, cJSON *json, long long number)
     sim_reply_json(reply, 200, json);
 }
 
-/* The user's media for a message: [{"type":"file","filename","size"} or
- * {"type":"image"}] become attachments with fresh tokens the bot may send
- * again. NULL with a 400 set when the list is not such. */
+/* A contact card {"type":"contact","phone","user_id"} as MAX hands it
+ * over: the number in the vCard's TEL line, the owner's MAX account in
+ * max_info (the sender's own when shared with the request_contact button). */
+static cJSON *contact_attachment(const cJSON *given)
+{
+    const char *phone = sim_param_string(given, "phone");
+    long long owner = 0;
+    char vcf[256];
+    sim_param_int64(given, "user_id", &owner);
+    snprintf(vcf, sizeof vcf, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Contact\r\nTEL;TYPE=cell:%s\r\nEND:VCARD\r\n",
+             phone ? phone : "");
+    cJSON *att = cJSON_CreateObject(), *payload;
+    cJSON_AddStringToObject(att, "type", "contact");
+    payload = cJSON_AddObjectToObject(att, "payload");
+    cJSON_AddStringToObject(payload, "vcf_info", vcf);
+    max_sim_user *u = owner > 0 ? max_user_find(owner) : NULL;
+    if (u) {
+        cJSON_AddItemToObject(payload, "max_info", max_user_json(u));
+    } else {
+        cJSON *info = cJSON_AddObjectToObject(payload, "max_info");
+        cJSON_AddNumberToObject(info, "user_id", (double)owner);
+        cJSON_AddStringToObject(info, "name", "Contact");
+        cJSON_AddBoolToObject(info, "is_bot", 0);
+    }
+    return att;
+}
+
+/* The user's media for a message: [{"type":"file","filename","size"},
+ * {"type":"image"} or a contact card (contact_attachment)] become
+ * attachments, media with fresh tokens the bot may send again. NULL with a
+ * 400 set when the list is not such. */
 static cJSON *user_attachments(const cJSON *given, sim_reply *reply)
 {
     cJSON *out = cJSON_CreateArray();
@@ -71,9 +99,13 @@ static cJSON *user_attachments(const cJSON *given, sim_reply *reply)
     cJSON_ArrayForEach(a, given) {
         const char *type = sim_param_string(a, "type");
         char token[MAX_SIM_ID_MAX];
+        if (type && strcmp(type, "contact") == 0) {
+            cJSON_AddItemToArray(out, contact_attachment(a));
+            continue;
+        }
         if (!type || (strcmp(type, "file") != 0 && strcmp(type, "image") != 0)) {
             cJSON_Delete(out);
-            sim_reply_error(reply, 400, "attachments: each needs type \"file\" or \"image\"");
+            sim_reply_error(reply, 400, "attachments: each needs type \"file\", \"image\" or \"contact\"");
             return NULL;
         }
         if (max_token_new(type, token)) {
@@ -92,6 +124,7 @@ static cJSON *user_attachments(const cJSON *given, sim_reply *reply)
             sim_param_int64(a, "size", &size);
             cJSON_AddStringToObject(att, "filename", name ? name : "file.pdf");
             cJSON_AddNumberToObject(att, "size", (double)size);
+            max_token_describe(token, name ? name : "file.pdf", size);   /* shown so when the bot sends it on */
         }
         cJSON_AddItemToArray(out, att);
     }

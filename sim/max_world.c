@@ -26,6 +26,8 @@ typedef struct press {
 typedef struct known_token {
     char token[MAX_SIM_ID_MAX];
     char type[8];
+    char name[MAX_SIM_FILE_NAME_MAX];   /* an uploaded file's name, "" when none */
+    long long size;                     /* an uploaded file's bytes */
 } known_token;
 
 max_sim_world max_sim;
@@ -263,9 +265,30 @@ mb_status max_token_new(const char *type, char token[MAX_SIM_ID_MAX])
     return MB_OK;
 }
 
-const char *max_token_type(const char *token)
+static known_token *token_find(const char *token)
 {
     for (size_t i = tokens_len; token && i-- > 0;)
-        if (strcmp(tokens[i].token, token) == 0) return tokens[i].type;
+        if (strcmp(tokens[i].token, token) == 0) return &tokens[i];
     return NULL;
+}
+
+const char *max_token_type(const char *token)
+{
+    known_token *t = token_find(token);
+    return t ? t->type : NULL;
+}
+
+void max_token_describe(const char *token, const char *name, long long size)
+{
+    known_token *t = token_find(token);
+    if (!t) return;
+    snprintf(t->name, sizeof t->name, "%s", name ? name : "");
+    t->size = size;
+}
+
+const char *max_token_name(const char *token, long long *size)
+{
+    known_token *t = token_find(token);
+    if (size) *size = t ? t->size : 0;
+    return t ? t->name : NULL;
 }

@@ -22,6 +22,7 @@
 #define MAX_SIM_CALLBACKS_MAX 100000
 #define MAX_SIM_TOKENS_MAX 100000          /* upload and media tokens known */
 #define MAX_SIM_ID_MAX 64                  /* bytes of a mid, callback_id, token or upload id */
+#define MAX_SIM_FILE_NAME_MAX 256          /* bytes of an uploaded file's name kept */
 
 typedef struct max_sim_user {
     long long id;
@@ -84,6 +85,11 @@ long long max_callback_user(const char *id);
 mb_status max_token_new(const char *type, char token[MAX_SIM_ID_MAX]);
 /* The type of a known token, NULL when unknown. */
 const char *max_token_type(const char *token);
+/* Notes the name and size of the file uploaded under token (nothing when
+ * the token is unknown); max_token_name gives them back ("" and 0 when
+ * none was noted, NULL when the token is unknown). */
+void max_token_describe(const char *token, const char *name, long long size);
+const char *max_token_name(const char *token, long long *size);
 
 /* Writes n random lowercase hex digits and a NUL into out. */
 mb_status max_random_hex(char *out, size_t n);

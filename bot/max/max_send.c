@@ -192,6 +192,13 @@ static cJSON *ref_attachment(const char *item, size_t len)
     return att;
 }
 
+/* What a row's file is uploaded and attached as: a picture (a chart) as
+ * "image", so MAX shows it in the chat, anything else as "file". */
+static const char *upload_type(const outbox_row *row)
+{
+    return strcmp(row->kind, "photo") == 0 ? "image" : "file";
+}
+
 /*
  * Fills call with POST /messages to the row's chat: text (or, with media,
  * the caption), the media of ref (a "ref" list) or of one uploaded token,
@@ -213,7 +220,7 @@ static mb_status render_send(max_sender *s, const outbox_row *row, const cJSON *
     }
     if (file_token) {
         cJSON *att = cJSON_CreateObject();
-        cJSON_AddStringToObject(att, "type", "file");
+        cJSON_AddStringToObject(att, "type", upload_type(row));
         cJSON_AddStringToObject(cJSON_AddObjectToObject(att, "payload"), "token", file_token);
         cJSON_AddItemToArray(atts, att);
     }
@@ -322,7 +329,7 @@ mb_status max_render(transport *t, const outbox_row *row, api_call *call)
             log_warn("max", "message %lld: the file cannot be sent: %s", (long long)row->id, why);
             rc = MB_ERR_INVALID;
         } else {
-            rc = call_target(s, call, "/uploads", "type", "file");
+            rc = call_target(s, call, "/uploads", "type", upload_type(row));
             if (rc == MB_OK && !(call->json = strdup(""))) rc = MB_ERR_NOMEM;
             call->idempotent = 1;   /* an upload address shows nothing to anyone */
         }
@@ -364,12 +371,27 @@ static int render_upload(const outbox_row *row, const char *url, api_call *call,
     return ok;
 }
 
+/* The token in the upload host's answer: {"token"} for a file, and for a
+ * picture {"photos": {"<id>": {"token"}}}, one entry per version of it;
+ * any version's token attaches the picture. NULL when there is none. */
+static const char *uploaded_token(const cJSON *answer)
+{
+    const char *token = json_str(answer, "token");
+    const cJSON *photos = cJSON_GetObjectItemCaseSensitive(answer, "photos"), *photo;
+    if (token || !cJSON_IsObject(photos)) return token;
+    cJSON_ArrayForEach(photo, photos) {
+        token = json_str(photo, "token");
+        if (token) return token;
+    }
+    return NULL;
+}
+
 /* The answer of the upload host to step 1: {"token"} -> step 2. */
 static void classify_upload(max_sender *s, const outbox_row *row, api_call *call, const http_response *resp,
                             send_result *out)
 {
     cJSON *answer = json_parse_limited(resp->body, resp->body_len, MAX_API_BODY_MAX, NULL);
-    const char *token = json_str(answer, "token");
+    const char *token = uploaded_token(answer);
     out->outcome = SEND_RETRY;
     if (resp->status != 200 || !token || !*token || strlen(token) > MAX_TOKEN_MAX) {
         const char *err = json_str(answer, "message");

@@ -14,6 +14,8 @@
  *   0 POST /uploads?type=file -> {"url"}
  *   1 multipart POST of the file (part "data") to url -> {"token"}
  *   2 POST /messages with the attachment {"type":"file","payload":{"token"}}
+ * A "photo" row (a chart) goes the same way as type=image, whose upload
+ * answers {"photos": {"<id>": {"token"}}}, and is attached as "image".
  * MAX processes an upload for a while, and a message sent too early is
  * refused with attachment.not.ready: the row is retried after a growing
  * wait, and the token of the upload is kept (by row id) so the retry goes

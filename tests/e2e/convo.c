@@ -243,6 +243,8 @@ void say_photos_at(convo *c, long long user, int count, const char *caption, cha
     else cJSON_Delete(list);
 }
 
+int convo_photos_in_one_message(const convo *c) { return on_vk(c) || on_max(c); }
+
 const char *convo_media_ref(const convo *c, const cJSON *call)
 {
     if (on_max(c)) return max_call_media_ref(call);
@@ -452,6 +454,7 @@ static int call_file(const convo *c, const cJSON *call, char *path, size_t path_
     const char *method = cJSON_GetStringValue(cJSON_GetObjectItem(call, "method"));
     const cJSON *params = cJSON_GetObjectItem(call, "params");
     if (!method) return 0;
+    if (on_max(c)) return max_call_file(call, path, path_size, name, caption);
     if (!on_vk(c)) {
         /* a photo has one size in the simulator */
         int photo = strcmp(method, "sendPhoto") == 0;

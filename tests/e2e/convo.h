@@ -57,6 +57,10 @@ void say_media_at(convo *c, long long user, const char *kind, const char *name, 
  * them all; refs gets their references, comma-separated. */
 void say_photos_at(convo *c, long long user, int count, const char *caption, char *refs, size_t refs_size,
                    const char *file, int line);
+/* 1 when say_photos gives one message with every photo (VK, MAX), 0 when a
+ * message per photo (a Telegram album): what the bot receives, and so
+ * what it passes on, differs. */
+int convo_photos_in_one_message(const convo *c);
 #define say_photos(c, u, n, cap, refs, rs) say_photos_at(c, u, n, cap, refs, rs, __FILE__, __LINE__)
 /* The photo or file a message of the bot carries by reference ("" when
  * none): sendPhoto's photo, sendDocument's document, messages.send's

@@ -280,6 +280,21 @@ const char *max_button_payload(const cJSON *call, const char *label_needle);
 /* The mid of the message a call made (or edited), or NULL. */
 const char *max_call_mid(const cJSON *call);
 
+/* The first picture or file the bot uploaded that a max.messages call
+ * shows: where the simulator serves its bytes (/sim/max/file/<token>) into
+ * path, its name (FileAttachment's filename; NULL for a picture) and the
+ * caption (the message's text), both owned by call. 1 when the call carries
+ * one, 0 otherwise. */
+int max_call_file(const cJSON *call, char *path, size_t path_size, const char **name, const char **caption);
+
+/* The user shares a contact card with phone (as the request_contact button
+ * does when owner is the user's own id; someone else's card otherwise).
+ * Returns the update's number, or -1. */
+long long max_share_contact(sim_proc *s, long long user, const char *phone, long long owner);
+
+/* 1 when a call's keyboard has a request_contact button. */
+int max_call_asks_contact(const cJSON *call);
+
 /* GET of a file the simulator keeps: path is a path on it
  * ("/sim/tg/file?file_id=...") or a URL it gave (a VK document's "url").
  * Returns the bytes (caller frees; a NUL follows them) with their count in

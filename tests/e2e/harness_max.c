@@ -157,3 +157,47 @@ const char *max_call_mid(const cJSON *call)
     const char *mid = sim_json_str(call, "result.message.body.mid");
     return mid ? mid : sim_json_str(call, "params.message_id");
 }
+
+int max_call_file(const cJSON *call, char *path, size_t path_size, const char **name, const char **caption)
+{
+    const char *method = sim_json_str(call, "method");
+    const cJSON *a;
+    if (!method || strcmp(method, "max.messages") != 0) return 0;
+    cJSON_ArrayForEach(a, sim_json_at(call, "result.message.body.attachments")) {
+        const char *type = sim_json_str(a, "type"), *url = sim_json_str(a, "payload.url");
+        const char *at = url ? strstr(url, "/sim/max/file/") : NULL;
+        if (!type || !at || (strcmp(type, "file") != 0 && strcmp(type, "image") != 0)) continue;
+        snprintf(path, path_size, "%s", at);
+        *name = sim_json_str(a, "filename");
+        *caption = sim_json_str(call, "params.text");
+        return 1;
+    }
+    return 0;
+}
+
+long long max_share_contact(sim_proc *s, long long user, const char *phone, long long owner)
+{
+    cJSON *body = user_body(user, NULL, NULL), *list = cJSON_AddArrayToObject(body, "attachments");
+    cJSON *contact = cJSON_CreateObject();
+    cJSON_AddStringToObject(contact, "type", "contact");
+    cJSON_AddStringToObject(contact, "phone", phone ? phone : "");
+    cJSON_AddNumberToObject(contact, "user_id", (double)owner);
+    cJSON_AddItemToArray(list, contact);
+    return post_update(s, "/sim/max/message", body);
+}
+
+int max_call_asks_contact(const cJSON *call)
+{
+    const cJSON *a, *row, *button;
+    cJSON_ArrayForEach(a, sim_json_at(call, "params.attachments")) {
+        const char *type = sim_json_str(a, "type");
+        if (!type || strcmp(type, "inline_keyboard") != 0) continue;
+        cJSON_ArrayForEach(row, sim_json_at(a, "payload.buttons")) {
+            cJSON_ArrayForEach(button, row) {
+                const char *kind = sim_json_str(button, "type");
+                if (kind && strcmp(kind, "request_contact") == 0) return 1;
+            }
+        }
+    }
+    return 0;
+}

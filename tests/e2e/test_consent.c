@@ -1,9 +1,9 @@
 /*
  * A parent's consent for a pupil under the consent age, as the pupil, the
- * person opening the parent link and the curator see it, on Telegram and
- * VK from one description. Telegram has a button that shares the sender's
- * own phone number; VK has none, so there every consent goes through the
- * curator.
+ * person opening the parent link and the curator see it, on Telegram, VK
+ * and MAX from one description. Telegram and MAX have a button that shares
+ * the sender's own phone number; VK has none, so there every consent goes
+ * through the curator.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -22,7 +22,15 @@
 #define PARENT_PHONE "+7 (916) 123-45-67"
 #define PARENT_PHONE_SHARED "79161234567"   /* as Telegram hands it over */
 
-static int on_tg(const convo *c) { return strcmp(c->transport, "tg") == 0; }
+/* A messenger whose button shares the sender's own number, which the bot
+ * can check against the school's list (Telegram, MAX); VK has none. */
+static int shares_phone(const convo *c) { return strcmp(c->transport, "vk") != 0; }
+
+/* The messenger's name as the curator's notice gives it. */
+static const char *messenger_name(const convo *c)
+{
+    return strcmp(c->transport, "tg") == 0 ? "Telegram" : strcmp(c->transport, "max") == 0 ? "MAX" : "VK";
+}
 
 /* An organisation with a curator who registered, and a mentee invite for
  * ten people; the command that opens it goes into invite_cmd. Returns the
@@ -78,11 +86,12 @@ static convo_user *user_of(convo *c, long long id)
     return NULL;
 }
 
-/* The bot's last message to user asked for the phone with Telegram's
+/* The bot's last message to user asked for the phone with the messenger's
  * request_contact button. */
 static int asked_for_contact(convo *c, long long user)
 {
     convo_user *u = user_of(c, user);
+    if (strcmp(c->transport, "max") == 0) return u && u->last && max_call_asks_contact(u->last);
     const cJSON *markup = u && u->last ? sim_json_at(u->last, "params.reply_markup") : NULL;
     cJSON *parsed = cJSON_IsString(markup) ? cJSON_Parse(markup->valuestring) : NULL;
     const cJSON *m = parsed ? parsed : markup;
@@ -94,6 +103,10 @@ static int asked_for_contact(convo *c, long long user)
 /* The user shares a contact (their own when owner is their id). */
 static void share_contact(convo *c, long long user, const char *phone, long long owner)
 {
+    if (strcmp(c->transport, "max") == 0) {
+        CHECK(max_share_contact(&c->sim, user, phone, owner) > 0);
+        return;
+    }
     cJSON *r = sim_postf(&c->sim, "/sim/tg/message",
                          "{\"from\":{\"id\":%lld,\"first_name\":\"User\",\"language_code\":\"ru\"},"
                          "\"contact\":{\"phone_number\":\"%s\",\"user_id\":%lld}}",
@@ -102,11 +115,11 @@ static void share_contact(convo *c, long long user, const char *phone, long long
     cJSON_Delete(r);
 }
 
-/* The phone step on Telegram: share own number, or skip it (phone NULL);
- * on VK there is none. Ends at the last question. */
+/* The phone step on Telegram and MAX: share own number, or skip it (phone
+ * NULL); on VK there is none. Ends at the last question. */
 static void phone_step(convo *c, long long user, const char *phone)
 {
-    if (on_tg(c)) {
+    if (shares_phone(c)) {
         expect(c, user, "Поделитесь, пожалуйста, номером телефона");
         CHECK(asked_for_contact(c, user));
         if (phone) {
@@ -174,7 +187,9 @@ TEST(self_consent_through_a_second_account_is_refused)
     expect(&c, PUPIL, "Мама Пети (мама): согласие получено");
     const char *told = expect(&c, CURATOR, "Мама Пети (мама;");
     CHECK_CONTAINS(told, "без номера телефона) даёт согласие за ученика Петя Иванов");
-    CHECK_CONTAINS(told, on_tg(&c) ? "(мама; Telegram;" : "(мама; VK;");
+    char shown[64];
+    snprintf(shown, sizeof shown, "(мама; %s;", messenger_name(&c));
+    CHECK_CONTAINS(told, shown);
     CHECK_INT(pupil_status_is(&c, "pending_consent"), 1);
 
     const char *list = curator_list(&c, "Согласия родителей: 1");
@@ -227,7 +242,7 @@ TEST(a_parent_on_the_school_list_consents_at_once)
     pupil_registers(&c, PUPIL, invite_cmd, "Петя Иванов", "7", "2013", parent_cmd, sizeof parent_cmd);
 
     identifies(&c, PARENT, parent_cmd, "Ольга Петровна", "Мама");
-    if (on_tg(&c)) {
+    if (shares_phone(&c)) {
         /* someone else's contact card proves nothing about the sender */
         expect(&c, PARENT, "Поделитесь, пожалуйста, номером телефона");
         share_contact(&c, PARENT, PARENT_PHONE_SHARED, 999);
@@ -235,14 +250,19 @@ TEST(a_parent_on_the_school_list_consents_at_once)
     }
     phone_step(&c, PARENT, PARENT_PHONE_SHARED);
     press(&c, PARENT, "Да, даю согласие");
-    if (on_tg(&c)) {
+    if (shares_phone(&c)) {
         expect(&c, PARENT, "Согласие записано");
         expect(&c, PUPIL, "Согласие родителя получено");
         const char *told = expect(&c, CURATOR, "Согласие родителя получено: Ольга Петровна (мама;");
-        CHECK_CONTAINS(told, "(мама; Telegram; телефон +79161234567 из списка школы) — для ученика Петя Иванов");
+        char shown[160];
+        snprintf(shown, sizeof shown, "(мама; %s; телефон +79161234567 из списка школы) — для ученика Петя Иванов",
+                 messenger_name(&c));
+        CHECK_CONTAINS(told, shown);
         CHECK_INT(pupil_status_is(&c, "active"), 1);
-        CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent'"
-                                         " AND actor = 'guardian:tg:1003'"), 1);
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.consent'"
+                 " AND actor = 'guardian:%s:1003'", c.transport);
+        CHECK_INT(db_query_int(c.bot.db, sql), 1);
     } else {
         /* VK cannot vouch for a number: the curator confirms */
         expect(&c, PARENT, "Куратор школы проверит");
@@ -266,7 +286,7 @@ TEST(a_parent_not_on_the_list_waits_for_the_curator)
     expect(&c, PARENT, "Куратор школы проверит");
     expect(&c, PUPIL, "Ольга Петровна (мама): согласие получено");
     const char *told = expect(&c, CURATOR, "Ольга Петровна (мама;");
-    CHECK_CONTAINS(told, on_tg(&c) ? "телефон +79161234567, его нет в списке школы" : "без номера телефона");
+    CHECK_CONTAINS(told, shares_phone(&c) ? "телефон +79161234567, его нет в списке школы" : "без номера телефона");
     say(&c, PUPIL, "/menu");
     expect(&c, PUPIL, "ждёт согласия родителя");
     say(&c, PARENT, parent_cmd);
@@ -311,14 +331,14 @@ TEST(a_strangers_refusal_is_recorded_and_the_parent_still_consents)
     identifies(&c, PARENT, parent_cmd, "Ольга Петровна", "Мама");
     phone_step(&c, PARENT, PARENT_PHONE_SHARED);
     press(&c, PARENT, "Да, даю согласие");
-    if (!on_tg(&c)) {
+    if (!shares_phone(&c)) {
         expect(&c, PARENT, "Куратор школы проверит");
         expect(&c, CURATOR, "Ольга Петровна (мама;");
         curator_list(&c, "Согласия родителей: 1");
         press(&c, CURATOR, "1. Подтвердить");
         expect(&c, CURATOR, "подтверждено");
     }
-    expect(&c, PARENT, on_tg(&c) ? "Согласие записано" : "Куратор школы подтвердил");
+    expect(&c, PARENT, shares_phone(&c) ? "Согласие записано" : "Куратор школы подтвердил");
     CHECK_INT(pupil_status_is(&c, "active"), 1);
     convo_stop(&c);
 }

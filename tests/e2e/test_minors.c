@@ -26,12 +26,13 @@
 
 /* Button answers to user that carry the stale-button notice. On Telegram
  * that is answerCallbackQuery's text; on VK the snackbar of
- * messages.sendMessageEventAnswer, which rides in its event_data. */
+ * messages.sendMessageEventAnswer, which rides in its event_data; on MAX
+ * the notification of POST /answers. */
 static int stale_notices(convo *c, long long user)
 {
-    int vk = strcmp(c->transport, "vk") == 0;
-    cJSON *calls = vk ? vk_calls(&c->sim, user, 0) : tg_calls(&c->sim, user, 0);
-    const char *method = vk ? "messages.sendMessageEventAnswer" : "answerCallbackQuery";
+    int vk = strcmp(c->transport, "vk") == 0, max = strcmp(c->transport, "max") == 0;
+    cJSON *calls = vk ? vk_calls(&c->sim, user, 0) : max ? max_calls(&c->sim, user, 0) : tg_calls(&c->sim, user, 0);
+    const char *method = vk ? "messages.sendMessageEventAnswer" : max ? "max.answers" : "answerCallbackQuery";
     int n = 0;
     const cJSON *call;
     cJSON_ArrayForEach(call, calls) {
@@ -261,7 +262,7 @@ static void parent_consents(convo *c, const char *parent_cmd)
     say(c, PARENT, "Ольга Соколова");
     expect(c, PARENT, "Кем вы приходитесь ребёнку");
     press(c, PARENT, "Мама");
-    if (strcmp(c->transport, "tg") == 0) {
+    if (strcmp(c->transport, "vk") != 0) {   /* a messenger with a button that shares the number */
         expect(c, PARENT, "Поделитесь, пожалуйста, номером телефона");
         say(c, PARENT, "Без номера");
         expect(c, PARENT, "без номера");

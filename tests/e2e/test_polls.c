@@ -59,7 +59,7 @@ TEST(a_mentee_answers_later_the_silent_one_is_reminded_twice_and_results_stay_hi
         unsetenv("MENTORBOT_CLOCK_OFFSET_S");
         SKIP("simulator or bot did not start");
     }
-    const char *send = strcmp(c.transport, "vk") == 0 ? "messages.send" : "sendMessage";
+    const char *send = convo_send_method(&c);
     convo_greeted(&c, CURATOR, "Анна");
     convo_greeted(&c, MENTOR, "Ольга");
     convo_greeted(&c, MENTEE, "Петя");
