@@ -122,6 +122,17 @@ static int target_read(const cJSON *params, max_sim_user **user, long long *chat
 
 /* ---- NewMessageBody ---- */
 
+/* The upload token an attachment request names: payload.token, or for a
+ * picture just uploaded the token of payload.photos' first version (every
+ * version names the same upload here). NULL when neither. */
+static const char *attachment_token(const cJSON *payload)
+{
+    const char *token = sim_param_string(payload, "token");
+    const cJSON *photos = cJSON_GetObjectItemCaseSensitive(payload, "photos");
+    if (token || !cJSON_IsObject(photos) || !photos->child) return token;
+    return sim_param_string(photos->child, "token");
+}
+
 static int keyboard_valid(const cJSON *payload, char *why, size_t size)
 {
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(payload, "buttons"), *row, *b;
@@ -179,7 +190,7 @@ static int body_check(const cJSON *params, int *media, outcome *out)
             fail(out, 400, "proto.payload", why);
             return 0;
         }
-        const char *token = sim_param_string(payload, "token"), *known = max_token_type(token);
+        const char *token = attachment_token(payload), *known = max_token_type(token);
         if (!type || (strcmp(type, "file") != 0 && strcmp(type, "image") != 0) || !known) {
             fail(out, 400, "proto.payload", "attachment: unknown type or token");
             return 0;
@@ -203,14 +214,23 @@ static cJSON *attachments_shown(const cJSON *atts)
     cJSON_ArrayForEach(a, out) {
         const char *type = sim_param_string(a, "type");
         cJSON *payload = cJSON_GetObjectItemCaseSensitive(a, "payload");
-        const char *token = sim_param_string(payload, "token");
+        const char *given = attachment_token(payload);
+        char token[MAX_SIM_ID_MAX], url[256];
         long long size = 0;
-        const char *name = token ? max_token_name(token, &size) : NULL;
+        const char *name = given ? max_token_name(given, &size) : NULL;
         if (!type || !name || (strcmp(type, "file") != 0 && strcmp(type, "image") != 0)) continue;
-        char url[256];
+        snprintf(token, sizeof token, "%s", given);
         snprintf(url, sizeof url, "http://%s/sim/max/file/%s", sim_server_address(), token);
-        cJSON_DeleteItemFromObjectCaseSensitive(payload, "url");
+        /* the shown payload: {url, token}, a picture's with its photo_id */
+        cJSON_DeleteItemFromObjectCaseSensitive(a, "payload");
+        payload = cJSON_AddObjectToObject(a, "payload");
+        if (strcmp(type, "image") == 0) {   /* a number of its own: 12 hex digits of the token */
+            char digits[13];
+            snprintf(digits, sizeof digits, "%.12s", strlen(token) > 2 ? token + 2 : "0");
+            cJSON_AddNumberToObject(payload, "photo_id", (double)strtoll(digits, NULL, 16));
+        }
         cJSON_AddStringToObject(payload, "url", url);
+        cJSON_AddStringToObject(payload, "token", token);
         if (strcmp(type, "file") == 0) {
             cJSON_DeleteItemFromObjectCaseSensitive(a, "filename");
             cJSON_DeleteItemFromObjectCaseSensitive(a, "size");

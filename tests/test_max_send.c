@@ -170,6 +170,54 @@ TEST(media_a_user_sent_goes_back_by_its_tokens)
     CHECK_INT(tr->render(tr, &r, &call), MB_ERR_INVALID);
 }
 
+/* A chart (a "photo" row) goes up as type=image, whose upload answers the
+ * map of the picture's versions (PhotoTokens), and is attached as "image"
+ * with that map (PhotoAttachmentRequestPayload.photos), so MAX shows it as
+ * a picture. */
+TEST(a_chart_is_uploaded_and_attached_as_an_image)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/chart.png", unit_tmpdir());
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    fputs("\x89PNG chart", f);
+    fclose(f);
+    char body[1024];
+    snprintf(body, sizeof body, "{\"path\":\"%s\",\"filename\":\"digest.png\",\"caption\":\"Диаграмма.\"}", path);
+    outbox_row r = row_of(70, 5, "photo", body);
+    api_call call;
+    send_result out;
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    CHECK_STR(call.url, "http://max.test/uploads?type=image");
+    http_response resp = answer(200, "{\"url\":\"https://iu.upload.test/upload.do?id=10\"}");
+    tr->classify(tr, &r, &call, &resp, &out);
+    CHECK_INT(out.outcome, SEND_NEXT);
+    CHECK_STR(call.file.filename, "digest.png");
+    resp = answer(200, "{\"photos\":{\"3JJvlQgoPpDgwtDE\":{\"token\":\"9+eyCStTAIyomEW0h0PzC3\"}}}");
+    tr->classify(tr, &r, &call, &resp, &out);
+    CHECK_INT(out.outcome, SEND_NEXT);
+    CHECK_INT(call.step, 2);
+    cJSON *msg = cJSON_Parse(call.json);
+    CHECK_STR(json_str(msg, "text"), "Диаграмма.");
+    const cJSON *att = cJSON_GetArrayItem(cJSON_GetObjectItem(msg, "attachments"), 0);
+    CHECK_STR(json_str(att, "type"), "image");
+    CHECK_STR(json_str(json_obj(json_obj(json_obj(att, "payload"), "photos"), "3JJvlQgoPpDgwtDE"), "token"),
+              "9+eyCStTAIyomEW0h0PzC3");
+    cJSON_Delete(msg);
+    api_call_clear(&call);
+
+    /* an answer with neither a token nor a picture's versions is retried */
+    r = row_of(71, 5, "photo", body);
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    resp = answer(200, "{\"url\":\"https://iu.upload.test/upload.do?id=11\"}");
+    tr->classify(tr, &r, &call, &resp, &out);
+    resp = answer(200, "{\"photos\":{}}");
+    tr->classify(tr, &r, &call, &resp, &out);
+    CHECK_INT(out.outcome, SEND_RETRY);
+    api_call_clear(&call);
+}
+
 TEST(a_file_is_uploaded_in_three_steps_and_waits_while_max_processes_it)
 {
     char path[512];
@@ -317,6 +365,7 @@ int main(void)
     RUN(texts_are_escaped_for_the_chosen_format);
     RUN(contact_request_answers_and_edits);
     RUN(media_a_user_sent_goes_back_by_its_tokens);
+    RUN(a_chart_is_uploaded_and_attached_as_an_image);
     RUN(a_file_is_uploaded_in_three_steps_and_waits_while_max_processes_it);
     RUN(errors_are_classified_by_their_key);
     RUN(tokens_and_formats_are_checked);

@@ -199,6 +199,28 @@ static const char *upload_type(const outbox_row *row)
     return strcmp(row->kind, "photo") == 0 ? "image" : "file";
 }
 
+/* The attachment of what the row uploaded: a file by its token; a picture
+ * by the map of its versions its upload answered (kept as JSON), which is
+ * what PhotoAttachmentRequestPayload.photos takes ("token" there names an
+ * attachment already sent). NULL when the kept map does not parse. */
+static cJSON *uploaded_attachment(const outbox_row *row, const char *kept)
+{
+    cJSON *att = cJSON_CreateObject(), *payload = cJSON_AddObjectToObject(att, "payload");
+    cJSON_AddStringToObject(att, "type", upload_type(row));
+    if (strcmp(upload_type(row), "image") != 0) {
+        cJSON_AddStringToObject(payload, "token", kept);
+        return att;
+    }
+    cJSON *photos = cJSON_Parse(kept);
+    if (!cJSON_IsObject(photos)) {
+        cJSON_Delete(photos);
+        cJSON_Delete(att);
+        return NULL;
+    }
+    cJSON_AddItemToObject(payload, "photos", photos);
+    return att;
+}
+
 /*
  * Fills call with POST /messages to the row's chat: text (or, with media,
  * the caption), the media of ref (a "ref" list) or of one uploaded token,
@@ -219,10 +241,9 @@ static mb_status render_send(max_sender *s, const outbox_row *row, const cJSON *
         p = end ? end + 1 : NULL;
     }
     if (file_token) {
-        cJSON *att = cJSON_CreateObject();
-        cJSON_AddStringToObject(att, "type", upload_type(row));
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(att, "payload"), "token", file_token);
-        cJSON_AddItemToArray(atts, att);
+        cJSON *att = uploaded_attachment(row, file_token);
+        if (!att) rc = MB_ERR_INVALID;
+        else cJSON_AddItemToArray(atts, att);
     }
     cJSON *kb = keyboard_attachment(body, &bad);
     if (kb) cJSON_AddItemToArray(atts, kb);
@@ -371,19 +392,28 @@ static int render_upload(const outbox_row *row, const char *url, api_call *call,
     return ok;
 }
 
-/* The token in the upload host's answer: {"token"} for a file, and for a
- * picture {"photos": {"<id>": {"token"}}}, one entry per version of it;
- * any version's token attaches the picture. NULL when there is none. */
-static const char *uploaded_token(const cJSON *answer)
+/* What the upload host's answer gives to attach the upload, malloc'd (the
+ * caller frees): a file's {"token"}; for a picture, {"photos": {"<id>":
+ * {"token"}}}, one entry per version of it, the map as JSON. NULL when the
+ * answer has neither, a version has no token, or it is over its limit. */
+static char *uploaded_ref(const outbox_row *row, const cJSON *answer)
 {
-    const char *token = json_str(answer, "token");
-    const cJSON *photos = cJSON_GetObjectItemCaseSensitive(answer, "photos"), *photo;
-    if (token || !cJSON_IsObject(photos)) return token;
-    cJSON_ArrayForEach(photo, photos) {
-        token = json_str(photo, "token");
-        if (token) return token;
+    if (strcmp(upload_type(row), "image") != 0) {
+        const char *token = json_str(answer, "token");
+        return token && *token && strlen(token) <= MAX_TOKEN_MAX ? strdup(token) : NULL;
     }
-    return NULL;
+    const cJSON *photos = cJSON_GetObjectItemCaseSensitive(answer, "photos"), *photo;
+    if (!cJSON_IsObject(photos) || !photos->child) return NULL;
+    cJSON_ArrayForEach(photo, photos) {
+        const char *token = json_str(photo, "token");
+        if (!token || !*token) return NULL;
+    }
+    char *map = cJSON_PrintUnformatted(photos);
+    if (map && strlen(map) > MAX_PHOTOS_MAX) {
+        free(map);
+        return NULL;
+    }
+    return map;
 }
 
 /* The answer of the upload host to step 1: {"token"} -> step 2. */
@@ -391,9 +421,9 @@ static void classify_upload(max_sender *s, const outbox_row *row, api_call *call
                             send_result *out)
 {
     cJSON *answer = json_parse_limited(resp->body, resp->body_len, MAX_API_BODY_MAX, NULL);
-    const char *token = uploaded_token(answer);
+    char *token = resp->status == 200 ? uploaded_ref(row, answer) : NULL;
     out->outcome = SEND_RETRY;
-    if (resp->status != 200 || !token || !*token || strlen(token) > MAX_TOKEN_MAX) {
+    if (!token) {
         const char *err = json_str(answer, "message");
         snprintf(out->description, sizeof out->description, "the upload host refused the file: HTTP %ld%s%s",
                  resp->status, err ? ", " : "", err ? err : "");
@@ -406,6 +436,7 @@ static void classify_upload(max_sender *s, const outbox_row *row, api_call *call
         else snprintf(out->description, sizeof out->description, "the message with the file could not be made");
         cJSON_Delete(body);
     }
+    free(token);
     cJSON_Delete(answer);
 }
 

@@ -15,7 +15,8 @@
  *   1 multipart POST of the file (part "data") to url -> {"token"}
  *   2 POST /messages with the attachment {"type":"file","payload":{"token"}}
  * A "photo" row (a chart) goes the same way as type=image, whose upload
- * answers {"photos": {"<id>": {"token"}}}, and is attached as "image".
+ * answers {"photos": {"<id>": {"token"}}}, and is attached as
+ * {"type":"image","payload":{"photos": that map}}.
  * MAX processes an upload for a while, and a message sent too early is
  * refused with attachment.not.ready: the row is retried after a growing
  * wait, and the token of the upload is kept (by row id) so the retry goes
@@ -37,6 +38,7 @@
 #define MAX_NOT_READY_WAIT_MAX_MS 60000
 #define MAX_RATE_WAIT_MS 1000                   /* too.many.requests names no wait: one rate window */
 #define MAX_TOKEN_MAX 512                       /* bytes of an upload token kept between attempts */
+#define MAX_PHOTOS_MAX 2048                     /* bytes of a picture's upload answer ("photos") kept */
 #define MAX_UPLOADS_KEPT 32                     /* uploads whose token is kept for a retry */
 
 /* How texts are marked up. Our texts are plain, so FORMAT_PLAIN sends
@@ -46,7 +48,7 @@ typedef enum max_text_format { MAX_FORMAT_PLAIN, MAX_FORMAT_MARKDOWN, MAX_FORMAT
 
 typedef struct max_upload_kept {
     int64_t row_id;                 /* 0 = free */
-    char token[MAX_TOKEN_MAX + 1];
+    char token[MAX_PHOTOS_MAX + 1];   /* a file's token, or a picture's "photos" map as JSON */
 } max_upload_kept;
 
 typedef struct max_sender {

@@ -265,6 +265,57 @@ TEST(a_file_goes_up_in_three_steps_and_may_not_be_ready_at_once)
     CHECK_INT(send_text(body, code, sizeof code), 200);
 }
 
+/* A picture's upload answers the map of its versions; the message shows a
+ * sent file under the name it was uploaded with and a url that serves its
+ * bytes, as the user would open it. */
+TEST(a_picture_uploads_as_photos_and_a_sent_file_shows_its_name)
+{
+    if (sim_fresh(&sim)) return;
+    cJSON_Delete(sim_postf(&sim, "/sim/max/start", "{\"user_id\":%lld}", USER));
+    long status;
+    char url[256], token[64], body[256], path[256];
+    cJSON *r = api("POST", "/max/uploads?type=image", "", &status);
+    snprintf(url, sizeof url, "%s", str(r, "url") ? str(r, "url") : "");
+    cJSON_Delete(r);
+    r = call("POST", url, NULL, NULL, "PNG bytes", &status);
+    CHECK_INT(status, 200);
+    CHECK(str(r, "token") == NULL);
+    const cJSON *photo = get(r, "photos") ? get(r, "photos")->child : NULL;
+    snprintf(token, sizeof token, "%s", photo && str(photo, "token") ? str(photo, "token") : "");
+    CHECK(token[0] != 0);
+    /* attached by the map the upload answered, as the bot does */
+    char *photos = cJSON_PrintUnformatted(get(r, "photos"));
+    snprintf(body, sizeof body, "{\"attachments\":[{\"type\":\"image\",\"payload\":{\"photos\":%s}}]}",
+             photos ? photos : "null");
+    free(photos);
+    cJSON_Delete(r);
+    r = api("POST", "/max/messages?user_id=7001", body, &status);
+    CHECK_INT(status, 200);
+    CHECK_STR(str(r, "message.body.attachments.0.payload.token"), token);
+    const char *shown = str(r, "message.body.attachments.0.payload.url");
+    const char *at = shown ? strstr(shown, "/sim/max/file/") : NULL;
+    snprintf(path, sizeof path, "%s", at ? at : "");
+    cJSON_Delete(r);
+    size_t len = 0;
+    char *bytes = path[0] ? sim_fetch(&sim, path, &len) : NULL;
+    CHECK(bytes && len == 9 && memcmp(bytes, "PNG bytes", 9) == 0);
+    free(bytes);
+
+    r = api("POST", "/max/uploads?type=file", "", &status);
+    snprintf(url, sizeof url, "%s", str(r, "url") ? str(r, "url") : "");
+    cJSON_Delete(r);
+    r = call("POST", url, NULL, NULL, "%PDF-1.4", &status);
+    snprintf(token, sizeof token, "%s", str(r, "token") ? str(r, "token") : "");
+    cJSON_Delete(r);
+    snprintf(body, sizeof body, "{\"text\":\"Отчёт\",\"attachments\":[{\"type\":\"file\",\"payload\":{\"token\":\"%s\"}}]}",
+             token);
+    r = api("POST", "/max/messages?user_id=7001", body, &status);
+    CHECK_INT(status, 200);
+    CHECK_STR(str(r, "message.body.attachments.0.filename"), "report.pdf");
+    CHECK_INT(num(r, "message.body.attachments.0.size"), 8);
+    cJSON_Delete(r);
+}
+
 TEST(forced_errors_and_rate_limits_answer_max_error_bodies)
 {
     if (sim_fresh(&sim)) return;
@@ -514,6 +565,7 @@ int main(void)
     RUN(sending_needs_a_user_who_started_the_bot_and_a_valid_body);
     RUN(a_press_is_answered_once_and_the_message_edited_by_its_mid);
     RUN(a_file_goes_up_in_three_steps_and_may_not_be_ready_at_once);
+    RUN(a_picture_uploads_as_photos_and_a_sent_file_shows_its_name);
     RUN(forced_errors_and_rate_limits_answer_max_error_bodies);
     RUN(the_bots_parser_and_sender_agree_with_the_simulator);
     RUN(simulator_exits_cleanly);

@@ -46,7 +46,7 @@ typedef struct fault {
 } fault;
 
 static const char *cause_words(fault_kind kind) { return kind == DISK_FULL ? "disk full" : "database is locked"; }
-static const char *send_method(const convo *c) { return strcmp(c->transport, "vk") == 0 ? "messages.send" : "sendMessage"; }
+static const char *send_method(const convo *c) { return convo_send_method(c); }
 
 static int replies(convo *c, long long user, const char *needle)
 {
