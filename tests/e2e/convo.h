@@ -47,14 +47,14 @@ void say_at(convo *c, long long user, const char *text, const char *file, int li
 /* The user sends a photo (kind "photo") or a file called name (kind
  * "document") with caption (may be NULL), described as the messenger
  * describes it (Telegram: several photo sizes); ref gets the reference
- * the bot must send it on by (the largest size's file_id, or VK's
- * photo<owner>_<id>_<access_key>). */
+ * the bot must send it on by (the largest size's file_id, VK's
+ * photo<owner>_<id>_<access_key>, or MAX's image:<token> / file:<token>). */
 void say_media_at(convo *c, long long user, const char *kind, const char *name, const char *caption, char *ref,
                   size_t ref_size, const char *file, int line);
 #define say_media(c, u, k, n, cap, ref, rs) say_media_at(c, u, k, n, cap, ref, rs, __FILE__, __LINE__)
 /* The user sends count photos at once with caption: on Telegram an album
- * (a message per photo, the caption on the first), on VK one message with
- * them all; refs gets their references, comma-separated. */
+ * (a message per photo, the caption on the first), on VK and MAX one
+ * message with them all; refs gets their references, comma-separated. */
 void say_photos_at(convo *c, long long user, int count, const char *caption, char *refs, size_t refs_size,
                    const char *file, int line);
 /* 1 when say_photos gives one message with every photo (VK, MAX), 0 when a
@@ -133,7 +133,8 @@ long long db_query_int(const char *db_path, const char *sql);
 
 /*
  * The next file the bot sends to user (a document, or a photo: on VK a
- * picture goes as a document), stepping over other messages: its
+ * picture goes as a document; on MAX the file or picture of a message),
+ * stepping over other messages: its
  * bytes (NUL-terminated, caller frees), the name it is shown under and its
  * caption. NULL and a failed CHECK when no file comes.
  */
