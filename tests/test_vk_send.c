@@ -410,7 +410,7 @@ TEST(a_refused_photo_is_retried_and_errors_read_as_elsewhere)
 
 /* What VK would not take as a photo goes as a document (the log says why):
  * no picture, too many pixels, too narrow; and a picture tried as a photo
- * twice goes as a document at the third attempt. */
+ * three times goes as a document at the fourth attempt. */
 TEST(a_picture_vk_would_not_take_as_a_photo_goes_as_a_document)
 {
     char path[512], body[1024];
@@ -453,15 +453,15 @@ TEST(a_picture_vk_would_not_take_as_a_photo_goes_as_a_document)
     CHECK_STR(form_value(call.json, "message"), "Заметки");
     api_call_clear(&call);
 
-    /* twice tried as a photo: the third attempt sends a document */
-    write_png("twice.png", 640, 480, path, sizeof path);
+    /* three times tried as a photo: the fourth attempt sends a document */
+    write_png("thrice.png", 640, 480, path, sizeof path);
     snprintf(body, sizeof body, "{\"path\":\"%s\"}", path);
     outbox_row again = row_of(77, "photo", body);
-    again.attempts = 1;
+    again.attempts = 2;
     CHECK_INT(tr->render(tr, &again, &call), MB_OK);
     CHECK_STR(call.url, "http://vk.test/method/photos.getMessagesUploadServer");
     api_call_clear(&call);
-    again.attempts = 2;
+    again.attempts = 3;
     CHECK_INT(tr->render(tr, &again, &call), MB_OK);
     CHECK_STR(call.url, "http://vk.test/method/docs.getMessagesUploadServer");
     api_call_clear(&call);

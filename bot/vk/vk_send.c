@@ -47,7 +47,7 @@
 #define VK_PHOTO_MAX_BYTES (50LL * 1024 * 1024)  /* VK takes photos up to 50 MB */
 #define VK_PHOTO_SIDES_MAX 14000  /* pixels: width + height of a photo */
 #define VK_PHOTO_RATIO_MAX 20     /* the longer side at most this many times the shorter */
-#define VK_PHOTO_ATTEMPTS 2       /* attempts a picture makes as a photo; later ones send a document */
+#define VK_PHOTO_ATTEMPTS 3       /* attempts a picture makes as a photo; later ones send a document */
 #define VK_PHOTO_FIELD_MAX 4096   /* bytes of the upload server's "photo" string we pass on */
 
 /* call->variant of a file's calls */
