@@ -49,10 +49,10 @@
 #define VK_PHOTO_RATIO_MAX 20     /* the longer side at most this many times the shorter */
 #define VK_PHOTO_ATTEMPTS 3       /* attempts a picture makes as a photo; later ones send a document */
 #define VK_PHOTO_FIELD_MAX 4096   /* bytes of the upload server's "photo" string we pass on */
+#define VK_SNACKBAR_CHARS_MAX 90 /* VK refuses a show_snackbar text longer than this */
 
 /* call->variant of a file's calls */
 enum { VK_CHAIN_DOC = 0, VK_CHAIN_PHOTO = 1 };
-#define VK_SNACKBAR_CHARS_MAX 90 /* VK refuses a show_snackbar text longer than this */
 
 static void add_int(strbuf *sb, const char *name, long long value)
 {
@@ -417,7 +417,7 @@ static int next_file_step(vk_client *v, const outbox_row *row, const cJSON *resp
         ok = 1;
     } else if (step == 1 && photo) {
         if (!photo_save_form(response, &sb)) {
-            snprintf(why, why_size, "the upload server kept no photo");
+            snprintf(why, why_size, "it kept nothing (\"photo\": \"[]\", or no hash)");
             goto out;
         }
         ok = call_form(v, call, "photos.saveMessagesPhoto", &sb) == MB_OK;
@@ -472,8 +472,8 @@ void vk_classify(transport *t, const outbox_row *row, api_call *call, const http
         const char *uploaded = json_str(answer, "file");
         int photo = call->variant == VK_CHAIN_PHOTO;
         char why[128] = "";
-        if (resp->status == 200 && (photo ? cJSON_IsObject(answer) && !json_str(answer, "error") : uploaded && *uploaded) &&
-            next_file_step(v, row, answer, call, why, sizeof why)) {
+        int answered = photo ? cJSON_IsObject(answer) && !json_str(answer, "error") : uploaded && *uploaded;
+        if (resp->status == 200 && answered && next_file_step(v, row, answer, call, why, sizeof why)) {
             out->outcome = SEND_NEXT;
         } else {
             const char *err = json_str(answer, "error");
