@@ -252,7 +252,8 @@ static void settle(convo *c, const char *caption)
 /* A chart-like picture goes as a VK photo: an upload the photo upload
  * server refuses once is retried, and the user gets it once, as a photo,
  * byte for byte; a "picture" that is no image goes as a document instead;
- * both files are removed. */
+ * a photo whose message went out without an answer is not shown twice;
+ * the files are removed. */
 TEST(a_picture_arrives_once_as_a_photo_or_as_a_document_when_vk_would_not_take_it)
 {
     convo_transport = "vk";
@@ -300,6 +301,26 @@ TEST(a_picture_arrives_once_as_a_photo_or_as_a_document_when_vk_would_not_take_i
     cJSON_Delete(call);
     CHECK(log_contains(&c.bot, "the picture goes as a document: VK would not take it as a photo"));
     CHECK_INT(sim_count_calls(&c.sim, "vk", 7601, "photos.saveMessagesPhoto", NULL), 1);
+
+    /* VK shows the photo but its answer is lost: the message is sent
+     * again, and VK drops it by its random_id */
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"messages.send\",\"drop_after\":true}"));
+    queue_picture(&c, 7601, "chart-again.png", png, sizeof png, "Диаграмма снова", path, sizeof path);
+    settle(&c, "Диаграмма снова");
+    CHECK_INT(delivered(&c.sim, 7601, "Диаграмма снова"), 1);
+    cJSON *calls = vk_calls(&c.sim, 7601, 0);
+    const cJSON *each;
+    int lost = 0, repeated = 0;
+    cJSON_ArrayForEach(each, calls) {
+        const char *fault = sim_json_str(each, "fault");
+        lost += fault && strcmp(fault, "drop_after") == 0;
+        repeated += fault && strcmp(fault, "random_id_repeat") == 0;
+    }
+    cJSON_Delete(calls);
+    CHECK_INT(lost, 1);
+    CHECK_INT(repeated, 1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE json_extract(body, '$.caption') ="
+                                     " 'Диаграмма снова' AND state = 'sent'"), 1);
     CHECK_INT(convo_files_left(&c), 0);
     convo_stop(&c);
 }
