@@ -44,6 +44,8 @@ typedef struct api_call {
     int idempotent;           /* repeating it cannot deliver twice */
     int form_encoded;         /* json holds an application/x-www-form-urlencoded body */
     int step;                 /* calls of this row done before this one (uploads take several) */
+    int variant;              /* which of the transport's chains of calls the row is on (VK: a
+                               * picture as a photo or as a document); 0 = the first */
     const char *method;       /* NULL = POST; "PUT" for MAX's message edit */
     const char *auth_header;  /* a header line sent with the call ("Authorization: <token>" for MAX),
                                * NULL = none; owned by the transport */

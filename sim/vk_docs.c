@@ -20,6 +20,7 @@
 #include "sim/state.h"
 #include "sim/vk.h"
 #include "sim/vk_methods.h"
+#include "sim/vk_photos.h"
 #include "sim/vk_world.h"
 #include "util/clock.h"
 
@@ -225,6 +226,10 @@ void vk_upload(const sim_request *req, const char *token, sim_reply *reply)
         sim_reply_error(reply, 405, "use POST");
         goto out;
     }
+    if (vk_photos_upload_owns(token)) {
+        vk_photos_upload(req, token, reply);
+        goto out;
+    }
     size_t at = upload_find(token);
     const cJSON *described = cJSON_GetObjectItemCaseSensitive(req->params, "file");
     const sim_file_part *part = cJSON_IsObject(described) ? sim_file_part_find(req->files, "file") : NULL;
@@ -424,31 +429,43 @@ static cJSON *attachment_shared(const char *s, size_t n)
     return NULL;
 }
 
-int vk_docs_attachment(const cJSON *params, cJSON **found, vk_outcome *out)
+int vk_docs_attachment(const cJSON *params, cJSON **found, cJSON **photos, vk_outcome *out)
 {
     const char *list = sim_param_string(params, "attachment");
     int count = 0;
-    *found = NULL;
+    *found = *photos = NULL;
     if (!list || !list[0]) return 0;
-    cJSON *descriptions = cJSON_CreateArray();
-    for (const char *p = list; descriptions;) {
-        size_t n = strcspn(p, ",");
-        saved_doc *d = ++count <= VK_ATTACHMENTS_MAX ? attachment_doc(p, n) : NULL;
-        cJSON *media = d || count > VK_ATTACHMENTS_MAX ? NULL : attachment_shared(p, n);
-        if (!d && !media) {
+    cJSON *descriptions = cJSON_CreateArray(), *pictures = cJSON_CreateArray();
+    for (const char *p = list; descriptions && pictures;) {
+        size_t n = strcspn(p, ","), trimmed = n;
+        const char *item = p;
+        while (trimmed && isspace((unsigned char)*item)) item++, trimmed--;
+        while (trimmed && isspace((unsigned char)item[trimmed - 1])) trimmed--;
+        int within = ++count <= VK_ATTACHMENTS_MAX;
+        saved_doc *d = within ? attachment_doc(p, n) : NULL;
+        cJSON *media = d || !within ? NULL : attachment_shared(p, n);
+        cJSON *photo = d || media || !within ? NULL : vk_photos_attachment(item, trimmed);
+        if (!d && !media && !photo) {
             cJSON_Delete(descriptions);
+            cJSON_Delete(pictures);
             fail_param(out, "attachment is invalid");
             return -1;
         }
-        cJSON_AddItemToArray(descriptions, d ? doc_json(d, 0) : media);
+        if (photo) cJSON_AddItemToArray(pictures, photo);
+        else cJSON_AddItemToArray(descriptions, d ? doc_json(d, 0) : media);
         if (!p[n]) break;
         p += n + 1;
     }
-    if (!descriptions) {
+    if (!descriptions || !pictures) {
+        cJSON_Delete(descriptions);
+        cJSON_Delete(pictures);
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return -1;
     }
-    *found = descriptions;
+    if (cJSON_GetArraySize(descriptions)) *found = descriptions;
+    else cJSON_Delete(descriptions);
+    if (cJSON_GetArraySize(pictures)) *photos = pictures;
+    else cJSON_Delete(pictures);
     return 0;
 }
 

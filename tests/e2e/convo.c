@@ -445,29 +445,32 @@ long long db_query_int(const char *db_path, const char *sql)
 }
 
 /* The file carried by a call, when it carries one: where the simulator
- * serves its bytes, its name and its caption. */
+ * serves its bytes, its name and its caption, and whether it came as a
+ * photo (Telegram's sendPhoto, a VK photo) rather than a document. */
 static int call_file(const convo *c, const cJSON *call, char *path, size_t path_size, const char **name,
-                     const char **caption)
+                     const char **caption, int *photo)
 {
     const char *method = cJSON_GetStringValue(cJSON_GetObjectItem(call, "method"));
     const cJSON *params = cJSON_GetObjectItem(call, "params");
     if (!method) return 0;
     if (!on_vk(c)) {
         /* a photo has one size in the simulator */
-        int photo = strcmp(method, "sendPhoto") == 0;
-        const char *id = sim_json_str(call, photo ? "result.photo.0.file_id" : "result.document.file_id");
-        if ((!photo && strcmp(method, "sendDocument") != 0) || !id) return 0;
+        *photo = strcmp(method, "sendPhoto") == 0;
+        const char *id = sim_json_str(call, *photo ? "result.photo.0.file_id" : "result.document.file_id");
+        if ((!*photo && strcmp(method, "sendDocument") != 0) || !id) return 0;
         snprintf(path, path_size, "/sim/tg/file?file_id=%s", id);
         *name = sim_json_str(call, "result.document.file_name");
         *caption = cJSON_GetStringValue(cJSON_GetObjectItem(params, "caption"));
         return 1;
     }
-    const cJSON *doc = cJSON_GetArrayItem(cJSON_GetObjectItem(call, "docs"), 0);
+    const cJSON *pic = cJSON_GetArrayItem(cJSON_GetObjectItem(call, "photos"), 0);
+    const cJSON *doc = pic ? pic : cJSON_GetArrayItem(cJSON_GetObjectItem(call, "docs"), 0);
     const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "url"));
-    const char *at = url ? strstr(url, "/sim/vk/doc/") : NULL;
+    const char *at = url ? strstr(url, pic ? "/sim/vk/photo/" : "/sim/vk/doc/") : NULL;
     if (strcmp(method, "messages.send") != 0 || !at) return 0;
+    *photo = pic != NULL;
     snprintf(path, path_size, "%s", at);
-    *name = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "title"));
+    *name = pic ? NULL : cJSON_GetStringValue(cJSON_GetObjectItem(doc, "title"));
     *caption = cJSON_GetStringValue(cJSON_GetObjectItem(params, "message"));
     return 1;
 }
@@ -479,8 +482,9 @@ char *expect_document_at(convo *c, long long user, char *name, size_t name_size,
     return expect_file_at(c, user, name, name_size, caption, caption_size, &len, file, line);
 }
 
-char *expect_file_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
-                     size_t *len, const char *file, int line)
+/* The next file to user; with want_photo it must have come as a photo. */
+static char *next_file(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
+                       size_t *len, int want_photo, const char *file, int line)
 {
     convo_user *u = find(c, user);
     for (int tries = 0; tries < 12; tries++) {
@@ -488,9 +492,15 @@ char *expect_file_at(convo *c, long long user, char *name, size_t name_size, cha
         if (!call) break;
         char path[512];
         const char *shown = NULL, *said = NULL;
-        if (call_file(c, call, path, sizeof path, &shown, &said)) {
-            snprintf(name, name_size, "%s", shown ? shown : "");
+        int photo = 0;
+        if (call_file(c, call, path, sizeof path, &shown, &said, &photo)) {
+            if (name_size) snprintf(name, name_size, "%s", shown ? shown : "");
             snprintf(caption, caption_size, "%s", said ? said : "");
+            if (want_photo && !photo) {
+                fprintf(stderr, "  %s:%d: %s: the file came to %lld as a document, not as a photo\n", file, line,
+                        unit_current, user);
+                unit_failed_checks++;
+            }
             *len = 0;
             char *bytes = sim_fetch(&c->sim, path, len);
             cJSON_Delete(call);
@@ -507,6 +517,18 @@ char *expect_file_at(convo *c, long long user, char *name, size_t name_size, cha
     fprintf(stderr, "  %s:%d: %s: no file came to %lld\n", file, line, unit_current, user);
     unit_failed_checks++;
     return NULL;
+}
+
+char *expect_file_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
+                     size_t *len, const char *file, int line)
+{
+    return next_file(c, user, name, name_size, caption, caption_size, len, 0, file, line);
+}
+
+char *expect_photo_at(convo *c, long long user, char *caption, size_t caption_size, size_t *len, const char *file,
+                      int line)
+{
+    return next_file(c, user, NULL, 0, caption, caption_size, len, 1, file, line);
 }
 
 int convo_files_left(convo *c)

@@ -128,10 +128,10 @@ const char *code_of(const char *link);
 long long db_query_int(const char *db_path, const char *sql);
 
 /*
- * The next file the bot sends to user (a document, or a photo: on VK a
- * picture goes as a document), stepping over other messages: its
- * bytes (NUL-terminated, caller frees), the name it is shown under and its
- * caption. NULL and a failed CHECK when no file comes.
+ * The next file the bot sends to user (a document or a photo), stepping
+ * over other messages: its bytes (NUL-terminated, caller frees), the name
+ * it is shown under (a document's) and its caption. NULL and a failed
+ * CHECK when no file comes.
  */
 char *expect_document_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
                          const char *file, int line);
@@ -140,6 +140,11 @@ char *expect_document_at(convo *c, long long user, char *name, size_t name_size,
 char *expect_file_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
                      size_t *len, const char *file, int line);
 #define expect_file(c, u, n, ns, cap, caps, len) expect_file_at(c, u, n, ns, cap, caps, len, __FILE__, __LINE__)
+/* The same for a picture, which must come as a photo (Telegram's
+ * sendPhoto, a VK photo), not as a document: a failed CHECK otherwise. */
+char *expect_photo_at(convo *c, long long user, char *caption, size_t caption_size, size_t *len, const char *file,
+                      int line);
+#define expect_photo(c, u, cap, caps, len) expect_photo_at(c, u, cap, caps, len, __FILE__, __LINE__)
 
 /* Files in the bot's report folder (<db>.files), after waiting a few
  * seconds for them to go. */
