@@ -14,6 +14,7 @@
 #include "handlers/routes.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
+#include "storage/invites.h"
 #include "storage/records.h"
 #include "util/i18n.h"
 
@@ -370,6 +371,116 @@ TEST(a_pupil_registering_is_told_with_ty_and_asked_again)
     db_close(d);
 }
 
+/* A member of org in role and status; its id. */
+static int64_t add_member(db *d, int64_t user, int64_t org_id, const char *role, const char *status,
+                          const char *category, const char *name)
+{
+    int64_t id = 0;
+    account a;
+    if (account_create(d, "tg", user, user, "ru", &id) || account_load(d, id, &a)) return 0;
+    snprintf(a.role, sizeof a.role, "%s", role);
+    snprintf(a.status, sizeof a.status, "%s", status);
+    snprintf(a.category, sizeof a.category, "%s", category);
+    snprintf(a.name, sizeof a.name, "%s", name);
+    a.org_id = org_id;
+    a.grade = strcmp(category, "pupil") == 0 ? 7 : 0;
+    a.consent_at = 1;
+    return account_save(d, &a) ? 0 : id;
+}
+
+/* Actions a walk of the screens does not press: they end, revoke, publish,
+ * launch, create or send something, or change what the walk looks at. */
+static int walk_skips(const char *data)
+{
+    static const char *const skip[] = {"cx:", "zy:", "cj:", "ky:", "kn:", "paperyes:", "paperno:", "rk:s", "rk:p",
+                                       "ck:", "cu:", "uses:", "pw:k:", "pw:c:", "oc:", "an:s", "ca:", "cf",
+                                       "forget:", "lang:", "rc:", "rl:", "cw:", "cy:", "cn:", "cg:", "cr:",
+                                       "cz:n:", "cz:w:", "cz:g:", "cz:s:", "dr:", "ct:", "cc:", "m:language"};
+    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
+        if (strncmp(data, skip[i], strlen(skip[i])) == 0) return 1;
+    return 0;
+}
+
+#define WALK_MAX 160
+
+TEST(the_payloads_of_the_curators_screens_fit_their_routes)
+{
+    db *d = fresh_db();
+    CHECK(d != NULL);
+    if (!d) return;
+    int64_t curator = make_account(d, CURATOR_USER, "curator", "active", "teacher");
+    account c;
+    CHECK(curator > 0 && account_load(d, curator, &c) == MB_OK);
+    /* people on the screens: a mentor, a mentee waiting, a pupil whose
+     * parent has not answered, a role invite */
+    CHECK(add_member(d, 611, c.org_id, "mentor", "active", "student", "Борис Иванов") > 0);
+    CHECK(add_member(d, 612, c.org_id, "mentee", "active", "pupil", "Вера Смирнова") > 0);
+    CHECK(add_member(d, 613, c.org_id, "mentee", "pending_consent", "pupil", "Глеб Орлов") > 0);
+    char code[32];
+    int64_t invite_id;
+    CHECK_INT(invite_create(d, "role", c.org_id, "mentor", 10, 0, 0, "account:1", code, &invite_id), MB_OK);
+    /* every button of every screen the walk reaches, breadth first from the menu */
+    static char seen[WALK_MAX][EVENT_BUTTON_DATA_MAX + 1];
+    int nseen = 0, next = 0;
+    long long from = last_row(d);
+    send_event(d, CURATOR_USER, NULL, "/menu");
+    const char *outdated = i18n_text(texts, "ru", "button.outdated");
+    for (int round = 0; round < 4; round++) {
+        /* the buttons queued since from, each once */
+        for (int k = 0; nseen < WALK_MAX; k++) {
+            char sql[320];
+            snprintf(sql, sizeof sql,
+                     "SELECT json_extract(b.value, '$.data') FROM outbox, json_each(json_extract(body, '$.buttons')) r,"
+                     " json_each(r.value) b WHERE outbox.id > %lld ORDER BY outbox.id LIMIT 1 OFFSET %d", from, k);
+            const char *v = unit_sql_text(db_handle(d), sql);
+            if (!*v) break;
+            int known = 0;
+            for (int j = 0; j < nseen && !known; j++) known = strcmp(seen[j], v) == 0;
+            if (!known) snprintf(seen[nseen++], sizeof seen[0], "%s", v);
+        }
+        from = last_row(d);
+        int until = nseen;
+        for (; next < until; next++) {
+            /* a payload the bot wrote fits its route's shape */
+            const char *fields;
+            payload_field f[ROUTE_FIELDS_MAX];
+            const route *r = route_of(seen[next], &fields);
+            int fits = r && routes_fields(r->shape, fields, f) >= 0;
+            if (!fits) fprintf(stderr, "  written \"%s\" fits no route\n", seen[next]);
+            CHECK(fits);
+            /* and the same with fields more is out of date, with the menu */
+            char forged[EVENT_BUTTON_DATA_MAX + 16];
+            snprintf(forged, sizeof forged, "%s:1:zz:1", seen[next]);
+            long long before = last_row(d);
+            press(d, CURATOR_USER, forged);
+            unit_rows rows;
+            rows_since(d, before, &rows);
+            int refused = rows.n == 3 && strcmp(rows.text[1], outdated) == 0 && strstr(rows.text[2], "Анна Петрова");
+            if (!refused) fprintf(stderr, "  forged \"%s\" not out of date\n", forged);
+            CHECK(refused);
+            if (walk_skips(seen[next])) continue;
+            before = last_row(d);
+            press(d, CURATOR_USER, seen[next]);
+            rows_since(d, before, &rows);
+            int old = 0;
+            for (int k = 0; k < rows.n && k < UNIT_ROWS_MAX; k++) old |= strcmp(rows.text[k], outdated) == 0;
+            if (old) fprintf(stderr, "  \"%s\" out of date\n", seen[next]);
+            CHECK(!old);
+        }
+    }
+    CHECK(nseen >= 20);
+    /* the screens of the people, the queue, the invites and the pending
+     * consents were reached */
+    static const char *const reached[] = {"cv:", "cz:a:", "cd:", "paper:"};
+    for (size_t i = 0; i < sizeof reached / sizeof reached[0]; i++) {
+        int found = 0;
+        for (int j = 0; j < nseen && !found; j++) found = strncmp(seen[j], reached[i], strlen(reached[i])) == 0;
+        if (!found) fprintf(stderr, "  no \"%s\" button reached\n", reached[i]);
+        CHECK(found);
+    }
+    db_close(d);
+}
+
 TEST(a_grade_past_the_last_is_out_of_date_and_the_question_comes_again)
 {
     db *d = fresh_db();
@@ -412,6 +523,7 @@ int main(void)
     RUN(every_payload_the_bot_writes_fits_its_route_and_forgeries_do_not);
     RUN(an_old_button_is_out_of_date_and_brings_the_menu);
     RUN(every_button_of_the_curators_menu_has_a_route);
+    RUN(the_payloads_of_the_curators_screens_fit_their_routes);
     RUN(a_pupil_registering_is_told_with_ty_and_asked_again);
     RUN(a_grade_past_the_last_is_out_of_date_and_the_question_comes_again);
     i18n_free(texts);
