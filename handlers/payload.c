@@ -43,26 +43,6 @@ int payload_take_char(const char **p, char c)
 
 int payload_end(const char *p) { return *p == 0; }
 
-int payload_number(const char *s, long long max, long long *out)
-{
-    long long v;
-    if (!s || !payload_take_number(&s, max, &v) || !payload_end(s)) return 0;
-    *out = v;
-    return 1;
-}
-
-int payload_integer(const char *s, long long min, long long max, long long *out)
-{
-    if (!s) return 0;
-    int negative = payload_take_char(&s, '-');
-    long long v;
-    if (!payload_take_number(&s, PAYLOAD_NUMBER_MAX, &v) || !payload_end(s) || (negative && v == 0)) return 0;
-    if (negative) v = -v;
-    if (v < min || v > max) return 0;
-    *out = v;
-    return 1;
-}
-
 int payload_split(const char *data, char *action, size_t size, const char **fields)
 {
     const char *p = data ? data : "";

@@ -6,8 +6,7 @@
  * past their range. The readers advance a cursor so a parse can check each
  * separator and then that nothing is left (payload_end). routes.c splits
  * every press and reads its fields with payload_fields, as the route
- * table declares them; payload_number and payload_integer also read typed
- * text strictly.
+ * table declares them; no handler reads a payload itself.
  */
 #ifndef MB_PAYLOAD_H
 #define MB_PAYLOAD_H
@@ -41,13 +40,6 @@ int payload_take_char(const char **p, char c);
 
 /* 1 when nothing is left at p. */
 int payload_end(const char *p);
-
-/* 1 when s is exactly one number from 0 to max (see payload_take_number). */
-int payload_number(const char *s, long long max, long long *out);
-
-/* 1 when s is exactly one integer from min to max, with a '-' for negative
- * values ("-0" and "+1" are refused); min and max within 18 digits. */
-int payload_integer(const char *s, long long min, long long max, long long *out);
 
 /* One field of a payload as payload_fields reads it: a word (see
  * payload_take_word) when min and max are both 0, else a number from min

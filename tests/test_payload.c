@@ -36,6 +36,7 @@ TEST(numbers_are_digits_only_without_trailing_text)
         long long max, want;   /* want -1: refused */
     } cases[] = {
         {"0", 10, 0},          {"7", 10, 7},           {"10", 10, 10},        {"11", 10, -1},
+        {"3:4", 10, -1},       {"-0", 10, -1},
         {"", 10, -1},          {"030", 100, -1},       {"00", 10, -1},        {"+3", 10, -1},
         {"-3", 10, -1},        {" 3", 10, -1},         {"3 ", 10, -1},        {"3x", 10, -1},
         {"3:4", 10, -1},       {"0x1", 100, -1},       {"1e3", 10000, -1},    {"３", 10, -1},
@@ -44,21 +45,19 @@ TEST(numbers_are_digits_only_without_trailing_text)
         {"9223372036854775808", PAYLOAD_NUMBER_MAX, -1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        long long v = -7;
-        int ok = payload_number(cases[i].s, cases[i].max, &v);
-        if (ok != (cases[i].want >= 0) || (ok && v != cases[i].want))
-            fprintf(stderr, "  payload_number(\"%s\") = %d, %lld\n", cases[i].s, ok, v);
+        payload_field f[1] = {{.max = cases[i].max}};
+        int ok = payload_fields(cases[i].s, f, 1) == 1;
+        if (ok != (cases[i].want >= 0) || (ok && f[0].number != cases[i].want))
+            fprintf(stderr, "  number \"%s\": %d, %lld\n", cases[i].s, ok, f[0].number);
         CHECK_INT(ok, cases[i].want >= 0);
-        if (ok) CHECK_INT(v, cases[i].want);
+        if (ok) CHECK_INT(f[0].number, cases[i].want);
     }
-    long long v;
-    CHECK(payload_integer("-3", -5, 5, &v) && v == -3);
-    CHECK(payload_integer("5", -5, 5, &v) && v == 5);
-    CHECK(!payload_integer("-0", -5, 5, &v));
-    CHECK(!payload_integer("--1", -5, 5, &v));
-    CHECK(!payload_integer("-6", -5, 5, &v));
-    CHECK(!payload_integer("+1", -5, 5, &v));
-    CHECK(!payload_integer("1 ", -5, 5, &v));
+    /* with a negative minimum, a '-' once, and not before 0 */
+    payload_field v[1] = {{.min = -5, .max = 5}};
+    CHECK(payload_fields("-3", v, 1) == 1 && v[0].number == -3);
+    CHECK(payload_fields("5", v, 1) == 1 && v[0].number == 5);
+    static const char *const signed_bad[] = {"-0", "--1", "-6", "+1", "1 ", "- 1"};
+    for (size_t i = 0; i < sizeof signed_bad / sizeof signed_bad[0]; i++) CHECK_INT(payload_fields(signed_bad[i], v, 1), 0);
 }
 
 TEST(a_payload_is_taken_apart_piece_by_piece)
