@@ -157,8 +157,10 @@ mb_status curator_direction_button(hctx *h, const char *action, const payload_fi
 mb_status curator_tables_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* curator_bases.c */
-mb_status curator_show_base(hctx *h, const char *action, const payload_field *f, int n);     /* cb:r:PAGE | cb:e:PAGE */
-mb_status curator_show_queue(hctx *h, const char *action, const payload_field *f, int n);    /* cq:PAGE */
+/* cb:r:PAGE | cb:e:PAGE */
+mb_status curator_show_base(hctx *h, const char *action, const payload_field *f, int n);
+/* cq:PAGE */
+mb_status curator_show_queue(hctx *h, const char *action, const payload_field *f, int n);
 
 /* curator_match.c: cv cy cn cg cr cp */
 mb_status curator_match_button(hctx *h, const char *action, const payload_field *f, int n);

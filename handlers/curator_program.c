@@ -171,7 +171,8 @@ static mb_status stage_step(hctx *h, const char *action, const payload_field *f)
     /* FROM:TO, neighbouring stages */
     mentorship_program prog;
     long long a = f[0].number, b = f[1].number;
-    if (a < 1 || b < 1 || a > STAGE_COUNT || b > STAGE_COUNT || (b - a != 1 && a - b != 1)) return flow_refuse_button(h, "bad stage step");
+    if (a < 1 || b < 1 || a > STAGE_COUNT || b > STAGE_COUNT || (b - a != 1 && a - b != 1))
+        return flow_refuse_button(h, "bad stage step");
     int from = (int)a, to = (int)b;
     if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return flow_refuse_button(h, "no programme");
     mb_status rc = reply_answer_button(h, NULL);

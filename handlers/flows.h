@@ -17,7 +17,8 @@
 mb_status reg_start(hctx *h, const char *code);
 mb_status reg_on_text(hctx *h, const char *text);         /* a typed answer during registration */
 mb_status reg_on_button(hctx *h, const char *action, const payload_field *f, int n);
-mb_status reg_switch_button(hctx *h, const char *action, const payload_field *f, int n);  /* rs:yes|no (reg_switch.h) */
+/* rs:yes|no (reg_switch.h) */
+mb_status reg_switch_button(hctx *h, const char *action, const payload_field *f, int n);
 mb_status reg_resume(hctx *h);                            /* re-ask the current question */
 int reg_in_progress(const hctx *h);                      /* context.c: a predicate every flow may ask */
 int reg_looks_like_code(const char *text);
@@ -62,9 +63,12 @@ mb_status curator_on_text(hctx *h, const char *text);
 #define LINK_PREFIX "l_"   /* a link code as it appears after start= */
 mb_status link_start(hctx *h);
 mb_status link_redeem(hctx *h, const char *code);
-mb_status link_on_button(hctx *h, const char *action, const payload_field *f, int n);        /* pref:PLATFORM */
-mb_status link_on_confirm(hctx *h, const char *action, const payload_field *f, int n);       /* lk:y|n:REQUEST, pressed by the owner */
-mb_status link_on_unlink(hctx *h, const char *action, const payload_field *f, int n);        /* ul:PLATFORM from /privacy */
+/* pref:PLATFORM */
+mb_status link_on_button(hctx *h, const char *action, const payload_field *f, int n);
+/* lk:y|n:REQUEST, pressed by the owner */
+mb_status link_on_confirm(hctx *h, const char *action, const payload_field *f, int n);
+/* ul:PLATFORM from /privacy */
+mb_status link_on_unlink(hctx *h, const char *action, const payload_field *f, int n);
 /* The person's messenger accounts for /privacy: lines into text (caller
  * frees) and an unlink button for each when there are several. */
 char *link_privacy_list(hctx *h, keyboard *kb);

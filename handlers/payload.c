@@ -79,7 +79,8 @@ int payload_fields(const char *s, payload_field *f, int count)
         if (i > 0 && !payload_take_char(&p, ':')) return 0;
         f[i].number = 0;
         f[i].word[0] = 0;
-        int ok = f[i].min || f[i].max ? take_field_number(&p, &f[i]) : payload_take_word(&p, f[i].word, sizeof f[i].word);
+        int ok = f[i].min || f[i].max ? take_field_number(&p, &f[i])
+                                      : payload_take_word(&p, f[i].word, sizeof f[i].word);
         if (!ok) return 0;
         if (payload_end(p)) return i + 1;
     }

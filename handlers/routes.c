@@ -162,8 +162,8 @@ static const route table[] = {
     BUTTON("so", ROUTE_REGISTERED, "list|ID", scope_on_button),
     BUTTON("co", ROUTE_REGISTERED, "view", scope_on_button),
     /* OP:MEETING:VERSION, and a score, or the account a proposal is for */
-    BUTTON("mt", ROUTE_REGISTERED, "y:ID:N|m:ID:N|c:ID:N|h:ID:N|r:ID:N|n:ID:N|s:ID:N|i:ID:N|u:ID:N:N|a:ID:N:ID|k:ID:N:ID",
-           meeting_on_button),
+    BUTTON("mt", ROUTE_REGISTERED,
+           "y:ID:N|m:ID:N|c:ID:N|h:ID:N|r:ID:N|n:ID:N|s:ID:N|i:ID:N|u:ID:N:N|a:ID:N:ID|k:ID:N:ID", meeting_on_button),
     /* the pair's screens: OP:MENTORSHIP, a day, an hour (HHMM), a meeting's detail */
     BUTTON("pr", ROUTE_REGISTERED,
            "v|o|a|k:KIND|w:ID:ID|p:ID|x:ID|c:ID|s:ID|d:ID:N|t:ID:N:N|l:ID:N", pair_on_button),

@@ -57,7 +57,8 @@ TEST(numbers_are_digits_only_without_trailing_text)
     CHECK(payload_fields("-3", v, 1) == 1 && v[0].number == -3);
     CHECK(payload_fields("5", v, 1) == 1 && v[0].number == 5);
     static const char *const signed_bad[] = {"-0", "--1", "-6", "+1", "1 ", "- 1"};
-    for (size_t i = 0; i < sizeof signed_bad / sizeof signed_bad[0]; i++) CHECK_INT(payload_fields(signed_bad[i], v, 1), 0);
+    for (size_t i = 0; i < sizeof signed_bad / sizeof signed_bad[0]; i++)
+        CHECK_INT(payload_fields(signed_bad[i], v, 1), 0);
 }
 
 TEST(a_payload_is_taken_apart_piece_by_piece)
