@@ -319,19 +319,13 @@ mb_status survey_back(hctx *h)
     return rc;
 }
 
-/* A press on the item being asked: "RUN:ITEM:OP[:ARG]". */
-static mb_status on_item_button(hctx *h, const char *arg)
+/* A press on the item being asked: RUN:ITEM:OP[:VALUE], each operation
+ * with the value it takes, as routes.c declares them; a scale's or a
+ * number's value comes as a number, a choice's as its code. */
+static mb_status on_item_button(hctx *h, const payload_field *f, int n)
 {
-    char buf[EVENT_BUTTON_DATA_MAX + 1];
-    snprintf(buf, sizeof buf, "%s", arg);
-    char *item = strchr(buf, ':'), *op = item ? strchr(item + 1, ':') : NULL, *value = NULL;
-    if (!op) return flow_refuse_button(h, "malformed survey button");
-    *item++ = 0;
-    *op++ = 0;
-    if ((value = strchr(op, ':'))) *value++ = 0;
-    long long run_id;
-    if (!payload_number(buf, PAYLOAD_NUMBER_MAX, &run_id) || run_id <= 0)
-        return flow_refuse_button(h, "malformed survey run");
+    long long run_id = f[0].number;
+    const char *item = f[1].word, *op = f[2].word, *value = n == 4 ? f[3].word : NULL;
     survey_session s;
     mb_status rc = session_open(h, run_id, &s);
     if (rc == MB_ERR_NOT_FOUND || rc == MB_ERR_DENIED) {
@@ -343,13 +337,11 @@ static mb_status on_item_button(hctx *h, const char *arg)
     const instrument_item *it = cur >= 0 ? &s.ins->items[cur] : NULL;
     const char *current = it ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s.answers, it->id)) : NULL;
     int choice = it && value ? instrument_choice_index(it, value) : -1;
-    long long number, page = 0;
-    int number_ok = it && value && payload_integer(value, it->min, it->max, &number);
+    long long number = f[3].number, page = number;
+    int number_ok = it && n == 4 && f[3].max && number >= it->min && number <= it->max;
     const char *why = NULL;
     if (strcmp(s.run.state, "open") != 0) why = "survey run is finished";
     else if (!it || strcmp(it->id, item) != 0) why = "not the item being asked";
-    else if (!op[0] || op[1] || !strchr("ctdpkx", op[0])) why = "unknown survey operation";
-    else if ((strchr("ctp", op[0]) != NULL) != (value != NULL)) why = "operation with a value it does not take";
     else if (strcmp(op, "c") == 0 && !(it->type == ITEM_SINGLE ? choice >= 0
                                        : (it->type == ITEM_SCALE || it->type == ITEM_NUMBER) && number_ok))
         why = "value not offered";
@@ -358,8 +350,7 @@ static mb_status on_item_button(hctx *h, const char *arg)
              (strcmp(op, "x") == 0 && !it->optional))
         why = "operation does not fit the item";
     else if (strcmp(op, "p") == 0 && ((it->type != ITEM_SINGLE && it->type != ITEM_MULTIPLE) ||
-                                      !payload_number(value, INSTRUMENT_CHOICES_MAX, &page) ||
-                                      page * survey_page_size(h) >= it->nchoices))
+                                      page > INSTRUMENT_CHOICES_MAX || page * survey_page_size(h) >= it->nchoices))
         why = "no such page";
     if (why) {
         session_close(&s);
@@ -411,9 +402,10 @@ out:
     return rc;
 }
 
-mb_status survey_on_button(hctx *h, const char *action, const char *arg)
+mb_status survey_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
     (void)action;
+    const char *arg = n == 1 ? f[0].word : "";   /* an offer's word, or an item's fields (routes.c) */
     /* An answer of a poll may come from anyone a wave asked (a curator, a
      * teacher): on_item_button checks that the run is the sender's own. */
     int offer = strcmp(arg, "start") == 0 || strcmp(arg, "redo") == 0 || strcmp(arg, "later") == 0;
@@ -431,7 +423,7 @@ mb_status survey_on_button(hctx *h, const char *action, const char *arg)
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return reply_text(h, T(h, "survey.later_ok"), NULL);
     }
-    return on_item_button(h, arg);
+    return on_item_button(h, f, n);
 }
 
 mb_status survey_after_registration(hctx *h)
