@@ -781,8 +781,8 @@ static const char *const migrations[] = {
     /* 22: the retention sweep (storage/retention.c) over recipients' weeks
      * of digests once sent or skipped, and over announcements, oldest
      * first. */
-    "CREATE INDEX digest_weeks_done ON digest_weeks(week) WHERE state <> 'planned';"
-    "CREATE INDEX announcements_age ON announcements(created_at);",
+    ("CREATE INDEX digest_weeks_done ON digest_weeks(week) WHERE state <> 'planned';"
+     "CREATE INDEX announcements_age ON announcements(created_at);"),
 };
 
 #undef STATE_GUARD
