@@ -259,9 +259,28 @@ TEST(a_certificate_that_cannot_be_used_stops_the_bot_naming_the_file)
     sim_stop(&s);
 }
 
+/* Without webhook_cert and webhook_key the endpoint speaks plain HTTP, for
+ * behind the operator's HTTPS proxy, and the bot says so. */
+TEST(a_webhook_without_a_certificate_speaks_plain_http_behind_a_proxy)
+{
+    convo c;
+    char conf[512];
+    int port = free_port();
+    snprintf(conf, sizeof conf, "[max]\nmode = webhook\nwebhook_url = http://127.0.0.1:%d/max-hook\n"
+             "webhook_secret = " SECRET "\nwebhook_listen = 127.0.0.1:%d\n", port, port);
+    convo_transport = "max";
+    if (convo_start(&c, "max-webhook-plain", conf)) SKIP("simulator or bot did not start");
+    CHECK(log_contains(&c.bot, "webhook subscribed"));
+    CHECK(log_contains(&c.bot, "over plain HTTP: TLS is expected from a proxy"));
+    CHECK_INT(post_hook("http", port, SECRET, "{\"updates\":"), 400);
+    CHECK_INT(post_hook("https", port, SECRET, "{\"updates\":"), 0);
+    convo_stop(&c);
+}
+
 int main(void)
 {
     RUN(a_person_registers_over_an_https_webhook_and_forged_requests_are_refused);
     RUN(a_certificate_that_cannot_be_used_stops_the_bot_naming_the_file);
+    RUN(a_webhook_without_a_certificate_speaks_plain_http_behind_a_proxy);
     return unit_summary();
 }
