@@ -71,8 +71,8 @@ static int send_unsubscribe(max_client *m)
     sb_printf(&url, "%s/subscriptions?", m->snd.api_base);
     http_form_param(&url, "url", m->plan.remove[m->removing]);
     int rc = url.failed || http_send_json(m->http, "DELETE", sb_str(&url), m->snd.auth_header, NULL,
-                                                m->cfg->max_request_timeout_s * 1000L, MAX_API_BODY_MAX,
-                                                on_answer, m, &m->inflight);
+                                          m->cfg->max_request_timeout_s * 1000L, MAX_API_BODY_MAX, on_answer, m,
+                                          &m->inflight);
     sb_free(&url);
     return rc;
 }
