@@ -81,6 +81,11 @@ void max_sim_stats_add_json(cJSON *obj)
     cJSON_AddNumberToObject(s, "uploads", (double)max_sim.uploads);
     cJSON_AddNumberToObject(s, "stopped_users", (double)max_users_stopped());
     cJSON_AddNumberToObject(s, "not_ready_next", max_sim.not_ready_next);
+    long long delivered, refused;
+    max_sim_webhook_counts(&delivered, &refused);
+    cJSON_AddNumberToObject(s, "subscriptions", max_sim_webhook_active());
+    cJSON_AddNumberToObject(s, "webhook_delivered", (double)delivered);
+    cJSON_AddNumberToObject(s, "webhook_refused", (double)refused);
 }
 
 static size_t chars_of(const char *s)
