@@ -243,6 +243,18 @@ static void next_after_removals(max_client *m)
     after_subscriptions(m);
 }
 
+/* GET /subscriptions was refused or unreadable for good: the housekeeping
+ * is skipped (polling goes on, a webhook is subscribed as before it
+ * existed) rather than keeping the bot from reading updates. */
+static void subscriptions_unknown(max_client *m, const char *why)
+{
+    log_warn("max", "GET /subscriptions: %s; going on without checking the webhook subscriptions", why);
+    max_subs_plan_free(&m->plan);
+    m->plan = (max_subs_plan){.subscribe = 1, .why = "the subscriptions could not be read"};
+    pacer_ok(&m->pace);
+    next_after_removals(m);
+}
+
 static void on_subscriptions(max_client *m, const max_reply *r)
 {
     char stored[MAX_SUBS_FINGERPRINT_LEN + 1];
@@ -251,9 +263,12 @@ static void on_subscriptions(max_client *m, const max_reply *r)
     max_subs_plan_free(&m->plan);
     mb_status rc = max_subs_plan_make(r->root, m->hook ? m->cfg->max_webhook_url : NULL, MAX_POLL_TYPES, same,
                                       &m->plan);
+    if (rc == MB_ERR_PARSE) {
+        subscriptions_unknown(m, "the answer is not a list of subscriptions");
+        return;
+    }
     if (rc) {
-        log_warn("max", "GET /subscriptions answered something unreadable (%s); asking again", mb_status_str(rc));
-        back_off(m);
+        back_off(m);   /* out of memory: ask again */
         return;
     }
     pacer_ok(&m->pace);
@@ -316,6 +331,11 @@ static void on_answer(void *arg, const http_response *resp)
         if (m->hooks.fatal) m->hooks.fatal(m->hooks.arg, "MAX refused the bot token (verify.token); check [max] token");
     } else if (m->phase == MAX_PHASE_SUBS_REMOVE && !rc && resp->status < 500 && resp->status != 429) {
         on_unsubscribed(m, &r);   /* refused for good: retrying would not help */
+    } else if (m->phase == MAX_PHASE_SUBS_LIST && resp->status >= 200 && resp->status < 500 &&
+               resp->status != 429) {
+        char why[sizeof r.code + sizeof r.message + 32];
+        snprintf(why, sizeof why, "HTTP %ld %s %s", resp->status, r.code, r.message);
+        subscriptions_unknown(m, why);
     } else {
         log_warn("max", "%s failed: HTTP %ld %s %s", phase_call(m->phase), resp->status, r.code, r.message);
         back_off(m);

@@ -277,10 +277,31 @@ TEST(a_webhook_without_a_certificate_speaks_plain_http_behind_a_proxy)
     convo_stop(&c);
 }
 
+/* A GET /subscriptions that MAX refuses does not keep a polling bot from
+ * its updates: the housekeeping is skipped with a warning. */
+TEST(a_refused_subscription_list_does_not_keep_the_bot_from_polling)
+{
+    convo c;
+    char conf[1024];
+    memset(&c, 0, sizeof c);
+    c.transport = "max";
+    if (sim_start(&c.sim)) SKIP("simulator did not start");
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"max.subscriptions.list\",\"status\":404}"));
+    max_conf(&c.sim, conf, sizeof conf);
+    CHECK_INT(bot_setup(&c.bot, &c.sim, "max-subs-refused", conf), 0);
+    CHECK_INT(bot_start(&c.bot), 0);
+    CHECK(wait_log(&c.bot, "long polling from", 0));
+    CHECK(log_contains(&c.bot, "going on without checking the webhook subscriptions"));
+    say(&c, USER, "/help");
+    expect(&c, USER, "/start");
+    convo_stop(&c);
+}
+
 int main(void)
 {
     RUN(a_person_registers_over_an_https_webhook_and_forged_requests_are_refused);
     RUN(a_certificate_that_cannot_be_used_stops_the_bot_naming_the_file);
     RUN(a_webhook_without_a_certificate_speaks_plain_http_behind_a_proxy);
+    RUN(a_refused_subscription_list_does_not_keep_the_bot_from_polling);
     return unit_summary();
 }
