@@ -3,7 +3,7 @@
 # in build/test and runs the unit and end-to-end suites.
 
 CC      ?= cc
-PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd libical xlsxwriter cairo pangocairo fontconfig libpng
+PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd gnutls libical xlsxwriter cairo pangocairo fontconfig libpng
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASE    := -std=c11 -D_GNU_SOURCE -I. $(WARN) -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -81,6 +81,11 @@ void max_sim_stats_add_json(cJSON *obj)
     cJSON_AddNumberToObject(s, "uploads", (double)max_sim.uploads);
     cJSON_AddNumberToObject(s, "stopped_users", (double)max_users_stopped());
     cJSON_AddNumberToObject(s, "not_ready_next", max_sim.not_ready_next);
+    long long delivered, refused;
+    max_sim_webhook_counts(&delivered, &refused);
+    cJSON_AddNumberToObject(s, "subscriptions", max_sim_webhook_active());
+    cJSON_AddNumberToObject(s, "webhook_delivered", (double)delivered);
+    cJSON_AddNumberToObject(s, "webhook_refused", (double)refused);
 }
 
 static size_t chars_of(const char *s)
@@ -339,7 +344,9 @@ static void get_updates(const sim_request *req, sim_reply *reply)
     int64_t deadline = sim_mono_ms() + timeout * 1000;
     for (;;) {
         long long next = from;
-        cJSON *updates = max_updates_from(from, (int)limit, types, &next);
+        /* While a webhook is subscribed MAX hands nothing to long polling. */
+        cJSON *updates = max_sim_webhook_active() ? cJSON_CreateArray()
+                                                  : max_updates_from(from, (int)limit, types, &next);
         if (!updates) {
             sim_reply_json(reply, 500, error_body("internal.error", "out of memory"));
             break;
@@ -378,6 +385,7 @@ static void subscribe(const sim_request *req, outcome *out)
     const char *url = sim_param_string(req->params, "url"), *secret = sim_param_string(req->params, "secret");
     const cJSON *types = cJSON_GetObjectItemCaseSensitive(req->params, "update_types");
     size_t n = secret ? strlen(secret) : 0;
+    int rc;
     int secret_ok = !secret || (n >= 5 && n <= 256 && strspn(secret, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                                      "0123456789_-") == n);
     if (!url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
@@ -387,10 +395,31 @@ static void subscribe(const sim_request *req, outcome *out)
         fail(out, 400, "proto.payload", "secret: must match ^[a-zA-Z0-9_-]{5,256}$");
     } else if (types && !cJSON_IsArray(types)) {
         fail(out, 400, "proto.payload", "update_types: must be an array");
-    } else if (max_sim_webhook_subscribe(url, secret, types)) {
-        fail(out, 500, "internal.error", "cannot start delivering");
+    } else if ((rc = max_sim_webhook_subscribe(url, secret, types)) != 0) {
+        if (rc == -2) fail(out, 400, "proto.payload", "too many subscriptions");
+        else fail(out, 500, "internal.error", "cannot start delivering");
     } else {
         out->result = success();
+    }
+}
+
+/* GetSubscriptionsResult: the subscriptions held now. */
+static void list_subscriptions(const sim_request *req, outcome *out) { out->result = max_sim_webhook_list(); }
+
+/* DELETE /subscriptions?url=: nothing more is posted there. An address
+ * not subscribed is refused with success false (the schema does not say
+ * what MAX answers then). */
+static void unsubscribe(const sim_request *req, outcome *out)
+{
+    const char *url = sim_param_string(req->params, "url");
+    if (!url || !*url) {
+        fail(out, 400, "proto.payload", "url is required");
+        return;
+    }
+    out->result = success();
+    if (max_sim_webhook_unsubscribe(url)) {
+        cJSON_ReplaceItemInObject(out->result, "success", cJSON_CreateFalse());
+        cJSON_AddStringToObject(out->result, "message", "no subscription to this url");
     }
 }
 
@@ -401,6 +430,8 @@ static const route ROUTES[] = {
     {"POST", "/uploads", "max.uploads", upload_url},
     {"GET", "/me", "max.me", get_me},
     {"POST", "/subscriptions", "max.subscriptions", subscribe},
+    {"GET", "/subscriptions", "max.subscriptions.list", list_subscriptions},
+    {"DELETE", "/subscriptions", "max.subscriptions.delete", unsubscribe},
 };
 
 /* An injected status: the body given ({"code","message"}, or a string

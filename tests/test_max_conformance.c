@@ -6,7 +6,9 @@
  */
 #include "tests/unit.h"
 
+#include "bot/max/max.h"
 #include "bot/max/max_parse.h"
+#include "bot/max/max_subs.h"
 #include "util/invite_code.h"
 #include "util/json.h"
 
@@ -15,7 +17,7 @@
 #include <string.h>
 
 #define CORPUS_DIR "tests/conformance/max"
-#define CORPUS_MIN_FILES 28
+#define CORPUS_MIN_FILES 31
 
 static char *read_corpus(const char *name, size_t *len)
 {
@@ -328,6 +330,81 @@ TEST(broken_updates_never_crash_and_say_why)
     }
 }
 
+/* What the bot does with a GET /subscriptions answer (bot/max/max_subs.h). */
+TEST(subscriptions_are_kept_removed_or_made_as_the_config_says)
+{
+    const char *ours = "https://bot.example.org/max";
+    max_reply r;
+    max_subs_plan p;
+    reply_of("subscriptions_two.json", 200, &r);
+    CHECK(r.ok);
+    /* webhook, nothing changed: ours stays, the other address goes */
+    CHECK_INT(max_subs_plan_make(r.root, ours, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK_INT(p.found, 2);
+    CHECK(p.ours && !p.subscribe && p.why == NULL);
+    CHECK_INT(p.nremove, 1);
+    CHECK_STR(p.remove[0], "https://old.example.org/max");
+    max_subs_plan_free(&p);
+    /* the secret or address changed since the last subscription (MAX does not show the secret) */
+    CHECK_INT(max_subs_plan_make(r.root, ours, MAX_POLL_TYPES, 0, &p), MB_OK);
+    CHECK(p.subscribe);
+    CHECK_CONTAINS(p.why, "secret");
+    max_subs_plan_free(&p);
+    /* polling: every subscription goes, or MAX hands the poll nothing */
+    CHECK_INT(max_subs_plan_make(r.root, NULL, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(!p.subscribe);
+    CHECK_INT(p.nremove, 2);
+    CHECK_STR(p.remove[0], ours);
+    max_subs_plan_free(&p);
+    /* a new address: ours is missing and both old ones go */
+    CHECK_INT(max_subs_plan_make(r.root, "https://new.example.org/max", MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(!p.ours && p.subscribe);
+    CHECK_INT(p.nremove, 2);
+    max_subs_plan_free(&p);
+    max_reply_free(&r);
+
+    reply_of("subscriptions_schema_example.json", 200, &r);
+    CHECK_INT(max_subs_plan_make(r.root, ours, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(p.ours && p.subscribe);
+    CHECK_STR(p.why, "the update types differ");
+    CHECK_INT(p.nremove, 0);
+    max_subs_plan_free(&p);
+    max_reply_free(&r);
+
+    reply_of("subscriptions_empty.json", 200, &r);
+    CHECK_INT(max_subs_plan_make(r.root, ours, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(p.subscribe && p.nremove == 0 && p.found == 0);
+    CHECK_STR(p.why, "not subscribed yet");
+    max_subs_plan_free(&p);
+    CHECK_INT(max_subs_plan_make(r.root, NULL, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(!p.subscribe && p.nremove == 0);
+    max_subs_plan_free(&p);
+    max_reply_free(&r);
+
+    /* not a GetSubscriptionsResult; an item without a url is passed over */
+    cJSON *odd = cJSON_Parse("{\"subscriptions\":{}}");
+    CHECK_INT(max_subs_plan_make(odd, NULL, MAX_POLL_TYPES, 1, &p), MB_ERR_PARSE);
+    cJSON_Delete(odd);
+    odd = cJSON_Parse("{\"subscriptions\":[{\"time\":1},7,{\"url\":\"https://a.example/h\"}]}");
+    CHECK_INT(max_subs_plan_make(odd, NULL, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK_INT(p.nremove, 1);
+    max_subs_plan_free(&p);
+    cJSON_Delete(odd);
+
+    /* the fingerprint follows each of address, types and secret */
+    char a[MAX_SUBS_FINGERPRINT_LEN + 1], b[MAX_SUBS_FINGERPRINT_LEN + 1];
+    max_subs_fingerprint(ours, MAX_POLL_TYPES, "secret-one", a);
+    max_subs_fingerprint(ours, MAX_POLL_TYPES, "secret-one", b);
+    CHECK_STR(a, b);
+    CHECK_INT((int)strlen(a), MAX_SUBS_FINGERPRINT_LEN);
+    max_subs_fingerprint(ours, MAX_POLL_TYPES, "secret-two", b);
+    CHECK(strcmp(a, b) != 0);
+    max_subs_fingerprint(ours, "message_created", "secret-one", b);
+    CHECK(strcmp(a, b) != 0);
+    max_subs_fingerprint("https://bot.example.org/max2", MAX_POLL_TYPES, "secret-one", b);
+    CHECK(strcmp(a, b) != 0);
+}
+
 int main(void)
 {
     RUN(every_file_reads_as_what_it_is);
@@ -340,5 +417,6 @@ int main(void)
     RUN(answers_keep_the_error_key_and_the_upload_fields);
     RUN(long_poll_markers_and_webhook_bodies_are_checked);
     RUN(broken_updates_never_crash_and_say_why);
+    RUN(subscriptions_are_kept_removed_or_made_as_the_config_says);
     return unit_summary();
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 const char *convo_transport = "tg";
+const char *const *convo_sim_args;
 
 static int on_vk(const convo *c) { return strcmp(c->transport, "vk") == 0; }
 static int on_max(const convo *c) { return strcmp(c->transport, "max") == 0; }
@@ -38,7 +39,7 @@ int convo_start(convo *c, const char *name, const char *extra_conf)
 {
     memset(c, 0, sizeof *c);
     c->transport = convo_transport;
-    if (sim_start(&c->sim)) return -1;
+    if (sim_start_args(&c->sim, convo_sim_args)) return -1;
     char conf[2048] = "", dir_name[128];
     if (on_vk(c)) vk_conf(&c->sim, conf, sizeof conf);
     if (on_max(c)) max_conf(&c->sim, conf, sizeof conf);

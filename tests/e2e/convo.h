@@ -26,6 +26,9 @@ typedef struct convo_user {
  * Tests that describe a conversation once run it on each by setting this
  * before convo_start (convo_each_transport). */
 extern const char *convo_transport;
+/* More options for the simulator convo_start starts (NULL-terminated; NULL
+ * = none), e.g. {"--max-webhook-ca", "tests/fixtures/tls/cert.pem", NULL}. */
+extern const char *const *convo_sim_args;
 
 typedef struct convo {
     const char *transport;     /* copied from convo_transport at start */

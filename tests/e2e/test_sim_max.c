@@ -4,7 +4,8 @@
  * with its marker and types, users' messages, presses and bot_started /
  * bot_stopped from the control API, POST /messages with its checks, edits,
  * callback answers, the three-step file upload with attachment.not.ready,
- * and MAX's error bodies forced through /sim/max/error. The last test
+ * MAX's error bodies forced through /sim/max/error, and the webhook
+ * subscriptions (listed, removed, holding the long poll). The last test
  * drives it with bot/max's own parser and sender, making their HTTP calls
  * as the sender will once MAX is wired: the two sides must agree.
  */
@@ -498,6 +499,78 @@ TEST(the_bots_parser_and_sender_agree_with_the_simulator)
     CHECK_INT(deliver(t, &r, &calls), SEND_RETRY);
 }
 
+static long long webhook_refused(void)
+{
+    cJSON *r = sim_getf(&sim, "/sim/stats");
+    long long n = num(r, "max.webhook_refused");
+    cJSON_Delete(r);
+    return n;
+}
+
+static int refused_twice(void *arg) { return webhook_refused() >= *(long long *)arg + 2; }
+
+/* GET and DELETE /subscriptions; while one is held the long poll hands out
+ * nothing, and a removed one is posted nothing more. */
+TEST(subscriptions_are_listed_removed_and_hold_the_long_poll)
+{
+    if (sim_fresh(&sim)) return;
+    long status;
+    cJSON *r = api("GET", "/max/subscriptions", NULL, &status);
+    CHECK_INT(status, 200);
+    CHECK_INT(cJSON_GetArraySize(get(r, "subscriptions")), 0);
+    cJSON_Delete(r);
+    /* nobody listens on port 1: every delivery is refused and tried again */
+    r = api("POST", "/max/subscriptions",
+            "{\"url\":\"https://127.0.0.1:1/hook\",\"update_types\":[\"message_created\"],\"secret\":\"abcde\"}", &status);
+    CHECK_INT(status, 200);
+    cJSON_Delete(r);
+    cJSON_Delete(api("POST", "/max/subscriptions", "{\"url\":\"http://127.0.0.1:1/plain\"}", &status));
+    CHECK_INT(status, 200);
+    r = api("GET", "/max/subscriptions", NULL, &status);
+    CHECK_INT(cJSON_GetArraySize(get(r, "subscriptions")), 2);
+    CHECK_STR(str(r, "subscriptions.0.url"), "https://127.0.0.1:1/hook");
+    CHECK_STR(str(r, "subscriptions.0.update_types.0"), "message_created");
+    CHECK(num(r, "subscriptions.0.time") > 0);
+    CHECK(cJSON_IsNull(get(r, "subscriptions.1.update_types")));
+    CHECK(get(r, "subscriptions.0.secret") == NULL);
+    cJSON_Delete(r);
+
+    long long before = webhook_refused();
+    cJSON_Delete(sim_postf(&sim, "/sim/max/message", "{\"user_id\":%lld,\"text\":\"при вебхуке\"}", USER));
+    CHECK(wait_until(refused_twice, &before, 5000));
+    r = api("GET", "/max/updates?timeout=0", NULL, &status);
+    CHECK_INT(status, 200);
+    CHECK_INT(cJSON_GetArraySize(get(r, "updates")), 0);
+    cJSON_Delete(r);
+
+    r = api("DELETE", "/max/subscriptions?url=https%3A%2F%2F127.0.0.1%3A1%2Fhook", NULL, &status);
+    CHECK_INT(status, 200);
+    CHECK(cJSON_IsTrue(get(r, "success")));
+    cJSON_Delete(r);
+    r = api("DELETE", "/max/subscriptions?url=https%3A%2F%2F127.0.0.1%3A1%2Fhook", NULL, &status);
+    CHECK(cJSON_IsFalse(get(r, "success")));
+    cJSON_Delete(r);
+    cJSON_Delete(api("DELETE", "/max/subscriptions", NULL, &status));
+    CHECK_INT(status, 400);
+    cJSON_Delete(api("DELETE", "/max/subscriptions?url=http://127.0.0.1:1/plain", NULL, &status));
+    CHECK_INT(status, 200);
+    r = api("GET", "/max/subscriptions", NULL, &status);
+    CHECK_INT(cJSON_GetArraySize(get(r, "subscriptions")), 0);
+    cJSON_Delete(r);
+
+    /* none left: the long poll hands out the latest update again, and no
+     * delivery is tried any more */
+    long long refused = webhook_refused();
+    r = api("GET", "/max/updates?timeout=0", NULL, &status);
+    CHECK_INT(cJSON_GetArraySize(get(r, "updates")), 1);
+    CHECK_STR(str(r, "updates.0.message.body.text"), "при вебхуке");
+    cJSON_Delete(r);
+    cJSON_Delete(sim_postf(&sim, "/sim/max/message", "{\"user_id\":%lld,\"text\":\"после\"}", USER));
+    long long more = refused - 1;   /* any attempt at all */
+    CHECK(!wait_until(refused_twice, &more, 300));
+    CHECK_INT(webhook_refused(), refused);
+}
+
 TEST(simulator_exits_cleanly)
 {
     CHECK(sim_up);
@@ -516,6 +589,7 @@ int main(void)
     RUN(a_file_goes_up_in_three_steps_and_may_not_be_ready_at_once);
     RUN(forced_errors_and_rate_limits_answer_max_error_bodies);
     RUN(the_bots_parser_and_sender_agree_with_the_simulator);
+    RUN(subscriptions_are_listed_removed_and_hold_the_long_poll);
     RUN(simulator_exits_cleanly);
     curl_global_cleanup();
     return unit_summary();
