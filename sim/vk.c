@@ -76,6 +76,13 @@ void vk_fail(vk_outcome *out, int error_code, const char *error_msg)
     out->response = NULL;
 }
 
+void vk_fail_param(vk_outcome *out, const char *what)
+{
+    char message[VK_ERROR_MSG_MAX];
+    snprintf(message, sizeof message, "One of the parameters specified was missing or invalid: %s", what);
+    vk_fail(out, VK_ERR_PARAM, message);
+}
+
 int vk_rate_gate(long long peer_id, vk_outcome *out)
 {
     if (!sim_limits_check(peer_id)) return 0;

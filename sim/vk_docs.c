@@ -90,28 +90,6 @@ void vk_docs_free(void)
     next_doc_id = VK_DOC_ID_FIRST;
 }
 
-/* Makes room for one more item in a capped array: past max the oldest half
- * goes. 0, or -1 when out of memory. */
-static int room(void **array, size_t *len, size_t *cap, size_t max, size_t item)
-{
-    if (*len >= max) sim_array_drop_front(*array, len, *len / 2, item);
-    return sim_array_grow(array, cap, *len, item);
-}
-
-static void remove_at(void *array, size_t *len, size_t at, size_t item)
-{
-    char *base = array;
-    memmove(base + at * item, base + (at + 1) * item, (*len - at - 1) * item);
-    (*len)--;
-}
-
-static void fail_param(vk_outcome *out, const char *what)
-{
-    char message[VK_ERROR_MSG_MAX];
-    snprintf(message, sizeof message, "One of the parameters specified was missing or invalid: %s", what);
-    vk_fail(out, VK_ERR_PARAM, message);
-}
-
 static void file_key(const char *file, char key[SIM_FILE_KEY_MAX])
 {
     snprintf(key, SIM_FILE_KEY_MAX, "vk:%s", file);
@@ -131,11 +109,11 @@ void vk_docs_get_messages_upload_server(const cJSON *params, vk_outcome *out)
     char url[VK_DOC_URL_MAX];
     if (sim_param_int64(params, "peer_id", &out->peer_id) != SIM_PARAM_OK || !out->peer_id) {
         out->peer_id = 0;
-        fail_param(out, "peer_id is undefined");
+        vk_fail_param(out, "peer_id is undefined");
         return;
     }
     if (type && type[0] && !upload_type_valid(type)) {
-        fail_param(out, "type is invalid");
+        vk_fail_param(out, "type is invalid");
         return;
     }
     /* VK only gives an upload URL for a conversation the community may write to. */
@@ -144,7 +122,7 @@ void vk_docs_get_messages_upload_server(const cJSON *params, vk_outcome *out)
         return;
     }
     if (vk_rate_gate(out->peer_id, out)) return;
-    if (room((void **)&uploads, &uploads_len, &uploads_cap, VK_UPLOADS_MAX, sizeof *uploads) ||
+    if (sim_array_room((void **)&uploads, &uploads_len, &uploads_cap, VK_UPLOADS_MAX, sizeof *uploads) ||
         vk_random_hex(uploads[uploads_len].token, VK_UPLOAD_TOKEN_HEX)) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return;
@@ -201,7 +179,7 @@ static int upload_keep(const sim_file_part *part, const cJSON *described, long l
 {
     char key[SIM_FILE_KEY_MAX];
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(described, "file_name");
-    if (room((void **)&uploaded, &uploaded_len, &uploaded_cap, VK_UPLOADED_MAX, sizeof *uploaded) ||
+    if (sim_array_room((void **)&uploaded, &uploaded_len, &uploaded_cap, VK_UPLOADED_MAX, sizeof *uploaded) ||
         vk_random_hex(file, VK_FILE_HEX))
         return -1;
     file_key(file, key);
@@ -244,7 +222,7 @@ void vk_upload(const sim_request *req, const char *token, sim_reply *reply)
     } else if (upload_keep(part, described, uploads[at].peer_id, file)) {
         sim_reply_error(reply, 500, "out of memory");
     } else {
-        remove_at(uploads, &uploads_len, at, sizeof *uploads);
+        sim_array_remove(uploads, &uploads_len, at, sizeof *uploads);
         cJSON *json = cJSON_CreateObject();
         cJSON_AddStringToObject(json, "file", file);
         sim_reply_json(reply, 200, json);
@@ -318,16 +296,16 @@ void vk_docs_save(const cJSON *params, vk_outcome *out)
     const char *title = sim_param_string(params, "title");
     uploaded_file *f = uploaded_find(sim_param_string(params, "file"));
     if (!f) {
-        fail_param(out, "file is invalid");
+        vk_fail_param(out, "file is invalid");
         return;
     }
     out->peer_id = f->peer_id;
     if (title && strlen(title) > VK_DOC_TITLE_MAX) {
-        fail_param(out, "title is too long");
+        vk_fail_param(out, "title is too long");
         return;
     }
     size_t at = (size_t)(f - uploaded);
-    if (room((void **)&docs, &docs_len, &docs_cap, VK_DOCS_MAX, sizeof *docs)) {
+    if (sim_array_room((void **)&docs, &docs_len, &docs_cap, VK_DOCS_MAX, sizeof *docs)) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return;
     }
@@ -342,7 +320,7 @@ void vk_docs_save(const cJSON *params, vk_outcome *out)
     d->type = doc_type(d->ext);
     file_key(f->file, d->key);
     d->size = f->size;
-    remove_at(uploaded, &uploaded_len, at, sizeof *uploaded);
+    sim_array_remove(uploaded, &uploaded_len, at, sizeof *uploaded);
     out->response = cJSON_CreateObject();
     cJSON_AddStringToObject(out->response, "type", "doc");
     cJSON_AddItemToObject(out->response, "doc", doc_json(d, 1));
@@ -403,7 +381,7 @@ int vk_docs_share(const cJSON *attachment)
     if (sim_param_int64(media, "owner_id", &owner_id) != SIM_PARAM_OK ||
         sim_param_int64(media, "id", &id) != SIM_PARAM_OK)
         return -1;
-    if (room((void **)&shared, &shared_len, &shared_cap, VK_SHARED_MAX, sizeof *shared)) return -1;
+    if (sim_array_room((void **)&shared, &shared_len, &shared_cap, VK_SHARED_MAX, sizeof *shared)) return -1;
     shared_media *m = &shared[shared_len];
     int n = snprintf(m->ref, sizeof m->ref, "%s%lld_%lld%s%s", type, owner_id, id, key && *key ? "_" : "",
                      key && *key ? key : "");
@@ -448,7 +426,7 @@ int vk_docs_attachment(const cJSON *params, cJSON **found, cJSON **photos, vk_ou
         if (!d && !media && !photo) {
             cJSON_Delete(descriptions);
             cJSON_Delete(pictures);
-            fail_param(out, "attachment is invalid");
+            vk_fail_param(out, "attachment is invalid");
             return -1;
         }
         if (photo) cJSON_AddItemToArray(pictures, photo);

@@ -40,6 +40,9 @@ typedef void (*vk_method_fn)(const cJSON *params, vk_outcome *out);
 /* Sets an error answer. */
 void vk_fail(vk_outcome *out, int error_code, const char *error_msg);
 
+/* Sets VK's error 100 for a parameter, what saying which and why. */
+void vk_fail_param(vk_outcome *out, const char *what);
+
 /* Checks the rate limits for one more sending call to peer_id; on excess
  * sets error 6, counts the violation and returns -1. */
 int vk_rate_gate(long long peer_id, vk_outcome *out);

@@ -67,27 +67,6 @@ void vk_photos_free(void)
     next_photo_id = VK_PHOTO_ID_FIRST;
 }
 
-/* Room for one more item in a capped array: past max the oldest half goes. */
-static int room(void **array, size_t *len, size_t *cap, size_t max, size_t item)
-{
-    if (*len >= max) sim_array_drop_front(*array, len, *len / 2, item);
-    return sim_array_grow(array, cap, *len, item);
-}
-
-static void remove_at(void *array, size_t *len, size_t at, size_t item)
-{
-    char *base = array;
-    memmove(base + at * item, base + (at + 1) * item, (*len - at - 1) * item);
-    (*len)--;
-}
-
-static void fail_param(vk_outcome *out, const char *what)
-{
-    char message[VK_ERROR_MSG_MAX];
-    snprintf(message, sizeof message, "One of the parameters specified was missing or invalid: %s", what);
-    vk_fail(out, VK_ERR_PARAM, message);
-}
-
 /* ---- photos.getMessagesUploadServer ---- */
 
 void vk_photos_get_messages_upload_server(const cJSON *params, vk_outcome *out)
@@ -95,7 +74,7 @@ void vk_photos_get_messages_upload_server(const cJSON *params, vk_outcome *out)
     char url[URL_MAX];
     if (sim_param_int64(params, "peer_id", &out->peer_id) != SIM_PARAM_OK || !out->peer_id) {
         out->peer_id = 0;
-        fail_param(out, "peer_id is undefined");
+        vk_fail_param(out, "peer_id is undefined");
         return;
     }
     /* As for documents: only for a conversation the community may write to. */
@@ -104,7 +83,7 @@ void vk_photos_get_messages_upload_server(const cJSON *params, vk_outcome *out)
         return;
     }
     if (vk_rate_gate(out->peer_id, out)) return;
-    if (room((void **)&urls, &urls_len, &urls_cap, VK_PHOTO_UPLOADS_MAX, sizeof *urls) ||
+    if (sim_array_room((void **)&urls, &urls_len, &urls_cap, VK_PHOTO_UPLOADS_MAX, sizeof *urls) ||
         vk_random_hex(urls[urls_len].token, TOKEN_HEX)) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return;
@@ -185,7 +164,7 @@ void vk_photos_upload(const sim_request *req, const char *token, sim_reply *repl
         reply_upload_error(reply, refusal);
         return;
     }
-    if (room((void **)&uploaded, &uploaded_len, &uploaded_cap, VK_PHOTO_UPLOADED_MAX, sizeof *uploaded) ||
+    if (sim_array_room((void **)&uploaded, &uploaded_len, &uploaded_cap, VK_PHOTO_UPLOADED_MAX, sizeof *uploaded) ||
         vk_random_hex(name, PHOTO_HEX)) {
         sim_reply_error(reply, 500, "out of memory");
         return;
@@ -204,7 +183,7 @@ void vk_photos_upload(const sim_request *req, const char *token, sim_reply *repl
     p->height = img.height;
     p->size = part->len;
     uploaded_len++;
-    remove_at(urls, &urls_len, at, sizeof *urls);
+    sim_array_remove(urls, &urls_len, at, sizeof *urls);
     cJSON *json = cJSON_CreateObject();
     cJSON_AddNumberToObject(json, "server", UPLOAD_SERVER);
     cJSON_AddStringToObject(json, "photo", p->photo);
@@ -259,12 +238,12 @@ void vk_photos_save_messages_photo(const cJSON *params, vk_outcome *out)
     const char *photo = sim_param_string(params, "photo"), *hash = sim_param_string(params, "hash");
     long long server = 0;
     if (!photo || !photo[0] || strcmp(photo, "[]") == 0) {
-        fail_param(out, "photo is undefined");
+        vk_fail_param(out, "photo is undefined");
         return;
     }
     uploaded_photo *p = uploaded_find(photo);
     if (!p || sim_param_int64(params, "server", &server) != SIM_PARAM_OK || server != UPLOAD_SERVER) {
-        fail_param(out, "photo is invalid");
+        vk_fail_param(out, "photo is invalid");
         return;
     }
     out->peer_id = p->peer_id;
@@ -272,7 +251,7 @@ void vk_photos_save_messages_photo(const cJSON *params, vk_outcome *out)
         vk_fail(out, VK_ERR_INVALID_HASH, "Invalid hash");
         return;
     }
-    if (room((void **)&photos, &photos_len, &photos_cap, VK_PHOTOS_MAX, sizeof *photos)) {
+    if (sim_array_room((void **)&photos, &photos_len, &photos_cap, VK_PHOTOS_MAX, sizeof *photos)) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return;
     }
@@ -291,7 +270,7 @@ void vk_photos_save_messages_photo(const cJSON *params, vk_outcome *out)
     s->width = p->width;
     s->height = p->height;
     s->size = p->size;
-    remove_at(uploaded, &uploaded_len, (size_t)(p - uploaded), sizeof *uploaded);
+    sim_array_remove(uploaded, &uploaded_len, (size_t)(p - uploaded), sizeof *uploaded);
     out->response = cJSON_CreateArray();
     cJSON_AddItemToArray(out->response, photo_json(s, 1));
 }
