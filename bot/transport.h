@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "bot/http.h"
 #include "storage/outbox.h"
 
@@ -92,6 +94,18 @@ struct transport {
 };
 
 void api_call_clear(api_call *call);
+
+/*
+ * The message an "edit" row names: reply_edit's "message", the platform's
+ * own name for it as the event gave it (decimal digits on Telegram and VK,
+ * a mid on MAX). Rows queued before it was a string carry "message_id", a
+ * number (Telegram, VK), or "mid" (MAX); buf (at least 24 bytes) holds such
+ * a number written out. NULL when the row names none.
+ */
+const char *transport_edit_target(const cJSON *body, char *buf, size_t size);
+/* The same read as a positive number (Telegram's message_id, VK's
+ * conversation_message_id); 0 when the row names none or not a number. */
+int64_t transport_edit_number(const cJSON *body);
 
 /* 1 when path is a regular, non-empty file of at most max_bytes; otherwise
  * 0 with the reason in why. */

@@ -151,6 +151,12 @@ TEST(contact_request_answers_and_edits)
     CHECK_STR(call.url, "http://max.test/messages?message_id=mid.000000000adf429c019d47d58f2b3d9e");
     CHECK_STR(call.json, "{\"text\":\"Страница 2\",\"attachments\":[]}");   /* the old keyboard goes */
     api_call_clear(&call);
+    /* what reply_edit queues: the event's name for the message */
+    r = row_of(50, 5, "edit", "{\"message\":\"mid.000000000adf429c019d47d58f2b3d9e\",\"text\":\"Страница 3\","
+                              "\"buttons\":[]}");
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    CHECK_STR(call.url, "http://max.test/messages?message_id=mid.000000000adf429c019d47d58f2b3d9e");
+    api_call_clear(&call);
 }
 
 TEST(media_a_user_sent_goes_back_by_its_tokens)

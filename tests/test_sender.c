@@ -279,6 +279,17 @@ TEST(answer_and_edit_rows_render_their_methods)
     CHECK_INT(call.idempotent, 1);
     cJSON_Delete(req);
     api_call_clear(&call);
+
+    /* what reply_edit queues now: the message as the event named it */
+    row = make_row("edit", 42, "{\"message\":\"3573\",\"text\":\"Новый текст\",\"buttons\":[]}");
+    CHECK_INT(tg_render(tr, &row, &call), MB_OK);
+    req = cJSON_Parse(call.json ? call.json : "");
+    CHECK_INT(json_int(req, "message_id", NULL), 3573);
+    cJSON_Delete(req);
+    api_call_clear(&call);
+    row = make_row("edit", 42, "{\"message\":\"mid.0a\",\"text\":\"Новый текст\",\"buttons\":[]}");
+    CHECK_INT(tg_render(tr, &row, &call), MB_ERR_INVALID);   /* no Telegram message is named so */
+    api_call_clear(&call);
 }
 
 /* A photo or file Telegram already holds goes by its file_id, as JSON with

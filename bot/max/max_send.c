@@ -264,11 +264,11 @@ static void kept_forget(max_sender *s, int64_t row_id)
 
 static mb_status render_edit(max_sender *s, const cJSON *body, api_call *call)
 {
-    const char *text = json_str(body, "text"), *mid = json_str(body, "mid");
+    char number[24];
+    const char *text = json_str(body, "text"), *mid = transport_edit_target(body, number, sizeof number);
     if (!text || !*text) return MB_ERR_INVALID;
-    if (!mid || !*mid) {
-        /* MAX edits by the message's mid, a string the event cannot carry
-         * yet (see max_parse.h); handlers give no edit without it. */
+    if (!mid || mid == number) {
+        /* MAX edits by the message's mid; a number names no MAX message. */
         log_warn("max", "an edit without the message's mid cannot be sent");
         return MB_ERR_INVALID;
     }

@@ -77,7 +77,9 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
         cJSON_AddNumberToObject(p, "chat_id", (double)row->chat_id);
         if (row->kind[0] == 'e') {
             method = "editMessageText";
-            cJSON_AddNumberToObject(p, "message_id", (double)json_int(body, "message_id", NULL));
+            int64_t id = transport_edit_number(body);
+            if (!id) { rc = MB_ERR_INVALID; goto out; }
+            cJSON_AddNumberToObject(p, "message_id", (double)id);
         } else {
             method = "sendMessage";
         }
