@@ -128,6 +128,11 @@ void outcome_for_check(const outbox_row *row, const char *platform, int64_t cand
             o->next_at = row->next_at;
         }
         break;
+    case CHECK_ABSENT:
+        log_info("sender", "%s message %lld to chat %lld had not arrived (%s); sending it now", platform,
+                 (long long)row->id, (long long)row->chat_id, why);
+        o->kind = OUTCOME_UNDELIVERED;
+        break;
     case CHECK_RETRY:
         o->kind = OUTCOME_PROBE;
         o->probe_next = candidate;

@@ -46,7 +46,7 @@ typedef struct api_call {
     int idempotent;           /* repeating it cannot deliver twice */
     int form_encoded;         /* json holds an application/x-www-form-urlencoded body */
     int step;                 /* calls of this row done before this one (uploads take several) */
-    const char *method;       /* NULL = POST; "PUT" for MAX's message edit */
+    const char *method;       /* NULL = POST; "PUT" for MAX's message edit; "GET" sends no body */
     const char *auth_header;  /* a header line sent with the call ("Authorization: <token>" for MAX),
                                * NULL = none; owned by the transport */
 } api_call;
@@ -56,6 +56,7 @@ typedef enum check_outcome {
     CHECK_FOUND,         /* the bot's message is there: the row was delivered */
     CHECK_OTHERS,        /* a message that is not the bot's: look at the next id */
     CHECK_NO_MESSAGE,    /* no message has this id */
+    CHECK_ABSENT,        /* the chat's whole list since it went out lacks it: not delivered */
     CHECK_RETRY,         /* ask again later (rate limit, network) */
     CHECK_BLOCKED,       /* the user is unreachable */
     CHECK_INCONCLUSIVE   /* the platform's answer does not tell */
@@ -79,13 +80,17 @@ struct transport {
     /*
      * Delivery checks for rows whose request went out without an answer.
      * render_check fills a call asking about message id candidate in the
-     * row's chat; NULL when the transport cannot check (such rows end
-     * "unknown"). classify_check reads the answer; retry_after_ms gets the
-     * server's wait for CHECK_RETRY (0 = back off).
+     * row's chat (a transport that lists the chat instead, MAX, ignores
+     * it); NULL when the transport cannot check (such rows end "unknown");
+     * MB_ERR_NOT_FOUND when the platform's own id of the chat, which the
+     * check needs, is not known. classify_check reads the answer about row;
+     * retry_after_ms gets the server's wait for CHECK_RETRY (0 = back off),
+     * found_id the found message's number when it is not candidate (left 0
+     * otherwise).
      */
     mb_status (*render_check)(transport *t, const outbox_row *row, int64_t candidate, api_call *call);
-    check_outcome (*classify_check)(transport *t, const http_response *resp, int64_t *retry_after_ms,
-                                    char *why, size_t why_size);
+    check_outcome (*classify_check)(transport *t, const outbox_row *row, const http_response *resp,
+                                    int64_t *found_id, int64_t *retry_after_ms, char *why, size_t why_size);
     int check_needs_floor;    /* the check looks above the chat's last known message id */
     /* Repeating a send cannot deliver twice (the platform drops repeats), so
      * a row whose outcome is unknown is simply sent again. */

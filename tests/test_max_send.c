@@ -238,6 +238,7 @@ TEST(a_file_is_uploaded_in_three_steps_and_waits_while_max_processes_it)
     resp = answer(200, sent);
     tr->classify(tr, &r, &call, &resp, &out);
     CHECK_INT(out.outcome, SEND_OK);
+    CHECK_INT(out.message_id, 1775026702400LL);   /* its time: the floor of the chat's next check */
     api_call_clear(&call);
     /* delivered: the token is forgotten, a new row of that id would upload */
     CHECK_INT(tr->render(tr, &r, &call), MB_OK);

@@ -473,7 +473,8 @@ static check_outcome check_answer(long status, const char *body, CURLcode curl, 
     resp.body = (char *)(body ? body : "");
     resp.body_len = body ? strlen(body) : 0;
     char why[256];
-    return tr->classify_check(tr, &resp, wait, why, sizeof why);
+    int64_t found = 0;
+    return tr->classify_check(tr, NULL, &resp, &found, wait, why, sizeof why);
 }
 
 TEST(delivery_check_asks_for_the_same_text_and_buttons)

@@ -42,6 +42,9 @@ mb_status max_sender_init(max_sender *s, const char *api_base, const char *token
     s->transport.request_timeout_ms = REQUEST_TIMEOUT_MS;
     s->transport.render = max_render;
     s->transport.classify = max_classify;
+    s->transport.render_check = max_render_check;
+    s->transport.classify_check = max_classify_check;
+    s->transport.check_needs_floor = 1;
     s->transport.impl = s;
     return MB_OK;
 }
@@ -464,6 +467,10 @@ void max_classify(transport *t, const outbox_row *row, api_call *call, const htt
             out->outcome = SEND_RETRY;
     } else {
         out->outcome = SEND_OK;
+        /* A new message's time (MAX names messages by strings): the chat's
+         * mark rises to it, the floor of the next row's delivery check. */
+        out->message_id = json_int(json_obj(r.root, "message"), "timestamp", NULL);
+        if (out->message_id < 0) out->message_id = 0;
     }
     /* The kept token serves a retry only; any other end forgets it. */
     if (file && out->outcome != SEND_NEXT && out->outcome != SEND_RETRY) kept_forget(s, row->id);

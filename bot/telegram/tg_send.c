@@ -246,8 +246,8 @@ mb_status tg_render_check(transport *t, const outbox_row *row, int64_t candidate
     return call->json ? MB_OK : MB_ERR_NOMEM;
 }
 
-check_outcome tg_classify_check(transport *t, const http_response *resp, int64_t *retry_after_ms, char *why,
-                                size_t why_size)
+check_outcome tg_classify_check(transport *t, const outbox_row *row, const http_response *resp, int64_t *found_id,
+                                int64_t *retry_after_ms, char *why, size_t why_size)
 {
     *retry_after_ms = 0;
     if (resp->curl_code != CURLE_OK) {
