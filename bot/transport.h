@@ -31,6 +31,8 @@ typedef struct send_result {
     int error_code;           /* the platform's own code when it gave one */
     char description[256];    /* the platform's words, kept for operators */
     int64_t message_id;
+    int64_t platform_chat_id; /* SEND_OK: the platform's own id of the chat where it differs from
+                               * the row's (a MAX dialog's chat_id), 0 if none */
 } send_result;
 
 /* A rendered API call. */

@@ -239,6 +239,7 @@ TEST(a_file_is_uploaded_in_three_steps_and_waits_while_max_processes_it)
     tr->classify(tr, &r, &call, &resp, &out);
     CHECK_INT(out.outcome, SEND_OK);
     CHECK_INT(out.message_id, 1775026702400LL);   /* its time: the floor of the chat's next check */
+    CHECK_INT(out.platform_chat_id, 182182182);     /* the dialog's own id, which the check lists */
     api_call_clear(&call);
     /* delivered: the token is forgotten, a new row of that id would upload */
     CHECK_INT(tr->render(tr, &r, &call), MB_OK);

@@ -469,8 +469,16 @@ void max_classify(transport *t, const outbox_row *row, api_call *call, const htt
         out->outcome = SEND_OK;
         /* A new message's time (MAX names messages by strings): the chat's
          * mark rises to it, the floor of the next row's delivery check. */
-        out->message_id = json_int(json_obj(r.root, "message"), "timestamp", NULL);
+        const cJSON *message = json_obj(r.root, "message");
+        out->message_id = json_int(message, "timestamp", NULL);
         if (out->message_id < 0) out->message_id = 0;
+        /* A dialog's own chat_id, which the check lists it by, comes with
+         * every message the bot sends there, as with every update. */
+        const cJSON *recipient = json_obj(message, "recipient");
+        const char *type = json_str(recipient, "chat_type");
+        int64_t dialog = json_int(recipient, "chat_id", NULL);
+        if (row->chat_id > 0 && type && strcmp(type, "dialog") == 0 && dialog && dialog != row->chat_id)
+            out->platform_chat_id = dialog;
     }
     /* The kept token serves a retry only; any other end forgets it. */
     if (file && out->outcome != SEND_NEXT && out->outcome != SEND_RETRY) kept_forget(s, row->id);

@@ -4,7 +4,8 @@
  * not sent again; one whose request never got there is found missing and
  * sent; and the same after the bot is killed while sending, whether the
  * request had reached MAX or not. Each time the user sees the message
- * once.
+ * once. A dialog whose own chat_id the bot does not know cannot be listed:
+ * its message waits for the operator, never sent blindly.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -131,10 +132,45 @@ TEST(killed_while_sending_the_bot_checks_and_sends_each_message_once)
     convo_stop(&c);
 }
 
+TEST(without_the_dialogs_own_id_the_message_waits_for_the_operator)
+{
+    convo c;
+    if (start(&c, "max-check-no-dialog")) SKIP("simulator or bot did not start");
+    long long user = 7710004;
+    convo_user_add(&c, user, "Дима", "ru");
+    say(&c, user, "/help");
+    sent_once(&c, user, "/start");
+
+    /* a dialog the bot never learnt the chat_id of (as for a person who
+     * wrote last before this version), and a message killed in flight */
+    bot_stop(&c.bot);
+    db_exec(c.bot.db, "UPDATE chat_marks SET platform_chat_id = NULL WHERE platform = 'max' AND chat_id = 7710004");
+    db_exec(c.bot.db, "INSERT INTO outbox(platform, chat_id, kind, body, state, attempts, next_at, created_at,"
+                      " probe_floor) SELECT 'max', 7710004, 'text', '{\"text\":\"Встреча завтра в 17:00\"}',"
+                      " 'sending', 1, 0, 0, last_message_id FROM chat_marks"
+                      " WHERE platform = 'max' AND chat_id = 7710004");
+    CHECK_INT(bot_start(&c.bot), 0);
+    CHECK(convo_wait_count(&c, 1, WAIT_MS,
+                           "SELECT COUNT(*) FROM outbox WHERE chat_id = 7710004 AND state = 'unknown'"));
+    CHECK(logged(&c, "the platform's own id of the chat, which the check needs, is not known"));
+    CHECK_INT(shown(&c, user, "Встреча завтра"), 0);   /* never sent blindly */
+
+    /* the operator sends it; MAX's answer names the dialog again */
+    char id[32];
+    snprintf(id, sizeof id, "%lld",
+             db_query_int(c.bot.db, "SELECT id FROM outbox WHERE chat_id = 7710004 AND state = 'unknown'"));
+    admin(&c, "outbox retry %s", id);
+    sent_once(&c, user, "Встреча завтра в 17:00");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT platform_chat_id FROM chat_marks WHERE platform = 'max'"
+                                     " AND chat_id = 7710004"), 90000000000LL + user);
+    convo_stop(&c);
+}
+
 int main(void)
 {
     RUN(a_lost_answer_to_a_shown_message_is_found_and_not_sent_again);
     RUN(a_request_lost_on_its_way_is_found_missing_and_sent);
     RUN(killed_while_sending_the_bot_checks_and_sends_each_message_once);
+    RUN(without_the_dialogs_own_id_the_message_waits_for_the_operator);
     return unit_summary();
 }
