@@ -11,7 +11,8 @@
  * if it arrived, was made after that, and the chat's rows leave one at a
  * time, so the bot's messages later than the floor are this row's or
  * none:
- *   - one of them with the row's text (and a file for a file row): found;
+ *   - one of them with the row's text (as the row has it or as escaped for
+ *     the format; and a file for a file row): found;
  *   - the list reaches back to the floor (or holds the whole chat) with
  *     none of the bot's: not delivered, send it;
  *   - one of the bot's that is not it, or a list full of newer messages:
@@ -29,6 +30,7 @@
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Messages a check lists: as many message ids as Telegram's check looks at. */
@@ -77,19 +79,23 @@ static int has_media(const cJSON *body)
     return 0;
 }
 
-/* Whether message (a Message of the list) is what row would have shown. */
-static int is_the_row(const outbox_row *row, const cJSON *row_body, const cJSON *message)
+/* Whether message (a Message of the list) is what row would have shown:
+ * its text as the row has it, or as escaped for [max] format (whether MAX
+ * gives back the markup or the text it shows is not documented). */
+static int is_the_row(const outbox_row *row, const cJSON *row_body, const char *escaped, const cJSON *message)
 {
     const cJSON *body = json_obj(message, "body");
     int file = strcmp(row->kind, "text") != 0;
-    const char *want = json_str(row_body, file ? "caption" : "text");
-    return same_text(json_str(body, "text"), want) && (!file || has_media(body));
+    const char *want = json_str(row_body, file ? "caption" : "text"), *got = json_str(body, "text");
+    return (same_text(got, want) || (escaped && same_text(got, escaped))) && (!file || has_media(body));
 }
 
-static check_outcome read_list(const outbox_row *row, const cJSON *list, int64_t *found_id, char *why,
-                               size_t why_size)
+static check_outcome read_list(const max_sender *s, const outbox_row *row, const cJSON *list, int64_t *found_id,
+                               char *why, size_t why_size)
 {
     cJSON *row_body = cJSON_Parse(row->body);
+    const char *plain = json_str(row_body, strcmp(row->kind, "text") != 0 ? "caption" : "text");
+    char *escaped = s->format != MAX_FORMAT_PLAIN && plain ? max_escape_text(plain, s->format) : NULL;
     const cJSON *m;
     int seen = 0, reached_floor = 0, others = 0;
     check_outcome out = CHECK_INCONCLUSIVE;
@@ -101,7 +107,7 @@ static check_outcome read_list(const outbox_row *row, const cJSON *list, int64_t
             break;
         }
         if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json_obj(m, "sender"), "is_bot"))) continue;
-        if (is_the_row(row, row_body, m)) {
+        if (is_the_row(row, row_body, escaped, m)) {
             *found_id = at;
             out = CHECK_FOUND;
             snprintf(why, why_size, "the chat holds it");
@@ -118,6 +124,7 @@ static check_outcome read_list(const outbox_row *row, const cJSON *list, int64_t
         snprintf(why, why_size, "over %d messages in the chat since it went out", MAX_CHECK_COUNT);
     }
 done:
+    free(escaped);
     cJSON_Delete(row_body);
     return out;
 }
@@ -125,7 +132,6 @@ done:
 check_outcome max_classify_check(transport *t, const outbox_row *row, const http_response *resp, int64_t *found_id,
                                  int64_t *retry_after_ms, char *why, size_t why_size)
 {
-    (void)t;
     *retry_after_ms = 0;
     *found_id = 0;
     if (resp->curl_code != CURLE_OK || resp->body_too_large) {
@@ -157,7 +163,7 @@ check_outcome max_classify_check(transport *t, const outbox_row *row, const http
             snprintf(why, why_size, "GET /messages gave no list of messages");
             out = CHECK_INCONCLUSIVE;
         } else {
-            out = read_list(row, list, found_id, why, why_size);
+            out = read_list(t->impl, row, list, found_id, why, why_size);
         }
     }
     max_reply_free(&r);
