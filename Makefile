@@ -135,7 +135,7 @@ $(REL)/bin/bench_indicators: $(REL)/tests/region_gen.o
 $(REL)/bin/bench_digest: $(REL)/tests/region_gen.o
 $(TST)/bin/test_query_plans: $(TST)/tests/region_gen.o
 # The MAX simulator's test drives it with the MAX parser and sender themselves.
-$(TST)/bin/e2e_sim_max: $(call obj,$(TST),bot/max/max_parse.c bot/max/max_send.c bot/transport.c)
+$(TST)/bin/e2e_sim_max: $(call obj,$(TST),bot/max/max_parse.c bot/max/max_send.c bot/max/max_check.c bot/transport.c)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC))

@@ -110,7 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     int64_t wait = 0;
     char why[256];
-    check_outcome co = tg_classify_check(tt, &resp, &wait, why, sizeof why);
+    int64_t found = 0;
+    check_outcome co = tg_classify_check(tt, NULL, &resp, &found, &wait, why, sizeof why);
     if (co < CHECK_FOUND || co > CHECK_INCONCLUSIVE || wait < 0) abort();
 
     row = row_of("vk", vk_kind);

@@ -172,7 +172,7 @@ static mb_status ask(hctx *h, survey_session *s, int index, const char *notice)
     if (index < 0) return finish(h, s);
     snprintf(s->run.position, sizeof s->run.position, "%s", s->ins->items[index].id);
     rc = survey_run_set_position(h->d, s->run.id, s->run.position);
-    return rc ? rc : survey_item_show(h, s, index, 0, notice, 0);
+    return rc ? rc : survey_item_show(h, s, index, 0, notice, NULL);
 }
 
 static mb_status advance(hctx *h, survey_session *s, const char *notice)
@@ -287,7 +287,7 @@ mb_status survey_on_text(hctx *h, const char *text, int *taken)
     answer_problem problem = instrument_check_typed(it, text, today, value, sizeof value);
     if (problem) {
         char *why = survey_problem_text(h, it, problem);
-        rc = why ? survey_item_show(h, &s, cur, 0, why, 0) : MB_ERR_NOMEM;
+        rc = why ? survey_item_show(h, &s, cur, 0, why, NULL) : MB_ERR_NOMEM;
         free(why);
     } else if (!(rc = store_answer(h, &s, it->id, value))) {
         char *echo = survey_typed_echo(h, it, text);
@@ -313,7 +313,7 @@ mb_status survey_back(hctx *h)
     int cur = current_index(&s), prev = -1;
     for (int i = (cur < 0 ? s.ins->nitems : cur) - 1; i >= 0 && prev < 0; i--)
         if (survey_item_shown(h, &s, i) && cJSON_GetObjectItemCaseSensitive(s.answers, s.ins->items[i].id)) prev = i;
-    if (prev < 0) rc = cur < 0 ? resume(h, &s, NULL) : survey_item_show(h, &s, cur, 0, T(h, "survey.back_first"), 0);
+    if (prev < 0) rc = cur < 0 ? resume(h, &s, NULL) : survey_item_show(h, &s, cur, 0, T(h, "survey.back_first"), NULL);
     else rc = ask(h, &s, prev, NULL);
     session_close(&s);
     return rc;
@@ -374,7 +374,7 @@ static mb_status on_item_button(hctx *h, const payload_field *f, int n)
         if (!json) { rc = MB_ERR_NOMEM; break; }
         rc = strcmp(json, "[]") == 0 ? drop_answer(h, &s, it->id) : store_answer(h, &s, it->id, json);
         free(json);
-        if (!rc) rc = survey_item_show(h, &s, cur, choice / survey_page_size(h), NULL, h->ev->button_message_id);
+        if (!rc) rc = survey_item_show(h, &s, cur, choice / survey_page_size(h), NULL, h->ev->button_message);
         break;
     }
     case 'd': {
@@ -383,12 +383,12 @@ static mb_status on_item_button(hctx *h, const payload_field *f, int n)
         cJSON_Delete(arr);
         if (chosen >= it->min && (chosen > 0 || it->optional)) { rc = advance(h, &s, NULL); break; }
         char *more = i18n_plural(h->env->texts, h->lang, "survey.choose_more", it->min > 0 ? it->min : 1, NULL);
-        rc = more ? survey_item_show(h, &s, cur, 0, more, 0) : MB_ERR_NOMEM;
+        rc = more ? survey_item_show(h, &s, cur, 0, more, NULL) : MB_ERR_NOMEM;
         free(more);
         break;
     }
     case 'p':
-        rc = survey_item_show(h, &s, cur, (int)page, NULL, h->ev->button_message_id);
+        rc = survey_item_show(h, &s, cur, (int)page, NULL, h->ev->button_message);
         break;
     case 'k':
         rc = advance(h, &s, NULL);

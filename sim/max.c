@@ -238,14 +238,16 @@ static void send_message(const sim_request *req, outcome *out)
     long long seq = user ? user->next_seq++ : max_sim.messages_sent + 1;
     char mid[MAX_SIM_ID_MAX];
     max_mid_format(user ? MAX_SIM_DIALOG_BASE + user->id : out->chat, seq, mid);
-    if (max_message_store(mid, out->chat)) {
+    cJSON *message = message_json(req->params, user, out->chat, mid, seq);
+    if (!message || max_message_store(mid, out->chat, 1, cJSON_Duplicate(message, 1))) {
+        cJSON_Delete(message);
         fail(out, 500, "internal.error", "out of memory");
         return;
     }
     sim_limits_note(out->chat);
     max_sim.messages_sent++;
     out->result = cJSON_CreateObject();
-    cJSON_AddItemToObject(out->result, "message", message_json(req->params, user, out->chat, mid, seq));
+    cJSON_AddItemToObject(out->result, "message", message);
 }
 
 static void edit_message(const sim_request *req, outcome *out)
@@ -258,7 +260,45 @@ static void edit_message(const sim_request *req, outcome *out)
         return;
     }
     if (!body_check(req->params, &media, out)) return;
+    /* The message keeps its mid and time; its text and attachments are the
+     * new ones (an empty list takes the keyboard away, none keeps it). */
+    cJSON *body = cJSON_GetObjectItemCaseSensitive(max_message_get(mid), "body");
+    const char *text = sim_param_string(req->params, "text");
+    const cJSON *atts = cJSON_GetObjectItemCaseSensitive(req->params, "attachments");
+    if (body && text) cJSON_ReplaceItemInObjectCaseSensitive(body, "text", cJSON_CreateString(text));
+    if (body && cJSON_IsArray(atts))
+        cJSON_ReplaceItemInObjectCaseSensitive(body, "attachments", cJSON_Duplicate(atts, 1));
     out->result = success();
+}
+
+/* GET /messages?chat_id=&count=: the chat's messages, newest first (a
+ * dialog by its own chat_id, not by the user's id). message_ids and the
+ * from/to times are not served. */
+static void list_messages(const sim_request *req, outcome *out)
+{
+    long long chat = 0, count = 50;
+    if (sim_param_int64(req->params, "chat_id", &chat) != SIM_PARAM_OK || chat == 0 ||
+        sim_param_int64(req->params, "count", &count) == SIM_PARAM_INVALID || count < 1 || count > 100) {
+        fail(out, 400, "proto.payload", "chat_id is required; count: 1..100");
+        return;
+    }
+    max_sim_user *user = chat > MAX_SIM_DIALOG_BASE ? max_user_find(chat - MAX_SIM_DIALOG_BASE) : NULL;
+    out->chat = user ? user->id : chat;
+    if (chat > 0 && (!user || !user->known)) {
+        fail(out, 404, "chat.not.found", "Chat not found");
+        return;
+    }
+    if (user && user->stopped) {
+        fail(out, 403, "chat.denied", "Key: error.dialog.suspended");
+        return;
+    }
+    cJSON *list = max_messages_of_chat(out->chat, (int)count);
+    if (!list) {
+        fail(out, 500, "internal.error", "out of memory");
+        return;
+    }
+    out->result = cJSON_CreateObject();
+    cJSON_AddItemToObject(out->result, "messages", list);
 }
 
 static void answer_callback(const sim_request *req, outcome *out)
@@ -426,6 +466,7 @@ static void unsubscribe(const sim_request *req, outcome *out)
 static const route ROUTES[] = {
     {"POST", "/messages", "max.messages", send_message},
     {"PUT", "/messages", "max.messages.edit", edit_message},
+    {"GET", "/messages", "max.messages.list", list_messages},
     {"POST", "/answers", "max.answers", answer_callback},
     {"POST", "/uploads", "max.uploads", upload_url},
     {"GET", "/me", "max.me", get_me},

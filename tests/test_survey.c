@@ -117,7 +117,7 @@ static void press_data(db *d, int64_t user, const char *data)
     ev.user_id = user;
     ev.button_data = data;
     ev.button_id = id;
-    ev.button_message_id = 77;
+    snprintf(ev.button_message, sizeof ev.button_message, "77");
     deliver(d, &ev);
 }
 

@@ -250,9 +250,10 @@ mb_status vk_render(transport *t, const outbox_row *row, api_call *call)
         rc = text && *text ? render_send(v, row, body, NULL, call) : MB_ERR_INVALID;
     } else if (strcmp(row->kind, "edit") == 0) {
         const char *text = json_str(body, "text");
-        if (!text || !*text) { rc = MB_ERR_INVALID; goto out; }
+        int64_t id = transport_edit_number(body);
+        if (!text || !*text || !id) { rc = MB_ERR_INVALID; goto out; }
         add_int(&sb, "peer_id", row->chat_id);
-        add_int(&sb, "conversation_message_id", json_int(body, "message_id", NULL));
+        add_int(&sb, "conversation_message_id", id);
         http_form_param(&sb, "message", text);
         const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
         if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0) {

@@ -361,6 +361,42 @@ const char *expect_at(convo *c, long long user, const char *needle, const char *
     return call_text(c, call);
 }
 
+/* The message a call made or edited, written out ("" when none), and
+ * whether the call edited it. */
+static int call_message(const convo *c, const cJSON *call, char *buf, size_t size)
+{
+    const char *method = sim_json_str(call, "method");
+    int edit = method && strstr(method, "edit") != NULL;
+    buf[0] = 0;
+    if (on_max(c)) {
+        const char *mid = max_call_mid(call);
+        snprintf(buf, size, "%s", mid ? mid : "");
+    } else {
+        long long id = on_vk(c) ? vk_call_message_id(call)
+                       : edit   ? sim_json_num(call, "params.message_id")
+                                : sim_json_num(call, "result.message_id");
+        if (id > 0) snprintf(buf, size, "%lld", id);
+    }
+    return edit;
+}
+
+const char *expect_edit_at(convo *c, long long user, const char *needle, const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    char before[128], after[128];
+    if (u->last) call_message(c, u->last, before, sizeof before);
+    else before[0] = 0;
+    const char *text = expect_at(c, user, needle, file, line);
+    if (!text) return NULL;
+    int edit = call_message(c, u->last, after, sizeof after);
+    if (!edit || !before[0] || strcmp(before, after) != 0) {
+        fprintf(stderr, "  %s:%d: %s: the message to %lld was not edited in place (%s of \"%s\", shown before as "
+                "\"%s\")\n", file, line, unit_current, user, edit ? "an edit" : "a new message", after, before);
+        unit_failed_checks++;
+    }
+    return text;
+}
+
 void press_data_at(convo *c, long long user, const char *data, const char *file, int line)
 {
     convo_user *u = find(c, user);

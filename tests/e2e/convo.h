@@ -75,6 +75,9 @@ int press_at(convo *c, long long user, const char *label, const char *file, int 
 /* The bot's next message to the user must contain needle; returns its text
  * (owned by the convo, valid until the next step for this user) or NULL. */
 const char *expect_at(convo *c, long long user, const char *needle, const char *file, int line);
+/* The same, and that message must be an edit of the message shown last
+ * (where the user pressed a button), not a new one. */
+const char *expect_edit_at(convo *c, long long user, const char *needle, const char *file, int line);
 /* The user presses a button carrying data, whatever the bot showed
  * (forged or stale presses). */
 void press_data_at(convo *c, long long user, const char *data, const char *file, int line);
@@ -114,6 +117,7 @@ const char *answer_until_consent_at(convo *c, long long user, const char *catego
 #define expect_some(c, u, n) expect_some_at(c, u, n, __FILE__, __LINE__)
 #define press(c, u, l) press_at(c, u, l, __FILE__, __LINE__)
 #define expect(c, u, n) expect_at(c, u, n, __FILE__, __LINE__)
+#define expect_edit(c, u, n) expect_edit_at(c, u, n, __FILE__, __LINE__)
 #define expect_silence(c, u, ms) expect_silence_at(c, u, ms, __FILE__, __LINE__)
 #define press_data(c, u, d) press_data_at(c, u, d, __FILE__, __LINE__)
 
