@@ -3,7 +3,7 @@
 # in build/test and runs the unit and end-to-end suites.
 
 CC      ?= cc
-PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd libical xlsxwriter cairo pangocairo fontconfig libpng
+PKGS    := libcurl libcjson sqlite3 inih libmicrohttpd gnutls libical xlsxwriter cairo pangocairo fontconfig libpng
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASE    := -std=c11 -D_GNU_SOURCE -I. $(WARN) -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -137,7 +137,7 @@ $(REL)/bin/bench_indicators: $(REL)/tests/region_gen.o
 $(REL)/bin/bench_digest: $(REL)/tests/region_gen.o
 $(TST)/bin/test_query_plans: $(TST)/tests/region_gen.o
 # The MAX simulator's test drives it with the MAX parser and sender themselves.
-$(TST)/bin/e2e_sim_max: $(call obj,$(TST),bot/max/max_parse.c bot/max/max_send.c bot/transport.c)
+$(TST)/bin/e2e_sim_max: $(call obj,$(TST),bot/max/max_parse.c bot/max/max_send.c bot/max/max_check.c bot/transport.c)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(patsubst bench/%.c,$(REL)/bin/bench_%,$(BENCH_SRC))

@@ -168,6 +168,10 @@ static void max_key(parse_state *ps, const char *key, const char *value)
         if (!colon || colon == value || !colon[1] || *end || port < 1 || port > 65535)
             add_error(ps, "webhook_listen must be host:port, like 127.0.0.1:8443, not \"%s\"", value);
         else set_string(ps, c->max_webhook_listen, sizeof c->max_webhook_listen, key, value);
+    } else if (strcmp(key, "webhook_cert") == 0) {
+        set_string(ps, c->max_webhook_cert, sizeof c->max_webhook_cert, key, value);
+    } else if (strcmp(key, "webhook_key") == 0) {
+        set_string(ps, c->max_webhook_key, sizeof c->max_webhook_key, key, value);
     } else if (strcmp(key, "poll_timeout") == 0) {
         set_int(ps, &c->max_poll_timeout_s, key, value, 0, 90);
     } else if (strcmp(key, "request_timeout") == 0) {
@@ -414,6 +418,11 @@ mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
         sb_printf(&ps.errors, "%s: [max] mode = webhook needs webhook_url and webhook_listen\n", path);
         ps.nerrors++;
     }
+    if (!cfg->max_webhook_cert[0] != !cfg->max_webhook_key[0]) {
+        sb_printf(&ps.errors, "%s: [max] webhook_cert and webhook_key go together (the certificate and its key)\n",
+                  path);
+        ps.nerrors++;
+    }
     if (cfg->vk_token[0] && !cfg->vk_group_id) {
         sb_printf(&ps.errors, "%s: [vk] token is set but group_id is not\n", path);
         ps.nerrors++;
@@ -428,6 +437,8 @@ mb_status config_load(const char *path, config *cfg, char *err, size_t err_size)
     resolve_relative(cfg, cfg->storage_path, sizeof cfg->storage_path);
     resolve_relative(cfg, cfg->locales_dir, sizeof cfg->locales_dir);  /* only when set */
     resolve_relative(cfg, cfg->indicators_dir, sizeof cfg->indicators_dir);
+    resolve_relative(cfg, cfg->max_webhook_cert, sizeof cfg->max_webhook_cert);
+    resolve_relative(cfg, cfg->max_webhook_key, sizeof cfg->max_webhook_key);
     if (ps.nerrors) {
         snprintf(err, err_size, "%s", sb_str(&ps.errors));
         size_t n = strlen(err);

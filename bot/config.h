@@ -61,6 +61,8 @@ typedef struct config {
     char max_webhook_url[256];           /* the address MAX posts updates to */
     char max_webhook_secret[257];        /* sent back in X-Max-Bot-Api-Secret */
     char max_webhook_listen[64];         /* host:port the webhook endpoint listens on */
+    char max_webhook_cert[CONFIG_PATH_MAX];  /* PEM certificate chain: the endpoint speaks HTTPS ("" = plain HTTP) */
+    char max_webhook_key[CONFIG_PATH_MAX];   /* PEM private key of that certificate */
     int max_poll_timeout_s;              /* GET /updates timeout, 0..90 */
     int max_request_timeout_s;
     double max_rate_per_s;               /* requests a second to the API (MAX allows 30) */

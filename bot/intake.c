@@ -37,6 +37,9 @@ static mb_status apply_one(db *d, const bot_env *env, const char *platform, cons
     }
     if (rc) return rc;
     if (it->ev.message_id > 0 && (rc = chat_mark_raise(d, platform, it->ev.chat_id, it->ev.message_id))) return rc;
+    if (it->ev.platform_chat_id &&
+        (rc = chat_mark_platform_chat(d, platform, it->ev.chat_id, it->ev.platform_chat_id)))
+        return rc;
     if (it->error) {
         log_warn("intake", "%s update %lld could not be read: %s", platform, (long long)it->update_id, it->error);
         stats->failed++;

@@ -277,9 +277,10 @@ static void on_sent(void *arg, const http_response *resp)
     sender *s = f->s;
     transport *t = s->transports[f->tindex];
     if (f->candidate) {
-        int64_t wait;
+        int64_t wait = 0, found = 0;
         char why[256];
-        check_outcome seen = t->classify_check(t, resp, &wait, why, sizeof why);
+        check_outcome seen = t->classify_check(t, &f->row, resp, &found, &wait, why, sizeof why);
+        if (seen == CHECK_FOUND && found > 0) f->candidate = found;
         record_check(s, f, seen, wait, why);
     } else {
         send_result r;
@@ -310,6 +311,8 @@ static void launch(sender *s, flight *f)
                               f, NULL)
         : f->call.form_encoded
         ? http_post_form(s->http, f->call.url, f->call.json, t->request_timeout_ms, 0, on_sent, f, NULL)
+        : f->call.method && strcmp(f->call.method, "GET") == 0
+        ? http_get_header(s->http, f->call.url, f->call.auth_header, t->request_timeout_ms, 0, on_sent, f, NULL)
         : http_send_json(s->http, f->call.method, f->call.url, f->call.auth_header, f->call.json, t->request_timeout_ms, 0,
                          on_sent, f, NULL);
     if (rc) {
@@ -441,10 +444,12 @@ static void launch_one(sender *s, flight *f)
     transport *t = s->transports[f->tindex];
     if (f->row.checking) {
         const char *why = NULL;
+        mb_status rc = MB_OK;
         if (!t->render_check || (t->check_needs_floor && f->row.probe_floor < 0))
             why = "the platform gives no way to check, or the chat's last message is not known";
-        else if (t->render_check(t, &f->row, f->candidate, &f->call))
-            why = "this kind of message cannot be checked";
+        else if ((rc = t->render_check(t, &f->row, f->candidate, &f->call)))
+            why = rc == MB_ERR_NOT_FOUND ? "the platform's own id of the chat, which the check needs, is not known"
+                                         : "this kind of message cannot be checked";
         if (why) record_check(s, f, CHECK_INCONCLUSIVE, 0, why);
         else launch(s, f);
         return;

@@ -36,6 +36,7 @@ void outcome_for_send(const outbox_row *row, const char *platform, const send_re
     case SEND_OK:
         o->kind = OUTCOME_SENT;
         o->message_id = r->message_id;
+        o->platform_chat_id = r->platform_chat_id;
         o->drop_file = 1;
         break;
     case SEND_RETRY: {
@@ -128,6 +129,11 @@ void outcome_for_check(const outbox_row *row, const char *platform, int64_t cand
             o->next_at = row->next_at;
         }
         break;
+    case CHECK_ABSENT:
+        log_info("sender", "%s message %lld to chat %lld had not arrived (%s); sending it now", platform,
+                 (long long)row->id, (long long)row->chat_id, why);
+        o->kind = OUTCOME_UNDELIVERED;
+        break;
     case CHECK_RETRY:
         o->kind = OUTCOME_PROBE;
         o->probe_next = candidate;
@@ -151,7 +157,9 @@ mb_status outcome_write(db *d, const outbox_row *row, const outcome *o)
     mb_status rc;
     switch (o->kind) {
     case OUTCOME_SENT:
-        if ((rc = outbox_mark_sent(d, row->id, o->message_id))) return rc;
+        if ((rc = outbox_mark_sent(d, row->id, o->message_id)) ||
+            (rc = chat_mark_platform_chat(d, row->platform, row->chat_id, o->platform_chat_id)))
+            return rc;
         return chat_mark_raise(d, row->platform, row->chat_id, o->message_id);
     case OUTCOME_RETRY:
         return outbox_mark_retry(d, row->id, o->next_at, o->http_status, o->error_code, o->text);

@@ -28,6 +28,7 @@ typedef enum outcome_kind {
 typedef struct outcome {
     outcome_kind kind;
     int64_t message_id;
+    int64_t platform_chat_id;   /* OUTCOME_SENT: the chat's own id on the platform, 0 if none */
     int64_t next_at;
     int64_t probe_next;
     int misses;

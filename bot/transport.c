@@ -5,6 +5,7 @@
 #include "bot/transport.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,4 +38,31 @@ int transport_file_sendable(const char *path, long long max_bytes, char *why, si
         return 0;
     }
     return 1;
+}
+
+const char *transport_edit_target(const cJSON *body, char *buf, size_t size)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(body, "message");
+    if (cJSON_IsString(ref) && *ref->valuestring) return ref->valuestring;
+    const cJSON *mid = cJSON_GetObjectItemCaseSensitive(body, "mid");
+    if (cJSON_IsString(mid) && *mid->valuestring) return mid->valuestring;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(body, "message_id");
+    if (cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble < 9007199254740992.0 && size >= 24) {
+        snprintf(buf, size, "%" PRId64, (int64_t)id->valuedouble);
+        return buf;
+    }
+    return NULL;
+}
+
+int64_t transport_edit_number(const cJSON *body)
+{
+    char buf[24];
+    const char *ref = transport_edit_target(body, buf, sizeof buf);
+    if (!ref || !*ref) return 0;
+    int64_t n = 0;
+    for (const char *c = ref; *c; c++) {
+        if (*c < '0' || *c > '9' || n > (INT64_MAX - 9) / 10) return 0;
+        n = n * 10 + (*c - '0');
+    }
+    return n;
 }

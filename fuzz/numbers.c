@@ -1,19 +1,19 @@
 /*
  * Fuzz target: the parsers of dates and numbers in what people and
  * operators type: survey dates (instrument_parse_date), admin CLI numbers
- * (admin_parse_long), the curator's button arguments (payload_ids,
- * curator_parse_page), the action and fields of a payload (payload_split,
- * payload_fields), the strict button payload numbers (payload_*) and
- * timezone names (config_timezone_valid). Each result is checked against
- * its stated range and, for dates, against the calendar by formatting it
- * back and reading it again.
+ * (admin_parse_long), the action and fields of a payload (payload_split,
+ * payload_fields, routes_fields over a declared shape), the strict button
+ * payload readers (payload_take_*) and timezone names
+ * (config_timezone_valid). Each result is checked against its stated
+ * range and, for dates, against the calendar by formatting it back and
+ * reading it again.
  */
 #include "fuzz/fuzz.h"
 
 #include "bot/admin/admin.h"
 #include "bot/config.h"
-#include "handlers/curator.h"
 #include "handlers/payload.h"
+#include "handlers/routes.h"
 #include "util/instrument.h"
 
 #include <stdio.h>
@@ -35,14 +35,12 @@ static void numbers(const char *s)
 {
     long long v;
     if (admin_parse_long(s, -5, 100000, &v) && (v < -5 || v > 100000)) abort();
-    int64_t ids[3];
-    for (int count = 1; count <= 3; count++)
-        if (payload_ids(s, ids, count))
-            for (int i = 0; i < count; i++)
-                if (ids[i] <= 0) abort();
-    int page;
-    if (curator_parse_page(s, &page) && (page < 0 || page > 100000)) abort();
-    if (payload_number(s, 1000, &v) && (v < 0 || v > 1000)) abort();
+    /* the fields of a payload, as the route table declares them */
+    payload_field rf[ROUTE_FIELDS_MAX];
+    int got = routes_fields("ID:PAGE|k:ID:INT|-|W:N?", s, rf);
+    if (got < -1 || got > 3 || (got == 0) != (*s == 0) || (got > 0 && !rf[0].word[0]) ||
+        (got == 2 && rf[0].max && (rf[0].number < 1 || rf[1].number < 0 || rf[1].number > 100000)))
+        abort();
     const char *p = s;
     if (payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) && (v < 0 || p == s)) abort();
     char action[PAYLOAD_ACTION_MAX];
@@ -51,10 +49,10 @@ static void numbers(const char *s)
         (!action[0] || strlen(action) >= sizeof action || fields < s || fields > s + strlen(s) ||
          (*fields && (fields[-1] != ':' || fields[strlen(fields) - 1] == ':'))))
         abort();
-    payload_field f[3] = {{.max = 0}, {.max = 1000}, {.max = PAYLOAD_NUMBER_MAX}};
+    payload_field f[3] = {{.max = 0}, {.min = -5, .max = 1000}, {.min = 1, .max = PAYLOAD_NUMBER_MAX}};
     int nfields = payload_fields(s, f, 3);
     if (nfields < 0 || nfields > 3 || (nfields && !f[0].word[0]) ||
-        (nfields >= 2 && (f[1].number < 0 || f[1].number > 1000)))
+        (nfields >= 2 && (f[1].number < -5 || f[1].number > 1000)) || (nfields == 3 && f[2].number < 1))
         abort();
     char word[16];
     p = s;

@@ -4,7 +4,8 @@
  * Telegram delivery check (tg_classify_check) and the VK sender
  * (vk_classify) each read it. Input that starts with a byte below 0x20 (no
  * real answer does) uses that byte to pick the row kinds, the step of a VK
- * file upload and the HTTP status; the rest is the body.
+ * file upload (a document's or a photo's) and the HTTP status; the rest is
+ * the body.
  */
 #include "fuzz/fuzz.h"
 
@@ -80,9 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size--;
     }
     /* bits 0-1: Telegram row kind; 2-3: VK upload step; 4: VK row is a
-     * document (else text); 1-2 also pick the HTTP status. */
+     * file (else text), 0 then picks a picture on the photo chain (else a
+     * document); 1-2 also pick the HTTP status. */
     const char *tg_kind = kinds[selector < 0 ? 0 : selector & 3];
-    const char *vk_kind = selector >= 0 && (selector & 16) ? "document" : "text";
+    const char *vk_kind = selector >= 0 && (selector & 16) ? (selector & 1 ? "photo" : "document") : "text";
     int vk_step = selector < 0 ? 0 : (selector >> 2) & 3;
     long status = statuses[selector < 0 ? 0 : (selector >> 1) & 3];
 
@@ -108,15 +110,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     int64_t wait = 0;
     char why[256];
-    check_outcome co = tg_classify_check(tt, &resp, &wait, why, sizeof why);
+    int64_t found = 0;
+    check_outcome co = tg_classify_check(tt, NULL, &resp, &found, &wait, why, sizeof why);
     if (co < CHECK_FOUND || co > CHECK_INCONCLUSIVE || wait < 0) abort();
 
     row = row_of("vk", vk_kind);
     memset(&call, 0, sizeof call);
     call.step = vk_step;
+    call.variant = strcmp(vk_kind, "photo") == 0;
     vk_classify(vt, &row, &call, &resp, &out);
     check_result(&out);
-    if (out.outcome == SEND_NEXT && (strcmp(vk_kind, "document") != 0 || call.step != vk_step + 1)) abort();
+    if (out.outcome == SEND_NEXT && (strcmp(vk_kind, "text") == 0 || call.step != vk_step + 1)) abort();
     api_call_clear(&call);
 
     free(body);

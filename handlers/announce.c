@@ -281,9 +281,10 @@ static mb_status coordinator_send(hctx *h)
     return rc;
 }
 
-mb_status announce_button(hctx *h, const char *action, const char *arg)
+mb_status announce_button(hctx *h, const char *action, const payload_field *f, int nfields)
 {
     (void)action;
+    const char *arg = nfields ? f[0].word : "";   /* "", s or c (routes.c) */
     if (!is_coordinator(h)) return flow_refuse_button(h, "announcement pressed by a non-coordinator");
     int in_flow = strcmp(h->state, STATE_TEXT) == 0 || strcmp(h->state, STATE_CONFIRM) == 0;
     int send = strcmp(arg, "s") == 0 && strcmp(h->state, STATE_CONFIRM) == 0;

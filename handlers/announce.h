@@ -74,7 +74,7 @@ mb_status announce_on_attachment(hctx *h, mb_status (*curator_preview)(hctx *h))
 
 /* The coordinator's flow. */
 void announce_menu_items(hctx *h, keyboard *kb);
-mb_status announce_button(hctx *h, const char *action, const char *arg);
+mb_status announce_button(hctx *h, const char *action, const payload_field *f, int n);
 int announce_wants_text(const hctx *h);
 mb_status announce_on_text(hctx *h, const char *text);
 

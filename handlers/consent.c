@@ -329,21 +329,20 @@ static mb_status decide(hctx *h, consent_request *r, account *minor, int yes)
     return reply_text(h, T(h, "guardian.wait_curator"), NULL);
 }
 
-mb_status consent_on_button(hctx *h, const char *action, const char *arg)
+mb_status consent_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    /* REQUEST, or REQUEST:RELATION at the relation step */
-    payload_field f[2] = {{.max = PAYLOAD_NUMBER_MAX}, {.max = 0}};
-    int fields = payload_fields(arg, f, 2);
+    /* REQUEST, or REQUEST:RELATION at the relation step (routes.c) */
+    (void)n;
     long long id = f[0].number;
     consent_request r;
     account minor;
     mb_status rc = MB_OK;
-    if (!fields || id <= 0 || consent_request_load(h->d, id, &r) ||
+    if (consent_request_load(h->d, id, &r) ||
         strcmp(r.platform, h->ev->platform) != 0 || r.user_id != h->ev->user_id || strcmp(r.state, "open") != 0)
         return flow_refuse_button(h, "not an open consent dialog of this person");
     int relation_step = strcmp(action, "gr") == 0;
-    if (relation_step ? (fields != 2 || strcmp(r.step, "relation") != 0 || !known_relation(f[1].word))
-                      : (fields != 1 || strcmp(r.step, "decide") != 0))
+    if (relation_step ? (strcmp(r.step, "relation") != 0 || !known_relation(f[1].word))
+                      : strcmp(r.step, "decide") != 0)
         return flow_refuse_button(h, "consent button out of step");
     if ((rc = reply_answer_button(h, NULL))) return rc;
     if (!minor_still_waits(h, &r, &minor, &rc)) return rc;

@@ -36,7 +36,7 @@ mb_status consent_open(hctx *h, const char *code);
 
 /* The buttons of the person giving consent (gr gc gd), who may have no
  * account. */
-mb_status consent_on_button(hctx *h, const char *action, const char *arg);
+mb_status consent_on_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* 1 when the message (text or a shared contact) belongs to the sender's
  * consent dialog: it is open and the message is not a command other than
@@ -65,10 +65,10 @@ void consent_describe(const bot_env *env, const char *lang, const consent_reques
 int consent_is_parent(hctx *h);
 /* The parent's /privacy: whose consent, when, and the withdrawal button. */
 mb_status consent_parent_privacy(hctx *h);
-mb_status consent_withdraw_button(hctx *h, const char *action, const char *arg);
+mb_status consent_withdraw_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* curator_consent.c: kp ky kn kl */
-mb_status curator_consent_button(hctx *h, const char *action, const char *arg);
+mb_status curator_consent_button(hctx *h, const char *action, const payload_field *f, int n);
 /* The menu entry with the count of people waiting. */
 void curator_consent_menu_item(hctx *h, keyboard *kb);
 

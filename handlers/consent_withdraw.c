@@ -77,13 +77,14 @@ static mb_status withdraw(hctx *h, consent_request *r, account *minor)
     return rc;
 }
 
-mb_status consent_withdraw_button(hctx *h, const char *action, const char *arg)
+mb_status consent_withdraw_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    long long id = 0;
+    (void)n;
+    long long id = f[0].number;   /* the request (routes.c) */
     consent_request r;
     account minor;
     /* Only the account that gave the consent, and only while it counts. */
-    if (!payload_number(arg, PAYLOAD_NUMBER_MAX, &id) || id <= 0 || consent_request_load(h->d, id, &r) ||
+    if (consent_request_load(h->d, id, &r) ||
         strcmp(r.platform, h->ev->platform) != 0 || r.user_id != h->ev->user_id ||
         strcmp(r.state, "confirmed") != 0 || account_load(h->d, r.minor_id, &minor) ||
         strcmp(minor.guardian_consent, "parent") != 0)

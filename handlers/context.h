@@ -15,6 +15,7 @@
 #include "handlers/poll_rules.h"
 #include "handlers/recognition_rules.h"
 #include "handlers/event.h"
+#include "handlers/payload.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
 #include "storage/records.h"

@@ -102,30 +102,27 @@ const char *curator_form_text(const i18n *t, const char *lang, int form);
 /* "account:ID" of the curator, for the audit log. */
 void curator_actor(const hctx *h, char *buf, size_t size);
 
-/* "3" into *page (0..CURATOR_PAGES_MAX); 1 when arg is exactly such a number. */
-int curator_parse_page(const char *arg, int *page);
-
 /* curator_pairs.c: cl cm ce cx, the list of mentorships and ending one */
-mb_status curator_pairs_button(hctx *h, const char *action, const char *arg);
-/* The mentorship a curator's button names (its argument is the id): 1 with
+mb_status curator_pairs_button(hctx *h, const char *action, const payload_field *f, int n);
+/* The mentorship a curator's button names (id, its field): 1 with
  * *m when it is in the curator's organisations and still active; 0 with
  * *rc set otherwise (a refused press, or "already ended" told). The press
  * is answered either way. */
-int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *rc);
+int curator_pair_of_button(hctx *h, long long id, mentorship *m, mb_status *rc);
 /* Ends the active mentorship m, audited; its people are told, the curator
  * too (also when another curator ended it first). */
 mb_status curator_pairs_end(hctx *h, const mentorship *m);
 
 /* curator_stall.c: zl zo zr zy, the stalled pairs, one of them, re-matching its mentee */
-mb_status curator_stall_button(hctx *h, const char *action, const char *arg);
+mb_status curator_stall_button(hctx *h, const char *action, const payload_field *f, int n);
 /* How many of the curator's organisation's mentorships have stalled. */
 int curator_stall_count(hctx *h);
 
 /* curator_polls.c: pw, the organisation's poll waves, launching and closing one, results */
-mb_status curator_polls_button(hctx *h, const char *action, const char *arg);
+mb_status curator_polls_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* curator_invites.c: ci cd cj, the organisation's invites and revoking one */
-mb_status curator_invites_button(hctx *h, const char *action, const char *arg);
+mb_status curator_invites_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* curator_export.c: cf, the pairs, groups and queue as a CSV file */
 mb_status curator_export(hctx *h);
@@ -142,11 +139,11 @@ mb_status curator_export_close(FILE *f, const char *path, int bad);
 mb_status curator_export_send(hctx *h, const char *path, const char *filename_key, const char *caption);
 
 /* curator_people.c: cz, correcting a participant's name or grade */
-mb_status curator_people_button(hctx *h, const char *action, const char *arg);
+mb_status curator_people_button(hctx *h, const char *action, const payload_field *f, int n);
 mb_status curator_people_text(hctx *h, const char *text);
 
 /* curator_outcomes.c: oc, a participant's outcome records from their card */
-mb_status curator_outcomes_button(hctx *h, const char *action, const char *arg);
+mb_status curator_outcomes_button(hctx *h, const char *action, const payload_field *f, int n);
 int curator_outcomes_wants_text(const hctx *h);
 mb_status curator_outcomes_text(hctx *h, const char *text);
 /* The records of a (a participant the curator looks after) with a button
@@ -154,17 +151,19 @@ mb_status curator_outcomes_text(hctx *h, const char *text);
 mb_status curator_outcomes_list(hctx *h, const account *a, const char *notice_key);
 
 /* curator_pairs.c: dr, a mentorship's direction */
-mb_status curator_direction_button(hctx *h, const char *action, const char *arg);
+mb_status curator_direction_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* curator_tables.c: cw, the mentor and mentee bases and the survey answers as CSV files */
-mb_status curator_tables_button(hctx *h, const char *action, const char *arg);
+mb_status curator_tables_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* curator_bases.c */
-mb_status curator_show_base(hctx *h, const char *arg);     /* cb:r:PAGE | cb:e:PAGE */
-mb_status curator_show_queue(hctx *h, const char *arg);    /* cq:PAGE */
+/* cb:r:PAGE | cb:e:PAGE */
+mb_status curator_show_base(hctx *h, const char *action, const payload_field *f, int n);
+/* cq:PAGE */
+mb_status curator_show_queue(hctx *h, const char *action, const payload_field *f, int n);
 
 /* curator_match.c: cv cy cn cg cr cp */
-mb_status curator_match_button(hctx *h, const char *action, const char *arg);
+mb_status curator_match_button(hctx *h, const char *action, const payload_field *f, int n);
 /* The mentors proposed for a mentee of the curator's organisation, as cv
  * shows them; a mentee outside it is told as gone. */
 mb_status curator_match_suggest(hctx *h, int64_t mentee_id);
@@ -172,7 +171,7 @@ mb_status curator_match_suggest(hctx *h, int64_t mentee_id);
 /* curator_program.c: cs ct cu ca cc ck */
 /* 1 when the organisation has no programme for the current school year. */
 int curator_program_missing(hctx *h);
-mb_status curator_program_button(hctx *h, const char *action, const char *arg);
+mb_status curator_program_button(hctx *h, const char *action, const payload_field *f, int n);
 mb_status curator_program_text(hctx *h, const char *text);
 /* The announcement the dialog holds (a text, or a photo or file with its
  * caption), as its recipients will see it, with Send and Cancel. */

@@ -44,12 +44,11 @@ static void base_line(hctx *h, strbuf *sb, const account *a, int mentor)
     free(line);
 }
 
-mb_status curator_show_base(hctx *h, const char *arg)
+mb_status curator_show_base(hctx *h, const char *action, const payload_field *f, int nfields)
 {
-    int page;
-    if ((arg[0] != 'r' && arg[0] != 'e') || arg[1] != ':' || !curator_parse_page(arg + 2, &page))
-        return flow_refuse_button(h, "bad base page");
-    int mentor = arg[0] == 'r';
+    (void)action, (void)nfields;
+    int page = (int)f[1].number;   /* r:PAGE or e:PAGE (routes.c) */
+    int mentor = f[0].word[0] == 'r';
     const char *role = mentor ? "mentor" : "mentee";
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
@@ -78,10 +77,10 @@ mb_status curator_show_base(hctx *h, const char *arg)
     return curator_send(h, text, &kb);
 }
 
-mb_status curator_show_queue(hctx *h, const char *arg)
+mb_status curator_show_queue(hctx *h, const char *action, const payload_field *f, int nfields)
 {
-    int page;
-    if (!curator_parse_page(arg, &page)) return flow_refuse_button(h, "bad queue page");
+    (void)action, (void)nfields;
+    int page = (int)f[0].number;   /* PAGE (routes.c) */
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     int total = mentorship_count_queue(h->d, h->acct.org_id);

@@ -89,14 +89,6 @@ void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int tota
     }
 }
 
-int curator_parse_page(const char *arg, int *page)
-{
-    long long v;
-    if (!payload_number(arg, CURATOR_PAGES_MAX, &v)) return 0;
-    *page = (int)v;
-    return 1;
-}
-
 const char *curator_form_text(const i18n *t, const char *lang, int form)
 {
     char key[48];

@@ -95,10 +95,9 @@ static mb_status show_list(hctx *h)
 
 /* A waiting request of a pupil of the curator's, with the pupil; 0 after
  * answering when it is not one (any more). */
-static int load_waiting(hctx *h, const char *arg, consent_request *r, account *minor, mb_status *rc)
+static int load_waiting(hctx *h, long long id, consent_request *r, account *minor, mb_status *rc)
 {
-    int64_t id;
-    if (!payload_ids(arg, &id, 1) || consent_request_load(h->d, id, r) ||
+    if (consent_request_load(h->d, id, r) ||
         account_load(h->d, r->minor_id, minor) || !curator_in_scope(h, minor->org_id)) {
         *rc = flow_refuse_button(h, "not a consent request of this curator's organisation");
         return 0;
@@ -123,12 +122,12 @@ static mb_status tell_guardian(hctx *h, const consent_request *r, const account 
     return rc;
 }
 
-static mb_status decide(hctx *h, const char *arg, int confirm)
+static mb_status decide(hctx *h, long long id, int confirm)
 {
     consent_request r;
     account minor;
     mb_status rc = MB_OK;
-    if (!load_waiting(h, arg, &r, &minor, &rc)) return rc;
+    if (!load_waiting(h, id, &r, &minor, &rc)) return rc;
     /* The account may have been joined to the pupil (/link) after it gave
      * consent: then it is the pupil's own and cannot be confirmed. */
     int excluded = confirm && consent_sender_excluded(h->d, minor.id, r.platform, r.user_id);
@@ -156,11 +155,10 @@ static mb_status decide(hctx *h, const char *arg, int confirm)
                         NULL);
 }
 
-static mb_status new_link(hctx *h, const char *arg)
+static mb_status new_link(hctx *h, long long id)
 {
-    int64_t id;
     account minor;
-    if (!payload_ids(arg, &id, 1) || account_load(h->d, id, &minor) || !curator_in_scope(h, minor.org_id) ||
+    if (account_load(h->d, id, &minor) || !curator_in_scope(h, minor.org_id) ||
         strcmp(minor.category, "pupil") != 0)
         return flow_refuse_button(h, "not a pupil of this curator's organisation");
     mb_status rc = reply_answer_button(h, NULL);
@@ -188,14 +186,16 @@ static mb_status new_link(hctx *h, const char *arg)
     return curator_send(h, TF(h, "consent.new_link", "pupil", minor.name, "link", link, NULL), NULL);
 }
 
-mb_status curator_consent_button(hctx *h, const char *action, const char *arg)
+mb_status curator_consent_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    /* kp; ky, kn: a request; kl: a pupil (routes.c) */
+    (void)n;
     mb_status rc;
     if (strcmp(action, "kp") == 0) {
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return show_list(h);
     }
-    if (strcmp(action, "ky") == 0) return decide(h, arg, 1);
-    if (strcmp(action, "kn") == 0) return decide(h, arg, 0);
-    return new_link(h, arg);
+    if (strcmp(action, "ky") == 0) return decide(h, f[0].number, 1);
+    if (strcmp(action, "kn") == 0) return decide(h, f[0].number, 0);
+    return new_link(h, f[0].number);
 }

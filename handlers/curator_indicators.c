@@ -78,8 +78,10 @@ static mb_status show_set(hctx *h, const ind_set *set, ind_scope scope)
     return rc;
 }
 
-mb_status indicators_on_button(hctx *h, const char *arg)
+mb_status indicators_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    (void)action;
+    const char *arg = n ? f[0].word : "";   /* a set's code, or none for the list (routes.c) */
     ind_scope scope;
     if (!reader_scope(h, &scope)) return flow_refuse_button(h, "indicators pressed by someone without a scope");
     mb_status rc = reply_answer_button(h, NULL);

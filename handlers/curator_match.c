@@ -317,10 +317,8 @@ static char *members_text(hctx *h, int n)
     return i18n_plural(h->env->texts, h->lang, "match.members", n, NULL);
 }
 
-static mb_status confirm(hctx *h, const char *action, const char *arg)
+static mb_status confirm(hctx *h, const char *action, const int64_t *ids)
 {
-    int64_t ids[2];
-    if (!payload_ids(arg, ids, 2)) return flow_refuse_button(h, "bad confirm data");
     match_pairing p;
     mb_status rc;
     if (!check_pair(h, ids[0], ids[1], &p, &rc)) return rc;
@@ -342,11 +340,10 @@ static mb_status confirm(hctx *h, const char *action, const char *arg)
     return create_pair(h, &p);
 }
 
-static mb_status add_to_group(hctx *h, const char *arg)
+static mb_status add_to_group(hctx *h, const int64_t *ids)
 {
-    int64_t ids[2];
     mentorship group;
-    if (!payload_ids(arg, ids, 2) || mentorship_load(h->d, ids[1], &group) != MB_OK ||
+    if (mentorship_load(h->d, ids[1], &group) != MB_OK ||
         group.org_id != h->acct.org_id || !curator_in_scope(h, group.org_id))
         return flow_refuse_button(h, "group not in the curator's organisation");
     match_pairing p;
@@ -366,11 +363,10 @@ static mb_status add_to_group(hctx *h, const char *arg)
     return curator_send(h, text, NULL);
 }
 
-static mb_status reject(hctx *h, const char *arg)
+static mb_status reject(hctx *h, const int64_t *ids)
 {
-    int64_t ids[2];
     account mentee, mentor;
-    if (!payload_ids(arg, ids, 2) || !load_in_scope(h, ids[0], "mentee", &mentee) ||
+    if (!load_in_scope(h, ids[0], "mentee", &mentee) ||
         !load_in_scope(h, ids[1], "mentor", &mentor))
         return flow_refuse_button(h, "rejection outside the curator's organisation");
     char actor[32], subject[32], detail[48];
@@ -393,24 +389,19 @@ mb_status curator_match_suggest(hctx *h, int64_t mentee_id)
     return show_suggestions(h, &mentee);
 }
 
-mb_status curator_match_button(hctx *h, const char *action, const char *arg)
+mb_status curator_match_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    /* MENTEE:MENTOR (cy, cn, cr), MENTEE:GROUP (cg), MENTEE (cv), or
+     * MENTEE:PAGE (cp), as routes.c declares them */
+    (void)n;
     mb_status rc;
-    if (strcmp(action, "cy") == 0 || strcmp(action, "cn") == 0) return confirm(h, action, arg);
-    if (strcmp(action, "cg") == 0) return add_to_group(h, arg);
-    if (strcmp(action, "cr") == 0) return reject(h, arg);
-    if (strcmp(action, "cv") == 0 || strcmp(action, "cp") == 0) {
-        int64_t id;
-        int page = 0;
-        const char *colon = strchr(arg, ':');
-        char first[24];
-        snprintf(first, sizeof first, "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
-        account mentee;
-        if (!payload_ids(first, &id, 1) || (action[1] == 'p') != (colon != NULL) ||
-            (colon && !curator_parse_page(colon + 1, &page)) || !load_in_scope(h, id, "mentee", &mentee))
-            return flow_refuse_button(h, "mentee not in the curator's organisation");
-        if ((rc = reply_answer_button(h, NULL))) return rc;
-        return action[1] == 'v' ? show_suggestions(h, &mentee) : show_pick(h, &mentee, page);
-    }
-    return flow_refuse_button(h, "unknown matching action");
+    int64_t ids[2] = {f[0].number, f[1].number};
+    if (strcmp(action, "cy") == 0 || strcmp(action, "cn") == 0) return confirm(h, action, ids);
+    if (strcmp(action, "cg") == 0) return add_to_group(h, ids);
+    if (strcmp(action, "cr") == 0) return reject(h, ids);
+    account mentee;
+    if (!load_in_scope(h, ids[0], "mentee", &mentee))
+        return flow_refuse_button(h, "mentee not in the curator's organisation");
+    if ((rc = reply_answer_button(h, NULL))) return rc;
+    return strcmp(action, "cv") == 0 ? show_suggestions(h, &mentee) : show_pick(h, &mentee, (int)ids[1]);
 }

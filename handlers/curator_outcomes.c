@@ -311,24 +311,20 @@ static mb_status delete_record(hctx *h, long long id, int confirmed)
     return curator_outcomes_list(h, &a, "outcome.deleted");
 }
 
-mb_status curator_outcomes_button(hctx *h, const char *action, const char *arg)
+mb_status curator_outcomes_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    (void)action;
-    /* OP, OP:N, OP:ID, or k:ID:KIND */
-    payload_field f[3] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = PAYLOAD_NUMBER_MAX}};
-    int fields = payload_fields(arg, f, 3);
-    char op = strlen(f[0].word) == 1 ? f[0].word[0] : 0;
-    long long id = 0, n = 0;
-    int ok = fields && op && strchr("lnkvrsxdy", op);
-    if (ok && strchr("lnkdy", op)) {
+    /* OP, OP:N, OP:ID, or k:ID:KIND (routes.c) */
+    (void)action, (void)n;
+    char op = f[0].word[0];
+    long long id = 0, index = 0;
+    int ok = 1;
+    if (strchr("lnkdy", op)) {
         id = f[1].number;
-        n = f[2].number;
-        ok = fields == (op == 'k' ? 3 : 2) && id > 0 && (op != 'k' || n <= outcome_kind_count() - 1);
-    } else if (ok && strchr("vr", op)) {
-        n = f[1].number;
-        ok = fields == 2 && n <= (op == 'v' ? (long long)COUNT_OF(levels) : (long long)COUNT_OF(results)) - 1;
-    } else if (ok) {
-        ok = fields == 1;
+        index = f[2].number;
+        ok = op != 'k' || index <= outcome_kind_count() - 1;
+    } else if (strchr("vr", op)) {
+        index = f[1].number;
+        ok = index <= (op == 'v' ? (long long)COUNT_OF(levels) : (long long)COUNT_OF(results)) - 1;
     }
     if (!ok) return flow_refuse_button(h, "bad outcome data");
     account a;
@@ -338,7 +334,7 @@ mb_status curator_outcomes_button(hctx *h, const char *action, const char *arg)
     switch (op) {
     case 'l': return curator_outcomes_list(h, &a, NULL);
     case 'n': return ask_kind(h, &a);
-    case 'k': return start_draft(h, &a, (int)n);
+    case 'k': return start_draft(h, &a, (int)index);
     case 'd': return delete_record(h, id, 0);
     case 'y': return delete_record(h, id, 1);
     case 's': return save(h);
@@ -352,9 +348,9 @@ mb_status curator_outcomes_button(hctx *h, const char *action, const char *arg)
     outcome o;
     unsigned need = op == 'v' ? OUTCOME_FIELD_LEVEL : OUTCOME_FIELD_RESULT;
     if (!draft_outcome(h, &o, &a) || !(outcome_kind_fields(o.kind) & need) ||
-        (op == 'r' && !outcome_result_valid(o.kind, results[n])))
+        (op == 'r' && !outcome_result_valid(o.kind, results[index])))
         return reply_text(h, T(h, "outcome.gone_person"), NULL);
-    if ((rc = draft_set(h, op == 'v' ? "level" : "result", op == 'v' ? levels[n] : results[n], 0))) return rc;
+    if ((rc = draft_set(h, op == 'v' ? "level" : "result", op == 'v' ? levels[index] : results[index], 0))) return rc;
     return ask_next(h);
 }
 

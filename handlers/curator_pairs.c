@@ -107,22 +107,18 @@ static mb_status show_mentorship(hctx *h, const mentorship *m, int ask_end)
 }
 
 /* The directions as buttons, the current one ticked, or one chosen. */
-mb_status curator_direction_button(hctx *h, const char *action, const char *arg)
+mb_status curator_direction_button(hctx *h, const char *action, const payload_field *f, int n)
 {
     (void)action;
-    /* MS, or MS:N with the direction chosen */
-    payload_field f[2] = {{.max = PAYLOAD_NUMBER_MAX}, {.max = direction_count()}};
-    int fields = payload_fields(arg, f, 2);
-    long long id = f[0].number, n = fields == 2 ? f[1].number : -1;
-    if (!fields || id <= 0) return flow_refuse_button(h, "bad direction data");
-    char ids[24];
-    snprintf(ids, sizeof ids, "%lld", id);
+    /* MS, or MS:N with the direction chosen (routes.c) */
+    long long id = f[0].number, choice = n == 2 ? f[1].number : -1;
+    if (choice > direction_count()) return flow_refuse_button(h, "bad direction data");
     mentorship m;
     mb_status rc;
-    if (!curator_pair_of_button(h, ids, &m, &rc)) return rc;
+    if (!curator_pair_of_button(h, id, &m, &rc)) return rc;
     char current[16], data[48], key[48];
     if ((rc = direction_get(h->d, m.id, current, sizeof current))) return rc;
-    if (n < 0) {
+    if (choice < 0) {
         keyboard kb = {0};
         for (int i = 0; i <= direction_count(); i++) {
             const char *code = i < direction_count() ? direction_name(i) : "none";
@@ -136,7 +132,7 @@ mb_status curator_direction_button(hctx *h, const char *action, const char *arg)
         }
         return curator_send(h, TF(h, "direction.ask", NULL), &kb);
     }
-    const char *code = n < direction_count() ? direction_name((int)n) : "";
+    const char *code = choice < direction_count() ? direction_name((int)choice) : "";
     if ((rc = direction_set(h->d, m.id, code))) return rc;
     char actor[32], subject[32], detail[64];
     curator_actor(h, actor, sizeof actor);
@@ -185,10 +181,9 @@ mb_status curator_pairs_end(hctx *h, const mentorship *m)
     return rc;
 }
 
-int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *rc)
+int curator_pair_of_button(hctx *h, long long id, mentorship *m, mb_status *rc)
 {
-    int64_t id;
-    if (!payload_ids(arg, &id, 1) || mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
+    if (mentorship_load(h->d, id, m) != MB_OK || !curator_in_scope(h, m->org_id)) {
         *rc = flow_refuse_button(h, "mentorship not in the curator's organisation");
         return 0;
     }
@@ -200,17 +195,14 @@ int curator_pair_of_button(hctx *h, const char *arg, mentorship *m, mb_status *r
     return 1;
 }
 
-mb_status curator_pairs_button(hctx *h, const char *action, const char *arg)
+mb_status curator_pairs_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    /* cl:PAGE; cm, ce, cx: one mentorship (routes.c) */
+    (void)n;
     mb_status rc;
-    if (strcmp(action, "cl") == 0) {
-        int page;
-        if (!curator_parse_page(arg, &page)) return flow_refuse_button(h, "bad mentorship page");
-        return show_mentorships(h, page);
-    }
-    /* cm, ce, cx: one mentorship */
+    if (strcmp(action, "cl") == 0) return show_mentorships(h, (int)f[0].number);
     mentorship m;
-    if (!curator_pair_of_button(h, arg, &m, &rc)) return rc;
+    if (!curator_pair_of_button(h, f[0].number, &m, &rc)) return rc;
     if (strcmp(action, "cx") == 0) return curator_pairs_end(h, &m);
     return show_mentorship(h, &m, strcmp(action, "ce") == 0);
 }

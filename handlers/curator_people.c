@@ -24,8 +24,6 @@
 #include <string.h>
 
 #define FIX_NAME_MIN 2
-#define GRADE_FIRST 1
-#define GRADE_LAST 11
 
 /* The participant id names, when the curator may correct them. */
 static int load_participant(hctx *h, int64_t id, account *a)
@@ -134,10 +132,12 @@ static mb_status set_grade(hctx *h, account *a, int grade)
     return rc ? rc : show_card(h, a, "fix.saved");
 }
 
-mb_status curator_people_button(hctx *h, const char *action, const char *arg)
+mb_status curator_people_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    /* none for the choice of list, r:PAGE and e:PAGE for the lists, OP:ID or
+     * s:ID:GRADE for a person (routes.c) */
     (void)action;
-    if (!arg[0]) {
+    if (!n) {
         mb_status rc = reply_answer_button(h, NULL);
         if (rc) return rc;
         keyboard kb = {0};
@@ -145,20 +145,15 @@ mb_status curator_people_button(hctx *h, const char *action, const char *arg)
         kb_button(&kb, T(h, "fix.mentees"), "cz:e:0");
         return curator_send(h, TF(h, "fix.choose_base", NULL), &kb);
     }
-    /* r:PAGE and e:PAGE for the lists, OP:ID or s:ID:GRADE for a person */
-    payload_field f[3] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = GRADE_LAST}};
-    int fields = payload_fields(arg, f, 3);
-    char op = strlen(f[0].word) == 1 ? f[0].word[0] : 0;
-    if ((op == 'r' || op == 'e') && fields == 2 && f[1].number <= CURATOR_PAGES_MAX) {
+    char op = f[0].word[0];
+    if (op == 'r' || op == 'e') {
         mb_status rc = reply_answer_button(h, NULL);
         return rc ? rc : show_list(h, op == 'r', (int)f[1].number);
     }
     account a;
     long long id = f[1].number, grade = f[2].number;
-    int ok = op && strchr("sangw", op) && fields == (op == 's' ? 3 : 2);
-    if (!ok || id <= 0 || !load_participant(h, id, &a)) return flow_refuse_button(h, "not a participant of this curator");
+    if (!load_participant(h, id, &a)) return flow_refuse_button(h, "not a participant of this curator");
     if ((op == 'g' || op == 's') && strcmp(a.category, "pupil") != 0) return flow_refuse_button(h, "grade of a non-pupil");
-    if (op == 's' && (grade < GRADE_FIRST || grade > GRADE_LAST)) return flow_refuse_button(h, "grade out of range");
     if (op == 'w' && strcmp(a.role, "mentor") != 0) return flow_refuse_button(h, "employer of a non-mentor");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;

@@ -120,10 +120,9 @@ static mb_status launch(hctx *h, int v)
 }
 
 /* The wave a button names, when it is the curator's organisation's. */
-static int wave_of_button(hctx *h, const char *arg, poll_wave *w)
+static int wave_of_button(hctx *h, long long id, poll_wave *w)
 {
-    int64_t id;
-    return payload_ids(arg, &id, 1) && poll_wave_load(h->d, id, w) == MB_OK && curator_in_scope(h, w->org_id) &&
+    return poll_wave_load(h->d, id, w) == MB_OK && curator_in_scope(h, w->org_id) &&
            w->org_id == h->acct.org_id;
 }
 
@@ -144,34 +143,32 @@ static mb_status show_wave(hctx *h, const poll_wave *w)
     return curator_send(h, text, &kb);
 }
 
-mb_status curator_polls_button(hctx *h, const char *action, const char *arg)
+mb_status curator_polls_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    (void)action;
+    /* l, n, k:VARIANT, v:WAVE or c:WAVE (routes.c) */
+    (void)action, (void)n;
+    char op = f[0].word[0];
     poll_wave w;
-    long long v;
     mb_status rc;
-    if (strcmp(arg, "l") == 0 || strcmp(arg, "n") == 0) {
+    if (op == 'l' || op == 'n') {
         if ((rc = reply_answer_button(h, NULL))) return rc;
-        return arg[0] == 'l' ? show_list(h) : ask_variant(h);
+        return op == 'l' ? show_list(h) : ask_variant(h);
     }
-    if (strncmp(arg, "k:", 2) == 0) {
-        if (!payload_number(arg + 2, POLL_VARIANTS - 1, &v)) return flow_refuse_button(h, "unknown poll kind");
+    if (op == 'k') {
         if ((rc = reply_answer_button(h, NULL))) return rc;
-        return launch(h, (int)v);
+        return launch(h, (int)f[1].number);
     }
-    if ((strncmp(arg, "v:", 2) == 0 || strncmp(arg, "c:", 2) == 0)) {
-        if (!wave_of_button(h, arg + 2, &w)) return flow_refuse_button(h, "poll wave outside the organisation");
-        if ((rc = reply_answer_button(h, NULL))) return rc;
-        if (arg[0] == 'v') return show_wave(h, &w);
-        if (strcmp(w.state, "closed") == 0) return show_wave(h, &w);
-        char actor[32], subject[32];
-        curator_actor(h, actor, sizeof actor);
-        snprintf(subject, sizeof subject, "poll_wave:%lld", (long long)w.id);
-        if ((rc = poll_wave_close(h->d, w.id, clock_now_ms())) ||
-            (rc = audit_log(h->d, actor, "poll.close", subject, NULL)) || (rc = poll_wave_load(h->d, w.id, &w)))
-            return rc;
-        if ((rc = reply_text(h, T(h, "poll.closed_done"), NULL))) return rc;
-        return show_wave(h, &w);
-    }
-    return flow_refuse_button(h, "unknown poll action");
+    /* v and c: a wave */
+    if (!wave_of_button(h, f[1].number, &w)) return flow_refuse_button(h, "poll wave outside the organisation");
+    if ((rc = reply_answer_button(h, NULL))) return rc;
+    if (op == 'v') return show_wave(h, &w);
+    if (strcmp(w.state, "closed") == 0) return show_wave(h, &w);
+    char actor[32], subject[32];
+    curator_actor(h, actor, sizeof actor);
+    snprintf(subject, sizeof subject, "poll_wave:%lld", (long long)w.id);
+    if ((rc = poll_wave_close(h->d, w.id, clock_now_ms())) ||
+        (rc = audit_log(h->d, actor, "poll.close", subject, NULL)) || (rc = poll_wave_load(h->d, w.id, &w)))
+        return rc;
+    if ((rc = reply_text(h, T(h, "poll.closed_done"), NULL))) return rc;
+    return show_wave(h, &w);
 }

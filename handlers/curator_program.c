@@ -90,19 +90,16 @@ static mb_status create_ask_forms(hctx *h, int year, uint32_t forms)
     return curator_send(h, TF(h, "program.ask_forms", "year", from, "next", to, NULL), &kb);
 }
 
-static mb_status create_button(hctx *h, const char *action, const char *arg)
+static mb_status create_button(hctx *h, const char *action, const payload_field *in, int n)
 {
     int now = school_year_now(h);
-    if (!arg[0] && strcmp(action, "cc") == 0) {
+    if (!n) {   /* cc alone; otherwise YEAR:FORMS (routes.c) */
         mb_status rc = reply_answer_button(h, NULL);
         if (rc) return rc;
         return curator_program_missing(h) ? create_ask_year(h) : show_stage(h);
     }
-    /* YEAR:FORMS */
-    payload_field in[2] = {{.max = 9999}, {.max = (1 << PROFILE_FORM_COUNT) - 1}};
-    int ok = payload_fields(arg, in, 2) == 2;
     long long y = in[0].number, f = in[1].number;
-    if (!ok || y < now || y > now + 1 || (strcmp(action, "ck") == 0 && !f))
+    if (y < now || y > now + 1 || f > (1 << PROFILE_FORM_COUNT) - 1 || (strcmp(action, "ck") == 0 && !f))
         return flow_refuse_button(h, "bad programme data");
     int year = (int)y;
     unsigned forms = (unsigned)f;
@@ -169,14 +166,13 @@ static mb_status show_stage(hctx *h)
                               "list", list, NULL), &kb);
 }
 
-static mb_status stage_step(hctx *h, const char *action, const char *arg)
+static mb_status stage_step(hctx *h, const char *action, const payload_field *f)
 {
     /* FROM:TO, neighbouring stages */
-    payload_field f[2] = {{.max = STAGE_COUNT}, {.max = STAGE_COUNT}};
     mentorship_program prog;
-    int ok = payload_fields(arg, f, 2) == 2;
     long long a = f[0].number, b = f[1].number;
-    if (!ok || a < 1 || b < 1 || (b - a != 1 && a - b != 1)) return flow_refuse_button(h, "bad stage step");
+    if (a < 1 || b < 1 || a > STAGE_COUNT || b > STAGE_COUNT || (b - a != 1 && a - b != 1))
+        return flow_refuse_button(h, "bad stage step");
     int from = (int)a, to = (int)b;
     if (mentorship_program_load(h->d, h->acct.org_id, &prog)) return flow_refuse_button(h, "no programme");
     mb_status rc = reply_answer_button(h, NULL);
@@ -383,14 +379,14 @@ mb_status curator_program_preview(hctx *h)
     return rc;
 }
 
-mb_status curator_program_button(hctx *h, const char *action, const char *arg)
+mb_status curator_program_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    if (strcmp(action, "ca") == 0) return announce_flow_button(h, arg);
-    if (strcmp(action, "cc") == 0 || strcmp(action, "ck") == 0) return create_button(h, action, arg);
+    /* ca: none or a word; cc, ck: YEAR:FORMS; cs: none; ct, cu: FROM:TO (routes.c) */
+    if (strcmp(action, "ca") == 0) return announce_flow_button(h, n ? f[0].word : "");
+    if (strcmp(action, "cc") == 0 || strcmp(action, "ck") == 0) return create_button(h, action, f, n);
     if (strcmp(action, "cs") == 0) {
-        if (arg[0]) return flow_refuse_button(h, "bad stage data");
         mb_status rc = reply_answer_button(h, NULL);
         return rc ? rc : show_stage(h);
     }
-    return stage_step(h, action, arg);
+    return stage_step(h, action, f);
 }

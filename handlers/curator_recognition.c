@@ -200,10 +200,10 @@ typedef struct letter_facts {
 
 /* The mentorship of a letter button, in the curator's organisation, whose
  * final meeting was held, with a mentor who kept their data. */
-static int letter_facts_of(hctx *h, const char *arg, letter_facts *f, mb_status *rc)
+static int letter_facts_of(hctx *h, long long id, letter_facts *f, mb_status *rc)
 {
-    int64_t id, final_at = 0;
-    if (!payload_ids(arg, &id, 1) || mentorship_load(h->d, id, &f->m) != MB_OK ||
+    int64_t final_at = 0;
+    if (mentorship_load(h->d, id, &f->m) != MB_OK ||
         !curator_in_scope(h, f->m.org_id)) {
         *rc = flow_refuse_button(h, "letter for a mentorship outside the organisation");
         return 0;
@@ -248,11 +248,11 @@ static mb_status write_and_send(hctx *h, const certificate *c, const char *kind,
     return rc;
 }
 
-static mb_status mentor_letter(hctx *h, const char *arg)
+static mb_status mentor_letter(hctx *h, long long id)
 {
     letter_facts f;
     mb_status rc;
-    if (!letter_facts_of(h, arg, &f, &rc)) return rc;
+    if (!letter_facts_of(h, id, &f, &rc)) return rc;
     char *body = TF(h, "letter.mentor_body", "org", f.o.name, "form", f.form, "from", f.from, "to", f.to, NULL);
     char *signature = TF(h, "letter.signature", "curator", h->acct.name, NULL);
     char *footer = TF(h, "letter.footer", "org", f.o.name, "date", f.today, NULL);
@@ -275,11 +275,11 @@ static mb_status mentor_letter(hctx *h, const char *arg)
  * the parent who confirmed the pupil in the bot, else to the curator to
  * print. Written in the curator's language: the bot does not know the
  * parent's. */
-static mb_status parents_letter(hctx *h, const char *arg)
+static mb_status parents_letter(hctx *h, long long id)
 {
     letter_facts f;
     mb_status rc;
-    if (!letter_facts_of(h, arg, &f, &rc)) return rc;
+    if (!letter_facts_of(h, id, &f, &rc)) return rc;
     if (strcmp(f.mentor.category, "pupil") != 0) return reply_text(h, T(h, "letter.not_pupil"), NULL);
     char platform[16];
     int64_t chat_id = 0;
@@ -325,12 +325,14 @@ int curator_recognition_offer(hctx *h, const mentorship *m, keyboard *kb)
     return 1;
 }
 
-mb_status curator_recognition_button(hctx *h, const char *action, const char *arg)
+mb_status curator_recognition_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    if (strcmp(action, "rc") == 0) return mentor_letter(h, arg);
-    if (strcmp(action, "rl") == 0) return parents_letter(h, arg);
+    /* rc, rl: a mentorship; rk: v, p or s (routes.c) */
+    (void)n;
+    if (strcmp(action, "rc") == 0) return mentor_letter(h, f[0].number);
+    if (strcmp(action, "rl") == 0) return parents_letter(h, f[0].number);
+    const char *arg = f[0].word;
     mb_status rc;
-    if (strcmp(arg, "v") && strcmp(arg, "p") && strcmp(arg, "s")) return flow_refuse_button(h, "bad ranking data");
     if (arg[0] == 's' && strcmp(h->state, STATE_PUBLISH) != 0)
         return flow_refuse_button(h, "ranking already published or not asked");
     if ((rc = reply_answer_button(h, NULL))) return rc;

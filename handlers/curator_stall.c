@@ -147,18 +147,17 @@ static mb_status ask_rematch(hctx *h, const mentorship *m)
     return curator_send(h, TF(h, "stall.rematch_ask", "names", names, "mentee", name, NULL), &kb);
 }
 
-mb_status curator_stall_button(hctx *h, const char *action, const char *arg)
+mb_status curator_stall_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    /* zl:PAGE; zo, zr, zy: one mentorship (routes.c) */
+    (void)n;
     mb_status rc;
     if (strcmp(action, "zl") == 0) {
-        int page;
-        if (!curator_parse_page(arg, &page)) return flow_refuse_button(h, "bad stalled pairs page");
         if ((rc = reply_answer_button(h, NULL))) return rc;
-        return show_list(h, page);
+        return show_list(h, (int)f[0].number);
     }
-    /* zo, zr, zy: one mentorship */
     mentorship m;
-    if (!curator_pair_of_button(h, arg, &m, &rc)) return rc;
+    if (!curator_pair_of_button(h, f[0].number, &m, &rc)) return rc;
     if (strcmp(action, "zo") == 0) return show_pair(h, &m);
     if (m.nmentees != 1) return flow_refuse_button(h, "a group is not re-matched as a whole");
     if (strcmp(action, "zr") == 0) return ask_rematch(h, &m);

@@ -192,10 +192,10 @@ static mb_status send_table(hctx *h, char which)
     return rc;
 }
 
-mb_status curator_tables_button(hctx *h, const char *action, const char *arg)
+mb_status curator_tables_button(hctx *h, const char *action, const payload_field *f, int n)
 {
     (void)action;
-    if (arg[0] && (arg[1] || !strchr("res", arg[0]))) return flow_refuse_button(h, "unknown table");
+    const char *arg = n ? f[0].word : "";   /* r, e, s, or none for the choice (routes.c) */
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     if (!arg[0]) {

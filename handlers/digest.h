@@ -126,6 +126,6 @@ mb_status digest_preview(db *d, const bot_env *env, int of_territory, int64_t sc
 /* The menu: "Сводка за неделю" for curators and coordinators; dg:* its
  * buttons (routes.c), refused to anyone else. */
 void digest_menu_items(hctx *h, keyboard *kb);
-mb_status digest_on_button(hctx *h, const char *action, const char *arg);
+mb_status digest_on_button(hctx *h, const char *action, const payload_field *f, int n);
 
 #endif

@@ -55,8 +55,10 @@ static mb_status panel(hctx *h, const char *notice_key)
     return rc;
 }
 
-mb_status digest_on_button(hctx *h, const char *action, const char *arg)
+mb_status digest_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    (void)action, (void)n;
+    const char *arg = f[0].word;   /* p, m, u or n (routes.c) */
     if (!may_read(h)) return flow_refuse_button(h, "digest pressed by someone who gets none");
     mb_status rc;
     if (strcmp(arg, "p") == 0) {
@@ -68,7 +70,6 @@ mb_status digest_on_button(hctx *h, const char *action, const char *arg)
         if ((rc = reply_answer_button(h, NULL)) || (rc = digest_set_muted(h->d, h->acct.id, mute))) return rc;
         return panel(h, mute ? "digest.muted" : "digest.unmuted");
     }
-    if (strcmp(arg, "n") != 0) return flow_refuse_button(h, "bad digest data");
     if ((rc = reply_answer_button(h, NULL))) return rc;
     rc = digest_send(h->d, h->env, h->acct.id, 0, 0, clock_now_ms());
     if (rc == MB_ERR_LIMIT) return reply_text(h, T(h, "digest.busy"), NULL);

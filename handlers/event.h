@@ -19,6 +19,7 @@ typedef enum event_kind {
 #define EVENT_TEXT_MAX (16 * 1024)     /* bytes of text a handler looks at */
 #define EVENT_BUTTON_DATA_MAX 64        /* bytes of button data (Telegram's own limit) */
 #define EVENT_ATTACHMENT_REF_MAX 511    /* bytes of a platform's reference to the files it holds */
+#define EVENT_MESSAGE_REF_MAX 63        /* bytes of a platform's name for one message */
 
 typedef enum event_attachment_kind {
     EVENT_ATTACHMENT_NONE = 0,
@@ -51,10 +52,23 @@ typedef struct event {
     const char *first_name;       /* may be NULL */
     const char *language_code;    /* may be NULL */
     const char *text;             /* EVENT_MESSAGE: the text or caption, NULL when none */
-    int64_t message_id;           /* EVENT_MESSAGE: the platform's id of the user's message, 0 if none */
+    /* A number placing the event in the chat's order: the user's message's
+     * id (Telegram's message_id, VK's conversation_message_id), or on MAX,
+     * which names messages by strings, the update's time in ms; 0 if none.
+     * The transport's delivery checks look above it; handlers do not. */
+    int64_t message_id;
     const char *button_data;      /* EVENT_BUTTON: what the button carried */
     const char *button_id;        /* EVENT_BUTTON: id to answer the press with, may be NULL */
-    int64_t button_message_id;    /* EVENT_BUTTON: the message the button was on, 0 if unknown */
+    /* EVENT_BUTTON: the message the button was on, as its platform names it
+     * (Telegram's message_id and VK's conversation_message_id in decimal,
+     * MAX's mid), "" if unknown or longer than EVENT_MESSAGE_REF_MAX. A
+     * handler hands it back to reply_edit unread: only the transport knows
+     * what it means. Held in the event, so a copied event keeps it. */
+    char button_message[EVENT_MESSAGE_REF_MAX + 1];
+    /* The platform's own id of the conversation where it differs from
+     * chat_id (a MAX dialog's chat_id; replies to it go by the user's id),
+     * 0 if none or the same. Kept for the transport's delivery checks. */
+    int64_t platform_chat_id;
     const char *ignore_reason;    /* EVENT_NONE: why, for the inbox */
     /* EVENT_MESSAGE: a shared contact (Telegram's request_contact button),
      * NULL when the message is none. contact_user_id is the messenger

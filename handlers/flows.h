@@ -10,11 +10,15 @@
 #include "handlers/context.h"
 #include "handlers/reply.h"
 
+#define GRADE_FIRST 1    /* the school grades a pupil may be in */
+#define GRADE_LAST 11
+
 /* registration.c */
 mb_status reg_start(hctx *h, const char *code);
 mb_status reg_on_text(hctx *h, const char *text);         /* a typed answer during registration */
-mb_status reg_on_button(hctx *h, const char *action, const char *arg);
-mb_status reg_switch_button(hctx *h, const char *action, const char *arg);  /* rs:yes|no (reg_switch.h) */
+mb_status reg_on_button(hctx *h, const char *action, const payload_field *f, int n);
+/* rs:yes|no (reg_switch.h) */
+mb_status reg_switch_button(hctx *h, const char *action, const payload_field *f, int n);
 mb_status reg_resume(hctx *h);                            /* re-ask the current question */
 int reg_in_progress(const hctx *h);                      /* context.c: a predicate every flow may ask */
 int reg_looks_like_code(const char *text);
@@ -28,11 +32,11 @@ mb_status menu_privacy(hctx *h);
 mb_status menu_forget(hctx *h);
 /* Buttons of the menu (see routes.c): lang, forget, m; the curator's inv
  * and uses, paper, paperyes and paperno. */
-mb_status menu_language_button(hctx *h, const char *action, const char *arg);
-mb_status menu_forget_button(hctx *h, const char *action, const char *arg);
-mb_status menu_item_button(hctx *h, const char *action, const char *arg);
-mb_status menu_invite_button(hctx *h, const char *action, const char *arg);
-mb_status menu_paper_button(hctx *h, const char *action, const char *arg);
+mb_status menu_language_button(hctx *h, const char *action, const payload_field *f, int n);
+mb_status menu_forget_button(hctx *h, const char *action, const payload_field *f, int n);
+mb_status menu_item_button(hctx *h, const char *action, const payload_field *f, int n);
+mb_status menu_invite_button(hctx *h, const char *action, const payload_field *f, int n);
+mb_status menu_paper_button(hctx *h, const char *action, const payload_field *f, int n);
 mb_status menu_on_text(hctx *h, const char *text);
 
 /* survey.c: request and competence surveys. A survey in progress owns
@@ -41,7 +45,7 @@ int survey_in_progress(const hctx *h);
 /* *taken 0 (the dialog cleared) when the survey is gone: the text is the
  * menu's to answer. */
 mb_status survey_on_text(hctx *h, const char *text, int *taken);
-mb_status survey_on_button(hctx *h, const char *action, const char *arg);
+mb_status survey_on_button(hctx *h, const char *action, const payload_field *f, int n);
 /* Offers the survey a just-registered mentor or mentee should fill in. */
 mb_status survey_after_registration(hctx *h);
 /* Adds the participant's survey buttons to their menu. */
@@ -59,9 +63,12 @@ mb_status curator_on_text(hctx *h, const char *text);
 #define LINK_PREFIX "l_"   /* a link code as it appears after start= */
 mb_status link_start(hctx *h);
 mb_status link_redeem(hctx *h, const char *code);
-mb_status link_on_button(hctx *h, const char *arg);        /* pref:PLATFORM */
-mb_status link_on_confirm(hctx *h, const char *arg);       /* lk:y|n:REQUEST, pressed by the owner */
-mb_status link_on_unlink(hctx *h, const char *arg);        /* ul:PLATFORM from /privacy */
+/* pref:PLATFORM */
+mb_status link_on_button(hctx *h, const char *action, const payload_field *f, int n);
+/* lk:y|n:REQUEST, pressed by the owner */
+mb_status link_on_confirm(hctx *h, const char *action, const payload_field *f, int n);
+/* ul:PLATFORM from /privacy */
+mb_status link_on_unlink(hctx *h, const char *action, const payload_field *f, int n);
 /* The person's messenger accounts for /privacy: lines into text (caller
  * frees) and an unlink button for each when there are several. */
 char *link_privacy_list(hctx *h, keyboard *kb);
@@ -69,11 +76,11 @@ char *link_privacy_list(hctx *h, keyboard *kb);
 /* curator_indicators.c: the «Показатели» button of curators and
  * coordinators (ix, ix:SET), the report of their own scope. */
 void indicators_menu_item(hctx *h, keyboard *kb);
-mb_status indicators_on_button(hctx *h, const char *arg);
+mb_status indicators_on_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* scope.c: curators of several organisations, coordinators' overview. */
 void scope_menu_items(hctx *h, keyboard *kb);
-mb_status scope_on_button(hctx *h, const char *action, const char *arg);
+mb_status scope_on_button(hctx *h, const char *action, const payload_field *f, int n);
 /* An active curator opening another organisation's curator invite takes
  * that organisation on too. Returns 1 (with *rc) when the code was such an
  * invite, 0 to let registration answer as usual. */

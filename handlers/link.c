@@ -242,7 +242,7 @@ static mb_status confirm_link(hctx *h, const link_request *r, const invite *inv)
     int n = identity_list(h->d, h->acct.id, ids, LINK_IDENTITIES_MAX);
     for (int i = 0; i < n && i < LINK_IDENTITIES_MAX; i++) {
         char data[PLATFORM_NAME_MAX + 8];
-        snprintf(data, sizeof data, "pref:%s", ids[i].platform);
+        snprintf(data, sizeof data, "pref:%.*s", (int)PLATFORM_NAME_MAX, ids[i].platform);
         kb_button(&kb, platform_name(ids[i].platform), data);
     }
     char *text = TF(h, "link.done", "name", h->acct.name, "messenger", platform_name(r->platform), NULL);
@@ -255,14 +255,14 @@ static mb_status confirm_link(hctx *h, const link_request *r, const invite *inv)
     return tell_everywhere(h, &h->acct, r->platform, "link.added_notice", platform_name(r->platform), label);
 }
 
-mb_status link_on_confirm(hctx *h, const char *arg)
+mb_status link_on_confirm(hctx *h, const char *action, const payload_field *f, int n)
 {
-    char answer = arg[0];
-    long long id = 0;
+    (void)action, (void)n;
+    char answer = f[0].word[0];   /* y or n, and the request (routes.c) */
+    long long id = f[1].number;
     link_request r;
     invite inv;
-    if ((answer != 'y' && answer != 'n') || arg[1] != ':' || !payload_number(arg + 2, PAYLOAD_NUMBER_MAX, &id) ||
-        id <= 0 || link_request_load(h->d, id, &r) || r.account_id != h->acct.id ||
+    if (link_request_load(h->d, id, &r) || r.account_id != h->acct.id ||
         invite_find(h->d, r.code, &inv))
         return flow_refuse_button(h, "link request of someone else");
     mb_status rc = reply_answer_button(h, NULL);
@@ -277,8 +277,10 @@ mb_status link_on_confirm(hctx *h, const char *arg)
     return reply_text(h, T(h, "link.declined_owner"), NULL);
 }
 
-mb_status link_on_unlink(hctx *h, const char *arg)
+mb_status link_on_unlink(hctx *h, const char *action, const payload_field *f, int nfields)
 {
+    (void)action, (void)nfields;
+    const char *arg = f[0].word;   /* the messenger (routes.c) */
     identity gone;
     if (!known_platform(arg) || identity_for_account(h->d, h->acct.id, arg, &gone) != MB_OK)
         return flow_refuse_button(h, "no such messenger to unlink");
@@ -335,8 +337,10 @@ char *link_privacy_list(hctx *h, keyboard *kb)
     return out;
 }
 
-mb_status link_on_button(hctx *h, const char *arg)
+mb_status link_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    (void)action, (void)n;
+    const char *arg = f[0].word;   /* the messenger (routes.c) */
     if (!known_platform(arg)) return flow_refuse_button(h, "unknown messenger");
     identity there;
     if (identity_for_account(h->d, h->acct.id, arg, &there) != MB_OK)

@@ -444,15 +444,12 @@ static mb_status on_useful(hctx *h, const meeting *m, long long score)
     return send_and_free(h, strdup(T(h, "meeting.comment_ask")), &kb);
 }
 
-mb_status meeting_on_button(hctx *h, const char *arg)
+mb_status meeting_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    /* what:MEETING:VERSION, and for u, a and k one number more */
-    payload_field f[4] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = 1000000000}, {.max = PAYLOAD_NUMBER_MAX}};
-    int n = payload_fields(arg, f, 4);
+    /* what:MEETING:VERSION, and for u, a and k one number more (routes.c) */
+    (void)action, (void)n;
     const char *what = f[0].word;
-    if (n < 3 || strlen(what) != 1 || !strchr("ymchrnuaksi", what[0]) || (n == 4) != (strchr("uak", what[0]) != NULL))
-        return flow_refuse_button(h, "malformed meeting button");
-    long long id = f[1].number, version = f[2].number, extra = n == 4 ? f[3].number : 0;
+    long long id = f[1].number, version = f[2].number, extra = f[3].number;
     meeting m;
     mb_status rc = meeting_load(h->d, id, &m);
     if (rc == MB_ERR_NOT_FOUND) {

@@ -34,7 +34,7 @@ mb_status meeting_run_job(db *d, const bot_env *env, const char *kind, const cha
 const char *meeting_time_problem_key(when_status st);
 
 /* "mt:" buttons. */
-mb_status meeting_on_button(hctx *h, const char *arg);
+mb_status meeting_on_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* A typed time or comment the meeting dialog waits for. */
 int meeting_wants_text(const hctx *h);

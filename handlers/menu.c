@@ -281,7 +281,7 @@ static mb_status ask_invite_uses(hctx *h, const char *role)
     keyboard kb = {0};
     for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
         char data[32], label[64];
-        snprintf(data, sizeof data, "uses:%s:%d", role, choices[i]);
+        snprintf(data, sizeof data, "uses:%.6s:%d", role, choices[i]);   /* mentor or mentee */
         char *text = i18n_plural(h->env->texts, h->lang, "invite.uses", choices[i], NULL);
         snprintf(label, sizeof label, "%s", text ? text : "?");
         free(text);
@@ -297,14 +297,12 @@ static mb_status ask_invite_uses(hctx *h, const char *role)
     return rc;
 }
 
-static mb_status create_invite(hctx *h, const char *arg)
+/* ROLE:USES (routes.c) */
+static mb_status create_invite(hctx *h, const payload_field *f)
 {
-    /* ROLE:USES */
-    payload_field f[2] = {{.max = 0}, {.max = 30}};
-    int ok = payload_fields(arg, f, 2) == 2;
     const char *role = f[0].word;
     long long count = f[1].number;
-    if (!ok || (strcmp(role, "mentor") && strcmp(role, "mentee")) || (count != 1 && count != 10 && count != 30))
+    if (count != 1 && count != 10 && count != 30)
         return flow_refuse_button(h, "bad invite choice");
     int uses = (int)count;
     int64_t asked = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "invite_asked"));
@@ -358,19 +356,18 @@ static mb_status show_pending(hctx *h)
 /* The pupil of this curator's organisation who still waits for a parent's
  * consent, named by a button's argument; 0 when there is none (a stale or
  * forged button). */
-static int load_waiting_pupil(hctx *h, const char *arg, account *a)
+static int load_waiting_pupil(hctx *h, long long id, account *a)
 {
-    long long id;
-    return payload_number(arg, PAYLOAD_NUMBER_MAX, &id) && account_load(h->d, id, a) == MB_OK &&
+    return account_load(h->d, id, a) == MB_OK &&
            a->org_id == h->acct.org_id && strcmp(a->status, "pending_consent") == 0;
 }
 
 /* A paper consent is a legal record: the curator sees whom it is for and
  * confirms before it counts, so a slip of the finger marks nothing. */
-static mb_status ask_paper_consent(hctx *h, const char *arg)
+static mb_status ask_paper_consent(hctx *h, long long id)
 {
     account a;
-    if (!load_waiting_pupil(h, arg, &a)) return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
+    if (!load_waiting_pupil(h, id, &a)) return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     char grade[16], yes[32], no[32];
@@ -383,11 +380,10 @@ static mb_status ask_paper_consent(hctx *h, const char *arg)
     return send_and_free(h, TF(h, "pending.paper_confirm", "name", a.name, "grade", grade, NULL), &kb);
 }
 
-static mb_status mark_paper_consent(hctx *h, const char *arg)
+static mb_status mark_paper_consent(hctx *h, long long id)
 {
     account a;
-    if (!load_waiting_pupil(h, arg, &a)) return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
-    long long id = (long long)a.id;
+    if (!load_waiting_pupil(h, id, &a)) return flow_refuse_button(h, "not a pupil of this curator awaiting consent");
     snprintf(a.guardian_consent, sizeof a.guardian_consent, "paper");
     a.guardian_consent_at = clock_now_ms();
     snprintf(a.status, sizeof a.status, "active");
@@ -404,34 +400,34 @@ static mb_status mark_paper_consent(hctx *h, const char *arg)
     return send_and_free(h, TF(h, "pending.marked", "name", a.name, NULL), NULL);
 }
 
-mb_status menu_language_button(hctx *h, const char *action, const char *arg)
+mb_status menu_language_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    (void)action;
+    (void)action, (void)n;
+    const char *arg = f[0].word;   /* ru or en (routes.c) */
     mb_status rc;
-    if (strcmp(arg, "ru") && strcmp(arg, "en")) return flow_refuse_button(h, "unknown language");
-    snprintf(h->acct.language, sizeof h->acct.language, "%s", arg);
+    snprintf(h->acct.language, sizeof h->acct.language, "%.*s", (int)sizeof h->acct.language - 1, arg);
     h->lang = i18n_pick_language(h->env->texts, arg);
     if ((rc = account_save(h->d, &h->acct)) || (rc = reply_answer_button(h, NULL))) return rc;
     rc = reply_text(h, T(h, "language.set"), NULL);
     return rc || !is_active(h) ? rc : menu_show(h);
 }
 
-mb_status menu_forget_button(hctx *h, const char *action, const char *arg)
+mb_status menu_forget_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    (void)action;
+    (void)action, (void)n;
     mb_status rc;
     /* The question of an old /forget that was answered or left. */
     if (strcmp(h->state, "forget_confirm") != 0) return flow_outdated_button(h, "erasure question no longer open");
-    if (strcmp(arg, "yes") && strcmp(arg, "no")) return flow_refuse_button(h, "bad erasure answer");
     if ((rc = reply_answer_button(h, NULL))) return rc;
-    if (strcmp(arg, "yes") == 0) return do_forget(h);
+    if (strcmp(f[0].word, "yes") == 0) return do_forget(h);   /* yes or no (routes.c) */
     if ((rc = ctx_set_state(h, ""))) return rc;
     return reply_text(h, T(h, "forget.kept"), NULL);
 }
 
-mb_status menu_item_button(hctx *h, const char *action, const char *arg)
+mb_status menu_item_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    (void)action;
+    (void)action, (void)n;
+    const char *arg = f[0].word;   /* the item (routes.c) */
     mb_status rc;
     if (strcmp(arg, "privacy") == 0 || strcmp(arg, "help") == 0 || strcmp(arg, "language") == 0) {
         if ((rc = reply_answer_button(h, NULL))) return rc;
@@ -440,25 +436,26 @@ mb_status menu_item_button(hctx *h, const char *action, const char *arg)
     if (!is_curator(h)) return flow_refuse_button(h, "curator menu item pressed by a non-curator");
     if ((rc = reply_answer_button(h, NULL))) return rc;
     if (strcmp(arg, "invite") == 0) return ask_invite_role(h);
-    if (strcmp(arg, "pending") == 0) return show_pending(h);
-    return flow_refuse_button(h, "unknown menu item");
+    return show_pending(h);
 }
 
-mb_status menu_invite_button(hctx *h, const char *action, const char *arg)
+mb_status menu_invite_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    if (strcmp(action, "uses") == 0) return create_invite(h, arg);
-    if (strcmp(arg, "mentor") && strcmp(arg, "mentee")) return flow_refuse_button(h, "bad invite role");
+    (void)n;
+    if (strcmp(action, "uses") == 0) return create_invite(h, f);
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
-    return ask_invite_uses(h, arg);
+    return ask_invite_uses(h, f[0].word);   /* mentor or mentee (routes.c) */
 }
 
-mb_status menu_paper_button(hctx *h, const char *action, const char *arg)
+mb_status menu_paper_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    if (strcmp(action, "paper") == 0) return ask_paper_consent(h, arg);
-    if (strcmp(action, "paperyes") == 0) return mark_paper_consent(h, arg);
+    (void)n;
+    long long id = f[0].number;   /* the pupil (routes.c) */
+    if (strcmp(action, "paper") == 0) return ask_paper_consent(h, id);
+    if (strcmp(action, "paperyes") == 0) return mark_paper_consent(h, id);
     account a;
-    if (!load_waiting_pupil(h, arg, &a)) return flow_refuse_button(h, "paper consent no longer awaited");
+    if (!load_waiting_pupil(h, id, &a)) return flow_refuse_button(h, "paper consent no longer awaited");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
     return reply_text(h, T(h, "pending.paper_kept"), NULL);

@@ -190,29 +190,24 @@ static mb_status show_pairs(hctx *h)
 
 /* ---- routing ---- */
 
-mb_status pair_on_button(hctx *h, const char *arg)
+mb_status pair_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    (void)action, (void)n;
+    /* v, o, a, k:KIND, or OP:MENTORSHIP with one or two numbers more (routes.c) */
+    const char *what = f[0].word;
     mb_status rc;
-    if (strcmp(arg, "v") == 0) {
+    if (strcmp(what, "v") == 0) {
         if (!pair_is_active(h)) return flow_refuse_button(h, "not an active participant");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return show_pairs(h);
     }
-    if (strcmp(arg, "o") == 0 || strcmp(arg, "a") == 0 || strncmp(arg, "k:", 2) == 0) {
+    if (strchr("oak", what[0])) {
         if (!pair_is_active(h) || strcmp(h->acct.role, "curator") != 0) return flow_refuse_button(h, "not a curator");
-        long long kind = 0;
-        if (arg[0] == 'k' && !payload_number(arg + 2, (long long)PAIR_ACTIVITY_KINDS - 1, &kind))
-            return flow_refuse_button(h, "unknown activity kind");
         if ((rc = reply_answer_button(h, NULL))) return rc;
-        return arg[0] == 'o' ? pair_show_upcoming(h) : arg[0] == 'a' ? pair_ask_activity_kind(h) : pair_ask_activity_time(h, kind);
+        return what[0] == 'o' ? pair_show_upcoming(h) : what[0] == 'a' ? pair_ask_activity_kind(h)
+                                                                      : pair_ask_activity_time(h, f[1].number);
     }
-    /* what:MS, and for w, d and l one number more, for t two */
-    payload_field f[4] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = PAYLOAD_NUMBER_MAX}, {.max = 2359}};
-    int n = payload_fields(arg, f, 4);
-    const char *what = f[0].word;
-    int extras = what[0] == 'w' || what[0] == 'd' || what[0] == 'l' ? 1 : what[0] == 't' ? 2 : 0;
-    if (n < 2 || strlen(what) != 1 || n != 2 + extras) return flow_refuse_button(h, "malformed pair button");
-    long long ms = f[1].number, extra = extras >= 1 ? f[2].number : 0, extra2 = extras == 2 ? f[3].number : 0;
+    long long ms = f[1].number, extra = f[2].number, extra2 = f[3].number;
     if (what[0] == 'l') return pair_ask_detail(h, ms, extra);   /* a meeting's id, not a mentorship's */
     mentorship m;
     pair_role role = pair_load_mine(h, ms, &m);
@@ -244,7 +239,7 @@ mb_status pair_on_button(hctx *h, const char *arg)
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return pair_ask_hour(h, &m, extra);
     case 't': {
-        if (!planner || extra2 % 100 > 59) return flow_refuse_button(h, "a bad planned time");
+        if (!planner || extra2 > 2359 || extra2 % 100 > 59) return flow_refuse_button(h, "a bad planned time");
         struct tm day;
         if (!pair_ymd_parts(extra, &day)) return flow_refuse_button(h, "bad day");
         day.tm_hour = (int)(extra2 / 100);

@@ -18,8 +18,10 @@ void pair_curator_menu_items(hctx *h, keyboard *kb);
 struct mentorship;
 int pair_has_minor(hctx *h, const struct mentorship *m);
 
+#define PAIR_ACTIVITY_KINDS 4   /* training, business game, mini-project, other: pr:k:0 to pr:k:3 */
+
 /* "pr:" buttons. */
-mb_status pair_on_button(hctx *h, const char *arg);
+mb_status pair_on_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* A message, a problem or a meeting time the pair dialog waits for. */
 int pair_wants_text(const hctx *h);

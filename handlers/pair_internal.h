@@ -24,7 +24,6 @@
 #define DAY_MS (24LL * 3600 * 1000)
 #define STATE_ACTIVITY "pr_activity"
 #define STATE_DETAIL "pr_detail"         /* a meeting's place, link or topic */
-#define PAIR_ACTIVITY_KINDS 4       /* training, business game, mini-project, other */
 
 typedef enum pair_role { PAIR_NONE, PAIR_MENTOR, PAIR_MENTEE, PAIR_CURATOR } pair_role;
 

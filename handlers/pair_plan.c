@@ -122,7 +122,8 @@ mb_status pair_ask_hour(hctx *h, const mentorship *m, long long ymd)
     for (int i = 0; i < n; i++) {
         char label[16], data[64];
         snprintf(label, sizeof label, "%02d:00", hours[i]);
-        snprintf(data, sizeof data, "pr:t:%lld:%lld:%02d00", (long long)m->id, ymd, hours[i]);
+        /* HHMM as a number: "900", as a payload's numbers have no leading zero */
+        snprintf(data, sizeof data, "pr:t:%lld:%lld:%d", (long long)m->id, ymd, hours[i] * 100);
         if (i % 4 == 0) kb_row(&kb);
         kb_button(&kb, label, data);
     }

@@ -43,26 +43,6 @@ int payload_take_char(const char **p, char c)
 
 int payload_end(const char *p) { return *p == 0; }
 
-int payload_number(const char *s, long long max, long long *out)
-{
-    long long v;
-    if (!s || !payload_take_number(&s, max, &v) || !payload_end(s)) return 0;
-    *out = v;
-    return 1;
-}
-
-int payload_integer(const char *s, long long min, long long max, long long *out)
-{
-    if (!s) return 0;
-    int negative = payload_take_char(&s, '-');
-    long long v;
-    if (!payload_take_number(&s, PAYLOAD_NUMBER_MAX, &v) || !payload_end(s) || (negative && v == 0)) return 0;
-    if (negative) v = -v;
-    if (v < min || v > max) return 0;
-    *out = v;
-    return 1;
-}
-
 int payload_split(const char *data, char *action, size_t size, const char **fields)
 {
     const char *p = data ? data : "";
@@ -76,29 +56,35 @@ int payload_split(const char *data, char *action, size_t size, const char **fiel
     return 1;
 }
 
+/* A number field at *p from min to max, its text copied into the field. */
+static int take_field_number(const char **p, payload_field *f)
+{
+    const char *s = *p;
+    int negative = f->min < 0 && payload_take_char(&s, '-');
+    long long v;
+    if (!payload_take_number(&s, PAYLOAD_NUMBER_MAX, &v) || (negative && v == 0)) return 0;
+    if (negative) v = -v;
+    if (v < f->min || v > f->max || (size_t)(s - *p) >= sizeof f->word) return 0;
+    f->number = v;
+    memcpy(f->word, *p, (size_t)(s - *p));
+    f->word[s - *p] = 0;
+    *p = s;
+    return 1;
+}
+
 int payload_fields(const char *s, payload_field *f, int count)
 {
     const char *p = s ? s : "";
     for (int i = 0; i < count; i++) {
         if (i > 0 && !payload_take_char(&p, ':')) return 0;
-        int ok = f[i].max ? payload_take_number(&p, f[i].max, &f[i].number)
-                          : payload_take_word(&p, f[i].word, sizeof f[i].word);
+        f[i].number = 0;
+        f[i].word[0] = 0;
+        int ok = f[i].min || f[i].max ? take_field_number(&p, &f[i])
+                                      : payload_take_word(&p, f[i].word, sizeof f[i].word);
         if (!ok) return 0;
         if (payload_end(p)) return i + 1;
     }
     return 0;
-}
-
-int payload_ids(const char *s, int64_t *ids, int count)
-{
-    const char *p = s ? s : "";
-    for (int i = 0; i < count; i++) {
-        long long v;
-        if ((i > 0 && !payload_take_char(&p, ':')) || !payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) || v <= 0)
-            return 0;
-        ids[i] = v;
-    }
-    return payload_end(p);
 }
 
 /* Length of the well-formed UTF-8 sequence at s (2 to 4), 0 when broken. */

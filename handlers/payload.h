@@ -4,7 +4,9 @@
  * not exactly that shape is a forged or stale press and is refused: no
  * trailing text, no signs, spaces or leading zeros in numbers, no numbers
  * past their range. The readers advance a cursor so a parse can check each
- * separator and then that nothing is left (payload_end).
+ * separator and then that nothing is left (payload_end). routes.c splits
+ * every press and reads its fields with payload_fields, as the route
+ * table declares them; no handler reads a payload itself.
  */
 #ifndef MB_PAYLOAD_H
 #define MB_PAYLOAD_H
@@ -39,32 +41,22 @@ int payload_take_char(const char **p, char c);
 /* 1 when nothing is left at p. */
 int payload_end(const char *p);
 
-/* 1 when s is exactly one number from 0 to max (see payload_take_number). */
-int payload_number(const char *s, long long max, long long *out);
-
-/* 1 when s is exactly one integer from min to max, with a '-' for negative
- * values ("-0" and "+1" are refused); min and max within 18 digits. */
-int payload_integer(const char *s, long long min, long long max, long long *out);
-
 /* One field of a payload as payload_fields reads it: a word (see
- * payload_take_word) when max is 0, else a number from 0 to max; written
- * {.max = N} by the reader that declares the fields. */
+ * payload_take_word) when min and max are both 0, else a number from min
+ * to max (with a '-' when min is negative; "-0" is refused). The route
+ * table (routes.c) declares them; handlers get them filled in. */
 typedef struct payload_field {
-    long long max;                 /* in: 0 for a word, else the largest number */
-    long long number;              /* out, for a number */
-    char word[PAYLOAD_WORD_MAX];   /* out, for a word */
+    long long min, max;            /* in: both 0 for a word, else the number's range */
+    long long number;              /* out, for a number; 0 for a word */
+    char word[PAYLOAD_WORD_MAX];   /* out: the field as written, a number's digits too */
 } payload_field;
 
 /* Reads the fields of a payload ("s:12:3", the part after the action)
- * into f, in order, each as f[i].max says. Returns how many fields s has
- * (1 to count) when all of s was read that way; 0 when s is empty, has
+ * into f, in order, each as f[i] declares it. Returns how many fields s
+ * has (1 to count) when all of s was read that way; 0 when s is empty, has
  * more than count fields, or a field is not what its f[i] asks for. The
- * one reader of the screens' fields, so each refuses the same way. */
+ * one reader of the buttons' fields, so each refuses the same way. */
 int payload_fields(const char *s, payload_field *f, int count);
-
-/* "12" or "12:34": 1 when s is exactly count positive numbers (as
- * payload_take_number reads them) separated by ':', stored in ids. */
-int payload_ids(const char *s, int64_t *ids, int count);
 
 /*
  * Copies payload data into buf (size bytes, at least 1) for a log line:

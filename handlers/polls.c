@@ -169,13 +169,13 @@ mb_status poll_calendar_schedule(db *d, int64_t due_at)
 
 /* ---- the recipient in the chat ---- */
 
-mb_status poll_on_button(hctx *h, const char *arg)
+mb_status poll_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    long long wave_id;
+    (void)action, (void)n;
+    long long wave_id = f[1].number;   /* go:WAVE (routes.c) */
     poll_recipient r;
     poll_wave w;
-    if (strncmp(arg, "go:", 3) != 0 || !payload_number(arg + 3, PAYLOAD_NUMBER_MAX, &wave_id) ||
-        strcmp(h->acct.status, "active") != 0 || poll_recipient_load(h->d, wave_id, h->acct.id, &r) != MB_OK ||
+    if (strcmp(h->acct.status, "active") != 0 || poll_recipient_load(h->d, wave_id, h->acct.id, &r) != MB_OK ||
         poll_wave_load(h->d, wave_id, &w) != MB_OK)
         return flow_refuse_button(h, "poll of a wave that did not ask the sender");
     mb_status rc = reply_answer_button(h, NULL);

@@ -41,7 +41,7 @@ const poll_rules *poll_rules_of(const bot_env *env);
 mb_status poll_wave_launch(db *d, const bot_env *env, int64_t wave_id, int *asked);
 
 /* pl: buttons. */
-mb_status poll_on_button(hctx *h, const char *arg);
+mb_status poll_on_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* «Ответить на опрос» / «Продолжить опрос» in the menu of someone a
  * wave asks. */

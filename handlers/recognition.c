@@ -94,21 +94,18 @@ static mb_status show_points(hctx *h)
     return rc;
 }
 
-mb_status recognition_button(hctx *h, const char *action, const char *arg)
+mb_status recognition_button(hctx *h, const char *action, const payload_field *f, int n)
 {
     (void)action;
     if (!is_mentor(h)) return flow_refuse_button(h, "recognition pressed by a non-mentor");
     mb_status rc;
-    if (strcmp(arg, "v") == 0) {
+    if (n == 1) {   /* v, or h:1 and h:0 (routes.c) */
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return show_points(h);
     }
-    if (strcmp(arg, "h:1") == 0 || strcmp(arg, "h:0") == 0) {
-        int hide = arg[2] == '1';
-        if ((rc = recognition_set_hidden(h->d, h->acct.id, hide, clock_now_ms())) ||
-            (rc = reply_answer_button(h, T(h, hide ? "recognition.hidden" : "recognition.shown"))))
-            return rc;
-        return show_points(h);
-    }
-    return flow_refuse_button(h, "bad recognition data");
+    int hide = strcmp(f[1].word, "1") == 0;
+    if ((rc = recognition_set_hidden(h->d, h->acct.id, hide, clock_now_ms())) ||
+        (rc = reply_answer_button(h, T(h, hide ? "recognition.hidden" : "recognition.shown"))))
+        return rc;
+    return show_points(h);
 }

@@ -24,11 +24,11 @@
 
 /* The mentor's menu entry (active mentors only). */
 void recognition_menu_items(hctx *h, keyboard *kb);
-mb_status recognition_button(hctx *h, const char *action, const char *arg);
+mb_status recognition_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* The curator's menu entry and buttons (routes.c checks the role). */
 void curator_recognition_menu_items(hctx *h, keyboard *kb);
-mb_status curator_recognition_button(hctx *h, const char *action, const char *arg);
+mb_status curator_recognition_button(hctx *h, const char *action, const payload_field *f, int n);
 
 /* Adds the letter buttons to kb when m's mentor may have one: its final
  * meeting was held and confirmed by both sides. Returns 1 when it added any. */

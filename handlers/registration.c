@@ -32,8 +32,6 @@
 #define NUDGE_AFTER_MS DAY_MS               /* an unfinished registration is nudged once */
 #define GUARDIAN_REMIND_AFTER_MS (3 * DAY_MS)
 #define NAME_MIN_CHARS 2
-#define GRADE_MIN 1
-#define GRADE_MAX 11
 #define OLDEST_BIRTH_AGE 100                /* years; older is taken for a typo */
 #define YOUNGEST_BIRTH_AGE 5
 #define GRADE_AGE_MIN 6                     /* a pupil of grade g is normally g+6..g+8 years old */
@@ -146,11 +144,11 @@ static mb_status ask_category(hctx *h, const char *text)
 static mb_status ask_grade(hctx *h)
 {
     keyboard kb = {0};
-    for (int g = GRADE_MIN; g <= GRADE_MAX; g++) {
+    for (int g = GRADE_FIRST; g <= GRADE_LAST; g++) {
         char label[16], data[24];
         snprintf(label, sizeof label, "%d", g);
         snprintf(data, sizeof data, "grade:%d", g);
-        if ((g - GRADE_MIN) % 6 == 0) kb_row(&kb);
+        if ((g - GRADE_FIRST) % 6 == 0) kb_row(&kb);
         kb_button(&kb, label, data);
     }
     return send_keyed(h, "reg.ask_grade", &kb);
@@ -454,8 +452,7 @@ static int allowed_category(const char *role, const char *cat)
  * registration goes on at the step where it was. */
 static mb_status on_language(hctx *h, const char *arg)
 {
-    if (strcmp(arg, "ru") != 0 && strcmp(arg, "en") != 0) return flow_refuse_button(h, "unknown language");
-    snprintf(h->acct.language, sizeof h->acct.language, "%s", arg);
+    snprintf(h->acct.language, sizeof h->acct.language, "%.*s", (int)sizeof h->acct.language - 1, arg);
     h->lang = i18n_pick_language(h->env->texts, arg);
     mb_status rc;
     if ((rc = account_save(h->d, &h->acct)) || (rc = reply_answer_button(h, NULL)) ||
@@ -464,8 +461,10 @@ static mb_status on_language(hctx *h, const char *arg)
     return reg_resume(h);
 }
 
-mb_status reg_on_button(hctx *h, const char *action, const char *arg)
+mb_status reg_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    (void)n;
+    const char *arg = f[0].word;   /* one field each: yes|no, a category, a grade, a language (routes.c) */
     mb_status rc;
     if (strcmp(action, "consent") == 0 && strcmp(h->state, "reg_consent") == 0) {
         if ((rc = reply_answer_button(h, NULL))) return rc;
@@ -479,7 +478,6 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
             h->has_account = 0;
             return reply_text(h, bye, NULL);
         }
-        if (strcmp(arg, "yes") != 0) return flow_refuse_button(h, "bad consent answer");
         h->acct.consent_at = clock_now_ms();
         if ((rc = account_save(h->d, &h->acct))) return rc;
         return ask_next(h);
@@ -487,15 +485,13 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
     if (strcmp(action, "cat") == 0 && strcmp(h->state, "reg_category") == 0) {
         if (!allowed_category(h->acct.role, arg)) return flow_refuse_button(h, "category not offered for the role");
         if ((rc = reply_answer_button(h, NULL))) return rc;
-        snprintf(h->acct.category, sizeof h->acct.category, "%s", arg);
+        snprintf(h->acct.category, sizeof h->acct.category, "%.*s", (int)sizeof h->acct.category - 1, arg);
         if ((rc = account_save(h->d, &h->acct))) return rc;
         return ask_next(h);
     }
     if (strcmp(action, "grade") == 0 && strcmp(h->state, "reg_grade") == 0) {
-        long long g;
-        if (!payload_number(arg, GRADE_MAX, &g) || g < GRADE_MIN) return flow_refuse_button(h, "grade out of range");
         if ((rc = reply_answer_button(h, NULL))) return rc;
-        h->acct.grade = (int)g;
+        h->acct.grade = (int)f[0].number;
         if ((rc = account_save(h->d, &h->acct))) return rc;
         return ask_next(h);
     }
@@ -503,12 +499,12 @@ mb_status reg_on_button(hctx *h, const char *action, const char *arg)
     return flow_outdated_button(h, "button of another registration step");
 }
 
-mb_status reg_switch_button(hctx *h, const char *action, const char *arg)
+mb_status reg_switch_button(hctx *h, const char *action, const payload_field *f, int n)
 {
-    (void)action;
+    (void)action, (void)n;
     char code[64];
     mb_status rc = MB_OK;
-    switch (reg_switch_answer(h, arg, code, sizeof code, &rc)) {
+    switch (reg_switch_answer(h, f[0].word, code, sizeof code, &rc)) {
     case REG_SWITCH_RESUME: return reg_resume(h);
     case REG_SWITCH_RESTART: return reg_start(h, code);
     case REG_SWITCH_DONE: break;

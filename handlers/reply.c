@@ -199,13 +199,14 @@ mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *pla
     return rc;
 }
 
-mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb)
+mb_status reply_edit(hctx *h, const char *message, const char *text, keyboard *kb)
 {
+    if (!message || !*message) return MB_ERR_INVALID;
     const platform_info *caps = platform_caps_for(h->ev->platform);
     if (check_keyboard(caps, kb) || text_utf16_len(text) > caps->max_text_units) return MB_ERR_LIMIT;
     cJSON *body = cJSON_CreateObject();
     if (!body) return MB_ERR_NOMEM;
-    cJSON_AddNumberToObject(body, "message_id", (double)message_id);
+    cJSON_AddStringToObject(body, "message", message);
     cJSON_AddStringToObject(body, "text", text);
     if (kb && kb->rows) cJSON_AddItemToObject(body, "buttons", cJSON_Duplicate(kb->rows, 1));
     else cJSON_AddItemToObject(body, "buttons", cJSON_CreateArray());

@@ -3,7 +3,9 @@
  *   text:     {"text": "...", "buttons": [[{"text": "...", "data": "..."}]]}
  *             or {"text": "...", "contact_button": "...", "skip_button": "..."}
  *             or {"text": "...", "remove_keyboard": true}
- *   edit:     {"message_id": N, "text": "...", "buttons": [...]}
+ *   edit:     {"message": "...", "text": "...", "buttons": [...]}
+ *             message is the platform's name for the message, as the event
+ *             gave it (event.button_message); only the transport reads it
  *   answer:   {"button_id": "...", "text": "..."}
  *   document: {"path": "...", "filename": "...", "caption": "...", "temporary": true}
  *   photo:    the same, for a picture
@@ -94,8 +96,9 @@ mb_status reply_file_to_account(db *d, int64_t account_id, const char *kind, con
 mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *platform, event_attachment_kind kind,
                                       const char *ref, const char *caption, keyboard *kb);
 
-/* Replaces the text and buttons of a message the bot sent. */
-mb_status reply_edit(hctx *h, int64_t message_id, const char *text, keyboard *kb);
+/* Replaces the text and buttons of a message the bot sent; message is the
+ * event's name for it (event.button_message), MB_ERR_INVALID when empty. */
+mb_status reply_edit(hctx *h, const char *message, const char *text, keyboard *kb);
 
 /* Answers a button press (stops the client's spinner); text may be NULL. */
 mb_status reply_answer_button(hctx *h, const char *text);

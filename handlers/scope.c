@@ -57,10 +57,9 @@ static mb_status list_orgs(hctx *h)
     return rc;
 }
 
-static mb_status switch_org(hctx *h, const char *arg)
+static mb_status switch_org(hctx *h, long long id)
 {
-    long long id;
-    if (!payload_number(arg, PAYLOAD_NUMBER_MAX, &id) || !scope_can_change_org(h->d, h->acct.id, id))
+    if (!scope_can_change_org(h->d, h->acct.id, id))
         return flow_refuse_button(h, "organisation outside the curator's scope");
     org o;
     mb_status rc = org_get(h->d, id, &o);
@@ -107,21 +106,22 @@ static mb_status overview(hctx *h)
     return rc;
 }
 
-mb_status scope_on_button(hctx *h, const char *action, const char *arg)
+mb_status scope_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    (void)n;
     mb_status rc;
-    if (strcmp(action, "co") == 0) {
-        if (!active_role(h, "coordinator") || strcmp(arg, "view") != 0)
+    if (strcmp(action, "co") == 0) {   /* co:view (routes.c) */
+        if (!active_role(h, "coordinator"))
             return flow_refuse_button(h, "coordinator view pressed by someone else");
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return overview(h);
     }
     if (!active_role(h, "curator")) return flow_refuse_button(h, "organisation switch pressed by a non-curator");
-    if (strcmp(arg, "list") == 0) {
+    if (strcmp(f[0].word, "list") == 0) {   /* so:list, or so:ORG (routes.c) */
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return list_orgs(h);
     }
-    return switch_org(h, arg);
+    return switch_org(h, f[0].number);
 }
 
 int scope_take_invite(hctx *h, const char *code, mb_status *rc)

@@ -172,7 +172,7 @@ static mb_status ask(hctx *h, survey_session *s, int index, const char *notice)
     if (index < 0) return finish(h, s);
     snprintf(s->run.position, sizeof s->run.position, "%s", s->ins->items[index].id);
     rc = survey_run_set_position(h->d, s->run.id, s->run.position);
-    return rc ? rc : survey_item_show(h, s, index, 0, notice, 0);
+    return rc ? rc : survey_item_show(h, s, index, 0, notice, NULL);
 }
 
 static mb_status advance(hctx *h, survey_session *s, const char *notice)
@@ -287,7 +287,7 @@ mb_status survey_on_text(hctx *h, const char *text, int *taken)
     answer_problem problem = instrument_check_typed(it, text, today, value, sizeof value);
     if (problem) {
         char *why = survey_problem_text(h, it, problem);
-        rc = why ? survey_item_show(h, &s, cur, 0, why, 0) : MB_ERR_NOMEM;
+        rc = why ? survey_item_show(h, &s, cur, 0, why, NULL) : MB_ERR_NOMEM;
         free(why);
     } else if (!(rc = store_answer(h, &s, it->id, value))) {
         char *echo = survey_typed_echo(h, it, text);
@@ -313,25 +313,19 @@ mb_status survey_back(hctx *h)
     int cur = current_index(&s), prev = -1;
     for (int i = (cur < 0 ? s.ins->nitems : cur) - 1; i >= 0 && prev < 0; i--)
         if (survey_item_shown(h, &s, i) && cJSON_GetObjectItemCaseSensitive(s.answers, s.ins->items[i].id)) prev = i;
-    if (prev < 0) rc = cur < 0 ? resume(h, &s, NULL) : survey_item_show(h, &s, cur, 0, T(h, "survey.back_first"), 0);
+    if (prev < 0) rc = cur < 0 ? resume(h, &s, NULL) : survey_item_show(h, &s, cur, 0, T(h, "survey.back_first"), NULL);
     else rc = ask(h, &s, prev, NULL);
     session_close(&s);
     return rc;
 }
 
-/* A press on the item being asked: "RUN:ITEM:OP[:ARG]". */
-static mb_status on_item_button(hctx *h, const char *arg)
+/* A press on the item being asked: RUN:ITEM:OP[:VALUE], each operation
+ * with the value it takes, as routes.c declares them; a scale's or a
+ * number's value comes as a number, a choice's as its code. */
+static mb_status on_item_button(hctx *h, const payload_field *f, int n)
 {
-    char buf[EVENT_BUTTON_DATA_MAX + 1];
-    snprintf(buf, sizeof buf, "%s", arg);
-    char *item = strchr(buf, ':'), *op = item ? strchr(item + 1, ':') : NULL, *value = NULL;
-    if (!op) return flow_refuse_button(h, "malformed survey button");
-    *item++ = 0;
-    *op++ = 0;
-    if ((value = strchr(op, ':'))) *value++ = 0;
-    long long run_id;
-    if (!payload_number(buf, PAYLOAD_NUMBER_MAX, &run_id) || run_id <= 0)
-        return flow_refuse_button(h, "malformed survey run");
+    long long run_id = f[0].number;
+    const char *item = f[1].word, *op = f[2].word, *value = n == 4 ? f[3].word : NULL;
     survey_session s;
     mb_status rc = session_open(h, run_id, &s);
     if (rc == MB_ERR_NOT_FOUND || rc == MB_ERR_DENIED) {
@@ -343,13 +337,11 @@ static mb_status on_item_button(hctx *h, const char *arg)
     const instrument_item *it = cur >= 0 ? &s.ins->items[cur] : NULL;
     const char *current = it ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s.answers, it->id)) : NULL;
     int choice = it && value ? instrument_choice_index(it, value) : -1;
-    long long number, page = 0;
-    int number_ok = it && value && payload_integer(value, it->min, it->max, &number);
+    long long number = f[3].number, page = number;
+    int number_ok = it && n == 4 && f[3].max && number >= it->min && number <= it->max;
     const char *why = NULL;
     if (strcmp(s.run.state, "open") != 0) why = "survey run is finished";
     else if (!it || strcmp(it->id, item) != 0) why = "not the item being asked";
-    else if (!op[0] || op[1] || !strchr("ctdpkx", op[0])) why = "unknown survey operation";
-    else if ((strchr("ctp", op[0]) != NULL) != (value != NULL)) why = "operation with a value it does not take";
     else if (strcmp(op, "c") == 0 && !(it->type == ITEM_SINGLE ? choice >= 0
                                        : (it->type == ITEM_SCALE || it->type == ITEM_NUMBER) && number_ok))
         why = "value not offered";
@@ -358,8 +350,7 @@ static mb_status on_item_button(hctx *h, const char *arg)
              (strcmp(op, "x") == 0 && !it->optional))
         why = "operation does not fit the item";
     else if (strcmp(op, "p") == 0 && ((it->type != ITEM_SINGLE && it->type != ITEM_MULTIPLE) ||
-                                      !payload_number(value, INSTRUMENT_CHOICES_MAX, &page) ||
-                                      page * survey_page_size(h) >= it->nchoices))
+                                      page > INSTRUMENT_CHOICES_MAX || page * survey_page_size(h) >= it->nchoices))
         why = "no such page";
     if (why) {
         session_close(&s);
@@ -383,7 +374,7 @@ static mb_status on_item_button(hctx *h, const char *arg)
         if (!json) { rc = MB_ERR_NOMEM; break; }
         rc = strcmp(json, "[]") == 0 ? drop_answer(h, &s, it->id) : store_answer(h, &s, it->id, json);
         free(json);
-        if (!rc) rc = survey_item_show(h, &s, cur, choice / survey_page_size(h), NULL, h->ev->button_message_id);
+        if (!rc) rc = survey_item_show(h, &s, cur, choice / survey_page_size(h), NULL, h->ev->button_message);
         break;
     }
     case 'd': {
@@ -392,12 +383,12 @@ static mb_status on_item_button(hctx *h, const char *arg)
         cJSON_Delete(arr);
         if (chosen >= it->min && (chosen > 0 || it->optional)) { rc = advance(h, &s, NULL); break; }
         char *more = i18n_plural(h->env->texts, h->lang, "survey.choose_more", it->min > 0 ? it->min : 1, NULL);
-        rc = more ? survey_item_show(h, &s, cur, 0, more, 0) : MB_ERR_NOMEM;
+        rc = more ? survey_item_show(h, &s, cur, 0, more, NULL) : MB_ERR_NOMEM;
         free(more);
         break;
     }
     case 'p':
-        rc = survey_item_show(h, &s, cur, (int)page, NULL, h->ev->button_message_id);
+        rc = survey_item_show(h, &s, cur, (int)page, NULL, h->ev->button_message);
         break;
     case 'k':
         rc = advance(h, &s, NULL);
@@ -411,9 +402,10 @@ out:
     return rc;
 }
 
-mb_status survey_on_button(hctx *h, const char *action, const char *arg)
+mb_status survey_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
     (void)action;
+    const char *arg = n == 1 ? f[0].word : "";   /* an offer's word, or an item's fields (routes.c) */
     /* An answer of a poll may come from anyone a wave asked (a curator, a
      * teacher): on_item_button checks that the run is the sender's own. */
     int offer = strcmp(arg, "start") == 0 || strcmp(arg, "redo") == 0 || strcmp(arg, "later") == 0;
@@ -431,7 +423,7 @@ mb_status survey_on_button(hctx *h, const char *action, const char *arg)
         if ((rc = reply_answer_button(h, NULL))) return rc;
         return reply_text(h, T(h, "survey.later_ok"), NULL);
     }
-    return on_item_button(h, arg);
+    return on_item_button(h, f, n);
 }
 
 mb_status survey_after_registration(hctx *h)

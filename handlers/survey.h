@@ -66,10 +66,10 @@ typedef struct survey_session {
 
 /* survey_items.c: the message that asks item index of the session. notice
  * (may be NULL) goes first, e.g. why a typed answer was refused. When
- * edit_message_id is not 0 that message is edited instead of a new one
- * sent. */
+ * edit_message names a message (event.button_message, not empty) that
+ * message is edited instead of a new one sent. */
 mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page, const char *notice,
-                           int64_t edit_message_id);
+                           const char *edit_message);
 /* Choice buttons on one page for the sender's platform: SURVEY_PAGE_SIZE,
  * or fewer where a message may carry fewer buttons (VK: 10 in all, and a
  * page also needs the two arrows and "Done"). */

@@ -193,7 +193,7 @@ static void progress_numbers(const hctx *h, const survey_session *s, int index, 
 }
 
 mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page, const char *notice,
-                           int64_t edit_message_id)
+                           const char *edit_message)
 {
     const instrument_item *it = &s->ins->items[index];
     const char *answer = answer_of(s, it);
@@ -232,7 +232,7 @@ mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page
         kb_button(&kb, T(h, "survey.skip"), data);
     }
     mb_status rc = sb.failed ? MB_ERR_NOMEM
-                   : edit_message_id ? reply_edit(h, edit_message_id, sb_str(&sb), &kb)
+                   : edit_message && *edit_message ? reply_edit(h, edit_message, sb_str(&sb), &kb)
                                      : reply_text(h, sb_str(&sb), &kb);
     kb_free(&kb);
     sb_free(&sb);

@@ -28,6 +28,7 @@ static const struct {
     {"Asia/Kamchatka", "tz.kamchatka"},
 };
 #define ZONES (sizeof zones / sizeof zones[0])
+_Static_assert(ZONES == TIMEZONE_ZONES, "TIMEZONE_ZONES counts the zones offered");
 
 void person_zone(db *d, int64_t account_id, int64_t org_id, char *buf, size_t size)
 {
@@ -65,8 +66,10 @@ static mb_status ask(hctx *h)
     return rc;
 }
 
-mb_status timezone_on_button(hctx *h, const char *arg)
+mb_status timezone_on_button(hctx *h, const char *action, const payload_field *f, int n)
 {
+    (void)action, (void)n;
+    const char *arg = f[0].word;   /* ask, org, or a zone's index (routes.c) */
     if (!h->has_account || strcmp(h->acct.status, "active") != 0) return flow_refuse_button(h, "not an active person");
     mb_status rc = reply_answer_button(h, NULL);
     if (rc) return rc;
@@ -75,8 +78,7 @@ mb_status timezone_on_button(hctx *h, const char *arg)
         if ((rc = account_zone_set(h->d, h->acct.id, ""))) return rc;
         return reply_text(h, T(h, "tz.set_org"), NULL);
     }
-    long long i;
-    if (!payload_number(arg, (long long)ZONES - 1, &i)) return flow_refuse_button(h, "unknown zone");
+    long long i = f[0].number;
     if ((rc = account_zone_set(h->d, h->acct.id, zones[i].zone))) return rc;
     char *text = TF(h, "tz.set", "zone", T(h, zones[i].key), NULL);
     rc = text ? reply_text(h, text, NULL) : MB_ERR_NOMEM;

@@ -14,7 +14,9 @@ void person_zone(db *d, int64_t account_id, int64_t org_id, char *buf, size_t si
 /* «Часовой пояс» in the menu. */
 void timezone_menu_button(hctx *h, keyboard *kb);
 
+#define TIMEZONE_ZONES 11   /* the zones offered, tz:0 to tz:10 */
+
 /* tz:ask, tz:org, tz:N. */
-mb_status timezone_on_button(hctx *h, const char *arg);
+mb_status timezone_on_button(hctx *h, const char *action, const payload_field *f, int n);
 
 #endif

@@ -13,6 +13,9 @@ have_pc libcjson      || need="$need libcjson-dev"
 have_pc sqlite3       || need="$need libsqlite3-dev"
 have_pc inih          || need="$need libinih-dev"
 have_pc libmicrohttpd || need="$need libmicrohttpd-dev"
+# The MAX webhook's certificate is checked with GnuTLS, the library
+# libmicrohttpd serves HTTPS with.
+have_pc gnutls        || need="$need libgnutls28-dev"
 have_pc libical       || need="$need libical-dev"
 have_pc xlsxwriter    || need="$need libxlsxwriter-dev"
 have_pc cairo         || need="$need libcairo2-dev"

@@ -3,7 +3,7 @@
  * (with its Bots Long Poll server), for tests, demos and trying the bot
  * without a token. See docs/simulator.md.
  *
- *   mentorbot-sim [--listen 127.0.0.1:PORT] [--verbose] [--first-update-id N]
+ *   mentorbot-sim [--listen 127.0.0.1:PORT] [--verbose] [--first-update-id N] [--max-webhook-ca FILE]
  *   mentorbot-sim chat [--max] [--sim URL] [--user ID] [--name NAME] [--lang ru|en]
  */
 #include <pthread.h>
@@ -14,6 +14,7 @@
 
 #include "sim/chat.h"
 #include "sim/max.h"
+#include "sim/max_webhook.h"
 #include "sim/server.h"
 #include "sim/state.h"
 #include "sim/tg.h"
@@ -27,10 +28,12 @@
 static void usage(FILE *to)
 {
     fprintf(to,
-            "usage: mentorbot-sim [--listen HOST:PORT] [--verbose] [--first-update-id N]\n"
+            "usage: mentorbot-sim [--listen HOST:PORT] [--verbose] [--first-update-id N] [--max-webhook-ca FILE]\n"
             "       mentorbot-sim chat [--max] [--sim URL] [--user ID] [--name NAME] [--lang ru|en]\n"
             "Serves the Telegram Bot API and VK API methods the bot uses on HOST:PORT\n"
-            "(default %s) and a control API under /sim/; see docs/simulator.md.\n",
+            "(default %s) and a control API under /sim/; see docs/simulator.md.\n"
+            "--max-webhook-ca FILE: the CA certificates (PEM) https:// MAX webhooks are checked\n"
+            "against instead of the system's (a test CA, or a test's self-signed certificate).\n",
             SIM_DEFAULT_LISTEN);
 }
 
@@ -51,6 +54,11 @@ int main(int argc, char **argv)
             if (*end || first_update_id < 1 || first_update_id > SIM_UPDATE_ID_MAX) {
                 fprintf(stderr, "mentorbot-sim: --first-update-id takes a whole number from 1 to %lld\n",
                         SIM_UPDATE_ID_MAX);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--max-webhook-ca") == 0 && i + 1 < argc) {
+            if (max_sim_webhook_set_ca(argv[++i])) {
+                fprintf(stderr, "mentorbot-sim: --max-webhook-ca %s: not a readable file\n", argv[i]);
                 return 2;
             }
         } else if (strcmp(argv[i], "--verbose") == 0) {

@@ -81,6 +81,11 @@ void max_sim_stats_add_json(cJSON *obj)
     cJSON_AddNumberToObject(s, "uploads", (double)max_sim.uploads);
     cJSON_AddNumberToObject(s, "stopped_users", (double)max_users_stopped());
     cJSON_AddNumberToObject(s, "not_ready_next", max_sim.not_ready_next);
+    long long delivered, refused;
+    max_sim_webhook_counts(&delivered, &refused);
+    cJSON_AddNumberToObject(s, "subscriptions", max_sim_webhook_active());
+    cJSON_AddNumberToObject(s, "webhook_delivered", (double)delivered);
+    cJSON_AddNumberToObject(s, "webhook_refused", (double)refused);
 }
 
 static size_t chars_of(const char *s)
@@ -281,14 +286,16 @@ static void send_message(const sim_request *req, outcome *out)
     long long seq = user ? user->next_seq++ : max_sim.messages_sent + 1;
     char mid[MAX_SIM_ID_MAX];
     max_mid_format(user ? MAX_SIM_DIALOG_BASE + user->id : out->chat, seq, mid);
-    if (max_message_store(mid, out->chat)) {
+    cJSON *message = message_json(req->params, user, out->chat, mid, seq);
+    if (!message || max_message_store(mid, out->chat, 1, cJSON_Duplicate(message, 1))) {
+        cJSON_Delete(message);
         fail(out, 500, "internal.error", "out of memory");
         return;
     }
     sim_limits_note(out->chat);
     max_sim.messages_sent++;
     out->result = cJSON_CreateObject();
-    cJSON_AddItemToObject(out->result, "message", message_json(req->params, user, out->chat, mid, seq));
+    cJSON_AddItemToObject(out->result, "message", message);
 }
 
 static void edit_message(const sim_request *req, outcome *out)
@@ -301,7 +308,45 @@ static void edit_message(const sim_request *req, outcome *out)
         return;
     }
     if (!body_check(req->params, &media, out)) return;
+    /* The message keeps its mid and time; its text and attachments are the
+     * new ones (an empty list takes the keyboard away, none keeps it). */
+    cJSON *body = cJSON_GetObjectItemCaseSensitive(max_message_get(mid), "body");
+    const char *text = sim_param_string(req->params, "text");
+    const cJSON *atts = cJSON_GetObjectItemCaseSensitive(req->params, "attachments");
+    if (body && text) cJSON_ReplaceItemInObjectCaseSensitive(body, "text", cJSON_CreateString(text));
+    if (body && cJSON_IsArray(atts))
+        cJSON_ReplaceItemInObjectCaseSensitive(body, "attachments", cJSON_Duplicate(atts, 1));
     out->result = success();
+}
+
+/* GET /messages?chat_id=&count=: the chat's messages, newest first (a
+ * dialog by its own chat_id, not by the user's id). message_ids and the
+ * from/to times are not served. */
+static void list_messages(const sim_request *req, outcome *out)
+{
+    long long chat = 0, count = 50;
+    if (sim_param_int64(req->params, "chat_id", &chat) != SIM_PARAM_OK || chat == 0 ||
+        sim_param_int64(req->params, "count", &count) == SIM_PARAM_INVALID || count < 1 || count > 100) {
+        fail(out, 400, "proto.payload", "chat_id is required; count: 1..100");
+        return;
+    }
+    max_sim_user *user = chat > MAX_SIM_DIALOG_BASE ? max_user_find(chat - MAX_SIM_DIALOG_BASE) : NULL;
+    out->chat = user ? user->id : chat;
+    if (chat > 0 && (!user || !user->known)) {
+        fail(out, 404, "chat.not.found", "Chat not found");
+        return;
+    }
+    if (user && user->stopped) {
+        fail(out, 403, "chat.denied", "Key: error.dialog.suspended");
+        return;
+    }
+    cJSON *list = max_messages_of_chat(out->chat, (int)count);
+    if (!list) {
+        fail(out, 500, "internal.error", "out of memory");
+        return;
+    }
+    out->result = cJSON_CreateObject();
+    cJSON_AddItemToObject(out->result, "messages", list);
 }
 
 static void answer_callback(const sim_request *req, outcome *out)
@@ -387,7 +432,9 @@ static void get_updates(const sim_request *req, sim_reply *reply)
     int64_t deadline = sim_mono_ms() + timeout * 1000;
     for (;;) {
         long long next = from;
-        cJSON *updates = max_updates_from(from, (int)limit, types, &next);
+        /* While a webhook is subscribed MAX hands nothing to long polling. */
+        cJSON *updates = max_sim_webhook_active() ? cJSON_CreateArray()
+                                                  : max_updates_from(from, (int)limit, types, &next);
         if (!updates) {
             sim_reply_json(reply, 500, error_body("internal.error", "out of memory"));
             break;
@@ -426,6 +473,7 @@ static void subscribe(const sim_request *req, outcome *out)
     const char *url = sim_param_string(req->params, "url"), *secret = sim_param_string(req->params, "secret");
     const cJSON *types = cJSON_GetObjectItemCaseSensitive(req->params, "update_types");
     size_t n = secret ? strlen(secret) : 0;
+    int rc;
     int secret_ok = !secret || (n >= 5 && n <= 256 && strspn(secret, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                                      "0123456789_-") == n);
     if (!url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
@@ -435,20 +483,44 @@ static void subscribe(const sim_request *req, outcome *out)
         fail(out, 400, "proto.payload", "secret: must match ^[a-zA-Z0-9_-]{5,256}$");
     } else if (types && !cJSON_IsArray(types)) {
         fail(out, 400, "proto.payload", "update_types: must be an array");
-    } else if (max_sim_webhook_subscribe(url, secret, types)) {
-        fail(out, 500, "internal.error", "cannot start delivering");
+    } else if ((rc = max_sim_webhook_subscribe(url, secret, types)) != 0) {
+        if (rc == -2) fail(out, 400, "proto.payload", "too many subscriptions");
+        else fail(out, 500, "internal.error", "cannot start delivering");
     } else {
         out->result = success();
+    }
+}
+
+/* GetSubscriptionsResult: the subscriptions held now. */
+static void list_subscriptions(const sim_request *req, outcome *out) { out->result = max_sim_webhook_list(); }
+
+/* DELETE /subscriptions?url=: nothing more is posted there. An address
+ * not subscribed is refused with success false (the schema does not say
+ * what MAX answers then). */
+static void unsubscribe(const sim_request *req, outcome *out)
+{
+    const char *url = sim_param_string(req->params, "url");
+    if (!url || !*url) {
+        fail(out, 400, "proto.payload", "url is required");
+        return;
+    }
+    out->result = success();
+    if (max_sim_webhook_unsubscribe(url)) {
+        cJSON_ReplaceItemInObject(out->result, "success", cJSON_CreateFalse());
+        cJSON_AddStringToObject(out->result, "message", "no subscription to this url");
     }
 }
 
 static const route ROUTES[] = {
     {"POST", "/messages", "max.messages", send_message},
     {"PUT", "/messages", "max.messages.edit", edit_message},
+    {"GET", "/messages", "max.messages.list", list_messages},
     {"POST", "/answers", "max.answers", answer_callback},
     {"POST", "/uploads", "max.uploads", upload_url},
     {"GET", "/me", "max.me", get_me},
     {"POST", "/subscriptions", "max.subscriptions", subscribe},
+    {"GET", "/subscriptions", "max.subscriptions.list", list_subscriptions},
+    {"DELETE", "/subscriptions", "max.subscriptions.delete", unsubscribe},
 };
 
 /* An injected status: the body given ({"code","message"}, or a string

@@ -166,6 +166,8 @@ static void control_message(const sim_request *req, sim_reply *reply)
     if (text) cJSON_AddStringToObject(body, "text", text);
     else cJSON_AddNullToObject(body, "text");
     cJSON_AddItemToObject(body, "attachments", atts ? cJSON_Duplicate(atts, 1) : cJSON_CreateNull());
+    /* kept for GET /messages; a failure there leaves the update as it is */
+    (void)max_message_store(mid, u->id, 0, cJSON_Duplicate(msg, 1));
     cJSON *json = cJSON_CreateObject();
     cJSON_AddStringToObject(json, "mid", mid);
     if (atts) cJSON_AddItemToObject(json, "attachments", atts);

@@ -14,7 +14,9 @@ typedef struct numbered_update {
 
 typedef struct stored_message {
     char mid[MAX_SIM_ID_MAX];
-    long long chat_id;
+    long long chat_id;      /* the user's id for a dialog, a group's own (negative) id */
+    int from_bot;
+    cJSON *message;         /* the Message as GET /messages lists it (owned) */
 } stored_message;
 
 typedef struct press {
@@ -57,10 +59,18 @@ static void updates_drop(size_t n)
     sim_array_drop_front(updates, &updates_len, n, sizeof *updates);
 }
 
+static void messages_drop(size_t n)
+{
+    if (!n) return;
+    for (size_t i = 0; i < n; i++) cJSON_Delete(messages[i].message);
+    sim_array_drop_front(messages, &messages_len, n, sizeof *messages);
+}
+
 void max_world_reset(void)
 {
     long long next = max_sim.next_update;
-    users_len = messages_len = presses_len = tokens_len = 0;
+    messages_drop(messages_len);
+    users_len = presses_len = tokens_len = 0;
     updates_drop(updates_len);
     free(max_sim.raw_next);
     max_world_init();
@@ -197,20 +207,47 @@ void max_mid_format(long long chat_id, long long seq, char out[MAX_SIM_ID_MAX])
     snprintf(out, MAX_SIM_ID_MAX, "mid.%016llx%016llx", (unsigned long long)chat_id, (unsigned long long)seq);
 }
 
-mb_status max_message_store(const char *mid, long long chat_id)
+mb_status max_message_store(const char *mid, long long chat_id, int from_bot, cJSON *message)
 {
-    if (messages_len >= MAX_SIM_MESSAGES_MAX) sim_array_drop_front(messages, &messages_len, 1, sizeof *messages);
-    if (sim_array_grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) return MB_ERR_NOMEM;
-    snprintf(messages[messages_len].mid, sizeof messages[messages_len].mid, "%s", mid);
-    messages[messages_len++].chat_id = chat_id;
+    if (messages_len >= MAX_SIM_MESSAGES_MAX) messages_drop(1);
+    if (sim_array_grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) {
+        cJSON_Delete(message);
+        return MB_ERR_NOMEM;
+    }
+    stored_message *m = &messages[messages_len++];
+    snprintf(m->mid, sizeof m->mid, "%s", mid);
+    m->chat_id = chat_id;
+    m->from_bot = from_bot;
+    m->message = message;
     return MB_OK;
+}
+
+static stored_message *message_find(const char *mid)
+{
+    for (size_t i = messages_len; mid && i-- > 0;)
+        if (strcmp(messages[i].mid, mid) == 0) return &messages[i];
+    return NULL;
 }
 
 long long max_message_chat(const char *mid)
 {
-    for (size_t i = messages_len; mid && i-- > 0;)
-        if (strcmp(messages[i].mid, mid) == 0) return messages[i].chat_id;
-    return 0;
+    stored_message *m = message_find(mid);
+    return m && m->from_bot ? m->chat_id : 0;
+}
+
+cJSON *max_message_get(const char *mid)
+{
+    stored_message *m = message_find(mid);
+    return m ? m->message : NULL;
+}
+
+cJSON *max_messages_of_chat(long long chat_id, int count)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = messages_len; list && i-- > 0 && cJSON_GetArraySize(list) < count;)
+        if (messages[i].chat_id == chat_id && messages[i].message)
+            cJSON_AddItemToArray(list, cJSON_Duplicate(messages[i].message, 1));
+    return list;
 }
 
 /* ---- presses ---- */

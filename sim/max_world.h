@@ -18,7 +18,7 @@
 #define MAX_SIM_DIALOG_BASE 90000000000LL   /* a dialog's chat_id is this plus the user's id */
 #define MAX_SIM_UPDATES_MAX 100000         /* updates kept; the oldest half goes */
 #define MAX_SIM_USERS_MAX 100000
-#define MAX_SIM_MESSAGES_MAX 200000        /* bot messages kept for edits */
+#define MAX_SIM_MESSAGES_MAX 200000        /* messages kept for edits and GET /messages */
 #define MAX_SIM_CALLBACKS_MAX 100000
 #define MAX_SIM_TOKENS_MAX 100000          /* upload and media tokens known */
 #define MAX_SIM_ID_MAX 64                  /* bytes of a mid, callback_id, token or upload id */
@@ -71,9 +71,18 @@ size_t max_updates_kept(void);
 
 /* Writes "mid." and 32 hex digits for a message in chat_id with seq. */
 void max_mid_format(long long chat_id, long long seq, char out[MAX_SIM_ID_MAX]);
-mb_status max_message_store(const char *mid, long long chat_id);
+/* Keeps a message of chat_id (a dialog's user id, or a group's own id):
+ * the bot's (from_bot) or a user's, with its Message object (ownership
+ * taken, may be NULL) for GET /messages and edits. */
+mb_status max_message_store(const char *mid, long long chat_id, int from_bot, cJSON *message);
 /* The chat of the bot's message with this mid, 0 when it is not one. */
 long long max_message_chat(const char *mid);
+/* The stored Message with this mid (the bot's or a user's; owned by the
+ * world, an edit changes it in place), or NULL. */
+cJSON *max_message_get(const char *mid);
+/* Copies of up to count messages of chat_id, newest first, as GET
+ * /messages lists them; NULL on allocation failure. */
+cJSON *max_messages_of_chat(long long chat_id, int count);
 
 /* Remembers a press by user; writes its callback_id. */
 mb_status max_callback_new(long long user_id, char id[MAX_SIM_ID_MAX]);

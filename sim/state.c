@@ -137,6 +137,19 @@ void sim_array_drop_front(void *array, size_t *len, size_t n, size_t item)
     *len -= n;
 }
 
+int sim_array_room(void **array, size_t *len, size_t *cap, size_t max, size_t item)
+{
+    if (*len >= max) sim_array_drop_front(*array, len, *len / 2, item);
+    return sim_array_grow(array, cap, *len, item);
+}
+
+void sim_array_remove(void *array, size_t *len, size_t at, size_t item)
+{
+    char *base = array;
+    memmove(base + at * item, base + (at + 1) * item, (*len - at - 1) * item);
+    (*len)--;
+}
+
 /* ---- faults ---- */
 
 mb_status sim_fault_add(const sim_fault *f)

@@ -61,6 +61,13 @@ int sim_array_grow(void **array, size_t *cap, size_t len, size_t item);
  * front; the caller frees what the dropped items own first. */
 void sim_array_drop_front(void *array, size_t *len, size_t n, size_t item);
 
+/* Room for one more item in an array capped at max items: past max the
+ * oldest half goes first. 0, or -1 when out of memory. */
+int sim_array_room(void **array, size_t *len, size_t *cap, size_t max, size_t item);
+
+/* Removes the item at index at, moving the later ones down. */
+void sim_array_remove(void *array, size_t *len, size_t at, size_t item);
+
 /* ---- faults ---- */
 
 /* STATUS, DROP: the method is not performed. DELAY, DROP_AFTER, TRUNCATE:

@@ -9,6 +9,7 @@
 #include "sim/vk_docs.h"
 #include "sim/vk_history.h"
 #include "sim/vk_methods.h"
+#include "sim/vk_photos.h"
 #include "sim/vk_world.h"
 
 #define VK_WAIT_DEFAULT_S 25     /* a_check without `wait` */
@@ -30,6 +31,7 @@ void vk_free(void)
 {
     vk_world_free();
     vk_docs_free();
+    vk_photos_free();
     vk_history_clear();
     cJSON_Delete(errors_by_code);
     errors_by_code = NULL;
@@ -39,6 +41,7 @@ void vk_reset(void)
 {
     vk_world_reset();
     vk_docs_reset();
+    vk_photos_reset();
     vk_history_clear();
     cJSON_Delete(errors_by_code);
     errors_by_code = cJSON_CreateObject();
@@ -71,6 +74,13 @@ void vk_fail(vk_outcome *out, int error_code, const char *error_msg)
     snprintf(out->error_msg, sizeof out->error_msg, "%s", error_msg);
     cJSON_Delete(out->response);
     out->response = NULL;
+}
+
+void vk_fail_param(vk_outcome *out, const char *what)
+{
+    char message[VK_ERROR_MSG_MAX];
+    snprintf(message, sizeof message, "One of the parameters specified was missing or invalid: %s", what);
+    vk_fail(out, VK_ERR_PARAM, message);
 }
 
 int vk_rate_gate(long long peer_id, vk_outcome *out)
@@ -223,6 +233,8 @@ static const method_entry METHODS[] = {
     {"messages.sendMessageEventAnswer", vk_messages_send_message_event_answer, 1},
     {"docs.getMessagesUploadServer", vk_docs_get_messages_upload_server, 1},
     {"docs.save", vk_docs_save, 1},
+    {"photos.getMessagesUploadServer", vk_photos_get_messages_upload_server, 1},
+    {"photos.saveMessagesPhoto", vk_photos_save_messages_photo, 1},
     {"messages.getConversations", vk_messages_get_conversations, 0},
     {"messages.getHistory", vk_messages_get_history, 0},
 };
@@ -244,6 +256,8 @@ static long long call_peer(const char *method, const cJSON *params)
         if (peer) return peer;
     }
     if (strcmp(method, "docs.save") == 0) return vk_docs_file_peer(sim_param_string(params, "file"));
+    if (strcmp(method, "photos.saveMessagesPhoto") == 0)
+        return vk_photos_upload_peer(sim_param_string(params, "photo"));
     if (list && list[0]) return strtoll(list, NULL, 10); /* the first of them */
     if (sim_param_int64(params, "peer_id", &peer) != SIM_PARAM_OK &&
         sim_param_int64(params, "user_id", &peer) != SIM_PARAM_OK)

@@ -13,6 +13,7 @@
 #include "sim/state.h"
 #include "sim/vk.h"
 #include "sim/vk_docs.h"
+#include "sim/vk_photos.h"
 #include "sim/vk_history.h"
 #include "sim/vk_world.h"
 #include "util/clock.h"
@@ -327,6 +328,13 @@ void vk_control(const sim_request *req, const char *endpoint, sim_reply *reply)
     if (strncmp(endpoint, "doc/", 4) == 0) {
         sim_lock();
         vk_docs_serve(endpoint + 4, reply);
+        sim_unlock();
+        return;
+    }
+    /* A photo's bytes, /sim/vk/photo/<owner_id>_<id>. */
+    if (strncmp(endpoint, "photo/", 6) == 0) {
+        sim_lock();
+        vk_photos_serve(endpoint + 6, reply);
         sim_unlock();
         return;
     }

@@ -20,6 +20,7 @@
 #include "sim/state.h"
 #include "sim/vk.h"
 #include "sim/vk_methods.h"
+#include "sim/vk_photos.h"
 #include "sim/vk_world.h"
 #include "util/clock.h"
 
@@ -89,28 +90,6 @@ void vk_docs_free(void)
     next_doc_id = VK_DOC_ID_FIRST;
 }
 
-/* Makes room for one more item in a capped array: past max the oldest half
- * goes. 0, or -1 when out of memory. */
-static int room(void **array, size_t *len, size_t *cap, size_t max, size_t item)
-{
-    if (*len >= max) sim_array_drop_front(*array, len, *len / 2, item);
-    return sim_array_grow(array, cap, *len, item);
-}
-
-static void remove_at(void *array, size_t *len, size_t at, size_t item)
-{
-    char *base = array;
-    memmove(base + at * item, base + (at + 1) * item, (*len - at - 1) * item);
-    (*len)--;
-}
-
-static void fail_param(vk_outcome *out, const char *what)
-{
-    char message[VK_ERROR_MSG_MAX];
-    snprintf(message, sizeof message, "One of the parameters specified was missing or invalid: %s", what);
-    vk_fail(out, VK_ERR_PARAM, message);
-}
-
 static void file_key(const char *file, char key[SIM_FILE_KEY_MAX])
 {
     snprintf(key, SIM_FILE_KEY_MAX, "vk:%s", file);
@@ -130,11 +109,11 @@ void vk_docs_get_messages_upload_server(const cJSON *params, vk_outcome *out)
     char url[VK_DOC_URL_MAX];
     if (sim_param_int64(params, "peer_id", &out->peer_id) != SIM_PARAM_OK || !out->peer_id) {
         out->peer_id = 0;
-        fail_param(out, "peer_id is undefined");
+        vk_fail_param(out, "peer_id is undefined");
         return;
     }
     if (type && type[0] && !upload_type_valid(type)) {
-        fail_param(out, "type is invalid");
+        vk_fail_param(out, "type is invalid");
         return;
     }
     /* VK only gives an upload URL for a conversation the community may write to. */
@@ -143,7 +122,7 @@ void vk_docs_get_messages_upload_server(const cJSON *params, vk_outcome *out)
         return;
     }
     if (vk_rate_gate(out->peer_id, out)) return;
-    if (room((void **)&uploads, &uploads_len, &uploads_cap, VK_UPLOADS_MAX, sizeof *uploads) ||
+    if (sim_array_room((void **)&uploads, &uploads_len, &uploads_cap, VK_UPLOADS_MAX, sizeof *uploads) ||
         vk_random_hex(uploads[uploads_len].token, VK_UPLOAD_TOKEN_HEX)) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return;
@@ -200,7 +179,7 @@ static int upload_keep(const sim_file_part *part, const cJSON *described, long l
 {
     char key[SIM_FILE_KEY_MAX];
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(described, "file_name");
-    if (room((void **)&uploaded, &uploaded_len, &uploaded_cap, VK_UPLOADED_MAX, sizeof *uploaded) ||
+    if (sim_array_room((void **)&uploaded, &uploaded_len, &uploaded_cap, VK_UPLOADED_MAX, sizeof *uploaded) ||
         vk_random_hex(file, VK_FILE_HEX))
         return -1;
     file_key(file, key);
@@ -225,6 +204,10 @@ void vk_upload(const sim_request *req, const char *token, sim_reply *reply)
         sim_reply_error(reply, 405, "use POST");
         goto out;
     }
+    if (vk_photos_upload_owns(token)) {
+        vk_photos_upload(req, token, reply);
+        goto out;
+    }
     size_t at = upload_find(token);
     const cJSON *described = cJSON_GetObjectItemCaseSensitive(req->params, "file");
     const sim_file_part *part = cJSON_IsObject(described) ? sim_file_part_find(req->files, "file") : NULL;
@@ -239,7 +222,7 @@ void vk_upload(const sim_request *req, const char *token, sim_reply *reply)
     } else if (upload_keep(part, described, uploads[at].peer_id, file)) {
         sim_reply_error(reply, 500, "out of memory");
     } else {
-        remove_at(uploads, &uploads_len, at, sizeof *uploads);
+        sim_array_remove(uploads, &uploads_len, at, sizeof *uploads);
         cJSON *json = cJSON_CreateObject();
         cJSON_AddStringToObject(json, "file", file);
         sim_reply_json(reply, 200, json);
@@ -313,16 +296,16 @@ void vk_docs_save(const cJSON *params, vk_outcome *out)
     const char *title = sim_param_string(params, "title");
     uploaded_file *f = uploaded_find(sim_param_string(params, "file"));
     if (!f) {
-        fail_param(out, "file is invalid");
+        vk_fail_param(out, "file is invalid");
         return;
     }
     out->peer_id = f->peer_id;
     if (title && strlen(title) > VK_DOC_TITLE_MAX) {
-        fail_param(out, "title is too long");
+        vk_fail_param(out, "title is too long");
         return;
     }
     size_t at = (size_t)(f - uploaded);
-    if (room((void **)&docs, &docs_len, &docs_cap, VK_DOCS_MAX, sizeof *docs)) {
+    if (sim_array_room((void **)&docs, &docs_len, &docs_cap, VK_DOCS_MAX, sizeof *docs)) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return;
     }
@@ -337,7 +320,7 @@ void vk_docs_save(const cJSON *params, vk_outcome *out)
     d->type = doc_type(d->ext);
     file_key(f->file, d->key);
     d->size = f->size;
-    remove_at(uploaded, &uploaded_len, at, sizeof *uploaded);
+    sim_array_remove(uploaded, &uploaded_len, at, sizeof *uploaded);
     out->response = cJSON_CreateObject();
     cJSON_AddStringToObject(out->response, "type", "doc");
     cJSON_AddItemToObject(out->response, "doc", doc_json(d, 1));
@@ -398,7 +381,7 @@ int vk_docs_share(const cJSON *attachment)
     if (sim_param_int64(media, "owner_id", &owner_id) != SIM_PARAM_OK ||
         sim_param_int64(media, "id", &id) != SIM_PARAM_OK)
         return -1;
-    if (room((void **)&shared, &shared_len, &shared_cap, VK_SHARED_MAX, sizeof *shared)) return -1;
+    if (sim_array_room((void **)&shared, &shared_len, &shared_cap, VK_SHARED_MAX, sizeof *shared)) return -1;
     shared_media *m = &shared[shared_len];
     int n = snprintf(m->ref, sizeof m->ref, "%s%lld_%lld%s%s", type, owner_id, id, key && *key ? "_" : "",
                      key && *key ? key : "");
@@ -424,31 +407,43 @@ static cJSON *attachment_shared(const char *s, size_t n)
     return NULL;
 }
 
-int vk_docs_attachment(const cJSON *params, cJSON **found, vk_outcome *out)
+int vk_docs_attachment(const cJSON *params, cJSON **found, cJSON **photos, vk_outcome *out)
 {
     const char *list = sim_param_string(params, "attachment");
     int count = 0;
-    *found = NULL;
+    *found = *photos = NULL;
     if (!list || !list[0]) return 0;
-    cJSON *descriptions = cJSON_CreateArray();
-    for (const char *p = list; descriptions;) {
-        size_t n = strcspn(p, ",");
-        saved_doc *d = ++count <= VK_ATTACHMENTS_MAX ? attachment_doc(p, n) : NULL;
-        cJSON *media = d || count > VK_ATTACHMENTS_MAX ? NULL : attachment_shared(p, n);
-        if (!d && !media) {
+    cJSON *descriptions = cJSON_CreateArray(), *pictures = cJSON_CreateArray();
+    for (const char *p = list; descriptions && pictures;) {
+        size_t n = strcspn(p, ","), trimmed = n;
+        const char *item = p;
+        while (trimmed && isspace((unsigned char)*item)) item++, trimmed--;
+        while (trimmed && isspace((unsigned char)item[trimmed - 1])) trimmed--;
+        int within = ++count <= VK_ATTACHMENTS_MAX;
+        saved_doc *d = within ? attachment_doc(p, n) : NULL;
+        cJSON *media = d || !within ? NULL : attachment_shared(p, n);
+        cJSON *photo = d || media || !within ? NULL : vk_photos_attachment(item, trimmed);
+        if (!d && !media && !photo) {
             cJSON_Delete(descriptions);
-            fail_param(out, "attachment is invalid");
+            cJSON_Delete(pictures);
+            vk_fail_param(out, "attachment is invalid");
             return -1;
         }
-        cJSON_AddItemToArray(descriptions, d ? doc_json(d, 0) : media);
+        if (photo) cJSON_AddItemToArray(pictures, photo);
+        else cJSON_AddItemToArray(descriptions, d ? doc_json(d, 0) : media);
         if (!p[n]) break;
         p += n + 1;
     }
-    if (!descriptions) {
+    if (!descriptions || !pictures) {
+        cJSON_Delete(descriptions);
+        cJSON_Delete(pictures);
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
         return -1;
     }
-    *found = descriptions;
+    if (cJSON_GetArraySize(descriptions)) *found = descriptions;
+    else cJSON_Delete(descriptions);
+    if (cJSON_GetArraySize(pictures)) *photos = pictures;
+    else cJSON_Delete(pictures);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #define VK_ERR_INVALID_REQUEST 8
 #define VK_ERR_INTERNAL 10
 #define VK_ERR_PARAM 100
+#define VK_ERR_INVALID_HASH 121
 #define VK_ERR_NO_PERMISSION 901
 #define VK_ERR_KEYBOARD 911
 #define VK_ERR_TOO_LONG 914
@@ -39,6 +40,9 @@ typedef void (*vk_method_fn)(const cJSON *params, vk_outcome *out);
 /* Sets an error answer. */
 void vk_fail(vk_outcome *out, int error_code, const char *error_msg);
 
+/* Sets VK's error 100 for a parameter, what saying which and why. */
+void vk_fail_param(vk_outcome *out, const char *what);
+
 /* Checks the rate limits for one more sending call to peer_id; on excess
  * sets error 6, counts the violation and returns -1. */
 int vk_rate_gate(long long peer_id, vk_outcome *out);
@@ -54,10 +58,14 @@ void vk_docs_save(const cJSON *params, vk_outcome *out);
 
 /* Reads messages.send's (or messages.edit's) `attachment`: a comma-separated
  * list of documents, doc<owner_id>_<id> or doc<owner_id>_<id>_<access_key>,
- * each a document docs.save made. 0 with *docs a new array of their
- * descriptions for the sent log ({"id","owner_id","title","size","ext","url"};
- * NULL when there is no attachment); -1 with error 100 set otherwise. */
-int vk_docs_attachment(const cJSON *params, cJSON **docs, vk_outcome *out);
+ * each a document docs.save made (or one a user sent), and photos
+ * photo<owner_id>_<id>_<access_key> that photos.saveMessagesPhoto made.
+ * 0 with *docs a new array of the documents' (and users' media)
+ * descriptions for the sent log ({"id","owner_id","title","size","ext",
+ * "url"}) and *photos one of the photos' ({"id","owner_id","width",
+ * "height","size","url"}), each NULL when there is none; -1 with error 100
+ * set otherwise. */
+int vk_docs_attachment(const cJSON *params, cJSON **docs, cJSON **photos, vk_outcome *out);
 
 /* The conversation an uploaded file string was uploaded for, 0 when unknown
  * (for logging docs.save calls that did not run). */

@@ -259,7 +259,7 @@ void vk_messages_send(const cJSON *params, vk_outcome *out)
 {
     send_targets targets;
     long long random_id;
-    cJSON *docs = NULL;
+    cJSON *docs = NULL, *photos = NULL;
     if (targets_read(params, &targets, out)) return;
     /* Since API 5.90 random_id is required; it is what makes a resend safe. */
     if (sim_param_int64(params, "random_id", &random_id) != SIM_PARAM_OK) {
@@ -269,7 +269,7 @@ void vk_messages_send(const cJSON *params, vk_outcome *out)
     /* Alone, a conversation the community may not write to is the call's
      * error; in a peer_ids list it is that conversation's item. */
     if (!targets.listed && !peer_writable(out)) return;
-    if (text_check(params, out) || vk_docs_attachment(params, &docs, out) || keyboard_check(params, out))
+    if (text_check(params, out) || vk_docs_attachment(params, &docs, &photos, out) || keyboard_check(params, out))
         goto out;
     for (int i = 0; i < targets.count; i++)
         if (vk_peer_writable(targets.ids[i]) && vk_rate_gate(targets.ids[i], out)) goto out;
@@ -280,8 +280,13 @@ void vk_messages_send(const cJSON *params, vk_outcome *out)
         vk_log_field(out, "docs", docs);
         docs = NULL;
     }
+    if (!out->error_code && photos) {
+        vk_log_field(out, "photos", photos);
+        photos = NULL;
+    }
 out:
     cJSON_Delete(docs);
+    cJSON_Delete(photos);
 }
 
 /* The message is named by conversation_message_id or by the community-wide
@@ -289,7 +294,7 @@ out:
 void vk_messages_edit(const cJSON *params, vk_outcome *out)
 {
     long long cmid = 0, message_id;
-    cJSON *docs = NULL;
+    cJSON *docs = NULL, *photos = NULL;
     vk_peer *peer;
     if (peer_read(params, out)) return;
     int by_cmid = sim_param_int64(params, "conversation_message_id", &cmid) == SIM_PARAM_OK;
@@ -303,7 +308,7 @@ void vk_messages_edit(const cJSON *params, vk_outcome *out)
         vk_fail(out, VK_ERR_PARAM, "One of the parameters specified was missing or invalid: message not found");
         return;
     }
-    if (text_check(params, out) || vk_docs_attachment(params, &docs, out) || keyboard_check(params, out) ||
+    if (text_check(params, out) || vk_docs_attachment(params, &docs, &photos, out) || keyboard_check(params, out) ||
         vk_rate_gate(peer->id, out))
         goto out;
     sim_limits_note(peer->id);
@@ -311,8 +316,13 @@ void vk_messages_edit(const cJSON *params, vk_outcome *out)
         vk_log_field(out, "docs", docs);
         docs = NULL;
     }
+    if (photos) {
+        vk_log_field(out, "photos", photos);
+        photos = NULL;
+    }
 out:
     cJSON_Delete(docs);
+    cJSON_Delete(photos);
 }
 
 void vk_messages_send_message_event_answer(const cJSON *params, vk_outcome *out)

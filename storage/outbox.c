@@ -28,7 +28,9 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
 {
     sqlite3_stmt *st = db_stmt(d,
         "SELECT o.id, o.platform, o.chat_id, o.account_id, o.kind, o.body, o.attempts, o.next_at,"
-        " o.state = 'checking', COALESCE(o.probe_floor, -1), COALESCE(o.probe_next, 0), o.probe_misses"
+        " o.state = 'checking', COALESCE(o.probe_floor, -1), COALESCE(o.probe_next, 0), o.probe_misses,"
+        " CASE WHEN o.state = 'checking' THEN (SELECT m.platform_chat_id FROM chat_marks m"
+        "   WHERE m.platform = o.platform AND m.chat_id = o.chat_id) END"
         " FROM outbox o WHERE o.state IN ('pending', 'checking') AND o.next_at <= ?1"
         /* a chat's messages leave in order; the answer to a button press
          * shows nothing in the chat and keeps no place in that line */
@@ -55,6 +57,7 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         r->probe_floor = sqlite3_column_int64(st, 9);
         r->probe_next = sqlite3_column_int64(st, 10);
         r->probe_misses = sqlite3_column_int(st, 11);
+        r->platform_chat_id = sqlite3_column_int64(st, 12);
         if (!r->body) break;
         n++;
     }

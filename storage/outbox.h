@@ -33,6 +33,8 @@ typedef struct outbox_row {
     int64_t probe_floor;    /* highest message id in the chat when it went out; -1 = unknown */
     int64_t probe_next;     /* next message id to look at; 0 = probe_floor + 1 */
     int probe_misses;       /* ids in a row that held no message */
+    int64_t platform_chat_id; /* checking: the platform's own id of the chat where it differs
+                               * from chat_id (chat_marks; a MAX dialog's chat_id), else 0 */
 } outbox_row;
 
 mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t account_id,

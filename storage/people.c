@@ -159,8 +159,8 @@ mb_status people_unjoin(db *d, int64_t account_id)
         "DELETE FROM identity_history WHERE account_id = ?1",
         "DELETE FROM identities WHERE account_id = ?1",
         "DELETE FROM dialog WHERE account_id = ?1",
-        "UPDATE accounts SET status = 'imported', consent_at = NULL, birth_year = NULL, guardian_consent = NULL,"
-        " guardian_consent_at = NULL, language = NULL WHERE id = ?1 AND external_id IS NOT NULL",
+        ("UPDATE accounts SET status = 'imported', consent_at = NULL, birth_year = NULL, guardian_consent = NULL,"
+         " guardian_consent_at = NULL, language = NULL WHERE id = ?1 AND external_id IS NOT NULL"),
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         mb_status rc = db_run_with_ints(d, steps[i], account_id, 0);

@@ -53,6 +53,19 @@ mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t 
     return db_step_done(d, st);
 }
 
+mb_status chat_mark_platform_chat(db *d, const char *platform, int64_t chat_id, int64_t platform_chat_id)
+{
+    if (!platform_chat_id) return MB_OK;
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO chat_marks(platform, chat_id, last_message_id, platform_chat_id)"
+                                  " VALUES(?1, ?2, 0, ?3) ON CONFLICT(platform, chat_id) DO UPDATE SET"
+                                  " platform_chat_id = excluded.platform_chat_id");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, chat_id);
+    sqlite3_bind_int64(st, 3, platform_chat_id);
+    return db_step_done(d, st);
+}
+
 int64_t chat_mark_get(db *d, const char *platform, int64_t chat_id)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT last_message_id FROM chat_marks WHERE platform = ?1 AND chat_id = ?2");

@@ -32,6 +32,10 @@ mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t 
  * bot's delivered one); 0 when none is known or on error. */
 int64_t chat_mark_get(db *d, const char *platform, int64_t chat_id);
 
+/* Records the platform's own id of a chat where it differs from chat_id
+ * (a MAX dialog's chat_id); 0 does nothing. */
+mb_status chat_mark_platform_chat(db *d, const char *platform, int64_t chat_id, int64_t platform_chat_id);
+
 #define DIALOG_STATE_MAX 32
 #define DIALOG_DATA_MAX 4096   /* bytes of JSON a dialog may carry */
 

@@ -781,8 +781,14 @@ static const char *const migrations[] = {
     /* 22: the retention sweep (storage/retention.c) over recipients' weeks
      * of digests once sent or skipped, and over announcements, oldest
      * first. */
-    "CREATE INDEX digest_weeks_done ON digest_weeks(week) WHERE state <> 'planned';"
-    "CREATE INDEX announcements_age ON announcements(created_at);",
+    ("CREATE INDEX digest_weeks_done ON digest_weeks(week) WHERE state <> 'planned';"
+     "CREATE INDEX announcements_age ON announcements(created_at);"),
+
+    /* 23: the platform's own id of a chat where it differs from the id
+     * the bot addresses replies by: a MAX dialog has a chat_id of its own
+     * beside the user's id, and only that chat_id lists the dialog's
+     * messages (GET /messages), which MAX's delivery check reads. */
+    "ALTER TABLE chat_marks ADD COLUMN platform_chat_id INTEGER;",
 };
 
 #undef STATE_GUARD

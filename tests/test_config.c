@@ -463,6 +463,15 @@ TEST(max_section_is_read_and_checked)
     CHECK_CONTAINS(err, "format must be plain, markdown or html");
     CHECK_CONTAINS(err, "unknown key \"secret\" in [max]");
     CHECK_CONTAINS(err, "mode = webhook needs webhook_url and webhook_listen");
+    /* the certificate and its key: paths from the file's folder, never one alone */
+    path = write_config("[max]\nwebhook_cert = tls/chain.pem\nwebhook_key = /etc/mentorbot/key.pem\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
+    CHECK(strncmp(cfg.max_webhook_cert, unit_tmpdir(), strlen(unit_tmpdir())) == 0 &&
+          strstr(cfg.max_webhook_cert, "/tls/chain.pem"));
+    CHECK_STR(cfg.max_webhook_key, "/etc/mentorbot/key.pem");
+    path = write_config("[max]\nwebhook_cert = tls/chain.pem\n");
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
+    CHECK_CONTAINS(err, "webhook_cert and webhook_key go together");
 }
 
 int main(void)

@@ -6,7 +6,9 @@
  */
 #include "tests/unit.h"
 
+#include "bot/max/max.h"
 #include "bot/max/max_parse.h"
+#include "bot/max/max_subs.h"
 #include "util/invite_code.h"
 #include "util/json.h"
 
@@ -15,7 +17,7 @@
 #include <string.h>
 
 #define CORPUS_DIR "tests/conformance/max"
-#define CORPUS_MIN_FILES 28
+#define CORPUS_MIN_FILES 31
 
 static char *read_corpus(const char *name, size_t *len)
 {
@@ -126,7 +128,8 @@ TEST(a_message_in_a_group_chat_keeps_the_chat_and_the_marker)
     CHECK_INT(p.ev.is_private, 0);
     CHECK_STR(p.ev.text, "...");
     CHECK_STR(p.ev.first_name, "John");
-    CHECK_INT(p.ev.message_id, 0);   /* its seq passes 2^53: no number a handler could edit by */
+    CHECK_INT(p.ev.message_id, 1775025604499LL);   /* the update's time orders the chat (its seq passes 2^53) */
+    CHECK_INT(p.ev.platform_chat_id, 0);           /* a group chat: its id is the chat's own */
     cJSON_Delete(p.root);
 }
 
@@ -141,7 +144,8 @@ TEST(a_button_press_in_a_dialog_answers_to_the_user)
     CHECK_STR(p.ev.button_data, "picture");
     CHECK_STR(p.ev.button_id, "f9LHodD0cOJf4_DkJGeq8BkDgc5vgSwZocVrn44oirfMzUQ4mv5k_h1-yQvExmZNjV7gVcaO2Z3Gv6LJpZQ-nj_"
                               "0HTcX7NwSdT4fDtXou9i0A51TjSj9");
-    CHECK_INT(p.ev.button_message_id, 0);   /* the handler sends a new message instead of an edit */
+    CHECK_STR(p.ev.button_message, "mid.000000000adf429c019d47d58f2b3d9e");   /* an edit goes by it */
+    CHECK_INT(p.ev.platform_chat_id, 182182182);   /* the dialog's own id, which lists its messages */
     CHECK_STR(p.ev.language_code, "ru");
     cJSON_Delete(p.root);
 
@@ -149,7 +153,7 @@ TEST(a_button_press_in_a_dialog_answers_to_the_user)
     CHECK_INT(p.ev.kind, EVENT_BUTTON);
     CHECK_INT(p.ev.chat_id, 123456789);
     CHECK_STR(p.ev.button_data, "role:mentor");
-    CHECK_INT(p.ev.button_message_id, 0);
+    CHECK_STR(p.ev.button_message, "");   /* no message: the handler sends a new one */
     cJSON_Delete(p.root);
 }
 
@@ -328,6 +332,81 @@ TEST(broken_updates_never_crash_and_say_why)
     }
 }
 
+/* What the bot does with a GET /subscriptions answer (bot/max/max_subs.h). */
+TEST(subscriptions_are_kept_removed_or_made_as_the_config_says)
+{
+    const char *ours = "https://bot.example.org/max";
+    max_reply r;
+    max_subs_plan p;
+    reply_of("subscriptions_two.json", 200, &r);
+    CHECK(r.ok);
+    /* webhook, nothing changed: ours stays, the other address goes */
+    CHECK_INT(max_subs_plan_make(r.root, ours, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK_INT(p.found, 2);
+    CHECK(p.ours && !p.subscribe && p.why == NULL);
+    CHECK_INT(p.nremove, 1);
+    CHECK_STR(p.remove[0], "https://old.example.org/max");
+    max_subs_plan_free(&p);
+    /* the secret or address changed since the last subscription (MAX does not show the secret) */
+    CHECK_INT(max_subs_plan_make(r.root, ours, MAX_POLL_TYPES, 0, &p), MB_OK);
+    CHECK(p.subscribe);
+    CHECK_CONTAINS(p.why, "secret");
+    max_subs_plan_free(&p);
+    /* polling: every subscription goes, or MAX hands the poll nothing */
+    CHECK_INT(max_subs_plan_make(r.root, NULL, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(!p.subscribe);
+    CHECK_INT(p.nremove, 2);
+    CHECK_STR(p.remove[0], ours);
+    max_subs_plan_free(&p);
+    /* a new address: ours is missing and both old ones go */
+    CHECK_INT(max_subs_plan_make(r.root, "https://new.example.org/max", MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(!p.ours && p.subscribe);
+    CHECK_INT(p.nremove, 2);
+    max_subs_plan_free(&p);
+    max_reply_free(&r);
+
+    reply_of("subscriptions_schema_example.json", 200, &r);
+    CHECK_INT(max_subs_plan_make(r.root, ours, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(p.ours && p.subscribe);
+    CHECK_STR(p.why, "the update types differ");
+    CHECK_INT(p.nremove, 0);
+    max_subs_plan_free(&p);
+    max_reply_free(&r);
+
+    reply_of("subscriptions_empty.json", 200, &r);
+    CHECK_INT(max_subs_plan_make(r.root, ours, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(p.subscribe && p.nremove == 0 && p.found == 0);
+    CHECK_STR(p.why, "not subscribed yet");
+    max_subs_plan_free(&p);
+    CHECK_INT(max_subs_plan_make(r.root, NULL, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK(!p.subscribe && p.nremove == 0);
+    max_subs_plan_free(&p);
+    max_reply_free(&r);
+
+    /* not a GetSubscriptionsResult; an item without a url is passed over */
+    cJSON *odd = cJSON_Parse("{\"subscriptions\":{}}");
+    CHECK_INT(max_subs_plan_make(odd, NULL, MAX_POLL_TYPES, 1, &p), MB_ERR_PARSE);
+    cJSON_Delete(odd);
+    odd = cJSON_Parse("{\"subscriptions\":[{\"time\":1},7,{\"url\":\"https://a.example/h\"}]}");
+    CHECK_INT(max_subs_plan_make(odd, NULL, MAX_POLL_TYPES, 1, &p), MB_OK);
+    CHECK_INT(p.nremove, 1);
+    max_subs_plan_free(&p);
+    cJSON_Delete(odd);
+
+    /* the fingerprint follows each of address, types and secret */
+    char a[MAX_SUBS_FINGERPRINT_LEN + 1], b[MAX_SUBS_FINGERPRINT_LEN + 1];
+    max_subs_fingerprint(ours, MAX_POLL_TYPES, "secret-one", a);
+    max_subs_fingerprint(ours, MAX_POLL_TYPES, "secret-one", b);
+    CHECK_STR(a, b);
+    CHECK_INT((int)strlen(a), MAX_SUBS_FINGERPRINT_LEN);
+    max_subs_fingerprint(ours, MAX_POLL_TYPES, "secret-two", b);
+    CHECK(strcmp(a, b) != 0);
+    max_subs_fingerprint(ours, "message_created", "secret-one", b);
+    CHECK(strcmp(a, b) != 0);
+    max_subs_fingerprint("https://bot.example.org/max2", MAX_POLL_TYPES, "secret-one", b);
+    CHECK(strcmp(a, b) != 0);
+}
+
 int main(void)
 {
     RUN(every_file_reads_as_what_it_is);
@@ -340,5 +419,6 @@ int main(void)
     RUN(answers_keep_the_error_key_and_the_upload_fields);
     RUN(long_poll_markers_and_webhook_bodies_are_checked);
     RUN(broken_updates_never_crash_and_say_why);
+    RUN(subscriptions_are_kept_removed_or_made_as_the_config_says);
     return unit_summary();
 }

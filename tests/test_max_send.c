@@ -151,6 +151,12 @@ TEST(contact_request_answers_and_edits)
     CHECK_STR(call.url, "http://max.test/messages?message_id=mid.000000000adf429c019d47d58f2b3d9e");
     CHECK_STR(call.json, "{\"text\":\"Страница 2\",\"attachments\":[]}");   /* the old keyboard goes */
     api_call_clear(&call);
+    /* what reply_edit queues: the event's name for the message */
+    r = row_of(50, 5, "edit", "{\"message\":\"mid.000000000adf429c019d47d58f2b3d9e\",\"text\":\"Страница 3\","
+                              "\"buttons\":[]}");
+    CHECK_INT(tr->render(tr, &r, &call), MB_OK);
+    CHECK_STR(call.url, "http://max.test/messages?message_id=mid.000000000adf429c019d47d58f2b3d9e");
+    api_call_clear(&call);
 }
 
 TEST(media_a_user_sent_goes_back_by_its_tokens)
@@ -280,6 +286,8 @@ TEST(a_file_is_uploaded_in_three_steps_and_waits_while_max_processes_it)
     resp = answer(200, sent);
     tr->classify(tr, &r, &call, &resp, &out);
     CHECK_INT(out.outcome, SEND_OK);
+    CHECK_INT(out.message_id, 1775026702400LL);   /* its time: the floor of the chat's next check */
+    CHECK_INT(out.platform_chat_id, 182182182);     /* the dialog's own id, which the check lists */
     api_call_clear(&call);
     /* delivered: the token is forgotten, a new row of that id would upload */
     CHECK_INT(tr->render(tr, &r, &call), MB_OK);

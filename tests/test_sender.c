@@ -279,6 +279,17 @@ TEST(answer_and_edit_rows_render_their_methods)
     CHECK_INT(call.idempotent, 1);
     cJSON_Delete(req);
     api_call_clear(&call);
+
+    /* what reply_edit queues now: the message as the event named it */
+    row = make_row("edit", 42, "{\"message\":\"3573\",\"text\":\"Новый текст\",\"buttons\":[]}");
+    CHECK_INT(tg_render(tr, &row, &call), MB_OK);
+    req = cJSON_Parse(call.json ? call.json : "");
+    CHECK_INT(json_int(req, "message_id", NULL), 3573);
+    cJSON_Delete(req);
+    api_call_clear(&call);
+    row = make_row("edit", 42, "{\"message\":\"mid.0a\",\"text\":\"Новый текст\",\"buttons\":[]}");
+    CHECK_INT(tg_render(tr, &row, &call), MB_ERR_INVALID);   /* no Telegram message is named so */
+    api_call_clear(&call);
 }
 
 /* A photo or file Telegram already holds goes by its file_id, as JSON with
@@ -462,7 +473,8 @@ static check_outcome check_answer(long status, const char *body, CURLcode curl, 
     resp.body = (char *)(body ? body : "");
     resp.body_len = body ? strlen(body) : 0;
     char why[256];
-    return tr->classify_check(tr, &resp, wait, why, sizeof why);
+    int64_t found = 0;
+    return tr->classify_check(tr, NULL, &resp, &found, wait, why, sizeof why);
 }
 
 TEST(delivery_check_asks_for_the_same_text_and_buttons)

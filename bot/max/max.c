@@ -1,17 +1,29 @@
 #include "bot/max/max.h"
 #include "bot/max/max_parse.h"
+#include "bot/max/max_subs.h"
 #include "bot/max/max_webhook.h"
 #include "bot/pacer.h"
 #include "storage/records.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum max_phase { MAX_PHASE_ME, MAX_PHASE_POLL, MAX_PHASE_SUBSCRIBE, MAX_PHASE_SUBSCRIBED } max_phase;
+/* At start: GET /me, GET /subscriptions, a DELETE per subscription to
+ * remove (max_subs.h), then POST /subscriptions when needed or the long
+ * poll. */
+typedef enum max_phase {
+    MAX_PHASE_ME,
+    MAX_PHASE_SUBS_LIST,
+    MAX_PHASE_SUBS_REMOVE,
+    MAX_PHASE_SUBSCRIBE,
+    MAX_PHASE_SUBSCRIBED,
+    MAX_PHASE_POLL,
+} max_phase;
 
 struct max_client {
     max_sender snd;             /* first: the transport's impl is the sender */
@@ -29,6 +41,9 @@ struct max_client {
     http_request *inflight;
     durable_wait poll_wait;  /* the poll after a batch waits for this durable mark */
     max_webhook *hook;          /* webhook mode's endpoint, NULL when polling */
+    max_subs_plan plan;         /* what GET /subscriptions asked for */
+    int removing;               /* the plan's address being removed */
+    char fingerprint[MAX_SUBS_FINGERPRINT_LEN + 1];   /* of the subscription the config asks for */
 };
 
 static void step(max_client *m);
@@ -37,6 +52,31 @@ static void on_answer(void *arg, const http_response *resp);
 static void step_from_pacer(void *arg) { step(arg); }
 static void back_off(max_client *m) { pacer_fail(&m->pace); }
 
+static const char *phase_call(max_phase phase)
+{
+    switch (phase) {
+    case MAX_PHASE_ME: return "GET /me";
+    case MAX_PHASE_SUBS_LIST: return "GET /subscriptions";
+    case MAX_PHASE_SUBS_REMOVE: return "DELETE /subscriptions";
+    case MAX_PHASE_SUBSCRIBE: return "POST /subscriptions";
+    default: return "GET /updates";
+    }
+}
+
+/* DELETE /subscriptions?url=<the address>; 0 when it left. */
+static int send_unsubscribe(max_client *m)
+{
+    strbuf url;
+    sb_init(&url, 4096);
+    sb_printf(&url, "%s/subscriptions?", m->snd.api_base);
+    http_form_param(&url, "url", m->plan.remove[m->removing]);
+    int rc = url.failed || http_send_json(m->http, "DELETE", sb_str(&url), m->snd.auth_header, NULL,
+                                          m->cfg->max_request_timeout_s * 1000L, MAX_API_BODY_MAX, on_answer, m,
+                                          &m->inflight);
+    sb_free(&url);
+    return rc;
+}
+
 static void step(max_client *m)
 {
     char url[768];
@@ -44,6 +84,11 @@ static void step(max_client *m)
     if (m->phase == MAX_PHASE_SUBSCRIBED) return;
     if (m->phase == MAX_PHASE_ME) {
         snprintf(url, sizeof url, "%s/me", m->snd.api_base);
+    } else if (m->phase == MAX_PHASE_SUBS_LIST) {
+        snprintf(url, sizeof url, "%s/subscriptions", m->snd.api_base);
+    } else if (m->phase == MAX_PHASE_SUBS_REMOVE) {
+        if (send_unsubscribe(m)) back_off(m);
+        return;
     } else if (m->phase == MAX_PHASE_SUBSCRIBE) {
         /* SubscriptionRequestBody: the address, the types and the secret
          * MAX sends back in X-Max-Bot-Api-Secret. */
@@ -163,18 +208,98 @@ static void on_me(max_client *m, const max_reply *r)
     platform_info self;
     max_platform_describe(m->cfg, m->username, &self);
     if (platform_register(&self)) log_warn("max", "could not renew the MAX registration");
-    if (m->hook) {
-        log_info("max", "connected as %s%s; subscribing %s for updates", m->username[0] ? "@" : "",
-                 m->username[0] ? m->username : "a bot without a name (no deep links)", m->cfg->max_webhook_url);
-        m->phase = MAX_PHASE_SUBSCRIBE;
-    } else {
-        log_info("max", "connected as %s%s; long polling from %s", m->username[0] ? "@" : "",
-                 m->username[0] ? m->username : "a bot without a name (no deep links)",
-                 m->has_marker ? "the stored marker" : "the newest update");
-        m->phase = MAX_PHASE_POLL;
-    }
+    log_info("max", "connected as %s%s; checking the webhook subscriptions", m->username[0] ? "@" : "",
+             m->username[0] ? m->username : "a bot without a name (no deep links)");
+    m->phase = MAX_PHASE_SUBS_LIST;
     pacer_ok(&m->pace);
     step(m);
+}
+
+/* The subscriptions are in order: listen for the webhook, or poll. */
+static void after_subscriptions(max_client *m)
+{
+    if (m->hook) {
+        log_info("max", "webhook subscribed: MAX posts updates to %s", m->cfg->max_webhook_url);
+        m->phase = MAX_PHASE_SUBSCRIBED;
+    } else {
+        log_info("max", "long polling from %s", m->has_marker ? "the stored marker" : "the newest update");
+        m->phase = MAX_PHASE_POLL;
+        step(m);
+    }
+}
+
+/* After the removals: subscribe when the plan says so. */
+static void next_after_removals(max_client *m)
+{
+    if (m->hook && m->plan.subscribe) {
+        log_info("max", "subscribing %s for updates (%s)", m->cfg->max_webhook_url, m->plan.why);
+        m->phase = MAX_PHASE_SUBSCRIBE;
+        step(m);
+        return;
+    }
+    if (m->hook)
+        log_info("max", "the subscription of %s is in place with the same types and secret; not made again",
+                 m->cfg->max_webhook_url);
+    after_subscriptions(m);
+}
+
+/* GET /subscriptions was refused or unreadable for good: the housekeeping
+ * is skipped (polling goes on, a webhook is subscribed as before it
+ * existed) rather than keeping the bot from reading updates. */
+static void subscriptions_unknown(max_client *m, const char *why)
+{
+    log_warn("max", "GET /subscriptions: %s; going on without checking the webhook subscriptions", why);
+    max_subs_plan_free(&m->plan);
+    m->plan = (max_subs_plan){.subscribe = 1, .why = "the subscriptions could not be read"};
+    pacer_ok(&m->pace);
+    next_after_removals(m);
+}
+
+static void on_subscriptions(max_client *m, const max_reply *r)
+{
+    char stored[MAX_SUBS_FINGERPRINT_LEN + 1];
+    int same = db_meta_get(m->d, MAX_META_WEBHOOK_FINGERPRINT, stored, sizeof stored) == MB_OK &&
+               strcmp(stored, m->fingerprint) == 0;
+    max_subs_plan_free(&m->plan);
+    mb_status rc = max_subs_plan_make(r->root, m->hook ? m->cfg->max_webhook_url : NULL, MAX_POLL_TYPES, same,
+                                      &m->plan);
+    if (rc == MB_ERR_PARSE) {
+        subscriptions_unknown(m, "the answer is not a list of subscriptions");
+        return;
+    }
+    if (rc) {
+        back_off(m);   /* out of memory: ask again */
+        return;
+    }
+    pacer_ok(&m->pace);
+    m->removing = 0;
+    if (m->plan.nremove) {
+        m->phase = MAX_PHASE_SUBS_REMOVE;
+        step(m);
+    } else {
+        next_after_removals(m);
+    }
+}
+
+/* One removal answered (or refused: nothing to remove then). */
+static void on_unsubscribed(max_client *m, const max_reply *r)
+{
+    const char *url = m->plan.remove[m->removing];
+    if (r->ok && m->hook)
+        log_info("max", "removed the webhook subscription of %s: [max] webhook_url is %s", url,
+                 m->cfg->max_webhook_url);
+    else if (r->ok)
+        log_info("max", "removed the webhook subscription of %s: MAX hands nothing to long polling while a "
+                 "webhook is set ([max] mode = polling)", url);
+    else
+        log_warn("max", "MAX refused to remove the webhook subscription of %s (HTTP %d %s %s); going on", url,
+                 r->http_status, r->code, r->message);
+    pacer_ok(&m->pace);
+    if (++m->removing < m->plan.nremove) {
+        step(m);
+        return;
+    }
+    next_after_removals(m);
 }
 
 static void on_answer(void *arg, const http_response *resp)
@@ -182,8 +307,7 @@ static void on_answer(void *arg, const http_response *resp)
     max_client *m = arg;
     m->inflight = NULL;
     if (resp->curl_code != CURLE_OK || resp->body_too_large) {
-        log_warn("max", "%s: %s", m->phase == MAX_PHASE_ME ? "GET /me"
-                 : m->phase == MAX_PHASE_SUBSCRIBE ? "POST /subscriptions" : "GET /updates",
+        log_warn("max", "%s: %s", phase_call(m->phase),
                  resp->body_too_large ? "the answer is larger than the bot reads" : resp->error);
         back_off(m);
         return;
@@ -196,16 +320,24 @@ static void on_answer(void *arg, const http_response *resp)
     mb_status rc = max_parse_reply(resp->body, resp->body_len, resp->status, &r);
     if (!rc && r.ok && m->phase == MAX_PHASE_ME) {
         on_me(m, &r);
+    } else if (!rc && r.ok && m->phase == MAX_PHASE_SUBS_LIST) {
+        on_subscriptions(m, &r);
     } else if (!rc && r.ok && m->phase == MAX_PHASE_SUBSCRIBE) {
-        log_info("max", "webhook subscribed: MAX posts updates to %s", m->cfg->max_webhook_url);
-        m->phase = MAX_PHASE_SUBSCRIBED;
+        if (db_meta_set(m->d, MAX_META_WEBHOOK_FINGERPRINT, m->fingerprint))
+            log_warn("max", "could not store the subscription's fingerprint; the next start subscribes again");
         pacer_ok(&m->pace);
+        after_subscriptions(m);
     } else if (resp->status == 401 || strcmp(r.code, "verify.token") == 0) {
         if (m->hooks.fatal) m->hooks.fatal(m->hooks.arg, "MAX refused the bot token (verify.token); check [max] token");
+    } else if (m->phase == MAX_PHASE_SUBS_REMOVE && !rc && resp->status < 500 && resp->status != 429) {
+        on_unsubscribed(m, &r);   /* refused for good: retrying would not help */
+    } else if (m->phase == MAX_PHASE_SUBS_LIST && resp->status >= 200 && resp->status < 500 &&
+               resp->status != 429) {
+        char why[sizeof r.code + sizeof r.message + 32];
+        snprintf(why, sizeof why, "HTTP %ld %s %s", resp->status, r.code, r.message);
+        subscriptions_unknown(m, why);
     } else {
-        log_warn("max", "%s failed: HTTP %ld %s %s", m->phase == MAX_PHASE_ME ? "GET /me"
-                 : m->phase == MAX_PHASE_SUBSCRIBE ? "POST /subscriptions" : "GET /updates",
-                 resp->status, r.code, r.message);
+        log_warn("max", "%s failed: HTTP %ld %s %s", phase_call(m->phase), resp->status, r.code, r.message);
         back_off(m);
     }
     max_reply_free(&r);
@@ -235,6 +367,7 @@ max_client *max_new(struct ev_loop *loop, http_client *http, db *d, const bot_en
     }
     if (cfg->max_username[0]) snprintf(m->username, sizeof m->username, "%s", cfg->max_username);
     else if (db_meta_get(d, MAX_META_USERNAME, m->username, sizeof m->username)) m->username[0] = 0;
+    max_subs_fingerprint(cfg->max_webhook_url, MAX_POLL_TYPES, cfg->max_webhook_secret, m->fingerprint);
     pacer_init(&m->pace, loop, MAX_BACKOFF_MAX_S, step_from_pacer, m);
     transport *t = &m->snd.transport;
     t->rate_global_per_s = cfg->max_rate_per_s;
@@ -273,6 +406,7 @@ void max_free(max_client *m)
 {
     if (!m) return;
     max_stop(m);
+    max_subs_plan_free(&m->plan);
     free(m);
 }
 

@@ -16,9 +16,14 @@
  * taken, with a warning: the inbox's keys come from what identifies each
  * event (max_parse.h), so an update read twice is applied once.
  *
- * In webhook mode ([max] mode = webhook) it listens on webhook_listen
- * (max_webhook.h) and, after GET /me, subscribes webhook_url with the
- * same types and the secret (POST /subscriptions) instead of polling.
+ * After GET /me it puts the webhook subscriptions in order
+ * (max_subs.h): GET /subscriptions, a DELETE /subscriptions?url= for each
+ * one to remove (in polling mode all of them: MAX hands nothing to long
+ * polling while one is set), each removal logged. In webhook mode
+ * ([max] mode = webhook) it listens on webhook_listen (max_webhook.h, over
+ * HTTPS with webhook_cert and webhook_key) and subscribes webhook_url with
+ * the same types and the secret (POST /subscriptions) when its
+ * subscription is missing or changed, instead of polling.
  *
  * Every call carries the token in the Authorization header, never in the
  * URL. A refused token (401, verify.token) stops the bot with the reason.

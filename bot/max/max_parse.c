@@ -164,6 +164,10 @@ static void fill_chat(event *ev, const cJSON *recipient)
     const char *type = json_str(recipient, "chat_type");
     ev->is_private = !recipient || (type && strcmp(type, "dialog") == 0);
     ev->chat_id = ev->is_private ? ev->user_id : json_int(recipient, "chat_id", NULL);
+    /* The dialog's own chat_id: what GET /messages (the delivery check)
+     * lists a dialog's messages by. */
+    int64_t dialog = ev->is_private ? json_int(recipient, "chat_id", NULL) : 0;
+    if (dialog && dialog != ev->chat_id) ev->platform_chat_id = dialog;
 }
 
 /* A token may go back into an attachment list unchanged: the characters
@@ -274,6 +278,9 @@ static void message_callback(const cJSON *update, event *ev)
      * a press on a button only comes from a dialog or a chat the bot is in,
      * and without the message the user's dialog is the place to answer. */
     fill_chat(ev, json_obj(msg, "recipient"));
+    const char *mid = json_str(json_obj(msg, "body"), "mid");
+    if (mid && *mid && strlen(mid) < sizeof ev->button_message)
+        snprintf(ev->button_message, sizeof ev->button_message, "%s", mid);
     ev->button_id = json_str(cb, "callback_id");
     ev->button_data = json_str(cb, "payload");
     if (user < 0) {
@@ -292,6 +299,7 @@ static void message_callback(const cJSON *update, event *ev)
     if (!ev->kind) {
         ev->button_id = NULL;
         ev->button_data = NULL;
+        ev->button_message[0] = 0;
     }
 }
 
@@ -300,6 +308,8 @@ static void bot_started(const cJSON *update, event *ev, max_event_storage *stora
     int user = fill_user(ev, json_obj(update, "user"));
     ev->is_private = 1;
     ev->chat_id = ev->user_id;
+    int64_t dialog = json_int(update, "chat_id", NULL);
+    if (dialog && dialog != ev->chat_id) ev->platform_chat_id = dialog;
     const cJSON *payload = cJSON_GetObjectItemCaseSensitive(update, "payload");
     if (user <= 0) {
         ev->ignore_reason = user < 0 ? NOT_A_USER : "bot_started without a user";
@@ -364,6 +374,12 @@ mb_status max_update_to_event(const cJSON *update, event *ev, int64_t *key, cons
     } else {
         *kind = "other";
         ev->ignore_reason = "update type the bot does not handle";
+    }
+    /* MAX's mids are strings: the update's time orders the chat instead,
+     * for the delivery check's floor (max_send.c). */
+    if (ev->kind != EVENT_NONE && ev->chat_id) {
+        int64_t at = json_int(update, "timestamp", NULL);
+        if (at > 0) ev->message_id = at;
     }
     return *key ? MB_OK : key_of_update(update, type, id, key);
 }

@@ -16,9 +16,12 @@
  *
  * Message ids: MAX names a message by its mid, a string, and its seq
  * passes 2^53, so cJSON (which reads numbers as doubles) cannot carry it
- * exactly. Events leave message_id and button_message_id at 0 ("none"):
- * a handler then sends a new message where it would edit one. Edits by mid
- * are the sender's (see max_send.c) once the event can carry a string id.
+ * exactly. A press's event names the message its button was on by that mid
+ * (event.button_message; a handler's edit goes back to PUT
+ * /messages?message_id=<mid>); event.message_id, a number the delivery
+ * check's floor needs, is the update's timestamp (ms), and
+ * event.platform_chat_id the dialog's own chat_id (recipient.chat_id, or
+ * bot_started's chat_id), which GET /messages lists a dialog by.
  *
  * Chat ids handed to the handlers: in a dialog the user's id (as on
  * Telegram, where a private chat's id is the user's), so replies go to

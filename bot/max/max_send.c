@@ -42,6 +42,9 @@ mb_status max_sender_init(max_sender *s, const char *api_base, const char *token
     s->transport.request_timeout_ms = REQUEST_TIMEOUT_MS;
     s->transport.render = max_render;
     s->transport.classify = max_classify;
+    s->transport.render_check = max_render_check;
+    s->transport.classify_check = max_classify_check;
+    s->transport.check_needs_floor = 1;
     s->transport.impl = s;
     return MB_OK;
 }
@@ -292,11 +295,11 @@ static void kept_forget(max_sender *s, int64_t row_id)
 
 static mb_status render_edit(max_sender *s, const cJSON *body, api_call *call)
 {
-    const char *text = json_str(body, "text"), *mid = json_str(body, "mid");
+    char number[24];
+    const char *text = json_str(body, "text"), *mid = transport_edit_target(body, number, sizeof number);
     if (!text || !*text) return MB_ERR_INVALID;
-    if (!mid || !*mid) {
-        /* MAX edits by the message's mid, a string the event cannot carry
-         * yet (see max_parse.h); handlers give no edit without it. */
+    if (!mid || mid == number) {
+        /* MAX edits by the message's mid; a number names no MAX message. */
         log_warn("max", "an edit without the message's mid cannot be sent");
         return MB_ERR_INVALID;
     }
@@ -517,6 +520,18 @@ void max_classify(transport *t, const outbox_row *row, api_call *call, const htt
             out->outcome = SEND_RETRY;
     } else {
         out->outcome = SEND_OK;
+        /* A new message's time (MAX names messages by strings): the chat's
+         * mark rises to it, the floor of the next row's delivery check. */
+        const cJSON *message = json_obj(r.root, "message");
+        out->message_id = json_int(message, "timestamp", NULL);
+        if (out->message_id < 0) out->message_id = 0;
+        /* A dialog's own chat_id, which the check lists it by, comes with
+         * every message the bot sends there, as with every update. */
+        const cJSON *recipient = json_obj(message, "recipient");
+        const char *type = json_str(recipient, "chat_type");
+        int64_t dialog = json_int(recipient, "chat_id", NULL);
+        if (row->chat_id > 0 && type && strcmp(type, "dialog") == 0 && dialog && dialog != row->chat_id)
+            out->platform_chat_id = dialog;
     }
     /* The kept token serves a retry only; any other end forgets it. */
     if (file && out->outcome != SEND_NEXT && out->outcome != SEND_RETRY) kept_forget(s, row->id);

@@ -82,6 +82,11 @@ char *max_escape_text(const char *text, max_text_format format);
 
 /* The transport's functions, exposed for tests. */
 mb_status max_render(transport *t, const outbox_row *row, api_call *call);
+/* The delivery check (max_check.c): GET /messages of the row's chat, read
+ * for the bot's messages after the row's floor (see there). */
+mb_status max_render_check(transport *t, const outbox_row *row, int64_t candidate, api_call *call);
+check_outcome max_classify_check(transport *t, const outbox_row *row, const http_response *resp, int64_t *found_id,
+                                 int64_t *retry_after_ms, char *why, size_t why_size);
 void max_classify(transport *t, const outbox_row *row, api_call *call, const http_response *resp,
                   send_result *out);
 

@@ -1,5 +1,6 @@
 #include "bot/max/max_webhook.h"
 #include "bot/max/max_parse.h"
+#include "bot/max/max_tls.h"
 #include "util/log.h"
 
 #include <arpa/inet.h>
@@ -35,6 +36,7 @@ struct max_webhook {
     hook_request *queue;          /* handed to the loop, newest first */
     hook_request *waiting;        /* applied, waiting for the disk (the loop's) */
     int stopping;
+    max_tls_pem tls;              /* certificate and key while the daemon serves HTTPS */
 };
 
 static void answer(max_webhook *w, hook_request *r, int status)
@@ -242,16 +244,43 @@ max_webhook *max_webhook_new(struct ev_loop *loop, db *d, const bot_env *env, co
     ev_async_init(&w->async, on_async);
     w->async.data = w;
     ev_async_start(loop, &w->async);
-    w->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
-                              on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
-                              (unsigned)MAX_WEBHOOK_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+    if (cfg->max_webhook_cert[0]) {
+        if (!max_tls_supported()) {
+            snprintf(why, why_size, "[max] webhook_cert is set but this libmicrohttpd cannot serve HTTPS");
+            max_webhook_free(w);
+            return NULL;
+        }
+        if (max_tls_load(cfg->max_webhook_cert, cfg->max_webhook_key, &w->tls, why, why_size)) {
+            max_webhook_free(w);
+            return NULL;
+        }
+        flags |= MHD_USE_TLS;
+    }
+    /* Without a certificate the key and cert options are not given at all
+     * (libmicrohttpd reads them only with MHD_USE_TLS). */
+    w->mhd = w->tls.cert
+        ? MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                           MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+                           (unsigned)MAX_WEBHOOK_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+                           MHD_OPTION_HTTPS_MEM_KEY, w->tls.key, MHD_OPTION_HTTPS_MEM_CERT, w->tls.cert,
+                           MHD_OPTION_END)
+        : MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                           MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+                           (unsigned)MAX_WEBHOOK_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
     if (!w->mhd) {
-        snprintf(why, why_size, "cannot listen on %s for MAX's webhook", cfg->max_webhook_listen);
+        snprintf(why, why_size, "cannot listen on %s for MAX's webhook%s", cfg->max_webhook_listen,
+                 w->tls.cert ? " (or the TLS library refused webhook_cert and webhook_key)" : "");
         max_webhook_free(w);
         return NULL;
     }
-    log_info("max", "webhook endpoint listening on %s", cfg->max_webhook_listen);
+    if (w->tls.cert)
+        log_info("max", "webhook endpoint listening on %s over HTTPS (certificate %s)", cfg->max_webhook_listen,
+                 cfg->max_webhook_cert);
+    else
+        log_info("max", "webhook endpoint listening on %s over plain HTTP: TLS is expected from a proxy in front "
+                 "of it (MAX posts only to https:// on port 443; set [max] webhook_cert and webhook_key to serve "
+                 "HTTPS here)", cfg->max_webhook_listen);
     return w;
 }
 
@@ -274,6 +303,7 @@ void max_webhook_free(max_webhook *w)
     }
     w->waiting = NULL;
     if (w->mhd) MHD_stop_daemon(w->mhd);
+    max_tls_pem_free(&w->tls);
     ev_async_stop(w->loop, &w->async);
     pthread_cond_destroy(&w->answered);
     pthread_mutex_destroy(&w->lock);

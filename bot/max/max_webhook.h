@@ -1,7 +1,10 @@
 /*
  * MAX's webhook mode: an HTTP endpoint (libmicrohttpd) that MAX POSTs each
  * update to, one Update a request, with the secret given to
- * POST /subscriptions in the X-Max-Bot-Api-Secret header.
+ * POST /subscriptions in the X-Max-Bot-Api-Secret header. With [max]
+ * webhook_cert and webhook_key it speaks HTTPS (max_tls.h checks both
+ * files first), otherwise plain HTTP behind the operator's HTTPS proxy
+ * (logged once at start).
  *
  * A request with the wrong secret is refused (403) and logged; a body
  * that is not an Update is answered 400 and logged. An update is applied
@@ -25,8 +28,10 @@
 typedef struct max_webhook max_webhook;
 
 /*
- * Listens on cfg->max_webhook_listen (an IPv4 host:port). NULL with the
- * reason in why when the address cannot be used or memory runs out.
+ * Listens on cfg->max_webhook_listen (an IPv4 host:port), over HTTPS when
+ * cfg->max_webhook_cert is set. NULL with the reason in why when the
+ * address cannot be used, the certificate or key cannot (the message names
+ * the file), or memory runs out.
  */
 max_webhook *max_webhook_new(struct ev_loop *loop, db *d, const bot_env *env, const config *cfg, max_hooks hooks,
                              char *why, size_t why_size);

@@ -71,8 +71,8 @@ void tg_classify(transport *t, const outbox_row *row, api_call *call, const http
                  send_result *out);
 
 mb_status tg_render_check(transport *t, const outbox_row *row, int64_t candidate, api_call *call);
-check_outcome tg_classify_check(transport *t, const http_response *resp, int64_t *retry_after_ms, char *why,
-                                size_t why_size);
+check_outcome tg_classify_check(transport *t, const outbox_row *row, const http_response *resp, int64_t *found_id,
+                                int64_t *retry_after_ms, char *why, size_t why_size);
 
 /* Builds intake items from a getUpdates result array; returns the count and
  * the next offset (max update_id + 1, or *next_offset unchanged). */

@@ -164,7 +164,8 @@ mb_status tg_update_to_event(const cJSON *update, event *ev, int64_t *update_id,
         int have_user = fill_from_user(ev, from);
         ev->button_id = json_str(cb, "id");
         ev->button_data = json_str(cb, "data");
-        ev->button_message_id = json_int(cmsg, "message_id", NULL);
+        int64_t on = json_int(cmsg, "message_id", NULL);
+        if (on > 0) snprintf(ev->button_message, sizeof ev->button_message, "%lld", (long long)on);
         const cJSON *chat = json_obj(cmsg, "chat");
         ev->chat_id = chat ? json_int(chat, "id", NULL) : ev->user_id;
         const char *type = json_str(chat, "type");

@@ -77,7 +77,9 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
         cJSON_AddNumberToObject(p, "chat_id", (double)row->chat_id);
         if (row->kind[0] == 'e') {
             method = "editMessageText";
-            cJSON_AddNumberToObject(p, "message_id", (double)json_int(body, "message_id", NULL));
+            int64_t id = transport_edit_number(body);
+            if (!id) { rc = MB_ERR_INVALID; goto out; }
+            cJSON_AddNumberToObject(p, "message_id", (double)id);
         } else {
             method = "sendMessage";
         }
@@ -244,8 +246,8 @@ mb_status tg_render_check(transport *t, const outbox_row *row, int64_t candidate
     return call->json ? MB_OK : MB_ERR_NOMEM;
 }
 
-check_outcome tg_classify_check(transport *t, const http_response *resp, int64_t *retry_after_ms, char *why,
-                                size_t why_size)
+check_outcome tg_classify_check(transport *t, const outbox_row *row, const http_response *resp, int64_t *found_id,
+                                int64_t *retry_after_ms, char *why, size_t why_size)
 {
     *retry_after_ms = 0;
     if (resp->curl_code != CURLE_OK) {

@@ -229,7 +229,8 @@ mb_status vk_update_to_event(const cJSON *update, event *ev, int64_t *key, const
         ev->user_id = json_int(object, "user_id", &have_user);
         ev->chat_id = json_int(object, "peer_id", NULL);
         ev->button_id = json_str(object, "event_id");
-        ev->button_message_id = json_int(object, "conversation_message_id", NULL);
+        int64_t on = json_int(object, "conversation_message_id", NULL);
+        if (on > 0) snprintf(ev->button_message, sizeof ev->button_message, "%lld", (long long)on);
         ev->is_private = ev->chat_id > 0 && ev->chat_id < VK_PEER_CHAT_BASE;
         if (!have_user || ev->user_id <= 0) {
             ev->ignore_reason = "button press without a user id that is a positive number";

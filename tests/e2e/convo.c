@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 const char *convo_transport = "tg";
+const char *const *convo_sim_args;
 
 static int on_vk(const convo *c) { return strcmp(c->transport, "vk") == 0; }
 static int on_max(const convo *c) { return strcmp(c->transport, "max") == 0; }
@@ -38,7 +39,7 @@ int convo_start(convo *c, const char *name, const char *extra_conf)
 {
     memset(c, 0, sizeof *c);
     c->transport = convo_transport;
-    if (sim_start(&c->sim)) return -1;
+    if (sim_start_args(&c->sim, convo_sim_args)) return -1;
     char conf[2048] = "", dir_name[128];
     if (on_vk(c)) vk_conf(&c->sim, conf, sizeof conf);
     if (on_max(c)) max_conf(&c->sim, conf, sizeof conf);
@@ -362,6 +363,42 @@ const char *expect_at(convo *c, long long user, const char *needle, const char *
     return call_text(c, call);
 }
 
+/* The message a call made or edited, written out ("" when none), and
+ * whether the call edited it. */
+static int call_message(const convo *c, const cJSON *call, char *buf, size_t size)
+{
+    const char *method = sim_json_str(call, "method");
+    int edit = method && strstr(method, "edit") != NULL;
+    buf[0] = 0;
+    if (on_max(c)) {
+        const char *mid = max_call_mid(call);
+        snprintf(buf, size, "%s", mid ? mid : "");
+    } else {
+        long long id = on_vk(c) ? vk_call_message_id(call)
+                       : edit   ? sim_json_num(call, "params.message_id")
+                                : sim_json_num(call, "result.message_id");
+        if (id > 0) snprintf(buf, size, "%lld", id);
+    }
+    return edit;
+}
+
+const char *expect_edit_at(convo *c, long long user, const char *needle, const char *file, int line)
+{
+    convo_user *u = find(c, user);
+    char before[128], after[128];
+    if (u->last) call_message(c, u->last, before, sizeof before);
+    else before[0] = 0;
+    const char *text = expect_at(c, user, needle, file, line);
+    if (!text) return NULL;
+    int edit = call_message(c, u->last, after, sizeof after);
+    if (!edit || !before[0] || strcmp(before, after) != 0) {
+        fprintf(stderr, "  %s:%d: %s: the message to %lld was not edited in place (%s of \"%s\", shown before as "
+                "\"%s\")\n", file, line, unit_current, user, edit ? "an edit" : "a new message", after, before);
+        unit_failed_checks++;
+    }
+    return text;
+}
+
 void press_data_at(convo *c, long long user, const char *data, const char *file, int line)
 {
     convo_user *u = find(c, user);
@@ -447,9 +484,10 @@ long long db_query_int(const char *db_path, const char *sql)
 }
 
 /* The file carried by a call, when it carries one: where the simulator
- * serves its bytes, its name and its caption. */
+ * serves its bytes, its name and its caption, and whether it came as a
+ * photo (Telegram's sendPhoto, a VK photo) rather than a document. */
 static int call_file(const convo *c, const cJSON *call, char *path, size_t path_size, const char **name,
-                     const char **caption)
+                     const char **caption, int *photo)
 {
     const char *method = cJSON_GetStringValue(cJSON_GetObjectItem(call, "method"));
     const cJSON *params = cJSON_GetObjectItem(call, "params");
@@ -457,20 +495,22 @@ static int call_file(const convo *c, const cJSON *call, char *path, size_t path_
     if (on_max(c)) return max_call_file(call, path, path_size, name, caption);
     if (!on_vk(c)) {
         /* a photo has one size in the simulator */
-        int photo = strcmp(method, "sendPhoto") == 0;
-        const char *id = sim_json_str(call, photo ? "result.photo.0.file_id" : "result.document.file_id");
-        if ((!photo && strcmp(method, "sendDocument") != 0) || !id) return 0;
+        *photo = strcmp(method, "sendPhoto") == 0;
+        const char *id = sim_json_str(call, *photo ? "result.photo.0.file_id" : "result.document.file_id");
+        if ((!*photo && strcmp(method, "sendDocument") != 0) || !id) return 0;
         snprintf(path, path_size, "/sim/tg/file?file_id=%s", id);
         *name = sim_json_str(call, "result.document.file_name");
         *caption = cJSON_GetStringValue(cJSON_GetObjectItem(params, "caption"));
         return 1;
     }
-    const cJSON *doc = cJSON_GetArrayItem(cJSON_GetObjectItem(call, "docs"), 0);
+    const cJSON *pic = cJSON_GetArrayItem(cJSON_GetObjectItem(call, "photos"), 0);
+    const cJSON *doc = pic ? pic : cJSON_GetArrayItem(cJSON_GetObjectItem(call, "docs"), 0);
     const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "url"));
-    const char *at = url ? strstr(url, "/sim/vk/doc/") : NULL;
+    const char *at = url ? strstr(url, pic ? "/sim/vk/photo/" : "/sim/vk/doc/") : NULL;
     if (strcmp(method, "messages.send") != 0 || !at) return 0;
+    *photo = pic != NULL;
     snprintf(path, path_size, "%s", at);
-    *name = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "title"));
+    *name = pic ? NULL : cJSON_GetStringValue(cJSON_GetObjectItem(doc, "title"));
     *caption = cJSON_GetStringValue(cJSON_GetObjectItem(params, "message"));
     return 1;
 }
@@ -482,8 +522,9 @@ char *expect_document_at(convo *c, long long user, char *name, size_t name_size,
     return expect_file_at(c, user, name, name_size, caption, caption_size, &len, file, line);
 }
 
-char *expect_file_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
-                     size_t *len, const char *file, int line)
+/* The next file to user; with want_photo it must have come as a photo. */
+static char *next_file(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
+                       size_t *len, int want_photo, const char *file, int line)
 {
     convo_user *u = find(c, user);
     for (int tries = 0; tries < 12; tries++) {
@@ -491,9 +532,15 @@ char *expect_file_at(convo *c, long long user, char *name, size_t name_size, cha
         if (!call) break;
         char path[512];
         const char *shown = NULL, *said = NULL;
-        if (call_file(c, call, path, sizeof path, &shown, &said)) {
-            snprintf(name, name_size, "%s", shown ? shown : "");
+        int photo = 0;
+        if (call_file(c, call, path, sizeof path, &shown, &said, &photo)) {
+            if (name_size) snprintf(name, name_size, "%s", shown ? shown : "");
             snprintf(caption, caption_size, "%s", said ? said : "");
+            if (want_photo && !photo) {
+                fprintf(stderr, "  %s:%d: %s: the file came to %lld as a document, not as a photo\n", file, line,
+                        unit_current, user);
+                unit_failed_checks++;
+            }
             *len = 0;
             char *bytes = sim_fetch(&c->sim, path, len);
             cJSON_Delete(call);
@@ -510,6 +557,18 @@ char *expect_file_at(convo *c, long long user, char *name, size_t name_size, cha
     fprintf(stderr, "  %s:%d: %s: no file came to %lld\n", file, line, unit_current, user);
     unit_failed_checks++;
     return NULL;
+}
+
+char *expect_file_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
+                     size_t *len, const char *file, int line)
+{
+    return next_file(c, user, name, name_size, caption, caption_size, len, 0, file, line);
+}
+
+char *expect_photo_at(convo *c, long long user, char *caption, size_t caption_size, size_t *len, const char *file,
+                      int line)
+{
+    return next_file(c, user, NULL, 0, caption, caption_size, len, 1, file, line);
 }
 
 int convo_files_left(convo *c)

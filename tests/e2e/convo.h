@@ -26,6 +26,9 @@ typedef struct convo_user {
  * Tests that describe a conversation once run it on each by setting this
  * before convo_start (convo_each_transport). */
 extern const char *convo_transport;
+/* More options for the simulator convo_start starts (NULL-terminated; NULL
+ * = none), e.g. {"--max-webhook-ca", "tests/fixtures/tls/cert.pem", NULL}. */
+extern const char *const *convo_sim_args;
 
 typedef struct convo {
     const char *transport;     /* copied from convo_transport at start */
@@ -76,6 +79,9 @@ int press_at(convo *c, long long user, const char *label, const char *file, int 
 /* The bot's next message to the user must contain needle; returns its text
  * (owned by the convo, valid until the next step for this user) or NULL. */
 const char *expect_at(convo *c, long long user, const char *needle, const char *file, int line);
+/* The same, and that message must be an edit of the message shown last
+ * (where the user pressed a button), not a new one. */
+const char *expect_edit_at(convo *c, long long user, const char *needle, const char *file, int line);
 /* The user presses a button carrying data, whatever the bot showed
  * (forged or stale presses). */
 void press_data_at(convo *c, long long user, const char *data, const char *file, int line);
@@ -115,6 +121,7 @@ const char *answer_until_consent_at(convo *c, long long user, const char *catego
 #define expect_some(c, u, n) expect_some_at(c, u, n, __FILE__, __LINE__)
 #define press(c, u, l) press_at(c, u, l, __FILE__, __LINE__)
 #define expect(c, u, n) expect_at(c, u, n, __FILE__, __LINE__)
+#define expect_edit(c, u, n) expect_edit_at(c, u, n, __FILE__, __LINE__)
 #define expect_silence(c, u, ms) expect_silence_at(c, u, ms, __FILE__, __LINE__)
 #define press_data(c, u, d) press_data_at(c, u, d, __FILE__, __LINE__)
 
@@ -132,11 +139,10 @@ const char *code_of(const char *link);
 long long db_query_int(const char *db_path, const char *sql);
 
 /*
- * The next file the bot sends to user (a document, or a photo: on VK a
- * picture goes as a document; on MAX the file or picture of a message),
- * stepping over other messages: its
- * bytes (NUL-terminated, caller frees), the name it is shown under and its
- * caption. NULL and a failed CHECK when no file comes.
+ * The next file the bot sends to user (a document or a photo), stepping
+ * over other messages: its bytes (NUL-terminated, caller frees), the name
+ * it is shown under (a document's) and its caption. NULL and a failed
+ * CHECK when no file comes.
  */
 char *expect_document_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
                          const char *file, int line);
@@ -145,6 +151,11 @@ char *expect_document_at(convo *c, long long user, char *name, size_t name_size,
 char *expect_file_at(convo *c, long long user, char *name, size_t name_size, char *caption, size_t caption_size,
                      size_t *len, const char *file, int line);
 #define expect_file(c, u, n, ns, cap, caps, len) expect_file_at(c, u, n, ns, cap, caps, len, __FILE__, __LINE__)
+/* The same for a picture, which must come as a photo (Telegram's
+ * sendPhoto, a VK photo), not as a document: a failed CHECK otherwise. */
+char *expect_photo_at(convo *c, long long user, char *caption, size_t caption_size, size_t *len, const char *file,
+                      int line);
+#define expect_photo(c, u, cap, caps, len) expect_photo_at(c, u, cap, caps, len, __FILE__, __LINE__)
 
 /* Files in the bot's report folder (<db>.files), after waiting a few
  * seconds for them to go. */

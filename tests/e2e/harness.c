@@ -106,7 +106,9 @@ static void child_stdio(const char *log)
     prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
-int sim_start(sim_proc *s)
+int sim_start(sim_proc *s) { return sim_start_args(s, NULL); }
+
+int sim_start_args(sim_proc *s, const char *const *args)
 {
     char bin[HARNESS_PATH_MAX], listen[32], log[HARNESS_PATH_MAX];
     memset(s, 0, sizeof *s);
@@ -129,7 +131,11 @@ int sim_start(sim_proc *s)
         if (pid < 0) return -1;
         if (pid == 0) {
             child_stdio(log);
-            execl(bin, "mentorbot-sim", "--listen", listen, verbose, (char *)NULL);
+            const char *argv[HARNESS_SIM_ARGS_MAX + 5] = {"mentorbot-sim", "--listen", listen};
+            int n = 3;
+            for (int i = 0; args && args[i] && i < HARNESS_SIM_ARGS_MAX; i++) argv[n++] = args[i];
+            argv[n++] = verbose;
+            execv(bin, (char *const *)argv);
             _exit(127);
         }
         s->pid = pid;

@@ -36,6 +36,11 @@ typedef struct sim_proc {
  * 0 on success; -1 (with a message on stderr) otherwise. */
 int sim_start(sim_proc *s);
 
+#define HARNESS_SIM_ARGS_MAX 8
+/* sim_start with more command-line options for the simulator (args ends
+ * with NULL; at most HARNESS_SIM_ARGS_MAX), such as --max-webhook-ca FILE. */
+int sim_start_args(sim_proc *s, const char *const *args);
+
 /* SIGTERM, waits; accepts a never-started (zeroed) struct. A simulator that
  * does not exit 0, or whose log holds a sanitizer report, is a failed check
  * of the current test (its log is printed). */

@@ -6,8 +6,11 @@
 #ifndef MB_E2E_SIM_VK_SCRIPT_H
 #define MB_E2E_SIM_VK_SCRIPT_H
 
+#include <curl/curl.h>
+
 #include "tests/e2e/harness.h"
 #include "tests/unit.h"
+#include "util/strbuf.h"
 
 #define USER 7001LL
 #define OTHER_USER 7002LL
@@ -32,6 +35,33 @@ static inline long long send_code(long long peer, long long random_id, const cha
     long long code = error_of(r);
     cJSON_Delete(r);
     return code;
+}
+
+/* POSTs a multipart body to url the way a bot uploads a file: the part
+ * `field` with file_name (a plain field when file_name is NULL) holding len
+ * bytes of data. Returns the JSON answer; *status the HTTP status. */
+static inline cJSON *upload(const char *url, const char *field, const char *file_name, const char *data, size_t len,
+                     long *status)
+{
+    strbuf body;
+    sb_init(&body, 0);
+    *status = 0;
+    CURL *curl = curl_easy_init();
+    curl_mime *mime = curl_mime_init(curl);
+    curl_mimepart *part = curl_mime_addpart(mime);
+    curl_mime_name(part, field);
+    if (file_name) curl_mime_filename(part, file_name);
+    curl_mime_data(part, data, len);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sb_collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    curl_mime_free(mime);
+    curl_easy_cleanup(curl);
+    cJSON *json = cJSON_Parse(sb_str(&body));
+    sb_free(&body);
+    return json;
 }
 
 TEST(simulator_exits_cleanly)

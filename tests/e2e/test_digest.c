@@ -4,7 +4,8 @@
  * Tomsk school gets the week in words, the chart and the workbook; the
  * coordinator of Moscow gets theirs at 09:00 Moscow time, four hours
  * later, with a line per organisation; a restart sends nothing again and
- * no file is left behind. The chart decodes (cairo) at its stated width;
+ * no file is left behind. The chart comes as a photo (Telegram's
+ * sendPhoto, a VK photo) and decodes (cairo) at its stated width;
  * the workbook is read back by openpyxl (Debian python3-openpyxl): its
  * indicators hold the same numbers as `admin report indicators --format
  * csv`, its sheets the pair's meeting and the mentee waiting as numbers
@@ -80,7 +81,8 @@ static const char *receive_files(convo *c, long long user, const char *tag, cons
     char name[256], caption[2048], file[64], cmd[4096];
     size_t len = 0;
     rows[0] = 0;
-    char *png = expect_file(c, user, name, sizeof name, caption, sizeof caption, &len);
+    /* the chart is a photo on either messenger, shown as a picture */
+    char *png = expect_photo(c, user, caption, sizeof caption, &len);
     CHECK_CONTAINS(caption, "Диаграмма.");
     snprintf(file, sizeof file, "chart-%s.png", tag);
     cairo_surface_t *s = cairo_image_surface_create_from_png(keep(file, png, len));

@@ -118,13 +118,6 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
     cJSON_Delete(sim_request(&c.sim, "POST", "/sim/fault", fault, NULL));
     restart_at(&c, start - DAY_S + 30);
     CHECK(convo_wait_count(&c, 1, 8000, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'"));
-    /* MAX gives no way to check a message's delivery: a reminder whose
-     * request had not left when the bot died stays "unknown" for the
-     * operator (docs/max.md). On MAX this is the case where both had left. */
-    for (int waited = 0; strcmp(c.transport, "max") == 0 && waited < 8000 &&
-                         sim_count_calls(&c.sim, "max", 0, send, "Напоминание") < 2;
-         waited += 20)
-        usleep(20 * 1000);
     bot_kill(&c.bot, SIGKILL);
     restart_at(&c, start - DAY_S + 40);
     const char *r = expect(&c, MENTEE, "Напоминание: встреча-знакомство");

@@ -3,8 +3,10 @@
  * will speak to it: the token in the Authorization header, the long poll
  * with its marker and types, users' messages, presses and bot_started /
  * bot_stopped from the control API, POST /messages with its checks, edits,
- * callback answers, the three-step file upload with attachment.not.ready,
- * and MAX's error bodies forced through /sim/max/error. The last test
+ * a chat's messages listed (GET /messages), callback answers, the
+ * three-step file upload with attachment.not.ready, MAX's error bodies
+ * forced through /sim/max/error, and the webhook subscriptions (listed,
+ * removed, holding the long poll). The last test
  * drives it with bot/max's own parser and sender, making their HTTP calls
  * as the sender will once MAX is wired: the two sides must agree.
  */
@@ -233,6 +235,49 @@ TEST(a_press_is_answered_once_and_the_message_edited_by_its_mid)
     cJSON_Delete(r);
 }
 
+TEST(a_chat_lists_its_messages_newest_first_with_edits_applied)
+{
+    if (sim_fresh(&sim)) return;
+    cJSON_Delete(sim_postf(&sim, "/sim/max/start", "{\"user_id\":%lld}", USER));
+    long status;
+    cJSON *r = api("POST", "/max/messages?user_id=7001", "{\"text\":\"Вопрос 1\"}", &status);
+    char mid[64], path[256];
+    snprintf(mid, sizeof mid, "%s", str(r, "message.body.mid") ? str(r, "message.body.mid") : "");
+    long long dialog = num(r, "message.recipient.chat_id");
+    cJSON_Delete(r);
+    cJSON_Delete(sim_postf(&sim, "/sim/max/message", "{\"user_id\":%lld,\"text\":\"Ответ\"}", USER));
+    snprintf(path, sizeof path, "/max/messages?message_id=%s", mid);
+    cJSON_Delete(api("PUT", path, "{\"text\":\"Вопрос 1 ✓\",\"attachments\":[]}", &status));
+    CHECK_INT(status, 200);
+
+    snprintf(path, sizeof path, "/max/messages?chat_id=%lld&count=10", dialog);
+    r = api("GET", path, NULL, &status);
+    CHECK_INT(status, 200);
+    CHECK_INT(cJSON_GetArraySize(get(r, "messages")), 2);
+    CHECK_STR(str(r, "messages.0.body.text"), "Ответ");   /* the user's, newest first */
+    CHECK(!cJSON_IsTrue(get(r, "messages.0.sender.is_bot")));
+    CHECK_STR(str(r, "messages.1.body.mid"), mid);
+    CHECK_STR(str(r, "messages.1.body.text"), "Вопрос 1 ✓");   /* as edited */
+    CHECK(cJSON_IsTrue(get(r, "messages.1.sender.is_bot")));
+    CHECK(num(r, "messages.0.timestamp") >= num(r, "messages.1.timestamp"));
+    cJSON_Delete(r);
+    snprintf(path, sizeof path, "/max/messages?chat_id=%lld&count=1", dialog);
+    r = api("GET", path, NULL, &status);
+    CHECK_INT(cJSON_GetArraySize(get(r, "messages")), 1);
+    cJSON_Delete(r);
+
+    /* the user's id is not the dialog's; a stopped dialog is refused */
+    r = api("GET", "/max/messages?chat_id=7001", NULL, &status);
+    CHECK_INT(status, 404);
+    cJSON_Delete(r);
+    cJSON_Delete(sim_postf(&sim, "/sim/max/stop", "{\"user_id\":%lld}", USER));
+    snprintf(path, sizeof path, "/max/messages?chat_id=%lld", dialog);
+    r = api("GET", path, NULL, &status);
+    CHECK_INT(status, 403);
+    CHECK_STR(str(r, "code"), "chat.denied");
+    cJSON_Delete(r);
+}
+
 TEST(a_file_goes_up_in_three_steps_and_may_not_be_ready_at_once)
 {
     if (sim_fresh(&sim)) return;
@@ -364,6 +409,8 @@ static void perform(const api_call *c, http_response *resp)
         curl_mime_filedata(part, c->file.path);
         curl_mime_filename(part, c->file.filename);
         curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
+    } else if (c->method && strcmp(c->method, "GET") == 0) {
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);   /* a GET has no body, as the sender sends it */
     } else {
         headers = curl_slist_append(headers, "Content-Type: application/json");
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, c->json ? c->json : "");
@@ -401,6 +448,23 @@ static send_outcome deliver(transport *t, const outbox_row *row, int *calls)
     return out.outcome;
 }
 
+/* One delivery check of row against the simulator; *found (may be NULL)
+ * gets the found message's time. */
+static check_outcome check_once(transport *t, const outbox_row *row, long long *found)
+{
+    api_call c;
+    if (t->render_check(t, row, 1, &c) != MB_OK) return CHECK_INCONCLUSIVE;
+    http_response resp;
+    perform(&c, &resp);
+    int64_t id = 0, wait = 0;
+    char why[256];
+    check_outcome out = t->classify_check(t, row, &resp, &id, &wait, why, sizeof why);
+    if (found) *found = id;
+    free(resp.body);
+    api_call_clear(&c);
+    return out;
+}
+
 /* What a handler would see of the first update from marker on, read by
  * the real parser and copied out of the answer it borrows from. */
 typedef struct polled {
@@ -411,6 +475,8 @@ typedef struct polled {
     char button_id[160];
     event_attachment_kind attachment_kind;
     char ref[EVENT_ATTACHMENT_REF_MAX + 1];
+    long long order;              /* event.message_id: the update's time */
+    long long platform_chat_id;   /* the dialog's own chat_id */
 } polled;
 
 /* *marker moves past the batch. */
@@ -448,6 +514,8 @@ static void poll_event(long long *marker, polled *p)
             snprintf(p->button_id, sizeof p->button_id, "%s", ev.button_id ? ev.button_id : "");
             p->attachment_kind = ev.attachment.kind;
             snprintf(p->ref, sizeof p->ref, "%s", ev.attachment.ref);
+            p->order = ev.message_id;
+            p->platform_chat_id = ev.platform_chat_id;
         }
     }
     max_update_list_free(&l);
@@ -494,7 +562,27 @@ TEST(the_bots_parser_and_sender_agree_with_the_simulator)
     CHECK_STR(str(last, "params.text"), "Ты &lt;наставник&gt; &amp; друг?");
     CHECK_STR(str(last, "params.format"), "html");
     CHECK_STR(str(last, "params.attachments.0.payload.buttons.0.0.payload"), "role:yes");
+    long long sent_at = num(last, "result.message.timestamp");
     cJSON_Delete(sent);
+
+    /* its answer lost, the delivery check finds it in the dialog (listed by
+     * the chat_id bot_started named), above the floor the start gave */
+    CHECK(p.platform_chat_id > 0 && p.platform_chat_id != USER);
+    CHECK(p.order > 0 && p.order <= sent_at);
+    r.checking = 1;
+    r.probe_floor = p.order - 1;
+    r.platform_chat_id = p.platform_chat_id;
+    CHECK_INT(check_once(t, &r, NULL), CHECK_FOUND);
+    long long found = 0;
+    CHECK_INT(check_once(t, &r, &found), CHECK_FOUND);
+    CHECK_INT(found, sent_at);
+    /* a row that never left: above that message, nothing of the bot's */
+    outbox_row lost = row_of(9, "text", "{\"text\":\"Ещё вопрос\"}");
+    lost.checking = 1;
+    lost.probe_floor = sent_at;
+    lost.platform_chat_id = p.platform_chat_id;
+    CHECK_INT(check_once(t, &lost, NULL), CHECK_ABSENT);
+    r.checking = 0;
 
     /* the press comes back as the button's data, and is answered once */
     cJSON_Delete(sim_postf(&sim, "/sim/max/callback", "{\"user_id\":%lld,\"payload\":\"role:yes\"}", USER));
@@ -549,6 +637,78 @@ TEST(the_bots_parser_and_sender_agree_with_the_simulator)
     CHECK_INT(deliver(t, &r, &calls), SEND_RETRY);
 }
 
+static long long webhook_refused(void)
+{
+    cJSON *r = sim_getf(&sim, "/sim/stats");
+    long long n = num(r, "max.webhook_refused");
+    cJSON_Delete(r);
+    return n;
+}
+
+static int refused_twice(void *arg) { return webhook_refused() >= *(long long *)arg + 2; }
+
+/* GET and DELETE /subscriptions; while one is held the long poll hands out
+ * nothing, and a removed one is posted nothing more. */
+TEST(subscriptions_are_listed_removed_and_hold_the_long_poll)
+{
+    if (sim_fresh(&sim)) return;
+    long status;
+    cJSON *r = api("GET", "/max/subscriptions", NULL, &status);
+    CHECK_INT(status, 200);
+    CHECK_INT(cJSON_GetArraySize(get(r, "subscriptions")), 0);
+    cJSON_Delete(r);
+    /* nobody listens on port 1: every delivery is refused and tried again */
+    r = api("POST", "/max/subscriptions",
+            "{\"url\":\"https://127.0.0.1:1/hook\",\"update_types\":[\"message_created\"],\"secret\":\"abcde\"}", &status);
+    CHECK_INT(status, 200);
+    cJSON_Delete(r);
+    cJSON_Delete(api("POST", "/max/subscriptions", "{\"url\":\"http://127.0.0.1:1/plain\"}", &status));
+    CHECK_INT(status, 200);
+    r = api("GET", "/max/subscriptions", NULL, &status);
+    CHECK_INT(cJSON_GetArraySize(get(r, "subscriptions")), 2);
+    CHECK_STR(str(r, "subscriptions.0.url"), "https://127.0.0.1:1/hook");
+    CHECK_STR(str(r, "subscriptions.0.update_types.0"), "message_created");
+    CHECK(num(r, "subscriptions.0.time") > 0);
+    CHECK(cJSON_IsNull(get(r, "subscriptions.1.update_types")));
+    CHECK(get(r, "subscriptions.0.secret") == NULL);
+    cJSON_Delete(r);
+
+    long long before = webhook_refused();
+    cJSON_Delete(sim_postf(&sim, "/sim/max/message", "{\"user_id\":%lld,\"text\":\"при вебхуке\"}", USER));
+    CHECK(wait_until(refused_twice, &before, 5000));
+    r = api("GET", "/max/updates?timeout=0", NULL, &status);
+    CHECK_INT(status, 200);
+    CHECK_INT(cJSON_GetArraySize(get(r, "updates")), 0);
+    cJSON_Delete(r);
+
+    r = api("DELETE", "/max/subscriptions?url=https%3A%2F%2F127.0.0.1%3A1%2Fhook", NULL, &status);
+    CHECK_INT(status, 200);
+    CHECK(cJSON_IsTrue(get(r, "success")));
+    cJSON_Delete(r);
+    r = api("DELETE", "/max/subscriptions?url=https%3A%2F%2F127.0.0.1%3A1%2Fhook", NULL, &status);
+    CHECK(cJSON_IsFalse(get(r, "success")));
+    cJSON_Delete(r);
+    cJSON_Delete(api("DELETE", "/max/subscriptions", NULL, &status));
+    CHECK_INT(status, 400);
+    cJSON_Delete(api("DELETE", "/max/subscriptions?url=http://127.0.0.1:1/plain", NULL, &status));
+    CHECK_INT(status, 200);
+    r = api("GET", "/max/subscriptions", NULL, &status);
+    CHECK_INT(cJSON_GetArraySize(get(r, "subscriptions")), 0);
+    cJSON_Delete(r);
+
+    /* none left: the long poll hands out the latest update again, and no
+     * delivery is tried any more */
+    long long refused = webhook_refused();
+    r = api("GET", "/max/updates?timeout=0", NULL, &status);
+    CHECK_INT(cJSON_GetArraySize(get(r, "updates")), 1);
+    CHECK_STR(str(r, "updates.0.message.body.text"), "при вебхуке");
+    cJSON_Delete(r);
+    cJSON_Delete(sim_postf(&sim, "/sim/max/message", "{\"user_id\":%lld,\"text\":\"после\"}", USER));
+    long long more = refused - 1;   /* any attempt at all */
+    CHECK(!wait_until(refused_twice, &more, 300));
+    CHECK_INT(webhook_refused(), refused);
+}
+
 TEST(simulator_exits_cleanly)
 {
     CHECK(sim_up);
@@ -564,10 +724,12 @@ int main(void)
     RUN(the_token_must_come_in_the_authorization_header);
     RUN(sending_needs_a_user_who_started_the_bot_and_a_valid_body);
     RUN(a_press_is_answered_once_and_the_message_edited_by_its_mid);
+    RUN(a_chat_lists_its_messages_newest_first_with_edits_applied);
     RUN(a_file_goes_up_in_three_steps_and_may_not_be_ready_at_once);
     RUN(a_picture_uploads_as_photos_and_a_sent_file_shows_its_name);
     RUN(forced_errors_and_rate_limits_answer_max_error_bodies);
     RUN(the_bots_parser_and_sender_agree_with_the_simulator);
+    RUN(subscriptions_are_listed_removed_and_hold_the_long_poll);
     RUN(simulator_exits_cleanly);
     curl_global_cleanup();
     return unit_summary();

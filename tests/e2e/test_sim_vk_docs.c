@@ -4,39 +4,10 @@
  * gives, docs.save, messages.send with the document as an attachment, the
  * bytes served back, every refusal on the way, and a reset forgetting them.
  */
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tests/e2e/sim_vk_script.h"
-#include "util/strbuf.h"
-
-/* POSTs a multipart body to url the way a bot uploads a file: the part
- * `field` with file_name (a plain field when file_name is NULL) holding len
- * bytes of data. Returns the JSON answer; *status the HTTP status. */
-static cJSON *upload(const char *url, const char *field, const char *file_name, const char *data, size_t len,
-                     long *status)
-{
-    strbuf body;
-    sb_init(&body, 0);
-    *status = 0;
-    CURL *curl = curl_easy_init();
-    curl_mime *mime = curl_mime_init(curl);
-    curl_mimepart *part = curl_mime_addpart(mime);
-    curl_mime_name(part, field);
-    if (file_name) curl_mime_filename(part, file_name);
-    curl_mime_data(part, data, len);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sb_collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-    curl_mime_free(mime);
-    curl_easy_cleanup(curl);
-    cJSON *json = cJSON_Parse(sb_str(&body));
-    sb_free(&body);
-    return json;
-}
 
 /* docs.getMessagesUploadServer for peer; the upload URL copied into url
  * ("" when there was none). Returns the answer's error_code. */

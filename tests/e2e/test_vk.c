@@ -4,7 +4,8 @@
  * other API errors are in test_faults_vk.c),
  * a person on both messengers reached through the other one when VK
  * cannot deliver, edits of the bot's messages, a file whose upload breaks
- * on the way, and a long poll session renewed on time.
+ * on the way, a picture sent as a VK photo (or as a document when VK would
+ * not take it as one), and a long poll session renewed on time.
  */
 #include "tests/e2e/convo.h"
 #include "tests/unit.h"
@@ -200,6 +201,130 @@ TEST(a_file_survives_a_broken_upload_and_arrives_once)
     convo_stop(&c);
 }
 
+/* The last messages.send to peer that carried a file in its log field
+ * (photos or docs), NULL when none did; the caller deletes it. */
+static cJSON *last_with(sim_proc *s, long long peer, const char *field)
+{
+    long long seq = 0;
+    cJSON *call = NULL, *each;
+    while ((each = vk_wait_call(s, peer, &seq, 300))) {
+        if (cJSON_GetObjectItem(each, field)) {
+            cJSON_Delete(call);
+            call = each;
+        } else {
+            cJSON_Delete(each);
+        }
+    }
+    return call;
+}
+
+/* Puts a temporary file of len bytes in the bot's report folder and queues
+ * it to peer as a picture (kind "photo") with caption; its path into path. */
+static void queue_picture(convo *c, long long peer, const char *name, const char *bytes, size_t len,
+                          const char *caption, char *path, size_t size)
+{
+    char dir[400], sql[1400];
+    snprintf(dir, sizeof dir, "%s.files", c->bot.db);
+    mkdir(dir, 0700);
+    snprintf(path, size, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (!f) return;
+    fwrite(bytes, 1, len, f);
+    fclose(f);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO outbox(platform, chat_id, kind, body, next_at, created_at) VALUES('vk', %lld, 'photo',"
+             " json_object('path', '%s', 'filename', '%s', 'caption', '%s', 'temporary', json('true')), 0, 0)",
+             peer, path, name, caption);
+    db_exec(c->bot.db, sql);
+}
+
+/* Waits until the picture queued with caption is no longer on its way. */
+static void settle(convo *c, const char *caption)
+{
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM outbox WHERE kind = 'photo' AND json_extract(body, '$.caption') = '%s'"
+             " AND state IN ('pending', 'sending', 'checking')", caption);
+    for (int i = 0; i < 150 && db_query_int(c->bot.db, sql) != 0; i++) usleep(100 * 1000);
+}
+
+/* A chart-like picture goes as a VK photo: an upload the photo upload
+ * server refuses once is retried, and the user gets it once, as a photo,
+ * byte for byte; a "picture" that is no image goes as a document instead;
+ * a photo whose message went out without an answer is not shown twice;
+ * the files are removed. */
+TEST(a_picture_arrives_once_as_a_photo_or_as_a_document_when_vk_would_not_take_it)
+{
+    convo_transport = "vk";
+    convo c;
+    if (convo_start(&c, "photo", NULL)) SKIP("simulator or bot did not start");
+    say(&c, 7601, "/help");
+    expect(&c, 7601, "/start");
+    char png[600], path[480];
+    static const unsigned char HEAD[24] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13,
+                                           'I', 'H', 'D', 'R', 0, 0, 0x04, 0x38, 0, 0, 0x05, 0x46};   /* 1080 x 1350 */
+    memcpy(png, HEAD, sizeof HEAD);
+    for (size_t i = sizeof HEAD; i < sizeof png; i++) png[i] = (char)(i * 31 % 256);
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"vk-upload\",\"status\":200,\"body\":"
+                                                 "{\"error\":\"ERR_UPLOAD_FILE_NOT_UPLOADED: file not uploaded\"}}"));
+    queue_picture(&c, 7601, "chart-test.png", png, sizeof png, "Диаграмма недели", path, sizeof path);
+    settle(&c, "Диаграмма недели");
+    CHECK_INT(delivered(&c.sim, 7601, "Диаграмма недели"), 1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT attempts FROM outbox WHERE json_extract(body, '$.caption') ="
+                                     " 'Диаграмма недели' AND state = 'sent'"), 2);
+    CHECK_INT(sim_count_calls(&c.sim, "vk", 7601, "photos.saveMessagesPhoto", NULL), 1);
+    cJSON *call = last_with(&c.sim, 7601, "photos");
+    CHECK(call != NULL);
+    CHECK(cJSON_GetObjectItem(call, "docs") == NULL);
+    CHECK_INT((long long)sim_json_num(call, "photos.0.width"), 1080);
+    CHECK_INT((long long)sim_json_num(call, "photos.0.height"), 1350);
+    const char *url = sim_json_str(call, "photos.0.url");
+    size_t len = 0;
+    char *bytes = url ? sim_fetch(&c.sim, url, &len) : NULL;
+    CHECK(bytes && len == sizeof png && memcmp(bytes, png, len) == 0);
+    free(bytes);
+    cJSON_Delete(call);
+
+    /* no image under the name of one: a document, and the log says why */
+    const char *text = "Это не картинка\n";
+    queue_picture(&c, 7601, "not-a-picture.png", text, strlen(text), "Не картинка", path, sizeof path);
+    settle(&c, "Не картинка");
+    CHECK_INT(delivered(&c.sim, 7601, "Не картинка"), 1);
+    call = last_with(&c.sim, 7601, "docs");
+    CHECK_STR(sim_json_str(call, "docs.0.title"), "not-a-picture.png");
+    CHECK_STR(sim_json_str(call, "params.message"), "Не картинка");
+    url = sim_json_str(call, "docs.0.url");
+    bytes = url ? sim_fetch(&c.sim, url, &len) : NULL;
+    CHECK(bytes && len == strlen(text) && memcmp(bytes, text, len) == 0);
+    free(bytes);
+    cJSON_Delete(call);
+    CHECK(log_contains(&c.bot, "the picture goes as a document: VK would not take it as a photo"));
+    CHECK_INT(sim_count_calls(&c.sim, "vk", 7601, "photos.saveMessagesPhoto", NULL), 1);
+
+    /* VK shows the photo but its answer is lost: the message is sent
+     * again, and VK drops it by its random_id */
+    cJSON_Delete(sim_postf(&c.sim, "/sim/fault", "{\"method\":\"messages.send\",\"drop_after\":true}"));
+    queue_picture(&c, 7601, "chart-again.png", png, sizeof png, "Диаграмма снова", path, sizeof path);
+    settle(&c, "Диаграмма снова");
+    CHECK_INT(delivered(&c.sim, 7601, "Диаграмма снова"), 1);
+    cJSON *calls = vk_calls(&c.sim, 7601, 0);
+    const cJSON *each;
+    int lost = 0, repeated = 0;
+    cJSON_ArrayForEach(each, calls) {
+        const char *fault = sim_json_str(each, "fault");
+        lost += fault && strcmp(fault, "drop_after") == 0;
+        repeated += fault && strcmp(fault, "random_id_repeat") == 0;
+    }
+    cJSON_Delete(calls);
+    CHECK_INT(lost, 1);
+    CHECK_INT(repeated, 1);
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE json_extract(body, '$.caption') ="
+                                     " 'Диаграмма снова' AND state = 'sent'"), 1);
+    CHECK_INT(convo_files_left(&c), 0);
+    convo_stop(&c);
+}
+
 TEST(an_old_long_poll_session_is_renewed_without_losing_a_message)
 {
     convo_transport = "vk";
@@ -316,6 +441,7 @@ int main(void)
     RUN(an_edit_reaches_the_message_the_bot_sent);
     RUN(an_old_long_poll_session_is_renewed_without_losing_a_message);
     RUN(a_file_survives_a_broken_upload_and_arrives_once);
+    RUN(a_picture_arrives_once_as_a_photo_or_as_a_document_when_vk_would_not_take_it);
     RUN(sigkill_while_100_vk_users_write_answers_each_once);
     return unit_summary();
 }
