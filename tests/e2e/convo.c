@@ -485,14 +485,14 @@ long long db_query_int(const char *db_path, const char *sql)
 
 /* The file carried by a call, when it carries one: where the simulator
  * serves its bytes, its name and its caption, and whether it came as a
- * photo (Telegram's sendPhoto, a VK photo) rather than a document. */
+ * photo (Telegram's sendPhoto, a VK photo, a MAX image) rather than a document. */
 static int call_file(const convo *c, const cJSON *call, char *path, size_t path_size, const char **name,
                      const char **caption, int *photo)
 {
     const char *method = cJSON_GetStringValue(cJSON_GetObjectItem(call, "method"));
     const cJSON *params = cJSON_GetObjectItem(call, "params");
     if (!method) return 0;
-    if (on_max(c)) return max_call_file(call, path, path_size, name, caption);
+    if (on_max(c)) return max_call_file(call, path, path_size, name, caption, photo);
     if (!on_vk(c)) {
         /* a photo has one size in the simulator */
         *photo = strcmp(method, "sendPhoto") == 0;

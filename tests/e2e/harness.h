@@ -288,9 +288,11 @@ const char *max_call_mid(const cJSON *call);
 /* The first picture or file the bot uploaded that a max.messages call
  * shows: where the simulator serves its bytes (/sim/max/file/<token>) into
  * path, its name (FileAttachment's filename; NULL for a picture) and the
- * caption (the message's text), both owned by call. 1 when the call carries
+ * caption (the message's text), both owned by call, and in *photo whether
+ * it is a picture ("image") rather than a file. 1 when the call carries
  * one, 0 otherwise. */
-int max_call_file(const cJSON *call, char *path, size_t path_size, const char **name, const char **caption);
+int max_call_file(const cJSON *call, char *path, size_t path_size, const char **name, const char **caption,
+                  int *photo);
 
 /* The user shares a contact card with phone (as the request_contact button
  * does when owner is the user's own id; someone else's card otherwise).

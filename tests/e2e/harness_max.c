@@ -158,7 +158,8 @@ const char *max_call_mid(const cJSON *call)
     return mid ? mid : sim_json_str(call, "params.message_id");
 }
 
-int max_call_file(const cJSON *call, char *path, size_t path_size, const char **name, const char **caption)
+int max_call_file(const cJSON *call, char *path, size_t path_size, const char **name, const char **caption,
+                  int *photo)
 {
     const char *method = sim_json_str(call, "method");
     const cJSON *a;
@@ -170,6 +171,7 @@ int max_call_file(const cJSON *call, char *path, size_t path_size, const char **
         snprintf(path, path_size, "%s", at);
         *name = sim_json_str(a, "filename");
         *caption = sim_json_str(call, "params.text");
+        *photo = strcmp(type, "image") == 0;
         return 1;
     }
     return 0;
