@@ -90,12 +90,9 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings meeting_calendar \
              pair stall outcomes polls recognition digest
 # The conversations that also run on MAX, as PATH@max (issue 15: one
-# scenario, three transports): every one of SPLIT_E2E but faults and
-# storage_faults, which count on what MAX lacks (a delivery check of a
-# message whose answer never came, message ids in the outcome; see
-# docs/max.md), and registration by a curator's invite.
-MAX_E2E   := registration survey meetings matching minors consent scope link_security meeting_calendar \
-             pair stall outcomes polls recognition digest
+# scenario, three transports): every one of SPLIT_E2E, and registration by
+# a curator's invite.
+MAX_E2E   := $(SPLIT_E2E) registration
 # Whole tests that take long (half a minute on a busy 2-core machine).
 SLOW_E2E  := vk reliability admin soak registration demo
 UNIT_BINS := $(patsubst tests/test_%.c,$(TST)/bin/test_%,$(filter-out tests/unit.c,$(UNIT_SRC)))

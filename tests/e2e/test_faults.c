@@ -1,11 +1,11 @@
 /*
  * The network fault matrix, injected through the simulator's /sim/fault:
- * rate limits (429 / VK error 6), 500, 502 and 504, a connection reset
- * before the request reached the server and after the server carried it
- * out, an answer that never comes, truncated and non-JSON bodies, a user
- * who blocked the bot, and (Telegram) 409 Conflict and update ids that
- * start over. Each fault is its own test; the ones both messengers have
- * run on both. Every test asserts what a user and an operator notice: the
+ * rate limits (429 / VK error 6 / MAX too.many.requests), 500, 502 and
+ * 504, a connection reset before the request reached the server and after
+ * the server carried it out, an answer that never comes, truncated and
+ * non-JSON bodies, a user who blocked the bot, and (Telegram) 409 Conflict
+ * and update ids that start over. Each fault is its own test; the ones
+ * every messenger has run on each. Every test asserts what a user and an operator notice: the
  * message is answered once the fault clears, never twice, the bot does not
  * spin while it waits, and the log (and the outbox list where rows wait)
  * names the cause. VK's own faults are in test_faults_vk.c.
@@ -26,8 +26,9 @@
 #define DUPLICATE_WAIT_MS 500
 
 static int on_vk(const convo *c) { return strcmp(c->transport, "vk") == 0; }
-static const char *send_method(const convo *c) { return on_vk(c) ? "messages.send" : "sendMessage"; }
-static const char *poll_method(const convo *c) { return on_vk(c) ? "a_check" : "getUpdates"; }
+static int on_max(const convo *c) { return strcmp(c->transport, "max") == 0; }
+static const char *send_method(const convo *c) { return convo_send_method(c); }
+static const char *poll_method(const convo *c) { return on_vk(c) ? "a_check" : on_max(c) ? "max.updates" : "getUpdates"; }
 
 /* Messages the platform carried out to user whose text contains needle. */
 static int delivered(convo *c, long long user, const char *needle)
@@ -97,7 +98,18 @@ TEST(rate_limits_global_and_per_chat_delay_but_lose_nothing)
 {
     convo c;
     if (start(&c, "limits", NULL)) SKIP("simulator or bot did not start");
-    if (!on_vk(&c)) {
+    if (on_max(&c)) {
+        /* MAX's too.many.requests names no wait: the chat waits one rate window */
+        fault(&c, "max.messages", ",\"status\":429");
+        long long t0 = harness_now_ms();
+        say(&c, 11000, "/help");
+        CHECK(reply_recorded_sent(&c, 11000));
+        long long waited = harness_now_ms() - t0;
+        CHECK(waited >= 1000);
+        CHECK(waited < 5000);
+        CHECK(log_contains(&c.bot, "retried in 1000 ms: 429"));
+        answered_once(&c, 11000, "/start");
+    } else if (!on_vk(&c)) {
         /* a 429 for one chat with retry_after: that chat waits exactly that long */
         fault(&c, "sendMessage", ",\"status\":429,\"retry_after\":2");
         long long t0 = harness_now_ms();
@@ -123,7 +135,9 @@ TEST(rate_limits_global_and_per_chat_delay_but_lose_nothing)
     CHECK(sim_json_num(stats, "limit_violations") > 0);
     cJSON_Delete(stats);
     CHECK(log_contains(&c.bot, "retried in"));
-    CHECK(log_contains(&c.bot, on_vk(&c) ? "Too many requests per second" : "Too Many Requests: retry after"));
+    CHECK(log_contains(&c.bot, on_vk(&c)    ? "Too many requests per second"
+                               : on_max(&c) ? "too.many.requests"
+                                            : "Too Many Requests: retry after"));
     convo_stop(&c);
 }
 
@@ -216,7 +230,9 @@ TEST(connection_reset_after_the_server_carried_out_the_call)
 TEST(an_answer_that_never_comes_is_not_repeated)
 {
     convo c;
-    if (start(&c, "timeout", "[telegram]\nrequest_timeout = 1\n[vk]\nrequest_timeout = 1\n"))
+    if (start(&c, "timeout",
+              strcmp(convo_transport, "max") == 0 ? "[max]\nrequest_timeout = 1\n"
+                                                  : "[telegram]\nrequest_timeout = 1\n[vk]\nrequest_timeout = 1\n"))
         SKIP("simulator or bot did not start");
     convo_busy w;
     convo_busy_start(&w, &c.bot);
@@ -266,15 +282,19 @@ TEST(truncated_and_non_json_answers_lose_and_repeat_nothing)
     CHECK(reply_recorded_sent(&c, 13302));
     answered_once(&c, 13302, "/start");
     /* the same two on the receiving side */
-    const char *raw = on_vk(&c) ? "/sim/vk/raw" : "/sim/tg/raw";
-    const char *cut = on_vk(&c) ? "{\"ts\":\"4\",\"updates\":[{\"type\":" : "{\"ok\":true,\"result\":[{\"update_id\":";
+    const char *raw = on_vk(&c) ? "/sim/vk/raw" : on_max(&c) ? "/sim/max/raw" : "/sim/tg/raw";
+    const char *cut = on_vk(&c)    ? "{\"ts\":\"4\",\"updates\":[{\"type\":"
+                    : on_max(&c) ? "{\"updates\":[{\"update_type\":"
+                                 : "{\"ok\":true,\"result\":[{\"update_id\":";
     free(sim_request_raw(&c.sim, "POST", raw, "text/plain", cut, strlen(cut), NULL));
     sleep(2);
     free(sim_request_raw(&c.sim, "POST", raw, "text/plain", "<html>502 Bad Gateway</html>", 28, NULL));
     sleep(3);
     say(&c, 13303, "/help");
     answered_once(&c, 13303, "/start");
-    CHECK(log_contains(&c.bot, on_vk(&c) ? "a_check answered something unreadable" : "malformed JSON"));
+    CHECK(log_contains(&c.bot, on_vk(&c)    ? "a_check answered something unreadable"
+                               : on_max(&c) ? "GET /updates answered something unreadable"
+                                            : "malformed JSON"));
     convo_busy_check(&w, &c.bot);
     convo_stop(&c);
 }
@@ -286,6 +306,9 @@ TEST(a_user_who_blocked_the_bot_is_not_retried_and_shows_in_the_outbox)
     if (on_vk(&c))
         fault(&c, "messages.send", ",\"status\":200,\"body\":{\"error\":{\"error_code\":901,"
                                    "\"error_msg\":\"Can't send messages for users without permission\"}}");
+    else if (on_max(&c))
+        fault(&c, "max.messages", ",\"status\":403,\"body\":{\"code\":\"chat.denied\","
+                                  "\"message\":\"Key: error.dialog.suspended\"}}");
     else
         fault(&c, "sendMessage", ",\"status\":403,\"body\":{\"ok\":false,\"error_code\":403,"
                                  "\"description\":\"Forbidden: bot was blocked by the user\"}");
@@ -294,13 +317,15 @@ TEST(a_user_who_blocked_the_bot_is_not_retried_and_shows_in_the_outbox)
     say(&c, 13501, "/help");
     CHECK(convo_wait_count(&c, 1, 10000, "SELECT COUNT(*) FROM outbox WHERE chat_id = 13501 AND state = 'failed'"));
     sleep(2);
-    cJSON *calls = on_vk(&c) ? vk_calls(&c.sim, 13501, 0) : tg_calls(&c.sim, 13501, 0);
+    cJSON *calls = on_vk(&c)    ? vk_calls(&c.sim, 13501, 0)
+                 : on_max(&c) ? max_calls(&c.sim, 13501, 0)
+                              : tg_calls(&c.sim, 13501, 0);
     CHECK_INT(cJSON_GetArraySize(calls), 1); /* tried once, never again */
     cJSON_Delete(calls);
     char list[8192];
     CHECK_INT(convo_outbox_list(&c, "failed", list, sizeof list), 0);
     CHECK_CONTAINS(list, "13501");
-    CHECK_CONTAINS(list, on_vk(&c) ? "without permission" : "blocked by the user");
+    CHECK_CONTAINS(list, on_vk(&c) ? "without permission" : on_max(&c) ? "chat.denied" : "blocked by the user");
     CHECK(log_contains(&c.bot, "chat 13501 is unreachable"));
     convo_busy_check(&w, &c.bot);
     /* writing again makes the user reachable again */

@@ -4,7 +4,7 @@
  * BEGIN EXCLUSIVE), first while the bot commits a user's update, then
  * while it commits what the messenger answered to a sent message.
  *
- * For each fault, on Telegram and on VK: nothing is lost (every message is
+ * For each fault, on Telegram, VK and MAX: nothing is lost (every message is
  * answered once the fault clears), nothing is sent twice (the simulator's
  * sent log), the bot does not spin (its CPU time while the fault lasts
  * stays under a fifth of the wall time), and the operator sees it (a log
