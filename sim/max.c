@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/files.h"
+#include "sim/max_media.h"
 #include "sim/max_webhook.h"
 #include "sim/max_world.h"
 #include "sim/params.h"
@@ -127,17 +128,6 @@ static int target_read(const cJSON *params, max_sim_user **user, long long *chat
 
 /* ---- NewMessageBody ---- */
 
-/* The upload token an attachment request names: payload.token, or for a
- * picture just uploaded the token of payload.photos' first version (every
- * version names the same upload here). NULL when neither. */
-static const char *attachment_token(const cJSON *payload)
-{
-    const char *token = sim_param_string(payload, "token");
-    const cJSON *photos = cJSON_GetObjectItemCaseSensitive(payload, "photos");
-    if (token || !cJSON_IsObject(photos) || !photos->child) return token;
-    return sim_param_string(photos->child, "token");
-}
-
 static int keyboard_valid(const cJSON *payload, char *why, size_t size)
 {
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(payload, "buttons"), *row, *b;
@@ -195,7 +185,7 @@ static int body_check(const cJSON *params, int *media, outcome *out)
             fail(out, 400, "proto.payload", why);
             return 0;
         }
-        const char *token = attachment_token(payload), *known = max_token_type(token);
+        const char *token = max_attachment_token(payload), *known = max_token_type(token);
         if (!type || (strcmp(type, "file") != 0 && strcmp(type, "image") != 0) || !known) {
             fail(out, 400, "proto.payload", "attachment: unknown type or token");
             return 0;
@@ -207,43 +197,6 @@ static int body_check(const cJSON *params, int *media, outcome *out)
         return 0;
     }
     return 1;
-}
-
-/* The attachments of a sent message as MAX shows them in the Message: a
- * picture or file carries its url and token, a file also its name and
- * size (FileAttachment). The url is where /sim/max/file/ serves the bytes
- * the bot uploaded, so a test reads what the user would open. */
-static cJSON *attachments_shown(const cJSON *atts)
-{
-    cJSON *out = cJSON_Duplicate(atts, 1), *a;
-    cJSON_ArrayForEach(a, out) {
-        const char *type = sim_param_string(a, "type");
-        cJSON *payload = cJSON_GetObjectItemCaseSensitive(a, "payload");
-        const char *given = attachment_token(payload);
-        char token[MAX_SIM_ID_MAX], url[256];
-        long long size = 0;
-        const char *name = given ? max_token_name(given, &size) : NULL;
-        if (!type || !name || (strcmp(type, "file") != 0 && strcmp(type, "image") != 0)) continue;
-        snprintf(token, sizeof token, "%s", given);
-        snprintf(url, sizeof url, "http://%s/sim/max/file/%s", sim_server_address(), token);
-        /* the shown payload: {url, token}, a picture's with its photo_id */
-        cJSON_DeleteItemFromObjectCaseSensitive(a, "payload");
-        payload = cJSON_AddObjectToObject(a, "payload");
-        if (strcmp(type, "image") == 0) {   /* a number of its own: 12 hex digits of the token */
-            char digits[13];
-            snprintf(digits, sizeof digits, "%.12s", strlen(token) > 2 ? token + 2 : "0");
-            cJSON_AddNumberToObject(payload, "photo_id", (double)strtoll(digits, NULL, 16));
-        }
-        cJSON_AddStringToObject(payload, "url", url);
-        cJSON_AddStringToObject(payload, "token", token);
-        if (strcmp(type, "file") == 0) {
-            cJSON_DeleteItemFromObjectCaseSensitive(a, "filename");
-            cJSON_DeleteItemFromObjectCaseSensitive(a, "size");
-            cJSON_AddStringToObject(a, "filename", name);
-            cJSON_AddNumberToObject(a, "size", (double)size);
-        }
-    }
-    return out;
 }
 
 /* The Message object of a new bot message, as SendMessageResult carries it. */
@@ -264,7 +217,7 @@ static cJSON *message_json(const cJSON *params, max_sim_user *user, long long ch
     if (text) cJSON_AddStringToObject(body, "text", text);
     else cJSON_AddNullToObject(body, "text");
     const cJSON *atts = cJSON_GetObjectItemCaseSensitive(params, "attachments");
-    cJSON_AddItemToObject(body, "attachments", cJSON_IsArray(atts) ? attachments_shown(atts) : cJSON_CreateNull());
+    cJSON_AddItemToObject(body, "attachments", cJSON_IsArray(atts) ? max_attachments_shown(atts) : cJSON_CreateNull());
     return msg;
 }
 
@@ -626,22 +579,6 @@ out:
 
 /* ---- the upload host ---- */
 
-/* The upload host's answer: {"token"} for a file (video, audio), and for
- * a picture {"photos": {"<id>": {"token"}}}, the map of its versions. */
-static cJSON *upload_answer(const char *type, const char *token)
-{
-    cJSON *answer = cJSON_CreateObject();
-    if (strcmp(type, "image") != 0) {
-        cJSON_AddStringToObject(answer, "token", token);
-        return answer;
-    }
-    char id[MAX_SIM_ID_MAX + 8];
-    snprintf(id, sizeof id, "ph_%s", token + 2);   /* the photo's id in the map, from the token's hex */
-    cJSON *photo = cJSON_AddObjectToObject(cJSON_AddObjectToObject(answer, "photos"), id);
-    cJSON_AddStringToObject(photo, "token", token);
-    return answer;
-}
-
 void max_sim_upload(const sim_request *req, const char *id, sim_reply *reply)
 {
     sim_fault fault = {0};
@@ -669,7 +606,7 @@ void max_sim_upload(const sim_request *req, const char *id, sim_reply *reply)
         sim_file_keep(key, data->data, data->len);   /* past the caps only the bytes are not kept */
         max_token_describe(token, sim_param_string(cJSON_GetObjectItemCaseSensitive(req->params, "data"), "file_name"),
                            (long long)data->len);
-        out.result = upload_answer(type, token);
+        out.result = max_upload_answer(type, token);
         cJSON *shown = cJSON_CreateObject();
         cJSON_AddStringToObject(shown, "upload", id);
         cJSON_AddNumberToObject(shown, "bytes", (double)data->len);
