@@ -85,8 +85,7 @@ $(TST)/bin/e2e_%: $(TST)/tests/e2e/test_%.o $(call obj,$(TST),tests/unit.c $(E2E
 	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Conversation tests that take the messenger as their argument and run
-# long enough to be worth two jobs, one per messenger (tests/run.sh's
-# PATH@ARG).
+# long enough to be worth a job per messenger (tests/run.sh's PATH@ARG).
 SPLIT_E2E := faults storage_faults matching minors consent survey scope link_security meetings meeting_calendar \
              pair stall outcomes polls recognition digest
 # The conversations that also run on MAX, as PATH@max (issue 15: one
