@@ -1,0 +1,256 @@
+/*
+ * The readings the digests of one run share. A region's Monday is about
+ * 375 digests (a curator's per school, a coordinator's per municipality
+ * and the region's): read one by one, each school's week was read for its
+ * curators and again inside its municipality's and its region's digest,
+ * and each territory computed the indicators of all its schools anew; a
+ * region's digest took over a second (docs/PERFORMANCE.md). Here each
+ * school's week is read once and each region's indicator data once; the
+ * territories add up the schools' figures, the very ones their curators
+ * read (tests/test_digest.c holds them equal).
+ */
+#include "handlers/digest_batch.h"
+#include "storage/territories.h"
+#include "util/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ROOTS_MAX 64          /* regions (and schools outside any) whose indicator data a batch holds */
+
+typedef struct batch_root {
+    ind_scope root;
+    ind_data *data;           /* NULL when it could not be read (rc says why) */
+    mb_status rc;
+} batch_root;
+
+struct digest_batch {
+    int shared;               /* 0: one digest's own (digest_batch_single) */
+    int has_week;
+    int64_t end, year_start;
+    int weeks;
+    char zone[64];
+    digest_batch_org *orgs;   /* by id */
+    int norgs, cap;
+    const ind_set *set;       /* the indicator set and period the roots were read for */
+    ind_period period;
+    batch_root roots[ROOTS_MAX];
+    int nroots;
+    /* the files last written, and the digest they are of */
+    int has_files, files_territory;
+    int64_t files_scope, files_end;
+    char files_lang[8], files_zone[64];
+    char png[512], xlsx[512];
+};
+
+digest_batch *digest_batch_new(void)
+{
+    digest_batch *b = calloc(1, sizeof *b);
+    if (b) b->shared = 1;
+    return b;
+}
+
+digest_batch *digest_batch_single(void) { return calloc(1, sizeof(digest_batch)); }
+
+void digest_batch_forget(digest_batch *b)
+{
+    if (!b) return;
+    free(b->orgs);
+    b->orgs = NULL;
+    b->norgs = b->cap = 0;
+    for (int i = 0; i < b->nroots; i++) ind_data_free(b->roots[i].data);
+    b->nroots = 0;
+    b->set = NULL;
+    b->has_week = 0;
+    b->has_files = 0;
+}
+
+void digest_batch_free(digest_batch *b)
+{
+    digest_batch_forget(b);
+    free(b);
+}
+
+/* Keeps the readings when g is of the batch's week, else starts anew. */
+static void same_week(digest_batch *b, const digest *g)
+{
+    if (b->has_week && b->end == g->end && b->year_start == g->year_start && b->weeks == g->weeks &&
+        strcmp(b->zone, g->zone) == 0)
+        return;
+    digest_batch_forget(b);
+    b->has_week = 1;
+    b->end = g->end;
+    b->year_start = g->year_start;
+    b->weeks = g->weeks;
+    snprintf(b->zone, sizeof b->zone, "%s", g->zone);
+}
+
+static int by_org_id(const void *key, const void *item)
+{
+    int64_t a = *(const int64_t *)key, c = ((const digest_batch_org *)item)->id;
+    return a < c ? -1 : a > c;
+}
+
+mb_status digest_batch_org_week(db *d, digest_batch *b, const digest *g, int64_t org_id,
+                                const digest_batch_org **out)
+{
+    same_week(b, g);
+    digest_batch_org *o = b->norgs ? bsearch(&org_id, b->orgs, (size_t)b->norgs, sizeof *b->orgs, by_org_id) : NULL;
+    if (o) {
+        *out = o;
+        return MB_OK;
+    }
+    if (b->norgs == b->cap) {
+        int more = b->cap ? b->cap * 2 : 64;
+        digest_batch_org *grown = realloc(b->orgs, (size_t)more * sizeof *grown);
+        if (!grown) return MB_ERR_NOMEM;
+        b->orgs = grown;
+        b->cap = more;
+    }
+    int at = b->norgs;
+    while (at > 0 && b->orgs[at - 1].id > org_id) at--;
+    memmove(&b->orgs[at + 1], &b->orgs[at], (size_t)(b->norgs - at) * sizeof *b->orgs);
+    o = &b->orgs[at];
+    memset(o, 0, sizeof *o);
+    o->id = org_id;
+    b->norgs++;
+    org record;
+    o->found = org_get(d, org_id, &record);
+    mb_status rc = MB_OK;
+    if (!o->found) {
+        snprintf(o->name, sizeof o->name, "%s", record.name);
+        rc = digest_counts_load(d, org_id, g->start, g->end, &o->c);
+        if (!rc) rc = digest_held_by_week(d, org_id, g->year_start, g->weeks, o->held_by_week);
+    }
+    if (rc) {
+        /* not kept: the next digest reads it again */
+        memmove(&b->orgs[at], &b->orgs[at + 1], (size_t)(b->norgs - at - 1) * sizeof *b->orgs);
+        b->norgs--;
+        return rc;
+    }
+    *out = o;
+    return MB_OK;
+}
+
+/* The scope whose indicator data holds g's scope: its region, or the
+ * school itself when it is under no territory. */
+static mb_status root_of(db *d, const digest *g, ind_scope *root)
+{
+    int64_t territory_id = g->scope_id;
+    if (!g->territory) {
+        org o;
+        mb_status rc = org_get(d, g->scope_id, &o);
+        if (rc) return rc;
+        if (!o.territory_id) {
+            *root = (ind_scope){REF_SCOPE_ORG, g->scope_id};
+            return MB_OK;
+        }
+        territory_id = o.territory_id;
+    }
+    territory t;
+    mb_status rc = territory_get(d, territory_id, &t);
+    if (rc) return rc;
+    *root = (ind_scope){REF_SCOPE_TERRITORY, t.parent_id ? t.parent_id : t.id};
+    return MB_OK;
+}
+
+static batch_root *root_data(db *d, digest_batch *b, const ind_set *set, ind_scope root, const ind_period *p,
+                             const char *zone)
+{
+    if (b->set != set || memcmp(&b->period, p, sizeof *p) != 0) {
+        for (int i = 0; i < b->nroots; i++) ind_data_free(b->roots[i].data);
+        b->nroots = 0;
+        b->set = set;
+        b->period = *p;
+    }
+    for (int i = 0; i < b->nroots; i++)
+        if (b->roots[i].root.kind == root.kind && b->roots[i].root.id == root.id) return &b->roots[i];
+    if (b->nroots == ROOTS_MAX) return NULL;
+    batch_root *r = &b->roots[b->nroots++];
+    r->root = root;
+    r->data = NULL;
+    r->rc = ind_data_load(d, &set, 1, root, p, zone, &r->data);
+    return r;
+}
+
+mb_status digest_batch_indicators(db *d, digest_batch *b, const ind_set *set, const digest *g, const ind_period *p,
+                                  const char *zone, ind_report *out)
+{
+    ind_scope scope = {g->territory ? REF_SCOPE_TERRITORY : REF_SCOPE_ORG, g->scope_id};
+    /* a finished year comes from its snapshot, as ind_report_for keeps it */
+    if (!b || !b->shared || p->end_ms < clock_now_ms()) return ind_report_for(d, set, scope, p, zone, NULL, out, NULL);
+    same_week(b, g);
+    ind_scope root;
+    mb_status rc = root_of(d, g, &root);
+    if (rc) return rc;
+    batch_root *r = root_data(d, b, set, root, p, zone);
+    if (!r) return ind_report_for(d, set, scope, p, zone, NULL, out, NULL);
+    if (r->rc) return r->rc;
+    return ind_data_report(d, r->data, set, scope, out);
+}
+
+static int same_digest(const digest_batch *b, const digest *g)
+{
+    return b->has_files && b->files_territory == g->territory && b->files_scope == g->scope_id &&
+           b->files_end == g->end && strcmp(b->files_lang, g->lang) == 0 && strcmp(b->files_zone, g->zone) == 0;
+}
+
+int digest_batch_files_link(digest_batch *b, const digest *g, const char *png, const char *xlsx)
+{
+    if (!b || !b->shared || !same_digest(b, g)) return 0;
+    if (link(b->png, png) != 0) {
+        b->has_files = 0;
+        return 0;
+    }
+    if (link(b->xlsx, xlsx) != 0) {
+        unlink(png);
+        b->has_files = 0;
+        return 0;
+    }
+    return 1;
+}
+
+void digest_batch_files_written(digest_batch *b, const digest *g, const char *png, const char *xlsx)
+{
+    if (!b || !b->shared) return;
+    b->has_files = strlen(png) < sizeof b->png && strlen(xlsx) < sizeof b->xlsx;
+    b->files_territory = g->territory;
+    b->files_scope = g->scope_id;
+    b->files_end = g->end;
+    snprintf(b->files_lang, sizeof b->files_lang, "%s", g->lang);
+    snprintf(b->files_zone, sizeof b->files_zone, "%s", g->zone);
+    snprintf(b->png, sizeof b->png, "%s", png);
+    snprintf(b->xlsx, sizeof b->xlsx, "%s", xlsx);
+}
+
+mb_status digest_batch_prepare(db *d, const bot_env *env, digest_batch *b, int64_t end, const char *zone)
+{
+    digest g;
+    memset(&g, 0, sizeof g);
+    digest_week_of(&g, end, zone);
+    same_week(b, &g);
+    sqlite3_stmt *st = db_stmt(d, "SELECT id FROM orgs ORDER BY id");
+    if (!st) return MB_ERR_DB;
+    int64_t *ids = malloc(DIGEST_ORGS_MAX * sizeof *ids);
+    if (!ids) return MB_ERR_NOMEM;
+    int n = db_step_ids(d, st, ids, DIGEST_ORGS_MAX);
+    mb_status rc = db_fault(d) ? MB_ERR_DB : MB_OK;
+    for (int i = 0; !rc && i < n; i++) {
+        const digest_batch_org *o;
+        rc = digest_batch_org_week(d, b, &g, ids[i], &o);
+    }
+    /* the regions' indicator data: every territory's digest reports from it */
+    st = rc ? NULL : db_stmt(d, "SELECT id FROM territories WHERE parent_id IS NULL ORDER BY id");
+    n = st ? db_step_ids(d, st, ids, DIGEST_ORGS_MAX) : 0;
+    if (!rc && db_fault(d)) rc = MB_ERR_DB;
+    for (int i = 0; !rc && i < n; i++) {
+        g.territory = 1;
+        g.scope_id = ids[i];
+        rc = digest_indicators_load_in(d, env, b, &g);
+        if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;
+    }
+    free(ids);
+    return rc;
+}
