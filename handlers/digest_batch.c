@@ -26,6 +26,15 @@ typedef struct batch_root {
     mb_status rc;
 } batch_root;
 
+/* The files of one digest written in the run: its recipients all get
+ * these bytes. */
+typedef struct batch_files {
+    int territory;
+    int64_t scope, end;
+    char lang[8], zone[64];
+    char png[512], xlsx[512];
+} batch_files;
+
 struct digest_batch {
     int shared;               /* 0: one digest's own (digest_batch_single) */
     int has_week;
@@ -38,11 +47,8 @@ struct digest_batch {
     ind_period period;
     batch_root roots[ROOTS_MAX];
     int nroots;
-    /* the files last written, and the digest they are of */
-    int has_files, files_territory;
-    int64_t files_scope, files_end;
-    char files_lang[8], files_zone[64];
-    char png[512], xlsx[512];
+    batch_files *files;       /* the files written in the run, a pair per digest */
+    int nfiles, files_cap;
 };
 
 digest_batch *digest_batch_new(void)
@@ -64,7 +70,9 @@ void digest_batch_forget(digest_batch *b)
     b->nroots = 0;
     b->set = NULL;
     b->has_week = 0;
-    b->has_files = 0;
+    free(b->files);
+    b->files = NULL;
+    b->nfiles = b->files_cap = 0;
 }
 
 void digest_batch_free(digest_batch *b)
@@ -191,22 +199,28 @@ mb_status digest_batch_indicators(db *d, digest_batch *b, const ind_set *set, co
     return ind_data_report(d, r->data, set, scope, out);
 }
 
-static int same_digest(const digest_batch *b, const digest *g)
+static batch_files *files_of(digest_batch *b, const digest *g)
 {
-    return b->has_files && b->files_territory == g->territory && b->files_scope == g->scope_id &&
-           b->files_end == g->end && strcmp(b->files_lang, g->lang) == 0 && strcmp(b->files_zone, g->zone) == 0;
+    for (int i = 0; i < b->nfiles; i++) {
+        batch_files *f = &b->files[i];
+        if (f->territory == g->territory && f->scope == g->scope_id && f->end == g->end && strcmp(f->lang, g->lang) == 0 &&
+            strcmp(f->zone, g->zone) == 0)
+            return f;
+    }
+    return NULL;
 }
 
 int digest_batch_files_link(digest_batch *b, const digest *g, const char *png, const char *xlsx)
 {
-    if (!b || !b->shared || !same_digest(b, g)) return 0;
-    if (link(b->png, png) != 0) {
-        b->has_files = 0;
+    batch_files *f = b && b->shared ? files_of(b, g) : NULL;
+    if (!f || !f->png[0]) return 0;
+    if (link(f->png, png) != 0) {
+        f->png[0] = 0;   /* gone (sent, or its job undone): drawn again */
         return 0;
     }
-    if (link(b->xlsx, xlsx) != 0) {
+    if (link(f->xlsx, xlsx) != 0) {
         unlink(png);
-        b->has_files = 0;
+        f->png[0] = 0;
         return 0;
     }
     return 1;
@@ -214,15 +228,25 @@ int digest_batch_files_link(digest_batch *b, const digest *g, const char *png, c
 
 void digest_batch_files_written(digest_batch *b, const digest *g, const char *png, const char *xlsx)
 {
-    if (!b || !b->shared) return;
-    b->has_files = strlen(png) < sizeof b->png && strlen(xlsx) < sizeof b->xlsx;
-    b->files_territory = g->territory;
-    b->files_scope = g->scope_id;
-    b->files_end = g->end;
-    snprintf(b->files_lang, sizeof b->files_lang, "%s", g->lang);
-    snprintf(b->files_zone, sizeof b->files_zone, "%s", g->zone);
-    snprintf(b->png, sizeof b->png, "%s", png);
-    snprintf(b->xlsx, sizeof b->xlsx, "%s", xlsx);
+    if (!b || !b->shared || strlen(png) >= sizeof b->files->png || strlen(xlsx) >= sizeof b->files->xlsx) return;
+    batch_files *f = files_of(b, g);
+    if (!f) {
+        if (b->nfiles == b->files_cap) {
+            int more = b->files_cap ? b->files_cap * 2 : 64;
+            batch_files *grown = realloc(b->files, (size_t)more * sizeof *grown);
+            if (!grown) return;   /* the next recipient's are drawn again */
+            b->files = grown;
+            b->files_cap = more;
+        }
+        f = &b->files[b->nfiles++];
+        f->territory = g->territory;
+        f->scope = g->scope_id;
+        f->end = g->end;
+        snprintf(f->lang, sizeof f->lang, "%s", g->lang);
+        snprintf(f->zone, sizeof f->zone, "%s", g->zone);
+    }
+    snprintf(f->png, sizeof f->png, "%s", png);
+    snprintf(f->xlsx, sizeof f->xlsx, "%s", xlsx);
 }
 
 mb_status digest_batch_prepare(db *d, const bot_env *env, digest_batch *b, int64_t end, const char *zone)

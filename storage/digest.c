@@ -1,8 +1,9 @@
 /*
  * The digest's reads. Each count is one statement over one organisation
- * on its indexes (accounts_org, meetings_org_time, mentorships_org,
- * poll_waves_org), so a region's 375 digests stay a few thousand short
- * statements (bench/digest.c).
+ * on its indexes, which hold every column it reads (accounts_org with the
+ * date people joined, meetings_org_digest, mentorships_org,
+ * poll_waves_org), so a region's week is a few thousand short statements
+ * that read no table row (bench/digest.c).
  */
 #include "storage/digest.h"
 
