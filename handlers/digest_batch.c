@@ -12,13 +12,53 @@
 #include "handlers/digest_batch.h"
 #include "storage/territories.h"
 #include "util/clock.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ROOTS_MAX 64          /* regions (and schools outside any) whose indicator data a batch holds */
+
+#define WEEK_MS (7 * 86400000LL)
+
+/* Local midnight of 1 September of the school year end falls in. */
+static int64_t school_year_start(const char *zone, int64_t end)
+{
+    struct tm tm, sep = {0};
+    if (tz_local(zone, end - 1, &tm)) return end - 52 * WEEK_MS;
+    sep.tm_year = tm.tm_mon >= 8 ? tm.tm_year : tm.tm_year - 1;
+    sep.tm_mon = 8;
+    sep.tm_mday = 1;
+    int64_t ms;
+    return tz_from_local(zone, &sep, &ms) ? end - 52 * WEEK_MS : ms;
+}
+
+void digest_week_of(digest *g, int64_t end, const char *zone)
+{
+    g->now = end;
+    g->end = end;
+    g->start = end - WEEK_MS;
+    snprintf(g->zone, sizeof g->zone, "%s", zone ? zone : "");
+    struct tm tm;
+    if (tz_local(g->zone, end, &tm) == 0)
+        strftime(g->week, sizeof g->week, "%Y-%m-%d", &tm);
+    g->year_start = school_year_start(g->zone, end);
+    int64_t span = end - g->year_start;
+    g->weeks = span <= 0 ? 1 : (int)((span + WEEK_MS - 1) / WEEK_MS);
+    if (g->weeks > DIGEST_WEEKS_MAX) g->weeks = DIGEST_WEEKS_MAX;
+}
+
+const ind_set *digest_batch_indicator_set(const bot_env *env)
+{
+    const ind_catalog *c = env->indicators;
+    if (!c || c->n <= 0) return NULL;
+    const char *code = env->digest && env->digest->indicator_set[0] ? env->digest->indicator_set : NULL;
+    const ind_set *s = code ? ind_catalog_set(c, code) : NULL;
+    return s ? s : &c->sets[0];
+}
 
 typedef struct batch_root {
     ind_scope root;
@@ -269,12 +309,19 @@ mb_status digest_batch_prepare(db *d, const bot_env *env, digest_batch *b, int64
     st = rc ? NULL : db_stmt(d, "SELECT id FROM territories WHERE parent_id IS NULL ORDER BY id");
     n = st ? db_step_ids(d, st, ids, DIGEST_ORGS_MAX) : 0;
     if (!rc && db_fault(d)) rc = MB_ERR_DB;
-    for (int i = 0; !rc && i < n; i++) {
+    const ind_set *set = digest_batch_indicator_set(env);
+    const char *zone_used = g.zone[0] ? g.zone : env->timezone;
+    ind_period p;
+    ind_period_current(g.end - 1, zone_used, &p);
+    ind_report *r = set && n > 0 ? malloc(sizeof *r) : NULL;
+    if (set && n > 0 && !r) rc = MB_ERR_NOMEM;
+    for (int i = 0; r && !rc && i < n; i++) {
         g.territory = 1;
         g.scope_id = ids[i];
-        rc = digest_indicators_load_in(d, env, b, &g);
+        rc = digest_batch_indicators(d, b, set, &g, &p, zone_used, r);
         if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;
     }
+    free(r);
     free(ids);
     return rc;
 }

@@ -36,8 +36,13 @@ mb_status digest_batch_org_week(db *d, digest_batch *b, const digest *g, int64_t
 mb_status digest_batch_indicators(db *d, digest_batch *b, const ind_set *set, const digest *g, const ind_period *p,
                                   const char *zone, ind_report *out);
 
-/* digest_indicators_load through batch b (NULL: on its own). */
+/* digest_indicators_load through batch b (NULL: on its own;
+ * digest_indicators.c). */
 mb_status digest_indicators_load_in(db *d, const bot_env *env, digest_batch *b, digest *g);
+
+/* The indicator set digests show ([digest] indicators, else the
+ * catalog's first); NULL when there is none. */
+const ind_set *digest_batch_indicator_set(const bot_env *env);
 
 /* When the batch has written the files of the same digest (scope, week,
  * zone, language), links them to png and xlsx and returns 1; 0 when they
@@ -47,7 +52,7 @@ int digest_batch_files_link(digest_batch *b, const digest *g, const char *png, c
 void digest_batch_files_written(digest_batch *b, const digest *g, const char *png, const char *xlsx);
 
 /* Fills the week of a digest ending at end in zone: start, the local
- * date, the school year's start and its weeks (digest.c). */
+ * date, the school year's start and its weeks. */
 void digest_week_of(digest *g, int64_t end, const char *zone);
 
 #endif

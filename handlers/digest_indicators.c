@@ -12,15 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const ind_set *set_of(const bot_env *env)
-{
-    const ind_catalog *c = env->indicators;
-    if (!c || c->n <= 0) return NULL;
-    const char *code = env->digest && env->digest->indicator_set[0] ? env->digest->indicator_set : NULL;
-    const ind_set *s = code ? ind_catalog_set(c, code) : NULL;
-    return s ? s : &c->sets[0];
-}
-
 mb_status digest_indicators_load(db *d, const bot_env *env, digest *g)
 {
     return digest_indicators_load_in(d, env, env->digest_batch, g);
@@ -29,7 +20,7 @@ mb_status digest_indicators_load(db *d, const bot_env *env, digest *g)
 mb_status digest_indicators_load_in(db *d, const bot_env *env, digest_batch *b, digest *g)
 {
     g->nind = 0;
-    const ind_set *set = set_of(env);
+    const ind_set *set = digest_batch_indicator_set(env);
     if (!set) return MB_OK;
     const char *zone = g->zone[0] ? g->zone : env->timezone;
     ind_period p;
