@@ -198,6 +198,10 @@ int main(int argc, char **argv)
         digest_batch_free(env.digest_batch);
         /* the weekly run: the week read once, then every recipient's digest */
         env.digest_batch = digest_batch_new();
+        struct rusage before;
+        getrusage(RUSAGE_SELF, &before);
+        int64_t slowest_id = 0;
+        double slowest = -1;
         double t0 = mono_ms();
         db_begin(d);
         mb_status prepared = digest_batch_prepare(d, &env, env.digest_batch, now, "Asia/Tomsk");
@@ -207,6 +211,10 @@ int main(int argc, char **argv)
             double s = mono_ms();
             mb_status one = digest_send(d, &env, ids[i], 0, 0, now);
             each[i] = mono_ms() - s;
+            if (each[i] > slowest) {
+                slowest = each[i];
+                slowest_id = ids[i];
+            }
             if (one == MB_OK) queued++;
             else if (one == MB_ERR_DENIED || one == MB_ERR_NOT_FOUND) skipped++;
             else {
@@ -217,6 +225,12 @@ int main(int argc, char **argv)
         }
         db_commit(d);
         double all = mono_ms() - t0;
+        struct rusage after;
+        getrusage(RUSAGE_SELF, &after);
+        double cpu = (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+                     (after.ru_utime.tv_usec - before.ru_utime.tv_usec + after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+        account slow;
+        if (account_load(d, slowest_id, &slow)) snprintf(slow.role, sizeof slow.role, "?");
         digest_batch_free(env.digest_batch);
         env.digest_batch = NULL;
         int nfiles;
@@ -243,9 +257,10 @@ int main(int argc, char **argv)
         printf("  recipients         %d (%d queued, %d without a reachable messenger)\n", count, queued, skipped);
         printf("  all digests        %.2f s (the week read once in %.0f ms, then each text, chart, workbook;"
                " queued in one transaction)\n", all / 1000.0, shared);
+        printf("                     %.2f s of CPU\n", cpu);
         if (count)
-            printf("  one digest         median %.1f ms, slowest %.1f ms (in the weekly run)\n", each[count / 2],
-                   each[count - 1]);
+            printf("  one digest         median %.1f ms, slowest %.1f ms (a %s's; in the weekly run)\n", each[count / 2],
+                   each[count - 1], slow.role);
         if (alone >= 0) printf("  one on its own     %.1f ms (the region coordinator's, nothing read before)\n", alone);
         if (count)
             printf("  of which           reading %.1f ms, chart %.1f ms, workbook %.1f ms a digest on average"
