@@ -1,9 +1,12 @@
 /*
  * Weekly digests on the generated region (tests/region_gen.c): every
  * curator's and coordinator's digest (text, chart, workbook) prepared and
- * queued as the Monday job queues it, with the time of all of them, of
- * one (median and slowest), the files written, and the peak resident
- * memory; then how many the cap on files in flight lets through at once.
+ * queued as one run of the Monday jobs queues them (the week read once,
+ * digest_batch_prepare, then each recipient's), with the time and CPU of
+ * all of them, of one (median and slowest), the region coordinator's made
+ * on its own (as the menu makes it), the files written, and the peak
+ * resident memory, each against its target (met or MISSED); then how many
+ * the cap on files in flight lets through at once.
  *
  *   build/rel/bin/bench_digest [--scale S] [--seed N] [--db PATH]
  *
