@@ -207,7 +207,9 @@ static mb_status root_of(db *d, const digest *g, ind_scope *root)
 static batch_root *root_data(db *d, digest_batch *b, const ind_set *set, ind_scope root, const ind_period *p,
                              const char *zone)
 {
-    if (b->set != set || memcmp(&b->period, p, sizeof *p) != 0) {
+    int same_period = b->period.kind == p->kind && b->period.start_ms == p->start_ms && b->period.end_ms == p->end_ms &&
+                      strcmp(b->period.label, p->label) == 0;
+    if (b->set != set || !same_period) {
         for (int i = 0; i < b->nroots; i++) ind_data_free(b->roots[i].data);
         b->nroots = 0;
         b->set = set;
