@@ -46,6 +46,13 @@ static double mono_ms(void)
     return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
 static int by_value(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -204,18 +211,19 @@ int main(int argc, char **argv)
         struct rusage before;
         getrusage(RUSAGE_SELF, &before);
         int64_t slowest_id = 0;
-        double slowest = -1;
+        double slowest = -1, slowest_cpu = 0;
         double t0 = mono_ms();
         db_begin(d);
         mb_status prepared = digest_batch_prepare(d, &env, env.digest_batch, now, "Asia/Tomsk");
         double shared = mono_ms() - t0;
         if (prepared) fprintf(stderr, "reading the week: %s\n", mb_status_str(prepared));
         for (int i = 0; i < count; i++) {
-            double s = mono_ms();
+            double s = mono_ms(), c = cpu_ms();
             mb_status one = digest_send(d, &env, ids[i], 0, 0, now);
             each[i] = mono_ms() - s;
             if (each[i] > slowest) {
                 slowest = each[i];
+                slowest_cpu = cpu_ms() - c;
                 slowest_id = ids[i];
             }
             if (one == MB_OK) queued++;
@@ -262,8 +270,8 @@ int main(int argc, char **argv)
                " queued in one transaction)\n", all / 1000.0, shared);
         printf("                     %.2f s of CPU\n", cpu);
         if (count)
-            printf("  one digest         median %.1f ms, slowest %.1f ms (a %s's; in the weekly run)\n", each[count / 2],
-                   each[count - 1], slow.role);
+            printf("  one digest         median %.1f ms, slowest %.1f ms (a %s's, %.1f ms of CPU; in the weekly run)\n",
+                   each[count / 2], each[count - 1], slow.role, slowest_cpu);
         if (alone >= 0) printf("  one on its own     %.1f ms (the region coordinator's, nothing read before)\n", alone);
         if (count)
             printf("  of which           reading %.1f ms, chart %.1f ms, workbook %.1f ms a digest on average"
