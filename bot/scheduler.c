@@ -1,4 +1,5 @@
 #include "bot/scheduler.h"
+#include "handlers/digest.h"
 #include "handlers/dispatch.h"
 #include "storage/jobs.h"
 #include "storage/retention.h"
@@ -43,7 +44,7 @@ void scheduler_rearm(scheduler *s)
     if (s && ev_is_active(&s->timer)) rearm(s);
 }
 
-static mb_status run_one(scheduler *s, int64_t now, int *ran)
+static mb_status run_one(scheduler *s, const bot_env *env, int64_t now, int *ran)
 {
     job j = {0};
     mb_status rc = db_begin(s->d);
@@ -57,10 +58,13 @@ static mb_status run_one(scheduler *s, int64_t now, int *ran)
     if (!rc) {
         char reason[256] = "";
         db_fault_clear(s->d);
+        /* what the digests of this run read stays true only while no other job changes the store */
+        if (strcmp(j.kind, JOB_DIGEST) != 0 && strcmp(j.kind, JOB_DIGEST_PLAN) != 0)
+            digest_batch_forget(env->digest_batch);
         /* The retention sweep is the storage's housekeeping, not a handler's. */
         mb_status jr = strcmp(j.kind, JOB_RETENTION) == 0
                            ? retention_run_job(s->d, s->retention_days, s->audit_retention_days)
-                           : dispatch_job(s->d, s->env, &j, reason, sizeof reason);
+                           : dispatch_job(s->d, env, &j, reason, sizeof reason);
         if (db_fault(s->d) || !db_in_transaction(s->d)) {
             /* the storage failed, not the job: nothing is recorded */
             rc = jr ? jr : MB_ERR_DB;
@@ -94,7 +98,12 @@ int scheduler_run_due(scheduler *s)
     int ran = 0;
     int64_t now = clock_now_ms();
     mb_status rc = MB_OK;
-    for (int i = 0; i < SCHEDULER_BATCH && !rc; i++) rc = run_one(s, now, &ran);
+    /* The weekly digests due together read each school's week and each
+     * region's indicators once (handlers/digest.h); nothing outlives the run. */
+    bot_env env = *s->env;
+    env.digest_batch = digest_batch_new();
+    for (int i = 0; i < SCHEDULER_BATCH && !rc; i++) rc = run_one(s, &env, now, &ran);
+    digest_batch_free(env.digest_batch);
     s->failures = rc && rc != MB_ERR_NOT_FOUND ? s->failures + 1 : 0;
     if (ran && s->queued) s->queued(s->arg);
     return ran;

@@ -33,6 +33,8 @@ typedef struct bot_env {
     const char *timezone;          /* the service's zone, for report periods; NULL = UTC */
     const recognition_rules *recognition; /* points and levels of mentors; NULL = the defaults */
     const digest_rules *digest;    /* weekly digests' day, hour, files cap; NULL = the defaults */
+    struct digest_batch *digest_batch; /* digests prepared in one run share their readings
+                                          (handlers/digest.h); NULL = each reads its own */
 } bot_env;
 
 /* How a flow answered a button press: the router (routes.c) does what

@@ -4,7 +4,7 @@
  * lessons: one line per thing that matters, numbers with their plural
  * forms, nothing about what did not happen, and one line for a quiet week.
  */
-#include "handlers/digest.h"
+#include "handlers/digest_batch.h"
 #include "storage/territories.h"
 #include "util/strbuf.h"
 #include "util/tz.h"
@@ -51,23 +51,32 @@ int digest_rules_parse_day(const char *text, int *weekday)
     return -1;
 }
 
-/* Local midnight of 1 September of the school year end falls in. */
-static int64_t school_year_start(const char *zone, int64_t end)
+/* Adds an organisation's week (as its own digest reads it) into g. */
+static void add_org(digest *g, const digest_batch_org *o)
 {
-    struct tm tm, sep = {0};
-    if (tz_local(zone, end - 1, &tm)) return end - 52 * WEEK_MS;
-    sep.tm_year = tm.tm_mon >= 8 ? tm.tm_year : tm.tm_year - 1;
-    sep.tm_mon = 8;
-    sep.tm_mday = 1;
-    int64_t ms;
-    return tz_from_local(zone, &sep, &ms) ? end - 52 * WEEK_MS : ms;
+    digest_counts_add(&g->total, &o->c);
+    for (int w = 0; w < g->weeks; w++) g->held_by_week[w] += o->held_by_week[w];
 }
 
-static mb_status add_org(db *d, digest *g, int64_t org_id, digest_counts *c)
+/* The organisations of a territory, a line each, from the batch. */
+static mb_status territory_lines(db *d, digest_batch *b, digest *g)
 {
-    mb_status rc = digest_counts_load(d, org_id, g->start, g->end, c);
-    if (!rc) rc = digest_held_by_week(d, org_id, g->year_start, g->weeks, g->held_by_week);
-    if (!rc) digest_counts_add(&g->total, c);
+    int64_t *ids = malloc(DIGEST_ORGS_MAX * sizeof *ids);
+    int n = ids ? digest_territory_orgs(d, g->scope_id, ids, DIGEST_ORGS_MAX) : -1;
+    if (n > 0 && !(g->orgs = calloc((size_t)n, sizeof *g->orgs))) n = -1;
+    mb_status rc = MB_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        const digest_batch_org *o;
+        if ((rc = digest_batch_org_week(d, b, g, ids[i], &o))) break;
+        if (o->found) continue;   /* an organisation that cannot be read has no line */
+        digest_org_line *l = &g->orgs[g->norgs++];
+        l->id = o->id;
+        snprintf(l->name, sizeof l->name, "%s", o->name);
+        l->c = o->c;
+        add_org(g, o);
+    }
+    free(ids);
+    if (!rc && n < 0) rc = db_fault(d) ? MB_ERR_DB : MB_ERR_NOMEM;
     return rc;
 }
 
@@ -77,52 +86,28 @@ mb_status digest_build(db *d, const bot_env *env, int of_territory, int64_t scop
     memset(out, 0, sizeof *out);
     out->territory = of_territory;
     out->scope_id = scope_id;
-    out->now = end;
-    out->end = end;
-    out->start = end - WEEK_MS;
-    snprintf(out->zone, sizeof out->zone, "%s", zone ? zone : "");
     snprintf(out->lang, sizeof out->lang, "%s", lang ? lang : "ru");
-    struct tm tm;
-    if (tz_local(out->zone, end, &tm) == 0)
-        strftime(out->week, sizeof out->week, "%Y-%m-%d", &tm);
-    out->year_start = school_year_start(out->zone, end);
-    int64_t span = end - out->year_start;
-    out->weeks = span <= 0 ? 1 : (int)((span + WEEK_MS - 1) / WEEK_MS);
-    if (out->weeks > DIGEST_WEEKS_MAX) out->weeks = DIGEST_WEEKS_MAX;
+    digest_week_of(out, end, zone);
+    digest_batch *b = env->digest_batch, *own = NULL;
+    if (!b && !(b = own = digest_batch_single())) return MB_ERR_NOMEM;
     mb_status rc;
     if (!of_territory) {
-        org o;
-        if ((rc = org_get(d, scope_id, &o))) return rc;
-        snprintf(out->scope_name, sizeof out->scope_name, "%s", o.name);
-        digest_counts c;
-        if ((rc = add_org(d, out, scope_id, &c))) return rc;
+        const digest_batch_org *o;
+        if (!(rc = digest_batch_org_week(d, b, out, scope_id, &o)) && (rc = o->found) == MB_OK) {
+            snprintf(out->scope_name, sizeof out->scope_name, "%s", o->name);
+            add_org(out, o);
+        }
     } else {
         territory t;
-        if ((rc = territory_get(d, scope_id, &t))) return rc;
-        snprintf(out->scope_name, sizeof out->scope_name, "%s", t.name);
-        int64_t *ids = malloc(DIGEST_ORGS_MAX * sizeof *ids);
-        int n = ids ? digest_territory_orgs(d, scope_id, ids, DIGEST_ORGS_MAX) : -1;
-        if (n > 0 && !(out->orgs = calloc((size_t)n, sizeof *out->orgs))) n = -1;
-        for (int i = 0; i < n; i++) {
-            org o;
-            digest_org_line *l = &out->orgs[out->norgs];
-            if (org_get(d, ids[i], &o)) continue;
-            l->id = ids[i];
-            snprintf(l->name, sizeof l->name, "%s", o.name);
-            if ((rc = add_org(d, out, ids[i], &l->c))) {
-                free(ids);
-                digest_free(out);
-                return rc;
-            }
-            out->norgs++;
-        }
-        free(ids);
-        if (n < 0) {
-            digest_free(out);
-            return db_fault(d) ? MB_ERR_DB : MB_ERR_NOMEM;
+        if (!(rc = territory_get(d, scope_id, &t))) {
+            snprintf(out->scope_name, sizeof out->scope_name, "%s", t.name);
+            rc = territory_lines(d, b, out);
         }
     }
-    return digest_indicators_load(d, env, out);
+    if (!rc) rc = digest_indicators_load_in(d, env, b, out);
+    digest_batch_free(own);
+    if (rc) digest_free(out);
+    return rc;
 }
 
 void digest_free(digest *g)

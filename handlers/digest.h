@@ -67,8 +67,32 @@ typedef struct digest {
     int nind;
 } digest;
 
+/*
+ * The readings the digests of one run share (a scheduler run, the
+ * benchmark): each organisation's week is read once, for its curator and
+ * for every territory above it, whose lines and totals are added up from
+ * those same figures; each region's indicator data is read once
+ * (ind_data_load) and reported for every scope under it; and a second
+ * recipient of the same digest (two curators of one school) gets the files
+ * already written, linked, not drawn again. A batch holds one week (end
+ * and zone): a digest of another week starts its readings again. Nothing
+ * outlives the run: a batch is not a cache across weeks or changes.
+ */
+typedef struct digest_batch digest_batch;
+
+/* A new empty batch (NULL when memory ran out); free with digest_batch_free. */
+digest_batch *digest_batch_new(void);
+void digest_batch_free(digest_batch *b);
+/* Drops what was read: the store may have changed (another job ran). */
+void digest_batch_forget(digest_batch *b);
+/* Reads at once, for the week ending at end in zone, every organisation's
+ * week and every region's indicator data, so that each digest after it
+ * only adds up and draws. */
+mb_status digest_batch_prepare(db *d, const bot_env *env, digest_batch *b, int64_t end, const char *zone);
+
 /* Reads the digest of an organisation (territory 0) or a territory for
- * the seven days before end, in zone and lang. Free with digest_free. */
+ * the seven days before end, in zone and lang; through env->digest_batch
+ * when there is one, else on its own. Free with digest_free. */
 mb_status digest_build(db *d, const bot_env *env, int of_territory, int64_t scope_id, int64_t end, const char *zone,
                        const char *lang, digest *out);
 void digest_free(digest *g);

@@ -6,34 +6,28 @@
  * finished year from its snapshot, values rounded by each row's rule, a
  * survey value with too few respondents left out.
  */
-#include "handlers/digest.h"
-#include "report/indicators.h"
+#include "handlers/digest_batch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const ind_set *set_of(const bot_env *env)
-{
-    const ind_catalog *c = env->indicators;
-    if (!c || c->n <= 0) return NULL;
-    const char *code = env->digest && env->digest->indicator_set[0] ? env->digest->indicator_set : NULL;
-    const ind_set *s = code ? ind_catalog_set(c, code) : NULL;
-    return s ? s : &c->sets[0];
-}
-
 mb_status digest_indicators_load(db *d, const bot_env *env, digest *g)
 {
+    return digest_indicators_load_in(d, env, env->digest_batch, g);
+}
+
+mb_status digest_indicators_load_in(db *d, const bot_env *env, digest_batch *b, digest *g)
+{
     g->nind = 0;
-    const ind_set *set = set_of(env);
+    const ind_set *set = digest_batch_indicator_set(env);
     if (!set) return MB_OK;
     const char *zone = g->zone[0] ? g->zone : env->timezone;
     ind_period p;
     ind_period_current(g->end - 1, zone, &p);
     ind_report *r = calloc(1, sizeof *r);
     if (!r) return MB_ERR_NOMEM;
-    ind_scope scope = {g->territory ? REF_SCOPE_TERRITORY : REF_SCOPE_ORG, g->scope_id};
-    mb_status rc = ind_report_for(d, set, scope, &p, zone, NULL, r, NULL);
+    mb_status rc = digest_batch_indicators(d, b, set, g, &p, zone, r);
     if (rc == MB_ERR_NOT_FOUND) rc = MB_OK;   /* nothing to report on: the digest goes without */
     for (int i = 0; !rc && i < r->n && g->nind < DIGEST_INDICATORS_MAX; i++) {
         const ind_row *row = &r->rows[i];

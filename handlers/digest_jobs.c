@@ -5,7 +5,7 @@
  * even when the process dies between any two steps. The menu's «Сводка за
  * неделю» sends one now and holds the "every week" setting.
  */
-#include "handlers/digest.h"
+#include "handlers/digest_batch.h"
 #include "storage/jobs.h"
 #include "storage/territories.h"
 #include "util/clock.h"
@@ -217,8 +217,13 @@ mb_status digest_send(db *d, const bot_env *env, int64_t account_id, int64_t org
     if (!rc && (new_path(env, "digest", account_id, "png", png, sizeof png) ||
                 new_path(env, "digest", account_id, "xlsx", xlsx, sizeof xlsx)))
         rc = MB_ERR_IO;
-    if (!rc && !(rc = digest_write_chart(env, &g, png))) wrote_png = 1;
-    if (!rc && !(rc = digest_write_workbook(d, env, &g, xlsx))) wrote_xlsx = 1;
+    if (!rc && digest_batch_files_link(env->digest_batch, &g, png, xlsx)) {
+        wrote_png = wrote_xlsx = 1;   /* the same digest's files, written for another recipient of the run */
+    } else if (!rc) {
+        if (!(rc = digest_write_chart(env, &g, png))) wrote_png = 1;
+        if (!rc && !(rc = digest_write_workbook(d, env, &g, xlsx))) wrote_xlsx = 1;
+        if (!rc) digest_batch_files_written(env->digest_batch, &g, png, xlsx);
+    }
     if (!rc) {
         fit_caption(alt, platform_caps_for(id.platform)->max_caption_units);
         rc = reply_to_account(d, account_id, text, &kb);

@@ -4,14 +4,18 @@
  * line, each thing that needs the curator has its button, and the chart
  * and workbook stay valid and safe with names of 200 characters, names
  * that look like formulas and control characters. The workbook is read
- * back by Python's zipfile and XML parser, independent of the writer.
+ * back by Python's zipfile and XML parser, independent of the writer. A
+ * territory's digest, read with the week's run from the figures the
+ * schools share, shows each school as that school's own digest does.
  */
 #include "handlers/digest.h"
 #include "report/chart.h"
+#include "report/indicators.h"
 #include "storage/accounts.h"
 #include "storage/mentorships.h"
 #include "storage/profiles.h"
 #include "storage/records.h"
+#include "storage/territories.h"
 #include "tests/unit.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -215,6 +219,138 @@ TEST(long_names_formulas_and_control_characters_stay_text_in_a_valid_workbook_an
     db_close(d);
 }
 
+/* A school of the territory test: a mentor and two mentees (one waiting),
+ * a mentorship with held and missed meetings of the week, a planned one
+ * of the next, and a stall; more of each for the second school (k). */
+static int64_t school(db *d, int64_t municipality, const char *name, int k, int64_t user)
+{
+    int64_t org_id;
+    if (org_add_full(d, name, "school", municipality, "Europe/Moscow", &org_id)) return 0;
+    int64_t mentor = person(d, org_id, "mentor", "Наставник", user);
+    int64_t mentee = person(d, org_id, "mentee", "Ученик", user + 1);
+    person(d, org_id, "mentee", "Ждёт", user + 2);
+    int64_t ms;
+    if (mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &mentee, 1, 0, &ms)) return 0;
+    for (int i = 0; i < 2 + k; i++) {
+        char sql[400];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO meetings(org_id, mentorship_id, kind, format, starts_at, minutes, state, created_at,"
+                 " updated_at) VALUES(%lld, %lld, 'work', 'online', %lld, 60, '%s', 1, 1)",
+                 (long long)org_id, (long long)ms, (long long)(T0 - (1 + i) * DAY_MS - i * 7 * DAY_MS * (i % 2)),
+                 i == 1 ? "missed" : "held");
+        if (sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL) != SQLITE_OK) return 0;
+    }
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO meetings(org_id, mentorship_id, kind, format, starts_at, minutes, state, created_at,"
+             " updated_at) VALUES(%lld, %lld, 'work', 'online', %lld, 60, 'planned', 1, 1)",
+             (long long)org_id, (long long)ms, (long long)(T0 + 2 * DAY_MS));
+    if (sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL) != SQLITE_OK) return 0;
+    if (k) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO mentorship_stalls(mentorship_id, reason, held_mark, idle_since, began_at)"
+                 " VALUES(%lld, 'missed', 0, 1, 1)",
+                 (long long)ms);
+        if (sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL) != SQLITE_OK) return 0;
+    }
+    return org_id;
+}
+
+static int same_counts(const digest_counts *a, const digest_counts *b) { return memcmp(a, b, sizeof *a) == 0; }
+
+/* The indicators of two digests agree row by row. */
+static int same_indicators(const digest *a, const digest *b)
+{
+    if (a->nind != b->nind) return 0;
+    for (int i = 0; i < a->nind; i++) {
+        const digest_indicator *x = &a->ind[i], *y = &b->ind[i];
+        if (strcmp(x->code, y->code) || x->has_fact != y->has_fact || x->fact != y->fact || x->has_num != y->has_num ||
+            x->num != y->num || x->has_den != y->has_den || x->den != y->den || x->has_target != y->has_target)
+            return 0;
+    }
+    return 1;
+}
+
+TEST(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest)
+{
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/territory.db", unit_tmpdir());
+    db *d;
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    clock_set_ms(T0 - 30 * DAY_MS);
+    int64_t region, town, village;
+    CHECK_INT(territory_add(d, "Область", "region", 0, &region), MB_OK);
+    CHECK_INT(territory_add(d, "Город", "municipality", region, &town), MB_OK);
+    CHECK_INT(territory_add(d, "Село", "municipality", region, &village), MB_OK);
+    int64_t orgs[3] = {school(d, town, "Школа №1", 0, 700), school(d, town, "Школа №2", 1, 710),
+                       school(d, village, "Сельская школа", 2, 720)};
+    CHECK(orgs[0] && orgs[1] && orgs[2]);
+    clock_set_ms(T0);
+    ind_catalog *catalog = ind_catalog_load("data/indicators", err, sizeof err);
+    CHECK(catalog != NULL);
+    bot_env own = env;
+    own.indicators = catalog;
+
+    /* each school's digest on its own, as a curator asking for it gets it */
+    digest alone[3];
+    for (int i = 0; i < 3; i++) CHECK_INT(digest_build(d, &own, 0, orgs[i], T0, "Europe/Moscow", "ru", &alone[i]), MB_OK);
+    CHECK_INT(alone[1].total.held, 2);
+    CHECK_INT(alone[1].total.stalled, 1);
+    CHECK_INT(alone[2].total.waiting, 1);
+
+    /* the weekly run: the territories first, then the schools, from one reading */
+    bot_env run = own;
+    run.digest_batch = digest_batch_new();
+    CHECK(run.digest_batch != NULL);
+    CHECK_INT(digest_batch_prepare(d, &run, run.digest_batch, T0, "Europe/Moscow"), MB_OK);
+    digest whole, part;
+    CHECK_INT(digest_build(d, &run, 1, region, T0, "Europe/Moscow", "ru", &whole), MB_OK);
+    CHECK_INT(digest_build(d, &run, 1, town, T0, "Europe/Moscow", "ru", &part), MB_OK);
+    CHECK_INT(whole.norgs, 3);
+    CHECK_INT(part.norgs, 2);
+    digest_counts sum;
+    memset(&sum, 0, sizeof sum);
+    int held[DIGEST_WEEKS_MAX] = {0};
+    for (int i = 0; i < whole.norgs; i++) {
+        CHECK(whole.orgs[i].id == orgs[i]);
+        CHECK_STR(whole.orgs[i].name, alone[i].scope_name);
+        CHECK(same_counts(&whole.orgs[i].c, &alone[i].total));
+        digest_counts_add(&sum, &alone[i].total);
+        for (int w = 0; w < alone[i].weeks; w++) held[w] += alone[i].held_by_week[w];
+    }
+    for (int i = 0; i < part.norgs; i++) CHECK(same_counts(&part.orgs[i].c, &alone[i].total));
+    CHECK(same_counts(&whole.total, &sum));
+    CHECK_INT(whole.weeks, alone[0].weeks);
+    CHECK(memcmp(whole.held_by_week, held, sizeof held) == 0);
+    /* the region's indicators as its coordinator would get them alone */
+    bot_env single = own;
+    digest region_alone;
+    CHECK_INT(digest_build(d, &single, 1, region, T0, "Europe/Moscow", "ru", &region_alone), MB_OK);
+    CHECK(region_alone.nind > 0);
+    CHECK(same_indicators(&whole, &region_alone));
+    CHECK(same_counts(&whole.total, &region_alone.total));
+    /* and each school's digest in the run is the one it gets alone */
+    for (int i = 0; i < 3; i++) {
+        digest g;
+        CHECK_INT(digest_build(d, &run, 0, orgs[i], T0, "Europe/Moscow", "ru", &g), MB_OK);
+        CHECK(same_counts(&g.total, &alone[i].total));
+        CHECK(memcmp(g.held_by_week, alone[i].held_by_week, sizeof g.held_by_week) == 0);
+        CHECK(same_indicators(&g, &alone[i]));
+        char *a = digest_text(&run, &g, 1, NULL), *b = digest_text(&own, &alone[i], 1, NULL);
+        CHECK_STR(a, b);
+        free(a);
+        free(b);
+        digest_free(&g);
+    }
+    for (int i = 0; i < 3; i++) digest_free(&alone[i]);
+    digest_free(&whole);
+    digest_free(&part);
+    digest_free(&region_alone);
+    digest_batch_free(run.digest_batch);
+    ind_catalog_free(catalog);
+    db_close(d);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -224,6 +360,7 @@ int main(void)
     RUN(a_quiet_week_is_one_line_without_buttons);
     RUN(each_thing_that_needs_the_curator_has_a_button_that_opens_it);
     RUN(long_names_formulas_and_control_characters_stay_text_in_a_valid_workbook_and_chart);
+    RUN(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest);
     i18n_free(texts);
     chart_release();
     return unit_summary();
