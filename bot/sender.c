@@ -506,9 +506,12 @@ static void pass(sender *s)
         now = clock_now_ms();
     }
     /* The answers come in since the last pass open the transaction in
-     * which the next rows are marked as sending. */
-    int open = 0;
-    if (s->settled) {
+     * which the next rows are marked as sending, or wait for a commit made
+     * anyway (snd_settled_may_wait). */
+    int open = 0, later = 0;
+    if (s->settled && snd_settled_may_wait(s, now, &wake)) {
+        later = 1;
+    } else if (s->settled) {
         db_fault_clear(s->d);
         mb_status rc = db_begin(s->d);
         if (!rc && (rc = snd_write_settled(s))) db_rollback(s->d);
@@ -535,16 +538,17 @@ static void pass(sender *s)
     if (!open) {
         db_fault_clear(s->d);
         rc = db_begin(s->d);
+        if (!rc && later) rc = snd_write_settled(s);
     }
     if (!rc) rc = mark_sending(s, chosen, nchosen);
     if (!rc) rc = db_commit(s->d);
     if (rc) {
         db_rollback(s->d);
         sending_failed(s, chosen, nchosen);
-        if (open) snd_end_settled(s, 0);
+        if (open || later) snd_end_settled(s, 0);
         return;
     }
-    if (open) snd_end_settled(s, 1);
+    if (open || later) snd_end_settled(s, 1);
     launch_chosen(s, chosen, nchosen);
     /* Again at once only when every place was filled from a full read:
      * answers and new rows bring the next pass otherwise. */

@@ -41,6 +41,7 @@ typedef struct flight {
     int64_t candidate;   /* a delivery check: the message id asked about; 0 = a send */
     outcome out;         /* what the answer means, until it is committed */
     int holds_chat;      /* it keeps its chat's other rows waiting (all but button answers) */
+    int64_t settled_at;  /* when its answer came (settled, not yet written) */
     int held_tries;      /* failed attempts to commit it */
     int64_t held_until;  /* the next attempt */
     struct flight *next_held;   /* in the held or the settled list */
@@ -87,6 +88,7 @@ void snd_finish_flight(sender *s, flight *f);         /* frees a flight that was
  * commit, held and written again with back-off. */
 void snd_settle(sender *s, flight *f);
 mb_status snd_write_settled(sender *s);               /* into the open transaction */
+int snd_settled_may_wait(sender *s, int64_t now, int64_t *wake);
 void snd_end_settled(sender *s, int committed);
 void snd_commit_settled(sender *s);                   /* commits a transaction of settled answers only */
 void snd_retry_held(sender *s, int64_t now, int64_t *wake);

@@ -73,6 +73,20 @@ void outbox_row_clear(outbox_row *r)
     r->body = NULL;
 }
 
+int outbox_chat_waits(db *d, const outbox_row *row)
+{
+    if (strcmp(row->kind, "answer") == 0) return 0;   /* keeps no place in the line */
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM outbox WHERE platform = ?1 AND chat_id = ?2"
+                                  " AND state IN ('pending', 'checking') AND kind <> 'answer' AND id > ?3 LIMIT 1");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, row->platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, row->chat_id);
+    sqlite3_bind_int64(st, 3, row->id);
+    int rc = db_step_raw(d, st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int64_t outbox_next_time(db *d)
 {
     return db_scalar(d, "SELECT MIN(next_at) FROM outbox WHERE state IN ('pending', 'checking')", -1);
