@@ -505,13 +505,18 @@ static void pass(sender *s)
         snd_retry_held(s, now, &wake);
         now = clock_now_ms();
     }
-    /* The answers come in since the last pass open the transaction in
-     * which the next rows are marked as sending, or wait for a commit made
-     * anyway (snd_settled_may_wait). */
-    int open = 0, later = 0;
-    if (s->settled && snd_settled_may_wait(s, now, &wake)) {
+    /* The pass's reads share one read transaction (each statement outside
+     * one took and let go a lock of its own), or the write transaction
+     * that the answers come in since the last pass open: they are written
+     * in the commit that marks the next rows as sending, or wait for a
+     * commit made anyway (snd_settled_may_wait). */
+    db_fault_clear(s->d);
+    int reading = db_begin_read(s->d) == MB_OK, open = 0, later = 0;
+    if (s->settled && reading && snd_settled_may_wait(s, now, &wake)) {
         later = 1;
     } else if (s->settled) {
+        if (reading) db_rollback(s->d);
+        reading = 0;
         db_fault_clear(s->d);
         mb_status rc = db_begin(s->d);
         if (!rc && (rc = snd_write_settled(s))) db_rollback(s->d);
@@ -521,6 +526,7 @@ static void pass(sender *s)
     if (s->sending_failures && s->sending_until > now) {
         /* the database would not take rows as "sending" a moment ago */
         if (open) snd_commit_settled(s);
+        else if (reading) db_rollback(s->d);
         snd_arm(s, (s->sending_until < wake ? s->sending_until : wake) - now);
         return;
     }
@@ -530,16 +536,18 @@ static void pass(sender *s)
     if (nchosen == 0) {
         int64_t next = outbox_next_time(s->d);
         if (open) snd_commit_settled(s);
+        else if (reading) db_rollback(s->d);
         if (next >= 0 && next > now && next < wake) wake = next;
         snd_arm(s, wake - now);
         return;
     }
     mb_status rc = MB_OK;
+    if (reading) db_rollback(s->d);   /* the marks take the write lock afresh, as they did */
     if (!open) {
         db_fault_clear(s->d);
         rc = db_begin(s->d);
-        if (!rc && later) rc = snd_write_settled(s);
     }
+    if (!rc && later) rc = snd_write_settled(s);
     if (!rc) rc = mark_sending(s, chosen, nchosen);
     if (!rc) rc = db_commit(s->d);
     if (rc) {

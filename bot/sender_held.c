@@ -23,6 +23,7 @@
  * was delivered or refused for good. */
 static void drop_temporary_file(const outbox_row *row)
 {
+    if (!strstr(row->body, "\"temporary\"")) return;   /* most messages carry no file: not parsed */
     cJSON *body = cJSON_Parse(row->body);
     const char *path = json_str(body, "path");
     if (path && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "temporary")) && unlink(path) != 0 &&

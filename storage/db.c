@@ -295,6 +295,7 @@ static mb_status run_cached(db *d, const char *sql)
 }
 
 mb_status db_begin(db *d) { return run_cached(d, "BEGIN IMMEDIATE"); }
+mb_status db_begin_read(db *d) { return run_cached(d, "BEGIN"); }
 mb_status db_commit(db *d) { return run_cached(d, "COMMIT"); }
 
 void db_rollback(db *d)
