@@ -796,7 +796,7 @@ static const char *const migrations[] = {
     /* 23: less work for each message and update (bench/http_load.c).
      * SQLite tests a list of more than two constants by building a
      * temporary b-tree for it, each time the statement runs: the guards
-     * of the tables every update writes test their values two at a time
+     * of the tables most updates write test their values two at a time
      * instead (the same values allowed), and the index of files to send
      * depends on the kind only, so a change of a message's state no
      * longer tests the file index's condition twice nor writes it
@@ -809,7 +809,8 @@ static const char *const migrations[] = {
                  " AND NEW.kind <> 'photo'")
      GUARD_AGAIN("inbox", "status", "NEW.status NOT IN ('received', 'done') AND NEW.status NOT IN ('failed', 'ignored')")
      GUARD_AGAIN("accounts", "status", "NEW.status NOT IN ('imported', 'registering')"
-                 " AND NEW.status NOT IN ('pending_consent', 'active') AND NEW.status <> 'forgotten'")),
+                 " AND NEW.status NOT IN ('pending_consent', 'active') AND NEW.status <> 'forgotten'")
+     GUARD_AGAIN("jobs", "state", "NEW.state NOT IN ('pending', 'done') AND NEW.state NOT IN ('failed', 'cancelled')")),
 };
 
 #undef STATE_GUARD
