@@ -131,7 +131,11 @@ static void window_note(bucket *b, int64_t now)
 
 void sender_kick(sender *s)
 {
-    if (!s->draining) snd_arm(s, 0);
+    /* After a batch whose own transaction took every due row (sender_claim),
+     * the batch's kick would make a pass that finds nothing more. */
+    int claimed = s->claim_took_all && ev_now(s->loop) == s->claim_at;
+    s->claim_took_all = 0;
+    if (!s->draining && !claimed) snd_arm(s, 0);
 }
 
 int sender_inflight(const sender *s) { return s->inflight; }
@@ -567,6 +571,7 @@ mb_status sender_claim(sender *s)
 {
     s->nclaimed = 0;
     s->claim_settled = 0;
+    s->claim_looked = 0;
     int64_t now = clock_now_ms();
     if (s->draining || (s->sending_failures && s->sending_until > now)) return MB_OK;
     mb_status rc;
@@ -577,6 +582,9 @@ mb_status sender_claim(sender *s)
     int64_t wake = now + SENDER_SWEEP_MS;
     int due;
     s->nclaimed = choose(s, now, s->claimed, &wake, &due);
+    s->claim_looked = 1;
+    s->claim_more = due > 0 && due == s->nclaimed && s->inflight + s->nclaimed < SENDER_INFLIGHT_MAX;
+    s->claim_wake = wake;
     return mark_sending(s, s->claimed, s->nclaimed);
 }
 
@@ -589,7 +597,16 @@ void sender_claim_end(sender *s, int committed)
         if (committed && s->claim_settled) s->stats.commits++;
         for (int i = 0; i < s->nclaimed; i++) snd_free_flight(s, s->claimed[i]);
     }
+    /* A committed claim that read every due row needs a pass only when a
+     * row it held back may leave (or at an earlier time armed already). */
+    int took_all = committed && s->claim_looked && !s->claim_more;
+    int64_t wake = s->claim_wake;
     s->nclaimed = 0;
     s->claim_settled = 0;
-    if (!s->draining) snd_arm(s, 0);
+    s->claim_looked = 0;
+    s->claim_took_all = took_all;
+    s->claim_at = ev_now(s->loop);
+    if (s->draining) return;
+    if (took_all) snd_arm_within(s, wake - clock_now_ms());
+    else snd_arm(s, 0);
 }

@@ -69,6 +69,11 @@ struct sender {
     flight *claimed[SENDER_BATCH];  /* rows marked inside the intake's transaction, to launch after it */
     int nclaimed;
     int claim_settled;      /* the settled answers were written in that transaction too */
+    int claim_looked;       /* sender_claim chose from the due rows ... */
+    int claim_more;         /* ... and more may be due than it read */
+    int64_t claim_wake;     /* ... and a row held back by the rates may leave then */
+    int claim_took_all;     /* a committed claim took every row due, in this loop iteration: */
+    ev_tstamp claim_at;     /* the batch's kick that follows has nothing to look for */
     durable *dur;           /* NULL: a commit is on disk when it returns */
     flight *waiting, *waiting_tail;   /* marked as sending, waiting for their commit to reach the disk */
     int sending_failures;   /* passes in a row that could not mark rows as sending */
