@@ -108,6 +108,14 @@ void snd_settle(sender *s, flight *f)
     /* The chat's next row may be chosen in the same pass: the database
      * (the row is "sending" until the commit) keeps the order. */
     snd_chat_busy(s, f, 0);
+    if (f->out.kind == OUTCOME_SENT && strcmp(f->row.kind, "answer") == 0 && s->inflight + 1 < SENDER_INFLIGHT_MAX) {
+        /* A delivered button answer holds back no message (it keeps no
+         * place in its chat's line) and, with requests to spare, no row
+         * waited for its place: no pass of its own, its outcome waits for
+         * a commit made anyway (snd_settled_may_wait). */
+        snd_arm_within(s, SETTLE_WAIT_MS);
+        return;
+    }
     /* While many other requests are out, their answers (which come one by
      * one) may join this commit; with few, it commits at once, since the
      * chat's next message waits for it. */
