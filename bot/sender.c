@@ -131,7 +131,11 @@ static void window_note(bucket *b, int64_t now)
 
 void sender_kick(sender *s)
 {
-    if (!s->draining) snd_arm(s, 0);
+    /* After a batch whose own transaction took every due row (sender_claim),
+     * the batch's kick would make a pass that finds nothing more. */
+    int claimed = s->claim_took_all && ev_now(s->loop) == s->claim_at;
+    s->claim_took_all = 0;
+    if (!s->draining && !claimed) snd_arm(s, 0);
 }
 
 int sender_inflight(const sender *s) { return s->inflight; }
@@ -510,10 +514,18 @@ static void pass(sender *s)
         snd_retry_held(s, now, &wake);
         now = clock_now_ms();
     }
-    /* The answers come in since the last pass open the transaction in
-     * which the next rows are marked as sending. */
-    int open = 0;
-    if (s->settled) {
+    /* The pass's reads share one read transaction (each statement outside
+     * one took and let go a lock of its own), or the write transaction
+     * that the answers come in since the last pass open: they are written
+     * in the commit that marks the next rows as sending, or wait for a
+     * commit made anyway (snd_settled_may_wait). */
+    db_fault_clear(s->d);
+    int reading = db_begin_read(s->d) == MB_OK, open = 0, later = 0;
+    if (s->settled && reading && snd_settled_may_wait(s, now, &wake)) {
+        later = 1;
+    } else if (s->settled) {
+        if (reading) db_rollback(s->d);
+        reading = 0;
         db_fault_clear(s->d);
         mb_status rc = db_begin(s->d);
         if (!rc && (rc = snd_write_settled(s))) db_rollback(s->d);
@@ -523,6 +535,7 @@ static void pass(sender *s)
     if (s->sending_failures && s->sending_until > now) {
         /* the database would not take rows as "sending" a moment ago */
         if (open) snd_commit_settled(s);
+        else if (reading) db_rollback(s->d);
         snd_arm(s, (s->sending_until < wake ? s->sending_until : wake) - now);
         return;
     }
@@ -532,24 +545,27 @@ static void pass(sender *s)
     if (nchosen == 0) {
         int64_t next = outbox_next_time(s->d);
         if (open) snd_commit_settled(s);
+        else if (reading) db_rollback(s->d);
         if (next >= 0 && next > now && next < wake) wake = next;
         snd_arm(s, wake - now);
         return;
     }
     mb_status rc = MB_OK;
+    if (reading) db_rollback(s->d);   /* the marks take the write lock afresh, as they did */
     if (!open) {
         db_fault_clear(s->d);
         rc = db_begin(s->d);
     }
+    if (!rc && later) rc = snd_write_settled(s);
     if (!rc) rc = mark_sending(s, chosen, nchosen);
     if (!rc) rc = db_commit(s->d);
     if (rc) {
         db_rollback(s->d);
         sending_failed(s, chosen, nchosen);
-        if (open) snd_end_settled(s, 0);
+        if (open || later) snd_end_settled(s, 0);
         return;
     }
-    if (open) snd_end_settled(s, 1);
+    if (open || later) snd_end_settled(s, 1);
     launch_chosen(s, chosen, nchosen);
     /* Again at once only when every place was filled from a full read:
      * answers and new rows bring the next pass otherwise. */
@@ -560,6 +576,7 @@ mb_status sender_claim(sender *s)
 {
     s->nclaimed = 0;
     s->claim_settled = 0;
+    s->claim_looked = 0;
     int64_t now = clock_now_ms();
     if (s->draining || (s->sending_failures && s->sending_until > now)) return MB_OK;
     mb_status rc;
@@ -570,6 +587,9 @@ mb_status sender_claim(sender *s)
     int64_t wake = now + SENDER_SWEEP_MS;
     int due;
     s->nclaimed = choose(s, now, s->claimed, &wake, &due);
+    s->claim_looked = 1;
+    s->claim_more = due > 0 && due == s->nclaimed && s->inflight + s->nclaimed < SENDER_INFLIGHT_MAX;
+    s->claim_wake = wake;
     return mark_sending(s, s->claimed, s->nclaimed);
 }
 
@@ -582,7 +602,16 @@ void sender_claim_end(sender *s, int committed)
         if (committed && s->claim_settled) s->stats.commits++;
         for (int i = 0; i < s->nclaimed; i++) snd_free_flight(s, s->claimed[i]);
     }
+    /* A committed claim that read every due row needs a pass only when a
+     * row it held back may leave (or at an earlier time armed already). */
+    int took_all = committed && s->claim_looked && !s->claim_more;
+    int64_t wake = s->claim_wake;
     s->nclaimed = 0;
     s->claim_settled = 0;
-    if (!s->draining) snd_arm(s, 0);
+    s->claim_looked = 0;
+    s->claim_took_all = took_all;
+    s->claim_at = ev_now(s->loop);
+    if (s->draining) return;
+    if (took_all) snd_arm_within(s, wake - clock_now_ms());
+    else snd_arm(s, 0);
 }

@@ -17,11 +17,13 @@
 
 #define GROUP_MS 2         /* an answer waits this long for others to share its commit */
 #define GROUP_MIN_INFLIGHT 8 /* ... when at least this many requests are still out */
+#define SETTLE_WAIT_MS 50  /* a delivered message's outcome waits at most this long for a commit made anyway */
 
 /* A file written for one message (a report) is removed once the message
  * was delivered or refused for good. */
 static void drop_temporary_file(const outbox_row *row)
 {
+    if (!strstr(row->body, "\"temporary\"")) return;   /* most messages carry no file: not parsed */
     cJSON *body = cJSON_Parse(row->body);
     const char *path = json_str(body, "path");
     if (path && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "temporary")) && unlink(path) != 0 &&
@@ -99,12 +101,21 @@ void snd_settle(sender *s, flight *f)
         snd_finish_flight(s, f);
         return;
     }
+    f->settled_at = clock_now_ms();
     f->next_held = s->settled;
     s->settled = f;
     s->inflight--;
     /* The chat's next row may be chosen in the same pass: the database
      * (the row is "sending" until the commit) keeps the order. */
     snd_chat_busy(s, f, 0);
+    if (f->out.kind == OUTCOME_SENT && strcmp(f->row.kind, "answer") == 0 && s->inflight + 1 < SENDER_INFLIGHT_MAX) {
+        /* A delivered button answer holds back no message (it keeps no
+         * place in its chat's line) and, with requests to spare, no row
+         * waited for its place: no pass of its own, its outcome waits for
+         * a commit made anyway (snd_settled_may_wait). */
+        snd_arm_within(s, SETTLE_WAIT_MS);
+        return;
+    }
     /* While many other requests are out, their answers (which come one by
      * one) may join this commit; with few, it commits at once, since the
      * chat's next message waits for it. */
@@ -117,6 +128,28 @@ mb_status snd_write_settled(sender *s)
     mb_status rc = MB_OK;
     for (flight *f = s->settled; f && !rc; f = f->next_held) rc = outcome_write(s->d, &f->row, &f->out);
     return rc;
+}
+
+/* Whether the settled answers may wait to be written in a commit made
+ * anyway (the next intake's, or the next pass's that marks rows as
+ * sending) instead of one of their own, which at light load was one
+ * commit more per message: each of them delivered, none holding back a
+ * later message of its chat, the oldest settled less than SETTLE_WAIT_MS
+ * ago (*wake is brought forward to then). Their rows stay "sending"
+ * meanwhile, as they did until that commit's flush: a crash leaves them to
+ * the next start's check, which finds them delivered and sends nothing
+ * again. Any other outcome is written at once. */
+int snd_settled_may_wait(sender *s, int64_t now, int64_t *wake)
+{
+    int64_t oldest = now;
+    for (flight *f = s->settled; f; f = f->next_held) {
+        if (f->out.kind != OUTCOME_SENT || outbox_chat_waits(s->d, &f->row) != 0) return 0;
+        if (f->settled_at < oldest) oldest = f->settled_at;
+    }
+    int64_t until = oldest + SETTLE_WAIT_MS;
+    if (until <= now) return 0;
+    if (until < *wake) *wake = until;
+    return 1;
 }
 
 /* After the commit of the settled outcomes (committed = 1) or its failure:

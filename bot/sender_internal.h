@@ -41,6 +41,7 @@ typedef struct flight {
     int64_t candidate;   /* a delivery check: the message id asked about; 0 = a send */
     outcome out;         /* what the answer means, until it is committed */
     int holds_chat;      /* it keeps its chat's other rows waiting (all but button answers) */
+    int64_t settled_at;  /* when its answer came (settled, not yet written) */
     int held_tries;      /* failed attempts to commit it */
     int64_t held_until;  /* the next attempt */
     struct flight *next_held;   /* in the held or the settled list */
@@ -68,6 +69,11 @@ struct sender {
     flight *claimed[SENDER_BATCH];  /* rows marked inside the intake's transaction, to launch after it */
     int nclaimed;
     int claim_settled;      /* the settled answers were written in that transaction too */
+    int claim_looked;       /* sender_claim chose from the due rows ... */
+    int claim_more;         /* ... and more may be due than it read */
+    int64_t claim_wake;     /* ... and a row held back by the rates may leave then */
+    int claim_took_all;     /* a committed claim took every row due, in this loop iteration: */
+    ev_tstamp claim_at;     /* the batch's kick that follows has nothing to look for */
     durable *dur;           /* NULL: a commit is on disk when it returns */
     flight *waiting, *waiting_tail;   /* marked as sending, waiting for their commit to reach the disk */
     int sending_failures;   /* passes in a row that could not mark rows as sending */
@@ -87,6 +93,7 @@ void snd_finish_flight(sender *s, flight *f);         /* frees a flight that was
  * commit, held and written again with back-off. */
 void snd_settle(sender *s, flight *f);
 mb_status snd_write_settled(sender *s);               /* into the open transaction */
+int snd_settled_may_wait(sender *s, int64_t now, int64_t *wake);
 void snd_end_settled(sender *s, int committed);
 void snd_commit_settled(sender *s);                   /* commits a transaction of settled answers only */
 void snd_retry_held(sender *s, int64_t now, int64_t *wake);

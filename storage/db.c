@@ -81,12 +81,27 @@ static mb_status set_wal(db *d)
     return MB_ERR_BUSY;
 }
 
+/* SQLite counts the memory it allocates under a lock at every allocation,
+ * for statistics nothing here reads: off, before its first use (a later
+ * call changes nothing and is harmless). */
+static void configure_sqlite(void)
+{
+    static int done;
+    if (done) return;
+    done = 1;
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t err_size)
 {
     mb_status rc = MB_ERR_DB;
     db *d = calloc(1, sizeof *d);
     if (!d) return MB_ERR_NOMEM;
-    if (sqlite3_open_v2(path, &d->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    configure_sqlite();
+    /* A connection is used by one thread at a time (the loop's, or a
+     * tool's own): no lock around each of its calls. */
+    if (sqlite3_open_v2(path, &d->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
         snprintf(err, err_size, "cannot open database %s: %s", path,
                  d->sql ? sqlite3_errmsg(d->sql) : "out of memory");
         goto out;
@@ -295,6 +310,7 @@ static mb_status run_cached(db *d, const char *sql)
 }
 
 mb_status db_begin(db *d) { return run_cached(d, "BEGIN IMMEDIATE"); }
+mb_status db_begin_read(db *d) { return run_cached(d, "BEGIN"); }
 mb_status db_commit(db *d) { return run_cached(d, "COMMIT"); }
 
 void db_rollback(db *d)

@@ -69,6 +69,11 @@ mb_status db_exec(db *d, const char *sql);
 mb_status db_begin(db *d);
 mb_status db_commit(db *d);
 void db_rollback(db *d);
+/* BEGIN (deferred): several reads share one snapshot and one lock of the
+ * database instead of one each. End it with db_rollback before writing:
+ * taking the write lock from there fails when another connection wrote
+ * meanwhile, where BEGIN IMMEDIATE waits for it. */
+mb_status db_begin_read(db *d);
 
 /* 1 inside a transaction. SQLite ends a transaction by itself on some
  * errors (disk full, I/O, out of memory); later statements would then run

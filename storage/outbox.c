@@ -33,10 +33,15 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         "   WHERE m.platform = o.platform AND m.chat_id = o.chat_id) END"
         " FROM outbox o WHERE o.state IN ('pending', 'checking') AND o.next_at <= ?1"
         /* a chat's messages leave in order; the answer to a button press
-         * shows nothing in the chat and keeps no place in that line */
-        " AND (o.kind = 'answer' OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
-        "   AND p.chat_id = o.chat_id AND p.state IN ('pending', 'sending', 'checking') AND p.kind <> 'answer'"
-        "   AND p.id < o.id))"
+         * shows nothing in the chat and keeps no place in that line. One
+         * look per unfinished state: a list of them would be a temporary
+         * b-tree built at each call. */
+        " AND (o.kind = 'answer' OR NOT (EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
+        "   AND p.chat_id = o.chat_id AND p.state = 'pending' AND p.kind <> 'answer' AND p.id < o.id)"
+        "  OR EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
+        "   AND p.chat_id = o.chat_id AND p.state = 'sending' AND p.kind <> 'answer' AND p.id < o.id)"
+        "  OR EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
+        "   AND p.chat_id = o.chat_id AND p.state = 'checking' AND p.kind <> 'answer' AND p.id < o.id)))"
         " ORDER BY o.next_at, o.id LIMIT ?2");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, now);
@@ -74,6 +79,23 @@ void outbox_row_clear(outbox_row *r)
     if (!r) return;
     free(r->body);
     r->body = NULL;
+}
+
+int outbox_chat_waits(db *d, const outbox_row *row)
+{
+    if (strcmp(row->kind, "answer") == 0) return 0;   /* keeps no place in the line */
+    /* One look per state: a list of them would be a temporary b-tree
+     * built at each call. */
+    sqlite3_stmt *st = db_stmt(d, "SELECT EXISTS(SELECT 1 FROM outbox WHERE platform = ?1 AND chat_id = ?2"
+                                  " AND state = 'pending' AND kind <> 'answer' AND id > ?3)"
+                                  " OR EXISTS(SELECT 1 FROM outbox WHERE platform = ?1 AND chat_id = ?2"
+                                  " AND state = 'checking' AND kind <> 'answer' AND id > ?3)");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, row->platform, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, row->chat_id);
+    sqlite3_bind_int64(st, 3, row->id);
+    int64_t waits = db_step_scalar(d, st, -1);
+    return waits < 0 ? -1 : waits > 0;
 }
 
 int64_t outbox_next_time(db *d)

@@ -49,6 +49,10 @@ mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t a
 int outbox_due(db *d, int64_t now, outbox_row *rows, int max);
 void outbox_row_clear(outbox_row *r);
 
+/* 1 when a later message of the row's chat waits for it to be finished
+ * (the chat's line, outbox_due), 0 when none does, -1 when unreadable. */
+int outbox_chat_waits(db *d, const outbox_row *row);
+
 /* Earliest next_at of any pending row, or -1 when none. */
 int64_t outbox_next_time(db *d);
 
