@@ -80,6 +80,28 @@ static mb_status territory_lines(db *d, digest_batch *b, digest *g)
     return rc;
 }
 
+/* The organisations of a territory, a line each, read at once: a digest
+ * made on its own, with no run's readings to share (the same counts as
+ * each school's own digest; tests/test_digest.c holds them equal). */
+static mb_status territory_lines_at_once(db *d, digest *g)
+{
+    digest_org_week *weeks;
+    int n;
+    mb_status rc = digest_territory_weeks(d, g->scope_id, g->start, g->end, g->year_start, g->weeks, &weeks, &n,
+                                          g->held_by_week);
+    if (rc) return rc;
+    if (n > 0 && !(g->orgs = calloc((size_t)n, sizeof *g->orgs))) rc = MB_ERR_NOMEM;
+    for (int i = 0; !rc && i < n; i++) {
+        digest_org_line *l = &g->orgs[g->norgs++];
+        l->id = weeks[i].id;
+        snprintf(l->name, sizeof l->name, "%s", weeks[i].name);
+        l->c = weeks[i].c;
+        digest_counts_add(&g->total, &weeks[i].c);
+    }
+    free(weeks);
+    return rc;
+}
+
 mb_status digest_build(db *d, const bot_env *env, int of_territory, int64_t scope_id, int64_t end, const char *zone,
                        const char *lang, digest *out)
 {
@@ -101,7 +123,7 @@ mb_status digest_build(db *d, const bot_env *env, int of_territory, int64_t scop
         territory t;
         if (!(rc = territory_get(d, scope_id, &t))) {
             snprintf(out->scope_name, sizeof out->scope_name, "%s", t.name);
-            rc = territory_lines(d, b, out);
+            rc = own ? territory_lines_at_once(d, out) : territory_lines(d, b, out);
         }
     }
     if (!rc) rc = digest_indicators_load_in(d, env, b, out);

@@ -1,9 +1,12 @@
 /*
- * The digest's reads. Each count is one statement over one organisation
+ * The digest's reads. Each count is one statement grouped by organisation
  * on its indexes, which hold every column it reads (accounts_org with the
  * date people joined, meetings_org_digest, mentorships_org,
- * poll_waves_org), so a region's week is a few thousand short statements
- * that read no table row (bench/digest.c).
+ * poll_waves_org): for one organisation, or for all of a territory's at
+ * once (a digest made on its own: the same statements over the
+ * territory's organisations, each read on the same index as alone), so
+ * a region's week is a few short statements that read no table row
+ * (bench/digest.c).
  */
 #include "storage/digest.h"
 
@@ -45,85 +48,184 @@ static int stall_index(const char *code)
     return -1;
 }
 
+/* The organisations a statement reads, as a condition on its column c:
+ * one (?1 its id), or those of a territory (?1), its own and its
+ * municipalities', each read on its index as one organisation is. */
+#define ONE_ORG(c) c " = ?1"
+#define TERRITORY_ORGS(c)                                                                      \
+    c " IN (SELECT o.id FROM orgs o LEFT JOIN territories m ON m.id = o.territory_id"         \
+      " WHERE o.territory_id = ?1 OR m.parent_id = ?1)"
+
+/* Each count as one statement grouped by organisation, for the
+ * organisations orgs(c) names; the column names a statement's org_id. */
+#define COUNTS_ACCOUNTS(orgs)                                                                  \
+    "SELECT org_id,"                                                                           \
+    " SUM(created_at >= ?2 AND created_at < ?3 AND role <> 'curator' AND status IN ('active', 'pending_consent')),"  \
+    " SUM(status = 'pending_consent')"                                                         \
+    " FROM accounts WHERE " orgs("org_id") " GROUP BY org_id"
+/* the mentees waiting: only the active mentees are looked up in the
+ * open memberships, on accounts_org's (org_id, role, status) */
+#define COUNTS_WAITING(orgs)                                                                   \
+    "SELECT a.org_id, COUNT(*), MIN(a.created_at) FROM accounts a WHERE " orgs("a.org_id")    \
+    " AND a.role = 'mentee' AND a.status = 'active' AND NOT EXISTS (SELECT 1 FROM mentorship_members mm" \
+    " WHERE mm.mentee_id = a.id AND mm.left_at IS NULL) GROUP BY a.org_id"
+#define COUNTS_MEETINGS(orgs)                                                                  \
+    "SELECT org_id, SUM(state = 'held' AND starts_at < ?3), SUM(state = 'missed' AND starts_at < ?3),"  \
+    " SUM(state = 'planned' AND starts_at >= ?3 AND starts_at < ?3 + 604800000)"               \
+    " FROM meetings WHERE " orgs("org_id") " AND starts_at >= ?2 AND starts_at < ?3 + 604800000 GROUP BY org_id"
+#define COUNTS_STALLS(orgs)                                                                    \
+    "SELECT m.org_id, s.reason, COUNT(*) FROM mentorships m JOIN mentorship_stalls s ON s.mentorship_id = m.id" \
+    " WHERE " orgs("m.org_id") " AND m.state = 'active' AND s.ended_at IS NULL GROUP BY m.org_id, s.reason"
+#define COUNTS_PAIRS(orgs)                                                                     \
+    "SELECT org_id, COUNT(*) FROM mentorships WHERE " orgs("org_id") " AND state = 'active' GROUP BY org_id"
+/* waves open at some time in the week: who was asked, who answered */
+#define COUNTS_POLLS(orgs)                                                                     \
+    "SELECT w.org_id, COUNT(*), SUM(r.state = 'done'),"                                        \
+    " SUM(r.satisfaction IS NOT NULL AND r.answered_at >= ?2 AND r.answered_at < ?3),"         \
+    " TOTAL(CASE WHEN r.answered_at >= ?2 AND r.answered_at < ?3 THEN r.satisfaction END)"     \
+    " FROM poll_waves w JOIN poll_recipients r ON r.wave_id = w.id"                            \
+    " WHERE " orgs("w.org_id") " AND w.state <> 'scheduled' AND w.opens_at < ?3"               \
+    " AND (w.closes_at IS NULL OR w.closes_at >= ?2) GROUP BY w.org_id"
+
+enum { COUNTS_ACCOUNTS_Q, COUNTS_WAITING_Q, COUNTS_MEETINGS_Q, COUNTS_STALLS_Q, COUNTS_PAIRS_Q, COUNTS_POLLS_Q,
+       COUNTS_QUERIES };
+
+static const char *const one_org_sql[COUNTS_QUERIES] = {
+    COUNTS_ACCOUNTS(ONE_ORG), COUNTS_WAITING(ONE_ORG), COUNTS_MEETINGS(ONE_ORG),
+    COUNTS_STALLS(ONE_ORG),   COUNTS_PAIRS(ONE_ORG),   COUNTS_POLLS(ONE_ORG)};
+static const char *const territory_sql[COUNTS_QUERIES] = {
+    COUNTS_ACCOUNTS(TERRITORY_ORGS), COUNTS_WAITING(TERRITORY_ORGS), COUNTS_MEETINGS(TERRITORY_ORGS),
+    COUNTS_STALLS(TERRITORY_ORGS),   COUNTS_PAIRS(TERRITORY_ORGS),   COUNTS_POLLS(TERRITORY_ORGS)};
+
+static int by_week_id(const void *key, const void *item)
+{
+    int64_t a = *(const int64_t *)key, b = ((const digest_org_week *)item)->id;
+    return a < b ? -1 : a > b;
+}
+
+/* Adds one row of query q (its org_id in column 0) into c. */
+static void count_row(int q, sqlite3_stmt *st, digest_counts *c)
+{
+    switch (q) {
+    case COUNTS_ACCOUNTS_Q:
+        c->registrations = sqlite3_column_int(st, 1);
+        c->pending_consent = sqlite3_column_int(st, 2);
+        break;
+    case COUNTS_WAITING_Q:
+        c->waiting = sqlite3_column_int(st, 1);
+        c->waiting_since = sqlite3_column_int64(st, 2);
+        break;
+    case COUNTS_MEETINGS_Q:
+        c->held = sqlite3_column_int(st, 1);
+        c->missed = sqlite3_column_int(st, 2);
+        c->upcoming = sqlite3_column_int(st, 3);
+        break;
+    case COUNTS_STALLS_Q: {
+        int i = stall_index((const char *)sqlite3_column_text(st, 1)), n = sqlite3_column_int(st, 2);
+        c->stalled += n;
+        if (i >= 0) c->stalled_by[i] += n;
+        break;
+    }
+    case COUNTS_PAIRS_Q:
+        c->active_pairs = sqlite3_column_int(st, 1);
+        break;
+    default:
+        c->poll_invited = sqlite3_column_int(st, 1);
+        c->poll_answered = sqlite3_column_int(st, 2);
+        c->satisfaction_n = sqlite3_column_int(st, 3);
+        c->satisfaction_sum = sqlite3_column_double(st, 4);
+        break;
+    }
+}
+
+/* The counts of the organisations the statements of sql read (?1 id),
+ * into weeks[n] (zeroed, by id); a row of an organisation not among them
+ * is left out. */
+static mb_status counts_of(db *d, const char *const *sql, int64_t id, int64_t start, int64_t end,
+                           digest_org_week *weeks, int n)
+{
+    for (int q = 0; q < COUNTS_QUERIES; q++) {
+        sqlite3_stmt *st = db_stmt(d, sql[q]);
+        if (!st) return MB_ERR_DB;
+        sqlite3_bind_int64(st, 1, id);
+        if (q != COUNTS_STALLS_Q && q != COUNTS_PAIRS_Q) {
+            sqlite3_bind_int64(st, 2, start);
+            sqlite3_bind_int64(st, 3, end);
+        }
+        int step;
+        while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+            int64_t org_id = sqlite3_column_int64(st, 0);
+            digest_org_week *w = bsearch(&org_id, weeks, (size_t)n, sizeof *weeks, by_week_id);
+            if (w) count_row(q, st, &w->c);
+        }
+        sqlite3_reset(st);
+        if (step != SQLITE_DONE) return MB_ERR_DB;
+    }
+    return MB_OK;
+}
+
 mb_status digest_counts_load(db *d, int64_t org_id, int64_t start, int64_t end, digest_counts *out)
 {
-    memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_stmt(
-        d, "SELECT"
-           " SUM(created_at >= ?2 AND created_at < ?3 AND role <> 'curator' AND status IN ('active', 'pending_consent')),"
-           " SUM(status = 'pending_consent'),"
-           " SUM(role = 'mentee' AND status = 'active' AND NOT EXISTS (SELECT 1 FROM mentorship_members mm"
-           "     WHERE mm.mentee_id = accounts.id AND mm.left_at IS NULL)),"
-           " MIN(CASE WHEN role = 'mentee' AND status = 'active' AND NOT EXISTS (SELECT 1 FROM mentorship_members mm"
-           "     WHERE mm.mentee_id = accounts.id AND mm.left_at IS NULL) THEN created_at END)"
-           " FROM accounts WHERE org_id = ?1");
+    digest_org_week w;
+    memset(&w, 0, sizeof w);
+    w.id = org_id;
+    mb_status rc = counts_of(d, one_org_sql, org_id, start, end, &w, 1);
+    *out = w.c;
+    return rc;
+}
+
+mb_status digest_territory_weeks(db *d, int64_t territory_id, int64_t start, int64_t end, int64_t from, int weeks,
+                                 digest_org_week **out, int *n, int *per_week)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = db_stmt(d, "SELECT o.id, o.name FROM orgs o LEFT JOIN territories m ON m.id = o.territory_id"
+                                  " WHERE o.territory_id = ?1 OR m.parent_id = ?1 ORDER BY o.id");
     if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, org_id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    mb_status rc = db_step_row(d, st);
-    if (rc == MB_OK) {
-        out->registrations = sqlite3_column_int(st, 0);
-        out->pending_consent = sqlite3_column_int(st, 1);
-        out->waiting = sqlite3_column_int(st, 2);
-        out->waiting_since = sqlite3_column_int64(st, 3);
-        sqlite3_reset(st);
-    } else if (rc != MB_ERR_NOT_FOUND) {
-        return rc;
-    }
-    st = db_stmt(d, "SELECT SUM(state = 'held' AND starts_at < ?3), SUM(state = 'missed' AND starts_at < ?3),"
-                    " SUM(state = 'planned' AND starts_at >= ?3 AND starts_at < ?3 + 604800000)"
-                    " FROM meetings WHERE org_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 + 604800000");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, org_id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    if ((rc = db_step_row(d, st)) == MB_OK) {
-        out->held = sqlite3_column_int(st, 0);
-        out->missed = sqlite3_column_int(st, 1);
-        out->upcoming = sqlite3_column_int(st, 2);
-        sqlite3_reset(st);
-    } else if (rc != MB_ERR_NOT_FOUND) {
-        return rc;
-    }
-    st = db_stmt(d, "SELECT s.reason, COUNT(*) FROM mentorships m JOIN mentorship_stalls s ON s.mentorship_id = m.id"
-                    " WHERE m.org_id = ?1 AND m.state = 'active' AND s.ended_at IS NULL GROUP BY s.reason");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, org_id);
-    int step;
-    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        int i = stall_index((const char *)sqlite3_column_text(st, 0)), n = sqlite3_column_int(st, 1);
-        out->stalled += n;
-        if (i >= 0) out->stalled_by[i] += n;
+    sqlite3_bind_int64(st, 1, territory_id);
+    digest_org_week *all = NULL;
+    int count = 0, cap = 0, step;
+    mb_status rc = MB_OK;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW && count < DIGEST_ORGS_MAX) {
+        if (count == cap) {
+            int more = cap ? cap * 2 : 64;
+            digest_org_week *grown = realloc(all, (size_t)more * sizeof *grown);
+            if (!grown) {
+                rc = MB_ERR_NOMEM;
+                break;
+            }
+            all = grown;
+            cap = more;
+        }
+        digest_org_week *w = &all[count++];
+        memset(w, 0, sizeof *w);
+        w->id = sqlite3_column_int64(st, 0);
+        snprintf(w->name, sizeof w->name, "%s", sqlite3_column_text(st, 1));
     }
     sqlite3_reset(st);
-    if (step != SQLITE_DONE) return MB_ERR_DB;
-    st = db_stmt(d, "SELECT COUNT(*) FROM mentorships WHERE org_id = ?1 AND state = 'active'");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, org_id);
-    int64_t pairs = 0;
-    if ((rc = db_step_int(d, st, &pairs)) && rc != MB_ERR_NOT_FOUND) return rc;
-    out->active_pairs = (int)pairs;
-    /* waves open at some time in the week: who was asked, who answered */
-    st = db_stmt(d, "SELECT COUNT(*), SUM(r.state = 'done'),"
-                    " SUM(r.satisfaction IS NOT NULL AND r.answered_at >= ?2 AND r.answered_at < ?3),"
-                    " TOTAL(CASE WHEN r.answered_at >= ?2 AND r.answered_at < ?3 THEN r.satisfaction END)"
-                    " FROM poll_waves w JOIN poll_recipients r ON r.wave_id = w.id"
-                    " WHERE w.org_id = ?1 AND w.state <> 'scheduled' AND w.opens_at < ?3"
-                    " AND (w.closes_at IS NULL OR w.closes_at >= ?2)");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, org_id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    if ((rc = db_step_row(d, st)) == MB_OK) {
-        out->poll_invited = sqlite3_column_int(st, 0);
-        out->poll_answered = sqlite3_column_int(st, 1);
-        out->satisfaction_n = sqlite3_column_int(st, 2);
-        out->satisfaction_sum = sqlite3_column_double(st, 3);
-        sqlite3_reset(st);
-    } else if (rc != MB_ERR_NOT_FOUND) {
+    if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = MB_ERR_DB;
+    if (!rc && count) rc = counts_of(d, territory_sql, territory_id, start, end, all, count);
+    /* the meetings held in each week, of all of them at once: a count a
+     * week on meetings_org_digest, which SQLite reads without sorting
+     * (grouped by the week, it sorted the year's meetings: twice as long) */
+    st = rc || !count ? NULL
+                      : db_stmt(d, "SELECT COUNT(*) FROM meetings WHERE " TERRITORY_ORGS("org_id")
+                                   " AND starts_at >= ?2 AND starts_at < ?3 AND state = 'held'");
+    if (!rc && count && !st) rc = MB_ERR_DB;
+    for (int w = 0; st && !rc && w < weeks; w++) {
+        sqlite3_bind_int64(st, 1, territory_id);
+        sqlite3_bind_int64(st, 2, from + (int64_t)w * 604800000LL);
+        sqlite3_bind_int64(st, 3, from + (int64_t)(w + 1) * 604800000LL);
+        int64_t held = 0;
+        if ((rc = db_step_int(d, st, &held)) == MB_ERR_NOT_FOUND) rc = MB_OK;
+        per_week[w] += (int)held;
+    }
+    if (rc) {
+        free(all);
         return rc;
     }
+    *out = all;
+    *n = count;
     return MB_OK;
 }
 

@@ -43,6 +43,21 @@ int digest_counts_empty(const digest_counts *c);
 /* The counts of one organisation for the week [start, end). */
 mb_status digest_counts_load(db *d, int64_t org_id, int64_t start, int64_t end, digest_counts *out);
 
+/* One organisation's week as digest_territory_weeks reads it. */
+typedef struct digest_org_week {
+    int64_t id;
+    char name[256];
+    digest_counts c;
+} digest_org_week;
+
+/* The counts of every organisation of a territory (its own and its
+ * municipalities') for the week [start, end), read at once: *n of them
+ * into *out (the caller frees it), by id, each the very counts
+ * digest_counts_load gives it; and their meetings held per week, as
+ * digest_held_by_week counts them, added into per_week. */
+mb_status digest_territory_weeks(db *d, int64_t territory_id, int64_t start, int64_t end, int64_t from, int weeks,
+                                 digest_org_week **out, int *n, int *per_week);
+
 /* Meetings held per week, week 0 starting at from (UTC ms), for weeks
  * weeks, added into per_week (which the caller zeroes). */
 mb_status digest_held_by_week(db *d, int64_t org_id, int64_t from, int weeks, int *per_week);

@@ -6,7 +6,8 @@
  * that look like formulas and control characters. The workbook is read
  * back by Python's zipfile and XML parser, independent of the writer. A
  * territory's digest, read with the week's run from the figures the
- * schools share, shows each school as that school's own digest does.
+ * schools share or on its own with its schools read at once, shows each
+ * school as that school's own digest does.
  */
 #include "handlers/digest.h"
 #include "report/chart.h"
@@ -285,6 +286,14 @@ TEST(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest)
     int64_t orgs[3] = {school(d, town, "Школа №1", 0, 700), school(d, town, "Школа №2", 1, 710),
                        school(d, village, "Сельская школа", 2, 720)};
     CHECK(orgs[0] && orgs[1] && orgs[2]);
+    /* a school of another region, which none of these digests shows */
+    int64_t other_region, other_town;
+    CHECK_INT(territory_add(d, "Другая область", "region", 0, &other_region), MB_OK);
+    CHECK_INT(territory_add(d, "Другой город", "municipality", other_region, &other_town), MB_OK);
+    CHECK(school(d, other_town, "Чужая школа", 3, 730) != 0);
+    /* a mentee of the village who joined in the week */
+    clock_set_ms(T0 - 2 * DAY_MS);
+    CHECK(person(d, orgs[2], "mentee", "Новенький", 740) != 0);
     clock_set_ms(T0);
     ind_catalog *catalog = ind_catalog_load("data/indicators", err, sizeof err);
     CHECK(catalog != NULL);
@@ -296,7 +305,8 @@ TEST(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest)
     for (int i = 0; i < 3; i++) CHECK_INT(digest_build(d, &own, 0, orgs[i], T0, "Europe/Moscow", "ru", &alone[i]), MB_OK);
     CHECK_INT(alone[1].total.held, 2);
     CHECK_INT(alone[1].total.stalled, 1);
-    CHECK_INT(alone[2].total.waiting, 1);
+    CHECK_INT(alone[2].total.waiting, 2);
+    CHECK_INT(alone[2].total.registrations, 1);
 
     /* the weekly run: the territories first, then the schools, from one reading */
     bot_env run = own;
@@ -329,6 +339,27 @@ TEST(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest)
     CHECK(region_alone.nind > 0);
     CHECK(same_indicators(&whole, &region_alone));
     CHECK(same_counts(&whole.total, &region_alone.total));
+    /* alone, a territory reads its schools at once: the same lines, each
+     * as the school's own digest, and the same weeks */
+    CHECK_INT(region_alone.norgs, 3);
+    for (int i = 0; i < region_alone.norgs; i++) {
+        CHECK(region_alone.orgs[i].id == orgs[i]);
+        CHECK_STR(region_alone.orgs[i].name, alone[i].scope_name);
+        CHECK(same_counts(&region_alone.orgs[i].c, &alone[i].total));
+    }
+    CHECK(memcmp(region_alone.held_by_week, held, sizeof held) == 0);
+    digest town_alone;
+    CHECK_INT(digest_build(d, &single, 1, town, T0, "Europe/Moscow", "ru", &town_alone), MB_OK);
+    CHECK_INT(town_alone.norgs, 2);
+    for (int i = 0; i < town_alone.norgs; i++) CHECK(same_counts(&town_alone.orgs[i].c, &alone[i].total));
+    CHECK(same_counts(&town_alone.total, &part.total));
+    CHECK(memcmp(town_alone.held_by_week, part.held_by_week, sizeof held) == 0);
+    char *in_run = digest_text(&run, &whole, 0, NULL), *on_its_own = digest_text(&single, &region_alone, 0, NULL);
+    CHECK(in_run != NULL && on_its_own != NULL);
+    CHECK_STR(in_run, on_its_own);
+    free(in_run);
+    free(on_its_own);
+    digest_free(&town_alone);
     /* and each school's digest in the run is the one it gets alone */
     for (int i = 0; i < 3; i++) {
         digest g;

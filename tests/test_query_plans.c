@@ -23,6 +23,7 @@
 #include "bot/scheduler.h"
 #include "bot/telegram/telegram.h"
 #include "bot/telegram/tg_parse.h"
+#include "handlers/digest.h"
 #include "handlers/flows.h"
 #include "storage/invites.h"
 #include "handlers/meeting_notice.h"
@@ -410,6 +411,16 @@ static void drive(void)
     drive_meetings();
     drive_stalls(curator);
     drive_indicators(curator, TG_USER_BASE + coordinator);
+    /* The region's digest made on its own ("digest now", `admin digest
+     * preview`) reads its schools at once; a school's reads itself. */
+    int64_t region = scalar("SELECT id FROM territories WHERE kind = 'region' LIMIT 1");
+    int64_t school = scalar("SELECT id FROM orgs ORDER BY id LIMIT 1");
+    digest g;
+    CHECK_INT(digest_build(d, &env, 1, region, clock_now_ms(), "Asia/Tomsk", "ru", &g), MB_OK);
+    CHECK(g.norgs > 0);
+    digest_free(&g);
+    CHECK_INT(digest_build(d, &env, 0, school, clock_now_ms(), "Asia/Tomsk", "ru", &g), MB_OK);
+    digest_free(&g);
     /* The scheduler runs every job due over the next days. */
     struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
     scheduler *s = scheduler_new(loop, d, &env, NULL, NULL);
