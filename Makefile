@@ -116,6 +116,7 @@ TEST_ASAN_OPTIONS := quarantine_size_mb=1
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all test-build
 	@sh scripts/handler-layers.sh $(TST)/handlers
+	@sh scripts/handler-names.sh handlers
 	@ASAN_OPTIONS="$(TEST_ASAN_OPTIONS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" MENTORBOT_SIM_DIR=. \
 	    MENTORBOT_TEST_TIMES=$(TST)/test-times MENTORBOT_TEST_ALONE="e2e_pacing" \
 	    bash tests/run.sh $(E2E_RUNS) tests/run_selftest.sh $(UNIT_BINS) $(FUZZ_REPLAY_BINS)

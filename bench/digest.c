@@ -148,7 +148,7 @@ int main(int argc, char **argv)
     if (!rc) {
         digest_rules rules;
         digest_rules_default(&rules);
-        rules.files_max = DIGEST_FILES_MAX_LIMIT;
+        rules.files_limit = DIGEST_FILES_MAX_LIMIT;
         ind_catalog *catalog = ind_catalog_load("data/indicators", err, sizeof err);
         if (!catalog) fprintf(stderr, "indicators: %s; the digests go without them\n", err);
         bot_env env = {.texts = texts, .default_language = "ru", .files_dir = files, .digest = &rules,

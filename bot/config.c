@@ -318,7 +318,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     } else if (IS("digest", "indicators")) {
         set_string(ps, c->digest.indicator_set, sizeof c->digest.indicator_set, key, value);
     } else if (IS("digest", "files_max")) {
-        set_int(ps, &c->digest.files_max, key, value, 3, DIGEST_FILES_MAX_LIMIT);
+        set_int(ps, &c->digest.files_limit, key, value, 3, DIGEST_FILES_MAX_LIMIT);
     } else if (strcmp(section, "storage") && strcmp(section, "telegram") && strcmp(section, "bot") &&
                strcmp(section, "vk") && strcmp(section, "max") && strcmp(section, "meetings") &&
                strcmp(section, "polls") && strcmp(section, "recognition") && strcmp(section, "digest")) {

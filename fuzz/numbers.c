@@ -39,7 +39,7 @@ static void numbers(const char *s)
     payload_field rf[ROUTE_FIELDS_MAX];
     int got = routes_fields("ID:PAGE|k:ID:INT|-|W:N?", s, rf);
     if (got < -1 || got > 3 || (got == 0) != (*s == 0) || (got > 0 && !rf[0].word[0]) ||
-        (got == 2 && rf[0].max && (rf[0].number < 1 || rf[1].number < 0 || rf[1].number > 100000)))
+        (got == 2 && rf[0].most && (rf[0].number < 1 || rf[1].number < 0 || rf[1].number > 100000)))
         abort();
     const char *p = s;
     if (payload_take_number(&p, PAYLOAD_NUMBER_MAX, &v) && (v < 0 || p == s)) abort();
@@ -49,7 +49,7 @@ static void numbers(const char *s)
         (!action[0] || strlen(action) >= sizeof action || fields < s || fields > s + strlen(s) ||
          (*fields && (fields[-1] != ':' || fields[strlen(fields) - 1] == ':'))))
         abort();
-    payload_field f[3] = {{.max = 0}, {.min = -5, .max = 1000}, {.min = 1, .max = PAYLOAD_NUMBER_MAX}};
+    payload_field f[3] = {{.most = 0}, {.least = -5, .most = 1000}, {.least = 1, .most = PAYLOAD_NUMBER_MAX}};
     int nfields = payload_fields(s, f, 3);
     if (nfields < 0 || nfields > 3 || (nfields && !f[0].word[0]) ||
         (nfields >= 2 && (f[1].number < -5 || f[1].number > 1000)) || (nfields == 3 && f[2].number < 1))

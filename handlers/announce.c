@@ -125,17 +125,17 @@ void announce_from_dialog(hctx *h, announce_message *msg)
     if (!msg->platform) msg->ref = NULL;
 }
 
-int announce_text_max(hctx *h)
+int announce_text_limit(hctx *h)
 {
-    int platform_max = (int)platform_caps_for(h->ev->platform)->max_text_units - HEADER_ROOM;
-    return platform_max < ANNOUNCE_TEXT_MAX ? platform_max : ANNOUNCE_TEXT_MAX;
+    int platform_limit = (int)platform_caps_for(h->ev->platform)->text_units_limit - HEADER_ROOM;
+    return platform_limit < ANNOUNCE_TEXT_MAX ? platform_limit : ANNOUNCE_TEXT_MAX;
 }
 
 /* Keeps what the sender sent in the dialog: a text, or a file with its
  * caption. MB_ERR_LIMIT when the text is too long. */
 static mb_status keep_message(hctx *h, const char *text, int with_file)
 {
-    if (text && text_codepoints(text) > (size_t)announce_text_max(h)) return MB_ERR_LIMIT;
+    if (text && text_codepoints(text) > (size_t)announce_text_limit(h)) return MB_ERR_LIMIT;
     const char *keys[] = {"text", "ref", "kind", "platform", "album", "album_told"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) cJSON_DeleteItemFromObject(h->data, keys[i]);
     cJSON_AddStringToObject(h->data, "text", text ? text : "");
@@ -150,9 +150,9 @@ static mb_status keep_message(hctx *h, const char *text, int with_file)
 
 static mb_status refuse_long(hctx *h)
 {
-    char max[16];
-    snprintf(max, sizeof max, "%d", announce_text_max(h));
-    return curator_send(h, TF(h, "curator.announce_too_long", "max", max, NULL), NULL);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", announce_text_limit(h));
+    return curator_send(h, TF(h, "curator.announce_too_long", "limit", limit, NULL), NULL);
 }
 
 /* ---- the coordinator's flow ---- */
@@ -303,9 +303,9 @@ mb_status announce_button(hctx *h, const char *action, const payload_field *f, i
     free(ids);
     if (n == 0) return reply_text(h, T(h, "curator.announce_nobody"), NULL);
     if ((rc = ctx_set_state(h, STATE_TEXT))) return rc;
-    char max[16];
-    snprintf(max, sizeof max, "%d", announce_text_max(h));
-    return curator_send(h, TF(h, "announce.ask", "max", max, NULL), NULL);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", announce_text_limit(h));
+    return curator_send(h, TF(h, "announce.ask", "limit", limit, NULL), NULL);
 }
 
 /* ---- a photo or file instead of a text ---- */

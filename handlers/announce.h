@@ -63,7 +63,7 @@ mb_status announce_deliver(hctx *h, const announce_message *msg, const int64_t *
 void announce_from_dialog(hctx *h, announce_message *msg);
 
 /* The longest text the sender's messenger takes in one announcement. */
-int announce_text_max(hctx *h);
+int announce_text_limit(hctx *h);
 
 /* A photo or file sent while an announcement is asked for. */
 int announce_wants_attachment(const hctx *h);

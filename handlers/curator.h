@@ -89,9 +89,9 @@ void curator_who(const i18n *t, const char *lang, const account *a, char *buf, s
 /* Names of the topic bits in lang, joined with ", "; none_key's text when 0. */
 void curator_topics(const i18n *t, const char *lang, uint32_t topics, char *buf, size_t size);
 
-/* A text cut to max_chars characters (whole characters, "…" when cut) for
+/* A text cut to chars_limit characters (whole characters, "…" when cut) for
  * a button; size at least 8. */
-void curator_label(const char *text, int max_chars, char *buf, size_t size);
+void curator_label(const char *text, int chars_limit, char *buf, size_t size);
 
 /* Adds "previous / next" buttons for page of total items, data prefix:page. */
 void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int total);

@@ -57,7 +57,7 @@ void curator_topics(const i18n *t, const char *lang, uint32_t topics, char *buf,
     if (!used) snprintf(buf, size, "%s", i18n_text(t, lang, "curator.topics_none"));
 }
 
-void curator_label(const char *name, int max_chars, char *buf, size_t size)
+void curator_label(const char *name, int chars_limit, char *buf, size_t size)
 {
     /* Whole characters only (a UTF-8 character starts at a byte that is not
      * 10xxxxxx), leaving room for the ellipsis and the NUL. */
@@ -65,7 +65,7 @@ void curator_label(const char *name, int max_chars, char *buf, size_t size)
     int chars = 0;
     for (; name[i]; i++) {
         int starts = ((unsigned char)name[i] & 0xC0) != 0x80;
-        if (starts && (chars == max_chars || i + 8 > size)) break;
+        if (starts && (chars == chars_limit || i + 8 > size)) break;
         chars += starts;
     }
     memcpy(buf, name, i);

@@ -30,24 +30,24 @@ static const char *role_text(hctx *h, const char *role)
 static int invite_line(hctx *h, const invite_view *v, strbuf *sb)
 {
     const invite *inv = &v->inv;
-    char id[24], uses[16], max[16], date[64], n[16];
+    char id[24], uses[16], limit[16], date[64], n[16];
     snprintf(id, sizeof id, "%lld", (long long)inv->id);
     snprintf(uses, sizeof uses, "%d", inv->uses);
-    snprintf(max, sizeof max, "%d", inv->max_uses);
+    snprintf(limit, sizeof limit, "%d", inv->uses_limit);
     snprintf(n, sizeof n, "%d", v->held);
     char *held = v->held ? TF(h, "invites.held", "n", n, NULL) : NULL;
     char *state;
     int open = 0;
     if (inv->revoked_at) state = TF(h, "invites.state_revoked", NULL);
     else if (inv->expires_at && clock_now_ms() >= inv->expires_at) state = TF(h, "invites.state_expired", NULL);
-    else if (inv->uses >= inv->max_uses) state = TF(h, "invites.state_full", NULL);
+    else if (inv->uses >= inv->uses_limit) state = TF(h, "invites.state_full", NULL);
     else {
         open = 1;
         if (inv->expires_at) flow_format_date(h->lang, inv->expires_at, date, sizeof date);
         else snprintf(date, sizeof date, "—");
         state = TF(h, "invites.state_active", "date", date, NULL);
     }
-    char *line = TF(h, "invites.line", "id", id, "role", role_text(h, inv->role), "uses", uses, "max", max, "held",
+    char *line = TF(h, "invites.line", "id", id, "role", role_text(h, inv->role), "uses", uses, "limit", limit, "held",
                     held ? held : "", "state", state ? state : "", NULL);
     if (line) sb_printf(sb, "%s%s", sb->len ? "\n" : "", line);
     free(line);

@@ -190,8 +190,8 @@ static mb_status ask_next(hctx *h)
         return rc ? rc : reply_text(h, T(h, "outcome.gone_person"), NULL);
     }
     unsigned f = outcome_kind_fields(o.kind);
-    char max[16], data[24];
-    snprintf(max, sizeof max, "%d", OUTCOME_TEXT_MAX);
+    char limit[16], data[24];
+    snprintf(limit, sizeof limit, "%d", OUTCOME_TEXT_MAX);
     keyboard kb = {0};
     if (!o.happened_on) return ask_date(h, &a, "outcome.ask_date");
     if ((f & OUTCOME_FIELD_LEVEL) && !o.level[0]) {
@@ -207,11 +207,11 @@ static mb_status ask_next(hctx *h)
     }
     if ((f & OUTCOME_FIELD_SUBJECT) && !o.subject[0]) {
         if ((rc = ctx_set_state(h, STATE_SUBJECT))) return rc;
-        return curator_send(h, TF(h, "outcome.ask_subject", "max", max, NULL), NULL);
+        return curator_send(h, TF(h, "outcome.ask_subject", "limit", limit, NULL), NULL);
     }
     if ((f & OUTCOME_FIELD_TITLE) && !o.title[0]) {
         if ((rc = ctx_set_state(h, STATE_TITLE))) return rc;
-        return curator_send(h, TF(h, "outcome.ask_title", "max", max, NULL), NULL);
+        return curator_send(h, TF(h, "outcome.ask_title", "limit", limit, NULL), NULL);
     }
     if ((f & OUTCOME_FIELD_RESULT) && !o.result[0]) {
         for (int i = 0; i < COUNT_OF(results); i++) {
@@ -357,13 +357,13 @@ mb_status curator_outcomes_button(hctx *h, const char *action, const payload_fie
 /* A typed line for the draft: cleaned, 1..OUTCOME_TEXT_MAX characters. */
 static mb_status take_text(hctx *h, const char *key, const char *text)
 {
-    char max[16];
-    snprintf(max, sizeof max, "%d", OUTCOME_TEXT_MAX);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", OUTCOME_TEXT_MAX);
     char *clean = text_clean_line(text, OUTCOME_TEXT_MAX + 1);
     if (!clean) return MB_ERR_NOMEM;
     mb_status rc;
     if (!clean[0]) rc = curator_send(h, TF(h, "outcome.text_empty", NULL), NULL);
-    else if (text_codepoints(clean) > OUTCOME_TEXT_MAX) rc = curator_send(h, TF(h, "outcome.text_too_long", "max", max, NULL), NULL);
+    else if (text_codepoints(clean) > OUTCOME_TEXT_MAX) rc = curator_send(h, TF(h, "outcome.text_too_long", "limit", limit, NULL), NULL);
     else rc = (rc = draft_set(h, key, clean, 0)) ? rc : ask_next(h);
     free(clean);
     return rc;
@@ -390,10 +390,10 @@ mb_status curator_outcomes_text(hctx *h, const char *text)
     if (strcmp(h->state, STATE_TITLE) == 0) return take_text(h, "title", text);
     if (strcmp(h->state, STATE_COUNT) == 0) {
         long n;
-        char max[16];
-        snprintf(max, sizeof max, "%d", OUTCOME_COUNT_MAX);
+        char limit[16];
+        snprintf(limit, sizeof limit, "%d", OUTCOME_COUNT_MAX);
         if (!typed_number_parse(text, &n) || n < 0 || n > OUTCOME_COUNT_MAX)
-            return curator_send(h, TF(h, "outcome.bad_count", "max", max, NULL), NULL);
+            return curator_send(h, TF(h, "outcome.bad_count", "limit", limit, NULL), NULL);
         return (rc = draft_set(h, "count", NULL, (double)n)) ? rc : ask_next(h);
     }
     /* the date: «сегодня» or a day as people write it, not in the future */

@@ -163,30 +163,30 @@ mb_status curator_people_button(hctx *h, const char *action, const payload_field
     cJSON_DeleteItemFromObject(h->data, "fix");
     if (!cJSON_AddNumberToObject(h->data, "fix", (double)a.id)) return MB_ERR_NOMEM;
     if ((rc = ctx_set_state(h, op == 'w' ? CURATOR_STATE_FIX_EMPLOYER : CURATOR_STATE_FIX_NAME))) return rc;
-    char max[16];
+    char limit[16];
     if (op == 'w') {
         char employer[EMPLOYER_NAME_BYTES];
         if ((rc = employer_of_account(h->d, a.id, employer, sizeof employer, NULL))) return rc;
-        snprintf(max, sizeof max, "%d", EMPLOYER_NAME_MAX);
+        snprintf(limit, sizeof limit, "%d", EMPLOYER_NAME_MAX);
         return curator_send(h, TF(h, "fix.ask_employer", "name", a.name, "employer",
-                                  employer[0] ? employer : T(h, "fix.employer_none"), "max", max, NULL), NULL);
+                                  employer[0] ? employer : T(h, "fix.employer_none"), "limit", limit, NULL), NULL);
     }
-    snprintf(max, sizeof max, "%d", ACCOUNT_NAME_MAX);
-    return curator_send(h, TF(h, "fix.ask_name", "name", a.name, "max", max, NULL), NULL);
+    snprintf(limit, sizeof limit, "%d", ACCOUNT_NAME_MAX);
+    return curator_send(h, TF(h, "fix.ask_name", "name", a.name, "limit", limit, NULL), NULL);
 }
 
 /* A mentor's employer as the curator types it; «-» clears it. */
 static mb_status set_employer(hctx *h, account *a, const char *text)
 {
-    char max[16];
-    snprintf(max, sizeof max, "%d", EMPLOYER_NAME_MAX);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", EMPLOYER_NAME_MAX);
     char *clean = text_clean_line(text, EMPLOYER_NAME_MAX + 1);
     if (!clean) return MB_ERR_NOMEM;
     int clear = strcmp(clean, "-") == 0 || strcmp(clean, "—") == 0;
     mb_status rc = MB_OK;
     char old[EMPLOYER_NAME_BYTES], detail[2 * EMPLOYER_NAME_BYTES + 32];
     if (!clear && text_codepoints(clean) > EMPLOYER_NAME_MAX) {
-        rc = curator_send(h, TF(h, "fix.employer_too_long", "max", max, NULL), NULL);
+        rc = curator_send(h, TF(h, "fix.employer_too_long", "limit", limit, NULL), NULL);
     } else if ((rc = employer_of_account(h->d, a->id, old, sizeof old, NULL)) == MB_OK &&
                (rc = employer_set_for_account(h->d, a->id, clear ? "" : clean)) == MB_ERR_INVALID) {
         rc = curator_send(h, TF(h, "fix.employer_invalid", NULL), NULL);
@@ -209,11 +209,11 @@ mb_status curator_people_text(hctx *h, const char *text)
         return rc ? rc : reply_text(h, T(h, "menu.hint"), NULL);
     }
     if (strcmp(h->state, CURATOR_STATE_FIX_EMPLOYER) == 0) return set_employer(h, &a, text);
-    char name[ACCOUNT_NAME_BYTES], max[16];
-    snprintf(max, sizeof max, "%d", ACCOUNT_NAME_MAX);
+    char name[ACCOUNT_NAME_BYTES], limit[16];
+    snprintf(limit, sizeof limit, "%d", ACCOUNT_NAME_MAX);
     person_name_problem pr = person_name_check(text, FIX_NAME_MIN, ACCOUNT_NAME_MAX, name, sizeof name);
     if (pr == PERSON_NAME_NOMEM) return MB_ERR_NOMEM;
-    if (pr == PERSON_NAME_TOO_LONG) return curator_send(h, TF(h, "fix.name_too_long", "max", max, NULL), NULL);
+    if (pr == PERSON_NAME_TOO_LONG) return curator_send(h, TF(h, "fix.name_too_long", "limit", limit, NULL), NULL);
     if (pr) return curator_send(h, TF(h, "fix.name_invalid", NULL), NULL);
     char detail[2 * ACCOUNT_NAME_BYTES + 16];
     snprintf(detail, sizeof detail, "name \"%s\" -> \"%s\"", a.name, name);

@@ -297,9 +297,9 @@ static mb_status announce_flow_button(hctx *h, const char *arg)
         cJSON_DeleteItemFromObject(h->data, "aud");
         cJSON_AddStringToObject(h->data, "aud", arg);
         if ((rc = ctx_set_state(h, CURATOR_STATE_ANNOUNCE_TEXT))) return rc;
-        char max[16];
-        snprintf(max, sizeof max, "%d", announce_text_max(h));
-        return curator_send(h, TF(h, "curator.announce_ask_text", "max", max, NULL), NULL);
+        char limit[16];
+        snprintf(limit, sizeof limit, "%d", announce_text_limit(h));
+        return curator_send(h, TF(h, "curator.announce_ask_text", "limit", limit, NULL), NULL);
     }
     if (cancel) {
         if ((rc = ctx_set_state(h, ""))) return rc;
@@ -315,10 +315,10 @@ mb_status curator_program_text(hctx *h, const char *text)
         mb_status rc = ctx_set_state(h, "");
         return rc ? rc : reply_text(h, T(h, "menu.hint"), NULL);
     }
-    char max[16];
-    snprintf(max, sizeof max, "%d", announce_text_max(h));
-    if (text_codepoints(text) > (size_t)announce_text_max(h))
-        return curator_send(h, TF(h, "curator.announce_too_long", "max", max, NULL), NULL);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", announce_text_limit(h));
+    if (text_codepoints(text) > (size_t)announce_text_limit(h))
+        return curator_send(h, TF(h, "curator.announce_too_long", "limit", limit, NULL), NULL);
     cJSON_DeleteItemFromObject(h->data, "text");
     cJSON_DeleteItemFromObject(h->data, "ref");
     cJSON_AddStringToObject(h->data, "text", text);
@@ -334,9 +334,9 @@ mb_status curator_program_preview(hctx *h)
     }
     mb_status rc = ctx_set_state(h, CURATOR_STATE_ANNOUNCE_CONFIRM);
     if (rc == MB_ERR_LIMIT) { /* escaped JSON over the dialog's limit */
-        char max[16];
-        snprintf(max, sizeof max, "%d", announce_text_max(h));
-        return curator_send(h, TF(h, "curator.announce_too_long", "max", max, NULL), NULL);
+        char limit[16];
+        snprintf(limit, sizeof limit, "%d", announce_text_limit(h));
+        return curator_send(h, TF(h, "curator.announce_too_long", "limit", limit, NULL), NULL);
     }
     if (rc) return rc;
     announce_message msg;

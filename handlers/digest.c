@@ -23,7 +23,7 @@ void digest_rules_default(digest_rules *r)
 {
     r->weekday = 1;
     r->hour = 9;
-    r->files_max = DIGEST_FILES_MAX_DEFAULT;
+    r->files_limit = DIGEST_FILES_MAX_DEFAULT;
     r->indicator_set[0] = 0;
 }
 

@@ -163,15 +163,15 @@ static int new_path(const bot_env *env, const char *kind, int64_t account_id, co
 }
 
 /* caption cut to the platform's caption length, whole characters, "…" at the end. */
-static void fit_caption(char *caption, unsigned max_units)
+static void fit_caption(char *caption, unsigned units_limit)
 {
-    if (text_utf16_len(caption) <= max_units) return;
+    if (text_utf16_len(caption) <= units_limit) return;
     size_t n = strlen(caption), room = n;
     while (n > 0) {
         do n--;
         while (n > 0 && ((unsigned char)caption[n] & 0xC0) == 0x80);
         caption[n] = 0;
-        if (text_utf16_len(caption) + 1 <= max_units && n + 3 <= room) break;
+        if (text_utf16_len(caption) + 1 <= units_limit && n + 3 <= room) break;
     }
     if (n + 3 <= room) memcpy(caption + n, "…", 4);
 }
@@ -200,7 +200,7 @@ mb_status digest_send(db *d, const bot_env *env, int64_t account_id, int64_t org
         territory_id = own_territory;
     }
     digest_rules r = rules_of(env);
-    if (files_in(env->files_dir) + 2 > r.files_max) return MB_ERR_LIMIT;
+    if (files_in(env->files_dir) + 2 > r.files_limit) return MB_ERR_LIMIT;
     const char *lang = i18n_pick_language(env->texts, a.language);
     digest g;
     if ((rc = digest_build(d, env, territory_id != 0, territory_id ? territory_id : org_id, now, zone, lang, &g)))
@@ -225,7 +225,7 @@ mb_status digest_send(db *d, const bot_env *env, int64_t account_id, int64_t org
         if (!rc) digest_batch_files_written(env->digest_batch, &g, png, xlsx);
     }
     if (!rc) {
-        fit_caption(alt, platform_caps_for(id.platform)->max_caption_units);
+        fit_caption(alt, platform_caps_for(id.platform)->caption_units_limit);
         rc = reply_to_account(d, account_id, text, &kb);
         if (!rc) rc = reply_file_to_account(d, account_id, "photo", png, "digest.png", alt);
         if (!rc) rc = reply_file_to_account(d, account_id, "document", xlsx, filename,

@@ -12,7 +12,7 @@
 typedef struct digest_rules {
     int weekday;      /* 1 Monday .. 7 Sunday; 0 = no weekly digests */
     int hour;         /* local hour, 0..23 */
-    int files_max;    /* files in flight on disk at most */
+    int files_limit;    /* files in flight on disk at most */
     char indicator_set[8];   /* the indicator set shown ("000"); "" = the first one */
 } digest_rules;
 

@@ -226,9 +226,9 @@ static int is_rejected(int64_t id, const int64_t *rejected, int n)
 }
 
 int match_pool_suggest(const match_pool *p, const match_person *mentee, const int64_t *rejected, int nrejected,
-                       match_suggestion *out, int max)
+                       match_suggestion *out, int limit)
 {
-    if (!p || max <= 0 || mentee->category <= MATCH_CAT_OTHER || mentee->category >= MATCH_CAT_COUNT) return 0;
+    if (!p || limit <= 0 || mentee->category <= MATCH_CAT_OTHER || mentee->category >= MATCH_CAT_COUNT) return 0;
     mentee_tables t;
     tables_for(mentee, &t);
     int count = 0;
@@ -241,9 +241,9 @@ int match_pool_suggest(const match_pool *p, const match_person *mentee, const in
         score_pair(mentee, &t, m, form, m->capacity - m->load, &s);
         /* Cheap exit before the rejection scan: a full list that this one
          * cannot enter stays as it is. */
-        if (count == max && !match_better(&s, &out[count - 1])) continue;
+        if (count == limit && !match_better(&s, &out[count - 1])) continue;
         if (nrejected && is_rejected(m->id, rejected, nrejected)) continue;
-        int at = count < max ? count++ : max - 1;
+        int at = count < limit ? count++ : limit - 1;
         while (at > 0 && match_better(&s, &out[at - 1])) {
             out[at] = out[at - 1];
             at--;

@@ -122,12 +122,12 @@ match_pool *match_pool_build(const match_person *mentors, int n, uint32_t enable
 void match_pool_free(match_pool *p);
 
 /*
- * Up to max (at most MATCH_SUGGESTIONS_MAX when asked for the usual list,
+ * Up to limit (at most MATCH_SUGGESTIONS_MAX when asked for the usual list,
  * any number for the full ranked list) suggestions for mentee, best first,
  * skipping the mentor ids in rejected (nrejected of them, any order).
  * Returns how many were written. Allocates nothing.
  */
 int match_pool_suggest(const match_pool *p, const match_person *mentee, const int64_t *rejected, int nrejected,
-                       match_suggestion *out, int max);
+                       match_suggestion *out, int limit);
 
 #endif

@@ -558,9 +558,9 @@ static mb_status on_comment_text(hctx *h, const char *text)
         return reply_text(h, T(h, "meeting.gone"), NULL);
     }
     if (text_codepoints(text) > MEETING_COMMENT_MAX) {
-        char max[16];
-        snprintf(max, sizeof max, "%d", MEETING_COMMENT_MAX);
-        return send_and_free(h, TF(h, "meeting.comment_long", "max", max, NULL), NULL);
+        char limit[16];
+        snprintf(limit, sizeof limit, "%d", MEETING_COMMENT_MAX);
+        return send_and_free(h, TF(h, "meeting.comment_long", "limit", limit, NULL), NULL);
     }
     rc = meeting_answer(h->d, id, h->acct.id, "happened", useful, text, clock_now_ms());
     if (rc == MB_ERR_NOT_FOUND || rc == MB_ERR_EXPIRED) rc = MB_OK;   /* the meeting went meanwhile */

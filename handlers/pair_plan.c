@@ -34,12 +34,12 @@
 
 /* Hours offered for a day: those of the slots both said (all when unknown),
  * outside quiet hours. */
-static int plan_hours(uint32_t slots, int weekend, int *hours, int max)
+static int plan_hours(uint32_t slots, int weekend, int *hours, int limit)
 {
     static const int morning[] = {9, 10, 11}, afternoon[] = {13, 14, 15, 16}, evening[] = {17, 18, 19},
                      weekend_hours[] = {11, 12, 14, 16};
     int n = 0;
-#define ADD(list) for (size_t i = 0; i < sizeof list / sizeof list[0] && n < max; i++) hours[n++] = list[i]
+#define ADD(list) for (size_t i = 0; i < sizeof list / sizeof list[0] && n < limit; i++) hours[n++] = list[i]
     if (weekend) {
         ADD(weekend_hours);
         return n;

@@ -72,9 +72,9 @@ static mb_status deliver(hctx *h, const mentorship *m, int64_t to, const char *t
 static int message_fits(hctx *h, const char *text, mb_status *rc)
 {
     if (text_codepoints(text) <= PAIR_MESSAGE_MAX) return 1;
-    char max[16];
-    snprintf(max, sizeof max, "%d", PAIR_MESSAGE_MAX);
-    *rc = pair_send_and_free(h, TF(h, "pair.too_long", "max", max, NULL), NULL);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", PAIR_MESSAGE_MAX);
+    *rc = pair_send_and_free(h, TF(h, "pair.too_long", "limit", limit, NULL), NULL);
     return 0;
 }
 

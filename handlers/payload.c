@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int payload_take_number(const char **p, long long max, long long *out)
+int payload_take_number(const char **p, long long limit, long long *out)
 {
     const char *s = *p;
     if (*s < '0' || *s > '9') return 0;
@@ -14,7 +14,7 @@ int payload_take_number(const char **p, long long max, long long *out)
         if (++digits > 18) return 0;
         v = v * 10 + (*s - '0');
     }
-    if (v > max) return 0;
+    if (v > limit) return 0;
     *out = v;
     *p = s;
     return 1;
@@ -56,15 +56,15 @@ int payload_split(const char *data, char *action, size_t size, const char **fiel
     return 1;
 }
 
-/* A number field at *p from min to max, its text copied into the field. */
+/* A number field at *p from min to limit, its text copied into the field. */
 static int take_field_number(const char **p, payload_field *f)
 {
     const char *s = *p;
-    int negative = f->min < 0 && payload_take_char(&s, '-');
+    int negative = f->least < 0 && payload_take_char(&s, '-');
     long long v;
     if (!payload_take_number(&s, PAYLOAD_NUMBER_MAX, &v) || (negative && v == 0)) return 0;
     if (negative) v = -v;
-    if (v < f->min || v > f->max || (size_t)(s - *p) >= sizeof f->word) return 0;
+    if (v < f->least || v > f->most || (size_t)(s - *p) >= sizeof f->word) return 0;
     f->number = v;
     memcpy(f->word, *p, (size_t)(s - *p));
     f->word[s - *p] = 0;
@@ -79,7 +79,7 @@ int payload_fields(const char *s, payload_field *f, int count)
         if (i > 0 && !payload_take_char(&p, ':')) return 0;
         f[i].number = 0;
         f[i].word[0] = 0;
-        int ok = f[i].min || f[i].max ? take_field_number(&p, &f[i])
+        int ok = f[i].least || f[i].most ? take_field_number(&p, &f[i])
                                       : payload_take_word(&p, f[i].word, sizeof f[i].word);
         if (!ok) return 0;
         if (payload_end(p)) return i + 1;

@@ -27,9 +27,9 @@
 int payload_split(const char *data, char *action, size_t size, const char **fields);
 
 /* Reads a number at *p: decimal digits only, no leading zero unless it is 0,
- * at most max (max <= PAYLOAD_NUMBER_MAX). On success advances *p past it
+ * at most limit (limit <= PAYLOAD_NUMBER_MAX). On success advances *p past it
  * and returns 1; otherwise returns 0 and leaves *p. */
-int payload_take_number(const char **p, long long max, long long *out);
+int payload_take_number(const char **p, long long limit, long long *out);
 
 /* Reads a word at *p: one or more of a-z, 0-9 and '_', shorter than size
  * bytes, copied into buf. Advances *p on success (1); 0 otherwise. */
@@ -42,11 +42,11 @@ int payload_take_char(const char **p, char c);
 int payload_end(const char *p);
 
 /* One field of a payload as payload_fields reads it: a word (see
- * payload_take_word) when min and max are both 0, else a number from min
- * to max (with a '-' when min is negative; "-0" is refused). The route
+ * payload_take_word) when min and limit are both 0, else a number from min
+ * to limit (with a '-' when min is negative; "-0" is refused). The route
  * table (routes.c) declares them; handlers get them filled in. */
 typedef struct payload_field {
-    long long min, max;            /* in: both 0 for a word, else the number's range */
+    long long least, most;            /* in: both 0 for a word, else the number's range */
     long long number;              /* out, for a number; 0 for a word */
     char word[PAYLOAD_WORD_MAX];   /* out: the field as written, a number's digits too */
 } payload_field;

@@ -20,7 +20,7 @@ int poll_satisfaction(const instrument *ins, const cJSON *answers, double *mean)
         const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(answers, it->id));
         if (!it->satisfaction || it->type != ITEM_SCALE || !v || !instrument_value_valid(it, v)) continue;
         /* On the 1-10 the indicators read, whatever the scale's ends. */
-        sum += 1 + 9.0 * (atoi(v) - it->min) / (it->max - it->min);
+        sum += 1 + 9.0 * (atoi(v) - it->least) / (it->most - it->least);
         n++;
     }
     if (n) *mean = sum / n;

@@ -371,12 +371,12 @@ static mb_status finish(hctx *h)
 
 static mb_status on_name(hctx *h, const char *text)
 {
-    char name[ACCOUNT_NAME_BYTES], max[16];
+    char name[ACCOUNT_NAME_BYTES], limit[16];
     person_name_problem pr = person_name_check(text, NAME_MIN_CHARS, ACCOUNT_NAME_MAX, name, sizeof name);
-    snprintf(max, sizeof max, "%d", ACCOUNT_NAME_MAX);
+    snprintf(limit, sizeof limit, "%d", ACCOUNT_NAME_MAX);
     if (pr == PERSON_NAME_NOMEM) return MB_ERR_NOMEM;
     if (pr) {
-        char *msg = pr == PERSON_NAME_TOO_LONG ? TF(h, "reg.name_too_long", "max", max, NULL)
+        char *msg = pr == PERSON_NAME_TOO_LONG ? TF(h, "reg.name_too_long", "limit", limit, NULL)
                                                : TF(h, "reg.name_invalid", NULL);
         mb_status rc = msg ? reply_text(h, msg, NULL) : MB_ERR_NOMEM;
         free(msg);

@@ -8,7 +8,7 @@
 
 /* The narrowest of the messengers' limits. */
 static const platform_info unregistered_caps = {
-    .max_text_units = 4000, .max_button_data = 64, .max_buttons = 30, .max_button_text = 40, .max_caption_units = 1024,
+    .text_units_limit = 4000, .button_data_limit = 64, .buttons_limit = 30, .button_text_limit = 40, .caption_units_limit = 1024,
 };
 
 const platform_info *platform_caps_for(const char *platform)
@@ -51,11 +51,11 @@ void kb_free(keyboard *kb)
 static mb_status check_keyboard(const platform_info *caps, const keyboard *kb)
 {
     if (!kb || !kb->rows) return MB_OK;
-    if (kb->too_long || (unsigned)kb->count > caps->max_buttons) return MB_ERR_LIMIT;
+    if (kb->too_long || (unsigned)kb->count > caps->buttons_limit) return MB_ERR_LIMIT;
     cJSON *row, *b;
     cJSON_ArrayForEach(row, kb->rows) cJSON_ArrayForEach(b, row) {
         const char *data = cJSON_GetStringValue(cJSON_GetObjectItem(b, "data"));
-        if (!data || !*data || strlen(data) > caps->max_button_data) return MB_ERR_LIMIT;
+        if (!data || !*data || strlen(data) > caps->button_data_limit) return MB_ERR_LIMIT;
     }
     return MB_OK;
 }
@@ -77,11 +77,11 @@ mb_status reply_to_chat(db *d, const char *platform, int64_t chat_id, int64_t ac
     mb_status rc = check_keyboard(caps, kb);
     if (rc) {
         log_error("reply", "a keyboard breaks the %s limits (data over %u bytes or over %u buttons)",
-                  platform, caps->max_button_data, caps->max_buttons);
+                  platform, caps->button_data_limit, caps->buttons_limit);
         return rc;
     }
     size_t *starts = NULL, *lens = NULL;
-    size_t pieces = text_split(text, caps->max_text_units, &starts, &lens);
+    size_t pieces = text_split(text, caps->text_units_limit, &starts, &lens);
     if (!pieces) return MB_ERR_NOMEM;
     for (size_t i = 0; i < pieces && !rc; i++) {
         cJSON *body = cJSON_CreateObject();
@@ -113,7 +113,7 @@ mb_status reply_text(hctx *h, const char *text, keyboard *kb)
  * callers' texts are catalog sentences). */
 static mb_status enqueue_keyboard_text(hctx *h, const char *text, const char *share, const char *skip)
 {
-    if (text_utf16_len(text) > platform_caps_for(h->ev->platform)->max_text_units) return MB_ERR_LIMIT;
+    if (text_utf16_len(text) > platform_caps_for(h->ev->platform)->text_units_limit) return MB_ERR_LIMIT;
     cJSON *body = cJSON_CreateObject();
     if (!body) return MB_ERR_NOMEM;
     cJSON_AddStringToObject(body, "text", text);
@@ -154,7 +154,7 @@ mb_status reply_file_to_account(db *d, int64_t account_id, const char *kind, con
     mb_status rc = identity_for_account(d, account_id, NULL, &id);
     if (rc) return rc;
     const platform_info *caps = platform_caps_for(id.platform);
-    if (caption && text_utf16_len(caption) > caps->max_caption_units) {
+    if (caption && text_utf16_len(caption) > caps->caption_units_limit) {
         if ((rc = reply_to_chat(d, id.platform, id.chat_id, account_id, caption, NULL))) return rc;
         caption = NULL;
     }
@@ -184,7 +184,7 @@ mb_status reply_attachment_to_account(db *d, int64_t account_id, const char *pla
         return MB_ERR_DENIED;
     const platform_info *caps = platform_caps_for(id.platform);
     if ((rc = check_keyboard(caps, kb))) return rc;
-    if (caption && text_utf16_len(caption) > caps->max_caption_units) {
+    if (caption && text_utf16_len(caption) > caps->caption_units_limit) {
         if ((rc = reply_to_chat(d, id.platform, id.chat_id, account_id, caption, NULL))) return rc;
         caption = NULL;
     }
@@ -203,7 +203,7 @@ mb_status reply_edit(hctx *h, const char *message, const char *text, keyboard *k
 {
     if (!message || !*message) return MB_ERR_INVALID;
     const platform_info *caps = platform_caps_for(h->ev->platform);
-    if (check_keyboard(caps, kb) || text_utf16_len(text) > caps->max_text_units) return MB_ERR_LIMIT;
+    if (check_keyboard(caps, kb) || text_utf16_len(text) > caps->text_units_limit) return MB_ERR_LIMIT;
     cJSON *body = cJSON_CreateObject();
     if (!body) return MB_ERR_NOMEM;
     cJSON_AddStringToObject(body, "message", message);

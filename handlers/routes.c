@@ -240,7 +240,7 @@ const route *routes_find(const char *key, unsigned phase)
 /* The field types a shape may name; a literal word is written as itself. */
 static const struct {
     const char *name;
-    long long min, max;   /* both 0: a word */
+    long long least, most;   /* both 0: a word */
 } field_types[] = {
     {"ID", 1, PAYLOAD_NUMBER_MAX},
     {"N", 0, PAYLOAD_NUMBER_MAX},
@@ -256,7 +256,7 @@ static const struct {
 /* One field of an alternative: a literal word, or a type's range. */
 typedef struct shape_field {
     char literal[PAYLOAD_WORD_MAX];   /* "" for a type */
-    long long min, max;
+    long long least, most;
     int optional;
 } shape_field;
 
@@ -287,8 +287,8 @@ static int read_alternative(const char **p, shape_field *out)
                    (strlen(field_types[k].name) != len || strncmp(field_types[k].name, s, len) != 0))
                 k++;
             if (k == sizeof field_types / sizeof field_types[0]) return -1;
-            f->min = field_types[k].min;
-            f->max = field_types[k].max;
+            f->least = field_types[k].least;
+            f->most = field_types[k].most;
         }
         s += len;
         if (*s == '?') {
@@ -326,7 +326,7 @@ static int match_alternative(const shape_field *alt, int n, const char *fields, 
     memset(f, 0, ROUTE_FIELDS_MAX * sizeof *f);
     for (int i = 0; i < n; i++) {
         required += !alt[i].optional;
-        f[i] = (payload_field){.min = alt[i].min, .max = alt[i].max};
+        f[i] = (payload_field){.least = alt[i].least, .most = alt[i].most};
     }
     if (!*fields) return required == 0 ? 0 : -1;
     int got = payload_fields(fields, f, n);

@@ -55,7 +55,7 @@ typedef mb_status (*command_fn)(hctx *h, const char *arg);
  * ROUTE_FIELDS_MAX), read as the route's shape declares: f[i].word is each
  * field as written (a literal of the shape, a word, a number's digits),
  * f[i].number a number's value (0 for a word); the fields past n are
- * zero ("" and 0), and f[i].max is 0 only for a word. */
+ * zero ("" and 0), and f[i].most is 0 only for a word. */
 typedef mb_status (*press_fn)(hctx *h, const char *action, const payload_field *f, int n);
 
 typedef struct route {

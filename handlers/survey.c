@@ -338,7 +338,7 @@ static mb_status on_item_button(hctx *h, const payload_field *f, int n)
     const char *current = it ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s.answers, it->id)) : NULL;
     int choice = it && value ? instrument_choice_index(it, value) : -1;
     long long number = f[3].number, page = number;
-    int number_ok = it && n == 4 && f[3].max && number >= it->min && number <= it->max;
+    int number_ok = it && n == 4 && f[3].most && number >= it->least && number <= it->most;
     const char *why = NULL;
     if (strcmp(s.run.state, "open") != 0) why = "survey run is finished";
     else if (!it || strcmp(it->id, item) != 0) why = "not the item being asked";
@@ -381,8 +381,8 @@ static mb_status on_item_button(hctx *h, const payload_field *f, int n)
         cJSON *arr = current ? cJSON_Parse(current) : NULL;
         int chosen = cJSON_GetArraySize(arr);
         cJSON_Delete(arr);
-        if (chosen >= it->min && (chosen > 0 || it->optional)) { rc = advance(h, &s, NULL); break; }
-        char *more = i18n_plural(h->env->texts, h->lang, "survey.choose_more", it->min > 0 ? it->min : 1, NULL);
+        if (chosen >= it->least && (chosen > 0 || it->optional)) { rc = advance(h, &s, NULL); break; }
+        char *more = i18n_plural(h->env->texts, h->lang, "survey.choose_more", it->least > 0 ? it->least : 1, NULL);
         rc = more ? survey_item_show(h, &s, cur, 0, more, NULL) : MB_ERR_NOMEM;
         free(more);
         break;

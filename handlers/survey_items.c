@@ -53,7 +53,7 @@ const char *survey_text(const hctx *h, const cJSON *t)
 
 int survey_page_size(const hctx *h)
 {
-    int room = (int)platform_caps_for(h->ev->platform)->max_buttons - 3;
+    int room = (int)platform_caps_for(h->ev->platform)->buttons_limit - 3;
     return room < 2 ? 2 : room < SURVEY_PAGE_SIZE ? room : SURVEY_PAGE_SIZE;
 }
 
@@ -99,7 +99,7 @@ static void choice_buttons(hctx *h, keyboard *kb, const survey_session *s, const
 static void number_buttons(keyboard *kb, const survey_session *s, const instrument_item *it)
 {
     const char *answer = answer_of(s, it);
-    for (int v = it->min, k = 0; v <= it->max; v++, k++) {
+    for (int v = it->least, k = 0; v <= it->most; v++, k++) {
         char label[24], value[16], data[EVENT_BUTTON_DATA_MAX + 8];
         snprintf(value, sizeof value, "%d", v);
         snprintf(label, sizeof label, "%s%d", answer && strcmp(answer, value) == 0 ? MARK : "", v);
@@ -112,9 +112,9 @@ static void number_buttons(keyboard *kb, const survey_session *s, const instrume
 /* The hint under a question: how to answer this type. */
 static void append_hint(hctx *h, strbuf *sb, const instrument_item *it)
 {
-    char min[16], max[16];
-    snprintf(min, sizeof min, "%d", it->min);
-    snprintf(max, sizeof max, "%d", it->max);
+    char min[16], limit[16];
+    snprintf(min, sizeof min, "%d", it->least);
+    snprintf(limit, sizeof limit, "%d", it->most);
     char *hint = NULL;
     switch (it->type) {
     case ITEM_SINGLE:
@@ -123,15 +123,15 @@ static void append_hint(hctx *h, strbuf *sb, const instrument_item *it)
         hint = TF(h, "survey.hint_multiple", NULL);
         break;
     case ITEM_SCALE:
-        if (it->min_label && it->max_label)
-            hint = TF(h, "survey.hint_scale", "min", min, "max", max, "min_label",
-                      instrument_text(it->min_label, h->lang), "max_label", instrument_text(it->max_label, h->lang),
+        if (it->low_label && it->high_label)
+            hint = TF(h, "survey.hint_scale", "min", min, "limit", limit, "low_label",
+                      instrument_text(it->low_label, h->lang), "high_label", instrument_text(it->high_label, h->lang),
                       NULL);
         else
-            hint = TF(h, "survey.hint_number", "min", min, "max", max, NULL);
+            hint = TF(h, "survey.hint_number", "min", min, "limit", limit, NULL);
         break;
     case ITEM_NUMBER:
-        hint = TF(h, "survey.hint_number", "min", min, "max", max, NULL);
+        hint = TF(h, "survey.hint_number", "min", min, "limit", limit, NULL);
         break;
     case ITEM_DATE: {
         char example[16];
@@ -142,8 +142,8 @@ static void append_hint(hctx *h, strbuf *sb, const instrument_item *it)
     }
     case ITEM_TEXT: {
         char chars[16];
-        snprintf(chars, sizeof chars, "%d", it->max_chars);
-        hint = TF(h, "survey.hint_text", "max", chars, NULL);
+        snprintf(chars, sizeof chars, "%d", it->chars_limit);
+        hint = TF(h, "survey.hint_text", "limit", chars, NULL);
         break;
     }
     }
@@ -213,7 +213,7 @@ mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page
     keyboard kb = {0};
     int typed = it->type == ITEM_NUMBER || it->type == ITEM_DATE || it->type == ITEM_TEXT;
     if (it->type == ITEM_SINGLE || it->type == ITEM_MULTIPLE) choice_buttons(h, &kb, s, it, page);
-    else if (it->type == ITEM_SCALE || (it->type == ITEM_NUMBER && it->max - it->min < NUMBER_BUTTONS_MAX))
+    else if (it->type == ITEM_SCALE || (it->type == ITEM_NUMBER && it->most - it->least < NUMBER_BUTTONS_MAX))
         number_buttons(&kb, s, it);
     char data[EVENT_BUTTON_DATA_MAX + 8];
     if (typed && answer) {
@@ -241,13 +241,13 @@ mb_status survey_item_show(hctx *h, const survey_session *s, int index, int page
 
 char *survey_problem_text(hctx *h, const instrument_item *it, answer_problem problem)
 {
-    char min[16], max[16];
-    snprintf(min, sizeof min, "%d", it->min);
-    snprintf(max, sizeof max, "%d", it->type == ITEM_TEXT ? it->max_chars : it->max);
+    char min[16], limit[16];
+    snprintf(min, sizeof min, "%d", it->least);
+    snprintf(limit, sizeof limit, "%d", it->type == ITEM_TEXT ? it->chars_limit : it->most);
     switch (problem) {
-    case ANSWER_NOT_NUMBER: return TF(h, "survey.bad_number", "min", min, "max", max, NULL);
+    case ANSWER_NOT_NUMBER: return TF(h, "survey.bad_number", "min", min, "limit", limit, NULL);
     case ANSWER_PAST_DATE: return TF(h, "survey.past_date", NULL);
-    case ANSWER_OUT_OF_RANGE: return TF(h, "survey.out_of_range", "min", min, "max", max, NULL);
+    case ANSWER_OUT_OF_RANGE: return TF(h, "survey.out_of_range", "min", min, "limit", limit, NULL);
     case ANSWER_BAD_DATE: {
         char example[16];
         typed_date_example(typed_today(clock_now_ms()), it->past ? DATE_LEAN_PAST : DATE_LEAN_FUTURE, example,
@@ -256,7 +256,7 @@ char *survey_problem_text(hctx *h, const instrument_item *it, answer_problem pro
     }
     case ANSWER_FUTURE_DATE: return TF(h, "survey.future_date", NULL);
     case ANSWER_EMPTY: return TF(h, "survey.empty", NULL);
-    case ANSWER_TOO_LONG: return TF(h, "survey.too_long", "max", max, NULL);
+    case ANSWER_TOO_LONG: return TF(h, "survey.too_long", "limit", limit, NULL);
     case ANSWER_USE_BUTTONS:
     case ANSWER_OK: break;
     }

@@ -54,7 +54,7 @@ static void read_invite(sqlite3_stmt *st, invite *out)
     out->org_id = sqlite3_column_int64(st, 3);
     const unsigned char *role = sqlite3_column_text(st, 4);
     snprintf(out->role, sizeof out->role, "%s", role ? (const char *)role : "");
-    out->max_uses = sqlite3_column_int(st, 5);
+    out->uses_limit = sqlite3_column_int(st, 5);
     out->uses = sqlite3_column_int(st, 6);
     out->expires_at = sqlite3_column_int64(st, 7);
     out->for_account = sqlite3_column_int64(st, 8);

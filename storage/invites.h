@@ -19,7 +19,7 @@ typedef struct invite {
     char kind[12];        /* role | guardian */
     int64_t org_id;
     char role[16];
-    int max_uses;
+    int uses_limit;
     int uses;
     int64_t expires_at;   /* 0 = never */
     int64_t for_account;  /* guardian invites: the minor */

@@ -204,7 +204,7 @@ TEST(digest_day_hour_and_files_cap_are_read_and_bad_ones_named)
     CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_OK);
     CHECK_INT(cfg.digest.weekday, 6);
     CHECK_INT(cfg.digest.hour, 7);
-    CHECK_INT(cfg.digest.files_max, 50);
+    CHECK_INT(cfg.digest.files_limit, 50);
     path = write_config("[digest]\nday = someday\nhour = 24\n");
     CHECK_INT(config_load(path, &cfg, err, sizeof err), MB_ERR_INVALID);
     CHECK_CONTAINS(err, at_line(path, 2));

@@ -33,7 +33,7 @@ TEST(numbers_are_digits_only_without_trailing_text)
 {
     static const struct {
         const char *s;
-        long long max, want;   /* want -1: refused */
+        long long most, want;   /* want -1: refused */
     } cases[] = {
         {"0", 10, 0},          {"7", 10, 7},           {"10", 10, 10},        {"11", 10, -1},
         {"3:4", 10, -1},       {"-0", 10, -1},
@@ -45,7 +45,7 @@ TEST(numbers_are_digits_only_without_trailing_text)
         {"9223372036854775808", PAYLOAD_NUMBER_MAX, -1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        payload_field f[1] = {{.max = cases[i].max}};
+        payload_field f[1] = {{.most = cases[i].most}};
         int ok = payload_fields(cases[i].s, f, 1) == 1;
         if (ok != (cases[i].want >= 0) || (ok && f[0].number != cases[i].want))
             fprintf(stderr, "  number \"%s\": %d, %lld\n", cases[i].s, ok, f[0].number);
@@ -53,7 +53,7 @@ TEST(numbers_are_digits_only_without_trailing_text)
         if (ok) CHECK_INT(f[0].number, cases[i].want);
     }
     /* with a negative minimum, a '-' once, and not before 0 */
-    payload_field v[1] = {{.min = -5, .max = 5}};
+    payload_field v[1] = {{.least = -5, .most = 5}};
     CHECK(payload_fields("-3", v, 1) == 1 && v[0].number == -3);
     CHECK(payload_fields("5", v, 1) == 1 && v[0].number == 5);
     static const char *const signed_bad[] = {"-0", "--1", "-6", "+1", "1 ", "- 1"};
@@ -113,14 +113,14 @@ TEST(escaped_payloads_keep_good_text_and_mark_the_rest)
 TEST(the_fields_of_a_payload_are_read_by_one_reader)
 {
     /* the fields of a meeting button: what:MEETING:VERSION[:EXTRA] */
-    payload_field f[4] = {{.max = 0}, {.max = PAYLOAD_NUMBER_MAX}, {.max = 9}, {.max = 5}};
+    payload_field f[4] = {{.most = 0}, {.most = PAYLOAD_NUMBER_MAX}, {.most = 9}, {.most = 5}};
     CHECK_INT(payload_fields("u:12:3:5", f, 4), 4);
     CHECK_STR(f[0].word, "u");
     CHECK(f[1].number == 12 && f[2].number == 3 && f[3].number == 5);
     CHECK_INT(payload_fields("y:12:3", f, 4), 3);
     CHECK_STR(f[1].word, "12");   /* a number's digits are kept as written */
     /* a number from a minimum: below it refused; a '-' only when it may be negative */
-    payload_field id[1] = {{.min = 1, .max = PAYLOAD_NUMBER_MAX}}, scale[1] = {{.min = -3, .max = 3}};
+    payload_field id[1] = {{.least = 1, .most = PAYLOAD_NUMBER_MAX}}, scale[1] = {{.least = -3, .most = 3}};
     CHECK_INT(payload_fields("0", id, 1), 0);
     CHECK_INT(payload_fields("-1", id, 1), 0);
     CHECK_INT(payload_fields("-3", scale, 1), 1);

@@ -19,11 +19,11 @@ TEST(each_transport_describes_itself)
     CHECK_STR(platform_display_name("max"), "MAX");
     CHECK_STR(platform_display_name("icq"), "icq");
     CHECK(platform_find("tg")->shares_phone && !platform_find("vk")->shares_phone && platform_find("max")->shares_phone);
-    CHECK_INT(platform_caps_for("max")->max_text_units, 4000);
-    CHECK_INT(platform_caps_for("max")->link_payload_max, 512);
-    CHECK_INT(platform_caps_for("tg")->max_text_units, 4096);
+    CHECK_INT(platform_caps_for("max")->text_units_limit, 4000);
+    CHECK_INT(platform_caps_for("max")->link_payload_limit, 512);
+    CHECK_INT(platform_caps_for("tg")->text_units_limit, 4096);
     /* unknown: the narrowest limits, so nothing queued is refused for its size */
-    CHECK(platform_caps_for("icq")->max_text_units <= 4000 && platform_caps_for("icq")->max_buttons <= 30);
+    CHECK(platform_caps_for("icq")->text_units_limit <= 4000 && platform_caps_for("icq")->buttons_limit <= 30);
 
     char link[256];
     CHECK_INT(platform_deep_link("tg", "abc", link, sizeof link), 0);

@@ -109,9 +109,9 @@ TEST(a_shape_is_alternatives_of_typed_and_literal_fields)
     CHECK_INT(routes_fields("-|r:PAGE|e:PAGE", "e:7", f), 2);
     CHECK_STR(f[0].word, "e");
     CHECK_INT(routes_fields("ID:W:c:INT|ID:W:c:W", "4:q1:c:-2", f), 4);
-    CHECK(f[3].number == -2 && f[3].max != 0);
+    CHECK(f[3].number == -2 && f[3].most != 0);
     CHECK_INT(routes_fields("ID:W:c:INT|ID:W:c:W", "4:q1:c:often", f), 4);
-    CHECK(f[3].max == 0 && strcmp(f[3].word, "often") == 0);
+    CHECK(f[3].most == 0 && strcmp(f[3].word, "often") == 0);
     CHECK_INT(routes_fields("GRADE", "11", f), 1);
     /* a missing or an extra field, an id of 0, a number past its bound or
      * with a sign or a leading zero, a literal not declared, a word with
@@ -191,7 +191,7 @@ TEST(every_payload_the_bot_writes_fits_its_route_and_forgeries_do_not)
         forged[1][0] = forged[2][0] = 0;
         int field = 0;   /* the index of the field after p */
         for (const char *p = strchr(written[i], ':'); p; p = strchr(p + 1, ':'), field++)
-            if (n > field && f[field].max) {   /* declared a number, not a word */
+            if (n > field && f[field].most) {   /* declared a number, not a word */
                 size_t digits = strspn(p + 1, "0123456789");
                 snprintf(forged[1], sizeof forged[1], "%.*s1000000000000000000%s", (int)(p + 1 - written[i]),
                          written[i], p + 1 + digits);

@@ -116,7 +116,7 @@ TEST(invite_create_then_find)
     CHECK_STR(inv.kind, "role");
     CHECK_STR(inv.role, "mentor");
     CHECK_INT(inv.org_id, org_id);
-    CHECK_INT(inv.max_uses, 10);
+    CHECK_INT(inv.uses_limit, 10);
     CHECK_INT(inv.uses, 0);
     CHECK_INT(invite_find(d, "aaaaaaaaaaaaaaaa", &inv), MB_ERR_NOT_FOUND);
     CHECK_INT(invite_create(d, "role", org_id, "mentor", 0, 0, 0, "admin:cli", code, NULL), MB_ERR_INVALID);

@@ -56,7 +56,7 @@ TEST(pages_fit_the_platform)
         h.ev = &ev;
         int size = survey_page_size(&h);
         CHECK(size >= 2 && size <= SURVEY_PAGE_SIZE);
-        CHECK(size + 3 <= (int)platform_caps_for(platforms[i])->max_buttons);
+        CHECK(size + 3 <= (int)platform_caps_for(platforms[i])->buttons_limit);
     }
 }
 

@@ -162,8 +162,8 @@ static instrument_item item_of(item_type type, int min, int max)
     memset(&it, 0, sizeof it);
     it.id = "x";
     it.type = type;
-    it.min = min;
-    it.max = max;
+    it.least = min;
+    it.most = max;
     return it;
 }
 

@@ -186,27 +186,27 @@ static mb_status read_item(parser *p, instrument *ins, int index, const cJSON *o
     case ITEM_SINGLE:
     case ITEM_MULTIPLE:
         if ((rc = read_choices(p, obj, it))) return rc;
-        if ((rc = read_int(p, obj, "min", 0, it->type == ITEM_MULTIPLE && !it->optional, &it->min))) return rc;
-        if (it->type == ITEM_MULTIPLE && (it->min < 0 || it->min > it->nchoices))
+        if ((rc = read_int(p, obj, "min", 0, it->type == ITEM_MULTIPLE && !it->optional, &it->least))) return rc;
+        if (it->type == ITEM_MULTIPLE && (it->least < 0 || it->least > it->nchoices))
             return fail(p, MB_ERR_INVALID, "\"min\" selections must be 0..%d", it->nchoices);
         break;
     case ITEM_SCALE:
     case ITEM_NUMBER:
-        if ((rc = read_int(p, obj, "min", 1, 0, &it->min)) || (rc = read_int(p, obj, "max", 1, 0, &it->max))) return rc;
-        if (it->min >= it->max) return fail(p, MB_ERR_INVALID, "\"min\" must be below \"max\"");
-        if (it->type == ITEM_SCALE && it->max - it->min + 1 > INSTRUMENT_SCALE_STEPS_MAX)
+        if ((rc = read_int(p, obj, "min", 1, 0, &it->least)) || (rc = read_int(p, obj, "max", 1, 0, &it->most))) return rc;
+        if (it->least >= it->most) return fail(p, MB_ERR_INVALID, "\"min\" must be below \"max\"");
+        if (it->type == ITEM_SCALE && it->most - it->least + 1 > INSTRUMENT_SCALE_STEPS_MAX)
             return fail(p, MB_ERR_LIMIT, "a scale has at most %d steps", INSTRUMENT_SCALE_STEPS_MAX);
         if (it->type == ITEM_SCALE) {
-            it->min_label = cJSON_GetObjectItemCaseSensitive(obj, "min_label");
-            it->max_label = cJSON_GetObjectItemCaseSensitive(obj, "max_label");
-            if ((it->min_label && (rc = check_text(p, it->min_label, "min_label", INSTRUMENT_LABEL_MAX))) ||
-                (it->max_label && (rc = check_text(p, it->max_label, "max_label", INSTRUMENT_LABEL_MAX))))
+            it->low_label = cJSON_GetObjectItemCaseSensitive(obj, "min_label");
+            it->high_label = cJSON_GetObjectItemCaseSensitive(obj, "max_label");
+            if ((it->low_label && (rc = check_text(p, it->low_label, "min_label", INSTRUMENT_LABEL_MAX))) ||
+                (it->high_label && (rc = check_text(p, it->high_label, "max_label", INSTRUMENT_LABEL_MAX))))
                 return rc;
         }
         break;
     case ITEM_TEXT:
-        if ((rc = read_int(p, obj, "max_chars", 1, 0, &it->max_chars))) return rc;
-        if (it->max_chars < 1 || it->max_chars > INSTRUMENT_SHORT_TEXT_MAX)
+        if ((rc = read_int(p, obj, "max_chars", 1, 0, &it->chars_limit))) return rc;
+        if (it->chars_limit < 1 || it->chars_limit > INSTRUMENT_SHORT_TEXT_MAX)
             return fail(p, MB_ERR_INVALID, "\"max_chars\" must be 1..%d", INSTRUMENT_SHORT_TEXT_MAX);
         break;
     case ITEM_DATE:
@@ -381,7 +381,7 @@ answer_problem instrument_check_typed(const instrument_item *it, const char *typ
     case ITEM_SCALE:
     case ITEM_NUMBER:
         if (!typed_number_parse(typed, &n)) return ANSWER_NOT_NUMBER;
-        if (n < it->min || n > it->max) return ANSWER_OUT_OF_RANGE;
+        if (n < it->least || n > it->most) return ANSWER_OUT_OF_RANGE;
         snprintf(value, size, "%ld", n);
         return ANSWER_OK;
     case ITEM_DATE: {
@@ -396,12 +396,12 @@ answer_problem instrument_check_typed(const instrument_item *it, const char *typ
     }
     case ITEM_TEXT: {
         /* Cut one past the limit so "too long" can be told from "just fits". */
-        char *clean = text_clean_line(typed, (size_t)it->max_chars + 1);
+        char *clean = text_clean_line(typed, (size_t)it->chars_limit + 1);
         if (!clean) return ANSWER_EMPTY;
         answer_problem pr = ANSWER_OK;
         size_t chars = text_codepoints(clean);
         if (chars == 0) pr = ANSWER_EMPTY;
-        else if (chars > (size_t)it->max_chars || strlen(clean) >= size) pr = ANSWER_TOO_LONG;
+        else if (chars > (size_t)it->chars_limit || strlen(clean) >= size) pr = ANSWER_TOO_LONG;
         else snprintf(value, size, "%s", clean);
         free(clean);
         return pr;
@@ -419,14 +419,14 @@ int instrument_value_valid(const instrument_item *it, const char *value)
         return instrument_choice_index(it, value) >= 0;
     case ITEM_MULTIPLE: {
         cJSON *arr = cJSON_Parse(value), *v;
-        int ok = cJSON_IsArray(arr) && cJSON_GetArraySize(arr) >= it->min;
+        int ok = cJSON_IsArray(arr) && cJSON_GetArraySize(arr) >= it->least;
         cJSON_ArrayForEach(v, arr) if (!cJSON_IsString(v) || instrument_choice_index(it, v->valuestring) < 0) ok = 0;
         cJSON_Delete(arr);
         return ok;
     }
     case ITEM_SCALE:
     case ITEM_NUMBER:
-        return parse_whole(value, &n) && n >= it->min && n <= it->max;
+        return parse_whole(value, &n) && n >= it->least && n <= it->most;
     case ITEM_DATE: {
         int y, m, d;
         char rest;
@@ -434,7 +434,7 @@ int instrument_value_valid(const instrument_item *it, const char *value)
                m <= 12 && d >= 1 && d <= days_in_month(y, m);
     }
     case ITEM_TEXT:
-        return *value && text_codepoints(value) <= (size_t)it->max_chars;
+        return *value && text_codepoints(value) <= (size_t)it->chars_limit;
     }
     return 0;
 }

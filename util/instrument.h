@@ -76,9 +76,9 @@ typedef struct instrument_item {
     const cJSON *text;
     instrument_choice *choices;   /* single, multiple */
     int nchoices;
-    int min, max;                 /* scale, number; multiple: least selections (min) */
-    const cJSON *min_label, *max_label;   /* scale, may be NULL */
-    int max_chars;                /* text */
+    int least, most;                 /* scale, number; multiple: least selections (min) */
+    const cJSON *low_label, *high_label;   /* scale, may be NULL */
+    int chars_limit;                /* text */
     int optional;
     int satisfaction;             /* scale: counts in the respondent's satisfaction (polls) */
     int past;                     /* date: not later than today */

@@ -55,7 +55,7 @@ const char *platform_display_name(const char *name)
 int platform_deep_link(const char *name, const char *payload, char *buf, size_t size)
 {
     const platform_info *p = platform_find(name);
-    int ok = p && p->link_prefix[0] && strlen(payload) <= p->link_payload_max;
+    int ok = p && p->link_prefix[0] && strlen(payload) <= p->link_payload_limit;
     int n = ok ? snprintf(buf, size, "%s%s", p->link_prefix, payload) : -1;
     if (n >= 0 && (size_t)n < size) return 0;
     snprintf(buf, size, "%s", payload);

@@ -24,15 +24,15 @@
 typedef struct platform_info {
     char name[PLATFORM_NAME_MAX];   /* "tg", "vk", "max" */
     char display_name[24];          /* as people call it: "Telegram", "VK", "MAX" */
-    unsigned max_text_units;        /* UTF-16 units of one message's text */
-    unsigned max_button_data;       /* bytes of data a button carries back */
-    unsigned max_buttons;           /* buttons on one message */
-    unsigned max_button_text;       /* characters of a button's label */
-    unsigned max_caption_units;     /* UTF-16 units of text under a photo or file */
+    unsigned text_units_limit;        /* UTF-16 units of one message's text */
+    unsigned button_data_limit;       /* bytes of data a button carries back */
+    unsigned buttons_limit;           /* buttons on one message */
+    unsigned button_text_limit;       /* characters of a button's label */
+    unsigned caption_units_limit;     /* UTF-16 units of text under a photo or file */
     /* A deep link is this prefix followed by the payload
      * ("https://t.me/<bot>?start="); "" when the messenger has none. */
     char link_prefix[PLATFORM_LINK_PREFIX_MAX];
-    unsigned link_payload_max;      /* bytes of payload such a link carries */
+    unsigned link_payload_limit;      /* bytes of payload such a link carries */
     int shares_phone;               /* a button shares the user's own, verified phone number */
     int sends_files;                /* the bot can send a file from disk */
     double rate_global_per_s;       /* requests a second the messenger takes from the bot */

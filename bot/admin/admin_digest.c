@@ -100,7 +100,7 @@ static int send_cmd(app *a, int argc, char **argv)
         else if (one == MB_ERR_NOT_FOUND) printf("account %lld has no messenger: skipped\n", (long long)ids[i]);
         else if (one == MB_ERR_LIMIT)
             fprintf(stderr, "account %lld: %d files wait to be sent already ([digest] files_max); try again later\n",
-                    (long long)ids[i], a->env.digest ? a->env.digest->files_max : DIGEST_FILES_MAX_DEFAULT);
+                    (long long)ids[i], a->env.digest ? a->env.digest->files_limit : DIGEST_FILES_MAX_DEFAULT);
         else if (one) rc = one;
         else {
             printf("queued the digest to account %lld\n", (long long)ids[i]);

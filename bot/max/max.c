@@ -419,9 +419,9 @@ void max_platform_describe(const config *cfg, const char *username, platform_inf
      * which the handlers' events carry 64; 30 rows is the keyboard MAX
      * shows. request_contact shares the user's own contact card. */
     *out = (platform_info){
-        .name = "max", .display_name = "MAX", .max_text_units = MAX_TEXT_CHARS_MAX, .max_button_data = 64,
-        .max_buttons = 30, .max_button_text = MAX_BUTTON_TEXT_CHARS_MAX, .max_caption_units = MAX_TEXT_CHARS_MAX,
-        .link_payload_max = MAX_START_PAYLOAD_MAX, .shares_phone = 1, .sends_files = 1,
+        .name = "max", .display_name = "MAX", .text_units_limit = MAX_TEXT_CHARS_MAX, .button_data_limit = 64,
+        .buttons_limit = 30, .button_text_limit = MAX_BUTTON_TEXT_CHARS_MAX, .caption_units_limit = MAX_TEXT_CHARS_MAX,
+        .link_payload_limit = MAX_START_PAYLOAD_MAX, .shares_phone = 1, .sends_files = 1,
         .rate_global_per_s = cfg->max_rate_per_s, .rate_per_chat_per_s = cfg->max_rate_per_chat_per_s,
     };
     const char *name = cfg->max_username[0] ? cfg->max_username : username;

@@ -355,8 +355,8 @@ void tg_platform_describe(const config *cfg, const char *username, platform_info
      * per inline keyboard, 1024 units of caption; a start parameter of up
      * to 64 characters; request_contact shares the user's own number. */
     *out = (platform_info){
-        .name = "tg", .display_name = "Telegram", .max_text_units = 4096, .max_button_data = 64,
-        .max_buttons = 100, .max_button_text = 64, .max_caption_units = 1024, .link_payload_max = 64,
+        .name = "tg", .display_name = "Telegram", .text_units_limit = 4096, .button_data_limit = 64,
+        .buttons_limit = 100, .button_text_limit = 64, .caption_units_limit = 1024, .link_payload_limit = 64,
         .shares_phone = 1, .sends_files = 1, .rate_global_per_s = cfg->tg_rate_global_per_s,
         .rate_per_chat_per_s = cfg->tg_rate_per_chat_per_s,
     };

@@ -404,8 +404,8 @@ void vk_platform_describe(const config *cfg, platform_info *out)
      * keyboard, up to 40 a regular one (the transport picks), labels up to
      * 40 characters. No button shares a phone number. */
     *out = (platform_info){
-        .name = "vk", .display_name = "VK", .max_text_units = 9000, .max_button_data = 64, .max_buttons = 40,
-        .max_button_text = 40, .max_caption_units = 9000, .link_payload_max = 64, .shares_phone = 0,
+        .name = "vk", .display_name = "VK", .text_units_limit = 9000, .button_data_limit = 64, .buttons_limit = 40,
+        .button_text_limit = 40, .caption_units_limit = 9000, .link_payload_limit = 64, .shares_phone = 0,
         .sends_files = 1, .rate_global_per_s = cfg->vk_rate_per_s, .rate_per_chat_per_s = cfg->vk_rate_per_chat_per_s,
     };
     snprintf(out->link_prefix, sizeof out->link_prefix, "https://vk.me/club%lld?ref=", cfg->vk_group_id);
