@@ -40,30 +40,33 @@ mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char 
     return db_step_done(d, st);
 }
 
-mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t message_id)
+/* Runs an upsert of a chat's mark: ?1 the platform, ?2 the chat, ?3 value. */
+static mb_status chat_mark_write(db *d, const char *sql, const char *platform, int64_t chat_id, int64_t value)
 {
-    if (message_id <= 0) return MB_OK;
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO chat_marks(platform, chat_id, last_message_id) VALUES(?1, ?2, ?3)"
-                                  " ON CONFLICT(platform, chat_id) DO UPDATE SET last_message_id ="
-                                  " MAX(last_message_id, excluded.last_message_id)");
+    sqlite3_stmt *st = db_stmt(d, sql);
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, chat_id);
-    sqlite3_bind_int64(st, 3, message_id);
+    sqlite3_bind_int64(st, 3, value);
     return db_step_done(d, st);
+}
+
+mb_status chat_mark_raise(db *d, const char *platform, int64_t chat_id, int64_t message_id)
+{
+    if (message_id <= 0) return MB_OK;
+    return chat_mark_write(d, "INSERT INTO chat_marks(platform, chat_id, last_message_id) VALUES(?1, ?2, ?3)"
+                              " ON CONFLICT(platform, chat_id) DO UPDATE SET last_message_id ="
+                              " MAX(last_message_id, excluded.last_message_id)",
+                           platform, chat_id, message_id);
 }
 
 mb_status chat_mark_platform_chat(db *d, const char *platform, int64_t chat_id, int64_t platform_chat_id)
 {
     if (!platform_chat_id) return MB_OK;
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO chat_marks(platform, chat_id, last_message_id, platform_chat_id)"
-                                  " VALUES(?1, ?2, 0, ?3) ON CONFLICT(platform, chat_id) DO UPDATE SET"
-                                  " platform_chat_id = excluded.platform_chat_id");
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, chat_id);
-    sqlite3_bind_int64(st, 3, platform_chat_id);
-    return db_step_done(d, st);
+    return chat_mark_write(d, "INSERT INTO chat_marks(platform, chat_id, last_message_id, platform_chat_id)"
+                              " VALUES(?1, ?2, 0, ?3) ON CONFLICT(platform, chat_id) DO UPDATE SET"
+                              " platform_chat_id = excluded.platform_chat_id",
+                           platform, chat_id, platform_chat_id);
 }
 
 int64_t chat_mark_get(db *d, const char *platform, int64_t chat_id)
