@@ -16,6 +16,7 @@
  * shows what the code under test prints on stdout.
  */
 #include "fuzz/fuzz.h"
+#include "util/array.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -133,16 +134,12 @@ static void replay_dir(const char *dir)
         return;
     }
     char **names = NULL;
-    int n = 0, cap = 0;
+    int n = 0;
+    size_t cap = 0;
     struct dirent *e;
     while ((e = readdir(dh)) != NULL) {
         if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **grown = realloc(names, (size_t)cap * sizeof *names);
-            if (!grown) break;
-            names = grown;
-        }
+        if (array_grow(&names, &cap, (size_t)n, sizeof *names, 64)) break;
         names[n++] = strdup(e->d_name);
     }
     closedir(dh);

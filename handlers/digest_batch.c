@@ -13,6 +13,7 @@
 #include "storage/territories.h"
 #include "util/clock.h"
 #include "util/tz.h"
+#include "util/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,13 +83,15 @@ struct digest_batch {
     int weeks;
     char zone[64];
     digest_batch_org *orgs;   /* by id */
-    int norgs, cap;
+    int norgs;
+    size_t cap;
     const ind_set *set;       /* the indicator set and period the roots were read for */
     ind_period period;
     batch_root roots[ROOTS_MAX];
     int nroots;
     batch_files *files;       /* the files written in the run, a pair per digest */
-    int nfiles, files_cap;
+    int nfiles;
+    size_t files_cap;
 };
 
 digest_batch *digest_batch_new(void)
@@ -150,13 +153,7 @@ mb_status digest_batch_org_week(db *d, digest_batch *b, const digest *g, int64_t
         *out = o;
         return MB_OK;
     }
-    if (b->norgs == b->cap) {
-        int more = b->cap ? b->cap * 2 : 64;
-        digest_batch_org *grown = realloc(b->orgs, (size_t)more * sizeof *grown);
-        if (!grown) return MB_ERR_NOMEM;
-        b->orgs = grown;
-        b->cap = more;
-    }
+    if (array_grow(&b->orgs, &b->cap, (size_t)b->norgs, sizeof *b->orgs, 64)) return MB_ERR_NOMEM;
     int at = b->norgs;
     while (at > 0 && b->orgs[at - 1].id > org_id) at--;
     memmove(&b->orgs[at + 1], &b->orgs[at], (size_t)(b->norgs - at) * sizeof *b->orgs);
@@ -273,13 +270,8 @@ void digest_batch_files_written(digest_batch *b, const digest *g, const char *pn
     if (!b || !b->shared || strlen(png) >= sizeof b->files->png || strlen(xlsx) >= sizeof b->files->xlsx) return;
     batch_files *f = files_of(b, g);
     if (!f) {
-        if (b->nfiles == b->files_cap) {
-            int more = b->files_cap ? b->files_cap * 2 : 64;
-            batch_files *grown = realloc(b->files, (size_t)more * sizeof *grown);
-            if (!grown) return;   /* the next recipient's are drawn again */
-            b->files = grown;
-            b->files_cap = more;
-        }
+        if (array_grow(&b->files, &b->files_cap, (size_t)b->nfiles, sizeof *b->files, 64))
+            return;   /* the next recipient's are drawn again */
         f = &b->files[b->nfiles++];
         f->territory = g->territory;
         f->scope = g->scope_id;

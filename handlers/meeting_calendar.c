@@ -10,6 +10,7 @@
 #include "util/log.h"
 #include "util/text.h"
 #include "util/tz.h"
+#include "util/array.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,6 +60,7 @@ static mb_status meetings_of(hctx *h, const meeting *m, meeting **out, int *n)
         return MB_OK;
     }
     int64_t now = clock_now_ms();
+    size_t cap = 0;
     for (int offset = 0;;) {
         meeting *page = NULL;
         int got = 0;
@@ -69,12 +71,10 @@ static mb_status meetings_of(hctx *h, const meeting *m, meeting **out, int *n)
         }
         for (int i = 0; i < got && *n < ICS_EVENTS_MAX; i++) {
             if (!belongs(m, &page[i], now)) continue;
-            meeting *grown = realloc(*out, sizeof **out * (size_t)(*n + 1));
-            if (!grown) {
+            if (array_grow(out, &cap, (size_t)*n, sizeof **out, 16)) {
                 free(page);
                 return MB_ERR_NOMEM;
             }
-            *out = grown;
             (*out)[(*n)++] = page[i];
         }
         free(page);

@@ -2,6 +2,7 @@
 #include "report/counts_internal.h"
 
 #include "storage/profiles.h"
+#include "util/array.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -70,15 +71,9 @@ typedef struct person_rows {
 static void rows_add(person_rows *r, int row, int64_t key, uint64_t bits)
 {
     if (!bits) return;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 4096;
-        person_row *v = realloc(r->v, cap * sizeof *v);
-        if (!v) {
-            r->failed = 1;
-            return;
-        }
-        r->v = v;
-        r->cap = cap;
+    if (array_grow(&r->v, &r->cap, r->n, sizeof *r->v, 4096)) {
+        r->failed = 1;
+        return;
     }
     r->v[r->n++] = (person_row){row, key, bits};
 }
@@ -150,14 +145,9 @@ static mb_status load_ids(db *d, const ind_bind *b, const char *kind, int64_t fr
     int step;
     out->n = 0;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            int64_t *v = realloc(out->v, cap * sizeof *v);
-            if (!v) {
-                sqlite3_reset(st);
-                return MB_ERR_NOMEM;
-            }
-            out->v = v;
+        if (array_grow(&out->v, &cap, out->n, sizeof *out->v, 256)) {
+            sqlite3_reset(st);
+            return MB_ERR_NOMEM;
         }
         out->v[out->n++] = sqlite3_column_int64(st, 0);
     }
@@ -226,14 +216,9 @@ mb_status ind_accounts_load(db *d, const ind_bind *b, ind_accounts **out)
     int step;
     mb_status rc = MB_OK;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        if (a->n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            account_info *v = realloc(a->v, cap * sizeof *v);
-            if (!v) {
-                rc = MB_ERR_NOMEM;
-                break;
-            }
-            a->v = v;
+        if (array_grow(&a->v, &cap, a->n, sizeof *a->v, 1024)) {
+            rc = MB_ERR_NOMEM;
+            break;
         }
         info_of_row(st, &a->v[a->n++]);
     }

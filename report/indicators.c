@@ -6,6 +6,7 @@
 #include "report/indicators.h"
 
 #include "storage/territories.h"
+#include "util/array.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -58,7 +59,8 @@ struct ind_data {
     double *counts, *previous_counts; /* norgs x IND_COUNT_TOTAL */
     uint32_t *forms;
     employer_pair *pairs;             /* by employer */
-    int npairs, pairs_cap;
+    int npairs;
+    size_t pairs_cap;
     def_survey surveys[IND_SETS_MAX * IND_DEFS_MAX];
     int nsurveys;
     ref_entry *refs;        /* the latest of each (scope, key) up to the period's year, sorted */
@@ -102,13 +104,7 @@ static int64_t territory_parent(const ind_data *data, int64_t id)
 static void add_pair(void *ctx, int row, int64_t employer)
 {
     ind_data *data = ctx;
-    if (data->npairs == data->pairs_cap) {
-        int cap = data->pairs_cap ? data->pairs_cap * 2 : 256;
-        employer_pair *p = realloc(data->pairs, (size_t)cap * sizeof *p);
-        if (!p) return;
-        data->pairs = p;
-        data->pairs_cap = cap;
-    }
+    if (array_grow(&data->pairs, &data->pairs_cap, (size_t)data->npairs, sizeof *data->pairs, 256)) return;
     data->pairs[data->npairs++] = (employer_pair){row, employer};
 }
 

@@ -52,7 +52,7 @@ mb_status sim_file_keep(const char *key, const char *data, size_t len)
     while (n < files_len && (files_len - n >= SIM_FILES_COUNT_MAX || bytes + len > SIM_FILES_BYTES_MAX))
         bytes -= files[n++].len;
     drop_oldest(n);
-    if (sim_array_grow((void **)&files, &files_cap, files_len, sizeof *files)) {
+    if (array_grow(&files, &files_cap, files_len, sizeof *files, 64)) {
         free(copy);
         return MB_ERR_NOMEM;
     }

@@ -116,7 +116,7 @@ max_sim_user *max_user_get(long long id)
 {
     max_sim_user *u = max_user_find(id);
     if (u) return u;
-    if (users_len >= MAX_SIM_USERS_MAX || sim_array_grow((void **)&users, &users_cap, users_len, sizeof *users))
+    if (users_len >= MAX_SIM_USERS_MAX || array_grow(&users, &users_cap, users_len, sizeof *users, 64))
         return NULL;
     u = &users[users_len++];
     memset(u, 0, sizeof *u);
@@ -152,7 +152,7 @@ long long max_update_append(cJSON *update)
 {
     if (!update) return -1;
     if (updates_len >= MAX_SIM_UPDATES_MAX) updates_drop(MAX_SIM_UPDATES_MAX / 2);
-    if (sim_array_grow((void **)&updates, &updates_cap, updates_len, sizeof *updates)) {
+    if (array_grow(&updates, &updates_cap, updates_len, sizeof *updates, 64)) {
         cJSON_Delete(update);
         return -1;
     }
@@ -210,7 +210,7 @@ void max_mid_format(long long chat_id, long long seq, char out[MAX_SIM_ID_MAX])
 mb_status max_message_store(const char *mid, long long chat_id, int from_bot, cJSON *message)
 {
     if (messages_len >= MAX_SIM_MESSAGES_MAX) messages_drop(1);
-    if (sim_array_grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) {
+    if (array_grow(&messages, &messages_cap, messages_len, sizeof *messages, 64)) {
         cJSON_Delete(message);
         return MB_ERR_NOMEM;
     }
@@ -257,7 +257,7 @@ mb_status max_callback_new(long long user_id, char id[MAX_SIM_ID_MAX])
     char hex[33];
     if (max_random_hex(hex, 32)) return MB_ERR_IO;
     if (presses_len >= MAX_SIM_CALLBACKS_MAX) sim_array_drop_front(presses, &presses_len, 1, sizeof *presses);
-    if (sim_array_grow((void **)&presses, &presses_cap, presses_len, sizeof *presses)) return MB_ERR_NOMEM;
+    if (array_grow(&presses, &presses_cap, presses_len, sizeof *presses, 64)) return MB_ERR_NOMEM;
     snprintf(id, MAX_SIM_ID_MAX, "cb.%s", hex);
     press *p = &presses[presses_len++];
     snprintf(p->id, sizeof p->id, "%s", id);
@@ -294,7 +294,7 @@ mb_status max_token_new(const char *type, char token[MAX_SIM_ID_MAX])
     char hex[41];
     if (max_random_hex(hex, 40)) return MB_ERR_IO;
     if (tokens_len >= MAX_SIM_TOKENS_MAX) sim_array_drop_front(tokens, &tokens_len, 1, sizeof *tokens);
-    if (sim_array_grow((void **)&tokens, &tokens_cap, tokens_len, sizeof *tokens)) return MB_ERR_NOMEM;
+    if (array_grow(&tokens, &tokens_cap, tokens_len, sizeof *tokens, 64)) return MB_ERR_NOMEM;
     snprintf(token, MAX_SIM_ID_MAX, "%c_%s", type[0], hex);
     snprintf(tokens[tokens_len].token, sizeof tokens[tokens_len].token, "%s", token);
     snprintf(tokens[tokens_len].type, sizeof tokens[tokens_len].type, "%s", type);

@@ -119,17 +119,6 @@ void sim_sleep_ms(int ms)
 
 /* ---- growable arrays ---- */
 
-int sim_array_grow(void **array, size_t *cap, size_t len, size_t item)
-{
-    if (len < *cap) return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    void *p = realloc(*array, n * item);
-    if (!p) return -1;
-    *array = p;
-    *cap = n;
-    return 0;
-}
-
 void sim_array_drop_front(void *array, size_t *len, size_t n, size_t item)
 {
     if (!n) return;
@@ -140,7 +129,7 @@ void sim_array_drop_front(void *array, size_t *len, size_t n, size_t item)
 int sim_array_room(void **array, size_t *len, size_t *cap, size_t max, size_t item)
 {
     if (*len >= max) sim_array_drop_front(*array, len, *len / 2, item);
-    return sim_array_grow(array, cap, *len, item);
+    return array_grow(array, cap, *len, item, 64);
 }
 
 void sim_array_remove(void *array, size_t *len, size_t at, size_t item)
@@ -209,13 +198,7 @@ static int sent_reserve(void)
         for (size_t i = 0; i < drop; i++) cJSON_Delete(core.sent[i].call);
         sim_array_drop_front(core.sent, &core.sent_len, drop, sizeof *core.sent);
     }
-    if (core.sent_len < core.sent_cap) return 0;
-    size_t cap = core.sent_cap ? core.sent_cap * 2 : 256;
-    sent_entry *p = realloc(core.sent, cap * sizeof *p);
-    if (!p) return -1;
-    core.sent = p;
-    core.sent_cap = cap;
-    return 0;
+    return array_grow(&core.sent, &core.sent_cap, core.sent_len, sizeof *core.sent, 256);
 }
 
 long long sim_sent_record(const char *platform, const char *method, long long chat_id,
@@ -361,7 +344,7 @@ int sim_limits_check(long long chat_id)
 void sim_limits_note(long long chat_id)
 {
     if (!core.limit_global && !core.limit_chat) return;
-    if (sim_array_grow((void **)&core.events, &core.events_cap, core.events_len, sizeof *core.events))
+    if (array_grow(&core.events, &core.events_cap, core.events_len, sizeof *core.events, 64))
         return;
     core.events[core.events_len].ms = sim_mono_ms();
     core.events[core.events_len].chat_id = chat_id;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "util/status.h"
+#include "util/array.h"
 
 #define SIM_SENT_LOG_MAX 200000   /* entries kept; the oldest half goes past it */
 #define SIM_FAULTS_MAX 256        /* queued fault rules */
@@ -52,10 +53,8 @@ void sim_sleep_ms(int ms);
 
 /* ---- growable arrays (no lock needed) ---- */
 
-/* Makes room for one more item of `item` bytes in *array, which holds len
- * of *cap: doubles the capacity (64 to start) when full. 0 on success, -1
- * when realloc fails (the array is left as it was). */
-int sim_array_grow(void **array, size_t *cap, size_t len, size_t item);
+/* One more item in an array without a cap: array_grow (util/array.h), with
+ * room for 64 items to start. */
 
 /* Drops the first n of *len items of `item` bytes, moving the rest to the
  * front; the caller frees what the dropped items own first. */

@@ -124,7 +124,7 @@ tg_chat *tg_chat_learn(const cJSON *chat, const cJSON *user)
     if (!cJSON_IsNumber(id)) return NULL;
     tg_chat *c = tg_chat_find((long long)id->valuedouble);
     if (!c) {
-        if (chats_len >= TG_CHATS_MAX || sim_array_grow((void **)&chats, &chats_cap, chats_len, sizeof *chats))
+        if (chats_len >= TG_CHATS_MAX || array_grow(&chats, &chats_cap, chats_len, sizeof *chats, 64))
             return NULL;
         c = calloc(1, sizeof *c);
         if (!c || !(c->chat = cJSON_CreateObject())) {
@@ -190,7 +190,7 @@ mb_status tg_message_store(long long chat_id, cJSON *message)
         sim_array_drop_front(messages, &messages_len, drop, sizeof *messages);
     }
     if (!cJSON_IsNumber(id) ||
-        sim_array_grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) {
+        array_grow(&messages, &messages_cap, messages_len, sizeof *messages, 64)) {
         cJSON_Delete(message);
         return MB_ERR_NOMEM;
     }
@@ -222,7 +222,7 @@ long long tg_update_queue(cJSON *update)
 {
     long long id = -1;
     if (updates_len >= TG_UPDATES_MAX ||
-        sim_array_grow((void **)&updates, &updates_cap, updates_len, sizeof *updates))
+        array_grow(&updates, &updates_cap, updates_len, sizeof *updates, 64))
         goto out;
     cJSON *given = cJSON_GetObjectItemCaseSensitive(update, "update_id");
     if (cJSON_IsNumber(given)) {
@@ -338,7 +338,7 @@ mb_status tg_callback_new(long long chat_id, char id[TG_CALLBACK_ID_MAX])
 {
     if (callbacks_len >= TG_CALLBACKS_MAX)
         sim_array_drop_front(callbacks, &callbacks_len, callbacks_len / 2, sizeof *callbacks);
-    if (sim_array_grow((void **)&callbacks, &callbacks_cap, callbacks_len, sizeof *callbacks))
+    if (array_grow(&callbacks, &callbacks_cap, callbacks_len, sizeof *callbacks, 64))
         return MB_ERR_NOMEM;
     callback_query *q = &callbacks[callbacks_len++];
     /* Real ids are long decimal strings; these look alike and never repeat. */

@@ -34,7 +34,7 @@ static void keep(cJSON *message)
         for (size_t i = 0; i < half; i++) cJSON_Delete(entries[i].message);
         sim_array_drop_front(entries, &entries_len, half, sizeof *entries);
     }
-    if (sim_array_grow((void **)&entries, &entries_cap, entries_len, sizeof *entries)) {
+    if (array_grow(&entries, &entries_cap, entries_len, sizeof *entries, 64)) {
         cJSON_Delete(message);
         return;
     }
@@ -144,7 +144,7 @@ void vk_messages_get_conversations(const cJSON *params, vk_outcome *out)
         size_t k = 0;
         while (k < seen_len && seen[k] != e->peer_id) k++;
         if (k < seen_len) continue;
-        if (sim_array_grow((void **)&seen, &seen_cap, seen_len, sizeof *seen)) break;
+        if (array_grow(&seen, &seen_cap, seen_len, sizeof *seen, 64)) break;
         seen[seen_len++] = e->peer_id;
         if (only_unanswered && e->out) continue;
         if (total++ < offset || cJSON_GetArraySize(items) >= count) continue;

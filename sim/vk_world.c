@@ -117,7 +117,7 @@ vk_peer *vk_peer_get(long long id)
 {
     vk_peer *p = vk_peer_find(id);
     if (p) return p;
-    if (peers_len >= VK_PEERS_MAX || sim_array_grow((void **)&peers, &peers_cap, peers_len, sizeof *peers))
+    if (peers_len >= VK_PEERS_MAX || array_grow(&peers, &peers_cap, peers_len, sizeof *peers, 64))
         return NULL;
     p = &peers[peers_len++];
     memset(p, 0, sizeof *p);
@@ -146,7 +146,7 @@ mb_status vk_message_store(long long peer_id, long long cmid, long long message_
 {
     if (messages_len >= VK_MESSAGES_MAX)
         sim_array_drop_front(messages, &messages_len, messages_len / 2, sizeof *messages);
-    if (sim_array_grow((void **)&messages, &messages_cap, messages_len, sizeof *messages)) return MB_ERR_NOMEM;
+    if (array_grow(&messages, &messages_cap, messages_len, sizeof *messages, 64)) return MB_ERR_NOMEM;
     messages[messages_len].peer_id = peer_id;
     messages[messages_len].cmid = cmid;
     messages[messages_len].message_id = message_id;
@@ -212,7 +212,7 @@ long long vk_event_append(cJSON *event)
     long long number = -1;
     if (!event) return -1;
     if (events_len >= VK_EVENTS_MAX) events_drop(events_len / 2);
-    if (sim_array_grow((void **)&events, &events_cap, events_len, sizeof *events)) {
+    if (array_grow(&events, &events_cap, events_len, sizeof *events, 64)) {
         cJSON_Delete(event);
         return -1;
     }
@@ -283,7 +283,7 @@ mb_status vk_callback_new(long long peer_id, long long user_id, char id[VK_CALLB
 {
     if (callbacks_len >= VK_CALLBACKS_MAX)
         sim_array_drop_front(callbacks, &callbacks_len, callbacks_len / 2, sizeof *callbacks);
-    if (sim_array_grow((void **)&callbacks, &callbacks_cap, callbacks_len, sizeof *callbacks))
+    if (array_grow(&callbacks, &callbacks_cap, callbacks_len, sizeof *callbacks, 64))
         return MB_ERR_NOMEM;
     /* 48 random bits rarely collide; a collision is drawn again. */
     do {

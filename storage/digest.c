@@ -9,6 +9,7 @@
  * (bench/digest.c).
  */
 #include "storage/digest.h"
+#include "util/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,18 +185,13 @@ mb_status digest_territory_weeks(db *d, int64_t territory_id, int64_t start, int
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, territory_id);
     digest_org_week *all = NULL;
-    int count = 0, cap = 0, step;
+    int count = 0, step;
+    size_t cap = 0;
     mb_status rc = MB_OK;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW && count < DIGEST_ORGS_MAX) {
-        if (count == cap) {
-            int more = cap ? cap * 2 : 64;
-            digest_org_week *grown = realloc(all, (size_t)more * sizeof *grown);
-            if (!grown) {
-                rc = MB_ERR_NOMEM;
-                break;
-            }
-            all = grown;
-            cap = more;
+        if (array_grow(&all, &cap, (size_t)count, sizeof *all, 64)) {
+            rc = MB_ERR_NOMEM;
+            break;
         }
         digest_org_week *w = &all[count++];
         memset(w, 0, sizeof *w);
@@ -303,17 +299,12 @@ static pair_meetings *meetings_by_pair(db *d, int64_t org_id, int *n, mb_status 
     }
     sqlite3_bind_int64(st, 1, org_id);
     meeting_mark *marks = NULL;
-    int nmarks = 0, cap = 0, step;
+    int nmarks = 0, step;
+    size_t cap = 0;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        if (nmarks == cap) {
-            int more = cap ? cap * 2 : 1024;
-            meeting_mark *grown = realloc(marks, (size_t)more * sizeof *grown);
-            if (!grown) {
-                *rc = MB_ERR_NOMEM;
-                break;
-            }
-            marks = grown;
-            cap = more;
+        if (array_grow(&marks, &cap, (size_t)nmarks, sizeof *marks, 1024)) {
+            *rc = MB_ERR_NOMEM;
+            break;
         }
         meeting_mark *m = &marks[nmarks++];
         m->pair = sqlite3_column_int64(st, 0);

@@ -1,5 +1,6 @@
 #include "storage/meetings_internal.h"
 #include "util/text.h"
+#include "util/array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -426,19 +427,15 @@ static mb_status read_meetings(db *d, sqlite3_stmt *st, meeting **out, int *n)
 {
     *out = NULL;
     *n = 0;
-    int cap = 0, rc;
+    size_t cap = 0;
+    int rc;
     meeting *arr = NULL;
     while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            meeting *grown = realloc(arr, (size_t)cap * sizeof *arr);
-            if (!grown) {
-                free(arr);
-                sqlite3_reset(st);
-                *n = 0;
-                return MB_ERR_NOMEM;
-            }
-            arr = grown;
+        if (array_grow(&arr, &cap, (size_t)*n, sizeof *arr, 16)) {
+            free(arr);
+            sqlite3_reset(st);
+            *n = 0;
+            return MB_ERR_NOMEM;
         }
         read_meeting(st, &arr[(*n)++]);
     }

@@ -2,6 +2,7 @@
 #include "storage/profiles.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/array.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -50,18 +51,14 @@ static mb_status read_candidates(db *d, sqlite3_stmt *st, mentorship_candidate *
 {
     *out = NULL;
     *n = 0;
-    int cap = 0, rc;
+    size_t cap = 0;
+    int rc;
     mentorship_candidate *arr = NULL;
     while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            mentorship_candidate *grown = realloc(arr, (size_t)cap * sizeof *arr);
-            if (!grown) {
-                free(arr);
-                sqlite3_reset(st);
-                return MB_ERR_NOMEM;
-            }
-            arr = grown;
+        if (array_grow(&arr, &cap, (size_t)*n, sizeof *arr, 64)) {
+            free(arr);
+            sqlite3_reset(st);
+            return MB_ERR_NOMEM;
         }
         read_candidate(st, &arr[(*n)++]);
     }
@@ -137,19 +134,15 @@ mb_status mentorship_load_rejections(db *d, int64_t org_id, mentorship_rejection
                                   " ORDER BY r.mentee_id, r.mentor_id");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, org_id);
-    int cap = 0, rc;
+    size_t cap = 0;
+    int rc;
     mentorship_rejection *arr = NULL;
     while ((rc = db_step_raw(d, st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            mentorship_rejection *grown = realloc(arr, (size_t)cap * sizeof *arr);
-            if (!grown) {
-                free(arr);
-                *n = 0;
-                sqlite3_reset(st);
-                return MB_ERR_NOMEM;
-            }
-            arr = grown;
+        if (array_grow(&arr, &cap, (size_t)*n, sizeof *arr, 64)) {
+            free(arr);
+            *n = 0;
+            sqlite3_reset(st);
+            return MB_ERR_NOMEM;
         }
         arr[*n].mentee_id = sqlite3_column_int64(st, 0);
         arr[*n].mentor_id = sqlite3_column_int64(st, 1);

@@ -1,4 +1,5 @@
 #include "storage/recognition.h"
+#include "util/array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -94,17 +95,13 @@ mb_status recognition_org_mentors(db *d, int64_t org_id, recognition_entry **out
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, RECOGNITION_MENTORS_MAX);
     recognition_entry *list = NULL;
-    int cap = 0, count = 0, step;
+    size_t cap = 0;
+    int count = 0, step;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? cap * 2 : 16;
-            recognition_entry *grown = realloc(list, (size_t)cap * sizeof *list);
-            if (!grown) {
-                sqlite3_reset(st);
-                free(list);
-                return MB_ERR_NOMEM;
-            }
-            list = grown;
+        if (array_grow(&list, &cap, (size_t)count, sizeof *list, 16)) {
+            sqlite3_reset(st);
+            free(list);
+            return MB_ERR_NOMEM;
         }
         recognition_entry *e = &list[count++];
         memset(e, 0, sizeof *e);

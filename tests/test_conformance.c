@@ -19,6 +19,7 @@
 #include "util/clock.h"
 #include "util/i18n.h"
 #include "util/json.h"
+#include "util/array.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -159,17 +160,13 @@ static int list_corpus(char ***names_out)
     DIR *dh = opendir(dir);
     *names_out = NULL;
     if (!dh) return 0;
-    int n = 0, cap = 0;
+    int n = 0;
+    size_t cap = 0;
     char **names = NULL;
     struct dirent *e;
     while ((e = readdir(dh)) != NULL) {
         if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **grown = realloc(names, (size_t)cap * sizeof *names);
-            if (!grown) break;
-            names = grown;
-        }
+        if (array_grow(&names, &cap, (size_t)n, sizeof *names, 64)) break;
         names[n++] = strdup(e->d_name);
     }
     closedir(dh);

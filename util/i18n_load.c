@@ -8,6 +8,7 @@
 #include "util/status.h"
 #include "util/strbuf.h"
 #include "util/text.h"
+#include "util/array.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -93,13 +94,7 @@ static mb_status lang_grow_slots(i18n_lang *l)
 static mb_status lang_add(i18n_lang *l, const char *key, const char *value, size_t value_len, int line)
 {
     mb_status rc = MB_ERR_NOMEM;
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : I18N_SLOTS_MIN;
-        i18n_entry *entries = realloc(l->entries, cap * sizeof *entries);
-        if (!entries) goto out;
-        l->entries = entries;
-        l->cap = cap;
-    }
+    if (array_grow(&l->entries, &l->cap, l->count, sizeof *l->entries, I18N_SLOTS_MIN)) goto out;
     if ((l->count + 1) * 2 > l->slot_count && lang_grow_slots(l)) goto out;
     size_t key_len = strlen(key);
     char *block = malloc(key_len + 1 + value_len + 1);

@@ -5,6 +5,7 @@
 #include "tests/e2e/soak.h"
 #include "tests/unit.h"
 #include "util/strbuf.h"
+#include "util/array.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -282,16 +283,11 @@ static void take(soak_run *r, soak_user *u, cJSON *call)
     u->shown = shown;
     u->shown_id = id;
     if (asprintf(&entry, "%s: %s", method, shown ? shown : text) < 0) entry = NULL;
-    if (u->nreplies == u->cap) {
-        char **more = realloc(u->replies, (size_t)(u->cap ? 2 * u->cap : 32) * sizeof *u->replies);
-        if (!more) {
-            fprintf(stderr, "  %s: out of memory keeping pupil %lld's replies\n", r->label, u->id);
-            fail();
-            free(entry);
-            return;
-        }
-        u->replies = more;
-        u->cap = u->cap ? 2 * u->cap : 32;
+    if (array_grow(&u->replies, &u->cap, (size_t)u->nreplies, sizeof *u->replies, 32)) {
+        fprintf(stderr, "  %s: out of memory keeping pupil %lld's replies\n", r->label, u->id);
+        fail();
+        free(entry);
+        return;
     }
     u->replies[u->nreplies++] = entry;
     snprintf(u->last_text, sizeof u->last_text, "%s", text);

@@ -34,7 +34,8 @@ typedef struct soak_user {
     char **replies;        /* every message shown, as "method: text [buttons]" */
     char *shown;           /* "text [buttons]" of the message last shown or edited */
     long long shown_id;    /* and its message id */
-    int nreplies, cap;
+    int nreplies;
+    size_t cap;
 } soak_user;
 
 typedef struct soak_run {
