@@ -4,6 +4,7 @@
  * now or before, and pupils'), and what /forget leaves of it.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 
 #include "bot/telegram/tg_parse.h"
 #include "storage/accounts.h"
@@ -13,19 +14,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-static db *open_fresh(void)
-{
-    static int counter;
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/guardians-%d.db", unit_tmpdir(), ++counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open(%s): %s\n", path, err);
-        return NULL;
-    }
-    return d;
-}
 
 static const char *normalised(const char *in)
 {
@@ -56,7 +44,7 @@ TEST(phones_as_people_write_them)
 
 TEST(the_school_list_holds_each_phone_once)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     int64_t school, other;
@@ -73,7 +61,7 @@ TEST(the_school_list_holds_each_phone_once)
 
 TEST(accounts_once_the_pupils_never_confirm)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     int64_t pupil, other_pupil, teacher;
@@ -109,7 +97,7 @@ TEST(accounts_once_the_pupils_never_confirm)
 
 TEST(a_request_is_one_dialog_per_person)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     int64_t pupil, first, second;

@@ -7,6 +7,7 @@
  * mentor.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "bot/admin/admin.h"
@@ -23,19 +24,6 @@
 #include <unistd.h>
 
 static char err_text[8192], out_text[2048];
-
-static db *open_fresh(void)
-{
-    static int counter;
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/import-%d.db", unit_tmpdir(), ++counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open(%s): %s\n", path, err);
-        return NULL;
-    }
-    return d;
-}
 
 static const char *write_file(const char *name, const char *body)
 {
@@ -96,7 +84,7 @@ static int count(db *d, const char *sql) { return (int)unit_sql_int(db_handle(d)
 static void setup(app *a)
 {
     memset(a, 0, sizeof *a);
-    a->d = open_fresh();
+    a->d = unit_db_open(NULL, 0);
     int64_t id;
     org_add(a->d, "Школа №1", "Asia/Tomsk", &id);
 }

@@ -9,6 +9,7 @@
  * would write them.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 
 #include "bot/admin/admin.h"
 #include "bot/app.h"
@@ -31,18 +32,8 @@
 
 #define ZONE "UTC"
 
-static int db_counter;
 static ind_catalog *catalog;
 static i18n *texts;
-
-static db *open_fresh(void)
-{
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/indicators-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "  db_open(%s): %s\n", path, err);
-    return d;
-}
 
 static int64_t ms_of(int y, int m, int day)
 {
@@ -137,7 +128,7 @@ static const struct {
 
 TEST(form_coverage_table_of_001)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     const ind_set *set = ind_catalog_set(catalog, "001");
     CHECK(set != NULL);
@@ -271,7 +262,7 @@ static int admin_caught(int (*cmd)(app *, int, char **), app *a, int argc, char 
 
 TEST(targets_in_persons_of_000)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     const ind_set *set = ind_catalog_set(catalog, "000");
     app a = {.d = d, .indicators = catalog};
@@ -355,7 +346,7 @@ TEST(targets_in_persons_of_000)
 
 TEST(targets_file_is_all_or_nothing)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     app a = {.d = d, .indicators = catalog};
     char err[4096];
@@ -376,7 +367,7 @@ TEST(targets_file_is_all_or_nothing)
 
 TEST(scope_matrix)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     const ind_set *set = ind_catalog_set(catalog, "004");
     int64_t region = add_territory(d, "Область", "region", 0);
@@ -445,7 +436,7 @@ TEST(scope_matrix)
 
 TEST(satisfaction_rule_and_anonymity)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     ind_set *set = malloc(sizeof *set);
     *set = *ind_catalog_set(catalog, "000");
@@ -537,7 +528,7 @@ TEST(satisfaction_rule_and_anonymity)
 
 TEST(erased_people_and_snapshots)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     const ind_set *set = ind_catalog_set(catalog, "004");
     int64_t region = add_territory(d, "Область", "region", 0);
@@ -621,7 +612,7 @@ TEST(erased_people_and_snapshots)
 
 TEST(report_command)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     app a = {.d = d, .indicators = catalog, .texts = texts};
     snprintf(a.cfg.timezone, sizeof a.cfg.timezone, "UTC");

@@ -4,6 +4,7 @@
  * confirming the same mentee.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 
 #include "handlers/matching.h"
 #include "storage/accounts.h"
@@ -163,20 +164,6 @@ TEST(order_is_deterministic_best_first_then_lower_id)
 
 /* ---- storage ---- */
 
-static int db_counter;
-
-static db *open_fresh(void)
-{
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/matching-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open: %s\n", err);
-        return NULL;
-    }
-    return d;
-}
-
 static int64_t next_user = 5000;
 
 /* An active participant with a profile. */
@@ -226,7 +213,7 @@ static int load_of(db *d, int64_t org_id, int64_t mentor)
 
 TEST(pairs_groups_capacity_and_ending)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id;
     CHECK_INT(org_add(d, "Школа", "Asia/Tomsk", &org_id), MB_OK);
@@ -285,7 +272,7 @@ TEST(pairs_groups_capacity_and_ending)
 
 TEST(two_confirms_of_one_mentee_second_gets_exists)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id;
     CHECK_INT(org_add(d, "Лицей", "Asia/Tomsk", &org_id), MB_OK);
@@ -311,7 +298,7 @@ TEST(two_confirms_of_one_mentee_second_gets_exists)
 
 TEST(rejections_and_departed_people_are_respected)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, org2;
     CHECK_INT(org_add(d, "Школа 3", "Asia/Tomsk", &org_id), MB_OK);

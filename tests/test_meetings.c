@@ -12,6 +12,7 @@
 #include "storage/records.h"
 #include "storage/retention.h"
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "util/clock.h"
 #include "util/tz.h"
 
@@ -23,20 +24,7 @@
 #define DAY_MS 86400000LL
 #define NOW 1790000000000LL   /* 2026-09-21 14:13 UTC */
 
-static int db_counter;
 static int64_t next_user = 7000;
-
-static db *open_fresh(void)
-{
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/meetings-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open: %s\n", err);
-        return NULL;
-    }
-    return d;
-}
 
 static int64_t participant(db *d, int64_t org_id, const char *role)
 {
@@ -77,7 +65,7 @@ static meeting_plan plan_at(int64_t starts_at)
 
 TEST(a_meeting_has_the_pair_as_participants_and_is_listed)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, mentor, mentee, ms, id = 0;
     pair(d, "Asia/Tomsk", &org_id, &mentor, &mentee, &ms);
@@ -127,7 +115,7 @@ TEST(a_meeting_has_the_pair_as_participants_and_is_listed)
 
 TEST(the_version_tells_a_stale_button)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, mentor, mentee, ms, id = 0;
     pair(d, "Europe/Moscow", &org_id, &mentor, &mentee, &ms);
@@ -188,7 +176,7 @@ TEST(the_version_tells_a_stale_button)
 
 TEST(each_participant_answer_is_kept_as_given)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, mentor, mentee, ms, id = 0;
     pair(d, "Asia/Tomsk", &org_id, &mentor, &mentee, &ms);
@@ -233,7 +221,7 @@ TEST(each_participant_answer_is_kept_as_given)
 
 TEST(bad_plans_are_refused_and_write_nothing)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, mentor, mentee, ms, id = 0;
     pair(d, "Asia/Tomsk", &org_id, &mentor, &mentee, &ms);
@@ -272,7 +260,7 @@ TEST(bad_plans_are_refused_and_write_nothing)
 
 TEST(ending_a_mentorship_cancels_its_own_meetings_not_shared_activities)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, mentor, mentee, ms, own = 0, activity = 0, past = 0;
     pair(d, "Asia/Tomsk", &org_id, &mentor, &mentee, &ms);
@@ -315,7 +303,7 @@ TEST(ending_a_mentorship_cancels_its_own_meetings_not_shared_activities)
 
 TEST(holidays_are_dates_of_an_organisation)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     CHECK(meeting_date_valid("2026-11-04"));
     CHECK(!meeting_date_valid("2027-02-31"));
@@ -346,7 +334,7 @@ TEST(holidays_are_dates_of_an_organisation)
 
 TEST(a_weekly_series_keeps_local_time_and_skips_holidays)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, mentor, mentee, ms;
     /* Berlin leaves summer time on 25.10.2026: 15:00 stays 15:00 there */
@@ -395,7 +383,7 @@ TEST(a_weekly_series_keeps_local_time_and_skips_holidays)
 
 TEST(forgetting_a_person_erases_their_comments_and_their_place_in_plans)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, mentor, mentee, ms, held = 0, own = 0, activity = 0;
     pair(d, "Asia/Tomsk", &org_id, &mentor, &mentee, &ms);
@@ -431,7 +419,7 @@ TEST(forgetting_a_person_erases_their_comments_and_their_place_in_plans)
 
 TEST(retention_clears_old_comments_then_removes_old_meetings)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("no database");
     int64_t org_id, mentor, mentee, ms, id = 0;
     pair(d, "Asia/Tomsk", &org_id, &mentor, &mentee, &ms);

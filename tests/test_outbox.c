@@ -4,6 +4,7 @@
  * and scheduled jobs.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 
 #include "storage/db.h"
 #include "storage/jobs.h"
@@ -15,19 +16,6 @@
 #include <string.h>
 
 #define T0 1795000000000LL   /* a fixed "now" for tests that move time */
-
-static int db_counter;
-
-/* A fresh database file in the test's temporary folder. */
-static db *open_fresh(char *path, size_t size)
-{
-    snprintf(path, size, "%s/storage-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    char err[512] = "";
-    mb_status rc = db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err);
-    if (rc) fprintf(stderr, "  db_open(%s): %s\n", path, err);
-    return rc ? NULL : d;
-}
 
 /* The probes in tests/unit.c, on the test's database. */
 static const char *query_text(db *d, const char *sql) { return unit_sql_text(db_handle(d), sql); }
@@ -49,7 +37,7 @@ static void clear_rows(outbox_row *rows, int n)
 TEST(outbox_due_gives_the_oldest_row_of_each_chat)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     clock_set_ms(T0);
     int64_t a1 = 0, a2 = 0, b1 = 0;
@@ -95,7 +83,7 @@ TEST(outbox_due_gives_the_oldest_row_of_each_chat)
 TEST(outbox_row_waiting_for_retry_holds_back_its_chat)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     clock_set_ms(T0);
     int64_t first = 0, second = 0;
@@ -125,7 +113,7 @@ TEST(outbox_row_waiting_for_retry_holds_back_its_chat)
 TEST(outbox_future_row_is_not_due)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     clock_set_ms(T0);
     int64_t id = 0;
@@ -146,7 +134,7 @@ TEST(outbox_future_row_is_not_due)
 TEST(outbox_recover_turns_sending_into_checking)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t a = 0, b = 0, c = 0;
     CHECK_INT(chat_mark_raise(d, "tg", 1, 7), MB_OK);
@@ -200,7 +188,7 @@ TEST(outbox_recover_turns_sending_into_checking)
 TEST(outbox_fail_chat_fails_only_pending_rows_of_that_chat)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t in_flight = 0, x = 0;
     CHECK_INT(outbox_enqueue(d, "tg", 55, 0, "text", "{\"text\":\"1\"}", &in_flight), MB_OK);
@@ -224,7 +212,7 @@ TEST(outbox_fail_chat_fails_only_pending_rows_of_that_chat)
 TEST(outbox_refuses_a_body_over_the_limit)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     size_t n = OUTBOX_BODY_MAX + 10;
     char *body = malloc(n + 1);
@@ -240,7 +228,7 @@ TEST(outbox_refuses_a_body_over_the_limit)
 TEST(jobs_run_when_due_and_move_on_retry)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     clock_set_ms(T0);
     CHECK_INT(job_next_due(d), -1);

@@ -6,6 +6,7 @@
  * file, a record imported twice kept once.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 
 #include "bot/admin/admin.h"
 #include "bot/app.h"
@@ -21,19 +22,6 @@
 #include <unistd.h>
 
 static char err_text[8192];
-
-static db *open_fresh(void)
-{
-    static int counter;
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/outcomes-%d.db", unit_tmpdir(), ++counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open(%s): %s\n", path, err);
-        return NULL;
-    }
-    return d;
-}
 
 static outcome blank(const char *kind, int64_t org_id, int64_t account_id, int ymd)
 {
@@ -76,7 +64,7 @@ TEST(each_kind_takes_its_own_fields)
 
 TEST(records_are_listed_and_deleted_within_their_organisation)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     int64_t org1, org2, pupil, id1, id2;
     org_add(d, "Школа №1", "Asia/Tomsk", &org1);
     org_add(d, "Школа №2", "Asia/Tomsk", &org2);
@@ -118,7 +106,7 @@ TEST(employers_written_many_ways_fold_to_one)
     CHECK_STR(key("АО Ромашка"), "ао ромашка");          /* the legal form stays part of the name */
     CHECK_STR(key("«»"), "(none)");
 
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     int64_t a, b, c, who;
     CHECK_INT(employer_fold(d, "ООО «Ромашка»", &a), MB_OK);
     CHECK_INT(employer_fold(d, "ооо 'Ромашка'", &b), MB_OK);
@@ -181,7 +169,7 @@ TEST(an_outcomes_file_is_all_or_nothing_with_line_and_column)
 {
     app a;
     memset(&a, 0, sizeof a);
-    a.d = open_fresh();
+    a.d = unit_db_open(NULL, 0);
     int64_t school, pupil;
     org_add(a.d, "Школа №1", "Asia/Tomsk", &school);
     people_row row = {.org_id = school, .external_id = "p1", .name = "Иванов Пётр", .category = "pupil", .grade = 7,

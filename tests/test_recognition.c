@@ -6,6 +6,7 @@
  * curator's, and the letter of thanks as a one-page PDF.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 
 #include "bot/config.h"
 #include "handlers/announce.h"
@@ -19,19 +20,6 @@
 #include <string.h>
 
 #define DAY_MS 86400000LL
-
-static db *open_fresh(void)
-{
-    static int counter;
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/recognition-%d.db", unit_tmpdir(), ++counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open(%s): %s\n", path, err);
-        return NULL;
-    }
-    return d;
-}
 
 static void sql(db *d, const char *s)
 {
@@ -142,7 +130,7 @@ TEST(the_rules_come_from_the_configuration)
 
 TEST(what_counts_toward_points)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     seed(d);
     recognition_counts c;
@@ -164,7 +152,7 @@ TEST(what_counts_toward_points)
 
 TEST(a_hidden_mentor_is_left_out_of_a_published_ranking_only)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     seed(d);
     CHECK_INT(recognition_set_hidden(d, 1, 1, 5), MB_OK);
@@ -204,7 +192,7 @@ TEST(a_hidden_mentor_is_left_out_of_a_published_ranking_only)
  * range (the curator's own replies) are not its. */
 TEST(an_announcement_counts_who_got_it)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     seed(d);
     sql(d, "INSERT INTO outbox(platform, chat_id, account_id, kind, body, state, next_at, created_at) VALUES"
@@ -238,7 +226,7 @@ TEST(an_announcement_counts_who_got_it)
  * VK; the mentees are on no messenger. */
 TEST(a_file_counts_who_is_only_on_the_other_messenger)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return;
     seed(d);
     sql(d, "INSERT INTO identities(platform, user_id, account_id, chat_id) VALUES"

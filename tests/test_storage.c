@@ -4,6 +4,7 @@
  * test_outbox.c.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 
 #include "storage/accounts.h"
 #include "storage/db.h"
@@ -16,19 +17,6 @@
 
 #define T0 1795000000000LL   /* a fixed "now" for tests that move time */
 
-static int db_counter;
-
-/* A fresh database file in the test's temporary folder. */
-static db *open_fresh(char *path, size_t size)
-{
-    snprintf(path, size, "%s/storage-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    char err[512] = "";
-    mb_status rc = db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err);
-    if (rc) fprintf(stderr, "  db_open(%s): %s\n", path, err);
-    return rc ? NULL : d;
-}
-
 /* The probes in tests/unit.c, on the test's database. */
 static const char *query_text(db *d, const char *sql) { return unit_sql_text(db_handle(d), sql); }
 static long long query_int(db *d, const char *sql) { return atoll(query_text(d, sql)); }
@@ -36,7 +24,7 @@ static long long query_int(db *d, const char *sql) { return atoll(query_text(d, 
 TEST(open_creates_schema_in_wal_mode)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     CHECK(d != NULL);
     if (!d) return;
     CHECK(db_schema_latest() >= 1);
@@ -50,7 +38,7 @@ TEST(open_creates_schema_in_wal_mode)
 TEST(open_refuses_a_newer_database)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     CHECK(d != NULL);
     if (!d) return;
     int newer = db_schema_latest() + 3;
@@ -74,7 +62,7 @@ TEST(open_refuses_a_newer_database)
 TEST(reopening_keeps_data)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     CHECK(d != NULL);
     if (!d) return;
     int64_t org_id = 0, acct = 0;
@@ -102,7 +90,7 @@ TEST(reopening_keeps_data)
 TEST(invite_create_then_find)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t org_id = 0, inv_id = 0;
     CHECK_INT(org_add(d, "Лицей", "Europe/Moscow", &org_id), MB_OK);
@@ -135,7 +123,7 @@ static void finish_registration(db *d, int64_t id)
 TEST(invite_redeem_counts_uses_until_used_up)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t org_id = 0, a1 = 0, a2 = 0, a3 = 0;
     CHECK_INT(org_add(d, "Школа 2", "Europe/Moscow", &org_id), MB_OK);
@@ -167,7 +155,7 @@ TEST(invite_redeem_counts_uses_until_used_up)
 TEST(single_use_invite_is_free_again_for_the_same_account)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t org_id = 0, first = 0, second = 0;
     CHECK_INT(org_add(d, "Школа 3", "Europe/Moscow", &org_id), MB_OK);
@@ -200,7 +188,7 @@ TEST(single_use_invite_is_free_again_for_the_same_account)
 TEST(a_held_place_lapses_and_a_decline_gives_it_back)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     clock_set_ms(T0);
     int64_t org_id = 0, idle = 0, late = 0, declining = 0;
@@ -246,7 +234,7 @@ static int64_t held_rows_of(db *d, int64_t invite_id, int counted)
 TEST(the_held_count_follows_holds_taken_completed_and_dropped)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t org_id = 0, acct[4] = {0};
     CHECK_INT(org_add(d, "Школа 5", "Europe/Moscow", &org_id), MB_OK);
@@ -271,7 +259,7 @@ TEST(the_held_count_follows_holds_taken_completed_and_dropped)
 TEST(invite_expires_with_the_clock)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     clock_set_ms(T0);
     int64_t org_id = 0, acct = 0;
@@ -298,7 +286,7 @@ TEST(invite_expires_with_the_clock)
 TEST(inbox_insert_twice_is_a_duplicate)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     CHECK_INT(inbox_insert(d, "tg", 4242, "message"), MB_OK);
     CHECK_INT(inbox_insert(d, "tg", 4242, "message"), MB_ERR_EXISTS);
@@ -312,7 +300,7 @@ TEST(inbox_insert_twice_is_a_duplicate)
 TEST(account_forget_erases_personal_data_keeps_counts)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t org_id = 0, id = 0;
     CHECK_INT(org_add(d, "Школа 5", "Europe/Moscow", &org_id), MB_OK);
@@ -352,7 +340,7 @@ TEST(account_forget_erases_personal_data_keeps_counts)
 TEST(account_forget_after_guardian_consent)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t org_id = 0, minor = 0;
     CHECK_INT(org_add(d, "Школа 6", "Europe/Moscow", &org_id), MB_OK);
@@ -379,7 +367,7 @@ TEST(account_forget_after_guardian_consent)
 TEST(dialog_state_and_data)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) { CHECK(d != NULL); return; }
     int64_t id = 0;
     CHECK_INT(account_create(d, "tg", 999, 999, "en", &id), MB_OK);
