@@ -12,6 +12,10 @@
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The set-up before the first input. fuzz_util.c has the one a target
+ * without its own takes: the log goes silent (a parser that logs what it
+ * rejects would otherwise print a line per input). */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* A malloc'd NUL-terminated copy of data[0..size) (a NUL inside cuts the
@@ -26,5 +30,11 @@ const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size);
 /* The private temporary directory (created on first use, in /dev/shm when
  * TMPDIR is not set and it is writable). */
 const char *fuzz_tmpdir(void);
+
+struct db;
+
+/* Opens a fresh database with the whole schema as name in fuzz_tmpdir();
+ * aborts, saying why, when it does not open (a target cannot run then). */
+struct db *fuzz_open_db(const char *name);
 
 #endif

@@ -1,6 +1,9 @@
 /* Helpers for the fuzz targets; see fuzz/fuzz.h. */
 #include "fuzz/fuzz.h"
 
+#include "storage/db.h"
+#include "util/log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,4 +57,24 @@ const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size)
     int bad = n != size;
     if (fclose(f) != 0) bad = 1;
     return bad ? NULL : path;
+}
+
+__attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    log_set_level(LOG_OFF);
+    return 0;
+}
+
+db *fuzz_open_db(const char *name)
+{
+    char path[512], err[256] = "";
+    snprintf(path, sizeof path, "%s/%s", fuzz_tmpdir(), name);
+    db *d = NULL;
+    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
+        fprintf(stderr, "fuzz: %s: %s\n", path, err);
+        abort();
+    }
+    return d;
 }

@@ -10,7 +10,6 @@
 #include "fuzz/fuzz.h"
 
 #include "bot/max/max_parse.h"
-#include "util/log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,14 +38,6 @@ static void one_update(const cJSON *update)
         if (items != ev.attachment.count || items > MAX_MESSAGE_ATTACHMENTS_MAX) abort();
         if (strncmp(ev.attachment.ref, "file:", 5) != 0 && strncmp(ev.attachment.ref, "image:", 6) != 0) abort();
     }
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    log_set_level(LOG_OFF);
-    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

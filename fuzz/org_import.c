@@ -38,12 +38,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     the_app.lock_fd = -1;
     log_set_level(LOG_OFF);
     config_defaults(&the_app.cfg);
-    char path[512], err[256] = "";
-    snprintf(path, sizeof path, "%s/import.db", fuzz_tmpdir());
-    if (db_open(path, DB_SYNC_NORMAL, &the_app.d, err, sizeof err)) {
-        fprintf(stderr, "org_import: %s\n", err);
-        abort();
-    }
+    the_app.d = fuzz_open_db("import.db");
     int64_t tomsk_region, omsk_region, id;
     if (territory_add(the_app.d, "Томская область", "region", 0, &tomsk_region) ||
         territory_add(the_app.d, "Омская область", "region", 0, &omsk_region) ||

@@ -31,12 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     log_set_level(LOG_OFF);
-    char path[512], err[256] = "";
-    snprintf(path, sizeof path, "%s/send.db", fuzz_tmpdir());
-    if (db_open(path, DB_SYNC_NORMAL, &scratch_db, err, sizeof err)) {
-        fprintf(stderr, "send_result: %s\n", err);
-        abort();
-    }
+    scratch_db = fuzz_open_db("send.db");
     config_defaults(&cfg);
     snprintf(cfg.tg_token, sizeof cfg.tg_token, "123456:FUZZ");
     snprintf(cfg.tg_api_base, sizeof cfg.tg_api_base, "http://tg.test");

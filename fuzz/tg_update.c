@@ -12,7 +12,6 @@
 #include "bot/telegram/telegram.h"
 #include "bot/telegram/tg_parse.h"
 #include "util/json.h"
-#include "util/log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +30,6 @@ static void check_event(const event *ev)
     if (ev->attachment.kind != EVENT_ATTACHMENT_NONE && !ev->attachment.ref[0]) abort();
     if (ev->attachment.file_name && ev->attachment.kind != EVENT_ATTACHMENT_DOCUMENT) abort();
     if (ev->attachment.file_size < 0) abort();
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    log_set_level(LOG_OFF);
-    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,6 @@
 
 #include "bot/vk/vk_parse.h"
 #include "util/json.h"
-#include "util/log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,14 +37,6 @@ static void one_event(const cJSON *update)
         for (const char *p = ev.attachment.ref; *p; p++) items += *p == ',';
         if (!ev.attachment.ref[0] || items != ev.attachment.count || items > VK_MESSAGE_ATTACHMENTS_MAX) abort();
     }
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    log_set_level(LOG_OFF);
-    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
