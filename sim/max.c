@@ -568,9 +568,7 @@ void max_sim_api(const sim_request *req, const char *path, sim_reply *reply)
             sim_stats_error(out.status);
         }
     }
-    if (performed && fault.kind == SIM_FAULT_DROP_AFTER) reply->drop = 1;
-    if (performed && fault.kind == SIM_FAULT_TRUNCATE && reply->body_len > (size_t)fault.truncate)
-        reply->body_len = (size_t)fault.truncate;
+    sim_fault_apply_performed(&fault, performed, reply);
 out:
     sim_unlock();
     cJSON_Delete(fault.body);

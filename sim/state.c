@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "sim/files.h"
+#include "sim/server.h"
 
 typedef struct sent_entry {
     long long seq;
@@ -186,6 +187,13 @@ const char *sim_fault_performed_name(const sim_fault *f)
     case SIM_FAULT_TRUNCATE: return "truncate";
     default: return NULL;
     }
+}
+
+void sim_fault_apply_performed(const sim_fault *f, const char *performed, sim_reply *reply)
+{
+    if (!performed) return;
+    if (f->kind == SIM_FAULT_DROP_AFTER) reply->drop = 1;
+    if (f->kind == SIM_FAULT_TRUNCATE && reply->body_len > (size_t)f->truncate) reply->body_len = (size_t)f->truncate;
 }
 
 /* ---- sent log ---- */

@@ -98,6 +98,13 @@ int sim_fault_take(const char *method, sim_fault *out);
  * "drop_after", "truncate"); NULL for the others. */
 const char *sim_fault_performed_name(const sim_fault *f);
 
+struct sim_reply;
+
+/* What a fault that let the method run (performed: its name from
+ * sim_fault_performed_name, NULL for none) still does to the answer:
+ * drop_after loses it, truncate cuts it. */
+void sim_fault_apply_performed(const sim_fault *f, const char *performed, struct sim_reply *reply);
+
 /* ---- the log of calls the bot made ---- */
 
 /* Appends one call and returns its sequence number. params and result are

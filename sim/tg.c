@@ -366,14 +366,6 @@ static void reply_from_outcome(const method_entry *m, const char *method, const 
     sim_reply_json(reply, out->status, body);
 }
 
-/* A fault that let the method run may still lose or cut its answer. */
-static void apply_performed_fault(const sim_fault *f, const char *performed, sim_reply *reply)
-{
-    if (!performed) return;
-    if (f->kind == SIM_FAULT_DROP_AFTER) reply->drop = 1;
-    if (f->kind == SIM_FAULT_TRUNCATE && reply->body_len > (size_t)f->truncate) reply->body_len = (size_t)f->truncate;
-}
-
 void tg_bot_api(const sim_request *req, const char *method, sim_reply *reply)
 {
     tg_outcome out = {.status = 200, .files = req->files};
@@ -407,7 +399,7 @@ void tg_bot_api(const sim_request *req, const char *method, sim_reply *reply)
     else
         m->fn(req->params, &out);
     reply_from_outcome(m, name, req->params, &out, performed, reply);
-    apply_performed_fault(&fault, performed, reply);
+    sim_fault_apply_performed(&fault, performed, reply);
 out:
     sim_unlock();
     cJSON_Delete(fault.body);

@@ -336,14 +336,6 @@ static void reply_from_outcome(const method_entry *m, const char *method, const 
     sim_reply_json(reply, 200, body);
 }
 
-/* A fault that let the method run may still lose or cut its answer. */
-static void apply_performed_fault(const sim_fault *f, const char *performed, sim_reply *reply)
-{
-    if (!performed) return;
-    if (f->kind == SIM_FAULT_DROP_AFTER) reply->drop = 1;
-    if (f->kind == SIM_FAULT_TRUNCATE && reply->body_len > (size_t)f->truncate) reply->body_len = (size_t)f->truncate;
-}
-
 void vk_method_api(const sim_request *req, const char *method, sim_reply *reply)
 {
     vk_outcome out = {0};
@@ -375,7 +367,7 @@ void vk_method_api(const sim_request *req, const char *method, sim_reply *reply)
     request_check(req, m, &out);
     if (!out.error_code) m->fn(req->params, &out);
     reply_from_outcome(m, name, req->params, &out, performed, reply);
-    apply_performed_fault(&fault, performed, reply);
+    sim_fault_apply_performed(&fault, performed, reply);
 out:
     sim_unlock();
     cJSON_Delete(fault.body);
@@ -484,7 +476,7 @@ void vk_long_poll(const sim_request *req, sim_reply *reply)
      * answers a raw body, a failure or an expired key injected meanwhile. */
     while (!check_once(req->params, has_ts, ts, sim_stopping() || sim_mono_ms() >= deadline, reply))
         sim_wait(deadline);
-    apply_performed_fault(&fault, performed, reply);
+    sim_fault_apply_performed(&fault, performed, reply);
 out:
     sim_unlock();
     cJSON_Delete(fault.body);
