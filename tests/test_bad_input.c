@@ -6,6 +6,7 @@
  * or harm the database.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "bot/intake.h"
@@ -20,20 +21,6 @@
 
 static i18n *texts;
 static bot_env env;
-static int db_counter;
-
-static db *fresh_db(void)
-{
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/bad-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open: %s\n", err);
-        return NULL;
-    }
-    return d;
-}
-
 /* The probes in tests/unit.c, on the test's database. */
 static long long query_int(db *d, const char *sql, int64_t arg) { return unit_sql_int(db_handle(d), sql, arg); }
 static int integrity_ok(db *d) { return unit_sql_integrity_ok(db_handle(d)); }
@@ -75,7 +62,7 @@ static int feed_str(db *d, const char *body, intake_stats *st)
 
 TEST(hostile_answers_are_refused_without_harm)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     if (!d) { CHECK(d != NULL); return; }
     intake_stats st;
     CHECK_INT(feed_str(d, "{\"ok\":true,\"result\":[{\"update_id\":1,\"message\":{\"message_id\":1,", &st), -1);
@@ -130,7 +117,7 @@ TEST(hostile_answers_are_refused_without_harm)
 
 TEST(update_ids_in_odd_shapes)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     if (!d) { CHECK(d != NULL); return; }
     intake_stats st;
     /* A number sent as a string is read as the number; ids that are not
@@ -206,7 +193,7 @@ static int feed_private_text(db *d, int64_t update_id, int64_t user, const char 
 
 TEST(long_noisy_text_is_answered_not_crashed_on)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     if (!d) { CHECK(d != NULL); return; }
     char *huge = noisy_text(50000);
     char *modest = noisy_text(2000);

@@ -5,6 +5,7 @@
  * not hold (broken, huge, deep or odd) is in test_bad_input.c.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "bot/intake.h"
@@ -29,25 +30,11 @@
 
 static i18n *texts;
 static bot_env env;
-static int db_counter;
-
 static char *corpus_path(const char *name)
 {
     static char path[1024];
     snprintf(path, sizeof path, "%s/conformance/telegram/%s", unit_shared_dir(), name);
     return path;
-}
-
-static db *fresh_db(void)
-{
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/conf-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open: %s\n", err);
-        return NULL;
-    }
-    return d;
 }
 
 /* The probes in tests/unit.c, on the test's database. */
@@ -206,7 +193,7 @@ TEST(every_corpus_file_goes_through_the_parser)
             CHECK_INT(r.retry_after_s, -1);
         } else if (updates) {
             update_files++;
-            db *d = fresh_db();
+            db *d = unit_db_open(NULL, 0);
             CHECK(d != NULL);
             if (d) {
                 applied a;
@@ -380,7 +367,7 @@ TEST(bot_blocked_membership_updates_are_blocked_events)
 TEST(blocking_user_becomes_unreachable_and_loses_queued_messages)
 {
     cJSON *updates = named_updates("getupdates_my_chat_member_bot_ban_invite_link.json");
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(updates != NULL);
     CHECK(d != NULL);
     if (updates && d) {
@@ -420,7 +407,7 @@ TEST(start_without_code_asks_for_an_invite)
     static const char *langs[] = {"en", "ru"};
     for (int l = 0; l < 2; l++) {
         cJSON *updates = private_message_saying("/start", langs[l]);
-        db *d = fresh_db();
+        db *d = unit_db_open(NULL, 0);
         CHECK(updates != NULL);
         CHECK(d != NULL);
         if (updates && d) {
@@ -471,7 +458,7 @@ TEST(updates_from_user_id_zero_or_negative_are_refused)
     for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
         int64_t user = users[u];
         int real = user > 0;
-        db *d = fresh_db();
+        db *d = unit_db_open(NULL, 0);
         CHECK(d != NULL);
         if (!d) continue;
         int64_t org_id = 0, invite_id = 0;
@@ -532,7 +519,7 @@ TEST(button_press_from_unknown_user_is_refused)
                                   "update_callback_query_big_keyboard.json"};
     for (size_t f = 0; f < 3; f++) {
         cJSON *updates = named_updates(files[f]);
-        db *d = fresh_db();
+        db *d = unit_db_open(NULL, 0);
         CHECK(updates != NULL);
         if (updates && d) {
             applied a;
@@ -601,7 +588,7 @@ TEST(group_chats_get_no_replies)
     static const char *files[] = {"update_message_dice_emoji.json", "message_group_migrate_to_chat_id.json"};
     for (size_t f = 0; f < 2; f++) {
         cJSON *updates = named_updates(files[f]);
-        db *d = fresh_db();
+        db *d = unit_db_open(NULL, 0);
         CHECK(updates != NULL);
         if (updates && d) {
             applied a;

@@ -8,6 +8,7 @@
  * with broken UTF-8 reaches the log escaped.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
@@ -141,15 +142,6 @@ TEST(the_fields_of_a_payload_are_read_by_one_reader)
     }
 }
 
-static db *fresh_db(void)
-{
-    char path[512], err[256] = "";
-    snprintf(path, sizeof path, "%s/payload-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "  db_open: %s\n", err);
-    return d;
-}
-
 static long long query_int(db *d, const char *sql, long long arg) { return unit_sql_int(db_handle(d), sql, arg); }
 
 /* An active curator of a new organisation; returns the account id. */
@@ -212,7 +204,7 @@ static const char *last_answer(db *d)
 
 TEST(forged_invite_presses_are_refused_and_make_no_invite)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     int64_t curator = make_curator(d);
@@ -248,7 +240,7 @@ TEST(forged_invite_presses_are_refused_and_make_no_invite)
 
 TEST(forged_numbers_in_other_curator_buttons_are_refused)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     CHECK(make_curator(d) > 0);
@@ -289,7 +281,7 @@ TEST(forged_numbers_in_other_curator_buttons_are_refused)
 
 TEST(erasure_needs_exactly_yes_or_no)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     int64_t id = make_curator(d);
@@ -325,7 +317,7 @@ static char *log_of_press(db *d, int64_t user, const char *data)
 
 TEST(broken_utf8_in_button_data_is_escaped_in_the_log)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     /* from someone without an account: refused, and logged */

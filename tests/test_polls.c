@@ -17,6 +17,7 @@
 #include "storage/records.h"
 #include "storage/territories.h"
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -30,17 +31,15 @@
 #define SEP_25 1790326800000LL     /* 2026-09-25 09:00 UTC */
 #define OCT_1_10_MSK 1790838000000LL   /* 2026-10-01 10:00 in Moscow (07:00 UTC) */
 
-static int db_counter;
 static int64_t next_user = 9000;
 static i18n *texts;
 static bot_env env;
 
 static db *fresh(void)
 {
-    char path[512], err[256];
-    db *d = NULL;
-    snprintf(path, sizeof path, "%s/polls-%d.db", unit_tmpdir(), ++db_counter);
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) return NULL;
+    char err[256];
+    db *d = unit_db_open(NULL, 0);
+    if (!d) return NULL;
     clock_set_ms(SEP_25);
     if (surveys_load_dir(d, "locales", err, sizeof err)) {
         fprintf(stderr, "%s\n", err);

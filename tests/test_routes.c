@@ -7,6 +7,7 @@
  * reader's variant.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
@@ -217,16 +218,6 @@ TEST(every_payload_the_bot_writes_fits_its_route_and_forgeries_do_not)
         }
 }
 
-static db *fresh_db(void)
-{
-    static int counter;
-    char path[512], err[256] = "";
-    snprintf(path, sizeof path, "%s/routes-%d.db", unit_tmpdir(), ++counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "  db_open: %s\n", err);
-    return d;
-}
-
 /* An account of a new organisation in role and status; its id. */
 static int64_t make_account(db *d, int64_t user, const char *role, const char *status, const char *category)
 {
@@ -278,7 +269,7 @@ static void rows_since(db *d, long long after, unit_rows *rows)
 
 TEST(an_old_button_is_out_of_date_and_brings_the_menu)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     CHECK(make_account(d, CURATOR_USER, "curator", "active", "teacher") > 0);
@@ -300,7 +291,7 @@ TEST(an_old_button_is_out_of_date_and_brings_the_menu)
 
 TEST(every_button_of_the_curators_menu_has_a_route)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     CHECK(make_account(d, CURATOR_USER, "curator", "active", "teacher") > 0);
@@ -356,7 +347,7 @@ TEST(every_button_of_the_curators_menu_has_a_route)
 
 TEST(a_pupil_registering_is_told_with_ty_and_asked_again)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     CHECK(make_account(d, PUPIL_USER, "mentee", "registering", "pupil") > 0);
@@ -406,7 +397,7 @@ static int walk_skips(const char *data)
 
 TEST(the_payloads_of_the_curators_screens_fit_their_routes)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     int64_t curator = make_account(d, CURATOR_USER, "curator", "active", "teacher");
@@ -485,7 +476,7 @@ TEST(the_payloads_of_the_curators_screens_fit_their_routes)
 
 TEST(a_grade_past_the_last_is_out_of_date_and_the_question_comes_again)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
     if (!d) return;
     int64_t id = make_account(d, PUPIL_USER, "mentee", "registering", "pupil");

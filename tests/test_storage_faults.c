@@ -7,6 +7,7 @@
  * gave; a job the database cannot take is put off, not retried at once.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "bot/intake.h"
@@ -28,21 +29,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int db_counter;
 static i18n *texts;
 static bot_env env;
-
-static db *open_fresh(char *path, size_t size)
-{
-    snprintf(path, size, "%s/faults-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    char err[512] = "";
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open(%s): %s\n", path, err);
-        return NULL;
-    }
-    return d;
-}
 
 static long long query_int(db *d, const char *sql) { return unit_sql_int(db_handle(d), sql, 0); }
 
@@ -65,7 +53,7 @@ static void read_id(sqlite3_stmt *st, void *out) { *(int64_t *)out = sqlite3_col
 TEST(lookups_on_a_dropped_table_are_errors_not_absence)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) SKIP("no database");
     int64_t acct = 0;
     CHECK_INT(account_create(d, "tg", 501, 501, "ru", &acct), MB_OK);
@@ -118,7 +106,7 @@ TEST(lookups_on_a_dropped_table_are_errors_not_absence)
 TEST(a_write_lock_held_by_another_process_is_busy_and_reads_go_on)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) SKIP("no database");
     int64_t acct = 0;
     CHECK_INT(account_create(d, "tg", 502, 502, "ru", &acct), MB_OK);
@@ -151,7 +139,7 @@ TEST(a_write_lock_held_by_another_process_is_busy_and_reads_go_on)
 TEST(a_full_disk_fails_the_commit_names_the_fault_and_keeps_nothing)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) SKIP("no database");
     CHECK_INT(db_meta_set(d, "k", "before"), MB_OK);
     disk_full(path, 1);
@@ -175,7 +163,7 @@ TEST(a_full_disk_fails_the_commit_names_the_fault_and_keeps_nothing)
 TEST(a_read_only_database_reports_its_writes_as_errors_and_reads_go_on)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) SKIP("no database");
     int64_t acct = 0;
     CHECK_INT(account_create(d, "tg", 504, 504, "ru", &acct), MB_OK);
@@ -211,7 +199,7 @@ static int start_batch(int update_id, int user, intake_item *item, cJSON **json,
 TEST(intake_takes_a_batch_that_met_a_full_disk_again_and_records_nothing_failed)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) SKIP("no database");
     intake_item item;
     cJSON *json = NULL;
@@ -268,7 +256,7 @@ TEST(intake_takes_a_batch_that_met_a_full_disk_again_and_records_nothing_failed)
 TEST(intake_records_a_handler_own_failure_and_goes_on)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) SKIP("no database");
     intake_item item;
     cJSON *json = NULL;
@@ -289,7 +277,7 @@ TEST(intake_records_a_handler_own_failure_and_goes_on)
 TEST(a_send_outcome_the_database_refused_is_written_later_with_its_message_id)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) SKIP("no database");
     int64_t id = 0, later = 0;
     CHECK_INT(outbox_enqueue(d, "tg", 42, 0, "text", "{\"text\":\"one\"}", &id), MB_OK);
@@ -334,7 +322,7 @@ TEST(a_send_outcome_the_database_refused_is_written_later_with_its_message_id)
 TEST(a_due_job_the_database_cannot_take_is_put_off_not_retried_at_once)
 {
     char path[512];
-    db *d = open_fresh(path, sizeof path);
+    db *d = unit_db_open(path, sizeof path);
     if (!d) SKIP("no database");
     int64_t acct = 0, job_id = 0;
     CHECK_INT(account_create(d, "tg", 503, 503, "ru", &acct), MB_OK);

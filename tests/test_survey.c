@@ -5,6 +5,7 @@
  * instruments as data are tested in test_instrument.c.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
@@ -24,20 +25,6 @@
 
 static i18n *texts;
 static bot_env env;
-static int db_counter;
-
-static db *fresh_db(void)
-{
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/survey-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open: %s\n", err);
-        return NULL;
-    }
-    return d;
-}
-
 static long long query_int(db *d, const char *sql, int64_t arg) { return unit_sql_int(db_handle(d), sql, arg); }
 
 /* ---- instrument bodies for the loading test ---- */
@@ -194,7 +181,7 @@ static long long stale_answers(db *d, int64_t user)
 
 static db *db_with_instruments(void)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     char err[512] = "";
     if (d && surveys_load_dir(d, "locales", err, sizeof err)) {
         fprintf(stderr, "  %s\n", err);

@@ -4,6 +4,7 @@
  * checks every curator and coordinator action goes through.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 
 #include "storage/accounts.h"
 #include "storage/db.h"
@@ -13,21 +14,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-static int db_counter;
-
-static db *open_fresh(void)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/territories-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    char err[512] = "";
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) {
-        fprintf(stderr, "  db_open(%s): %s\n", path, err);
-        return NULL;
-    }
-    return d;
-}
 
 /* An account that finished registration with the given role. */
 static int64_t person(db *d, long long user_id, const char *role, const char *status)
@@ -64,7 +50,7 @@ static int build_world(db *d, world *w)
 
 TEST(territories_form_a_region_with_municipalities)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) {
         CHECK(d != NULL);
         return;
@@ -109,7 +95,7 @@ static int collect_territory(const territory *t, void *arg)
 
 TEST(territory_list_puts_municipalities_under_their_region)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) {
         CHECK(d != NULL);
         return;
@@ -132,7 +118,7 @@ static int count_org(const org *o, void *arg)
 
 TEST(organisations_have_a_type_and_a_municipality)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) {
         CHECK(d != NULL);
         return;
@@ -173,7 +159,7 @@ TEST(organisations_have_a_type_and_a_municipality)
 
 TEST(a_programme_per_organisation_and_school_year)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) {
         CHECK(d != NULL);
         return;
@@ -236,7 +222,7 @@ TEST(form_lists_accept_the_form_codes_only)
 
 TEST(a_curator_changes_only_their_own_organisations)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) {
         CHECK(d != NULL);
         return;
@@ -272,7 +258,7 @@ TEST(a_curator_changes_only_their_own_organisations)
 
 TEST(a_scope_holds_only_for_an_active_account_of_its_role)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) {
         CHECK(d != NULL);
         return;
@@ -299,7 +285,7 @@ TEST(a_scope_holds_only_for_an_active_account_of_its_role)
 
 TEST(a_coordinator_reads_their_territory_and_changes_nothing)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) {
         CHECK(d != NULL);
         return;
@@ -344,7 +330,7 @@ TEST(a_coordinator_reads_their_territory_and_changes_nothing)
 
 TEST(an_invite_grants_the_scope_of_its_role)
 {
-    db *d = open_fresh();
+    db *d = unit_db_open(NULL, 0);
     if (!d) {
         CHECK(d != NULL);
         return;

@@ -5,6 +5,7 @@
  * apart, and events are handled exactly once.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "bot/intake.h"
@@ -24,7 +25,6 @@
 
 static i18n *texts;
 static bot_env env;
-static int db_counter;
 
 static char *read_corpus(const char *name, size_t *len)
 {
@@ -33,22 +33,13 @@ static char *read_corpus(const char *name, size_t *len)
     return unit_read_file(path, len);
 }
 
-static db *fresh_db(void)
-{
-    char path[512], err[512] = "";
-    snprintf(path, sizeof path, "%s/vk-%d.db", unit_tmpdir(), ++db_counter);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "  db_open: %s\n", err);
-    return d;
-}
-
 static long long query_int(db *d, const char *sql, int64_t arg) { return unit_sql_int(db_handle(d), sql, arg); }
 
 /* Applies a list of events twice on a fresh database; returns it for checks
  * (caller closes) and the first pass's statistics. */
 static db *apply_twice(const cJSON *updates, intake_stats *first)
 {
-    db *d = fresh_db();
+    db *d = unit_db_open(NULL, 0);
     if (!d) return NULL;
     static char bufs[BATCH_MAX][EVENT_BUTTON_DATA_MAX + 1];
     intake_item items[BATCH_MAX];
@@ -239,7 +230,8 @@ TEST(mixed_batches_legacy_and_chat_events_are_handled_or_ignored)
 
 TEST(message_deny_marks_a_known_person_unreachable)
 {
-    db *d = fresh_db();
+    char path[512], err[256];
+    db *d = unit_db_open(path, sizeof path);
     int64_t id;
     CHECK_INT(account_create(d, "vk", 123, 123, "ru", &id), MB_OK);
     db_close(d);
@@ -254,8 +246,6 @@ TEST(message_deny_marks_a_known_person_unreachable)
     CHECK_INT(vk_update_to_event(cJSON_GetArrayItem(arr, 0), &ev, &key, &kind, buf, sizeof buf), MB_OK);
     CHECK_INT(ev.kind, EVENT_BLOCKED);
     CHECK_INT(ev.user_id, 123);
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/vk-%d.db", unit_tmpdir(), db_counter);
     CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
     intake_item item;
     memset(&item, 0, sizeof item);
