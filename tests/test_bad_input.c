@@ -21,15 +21,6 @@
 
 static i18n *texts;
 static bot_env env;
-/* The probes in tests/unit.c, on the test's database. */
-static long long query_int(db *d, const char *sql, int64_t arg) { return unit_sql_int(db_handle(d), sql, arg); }
-static int integrity_ok(db *d) { return unit_sql_integrity_ok(db_handle(d)); }
-
-/* The outbox rows queued to a chat, in order, with the texts of their bodies. */
-static void rows_for_chat(db *d, int64_t chat, unit_rows *out)
-{
-    unit_sql_rows(db_handle(d), "SELECT kind, body FROM outbox WHERE chat_id = ?1 ORDER BY id", chat, out);
-}
 
 /* Parses body as a getUpdates answer and applies it; returns the number
  * of items made (or -1 when the answer is refused). */
@@ -109,9 +100,9 @@ TEST(hostile_answers_are_refused_without_harm)
     CHECK_CONTAINS(r.description, "deep");
     tg_reply_free(&r);
 
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox", 0), 0);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), 0);
-    CHECK(integrity_ok(d));
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM inbox", 0), 0);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0), 0);
+    CHECK(unit_db_integrity_ok(d));
     db_close(d);
 }
 
@@ -139,14 +130,14 @@ TEST(update_ids_in_odd_shapes)
     CHECK_INT(feed_str(d, batch, &st), 3);
     CHECK_INT(st.handled, 1);
     CHECK_INT(st.ignored, 2);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox WHERE update_id = 77", 0), 1);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 5", 0), 1);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id <> 5", 0), 0);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM inbox WHERE update_id = 77", 0), 1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 5", 0), 1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id <> 5", 0), 0);
     CHECK_INT(db_meta_get_int(d, TG_META_OFFSET, -1), 80);
     /* The same answer again: all three are duplicates. */
     CHECK_INT(feed_str(d, batch, &st), 3);
     CHECK_INT(st.duplicates, 3);
-    CHECK(integrity_ok(d));
+    CHECK(unit_db_integrity_ok(d));
     db_close(d);
 }
 
@@ -203,20 +194,20 @@ TEST(long_noisy_text_is_answered_not_crashed_on)
         CHECK_INT(feed_private_text(d, 1, 61, huge, &st), 1);
         CHECK_INT(st.handled, 1);
         unit_rows rows;
-        rows_for_chat(d, 61, &rows);
+        unit_db_chat_rows(d, 61, &rows);
         CHECK_INT(rows.n, 1);
         CHECK_STR(rows.text[0], i18n_text(texts, "en", "message.too_long"));
 
         CHECK_INT(feed_private_text(d, 2, 62, modest, &st), 1);
         CHECK_INT(st.handled, 1);
-        rows_for_chat(d, 62, &rows);
+        unit_db_chat_rows(d, 62, &rows);
         CHECK_INT(rows.n, 1);
         CHECK_STR(rows.text[0], i18n_text(texts, "en", "start.need_invite"));
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox WHERE status = 'done'", 0), 2);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM inbox WHERE status = 'done'", 0), 2);
     }
     free(huge);
     free(modest);
-    CHECK(integrity_ok(d));
+    CHECK(unit_db_integrity_ok(d));
     db_close(d);
 }
 

@@ -37,16 +37,6 @@ static char *corpus_path(const char *name)
     return path;
 }
 
-/* The probes in tests/unit.c, on the test's database. */
-static long long query_int(db *d, const char *sql, int64_t arg) { return unit_sql_int(db_handle(d), sql, arg); }
-static int integrity_ok(db *d) { return unit_sql_integrity_ok(db_handle(d)); }
-
-/* The outbox rows queued to a chat, in order, with the texts of their bodies. */
-static void rows_for_chat(db *d, int64_t chat, unit_rows *out)
-{
-    unit_sql_rows(db_handle(d), "SELECT kind, body FROM outbox WHERE chat_id = ?1 ORDER BY id", chat, out);
-}
-
 /* What the catalog says in the language the bot picks for a platform code. */
 static const char *catalog(const char *language_code, const char *key)
 {
@@ -99,20 +89,20 @@ static void apply_twice(db *d, const cJSON *updates, applied *a)
     if (!a->items) return;
     a->n = tg_items_from_result(updates, a->items, count, &a->next_offset);
     CHECK_INT(intake_apply(d, &env, "tg", a->items, a->n, TG_META_OFFSET, a->next_offset, &a->first), MB_OK);
-    long long rows = query_int(d, "SELECT COUNT(*) FROM outbox", 0);
-    long long accounts = query_int(d, "SELECT COUNT(*) FROM accounts", 0);
+    long long rows = unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0);
+    long long accounts = unit_db_int(d, "SELECT COUNT(*) FROM accounts", 0);
     CHECK_INT(intake_apply(d, &env, "tg", a->items, a->n, TG_META_OFFSET, a->next_offset, &a->second), MB_OK);
     CHECK_INT(a->second.duplicates, a->n);
     CHECK_INT(a->second.handled + a->second.ignored + a->second.failed, 0);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), rows);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), accounts);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0), rows);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM accounts", 0), accounts);
 }
 
 /* What one update from an unknown user must leave behind. */
 static void check_item_effects(db *d, const intake_item *it)
 {
     unit_rows rows;
-    rows_for_chat(d, it->ev.chat_id, &rows);
+    unit_db_chat_rows(d, it->ev.chat_id, &rows);
     const event *ev = &it->ev;
     if (ev->kind == EVENT_MESSAGE && ev->is_private) {
         CHECK_INT(rows.n, 1);
@@ -201,7 +191,7 @@ TEST(every_corpus_file_goes_through_the_parser)
                 CHECK_INT(a.n, cJSON_GetArraySize(updates));
                 CHECK_INT(a.first.handled + a.first.ignored, a.n);
                 CHECK_INT(a.first.failed, 0);
-                CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox", 0), a.n);
+                CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM inbox", 0), a.n);
                 CHECK_INT(db_meta_get_int(d, TG_META_OFFSET, -1), a.next_offset);
                 int64_t max_id = -1;
                 for (int i = 0; i < a.n; i++) {
@@ -210,8 +200,8 @@ TEST(every_corpus_file_goes_through_the_parser)
                 }
                 if (a.n) CHECK_INT(a.next_offset, max_id + 1);
                 /* Nobody in the corpus has an invite: nobody gets an account. */
-                CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
-                CHECK(integrity_ok(d));
+                CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
+                CHECK(unit_db_integrity_ok(d));
                 free(a.items);
                 db_close(d);
             }
@@ -381,9 +371,9 @@ TEST(blocking_user_becomes_unreachable_and_loses_queued_messages)
         identity id;
         CHECK_INT(identity_for_account(d, acct, "tg", &id), MB_OK);
         CHECK(id.unreachable_at != 0);
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND state = 'pending'", user), 0);
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND state = 'failed'", user), 1);
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 42 AND state = 'pending'", 0), 1);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND state = 'pending'", user), 0);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND state = 'failed'", user), 1);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 42 AND state = 'pending'", 0), 1);
         free(a.items);
     }
     cJSON_Delete(updates);
@@ -414,12 +404,12 @@ TEST(start_without_code_asks_for_an_invite)
             applied a;
             apply_twice(d, updates, &a);
             CHECK_INT(a.first.handled, 1);
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), 1);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0), 1);
             unit_rows rows;
-            rows_for_chat(d, a.items[0].ev.chat_id, &rows);
+            unit_db_chat_rows(d, a.items[0].ev.chat_id, &rows);
             CHECK_INT(rows.n, 1);
             CHECK_STR(rows.text[0], i18n_text(texts, langs[l], "start.need_invite"));
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
             free(a.items);
         }
         cJSON_Delete(updates);
@@ -478,8 +468,8 @@ TEST(updates_from_user_id_zero_or_negative_are_refused)
         CHECK_INT(a.n, 1);
         CHECK_INT(a.first.handled, real);
         CHECK_INT(a.first.ignored, !real);
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), real);
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0) > 0, real);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM accounts", 0), real);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0) > 0, real);
         if (!real) CHECK_CONTAINS(unit_sql_text(db_handle(d), "SELECT reason FROM inbox"), "not a positive number");
         free(a.items);
         cJSON_Delete(updates);
@@ -487,11 +477,11 @@ TEST(updates_from_user_id_zero_or_negative_are_refused)
         updates = with_sender("update_callback_query_complex.json", "callback_query", user);
         CHECK(updates != NULL);
         if (updates) {
-            long long answers = query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0);
+            long long answers = unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0);
             apply_twice(d, updates, &a);
             CHECK_INT(a.n, 1);
             CHECK_INT(a.first.ignored, !real);
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), answers + real);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), answers + real);
             free(a.items);
             cJSON_Delete(updates);
         }
@@ -503,11 +493,11 @@ TEST(updates_from_user_id_zero_or_negative_are_refused)
             CHECK_INT(a.n, 1);
             CHECK_INT(a.n == 1 ? (int)a.items[0].ev.kind : -1, real ? EVENT_BLOCKED : EVENT_NONE);
             /* a block fails what was queued to the chat: the replies above */
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE state = 'failed'", 0) > 0, real);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE state = 'failed'", 0) > 0, real);
             free(a.items);
             cJSON_Delete(updates);
         }
-        CHECK(integrity_ok(d));
+        CHECK(unit_db_integrity_ok(d));
         db_close(d);
     }
 }
@@ -525,11 +515,11 @@ TEST(button_press_from_unknown_user_is_refused)
             applied a;
             apply_twice(d, updates, &a);
             CHECK_INT(a.first.failed, 0);
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind <> 'answer'", 0), 0);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE kind <> 'answer'", 0), 0);
             if (a.n == 1 && a.items[0].ev.kind == EVENT_BUTTON) {
-                CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), 1);
-                CHECK_INT(query_int(d, "SELECT COUNT(*) FROM inbox WHERE status = 'done'", 0), 1);
+                CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), 1);
+                CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM inbox WHERE status = 'done'", 0), 1);
             }
             free(a.items);
         }
@@ -595,7 +585,7 @@ TEST(group_chats_get_no_replies)
             apply_twice(d, updates, &a);
             CHECK_INT(a.n, 1);
             if (a.n == 1) CHECK_INT(a.items[0].ev.is_private, 0);
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), 0);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0), 0);
             free(a.items);
         }
         cJSON_Delete(updates);

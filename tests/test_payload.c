@@ -142,8 +142,6 @@ TEST(the_fields_of_a_payload_are_read_by_one_reader)
     }
 }
 
-static long long query_int(db *d, const char *sql, long long arg) { return unit_sql_int(db_handle(d), sql, arg); }
-
 /* An active curator of a new organisation; returns the account id. */
 static int64_t make_curator(db *d)
 {
@@ -160,7 +158,7 @@ static int64_t make_curator(db *d)
 }
 
 /* The newest outbox row's id, 0 when there is none. */
-static long long last_row(db *d) { return query_int(d, "SELECT COALESCE(MAX(id), 0) FROM outbox", 0); }
+static long long last_row(db *d) { return unit_db_int(d, "SELECT COALESCE(MAX(id), 0) FROM outbox", 0); }
 
 /* 1 when what was queued after row before is "out of date" and the menu:
  * the answer that stops the spinner, the text, the menu. */
@@ -218,8 +216,8 @@ TEST(forged_invite_presses_are_refused_and_make_no_invite)
     for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
         long long before = last_row(d);
         CHECK_INT(press(d, CURATOR_USER, forged[i]), MB_OK);
-        if (query_int(d, "SELECT COUNT(*) FROM invites", 0) != 0) fprintf(stderr, "  accepted: %s\n", forged[i]);
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM invites", 0), 0);
+        if (unit_db_int(d, "SELECT COUNT(*) FROM invites", 0) != 0) fprintf(stderr, "  accepted: %s\n", forged[i]);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM invites", 0), 0);
         /* "uses:" and "uses:mentee:" are no payloads at all, and 31 was never
          * offered: refused; the rest fit no shape of "uses": out of date */
         if (strcmp(forged[i], "uses:") == 0 || strcmp(forged[i], "uses:mentee:") == 0 ||
@@ -234,7 +232,7 @@ TEST(forged_invite_presses_are_refused_and_make_no_invite)
     CHECK_INT(press(d, CURATOR_USER, "inv:mentee"), MB_OK);
     /* the payload the bot writes still makes the invite */
     CHECK_INT(press(d, CURATOR_USER, "uses:mentee:30"), MB_OK);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM invites WHERE role = 'mentee' AND max_uses = 30", 0), 1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM invites WHERE role = 'mentee' AND max_uses = 30", 0), 1);
     db_close(d);
 }
 
@@ -260,21 +258,21 @@ TEST(forged_numbers_in_other_curator_buttons_are_refused)
     /* data that is no payload at all: one row, the refusal, and nothing else */
     static const char *const broken[] = {"cb:r:", "cq:", "", "m:help:", ":1"};
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
-        long long before = query_int(d, "SELECT COUNT(*) FROM outbox", 0);
+        long long before = unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0);
         CHECK_INT(press(d, CURATOR_USER, broken[i]), MB_OK);
-        if (query_int(d, "SELECT COUNT(*) FROM outbox", 0) != before + 1 || strcmp(last_answer(d), stale) != 0)
+        if (unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0) != before + 1 || strcmp(last_answer(d), stale) != 0)
             fprintf(stderr, "  not refused: \"%s\"\n", broken[i]);
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox", 0), before + 1);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0), before + 1);
         CHECK_STR(last_answer(d), stale);
     }
     /* real payloads of the same buttons still answer with more than a refusal */
     static const char *const real[] = {"cq:0", "cl:0", "cb:r:0", "cs", "m:help"};
     for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
-        long long before = query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'text'", 0);
+        long long before = unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'text'", 0);
         CHECK_INT(press(d, CURATOR_USER, real[i]), MB_OK);
-        if (query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'text'", 0) <= before)
+        if (unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'text'", 0) <= before)
             fprintf(stderr, "  refused: \"%s\"\n", real[i]);
-        CHECK(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'text'", 0) > before);
+        CHECK(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'text'", 0) > before);
     }
     db_close(d);
 }

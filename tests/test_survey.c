@@ -25,7 +25,6 @@
 
 static i18n *texts;
 static bot_env env;
-static long long query_int(db *d, const char *sql, int64_t arg) { return unit_sql_int(db_handle(d), sql, arg); }
 
 /* ---- instrument bodies for the loading test ---- */
 
@@ -175,7 +174,7 @@ static const char *answer(db *d, int64_t account_id, const char *item)
 
 static long long stale_answers(db *d, int64_t user)
 {
-    return query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND kind = 'answer'"
+    return unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND kind = 'answer'"
                         " AND body LIKE '%больше не действует%'", user);
 }
 
@@ -210,10 +209,10 @@ TEST(loading_instruments_versions_only_changed_bodies)
     if (!d) return;
     int shipped = shipped_instruments();
     CHECK(shipped >= 3);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM instruments", 0), shipped);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM instruments", 0), shipped);
     char err[512] = "";
     CHECK_INT(surveys_load_dir(d, "locales", err, sizeof err), MB_OK);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM instruments", 0), shipped);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM instruments", 0), shipped);
 
     /* an edited file becomes version 2; a broken one stops the load and stores nothing */
     char dir[512], path[600];
@@ -227,14 +226,14 @@ TEST(loading_instruments_versions_only_changed_bodies)
     CHECK_INT(surveys_load_dir(d, dir, err, sizeof err), MB_OK);
     if ((f = fopen(path, "w"))) { fputs(HEAD "{\"id\":\"a\",\"type\":\"single\",\"text\":{\"ru\":\"??\"}," YESNO "}]}", f); fclose(f); }
     CHECK_INT(surveys_load_dir(d, dir, err, sizeof err), MB_OK);
-    CHECK_INT(query_int(d, "SELECT MAX(version) FROM instruments WHERE key = 't'", 0), 2);
+    CHECK_INT(unit_db_int(d, "SELECT MAX(version) FROM instruments WHERE key = 't'", 0), 2);
     snprintf(path, sizeof path, "%s/surveys/b.json", dir);
     if ((f = fopen(path, "w"))) { fputs(HEAD "{\"id\":\"zz\",\"type\":\"number\",\"text\":{\"ru\":\"?\"}}]}", f); fclose(f); }
     snprintf(path, sizeof path, "%s/surveys/a.json", dir);
     if ((f = fopen(path, "w"))) { fputs(HEAD "{\"id\":\"a\",\"type\":\"single\",\"text\":{\"ru\":\"!\"}," YESNO "}]}", f); fclose(f); }
     CHECK_INT(surveys_load_dir(d, dir, err, sizeof err), MB_ERR_INVALID);
     CHECK_CONTAINS(err, "surveys/b.json: item \"zz\": \"min\" is missing");
-    CHECK_INT(query_int(d, "SELECT MAX(version) FROM instruments WHERE key = 't'", 0), 2);
+    CHECK_INT(unit_db_int(d, "SELECT MAX(version) FROM instruments WHERE key = 't'", 0), 2);
     snprintf(path, sizeof path, "%s/surveys/b.json", dir);
     if ((f = fopen(path, "w"))) { fputs(HEAD "{\"id\":\"a\",\"type\":\"date\",\"text\":{\"ru\":\"?\"}}]}", f); fclose(f); }
     CHECK_INT(surveys_load_dir(d, dir, err, sizeof err), MB_ERR_EXISTS);
@@ -315,8 +314,8 @@ TEST(pupil_request_run_with_paging_toggles_back_and_profile)
     CHECK_CONTAINS(last_text(d, PUPIL), "Спасибо! Анкета заполнена");
     CHECK_CONTAINS(last_text(d, PUPIL), "куратор подберёт тебе наставника");
 
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_runs WHERE account_id = ?1 AND state = 'done'", me), 1);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_answers WHERE item = 'subject'", 0), 0);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_runs WHERE account_id = ?1 AND state = 'done'", me), 1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_answers WHERE item = 'subject'", 0), 0);
     CHECK_STR(answer(d, me, "help"), "[\"profession\"]");
     CHECK_STR(answer(d, me, "interests"), "[\"sport\",\"travel\"]");
     CHECK_STR(answer(d, me, "hope"), "9");
@@ -329,7 +328,7 @@ TEST(pupil_request_run_with_paging_toggles_back_and_profile)
     CHECK_STR(p.municipality, "Томск");
     CHECK_INT(p.career, 1);
     CHECK_STR(p.subjects, "");
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM audit WHERE action = 'survey.finish'", 0), 1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM audit WHERE action = 'survey.finish'", 0), 1);
     db_close(d);
 }
 
@@ -342,11 +341,11 @@ TEST(forged_and_stale_presses_change_nothing)
     CHECK(me > 0 && other > 0);
     press_data(d, PUPIL, "sv:start");
     press_data(d, OTHER, "sv:start");
-    long long run = query_int(d, "SELECT id FROM survey_runs WHERE account_id = ?1", me);
-    long long other_run = query_int(d, "SELECT id FROM survey_runs WHERE account_id = ?1", other);
+    long long run = unit_db_int(d, "SELECT id FROM survey_runs WHERE account_id = ?1", me);
+    long long other_run = unit_db_int(d, "SELECT id FROM survey_runs WHERE account_id = ?1", other);
     CHECK(press(d, PUPIL, "Выбрать профессию"));
     CHECK(press(d, PUPIL, "Готово"));
-    long long answers = query_int(d, "SELECT COUNT(*) FROM survey_answers", 0);
+    long long answers = unit_db_int(d, "SELECT COUNT(*) FROM survey_answers", 0);
     char data[96];
     const char *forged[] = {"sv:%lld:help:t:exams",          /* not the current item any more */
                             "sv:%lld:mentor_kind:c:wizard",  /* not a choice */
@@ -367,18 +366,18 @@ TEST(forged_and_stale_presses_change_nothing)
     press_data(d, PUPIL, data);
     press_data(d, PUPIL, "sv:redo"); /* nothing finished yet: resumes, changes nothing */
     CHECK_INT(stale_answers(d, PUPIL), 8);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND kind = 'text'"
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND kind = 'text'"
                            " AND body LIKE '%из старого сообщения%'", PUPIL), 3);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_answers", 0), answers);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_runs", 0), 2);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_runs WHERE position = 'mentor_kind'", 0), 1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_answers", 0), answers);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_runs", 0), 2);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_runs WHERE position = 'mentor_kind'", 0), 1);
     CHECK_STR(answer(d, other, "help"), "");
     /* a curator has no survey */
     int64_t cur = make_participant(d, TEACHER, "curator", "teacher", 0);
     CHECK(cur > 0);
     press_data(d, TEACHER, "sv:start");
     CHECK_INT(stale_answers(d, TEACHER), 1);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_runs WHERE account_id = ?1", cur), 0);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_runs WHERE account_id = ?1", cur), 0);
     db_close(d);
 }
 
@@ -396,7 +395,7 @@ TEST(a_run_keeps_its_version_and_resumes_where_it_stopped)
     CHECK_CONTAINS(last_text(d, TEACHER), "Эта дата ещё не наступила");
     say(d, TEACHER, "01.09.2024");
     CHECK_CONTAINS(last_text(d, TEACHER), "Что к вам относится?");
-    long long v1 = query_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1", me);
+    long long v1 = unit_db_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1", me);
 
     /* the instrument is edited meanwhile: a new version, the open run stays on its own */
     int64_t id2 = -1;
@@ -421,7 +420,7 @@ TEST(a_run_keeps_its_version_and_resumes_where_it_stopped)
     CHECK(press(d, TEACHER, "Продолжить анкету"));
     CHECK_CONTAINS(last_text(d, TEACHER), "Продолжаем анкету");
     CHECK_CONTAINS(last_text(d, TEACHER), "Что к вам относится?");
-    CHECK_INT(query_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1", me), v1);
+    CHECK_INT(unit_db_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1", me), v1);
     CHECK_STR(answer(d, me, "hired"), "2024-09-01");
     CHECK(press(d, TEACHER, "Молодой специалист"));
     CHECK(press(d, TEACHER, "Методика"));
@@ -433,7 +432,7 @@ TEST(a_run_keeps_its_version_and_resumes_where_it_stopped)
     CHECK(press(d, TEACHER, "И так, и так"));
     CHECK(press(d, TEACHER, "7"));
     CHECK_CONTAINS(last_text(d, TEACHER), "Спасибо! Анкета заполнена");
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_answers WHERE run_id = (SELECT id FROM survey_runs"
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_answers WHERE run_id = (SELECT id FROM survey_runs"
                            " WHERE account_id = ?1)", me), 7);
     profile p;
     CHECK_INT(profile_load(d, me, &p), MB_OK);
@@ -446,10 +445,10 @@ TEST(a_run_keeps_its_version_and_resumes_where_it_stopped)
     CHECK_CONTAINS(last_text(d, TEACHER), "Сейчас записано: 2");
     CHECK(press(d, TEACHER, "Оставить как есть"));
     CHECK_CONTAINS(last_text(d, TEACHER), "Сейчас записано: 01.09.2024");
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_runs WHERE account_id = ?1", me), 2);
-    CHECK_INT(query_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1 AND state = 'open'", me), id2);
-    CHECK_INT(query_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1 AND state = 'done'", me), v1);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM survey_answers WHERE run_id = (SELECT id FROM survey_runs"
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_runs WHERE account_id = ?1", me), 2);
+    CHECK_INT(unit_db_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1 AND state = 'open'", me), id2);
+    CHECK_INT(unit_db_int(d, "SELECT instrument_id FROM survey_runs WHERE account_id = ?1 AND state = 'done'", me), v1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM survey_answers WHERE run_id = (SELECT id FROM survey_runs"
                            " WHERE account_id = ?1 AND state = 'done')", me), 7);
     clock_release();
     db_close(d);
@@ -560,7 +559,7 @@ TEST(mentor_survey_skips_what_registration_knows)
     CHECK_INT(profile_load(d, me, &p), MB_OK);
     CHECK_STR(p.employer, "ООО «Томскнефть»");
     /* and is the employer the indicators count */
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts a JOIN employers e ON e.id = a.employer_id"
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM accounts a JOIN employers e ON e.id = a.employer_id"
                            " WHERE a.id = ?1 AND e.name_key = 'ооо томскнефть'", me), 1);
     CHECK_INT(p.capacity, 3);
     CHECK_INT(p.topics, (1u << PROFILE_TOPIC_profession) | (1u << PROFILE_TOPIC_normative));

@@ -33,8 +33,6 @@ static char *read_corpus(const char *name, size_t *len)
     return unit_read_file(path, len);
 }
 
-static long long query_int(db *d, const char *sql, int64_t arg) { return unit_sql_int(db_handle(d), sql, arg); }
-
 /* Applies a list of events twice on a fresh database; returns it for checks
  * (caller closes) and the first pass's statistics. */
 static db *apply_twice(const cJSON *updates, intake_stats *first)
@@ -189,8 +187,8 @@ TEST(a_private_message_from_a_stranger_gets_the_invite_hint_once)
     intake_stats st;
     db *d = apply_twice(c.updates, &st);
     CHECK_INT(st.handled, 1);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE platform = 'vk' AND chat_id = ?1", 87641997), 1);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND body LIKE '%/start%'", 87641997), 1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE platform = 'vk' AND chat_id = ?1", 87641997), 1);
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = ?1 AND body LIKE '%/start%'", 87641997), 1);
     db_close(d);
     vk_check_free(&c);
     free(body);
@@ -221,7 +219,7 @@ TEST(mixed_batches_legacy_and_chat_events_are_handled_or_ignored)
         cJSON_AddItemToArray(arr, json_parse_limited(body, len, VK_BODY_MAX, NULL));
         d = apply_twice(arr, &st);
         CHECK_INT(st.failed, 0);
-        CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE ?1 = ?1", 0), 0);
+        CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE ?1 = ?1", 0), 0);
         db_close(d);
         cJSON_Delete(arr);
         free(body);
@@ -254,7 +252,7 @@ TEST(message_deny_marks_a_known_person_unreachable)
     item.kind = kind;
     intake_stats st = {0};
     CHECK_INT(intake_apply(d, &env, "vk", &item, 1, NULL, 0, &st), MB_OK);
-    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM identities WHERE platform = 'vk' AND user_id = ?1"
+    CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM identities WHERE platform = 'vk' AND user_id = ?1"
                            " AND unreachable_at IS NOT NULL", 123), 1);
     db_close(d);
     cJSON_Delete(arr);
@@ -302,8 +300,8 @@ TEST(events_from_user_id_zero_or_negative_are_refused)
         CHECK(d != NULL);
         if (d) {
             CHECK_INT(st.ignored, real ? 0 : 4);
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), real);
-            CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox WHERE kind = 'answer'", 0), real);
+            CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM accounts", 0), 0);
             db_close(d);
         }
         cJSON_Delete(arr);

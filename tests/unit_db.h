@@ -30,4 +30,18 @@ static inline db *unit_db_open(char *path, size_t size)
     return d;
 }
 
+/* The probes of tests/unit.c on a database unit_db_open gave. */
+static inline long long unit_db_int(db *d, const char *sql, long long arg)
+{
+    return unit_sql_int(db_handle(d), sql, arg);
+}
+
+static inline int unit_db_integrity_ok(db *d) { return unit_sql_integrity_ok(db_handle(d)); }
+
+/* The outbox rows queued to a chat, in order, with the texts of their bodies. */
+static inline void unit_db_chat_rows(db *d, long long chat, unit_rows *out)
+{
+    unit_sql_rows(db_handle(d), "SELECT kind, body FROM outbox WHERE chat_id = ?1 ORDER BY id", chat, out);
+}
+
 #endif
