@@ -20,9 +20,7 @@
 #include "util/clock.h"
 #include "util/i18n.h"
 #include "util/json.h"
-#include "util/array.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,38 +122,11 @@ static void check_item_effects(db *d, const intake_item *it)
     }
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The corpus file names, sorted (caller frees each and the array). */
-static int list_corpus(char ***names_out)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/conformance/telegram", unit_shared_dir());
-    DIR *dh = opendir(dir);
-    *names_out = NULL;
-    if (!dh) return 0;
-    int n = 0;
-    size_t cap = 0;
-    char **names = NULL;
-    struct dirent *e;
-    while ((e = readdir(dh)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        if (array_grow(&names, &cap, (size_t)n, sizeof *names, 64)) break;
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(dh);
-    qsort(names, (size_t)n, sizeof *names, compare_names);
-    *names_out = names;
-    return n;
-}
-
 TEST(every_corpus_file_goes_through_the_parser)
 {
-    char **names;
-    int count = list_corpus(&names);
+    char dir[1024], **names;
+    snprintf(dir, sizeof dir, "%s/conformance/telegram", unit_shared_dir());
+    int count = unit_list_dir(dir, NULL, &names);
     CHECK(count >= CORPUS_MIN_FILES);
     int answers = 0, update_files = 0;
     for (int f = 0; f < count; f++) {
@@ -213,9 +184,8 @@ TEST(every_corpus_file_goes_through_the_parser)
         cJSON_Delete(updates);
         tg_reply_free(&r);
         free(body);
-        free(names[f]);
     }
-    free(names);
+    unit_free_names(names, count);
     CHECK(answers >= 10);
     CHECK(update_files >= 10);
 }

@@ -12,7 +12,6 @@
 #include "util/invite_code.h"
 #include "util/json.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,19 +71,15 @@ static int parse_file(const char *name, parsed *p)
 
 TEST(every_file_reads_as_what_it_is)
 {
-    DIR *dir = opendir(CORPUS_DIR);
-    CHECK(dir != NULL);
-    if (!dir) return;
-    int files = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        if (!strstr(e->d_name, ".json")) continue;
-        files++;
+    char **names;
+    int files = unit_list_dir(CORPUS_DIR, ".json", &names);
+    for (int f = 0; f < files; f++) {
+        const char *name = names[f];
         size_t len;
-        char *body = read_corpus(e->d_name, &len);
+        char *body = read_corpus(name, &len);
         CHECK(body != NULL);
         if (!body) continue;
-        if (strncmp(e->d_name, "updates_", 8) == 0) {
+        if (strncmp(name, "updates_", 8) == 0) {
             max_update_list l;
             CHECK_INT(max_parse_updates(body, len, &l), MB_OK);
             const cJSON *u;
@@ -95,16 +90,16 @@ TEST(every_file_reads_as_what_it_is)
                 CHECK(p.ev.kind != EVENT_NONE || p.ev.ignore_reason);
             }
             max_update_list_free(&l);
-        } else if (strncmp(e->d_name, "webhook_", 8) == 0) {
+        } else if (strncmp(name, "webhook_", 8) == 0) {
             parsed p;
-            CHECK_INT(parse_file(e->d_name, &p), 0);
+            CHECK_INT(parse_file(name, &p), 0);
             CHECK(p.key > 0);
             CHECK_STR(p.ev.platform, "max");
             cJSON_Delete(p.root);
         } else {
             /* answers to API calls: errors keep their key, the rest is ok */
             max_reply r;
-            long status = strncmp(e->d_name, "error_", 6) == 0 ? 400 : 200;
+            long status = strncmp(name, "error_", 6) == 0 ? 400 : 200;
             CHECK_INT(max_parse_reply(body, len, status, &r), MB_OK);
             if (status == 400) CHECK(!r.ok && r.code[0]);
             else CHECK(r.ok || strcmp(r.code, "success.false") == 0);
@@ -112,7 +107,7 @@ TEST(every_file_reads_as_what_it_is)
         }
         free(body);
     }
-    closedir(dir);
+    unit_free_names(names, files);
     CHECK(files >= CORPUS_MIN_FILES);
 }
 

@@ -16,7 +16,6 @@
 #include "util/i18n.h"
 #include "util/json.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,18 +60,12 @@ static db *apply_twice(const cJSON *updates, intake_stats *first)
 
 TEST(every_file_parses_as_what_it_is)
 {
-    char path[1024];
+    char path[1024], **names;
     snprintf(path, sizeof path, "%s/conformance/vk", unit_shared_dir());
-    DIR *dir = opendir(path);
-    CHECK(dir != NULL);
-    if (!dir) return;
-    int files = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        if (!strstr(e->d_name, ".json")) continue;
-        files++;
+    int files = unit_list_dir(path, ".json", &names);
+    for (int f = 0; f < files; f++) {
         size_t len;
-        char *body = read_corpus(e->d_name, &len);
+        char *body = read_corpus(names[f], &len);
         CHECK(body != NULL);
         cJSON *root = json_parse_limited(body, len, VK_BODY_MAX, NULL);
         CHECK(root != NULL);
@@ -96,7 +89,7 @@ TEST(every_file_parses_as_what_it_is)
         cJSON_Delete(root);
         free(body);
     }
-    closedir(dir);
+    unit_free_names(names, files);
     CHECK(files >= CORPUS_MIN_FILES);
 }
 

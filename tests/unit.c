@@ -1,8 +1,10 @@
 #include "tests/unit.h"
+#include "util/array.h"
 #include "util/i18n.h"
 #include "util/log.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
@@ -103,6 +105,41 @@ char *unit_read_file(const char *path, size_t *len)
     fclose(f);
     if (buf) { buf[n] = 0; if (len) *len = (size_t)n; }
     return buf;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int unit_list_dir(const char *dir, const char *containing, char ***names_out)
+{
+    *names_out = NULL;
+    DIR *dh = opendir(dir);
+    if (!dh) return -1;
+    char **names = NULL;
+    size_t cap = 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        if (e->d_name[0] == '.' || (containing && !strstr(e->d_name, containing))) continue;
+        char *name = strdup(e->d_name);
+        if (!name || array_grow(&names, &cap, (size_t)n, sizeof *names, 64)) {
+            free(name);
+            break;
+        }
+        names[n++] = name;
+    }
+    closedir(dh);
+    if (n) qsort(names, (size_t)n, sizeof *names, compare_names);
+    *names_out = names;
+    return n;
+}
+
+void unit_free_names(char **names, int n)
+{
+    for (int i = 0; i < n; i++) free(names[i]);
+    free(names);
 }
 
 i18n *unit_load_catalogs(void)

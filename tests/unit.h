@@ -49,6 +49,12 @@ const char *unit_shared_dir(void);
 /* Reads a whole file into a malloc'd NUL-terminated buffer; NULL on error. */
 char *unit_read_file(const char *path, size_t *len);
 
+/* The names of the files in dir (a corpus), sorted: those containing
+ * `containing` (all but hidden ones when NULL). Their count, or -1 when dir
+ * does not open (*names NULL then); free with unit_free_names. */
+int unit_list_dir(const char *dir, const char *containing, char ***names);
+void unit_free_names(char **names, int n);
+
 /* A fresh temporary directory for this test binary (removed at exit). */
 const char *unit_tmpdir(void);
 
