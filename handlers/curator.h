@@ -93,6 +93,10 @@ void curator_topics(const i18n *t, const char *lang, uint32_t topics, char *buf,
  * a button; size at least 8. */
 void curator_label(const char *text, int chars_limit, char *buf, size_t size);
 
+/* Adds a button a row for each of the n accounts ids (those that load):
+ * "name (who)", data prefix:id. */
+void curator_people_buttons(hctx *h, keyboard *kb, const int64_t *ids, int n, const char *prefix);
+
 /* Adds "previous / next" buttons for page of total items, data prefix:page. */
 void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int total);
 

@@ -88,17 +88,7 @@ mb_status curator_show_queue(hctx *h, const char *action, const payload_field *f
     int64_t ids[CURATOR_PAGE];
     int n = mentorship_list_queue(h->d, h->acct.org_id, page * CURATOR_PAGE, ids, CURATOR_PAGE);
     keyboard kb = {0};
-    for (int i = 0; i < n; i++) {
-        account a;
-        if (account_load(h->d, ids[i], &a)) continue;
-        char name[128], who[96], label[256], data[40];
-        curator_label(a.name, CURATOR_LABEL_NAME_MAX, name, sizeof name);
-        curator_who(h->env->texts, h->lang, &a, who, sizeof who);
-        snprintf(label, sizeof label, "%s (%s)", name, who);
-        snprintf(data, sizeof data, "cv:%lld", (long long)a.id);
-        kb_row(&kb);
-        kb_button(&kb, label, data);
-    }
+    curator_people_buttons(h, &kb, ids, n, "cv");
     curator_pager(h, &kb, "cq", page, total);
     char all[16];
     snprintf(all, sizeof all, "%d", total);

@@ -73,6 +73,21 @@ void curator_label(const char *name, int chars_limit, char *buf, size_t size)
     if (name[i]) memcpy(buf + i, "\xE2\x80\xA6", 4); /* "…" and the NUL */
 }
 
+void curator_people_buttons(hctx *h, keyboard *kb, const int64_t *ids, int n, const char *prefix)
+{
+    for (int i = 0; i < n; i++) {
+        account a;
+        if (account_load(h->d, ids[i], &a)) continue;
+        char name[128], who[96], label[256], data[40];
+        curator_label(a.name, CURATOR_LABEL_NAME_MAX, name, sizeof name);
+        curator_who(h->env->texts, h->lang, &a, who, sizeof who);
+        snprintf(label, sizeof label, "%s (%s)", name, who);
+        snprintf(data, sizeof data, "%s:%lld", prefix, (long long)a.id);
+        kb_row(kb);
+        kb_button(kb, label, data);
+    }
+}
+
 void curator_pager(hctx *h, keyboard *kb, const char *prefix, int page, int total)
 {
     int pages = (total + CURATOR_PAGE - 1) / CURATOR_PAGE;

@@ -40,17 +40,7 @@ static mb_status show_list(hctx *h, int mentor, int page)
     int64_t ids[CURATOR_PAGE];
     int n = mentorship_list_people(h->d, h->acct.org_id, role, page * CURATOR_PAGE, ids, CURATOR_PAGE);
     keyboard kb = {0};
-    for (int i = 0; i < n; i++) {
-        account a;
-        if (account_load(h->d, ids[i], &a)) continue;
-        char name[128], who[96], label[256], data[40];
-        curator_label(a.name, CURATOR_LABEL_NAME_MAX, name, sizeof name);
-        curator_who(h->env->texts, h->lang, &a, who, sizeof who);
-        snprintf(label, sizeof label, "%s (%s)", name, who);
-        snprintf(data, sizeof data, "cz:a:%lld", (long long)a.id);
-        kb_row(&kb);
-        kb_button(&kb, label, data);
-    }
+    curator_people_buttons(h, &kb, ids, n, "cz:a");
     curator_pager(h, &kb, mentor ? "cz:r" : "cz:e", page, total);
     return curator_send(h, TF(h, "fix.choose_person", NULL), &kb);
 }
