@@ -6,6 +6,7 @@
  * wrong codes from many people are counted for the operator's warning.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
@@ -24,16 +25,6 @@
 
 static i18n *texts;
 static bot_env env;
-
-static db *fresh_db(const char *name)
-{
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/%s.db", unit_tmpdir(), name);
-    remove(path);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "%s\n", err);
-    return d;
-}
 
 static mb_status say(db *d, const char *platform, int64_t user, const char *text)
 {
@@ -80,7 +71,7 @@ static int64_t role_invite(db *d, char *code)
 
 TEST(wrong_invite_codes_from_one_person_slow_down_then_stop)
 {
-    db *d = fresh_db("attempts_one");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     clock_set_ms(T0);
     char good[INVITE_CODE_LEN + 1], cmd[64];
@@ -141,7 +132,7 @@ TEST(wrong_invite_codes_from_one_person_slow_down_then_stop)
 
 TEST(wrong_link_codes_are_limited_too)
 {
-    db *d = fresh_db("attempts_link");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     clock_set_ms(T0);
     char cmd[64];
@@ -161,7 +152,7 @@ TEST(wrong_link_codes_are_limited_too)
 
 TEST(many_people_with_wrong_codes_are_counted_for_the_operator)
 {
-    db *d = fresh_db("attempts_many");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     clock_set_ms(T0);
     char cmd[64];

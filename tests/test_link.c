@@ -8,6 +8,7 @@
  * person hears of every link and unlink on every messenger.
  */
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 
 #include "handlers/dispatch.h"
@@ -28,16 +29,6 @@
 
 static i18n *texts;
 static bot_env env;
-
-static db *fresh_db(const char *name)
-{
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/%s.db", unit_tmpdir(), name);
-    remove(path);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "%s\n", err);
-    return d;
-}
 
 static mb_status say_as(db *d, const char *platform, int64_t user, const char *first_name, const char *text)
 {
@@ -142,7 +133,7 @@ static void link_code(db *d, char *cmd, size_t size)
 
 TEST(a_link_waits_for_the_owner_and_then_follows_their_choice)
 {
-    db *d = fresh_db("link_confirm");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     clock_set_ms(1790000000000LL);
     int64_t id = owner_on_telegram(d);
@@ -200,7 +191,7 @@ TEST(a_link_waits_for_the_owner_and_then_follows_their_choice)
  * person wrote last, until they choose. */
 TEST(max_links_to_telegram_and_reminders_follow_the_last_messenger_used)
 {
-    db *d = fresh_db("link_max");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     clock_set_ms(1790000000000LL);
     int64_t id = owner_on_telegram(d);
@@ -245,7 +236,7 @@ TEST(max_links_to_telegram_and_reminders_follow_the_last_messenger_used)
 
 TEST(a_leaked_code_gives_a_stranger_nothing)
 {
-    db *d = fresh_db("link_leak");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     clock_set_ms(1790000000000LL);
     int64_t id = owner_on_telegram(d);
@@ -292,7 +283,7 @@ TEST(a_leaked_code_gives_a_stranger_nothing)
 
 TEST(privacy_lists_messengers_and_answers_and_unlinks_with_notice)
 {
-    db *d = fresh_db("link_privacy");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     clock_set_ms(1790000000000LL);
     int64_t id = owner_on_telegram(d);

@@ -7,6 +7,7 @@
 #include "storage/jobs.h"
 #include "storage/retention.h"
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -16,15 +17,6 @@
 #define DAY 86400000LL
 
 static db *d;
-
-static db *open_db(const char *name)
-{
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/%s", unit_tmpdir(), name);
-    db *out = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &out, err, sizeof err)) fprintf(stderr, "  %s\n", err);
-    return out;
-}
 
 static long long count(const char *sql)
 {
@@ -69,7 +61,7 @@ static void outbox_rows(const char *state, int64_t created, int n)
 TEST(old_finished_rows_go_in_batches_and_the_job_rearms)
 {
     clock_set_ms(T0);
-    d = open_db("retention.db");
+    d = unit_db_open(NULL, 0);
     if (!d) return;
     CHECK_INT(db_begin(d), MB_OK);
     outbox_rows("sent", T0 - 40 * DAY, 1200);
@@ -153,7 +145,7 @@ TEST(old_finished_rows_go_in_batches_and_the_job_rearms)
 TEST(configured_ages_are_used)
 {
     clock_set_ms(T0);
-    d = open_db("ages.db");
+    d = unit_db_open(NULL, 0);
     if (!d) return;
     outbox_rows("sent", T0 - 8 * DAY, 2);
     outbox_rows("sent", T0 - 6 * DAY, 1);
@@ -179,7 +171,7 @@ TEST(configured_ages_are_used)
 TEST(old_digest_weeks_and_announcements_go)
 {
     clock_set_ms(T0);   /* 2026-08-29 */
-    d = open_db("digests.db");
+    d = unit_db_open(NULL, 0);
     if (!d) return;
     CHECK_INT(db_exec(d, "INSERT INTO accounts(id, status, role, name, created_at, updated_at)"
                          " VALUES(1, 'active', 'curator', 'Анна', 0, 0)"), MB_OK);

@@ -9,21 +9,13 @@
 #include "storage/jobs.h"
 #include "storage/outbox.h"
 #include "tests/unit.h"
+#include "tests/unit_db.h"
 #include "tests/unit_messengers.h"
 #include "util/clock.h"
 
 #include <stdio.h>
 
 #define T0 1795000000000LL   /* a fixed instant in 2026 */
-
-static db *open_db(const char *name)
-{
-    char path[512], err[512];
-    snprintf(path, sizeof path, "%s/%s.db", unit_tmpdir(), name);
-    db *d = NULL;
-    if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err)) fprintf(stderr, "%s\n", err);
-    return d;
-}
 
 static long long count(db *d, const char *sql)
 {
@@ -38,7 +30,7 @@ static i18n *texts;
 TEST(jobs_run_once_when_due_and_the_timer_follows_the_earliest)
 {
     clock_set_ms(T0);
-    db *d = open_db("due");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14};
     unit_register_messengers("mentorbot_sim_bot", 0, NULL);
@@ -81,7 +73,7 @@ TEST(jobs_run_once_when_due_and_the_timer_follows_the_earliest)
 TEST(unknown_jobs_fail_and_are_not_retried_forever)
 {
     clock_set_ms(T0);
-    db *d = open_db("unknown");
+    db *d = unit_db_open(NULL, 0);
     if (!d) SKIP("database did not open");
     bot_env env = {.texts = texts, .default_language = "ru", .consent_age = 14};
     unit_register_messengers("mentorbot_sim_bot", 0, NULL);
