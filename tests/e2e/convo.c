@@ -72,6 +72,22 @@ void convo_stop(convo *c)
     c->nusers = 0;
 }
 
+int convo_restart_after(convo *c, long long offset_s)
+{
+    bot_stop(&c->bot);
+    char offset[32];
+    snprintf(offset, sizeof offset, "%lld", offset_s);
+    setenv("MENTORBOT_CLOCK_OFFSET_S", offset, 1);
+    int rc = bot_start(&c->bot);
+    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+    return rc;
+}
+
+int convo_restart_at(convo *c, long long utc_s)
+{
+    return convo_restart_after(c, utc_s - (long long)time(NULL));
+}
+
 void convo_user_add(convo *c, long long id, const char *name, const char *lang)
 {
     if (c->nusers == CONVO_USERS_MAX) {

@@ -42,6 +42,14 @@ typedef struct convo {
 int convo_start(convo *c, const char *name, const char *extra_conf);
 void convo_stop(convo *c);
 
+/* Stops the bot and starts it again with its clock offset_s seconds ahead
+ * of the real one (MENTORBOT_CLOCK_OFFSET_S, for this start only). 0 when
+ * it started. */
+int convo_restart_after(convo *c, long long offset_s);
+
+/* The same with the bot's clock at utc_s (UTC seconds) when it starts. */
+int convo_restart_at(convo *c, long long utc_s);
+
 /* Declares a user (Telegram id, first name, language code). */
 void convo_user_add(convo *c, long long id, const char *name, const char *lang);
 

@@ -48,17 +48,6 @@ static long long monday_nine(long offset_s)
     return (long long)timegm(&tm) - offset_s;
 }
 
-/* The bot runs again with its clock at utc_s. */
-static void restart_at(convo *c, long long utc_s)
-{
-    bot_stop(&c->bot);
-    char offset[32];
-    snprintf(offset, sizeof offset, "%lld", utc_s - (long long)time(NULL));
-    setenv("MENTORBOT_CLOCK_OFFSET_S", offset, 1);
-    CHECK_INT(bot_start(&c->bot), 0);
-    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
-}
-
 /* bytes into a file of the test's folder named name; its path (static). */
 static const char *keep(const char *name, const char *bytes, size_t len)
 {
@@ -184,7 +173,7 @@ TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
           (year + 1) % 100, report);
 
     /* 09:01 in Tomsk, 05:01 in Moscow: the curator's digest only */
-    restart_at(&c, tomsk + 60);
+    CHECK_INT(convo_restart_at(&c, tomsk + 60), 0);
     const char *r = expect(&c, CURATOR, "Сводка за неделю");
     CHECK_CONTAINS(r, "«Школа №5»");
     CHECK_CONTAINS(r, "1 наставляемый ждёт наставника, дольше всех — 10 дней.");
@@ -204,7 +193,7 @@ TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
     expect_some(&c, CURATOR, "Маша Смирнова");
 
     /* 09:01 in Moscow: the coordinator's, with a line per organisation */
-    restart_at(&c, moscow + 60);
+    CHECK_INT(convo_restart_at(&c, moscow + 60), 0);
     r = expect(&c, COORDINATOR, "Сводка за неделю");
     CHECK_CONTAINS(r, "«Москва»");
     CHECK_CONTAINS(r, "За неделю зарегистрировался 1 новый участник.");
@@ -217,7 +206,7 @@ TEST(monday_digests_reach_the_tomsk_curator_and_the_moscow_coordinator_once)
     expect(&c, COORDINATOR, "Гимназия №2");
 
     /* once: a restart an hour later sends nothing again, and no file is left */
-    restart_at(&c, moscow + 3600);
+    CHECK_INT(convo_restart_at(&c, moscow + 3600), 0);
     expect_silence(&c, CURATOR, SETTLE_MS);
     expect_silence(&c, COORDINATOR, 0);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM digest_weeks WHERE state = 'sent'"), 2);

@@ -44,14 +44,6 @@ static void register_curator(convo *c, long long user, const char *code, const c
     expect(c, user, "Что сделать?");
 }
 
-static void restart_bot_at(convo *c, const char *offset_s)
-{
-    bot_stop(&c->bot);
-    setenv("MENTORBOT_CLOCK_OFFSET_S", offset_s, 1);
-    bot_start(&c->bot);
-    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
-}
-
 static long long count(convo *c, const char *sql) { return db_query_int(c->bot.db, sql); }
 
 TEST(a_link_code_from_the_same_messenger_is_refused)
@@ -140,7 +132,7 @@ TEST(an_invite_revoked_or_expired_after_use_does_not_restart_registration)
 
     start_with(&c, PUPIL, short_lived);
     expect(&c, PUPIL, "Вас приглашают");
-    restart_bot_at(&c, "172800");
+    convo_restart_after(&c, 172800);
     expect(&c, PUPIL, "ещё не закончена");   /* the day-old registration is nudged first */
     start_with(&c, PUPIL, short_lived);
     expect(&c, PUPIL, "Срок действия этого приглашения истёк");
@@ -180,7 +172,7 @@ TEST(wrong_codes_pause_the_person_and_warn_the_operator)
     CHECK(t && !strstr(t, "не найдено"));
     CHECK_INT(count(&c, "SELECT COUNT(*) FROM code_failures"), 5);
     /* two minutes later the next code is checked again, and pauses longer */
-    restart_bot_at(&c, "120");
+    convo_restart_after(&c, 120);
     say(&c, GUESSER, "/start qqqq000000000006");
     t = expect(&c, GUESSER, "Приглашение не найдено");
     CHECK_CONTAINS(t, "через 2 мин");

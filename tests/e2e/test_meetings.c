@@ -42,18 +42,6 @@ static long long local_at(long offset_s, int days, int hour, int minute)
 
 static long long tomsk_at(int days, int hour, int minute) { return local_at(TOMSK_S, days, hour, minute); }
 
-/* The bot runs again with its clock at utc_s (a moment of the test's
- * timeline). */
-static void restart_at(convo *c, long long utc_s)
-{
-    bot_stop(&c->bot);
-    char offset[32];
-    snprintf(offset, sizeof offset, "%lld", utc_s - (long long)time(NULL));
-    setenv("MENTORBOT_CLOCK_OFFSET_S", offset, 1);
-    CHECK_INT(bot_start(&c->bot), 0);
-    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
-}
-
 static long long count(convo *c, const char *sql) { return db_query_int(c->bot.db, sql); }
 
 TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
@@ -116,10 +104,10 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
     char fault[128];
     snprintf(fault, sizeof fault, "{\"method\":\"%s\",\"delay_ms\":3000}", send);
     cJSON_Delete(sim_request(&c.sim, "POST", "/sim/fault", fault, NULL));
-    restart_at(&c, start - DAY_S + 30);
+    CHECK_INT(convo_restart_at(&c, start - DAY_S + 30), 0);
     CHECK(convo_wait_count(&c, 1, 8000, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'"));
     bot_kill(&c.bot, SIGKILL);
-    restart_at(&c, start - DAY_S + 40);
+    CHECK_INT(convo_restart_at(&c, start - DAY_S + 40), 0);
     const char *r = expect(&c, MENTEE, "Напоминание: встреча-знакомство");
     CHECK(r && strstr(r, "16:00") && strstr(r, "каб. 12") && strstr(r, "Придёшь?"));
     r = expect(&c, MENTOR, "Напоминание: встреча-знакомство");
@@ -155,19 +143,19 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
 
     /* The new time's day-ahead reminder; the old hour-ahead time passes in
      * silence; the new one reminds. */
-    restart_at(&c, moved - DAY_S + 30);
+    CHECK_INT(convo_restart_at(&c, moved - DAY_S + 30), 0);
     r = expect(&c, MENTEE, "Напоминание");
     CHECK(r && strstr(r, "17:00"));
     expect(&c, MENTOR, "Напоминание");
-    restart_at(&c, start - HOUR_S + 30);
+    CHECK_INT(convo_restart_at(&c, start - HOUR_S + 30), 0);
     expect_silence(&c, MENTEE, SETTLE_MS);
-    restart_at(&c, moved - HOUR_S + 30);
+    CHECK_INT(convo_restart_at(&c, moved - HOUR_S + 30), 0);
     r = expect(&c, MENTEE, "Напоминание");
     CHECK(r && strstr(r, "17:00"));
     expect(&c, MENTOR, "Напоминание");
 
     /* An hour after the end each is asked; the answers are kept apart. */
-    restart_at(&c, moved + 2 * HOUR_S + 30);
+    CHECK_INT(convo_restart_at(&c, moved + 2 * HOUR_S + 30), 0);
     expect(&c, MENTOR, "состоялась?");
     expect(&c, MENTEE, "состоялась?");
     press(&c, MENTOR, "Состоялась");
@@ -187,7 +175,7 @@ TEST(reminders_answers_and_a_move_follow_the_meeting_in_local_time)
     CHECK_INT(count(&c, sql), 1);
 
     /* The repeat goes only to who did not answer: nobody here. */
-    restart_at(&c, moved + 2 * HOUR_S + DAY_S + 60);
+    CHECK_INT(convo_restart_at(&c, moved + 2 * HOUR_S + DAY_S + 60), 0);
     expect_silence(&c, MENTEE, SETTLE_MS);
     expect_silence(&c, MENTOR, 0);
     CHECK_INT(count(&c, "SELECT COUNT(*) FROM jobs WHERE kind LIKE 'meeting%' AND state = 'pending'"), 0);

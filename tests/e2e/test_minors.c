@@ -223,10 +223,7 @@ TEST(stale_buttons_get_one_notice_and_change_nothing)
     /* the question left open for two hours no longer creates one either */
     press_data(&c, CURATOR, "inv:mentee");
     expect(&c, CURATOR, "Сколько человек");
-    bot_stop(&c.bot);
-    setenv("MENTORBOT_CLOCK_OFFSET_S", "7200", 1);
-    bot_start(&c.bot);
-    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+    convo_restart_after(&c, 7200);
     before = stale_notices(&c, CURATOR);
     press(&c, CURATOR, "30 человек");
     expect_silence(&c, CURATOR, 800);

@@ -206,10 +206,7 @@ TEST(strangers_bad_codes_and_forged_buttons_are_refused)
     /* an expired invite */
     link = admin(&c, "invite create --org %s --role mentee --days 1", org);
     snprintf(cmd, sizeof cmd, "/start %s", code_of(link));
-    bot_stop(&c.bot);
-    setenv("MENTORBOT_CLOCK_OFFSET_S", "172800", 1);
-    bot_start(&c.bot);
-    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+    convo_restart_after(&c, 172800);
     say(&c, STRANGER, cmd);
     expect(&c, STRANGER, "This invite has expired");
 

@@ -230,10 +230,7 @@ TEST(jobs_survive_a_restart_and_run_when_due)
     expect(&c, 9201, "Вас приглашают");
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'registration_nudge' AND state = 'pending'"), 1);
     /* restart a day and an hour later: the job is found in the database and runs once */
-    bot_stop(&c.bot);
-    setenv("MENTORBOT_CLOCK_OFFSET_S", "90000", 1);
-    bot_start(&c.bot);
-    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
+    convo_restart_after(&c, 90000);
     expect(&c, 9201, "ещё не закончена");
     expect_silence(&c, 9201, 1500);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'registration_nudge' AND state = 'done'"), 1);

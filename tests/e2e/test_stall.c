@@ -37,18 +37,6 @@ static long long tomsk_at(int days, int hour, int minute)
     return (long long)timegm(&tm) - TOMSK_S;
 }
 
-/* The bot runs again with its clock at utc_s (a moment of the test's
- * timeline). */
-static void restart_at(convo *c, long long utc_s)
-{
-    bot_stop(&c->bot);
-    char offset[32];
-    snprintf(offset, sizeof offset, "%lld", utc_s - (long long)time(NULL));
-    setenv("MENTORBOT_CLOCK_OFFSET_S", offset, 1);
-    CHECK_INT(bot_start(&c->bot), 0);
-    unsetenv("MENTORBOT_CLOCK_OFFSET_S");
-}
-
 TEST(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematches_or_ends)
 {
     convo c;
@@ -89,7 +77,7 @@ TEST(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematche
     db_exec(c.bot.db, meeting);
 
     /* 22 days on, at noon in Tomsk: no meeting yet, the mentors are nudged. */
-    restart_at(&c, tomsk_at(22, 12, 0));
+    CHECK_INT(convo_restart_at(&c, tomsk_at(22, 12, 0)), 0);
     const char *r = expect(&c, MENTOR, "Пара «Ольга Петровна — Петя Иванов»");
     CHECK(r && strstr(r, "а встреч ещё не было") && strstr(r, "Договоритесь о первой встрече"));
     expect(&c, MENTOR2, "Пара «Иван Сергеевич — Маша Смирнова»");
@@ -97,7 +85,7 @@ TEST(pairs_without_meetings_nudge_the_mentors_then_flag_the_curator_who_rematche
     expect_silence(&c, MENTEE, 0);
 
     /* A week later nothing has changed: the curator is flagged, once a pair. */
-    restart_at(&c, tomsk_at(29, 12, 1));
+    CHECK_INT(convo_restart_at(&c, tomsk_at(29, 12, 1)), 0);
     r = expect(&c, CURATOR, "Пара «Ольга Петровна — Петя Иванов» зависла");
     CHECK(r && strstr(r, "встреч ещё не было") && strstr(r, "Наставнику напомнили"));
     expect(&c, CURATOR, "Пара «Иван Сергеевич — Маша Смирнова» зависла");
