@@ -139,27 +139,42 @@ static int mentee_unavailable(hctx *h, const account *mentee, mb_status *rc)
     return v != MATCH_PAIR_OK;
 }
 
+/* What matching weighs for a mentee: their answers, as a person, and the
+ * mentors the curator turned down for them. */
+typedef struct mentee_match {
+    mentorship_candidate mc;
+    match_person person;   /* made of mc */
+    int64_t rejected[REJECTED_MAX];
+    int nrejected;
+} mentee_match;
+
+/* Reads it; 1 when the mentee cannot be matched now (the curator was told)
+ * or a read failed, *rc being what to return then. */
+static int mentee_match_load(hctx *h, const account *mentee, mentee_match *m, mb_status *rc)
+{
+    if (mentee_unavailable(h, mentee, rc)) return 1;
+    if ((*rc = mentorship_load_candidate(h->d, mentee->id, &m->mc))) return 1;
+    match_person_from(&m->person, &m->mc);
+    m->nrejected = mentorship_rejected_for(h->d, mentee->id, m->rejected, REJECTED_MAX);
+    return 0;
+}
+
 static mb_status show_suggestions(hctx *h, const account *mentee)
 {
     mb_status rc;
-    if (mentee_unavailable(h, mentee, &rc)) return rc;
-    mentorship_candidate mc;
-    if ((rc = mentorship_load_candidate(h->d, mentee->id, &mc))) return rc;
-    match_person person;
-    match_person_from(&person, &mc);
-    int64_t rejected[REJECTED_MAX];
-    int nrejected = mentorship_rejected_for(h->d, mentee->id, rejected, REJECTED_MAX);
+    mentee_match mm;
+    if (mentee_match_load(h, mentee, &mm, &rc)) return rc;
     org_mentors om;
     if ((rc = org_mentors_load(h, &om))) {
         org_mentors_free(&om);
         return rc;
     }
     match_suggestion best[MATCH_SUGGESTIONS_MAX];
-    int n = match_pool_suggest(om.pool, &person, rejected, nrejected, best, MATCH_SUGGESTIONS_MAX);
+    int n = match_pool_suggest(om.pool, &mm.person, mm.rejected, mm.nrejected, best, MATCH_SUGGESTIONS_MAX);
 
     char who[96], topics[1024], data[48];
     curator_who(h->env->texts, h->lang, mentee, who, sizeof who);
-    if (mc.has_profile) curator_topics(h->env->texts, h->lang, mc.topics, topics, sizeof topics);
+    if (mm.mc.has_profile) curator_topics(h->env->texts, h->lang, mm.mc.topics, topics, sizeof topics);
     else snprintf(topics, sizeof topics, "%s", T(h, "curator.no_survey"));
     strbuf sb;
     sb_init(&sb, MATCH_TEXT_MAX);
@@ -202,13 +217,8 @@ static mb_status show_suggestions(hctx *h, const account *mentee)
 static mb_status show_pick(hctx *h, const account *mentee, int page)
 {
     mb_status rc;
-    if (mentee_unavailable(h, mentee, &rc)) return rc;
-    mentorship_candidate mc;
-    if ((rc = mentorship_load_candidate(h->d, mentee->id, &mc))) return rc;
-    match_person person;
-    match_person_from(&person, &mc);
-    int64_t rejected[REJECTED_MAX];
-    int nrejected = mentorship_rejected_for(h->d, mentee->id, rejected, REJECTED_MAX);
+    mentee_match mm;
+    if (mentee_match_load(h, mentee, &mm, &rc)) return rc;
     org_mentors om;
     match_suggestion *all = NULL;
     if ((rc = org_mentors_load(h, &om))) goto out;
@@ -217,7 +227,7 @@ static mb_status show_pick(hctx *h, const account *mentee, int page)
         rc = MB_ERR_NOMEM;
         goto out;
     }
-    int total = match_pool_suggest(om.pool, &person, rejected, nrejected, all, om.n);
+    int total = match_pool_suggest(om.pool, &mm.person, mm.rejected, mm.nrejected, all, om.n);
     if (total == 0) {
         rc = reply_text(h, T(h, "match.pick_none"), NULL);
         goto out;
