@@ -14,6 +14,7 @@
  * used, so the kept file stays as it was) instead of generating one: the
  * peak memory is then the digests' alone.
  */
+#include "bench/bench.h"
 #include "handlers/digest.h"
 #include "storage/accounts.h"
 #include "storage/territories.h"
@@ -37,26 +38,6 @@ static long region_count(db *d, const char *sql)
 {
     sqlite3_stmt *st = db_stmt(d, sql);
     return st ? (long)db_step_scalar(d, st, 0) : 0;
-}
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* One target and whether it is met (lower is better). */
@@ -170,8 +151,8 @@ int main(int argc, char **argv)
         }
         if (region_coordinator) {
             db_begin(d);
-            double s = mono_ms();
-            if (digest_send(d, &env, region_coordinator, 0, 0, now) == MB_OK) alone = mono_ms() - s;
+            double s = bench_mono_ms();
+            if (digest_send(d, &env, region_coordinator, 0, 0, now) == MB_OK) alone = bench_mono_ms() - s;
             db_rollback(d);
             int left;
             empty_dir(files, &left);
@@ -189,17 +170,17 @@ int main(int argc, char **argv)
             int coordinator = strcmp(a.role, "coordinator") == 0;
             if (coordinator) t = account_coordinated_territory(d, a.id);
             digest g;
-            double s = mono_ms();
+            double s = bench_mono_ms();
             if (digest_build(d, &env, coordinator, coordinator ? t : a.org_id, now, "Asia/Tomsk", "ru", &g)) continue;
             char *text = digest_text(&env, &g, !coordinator, NULL);
             free(text);
-            double b = mono_ms();
+            double b = bench_mono_ms();
             snprintf(png, sizeof png, "%s/part.png", dir);
             snprintf(xlsx, sizeof xlsx, "%s/part.xlsx", dir);
             digest_write_chart(&env, &g, png);
-            double c = mono_ms();
+            double c = bench_mono_ms();
             digest_write_workbook(d, &env, &g, xlsx);
-            double e = mono_ms();
+            double e = bench_mono_ms();
             parts[0] += b - s;
             parts[1] += c - b;
             parts[2] += e - c;
@@ -212,18 +193,18 @@ int main(int argc, char **argv)
         getrusage(RUSAGE_SELF, &before);
         int64_t slowest_id = 0;
         double slowest = -1, slowest_cpu = 0;
-        double t0 = mono_ms();
+        double t0 = bench_mono_ms();
         db_begin(d);
         mb_status prepared = digest_batch_prepare(d, &env, env.digest_batch, now, "Asia/Tomsk");
-        double shared = mono_ms() - t0;
+        double shared = bench_mono_ms() - t0;
         if (prepared) fprintf(stderr, "reading the week: %s\n", mb_status_str(prepared));
         for (int i = 0; i < count; i++) {
-            double s = mono_ms(), c = cpu_ms();
+            double s = bench_mono_ms(), c = bench_cpu_ms();
             mb_status one = digest_send(d, &env, ids[i], 0, 0, now);
-            each[i] = mono_ms() - s;
+            each[i] = bench_mono_ms() - s;
             if (each[i] > slowest) {
                 slowest = each[i];
-                slowest_cpu = cpu_ms() - c;
+                slowest_cpu = bench_cpu_ms() - c;
                 slowest_id = ids[i];
             }
             if (one == MB_OK) queued++;
@@ -235,7 +216,7 @@ int main(int argc, char **argv)
             }
         }
         db_commit(d);
-        double all = mono_ms() - t0;
+        double all = bench_mono_ms() - t0;
         struct rusage after;
         getrusage(RUSAGE_SELF, &after);
         double cpu = (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
@@ -246,7 +227,7 @@ int main(int argc, char **argv)
         env.digest_batch = NULL;
         int nfiles;
         long long bytes = empty_dir(files, &nfiles);
-        qsort(each, (size_t)count, sizeof *each, by_value);
+        qsort(each, (size_t)count, sizeof *each, bench_cmp_double);
         /* with the default cap, the digests that can be queued at once */
         digest_rules_default(&rules);
         int at_once = 0;

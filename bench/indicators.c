@@ -14,6 +14,7 @@
  * database bench_region --keep wrote (the reference numbers the benchmark
  * enters are written into it). --profile lists the statements over 5 ms.
  */
+#include "bench/bench.h"
 #include "report/indicators.h"
 #include "storage/references.h"
 #include "tests/region_gen.h"
@@ -29,22 +30,6 @@
 
 #define SCOPES_MAX 1024
 #define ZONE "Asia/Tomsk"
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-/* CPU time of the process: on a machine shared with others the wall
- * clock says more about them than about the engine. */
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 /* Reference numbers for every municipality, as an administrator would
  * enter them, so the shares have their denominators. */
@@ -101,14 +86,14 @@ static int measure(const char *path, int profiling)
     const ind_set *sets[IND_SETS_MAX];
     for (int s = 0; s < cat->n; s++) sets[s] = &cat->sets[s];
     /* every set, every scope: the counts once, then each scope added up */
-    double w0 = mono_ms(), c0 = cpu_ms(), w1 = w0, c1 = c0;
+    double w0 = bench_mono_ms(), c0 = bench_cpu_ms(), w1 = w0, c1 = c0;
     ind_data *data = NULL;
     if (!rc && ind_data_load(d, sets, cat->n, (ind_scope){REF_SCOPE_TERRITORY, region}, &p, ZONE, &data)) {
         fprintf(stderr, "the counts failed\n");
         rc = 1;
     }
     if (!rc) {
-        w1 = mono_ms(), c1 = cpu_ms();
+        w1 = bench_mono_ms(), c1 = bench_cpu_ms();
         nscopes = ind_data_scopes(data, scopes, SCOPES_MAX);
         for (int s = 0; s < cat->n; s++)
             for (int k = 0; k < nscopes && k < SCOPES_MAX; k++) {
@@ -117,16 +102,16 @@ static int measure(const char *path, int profiling)
             }
     }
     ind_data_free(data);
-    double wall = mono_ms() - w0, cpu = cpu_ms() - c0, load_wall = w1 - w0, load_cpu = c1 - c0;
+    double wall = bench_mono_ms() - w0, cpu = bench_cpu_ms() - c0, load_wall = w1 - w0, load_cpu = c1 - c0;
     /* one curator: one set of one organisation, each set in turn */
     double worst = 0, worst_cpu = 0, one_total = 0;
     const char *worst_set = "";
     for (int s = 0; s < cat->n && !rc; s++) {
-        double t0 = mono_ms(), u0 = cpu_ms();
+        double t0 = bench_mono_ms(), u0 = bench_cpu_ms();
         if (ind_compute(d, sets[s], (ind_scope){REF_SCOPE_ORG, org}, &p, ZONE, r)) rc = 1;
-        double took = mono_ms() - t0;
+        double took = bench_mono_ms() - t0;
         one_total += took;
-        if (took > worst) worst = took, worst_cpu = cpu_ms() - u0, worst_set = sets[s]->code;
+        if (took > worst) worst = took, worst_cpu = bench_cpu_ms() - u0, worst_set = sets[s]->code;
     }
     /* VmHWM: the peak of this program's memory; ru_maxrss would keep the
      * peak of the generator this process was forked from across exec */
@@ -182,14 +167,14 @@ int main(int argc, char **argv)
         region_size n;
         region_size_at(scale, &n);
         region_report rep;
-        double t0 = mono_ms();
+        double t0 = bench_mono_ms();
         if (region_generate(d, &n, "locales", 1, &rep, err, sizeof err))
             fprintf(stderr, "generation failed: %s (run from the repository root)\n", err);
         else
             rc = 0;
         printf("region at scale %g: %ld organisations, %ld mentorships, %ld meetings, %ld outcomes, %ld poll"
                " recipients; generated in %.1f s\n", scale, n.orgs, rep.mentorships, rep.meetings, rep.outcomes,
-               rep.poll_recipients, (mono_ms() - t0) / 1000.0);
+               rep.poll_recipients, (bench_mono_ms() - t0) / 1000.0);
         db_checkpoint(d);
         db_close(d);
     } else {

@@ -12,6 +12,7 @@
  * Prints the median and the best of RUNS runs, split into reading and
  * scoring.
  */
+#include "bench/bench.h"
 #include "handlers/matching.h"
 #include "storage/accounts.h"
 #include "storage/mentorships.h"
@@ -27,19 +28,6 @@
 #define RUNS 7
 #define PRELOADED_PAIRS 150      /* mentors who already have one mentee */
 #define REJECTIONS 300
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* A small deterministic generator, so every run builds the same data. */
 static unsigned long long rng_state = 0x9E3779B97F4A7C15ULL;
@@ -127,7 +115,7 @@ int main(int argc, char **argv)
     double total[RUNS], reading[RUNS], scoring[RUNS];
     long long checksum = 0, proposed = 0;
     for (int run = 0; run < RUNS; run++) {
-        double t0 = mono_ms();
+        double t0 = bench_mono_ms();
         mentorship_candidate *queue = NULL, *mentors = NULL;
         mentorship_rejection *rej = NULL;
         int nq = 0, nm = 0, nr = 0;
@@ -137,7 +125,7 @@ int main(int argc, char **argv)
         if (mentorship_load_queue(d, org_id, &queue, &nq) || mentorship_load_mentors(d, org_id, &mentors, &nm) ||
             mentorship_load_rejections(d, org_id, &rej, &nr))
             return 1;
-        double t1 = mono_ms();
+        double t1 = bench_mono_ms();
         match_person *people = calloc((size_t)nm, sizeof *people);
         if (!people) return 1;
         for (int i = 0; i < nm; i++) match_person_from(&people[i], &mentors[i]);
@@ -159,7 +147,7 @@ int main(int argc, char **argv)
             proposed += n;
             for (int j = 0; j < n; j++) checksum += best[j].mentor_id * (j + 1) + best[j].score;
         }
-        double t2 = mono_ms();
+        double t2 = bench_mono_ms();
         match_pool_free(pool);
         free(people);
         free(queue);
@@ -169,9 +157,9 @@ int main(int argc, char **argv)
         scoring[run] = t2 - t1;
         total[run] = t2 - t0;
     }
-    qsort(total, RUNS, sizeof total[0], cmp_double);
-    qsort(reading, RUNS, sizeof reading[0], cmp_double);
-    qsort(scoring, RUNS, sizeof scoring[0], cmp_double);
+    qsort(total, RUNS, sizeof total[0], bench_cmp_double);
+    qsort(reading, RUNS, sizeof reading[0], bench_cmp_double);
+    qsort(scoring, RUNS, sizeof scoring[0], bench_cmp_double);
     printf("matching: %d unmatched mentees x %d mentors in one organisation, %d runs\n", nmentees, nmentors, RUNS);
     printf("  whole suggestion list  median %.1f ms, best %.1f ms (aim: under 200 ms)\n", total[RUNS / 2], total[0]);
     printf("  reading from SQLite    median %.1f ms\n", reading[RUNS / 2]);

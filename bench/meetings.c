@@ -30,6 +30,7 @@
  * The database runs with synchronous = normal, as the other in-process
  * benchmarks: the durability of a commit is measured in docs/reliability.md.
  */
+#include "bench/bench.h"
 #include "bot/scheduler.h"
 #include "handlers/meeting_rules.h"
 #include "handlers/meetings.h"
@@ -56,13 +57,6 @@
 #define TOMSK_15H_UTC_MS (8 * 3600 * 1000LL)   /* 15:00 in Asia/Tomsk (UTC+7) */
 #define FIRST_WEEK_DAYS 10          /* part 1 starts here, after the burst's reminders */
 #define BURST_DAYS 3                /* the burst's meetings start this many days ahead */
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 static int64_t add_person(db *d, int64_t org_id, long long user, const char *role)
 {
@@ -103,9 +97,9 @@ static int plan(db *d, const bot_env *env, int64_t mentorship_id, int64_t starts
     int64_t id;
     meeting m;
     if (meeting_add(d, mentorship_id, &p, clock_now_ms(), &id, NULL) || meeting_load(d, id, &m)) return -1;
-    double t = mono_ms();
+    double t = bench_mono_ms();
     mb_status rc = meeting_arm(d, env, &m);
-    *arm_ms += mono_ms() - t;
+    *arm_ms += bench_mono_ms() - t;
     return rc ? -1 : 0;
 }
 
@@ -183,7 +177,7 @@ int main(int argc, char **argv)
     /* 1. Planned and armed, a week apart per pair, quarter hours apart per pair. */
     printf("meetings: %d meetings of %d pairs armed (3 jobs each), then %d reminders due at once\n", npairs * PER_PAIR,
            npairs, burst);
-    double t_all = mono_ms(), t_part = t_all, arm_ms = 0, arm_part = 0;
+    double t_all = bench_mono_ms(), t_part = t_all, arm_ms = 0, arm_part = 0;
     for (int i = 0; i < npairs * PER_PAIR; i++) {
         if (i % CHUNK == 0 && db_begin(d)) return 1;
         int pair = i % npairs, week = i / npairs;
@@ -194,7 +188,7 @@ int main(int argc, char **argv)
         }
         if ((i + 1) % CHUNK == 0 && db_commit(d)) return 1;
         if ((i + 1) % REPORT_EVERY == 0) {
-            double t = mono_ms();
+            double t = bench_mono_ms();
             printf("  meetings %6d..%6d   %7.0f ms, of which arming %7.0f ms (%.3f ms per meeting)\n",
                    i + 1 - REPORT_EVERY, i + 1, t - t_part, arm_ms - arm_part, (arm_ms - arm_part) / REPORT_EVERY);
             t_part = t;
@@ -202,7 +196,7 @@ int main(int argc, char **argv)
         }
     }
     if ((npairs * PER_PAIR) % CHUNK && db_commit(d)) return 1;
-    double planned_ms = mono_ms() - t_all;
+    double planned_ms = bench_mono_ms() - t_all;
     long long pending = count(d, "SELECT COUNT(*) FROM jobs WHERE state = 'pending'");
     printf("  all %d planned and armed in %.1f s (arming %.1f s); %lld jobs pending\n", npairs * PER_PAIR,
            planned_ms / 1000, arm_ms / 1000, pending);
@@ -211,13 +205,13 @@ int main(int argc, char **argv)
     struct ev_loop *loop = EV_DEFAULT;
     scheduler *s = scheduler_new(loop, d, &env, NULL, NULL);
     if (!s) return 1;
-    double t0 = mono_ms();
+    double t0 = bench_mono_ms();
     scheduler_start(s);
-    double t1 = mono_ms();
+    double t1 = bench_mono_ms();
     int64_t next = job_next_due(d);
-    double t2 = mono_ms();
+    double t2 = bench_mono_ms();
     int ran = scheduler_run_due(s);
-    double t3 = mono_ms();
+    double t3 = bench_mono_ms();
     printf("  at start: scheduler_start %.2f ms, job_next_due %.3f ms (next in %.1f h), first take %.3f ms "
            "(%d ran; aim: all under 1 s)\n",
            t1 - t0, t2 - t1, (next - now) / 3600000.0, t3 - t2, ran);
@@ -234,10 +228,10 @@ int main(int argc, char **argv)
     if (burst % CHUNK && db_commit(d)) return 1;
     long long queued_before = count(d, "SELECT COUNT(*) FROM outbox");
     clock_set_ms(burst_at - DAY_MS + 30000);
-    double tb = mono_ms();
+    double tb = bench_mono_ms();
     int jobs_run = 0, n;
     while ((n = scheduler_run_due(s)) > 0) jobs_run += n;
-    double burst_ms = mono_ms() - tb;
+    double burst_ms = bench_mono_ms() - tb;
     long long queued = count(d, "SELECT COUNT(*) FROM outbox") - queued_before;
     long long reminders = count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'meeting_reminder' AND state = 'done'");
     printf("  burst: %d jobs run (%lld reminders) in %.0f ms, %.3f ms per job (aim: under 1 ms); "

@@ -10,6 +10,7 @@
  * must not exist) and leaves it there, for trying the bot or sqlite3 on
  * it; without it the database is made in a temporary folder and removed.
  */
+#include "bench/bench.h"
 #include "storage/outbox.h"
 #include "storage/mentorships.h"
 #include "tests/region_gen.h"
@@ -23,13 +24,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 static int usage(void)
 {
@@ -90,17 +84,17 @@ int main(int argc, char **argv)
     region_size n;
     region_size_at(scale, &n);
     region_report r;
-    double t0 = mono_ms();
+    double t0 = bench_mono_ms();
     int rc = 0;
     if (region_generate(d, &n, "locales", seed, &r, err, sizeof err)) {
         fprintf(stderr, "generation failed: %s (run from the repository root)\n", err);
         rc = 1;
     }
-    double generated = mono_ms() - t0;
+    double generated = bench_mono_ms() - t0;
     db_checkpoint(d);
     if (!rc) {
         /* A few lookups the bot makes on every update or send. */
-        double q0 = mono_ms();
+        double q0 = bench_mono_ms();
         int lookups = 0;
         for (int64_t acc = 1000; acc < 1000 + 2000; acc++, lookups++) {
             int64_t ids[8];
@@ -109,7 +103,7 @@ int main(int argc, char **argv)
             (void)mentorship_of_mentee(d, acc, &m);
             (void)outbox_next_time(d);
         }
-        double looked = mono_ms() - q0;
+        double looked = bench_mono_ms() - q0;
         printf("region data at scale %g: %ld organisations, %ld municipalities\n", scale, n.orgs, n.municipalities);
         printf("  rows               %ld accounts, %ld identities, %ld dialogs, %ld mentorships (%ld members),\n"
                "                     %ld answers, %ld outbox, %ld inbox, %ld jobs, %ld audit, %ld invites\n",

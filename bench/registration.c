@@ -11,6 +11,7 @@
  * Prints updates/s, the p50/p99 latency of an update from the start of its
  * batch to the commit, and the peak resident memory.
  */
+#include "bench/bench.h"
 #include "bot/intake.h"
 #include "bot/telegram/telegram.h"
 #include "bot/telegram/tg_parse.h"
@@ -30,19 +31,6 @@
 
 #define BATCH 100
 #define STEPS 4
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* The JSON Telegram would send for step s of user u. */
 static void update_json(char *buf, size_t size, long long update_id, long long user, int step, const char *code)
@@ -143,7 +131,7 @@ static int run(const char *platform, long users, int full)
     static char bufs[BATCH][EVENT_BUTTON_DATA_MAX + 1];
     intake_stats st = {0};
     db_manual_checkpoints(d);
-    double started = mono_ms(), last_checkpoint = started, owed = 0;
+    double started = bench_mono_ms(), last_checkpoint = started, owed = 0;
     /* Users are interleaved the way real traffic is: a batch holds one step
      * of 25 different users, so the batch mixes new and known people. */
     const long group = BATCH / STEPS;
@@ -158,7 +146,7 @@ static int run(const char *platform, long users, int full)
                 off += strlen(json + off);
             }
             off += (size_t)snprintf(json + off, 4, vk ? "]}" : "]");
-            double t0 = mono_ms();
+            double t0 = bench_mono_ms();
             int n = 0;
             if (vk) {
                 vk_check c;
@@ -180,20 +168,20 @@ static int run(const char *platform, long users, int full)
                 if (intake_apply(d, &env, "tg", items, n, TG_META_OFFSET, next, &st)) return 1;
                 tg_reply_free(&r);
             }
-            double t1 = mono_ms();
+            double t1 = bench_mono_ms();
             /* The service checkpoints from a timer; updates arriving during
              * it wait, so its time is added to the next batch's latency. */
             for (int i = 0; i < n; i++) lat[done++] = t1 - t0 + owed;
             owed = 0;
             if (t1 - last_checkpoint >= DB_CHECKPOINT_EVERY_MS) {
                 db_checkpoint(d);
-                last_checkpoint = mono_ms();
+                last_checkpoint = bench_mono_ms();
                 owed = last_checkpoint - t1;
             }
         }
     }
-    double elapsed = mono_ms() - started;
-    qsort(lat, (size_t)done, sizeof *lat, cmp_double);
+    double elapsed = bench_mono_ms() - started;
+    qsort(lat, (size_t)done, sizeof *lat, bench_cmp_double);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     long long active = 0;
