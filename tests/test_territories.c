@@ -48,15 +48,21 @@ static int build_world(db *d, world *w)
            org_add_full(d, "Завод «Сибкабель»", "enterprise", w->tomsk, "Asia/Tomsk", &w->plant_tomsk);
 }
 
-TEST(territories_form_a_region_with_municipalities)
+/* A fresh database holding the world; NULL (a failed check) when it does
+ * not open. */
+static db *open_world(world *w)
 {
     db *d = unit_db_open(NULL, 0);
-    if (!d) {
-        CHECK(d != NULL);
-        return;
-    }
+    CHECK(d != NULL);
+    if (d) CHECK_INT(build_world(d, w), 0);
+    return d;
+}
+
+TEST(territories_form_a_region_with_municipalities)
+{
     world w;
-    CHECK_INT(build_world(d, &w), 0);
+    db *d = open_world(&w);
+    if (!d) return;
     territory t;
     CHECK_INT(territory_get(d, w.seversk, &t), MB_OK);
     CHECK_STR(t.name, "Северск");
@@ -95,13 +101,9 @@ static int collect_territory(const territory *t, void *arg)
 
 TEST(territory_list_puts_municipalities_under_their_region)
 {
-    db *d = unit_db_open(NULL, 0);
-    if (!d) {
-        CHECK(d != NULL);
-        return;
-    }
     world w;
-    CHECK_INT(build_world(d, &w), 0);
+    db *d = open_world(&w);
+    if (!d) return;
     int64_t id;
     CHECK_INT(territory_add(d, "Отдельный", "municipality", 0, &id), MB_OK);
     char out[512] = "";
@@ -118,13 +120,9 @@ static int count_org(const org *o, void *arg)
 
 TEST(organisations_have_a_type_and_a_municipality)
 {
-    db *d = unit_db_open(NULL, 0);
-    if (!d) {
-        CHECK(d != NULL);
-        return;
-    }
     world w;
-    CHECK_INT(build_world(d, &w), 0);
+    db *d = open_world(&w);
+    if (!d) return;
     org o;
     CHECK_INT(org_get(d, w.plant_tomsk, &o), MB_OK);
     CHECK_STR(o.type, "enterprise");
@@ -159,13 +157,9 @@ TEST(organisations_have_a_type_and_a_municipality)
 
 TEST(a_programme_per_organisation_and_school_year)
 {
-    db *d = unit_db_open(NULL, 0);
-    if (!d) {
-        CHECK(d != NULL);
-        return;
-    }
     world w;
-    CHECK_INT(build_world(d, &w), 0);
+    db *d = open_world(&w);
+    if (!d) return;
     int64_t id = 0, again = 0;
     CHECK_INT(program_create(d, w.school_tomsk, 2025, PROGRAM_FORMS_DEFAULT, &id), MB_OK);
     program p;
@@ -222,13 +216,9 @@ TEST(form_lists_accept_the_form_codes_only)
 
 TEST(a_curator_changes_only_their_own_organisations)
 {
-    db *d = unit_db_open(NULL, 0);
-    if (!d) {
-        CHECK(d != NULL);
-        return;
-    }
     world w;
-    CHECK_INT(build_world(d, &w), 0);
+    db *d = open_world(&w);
+    if (!d) return;
     int64_t curator = person(d, 1, "curator", "active");
     CHECK_INT(scope_add_org(d, curator, w.school_tomsk), MB_OK);
     CHECK_INT(scope_add_org(d, curator, w.school_tomsk), MB_OK);   /* twice is once */
@@ -258,13 +248,9 @@ TEST(a_curator_changes_only_their_own_organisations)
 
 TEST(a_scope_holds_only_for_an_active_account_of_its_role)
 {
-    db *d = unit_db_open(NULL, 0);
-    if (!d) {
-        CHECK(d != NULL);
-        return;
-    }
     world w;
-    CHECK_INT(build_world(d, &w), 0);
+    db *d = open_world(&w);
+    if (!d) return;
     int64_t registering = person(d, 1, "curator", "registering");
     CHECK_INT(scope_add_org(d, registering, w.school_tomsk), MB_OK);
     CHECK(!scope_can_change_org(d, registering, w.school_tomsk));
@@ -285,13 +271,9 @@ TEST(a_scope_holds_only_for_an_active_account_of_its_role)
 
 TEST(a_coordinator_reads_their_territory_and_changes_nothing)
 {
-    db *d = unit_db_open(NULL, 0);
-    if (!d) {
-        CHECK(d != NULL);
-        return;
-    }
     world w;
-    CHECK_INT(build_world(d, &w), 0);
+    db *d = open_world(&w);
+    if (!d) return;
     int64_t city = person(d, 1, "coordinator", "active");     /* the city of Tomsk */
     int64_t region = person(d, 2, "coordinator", "active");   /* the Tomsk region */
     CHECK_INT(scope_add_territory(d, city, w.tomsk), MB_OK);
@@ -330,13 +312,9 @@ TEST(a_coordinator_reads_their_territory_and_changes_nothing)
 
 TEST(an_invite_grants_the_scope_of_its_role)
 {
-    db *d = unit_db_open(NULL, 0);
-    if (!d) {
-        CHECK(d != NULL);
-        return;
-    }
     world w;
-    CHECK_INT(build_world(d, &w), 0);
+    db *d = open_world(&w);
+    if (!d) return;
     char code[INVITE_CODE_LEN + 1];
     int64_t invite_id, territory_id = -1;
     CHECK_INT(invite_create(d, "role", 0, "coordinator", 1, 0, 0, "admin:cli", code, &invite_id), MB_OK);
