@@ -57,6 +57,10 @@ int sim_stop_checked(sim_proc *s);
 cJSON *sim_request(sim_proc *s, const char *method, const char *path, const char *body,
                    long *status);
 
+/* POSTs body (taken; NULL posts nothing) to a control endpoint and returns
+ * the number its answer holds under key (the update or event made), or -1. */
+long long sim_post_number(sim_proc *s, const char *path, cJSON *body, const char *key);
+
 /* Like sim_request with an explicit content type (NULL = none) and a body
  * of body_len bytes; returns the raw answer (caller frees; NULL without an
  * answer). */

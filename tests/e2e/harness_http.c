@@ -200,17 +200,22 @@ static cJSON *user_object(long long user, const char *first_name, const char *la
     return from;
 }
 
-static long long post_update(sim_proc *s, const char *path, cJSON *body)
+long long sim_post_number(sim_proc *s, const char *path, cJSON *body, const char *key)
 {
-    long long id = -1;
-    char *text = cJSON_PrintUnformatted(body);
+    long long number = -1;
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
     cJSON *answer = text ? sim_request(s, "POST", path, text, NULL) : NULL;
-    const cJSON *update_id = cJSON_GetObjectItemCaseSensitive(answer, "update_id");
-    if (cJSON_IsNumber(update_id)) id = (long long)update_id->valuedouble;
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(answer, key);
+    if (cJSON_IsNumber(n)) number = (long long)n->valuedouble;
     cJSON_Delete(answer);
     cJSON_Delete(body);
     free(text);
-    return id;
+    return number;
+}
+
+static long long post_update(sim_proc *s, const char *path, cJSON *body)
+{
+    return sim_post_number(s, path, body, "update_id");
 }
 
 long long tg_say(sim_proc *s, long long user, const char *first_name, const char *lang,

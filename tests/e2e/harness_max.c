@@ -21,15 +21,7 @@ void max_conf(const sim_proc *s, char *buf, size_t size)
 /* POSTs body (taken) to a control endpoint; the update's number, or -1. */
 static long long post_update(sim_proc *s, const char *path, cJSON *body)
 {
-    long long number = -1;
-    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-    cJSON *answer = text ? sim_request(s, "POST", path, text, NULL) : NULL;
-    const cJSON *update = cJSON_GetObjectItemCaseSensitive(answer, "update");
-    if (cJSON_IsNumber(update)) number = (long long)update->valuedouble;
-    cJSON_Delete(answer);
-    cJSON_Delete(body);
-    free(text);
-    return number;
+    return sim_post_number(s, path, body, "update");
 }
 
 static cJSON *user_body(long long user, const char *name, const char *lang)

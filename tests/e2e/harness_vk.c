@@ -107,15 +107,7 @@ void vk_conf(const sim_proc *s, char *buf, size_t size)
 
 static long long post_event(sim_proc *s, const char *path, cJSON *body)
 {
-    long long number = -1;
-    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-    cJSON *answer = text ? sim_request(s, "POST", path, text, NULL) : NULL;
-    const cJSON *event = cJSON_GetObjectItemCaseSensitive(answer, "event");
-    if (cJSON_IsNumber(event)) number = (long long)event->valuedouble;
-    cJSON_Delete(answer);
-    cJSON_Delete(body);
-    free(text);
-    return number;
+    return sim_post_number(s, path, body, "event");
 }
 
 static cJSON *message_body(long long user, const char *text)
