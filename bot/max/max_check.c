@@ -147,12 +147,12 @@ check_outcome max_classify_check(transport *t, const outbox_row *row, const http
     check_outcome out;
     if (!r.ok) {
         snprintf(why, why_size, "GET /messages: HTTP %d %s: %s", r.http_status, r.code, r.message);
-        if (strcmp(r.code, "too.many.requests") == 0 || r.http_status == 429) {
+        if (max_reply_rate_limited(&r)) {
             *retry_after_ms = MAX_RATE_WAIT_MS;
             out = CHECK_RETRY;
         } else if (r.http_status >= 500) {
             out = CHECK_RETRY;
-        } else if (strcmp(r.code, "chat.denied") == 0 || strstr(r.code, "blocked") || r.http_status == 403) {
+        } else if (max_reply_denied(&r)) {
             out = CHECK_BLOCKED;
         } else {
             out = CHECK_INCONCLUSIVE;

@@ -45,6 +45,16 @@ void max_reply_free(max_reply *r)
     r->root = NULL;
 }
 
+int max_reply_rate_limited(const max_reply *r)
+{
+    return strcmp(r->code, "too.many.requests") == 0 || r->http_status == 429;
+}
+
+int max_reply_denied(const max_reply *r)
+{
+    return strcmp(r->code, "chat.denied") == 0 || strstr(r->code, "blocked") || r->http_status == 403;
+}
+
 mb_status max_parse_updates(const char *body, size_t len, max_update_list *out)
 {
     memset(out, 0, sizeof *out);

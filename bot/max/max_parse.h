@@ -66,6 +66,12 @@ typedef struct max_reply {
 mb_status max_parse_reply(const char *body, size_t len, long http_status, max_reply *out);
 void max_reply_free(max_reply *r);
 
+/* What an error answer says, by MAX's key or, without one, the status:
+ * too many requests (wait and ask again); the user or chat refuses the
+ * bot (chat.denied, a blocked user, 403). */
+int max_reply_rate_limited(const max_reply *r);
+int max_reply_denied(const max_reply *r);
+
 /* A GET /updates answer: {"updates":[...],"marker":N}. */
 typedef struct max_update_list {
     int has_marker;            /* marker was a number in range; null or missing keeps the old one */

@@ -448,7 +448,7 @@ static void outcome_for_error(const outbox_row *row, const max_reply *r, send_re
 {
     const char *code = r->code;
     int status = r->http_status;
-    if (strcmp(code, "too.many.requests") == 0 || status == 429) {
+    if (max_reply_rate_limited(r)) {
         out->outcome = SEND_RETRY;
         out->retry_after_ms = MAX_RATE_WAIT_MS;
     } else if (strcmp(code, "attachment.not.ready") == 0) {
@@ -460,8 +460,7 @@ static void outcome_for_error(const outbox_row *row, const max_reply *r, send_re
         out->retry_after_ms = wait < MAX_NOT_READY_WAIT_MAX_MS ? wait : MAX_NOT_READY_WAIT_MAX_MS;
     } else if (strcmp(code, "verify.token") == 0 || status == 401) {
         out->outcome = SEND_FATAL;
-    } else if (strcmp(row->kind, "answer") != 0 &&
-               (strcmp(code, "chat.denied") == 0 || strstr(code, "blocked") || status == 403)) {
+    } else if (strcmp(row->kind, "answer") != 0 && max_reply_denied(r)) {
         out->outcome = SEND_BLOCKED;
     } else if (status >= 500 || status == 0) {
         out->outcome = SEND_RETRY;
