@@ -83,6 +83,23 @@ void vk_fail_param(vk_outcome *out, const char *what)
     vk_fail(out, VK_ERR_PARAM, message);
 }
 
+int vk_upload_peer(const cJSON *params, vk_outcome *out)
+{
+    if (sim_param_int64(params, "peer_id", &out->peer_id) == SIM_PARAM_OK && out->peer_id) return 0;
+    out->peer_id = 0;
+    vk_fail_param(out, "peer_id is undefined");
+    return -1;
+}
+
+int vk_upload_gate(vk_outcome *out)
+{
+    if (!vk_peer_writable(out->peer_id)) {
+        vk_fail(out, VK_ERR_NO_PERMISSION, VK_MSG_NO_PERMISSION);
+        return -1;
+    }
+    return vk_rate_gate(out->peer_id, out);
+}
+
 int vk_rate_gate(long long peer_id, vk_outcome *out)
 {
     if (!sim_limits_check(peer_id)) return 0;

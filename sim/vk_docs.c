@@ -107,21 +107,12 @@ void vk_docs_get_messages_upload_server(const cJSON *params, vk_outcome *out)
 {
     const char *type = sim_param_string(params, "type");
     char url[VK_DOC_URL_MAX];
-    if (sim_param_int64(params, "peer_id", &out->peer_id) != SIM_PARAM_OK || !out->peer_id) {
-        out->peer_id = 0;
-        vk_fail_param(out, "peer_id is undefined");
-        return;
-    }
+    if (vk_upload_peer(params, out)) return;
     if (type && type[0] && !upload_type_valid(type)) {
         vk_fail_param(out, "type is invalid");
         return;
     }
-    /* VK only gives an upload URL for a conversation the community may write to. */
-    if (!vk_peer_writable(out->peer_id)) {
-        vk_fail(out, VK_ERR_NO_PERMISSION, VK_MSG_NO_PERMISSION);
-        return;
-    }
-    if (vk_rate_gate(out->peer_id, out)) return;
+    if (vk_upload_gate(out)) return;
     if (sim_array_room((void **)&uploads, &uploads_len, &uploads_cap, VK_UPLOADS_MAX, sizeof *uploads) ||
         vk_random_hex(uploads[uploads_len].token, VK_UPLOAD_TOKEN_HEX)) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");

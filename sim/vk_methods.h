@@ -47,6 +47,13 @@ void vk_fail_param(vk_outcome *out, const char *what);
  * sets error 6, counts the violation and returns -1. */
 int vk_rate_gate(long long peer_id, vk_outcome *out);
 
+/* The checks before VK hands out an upload URL: params name a peer_id
+ * (kept in out), which vk_upload_gate then requires to be a conversation
+ * the community may write to, under the rate limits. Each sets the error
+ * and returns -1 when its check fails. */
+int vk_upload_peer(const cJSON *params, vk_outcome *out);
+int vk_upload_gate(vk_outcome *out);
+
 /* Adds value (ownership taken) as field name of the call's sent-log entry. */
 void vk_log_field(vk_outcome *out, const char *name, cJSON *value);
 

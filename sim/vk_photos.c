@@ -72,17 +72,7 @@ void vk_photos_free(void)
 void vk_photos_get_messages_upload_server(const cJSON *params, vk_outcome *out)
 {
     char url[URL_MAX];
-    if (sim_param_int64(params, "peer_id", &out->peer_id) != SIM_PARAM_OK || !out->peer_id) {
-        out->peer_id = 0;
-        vk_fail_param(out, "peer_id is undefined");
-        return;
-    }
-    /* As for documents: only for a conversation the community may write to. */
-    if (!vk_peer_writable(out->peer_id)) {
-        vk_fail(out, VK_ERR_NO_PERMISSION, VK_MSG_NO_PERMISSION);
-        return;
-    }
-    if (vk_rate_gate(out->peer_id, out)) return;
+    if (vk_upload_peer(params, out) || vk_upload_gate(out)) return;
     if (sim_array_room((void **)&urls, &urls_len, &urls_cap, VK_PHOTO_UPLOADS_MAX, sizeof *urls) ||
         vk_random_hex(urls[urls_len].token, TOKEN_HEX)) {
         vk_fail(out, VK_ERR_INTERNAL, "Internal server error");
