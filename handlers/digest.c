@@ -68,7 +68,7 @@ static mb_status territory_lines(db *d, digest_batch *b, digest *g)
     for (int i = 0; i < n && !rc; i++) {
         const digest_batch_org *o;
         if ((rc = digest_batch_org_week(d, b, g, ids[i], &o))) break;
-        if (o->found) continue;   /* an organisation that cannot be read has no line */
+        if (o->read_rc) continue;   /* an organisation that cannot be read has no line */
         digest_org_line *l = &g->orgs[g->norgs++];
         l->id = o->id;
         snprintf(l->name, sizeof l->name, "%s", o->name);
@@ -115,7 +115,7 @@ mb_status digest_build(db *d, const bot_env *env, int of_territory, int64_t scop
     mb_status rc;
     if (!of_territory) {
         const digest_batch_org *o;
-        if (!(rc = digest_batch_org_week(d, b, out, scope_id, &o)) && (rc = o->found) == MB_OK) {
+        if (!(rc = digest_batch_org_week(d, b, out, scope_id, &o)) && (rc = o->read_rc) == MB_OK) {
             snprintf(out->scope_name, sizeof out->scope_name, "%s", o->name);
             add_org(out, o);
         }

@@ -162,9 +162,9 @@ mb_status digest_batch_org_week(db *d, digest_batch *b, const digest *g, int64_t
     o->id = org_id;
     b->norgs++;
     org record;
-    o->found = org_get(d, org_id, &record);
+    o->read_rc = org_get(d, org_id, &record);
     mb_status rc = MB_OK;
-    if (!o->found) {
+    if (!o->read_rc) {
         snprintf(o->name, sizeof o->name, "%s", record.name);
         rc = digest_counts_load(d, org_id, g->start, g->end, &o->c);
         if (!rc) rc = digest_held_by_week(d, org_id, g->year_start, g->weeks, o->held_by_week);

@@ -13,7 +13,7 @@
  * show it. */
 typedef struct digest_batch_org {
     int64_t id;
-    mb_status found;               /* org_get's answer: a territory skips an organisation it cannot read */
+    mb_status read_rc;             /* org_get's answer: a territory skips an organisation it cannot read */
     char name[DIGEST_NAME_MAX];
     digest_counts c;
     int held_by_week[DIGEST_WEEKS_MAX];
