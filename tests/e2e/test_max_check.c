@@ -63,6 +63,18 @@ static void sent_once_at(convo *c, long long user, const char *needle, const cha
 }
 #define sent_once(c, u, n) sent_once_at(c, u, n, __FILE__, __LINE__)
 
+/* A text to user marked as sending by a bot killed before its request
+ * left (the bot is stopped), with the chat's mark as its floor. */
+static void left_sending(convo *c, long long user, const char *text)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO outbox(platform, chat_id, kind, body, state, attempts, next_at, created_at, probe_floor)"
+             " SELECT 'max', %lld, 'text', '{\"text\":\"%s\"}', 'sending', 1, 0, 0, last_message_id"
+             " FROM chat_marks WHERE platform = 'max' AND chat_id = %lld", user, text, user);
+    db_exec(c->bot.db, sql);
+}
+
 static int start(convo *c, const char *name)
 {
     convo_transport = "max";
@@ -121,10 +133,7 @@ TEST(killed_while_sending_the_bot_checks_and_sends_each_message_once)
 
     /* killed after marking a message as sending, before its request left */
     bot_stop(&c.bot);
-    db_exec(c.bot.db, "INSERT INTO outbox(platform, chat_id, kind, body, state, attempts, next_at, created_at,"
-                      " probe_floor) SELECT 'max', 7710003, 'text', '{\"text\":\"Встреча завтра в 16:00\"}',"
-                      " 'sending', 1, 0, 0, last_message_id FROM chat_marks"
-                      " WHERE platform = 'max' AND chat_id = 7710003");
+    left_sending(&c, user, "Встреча завтра в 16:00");
     CHECK_INT(bot_start(&c.bot), 0);
     sent_once(&c, user, "Встреча завтра в 16:00");
     CHECK(logged(&c, "to chat 7710003 had not arrived"));
@@ -145,10 +154,7 @@ TEST(without_the_dialogs_own_id_the_message_waits_for_the_operator)
      * wrote last before this version), and a message killed in flight */
     bot_stop(&c.bot);
     db_exec(c.bot.db, "UPDATE chat_marks SET platform_chat_id = NULL WHERE platform = 'max' AND chat_id = 7710004");
-    db_exec(c.bot.db, "INSERT INTO outbox(platform, chat_id, kind, body, state, attempts, next_at, created_at,"
-                      " probe_floor) SELECT 'max', 7710004, 'text', '{\"text\":\"Встреча завтра в 17:00\"}',"
-                      " 'sending', 1, 0, 0, last_message_id FROM chat_marks"
-                      " WHERE platform = 'max' AND chat_id = 7710004");
+    left_sending(&c, user, "Встреча завтра в 17:00");
     CHECK_INT(bot_start(&c.bot), 0);
     CHECK(convo_wait_count(&c, 1, WAIT_MS,
                            "SELECT COUNT(*) FROM outbox WHERE chat_id = 7710004 AND state = 'unknown'"));
