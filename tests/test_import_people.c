@@ -30,12 +30,7 @@ static const char *write_file(const char *name, const char *body)
     static char path[4][512];
     static int next;
     char *p = path[next++ % 4];
-    snprintf(p, 512, "%s/%s", unit_tmpdir(), name);
-    FILE *f = fopen(p, "wb");
-    if (f) {
-        fputs(body, f);
-        fclose(f);
-    }
+    unit_write_tmp(name, body, p, 512);
     return p;
 }
 

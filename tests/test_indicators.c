@@ -231,12 +231,7 @@ TEST(form_coverage_table_of_001)
 static const char *write_file(const char *name, const char *text)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s/%s", unit_tmpdir(), name);
-    FILE *f = fopen(path, "wb");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
+    unit_write_tmp(name, text, path, sizeof path);
     return path;
 }
 

@@ -183,12 +183,7 @@ TEST(media_a_user_sent_goes_back_by_its_tokens)
 TEST(a_chart_is_uploaded_and_attached_as_an_image)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/chart.png", unit_tmpdir());
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (!f) return;
-    fputs("\x89PNG chart", f);
-    fclose(f);
+    CHECK_INT(unit_write_tmp("chart.png", "\x89PNG chart", path, sizeof path), 0);
     char body[1024];
     snprintf(body, sizeof body, "{\"path\":\"%s\",\"filename\":\"digest.png\",\"caption\":\"Диаграмма.\"}", path);
     outbox_row r = row_of(70, 5, "photo", body);
@@ -227,12 +222,7 @@ TEST(a_chart_is_uploaded_and_attached_as_an_image)
 TEST(a_file_is_uploaded_in_three_steps_and_waits_while_max_processes_it)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/report.pdf", unit_tmpdir());
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (!f) return;
-    fputs("%PDF-1.4 report", f);
-    fclose(f);
+    CHECK_INT(unit_write_tmp("report.pdf", "%PDF-1.4 report", path, sizeof path), 0);
     char body[1024];
     snprintf(body, sizeof body, "{\"path\":\"%s\",\"filename\":\"Отчёт.pdf\",\"caption\":\"Итоги\"}", path);
     outbox_row r = row_of(60, 5, "document", body);

@@ -156,12 +156,7 @@ static int import_outcomes(app *a, const char *file)
 static const char *write_file(const char *name, const char *body)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s/%s", unit_tmpdir(), name);
-    FILE *f = fopen(path, "wb");
-    if (f) {
-        fputs(body, f);
-        fclose(f);
-    }
+    unit_write_tmp(name, body, path, sizeof path);
     return path;
 }
 

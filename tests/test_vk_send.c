@@ -136,16 +136,6 @@ static send_result classify(long status, const char *body, CURLcode curl)
     return out;
 }
 
-/* Writes content into name in the test folder; its path into path. */
-static void write_file(const char *name, const char *content, char *path, size_t size)
-{
-    snprintf(path, size, "%s/%s", unit_tmpdir(), name);
-    FILE *f = fopen(path, "w");
-    if (!f) return;
-    fputs(content, f);
-    fclose(f);
-}
-
 /* An answer to call, as the sender would hand it over. */
 static send_result answer(const outbox_row *r, api_call *call, long status, const char *body)
 {
@@ -162,7 +152,7 @@ static send_result answer(const outbox_row *r, api_call *call, long status, cons
 TEST(a_file_goes_through_the_upload_server_then_messages_send)
 {
     char path[512], body[1024];
-    write_file("pairs.csv", "mentor;mentee\n", path, sizeof path);
+    unit_write_tmp("pairs.csv", "mentor;mentee\n", path, sizeof path);
     snprintf(body, sizeof body, "{\"path\":\"%s\",\"filename\":\"Пары.csv\",\"caption\":\"Список пар\"}", path);
     outbox_row r = row_of(31, "document", body);
     api_call call;
@@ -222,7 +212,7 @@ TEST(media_vk_holds_is_attached_by_its_reference)
 TEST(a_failed_upload_step_is_retried_from_the_start_and_a_missing_file_refused)
 {
     char path[512], body[1024];
-    write_file("digest.csv", "x\n", path, sizeof path);
+    unit_write_tmp("digest.csv", "x\n", path, sizeof path);
     snprintf(body, sizeof body, "{\"path\":\"%s\"}", path);
     outbox_row r = row_of(32, "document", body);
     api_call call;
@@ -248,7 +238,7 @@ TEST(a_failed_upload_step_is_retried_from_the_start_and_a_missing_file_refused)
 
     outbox_row gone = row_of(33, "document", "{\"path\":\"/nonexistent/report.csv\"}");
     CHECK_INT(tr->render(tr, &gone, &call), MB_ERR_INVALID);
-    write_file("empty.csv", "", path, sizeof path);
+    unit_write_tmp("empty.csv", "", path, sizeof path);
     snprintf(body, sizeof body, "{\"path\":\"%s\"}", path);
     outbox_row empty = row_of(34, "document", body);
     CHECK_INT(tr->render(tr, &empty, &call), MB_ERR_INVALID);
@@ -437,7 +427,7 @@ TEST(a_picture_vk_would_not_take_as_a_photo_goes_as_a_document)
     api_call_clear(&call);
 
     /* not a picture at all: the whole document way, with its own random_id */
-    write_file("notes.txt", "не картинка\n", path, sizeof path);
+    unit_write_tmp("notes.txt", "не картинка\n", path, sizeof path);
     snprintf(body, sizeof body, "{\"path\":\"%s\",\"filename\":\"notes.txt\",\"caption\":\"Заметки\"}", path);
     outbox_row r = row_of(76, "photo", body);
     CHECK_INT(tr->render(tr, &r, &call), MB_OK);

@@ -79,6 +79,15 @@ const char *unit_tmpdir(void)
     return tmpdir;
 }
 
+int unit_write_tmp(const char *name, const char *content, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", unit_tmpdir(), name);
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    int ok = fputs(content, f) >= 0;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
 int unit_summary(void)
 {
     count_outside_checks();

@@ -58,6 +58,10 @@ void unit_free_names(char **names, int n);
 /* A fresh temporary directory for this test binary (removed at exit). */
 const char *unit_tmpdir(void);
 
+/* Writes content into the file name in unit_tmpdir(), its path into path
+ * (size bytes). 0, or -1 when it could not be written. */
+int unit_write_tmp(const char *name, const char *content, char *path, size_t size);
+
 /* The shipped catalogs in locales/ (ru, the default, and en), loaded as the
  * bot loads them; NULL, with the reason on stderr, when they do not load.
  * The caller frees with i18n_free(). */
