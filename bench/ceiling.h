@@ -24,6 +24,7 @@ typedef struct ceiling_conf {
     long long vk_group_id;
     int poll_timeout_s, vk_wait_s;
     char locales[CEILING_VALUE_MAX], org[CEILING_VALUE_MAX], survey[CEILING_VALUE_MAX];
+    char store[CEILING_VALUE_MAX];   /* [ceiling] store: the floor's database; empty for none */
 } ceiling_conf;
 
 /* One call waiting for its chat's turn: the method and its body (JSON for
@@ -31,6 +32,8 @@ typedef struct ceiling_conf {
 typedef struct pending_call {
     const char *method;
     char *body;
+    struct chat *ch;           /* a button answer's chat (held until its commit) */
+    long long row;             /* the floor's outbox row; 0 without a store */
     struct pending_call *next;
 } pending_call;
 
@@ -66,7 +69,12 @@ typedef struct ceiling {
     int failed;                  /* a poll failed for good: the exit code says so */
     struct vk_poller *vk;
     ev_signal sigterm, sigint;
+    struct ceiling_store *store;   /* the floor's storage; NULL for the ceiling */
+    int in_batch;                  /* the floor: calls wait for the batch's commit */
+    pending_call *answers_head, *answers_tail;   /* button answers waiting for it */
 } ceiling;
+
+typedef struct ceiling_store ceiling_store;
 
 /* ---- the conversation (ceiling_bot.c) ---- */
 
@@ -79,6 +87,26 @@ void ceiling_on_button(ceiling *c, ceiling_platform p, long long user, const cha
 void ceiling_enqueue(ceiling *c, chat *ch, const char *method, char *body);
 /* A poller is ready for users: once all are, the started line is logged. */
 void ceiling_poller_ready(ceiling *c);
+/* Starts the calls a batch held back (its commit is on disk). */
+void ceiling_release(ceiling *c);
+
+/* ---- the durable floor (ceiling_store.c): without a store, no-ops ---- */
+
+/* Opens or makes the floor's database at path; 0, or -1 with a message. */
+int ceiling_store_open(ceiling *c, const char *path);
+void ceiling_store_close(ceiling *c);
+/* An answer of getUpdates or a_check: one transaction from begin to end,
+ * whose calls start once it is committed. */
+void ceiling_batch_begin(ceiling *c);
+/* An update of the batch by its id: 1 when new, 0 when delivered before. */
+int ceiling_batch_update(ceiling *c, const char *key);
+/* The user's step, the call (returns its row), and the batch's end with
+ * the poller's cursor (commits, then releases the calls). */
+void ceiling_store_step(ceiling *c, const chat *ch);
+long long ceiling_store_call(ceiling *c, const chat *ch, const char *method, const char *body);
+void ceiling_batch_end(ceiling *c, ceiling_platform p, long long cursor);
+/* A call was answered: its mark goes with the next commit. */
+void ceiling_store_sent(ceiling *c, long long row);
 
 /* ---- VK (ceiling_vk.c) ---- */
 

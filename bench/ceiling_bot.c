@@ -21,9 +21,10 @@
  *
  * FILE is the bot's own configuration ([telegram] token, api_base,
  * poll_timeout; [vk] token, group_id, api_base, wait; [bot] locales), plus
- * [ceiling] org (the organisation the invite is for) and survey (the
+ * [ceiling] org (the organisation the invite is for), survey (the
  * instrument offered after registration, default
- * locales/surveys/pupil_request.json). SIGTERM or SIGINT ends it with exit 0,
+ * locales/surveys/pupil_request.json) and store (a database file: the
+ * durable floor of bench/ceiling_store.c; none by default). SIGTERM or SIGINT ends it with exit 0,
  * a poll that fails for good (the simulator went away) with exit 1.
  */
 #include "bench/ceiling.h"
@@ -56,6 +57,7 @@ static int on_conf_key(void *arg, const char *section, const char *key, const ch
     else if (strcmp(section, "bot") == 0 && strcmp(key, "locales") == 0) dst = c->locales;
     else if (strcmp(section, "ceiling") == 0 && strcmp(key, "org") == 0) dst = c->org;
     else if (strcmp(section, "ceiling") == 0 && strcmp(key, "survey") == 0) dst = c->survey;
+    else if (strcmp(section, "ceiling") == 0 && strcmp(key, "store") == 0) dst = c->store;
     if (dst && snprintf(dst, CEILING_VALUE_MAX, "%s", value) >= CEILING_VALUE_MAX) {
         fprintf(stderr, "[%s] %s is longer than %d bytes\n", section, key, CEILING_VALUE_MAX - 1);
         return 0;
@@ -118,12 +120,14 @@ static void make_ready(ceiling *c, chat *ch)
 typedef struct flight {
     ceiling *c;
     chat *ch;         /* NULL for a button answer, which keeps no place in the chat's line */
+    long long row;    /* the floor's outbox row */
 } flight;
 
 static void on_answered(void *arg, const http_response *resp)
 {
     flight *f = arg;
     ceiling *c = f->c;
+    if (resp->status == 200) ceiling_store_sent(c, f->row);
     free(f);
     if (resp->status != 200) {
         c->calls_failed++;
@@ -134,9 +138,23 @@ static void on_answered(void *arg, const http_response *resp)
 }
 
 /* Sends the answer to a button press at once, beside the chat's messages,
- * as the real sender does (it shows nothing in the chat). */
-static void post_answer(ceiling *c, chat *ch, const char *method, char *body)
+ * as the real sender does (it shows nothing in the chat); the floor holds
+ * it until its batch is committed. */
+static void post_answer(ceiling *c, chat *ch, const char *method, char *body, long long row)
 {
+    if (body && c->in_batch) {
+        pending_call *p = calloc(1, sizeof *p);
+        if (!p) {
+            log_error("ceiling", "out of memory holding a button answer in chat %lld", ch->id);
+            free(body);
+            return;
+        }
+        p->method = method, p->body = body, p->ch = ch, p->row = row;
+        if (c->answers_tail) c->answers_tail->next = p;
+        else c->answers_head = p;
+        c->answers_tail = p;
+        return;
+    }
     flight *f = body ? malloc(sizeof *f) : NULL;
     if (!f) {
         log_error("ceiling", "out of memory answering a button in chat %lld", ch->id);
@@ -145,6 +163,7 @@ static void post_answer(ceiling *c, chat *ch, const char *method, char *body)
     }
     f->c = c;
     f->ch = NULL;
+    f->row = row;
     char url[CEILING_VALUE_MAX * 2 + 64];
     if (ch->platform == CEILING_VK) ceiling_vk_method_url(c, method, url, sizeof url);
     else snprintf(url, sizeof url, "%s/bot%s/%s", c->conf.api_base, c->conf.token, method);
@@ -167,6 +186,7 @@ static void on_sent(void *arg, const http_response *resp)
     flight *f = arg;
     ceiling *c = f->c;
     chat *ch = f->ch;
+    if (resp->status == 200) ceiling_store_sent(c, f->row);
     free(f);
     if (resp->status != 200) {
         c->calls_failed++;
@@ -188,6 +208,7 @@ static void on_sent(void *arg, const http_response *resp)
  * SENDER_INFLIGHT_MAX are in flight. */
 static void pump(ceiling *c)
 {
+    if (c->in_batch) return;   /* the floor: nothing starts before its commit */
     while (c->inflight < SENDER_INFLIGHT_MAX && c->ready_head) {
         flight *f = malloc(sizeof *f);
         if (!f) {
@@ -204,6 +225,7 @@ static void pump(ceiling *c)
         else snprintf(url, sizeof url, "%s/bot%s/%s", c->conf.api_base, c->conf.token, ch->head->method);
         f->c = c;
         f->ch = ch;
+        f->row = ch->head->row;
         ch->inflight = 1;
         c->inflight++;
         mb_status rc = ch->platform == CEILING_VK
@@ -229,6 +251,7 @@ void ceiling_enqueue(ceiling *c, chat *ch, const char *method, char *body)
     }
     p->method = method;
     p->body = body;
+    p->row = ceiling_store_call(c, ch, method, body);
     if (ch->tail) ch->tail->next = p;
     else ch->head = p;
     ch->tail = p;
@@ -256,15 +279,29 @@ static void send_text(ceiling *c, chat *ch, const char *text, int kb)
 
 static void answer_button(ceiling *c, chat *ch, const char *button_id)
 {
+    const char *method = ch->platform == CEILING_VK ? "messages.sendMessageEventAnswer" : "answerCallbackQuery";
+    char *json = NULL;
     if (ch->platform == CEILING_VK) {
-        post_answer(c, ch, "messages.sendMessageEventAnswer", ceiling_vk_answer_body(c, ch->id, button_id));
-        return;
+        json = ceiling_vk_answer_body(c, ch->id, button_id);
+    } else {
+        cJSON *body = cJSON_CreateObject();
+        cJSON_AddStringToObject(body, "callback_query_id", button_id);
+        json = cJSON_PrintUnformatted(body);
+        cJSON_Delete(body);
     }
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddStringToObject(body, "callback_query_id", button_id);
-    char *json = cJSON_PrintUnformatted(body);
-    cJSON_Delete(body);
-    post_answer(c, ch, "answerCallbackQuery", json);
+    post_answer(c, ch, method, json, json ? ceiling_store_call(c, ch, method, json) : 0);
+}
+
+void ceiling_release(ceiling *c)
+{
+    while (c->answers_head) {
+        pending_call *p = c->answers_head;
+        c->answers_head = p->next;
+        post_answer(c, p->ch, p->method, p->body, p->row);
+        free(p);
+    }
+    c->answers_tail = NULL;
+    pump(c);
 }
 
 /* ---- the conversation ---- */
@@ -303,6 +340,7 @@ void ceiling_on_text(ceiling *c, ceiling_platform p, long long user, const char 
     } else if (ch->step == STEP_NAME_ASKED) {
         on_name(c, ch, text);
     }
+    ceiling_store_step(c, ch);
 }
 
 void ceiling_on_button(ceiling *c, ceiling_platform p, long long user, const char *button_id, const char *data)
@@ -317,6 +355,7 @@ void ceiling_on_button(ceiling *c, ceiling_platform p, long long user, const cha
         send_text(c, ch, c->ask_name, -1);
         ch->step = STEP_NAME_ASKED;
     }
+    ceiling_store_step(c, ch);
 }
 
 /* ---- Telegram ---- */
@@ -355,12 +394,17 @@ static void on_updates(void *arg, const http_response *resp)
         ev_break(c->loop, EVBREAK_ALL);
         return;
     }
+    ceiling_batch_begin(c);
     cJSON_ArrayForEach(u, result) {
         const cJSON *update_id = cJSON_GetObjectItemCaseSensitive(u, "update_id");
-        if (cJSON_IsNumber(update_id) && (long long)update_id->valuedouble >= c->offset)
-            c->offset = (long long)update_id->valuedouble + 1;
-        on_update(c, u);
+        char key[32] = "";
+        if (cJSON_IsNumber(update_id)) {
+            snprintf(key, sizeof key, "tg:%lld", (long long)update_id->valuedouble);
+            if ((long long)update_id->valuedouble >= c->offset) c->offset = (long long)update_id->valuedouble + 1;
+        }
+        if (ceiling_batch_update(c, key[0] ? key : NULL)) on_update(c, u);
     }
+    ceiling_batch_end(c, CEILING_TG, c->offset);
     cJSON_Delete(answer);
     poll_updates(c);
 }
@@ -486,6 +530,13 @@ static void ceiling_free(ceiling *c)
     i18n_free(c->catalog);
     for (int p = 0; p < 2; p++)
         for (int k = 0; k < KB_COUNT; k++) free(c->markup[p][k]);
+    while (c->answers_head) {
+        pending_call *p = c->answers_head;
+        c->answers_head = p->next;
+        free(p->body);
+        free(p);
+    }
+    ceiling_store_close(c);
     ceiling_vk_free(c);
     free(c->greeting), free(c->consent), free(c->ask_name), free(c->offer);
 }
@@ -521,6 +572,7 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     c.loop = EV_DEFAULT;
     if (!(c.http = http_client_new(c.loop))) goto out;
+    if (c.conf.store[0] && ceiling_store_open(&c, c.conf.store) != 0) goto out;
     ev_signal_init(&c.sigterm, on_signal, SIGTERM);
     ev_signal_init(&c.sigint, on_signal, SIGINT);
     ev_signal_start(c.loop, &c.sigterm);

@@ -135,7 +135,12 @@ static void on_events(void *arg, const http_response *resp)
     }
     long long ts = number_of(cJSON_GetObjectItemCaseSensitive(answer, "ts"));
     if (ts >= 0) c->vk->ts = ts;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(answer, "updates")) on_event(c, e);
+    ceiling_batch_begin(c);
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(answer, "updates")) {
+        if (ceiling_batch_update(c, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "event_id"))))
+            on_event(c, e);
+    }
+    ceiling_batch_end(c, CEILING_VK, c->vk->ts);
     cJSON_Delete(answer);
     a_check(c);
 }

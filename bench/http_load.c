@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -59,9 +60,9 @@
 #define LOAD_CONF "[bot]\nlog_level = info\n\n[telegram]\nrate_global_per_s = " LOAD_RATE_GLOBAL \
                   "\nrate_per_chat_per_s = " LOAD_RATE_PER_CHAT "\n\n"
 
-typedef enum { BOT_REAL_FULL, BOT_REAL_NORMAL, BOT_CEILING } bot_kind;
+typedef enum { BOT_REAL_FULL, BOT_REAL_NORMAL, BOT_CEILING, BOT_FLOOR, BOT_KINDS } bot_kind;
 static const char *const kind_names[] = {"mentorbot, synchronous=full", "mentorbot, synchronous=normal",
-                                         "ceiling (no storage)"};
+                                         "ceiling (no storage)", "floor (ceiling + durable rows)"};
 
 typedef struct scenario {
     const char *name;
@@ -73,6 +74,7 @@ typedef struct result {
     int finished, users;        /* registrations done when the run ended (at its time limit or all) */
     long long updates, calls_per_user_x100, censored;
     double seconds, per_s, p50_ms, p99_ms, cpu_us_per_update, peak_mb;
+    double others_us_per_update;  /* the simulator's and this program's (the users') CPU per update */
     char *transcript;           /* the calls to the first user (caller frees) */
 } result;
 
@@ -86,6 +88,14 @@ static int bot_peak_kb(pid_t pid)
         if (sscanf(line, "VmHWM: %d kB", &kb) == 1) break;
     if (f) fclose(f);
     return kb;
+}
+
+/* This program's CPU time (the users' side) so far, in ms. */
+static long long self_cpu_ms(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000LL + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 }
 
 /* Starts the ceiling bot on b's configuration and log, and waits until it
@@ -162,13 +172,16 @@ static void run_one(const scenario *sc, bot_kind kind, int vk, const i18n *catal
      * does not know: [ceiling] goes to the ceiling bot's configuration only. */
     if (vk) vk_conf(&sim, conf, sizeof conf);
     size_t used = strlen(conf);
-    snprintf(conf + used, sizeof conf - used, "%s%s[storage]\nsynchronous = %s\n%s%s\n", LOAD_CONF,
+    int ceiling_kind = kind == BOT_CEILING || kind == BOT_FLOOR;
+    char floor_store[PATH_MAX + 64] = "";
+    if (kind == BOT_FLOOR) snprintf(floor_store, sizeof floor_store, "\nstore = %s/%s.db", unit_tmpdir(), label);
+    snprintf(conf + used, sizeof conf - used, "%s%s[storage]\nsynchronous = %s\n%s%s%s\n", LOAD_CONF,
              vk ? "[vk]\nrate_per_s = " LOAD_RATE_GLOBAL "\n\n" : "", kind == BOT_REAL_NORMAL ? "normal" : "full",
-             kind == BOT_CEILING ? "\n[ceiling]\norg = " : "", kind == BOT_CEILING ? LOAD_ORG : "");
+             ceiling_kind ? "\n[ceiling]\norg = " : "", ceiling_kind ? LOAD_ORG : "", floor_store);
     if (bot_setup(&b, &sim, label, conf) != 0) goto out;
     r.sim_base = sim.base;
     r.vk = vk;
-    if (kind == BOT_CEILING) {
+    if (ceiling_kind) {
         if (ceiling_start(&b, ceiling_bin) != 0) goto out;
         snprintf(r.start_cmd, sizeof r.start_cmd, "/start ceiling");
     } else if (bot_start(&b) != 0 || b.pid == 0 || make_invite(&b, sc->users, r.start_cmd, sizeof r.start_cmd) != 0) {
@@ -176,17 +189,17 @@ static void run_one(const scenario *sc, bot_kind kind, int vk, const i18n *catal
     }
     /* VK hands out only events after the ts of the session the bot took:
      * users wait for it, as in the conversation tests. */
-    for (int waited = 0; vk && kind != BOT_CEILING && waited < HARNESS_START_TIMEOUT_MS; waited += 10) {
+    for (int waited = 0; vk && !ceiling_kind && waited < HARNESS_START_TIMEOUT_MS; waited += 10) {
         if (log_contains(&b, "long poll session ready")) break;
         usleep(10 * 1000);
     }
-    long long cpu_before = convo_cpu_ms(&b);
+    long long cpu_before = convo_cpu_ms(&b), others_before = convo_pid_cpu_ms(sim.pid) + self_cpu_ms();
     r.deadline_us = load_now_us() + (long long)limit_s * 1000000;
     int played = load_play(&r);
     if (played < 0) goto out;
     /* A stopped run is measured as it stands: its users would act on. */
     if (played == 0) load_settle(&r, LOAD_QUIET_MS, LOAD_SETTLE_MAX_MS);
-    long long cpu_after = convo_cpu_ms(&b);
+    long long cpu_after = convo_cpu_ms(&b), others_after = convo_pid_cpu_ms(sim.pid) + self_cpu_ms();
     int peak_kb = bot_peak_kb(b.pid);
     out->ok = cpu_before >= 0 && cpu_after >= 0;
     /* Updates answered: all posted ones in a run that finished; in a
@@ -197,6 +210,8 @@ static void run_one(const scenario *sc, bot_kind kind, int vk, const i18n *catal
     out->p50_ms = load_percentile_ms(&r, 50);
     out->p99_ms = load_percentile_ms(&r, 99);
     out->cpu_us_per_update = out->updates ? (double)(cpu_after - cpu_before) * 1000.0 / (double)out->updates : 0;
+    out->others_us_per_update =
+        out->updates ? (double)(others_after - others_before) * 1000.0 / (double)out->updates : 0;
     out->peak_mb = peak_kb / 1024.0;
     out->calls_per_user_x100 = (r.calls - r.other_calls) * 100 / sc->users;
     out->finished = r.finished;
@@ -241,9 +256,9 @@ static void print_result(const char *name, const result *x)
     }
     char done[32];
     snprintf(done, sizeof done, "%d/%d%s", x->finished, x->users, x->finished < x->users ? "*" : "");
-    printf("  %-30s %11s %8lld %8.1f %9.0f %7.2f %8.2f %9.0f %7.1f %5.2f\n", name, done, x->updates, x->seconds,
+    printf("  %-30s %11s %8lld %8.1f %9.0f %7.2f %8.2f %9.0f %7.1f %5.2f %9.0f\n", name, done, x->updates, x->seconds,
            x->per_s, x->p50_ms, x->p99_ms, x->cpu_us_per_update, x->peak_mb,
-           x->finished == x->users ? x->calls_per_user_x100 / 100.0 : 0);
+           x->finished == x->users ? x->calls_per_user_x100 / 100.0 : 0, x->others_us_per_update);
 }
 
 static void print_target(const char *what, double value, const char *unit, int higher_is_better, double target,
@@ -275,6 +290,16 @@ static void print_targets(const scenario *sc, const char *sync, const result *re
     }
 }
 
+/* How a bot compares with another (no target): the floor, a bot that
+ * stores only what answering exactly once needs, says what durability
+ * alone costs on this machine. */
+static void print_floor(const result *a, const result *b, const char *what)
+{
+    if (!a->ran || !b->ran || !a->ok || !b->ok || b->per_s <= 0 || b->cpu_us_per_update <= 0) return;
+    printf("    %-42s %7.2f%% of the updates/s, %.2fx the CPU per update\n", what, 100.0 * a->per_s / b->per_s,
+           a->cpu_us_per_update / b->cpu_us_per_update);
+}
+
 /* A transcript without its button answers (which go out beside the
  * chat's messages, so their place among them is a race), and how many
  * there were; the caller frees. */
@@ -303,7 +328,7 @@ static char *without_answers(const char *t, int *answers)
  * the messages in the same order, and as many button answers. 0 when it
  * did or there is nothing to compare; -1, with the first difference, when
  * not. */
-static int compare_calls(const result *real, const result *ceiling)
+static int compare_calls(const result *real, const result *ceiling, const char *name)
 {
     if (!real->ok || !ceiling->ok || real->finished < real->users || ceiling->finished < ceiling->users ||
         !real->transcript || !ceiling->transcript)
@@ -314,8 +339,8 @@ static int compare_calls(const result *real, const result *ceiling)
     for (int line = 1; !differs; line++) {
         size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
         if (la != lb || memcmp(a, b, la) != 0) {
-            printf("    the ceiling's calls differ from the real bot's at message %d of a registration:\n"
-                   "      real:    %.*s\n      ceiling: %.*s\n", line, (int)la, a, (int)lb, b);
+            printf("    the %s's calls differ from the real bot's at message %d of a registration:\n"
+                   "      real:    %.*s\n      %-8s %.*s\n", name, line, (int)la, a, name, (int)lb, b);
             differs = 1;
         }
         if (!a[la] || !b[lb]) break;
@@ -323,13 +348,13 @@ static int compare_calls(const result *real, const result *ceiling)
         b += lb + 1;
     }
     if (!differs && answers_a != answers_b) {
-        printf("    the real bot answered %d button presses, the ceiling %d\n", answers_a, answers_b);
+        printf("    the real bot answered %d button presses, the %s %d\n", answers_a, name, answers_b);
         differs = 1;
     }
     free(ta);
     free(tb);
     if (differs) return -1;
-    printf("    the ceiling made the same calls, texts and buttons as the real bot for a registration\n");
+    printf("    the %s made the same calls, texts and buttons as the real bot for a registration\n", name);
     return 0;
 }
 
@@ -414,29 +439,37 @@ int main(int argc, char **argv)
             sc->users = users;
             if (sc->concurrent > 4) sc->concurrent = users;
         }
-        result res[3];
+        result res[BOT_KINDS];
         memset(res, 0, sizeof res);
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < BOT_KINDS; k++) {
             if ((k == BOT_REAL_FULL && !strcmp(sync, "normal")) || (k == BOT_REAL_NORMAL && !strcmp(sync, "full")))
                 continue;
             run_one(sc, (bot_kind)k, vk, catalog, ceiling_bin, limit_s, &res[k]);
             failed |= !res[k].ok;
         }
         printf("\nscenario %s: %d users, %d at a time\n", sc->name, sc->users, sc->concurrent);
-        printf("  %-30s %11s %8s %8s %9s %7s %8s %9s %7s %5s\n", "bot", "registered", "answered", "seconds",
-               "updates/s", "p50 ms", "p99 ms", "CPU us/up", "peak MB", "calls");
-        for (int k = 0; k < 3; k++) print_result(kind_names[k], &res[k]);
+        printf("  %-30s %11s %8s %8s %9s %7s %8s %9s %7s %5s %9s\n", "bot", "registered", "answered", "seconds",
+               "updates/s", "p50 ms", "p99 ms", "CPU us/up", "peak MB", "calls", "others us");
+        for (int k = 0; k < BOT_KINDS; k++) print_result(kind_names[k], &res[k]);
         if (res[BOT_REAL_FULL].ran) print_targets(sc, "full", &res[BOT_REAL_FULL], &res[BOT_CEILING]);
         if (res[BOT_REAL_NORMAL].ran) print_targets(sc, "normal", &res[BOT_REAL_NORMAL], &res[BOT_CEILING]);
-        failed |= compare_calls(res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL],
-                                &res[BOT_CEILING]) != 0;
-        for (int k = 0; k < 3; k++) free(res[k].transcript);
+        print_floor(&res[BOT_FLOOR], &res[BOT_CEILING], "floor/ceiling");
+        print_floor(res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL], &res[BOT_FLOOR],
+                    "real/floor");
+        const result *real = res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL];
+        failed |= compare_calls(real, &res[BOT_CEILING], "ceiling") != 0;
+        failed |= compare_calls(real, &res[BOT_FLOOR], "floor") != 0;
+        for (int k = 0; k < BOT_KINDS; k++) free(res[k].transcript);
     }
     printf("\nanswered: updates (the users' posts) whose reply came; updates/s counts them\n"
            "registered: users who reached «Готово»; * the run stopped at its limit of %d s, its figures are over"
            " what it did, and steps still waiting then count with their wait so far\n"
            "calls: calls per registration in the sent log, button answers included (0 for a stopped run)\n"
-           "CPU us/up: the bot's utime+stime over the run per update; peak MB: the bot's VmHWM\n", limit_s);
+           "CPU us/up: the bot's utime+stime over the run per update; peak MB: the bot's VmHWM\n"
+           "others us: the simulator's and the users' (this program's) CPU per update in the same run\n"
+           "floor: the ceiling bot storing what answering each update exactly once needs (the update's id, the\n"
+           "  user's step, every call before it starts and its mark once answered, the cursor) in SQLite,\n"
+           "  one commit with synchronous=FULL per batch, as bench/ceiling_store.c says\n", limit_s);
     i18n_free(catalog);
     curl_global_cleanup();
     return failed || unit_failed_checks ? 1 : 0;

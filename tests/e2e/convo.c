@@ -693,10 +693,12 @@ void convo_drain(convo *c, long long user, int ms)
     }
 }
 
-long long convo_cpu_ms(const bot_proc *b)
+long long convo_cpu_ms(const bot_proc *b) { return convo_pid_cpu_ms(b->pid); }
+
+long long convo_pid_cpu_ms(pid_t pid)
 {
     char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)b->pid);
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     FILE *f = fopen(path, "r");
     if (!f) return -1;
     size_t n = fread(buf, 1, sizeof buf - 1, f);

@@ -216,6 +216,8 @@ void convo_local_day(long utc_offset_s, int days, char *buf, size_t size);
 /* The CPU time (user + system) the bot process used so far, in ms; -1
  * when it cannot be read. */
 long long convo_cpu_ms(const bot_proc *b);
+/* The same for any process of this user. */
+long long convo_pid_cpu_ms(pid_t pid);
 
 /* A busy-loop watch: CPU and wall time at its start. convo_busy_check
  * fails the test when the bot spent more than a fifth of the wall time
