@@ -15,6 +15,7 @@
 #include "util/strbuf.h"
 
 #define HTTP_BODY_MAX_DEFAULT (8u * 1024 * 1024)  /* largest response body accepted */
+#define HTTP_HOST_CONNECTIONS 16   /* connections open to one host at once */
 
 typedef struct http_client http_client;
 typedef struct http_request http_request;
