@@ -86,8 +86,10 @@ mb_status intake_apply(db *d, const bot_env *env, const char *platform, const in
     db_fault_clear(d);
     char key[64];
     since_key(platform, key, sizeof key);
-    int64_t since_ms = db_meta_get_int(d, key, 0);
+    /* read in the batch's transaction: on its own it would take and let go
+     * a read lock of its own */
     mb_status rc = db_begin(d);
+    int64_t since_ms = rc ? 0 : db_meta_get_int(d, key, 0);
     for (int i = 0; i < n && !rc; i++) rc = apply_one(d, env, platform, &items[i], since_ms, &local);
     if (!rc && cursor_key) rc = db_meta_set_int(d, cursor_key, cursor_value);
     int hooked = !rc && hook.before_commit;

@@ -18,10 +18,12 @@ struct scheduler {
     ev_timer timer;
     int failures;   /* runs in a row the database refused: the timer backs off */
     int retention_days, audit_retention_days;
+    uint64_t adds_seen;   /* job_adds() at the last look for the next due job */
 };
 
 static void rearm(scheduler *s)
 {
+    s->adds_seen = job_adds();
     int64_t now = clock_now_ms(), next = job_next_due(s->d);
     int64_t delay = SCHEDULER_RECHECK_MS;
     if (next >= 0 && next - now < delay) delay = next - now;
@@ -41,7 +43,9 @@ static void rearm(scheduler *s)
 
 void scheduler_rearm(scheduler *s)
 {
-    if (s && ev_is_active(&s->timer)) rearm(s);
+    /* Only a job added since the last look can be due sooner; one added by
+     * another process is found by the next look (SCHEDULER_RECHECK_MS). */
+    if (s && ev_is_active(&s->timer) && job_adds() != s->adds_seen) rearm(s);
 }
 
 static mb_status run_one(scheduler *s, const bot_env *env, int64_t now, int *ran)

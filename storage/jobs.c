@@ -5,8 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint64_t adds;   /* job_add calls in this process */
+
+uint64_t job_adds(void) { return adds; }
+
 mb_status job_add(db *d, int64_t due_at, const char *kind, const char *payload, int64_t *id_out)
 {
+    adds++;
     if (strlen(kind) >= JOB_KIND_MAX || (payload && strlen(payload) > JOB_PAYLOAD_MAX)) return MB_ERR_LIMIT;
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO jobs(due_at, kind, payload, created_at) VALUES(?1,?2,?3,?4)");
     if (!st) return MB_ERR_DB;

@@ -24,6 +24,9 @@ mb_status job_add(db *d, int64_t due_at, const char *kind, const char *payload, 
 
 /* Earliest due time of a pending job, or -1 when none. */
 int64_t job_next_due(db *d);
+/* How many jobs this process has added so far (committed or not): a
+ * scheduler that saw the same count needs not look for a sooner one. */
+uint64_t job_adds(void);
 
 /* The oldest pending job due at or before now. MB_ERR_NOT_FOUND when none. */
 mb_status job_take_due(db *d, int64_t now, job *out);

@@ -211,6 +211,10 @@ cJSON *vk_calls(sim_proc *s, long long peer, long long after);
  * carried out (a VK repeat of a random_id is not one), and whose text
  * contains needle (NULL: any). */
 int sim_count_calls(sim_proc *s, const char *platform, long long chat, const char *method, const char *needle);
+/* The same count once it reaches want, or as it is after timeout_ms: a
+ * call leaves only after the commit that queued it is on disk. */
+int sim_wait_calls(sim_proc *s, const char *platform, long long chat, const char *method, const char *needle,
+                   int want, int timeout_ms);
 
 /* Waits up to timeout_ms for the next successful messages.send or
  * messages.edit to peer after *seq that really reached the user (a repeated

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/strbuf.h"
 
@@ -266,5 +267,16 @@ int sim_count_calls(sim_proc *s, const char *platform, long long chat, const cha
             n++;
     }
     cJSON_Delete(calls);
+    return n;
+}
+
+int sim_wait_calls(sim_proc *s, const char *platform, long long chat, const char *method, const char *needle,
+                   int want, int timeout_ms)
+{
+    int n = sim_count_calls(s, platform, chat, method, needle);
+    for (long long deadline = harness_now_ms() + timeout_ms; n < want && harness_now_ms() < deadline;) {
+        usleep(20 * 1000);
+        n = sim_count_calls(s, platform, chat, method, needle);
+    }
     return n;
 }

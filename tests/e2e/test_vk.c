@@ -141,8 +141,7 @@ TEST(an_edit_reaches_the_message_the_bot_sent)
                       " SELECT 'vk', 7301, 'edit', json_object('message_id', result_message_id, 'text',"
                       " 'Справка обновлена', 'buttons', json_array()), 0, 0 FROM outbox WHERE chat_id = 7301"
                       " AND kind = 'text' ORDER BY id DESC LIMIT 1");
-    for (int i = 0; i < 50 && sim_count_calls(&c.sim, "vk", 7301, "messages.edit", NULL) == 0; i++) usleep(100 * 1000);
-    CHECK_INT(sim_count_calls(&c.sim, "vk", 7301, "messages.edit", NULL), 1);
+    CHECK_INT(sim_wait_calls(&c.sim, "vk", 7301, "messages.edit", NULL, 1, 5000), 1);
     /* recorded a moment after VK answered, with the next commit */
     CHECK(convo_wait_count(&c, 1, 5000, "SELECT COUNT(*) FROM outbox WHERE kind = 'edit' AND state = 'sent'"));
     convo_stop(&c);
