@@ -2,6 +2,10 @@
 #include "util/clock.h"
 
 #include <stdio.h>
+
+/* The condition of the index of a chat's line (migration 26), for the
+ * table named t: a statement must say it as the index does to use it. */
+#define OUTBOX_LINE(t) t ".state <> 'sent' AND " t ".state <> 'failed' AND " t ".state <> 'unknown'"
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,16 +36,11 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         " CASE WHEN o.state = 'checking' THEN (SELECT m.platform_chat_id FROM chat_marks m"
         "   WHERE m.platform = o.platform AND m.chat_id = o.chat_id) END"
         " FROM outbox o WHERE o.state IN ('pending', 'checking') AND o.next_at <= ?1"
-        /* a chat's messages leave in order; the answer to a button press
-         * shows nothing in the chat and keeps no place in that line. One
-         * look per unfinished state: a list of them would be a temporary
-         * b-tree built at each call. */
-        " AND (o.kind = 'answer' OR NOT (EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
-        "   AND p.chat_id = o.chat_id AND p.state = 'pending' AND p.kind <> 'answer' AND p.id < o.id)"
-        "  OR EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
-        "   AND p.chat_id = o.chat_id AND p.state = 'sending' AND p.kind <> 'answer' AND p.id < o.id)"
-        "  OR EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
-        "   AND p.chat_id = o.chat_id AND p.state = 'checking' AND p.kind <> 'answer' AND p.id < o.id)))"
+        /* a chat's messages leave in order: none while an earlier one is
+         * in its line (outbox_line, migration 26); the answer to a button
+         * press shows nothing in the chat and keeps no place in that line */
+        " AND (o.kind = 'answer' OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform"
+        "   AND p.chat_id = o.chat_id AND p.id < o.id AND " OUTBOX_LINE("p") " AND p.kind <> 'answer'))"
         " ORDER BY o.next_at, o.id LIMIT ?2");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, now);
@@ -84,12 +83,11 @@ void outbox_row_clear(outbox_row *r)
 int outbox_chat_waits(db *d, const outbox_row *row)
 {
     if (strcmp(row->kind, "answer") == 0) return 0;   /* keeps no place in the line */
-    /* One look per state: a list of them would be a temporary b-tree
-     * built at each call. */
-    sqlite3_stmt *st = db_stmt(d, "SELECT EXISTS(SELECT 1 FROM outbox WHERE platform = ?1 AND chat_id = ?2"
-                                  " AND state = 'pending' AND kind <> 'answer' AND id > ?3)"
-                                  " OR EXISTS(SELECT 1 FROM outbox WHERE platform = ?1 AND chat_id = ?2"
-                                  " AND state = 'checking' AND kind <> 'answer' AND id > ?3)");
+    /* a later message of the chat still to leave: pending or checking,
+     * in the chat's line */
+    sqlite3_stmt *st = db_stmt(d, "SELECT EXISTS(SELECT 1 FROM outbox o WHERE platform = ?1 AND chat_id = ?2"
+                                  " AND id > ?3 AND " OUTBOX_LINE("o") " AND state <> 'sending'"
+                                  " AND kind <> 'answer')");
     if (!st) return -1;
     sqlite3_bind_text(st, 1, row->platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, row->chat_id);
@@ -180,7 +178,8 @@ mb_status outbox_mark_undelivered(db *d, int64_t id)
 mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const char *reason)
 {
     sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'failed', error = ?3"
-                                  " WHERE platform = ?1 AND chat_id = ?2 AND state = 'pending'");
+                                  " WHERE id IN (SELECT id FROM outbox o WHERE platform = ?1 AND chat_id = ?2"
+                                  " AND " OUTBOX_LINE("o") " AND state = 'pending')");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, chat_id);
@@ -190,9 +189,11 @@ mb_status outbox_fail_chat(db *d, const char *platform, int64_t chat_id, const c
 
 int outbox_recover(db *d)
 {
+    /* the rows being sent are in their chats' lines (outbox_line) */
     sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET state = 'checking',"
                                   " error = 'the process stopped while this message was being sent'"
-                                  " WHERE state = 'sending'");
+                                  " WHERE id IN (SELECT id FROM outbox o INDEXED BY outbox_line WHERE "
+                                  OUTBOX_LINE("o") " AND state = 'sending')");
     if (!st || db_step_done(d, st)) return -1;
     return sqlite3_changes(db_handle(d));
 }
