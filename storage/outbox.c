@@ -2,12 +2,12 @@
 #include "util/clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* The condition of the index of a chat's line (migration 26), for the
  * table named t: a statement must say it as the index does to use it. */
 #define OUTBOX_LINE(t) t ".state <> 'sent' AND " t ".state <> 'failed' AND " t ".state <> 'unknown'"
-#include <stdlib.h>
-#include <string.h>
 
 mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t account_id,
                          const char *kind, const char *body, int64_t *id_out)
