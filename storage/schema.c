@@ -825,6 +825,35 @@ static const char *const migrations[] = {
      GUARD_AGAIN("accounts", "status", "NEW.status NOT IN ('imported', 'registering')"
                  " AND NEW.status NOT IN ('pending_consent', 'active') AND NEW.status <> 'forgotten'")
      GUARD_AGAIN("jobs", "state", "NEW.state NOT IN ('pending', 'done') AND NEW.state NOT IN ('failed', 'cancelled')")),
+
+    /* 26: a territory's digest made on its own (the menu's button) counts
+     * its schools' people and meetings at once (storage/digest.c): through
+     * accounts_org and meetings_org_digest it read every person and every
+     * meeting of the year, about 200 ms for a region (bench/digest.c).
+     * These indexes hold only what it counts: the people by the day they
+     * joined (the week's registrations), the pupils waiting for a
+     * parent's consent, the held meetings, and the mentees waiting for a
+     * mentor. Whether a mentee has an open membership lives in a row of
+     * accounts (paired) for that last one: the triggers set it to that
+     * very EXISTS on every change of a mentee's memberships (an insert,
+     * a REPLACE, a change of left_at or mentee_id, a delete), so it is
+     * never other than a recount (tests/test_digest.c checks it). */
+    ("CREATE INDEX accounts_joined ON accounts(created_at, org_id, role, status);"
+     "CREATE INDEX accounts_pending_consent ON accounts(org_id) WHERE status = 'pending_consent';"
+     "CREATE INDEX meetings_held ON meetings(org_id, starts_at, state) WHERE state = 'held';"
+     "ALTER TABLE accounts ADD COLUMN paired INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE accounts SET paired = 1 WHERE id IN (SELECT mentee_id FROM mentorship_members WHERE left_at IS NULL);"
+     "CREATE INDEX accounts_waiting ON accounts(org_id, created_at)"
+     "  WHERE role = 'mentee' AND status = 'active' AND paired = 0;"
+     "CREATE TRIGGER mentee_paired_insert AFTER INSERT ON mentorship_members BEGIN"
+     "  UPDATE accounts SET paired = EXISTS (SELECT 1 FROM mentorship_members mm"
+     "   WHERE mm.mentee_id = NEW.mentee_id AND mm.left_at IS NULL) WHERE id = NEW.mentee_id; END;"
+     "CREATE TRIGGER mentee_paired_update AFTER UPDATE OF mentee_id, left_at ON mentorship_members BEGIN"
+     "  UPDATE accounts SET paired = EXISTS (SELECT 1 FROM mentorship_members mm"
+     "   WHERE mm.mentee_id = accounts.id AND mm.left_at IS NULL) WHERE id IN (OLD.mentee_id, NEW.mentee_id); END;"
+     "CREATE TRIGGER mentee_paired_delete AFTER DELETE ON mentorship_members BEGIN"
+     "  UPDATE accounts SET paired = EXISTS (SELECT 1 FROM mentorship_members mm"
+     "   WHERE mm.mentee_id = OLD.mentee_id AND mm.left_at IS NULL) WHERE id = OLD.mentee_id; END;"),
 };
 
 #undef STATE_GUARD
