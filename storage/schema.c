@@ -833,7 +833,7 @@ static const char *const migrations[] = {
      * These indexes hold only what it counts: the people by the day they
      * joined (the week's registrations), the pupils waiting for a
      * parent's consent, the held meetings, and the mentees waiting for a
-     * mentor. Whether a mentee has an open membership lives in a row of
+     * mentor; and its indicators' satisfaction figures. Whether a mentee has an open membership lives in a row of
      * accounts (paired) for that last one: the triggers set it to that
      * very EXISTS on every change of a mentee's memberships (an insert,
      * a REPLACE, a change of left_at or mentee_id, a delete), so it is
@@ -841,6 +841,12 @@ static const char *const migrations[] = {
     ("CREATE INDEX accounts_joined ON accounts(created_at, org_id, role, status);"
      "CREATE INDEX accounts_pending_consent ON accounts(org_id) WHERE status = 'pending_consent';"
      "CREATE INDEX meetings_held ON meetings(org_id, starts_at, state) WHERE state = 'held';"
+     /* the satisfaction indicators look up, for each person asked, a
+      * mentorship of theirs of a direction (report/surveys.c): the
+      * direction and dates in the index, no row read; partial, so only a
+      * statement naming a direction can choose it */
+     "CREATE INDEX mentorships_mentor_direction ON mentorships(mentor_id, direction, created_at, ended_at)"
+     "  WHERE direction IS NOT NULL;"
      "ALTER TABLE accounts ADD COLUMN paired INTEGER NOT NULL DEFAULT 0;"
      "UPDATE accounts SET paired = 1 WHERE id IN (SELECT mentee_id FROM mentorship_members WHERE left_at IS NULL);"
      "CREATE INDEX accounts_waiting ON accounts(org_id, created_at)"
