@@ -833,8 +833,9 @@ static const char *const migrations[] = {
      * These indexes hold only what it counts: the people the week's
      * registrations count, by the day they joined (an account still
      * registering is not in it, so a registration writes it once), the
-     * pupils waiting for a parent's consent, the held meetings, and the mentees waiting for a
-     * mentor; and its indicators' satisfaction figures. Whether a mentee has an open membership lives in a row of
+     * pupils waiting for a parent's consent, the held meetings, and the
+     * mentees waiting for a mentor; and its indicators' satisfaction
+     * figures. Whether a mentee has an open membership lives in a row of
      * accounts (paired) for that last one: the triggers set it to that
      * very EXISTS on every change of a mentee's memberships (an insert,
      * a REPLACE, a change of left_at or mentee_id, a delete), so it is
