@@ -123,8 +123,10 @@ mb_status ind_counts_load(db *d, const ind_bind *b, unsigned families, ind_org_i
 /* The forms (bit PROFILE_FORM_x) each organisation ran in the period. */
 mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, uint32_t *forms);
 
-/* The (organisation row, employer) pairs of the mentors of the period,
- * each once; calls fn for each. */
+/* The (organisation row, employer) pairs of the mentors of the period:
+ * calls fn for each of their mentorships, so a pair comes as many times
+ * as its mentor has mentorships there (whoever counts employers counts
+ * each once). */
 typedef void (*ind_pair_fn)(void *ctx, int row, int64_t employer_id);
 mb_status ind_employers_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, ind_pair_fn fn);
 

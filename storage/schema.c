@@ -839,6 +839,44 @@ static const char *const migrations[] = {
      "CREATE INDEX outbox_chat ON outbox(platform, chat_id);"
      "CREATE INDEX outbox_line ON outbox(platform, chat_id, id)"
      " WHERE state <> 'sent' AND state <> 'failed' AND state <> 'unknown';"),
+
+    /* 27: a territory's digest made on its own (the menu's button) counts
+     * its schools' people and meetings at once (storage/digest.c): through
+     * accounts_org and meetings_org_digest it read every person and every
+     * meeting of the year, about 200 ms for a region (bench/digest.c).
+     * These indexes hold only what it counts: the people the week's
+     * registrations count, by the day they joined (an account still
+     * registering is not in it, so a registration writes it once), the
+     * pupils waiting for a parent's consent, the held meetings, and the
+     * mentees waiting for a mentor; and its indicators' satisfaction
+     * figures. Whether a mentee has an open membership lives in a row of
+     * accounts (paired) for that last one: the triggers set it to that
+     * very EXISTS on every change of a mentee's memberships (an insert,
+     * a REPLACE, a change of left_at or mentee_id, a delete), so it is
+     * never other than a recount (tests/test_digest.c checks it). */
+    ("CREATE INDEX accounts_joined ON accounts(created_at, org_id)"
+     "  WHERE role <> 'curator' AND status IN ('active', 'pending_consent');"
+     "CREATE INDEX accounts_pending_consent ON accounts(org_id) WHERE status = 'pending_consent';"
+     "CREATE INDEX meetings_held ON meetings(org_id, starts_at, state) WHERE state = 'held';"
+     /* the satisfaction indicators look up, for each person asked, a
+      * mentorship of theirs of a direction (report/surveys.c): the
+      * direction and dates in the index, no row read; partial, so only a
+      * statement naming a direction can choose it */
+     "CREATE INDEX mentorships_mentor_direction ON mentorships(mentor_id, direction, created_at, ended_at)"
+     "  WHERE direction IS NOT NULL;"
+     "ALTER TABLE accounts ADD COLUMN paired INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE accounts SET paired = 1 WHERE id IN (SELECT mentee_id FROM mentorship_members WHERE left_at IS NULL);"
+     "CREATE INDEX accounts_waiting ON accounts(org_id, created_at)"
+     "  WHERE role = 'mentee' AND status = 'active' AND paired = 0;"
+     "CREATE TRIGGER mentee_paired_insert AFTER INSERT ON mentorship_members BEGIN"
+     "  UPDATE accounts SET paired = EXISTS (SELECT 1 FROM mentorship_members mm"
+     "   WHERE mm.mentee_id = NEW.mentee_id AND mm.left_at IS NULL) WHERE id = NEW.mentee_id; END;"
+     "CREATE TRIGGER mentee_paired_update AFTER UPDATE OF mentee_id, left_at ON mentorship_members BEGIN"
+     "  UPDATE accounts SET paired = EXISTS (SELECT 1 FROM mentorship_members mm"
+     "   WHERE mm.mentee_id = accounts.id AND mm.left_at IS NULL) WHERE id IN (OLD.mentee_id, NEW.mentee_id); END;"
+     "CREATE TRIGGER mentee_paired_delete AFTER DELETE ON mentorship_members BEGIN"
+     "  UPDATE accounts SET paired = EXISTS (SELECT 1 FROM mentorship_members mm"
+     "   WHERE mm.mentee_id = OLD.mentee_id AND mm.left_at IS NULL) WHERE id = OLD.mentee_id; END;"),
 };
 
 #undef STATE_GUARD

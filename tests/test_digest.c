@@ -382,6 +382,112 @@ TEST(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest)
     db_close(d);
 }
 
+/* Mentees whose paired (migration 27) disagrees with a recount of their
+ * open memberships. */
+static int paired_wrong(db *d)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT COUNT(*) FROM accounts a WHERE a.paired <> EXISTS (SELECT 1"
+                                  " FROM mentorship_members mm WHERE mm.mentee_id = a.id AND mm.left_at IS NULL)");
+    return st ? (int)db_step_scalar(d, st, -1) : -1;
+}
+
+/* The mentees waiting as a territory's digest made on its own counts
+ * them (one school of town) and as the school's own digest does. */
+static int waiting_both_ways(db *d, int64_t town, int64_t org_id, int *own)
+{
+    digest t, o;
+    if (digest_build(d, &env, 1, town, T0, "Europe/Moscow", "ru", &t)) return -1;
+    if (digest_build(d, &env, 0, org_id, T0, "Europe/Moscow", "ru", &o)) {
+        digest_free(&t);
+        return -1;
+    }
+    int n = t.norgs == 1 ? t.orgs[0].c.waiting : -1;
+    *own = o.total.waiting;
+    if (t.total.waiting_since != o.total.waiting_since) n = -2;
+    digest_free(&t);
+    digest_free(&o);
+    return n;
+}
+
+TEST(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_their_pairs)
+{
+    char path[512], err[256], sql[400];
+    snprintf(path, sizeof path, "%s/waiting.db", unit_tmpdir());
+    db *d;
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    clock_set_ms(T0 - 30 * DAY_MS);
+    int64_t region, town, org_id, ms, other;
+    CHECK_INT(territory_add(d, "Область", "region", 0, &region), MB_OK);
+    CHECK_INT(territory_add(d, "Город", "municipality", region, &town), MB_OK);
+    CHECK_INT(org_add_full(d, "Школа", "school", town, "Europe/Moscow", &org_id), MB_OK);
+    int64_t mentor = person(d, org_id, "mentor", "Наставник", 900);
+    int64_t a = person(d, org_id, "mentee", "Аня", 901), b = person(d, org_id, "mentee", "Боря", 902);
+    int64_t c = person(d, org_id, "mentee", "Вера", 903);
+    CHECK(mentor && a && b && c);
+    int own;
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 3);
+    CHECK_INT(own, 3);
+    /* a pair made, then a group */
+    CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &a, 1, 0, &ms), MB_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
+    CHECK_INT(own, 2);
+    CHECK_INT(mentorship_add_mentee(d, ms, b), MB_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 1);
+    CHECK_INT(own, 1);
+    /* a membership moved to another mentee, and back */
+    snprintf(sql, sizeof sql, "UPDATE mentorship_members SET mentee_id = %lld WHERE mentee_id = %lld",
+             (long long)c, (long long)b);
+    CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 1);
+    CHECK_INT(own, 1);
+    snprintf(sql, sizeof sql, "UPDATE mentorship_members SET mentee_id = %lld WHERE mentee_id = %lld",
+             (long long)b, (long long)c);
+    CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
+    /* a membership replaced by one already left (REPLACE deletes without
+     * the delete trigger), then put back */
+    snprintf(sql, sizeof sql,
+             "INSERT OR REPLACE INTO mentorship_members(mentorship_id, mentee_id, joined_at, left_at)"
+             " VALUES(%lld, %lld, 1, 2)", (long long)ms, (long long)b);
+    CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
+    CHECK_INT(own, 2);
+    snprintf(sql, sizeof sql, "UPDATE mentorship_members SET left_at = NULL WHERE mentee_id = %lld", (long long)b);
+    CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 1);
+    /* a membership deleted */
+    snprintf(sql, sizeof sql, "DELETE FROM mentorship_members WHERE mentee_id = %lld", (long long)b);
+    CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
+    CHECK_INT(own, 2);
+    /* the mentorship ended: its mentee is back in the queue */
+    CHECK_INT(mentorship_end(d, ms), MB_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 3);
+    CHECK_INT(own, 3);
+    /* a new pair, then its mentee erased (/forget): no longer waiting, nor paired */
+    CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &c, 1, 0, &other), MB_OK);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
+    CHECK_INT(account_forget(d, c), MB_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
+    CHECK_INT(own, 2);
+    /* and the mentor erased: the mentees of their pairs wait again */
+    CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &a, 1, 0, &other), MB_OK);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 1);
+    CHECK_INT(account_forget(d, mentor), MB_OK);
+    CHECK_INT(paired_wrong(d), 0);
+    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
+    CHECK_INT(own, 2);
+    db_close(d);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -392,6 +498,7 @@ int main(void)
     RUN(each_thing_that_needs_the_curator_has_a_button_that_opens_it);
     RUN(long_names_formulas_and_control_characters_stay_text_in_a_valid_workbook_and_chart);
     RUN(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest);
+    RUN(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_their_pairs);
     i18n_free(texts);
     chart_release();
     return unit_summary();
