@@ -409,6 +409,16 @@ static int waiting_both_ways(db *d, int64_t town, int64_t org_id, int *own)
     return n;
 }
 
+
+/* paired equals a recount, and the territory and the school's own digest
+ * both count want mentees waiting */
+#define AGREES(want)                                                   \
+    do {                                                               \
+        CHECK_INT(paired_wrong(d), 0);                                 \
+        CHECK_INT(waiting_both_ways(d, town, org_id, &own), (want));   \
+        CHECK_INT(own, (want));                                        \
+    } while (0)
+
 TEST(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_their_pairs)
 {
     char path[512], err[256], sql[400];
@@ -425,25 +435,17 @@ TEST(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_t
     int64_t c = person(d, org_id, "mentee", "Вера", 903);
     CHECK(mentor && a && b && c);
     int own;
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 3);
-    CHECK_INT(own, 3);
+    AGREES(3);
     /* a pair made, then a group */
     CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &a, 1, 0, &ms), MB_OK);
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
-    CHECK_INT(own, 2);
+    AGREES(2);
     CHECK_INT(mentorship_add_mentee(d, ms, b), MB_OK);
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 1);
-    CHECK_INT(own, 1);
+    AGREES(1);
     /* a membership moved to another mentee, and back */
     snprintf(sql, sizeof sql, "UPDATE mentorship_members SET mentee_id = %lld WHERE mentee_id = %lld",
              (long long)c, (long long)b);
     CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 1);
-    CHECK_INT(own, 1);
+    AGREES(1);
     snprintf(sql, sizeof sql, "UPDATE mentorship_members SET mentee_id = %lld WHERE mentee_id = %lld",
              (long long)b, (long long)c);
     CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
@@ -453,9 +455,7 @@ TEST(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_t
              "INSERT OR REPLACE INTO mentorship_members(mentorship_id, mentee_id, joined_at, left_at)"
              " VALUES(%lld, %lld, 1, 2)", (long long)ms, (long long)b);
     CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
-    CHECK_INT(own, 2);
+    AGREES(2);
     snprintf(sql, sizeof sql, "UPDATE mentorship_members SET left_at = NULL WHERE mentee_id = %lld", (long long)b);
     CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
     CHECK_INT(paired_wrong(d), 0);
@@ -463,28 +463,20 @@ TEST(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_t
     /* a membership deleted */
     snprintf(sql, sizeof sql, "DELETE FROM mentorship_members WHERE mentee_id = %lld", (long long)b);
     CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
-    CHECK_INT(own, 2);
+    AGREES(2);
     /* the mentorship ended: its mentee is back in the queue */
     CHECK_INT(mentorship_end(d, ms), MB_OK);
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 3);
-    CHECK_INT(own, 3);
+    AGREES(3);
     /* a new pair, then its mentee erased (/forget): no longer waiting, nor paired */
     CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &c, 1, 0, &other), MB_OK);
     CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
     CHECK_INT(account_forget(d, c), MB_OK);
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
-    CHECK_INT(own, 2);
+    AGREES(2);
     /* and the mentor erased: the mentees of their pairs wait again */
     CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &a, 1, 0, &other), MB_OK);
     CHECK_INT(waiting_both_ways(d, town, org_id, &own), 1);
     CHECK_INT(account_forget(d, mentor), MB_OK);
-    CHECK_INT(paired_wrong(d), 0);
-    CHECK_INT(waiting_both_ways(d, town, org_id, &own), 2);
-    CHECK_INT(own, 2);
+    AGREES(2);
     db_close(d);
 }
 
