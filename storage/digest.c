@@ -177,7 +177,7 @@ static mb_status counts_of(db *d, const char *const *sql, int64_t id, int64_t st
         sqlite3_stmt *st = db_stmt(d, sql[q]);
         if (!st) return MB_ERR_DB;
         sqlite3_bind_int64(st, 1, id);
-        if (q != COUNTS_STALLS_Q && q != COUNTS_PAIRS_Q && q != COUNTS_PENDING_Q && q != COUNTS_WAITING_Q) {
+        if (sqlite3_bind_parameter_count(st) >= 3) {   /* a statement of the week */
             sqlite3_bind_int64(st, 2, start);
             sqlite3_bind_int64(st, 3, end);
         }
@@ -236,7 +236,8 @@ mb_status digest_territory_weeks(db *d, int64_t territory_id, int64_t start, int
      * others too: twice as many to read) */
     st = rc || !count ? NULL
                       : db_stmt(d, "SELECT COUNT(*) FROM meetings INDEXED BY meetings_held WHERE "
-                                   TERRITORY_ORGS("org_id") " AND starts_at >= ?2 AND starts_at < ?3 AND state = 'held'");
+                                   TERRITORY_ORGS("org_id")
+                                   " AND starts_at >= ?2 AND starts_at < ?3 AND state = 'held'");
     if (!rc && count && !st) rc = MB_ERR_DB;
     for (int w = 0; st && !rc && w < weeks; w++) {
         sqlite3_bind_int64(st, 1, territory_id);
