@@ -24,8 +24,9 @@
  * [ceiling] org (the organisation the invite is for), survey (the
  * instrument offered after registration, default
  * locales/surveys/pupil_request.json) and store (a database file: the
- * durable floor of bench/ceiling_store.c; none by default). SIGTERM or SIGINT ends it with exit 0,
- * a poll that fails for good (the simulator went away) with exit 1.
+ * durable floor of bench/ceiling_store.c; none by default). SIGTERM or
+ * SIGINT ends it with exit 0, a poll that fails for good (the simulator
+ * went away) with exit 1.
  */
 #include "bench/ceiling.h"
 #include "bot/sender.h"
@@ -117,6 +118,14 @@ static void make_ready(ceiling *c, chat *ch)
     c->ready_tail = ch;
 }
 
+/* Puts p at the end of the queue from *head to *tail. */
+static void append_call(pending_call **head, pending_call **tail, pending_call *p)
+{
+    if (*tail) (*tail)->next = p;
+    else *head = p;
+    *tail = p;
+}
+
 typedef struct flight {
     ceiling *c;
     chat *ch;         /* NULL for a button answer, which keeps no place in the chat's line */
@@ -150,9 +159,7 @@ static void post_answer(ceiling *c, chat *ch, const char *method, char *body, lo
             return;
         }
         p->method = method, p->body = body, p->ch = ch, p->row = row;
-        if (c->answers_tail) c->answers_tail->next = p;
-        else c->answers_head = p;
-        c->answers_tail = p;
+        append_call(&c->answers_head, &c->answers_tail, p);
         return;
     }
     flight *f = body ? malloc(sizeof *f) : NULL;
@@ -252,9 +259,7 @@ void ceiling_enqueue(ceiling *c, chat *ch, const char *method, char *body)
     p->method = method;
     p->body = body;
     p->row = ceiling_store_call(c, ch, method, body);
-    if (ch->tail) ch->tail->next = p;
-    else ch->head = p;
-    ch->tail = p;
+    append_call(&ch->head, &ch->tail, p);
     make_ready(c, ch);
     pump(c);
 }

@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -88,14 +87,6 @@ static int bot_peak_kb(pid_t pid)
         if (sscanf(line, "VmHWM: %d kB", &kb) == 1) break;
     if (f) fclose(f);
     return kb;
-}
-
-/* This program's CPU time (the users' side) so far, in ms. */
-static long long self_cpu_ms(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
-    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000LL + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 }
 
 /* Starts the ceiling bot on b's configuration and log, and waits until it
@@ -193,13 +184,13 @@ static void run_one(const scenario *sc, bot_kind kind, int vk, const i18n *catal
         if (log_contains(&b, "long poll session ready")) break;
         usleep(10 * 1000);
     }
-    long long cpu_before = convo_cpu_ms(&b), others_before = convo_pid_cpu_ms(sim.pid) + self_cpu_ms();
+    long long cpu_before = convo_cpu_ms(&b), others_before = convo_pid_cpu_ms(sim.pid) + convo_pid_cpu_ms(getpid());
     r.deadline_us = load_now_us() + (long long)limit_s * 1000000;
     int played = load_play(&r);
     if (played < 0) goto out;
     /* A stopped run is measured as it stands: its users would act on. */
     if (played == 0) load_settle(&r, LOAD_QUIET_MS, LOAD_SETTLE_MAX_MS);
-    long long cpu_after = convo_cpu_ms(&b), others_after = convo_pid_cpu_ms(sim.pid) + self_cpu_ms();
+    long long cpu_after = convo_cpu_ms(&b), others_after = convo_pid_cpu_ms(sim.pid) + convo_pid_cpu_ms(getpid());
     int peak_kb = bot_peak_kb(b.pid);
     out->ok = cpu_before >= 0 && cpu_after >= 0;
     /* Updates answered: all posted ones in a run that finished; in a
@@ -453,10 +444,9 @@ int main(int argc, char **argv)
         for (int k = 0; k < BOT_KINDS; k++) print_result(kind_names[k], &res[k]);
         if (res[BOT_REAL_FULL].ran) print_targets(sc, "full", &res[BOT_REAL_FULL], &res[BOT_CEILING]);
         if (res[BOT_REAL_NORMAL].ran) print_targets(sc, "normal", &res[BOT_REAL_NORMAL], &res[BOT_CEILING]);
-        print_floor(&res[BOT_FLOOR], &res[BOT_CEILING], "floor/ceiling");
-        print_floor(res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL], &res[BOT_FLOOR],
-                    "real/floor");
         const result *real = res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL];
+        print_floor(&res[BOT_FLOOR], &res[BOT_CEILING], "floor/ceiling");
+        print_floor(real, &res[BOT_FLOOR], "real/floor");
         failed |= compare_calls(real, &res[BOT_CEILING], "ceiling") != 0;
         failed |= compare_calls(real, &res[BOT_FLOOR], "floor") != 0;
         for (int k = 0; k < BOT_KINDS; k++) free(res[k].transcript);
