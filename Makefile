@@ -32,7 +32,9 @@ BENCH_SRC   := $(wildcard bench/*.c)
 # The benchmark over HTTP starts the simulator, the bot and its ceiling as
 # processes and has rules of its own (after `bench`), not the in-process one.
 HTTP_BENCH_SRC := $(wildcard bench/http_load*.c bench/ceiling_*.c bench/broadcast.c)
-BENCH_SRC   := $(filter-out $(HTTP_BENCH_SRC),$(BENCH_SRC))
+# bench/sql_profile.c is a library loaded into the processes a bench
+# starts, not a bench of its own (its rule is after `bench`).
+BENCH_SRC   := $(filter-out $(HTTP_BENCH_SRC) bench/sql_profile.c,$(BENCH_SRC))
 
 REL := build/rel
 TST := build/test
@@ -144,6 +146,10 @@ bench: deps
 	@$(MAKE) --no-print-directory $(REL)/bin/bench_broadcast
 	@MENTORBOT_BIN_DIR=. $(REL)/bin/bench_broadcast $(BROADCAST_USERS)
 	@MENTORBOT_BIN_DIR=. $(REL)/bin/bench_broadcast --reminders $(BROADCAST_PAIRS)
+
+$(REL)/lib/sql_profile.so: bench/sql_profile.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT_CFLAGS) -shared -fPIC -o $@ $< -ldl -lsqlite3
 
 # The end-to-end benchmark over HTTP (bench/http_load.c) links the e2e
 # harness; its ceiling (bench/ceiling_bot.c) only the bot's HTTP client and
