@@ -35,6 +35,17 @@ const char *convo_send_method(const convo *c)
     return on_vk(c) ? "messages.send" : on_max(c) ? "max.messages" : "sendMessage";
 }
 
+/* The long polls the MAX simulator has taken so far; -1 when unknown. */
+static long long max_polls(convo *c)
+{
+    long status = 0;
+    cJSON *stats = sim_request(&c->sim, "GET", "/sim/stats", NULL, &status);
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stats, "max"), "polls");
+    long long polls = status == 200 && cJSON_IsNumber(n) ? (long long)n->valuedouble : -1;
+    cJSON_Delete(stats);
+    return polls;
+}
+
 int convo_start(convo *c, const char *name, const char *extra_conf)
 {
     memset(c, 0, sizeof *c);
@@ -58,6 +69,12 @@ int convo_start(convo *c, const char *name, const char *extra_conf)
     if (on_max(c)) {
         for (int waited = 0; waited < 10000 && !log_contains(&c->bot, "long polling from") &&
                              !log_contains(&c->bot, "webhook subscribed");
+             waited += 20)
+            usleep(20 * 1000);
+        /* The log line comes before the first poll reaches MAX: until the
+         * simulator holds it, two updates written meanwhile would meet a
+         * poll without a marker, which hands out the newest alone. */
+        for (int waited = 0; waited < 10000 && log_contains(&c->bot, "long polling from") && max_polls(c) < 1;
              waited += 20)
             usleep(20 * 1000);
     }
