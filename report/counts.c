@@ -267,20 +267,64 @@ static account_info person_info(const ind_bind *b, int64_t id)
     return none;
 }
 
-static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
+/* The direction's bit in dirs, or -1 when it is not kept. */
+static int direction_bit(const ind_directions *dirs, const unsigned char *direction)
 {
+    for (int k = 0; direction && k < dirs->n; k++)
+        if (strcmp((const char *)direction, dirs->names[k]) == 0) return k;
+    return -1;
+}
+
+/* Room for a bit of every account's directions. */
+static mb_status directions_init(db *d, ind_directions *dirs)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT (SELECT MIN(id) FROM accounts), (SELECT MAX(id) FROM accounts)");
+    if (!st) return MB_ERR_DB;
+    int64_t first = 0, last = -1;
+    if (db_step_row(d, st) == MB_OK) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            first = sqlite3_column_int64(st, 0);
+            last = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_reset(st);
+    } else {
+        return MB_ERR_DB;
+    }
+    dirs->first = first;
+    dirs->len = last >= first ? (size_t)(last - first + 1) : 0;
+    dirs->bits = calloc(dirs->len ? dirs->len : 1, 1);
+    return dirs->bits ? MB_OK : MB_ERR_NOMEM;
+}
+
+static void directions_add(ind_directions *dirs, int64_t id, const unsigned char *direction)
+{
+    int k = direction_bit(dirs, direction);
+    uint64_t at = (uint64_t)id - (uint64_t)dirs->first;
+    if (k >= 0 && at < dirs->len) dirs->bits[at] |= (unsigned char)(1u << k);
+}
+
+mb_status ind_mentorships_load(db *d, const ind_bind *b, int people, const ind_pass *p, ind_org_index_fn org_index,
+                               void *ctx, double *counts)
+{
+    static const ind_pass none = {0};
+    if (!p) p = &none;
+    ind_directions *dirs = b->whole ? p->directions : NULL;
     id_set trained = {0}, contest = {0};
-    mb_status rc = load_ids(d, b, "training", INT64_MIN, &trained);
-    if (!rc) rc = load_ids(d, b, "contest", b->start_ms, &contest);
-    /* a region reads the mentorships and their members in one pass each;
+    mb_status rc = MB_OK;
+    if (people) rc = load_ids(d, b, "training", INT64_MIN, &trained);
+    if (!rc && people) rc = load_ids(d, b, "contest", b->start_ms, &contest);
+    if (!rc && dirs) rc = directions_init(d, dirs);
+    /* A region reads the mentorships and their members in one pass each;
      * members are stored in their mentorships' order, so the lookups of
-     * the mentorships go through the table in order too */
+     * the mentorships go through the table in order too. Each mentorship
+     * comes once as its mentor's row. A member counts when the membership
+     * touches the period; the directions take every member. */
     sqlite3_stmt *st = rc ? NULL : b->whole ? db_stmt(d,
-        "SELECT m.org_id, m.mentor_id, 1, m.form, m.direction FROM mentorships m WHERE " ACTIVE_M
+        "SELECT m.org_id, m.mentor_id, 1, m.form, m.direction, 1 FROM mentorships m WHERE " ACTIVE_M
         " UNION ALL"
-        " SELECT m.org_id, mm.mentee_id, 0, m.form, m.direction FROM mentorship_members mm"
-        " CROSS JOIN mentorships m ON m.id = mm.mentorship_id"
-        " WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3)") : db_stmt(d,
+        " SELECT m.org_id, mm.mentee_id, 0, m.form, m.direction,"
+        "  mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3) FROM mentorship_members mm"
+        " CROSS JOIN mentorships m ON m.id = mm.mentorship_id WHERE " ACTIVE_M) : db_stmt(d,
         SCOPE_ORGS ","
         " act(org_id, account_id, mentor, form, direction) AS ("
         "  SELECT m.org_id, m.mentor_id, 1, m.form, m.direction FROM so"
@@ -289,20 +333,30 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
         "  SELECT m.org_id, mm.mentee_id, 0, m.form, m.direction FROM so"
         "  CROSS JOIN mentorships m ON m.org_id = so.id CROSS JOIN mentorship_members mm ON mm.mentorship_id = m.id"
         "  WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3))"
-        " SELECT org_id, account_id, mentor, form, direction FROM act");
+        " SELECT org_id, account_id, mentor, form, direction, 1 FROM act");
     if (!rc && !st) rc = MB_ERR_DB;
     person_rows rows = {0};
     int step = SQLITE_DONE;
     if (!rc) {
         ind_bind_scope(st, b);
         while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+            int64_t who = sqlite3_column_int64(st, 1);
+            int mentor = sqlite3_column_int(st, 2);
+            if (dirs) directions_add(dirs, who, sqlite3_column_text(st, 4));
+            if (!sqlite3_column_int(st, 5)) continue;   /* a membership outside the period */
             int row = org_index(ctx, sqlite3_column_int64(st, 0));
             if (row < 0) continue;
-            int64_t who = sqlite3_column_int64(st, 1);
-            account_info p = person_info(b, who);
-            int mentor = sqlite3_column_int(st, 2), grade = p.grade;
+            if (mentor && p->forms) {
+                int form = profile_form_code((const char *)sqlite3_column_text(st, 3));
+                if (form >= 0) p->forms[row] |= 1u << form;
+            }
+            if (!people && !(mentor && p->employer)) continue;
+            account_info a = person_info(b, who);
+            if (mentor && p->employer && a.employer > 0) p->employer(ctx, row, a.employer);
+            if (!people) continue;
+            int grade = a.grade;
             int career = col_is(st, 4, "career"), team = col_is(st, 3, "team_team");
-            int teacher = p.category == CAT_TEACHER, pupil = p.category == CAT_PUPIL;
+            int teacher = a.category == CAT_TEACHER, pupil = a.category == CAT_PUPIL;
             int pupil_5_11 = pupil && grade >= 5 && grade <= 11;
             uint64_t bits = BIT(participants) | (mentor ? BIT(mentors) : BIT(mentees));
             if (pupil) bits |= BIT(pupils_involved);
@@ -314,10 +368,10 @@ static mb_status load_people(db *d, const ind_bind *b, ind_org_index_fn org_inde
             if (career && !mentor && pupil_5_11) bits |= BIT(career_mentees);
             if (mentor) {
                 if (teacher) bits |= BIT(mentors_teacher);
-                if (p.category == CAT_ALUMNUS) bits |= BIT(mentors_alumnus);
-                if (p.category == CAT_EMPLOYEE) bits |= BIT(mentors_employee) | BIT(mentors_business);
-                if (p.category == CAT_ENTREPRENEUR) bits |= BIT(mentors_entrepreneur) | BIT(mentors_business);
-                if (p.category == CAT_STUDENT) bits |= BIT(mentors_student);
+                if (a.category == CAT_ALUMNUS) bits |= BIT(mentors_alumnus);
+                if (a.category == CAT_EMPLOYEE) bits |= BIT(mentors_employee) | BIT(mentors_business);
+                if (a.category == CAT_ENTREPRENEUR) bits |= BIT(mentors_entrepreneur) | BIT(mentors_business);
+                if (a.category == CAT_STUDENT) bits |= BIT(mentors_student);
             }
             if (team) bits |= BIT(team_people);
             if (!mentor && teacher && col_is(st, 3, "teacher_teacher"))
@@ -516,7 +570,7 @@ mb_status ind_counts_load(db *d, const ind_bind *b, unsigned families, ind_org_i
                           double *counts)
 {
     mb_status rc = MB_OK;
-    if (!rc && (families & IND_FAMILY_PEOPLE)) rc = load_people(d, b, org_index, ctx, counts);
+    if (!rc && (families & IND_FAMILY_PEOPLE)) rc = ind_mentorships_load(d, b, 1, NULL, org_index, ctx, counts);
     if (!rc && (families & IND_FAMILY_OUTCOMES)) rc = load_outcomes(d, b, org_index, ctx, counts);
     if (!rc && (families & IND_FAMILY_BECAME)) rc = load_became_mentor(d, b, org_index, ctx, counts);
     if (!rc && (families & IND_FAMILY_REQUESTS)) rc = load_requests(d, b, org_index, ctx, counts);
@@ -524,39 +578,4 @@ mb_status ind_counts_load(db *d, const ind_bind *b, unsigned families, ind_org_i
     if (!rc && (families & IND_FAMILY_PROGRAMME)) rc = load_programmes(d, b, org_index, ctx, counts);
     if (!rc && (families & IND_FAMILY_SELFDET)) rc = load_selfdet(d, b, org_index, ctx, counts);
     return rc;
-}
-
-mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, uint32_t *forms)
-{
-    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT m.org_id, m.form FROM so"
-                                             " CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M);
-    if (!st) return MB_ERR_DB;
-    ind_bind_scope(st, b);
-    int step;
-    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        int row = org_index(ctx, sqlite3_column_int64(st, 0));
-        int form = profile_form_code((const char *)sqlite3_column_text(st, 1));
-        if (row >= 0 && form >= 0) forms[row] |= 1u << form;
-    }
-    sqlite3_reset(st);
-    return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
-}
-
-mb_status ind_employers_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, ind_pair_fn fn)
-{
-    /* each mentorship's mentor, a mentor of several as often: the
-     * employers are counted once each however many times they come (a
-     * region's DISTINCT cost a temporary b-tree of 30,000 pairs) */
-    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT m.org_id, m.mentor_id FROM so"
-                                             " CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M);
-    if (!st) return MB_ERR_DB;
-    ind_bind_scope(st, b);
-    int step;
-    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        int row = org_index(ctx, sqlite3_column_int64(st, 0));
-        int64_t employer = row >= 0 ? person_info(b, sqlite3_column_int64(st, 1)).employer : 0;
-        if (employer > 0) fn(ctx, row, employer);
-    }
-    sqlite3_reset(st);
-    return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
 }

@@ -120,15 +120,39 @@ unsigned ind_count_family(int count);
 mb_status ind_counts_load(db *d, const ind_bind *b, unsigned families, ind_org_index_fn org_index, void *ctx,
                           double *counts);
 
-/* The forms (bit PROFILE_FORM_x) each organisation ran in the period. */
-mb_status ind_forms_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, uint32_t *forms);
-
 /* The (organisation row, employer) pairs of the mentors of the period:
- * calls fn for each of their mentorships, so a pair comes as many times
- * as its mentor has mentorships there (whoever counts employers counts
- * each once). */
+ * called for each of their mentorships, so a pair comes as many times as
+ * its mentor has mentorships there (whoever counts employers counts each
+ * once). */
 typedef void (*ind_pair_fn)(void *ctx, int row, int64_t employer_id);
-mb_status ind_employers_load(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, ind_pair_fn fn);
+
+/* The directions of each account's mentorships active in the period, as
+ * their mentor or as a member whatever the dates of the membership: bit k
+ * of bits[id - first] for names[k]. Only the directions named are kept. */
+#define IND_DIRECTIONS_MAX 8
+typedef struct ind_directions {
+    const char *names[IND_DIRECTIONS_MAX];
+    int n;
+    int64_t first;
+    size_t len;
+    unsigned char *bits;
+} ind_directions;
+
+/* What a pass over the mentorships gives besides the people counts (each
+ * optional): the forms (bit PROFILE_FORM_x) each organisation ran in the
+ * period, the employers of its mentors, and for a whole region (b->whole)
+ * the directions of every account, whichever organisation it is in. */
+typedef struct ind_pass {
+    uint32_t *forms;
+    ind_pair_fn employer;
+    ind_directions *directions;
+} ind_pass;
+
+/* One pass over the scope's mentorships of the period and their members:
+ * the people counts into counts when people is set, and what p asks for.
+ * The caller frees p->directions->bits. */
+mb_status ind_mentorships_load(db *d, const ind_bind *b, int people, const ind_pass *p, ind_org_index_fn org_index,
+                               void *ctx, double *counts);
 
 /* A survey figure of one organisation: people asked, people who
  * answered, and of them those who meet the rule. */
@@ -145,6 +169,20 @@ typedef struct ind_survey {
  */
 mb_status ind_satisfaction_load(db *d, const ind_bind *b, const char *role, const char *direction,
                                 double satisfied_min, ind_org_index_fn org_index, void *ctx, ind_survey *out);
+
+/* One satisfaction figure of several read together. */
+typedef struct ind_satisfaction_ask {
+    const char *role;
+    int direction;   /* bit of the directions read with the people; -1: any */
+    double satisfied_min;
+    ind_survey *out;
+} ind_satisfaction_ask;
+
+/* The satisfaction figures of a whole region (b->whole) in one read of
+ * the final waves' recipients, each as ind_satisfaction_load counts it,
+ * with the directions of ind_mentorships_load. At most 64 asks. */
+mb_status ind_satisfaction_load_all(db *d, const ind_bind *b, const ind_satisfaction_ask *asks, int n,
+                                    const ind_directions *dirs, ind_org_index_fn org_index, void *ctx);
 
 /* A questionnaire item: the people asked in a wave of wave_kind in the
  * period, those who finished it and answered the item, and of them those

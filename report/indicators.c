@@ -319,10 +319,29 @@ mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope 
     if (!rc && (((families | (unsigned)previous) & with_people) || employers))
         rc = ind_accounts_load(d, &b, &accounts);
     b.accounts = accounts;
-    if (!rc) rc = ind_counts_load(d, &b, families, org_row, data, data->counts);
-    if (!rc && forms) rc = ind_forms_load(d, &b, org_row, data, data->forms);
-    if (!rc && employers) rc = ind_employers_load(d, &b, org_row, data, add_pair);
+    /* The satisfaction figures of a whole region are read together, their
+     * directions with the people (when there are few enough of them). */
+    ind_directions dirs = {0};
+    int together = b.whole;
+    for (int s = 0; together && s < nsets; s++)
+        for (int i = 0; together && i < sets[s]->n; i++) {
+            const ind_def *def = &sets[s]->defs[i];
+            if (def->num.kind != IND_OP_SATISFIED || !def->direction[0]) continue;
+            int known = 0;
+            for (int k = 0; k < dirs.n; k++) known |= strcmp(dirs.names[k], def->direction) == 0;
+            if (known) continue;
+            if (dirs.n == IND_DIRECTIONS_MAX) together = 0;
+            else dirs.names[dirs.n++] = def->direction;
+        }
+    ind_pass pass = {.forms = forms ? data->forms : NULL, .employer = employers ? add_pair : NULL,
+                     .directions = together && dirs.n ? &dirs : NULL};
+    int people = (families & IND_FAMILY_PEOPLE) != 0;
+    if (!rc && (people || pass.forms || pass.employer || pass.directions))
+        rc = ind_mentorships_load(d, &b, people, &pass, org_row, data, data->counts);
+    if (!rc) rc = ind_counts_load(d, &b, families & ~(unsigned)IND_FAMILY_PEOPLE, org_row, data, data->counts);
     if (!rc && data->npairs) qsort(data->pairs, (size_t)data->npairs, sizeof *data->pairs, by_employer);
+    ind_satisfaction_ask asks[64];
+    int nasks = 0;
     for (int s = 0; !rc && s < nsets; s++)
         for (int i = 0; !rc && i < sets[s]->n; i++) {
             const ind_def *def = &sets[s]->defs[i];
@@ -333,11 +352,18 @@ mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope 
                 break;
             }
             data->surveys[data->nsurveys++] = (def_survey){def, v};
-            if (def->num.kind == IND_OP_SATISFIED)
+            int direction = -1;
+            for (int k = 0; def->direction[0] && k < dirs.n; k++)
+                if (strcmp(dirs.names[k], def->direction) == 0) direction = k;
+            if (def->num.kind == IND_OP_SATISFIED && together && nasks < 64)
+                asks[nasks++] = (ind_satisfaction_ask){def->role, direction, def->satisfied_min, v};
+            else if (def->num.kind == IND_OP_SATISFIED)
                 rc = ind_satisfaction_load(d, &b, def->role, def->direction, def->satisfied_min, org_row, data, v);
             else
                 rc = ind_answers_load(d, &b, def->wave_kind, def->item, def->answer, org_row, data, v);
         }
+    if (!rc && nasks) rc = ind_satisfaction_load_all(d, &b, asks, nasks, &dirs, org_row, data);
+    free(dirs.bits);
     if (!rc && previous) {
         ind_period_previous(p, zone, &data->previous);
         data->previous_counts = calloc(cells, sizeof(double));

@@ -700,6 +700,102 @@ TEST(definition_files)
     CHECK_CONTAINS(err, "[000.1] has no unit");
 }
 
+/* A recipient of a final wave who answered (score > 0) at `at`, or not. */
+static void asked(db *d, int64_t wave, int64_t who, const char *role, double score, int64_t at)
+{
+    if (score > 0)
+        sql(d, "INSERT INTO poll_recipients(wave_id, account_id, role, state, invited_at, answered_at, satisfaction)"
+               " VALUES (%lld, %lld, '%s', 'done', 0, %lld, %g)", (long long)wave, (long long)who, role, (long long)at,
+            score);
+    else
+        sql(d, "INSERT INTO poll_recipients(wave_id, account_id, role, state, invited_at) VALUES (%lld, %lld, '%s',"
+               " 'invited', 0)", (long long)wave, (long long)who, role);
+}
+
+static int64_t final_wave(db *d, int64_t org_id, const char *audience, int64_t opens)
+{
+    return sql(d, "INSERT INTO poll_waves(org_id, kind, audience, state, opens_at, created_at)"
+                  " VALUES (%lld, 'final', '%s', 'closed', %lld, 0)", (long long)org_id, audience, (long long)opens);
+}
+
+/* A region is read in one pass per table (its mentorships give the people,
+ * the forms, the employers and the directions of the satisfaction
+ * figures at once); a municipality through its organisations. With every
+ * school of the region in one municipality, both must report the same. */
+TEST(region_read_at_once_equals_its_municipality)
+{
+    db *d = unit_db_open(NULL, 0);
+    if (!d) return;
+    const ind_set *set = ind_catalog_set(catalog, "000");
+    int64_t region = add_territory(d, "Область", "region", 0);
+    int64_t city = add_territory(d, "Город", "municipality", region);
+    int64_t a = organisation(d, "school", city, 0), b = organisation(d, "school", city, 0);
+    /* another region's school: its people never count here, but a
+     * mentorship of theirs still gives its members a direction */
+    int64_t far = organisation(d, "school", add_territory(d, "Район", "municipality", add_territory(d, "Край", "region", 0)), 0);
+    int64_t employer = sql(d, "INSERT INTO employers(name, name_key, created_at) VALUES ('Завод', 'завод', 0)");
+    int64_t mentor = person(d, a, "mentor", "teacher", 0), learning_mentor = person(d, a, "mentor", "employee", 0);
+    int64_t far_mentor = person(d, far, "mentor", "teacher", 0), b_mentor = person(d, b, "mentor", "employee", 0);
+    sql(d, "UPDATE accounts SET employer_id = %lld WHERE id IN (%lld, %lld)", (long long)employer,
+        (long long)learning_mentor, (long long)b_mentor);
+    int64_t start = ms_of(2025, 9, 10);
+    int64_t career = mentorship(d, a, "teacher_pupil", "career", mentor, start, 0);
+    int64_t learning = mentorship(d, a, "employer_pupil", "learning", learning_mentor, start, 0);
+    int64_t far_career = mentorship(d, far, "teacher_pupil", "career", far_mentor, start, 0);
+    int64_t b_career = mentorship(d, b, "employer_pupil", "career", b_mentor, start, 0);
+    int64_t m[8];
+    for (int i = 0; i < 8; i++) m[i] = person(d, i < 6 ? a : b, "mentee", "pupil", 7);
+    member(d, career, m[0], start);
+    member(d, learning, m[1], start);
+    member(d, far_career, m[2], start);
+    /* a membership that ended before the school year: still of a career mentorship */
+    sql(d, "INSERT INTO mentorship_members(mentorship_id, mentee_id, joined_at, left_at) VALUES (%lld, %lld, %lld,"
+           " %lld)", (long long)career, (long long)m[3], (long long)ms_of(2024, 9, 1), (long long)ms_of(2025, 5, 1));
+    member(d, career, m[4], start);
+    member(d, b_career, m[6], start);
+    member(d, b_career, m[7], start);
+    int64_t first = final_wave(d, a, "mentee", ms_of(2026, 4, 1)), second = final_wave(d, a, "mentee", ms_of(2026, 5, 1));
+    int64_t in_b = final_wave(d, b, "mentee", ms_of(2026, 5, 1)), mentors = final_wave(d, a, "mentor", ms_of(2026, 5, 1));
+    asked(d, first, m[0], "mentee", 9, ms_of(2026, 4, 2));
+    asked(d, second, m[0], "mentee", 3, ms_of(2026, 5, 2));   /* the latest answer counts: not satisfied */
+    asked(d, second, m[1], "mentee", 10, ms_of(2026, 5, 2));  /* learning: not in a career figure */
+    asked(d, second, m[2], "mentee", 10, ms_of(2026, 5, 2));
+    asked(d, second, m[3], "mentee", 7, ms_of(2026, 5, 2));
+    asked(d, second, m[4], "mentee", 0, 0);
+    asked(d, in_b, m[6], "mentee", 8, ms_of(2026, 5, 3));
+    asked(d, in_b, m[7], "mentee", 2, ms_of(2026, 5, 3));
+    asked(d, mentors, mentor, "mentor", 8, ms_of(2026, 5, 2));
+    asked(d, mentors, learning_mentor, "mentor", 9, ms_of(2026, 5, 2));
+    ind_period p;
+    ind_period_parse("2025-26", ZONE, &p);
+    ind_report *whole = calloc(1, sizeof *whole), *part = calloc(1, sizeof *part);
+    CHECK_INT(ind_compute(d, set, (ind_scope){REF_SCOPE_TERRITORY, region}, &p, ZONE, whole), MB_OK);
+    CHECK_INT(ind_compute(d, set, (ind_scope){REF_SCOPE_TERRITORY, city}, &p, ZONE, part), MB_OK);
+    /* career mentees asked: m0 (3 at last), m2 (10), m3 (7), m4 (no answer),
+     * m6 (8), m7 (2): six asked, five answered, three satisfied */
+    const ind_row *sat = row_of(whole, "000.12");
+    CHECK_INT(sat->invited, 6);
+    CHECK_INT(sat->respondents, 5);
+    CHECK(sat->has_value && fabs(sat->value - 60.0) < 1e-9);
+    CHECK_INT(row_of(whole, "000.13")->invited, 1);   /* the career mentor; the learning one is not */
+    CHECK_INT(whole->n, part->n);
+    for (int i = 0; i < whole->n && i < part->n; i++) {
+        const ind_row *x = &whole->rows[i], *y = &part->rows[i];
+        if (x->has_value != y->has_value || (x->has_value && x->value != y->value) || x->num != y->num ||
+            x->den != y->den || x->invited != y->invited || x->respondents != y->respondents) {
+            fprintf(stderr, "  %s: the region has %g (%g / %g, %d of %d), the municipality %g (%g / %g, %d of %d)\n",
+                    x->def->code, x->value, x->num, x->den, x->respondents, x->invited, y->value, y->num, y->den,
+                    y->respondents, y->invited);
+            unit_failed_checks++;
+        }
+    }
+    /* one employer, though two of its people mentor in two schools */
+    CHECK(row_of(whole, "000.3")->num == 1);
+    free(whole);
+    free(part);
+    db_close(d);
+}
+
 int main(void)
 {
     char err[512] = "", dir[512];
@@ -713,6 +809,7 @@ int main(void)
     RUN(targets_file_is_all_or_nothing);
     RUN(scope_matrix);
     RUN(satisfaction_rule_and_anonymity);
+    RUN(region_read_at_once_equals_its_municipality);
     RUN(erased_people_and_snapshots);
     RUN(report_command);
     RUN(periods);
