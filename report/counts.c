@@ -296,96 +296,176 @@ static mb_status directions_init(db *d, ind_directions *dirs)
     return dirs->bits ? MB_OK : MB_ERR_NOMEM;
 }
 
-static void directions_add(ind_directions *dirs, int64_t id, const unsigned char *direction)
+static void directions_add(ind_directions *dirs, int64_t id, int k)
 {
-    int k = direction_bit(dirs, direction);
     uint64_t at = (uint64_t)id - (uint64_t)dirs->first;
     if (k >= 0 && at < dirs->len) dirs->bits[at] |= (unsigned char)(1u << k);
+}
+
+/* A mentorship as the pass needs it. */
+typedef struct mentorship_info {
+    int64_t id;
+    int row;                /* its organisation's row; -1 outside the scope */
+    signed char form;       /* PROFILE_FORM_x; -1 unknown */
+    signed char direction;  /* its bit in the directions kept; -1 none */
+    unsigned char career, team, teacher_teacher;
+} mentorship_info;
+
+typedef struct pass {
+    const ind_bind *b;
+    const ind_pass *p;
+    ind_directions *dirs;   /* a whole region's, or NULL */
+    int people;
+    void *ctx;
+    id_set trained, contest;
+    person_rows rows;
+} pass;
+
+static mentorship_info mentorship_of(const pass *x, sqlite3_stmt *st, int id_col, int org_col, int row)
+{
+    mentorship_info m = {.id = id_col >= 0 ? sqlite3_column_int64(st, id_col) : 0, .row = row};
+    const char *form = (const char *)sqlite3_column_text(st, org_col + 1);
+    m.form = (signed char)(form ? profile_form_code(form) : -1);
+    m.team = col_is(st, org_col + 1, "team_team");
+    m.teacher_teacher = col_is(st, org_col + 1, "teacher_teacher");
+    m.career = col_is(st, org_col + 2, "career");
+    m.direction = (signed char)(x->dirs ? direction_bit(x->dirs, sqlite3_column_text(st, org_col + 2)) : -1);
+    return m;
+}
+
+/* One participation: the mentor of m, or a member whose membership
+ * touches the period (in_period; the directions take every member). */
+static void take(pass *x, const mentorship_info *m, int64_t who, int mentor, int in_period)
+{
+    const ind_pass *p = x->p;
+    if (x->dirs) directions_add(x->dirs, who, m->direction);
+    int row = m->row;
+    if (!in_period || row < 0) return;
+    if (mentor && p->forms && m->form >= 0) p->forms[row] |= 1u << m->form;
+    if (!x->people && !(mentor && p->employer)) return;
+    account_info a = person_info(x->b, who);
+    if (mentor && p->employer && a.employer > 0) p->employer(x->ctx, row, a.employer);
+    if (!x->people) return;
+    int grade = a.grade, career = m->career;
+    int teacher = a.category == CAT_TEACHER, pupil = a.category == CAT_PUPIL;
+    int pupil_5_11 = pupil && grade >= 5 && grade <= 11;
+    uint64_t bits = BIT(participants) | (mentor ? BIT(mentors) : BIT(mentees));
+    if (pupil) bits |= BIT(pupils_involved);
+    if (pupil_5_11) bits |= BIT(pupils_involved_5_11);
+    if (career && mentor && teacher)
+        bits |= BIT(career_teacher_mentors) | (id_set_has(&x->trained, who) ? BIT(career_teacher_mentors_trained) : 0);
+    if (career && mentor && pupil_5_11)
+        bits |= BIT(career_pupil_mentors) | (id_set_has(&x->trained, who) ? BIT(career_pupil_mentors_trained) : 0);
+    if (career && !mentor && pupil_5_11) bits |= BIT(career_mentees);
+    if (mentor) {
+        if (teacher) bits |= BIT(mentors_teacher);
+        if (a.category == CAT_ALUMNUS) bits |= BIT(mentors_alumnus);
+        if (a.category == CAT_EMPLOYEE) bits |= BIT(mentors_employee) | BIT(mentors_business);
+        if (a.category == CAT_ENTREPRENEUR) bits |= BIT(mentors_entrepreneur) | BIT(mentors_business);
+        if (a.category == CAT_STUDENT) bits |= BIT(mentors_student);
+    }
+    if (m->team) bits |= BIT(team_people);
+    if (!mentor && teacher && m->teacher_teacher)
+        bits |= BIT(teacher_mentees) | (id_set_has(&x->contest, who) ? BIT(teacher_mentees_contest) : 0);
+    rows_add(&x->rows, row, who, bits);
+}
+
+/* The mentorship with this id among those read (in id order), or NULL. */
+static const mentorship_info *mentorship_find(const mentorship_info *v, size_t n, int64_t id)
+{
+    /* ids are given in order and seldom skipped: mostly where the id says */
+    uint64_t at = n ? (uint64_t)id - (uint64_t)v[0].id : 0;
+    if (n && id >= v[0].id && at < n && v[at].id == id) return &v[at];
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].id == id) return &v[mid];
+        if (v[mid].id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+/* A whole region: the mentorships of the period in one pass, kept, then
+ * every membership in one pass with its mentorship found among them (a
+ * join of the two tables in SQLite looked up each mentorship again). */
+static mb_status pass_whole(db *d, pass *x, ind_org_index_fn org_index)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT m.id, m.org_id, m.form, m.direction, m.mentor_id FROM mentorships m"
+                                  " WHERE " ACTIVE_M);
+    if (!st) return MB_ERR_DB;
+    ind_bind_scope(st, x->b);
+    mentorship_info *v = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    mb_status rc = MB_OK;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        if (array_grow(&v, &cap, n, sizeof *v, 4096)) {
+            rc = MB_ERR_NOMEM;
+            break;
+        }
+        v[n] = mentorship_of(x, st, 0, 1, org_index(x->ctx, sqlite3_column_int64(st, 1)));
+        take(x, &v[n], sqlite3_column_int64(st, 4), 1, 1);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (!rc && step != SQLITE_DONE) rc = MB_ERR_DB;
+    st = rc ? NULL : db_stmt(d, "SELECT mentorship_id, mentee_id, joined_at <= ?4 AND (left_at IS NULL OR left_at >= ?3)"
+                                " FROM mentorship_members");
+    if (!rc && !st) rc = MB_ERR_DB;
+    if (!rc) {
+        ind_bind_scope(st, x->b);
+        while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+            const mentorship_info *m = mentorship_find(v, n, sqlite3_column_int64(st, 0));
+            if (m) take(x, m, sqlite3_column_int64(st, 1), 0, sqlite3_column_int(st, 2));
+        }
+        sqlite3_reset(st);
+        if (step != SQLITE_DONE) rc = MB_ERR_DB;
+    }
+    free(v);
+    return rc;
+}
+
+/* A smaller scope: its organisations' mentorships and their members. */
+static mb_status pass_scope(db *d, pass *x, ind_org_index_fn org_index)
+{
+    sqlite3_stmt *st = db_stmt(d,
+        SCOPE_ORGS ","
+        " act(org_id, form, direction, account_id, mentor) AS ("
+        "  SELECT m.org_id, m.form, m.direction, m.mentor_id, 1 FROM so"
+        "  CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M
+        "  UNION ALL"
+        "  SELECT m.org_id, m.form, m.direction, mm.mentee_id, 0 FROM so"
+        "  CROSS JOIN mentorships m ON m.org_id = so.id CROSS JOIN mentorship_members mm ON mm.mentorship_id = m.id"
+        "  WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3))"
+        " SELECT org_id, form, direction, account_id, mentor FROM act");
+    if (!st) return MB_ERR_DB;
+    ind_bind_scope(st, x->b);
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        mentorship_info m = mentorship_of(x, st, -1, 0, org_index(x->ctx, sqlite3_column_int64(st, 0)));
+        take(x, &m, sqlite3_column_int64(st, 3), sqlite3_column_int(st, 4), 1);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
 }
 
 mb_status ind_mentorships_load(db *d, const ind_bind *b, int people, const ind_pass *p, ind_org_index_fn org_index,
                                void *ctx, double *counts)
 {
     static const ind_pass none = {0};
-    if (!p) p = &none;
-    ind_directions *dirs = b->whole ? p->directions : NULL;
-    id_set trained = {0}, contest = {0};
+    pass x = {.b = b, .p = p ? p : &none, .people = people, .ctx = ctx};
+    x.dirs = b->whole ? x.p->directions : NULL;
     mb_status rc = MB_OK;
-    if (people) rc = load_ids(d, b, "training", INT64_MIN, &trained);
-    if (!rc && people) rc = load_ids(d, b, "contest", b->start_ms, &contest);
-    if (!rc && dirs) rc = directions_init(d, dirs);
-    /* A region reads the mentorships and their members in one pass each;
-     * members are stored in their mentorships' order, so the lookups of
-     * the mentorships go through the table in order too. Each mentorship
-     * comes once as its mentor's row. A member counts when the membership
-     * touches the period; the directions take every member. */
-    sqlite3_stmt *st = rc ? NULL : b->whole ? db_stmt(d,
-        "SELECT m.org_id, m.mentor_id, 1, m.form, m.direction, 1 FROM mentorships m WHERE " ACTIVE_M
-        " UNION ALL"
-        " SELECT m.org_id, mm.mentee_id, 0, m.form, m.direction,"
-        "  mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3) FROM mentorship_members mm"
-        " CROSS JOIN mentorships m ON m.id = mm.mentorship_id WHERE " ACTIVE_M) : db_stmt(d,
-        SCOPE_ORGS ","
-        " act(org_id, account_id, mentor, form, direction) AS ("
-        "  SELECT m.org_id, m.mentor_id, 1, m.form, m.direction FROM so"
-        "  CROSS JOIN mentorships m ON m.org_id = so.id WHERE " ACTIVE_M
-        "  UNION ALL"
-        "  SELECT m.org_id, mm.mentee_id, 0, m.form, m.direction FROM so"
-        "  CROSS JOIN mentorships m ON m.org_id = so.id CROSS JOIN mentorship_members mm ON mm.mentorship_id = m.id"
-        "  WHERE " ACTIVE_M " AND mm.joined_at <= ?4 AND (mm.left_at IS NULL OR mm.left_at >= ?3))"
-        " SELECT org_id, account_id, mentor, form, direction, 1 FROM act");
-    if (!rc && !st) rc = MB_ERR_DB;
-    person_rows rows = {0};
-    int step = SQLITE_DONE;
-    if (!rc) {
-        ind_bind_scope(st, b);
-        while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-            int64_t who = sqlite3_column_int64(st, 1);
-            int mentor = sqlite3_column_int(st, 2);
-            if (dirs) directions_add(dirs, who, sqlite3_column_text(st, 4));
-            if (!sqlite3_column_int(st, 5)) continue;   /* a membership outside the period */
-            int row = org_index(ctx, sqlite3_column_int64(st, 0));
-            if (row < 0) continue;
-            if (mentor && p->forms) {
-                int form = profile_form_code((const char *)sqlite3_column_text(st, 3));
-                if (form >= 0) p->forms[row] |= 1u << form;
-            }
-            if (!people && !(mentor && p->employer)) continue;
-            account_info a = person_info(b, who);
-            if (mentor && p->employer && a.employer > 0) p->employer(ctx, row, a.employer);
-            if (!people) continue;
-            int grade = a.grade;
-            int career = col_is(st, 4, "career"), team = col_is(st, 3, "team_team");
-            int teacher = a.category == CAT_TEACHER, pupil = a.category == CAT_PUPIL;
-            int pupil_5_11 = pupil && grade >= 5 && grade <= 11;
-            uint64_t bits = BIT(participants) | (mentor ? BIT(mentors) : BIT(mentees));
-            if (pupil) bits |= BIT(pupils_involved);
-            if (pupil_5_11) bits |= BIT(pupils_involved_5_11);
-            if (career && mentor && teacher)
-                bits |= BIT(career_teacher_mentors) | (id_set_has(&trained, who) ? BIT(career_teacher_mentors_trained) : 0);
-            if (career && mentor && pupil_5_11)
-                bits |= BIT(career_pupil_mentors) | (id_set_has(&trained, who) ? BIT(career_pupil_mentors_trained) : 0);
-            if (career && !mentor && pupil_5_11) bits |= BIT(career_mentees);
-            if (mentor) {
-                if (teacher) bits |= BIT(mentors_teacher);
-                if (a.category == CAT_ALUMNUS) bits |= BIT(mentors_alumnus);
-                if (a.category == CAT_EMPLOYEE) bits |= BIT(mentors_employee) | BIT(mentors_business);
-                if (a.category == CAT_ENTREPRENEUR) bits |= BIT(mentors_entrepreneur) | BIT(mentors_business);
-                if (a.category == CAT_STUDENT) bits |= BIT(mentors_student);
-            }
-            if (team) bits |= BIT(team_people);
-            if (!mentor && teacher && col_is(st, 3, "teacher_teacher"))
-                bits |= BIT(teacher_mentees) | (id_set_has(&contest, who) ? BIT(teacher_mentees_contest) : 0);
-            rows_add(&rows, row, who, bits);
-        }
-        sqlite3_reset(st);
-        if (step != SQLITE_DONE) rc = MB_ERR_DB;
-        else if (rows.failed) rc = MB_ERR_NOMEM;
-        else rows_count(&rows, counts);
-    }
-    free(rows.v);
-    free(trained.v);
-    free(contest.v);
+    if (people) rc = load_ids(d, b, "training", INT64_MIN, &x.trained);
+    if (!rc && people) rc = load_ids(d, b, "contest", b->start_ms, &x.contest);
+    if (!rc && x.dirs) rc = directions_init(d, x.dirs);
+    if (!rc) rc = b->whole ? pass_whole(d, &x, org_index) : pass_scope(d, &x, org_index);
+    if (!rc && x.rows.failed) rc = MB_ERR_NOMEM;
+    if (!rc) rows_count(&x.rows, counts);
+    free(x.rows.v);
+    free(x.trained.v);
+    free(x.contest.v);
     return rc;
 }
 
