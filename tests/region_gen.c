@@ -554,11 +554,12 @@ static void indicator_rows(gen *g, const region_size *n)
     }
     sqlite3_finalize(oc);
     /* four waves per organisation: final for mentees and mentors, both
-     * self-determination stages; people asked from its accounts */
+     * self-determination stages; people asked from its accounts. Each is
+     * closed two weeks after it opened, as closing a wave records. */
     static const char *const waves[][2] = {{"final", "mentee"}, {"final", "mentor"}, {"selfdet_initial", "pupil"},
                                            {"selfdet_final", "pupil"}};
-    sqlite3_stmt *wv = prep(g, "INSERT INTO poll_waves(org_id, kind, audience, state, opens_at, created_at)"
-                               " VALUES(?1, ?2, ?3, 'closed', ?4, ?4)");
+    sqlite3_stmt *wv = prep(g, "INSERT INTO poll_waves(org_id, kind, audience, state, opens_at, closes_at, created_at)"
+                               " VALUES(?1, ?2, ?3, 'closed', ?4, ?4 + 14 * 86400000, ?4)");
     for (long o = 1; o <= n->orgs; o++)
         for (int k = 0; k < 4; k++) {
             bind_i(wv, 1, o); bind_t(wv, 2, waves[k][0]); bind_t(wv, 3, waves[k][1]);
