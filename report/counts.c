@@ -135,17 +135,11 @@ static int id_set_has(const id_set *s, int64_t id)
     return s->n && bsearch(&id, s->v, s->n, sizeof *s->v, by_id) != NULL;
 }
 
-/* The accounts of the scope with an outcome of kind happened from ..
- * until (both included), sorted. */
-static mb_status load_ids(db *d, const ind_bind *b, const char *kind, int64_t from, id_set *out)
+/* The ids of column 0 of every row of st (bound), sorted; an id may come
+ * more than once, which a lookup does not mind (no DISTINCT: SQLite
+ * would build a b-tree of them to sort them anyway). */
+static mb_status read_ids(db *d, sqlite3_stmt *st, id_set *out)
 {
-    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT DISTINCT o.account_id FROM so"
-                                             " CROSS JOIN outcomes o ON o.org_id = so.id AND o.kind = ?7"
-                                             " AND o.happened_on BETWEEN ?8 AND ?4 WHERE o.account_id IS NOT NULL");
-    if (!st) return MB_ERR_DB;
-    ind_bind_scope(st, b);
-    sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, from);
     size_t cap = 0;
     int step;
     out->n = 0;
@@ -159,6 +153,20 @@ static mb_status load_ids(db *d, const ind_bind *b, const char *kind, int64_t fr
     sqlite3_reset(st);
     if (out->n) qsort(out->v, out->n, sizeof *out->v, by_id);
     return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
+}
+
+/* The accounts of the scope with an outcome of kind happened from ..
+ * until (both included). */
+static mb_status load_ids(db *d, const ind_bind *b, const char *kind, int64_t from, id_set *out)
+{
+    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT o.account_id FROM so"
+                                             " CROSS JOIN outcomes o ON o.org_id = so.id AND o.kind = ?7"
+                                             " AND o.happened_on BETWEEN ?8 AND ?4 WHERE o.account_id IS NOT NULL");
+    if (!st) return MB_ERR_DB;
+    ind_bind_scope(st, b);
+    sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, from);
+    return read_ids(d, st, out);
 }
 
 static int col_is(sqlite3_stmt *st, int col, const char *text)
@@ -651,6 +659,37 @@ static mb_status load_programmes(db *d, const ind_bind *b, ind_org_index_fn org_
 /* both stages of the self-determination monitoring, answered in the period */
 static mb_status load_selfdet(db *d, const ind_bind *b, ind_org_index_fn org_index, void *ctx, double *counts)
 {
+    if (b->whole) {
+        /* a region: who answered the first stage, then each answer to
+         * the second looked up among them (instead of a search of the
+         * first stage's waves for each) */
+        sqlite3_stmt *st = db_stmt(d, "SELECT r.account_id FROM poll_waves w CROSS JOIN poll_recipients r"
+                                      " ON r.wave_id = w.id WHERE w.kind = 'selfdet_initial'"
+                                      " AND w.opens_at BETWEEN ?1 AND ?2 AND r.state = 'done'");
+        if (!st) return MB_ERR_DB;
+        sqlite3_bind_int64(st, 1, b->start_ms);
+        sqlite3_bind_int64(st, 2, b->end_ms);
+        id_set first = {0};
+        mb_status rc = read_ids(d, st, &first);
+        st = rc ? NULL : db_stmt(d, "SELECT w.org_id, r.account_id FROM poll_waves w CROSS JOIN poll_recipients r"
+                                    " ON r.wave_id = w.id WHERE w.kind = 'selfdet_final'"
+                                    " AND w.opens_at BETWEEN ?1 AND ?2 AND r.state = 'done' AND r.grade BETWEEN 5 AND 11");
+        if (!st) {
+            free(first.v);
+            return rc ? rc : MB_ERR_DB;
+        }
+        sqlite3_bind_int64(st, 1, b->start_ms);
+        sqlite3_bind_int64(st, 2, b->end_ms);
+        person_rows rows = {0};
+        int step;
+        while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+            int row = org_index(ctx, sqlite3_column_int64(st, 0));
+            int64_t who = sqlite3_column_int64(st, 1);
+            if (row >= 0 && id_set_has(&first, who)) rows_add(&rows, row, who, BIT(selfdet_pupils));
+        }
+        free(first.v);
+        return rows_finish(st, step, &rows, counts);
+    }
     sqlite3_stmt *st = db_stmt(d,
         SCOPE_ORGS
         " SELECT w.org_id, COUNT(DISTINCT r.account_id) FROM so CROSS JOIN poll_waves w ON w.org_id = so.id"

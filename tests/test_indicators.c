@@ -766,6 +766,28 @@ TEST(region_read_at_once_equals_its_municipality)
     asked(d, in_b, m[7], "mentee", 2, ms_of(2026, 5, 3));
     asked(d, mentors, mentor, "mentor", 8, ms_of(2026, 5, 2));
     asked(d, mentors, learning_mentor, "mentor", 9, ms_of(2026, 5, 2));
+    /* the self-determination monitoring: both stages answered, in any of
+     * the schools, by a pupil of grades 5-11 */
+    int64_t initial = sql(d, "INSERT INTO poll_waves(org_id, kind, audience, state, opens_at, created_at)"
+                             " VALUES (%lld, 'selfdet_initial', 'pupil', 'closed', %lld, 0)", (long long)a,
+                          (long long)ms_of(2025, 10, 1));
+    int64_t last = sql(d, "INSERT INTO poll_waves(org_id, kind, audience, state, opens_at, created_at)"
+                          " VALUES (%lld, 'selfdet_final', 'pupil', 'closed', %lld, 0)", (long long)b,
+                       (long long)ms_of(2026, 5, 1));
+    static const struct { int who, grade, initial, last; } stages[] = {
+        {0, 7, 1, 1},   /* counted, in the school of the second stage */
+        {1, 7, 0, 1},   /* the second stage only */
+        {6, 4, 1, 1},   /* grade 4 */
+        {7, 9, 1, 0},   /* the first stage only */
+    };
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        int64_t wave[2] = {initial, last};
+        for (int k = 0; k < 2; k++)
+            if (k ? stages[i].last : stages[i].initial)
+                sql(d, "INSERT INTO poll_recipients(wave_id, account_id, role, grade, state, invited_at, answered_at)"
+                       " VALUES (%lld, %lld, 'pupil', %d, 'done', 0, %lld)", (long long)wave[k],
+                    (long long)m[stages[i].who], stages[i].grade, (long long)ms_of(2026, 5, 2));
+    }
     ind_period p;
     ind_period_parse("2025-26", ZONE, &p);
     ind_report *whole = calloc(1, sizeof *whole), *part = calloc(1, sizeof *part);
@@ -789,6 +811,7 @@ TEST(region_read_at_once_equals_its_municipality)
             unit_failed_checks++;
         }
     }
+    CHECK(row_of(whole, "000.14")->num == 1);
     /* one employer, though two of its people mentor in two schools */
     CHECK(row_of(whole, "000.3")->num == 1);
     free(whole);
