@@ -67,6 +67,55 @@ static long long empty_dir(const char *dir, int *count)
     return bytes;
 }
 
+/* Where the time of a territory coordinator's digest made on its own
+ * goes: made again by a child with a connection of its own (nothing read
+ * before, as in the measured run), its reading (the week's lines and the
+ * indicators, wall and CPU time), its chart and its workbook, in ms into
+ * out[4]; -1 each when it could not be made. */
+static void alone_parts(const char *path, const bot_env *env, int64_t coordinator, int64_t now, const char *dir,
+                        double out[4])
+{
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_t child = fork();
+    if (child == 0) {
+        close(fds[0]);
+        double got[4] = {-1, -1, -1, -1};
+        char err[256], png[1200], xlsx[1200];
+        db *d;
+        if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err) == MB_OK) {
+            int64_t coordinated = account_coordinated_territory(d, coordinator);
+            digest g;
+            db_begin(d);
+            double s = bench_mono_ms(), c = bench_cpu_ms();
+            if (digest_build(d, env, 1, coordinated, now, "Asia/Tomsk", "ru", &g) == MB_OK) {
+                got[0] = bench_mono_ms() - s;
+                got[1] = bench_cpu_ms() - c;
+                snprintf(png, sizeof png, "%s/alone.png", dir);
+                snprintf(xlsx, sizeof xlsx, "%s/alone.xlsx", dir);
+                s = bench_mono_ms();
+                digest_write_chart(env, &g, png);
+                got[2] = bench_mono_ms() - s;
+                s = bench_mono_ms();
+                digest_write_workbook(d, env, &g, xlsx);
+                got[3] = bench_mono_ms() - s;
+                digest_free(&g);
+                unlink(png);
+                unlink(xlsx);
+            }
+            db_rollback(d);
+            db_close(d);
+        }
+        ssize_t w = write(fds[1], got, sizeof got);
+        _exit(w == (ssize_t)sizeof got ? 0 : 1);
+    }
+    close(fds[1]);
+    double got[4];
+    if (child > 0 && read(fds[0], got, sizeof got) == (ssize_t)sizeof got) memcpy(out, got, sizeof got);
+    close(fds[0]);
+    if (child > 0) waitpid(child, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     double scale = 1;
@@ -158,7 +207,7 @@ int main(int argc, char **argv)
         int64_t now = clock_now_ms();
         /* one digest on its own, as the menu's button or `admin digest
          * send` makes it: the region coordinator's (the widest) */
-        double alone = -1;
+        double alone = -1, alone_part[4] = {-1, -1, -1, -1};
         int64_t region_coordinator = 0;
         for (int i = 0; i < count && !region_coordinator; i++) {
             account a;
@@ -174,6 +223,7 @@ int main(int argc, char **argv)
             db_rollback(d);
             int left;
             empty_dir(files, &left);
+            alone_parts(path, &env, region_coordinator, now, dir, alone_part);
         }
         /* where one digest's time goes in the weekly run: reading, the
          * chart, the workbook (every digest drawn, none linked) */
@@ -272,6 +322,9 @@ int main(int argc, char **argv)
             printf("  one digest         median %.1f ms, slowest %.1f ms (a %s's, %.1f ms of CPU; in the weekly run)\n",
                    each[count / 2], each[count - 1], slow.role, slowest_cpu);
         if (alone >= 0) printf("  one on its own     %.1f ms (the region coordinator's, nothing read before)\n", alone);
+        if (alone_part[0] >= 0)
+            printf("  of which           reading %.1f ms (%.1f ms of CPU), chart %.1f ms, workbook %.1f ms"
+                   " (made again by a process of its own)\n", alone_part[0], alone_part[1], alone_part[2], alone_part[3]);
         if (count)
             printf("  of which           reading %.1f ms, chart %.1f ms, workbook %.1f ms a digest on average"
                    " (each drawn)\n", parts[0] / count, parts[1] / count, parts[2] / count);
