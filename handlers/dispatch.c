@@ -117,7 +117,7 @@ out:
 mb_status dispatch_job(db *d, const bot_env *env, const job *j, char *reason, size_t reason_size)
 {
     mb_status rc;
-    if (strcmp(j->kind, JOB_ERASE_SWEEP) == 0) rc = menu_run_erase_sweep(d);
+    if (strcmp(j->kind, JOB_ERASE_SWEEP) == 0) rc = menu_run_erase_sweep(d, j->payload);
     else if (strcmp(j->kind, JOB_MEETING_REMINDER) == 0 || strcmp(j->kind, JOB_MEETING_FOLLOWUP) == 0 ||
              strcmp(j->kind, JOB_MEETING_FOLLOWUP_AGAIN) == 0)
         rc = meeting_run_job(d, env, j->kind, j->payload);

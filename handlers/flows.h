@@ -114,10 +114,12 @@ void flow_invite_link(const bot_env *env, const char *platform, const char *code
 #define JOB_REGISTRATION_NUDGE "registration_nudge"
 #define JOB_GUARDIAN_REMINDER "guardian_reminder"
 mb_status reg_run_job(db *d, const bot_env *env, const char *kind, const char *payload);
-/* After /forget: the farewell and other messages to chats of nobody go
- * once delivered (menu.c). */
+/* After /forget: the farewell and other messages to the person's chats
+ * and their parents' go once delivered, unless someone is reached there
+ * again (menu.c; {"listed": true}: the chats erase_list_chats listed,
+ * "{}": every chat of nobody, as an earlier version queued it). */
 #define JOB_ERASE_SWEEP "erase_sweep"
 #define ERASE_SWEEP_AFTER_MS (60LL * 60 * 1000)
-mb_status menu_run_erase_sweep(db *d);
+mb_status menu_run_erase_sweep(db *d, const char *payload);
 
 #endif

@@ -22,6 +22,7 @@
 #include "storage/outcomes.h"
 #include "storage/territories.h"
 #include "util/clock.h"
+#include "util/json.h"
 #include "util/log.h"
 
 #include <stdio.h>
@@ -225,6 +226,12 @@ static mb_status tell_partners(hctx *h, const int64_t *ids, int n)
     return MB_OK;
 }
 
+/* The sweep of the listed chats' delivery records a while from now. */
+static mb_status sweep_later(db *d)
+{
+    return job_add(d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{\"listed\":true}", NULL);
+}
+
 /* The person's own records go, then their name wherever others still see
  * it: messages queued or sent to others, drafts, report files. Their
  * mentorships end, and the other side hears of it. */
@@ -239,7 +246,8 @@ static mb_status do_forget(hctx *h)
     int npartners = erase_partners(h->d, h->acct.id, partners, MENTORSHIP_GROUP_MAX);
     if (npartners < 0) return MB_ERR_DB;
     if (npartners > MENTORSHIP_GROUP_MAX) npartners = MENTORSHIP_GROUP_MAX;
-    mb_status rc = account_forget(h->d, h->acct.id);
+    mb_status rc = erase_list_chats(h->d, h->acct.id);
+    if (!rc) rc = account_forget(h->d, h->acct.id);
     if (!rc) rc = tell_partners(h, partners, npartners);
     if (!rc) rc = erase_name_everywhere(h->d, name, h->env->files_dir, &words, &stats);
     if (!rc) rc = audit_log(h->d, subject, "account.forget", subject, NULL);
@@ -252,17 +260,22 @@ static mb_status do_forget(hctx *h)
      * and must survive the purge of the account's messages. Its record, with
      * the chat's number, goes with the sweep once it was delivered. */
     if ((rc = reply_to_chat(h->d, h->ev->platform, h->ev->chat_id, 0, T(h, "forget.done"), NULL))) return rc;
-    return job_add(h->d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{}", NULL);
+    return sweep_later(h->d);
 }
 
-mb_status menu_run_erase_sweep(db *d)
+mb_status menu_run_erase_sweep(db *d, const char *payload)
 {
+    /* A sweep queued by an earlier version, which listed no chats, looks
+     * at every chat of nobody. */
+    cJSON *p = json_parse_limited(payload, strlen(payload), JOB_PAYLOAD_MAX, NULL);
+    int listed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "listed"));
+    cJSON_Delete(p);
     int unfinished = 0;
-    mb_status rc = erase_sweep_chats(d, &unfinished);
+    mb_status rc = listed ? erase_sweep_listed(d, &unfinished) : erase_sweep_chats(d, &unfinished);
     if (rc) return rc;
     log_info("menu", "swept the delivery records of erased chats; %d message(s) still on their way", unfinished);
     /* Not delivered yet (the messenger asks to wait): look again later. */
-    return unfinished ? job_add(d, clock_now_ms() + ERASE_SWEEP_AFTER_MS, JOB_ERASE_SWEEP, "{}", NULL) : MB_OK;
+    return unfinished ? sweep_later(d) : MB_OK;
 }
 
 static mb_status ask_invite_role(hctx *h)

@@ -1,4 +1,5 @@
 #include "storage/erase.h"
+#include "util/array.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -392,6 +393,82 @@ mb_status erase_sweep_chats(db *d, int *unfinished)
                                     " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.platform = o.platform"
                                     " AND i.chat_id = o.chat_id)", 0);
     return MB_OK;
+}
+
+mb_status erase_list_chats(db *d, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT OR IGNORE INTO erased_chats(platform, chat_id)"
+                                  " SELECT platform, chat_id FROM identities WHERE account_id = ?1"
+                                  " UNION SELECT platform, chat_id FROM consent_requests WHERE minor_id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, account_id);
+    return db_step_done(d, st);
+}
+
+/* A statement about one chat, bound: ?1 platform, ?2 chat. */
+static sqlite3_stmt *chat_stmt(db *d, const char *sql, const char *platform, int64_t chat_id)
+{
+    sqlite3_stmt *st = db_stmt(d, sql);
+    if (st) {
+        sqlite3_bind_text(st, 1, platform, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, chat_id);
+    }
+    return st;
+}
+
+/* One listed chat: unless someone is reached there again, its delivered
+ * or given-up messages go, and once nothing is on its way there (*left
+ * counts what is) its last message number too; then it leaves the list. */
+static mb_status sweep_chat(db *d, const char *platform, int64_t chat_id, int *left)
+{
+    int64_t owned = 0, waiting = 0;
+    sqlite3_stmt *st = chat_stmt(d, "SELECT EXISTS (SELECT 1 FROM identities WHERE platform = ?1 AND chat_id = ?2)",
+                                 platform, chat_id);
+    mb_status rc = st ? db_step_int(d, st, &owned) : MB_ERR_DB;
+    if (!rc && !owned) {
+        st = chat_stmt(d, "DELETE FROM outbox WHERE platform = ?1 AND chat_id = ?2"
+                          " AND state IN ('sent', 'failed', 'unknown')", platform, chat_id);
+        rc = st ? db_step_done(d, st) : MB_ERR_DB;
+        st = rc ? NULL : chat_stmt(d, "SELECT COUNT(*) FROM outbox WHERE platform = ?1 AND chat_id = ?2",
+                                   platform, chat_id);
+        if (!rc) rc = st ? db_step_int(d, st, &waiting) : MB_ERR_DB;
+        *left = (int)waiting;
+        if (rc || waiting) return rc;
+        st = chat_stmt(d, "DELETE FROM chat_marks WHERE platform = ?1 AND chat_id = ?2", platform, chat_id);
+        rc = st ? db_step_done(d, st) : MB_ERR_DB;
+    }
+    if (rc) return rc;
+    st = chat_stmt(d, "DELETE FROM erased_chats WHERE platform = ?1 AND chat_id = ?2", platform, chat_id);
+    return st ? db_step_done(d, st) : MB_ERR_DB;
+}
+
+mb_status erase_sweep_listed(db *d, int *unfinished)
+{
+    *unfinished = 0;
+    sqlite3_stmt *st = db_stmt(d, "SELECT platform, chat_id FROM erased_chats ORDER BY platform, chat_id");
+    if (!st) return MB_ERR_DB;
+    /* read first: the sweep deletes from the list it reads */
+    struct listed { char platform[8]; int64_t chat_id; } *chats = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    mb_status rc = MB_OK;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        if (array_grow(&chats, &cap, n, sizeof *chats, 16)) {
+            rc = MB_ERR_NOMEM;
+            break;
+        }
+        db_column_copy(st, 0, chats[n].platform, sizeof chats[n].platform);
+        chats[n++].chat_id = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (!rc && step != SQLITE_DONE) rc = MB_ERR_DB;
+    for (size_t i = 0; !rc && i < n; i++) {
+        int left = 0;
+        rc = sweep_chat(d, chats[i].platform, chats[i].chat_id, &left);
+        *unfinished += left;
+    }
+    free(chats);
+    return rc;
 }
 
 int erase_partners(db *d, int64_t account_id, int64_t *ids, int max)

@@ -95,4 +95,14 @@ mb_status erase_meetings(db *d, int64_t account_id);
  */
 mb_status erase_sweep_chats(db *d, int *unfinished);
 
+/* Lists the person's chats and their parents' (the chats they answered a
+ * consent request in) for erase_sweep_listed; called before the erasure
+ * takes the person's identities away. */
+mb_status erase_list_chats(db *d, int64_t account_id);
+
+/* erase_sweep_chats for the chats erase_list_chats listed: it reads those
+ * chats' rows only. A chat leaves the list once nothing is on its way
+ * there, or when someone is reached in it again (its records stay). */
+mb_status erase_sweep_listed(db *d, int *unfinished);
+
 #endif

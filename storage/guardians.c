@@ -269,9 +269,13 @@ mb_status consent_revoke_links(db *d, int64_t minor_id)
 
 int consent_curators_of(db *d, int64_t org_id, int64_t *ids, int max)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT DISTINCT a.id FROM accounts a LEFT JOIN scopes s ON s.account_id = a.id"
-                                  " WHERE a.role = 'curator' AND a.status = 'active'"
-                                  " AND (a.org_id = ?1 OR s.org_id = ?1) ORDER BY a.id LIMIT ?2");
+    /* the organisation's own curators on accounts_org, those scoped to it
+     * on scopes_org (migration 28) */
+    sqlite3_stmt *st = db_stmt(d, "SELECT a.id FROM accounts a WHERE a.org_id = ?1 AND a.role = 'curator'"
+                                  " AND a.status = 'active'"
+                                  " UNION SELECT a.id FROM scopes s CROSS JOIN accounts a ON a.id = s.account_id"
+                                  " WHERE s.org_id = ?1 AND a.role = 'curator' AND a.status = 'active'"
+                                  " ORDER BY 1 LIMIT ?2");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int(st, 2, max);

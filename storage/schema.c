@@ -877,6 +877,16 @@ static const char *const migrations[] = {
      "CREATE TRIGGER mentee_paired_delete AFTER DELETE ON mentorship_members BEGIN"
      "  UPDATE accounts SET paired = EXISTS (SELECT 1 FROM mentorship_members mm"
      "   WHERE mm.mentee_id = OLD.mentee_id AND mm.left_at IS NULL) WHERE id = OLD.mentee_id; END;"),
+    /* 28: the chats an erasure left behind (the person's own and their
+     * parents'), until the sweep has deleted their delivery records, so it
+     * reads those chats' rows instead of every message for chats of
+     * nobody; a guardian's request finds the curators scoped to the
+     * organisation on an index of their own */
+    "CREATE TABLE erased_chats("
+    "  platform TEXT NOT NULL,"
+    "  chat_id INTEGER NOT NULL,"
+    "  PRIMARY KEY(platform, chat_id)) WITHOUT ROWID;"
+    "CREATE INDEX scopes_org ON scopes(org_id) WHERE org_id IS NOT NULL;",
 };
 
 #undef STATE_GUARD

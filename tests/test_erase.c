@@ -229,9 +229,65 @@ TEST(the_sweep_takes_the_records_of_chats_of_nobody)
     db_close(d);
 }
 
+/* After a /forget the sweep reads the chats the erasure listed: the
+ * person's own and their parent's. A chat nobody listed keeps its records
+ * for that sweep, a message still on its way keeps its chat listed, and a
+ * chat someone is reached in again keeps its records and leaves the list. */
+TEST(the_sweep_after_a_forget_reads_the_listed_chats)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/erase-listed.db", unit_tmpdir());
+    db *d = NULL;
+    char err[256];
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    if (!d) return;
+    int64_t pupil = person(d, 801, "Анна Петрова", "ru");
+    person(d, 807, "Ольга Ивановна", "ru");
+    char sql[200];
+    snprintf(sql, sizeof sql, "INSERT INTO consent_requests(minor_id, invite_id, platform, user_id, chat_id,"
+                              " created_at, updated_at) VALUES (%lld, 1, 'tg', 805, 805, 0, 0)", (long long)pupil);
+    CHECK_INT(db_exec(d, sql), MB_OK);
+    int64_t farewell = 0, parent = 0, waiting = 0, other = 0, back = 0;
+    CHECK_INT(outbox_enqueue(d, "tg", 801, 0, "text", "{\"text\":\"Ваши данные удалены\"}", &farewell), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 805, 0, "text", "{\"text\":\"Согласие\"}", &parent), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 805, 0, "text", "{\"text\":\"Напоминание\"}", &waiting), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "vk", 806, 0, "text", "{\"text\":\"Здравствуйте!\"}", &other), MB_OK);
+    CHECK_INT(outbox_enqueue(d, "tg", 807, 0, "text", "{\"text\":\"Меню\"}", &back), MB_OK);
+    int64_t sent[] = {farewell, parent, other, back};
+    for (size_t i = 0; i < sizeof sent / sizeof sent[0]; i++) CHECK_INT(outbox_mark_sent(d, sent[i], 10 + (int)i), MB_OK);
+    CHECK_INT(chat_mark_raise(d, "tg", 801, 10), MB_OK);
+    CHECK_INT(chat_mark_raise(d, "tg", 805, 11), MB_OK);
+    CHECK_INT(chat_mark_raise(d, "vk", 806, 12), MB_OK);
+
+    CHECK_INT(erase_list_chats(d, pupil), MB_OK);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM erased_chats"), 2);
+    CHECK_INT(account_forget(d, pupil), MB_OK);
+    /* a chat someone else is reached in, listed by an earlier erasure */
+    CHECK_INT(db_exec(d, "INSERT INTO erased_chats(platform, chat_id) VALUES ('tg', 807)"), MB_OK);
+    int unfinished = -1;
+    CHECK_INT(erase_sweep_listed(d, &unfinished), MB_OK);
+    CHECK_INT(unfinished, 1);   /* the parent's reminder is still on its way */
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 801"), 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM chat_marks WHERE chat_id = 801"), 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 805"), 1);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM chat_marks WHERE chat_id = 805"), 1);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id IN (806, 807)"), 2);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM chat_marks WHERE chat_id = 806"), 1);
+    CHECK_STR(query_text(d, "SELECT group_concat(chat_id) FROM erased_chats"), "805");
+    /* delivered: the parent's chat goes too, and the list is empty */
+    CHECK_INT(outbox_mark_sent(d, waiting, 20), MB_OK);
+    CHECK_INT(erase_sweep_listed(d, &unfinished), MB_OK);
+    CHECK_INT(unfinished, 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM outbox WHERE chat_id = 805"), 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM chat_marks WHERE chat_id = 805"), 0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM erased_chats"), 0);
+    db_close(d);
+}
+
 int main(void)
 {
     RUN(a_name_is_replaced_as_a_word_and_as_a_shortened_label);
+    RUN(the_sweep_after_a_forget_reads_the_listed_chats);
     RUN(others_messages_drafts_and_reports_lose_the_name);
     RUN(a_long_history_is_rewritten_whole);
     RUN(the_audit_forgets_a_parents_messenger_id);

@@ -139,6 +139,49 @@ TEST(a_shared_contact_reaches_the_handlers)
     }
 }
 
+/* Who hears of a pupil's parent's request: the school's own active
+ * curators and those of other schools scoped to it, each once, in id
+ * order and up to the number asked for; nobody else. */
+TEST(the_curators_told_are_the_schools_and_those_scoped_to_it)
+{
+    db *d = unit_db_open(NULL, 0);
+    CHECK(d != NULL);
+    if (!d) return;
+    int64_t school, other;
+    CHECK_INT(org_add(d, "Школа №1", "Asia/Tomsk", &school), MB_OK);
+    CHECK_INT(org_add(d, "Школа №2", "Asia/Tomsk", &other), MB_OK);
+    static const struct { int own; const char *role, *status; int scoped; } people[] = {
+        {1, "curator", "active", 0},   /* told */
+        {0, "curator", "active", 1},   /* told: another school's, scoped to this one too */
+        {1, "curator", "active", 1},   /* told once, though also scoped */
+        {0, "curator", "active", 0},   /* another school's */
+        {1, "curator", "forgotten", 0},
+        {1, "mentor", "active", 0},
+        {0, "coordinator", "active", 1},
+    };
+    int64_t id[sizeof people / sizeof people[0]];
+    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql, "INSERT INTO accounts(status, role, org_id, created_at, updated_at)"
+                                  " VALUES ('%s', '%s', %lld, 0, 0)", people[i].status, people[i].role,
+                 (long long)(people[i].own ? school : other));
+        CHECK_INT(db_exec(d, sql), MB_OK);
+        id[i] = sqlite3_last_insert_rowid(db_handle(d));
+        if (!people[i].scoped) continue;
+        snprintf(sql, sizeof sql, "INSERT INTO scopes(account_id, org_id) VALUES (%lld, %lld)", (long long)id[i],
+                 (long long)school);
+        CHECK_INT(db_exec(d, sql), MB_OK);
+    }
+    int64_t told[8];
+    CHECK_INT(consent_curators_of(d, school, told, 8), 3);
+    CHECK(told[0] == id[0] && told[1] == id[1] && told[2] == id[2]);
+    CHECK_INT(consent_curators_of(d, school, told, 2), 2);
+    CHECK(told[0] == id[0] && told[1] == id[1]);
+    CHECK_INT(consent_curators_of(d, other, told, 8), 2);   /* its own two */
+    CHECK(told[0] == id[1] && told[1] == id[3]);
+    db_close(d);
+}
+
 int main(void)
 {
     RUN(a_shared_contact_reaches_the_handlers);
@@ -146,5 +189,6 @@ int main(void)
     RUN(the_school_list_holds_each_phone_once);
     RUN(accounts_once_the_pupils_never_confirm);
     RUN(a_request_is_one_dialog_per_person);
+    RUN(the_curators_told_are_the_schools_and_those_scoped_to_it);
     return unit_summary();
 }

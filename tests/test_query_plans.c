@@ -84,18 +84,16 @@ static const char *const trigger_statements[] = {
  * programmes, instruments) are not checked at all: a region has hundreds
  * of rows in them. */
 static const struct { const char *sql, *table, *why; } allowed[] = {
-    /* The sweep after a /forget looks for chats nobody owns any more in
-     * the whole outbox and chat_marks, one index probe per row (migration
-     * 7's identities_chat); retention keeps the outbox to a month. Making
-     * it look only at the erased person's chats is still to do. */
+    /* A sweep queued by an earlier version, which listed no chats, looks
+     * for chats nobody owns any more in the whole outbox and chat_marks,
+     * one index probe per row (identities_chat); a /forget now lists the
+     * person's chats (erased_chats, migration 28) and the sweep reads
+     * those. Retention keeps the outbox to a month. */
     {"DELETE FROM outbox WHERE state IN ('sent', 'failed', 'unknown') AND NOT EXISTS", "outbox",
-     "erase sweep: every finished message, a month of them after retention"},
-    {"DELETE FROM chat_marks WHERE NOT EXISTS", "chat_marks", "erase sweep: one row per chat"},
+     "an earlier version's erase sweep: every finished message, a month of them after retention"},
+    {"DELETE FROM chat_marks WHERE NOT EXISTS", "chat_marks", "an earlier version's erase sweep: one row per chat"},
     {"SELECT COUNT(*) FROM outbox o WHERE o.state IN ('pending', 'sending', 'checking')", "outbox",
-     "erase sweep: only the queued messages, through outbox_pending"},
-    /* Found once the check learned table aliases: the OR across accounts
-     * and scopes keeps SQLite off accounts_org. A UNION of the two
-     * lookups would not read the table; still to do (storage/guardians.c). */
+     "an earlier version's erase sweep: only the queued messages, through outbox_pending"},
     /* A region's indicators (report/counts.c) read every account and every
      * request survey once, in order: a lookup per participation costs
      * more than the pass (bench/indicators.c). A smaller scope reads its
@@ -108,8 +106,6 @@ static const struct { const char *sql, *table, *why; } allowed[] = {
      "a region's indicators: every mentorship once, in order"},
     {"SELECT mentorship_id, mentee_id, joined_at <= ?4", "mentorship_members",
      "a region's indicators: every membership once, in order"},
-    {"SELECT DISTINCT a.id FROM accounts a LEFT JOIN scopes s ON s.account_id = a.id WHERE a.role = 'curator'",
-     "accounts", "the curators of an organisation for a guardian's request: to do, see above"},
 };
 
 /* ---- driving the bot as Telegram would ---- */
