@@ -305,11 +305,12 @@ static mb_status account_range(db *d, int64_t *first, size_t *len)
     return MB_OK;
 }
 
-/* Room for a bit of every account's directions. */
+/* Room for a bit of every account's directions; none (bits NULL) when
+ * the ids are too far apart for a byte each. */
 static mb_status directions_init(db *d, ind_directions *dirs)
 {
     mb_status rc = account_range(d, &dirs->first, &dirs->len);
-    if (rc) return rc;
+    if (rc || dirs->len > IND_DENSE_IDS_MAX) return rc;
     dirs->bits = calloc(dirs->len ? dirs->len : 1, 1);
     return dirs->bits ? MB_OK : MB_ERR_NOMEM;
 }
@@ -489,10 +490,10 @@ mb_status ind_mentorships_load(db *d, const ind_bind *b, int people, const ind_p
     mb_status rc = MB_OK;
     if (people) rc = load_ids(d, b, "training", INT64_MIN, &x.trained);
     if (!rc && people) rc = load_ids(d, b, "contest", b->start_ms, &x.contest);
-    if (!rc && x.dirs) rc = directions_init(d, x.dirs);
+    if (!rc && x.dirs && !(rc = directions_init(d, x.dirs)) && !x.dirs->bits) x.dirs = NULL;
     /* a region's people are counted in place of their account instead of
-     * sorting 140,000 participations */
-    if (!rc && people && b->whole && !(rc = account_range(d, &x.first, &x.len))) {
+     * sorting 140,000 participations (unless the ids are too far apart) */
+    if (!rc && people && b->whole && !(rc = account_range(d, &x.first, &x.len)) && x.len <= IND_DENSE_IDS_MAX) {
         x.slots = malloc((x.len ? x.len : 1) * sizeof *x.slots);
         if (!x.slots) rc = MB_ERR_NOMEM;
         for (size_t i = 0; !rc && i < x.len; i++) x.slots[i] = (struct person_slot){-1, 0};

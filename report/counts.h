@@ -128,8 +128,11 @@ typedef void (*ind_pair_fn)(void *ctx, int row, int64_t employer_id);
 
 /* The directions of each account's mentorships active in the period, as
  * their mentor or as a member whatever the dates of the membership: bit k
- * of bits[id - first] for names[k]. Only the directions named are kept. */
+ * of bits[id - first] for names[k]. Only the directions named are kept;
+ * none at all (bits NULL) when the account ids span more than
+ * IND_DENSE_IDS_MAX, a byte each being too much memory. */
 #define IND_DIRECTIONS_MAX 8
+#define IND_DENSE_IDS_MAX 2000000
 typedef struct ind_directions {
     const char *names[IND_DIRECTIONS_MAX];
     int n;

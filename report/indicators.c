@@ -338,6 +338,7 @@ mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope 
     int people = (families & IND_FAMILY_PEOPLE) != 0;
     if (!rc && (people || pass.forms || pass.employer || pass.directions))
         rc = ind_mentorships_load(d, &b, people, &pass, org_row, data, data->counts);
+    if (pass.directions && !dirs.bits) together = 0;   /* ids too far apart: each figure on its own */
     if (!rc) rc = ind_counts_load(d, &b, families & ~(unsigned)IND_FAMILY_PEOPLE, org_row, data, data->counts);
     if (!rc && data->npairs) qsort(data->pairs, (size_t)data->npairs, sizeof *data->pairs, by_employer);
     ind_satisfaction_ask asks[64];

@@ -13,6 +13,7 @@
 
 #include "bot/admin/admin.h"
 #include "bot/app.h"
+#include "report/counts.h"
 #include "report/indicators.h"
 #include "report/report_format.h"
 #include "storage/accounts.h"
@@ -814,6 +815,18 @@ TEST(region_read_at_once_equals_its_municipality)
     CHECK(row_of(whole, "000.14")->num == 1);
     /* one employer, though two of its people mentor in two schools */
     CHECK(row_of(whole, "000.3")->num == 1);
+    /* account ids too far apart for a slot each: the same figures, sorted */
+    sql(d, "INSERT INTO accounts(id, status, role, org_id, created_at, updated_at)"
+           " VALUES (%d, 'active', 'mentee', %lld, 0, 0)", IND_DENSE_IDS_MAX + 10, (long long)far);
+    CHECK_INT(ind_compute(d, set, (ind_scope){REF_SCOPE_TERRITORY, region}, &p, ZONE, part), MB_OK);
+    for (int i = 0; i < whole->n && i < part->n; i++) {
+        const ind_row *x = &whole->rows[i], *y = &part->rows[i];
+        if (x->num != y->num || x->den != y->den || x->invited != y->invited || x->respondents != y->respondents) {
+            fprintf(stderr, "  %s: %g / %g before, %g / %g with ids far apart\n", x->def->code, x->num, x->den,
+                    y->num, y->den);
+            unit_failed_checks++;
+        }
+    }
     free(whole);
     free(part);
     db_close(d);
