@@ -10,6 +10,10 @@
  *
  * Prints updates/s, the p50/p99 latency of an update from the start of its
  * batch to the commit, and the peak resident memory.
+ *
+ * MENTORBOT_BENCH_CHECKPOINT_BATCHES=N checkpoints after every N batches
+ * instead of every second, so that a count of instructions (callgrind)
+ * does not depend on how fast the machine ran: 75 is about a second here.
  */
 #include "bench/bench.h"
 #include "bot/intake.h"
@@ -131,6 +135,8 @@ static int run(const char *platform, long users, int full)
     static char bufs[BATCH][EVENT_BUTTON_DATA_MAX + 1];
     intake_stats st = {0};
     db_manual_checkpoints(d);
+    const char *every = getenv("MENTORBOT_BENCH_CHECKPOINT_BATCHES");
+    long checkpoint_batches = every ? atol(every) : 0, batches = 0;
     double started = bench_mono_ms(), last_checkpoint = started, owed = 0;
     /* Users are interleaved the way real traffic is: a batch holds one step
      * of 25 different users, so the batch mixes new and known people. */
@@ -173,7 +179,9 @@ static int run(const char *platform, long users, int full)
              * it wait, so its time is added to the next batch's latency. */
             for (int i = 0; i < n; i++) lat[done++] = t1 - t0 + owed;
             owed = 0;
-            if (t1 - last_checkpoint >= DB_CHECKPOINT_EVERY_MS) {
+            batches++;
+            if (checkpoint_batches > 0 ? batches % checkpoint_batches == 0
+                                       : t1 - last_checkpoint >= DB_CHECKPOINT_EVERY_MS) {
                 db_checkpoint(d);
                 last_checkpoint = bench_mono_ms();
                 owed = last_checkpoint - t1;
