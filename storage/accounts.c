@@ -32,6 +32,10 @@ static void read_account(sqlite3_stmt *st, account *a)
     copy_col(a->guardian_consent, sizeof a->guardian_consent, st, 10);
     a->guardian_consent_at = sqlite3_column_int64(st, 11);
     a->created_at = sqlite3_column_int64(st, 12);
+    a->loaded = 1;
+    memcpy(a->loaded_status, a->status, sizeof a->status);
+    memcpy(a->loaded_role, a->role, sizeof a->role);
+    a->loaded_org_id = a->org_id;
 }
 
 mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
@@ -106,12 +110,30 @@ static void bind_optional_int(sqlite3_stmt *st, int idx, int64_t v)
     else sqlite3_bind_null(st, idx);
 }
 
+/* Four statements, by which columns a save changes: each column in a SET
+ * list makes SQLite rewrite every index that names it (accounts_org,
+ * accounts_joined, accounts_pending_consent, accounts_waiting,
+ * accounts_external) and run the triggers of its UPDATE OF (the status
+ * guard, role_history's), even when its value stays; a trigger also makes
+ * the statement keep a journal of its own. Status, role and organisation
+ * are what those read; the other columns are in no index and no trigger,
+ * so most steps of a registration write none of them. */
+#define ACCOUNT_SET_PLAIN \
+    "name = ?5, category = ?6, grade = ?7, birth_year = ?8, language = ?9, consent_at = ?10," \
+    " guardian_consent = ?11, guardian_consent_at = ?12, updated_at = ?13 WHERE id = ?1"
+
+static const char *const account_updates[2][2] = {
+    /* [role or organisation changed][status changed] */
+    {"UPDATE accounts SET " ACCOUNT_SET_PLAIN, "UPDATE accounts SET status = ?2, " ACCOUNT_SET_PLAIN},
+    {"UPDATE accounts SET role = ?3, org_id = ?4, " ACCOUNT_SET_PLAIN,
+     "UPDATE accounts SET status = ?2, role = ?3, org_id = ?4, " ACCOUNT_SET_PLAIN},
+};
+
 mb_status account_save(db *d, const account *a)
 {
-    sqlite3_stmt *st = db_stmt(d, "UPDATE accounts SET status = ?2, role = ?3, org_id = ?4, name = ?5,"
-                                  " category = ?6, grade = ?7, birth_year = ?8, language = ?9,"
-                                  " consent_at = ?10, guardian_consent = ?11, guardian_consent_at = ?12,"
-                                  " updated_at = ?13 WHERE id = ?1");
+    int keys = !a->loaded || strcmp(a->role, a->loaded_role) != 0 || a->org_id != a->loaded_org_id;
+    int status = !a->loaded || strcmp(a->status, a->loaded_status) != 0;
+    sqlite3_stmt *st = db_stmt(d, account_updates[keys][status]);
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, a->id);
     sqlite3_bind_text(st, 2, a->status, -1, SQLITE_STATIC);

@@ -32,6 +32,13 @@ typedef struct account {
     char guardian_consent[12];  /* "" | parent | paper */
     int64_t guardian_consent_at;
     int64_t created_at;
+    /* The indexed fields as they were read (account_load and
+     * account_find_by_identity set them, loaded = 1), so account_save
+     * writes them only when changed; never set by callers. */
+    int loaded;
+    char loaded_status[20];
+    char loaded_role[16];
+    int64_t loaded_org_id;
 } account;
 
 typedef struct identity {
@@ -58,7 +65,10 @@ mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t c
 
 mb_status account_load(db *d, int64_t id, account *out);
 
-/* Writes every mutable field of a (by a->id) and stamps updated_at. */
+/* Writes the mutable fields of a (by a->id) and stamps updated_at. Status,
+ * role and organisation, which the indexes and triggers of accounts read,
+ * are written only when they differ from what was read into a (all of
+ * them when a was not read by account_load or account_find_by_identity). */
 mb_status account_save(db *d, const account *a);
 
 /* A registration that starts over with another invite: clears role,

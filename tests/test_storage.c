@@ -335,6 +335,100 @@ TEST(account_forget_erases_personal_data_keeps_counts)
     db_close(d);
 }
 
+/* Saves a and reads it back into a, as each update of a registration
+ * reads the account anew. */
+static void save_and_reload(db *d, account *a)
+{
+    CHECK_INT(account_save(d, a), MB_OK);
+    CHECK_INT(account_load(d, a->id, a), MB_OK);
+}
+
+/* A registration's steps each change a field or two: every one is stored
+ * and read back, whichever columns a save writes, the lists that read
+ * the account through its indexes (a week's joined, the pupils waiting
+ * for a parent) see it move, and its role is in the history once. */
+TEST(account_save_stores_each_step_of_a_registration)
+{
+    char path[512];
+    db *d = unit_db_open(path, sizeof path);
+    if (!d) { CHECK(d != NULL); return; }
+    int64_t org_id = 0, id = 0;
+    CHECK_INT(org_add(d, "Школа 8", "Europe/Moscow", &org_id), MB_OK);
+    CHECK_INT(account_create(d, "tg", 999, 999, "ru", &id), MB_OK);
+    account a, got;
+    CHECK_INT(account_load(d, id, &a), MB_OK);
+    snprintf(a.role, sizeof a.role, "mentee");
+    a.org_id = org_id;
+    save_and_reload(d, &a);
+    snprintf(a.category, sizeof a.category, "pupil");
+    a.grade = 7;
+    save_and_reload(d, &a);
+    a.birth_year = 2013;
+    a.consent_at = 1234;
+    save_and_reload(d, &a);
+    snprintf(a.name, sizeof a.name, "Оля Смирнова");
+    snprintf(a.status, sizeof a.status, "pending_consent");
+    save_and_reload(d, &a);
+    CHECK_INT(account_load(d, id, &got), MB_OK);
+    CHECK_STR(got.status, "pending_consent");
+    CHECK_STR(got.role, "mentee");
+    CHECK_INT(got.org_id, org_id);
+    CHECK_STR(got.name, "Оля Смирнова");
+    CHECK_STR(got.category, "pupil");
+    CHECK_INT(got.grade, 7);
+    CHECK_INT(got.birth_year, 2013);
+    CHECK_INT(got.consent_at, 1234);
+    CHECK_STR(got.language, "ru");
+    char sql[240];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM accounts INDEXED BY accounts_pending_consent"
+             " WHERE org_id = %lld AND status = 'pending_consent'", (long long)org_id);
+    CHECK_INT(query_int(d, sql), 1);
+    /* the parent agreed */
+    snprintf(a.guardian_consent, sizeof a.guardian_consent, "parent");
+    a.guardian_consent_at = 5678;
+    snprintf(a.status, sizeof a.status, "active");
+    save_and_reload(d, &a);
+    CHECK_INT(query_int(d, sql), 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM accounts INDEXED BY accounts_joined WHERE created_at >= 0"
+             " AND org_id = %lld AND role <> 'curator' AND status IN ('active', 'pending_consent')", (long long)org_id);
+    CHECK_INT(query_int(d, sql), 1);
+    CHECK_INT(account_load(d, id, &got), MB_OK);
+    CHECK_STR(got.status, "active");
+    CHECK_STR(got.guardian_consent, "parent");
+    CHECK_INT(got.guardian_consent_at, 5678);
+    /* a field cleared is stored as none */
+    a.grade = 0;
+    a.category[0] = 0;
+    save_and_reload(d, &a);
+    CHECK_INT(a.grade, 0);
+    CHECK_STR(a.category, "");
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM accounts WHERE grade IS NULL AND category IS NULL"), 1);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM role_history WHERE account_id = %lld AND role = 'mentee'",
+             (long long)id);
+    CHECK_INT(query_int(d, sql), 1);
+    /* the role changes: the history has both */
+    snprintf(a.role, sizeof a.role, "mentor");
+    save_and_reload(d, &a);
+    CHECK_STR(a.role, "mentor");
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM role_history WHERE account_id = %lld", (long long)id);
+    CHECK_INT(query_int(d, sql), 2);
+    /* an account filled in by hand, not read, is written whole */
+    account manual = a;
+    manual.loaded = 0;
+    manual.org_id = 0;
+    CHECK_INT(account_save(d, &manual), MB_OK);
+    CHECK_INT(account_load(d, id, &got), MB_OK);
+    CHECK_INT(got.org_id, 0);
+    /* an unknown status is refused by the guard, and nothing is stored */
+    snprintf(a.status, sizeof a.status, "paused");
+    snprintf(a.name, sizeof a.name, "Другое имя");
+    CHECK(account_save(d, &a) != MB_OK);
+    CHECK_INT(account_load(d, id, &got), MB_OK);
+    CHECK_STR(got.status, "active");
+    CHECK_STR(got.name, "Оля Смирнова");
+    db_close(d);
+}
+
 /* A minor whose parent confirmed through a guardian invite asks to be
  * forgotten: the used invite must not stand in the way. */
 TEST(account_forget_after_guardian_consent)
@@ -421,6 +515,7 @@ int main(void)
     RUN(invite_expires_with_the_clock);
     RUN(inbox_insert_twice_is_a_duplicate);
     RUN(account_forget_erases_personal_data_keeps_counts);
+    RUN(account_save_stores_each_step_of_a_registration);
     RUN(account_forget_after_guardian_consent);
     RUN(dialog_state_and_data);
     return unit_summary();
