@@ -281,6 +281,40 @@ TEST(reminders_wait_for_the_morning_and_stop_after_two_or_when_answered)
     db_close(d);
 }
 
+/* The menu's poll button opens the latest open wave the person has not
+ * answered: a newer wave first, the older one once the newer is
+ * answered, none once that one is closed. */
+TEST(the_menu_offers_the_latest_open_poll_still_to_answer)
+{
+    db *d = fresh();
+    if (!d) SKIP("no database");
+    int64_t org_id, ms, interim, final;
+    CHECK_INT(org_add(d, "Школа", "Europe/Moscow", &org_id), MB_OK);
+    int64_t mentor = person(d, org_id, "mentor", "teacher", 0);
+    int64_t mentee = person(d, org_id, "mentee", "pupil", 8);
+    CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &mentee, 1, 0, &ms), MB_OK);
+    poll_recipient r;
+    CHECK_INT(poll_recipient_pending(d, mentee, &r), MB_ERR_NOT_FOUND);
+    clock_set_ms(MORNING);
+    int asked;
+    CHECK_INT(poll_wave_add(d, org_id, 0, "interim", "mentee", MORNING, 0, &interim), MB_OK);
+    CHECK_INT(poll_wave_launch(d, &env, interim, &asked), MB_OK);
+    CHECK_INT(poll_recipient_pending(d, mentee, &r), MB_OK);
+    CHECK_INT(r.wave_id, interim);
+    CHECK_STR(r.state, "invited");
+    CHECK_INT(poll_wave_add(d, org_id, 0, "final", "mentee", MORNING, 0, &final), MB_OK);
+    CHECK_INT(poll_wave_launch(d, &env, final, &asked), MB_OK);
+    CHECK_INT(poll_recipient_pending(d, mentee, &r), MB_OK);
+    CHECK_INT(r.wave_id, final);
+    CHECK_INT(poll_recipient_done(d, final, mentee, 9, MORNING), MB_OK);
+    CHECK_INT(poll_recipient_pending(d, mentee, &r), MB_OK);
+    CHECK_INT(r.wave_id, interim);
+    CHECK_INT(poll_wave_close(d, interim, MORNING), MB_OK);
+    CHECK_INT(poll_recipient_pending(d, mentee, &r), MB_ERR_NOT_FOUND);
+    CHECK_INT(poll_recipient_pending(d, mentor, &r), MB_ERR_NOT_FOUND);
+    db_close(d);
+}
+
 TEST(the_polls_settings_refuse_what_they_cannot_mean)
 {
     poll_rules r;
@@ -322,6 +356,7 @@ int main(void)
     RUN(satisfaction_is_the_mean_of_the_items_marked_for_it);
     RUN(results_stay_hidden_until_the_smallest_group_answered);
     RUN(reminders_wait_for_the_morning_and_stop_after_two_or_when_answered);
+    RUN(the_menu_offers_the_latest_open_poll_still_to_answer);
     RUN(the_polls_settings_refuse_what_they_cannot_mean);
     i18n_free(texts);
     return unit_summary();
