@@ -83,13 +83,20 @@ static mb_status set_wal(db *d)
 
 /* SQLite counts the memory it allocates under a lock at every allocation,
  * for statistics nothing here reads: off, before its first use (a later
- * call changes nothing and is harmless). */
+ * call changes nothing and is harmless). A statement's journal, and the
+ * savepoint of each update (bot/intake.c), keep the pages they change in
+ * memory up to DB_STMT_JOURNAL_MEMORY, in blocks of that size: in memory
+ * for temp_store=MEMORY they were blocks of a kilobyte, five allocations
+ * for every page an update changed. */
+#define DB_STMT_JOURNAL_MEMORY (1024 * 1024)   /* bytes of an update's journal kept in memory */
+
 static void configure_sqlite(void)
 {
     static int done;
     if (done) return;
     done = 1;
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, DB_STMT_JOURNAL_MEMORY);
 }
 
 mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t err_size)
@@ -111,10 +118,11 @@ mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t er
     if (set_wal(d) ||
         db_exec(d, sync == DB_SYNC_FULL ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL") ||
         db_exec(d, "PRAGMA foreign_keys=ON") ||
-        /* Statement journals and the sorter's scratch space stay in memory:
-         * in a file they cost a write call each (thousands a second under
-         * load), for data no crash needs. */
-        db_exec(d, "PRAGMA temp_store=MEMORY")) {
+        /* Statement journals stay in memory up to DB_STMT_JOURNAL_MEMORY
+         * (configure_sqlite), and sorts and temporary tables while they fit
+         * the cache: in a file they cost a write call each (thousands a
+         * second under load), for data no crash needs. */
+        db_exec(d, "PRAGMA temp_store=DEFAULT")) {
         snprintf(err, err_size, "cannot set up database %s: %s", path, sqlite3_errmsg(d->sql));
         goto out;
     }
