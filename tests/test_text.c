@@ -143,6 +143,13 @@ TEST(split_short_text_is_one_piece)
     s = repeat("a", 4097);
     if (s) CHECK_INT(check_split(s, 4096, NULL, NULL), 2);
     free(s);
+    /* longer than the limit in bytes, not in characters: still one piece */
+    s = repeat("ж", 3000);
+    size_t *lens = NULL;
+    if (s && check_split(s, 4096, NULL, &lens) == 1) CHECK_INT(lens[0], 6000);
+    else CHECK(0);
+    free(lens);
+    free(s);
 }
 
 TEST(split_cyrillic_ten_thousand_into_three)

@@ -113,6 +113,16 @@ size_t text_split(const char *s, size_t max_units, size_t **starts, size_t **len
     size_t n = strlen(s), cap = 4, count = 0;
     size_t *st = malloc(cap * sizeof *st), *ln = malloc(cap * sizeof *ln);
     if (!st || !ln) goto fail;
+    /* A text has no more UTF-16 units than bytes (an invalid byte counts
+     * as one): one no longer than the limit in bytes is one piece, and
+     * most messages are, so their characters are not decoded one by one. */
+    if (n > 0 && n <= max_units) {
+        st[0] = 0;
+        ln[0] = n;
+        *starts = st;
+        *lens = ln;
+        return 1;
+    }
     const unsigned char *p = (const unsigned char *)s;
     size_t pos = 0;
     do {
