@@ -42,14 +42,22 @@ TEST(phones_as_people_write_them)
     CHECK(why && strstr(why, "only digits"));
 }
 
-TEST(the_school_list_holds_each_phone_once)
+/* A database with two schools. */
+static db *two_schools(int64_t *school, int64_t *other)
 {
     db *d = unit_db_open(NULL, 0);
     CHECK(d != NULL);
-    if (!d) return;
+    if (!d) return NULL;
+    CHECK_INT(org_add(d, "Школа №1", "Asia/Tomsk", school), MB_OK);
+    CHECK_INT(org_add(d, "Школа №2", "Asia/Tomsk", other), MB_OK);
+    return d;
+}
+
+TEST(the_school_list_holds_each_phone_once)
+{
     int64_t school, other;
-    CHECK_INT(org_add(d, "Школа №1", "Asia/Tomsk", &school), MB_OK);
-    CHECK_INT(org_add(d, "Школа №2", "Asia/Tomsk", &other), MB_OK);
+    db *d = two_schools(&school, &other);
+    if (!d) return;
     CHECK_INT(guardian_phone_add(d, school, "79161234567", "Ольга", "admin:cli"), MB_OK);
     CHECK_INT(guardian_phone_add(d, school, "79161234567", NULL, "admin:cli"), MB_ERR_EXISTS);
     CHECK(guardian_phone_listed(d, school, "79161234567"));
@@ -144,12 +152,9 @@ TEST(a_shared_contact_reaches_the_handlers)
  * order and up to the number asked for; nobody else. */
 TEST(the_curators_told_are_the_schools_and_those_scoped_to_it)
 {
-    db *d = unit_db_open(NULL, 0);
-    CHECK(d != NULL);
-    if (!d) return;
     int64_t school, other;
-    CHECK_INT(org_add(d, "Школа №1", "Asia/Tomsk", &school), MB_OK);
-    CHECK_INT(org_add(d, "Школа №2", "Asia/Tomsk", &other), MB_OK);
+    db *d = two_schools(&school, &other);
+    if (!d) return;
     static const struct { int own; const char *role, *status; int scoped; } people[] = {
         {1, "curator", "active", 0},   /* told */
         {0, "curator", "active", 1},   /* told: another school's, scoped to this one too */
