@@ -71,6 +71,9 @@ mb_status digest_on_button(hctx *h, const char *action, const payload_field *f, 
         return panel(h, mute ? "digest.muted" : "digest.unmuted");
     }
     if ((rc = reply_answer_button(h, NULL))) return rc;
+    /* a second tap while the first digest's files are still being sent
+     * (a phone's double tap) makes no second digest */
+    if (digest_files_on_their_way(h->d, h->acct.id)) return reply_text(h, T(h, "digest.on_its_way"), NULL);
     rc = digest_send(h->d, h->env, h->acct.id, 0, 0, clock_now_ms());
     if (rc == MB_ERR_LIMIT) return reply_text(h, T(h, "digest.busy"), NULL);
     if (rc == MB_ERR_NOT_FOUND) return reply_text(h, T(h, "digest.no_scope"), NULL);

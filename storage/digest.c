@@ -457,6 +457,17 @@ int digest_recipients(db *d, int64_t after_id, int64_t *ids, int max)
     return db_step_ids(d, st, ids, max);
 }
 
+int digest_files_on_their_way(db *d, int64_t account_id)
+{
+    /* the person's messages on outbox_account, a few hundred at most
+     * within the retention's month */
+    sqlite3_stmt *st = db_stmt(d, "SELECT EXISTS (SELECT 1 FROM outbox WHERE account_id = ?1"
+                                  " AND kind IN ('photo', 'document') AND state IN ('pending', 'sending', 'checking'))");
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, account_id);
+    return db_step_scalar(d, st, 0) != 0;
+}
+
 int digest_muted(db *d, int64_t account_id)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT digest_muted FROM accounts WHERE id = ?1");

@@ -104,6 +104,9 @@ int digest_recipients(db *d, int64_t after_id, int64_t *ids, int max);
 
 /* The person's "no weekly digest" setting. */
 int digest_muted(db *d, int64_t account_id);
+/* 1 when a chart or workbook (a photo or document) for the account is
+ * still on its way: a digest asked for again meanwhile is not made twice. */
+int digest_files_on_their_way(db *d, int64_t account_id);
 mb_status digest_set_muted(db *d, int64_t account_id, int muted);
 
 /* Marks the week as planned for the account with its job: MB_OK when it

@@ -9,6 +9,9 @@
  * schools share or on its own with its schools read at once, shows each
  * school as that school's own digest does.
  */
+#include "bot/intake.h"
+#include "bot/telegram/telegram.h"
+#include "bot/telegram/tg_parse.h"
 #include "handlers/digest.h"
 #include "report/chart.h"
 #include "report/indicators.h"
@@ -26,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define DAY_MS 86400000LL
 #define T0 1796983200000LL   /* 2026-12-14 09:00 Moscow: a Monday */
@@ -480,6 +484,81 @@ TEST(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_t
     db_close(d);
 }
 
+/* Presses of «Прислать сейчас» (dg:n) by a Telegram user, in one answer
+ * of getUpdates, through the real intake. */
+static void tap_now(db *d, const bot_env *e, long long user, long long first_update, int taps)
+{
+    char batch[4096];
+    size_t len = (size_t)snprintf(batch, sizeof batch, "[");
+    for (int i = 0; i < taps; i++) {
+        long long id = first_update + i;
+        len += (size_t)snprintf(batch + len, sizeof batch - len,
+                                "%s{\"update_id\":%lld,\"callback_query\":{\"id\":\"%lld\",\"from\":{\"id\":%lld,"
+                                "\"is_bot\":false,\"first_name\":\"К\",\"language_code\":\"ru\"},\"message\":"
+                                "{\"message_id\":7,\"chat\":{\"id\":%lld,\"type\":\"private\"},\"date\":0,"
+                                "\"text\":\"?\"},\"chat_instance\":\"1\",\"data\":\"dg:n\"}}",
+                                i ? "," : "", id, id, user, user);
+    }
+    len += (size_t)snprintf(batch + len, sizeof batch - len, "]");
+    tg_reply r;
+    CHECK_INT(tg_parse_reply(batch, len, 200, &r), MB_OK);
+    intake_item items[4];
+    int64_t next = 0;
+    int n = tg_items_from_result(r.result, items, 4, &next);
+    CHECK_INT(n, taps);
+    intake_stats st = {0};
+    CHECK_INT(intake_apply(d, e, "tg", items, n, TG_META_OFFSET, next, &st), MB_OK);
+    tg_reply_free(&r);
+}
+
+static long long outbox_rows(db *d, const char *where)
+{
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM outbox WHERE %s", where);
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db_handle(d), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* A phone's double tap on «Прислать сейчас»: one digest (its text, chart
+ * and workbook) and, for the second tap, a word that files are still on
+ * their way; once they are delivered, a tap makes a new digest. */
+TEST(a_second_tap_while_the_digest_is_on_its_way_makes_no_second_one)
+{
+    char path[512], err[256], files[600];
+    snprintf(path, sizeof path, "%s/tap.db", unit_tmpdir());
+    snprintf(files, sizeof files, "%s/tap-files", unit_tmpdir());
+    CHECK(mkdir(files, 0700) == 0);
+    db *d;
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    clock_set_ms(T0);
+    int64_t org_id;
+    CHECK_INT(org_add(d, "Школа №3", "Europe/Moscow", &org_id), MB_OK);
+    int64_t curator = person(d, org_id, "curator", "Ольга Куратор", 601);
+    CHECK(curator > 0);
+    digest_rules rules;
+    digest_rules_default(&rules);
+    bot_env e = env;
+    e.files_dir = files;
+    e.digest = &rules;
+    e.timezone = "Europe/Moscow";
+    tap_now(d, &e, 601, 1, 2);
+    CHECK_INT(outbox_rows(d, "kind = 'photo'"), 1);
+    CHECK_INT(outbox_rows(d, "kind = 'document'"), 1);
+    CHECK_INT(outbox_rows(d, "kind = 'text'"), 2);   /* the digest's and the word below */
+    CHECK_INT(outbox_rows(d, "kind = 'text' AND body LIKE '%Файлы для вас ещё в пути%'"), 1);
+    /* delivered: the next tap makes a new one */
+    CHECK_INT(sqlite3_exec(db_handle(d), "UPDATE outbox SET state = 'sent', sent_at = 1", NULL, NULL, NULL),
+              SQLITE_OK);
+    tap_now(d, &e, 601, 3, 1);
+    CHECK_INT(outbox_rows(d, "kind = 'photo'"), 2);
+    CHECK_INT(outbox_rows(d, "kind = 'text' AND body LIKE '%Файлы для вас ещё в пути%'"), 1);
+    db_close(d);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -491,6 +570,7 @@ int main(void)
     RUN(long_names_formulas_and_control_characters_stay_text_in_a_valid_workbook_and_chart);
     RUN(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest);
     RUN(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_their_pairs);
+    RUN(a_second_tap_while_the_digest_is_on_its_way_makes_no_second_one);
     i18n_free(texts);
     chart_release();
     return unit_summary();
