@@ -5,7 +5,7 @@
  * (bench/ceiling_bot.c), a bot with the same calls and no storage.
  *
  *   bench_http_load [--users N] [--scenario light|1k|5k|all] [--sync full|normal|both]
- *                   [--limit SECONDS] [tg|vk]
+ *                   [--limit SECONDS] [--rounds N] [tg|vk]
  *
  * Scenarios: light (400 users, 4 at a time), 1k (1,000 at once), 5k (5,000
  * at once); --users changes the number of users of the scenarios run (all
@@ -14,11 +14,14 @@
  * updates/s, step latency, the bot's CPU per update and its peak RSS, then
  * the ratios to the ceiling beside the targets (MISSED when one is missed;
  * the exit code says only whether the runs worked and the ceiling made the
- * real bot's calls). The users are on Telegram, or on VK with "vk"; `make
+ * real bot's calls). --rounds N runs every bot in turn N times (the
+ * machine's speed drifts between runs) and judges the targets on the
+ * median of the rounds' ratios. The users are on Telegram, or on VK with "vk"; `make
  * bench` measures Telegram. Binaries: mentorbot and
  * mentorbot-sim from $MENTORBOT_BIN_DIR (`make bench` sets "."), the
  * ceiling bot beside this program. Run from the repository root.
  */
+#include "bench/bench.h"
 #include "bench/http_load.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/convo.h"
@@ -46,6 +49,7 @@
 #define TARGET_THROUGHPUT 0.90      /* real/ceiling updates per second */
 #define TARGET_LIGHT_P50_MS 3.0     /* step latency at light load */
 #define TARGET_CPU_RATIO 2.0        /* real/ceiling CPU per update */
+#define ROUNDS_MAX 9                /* --rounds: every bot run in turn, this many times */
 
 /* The bot's log level is info, not the harness's debug: a line per
  * update would be measured too. The real rates (30/s in all, 1/s per chat)
@@ -141,8 +145,8 @@ static int make_invite(bot_proc *b, int users, char *start_cmd, size_t size)
 
 /* One run of a scenario against one bot: a fresh simulator and bot, the
  * users' registrations, the figures. */
-static void run_one(const scenario *sc, bot_kind kind, int vk, const i18n *catalog, const char *ceiling_bin,
-                    int limit_s, result *out)
+static void run_one(const scenario *sc, bot_kind kind, int round, int vk, const i18n *catalog,
+                    const char *ceiling_bin, int limit_s, result *out)
 {
     sim_proc sim;
     bot_proc b;
@@ -151,7 +155,8 @@ static void run_one(const scenario *sc, bot_kind kind, int vk, const i18n *catal
     memset(out, 0, sizeof *out);
     memset(&b, 0, sizeof b);
     out->ran = 1;
-    snprintf(label, sizeof label, "%s-%s-%d", sc->name, vk ? "vk" : "tg", (int)kind);
+    /* each round in folders of its own: a bot of a second round starts afresh */
+    snprintf(label, sizeof label, "%s-%s-%d-%d", sc->name, vk ? "vk" : "tg", (int)kind, round + 1);
     if (load_run_init(&r, NULL, sc->users, sc->concurrent, catalog, LOAD_ORG) != 0) {
         fprintf(stderr, "  out of memory for %d users\n", sc->users);
         load_run_free(&r);
@@ -349,10 +354,34 @@ static int compare_calls(const result *real, const result *ceiling, const char *
     return 0;
 }
 
+/* The targets over the rounds: each round's ratio, judged on their median. */
+static void print_rounds(const scenario *sc, const char *sync, double ratio[3][ROUNDS_MAX], int n, int rounds)
+{
+    static const char *const what[] = {"updates/s real/ceiling", "CPU per update real/ceiling", "p50 at light load"};
+    static const char *const unit[] = {"%", "x", " ms"};
+    static const int higher[] = {1, 0, 0};
+    static const double target[] = {100.0 * TARGET_THROUGHPUT, TARGET_CPU_RATIO, TARGET_LIGHT_P50_MS};
+    printf("  %s over %d rounds (%d with every bot complete), each round's figure and their median:\n", sc->name,
+           rounds, n);
+    for (int t = 0; t < 3; t++) {
+        if (t == 2 && strcmp(sc->name, "light") != 0) continue;
+        double v[ROUNDS_MAX];
+        memcpy(v, ratio[t], sizeof v);
+        if (n) qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
+        char label[96];
+        snprintf(label, sizeof label, "%s (%s), median", what[t], sync);
+        printf("    rounds:");
+        for (int i = 0; i < n; i++) printf(" %.2f%s", ratio[t][i], unit[t]);
+        printf("\n");
+        print_target(label, n ? (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) : 0, unit[t], higher[t], target[t],
+                     n > 0);
+    }
+}
+
 static void usage(const char *argv0)
 {
     fprintf(stderr, "usage: %s [--users N] [--scenario light|1k|5k|all] [--sync full|normal|both]\n"
-            "       [--limit SECONDS] [tg|vk]\n", argv0);
+            "       [--limit SECONDS] [--rounds N] [tg|vk]\n", argv0);
 }
 
 /* The ceiling bot's path: beside this program. */
@@ -372,7 +401,7 @@ int main(int argc, char **argv)
 {
     scenario scenarios[] = {{"light", 400, 4}, {"1k", 1000, 1000}, {"5k", 5000, 5000}};
     const char *only = "all", *sync = "both";
-    int users = 0, limit_s = LOAD_LIMIT_S, vk = 0;
+    int users = 0, limit_s = LOAD_LIMIT_S, vk = 0, rounds = 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--users") == 0 && i + 1 < argc) {
             users = atoi(argv[++i]);
@@ -384,6 +413,12 @@ int main(int argc, char **argv)
             limit_s = atoi(argv[++i]);
             if (limit_s < 1 || limit_s > 3600) {
                 fprintf(stderr, "--limit must be from 1 to 3600 seconds, not \"%s\"\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            rounds = atoi(argv[++i]);
+            if (rounds < 1 || rounds > ROUNDS_MAX) {
+                fprintf(stderr, "--rounds must be from 1 to %d, not \"%s\"\n", ROUNDS_MAX, argv[i]);
                 return 2;
             }
         } else if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
@@ -430,26 +465,39 @@ int main(int argc, char **argv)
             sc->users = users;
             if (sc->concurrent > 4) sc->concurrent = users;
         }
-        result res[BOT_KINDS];
-        memset(res, 0, sizeof res);
-        for (int k = 0; k < BOT_KINDS; k++) {
-            if ((k == BOT_REAL_FULL && !strcmp(sync, "normal")) || (k == BOT_REAL_NORMAL && !strcmp(sync, "full")))
-                continue;
-            run_one(sc, (bot_kind)k, vk, catalog, ceiling_bin, limit_s, &res[k]);
-            failed |= !res[k].ok;
+        /* the machine's speed drifts: each round runs every bot in turn,
+         * and the targets are judged on the median of the rounds' ratios */
+        double ratio[3][ROUNDS_MAX];
+        int nratios = 0;
+        for (int round = 0; round < rounds; round++) {
+            result res[BOT_KINDS];
+            memset(res, 0, sizeof res);
+            for (int k = 0; k < BOT_KINDS; k++) {
+                if ((k == BOT_REAL_FULL && !strcmp(sync, "normal")) || (k == BOT_REAL_NORMAL && !strcmp(sync, "full")))
+                    continue;
+                run_one(sc, (bot_kind)k, round, vk, catalog, ceiling_bin, limit_s, &res[k]);
+                failed |= !res[k].ok;
+            }
+            printf("\nscenario %s: %d users, %d at a time", sc->name, sc->users, sc->concurrent);
+            if (rounds > 1) printf(", round %d of %d", round + 1, rounds);
+            printf("\n  %-30s %11s %8s %8s %9s %7s %8s %9s %7s %5s %9s\n", "bot", "registered", "answered", "seconds",
+                   "updates/s", "p50 ms", "p99 ms", "CPU us/up", "peak MB", "calls", "others us");
+            for (int k = 0; k < BOT_KINDS; k++) print_result(kind_names[k], &res[k]);
+            if (res[BOT_REAL_FULL].ran) print_targets(sc, "full", &res[BOT_REAL_FULL], &res[BOT_CEILING]);
+            if (res[BOT_REAL_NORMAL].ran) print_targets(sc, "normal", &res[BOT_REAL_NORMAL], &res[BOT_CEILING]);
+            const result *real = res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL];
+            print_floor(&res[BOT_FLOOR], &res[BOT_CEILING], "floor/ceiling");
+            print_floor(real, &res[BOT_FLOOR], "real/floor");
+            failed |= compare_calls(real, &res[BOT_CEILING], "ceiling") != 0;
+            failed |= compare_calls(real, &res[BOT_FLOOR], "floor") != 0;
+            if (real->ok && res[BOT_CEILING].ok && res[BOT_CEILING].per_s > 0 && res[BOT_CEILING].cpu_us_per_update > 0) {
+                ratio[0][nratios] = 100.0 * real->per_s / res[BOT_CEILING].per_s;
+                ratio[1][nratios] = real->cpu_us_per_update / res[BOT_CEILING].cpu_us_per_update;
+                ratio[2][nratios++] = real->p50_ms;
+            }
+            for (int k = 0; k < BOT_KINDS; k++) free(res[k].transcript);
         }
-        printf("\nscenario %s: %d users, %d at a time\n", sc->name, sc->users, sc->concurrent);
-        printf("  %-30s %11s %8s %8s %9s %7s %8s %9s %7s %5s %9s\n", "bot", "registered", "answered", "seconds",
-               "updates/s", "p50 ms", "p99 ms", "CPU us/up", "peak MB", "calls", "others us");
-        for (int k = 0; k < BOT_KINDS; k++) print_result(kind_names[k], &res[k]);
-        if (res[BOT_REAL_FULL].ran) print_targets(sc, "full", &res[BOT_REAL_FULL], &res[BOT_CEILING]);
-        if (res[BOT_REAL_NORMAL].ran) print_targets(sc, "normal", &res[BOT_REAL_NORMAL], &res[BOT_CEILING]);
-        const result *real = res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL];
-        print_floor(&res[BOT_FLOOR], &res[BOT_CEILING], "floor/ceiling");
-        print_floor(real, &res[BOT_FLOOR], "real/floor");
-        failed |= compare_calls(real, &res[BOT_CEILING], "ceiling") != 0;
-        failed |= compare_calls(real, &res[BOT_FLOOR], "floor") != 0;
-        for (int k = 0; k < BOT_KINDS; k++) free(res[k].transcript);
+        if (rounds > 1) print_rounds(sc, strcmp(sync, "normal") ? "full" : "normal", ratio, nratios, rounds);
     }
     printf("\nanswered: updates (the users' posts) whose reply came; updates/s counts them\n"
            "registered: users who reached «Готово»; * the run stopped at its limit of %d s, its figures are over"
