@@ -16,6 +16,8 @@ static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
     snprintf(dst, size, "%s", s ? (const char *)s : "");
 }
 
+static void note_loaded(account *a);
+
 static void read_account(sqlite3_stmt *st, account *a)
 {
     memset(a, 0, sizeof *a);
@@ -32,10 +34,7 @@ static void read_account(sqlite3_stmt *st, account *a)
     copy_col(a->guardian_consent, sizeof a->guardian_consent, st, 10);
     a->guardian_consent_at = sqlite3_column_int64(st, 11);
     a->created_at = sqlite3_column_int64(st, 12);
-    a->loaded = 1;
-    memcpy(a->loaded_status, a->status, sizeof a->status);
-    memcpy(a->loaded_role, a->role, sizeof a->role);
-    a->loaded_org_id = a->org_id;
+    note_loaded(a);
 }
 
 mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
@@ -129,7 +128,16 @@ static const char *const account_updates[2][2] = {
      "UPDATE accounts SET status = ?2, role = ?3, org_id = ?4, " ACCOUNT_SET_PLAIN},
 };
 
-mb_status account_save(db *d, const account *a)
+/* The indexed fields as the database now holds them. */
+static void note_loaded(account *a)
+{
+    a->loaded = 1;
+    memcpy(a->loaded_status, a->status, sizeof a->loaded_status);
+    memcpy(a->loaded_role, a->role, sizeof a->loaded_role);
+    a->loaded_org_id = a->org_id;
+}
+
+mb_status account_save(db *d, account *a)
 {
     int keys = !a->loaded || strcmp(a->role, a->loaded_role) != 0 || a->org_id != a->loaded_org_id;
     int status = !a->loaded || strcmp(a->status, a->loaded_status) != 0;
@@ -148,7 +156,11 @@ mb_status account_save(db *d, const account *a)
     bind_optional_text(st, 11, a->guardian_consent);
     bind_optional_int(st, 12, a->guardian_consent_at);
     sqlite3_bind_int64(st, 13, clock_now_ms());
-    return db_step_done(d, st);
+    mb_status rc = db_step_done(d, st);
+    /* a later save of the same account compares with what it wrote: a
+     * status changed and changed back is written back too */
+    if (!rc) note_loaded(a);
+    return rc;
 }
 
 static mb_status exec_id(db *d, const char *sql, int64_t id)

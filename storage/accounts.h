@@ -67,9 +67,10 @@ mb_status account_load(db *d, int64_t id, account *out);
 
 /* Writes the mutable fields of a (by a->id) and stamps updated_at. Status,
  * role and organisation, which the indexes and triggers of accounts read,
- * are written only when they differ from what was read into a (all of
- * them when a was not read by account_load or account_find_by_identity). */
-mb_status account_save(db *d, const account *a);
+ * are written only when they differ from what was read into a or last
+ * saved from it (all of them when a was neither read by account_load or
+ * account_find_by_identity nor saved). */
+mb_status account_save(db *d, account *a);
 
 /* A registration that starts over with another invite: clears role,
  * organisation, the answers given and consent, and drops any scope the

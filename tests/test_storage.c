@@ -412,6 +412,14 @@ TEST(account_save_stores_each_step_of_a_registration)
     CHECK_STR(a.role, "mentor");
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM role_history WHERE account_id = %lld", (long long)id);
     CHECK_INT(query_int(d, sql), 2);
+    /* saved twice without reading it back, the status changed and then
+     * changed back: the second save writes it back too */
+    snprintf(a.status, sizeof a.status, "pending_consent");
+    CHECK_INT(account_save(d, &a), MB_OK);
+    snprintf(a.status, sizeof a.status, "active");
+    CHECK_INT(account_save(d, &a), MB_OK);
+    CHECK_INT(account_load(d, id, &got), MB_OK);
+    CHECK_STR(got.status, "active");
     /* an account filled in by hand, not read, is written whole */
     account manual = a;
     manual.loaded = 0;
