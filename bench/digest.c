@@ -67,6 +67,36 @@ static long long empty_dir(const char *dir, int *count)
     return bytes;
 }
 
+/* One recipient's digest made and queued on its own by a child with a
+ * connection of its own (nothing read before), in ms; -1 when it failed. */
+static double alone_in_child(const char *path, const bot_env *env, int64_t account_id, int64_t now)
+{
+    int fds[2];
+    double ms = -1;
+    if (pipe(fds) != 0) return -1;
+    pid_t child = fork();
+    if (child == 0) {
+        close(fds[0]);
+        char err[256];
+        db *d;
+        double got = -1;
+        if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err) == MB_OK) {
+            db_begin(d);
+            double s = bench_mono_ms();
+            if (digest_send(d, env, account_id, 0, 0, now) == MB_OK) got = bench_mono_ms() - s;
+            db_rollback(d);
+            db_close(d);
+        }
+        ssize_t w = write(fds[1], &got, sizeof got);
+        _exit(w == (ssize_t)sizeof got ? 0 : 1);
+    }
+    close(fds[1]);
+    if (child > 0 && read(fds[0], &ms, sizeof ms) != (ssize_t)sizeof ms) ms = -1;
+    close(fds[0]);
+    if (child > 0) waitpid(child, NULL, 0);
+    return ms;
+}
+
 /* Where the time of a territory coordinator's digest made on its own
  * goes: made again by a child with a connection of its own (nothing read
  * before, as in the measured run), its reading (the week's lines and the
@@ -211,13 +241,16 @@ int main(int argc, char **argv)
         /* one digest on its own, as the menu's button or `admin digest
          * send` makes it: the region coordinator's (the widest) */
         double alone = -1, alone_part[4] = {-1, -1, -1, -1};
-        int64_t region_coordinator = 0;
-        for (int i = 0; i < count && !region_coordinator; i++) {
+        int64_t region_coordinator = 0, municipal_coordinator = 0, curator = 0;
+        for (int i = 0; i < count; i++) {
             account a;
-            if (account_load(d, ids[i], &a) || strcmp(a.role, "coordinator") != 0) continue;
+            if (account_load(d, ids[i], &a)) continue;
+            if (strcmp(a.role, "curator") == 0 && !curator) curator = a.id;
+            if (strcmp(a.role, "coordinator") != 0) continue;
             territory t;
-            if (territory_get(d, account_coordinated_territory(d, a.id), &t) == MB_OK && !t.parent_id)
-                region_coordinator = a.id;
+            if (territory_get(d, account_coordinated_territory(d, a.id), &t) != MB_OK) continue;
+            if (!t.parent_id && !region_coordinator) region_coordinator = a.id;
+            if (t.parent_id && !municipal_coordinator) municipal_coordinator = a.id;
         }
         if (region_coordinator) {
             db_begin(d);
@@ -228,6 +261,10 @@ int main(int argc, char **argv)
             empty_dir(files, &left);
             alone_parts(path, &env, region_coordinator, now, dir, alone_part);
         }
+        /* the narrower ones, each in a child of its own as well */
+        double alone_municipal = municipal_coordinator ? alone_in_child(path, &env, municipal_coordinator, now) : -1;
+        double alone_school = curator ? alone_in_child(path, &env, curator, now) : -1;
+        empty_dir(files, &(int){0});
         /* where one digest's time goes in the weekly run: reading, the
          * chart, the workbook (every digest drawn, none linked) */
         double parts[3] = {0, 0, 0};
@@ -325,6 +362,9 @@ int main(int argc, char **argv)
             printf("  one digest         median %.1f ms, slowest %.1f ms (a %s's, %.1f ms of CPU; in the weekly run)\n",
                    each[count / 2], each[count - 1], slow.role, slowest_cpu);
         if (alone >= 0) printf("  one on its own     %.1f ms (the region coordinator's, nothing read before)\n", alone);
+        if (alone_municipal >= 0 || alone_school >= 0)
+            printf("  on its own too     %.1f ms a municipality's coordinator, %.1f ms a school's curator (each by a"
+                   " process of its own)\n", alone_municipal, alone_school);
         if (alone_part[0] >= 0)
             printf("  of which           reading %.1f ms (%.1f ms of CPU), chart %.1f ms, workbook %.1f ms"
                    " (made again by a process of its own)\n", alone_part[0], alone_part[1], alone_part[2], alone_part[3]);
@@ -339,6 +379,8 @@ int main(int argc, char **argv)
         target("all digests", all / 1000.0, " s", 10);
         if (count) target("one digest in the weekly run, slowest", each[count - 1], " ms", 100);
         if (alone >= 0) target("the region coordinator's on its own", alone, " ms", 100);
+        if (alone_municipal >= 0) target("a municipality's coordinator's on its own", alone_municipal, " ms", 100);
+        if (alone_school >= 0) target("a school curator's on its own", alone_school, " ms", 100);
         target("peak RSS", ru.ru_maxrss / 1024.0, " MB", 128);
         free(each);
         ind_catalog_free(catalog);
