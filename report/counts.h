@@ -183,7 +183,9 @@ typedef struct ind_satisfaction_ask {
 
 /* The satisfaction figures of a whole region (b->whole) in one read of
  * the final waves' recipients, each as ind_satisfaction_load counts it,
- * with the directions of ind_mentorships_load. At most 64 asks. */
+ * with the directions of ind_mentorships_load. At most
+ * IND_SATISFACTION_ASKS_MAX asks (a bit each). */
+#define IND_SATISFACTION_ASKS_MAX 64
 mb_status ind_satisfaction_load_all(db *d, const ind_bind *b, const ind_satisfaction_ask *asks, int n,
                                     const ind_directions *dirs, ind_org_index_fn org_index, void *ctx);
 

@@ -285,6 +285,15 @@ static unsigned families_of(const ind_set *const *sets, int nsets, int *forms, i
     return f;
 }
 
+/* The bit of a definition's direction among those read with the people;
+ * -1 for a definition of any direction or one not among them. */
+static int direction_of(const ind_directions *dirs, const ind_def *def)
+{
+    for (int k = 0; def->direction[0] && k < dirs->n; k++)
+        if (strcmp(dirs->names[k], def->direction) == 0) return k;
+    return -1;
+}
+
 mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope root, const ind_period *p,
                         const char *zone, ind_data **out)
 {
@@ -326,10 +335,7 @@ mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope 
     for (int s = 0; together && s < nsets; s++)
         for (int i = 0; together && i < sets[s]->n; i++) {
             const ind_def *def = &sets[s]->defs[i];
-            if (def->num.kind != IND_OP_SATISFIED || !def->direction[0]) continue;
-            int known = 0;
-            for (int k = 0; k < dirs.n; k++) known |= strcmp(dirs.names[k], def->direction) == 0;
-            if (known) continue;
+            if (def->num.kind != IND_OP_SATISFIED || !def->direction[0] || direction_of(&dirs, def) >= 0) continue;
             if (dirs.n == IND_DIRECTIONS_MAX) together = 0;
             else dirs.names[dirs.n++] = def->direction;
         }
@@ -341,7 +347,7 @@ mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope 
     if (pass.directions && !dirs.bits) together = 0;   /* ids too far apart: each figure on its own */
     if (!rc) rc = ind_counts_load(d, &b, families & ~(unsigned)IND_FAMILY_PEOPLE, org_row, data, data->counts);
     if (!rc && data->npairs) qsort(data->pairs, (size_t)data->npairs, sizeof *data->pairs, by_employer);
-    ind_satisfaction_ask asks[64];
+    ind_satisfaction_ask asks[IND_SATISFACTION_ASKS_MAX];
     int nasks = 0;
     for (int s = 0; !rc && s < nsets; s++)
         for (int i = 0; !rc && i < sets[s]->n; i++) {
@@ -353,11 +359,8 @@ mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope 
                 break;
             }
             data->surveys[data->nsurveys++] = (def_survey){def, v};
-            int direction = -1;
-            for (int k = 0; def->direction[0] && k < dirs.n; k++)
-                if (strcmp(dirs.names[k], def->direction) == 0) direction = k;
-            if (def->num.kind == IND_OP_SATISFIED && together && nasks < 64)
-                asks[nasks++] = (ind_satisfaction_ask){def->role, direction, def->satisfied_min, v};
+            if (def->num.kind == IND_OP_SATISFIED && together && nasks < IND_SATISFACTION_ASKS_MAX)
+                asks[nasks++] = (ind_satisfaction_ask){def->role, direction_of(&dirs, def), def->satisfied_min, v};
             else if (def->num.kind == IND_OP_SATISFIED)
                 rc = ind_satisfaction_load(d, &b, def->role, def->direction, def->satisfied_min, org_row, data, v);
             else

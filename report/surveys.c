@@ -73,7 +73,7 @@ mb_status ind_satisfaction_load_all(db *d, const ind_bind *b, const ind_satisfac
                                     const ind_directions *dirs, ind_org_index_fn org_index, void *ctx)
 {
     if (n < 1) return MB_OK;
-    if (n > 64 || !b->whole) return MB_ERR_INVALID;
+    if (n > IND_SATISFACTION_ASKS_MAX || !b->whole) return MB_ERR_INVALID;
     sqlite3_stmt *st = db_stmt(d,
         "SELECT w.org_id, r.account_id, r.role, COALESCE(r.answered_at, -1), r.satisfaction,"
         " r.state = 'done' AND r.satisfaction IS NOT NULL, w.id"
