@@ -265,8 +265,9 @@ static mb_status do_forget(hctx *h)
 
 mb_status menu_run_erase_sweep(db *d, const char *payload)
 {
-    /* A sweep queued by an earlier version, which listed no chats, looks
-     * at every chat of nobody. */
+    /* A sweep queued by an earlier version, which listed no chats, lists
+     * every chat of nobody first; what is still on its way then waits on
+     * the list for the next sweep. */
     cJSON *p = json_parse_limited(payload, strlen(payload), JOB_PAYLOAD_MAX, NULL);
     int listed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "listed"));
     cJSON_Delete(p);

@@ -379,22 +379,6 @@ mb_status erase_name_everywhere(db *d, const char *name, const char *files_dir, 
     return remove_reports(d, name, files_dir, w, stats);
 }
 
-mb_status erase_sweep_chats(db *d, int *unfinished)
-{
-    mb_status rc = db_exec(d, "DELETE FROM outbox WHERE state IN ('sent', 'failed', 'unknown') AND NOT EXISTS"
-                              " (SELECT 1 FROM identities i WHERE i.platform = outbox.platform"
-                              "  AND i.chat_id = outbox.chat_id)");
-    if (!rc) rc = db_exec(d, "DELETE FROM chat_marks WHERE NOT EXISTS (SELECT 1 FROM identities i"
-                             " WHERE i.platform = chat_marks.platform AND i.chat_id = chat_marks.chat_id)"
-                             " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.platform = chat_marks.platform"
-                             " AND o.chat_id = chat_marks.chat_id)");
-    if (rc) return rc;
-    *unfinished = (int)db_scalar(d, "SELECT COUNT(*) FROM outbox o WHERE o.state IN ('pending', 'sending', 'checking')"
-                                    " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.platform = o.platform"
-                                    " AND i.chat_id = o.chat_id)", 0);
-    return MB_OK;
-}
-
 mb_status erase_list_chats(db *d, int64_t account_id)
 {
     sqlite3_stmt *st = db_stmt(d, "INSERT OR IGNORE INTO erased_chats(platform, chat_id)"
@@ -469,6 +453,18 @@ mb_status erase_sweep_listed(db *d, int *unfinished)
     }
     free(chats);
     return rc;
+}
+
+mb_status erase_sweep_chats(db *d, int *unfinished)
+{
+    /* every chat nobody is reached in goes on the list, then the list is
+     * swept as after a /forget */
+    mb_status rc = db_exec(d, "INSERT OR IGNORE INTO erased_chats(platform, chat_id)"
+                              " SELECT o.platform, o.chat_id FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM identities i"
+                              "  WHERE i.platform = o.platform AND i.chat_id = o.chat_id)"
+                              " UNION SELECT m.platform, m.chat_id FROM chat_marks m WHERE NOT EXISTS (SELECT 1"
+                              "  FROM identities i WHERE i.platform = m.platform AND i.chat_id = m.chat_id)");
+    return rc ? rc : erase_sweep_listed(d, unfinished);
 }
 
 int erase_partners(db *d, int64_t account_id, int64_t *ids, int max)

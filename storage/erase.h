@@ -86,23 +86,23 @@ mb_status erase_leave_mentorships(db *d, int64_t account_id);
  */
 mb_status erase_meetings(db *d, int64_t account_id);
 
-/*
- * The delivery records of chats that belong to nobody any more (an erased
- * person's farewell, a parent's greeting): messages already delivered or
- * given up are deleted, and so is the chat's last message number once no
- * message is on its way there. *unfinished gets the number of messages to
- * such chats still on their way, so the caller can sweep again later.
- */
-mb_status erase_sweep_chats(db *d, int *unfinished);
-
 /* Lists the person's chats and their parents' (the chats they answered a
  * consent request in) for erase_sweep_listed; called before the erasure
  * takes the person's identities away. */
 mb_status erase_list_chats(db *d, int64_t account_id);
 
-/* erase_sweep_chats for the chats erase_list_chats listed: it reads those
- * chats' rows only. A chat leaves the list once nothing is on its way
- * there, or when someone is reached in it again (its records stay). */
+/* The delivery records of the chats erase_list_chats listed, reading
+ * those chats' rows only: unless someone is reached in the chat again,
+ * messages already delivered or given up are deleted, and so is the
+ * chat's last message number once no message is on its way there; the
+ * chat then leaves the list (as it does when someone is reached there:
+ * its records stay). *unfinished gets the number of messages to listed
+ * chats still on their way, so the caller can sweep again later. */
 mb_status erase_sweep_listed(db *d, int *unfinished);
+
+/* erase_sweep_listed after listing every chat that belongs to nobody (an
+ * erased person's farewell, a parent's greeting), reading the whole
+ * outbox: the sweep of a job queued by a version before erased_chats. */
+mb_status erase_sweep_chats(db *d, int *unfinished);
 
 #endif

@@ -84,16 +84,15 @@ static const char *const trigger_statements[] = {
  * programmes, instruments) are not checked at all: a region has hundreds
  * of rows in them. */
 static const struct { const char *sql, *table, *why; } allowed[] = {
-    /* A sweep queued by an earlier version, which listed no chats, looks
-     * for chats nobody owns any more in the whole outbox and chat_marks,
-     * one index probe per row (identities_chat); a /forget now lists the
-     * person's chats (erased_chats, migration 28) and the sweep reads
-     * those. Retention keeps the outbox to a month. */
-    {"DELETE FROM outbox WHERE state IN ('sent', 'failed', 'unknown') AND NOT EXISTS", "outbox",
-     "an earlier version's erase sweep: every finished message, a month of them after retention"},
-    {"DELETE FROM chat_marks WHERE NOT EXISTS", "chat_marks", "an earlier version's erase sweep: one row per chat"},
-    {"SELECT COUNT(*) FROM outbox o WHERE o.state IN ('pending', 'sending', 'checking')", "outbox",
-     "an earlier version's erase sweep: only the queued messages, through outbox_pending"},
+    /* A sweep queued by an earlier version, which listed no chats, lists
+     * the chats nobody owns any more from the whole outbox and chat_marks,
+     * one index probe per row (identities_chat), then sweeps the list; a
+     * /forget now lists the person's chats (erased_chats, migration 28)
+     * and the sweep reads those. Retention keeps the outbox to a month. */
+    {"INSERT OR IGNORE INTO erased_chats(platform, chat_id) SELECT o.platform, o.chat_id FROM outbox o", "outbox",
+     "an earlier version's erase sweep: every message, a month of them after retention"},
+    {"INSERT OR IGNORE INTO erased_chats(platform, chat_id) SELECT o.platform, o.chat_id FROM outbox o", "chat_marks",
+     "an earlier version's erase sweep: one row per chat"},
     /* A region's indicators (report/counts.c) read every account and every
      * request survey once, in order: a lookup per participation costs
      * more than the pass (bench/indicators.c). A smaller scope reads its
