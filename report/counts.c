@@ -305,13 +305,14 @@ static mb_status account_range(db *d, int64_t *first, size_t *len)
     return MB_OK;
 }
 
-/* Room for a bit of every account's directions; none (bits NULL) when
- * the ids are too far apart for a byte each. */
-static mb_status directions_init(db *d, ind_directions *dirs)
+/* Room for a bit of each of len accounts' directions from first; none
+ * (bits NULL) when the ids are too far apart for a byte each. */
+static mb_status directions_init(ind_directions *dirs, int64_t first, size_t len)
 {
-    mb_status rc = account_range(d, &dirs->first, &dirs->len);
-    if (rc || dirs->len > IND_DENSE_IDS_MAX) return rc;
-    dirs->bits = calloc(dirs->len ? dirs->len : 1, 1);
+    dirs->first = first;
+    dirs->len = len;
+    if (len > IND_DENSE_IDS_MAX) return MB_OK;
+    dirs->bits = calloc(len ? len : 1, 1);
     return dirs->bits ? MB_OK : MB_ERR_NOMEM;
 }
 
@@ -490,10 +491,12 @@ mb_status ind_mentorships_load(db *d, const ind_bind *b, int people, const ind_p
     mb_status rc = MB_OK;
     if (people) rc = load_ids(d, b, "training", INT64_MIN, &x.trained);
     if (!rc && people) rc = load_ids(d, b, "contest", b->start_ms, &x.contest);
-    if (!rc && x.dirs && !(rc = directions_init(d, x.dirs)) && !x.dirs->bits) x.dirs = NULL;
+    /* a region's directions and people are kept by account id */
+    if (!rc && (x.dirs || (people && b->whole))) rc = account_range(d, &x.first, &x.len);
+    if (!rc && x.dirs && !(rc = directions_init(x.dirs, x.first, x.len)) && !x.dirs->bits) x.dirs = NULL;
     /* a region's people are counted in place of their account instead of
      * sorting 140,000 participations (unless the ids are too far apart) */
-    if (!rc && people && b->whole && !(rc = account_range(d, &x.first, &x.len)) && x.len <= IND_DENSE_IDS_MAX) {
+    if (!rc && people && b->whole && x.len <= IND_DENSE_IDS_MAX) {
         x.slots = malloc((x.len ? x.len : 1) * sizeof *x.slots);
         if (!x.slots) rc = MB_ERR_NOMEM;
         for (size_t i = 0; !rc && i < x.len; i++) x.slots[i] = (struct person_slot){-1, 0};
