@@ -67,73 +67,60 @@ static long long empty_dir(const char *dir, int *count)
     return bytes;
 }
 
-/* One recipient's digest made and queued on its own by a child with a
- * connection of its own (nothing read before), in ms; -1 when it failed. */
-static double alone_in_child(const char *path, const bot_env *env, int64_t account_id, int64_t now)
+/* What a child measures on a connection of its own (nothing read before,
+ * as in the measured run): its figures in ms into out[4], -1 each when
+ * it could not. */
+typedef struct alone_ask {
+    const bot_env *env;
+    int64_t account_id, now;
+    const char *dir;   /* NULL: the digest made and queued; else its parts, files written here */
+} alone_ask;
+
+static void alone_measure(db *d, const alone_ask *a, double out[4])
 {
-    int fds[2];
-    double ms = -1;
-    if (pipe(fds) != 0) return -1;
-    pid_t child = fork();
-    if (child == 0) {
-        close(fds[0]);
-        char err[256];
-        db *d;
-        double got = -1;
-        if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err) == MB_OK) {
-            db_begin(d);
-            double s = bench_mono_ms();
-            if (digest_send(d, env, account_id, 0, 0, now) == MB_OK) got = bench_mono_ms() - s;
-            db_rollback(d);
-            db_close(d);
-        }
-        ssize_t w = write(fds[1], &got, sizeof got);
-        _exit(w == (ssize_t)sizeof got ? 0 : 1);
+    db_begin(d);
+    double s = bench_mono_ms(), c = bench_cpu_ms();
+    if (!a->dir) {
+        if (digest_send(d, a->env, a->account_id, 0, 0, a->now) == MB_OK) out[0] = bench_mono_ms() - s;
+        db_rollback(d);
+        return;
     }
-    close(fds[1]);
-    if (child > 0 && read(fds[0], &ms, sizeof ms) != (ssize_t)sizeof ms) ms = -1;
-    close(fds[0]);
-    if (child > 0) waitpid(child, NULL, 0);
-    return ms;
+    /* a territory coordinator's: its reading (the week's lines and the
+     * indicators, wall and CPU time), its chart and its workbook */
+    digest g;
+    char png[1200], xlsx[1200];
+    int64_t coordinated = account_coordinated_territory(d, a->account_id);
+    if (digest_build(d, a->env, 1, coordinated, a->now, "Asia/Tomsk", "ru", &g) == MB_OK) {
+        out[0] = bench_mono_ms() - s;
+        out[1] = bench_cpu_ms() - c;
+        snprintf(png, sizeof png, "%s/alone.png", a->dir);
+        snprintf(xlsx, sizeof xlsx, "%s/alone.xlsx", a->dir);
+        s = bench_mono_ms();
+        digest_write_chart(a->env, &g, png);
+        out[2] = bench_mono_ms() - s;
+        s = bench_mono_ms();
+        digest_write_workbook(d, a->env, &g, xlsx);
+        out[3] = bench_mono_ms() - s;
+        digest_free(&g);
+        unlink(png);
+        unlink(xlsx);
+    }
+    db_rollback(d);
 }
 
-/* Where the time of a territory coordinator's digest made on its own
- * goes: made again by a child with a connection of its own (nothing read
- * before, as in the measured run), its reading (the week's lines and the
- * indicators, wall and CPU time), its chart and its workbook, in ms into
- * out[4]; -1 each when it could not be made. */
-static void alone_parts(const char *path, const bot_env *env, int64_t coordinator, int64_t now, const char *dir,
-                        double out[4])
+static void alone_in_child(const char *path, const alone_ask *a, double out[4])
 {
     int fds[2];
+    for (int i = 0; i < 4; i++) out[i] = -1;
     if (pipe(fds) != 0) return;
     pid_t child = fork();
     if (child == 0) {
         close(fds[0]);
         double got[4] = {-1, -1, -1, -1};
-        char err[256], png[1200], xlsx[1200];
+        char err[256];
         db *d;
         if (db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err) == MB_OK) {
-            int64_t coordinated = account_coordinated_territory(d, coordinator);
-            digest g;
-            db_begin(d);
-            double s = bench_mono_ms(), c = bench_cpu_ms();
-            if (digest_build(d, env, 1, coordinated, now, "Asia/Tomsk", "ru", &g) == MB_OK) {
-                got[0] = bench_mono_ms() - s;
-                got[1] = bench_cpu_ms() - c;
-                snprintf(png, sizeof png, "%s/alone.png", dir);
-                snprintf(xlsx, sizeof xlsx, "%s/alone.xlsx", dir);
-                s = bench_mono_ms();
-                digest_write_chart(env, &g, png);
-                got[2] = bench_mono_ms() - s;
-                s = bench_mono_ms();
-                digest_write_workbook(d, env, &g, xlsx);
-                got[3] = bench_mono_ms() - s;
-                digest_free(&g);
-                unlink(png);
-                unlink(xlsx);
-            }
-            db_rollback(d);
+            alone_measure(d, a, got);
             db_close(d);
         }
         ssize_t w = write(fds[1], got, sizeof got);
@@ -144,6 +131,14 @@ static void alone_parts(const char *path, const bot_env *env, int64_t coordinato
     if (child > 0 && read(fds[0], got, sizeof got) == (ssize_t)sizeof got) memcpy(out, got, sizeof got);
     close(fds[0]);
     if (child > 0) waitpid(child, NULL, 0);
+}
+
+/* One recipient's digest made and queued on its own by a child, in ms. */
+static double alone_sent(const char *path, const bot_env *env, int64_t account_id, int64_t now)
+{
+    double got[4];
+    alone_in_child(path, &(alone_ask){env, account_id, now, NULL}, got);
+    return got[0];
 }
 
 int main(int argc, char **argv)
@@ -259,11 +254,11 @@ int main(int argc, char **argv)
             db_rollback(d);
             int left;
             empty_dir(files, &left);
-            alone_parts(path, &env, region_coordinator, now, dir, alone_part);
+            alone_in_child(path, &(alone_ask){&env, region_coordinator, now, dir}, alone_part);
         }
         /* the narrower ones, each in a child of its own as well */
-        double alone_municipal = municipal_coordinator ? alone_in_child(path, &env, municipal_coordinator, now) : -1;
-        double alone_school = curator ? alone_in_child(path, &env, curator, now) : -1;
+        double alone_municipal = municipal_coordinator ? alone_sent(path, &env, municipal_coordinator, now) : -1;
+        double alone_school = curator ? alone_sent(path, &env, curator, now) : -1;
         empty_dir(files, &(int){0});
         /* where one digest's time goes in the weekly run: reading, the
          * chart, the workbook (every digest drawn, none linked) */
