@@ -511,16 +511,12 @@ static void tap_now(db *d, const bot_env *e, long long user, long long first_upd
     tg_reply_free(&r);
 }
 
+/* Rows of the outbox where the condition holds. */
 static long long outbox_rows(db *d, const char *where)
 {
     char sql[300];
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM outbox WHERE %s", where);
-    sqlite3_stmt *st = NULL;
-    long long n = -1;
-    if (sqlite3_prepare_v2(db_handle(d), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return unit_sql_int(db_handle(d), sql, 0);
 }
 
 /* A phone's double tap on «Прислать сейчас»: one digest (its text, chart
