@@ -1,7 +1,9 @@
 /*
  * Status columns refuse a value no code knows (schema migration 7): every
  * known value is stored, by INSERT and by UPDATE, and a typo is refused
- * with "<table>.<column>: unknown value", leaving the row as it was.
+ * with "<table>.<column>: unknown value", or by the CHECK constraint
+ * <table>_<column> on the tables migration 29 rebuilt, leaving the row as
+ * it was.
  */
 #include "storage/db.h"
 #include "tests/unit.h"
@@ -97,7 +99,11 @@ TEST(unknown_states_are_refused_and_known_ones_kept)
               MB_OK);
     for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
         char want[96], value[64];
-        snprintf(want, sizeof want, "%s.%s: unknown value", columns[i].table, columns[i].column);
+        const char *t = columns[i].table;
+        if (strcmp(t, "outbox") == 0 || strcmp(t, "inbox") == 0 || strcmp(t, "jobs") == 0)
+            snprintf(want, sizeof want, "CHECK constraint failed: %s_%s", t, columns[i].column);
+        else
+            snprintf(want, sizeof want, "%s.%s: unknown value", t, columns[i].column);
         for (int k = 0; k < 8 && columns[i].known[k]; k++) {
             const char *known = columns[i].known[k];
             CHECK_INT(run(columns[i].insert, known, err, sizeof err), SQLITE_OK);

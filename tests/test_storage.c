@@ -10,6 +10,7 @@
 #include "storage/db.h"
 #include "storage/invites.h"
 #include "storage/records.h"
+#include "storage/schema.h"
 #include "util/clock.h"
 
 #include <stdlib.h>
@@ -58,6 +59,106 @@ TEST(open_refuses_a_newer_database)
     CHECK_CONTAINS(err, latest);
     db_close(again);
 }
+
+/* A statement whose journal outgrows the memory kept for it goes on in a
+ * temporary file: a savepoint deleting many rows and a transaction
+ * dropping a large index, as a migration does (SQLite's unix layer writes
+ * less than 128 KiB in a call, so a larger block failed as "disk full"). */
+TEST(a_large_journal_goes_on_in_a_file)
+{
+    char path[512];
+    db *d = unit_db_open(path, sizeof path);
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK_INT(db_exec(d, "CREATE TABLE big(id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)"
+                         " INSERT INTO big SELECT i, printf('%.200c', 'x') FROM n;"
+                         "CREATE INDEX big_text ON big(text, id);"),
+              MB_OK);
+    CHECK_INT(db_begin(d), MB_OK);
+    CHECK_INT(db_exec(d, "INSERT INTO meta(key, value) VALUES('journal', 'test')"), MB_OK);
+    CHECK_INT(db_exec(d, "SAVEPOINT many; DELETE FROM big WHERE id > 10; RELEASE many"), MB_OK);
+    CHECK_INT(db_exec(d, "DROP INDEX big_text"), MB_OK);
+    CHECK_INT(db_commit(d), MB_OK);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM big"), 10);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'big_text'"), 0);
+    db_close(d);
+}
+
+/* How many of the schema entries of the tables migration 29 rebuilt (the
+ * tables, their indexes and triggers, as SQLite keeps their text) are in
+ * one of main and fresh and not in the other. */
+#define REBUILT(db) "SELECT type, name, sql FROM " db ".sqlite_master WHERE tbl_name IN ('outbox', 'inbox', 'jobs')"
+static long long rebuilt_differences(db *d)
+{
+    return query_int(d, "SELECT (SELECT COUNT(*) FROM (" REBUILT("main") " EXCEPT " REBUILT("fresh") "))"
+                        " + (SELECT COUNT(*) FROM (" REBUILT("fresh") " EXCEPT " REBUILT("main") "))");
+}
+
+/* A database made by an earlier version moves its outbox, inbox and jobs
+ * to tables with CHECK constraints (migration 29): every row kept, the
+ * outbox's counter carried over (an id is never given twice, even that of
+ * a deleted newest row), the same indexes as a new database's, the guard
+ * triggers gone and an unknown state still refused. */
+TEST(migration_29_keeps_rows_and_the_outbox_counter)
+{
+    char fresh_path[512], path[512];
+    db *fresh = unit_db_open(fresh_path, sizeof fresh_path);
+    CHECK(fresh != NULL);
+    if (!fresh) return;
+    db_close(fresh);
+
+    snprintf(path, sizeof path, "%s/schema28.db", unit_tmpdir());
+    sqlite3 *old = NULL;
+    CHECK_INT(sqlite3_open(path, &old), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(old, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
+    for (int v = 1; v <= 28; v++) CHECK_INT(sqlite3_exec(old, schema_migration(v), NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(old,
+                           "PRAGMA user_version=28;"
+                           "INSERT INTO outbox(platform, chat_id, account_id, kind, body, state, next_at, created_at)"
+                           " VALUES('tg', 5, NULL, 'text', '{\"text\":\"a\"}', 'sent', 0, 1),"
+                           "  ('vk', 6, NULL, 'photo', '{}', 'pending', 0, 2),"
+                           "  ('tg', 5, NULL, 'text', '{}', 'checking', 0, 3);"
+                           "DELETE FROM outbox WHERE id = 3;"
+                           "INSERT INTO inbox(platform, update_id, kind, status, received_at)"
+                           " VALUES('tg', 77, 'message', 'done', 1), ('vk', 78, 'message', 'received', 2);"
+                           "INSERT INTO jobs(due_at, kind, state, created_at) VALUES(5, 'erase_sweep', 'pending', 1),"
+                           "  (6, 'erase_sweep', 'done', 1);",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(old);
+
+    db *d = NULL;
+    char err[512] = "";
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    if (!d) return;
+    CHECK_INT(db_schema_version(d), db_schema_latest());
+    CHECK_STR(query_text(d, "SELECT group_concat(id || ':' || platform || ':' || kind || ':' || state || ':' || body, ' ')"
+                            " FROM outbox"),
+              "1:tg:text:sent:{\"text\":\"a\"} 2:vk:photo:pending:{}");
+    CHECK_STR(query_text(d, "SELECT group_concat(platform || update_id || status, ' ') FROM inbox"),
+              "tg77done vk78received");
+    CHECK_STR(query_text(d, "SELECT group_concat(due_at || state, ' ') FROM jobs"), "5pending 6done");
+    CHECK_INT(db_exec(d, "INSERT INTO outbox(platform, chat_id, kind, body, next_at, created_at)"
+                         " VALUES('tg', 5, 'text', '{}', 0, 4)"),
+              MB_OK);
+    CHECK_INT(query_int(d, "SELECT MAX(id) FROM outbox"), 4);
+    char attach[600];
+    snprintf(attach, sizeof attach, "ATTACH '%s' AS fresh", fresh_path);
+    CHECK_INT(db_exec(d, attach), MB_OK);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM (" REBUILT("fresh") ")"), 14);
+    CHECK_INT(rebuilt_differences(d), 0);
+    CHECK_INT(db_exec(d, "DETACH fresh"), MB_OK);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'"
+                           " AND tbl_name IN ('outbox', 'inbox', 'jobs')"),
+              0);
+    CHECK_INT(query_int(d, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%\\_new' ESCAPE '\\'"), 0);
+    CHECK(db_exec(d, "UPDATE outbox SET state = 'snet' WHERE id = 1") != MB_OK);
+    CHECK_STR(query_text(d, "SELECT state FROM outbox WHERE id = 1"), "sent");
+    CHECK_STR(query_text(d, "PRAGMA integrity_check"), "ok");
+    db_close(d);
+}
+#undef REBUILT
 
 TEST(reopening_keeps_data)
 {
@@ -515,6 +616,8 @@ int main(void)
     RUN(open_creates_schema_in_wal_mode);
     RUN(open_refuses_a_newer_database);
     RUN(reopening_keeps_data);
+    RUN(a_large_journal_goes_on_in_a_file);
+    RUN(migration_29_keeps_rows_and_the_outbox_counter);
     RUN(invite_create_then_find);
     RUN(invite_redeem_counts_uses_until_used_up);
     RUN(single_use_invite_is_free_again_for_the_same_account);
