@@ -5,7 +5,7 @@
 #include "handlers/survey.h"
 #include "report/chart.h"
 #include "report/indicators.h"
-#include "storage/fault_vfs.h"
+#include "storage/vfs.h"
 #include "util/datadir.h"
 #include "util/log.h"
 
@@ -40,7 +40,7 @@ int app_find_locales(const char *configured, char *out, size_t size)
 mb_status app_open(app *a)
 {
     char err[1024];
-    if (fault_vfs_install_from_env())
+    if (vfs_faults_from_env())
         log_warn("app", "test faults are on (%s=1): writes to the database fail with \"disk full\" while %s%s "
                  "exists", FAULT_VFS_ENV, a->cfg.storage_path, FAULT_VFS_FULL_SUFFIX);
     mb_status rc = db_open(a->cfg.storage_path, a->cfg.synchronous_full ? DB_SYNC_FULL : DB_SYNC_NORMAL, &a->d, err,

@@ -1,5 +1,5 @@
 #include "bot/durable.h"
-#include "storage/fault_vfs.h"
+#include "storage/vfs.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,5 @@
 #include "storage/db.h"
+#include "storage/vfs.h"
 #include "storage/schema.h"
 #include "util/log.h"
 
@@ -87,14 +88,10 @@ static mb_status set_wal(db *d)
  * savepoint of each update (bot/intake.c), keep the pages they change in
  * memory up to DB_STMT_JOURNAL_MEMORY, in blocks of that size: in memory
  * for temp_store=MEMORY they were blocks of a kilobyte, five allocations
- * for every page an update changed.
- *
- * A journal that grows past it is written to a temporary file, one block
- * in one write call, and SQLite's unix layer takes less than 128 KiB in a
- * call: a larger block made such a statement fail as "database or disk is
- * full" (a migration dropping a large index, a savepoint deleting many
- * rows; tests/test_storage.c). So the block stays under that. */
-#define DB_STMT_JOURNAL_MEMORY (120 * 1024)   /* bytes of an update's journal kept in memory */
+ * for every page an update changed. A journal that grows past it goes on
+ * in a temporary file, written through the storage VFS (storage/vfs.h),
+ * which hands a block on in pieces the default VFS takes. */
+#define DB_STMT_JOURNAL_MEMORY (1024 * 1024)   /* bytes of an update's journal kept in memory */
 
 static void configure_sqlite(void)
 {
@@ -103,6 +100,7 @@ static void configure_sqlite(void)
     done = 1;
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, DB_STMT_JOURNAL_MEMORY);
+    (void)vfs_install();
 }
 
 mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t err_size)

@@ -62,8 +62,10 @@ TEST(open_refuses_a_newer_database)
 
 /* A statement whose journal outgrows the memory kept for it goes on in a
  * temporary file: a savepoint deleting many rows and a transaction
- * dropping a large index, as a migration does (SQLite's unix layer writes
- * less than 128 KiB in a call, so a larger block failed as "disk full"). */
+ * dropping a large index, as a migration does. SQLite writes the journal's
+ * 1 MB memory block to the file in one call, which its unix layer refuses
+ * (it takes less than 128 KiB) as "disk full": storage/vfs.c hands the
+ * block on in pieces. */
 TEST(a_large_journal_goes_on_in_a_file)
 {
     char path[512];

@@ -16,7 +16,7 @@
 #include "bot/telegram/telegram.h"
 #include "storage/accounts.h"
 #include "storage/db.h"
-#include "storage/fault_vfs.h"
+#include "storage/vfs.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
 #include "storage/outbox.h"
@@ -353,10 +353,7 @@ TEST(a_due_job_the_database_cannot_take_is_put_off_not_retried_at_once)
 
 int main(void)
 {
-    if (fault_vfs_install() != MB_OK) {
-        fprintf(stderr, "the test VFS could not be installed\n");
-        return 1;
-    }
+    vfs_faults_on();
     texts = unit_load_catalogs();
     if (!texts) return 1;
     env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};

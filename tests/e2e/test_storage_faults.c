@@ -12,7 +12,7 @@
  * waits). A stop while an answer is held leaves its row to the delivery
  * check of the next start.
  *
- * "Disk full" comes from the bot's test VFS (storage/fault_vfs.h): with
+ * "Disk full" comes from the bot's test VFS (storage/vfs.h): with
  * MENTORBOT_TEST_FAULTS=1, every write to the database fails with
  * SQLITE_FULL while <db>.fault-full exists.
  */

@@ -1,4 +1,4 @@
-#include "storage/fault_vfs.h"
+#include "storage/vfs.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -17,6 +17,11 @@ typedef struct fault_file {
 static sqlite3_vfs *real_vfs;
 static sqlite3_vfs fault_vfs;
 static sqlite3_io_methods fault_methods;
+static int faults_on;
+
+/* The files whose writes may be a spilled journal's memory block. */
+#define TEMPORARY_FILES \
+    (SQLITE_OPEN_SUBJOURNAL | SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TRANSIENT_DB)
 
 static sqlite3_file *real_of(sqlite3_file *f) { return ((fault_file *)f)->real; }
 
@@ -34,7 +39,15 @@ static int f_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 static int f_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
     if (faulted(f)) return SQLITE_FULL;
-    return real_of(f)->pMethods->xWrite(real_of(f), buf, n, off);
+    const char *at = buf;
+    while (n > VFS_WRITE_PIECE) {
+        int rc = real_of(f)->pMethods->xWrite(real_of(f), at, VFS_WRITE_PIECE, off);
+        if (rc != SQLITE_OK) return rc;
+        at += VFS_WRITE_PIECE;
+        off += VFS_WRITE_PIECE;
+        n -= VFS_WRITE_PIECE;
+    }
+    return real_of(f)->pMethods->xWrite(real_of(f), at, n, off);
 }
 static int f_truncate(sqlite3_file *f, sqlite3_int64 size) { return real_of(f)->pMethods->xTruncate(real_of(f), size); }
 static int f_sync(sqlite3_file *f, int flags) { return real_of(f)->pMethods->xSync(real_of(f), flags); }
@@ -79,8 +92,11 @@ static void control_path(const char *name, char *out, size_t size)
     snprintf(out, size, "%.*s%s", (int)len, name, FAULT_VFS_FULL_SUFFIX);
 }
 
+/* A file neither temporary nor under test faults is the default VFS's
+ * own, opened in the space SQLite gave (this VFS's is larger). */
 static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
+    if (!faults_on && !(flags & TEMPORARY_FILES)) return real_vfs->xOpen(real_vfs, name, f, flags, out_flags);
     fault_file *ff = (fault_file *)f;
     ff->real = (sqlite3_file *)(ff + 1);
     control_path(name, ff->control, sizeof ff->control);
@@ -105,7 +121,9 @@ static int v_time(sqlite3_vfs *vfs, double *out) { return real_vfs->xCurrentTime
 static int v_last_error(sqlite3_vfs *vfs, int n, char *out) { return real_vfs->xGetLastError(real_vfs, n, out); }
 static int v_time64(sqlite3_vfs *vfs, sqlite3_int64 *out) { return real_vfs->xCurrentTimeInt64(real_vfs, out); }
 
-mb_status fault_vfs_install(void)
+void vfs_faults_on(void) { faults_on = 1; }
+
+mb_status vfs_install(void)
 {
     if (real_vfs) return MB_OK;
     sqlite3_vfs *base = sqlite3_vfs_find(NULL);
@@ -117,7 +135,7 @@ mb_status fault_vfs_install(void)
     fault_vfs.iVersion = 2;
     fault_vfs.szOsFile = (int)sizeof(fault_file) + base->szOsFile;
     fault_vfs.mxPathname = base->mxPathname;
-    fault_vfs.zName = "mentorbot-faults";
+    fault_vfs.zName = "mentorbot";
     fault_vfs.xOpen = v_open;
     fault_vfs.xDelete = v_delete;
     fault_vfs.xAccess = v_access;
@@ -139,8 +157,9 @@ mb_status fault_vfs_install(void)
     return MB_OK;
 }
 
-int fault_vfs_install_from_env(void)
+int vfs_faults_from_env(void)
 {
     const char *v = getenv(FAULT_VFS_ENV);
-    return v && strcmp(v, "1") == 0 && fault_vfs_install() == MB_OK;
+    if (v && strcmp(v, "1") == 0) faults_on = 1;
+    return faults_on;
 }
