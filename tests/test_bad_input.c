@@ -15,6 +15,7 @@
 #include "handlers/context.h"
 #include "storage/db.h"
 #include "util/i18n.h"
+#include "util/json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,45 @@ TEST(hostile_answers_are_refused_without_harm)
     CHECK_INT(unit_db_int(d, "SELECT COUNT(*) FROM outbox", 0), 0);
     CHECK(unit_db_integrity_ok(d));
     db_close(d);
+}
+
+/* JSON_DEPTH_MAX levels of arrays and objects are read, one more is
+ * refused as too deep, whether the innermost container is empty or holds
+ * a value, and so is nesting past what cJSON itself reads. */
+static const char *nested(int levels, const char *inner, char *out, size_t size)
+{
+    size_t n = 0;
+    for (int i = 0; i < levels && n + 8 < size; i++) n += (size_t)snprintf(out + n, size - n, i % 2 ? "[" : "{\"k\":");
+    n += (size_t)snprintf(out + n, size - n, "%s", inner);
+    for (int i = levels - 1; i >= 0 && n + 2 < size; i--) out[n++] = i % 2 ? ']' : '}';
+    out[n] = 0;
+    return out;
+}
+
+TEST(nesting_is_read_up_to_its_limit)
+{
+    static char body[40000];
+    const char *inners[] = {"1", "[]", "{}"};
+    for (size_t k = 0; k < 3; k++) {
+        /* the innermost container counts as a level: "1" adds none */
+        int extra = k == 0 ? 0 : 1;
+        const char *why = "unset";
+        nested(JSON_DEPTH_MAX - extra, inners[k], body, sizeof body);
+        cJSON *root = json_parse_limited(body, strlen(body), sizeof body, &why);
+        CHECK(root != NULL);
+        CHECK(why == NULL);
+        cJSON_Delete(root);
+        nested(JSON_DEPTH_MAX + 1 - extra, inners[k], body, sizeof body);
+        root = json_parse_limited(body, strlen(body), sizeof body, &why);
+        CHECK(root == NULL);
+        CHECK_STR(why ? why : "", "JSON nested too deeply");
+    }
+    const char *why = NULL;
+    nested(5000, "1", body, sizeof body);
+    CHECK(json_parse_limited(body, strlen(body), sizeof body, &why) == NULL);
+    CHECK_STR(why ? why : "", "JSON nested too deeply");
+    CHECK(json_parse_limited("{\"a\":[1,2", 10, 100, &why) == NULL);
+    CHECK_STR(why ? why : "", "malformed JSON");
 }
 
 TEST(update_ids_in_odd_shapes)
@@ -218,6 +258,7 @@ int main(void)
     env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
     unit_register_messengers("mentorbot_sim_bot", 0, NULL);
     RUN(hostile_answers_are_refused_without_harm);
+    RUN(nesting_is_read_up_to_its_limit);
     RUN(update_ids_in_odd_shapes);
     RUN(long_noisy_text_is_answered_not_crashed_on);
     i18n_free(texts);

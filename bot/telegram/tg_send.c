@@ -11,17 +11,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The request is built of references: its keys are constants and its
+ * strings those of the parsed row, which outlives it (the strings are not
+ * copied, nor freed with the request). */
+static void add_ref(cJSON *obj, const char *key, const char *value)
+{
+    cJSON_AddItemToObjectCS(obj, key, cJSON_CreateStringReference(value));
+}
+
+static void add_number(cJSON *obj, const char *key, double value)
+{
+    cJSON_AddItemToObjectCS(obj, key, cJSON_CreateNumber(value));
+}
+
+static void add_true(cJSON *obj, const char *key) { cJSON_AddItemToObjectCS(obj, key, cJSON_CreateTrue()); }
+
 /* {"buttons": [[{"text","data"}]]} -> {"inline_keyboard": [[{"text","callback_data"}]]} */
 static cJSON *inline_keyboard(const cJSON *buttons)
 {
-    cJSON *markup = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(markup, "inline_keyboard");
+    cJSON *markup = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+    cJSON_AddItemToObjectCS(markup, "inline_keyboard", rows);
     const cJSON *row, *b;
     cJSON_ArrayForEach(row, buttons) {
         cJSON *out = cJSON_CreateArray();
         cJSON_ArrayForEach(b, row) {
             cJSON *btn = cJSON_CreateObject();
-            cJSON_AddStringToObject(btn, "text", json_str(b, "text") ? json_str(b, "text") : "?");
-            cJSON_AddStringToObject(btn, "callback_data", json_str(b, "data") ? json_str(b, "data") : "");
+            add_ref(btn, "text", json_str(b, "text") ? json_str(b, "text") : "?");
+            add_ref(btn, "callback_data", json_str(b, "data") ? json_str(b, "data") : "");
             cJSON_AddItemToArray(out, btn);
         }
         cJSON_AddItemToArray(rows, out);
@@ -36,26 +52,27 @@ static void add_reply_keyboard(cJSON *p, const cJSON *body)
 {
     const char *share = json_str(body, "contact_button"), *skip = json_str(body, "skip_button");
     if (share) {
-        cJSON *markup = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(markup, "keyboard");
+        cJSON *markup = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+        cJSON_AddItemToObjectCS(markup, "keyboard", rows);
         cJSON *row = cJSON_CreateArray(), *btn = cJSON_CreateObject();
-        cJSON_AddStringToObject(btn, "text", share);
-        cJSON_AddBoolToObject(btn, "request_contact", 1);
+        add_ref(btn, "text", share);
+        add_true(btn, "request_contact");
         cJSON_AddItemToArray(row, btn);
         cJSON_AddItemToArray(rows, row);
         if (skip) {
             row = cJSON_CreateArray();
             btn = cJSON_CreateObject();
-            cJSON_AddStringToObject(btn, "text", skip);
+            add_ref(btn, "text", skip);
             cJSON_AddItemToArray(row, btn);
             cJSON_AddItemToArray(rows, row);
         }
-        cJSON_AddBoolToObject(markup, "one_time_keyboard", 1);
-        cJSON_AddBoolToObject(markup, "resize_keyboard", 1);
-        cJSON_AddItemToObject(p, "reply_markup", markup);
+        add_true(markup, "one_time_keyboard");
+        add_true(markup, "resize_keyboard");
+        cJSON_AddItemToObjectCS(p, "reply_markup", markup);
     } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "remove_keyboard"))) {
         cJSON *markup = cJSON_CreateObject();
-        cJSON_AddBoolToObject(markup, "remove_keyboard", 1);
-        cJSON_AddItemToObject(p, "reply_markup", markup);
+        add_true(markup, "remove_keyboard");
+        cJSON_AddItemToObjectCS(p, "reply_markup", markup);
     }
 }
 
@@ -74,18 +91,18 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
     if (strcmp(row->kind, "text") == 0 || strcmp(row->kind, "edit") == 0) {
         const char *text = json_str(body, "text");
         if (!text || !*text) { rc = MB_ERR_INVALID; goto out; }
-        cJSON_AddNumberToObject(p, "chat_id", (double)row->chat_id);
+        add_number(p, "chat_id", (double)row->chat_id);
         if (row->kind[0] == 'e') {
             method = "editMessageText";
             int64_t id = transport_edit_number(body);
             if (!id) { rc = MB_ERR_INVALID; goto out; }
-            cJSON_AddNumberToObject(p, "message_id", (double)id);
+            add_number(p, "message_id", (double)id);
         } else {
             method = "sendMessage";
         }
-        cJSON_AddStringToObject(p, "text", text);
+        add_ref(p, "text", text);
         if (cJSON_IsArray(buttons) && (cJSON_GetArraySize(buttons) > 0 || row->kind[0] == 'e'))
-            cJSON_AddItemToObject(p, "reply_markup", inline_keyboard(buttons));
+            cJSON_AddItemToObjectCS(p, "reply_markup", inline_keyboard(buttons));
         else if (row->kind[0] == 't')
             add_reply_keyboard(p, body);
         call->idempotent = row->kind[0] == 'e';
@@ -93,19 +110,19 @@ mb_status tg_render(transport *t, const outbox_row *row, api_call *call)
         method = "answerCallbackQuery";
         const char *id = json_str(body, "button_id");
         if (!id) { rc = MB_ERR_INVALID; goto out; }
-        cJSON_AddStringToObject(p, "callback_query_id", id);
-        if (json_str(body, "text")) cJSON_AddStringToObject(p, "text", json_str(body, "text"));
+        add_ref(p, "callback_query_id", id);
+        if (json_str(body, "text")) add_ref(p, "text", json_str(body, "text"));
         call->idempotent = 1;
     } else if ((strcmp(row->kind, "document") == 0 || strcmp(row->kind, "photo") == 0) && json_str(body, "ref")) {
         /* A file Telegram already holds goes by its file_id, as JSON: no
          * upload, and the buttons go with it. */
         int photo = row->kind[0] == 'p';
         method = photo ? "sendPhoto" : "sendDocument";
-        cJSON_AddNumberToObject(p, "chat_id", (double)row->chat_id);
-        cJSON_AddStringToObject(p, photo ? "photo" : "document", json_str(body, "ref"));
-        if (json_str(body, "caption")) cJSON_AddStringToObject(p, "caption", json_str(body, "caption"));
+        add_number(p, "chat_id", (double)row->chat_id);
+        add_ref(p, photo ? "photo" : "document", json_str(body, "ref"));
+        if (json_str(body, "caption")) add_ref(p, "caption", json_str(body, "caption"));
         if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0)
-            cJSON_AddItemToObject(p, "reply_markup", inline_keyboard(buttons));
+            cJSON_AddItemToObjectCS(p, "reply_markup", inline_keyboard(buttons));
     } else if (strcmp(row->kind, "document") == 0 || strcmp(row->kind, "photo") == 0) {
         const char *path = json_str(body, "path");
         int photo = row->kind[0] == 'p';
@@ -232,12 +249,12 @@ mb_status tg_render_check(transport *t, const outbox_row *row, int64_t candidate
         return MB_ERR_INVALID;
     }
     cJSON *p = cJSON_CreateObject();
-    cJSON_AddNumberToObject(p, "chat_id", (double)row->chat_id);
-    cJSON_AddNumberToObject(p, "message_id", (double)candidate);
-    cJSON_AddStringToObject(p, "text", text);
+    add_number(p, "chat_id", (double)row->chat_id);
+    add_number(p, "message_id", (double)candidate);
+    add_ref(p, "text", text);
     const cJSON *buttons = cJSON_GetObjectItemCaseSensitive(body, "buttons");
     if (cJSON_IsArray(buttons) && cJSON_GetArraySize(buttons) > 0)
-        cJSON_AddItemToObject(p, "reply_markup", inline_keyboard(buttons));
+        cJSON_AddItemToObjectCS(p, "reply_markup", inline_keyboard(buttons));
     call->json = cJSON_PrintUnformatted(p);
     call->idempotent = 1;
     tg_method_url(t->impl, "editMessageText", call->url, sizeof call->url);
