@@ -90,6 +90,11 @@ void sender_free(sender *s)
     snd_flush_held(s);
     sender_abandon_waiting(s);
     for (int i = 0; i < s->ntransports; i++) free(s->buckets[i].sent_at);
+    while (s->spare) {
+        flight *f = s->spare;
+        s->spare = f->next_waiting;
+        free(f);
+    }
     free(s->slots);
     free(s);
 }
@@ -218,7 +223,25 @@ void snd_drop_flight(flight *f)
 {
     outbox_row_clear(&f->row);
     api_call_clear(&f->call);
+    sender *s = f->s;
+    if (s && s->nspare < SENDER_INFLIGHT_MAX) {
+        f->next_waiting = s->spare;
+        s->spare = f;
+        s->nspare++;
+        return;
+    }
     free(f);
+}
+
+/* A cleared flight for a chosen row, a kept one when there is one. */
+static flight *flight_new(sender *s)
+{
+    flight *f = s->spare;
+    if (!f) return calloc(1, sizeof *f);
+    s->spare = f->next_waiting;
+    s->nspare--;
+    memset(f, 0, sizeof *f);
+    return f;
 }
 
 void snd_free_flight(sender *s, flight *f)
@@ -396,7 +419,7 @@ static int choose(sender *s, int64_t now, flight **chosen, int64_t *wake, int *d
             outbox_row_clear(row);
             continue;
         }
-        flight *f = calloc(1, sizeof *f);
+        flight *f = flight_new(s);
         if (!f) { outbox_row_clear(row); continue; }
         f->s = s;
         f->tindex = ti;

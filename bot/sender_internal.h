@@ -64,6 +64,12 @@ struct sender {
     void *drained_arg;
     ev_timer timer;
     sender_stats stats;
+    /* Finished flights kept for the next rows (at most SENDER_INFLIGHT_MAX,
+     * linked by next_waiting): a flight is several kilobytes, and
+     * allocating and freeing one for every message cost more than
+     * clearing it. */
+    struct flight *spare;
+    int nspare;
     flight *held;           /* answers whose outcome the database did not take yet */
     flight *settled;        /* answers come in since the last pass: written in its commit */
     flight *claimed[SENDER_BATCH];  /* rows marked inside the intake's transaction, to launch after it */
