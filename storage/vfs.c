@@ -6,28 +6,28 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FAULT_PATH_MAX 1024
+#define CONTROL_PATH_MAX 1024
 
-typedef struct fault_file {
+typedef struct wrapped_file {
     sqlite3_file base;      /* our methods */
-    char control[FAULT_PATH_MAX];   /* "" = never faulted (a temporary file) */
+    char control[CONTROL_PATH_MAX];   /* "" = never faulted (a temporary file) */
     sqlite3_file *real;     /* the default VFS's file, allocated right after this struct */
-} fault_file;
+} wrapped_file;
 
 static sqlite3_vfs *real_vfs;
-static sqlite3_vfs fault_vfs;
-static sqlite3_io_methods fault_methods;
+static sqlite3_vfs storage_vfs;
+static sqlite3_io_methods wrapped_methods;
 static int faults_on;
 
 /* The files whose writes may be a spilled journal's memory block. */
 #define TEMPORARY_FILES \
     (SQLITE_OPEN_SUBJOURNAL | SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TRANSIENT_DB)
 
-static sqlite3_file *real_of(sqlite3_file *f) { return ((fault_file *)f)->real; }
+static sqlite3_file *real_of(sqlite3_file *f) { return ((wrapped_file *)f)->real; }
 
 static int faulted(sqlite3_file *f)
 {
-    const fault_file *ff = (const fault_file *)f;
+    const wrapped_file *ff = (const wrapped_file *)f;
     return ff->control[0] && access(ff->control, F_OK) == 0;
 }
 
@@ -97,11 +97,11 @@ static void control_path(const char *name, char *out, size_t size)
 static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
     if (!faults_on && !(flags & TEMPORARY_FILES)) return real_vfs->xOpen(real_vfs, name, f, flags, out_flags);
-    fault_file *ff = (fault_file *)f;
+    wrapped_file *ff = (wrapped_file *)f;
     ff->real = (sqlite3_file *)(ff + 1);
     control_path(name, ff->control, sizeof ff->control);
     int rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out_flags);
-    f->pMethods = rc == SQLITE_OK && ff->real->pMethods ? &fault_methods : NULL;
+    f->pMethods = rc == SQLITE_OK && ff->real->pMethods ? &wrapped_methods : NULL;
     return rc;
 }
 
@@ -128,29 +128,28 @@ mb_status vfs_install(void)
     if (real_vfs) return MB_OK;
     sqlite3_vfs *base = sqlite3_vfs_find(NULL);
     if (!base || base->iVersion < 2) return MB_ERR_DB;
-    fault_methods = (sqlite3_io_methods){3, f_close, f_read, f_write, f_truncate, f_sync, f_size, f_lock, f_unlock,
+    wrapped_methods = (sqlite3_io_methods){3, f_close, f_read, f_write, f_truncate, f_sync, f_size, f_lock, f_unlock,
                                          f_reserved, f_control, f_sector, f_device, f_shm_map, f_shm_lock,
                                          f_shm_barrier, f_shm_unmap, f_fetch, f_unfetch};
-    memset(&fault_vfs, 0, sizeof fault_vfs);
-    fault_vfs.iVersion = 2;
-    fault_vfs.szOsFile = (int)sizeof(fault_file) + base->szOsFile;
-    fault_vfs.mxPathname = base->mxPathname;
-    fault_vfs.zName = "mentorbot";
-    fault_vfs.xOpen = v_open;
-    fault_vfs.xDelete = v_delete;
-    fault_vfs.xAccess = v_access;
-    fault_vfs.xFullPathname = v_full;
-    fault_vfs.xDlOpen = v_dlopen;
-    fault_vfs.xDlError = v_dlerror;
-    fault_vfs.xDlSym = v_dlsym;
-    fault_vfs.xDlClose = v_dlclose;
-    fault_vfs.xRandomness = v_random;
-    fault_vfs.xSleep = v_sleep;
-    fault_vfs.xCurrentTime = v_time;
-    fault_vfs.xGetLastError = v_last_error;
-    fault_vfs.xCurrentTimeInt64 = v_time64;
+    storage_vfs = (sqlite3_vfs){.iVersion = 2,
+                              .szOsFile = (int)sizeof(wrapped_file) + base->szOsFile,
+                              .mxPathname = base->mxPathname,
+                              .zName = "mentorbot",
+                              .xOpen = v_open,
+                              .xDelete = v_delete,
+                              .xAccess = v_access,
+                              .xFullPathname = v_full,
+                              .xDlOpen = v_dlopen,
+                              .xDlError = v_dlerror,
+                              .xDlSym = v_dlsym,
+                              .xDlClose = v_dlclose,
+                              .xRandomness = v_random,
+                              .xSleep = v_sleep,
+                              .xCurrentTime = v_time,
+                              .xGetLastError = v_last_error,
+                              .xCurrentTimeInt64 = v_time64};
     real_vfs = base;
-    if (sqlite3_vfs_register(&fault_vfs, 1) != SQLITE_OK) {
+    if (sqlite3_vfs_register(&storage_vfs, 1) != SQLITE_OK) {
         real_vfs = NULL;
         return MB_ERR_DB;
     }
