@@ -180,7 +180,10 @@ static mb_status count_use(db *d, int64_t invite_id, int64_t except_account)
 
 mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
 {
-    if (!invite_usable(d, inv, account_id)) return MB_ERR_EXPIRED;
+    /* invite_usable's rules, each read once: a place of the person's own
+     * is kept; for a new one, the free place is checked by the statement
+     * that takes it, so no separate reading of it comes first. */
+    if (inv->revoked_at || (inv->expires_at && clock_now_ms() >= inv->expires_at)) return MB_ERR_EXPIRED;
     if (used_by(d, inv->id, account_id)) return MB_OK;
     mb_status rc;
     if (!registering(d, account_id)) {
