@@ -280,12 +280,10 @@ mb_status reg_start(hctx *h, const char *code_in)
     }
     if (reg_in_progress(h) && reg_switch_offer(h, &inv, code, &rc)) return rc;
     if (!h->has_account) {
-        int64_t id;
-        if ((rc = account_create(h->d, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang, &id)) ||
-            (rc = account_load(h->d, id, &h->acct)))
+        if ((rc = account_create_loaded(h->d, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang, &h->acct)))
             return ctx_fail(h, rc, "could not create an account");
         h->has_account = 1;
-        if ((rc = schedule(h->d, JOB_REGISTRATION_NUDGE, id, NUDGE_AFTER_MS))) return rc;
+        if ((rc = schedule(h->d, JOB_REGISTRATION_NUDGE, h->acct.id, NUDGE_AFTER_MS))) return rc;
     }
     if ((rc = invite_redeem(h->d, &inv, h->acct.id)) == MB_ERR_EXPIRED)
         return reply_text(h, T(h, "invite.used_up"), NULL);

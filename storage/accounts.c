@@ -64,10 +64,9 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
     return rc;
 }
 
-mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
-                         const char *language, int64_t *id_out)
+static mb_status create_at(db *d, const char *platform, int64_t user_id, int64_t chat_id, const char *language,
+                           int64_t now, int64_t *id_out)
 {
-    int64_t now = clock_now_ms();
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO accounts(status, language, created_at, updated_at)"
                                   " VALUES('registering', ?1, ?2, ?2)");
     if (!st) return MB_ERR_DB;
@@ -84,6 +83,29 @@ mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t c
     sqlite3_bind_int64(st, 4, chat_id);
     if ((rc = db_step_done(d, st))) return rc;
     *id_out = id;
+    return MB_OK;
+}
+
+mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
+                         const char *language, int64_t *id_out)
+{
+    return create_at(d, platform, user_id, chat_id, language, clock_now_ms(), id_out);
+}
+
+mb_status account_create_loaded(db *d, const char *platform, int64_t user_id, int64_t chat_id,
+                                const char *language, account *out)
+{
+    int64_t id, now = clock_now_ms();
+    mb_status rc = create_at(d, platform, user_id, chat_id, language, now, &id);
+    if (rc) return rc;
+    /* The row as account_create wrote it (no trigger changes a new
+     * account), so it is not read back. */
+    memset(out, 0, sizeof *out);
+    out->id = id;
+    snprintf(out->status, sizeof out->status, "registering");
+    snprintf(out->language, sizeof out->language, "%s", language ? language : "");
+    out->created_at = now;
+    note_loaded(out);
     return MB_OK;
 }
 

@@ -63,6 +63,11 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
 mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
                          const char *language, int64_t *id_out);
 
+/* account_create, with out set to the new account as account_load would
+ * read it. */
+mb_status account_create_loaded(db *d, const char *platform, int64_t user_id, int64_t chat_id,
+                                const char *language, account *out);
+
 mb_status account_load(db *d, int64_t id, account *out);
 
 /* Writes the mutable fields of a (by a->id) and stamps updated_at. Status,
