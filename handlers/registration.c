@@ -154,23 +154,29 @@ static mb_status ask_grade(hctx *h)
     return send_keyed(h, "reg.ask_grade", &kb);
 }
 
-static mb_status finish(hctx *h);
+static mb_status finish(hctx *h, int unsaved);
 
-/* Asks the first question not answered yet, in the order category, grade,
- * year of birth, consent, name, and finishes when every answer is in.
- * What the person answered decides the step, so a registration resumed
- * after a restart, a /language or an upgrade asks exactly what is
- * missing. */
-static mb_status ask_next(hctx *h)
+/* The first question not answered yet, in the order category, grade, year
+ * of birth, consent, name; NULL when every answer is in. */
+static const char *next_step(const hctx *h)
 {
     int pupil = strcmp(h->acct.category, "pupil") == 0;
-    const char *step = !h->acct.category[0]          ? "reg_category"
-                       : pupil && !h->acct.grade      ? "reg_grade"
-                       : pupil && !h->acct.birth_year ? "reg_birth_year"
-                       : !h->acct.consent_at          ? "reg_consent"
-                       : !h->acct.name[0]             ? "reg_name"
-                                                      : NULL;
-    if (!step) return finish(h);
+    return !h->acct.category[0]          ? "reg_category"
+           : pupil && !h->acct.grade      ? "reg_grade"
+           : pupil && !h->acct.birth_year ? "reg_birth_year"
+           : !h->acct.consent_at          ? "reg_consent"
+           : !h->acct.name[0]             ? "reg_name"
+                                          : NULL;
+}
+
+/* Asks the first question not answered yet, and finishes when every
+ * answer is in. What the person answered decides the step, so a
+ * registration resumed after a restart, a /language or an upgrade asks
+ * exactly what is missing. */
+static mb_status ask_next(hctx *h)
+{
+    const char *step = next_step(h);
+    if (!step) return finish(h, 0);
     mb_status rc = ctx_set_state(h, step);
     if (rc) return rc;
     if (strcmp(step, "reg_category") == 0) return ask_category(h, NULL);
@@ -331,10 +337,13 @@ static mb_status tell_alumnus(hctx *h)
     return reply_text(h, T(h, "reg.alumnus_next"), NULL);
 }
 
-static mb_status finish(hctx *h)
+/* unsaved: the account holds an answer not written yet; every way out
+ * that keeps the account writes it (at the end with the new status, in
+ * one statement). */
+static mb_status finish(hctx *h, int unsaved)
 {
     mb_status rc;
-    if (invite_place_lost(h, &rc)) return rc;
+    if (invite_place_lost(h, &rc)) return rc || !unsaved ? rc : account_save(h->d, &h->acct);
     int guardian = needs_guardian(h);
     org o;
     place_name(h, o.name, sizeof o.name);
@@ -381,6 +390,8 @@ static mb_status on_name(hctx *h, const char *text)
         return rc;
     }
     snprintf(h->acct.name, sizeof h->acct.name, "%s", name);
+    /* The last answer is written by finish, with the status it sets. */
+    if (!next_step(h)) return finish(h, 1);
     mb_status rc = account_save(h->d, &h->acct);
     return rc ? rc : ask_next(h);
 }
