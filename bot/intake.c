@@ -30,7 +30,14 @@ mb_status intake_ids_restarted(db *d, const char *platform)
 static mb_status apply_one(db *d, const bot_env *env, const char *platform, const intake_item *it,
                            int64_t since_ms, intake_stats *stats)
 {
-    mb_status rc = inbox_insert_since(d, platform, it->update_id, it->kind, since_ms);
+    /* The row is written with the outcome known or expected now: an
+     * unreadable or ignored update's, or "done" for one handed to a
+     * handler, marked again only if the handler fails. A batch whose
+     * storage fails is rolled back whole, so no row stays with an outcome
+     * it did not have. */
+    const char *status = it->error ? "failed" : it->ev.kind == EVENT_NONE ? "ignored" : "done";
+    const char *why = it->error ? it->error : it->ev.kind == EVENT_NONE ? it->ev.ignore_reason : NULL;
+    mb_status rc = inbox_insert_outcome(d, platform, it->update_id, it->kind, since_ms, status, why);
     if (rc == MB_ERR_EXISTS) {
         stats->duplicates++;
         return MB_OK;
@@ -43,13 +50,13 @@ static mb_status apply_one(db *d, const bot_env *env, const char *platform, cons
     if (it->error) {
         log_warn("intake", "%s update %lld could not be read: %s", platform, (long long)it->update_id, it->error);
         stats->failed++;
-        return inbox_mark(d, platform, it->update_id, "failed", it->error);
+        return MB_OK;
     }
     if (it->ev.kind == EVENT_NONE) {
         log_debug("intake", "%s update %lld (%s) ignored: %s", platform, (long long)it->update_id, it->kind,
                   it->ev.ignore_reason ? it->ev.ignore_reason : "nothing to do");
         stats->ignored++;
-        return inbox_mark(d, platform, it->update_id, "ignored", it->ev.ignore_reason);
+        return MB_OK;
     }
     if ((rc = db_savepoint(d))) return rc;
     char reason[256] = "";
@@ -75,7 +82,7 @@ static mb_status apply_one(db *d, const bot_env *env, const char *platform, cons
     }
     if ((rc = db_release(d))) return rc;
     stats->handled++;
-    return inbox_mark(d, platform, it->update_id, "done", NULL);
+    return MB_OK;
 }
 
 mb_status intake_apply(db *d, const bot_env *env, const char *platform, const intake_item *items, int n,

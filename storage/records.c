@@ -12,9 +12,15 @@ mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const cha
 mb_status inbox_insert_since(db *d, const char *platform, int64_t update_id, const char *kind,
                              int64_t since_ms)
 {
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO inbox(platform, update_id, kind, status, received_at)"
-                                  " VALUES(?1, ?2, ?3, 'received', ?4) ON CONFLICT(platform, update_id) DO UPDATE"
-                                  " SET kind = excluded.kind, status = 'received', reason = NULL,"
+    return inbox_insert_outcome(d, platform, update_id, kind, since_ms, "received", NULL);
+}
+
+mb_status inbox_insert_outcome(db *d, const char *platform, int64_t update_id, const char *kind,
+                               int64_t since_ms, const char *status, const char *reason)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO inbox(platform, update_id, kind, status, reason, received_at)"
+                                  " VALUES(?1, ?2, ?3, ?6, ?7, ?4) ON CONFLICT(platform, update_id) DO UPDATE"
+                                  " SET kind = excluded.kind, status = excluded.status, reason = excluded.reason,"
                                   " received_at = excluded.received_at WHERE inbox.received_at < ?5");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
@@ -22,6 +28,8 @@ mb_status inbox_insert_since(db *d, const char *platform, int64_t update_id, con
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, clock_now_ms());
     sqlite3_bind_int64(st, 5, since_ms);
+    sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+    db_bind_text(st, 7, reason);
     mb_status rc = db_step_done(d, st);
     if (rc) return rc;
     return sqlite3_changes(db_handle(d)) ? MB_OK : MB_ERR_EXISTS;

@@ -20,6 +20,12 @@ mb_status inbox_insert(db *d, const char *platform, int64_t update_id, const cha
 mb_status inbox_insert_since(db *d, const char *platform, int64_t update_id, const char *kind,
                              int64_t since_ms);
 
+/* Like inbox_insert_since, with the row's status and reason given at once:
+ * the outcome the update is expected to have, so that the usual one needs
+ * no second write (inbox_mark corrects it when it turns out otherwise). */
+mb_status inbox_insert_outcome(db *d, const char *platform, int64_t update_id, const char *kind,
+                               int64_t since_ms, const char *status, const char *reason);
+
 /* Sets the outcome of a recorded update: done | failed | ignored, with an
  * optional reason (never user text). */
 mb_status inbox_mark(db *d, const char *platform, int64_t update_id, const char *status,
