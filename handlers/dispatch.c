@@ -11,6 +11,7 @@
 #include "handlers/routes.h"
 #include "handlers/stall.h"
 #include "storage/outbox.h"
+#include "util/clock.h"
 #include "util/platform.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -55,7 +56,9 @@ static mb_status load_sender(hctx *h)
         return rc;
     if (h->ident.unreachable_at && (rc = identity_set_reachable(h->d, h->ev->platform, h->ev->user_id)))
         return rc;
-    if ((rc = identity_note_used(h->d, h->ev->platform, h->ev->user_id))) return rc;
+    if (identity_use_stale(&h->ident, clock_now_ms()) &&
+        (rc = identity_note_used(h->d, h->ev->platform, h->ev->user_id)))
+        return rc;
     char *data = NULL;
     if ((rc = dialog_get(h->d, h->acct.id, h->state, &data))) return rc;
     if (data) {

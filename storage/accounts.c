@@ -40,7 +40,12 @@ static void read_account(sqlite3_stmt *st, account *a)
 mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
                                    identity *id_out)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS ", i.chat_id, i.unreachable_at, i.display_name"
+    /* With what identity_use_stale compares, so that most updates need
+     * no statement to note the use: the time last noted, and whether the
+     * person has another messenger (counted in identities_account alone,
+     * without reading the rows). */
+    sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS ", i.chat_id, i.unreachable_at, i.display_name,"
+                                  " i.last_used_at, (SELECT COUNT(*) FROM identities o WHERE o.account_id = i.account_id) > 1"
                                   " FROM identities i JOIN accounts a ON a.id = i.account_id"
                                   " WHERE i.platform = ?1 AND i.user_id = ?2");
     if (!st) return MB_ERR_DB;
@@ -57,6 +62,8 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
             id_out->chat_id = sqlite3_column_int64(st, 13);
             id_out->unreachable_at = sqlite3_column_int64(st, 14);
             copy_col(id_out->display_name, sizeof id_out->display_name, st, 15);
+            id_out->last_used_at = sqlite3_column_int64(st, 16);
+            id_out->has_others = sqlite3_column_int(st, 17);
         }
         rc = MB_OK;
     }
@@ -384,6 +391,15 @@ mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id,
     sqlite3_bind_int64(st, 3, clock_now_ms());
     db_bind_text(st, 4, reason);
     return db_step_done(d, st);
+}
+
+int identity_use_stale(const identity *id, int64_t now)
+{
+    /* identity_note_used's condition, except that a person with another
+     * messenger always leaves it to the UPDATE, which compares their
+     * times; so does a time read as 0 (NULL). */
+    return !id->last_used_at || id->last_used_at < now - IDENTITY_USED_GRANULARITY_MS || id->last_used_at > now ||
+           id->has_others;
 }
 
 mb_status identity_note_used(db *d, const char *platform, int64_t user_id)

@@ -48,6 +48,9 @@ typedef struct identity {
     int64_t account_id;
     int64_t unreachable_at;     /* 0 = reachable */
     char display_name[ACCOUNT_NAME_BYTES]; /* the name the messenger shows, "" when unknown */
+    /* Set by account_find_by_identity only, for identity_use_stale: */
+    int64_t last_used_at;       /* 0 = never noted */
+    int has_others;             /* the person has another messenger account too */
 } identity;
 
 /* The person's own timezone (IANA name) into buf, "" when they follow their
@@ -130,6 +133,11 @@ mb_status account_set_preferred(db *d, int64_t account_id, const char *platform)
 /* Records that the person wrote from this messenger account now (to within
  * IDENTITY_USED_GRANULARITY_MS), for identity_for_account's choice. */
 mb_status identity_note_used(db *d, const char *platform, int64_t user_id);
+
+/* 1 when identity_note_used would change the row of id, as
+ * account_find_by_identity read it, at time now; 0 when it may be left
+ * out. */
+int identity_use_stale(const identity *id, int64_t now);
 
 /* Marks a messenger user unreachable (blocked the bot, deleted) or back. */
 mb_status identity_set_unreachable(db *d, const char *platform, int64_t user_id, const char *reason);
