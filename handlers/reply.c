@@ -94,9 +94,11 @@ mb_status reply_to_chat(db *d, const char *platform, int64_t chat_id, int64_t ac
         }
         cJSON_AddStringToObject(body, "text", piece);
         free(piece);
-        if (i == pieces - 1 && kb && kb->rows)
-            cJSON_AddItemToObject(body, "buttons", cJSON_Duplicate(kb->rows, 1));
-        rc = enqueue_json(d, platform, chat_id, account_id, "text", body);
+        /* the keyboard by reference: it is only printed, and stays the
+         * caller's to free */
+        if (i == pieces - 1 && kb && kb->rows && !cJSON_AddItemReferenceToObject(body, "buttons", kb->rows))
+            rc = MB_ERR_NOMEM;
+        if (!rc) rc = enqueue_json(d, platform, chat_id, account_id, "text", body);
         cJSON_Delete(body);
     }
     free(starts);
