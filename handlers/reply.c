@@ -84,22 +84,22 @@ mb_status reply_to_chat(db *d, const char *platform, int64_t chat_id, int64_t ac
     size_t pieces = text_split(text, caps->text_units_limit, &starts, &lens);
     if (!pieces) return MB_ERR_NOMEM;
     for (size_t i = 0; i < pieces && !rc; i++) {
+        /* The text and the keyboard go in by reference: they are only
+         * printed, and stay the caller's. A text in one piece is not
+         * copied at all. */
+        int whole = starts[i] == 0 && text[lens[i]] == 0;
+        char *piece = whole ? NULL : strndup(text + starts[i], lens[i]);
         cJSON *body = cJSON_CreateObject();
-        char *piece = strndup(text + starts[i], lens[i]);
-        if (!body || !piece) {
-            cJSON_Delete(body);
-            free(piece);
+        cJSON *t = whole || piece ? cJSON_CreateStringReference(whole ? text : piece) : NULL;
+        if (!body || !t || !cJSON_AddItemToObject(body, "text", t)) {
+            cJSON_Delete(t);
             rc = MB_ERR_NOMEM;
-            break;
+        } else if (i == pieces - 1 && kb && kb->rows && !cJSON_AddItemReferenceToObject(body, "buttons", kb->rows)) {
+            rc = MB_ERR_NOMEM;
         }
-        cJSON_AddStringToObject(body, "text", piece);
-        free(piece);
-        /* the keyboard by reference: it is only printed, and stays the
-         * caller's to free */
-        if (i == pieces - 1 && kb && kb->rows && !cJSON_AddItemReferenceToObject(body, "buttons", kb->rows))
-            rc = MB_ERR_NOMEM;
         if (!rc) rc = enqueue_json(d, platform, chat_id, account_id, "text", body);
         cJSON_Delete(body);
+        free(piece);
     }
     free(starts);
     free(lens);
