@@ -54,6 +54,20 @@ mb_status ctx_set_state(hctx *h, const char *state)
     return rc;
 }
 
+mb_status ctx_org(hctx *h, int64_t id, org *out)
+{
+    if (h->org_read && h->org.id == id) {
+        *out = h->org;
+        return MB_OK;
+    }
+    mb_status rc = org_get(h->d, id, out);
+    if (!rc) {
+        h->org = *out;
+        h->org_read = 1;
+    }
+    return rc;
+}
+
 mb_status ctx_fail(hctx *h, mb_status rc, const char *fmt, ...)
 {
     va_list ap;

@@ -59,6 +59,8 @@ typedef struct hctx {
     char reason[256];               /* why handling failed, for the inbox */
     hctx_press press;               /* how a button press was answered */
     int menu_next;                  /* flow_menu_next: the menu follows */
+    int org_read;                   /* org holds ctx_org's reading */
+    org org;
 } hctx;
 
 /* context.c */
@@ -74,6 +76,11 @@ const char *key_for_reader(const bot_env *env, const char *lang, const account *
 const char *T(hctx *h, const char *key);
 /* Formatted text (caller frees); NULL-terminated name/value pairs. */
 char *TF(hctx *h, const char *key, ...);
+
+/* org_get, read once per update: a registration's last step names the
+ * organisation and the menu after it names it again. No flow changes an
+ * organisation's row. */
+mb_status ctx_org(hctx *h, int64_t id, org *out);
 
 /* Stores the dialog state and data of the sender's account. */
 mb_status ctx_set_state(hctx *h, const char *state);

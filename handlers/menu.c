@@ -91,7 +91,7 @@ mb_status menu_show(hctx *h)
         return send_and_free(h, TF(h, "menu.title_coordinator", "name", h->acct.name, "territory", t.name, NULL), &kb);
     }
     org o;
-    if (org_get(h->d, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "—");
+    if (ctx_org(h, h->acct.org_id, &o)) snprintf(o.name, sizeof o.name, "—");
     char role_key[40];
     snprintf(role_key, sizeof role_key, "role.%s", h->acct.role);
     return send_and_free(h, TF(h, "menu.title", "name", h->acct.name, "role", T(h, role_key), "org", o.name, NULL),

@@ -93,7 +93,7 @@ static void place_name(hctx *h, char *buf, size_t size)
     org o;
     territory t;
     int64_t tid = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(h->data, "territory"));
-    if (h->acct.org_id && org_get(h->d, h->acct.org_id, &o) == MB_OK) snprintf(buf, size, "%s", o.name);
+    if (h->acct.org_id && ctx_org(h, h->acct.org_id, &o) == MB_OK) snprintf(buf, size, "%s", o.name);
     else if (tid > 0 && territory_get(h->d, tid, &t) == MB_OK) snprintf(buf, size, "%s", t.name);
     else snprintf(buf, size, "?");
 }
