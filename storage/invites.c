@@ -204,15 +204,21 @@ mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
 
 mb_status invite_complete(db *d, int64_t invite_id, int64_t account_id)
 {
-    if (!used_by(d, invite_id, account_id)) return MB_ERR_NOT_FOUND;
-    invite inv;
-    mb_status found = invite_get(d, invite_id, &inv);
-    if (found) return found;
-    if (inv.revoked_at) return MB_ERR_EXPIRED;
-    /* The person's own place, when still held, is what makes room. */
-    mb_status rc = count_use(d, invite_id, account_id);
+    /* The person's place and the invite's revocation in one reading. */
+    sqlite3_stmt *st = db_stmt(d, "SELECT i.revoked_at FROM invite_uses u JOIN invites i ON i.id = u.invite_id"
+                                  " WHERE u.invite_id = ?1 AND u.account_id = ?2");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    sqlite3_bind_int64(st, 2, account_id);
+    mb_status rc = db_step_row(d, st);
     if (rc) return rc;
-    sqlite3_stmt *st = db_stmt(d, "UPDATE invite_uses SET used_at = ?3, held = 0 WHERE invite_id = ?1 AND account_id = ?2");
+    int revoked = sqlite3_column_int64(st, 0) != 0;
+    sqlite3_reset(st);
+    if (revoked) return MB_ERR_EXPIRED;
+    /* The person's own place, when still held, is what makes room. */
+    rc = count_use(d, invite_id, account_id);
+    if (rc) return rc;
+    st = db_stmt(d, "UPDATE invite_uses SET used_at = ?3, held = 0 WHERE invite_id = ?1 AND account_id = ?2");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, account_id);
