@@ -12,8 +12,7 @@
 
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
-    const unsigned char *s = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", s ? (const char *)s : "");
+    db_column_copy(st, col, dst, size);
 }
 
 static void note_loaded(account *a);

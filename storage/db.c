@@ -375,8 +375,13 @@ char *db_column_dup(sqlite3_stmt *st, int col)
 
 void db_column_copy(sqlite3_stmt *st, int col, char *buf, size_t size)
 {
+    /* snprintf's result (cut to size - 1 bytes), without its format
+     * machinery: the copy of every text column an account's row reads */
+    if (!size) return;
     const unsigned char *s = sqlite3_column_text(st, col);
-    snprintf(buf, size, "%s", s ? (const char *)s : "");
+    size_t n = s ? strnlen((const char *)s, size - 1) : 0;
+    if (n) memcpy(buf, s, n);
+    buf[n] = 0;
 }
 
 mb_status db_meta_set(db *d, const char *key, const char *value)
