@@ -70,8 +70,20 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
     return rc;
 }
 
+static void bind_optional_text(sqlite3_stmt *st, int idx, const char *s)
+{
+    db_bind_text(st, idx, s && *s ? s : NULL);
+}
+
+static void bind_optional_int(sqlite3_stmt *st, int idx, int64_t v)
+{
+    if (v) sqlite3_bind_int64(st, idx, v);
+    else sqlite3_bind_null(st, idx);
+}
+
+/* used: the identity's last_used_at, 0 to leave it unset */
 static mb_status create_at(db *d, const char *platform, int64_t user_id, int64_t chat_id, const char *language,
-                           int64_t now, int64_t *id_out)
+                           int64_t now, int used, int64_t *id_out)
 {
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO accounts(status, language, created_at, updated_at)"
                                   " VALUES('registering', ?1, ?2, ?2)");
@@ -81,12 +93,14 @@ static mb_status create_at(db *d, const char *platform, int64_t user_id, int64_t
     mb_status rc = db_step_done(d, st);
     if (rc) return rc;
     int64_t id = sqlite3_last_insert_rowid(db_handle(d));
-    st = db_stmt(d, "INSERT INTO identities(platform, user_id, account_id, chat_id) VALUES(?1, ?2, ?3, ?4)");
+    st = db_stmt(d, "INSERT INTO identities(platform, user_id, account_id, chat_id, last_used_at)"
+                    " VALUES(?1, ?2, ?3, ?4, ?5)");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, id);
     sqlite3_bind_int64(st, 4, chat_id);
+    bind_optional_int(st, 5, used ? now : 0);
     if ((rc = db_step_done(d, st))) return rc;
     *id_out = id;
     return MB_OK;
@@ -95,14 +109,16 @@ static mb_status create_at(db *d, const char *platform, int64_t user_id, int64_t
 mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
                          const char *language, int64_t *id_out)
 {
-    return create_at(d, platform, user_id, chat_id, language, clock_now_ms(), id_out);
+    return create_at(d, platform, user_id, chat_id, language, clock_now_ms(), 0, id_out);
 }
 
 mb_status account_create_loaded(db *d, const char *platform, int64_t user_id, int64_t chat_id,
                                 const char *language, account *out)
 {
+    /* The person writes from the identity now (their /start): its use is
+     * noted at once, as identity_note_used would at their next update. */
     int64_t id, now = clock_now_ms();
-    mb_status rc = create_at(d, platform, user_id, chat_id, language, now, &id);
+    mb_status rc = create_at(d, platform, user_id, chat_id, language, now, 1, &id);
     if (rc) return rc;
     /* The row as account_create wrote it (no trigger changes a new
      * account), so it is not read back. */
@@ -124,17 +140,6 @@ mb_status account_load(db *d, int64_t id, account *out)
     if (rc == MB_OK) { read_account(st, out); rc = MB_OK; }
     sqlite3_reset(st);
     return rc;
-}
-
-static void bind_optional_text(sqlite3_stmt *st, int idx, const char *s)
-{
-    db_bind_text(st, idx, s && *s ? s : NULL);
-}
-
-static void bind_optional_int(sqlite3_stmt *st, int idx, int64_t v)
-{
-    if (v) sqlite3_bind_int64(st, idx, v);
-    else sqlite3_bind_null(st, idx);
 }
 
 /* Four statements, by which columns a save changes: each column in a SET

@@ -66,8 +66,8 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
 mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
                          const char *language, int64_t *id_out);
 
-/* account_create, with out set to the new account as account_load would
- * read it. */
+/* account_create for someone writing from the identity now (last_used_at
+ * set), with out set to the new account as account_load would read it. */
 mb_status account_create_loaded(db *d, const char *platform, int64_t user_id, int64_t chat_id,
                                 const char *language, account *out);
 
