@@ -285,13 +285,15 @@ mb_status reg_start(hctx *h, const char *code_in)
         return reply_text(h, T(h, expired ? "invite.expired" : "invite.used_up"), NULL);
     }
     if (reg_in_progress(h) && reg_switch_offer(h, &inv, code, &rc)) return rc;
-    if (!h->has_account) {
+    int created = !h->has_account;
+    if (created) {
         if ((rc = account_create_loaded(h->d, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang, &h->acct)))
             return ctx_fail(h, rc, "could not create an account");
         h->has_account = 1;
         if ((rc = schedule(h->d, JOB_REGISTRATION_NUDGE, h->acct.id, NUDGE_AFTER_MS))) return rc;
     }
-    if ((rc = invite_redeem(h->d, &inv, h->acct.id)) == MB_ERR_EXPIRED)
+    if ((rc = created ? invite_redeem_new(h->d, &inv, h->acct.id) : invite_redeem(h->d, &inv, h->acct.id)) ==
+        MB_ERR_EXPIRED)
         return reply_text(h, T(h, "invite.used_up"), NULL);
     if (rc) return rc;
     if ((rc = scope_grant_for_invite(h->d, h->acct.id, inv.role, inv.org_id, inv.territory_id))) return rc;

@@ -178,6 +178,22 @@ static mb_status count_use(db *d, int64_t invite_id, int64_t except_account)
     return sqlite3_changes(db_handle(d)) == 0 ? MB_ERR_EXPIRED : MB_OK;
 }
 
+/* A place held by a registering account, when one is free; checked in the
+ * INSERT for the same reason as in count_use. */
+static mb_status hold_place(db *d, int64_t invite_id, int64_t account_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at)"
+                                  " SELECT ?1, ?2, ?3 FROM invites WHERE id = ?1 AND " HAS_PLACE_SQL);
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, invite_id);
+    sqlite3_bind_int64(st, 2, account_id);
+    sqlite3_bind_int64(st, 3, clock_now_ms());
+    bind_held(st, 0);
+    mb_status rc = db_step_done(d, st);
+    if (rc) return rc;
+    return sqlite3_changes(db_handle(d)) == 0 ? MB_ERR_EXPIRED : MB_OK;
+}
+
 mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
 {
     /* invite_usable's rules, each read once: a place of the person's own
@@ -190,16 +206,13 @@ mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
         if ((rc = count_use(d, inv->id, 0))) return rc;
         return record_use(d, inv->id, account_id);
     }
-    /* A place held, checked in the INSERT for the same reason. */
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO invite_uses(invite_id, account_id, used_at)"
-                                  " SELECT ?1, ?2, ?3 FROM invites WHERE id = ?1 AND " HAS_PLACE_SQL);
-    if (!st) return MB_ERR_DB;
-    sqlite3_bind_int64(st, 1, inv->id);
-    sqlite3_bind_int64(st, 2, account_id);
-    sqlite3_bind_int64(st, 3, clock_now_ms());
-    bind_held(st, 0);
-    if ((rc = db_step_done(d, st))) return rc;
-    return sqlite3_changes(db_handle(d)) == 0 ? MB_ERR_EXPIRED : MB_OK;
+    return hold_place(d, inv->id, account_id);
+}
+
+mb_status invite_redeem_new(db *d, const invite *inv, int64_t account_id)
+{
+    if (inv->revoked_at || (inv->expires_at && clock_now_ms() >= inv->expires_at)) return MB_ERR_EXPIRED;
+    return hold_place(d, inv->id, account_id);
 }
 
 mb_status invite_complete(db *d, int64_t invite_id, int64_t account_id)

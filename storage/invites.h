@@ -58,6 +58,10 @@ mb_status invite_find(db *d, const char *code, invite *out);
  */
 mb_status invite_redeem(db *d, const invite *inv, int64_t account_id);
 
+/* invite_redeem for an account created in the same transaction: it is
+ * registering and holds no place yet, so neither is read. */
+mb_status invite_redeem_new(db *d, const invite *inv, int64_t account_id);
+
 /*
  * Counts the use of the invite account holds a place on, at the end of its
  * registration (the caller moves the account out of 'registering' in the
