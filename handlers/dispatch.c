@@ -46,24 +46,22 @@ static mb_status on_message(hctx *h)
 
 static mb_status load_sender(hctx *h)
 {
-    mb_status rc = account_find_by_identity(h->d, h->ev->platform, h->ev->user_id, &h->acct, &h->ident);
+    char *data = NULL;
+    mb_status rc = account_find_sender(h->d, h->ev->platform, h->ev->user_id, &h->acct, &h->ident, h->state, &data);
     if (rc == MB_ERR_NOT_FOUND) return MB_OK;
     if (rc) return rc;
     h->has_account = 1;
     const char *shown = h->ev->first_name ? h->ev->first_name : "";
     if (*shown && strlen(shown) < sizeof h->ident.display_name && strcmp(shown, h->ident.display_name) != 0 &&
         (rc = identity_set_display_name(h->d, h->ev->platform, h->ev->user_id, shown)))
-        return rc;
+        goto out;
     if (h->ident.unreachable_at && (rc = identity_set_reachable(h->d, h->ev->platform, h->ev->user_id)))
-        return rc;
+        goto out;
     if (identity_use_stale(&h->ident, clock_now_ms()) &&
         (rc = identity_note_used(h->d, h->ev->platform, h->ev->user_id)))
-        return rc;
-    char *data = NULL;
-    if ((rc = dialog_get(h->d, h->acct.id, h->state, &data))) return rc;
+        goto out;
     if (data) {
         cJSON *parsed = cJSON_Parse(data);
-        free(data);
         if (cJSON_IsObject(parsed)) {
             cJSON_Delete(h->data);
             h->data = parsed;
@@ -71,7 +69,9 @@ static mb_status load_sender(hctx *h)
             cJSON_Delete(parsed);
         }
     }
-    return MB_OK;
+out:
+    free(data);
+    return rc;
 }
 
 mb_status dispatch_event(db *d, const bot_env *env, const event *ev, char *reason, size_t reason_size)

@@ -1,6 +1,7 @@
 #include "storage/accounts.h"
 #include "storage/pair_messages.h"
 #include "storage/erase.h"
+#include "storage/records.h"
 #include "util/clock.h"
 
 #include <stdio.h>
@@ -36,20 +37,24 @@ static void read_account(sqlite3_stmt *st, account *a)
     note_loaded(a);
 }
 
-mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
-                                   identity *id_out)
+mb_status account_find_sender(db *d, const char *platform, int64_t user_id, account *out, identity *id_out,
+                              char *state, char **data)
 {
     /* With what identity_use_stale compares, so that most updates need
      * no statement to note the use: the time last noted, and whether the
      * person has another messenger (counted in identities_account alone,
-     * without reading the rows). */
+     * without reading the rows); and the dialog, by its key, in the same
+     * statement. */
     sqlite3_stmt *st = db_stmt(d, "SELECT " ACCOUNT_COLUMNS ", i.chat_id, i.unreachable_at, i.display_name,"
-                                  " i.last_used_at, (SELECT COUNT(*) FROM identities o WHERE o.account_id = i.account_id) > 1"
+                                  " i.last_used_at, (SELECT COUNT(*) FROM identities o WHERE o.account_id = i.account_id) > 1,"
+                                  " dl.state, dl.data"
                                   " FROM identities i JOIN accounts a ON a.id = i.account_id"
+                                  " LEFT JOIN dialog dl ON dl.account_id = a.id"
                                   " WHERE i.platform = ?1 AND i.user_id = ?2");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
+    if (data) *data = NULL;
     mb_status rc = db_step_row(d, st);
     if (rc == MB_OK) {
         read_account(st, out);
@@ -64,10 +69,18 @@ mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id,
             id_out->last_used_at = sqlite3_column_int64(st, 16);
             id_out->has_others = sqlite3_column_int(st, 17);
         }
-        rc = MB_OK;
+        if (state) copy_col(state, DIALOG_STATE_MAX, st, 18);
+        if (data && sqlite3_column_type(st, 19) != SQLITE_NULL && !(*data = db_column_dup(st, 19)))
+            rc = MB_ERR_NOMEM;
     }
     sqlite3_reset(st);
     return rc;
+}
+
+mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
+                                   identity *id_out)
+{
+    return account_find_sender(d, platform, user_id, out, id_out, NULL, NULL);
 }
 
 static void bind_optional_text(sqlite3_stmt *st, int idx, const char *s)

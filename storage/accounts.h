@@ -62,6 +62,13 @@ mb_status account_zone_set(db *d, int64_t id, const char *zone);
 mb_status account_find_by_identity(db *d, const char *platform, int64_t user_id, account *out,
                                    identity *id_out);
 
+/* account_find_by_identity, with the account's dialog read in the same
+ * statement as dialog_get reads it: its state into state
+ * (DIALOG_STATE_MAX bytes, "" without a row) and its data, malloc'd or
+ * NULL, into *data. state and data may be NULL. */
+mb_status account_find_sender(db *d, const char *platform, int64_t user_id, account *out, identity *id_out,
+                              char *state, char **data);
+
 /* Creates an account in status registering with one identity. */
 mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
                          const char *language, int64_t *id_out);
