@@ -287,7 +287,12 @@ mb_status reg_start(hctx *h, const char *code_in)
     if (reg_in_progress(h) && reg_switch_offer(h, &inv, code, &rc)) return rc;
     int created = !h->has_account;
     if (created) {
-        if ((rc = account_create_loaded(h->d, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang, &h->acct)))
+        /* the name the messenger shows, kept when it fits, as the
+         * dispatcher keeps it for a known sender */
+        const char *shown = h->ev->first_name && strlen(h->ev->first_name) < sizeof h->ident.display_name
+                                ? h->ev->first_name : NULL;
+        if ((rc = account_create_loaded(h->d, h->ev->platform, h->ev->user_id, h->ev->chat_id, h->lang, shown,
+                                        &h->acct)))
             return ctx_fail(h, rc, "could not create an account");
         h->has_account = 1;
         if ((rc = schedule(h->d, JOB_REGISTRATION_NUDGE, h->acct.id, NUDGE_AFTER_MS))) return rc;

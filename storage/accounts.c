@@ -94,9 +94,10 @@ static void bind_optional_int(sqlite3_stmt *st, int idx, int64_t v)
     else sqlite3_bind_null(st, idx);
 }
 
-/* used: the identity's last_used_at, 0 to leave it unset */
+/* used: the identity's last_used_at, 0 to leave it unset; shown: its
+ * display_name, NULL or "" for none */
 static mb_status create_at(db *d, const char *platform, int64_t user_id, int64_t chat_id, const char *language,
-                           int64_t now, int used, int64_t *id_out)
+                           int64_t now, int used, const char *shown, int64_t *id_out)
 {
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO accounts(status, language, created_at, updated_at)"
                                   " VALUES('registering', ?1, ?2, ?2)");
@@ -106,14 +107,15 @@ static mb_status create_at(db *d, const char *platform, int64_t user_id, int64_t
     mb_status rc = db_step_done(d, st);
     if (rc) return rc;
     int64_t id = sqlite3_last_insert_rowid(db_handle(d));
-    st = db_stmt(d, "INSERT INTO identities(platform, user_id, account_id, chat_id, last_used_at)"
-                    " VALUES(?1, ?2, ?3, ?4, ?5)");
+    st = db_stmt(d, "INSERT INTO identities(platform, user_id, account_id, chat_id, last_used_at, display_name)"
+                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, id);
     sqlite3_bind_int64(st, 4, chat_id);
     bind_optional_int(st, 5, used ? now : 0);
+    bind_optional_text(st, 6, shown);
     if ((rc = db_step_done(d, st))) return rc;
     *id_out = id;
     return MB_OK;
@@ -122,16 +124,17 @@ static mb_status create_at(db *d, const char *platform, int64_t user_id, int64_t
 mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t chat_id,
                          const char *language, int64_t *id_out)
 {
-    return create_at(d, platform, user_id, chat_id, language, clock_now_ms(), 0, id_out);
+    return create_at(d, platform, user_id, chat_id, language, clock_now_ms(), 0, NULL, id_out);
 }
 
 mb_status account_create_loaded(db *d, const char *platform, int64_t user_id, int64_t chat_id,
-                                const char *language, account *out)
+                                const char *language, const char *shown, account *out)
 {
-    /* The person writes from the identity now (their /start): its use is
-     * noted at once, as identity_note_used would at their next update. */
+    /* The person writes from the identity now (their /start): its use and
+     * the name it shows are noted at once, as the dispatcher would at
+     * their next update. */
     int64_t id, now = clock_now_ms();
-    mb_status rc = create_at(d, platform, user_id, chat_id, language, now, 1, &id);
+    mb_status rc = create_at(d, platform, user_id, chat_id, language, now, 1, shown, &id);
     if (rc) return rc;
     /* The row as account_create wrote it (no trigger changes a new
      * account), so it is not read back. */

@@ -74,9 +74,10 @@ mb_status account_create(db *d, const char *platform, int64_t user_id, int64_t c
                          const char *language, int64_t *id_out);
 
 /* account_create for someone writing from the identity now (last_used_at
- * set), with out set to the new account as account_load would read it. */
+ * set, and display_name to shown unless NULL or ""), with out set to the
+ * new account as account_load would read it. */
 mb_status account_create_loaded(db *d, const char *platform, int64_t user_id, int64_t chat_id,
-                                const char *language, account *out);
+                                const char *language, const char *shown, account *out);
 
 mb_status account_load(db *d, int64_t id, account *out);
 
