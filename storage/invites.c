@@ -128,12 +128,16 @@ static int has_place(db *d, int64_t invite_id)
     return n;
 }
 
+/* Revoked or past its time: closed to everyone, the earlier holder too (a
+ * revoked invite must not restart a registration). */
+static int closed(const invite *inv)
+{
+    return inv->revoked_at || (inv->expires_at && clock_now_ms() >= inv->expires_at);
+}
+
 int invite_usable(db *d, const invite *inv, int64_t account_id)
 {
-    /* Revocation and expiry apply to everyone, the earlier holder too: a
-     * revoked invite must not restart a registration. */
-    if (inv->revoked_at) return 0;
-    if (inv->expires_at && clock_now_ms() >= inv->expires_at) return 0;
+    if (closed(inv)) return 0;
     if (account_id && used_by(d, inv->id, account_id)) return 1;
     return has_place(d, inv->id);
 }
@@ -199,7 +203,7 @@ mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
     /* invite_usable's rules, each read once: a place of the person's own
      * is kept; for a new one, the free place is checked by the statement
      * that takes it, so no separate reading of it comes first. */
-    if (inv->revoked_at || (inv->expires_at && clock_now_ms() >= inv->expires_at)) return MB_ERR_EXPIRED;
+    if (closed(inv)) return MB_ERR_EXPIRED;
     if (used_by(d, inv->id, account_id)) return MB_OK;
     mb_status rc;
     if (!registering(d, account_id)) {
@@ -211,7 +215,7 @@ mb_status invite_redeem(db *d, const invite *inv, int64_t account_id)
 
 mb_status invite_redeem_new(db *d, const invite *inv, int64_t account_id)
 {
-    if (inv->revoked_at || (inv->expires_at && clock_now_ms() >= inv->expires_at)) return MB_ERR_EXPIRED;
+    if (closed(inv)) return MB_ERR_EXPIRED;
     return hold_place(d, inv->id, account_id);
 }
 
