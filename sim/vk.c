@@ -426,7 +426,9 @@ static int check_once(const cJSON *params, int has_ts, long long ts, int timed_o
         return 1;
     }
     if (vk.failed_next) {
-        reply_failed(reply, vk.failed_next, vk.next_event);
+        /* the history lost is what came before the failure was asked for:
+         * an event added since, before this poll woke, still comes */
+        reply_failed(reply, vk.failed_next, vk.failed_ts);
         vk.failed_next = 0;
         return 1;
     }

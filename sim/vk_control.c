@@ -275,6 +275,7 @@ static void control_failed(const sim_request *req, sim_reply *reply)
         return;
     }
     vk.failed_next = (int)code;
+    vk.failed_ts = vk.next_event;
     /* 2 and 3 mean the key is gone: every key issued so far stops working. */
     if (code >= 2) vk_keys_expire();
     sim_broadcast();

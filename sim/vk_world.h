@@ -43,6 +43,7 @@ typedef struct vk_world {
     char api_version[VK_VERSION_MAX];
     cJSON *event_types;          /* type -> true/false from the settings; see vk_type_enabled */
     int failed_next;             /* 0, or 1..3: the next a_check answers {"failed":N} */
+    long long failed_ts;         /* the ts that {"failed":1} gives: the next event when it was asked for */
     char *raw_next;              /* verbatim body of the next a_check answer, or NULL */
     size_t raw_next_len;
     long long events_queued, events_delivered, events_filtered;
