@@ -280,11 +280,10 @@ static account_info person_info(const ind_bind *b, int64_t id)
     return none;
 }
 
-/* The direction's bit in dirs, or -1 when it is not kept. */
-static int direction_bit(const ind_directions *dirs, const unsigned char *direction)
+int ind_direction_bit(const ind_directions *dirs, const char *direction)
 {
     for (int k = 0; direction && k < dirs->n; k++)
-        if (strcmp((const char *)direction, dirs->names[k]) == 0) return k;
+        if (strcmp(direction, dirs->names[k]) == 0) return k;
     return -1;
 }
 
@@ -355,7 +354,7 @@ static mentorship_info mentorship_of(const pass *x, sqlite3_stmt *st, int id_col
     m.team = col_is(st, org_col + 1, "team_team");
     m.teacher_teacher = col_is(st, org_col + 1, "teacher_teacher");
     m.career = col_is(st, org_col + 2, "career");
-    m.direction = (signed char)(x->dirs ? direction_bit(x->dirs, sqlite3_column_text(st, org_col + 2)) : -1);
+    m.direction = (signed char)(x->dirs ? ind_direction_bit(x->dirs, (const char *)sqlite3_column_text(st, org_col + 2)) : -1);
     return m;
 }
 

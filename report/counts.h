@@ -141,6 +141,10 @@ typedef struct ind_directions {
     unsigned char *bits;
 } ind_directions;
 
+/* The bit of direction among dirs->names, or -1 when it is not kept (or
+ * direction is NULL). */
+int ind_direction_bit(const ind_directions *dirs, const char *direction);
+
 /* What a pass over the mentorships gives besides the people counts (each
  * optional): the forms (bit PROFILE_FORM_x) each organisation ran in the
  * period, the employers of its mentors, and for a whole region (b->whole)

@@ -289,9 +289,7 @@ static unsigned families_of(const ind_set *const *sets, int nsets, int *forms, i
  * -1 for a definition of any direction or one not among them. */
 static int direction_of(const ind_directions *dirs, const ind_def *def)
 {
-    for (int k = 0; def->direction[0] && k < dirs->n; k++)
-        if (strcmp(dirs->names[k], def->direction) == 0) return k;
-    return -1;
+    return ind_direction_bit(dirs, def->direction[0] ? def->direction : NULL);
 }
 
 mb_status ind_data_load(db *d, const ind_set *const *sets, int nsets, ind_scope root, const ind_period *p,
