@@ -11,27 +11,22 @@
     "a.id, a.status, a.role, a.org_id, a.name, a.category, a.grade, a.birth_year, a.language," \
     " a.consent_at, a.guardian_consent, a.guardian_consent_at, a.created_at"
 
-static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-    db_column_copy(st, col, dst, size);
-}
-
 static void note_loaded(account *a);
 
 static void read_account(sqlite3_stmt *st, account *a)
 {
     memset(a, 0, sizeof *a);
     a->id = sqlite3_column_int64(st, 0);
-    copy_col(a->status, sizeof a->status, st, 1);
-    copy_col(a->role, sizeof a->role, st, 2);
+    db_column_copy(st, 1, a->status, sizeof a->status);
+    db_column_copy(st, 2, a->role, sizeof a->role);
     a->org_id = sqlite3_column_int64(st, 3);
-    copy_col(a->name, sizeof a->name, st, 4);
-    copy_col(a->category, sizeof a->category, st, 5);
+    db_column_copy(st, 4, a->name, sizeof a->name);
+    db_column_copy(st, 5, a->category, sizeof a->category);
     a->grade = sqlite3_column_int(st, 6);
     a->birth_year = sqlite3_column_int(st, 7);
-    copy_col(a->language, sizeof a->language, st, 8);
+    db_column_copy(st, 8, a->language, sizeof a->language);
     a->consent_at = sqlite3_column_int64(st, 9);
-    copy_col(a->guardian_consent, sizeof a->guardian_consent, st, 10);
+    db_column_copy(st, 10, a->guardian_consent, sizeof a->guardian_consent);
     a->guardian_consent_at = sqlite3_column_int64(st, 11);
     a->created_at = sqlite3_column_int64(st, 12);
     note_loaded(a);
@@ -65,11 +60,11 @@ mb_status account_find_sender(db *d, const char *platform, int64_t user_id, acco
             id_out->account_id = out->id;
             id_out->chat_id = sqlite3_column_int64(st, 13);
             id_out->unreachable_at = sqlite3_column_int64(st, 14);
-            copy_col(id_out->display_name, sizeof id_out->display_name, st, 15);
+            db_column_copy(st, 15, id_out->display_name, sizeof id_out->display_name);
             id_out->last_used_at = sqlite3_column_int64(st, 16);
             id_out->has_others = sqlite3_column_int(st, 17);
         }
-        if (state) copy_col(state, DIALOG_STATE_MAX, st, 18);
+        if (state) db_column_copy(st, 18, state, DIALOG_STATE_MAX);
         if (data && sqlite3_column_type(st, 19) != SQLITE_NULL && !(*data = db_column_dup(st, 19)))
             rc = MB_ERR_NOMEM;
     }
@@ -312,7 +307,7 @@ mb_status identity_for_account(db *d, int64_t account_id, const char *platform, 
     mb_status rc = db_step_row(d, st);
     if (rc == MB_OK) {
         memset(out, 0, sizeof *out);
-        copy_col(out->platform, sizeof out->platform, st, 0);
+        db_column_copy(st, 0, out->platform, sizeof out->platform);
         out->user_id = sqlite3_column_int64(st, 1);
         out->chat_id = sqlite3_column_int64(st, 2);
         out->unreachable_at = sqlite3_column_int64(st, 3);
@@ -358,11 +353,11 @@ int identity_list(db *d, int64_t account_id, identity *out, int max)
         if (n < max) {
             identity *i = &out[n];
             memset(i, 0, sizeof *i);
-            copy_col(i->platform, sizeof i->platform, st, 0);
+            db_column_copy(st, 0, i->platform, sizeof i->platform);
             i->user_id = sqlite3_column_int64(st, 1);
             i->chat_id = sqlite3_column_int64(st, 2);
             i->unreachable_at = sqlite3_column_int64(st, 3);
-            copy_col(i->display_name, sizeof i->display_name, st, 4);
+            db_column_copy(st, 4, i->display_name, sizeof i->display_name);
             i->account_id = account_id;
         }
         n++;
