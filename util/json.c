@@ -26,8 +26,9 @@ static int text_depth_ok(const char *s, size_t n)
 }
 
 /* Nesting in the parsed tree: item and its siblings lie in a container at
- * level depth, so those of them that are containers are at depth + 1. Walks nodes, not bytes: a tenth of the text scan's
- * work on the messengers' answers. */
+ * level depth (0 for the root), so those of them that are containers are
+ * at depth + 1. Walks nodes, not bytes: a tenth of the text scan's work
+ * on the messengers' answers. */
 static int tree_depth_ok(const cJSON *item, int depth)
 {
     for (; item; item = item->next) {
@@ -51,7 +52,7 @@ cJSON *json_parse_limited(const char *body, size_t len, size_t max_bytes, const 
     else if (len == 0) reason = "empty body";
     else if (!(root = cJSON_ParseWithLength(body, len)))
         reason = text_depth_ok(body, len) ? "malformed JSON" : "JSON nested too deeply";
-    else if (!(cJSON_IsArray(root) || cJSON_IsObject(root) ? tree_depth_ok(root->child, 1) : 1)) {
+    else if (!tree_depth_ok(root, 0)) {
         cJSON_Delete(root);
         root = NULL;
         reason = "JSON nested too deeply";

@@ -1,7 +1,8 @@
 /*
- * JSON input from the network, read defensively: a size and nesting limit
- * checked before parsing, and accessors that accept numbers sent as strings
- * (VK sends ts either way) and never crash on a missing or mistyped field.
+ * JSON input from the network, read defensively: a size limit checked
+ * before parsing and a nesting limit on what was parsed, and accessors
+ * that accept numbers sent as strings (VK sends ts either way) and never
+ * crash on a missing or mistyped field.
  */
 #ifndef MB_JSON_H
 #define MB_JSON_H
