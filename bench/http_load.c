@@ -296,6 +296,35 @@ static void print_floor(const result *a, const result *b, const char *what)
            a->cpu_us_per_update / b->cpu_us_per_update);
 }
 
+/* What the throughput target leaves a bot on this machine, from the
+ * ceiling's own run (no target; the floor's figure beside it). Under load
+ * both cores are busy, so updates/s is about the two cores over the CPU
+ * every process spends per update (the bot's and the others'): 90 % of
+ * the ceiling's rate allows a bot (ceiling + others) / 0.9 - others of
+ * CPU per update. At light load the users wait on each step, so updates/s
+ * is about the users over a step's latency: 90 % of the ceiling's rate
+ * leaves a step a ninth of the ceiling's latency for all the ceiling does
+ * not do (a durable commit included). */
+static void print_budget(const scenario *sc, const result *ceiling, const result *floor)
+{
+    if (!ceiling->ok || ceiling->per_s <= 0 || ceiling->cpu_us_per_update <= 0) return;
+    int floor_known = floor->ran && floor->ok;
+    if (strcmp(sc->name, "light") == 0) {
+        double step = ceiling->p50_ms, room = step / TARGET_THROUGHPUT - step;
+        printf("    %-42s %7.2f ms a step beyond the ceiling's p50 %.2f ms", "90% of the ceiling's updates/s leaves",
+               room, step);
+        if (floor_known) printf(" (the floor took %.2f ms more)", floor->p50_ms - step);
+        printf("\n");
+        return;
+    }
+    double others = ceiling->others_us_per_update;
+    double budget = (ceiling->cpu_us_per_update + others) / TARGET_THROUGHPUT - others;
+    printf("    %-42s %7.0f us of CPU per update, %.2fx the ceiling's", "90% of the ceiling's updates/s allows", budget,
+           budget / ceiling->cpu_us_per_update);
+    if (floor_known) printf(" (the floor used %.0f us)", floor->cpu_us_per_update);
+    printf("\n");
+}
+
 /* A transcript without its button answers (which go out beside the
  * chat's messages, so their place among them is a race), and how many
  * there were; the caller frees. */
@@ -488,6 +517,7 @@ int main(int argc, char **argv)
             const result *real = res[BOT_REAL_FULL].ran ? &res[BOT_REAL_FULL] : &res[BOT_REAL_NORMAL];
             print_floor(&res[BOT_FLOOR], &res[BOT_CEILING], "floor/ceiling");
             print_floor(real, &res[BOT_FLOOR], "real/floor");
+            print_budget(sc, &res[BOT_CEILING], &res[BOT_FLOOR]);
             failed |= compare_calls(real, &res[BOT_CEILING], "ceiling") != 0;
             failed |= compare_calls(real, &res[BOT_FLOOR], "floor") != 0;
             if (real->ok && res[BOT_CEILING].ok && res[BOT_CEILING].per_s > 0 && res[BOT_CEILING].cpu_us_per_update > 0) {
