@@ -6,7 +6,9 @@
  * all of them, of one (median and slowest), the region coordinator's made
  * on its own (as the menu makes it), the files written, and the peak
  * resident memory, each against its target (met or MISSED); then how many
- * the cap on files in flight lets through at once.
+ * the cap on files in flight lets through at once. It also measures the
+ * reading's floor of the region coordinator's digest: the rows the
+ * region's indicators read, only stepped through, and the week's lines.
  *
  *   build/rel/bin/bench_digest [--scale S] [--seed N] [--db PATH]
  *
@@ -93,13 +95,13 @@ static const char *const region_rows[] = {
     " ON r.wave_id = w.id WHERE w.kind = 'final' AND w.opens_at BETWEEN ?1 AND ?2",
 };
 
+static volatile uint64_t floor_sink;   /* what was read, so the reads are made */
+
 /* Each statement of region_rows stepped through with every column taken
  * and nothing else done, the fastest of three passes: the ms (out[0]) and
  * CPU ms (out[1]) no reading of a region's indicators can go below; then
  * the week's lines of the coordinated territory as the digest reads them
  * (out[2], out[3]). */
-static volatile uint64_t floor_sink;   /* what was read, so the reads are made */
-
 static void floor_measure(db *d, const alone_ask *a, double out[4])
 {
     ind_period p;
