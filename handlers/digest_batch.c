@@ -167,7 +167,7 @@ mb_status digest_batch_org_week(db *d, digest_batch *b, const digest *g, int64_t
     if (!o->read_rc) {
         snprintf(o->name, sizeof o->name, "%s", record.name);
         rc = digest_counts_load(d, org_id, g->start, g->end, &o->c);
-        if (!rc) rc = digest_held_by_week(d, org_id, g->year_start, g->weeks, o->held_by_week);
+        if (!rc) rc = digest_held_by_week(d, org_id, g->year_start, g->end, g->weeks, o->held_by_week);
     }
     if (rc) {
         /* not kept: the next digest reads it again */

@@ -240,9 +240,10 @@ mb_status digest_territory_weeks(db *d, int64_t territory_id, int64_t start, int
                                    " AND starts_at >= ?2 AND starts_at < ?3 AND state = 'held'");
     if (!rc && count && !st) rc = MB_ERR_DB;
     for (int w = 0; st && !rc && w < weeks; w++) {
+        int64_t upto = end - (int64_t)(weeks - 1 - w) * DIGEST_WEEK_MS, since = upto - DIGEST_WEEK_MS;
         sqlite3_bind_int64(st, 1, territory_id);
-        sqlite3_bind_int64(st, 2, from + (int64_t)w * 604800000LL);
-        sqlite3_bind_int64(st, 3, from + (int64_t)(w + 1) * 604800000LL);
+        sqlite3_bind_int64(st, 2, since > from ? since : from);
+        sqlite3_bind_int64(st, 3, upto);
         int64_t held = 0;
         if ((rc = db_step_int(d, st, &held)) == MB_ERR_NOT_FOUND) rc = MB_OK;
         per_week[w] += (int)held;
@@ -256,19 +257,21 @@ mb_status digest_territory_weeks(db *d, int64_t territory_id, int64_t start, int
     return MB_OK;
 }
 
-mb_status digest_held_by_week(db *d, int64_t org_id, int64_t from, int weeks, int *per_week)
+mb_status digest_held_by_week(db *d, int64_t org_id, int64_t from, int64_t end, int weeks, int *per_week)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT (starts_at - ?2) / 604800000, COUNT(*) FROM meetings"
+    /* column 0: how many weeks before the last one a meeting falls */
+    sqlite3_stmt *st = db_stmt(d, "SELECT (?3 - 1 - starts_at) / 604800000, COUNT(*) FROM meetings"
                                   " WHERE org_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 AND state = 'held'"
                                   " GROUP BY 1");
     if (!st) return MB_ERR_DB;
+    int64_t first = end - (int64_t)weeks * DIGEST_WEEK_MS;
     sqlite3_bind_int64(st, 1, org_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, from + (int64_t)weeks * 604800000LL);
+    sqlite3_bind_int64(st, 2, first > from ? first : from);
+    sqlite3_bind_int64(st, 3, end);
     int step;
     while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
-        int64_t w = sqlite3_column_int64(st, 0);
-        if (w >= 0 && w < weeks) per_week[w] += sqlite3_column_int(st, 1);
+        int64_t back = sqlite3_column_int64(st, 0);
+        if (back >= 0 && back < weeks) per_week[weeks - 1 - back] += sqlite3_column_int(st, 1);
     }
     sqlite3_reset(st);
     return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;

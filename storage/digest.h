@@ -43,6 +43,8 @@ int digest_counts_empty(const digest_counts *c);
 /* The counts of one organisation for the week [start, end). */
 mb_status digest_counts_load(db *d, int64_t org_id, int64_t start, int64_t end, digest_counts *out);
 
+#define DIGEST_WEEK_MS (7 * 86400000LL)   /* a digest's week, and each bar of its trend */
+
 /* One organisation's week as digest_territory_weeks reads it. */
 typedef struct digest_org_week {
     int64_t id;
@@ -58,9 +60,11 @@ typedef struct digest_org_week {
 mb_status digest_territory_weeks(db *d, int64_t territory_id, int64_t start, int64_t end, int64_t from, int weeks,
                                  digest_org_week **out, int *n, int *per_week);
 
-/* Meetings held per week, week 0 starting at from (UTC ms), for weeks
- * weeks, added into per_week (which the caller zeroes). */
-mb_status digest_held_by_week(db *d, int64_t org_id, int64_t from, int weeks, int *per_week);
+/* Meetings held per week since from (UTC ms), for weeks weeks that end
+ * at end: the last is the digest's own week [end - 7 days, end), each
+ * before it the 7 days before, the first cut at from. Added into per_week
+ * (which the caller zeroes). */
+mb_status digest_held_by_week(db *d, int64_t org_id, int64_t from, int64_t end, int weeks, int *per_week);
 
 /* The organisations of a territory (its own and its municipalities'),
  * ordered by id; how many (up to max), -1 on a database error. */

@@ -386,6 +386,63 @@ TEST(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest)
     db_close(d);
 }
 
+/* A digest due Monday 09:00 in a school year that began on a Monday:
+ * the trend's last bar is the digest's own week, the one its text counts,
+ * and each bar before it the 7 days before; the first is what is left of
+ * a week after 1 September. The school's digest and its municipality's,
+ * read at once, agree. */
+TEST(the_trend_s_last_bar_is_the_digest_s_own_week)
+{
+    const int64_t end = 1779084000000LL;         /* Monday 2026-05-18 09:00 Moscow */
+    const int64_t year = 1756674000000LL;        /* Monday 2025-09-01 00:00 Moscow */
+    const int64_t hour = 3600000LL, week_ms = 7 * DAY_MS;
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/trend.db", unit_tmpdir());
+    db *d;
+    CHECK_INT(db_open(path, DB_SYNC_NORMAL, &d, err, sizeof err), MB_OK);
+    clock_set_ms(year - 30 * DAY_MS);
+    int64_t region, town, org_id, ms;
+    CHECK_INT(territory_add(d, "Область", "region", 0, &region), MB_OK);
+    CHECK_INT(territory_add(d, "Город", "municipality", region, &town), MB_OK);
+    CHECK_INT(org_add_full(d, "Школа", "school", town, "Europe/Moscow", &org_id), MB_OK);
+    int64_t mentor = person(d, org_id, "mentor", "Наставник", 900);
+    int64_t mentee = person(d, org_id, "mentee", "Ученик", 901);
+    CHECK_INT(mentorship_create(d, org_id, 0, "teacher_pupil", mentor, &mentee, 1, 0, &ms), MB_OK);
+    const int64_t held[] = {
+        end - hour,                 /* the morning the digest is due: its week */
+        end - week_ms + hour,       /* the Monday before, after 09:00: its week too */
+        end - week_ms - hour,       /* the Monday before, before 09:00: the week before */
+        year + hour,                /* 1 September, before 09:00: the first bar */
+        year + 10 * hour,           /* 1 September, after 09:00: the second */
+        year - hour,                /* the school year before: no bar */
+    };
+    for (size_t i = 0; i < sizeof held / sizeof held[0]; i++) {
+        char sql[400];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO meetings(org_id, mentorship_id, kind, format, starts_at, minutes, state, created_at,"
+                 " updated_at) VALUES(%lld, %lld, 'work', 'online', %lld, 60, 'held', 1, 1)",
+                 (long long)org_id, (long long)ms, (long long)held[i]);
+        CHECK_INT(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    digest own, town_digest;
+    CHECK_INT(digest_build(d, &env, 0, org_id, end, "Europe/Moscow", "ru", &own), MB_OK);
+    CHECK_INT(own.weeks, 38);
+    CHECK_INT(own.total.held, 2);
+    CHECK_INT(own.held_by_week[37], 2);
+    CHECK_INT(own.held_by_week[36], 1);
+    CHECK_INT(own.held_by_week[1], 1);
+    CHECK_INT(own.held_by_week[0], 1);
+    int total = 0;
+    for (int w = 0; w < own.weeks; w++) total += own.held_by_week[w];
+    CHECK_INT(total, 5);
+    CHECK_INT(digest_build(d, &env, 1, town, end, "Europe/Moscow", "ru", &town_digest), MB_OK);
+    CHECK_INT(town_digest.weeks, own.weeks);
+    CHECK(memcmp(town_digest.held_by_week, own.held_by_week, sizeof own.held_by_week) == 0);
+    digest_free(&own);
+    digest_free(&town_digest);
+    db_close(d);
+}
+
 /* Mentees whose paired (migration 27) disagrees with a recount of their
  * open memberships. */
 static int paired_wrong(db *d)
@@ -565,6 +622,7 @@ int main(void)
     RUN(each_thing_that_needs_the_curator_has_a_button_that_opens_it);
     RUN(long_names_formulas_and_control_characters_stay_text_in_a_valid_workbook_and_chart);
     RUN(a_territory_digest_shows_each_school_with_the_figures_of_its_own_digest);
+    RUN(the_trend_s_last_bar_is_the_digest_s_own_week);
     RUN(a_territory_counts_the_mentees_waiting_as_a_recount_after_every_change_of_their_pairs);
     RUN(a_second_tap_while_the_digest_is_on_its_way_makes_no_second_one);
     i18n_free(texts);
