@@ -36,7 +36,9 @@ struct durable {
 };
 
 /* The log as it is now: SQLite keeps one file while the bot's connection
- * is open, but a log removed and made again would be another file. */
+ * is open, but a log removed and made again would be another file. A mark
+ * follows a commit, which is in the log: a log that is not there is a
+ * failure, never a flush done. */
 static int open_log(durable *d)
 {
     struct stat now, held;
@@ -45,7 +47,7 @@ static int open_log(durable *d)
         return 0;
     if (d->fd >= 0) close(d->fd);
     d->fd = open(d->wal_path, O_RDONLY | O_CLOEXEC);
-    return d->fd >= 0 || errno == ENOENT ? 0 : errno;
+    return d->fd >= 0 ? 0 : errno;
 }
 
 /* Tests make a flush slow ("<ms>" in the control file) or fail ("fail"). */
@@ -69,7 +71,6 @@ static int flush_log(durable *d)
     if (err) return err;
     err = open_log(d);
     if (err) return err;
-    if (d->fd < 0) return 0;   /* no log yet: no commit is waiting in one */
     while (fdatasync(d->fd) != 0) {
         if (errno != EINTR) return errno;
     }
@@ -114,12 +115,13 @@ static void on_wake(struct ev_loop *loop, ev_async *w, int revents)
     for (int i = 0; i < d->nlisteners; i++) d->listeners[i].cb(d->listeners[i].arg);
 }
 
-durable *durable_new(struct ev_loop *loop, const char *db_path, void (*fail)(void *arg, const char *why),
-                     void *fail_arg)
+durable *durable_new(struct ev_loop *loop, const char *db_path, const char *wal_path,
+                     void (*fail)(void *arg, const char *why), void *fail_arg)
 {
+    if (!wal_path || !wal_path[0]) return NULL;
     durable *d = calloc(1, sizeof *d);
     if (!d) return NULL;
-    if ((size_t)snprintf(d->wal_path, sizeof d->wal_path, "%s-wal", db_path) >= sizeof d->wal_path) {
+    if ((size_t)snprintf(d->wal_path, sizeof d->wal_path, "%s", wal_path) >= sizeof d->wal_path) {
         free(d);
         return NULL;
     }

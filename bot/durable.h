@@ -23,10 +23,14 @@
 
 typedef struct durable durable;
 
-/* Flushes db_path's log ("<db_path>-wal"). fail(arg, why) runs on the loop
- * when a flush fails: nothing waiting on a mark may go ahead after that. */
-durable *durable_new(struct ev_loop *loop, const char *db_path, void (*fail)(void *arg, const char *why),
-                     void *fail_arg);
+/* Flushes the log wal_path, the file SQLite writes the database's log to
+ * (db_wal_path: not always "<db_path>-wal", as SQLite follows a symbolic
+ * link to the database). db_path names the tests' control file of flush
+ * faults. fail(arg, why) runs on the loop when a flush fails, the log not
+ * being there included: nothing waiting on a mark may go ahead after
+ * that. */
+durable *durable_new(struct ev_loop *loop, const char *db_path, const char *wal_path,
+                     void (*fail)(void *arg, const char *why), void *fail_arg);
 /* Flushes what is still asked for, then stops the thread. */
 void durable_free(durable *d);
 

@@ -180,9 +180,11 @@ int service_run(app *a)
      * that depends on it leaves the process, flushed by a thread of its own
      * (bot/durable.h) while the loop goes on. */
     if (a->cfg.synchronous_full) {
-        s.dur = durable_new(s.loop, a->cfg.storage_path, on_flush_failed, &s);
+        const char *wal = db_wal_path(a->d);
+        s.dur = wal ? durable_new(s.loop, a->cfg.storage_path, wal, on_flush_failed, &s) : NULL;
         if (!s.dur || db_set_sync(a->d, DB_SYNC_NORMAL)) {
-            fprintf(stderr, "could not start flushing the database log: %s\n", s.dur ? db_errmsg(a->d) : "no memory");
+            fprintf(stderr, "could not start flushing the database log: %s\n",
+                    !wal ? "the database keeps no log file" : s.dur ? db_errmsg(a->d) : "no memory");
             durable_free(s.dur);
             return 1;
         }

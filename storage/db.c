@@ -146,6 +146,13 @@ void db_close(db *d)
 }
 
 sqlite3 *db_handle(db *d) { return d->sql; }
+
+const char *db_wal_path(db *d)
+{
+    sqlite3_filename name = sqlite3_db_filename(d->sql, "main");
+    const char *wal = name && name[0] ? sqlite3_filename_wal(name) : NULL;
+    return wal && wal[0] ? wal : NULL;
+}
 int db_schema_latest(void) { return schema_count(); }
 
 int db_schema_version(db *d)

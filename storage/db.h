@@ -39,6 +39,10 @@ void db_set_busy_timeout(db *d, int ms);
 void db_close(db *d);
 
 sqlite3 *db_handle(db *d);
+/* The file SQLite writes the database's log to (its own name for it,
+ * after following any symbolic link to the database); NULL for a
+ * database without one (in memory). */
+const char *db_wal_path(db *d);
 
 /* The schema version this binary writes, and the one in the open file. */
 int db_schema_latest(void);
