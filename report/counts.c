@@ -155,17 +155,18 @@ static mb_status read_ids(db *d, sqlite3_stmt *st, id_set *out)
     return step == SQLITE_DONE ? MB_OK : MB_ERR_DB;
 }
 
-/* The accounts of the scope with an outcome of kind happened from ..
- * until (both included). */
+/* The accounts with an outcome of kind happened from .. the period's end
+ * (both included), whichever organisation recorded it: a teacher trained
+ * at one school is trained when they mentor at another, whatever scope
+ * is read (a region's figures equal its municipalities' added up). */
 static mb_status load_ids(db *d, const ind_bind *b, const char *kind, int64_t from, id_set *out)
 {
-    sqlite3_stmt *st = db_stmt(d, SCOPE_ORGS " SELECT o.account_id FROM so"
-                                             " CROSS JOIN outcomes o ON o.org_id = so.id AND o.kind = ?7"
-                                             " AND o.happened_on BETWEEN ?8 AND ?4 WHERE o.account_id IS NOT NULL");
+    sqlite3_stmt *st = db_stmt(d, "SELECT account_id FROM outcomes INDEXED BY outcomes_kind"
+                                  " WHERE kind = ?1 AND happened_on BETWEEN ?2 AND ?3 AND account_id IS NOT NULL");
     if (!st) return MB_ERR_DB;
-    ind_bind_scope(st, b);
-    sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, from);
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, b->end_ms);
     return read_ids(d, st, out);
 }
 

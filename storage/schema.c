@@ -967,6 +967,11 @@ static const char *const migrations[] = {
      "CREATE INDEX jobs_finished ON jobs(done_at) WHERE state <> 'pending';"
      "CREATE INDEX jobs_pending_kind ON jobs(kind) WHERE state = 'pending';"
      "CREATE INDEX jobs_pending_payload ON jobs(kind, payload) WHERE state = 'pending';"),
+
+    /* 30: the people with an outcome of a kind in a period, whichever
+     * organisation recorded it (report/counts.c: the trained mentors and
+     * the teachers with a contest record), read from the index alone */
+    "CREATE INDEX outcomes_kind ON outcomes(kind, happened_on, account_id) WHERE account_id IS NOT NULL;",
 };
 
 #undef STATE_GUARD

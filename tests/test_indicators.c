@@ -428,6 +428,61 @@ TEST(scope_matrix)
     db_close(d);
 }
 
+/* A teacher trained at one school who mentors in career guidance at a
+ * school of another municipality, and a teacher mentee whose contest
+ * record another school entered: each counts in the school of their
+ * mentorship, read alone, through its municipality or in the region's one
+ * pass, and nowhere else. */
+TEST(a_record_counts_wherever_it_was_entered)
+{
+    db *d = unit_db_open(NULL, 0);
+    if (!d) return;
+    int64_t region = add_territory(d, "Область", "region", 0);
+    int64_t city1 = add_territory(d, "Город 1", "municipality", region);
+    int64_t city2 = add_territory(d, "Город 2", "municipality", region);
+    int64_t a = organisation(d, "school", city1, 0), b = organisation(d, "school", city2, 0);
+    int64_t trained = person(d, a, "mentor", "teacher", 0);
+    int64_t m = mentorship(d, b, "teacher_pupil", "career", trained, ms_of(2025, 10, 1), 0);
+    member(d, m, person(d, b, "mentee", "pupil", 7), ms_of(2025, 10, 1));
+    int64_t newcomer = person(d, b, "mentee", "teacher", 0);
+    int64_t tt = mentorship(d, b, "teacher_teacher", NULL, person(d, b, "mentor", "teacher", 0), ms_of(2025, 10, 1), 0);
+    member(d, tt, newcomer, ms_of(2025, 10, 1));
+    sql(d, "INSERT INTO outcomes(account_id, org_id, kind, happened_on, source, created_at) VALUES (%lld, %lld,"
+           " 'training', %lld, 'chat', 0)", (long long)trained, (long long)a, (long long)ms_of(2025, 10, 1));
+    sql(d, "INSERT INTO outcomes(account_id, org_id, kind, happened_on, source, created_at) VALUES (%lld, %lld,"
+           " 'contest', %lld, 'chat', 0)", (long long)newcomer, (long long)a, (long long)ms_of(2026, 2, 1));
+    ind_period p;
+    ind_period_parse("2025-26", ZONE, &p);
+    const ind_set *s000 = ind_catalog_set(catalog, "000"), *s003 = ind_catalog_set(catalog, "003");
+    struct {
+        ind_scope scope;
+        int trained, contest;
+    } expect[] = {
+        {{REF_SCOPE_TERRITORY, region}, 1, 1},
+        {{REF_SCOPE_TERRITORY, city2}, 1, 1},
+        {{REF_SCOPE_ORG, b}, 1, 1},
+        {{REF_SCOPE_TERRITORY, city1}, 0, 0},
+        {{REF_SCOPE_ORG, a}, 0, 0},
+    };
+    ind_report *r = calloc(1, sizeof *r);
+    ind_data *data = NULL;
+    const ind_set *both[2] = {s000, s003};
+    CHECK_INT(ind_data_load(d, both, 2, (ind_scope){REF_SCOPE_TERRITORY, region}, &p, ZONE, &data), MB_OK);
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
+        CHECK_INT(ind_compute(d, s000, expect[i].scope, &p, ZONE, r), MB_OK);
+        CHECK_INT(row_of(r, "000.7")->num, expect[i].trained);
+        CHECK_INT(ind_compute(d, s003, expect[i].scope, &p, ZONE, r), MB_OK);
+        CHECK_INT(row_of(r, "003.5")->num, expect[i].contest);
+        CHECK_INT(ind_data_report(d, data, s000, expect[i].scope, r), MB_OK);
+        CHECK_INT(row_of(r, "000.7")->num, expect[i].trained);
+        CHECK_INT(ind_data_report(d, data, s003, expect[i].scope, r), MB_OK);
+        CHECK_INT(row_of(r, "003.5")->num, expect[i].contest);
+    }
+    ind_data_free(data);
+    free(r);
+    db_close(d);
+}
+
 /* ---- satisfaction ---- */
 
 TEST(satisfaction_rule_and_anonymity)
@@ -844,6 +899,7 @@ int main(void)
     RUN(targets_in_persons_of_000);
     RUN(targets_file_is_all_or_nothing);
     RUN(scope_matrix);
+    RUN(a_record_counts_wherever_it_was_entered);
     RUN(satisfaction_rule_and_anonymity);
     RUN(region_read_at_once_equals_its_municipality);
     RUN(erased_people_and_snapshots);
