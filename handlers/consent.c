@@ -90,7 +90,11 @@ mb_status consent_count(db *d, const bot_env *env, account *minor)
     minor->guardian_consent_at = clock_now_ms();
     snprintf(minor->status, sizeof minor->status, "active");
     mb_status rc;
-    if ((rc = account_save(d, minor)) || (rc = consent_request_close_for_minor(d, minor->id))) return rc;
+    /* a link that has served stops working: after a withdrawal, consent
+     * again needs a new link from the curator */
+    if ((rc = account_save(d, minor)) || (rc = consent_request_close_for_minor(d, minor->id)) ||
+        (rc = consent_revoke_links(d, minor->id)))
+        return rc;
     return tell_minor(d, env, minor, NULL, "guardian.confirmed_minor");
 }
 

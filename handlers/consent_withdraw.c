@@ -60,7 +60,10 @@ static mb_status withdraw(hctx *h, consent_request *r, account *minor)
     mb_status found = mentorship_of_mentee(h->d, minor->id, &pair);
     if (found && found != MB_ERR_NOT_FOUND) return found;
     mb_status rc;
+    /* The links that reached the parent stop working: consent is given
+     * again only through a new link from the curator. */
     if ((rc = consent_request_save(h->d, r)) || (rc = account_save(h->d, minor)) ||
+        (rc = consent_revoke_links(h->d, minor->id)) ||
         (rc = audit_log(h->d, actor, "guardian.withdraw", subject, detail)) ||
         (rc = consent_tell_curators(h->d, h->env, minor, r,
                                     found == MB_OK ? "consent.notify_withdrawn_pair" : "consent.notify_withdrawn")))

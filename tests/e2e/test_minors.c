@@ -335,6 +335,15 @@ TEST(a_parent_sees_and_withdraws_the_consent_they_gave)
                                      " AND status = 'pending_consent' AND COALESCE(guardian_consent, '') = ''"),
               1);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM audit WHERE action = 'guardian.withdraw'"), 1);
+    /* the link the consent came through does not bring it back: anyone
+     * opening it is told it no longer works, and the pupil still waits */
+    say(&c, STRANGER, parent_cmd);
+    expect(&c, STRANGER, "Эта ссылка больше не действует");
+    say(&c, PARENT, parent_cmd);
+    expect(&c, PARENT, "Эта ссылка больше не действует");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name = 'Дима Соколов'"
+                                     " AND status = 'pending_consent'"),
+              1);
     /* paused: the pupil gets no survey */
     say(&c, YOUNG, "/menu");
     expect(&c, YOUNG, "ждёт согласия родителя");
