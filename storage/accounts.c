@@ -243,6 +243,8 @@ mb_status account_forget(db *d, int64_t id)
      * the SQLite build's default; the setting stays for the connection. */
     mb_status rc = db_exec(d, "PRAGMA secure_delete = ON");
     if (rc) return rc;
+    /* and the log's older frames go with the next checkpoint */
+    db_erased(d);
     /* Their mentorships end first, so a mentor's place is freed and no
      * list shows a pair with one side gone. */
     if ((rc = erase_leave_mentorships(d, id)) || (rc = erase_meetings(d, id)) || (rc = pair_messages_erase(d, id)))

@@ -13,6 +13,8 @@ struct db {
     struct { const char *key; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
     db_prepare_fn prepared;   /* observer of newly prepared statements (tests) */
     void *prepared_ctx;
+    int truncate_log;         /* db_erased: the next checkpoint empties the log */
+    int busy_ms;              /* how long a statement waits for a lock */
 };
 
 static void too_new(char *err, size_t err_size, int have, int latest)
@@ -117,7 +119,8 @@ mb_status db_open(const char *path, db_sync sync, db **out, char *err, size_t er
                  d->sql ? sqlite3_errmsg(d->sql) : "out of memory");
         goto out;
     }
-    sqlite3_busy_timeout(d->sql, DB_BUSY_TIMEOUT_MS);
+    d->busy_ms = DB_BUSY_TIMEOUT_MS;
+    sqlite3_busy_timeout(d->sql, d->busy_ms);
     sqlite3_extended_result_codes(d->sql, 1);
     if (set_wal(d) ||
         db_exec(d, sync == DB_SYNC_FULL ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL") ||
@@ -440,7 +443,16 @@ void db_manual_checkpoints(db *d)
 
 mb_status db_checkpoint(db *d)
 {
-    int rc = sqlite3_wal_checkpoint_v2(d->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    int rc;
+    if (d->truncate_log) {
+        /* a reader in the log makes it busy at once, not after a wait */
+        sqlite3_busy_timeout(d->sql, 0);
+        rc = sqlite3_wal_checkpoint_v2(d->sql, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        sqlite3_busy_timeout(d->sql, d->busy_ms);
+        if (rc == SQLITE_OK) d->truncate_log = 0;
+    } else {
+        rc = sqlite3_wal_checkpoint_v2(d->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
         log_warn("db", "checkpoint failed: %s", sqlite3_errmsg(d->sql));
         return MB_ERR_DB;
@@ -448,7 +460,11 @@ mb_status db_checkpoint(db *d)
     return MB_OK;
 }
 
+void db_erased(db *d) { d->truncate_log = 1; }
+
 void db_set_busy_timeout(db *d, int ms)
 {
-    if (d && d->sql) sqlite3_busy_timeout(d->sql, ms);
+    if (!d || !d->sql) return;
+    d->busy_ms = ms;
+    sqlite3_busy_timeout(d->sql, ms);
 }

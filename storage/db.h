@@ -184,6 +184,13 @@ const char *db_fault_name(int code);
 void db_manual_checkpoints(db *d);
 mb_status db_checkpoint(db *d);
 
+/* After an erasure: the write-ahead log still holds the erased rows in
+ * the frames written before it, until the log is written over or
+ * removed. The next db_checkpoint folds the whole log back and truncates
+ * it to nothing (without waiting for readers: it tries again at the next
+ * one while someone reads). */
+void db_erased(db *d);
+
 /* Key-value settings kept in the meta table (e.g. the Telegram offset). */
 mb_status db_meta_set(db *d, const char *key, const char *value);
 /* Copies the value into buf; MB_ERR_NOT_FOUND when absent, an error when

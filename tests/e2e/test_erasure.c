@@ -137,6 +137,16 @@ static int files_containing(const char *dir, const char *needle, int show, int *
     return hits;
 }
 
+/* Whether the file (a bot's write-ahead log) holds text now. */
+static int log_holds(const char *path, const char *text)
+{
+    size_t len = 0;
+    char *bytes = unit_read_file(path, &len);
+    int found = bytes && memmem(bytes, len, text, strlen(text)) != NULL;
+    free(bytes);
+    return found;
+}
+
 TEST(a_pupil_erased_leaves_no_trace)
 {
     convo c;
@@ -225,10 +235,22 @@ TEST(a_pupil_erased_leaves_no_trace)
     CHECK_INT(mode_of(db_file), 0700);
     CHECK_INT(mode_of(report), 0600);
 
+    /* Until then the running bot's write-ahead log holds her surname. */
+    snprintf(db_file, sizeof db_file, "%s-wal", c.bot.db);
+    CHECK(log_holds(db_file, PUPIL_SURNAME));
+
     say(&c, PUPIL, "/forget");
     expect_some(&c, PUPIL, "Удалить твои персональные данные?");
     press(&c, PUPIL, "Да, удалить");
     expect_some(&c, PUPIL, "Ваши данные удалены");
+    /* The checkpoint after the erasure empties the log while the bot runs:
+     * a copy of the bot's folder taken now holds no trace of her there. */
+    int waited = 0;
+    while (log_holds(db_file, PUPIL_SURNAME) && waited < 5000) {
+        usleep(50 * 1000);
+        waited += 50;
+    }
+    CHECK(!log_holds(db_file, PUPIL_SURNAME));
 
     /* What remains: the anonymous row, the pair, and the mentor. */
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM accounts WHERE org_id = %s AND role = 'mentee'"
