@@ -16,6 +16,7 @@
 #include "handlers/recognition.h"
 #include "storage/employers.h"
 #include "storage/erase.h"
+#include "storage/guardians.h"
 #include "storage/invites.h"
 #include "storage/jobs.h"
 #include "storage/mentorships.h"
@@ -24,6 +25,7 @@
 #include "util/clock.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +209,42 @@ static const char *erase_withdrawn(void *env, const char *language)
     return erase_text(env, language, "erase.report_withdrawn");
 }
 
+static const char *erase_message(void *env, const char *language)
+{
+    return erase_text(env, language, "erase.message");
+}
+
+static const char *erase_phone(void *env, const char *language)
+{
+    return erase_text(env, language, "erase.phone");
+}
+
+#define ERASE_GUARDIANS_MAX 8       /* names and phones of a pupil's parent links looked for */
+#define ERASE_GUARDIAN_NAME_MIN 5   /* characters of a name looked for: a shorter one is also part of other words */
+
+/* The names and phones the people answering the pupil's parent links
+ * gave, in the messages curators and the pupil got about the consent: they
+ * go with the pupil's other data. A name too short to be told apart from
+ * other words is left. */
+static mb_status erase_guardians(hctx *h, char (*names)[ACCOUNT_NAME_BYTES], int nnames,
+                                 char (*phones)[GUARDIAN_PHONE_BYTES], int nphones, erase_stats *stats)
+{
+    erase_words named = {erase_stand_in, erase_withdrawn, erase_message, (void *)h->env};
+    erase_words numbered = {erase_phone, erase_withdrawn, erase_message, (void *)h->env};
+    mb_status rc = MB_OK;
+    for (int i = 0; i < nnames + nphones && !rc; i++) {
+        const char *what = i < nnames ? names[i] : phones[i - nnames];
+        if (i < nnames && text_codepoints(what) < ERASE_GUARDIAN_NAME_MIN) continue;
+        erase_stats more;
+        rc = erase_name_everywhere(h->d, what, h->env->files_dir, i < nnames ? &named : &numbered, &more);
+        stats->messages += more.messages;
+        stats->records += more.records;
+        stats->reports += more.reports;
+        stats->files += more.files;
+    }
+    return rc;
+}
+
 /* Tells the other side of each mentorship the erasure ended, without the
  * name: a pupil in words for a pupil. */
 static mb_status tell_partners(hctx *h, const int64_t *ids, int n)
@@ -240,16 +278,22 @@ static mb_status do_forget(hctx *h)
     char subject[32], name[ACCOUNT_NAME_BYTES];
     snprintf(subject, sizeof subject, "account:%lld", (long long)h->acct.id);
     snprintf(name, sizeof name, "%s", h->acct.name);
-    erase_words words = {erase_stand_in, erase_withdrawn, (void *)h->env};
+    erase_words words = {erase_stand_in, erase_withdrawn, erase_message, (void *)h->env};
     erase_stats stats;
     int64_t partners[MENTORSHIP_GROUP_MAX];
     int npartners = erase_partners(h->d, h->acct.id, partners, MENTORSHIP_GROUP_MAX);
     if (npartners < 0) return MB_ERR_DB;
     if (npartners > MENTORSHIP_GROUP_MAX) npartners = MENTORSHIP_GROUP_MAX;
+    char guardian_names[ERASE_GUARDIANS_MAX][ACCOUNT_NAME_BYTES], guardian_phones[ERASE_GUARDIANS_MAX][GUARDIAN_PHONE_BYTES];
+    int nnames = 0, nphones = 0;
+    if (consent_people_of(h->d, h->acct.id, guardian_names, &nnames, guardian_phones, &nphones, ERASE_GUARDIANS_MAX) < 0)
+        return MB_ERR_DB;
     mb_status rc = erase_list_chats(h->d, h->acct.id);
     if (!rc) rc = account_forget(h->d, h->acct.id);
     if (!rc) rc = tell_partners(h, partners, npartners);
     if (!rc) rc = erase_name_everywhere(h->d, name, h->env->files_dir, &words, &stats);
+    if (!rc) rc = erase_messages_from(h->d, h->acct.id, &words, &stats);
+    if (!rc) rc = erase_guardians(h, guardian_names, nnames, guardian_phones, nphones, &stats);
     if (!rc) rc = audit_log(h->d, subject, "account.forget", subject, NULL);
     if (rc) return rc;
     log_info("menu", "account %lld erased; its name was replaced in %d message(s) and %d record(s),"

@@ -163,6 +163,30 @@ static void name_head(const char *name, char *buf, size_t size)
     buf[i] = 0;
 }
 
+/* An outbox row's body and its reader's language: the account the row
+ * is for, or the account that owns the chat (rows to a chat carry no
+ * account id); whether its error names name (may be NULL). Both
+ * malloc'd; MB_ERR_NOT_FOUND when the row is gone. */
+static mb_status row_for_reader(db *d, int64_t id, const char *name, char **body, char **lang, int *error_named)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT o.body, COALESCE(a.language, (SELECT b.language FROM identities x"
+                                  "  JOIN accounts b ON b.id = x.account_id"
+                                  "  WHERE x.platform = o.platform AND x.chat_id = o.chat_id LIMIT 1)),"
+                                  " instr(o.error, ?2) > 0"
+                                  " FROM outbox o LEFT JOIN accounts a ON a.id = o.account_id WHERE o.id = ?1");
+    if (!st) return MB_ERR_DB;
+    sqlite3_bind_int64(st, 1, id);
+    if (name) sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, 2);
+    mb_status found = db_step_row(d, st);
+    if (found) return found;
+    *body = db_column_dup(st, 0);
+    *lang = db_column_dup(st, 1);
+    *error_named = sqlite3_column_int(st, 2);
+    sqlite3_reset(st);
+    return MB_OK;
+}
+
 static mb_status scrub_outbox(db *d, const char *name, const erase_words *w, erase_stats *stats)
 {
     char head[64];
@@ -182,22 +206,11 @@ static mb_status scrub_outbox(db *d, const char *name, const erase_words *w, era
             after = ids[n - 1];
         }
         sqlite3_stmt *st;
-        /* The reader's language: the account the row is for, or the account
-         * that owns the chat (rows to a chat carry no account id). */
-        st = db_stmt(d, "SELECT o.body, COALESCE(a.language, (SELECT b.language FROM identities x"
-                        "  JOIN accounts b ON b.id = x.account_id"
-                        "  WHERE x.platform = o.platform AND x.chat_id = o.chat_id LIMIT 1)),"
-                        " instr(o.error, ?2) > 0"
-                        " FROM outbox o LEFT JOIN accounts a ON a.id = o.account_id WHERE o.id = ?1");
-        if (!st) { rc = MB_ERR_DB; break; }
-        sqlite3_bind_int64(st, 1, ids[i]);
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-        mb_status found = db_step_row(d, st);
+        char *body = NULL, *lang = NULL;
+        int error_named = 0;
+        mb_status found = row_for_reader(d, ids[i], name, &body, &lang, &error_named);
         if (found == MB_ERR_NOT_FOUND) continue;
         if (found) { rc = found; break; }
-        char *body = db_column_dup(st, 0), *lang = db_column_dup(st, 1);
-        int error_named = sqlite3_column_int(st, 2);
-        sqlite3_reset(st);
         int failed = 0;
         char *scrubbed = body ? scrub_json_text(body, name, w->stand_in(w->arg, lang), &failed) : NULL;
         if (failed) rc = MB_ERR_NOMEM;
@@ -377,6 +390,73 @@ mb_status erase_name_everywhere(db *d, const char *name, const char *files_dir, 
     mb_status rc;
     if ((rc = scrub_outbox(d, name, w, stats)) || (rc = scrub_records(d, name, w, stats))) return rc;
     return remove_reports(d, name, files_dir, w, stats);
+}
+
+/* Whether a message body carries the button answering a message written
+ * by account_id ("pr:w:<mentorship>:<account_id>"). */
+static int written_by(const cJSON *root, int64_t account_id)
+{
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "buttons"), *row, *b;
+    cJSON_ArrayForEach(row, rows) cJSON_ArrayForEach(b, row) {
+        const char *data = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "data"));
+        long long mentorship, writer;
+        int used = 0;
+        if (data && sscanf(data, "pr:w:%lld:%lld%n", &mentorship, &writer, &used) == 2 && !data[used] &&
+            writer == account_id)
+            return 1;
+    }
+    return 0;
+}
+
+mb_status erase_messages_from(db *d, int64_t account_id, const erase_words *w, erase_stats *stats)
+{
+    char marker[32];
+    snprintf(marker, sizeof marker, ":%lld\"", (long long)account_id);
+    int64_t ids[ERASE_PAGE], after = 0;
+    mb_status rc = MB_OK;
+    for (int n = ERASE_PAGE, i = n; !rc; i++) {
+        if (i == n) {
+            if (n < ERASE_PAGE) break;
+            sqlite3_stmt *page = db_stmt(d, "SELECT id FROM outbox WHERE instr(body, 'pr:w:') > 0 AND instr(body, ?1) > 0"
+                                            " AND id > ?2 ORDER BY id LIMIT ?3");
+            if (!page) return MB_ERR_DB;
+            sqlite3_bind_text(page, 1, marker, -1, SQLITE_STATIC);
+            if ((n = next_ids(d, page, after, ids)) < 0) return MB_ERR_DB;
+            i = 0;
+            if (n == 0) break;
+            after = ids[n - 1];
+        }
+        char *body = NULL, *lang = NULL;
+        int error_named = 0;
+        mb_status found = row_for_reader(d, ids[i], NULL, &body, &lang, &error_named);
+        if (found == MB_ERR_NOT_FOUND) continue;
+        if (found) { rc = found; break; }
+        cJSON *root = body ? cJSON_Parse(body) : NULL;
+        char *rewritten = NULL;
+        if (root && written_by(root, account_id)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(root, "buttons");
+            cJSON_DeleteItemFromObjectCaseSensitive(root, "text");
+            if (!cJSON_AddStringToObject(root, "text", w->message(w->arg, lang)) ||
+                !(rewritten = cJSON_PrintUnformatted(root)))
+                rc = MB_ERR_NOMEM;
+        }
+        cJSON_Delete(root);
+        if (rewritten) {
+            /* the platform's error words may quote the text: they go too */
+            sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET body = ?2, error = NULL WHERE id = ?1");
+            if (!st) rc = MB_ERR_DB;
+            else {
+                sqlite3_bind_int64(st, 1, ids[i]);
+                sqlite3_bind_text(st, 2, rewritten, -1, SQLITE_STATIC);
+                rc = db_step_done(d, st);
+                if (!rc) stats->messages++;
+            }
+        }
+        free(rewritten);
+        free(body);
+        free(lang);
+    }
+    return rc;
 }
 
 mb_status erase_list_chats(db *d, int64_t account_id)

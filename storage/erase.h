@@ -31,6 +31,7 @@ typedef const char *(*erase_text_fn)(void *arg, const char *language);
 typedef struct erase_words {
     erase_text_fn stand_in;    /* what replaces the name, e.g. "a participant (name erased)" */
     erase_text_fn withdrawn;   /* the note replacing a queued report file that named the person */
+    erase_text_fn message;     /* what replaces a message the person wrote to someone through the bot */
     void *arg;
 } erase_words;
 
@@ -60,6 +61,15 @@ char *erase_replace_name(const char *text, const char *name, const char *stand_i
  */
 mb_status erase_name_everywhere(db *d, const char *name, const char *files_dir, const erase_words *w,
                                 erase_stats *stats);
+
+/*
+ * The messages the person wrote through the bot to the people of their
+ * mentorships (each delivered with a button to answer them, data
+ * "pr:w:<mentorship>:<account_id>"): their words go whole, queued or
+ * sent, replaced by w->message, and the answer button with them. Adds to
+ * stats->messages. Runs inside the caller's transaction.
+ */
+mb_status erase_messages_from(db *d, int64_t account_id, const erase_words *w, erase_stats *stats);
 
 /*
  * The people on the other side of the person's active mentorships: for a

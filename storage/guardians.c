@@ -267,6 +267,27 @@ mb_status consent_revoke_links(db *d, int64_t minor_id)
                             minor_id, clock_now_ms());
 }
 
+int consent_people_of(db *d, int64_t minor_id, char (*names)[ACCOUNT_NAME_BYTES], int *nnames,
+                      char (*phones)[GUARDIAN_PHONE_BYTES], int *nphones, int max)
+{
+    *nnames = *nphones = 0;
+    sqlite3_stmt *st = db_stmt(d, "SELECT DISTINCT name, NULL FROM consent_requests WHERE minor_id = ?1"
+                                  " AND COALESCE(name, '') <> ''"
+                                  " UNION SELECT DISTINCT NULL, phone FROM consent_requests WHERE minor_id = ?1"
+                                  " AND COALESCE(phone, '') <> ''");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, minor_id);
+    int step;
+    while ((step = db_step_raw(d, st)) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL && *nnames < max)
+            db_column_copy(st, 0, names[(*nnames)++], ACCOUNT_NAME_BYTES);
+        else if (sqlite3_column_type(st, 1) != SQLITE_NULL && *nphones < max)
+            db_column_copy(st, 1, phones[(*nphones)++], GUARDIAN_PHONE_BYTES);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? 0 : -1;
+}
+
 int consent_curators_of(db *d, int64_t org_id, int64_t *ids, int max)
 {
     /* the organisation's own curators on accounts_org, those scoped to it

@@ -108,6 +108,13 @@ int consent_link_open(db *d, int64_t invite_id);
 /* Revokes every parent link of a pupil (a new one replaces them). */
 mb_status consent_revoke_links(db *d, int64_t minor_id);
 
+/* The names and phones the people answering a pupil's parent links gave,
+ * each once, at most max of each (names[i] ACCOUNT_NAME_BYTES, phones[i]
+ * GUARDIAN_PHONE_BYTES): what an erasure of the pupil looks for in the
+ * messages others got about the consent. -1 on a storage error. */
+int consent_people_of(db *d, int64_t minor_id, char (*names)[ACCOUNT_NAME_BYTES], int *nnames,
+                      char (*phones)[GUARDIAN_PHONE_BYTES], int *nphones, int max);
+
 /* Active curators of an organisation (their own or one in their scope), at
  * most max ids; returns the count. */
 int consent_curators_of(db *d, int64_t org_id, int64_t *ids, int max);

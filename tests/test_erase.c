@@ -30,7 +30,7 @@ static const char *withdrawn(void *arg, const char *language)
     return language && strcmp(language, "en") == 0 ? "report withdrawn" : "таблица отозвана";
 }
 
-static const erase_words words = {stand_in, withdrawn, NULL};
+static const erase_words words = {stand_in, withdrawn, withdrawn, NULL};
 
 static char *replaced(const char *text, const char *name)
 {

@@ -27,6 +27,9 @@
 #define PUPIL_SURNAME "Юная"
 #define SUBJECT_ANSWER "астрономия сверхновых"
 #define TOWN_ANSWER "Верхнеблагодатск"
+#define PARENT_NAME "Ольга Мама"
+#define PARENT_PHONE "79161230077"
+#define PAIR_SECRET "кодовое слово аметист"
 
 
 
@@ -177,13 +180,17 @@ TEST(a_pupil_erased_leaves_no_trace)
     snprintf(parent_cmd, sizeof parent_cmd, "/start %s", code_of(wait ? wait : ""));
     say(&c, PARENT, parent_cmd);
     expect(&c, PARENT, PUPIL_FIRST " " PUPIL_SURNAME " хочет участвовать");
-    say(&c, PARENT, "Ольга Мама");
+    say(&c, PARENT, PARENT_NAME);
     expect(&c, PARENT, "Кем вы приходитесь");
     press(&c, PARENT, "Мама");
     if (!vk) {
+        /* the parent shares their own number, which the curator is shown */
         expect(&c, PARENT, "Поделитесь");
-        say(&c, PARENT, "Без номера");
-        expect(&c, PARENT, "без номера");
+        cJSON_Delete(sim_postf(&c.sim, "/sim/tg/message",
+                               "{\"from\":{\"id\":%lld,\"first_name\":\"Ольга\",\"language_code\":\"ru\"},"
+                               "\"contact\":{\"phone_number\":\"+" PARENT_PHONE "\",\"user_id\":%lld}}",
+                               PARENT, PARENT));
+        expect(&c, PARENT, "номер получен");
     }
     expect(&c, PARENT, "Последний вопрос");
     press(&c, PARENT, "Да, даю согласие");
@@ -207,6 +214,17 @@ TEST(a_pupil_erased_leaves_no_trace)
     expect(&c, CURATOR, "Пара создана: Иван Наставников — " PUPIL_FIRST " " PUPIL_SURNAME);
     expect_some(&c, MENTOR, "у вас новый наставляемый — " PUPIL_FIRST " " PUPIL_SURNAME);
     expect_some(&c, PUPIL, "твой наставник — Иван Наставников");
+
+    /* She writes to her mentor through the bot. */
+    open_menu(&c, PUPIL);
+    press(&c, PUPIL, "Моя пара");
+    expect(&c, PUPIL, "Твой наставник");
+    press(&c, PUPIL, "Написать наставнику");
+    expect(&c, PUPIL, "бот передаст его");
+    say(&c, PUPIL, "Мой пароль — " PAIR_SECRET);
+    expect(&c, PUPIL, "Сообщение передано");
+    const char *got = expect_some(&c, MENTOR, "Сообщение от " PUPIL_FIRST " " PUPIL_SURNAME);
+    CHECK(got && strstr(got, PAIR_SECRET));
 
     /* The curator's export meets a messenger asking to wait: the report
      * with her name waits in the files folder. */
@@ -296,7 +314,8 @@ TEST(a_pupil_erased_leaves_no_trace)
     char pupil_id[32], parent_id[32];
     snprintf(pupil_id, sizeof pupil_id, "%lld", PUPIL);
     snprintf(parent_id, sizeof parent_id, "%lld", PARENT);
-    const char *gone[] = {PUPIL_FIRST, PUPIL_SURNAME, pupil_id, parent_id, SUBJECT_ANSWER, TOWN_ANSWER};
+    const char *gone[] = {PUPIL_FIRST, PUPIL_SURNAME, pupil_id, parent_id, SUBJECT_ANSWER, TOWN_ANSWER,
+                          PARENT_NAME, PARENT_PHONE, PAIR_SECRET};
     for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
         int searched = 0;
         CHECK_INT(files_containing(c.bot.dir, gone[i], 1, &searched), 0);
