@@ -372,7 +372,25 @@ static int choose(sender *s, int64_t now, flight **chosen, int64_t *wake, int *d
      * left out by outbox_due), so the free places are the right bound. */
     outbox_row rows[SENDER_BATCH];
     int room = SENDER_INFLIGHT_MAX - s->inflight;
-    int n = room > 0 ? outbox_due(s->d, now, rows, room < SENDER_BATCH ? room : SENDER_BATCH) : 0;
+    /* Only the messengers served and not paused: their rows would come
+     * back every pass and take the places of those that can leave. */
+    char platforms[TRANSPORTS_MAX * 16 + 2] = ",";
+    size_t used = 1;
+    int serving = 0;
+    for (int i = 0; i < s->ntransports; i++) {
+        const bucket *b = &s->buckets[i];
+        if (b->paused_until > now) {
+            if (b->paused_until < *wake) *wake = b->paused_until;
+            continue;
+        }
+        int len = snprintf(platforms + used, sizeof platforms - used, "%s,", s->transports[i]->platform);
+        if (len < 0 || (size_t)len >= sizeof platforms - used) break;
+        used += (size_t)len;
+        serving++;
+    }
+    int n = room > 0 && serving
+                ? outbox_due_for(s->d, now, platforms, rows, room < SENDER_BATCH ? room : SENDER_BATCH)
+                : 0;
     if (n < 0) n = 0;   /* unreadable (logged by storage): the next sweep looks again */
     *due = n;
     int nchosen = 0;

@@ -28,7 +28,9 @@ mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t a
     return rc;
 }
 
-int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
+int outbox_due(db *d, int64_t now, outbox_row *rows, int max) { return outbox_due_for(d, now, NULL, rows, max); }
+
+int outbox_due_for(db *d, int64_t now, const char *platforms, outbox_row *rows, int max)
 {
     sqlite3_stmt *st = db_stmt(d,
         "SELECT o.id, o.platform, o.chat_id, o.account_id, o.kind, o.body, o.attempts, o.next_at,"
@@ -36,6 +38,7 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
         " CASE WHEN o.state = 'checking' THEN (SELECT m.platform_chat_id FROM chat_marks m"
         "   WHERE m.platform = o.platform AND m.chat_id = o.chat_id) END"
         " FROM outbox o WHERE o.state IN ('pending', 'checking') AND o.next_at <= ?1"
+        " AND (?3 IS NULL OR instr(?3, ',' || o.platform || ',') > 0)"
         /* a chat's messages leave in order: none while an earlier one is
          * in its line (outbox_line, migration 26); the answer to a button
          * press shows nothing in the chat and keeps no place in that line */
@@ -45,6 +48,8 @@ int outbox_due(db *d, int64_t now, outbox_row *rows, int max)
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int(st, 2, max);
+    if (platforms) sqlite3_bind_text(st, 3, platforms, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, 3);
     int n = 0, rc = SQLITE_DONE;
     while (n < max && (rc = db_step_raw(d, st)) == SQLITE_ROW) {
         outbox_row *r = &rows[n];

@@ -43,10 +43,14 @@ mb_status outbox_enqueue(db *d, const char *platform, int64_t chat_id, int64_t a
 /*
  * Fills rows[0..max) with due pending rows, oldest first, at most one per
  * chat and only the oldest unfinished row of each chat, so a chat's messages
- * leave in order. Returns the count; each row's body must be cleared.
+ * leave in order. Only rows of the platforms listed (",tg,vk,": each name
+ * between commas) are read, so rows no one can send now (a messenger not
+ * served, or paused) never fill the places of those that can; NULL reads
+ * every platform. Returns the count; each row's body must be cleared.
  * -1 (nothing to clear) when the rows cannot be read: not "nothing due".
  */
 int outbox_due(db *d, int64_t now, outbox_row *rows, int max);
+int outbox_due_for(db *d, int64_t now, const char *platforms, outbox_row *rows, int max);
 void outbox_row_clear(outbox_row *r);
 
 /* 1 when a later message of the row's chat waits for it to be finished

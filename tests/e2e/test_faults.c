@@ -334,6 +334,30 @@ TEST(a_user_who_blocked_the_bot_is_not_retried_and_shows_in_the_outbox)
     convo_stop(&c);
 }
 
+/* Messages queued for a messenger this bot does not serve (one switched
+ * off while messages waited for it) never leave, and never take the
+ * places of those that can: the bot keeps answering. */
+TEST(messages_for_a_messenger_not_served_keep_no_one_waiting)
+{
+    convo c;
+    if (start(&c, "unserved", NULL)) SKIP("simulator or bot did not start");
+    const char *other = on_vk(&c) ? "max" : "vk";
+    for (int i = 0; i < 40; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql, "INSERT INTO outbox(platform, chat_id, kind, body, next_at, created_at)"
+                                  " VALUES ('%s', %d, 'text', '{\"text\":\"queued earlier\"}', 0, 0)",
+                 other, 900000 + i);
+        db_exec(c.bot.db, sql);
+    }
+    say(&c, 13601, "/help");
+    CHECK(reply_recorded_sent(&c, 13601));
+    answered_once(&c, 13601, "/start");
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM outbox WHERE platform = '%s' AND state = 'pending'", other);
+    CHECK_INT(db_query_int(c.bot.db, sql), 40);
+    convo_stop(&c);
+}
+
 /* ---- Telegram only ---- */
 
 TEST(conflict_409_on_get_updates_is_waited_out)
@@ -438,6 +462,7 @@ static void both(void)
     RUN(an_answer_that_never_comes_is_not_repeated);
     RUN(truncated_and_non_json_answers_lose_and_repeat_nothing);
     RUN(a_user_who_blocked_the_bot_is_not_retried_and_shows_in_the_outbox);
+    RUN(messages_for_a_messenger_not_served_keep_no_one_waiting);
     if (strcmp(convo_transport, "tg") == 0) {
         RUN(conflict_409_on_get_updates_is_waited_out);
         RUN(update_ids_that_start_over_are_not_taken_for_repeats);
