@@ -22,6 +22,7 @@ struct http_request {
     char *body;
     size_t body_len, body_cap, max_body;
     int too_large;
+    int attempts;            /* connections the request was about to go out on */
     char error[CURL_ERROR_SIZE];
     http_done_fn *done;
     void *arg;
@@ -188,14 +189,19 @@ static void check_finished(http_client *c)
         memset(&resp, 0, sizeof resp);
         resp.curl_code = msg->data.result;
         curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &resp.status);
-        snprintf(resp.error, sizeof resp.error, "%s",
-                 r->error[0] ? r->error : curl_easy_strerror(resp.curl_code));
+        if (r->attempts > 1)
+            snprintf(resp.error, sizeof resp.error, "the connection closed without an answer after the request "
+                     "went out; not sent again on a new connection");
+        else
+            snprintf(resp.error, sizeof resp.error, "%s", r->error[0] ? r->error : curl_easy_strerror(resp.curl_code));
         curl_off_t uploaded = 0;
         long header_bytes = 0;
         curl_easy_getinfo(r->easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
         curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &header_bytes);
-        /* The request is out once its headers and whole body were written. */
-        resp.request_sent = header_bytes > 0 && (r->mime || (size_t)uploaded >= r->payload_len);
+        /* The request is out once its headers and whole body were written;
+         * one refused a second connection (before_sending) went out on the
+         * first. */
+        resp.request_sent = (header_bytes > 0 && (r->mime || (size_t)uploaded >= r->payload_len)) || r->attempts > 1;
         resp.body = r->body ? r->body : "";
         resp.body_len = r->body_len;
         resp.body_too_large = r->too_large;
@@ -210,6 +216,20 @@ static void check_finished(http_client *c)
         done(arg, &resp);
         free(body);
     }
+}
+
+/* Called by libcurl on the connection a request is about to go out on.
+ * A request sent on a kept connection that then closed before any answer
+ * is sent again by libcurl on a new one, unseen: when the server had
+ * carried it out, a message would arrive twice. The second time is
+ * refused here; the request ends as sent with no answer, which the
+ * messenger's code takes as an unknown outcome (and checks, or sends
+ * again where a repeat is harmless). */
+static int before_sending(void *userp, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
+                          int conn_local_port)
+{
+    http_request *r = userp;
+    return ++r->attempts == 1 ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
 }
 
 static http_request *request_new(http_client *c, const char *url, long timeout_ms, size_t max_body,
@@ -234,6 +254,8 @@ static http_request *request_new(http_client *c, const char *url, long timeout_m
     curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "mentorbot/1");
     curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(r->easy, CURLOPT_PREREQFUNCTION, before_sending);
+    curl_easy_setopt(r->easy, CURLOPT_PREREQDATA, r);
     return r;
 }
 

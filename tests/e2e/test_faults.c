@@ -227,6 +227,23 @@ TEST(connection_reset_after_the_server_carried_out_the_call)
     convo_stop(&c);
 }
 
+/* The same on a connection kept from an earlier call: libcurl would send
+ * the call again by itself on a new connection, unseen, and the message
+ * would arrive twice. The bot takes it as an unknown outcome instead. */
+TEST(a_kept_connection_reset_after_the_call_repeats_nothing)
+{
+    convo c;
+    if (start(&c, "reset-kept", NULL)) SKIP("simulator or bot did not start");
+    say(&c, 13111, "/help");
+    answered_once(&c, 13111, "/start");
+    fault(&c, send_method(&c), ",\"drop_after\":true");
+    say(&c, 13112, "/help");
+    CHECK(reply_recorded_sent(&c, 13112));
+    answered_once(&c, 13112, "/start");
+    CHECK(log_contains(&c.bot, "not sent again on a new connection"));
+    convo_stop(&c);
+}
+
 TEST(an_answer_that_never_comes_is_not_repeated)
 {
     convo c;
@@ -459,6 +476,7 @@ static void both(void)
     RUN(server_errors_500_502_504_are_retried_and_delivered_once);
     RUN(connection_reset_before_the_request_reached_the_server);
     RUN(connection_reset_after_the_server_carried_out_the_call);
+    RUN(a_kept_connection_reset_after_the_call_repeats_nothing);
     RUN(an_answer_that_never_comes_is_not_repeated);
     RUN(truncated_and_non_json_answers_lose_and_repeat_nothing);
     RUN(a_user_who_blocked_the_bot_is_not_retried_and_shows_in_the_outbox);
