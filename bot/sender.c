@@ -360,6 +360,18 @@ static int repeat_is_harmless(const outbox_row *row)
     return strcmp(row->kind, "edit") == 0 || strcmp(row->kind, "answer") == 0;
 }
 
+/* Whether the row's answer is in and not written yet (settled, or held
+ * for the database): the row still reads as due (a delivery check leaves
+ * it "checking" until then), but nothing is to be sent for it. */
+static int outcome_waiting(const sender *s, int64_t id)
+{
+    for (const flight *f = s->settled; f; f = f->next_held)
+        if (f->row.id == id) return 1;
+    for (const flight *f = s->held; f; f = f->next_held)
+        if (f->row.id == id) return 1;
+    return 0;
+}
+
 /* Chooses the due rows that may leave now (under the rates, the pace of
  * each chat and one message in flight per chat) into chosen, taking their
  * tokens and chat slots; the earliest time a row held back may leave goes
@@ -397,7 +409,7 @@ static int choose(sender *s, int64_t now, flight **chosen, int64_t *wake, int *d
     for (int i = 0; i < n; i++) {
         outbox_row *row = &rows[i];
         int ti = transport_index(s, row->platform);
-        if (ti < 0 || s->inflight + nchosen >= SENDER_INFLIGHT_MAX) {
+        if (ti < 0 || s->inflight + nchosen >= SENDER_INFLIGHT_MAX || outcome_waiting(s, row->id)) {
             outbox_row_clear(row);
             continue;
         }

@@ -648,6 +648,15 @@ int log_contains(const bot_proc *b, const char *needle)
     return found;
 }
 
+int log_count(const bot_proc *b, const char *needle)
+{
+    char *text = unit_read_file(b->log, NULL);
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, needle)); p += strlen(needle)) n++;
+    free(text);
+    return n;
+}
+
 int bot_wait_exit(bot_proc *b, int timeout_ms)
 {
     for (int waited = 0; b->pid > 0 && waited < timeout_ms; waited += 10) {

@@ -174,6 +174,8 @@ void db_exec(const char *db_path, const char *sql);
 
 /* 1 when the bot's log contains needle. */
 int log_contains(const bot_proc *b, const char *needle);
+/* How many times the bot's log holds needle. */
+int log_count(const bot_proc *b, const char *needle);
 
 /* The next message the bot shows the user (either messenger), advancing
  * *seq; NULL after ms. The caller deletes it. */

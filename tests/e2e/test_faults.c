@@ -217,6 +217,12 @@ TEST(connection_reset_after_the_server_carried_out_the_call)
     /* Telegram: the bot looked and found it there; VK: sent again with the
      * same random_id, which VK drops */
     CHECK(log_contains(&c.bot, on_vk(&c) ? "retried in" : "to chat 13101 had arrived"));
+    /* looked for once: the check found it, and its row is not checked again
+     * before that is written */
+    if (!on_vk(&c)) {
+        usleep(300 * 1000);
+        CHECK_INT(log_count(&c.bot, "to chat 13101 had arrived"), 1);
+    }
     /* an answer to getUpdates / a_check lost after it was handed out: the
      * same updates come again and are handled once */
     fault(&c, poll_method(&c), ",\"drop_after\":true");

@@ -114,15 +114,6 @@ static const char *subscribed(convo *c)
     return urls;
 }
 
-static int log_count(const bot_proc *b, const char *needle)
-{
-    char *text = unit_read_file(b->log, NULL);
-    int n = 0;
-    for (const char *p = text; p && (p = strstr(p, needle)); p++) n++;
-    free(text);
-    return n;
-}
-
 /* Waits until the bot's log holds needle more than before times. */
 static int wait_log(const bot_proc *b, const char *needle, int before)
 {
