@@ -171,6 +171,15 @@ int service_run(app *a)
     s.a = a;
     s.loop = ev_default_loop(EVFLAG_AUTO);
     int recovered = outbox_recover(a->d);
+    if (recovered < 0) {
+        /* rows left "sending" would hold their chats' lines until a later
+         * start: better no start than a bot that cannot write to them */
+        fprintf(stderr, "could not mark the messages being sent when the last run stopped for checking: %s; "
+                "nothing was sent\n", db_errmsg(a->d));
+        log_error("service", "could not mark the messages being sent when the last run stopped for checking: %s",
+                  db_errmsg(a->d));
+        return 1;
+    }
     if (recovered > 0)
         log_warn("service", "%d message(s) were being sent when the last run stopped; checking whether they "
                  "arrived before sending anything else to those chats", recovered);

@@ -227,6 +227,11 @@ TEST(a_stop_while_an_answer_is_held_leaves_it_to_the_check_at_the_next_start)
     CHECK(wait_log(&c, "could not record the outcome of", LOG_WAIT_MS));
     CHECK_INT(bot_stop(&c.bot), 0);
     CHECK(log_contains(&c.bot, "at shutdown: disk full"));
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'"), 1);
+    /* a start that cannot mark that message for checking does not run */
+    bot_start(&c.bot);
+    CHECK_INT(bot_wait_exit(&c.bot, 10000), 1);
+    CHECK(log_contains(&c.bot, "could not mark the messages being sent when the last run stopped for checking"));
     fault_end(&f, 0);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'"), 1);
 
