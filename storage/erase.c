@@ -187,51 +187,72 @@ static mb_status row_for_reader(db *d, int64_t id, const char *name, char **body
     return MB_OK;
 }
 
+/* Calls fn for each outbox row the statement sql names (?1 text; ?2 and
+ * ?3 as next_ids binds them), a page at a time, in id order. */
+static mb_status each_outbox_row(db *d, const char *sql, const char *text,
+                                 mb_status (*fn)(db *d, int64_t id, void *ctx), void *ctx)
+{
+    int64_t ids[ERASE_PAGE], after = 0;
+    for (;;) {
+        sqlite3_stmt *page = db_stmt(d, sql);
+        if (!page) return MB_ERR_DB;
+        sqlite3_bind_text(page, 1, text, -1, SQLITE_STATIC);
+        int n = next_ids(d, page, after, ids);
+        if (n < 0) return MB_ERR_DB;
+        for (int i = 0; i < n; i++) {
+            mb_status rc = fn(d, ids[i], ctx);
+            if (rc) return rc;
+        }
+        if (n < ERASE_PAGE) return MB_OK;
+        after = ids[n - 1];
+    }
+}
+
+typedef struct scrub_ctx {
+    const char *name;
+    const erase_words *w;
+    erase_stats *stats;
+    int64_t writer;   /* erase_messages_from: the account whose messages go */
+} scrub_ctx;
+
+/* One outbox row with the name replaced in its text. */
+static mb_status scrub_row(db *d, int64_t id, void *arg)
+{
+    scrub_ctx *x = arg;
+    char *body = NULL, *lang = NULL;
+    int error_named = 0;
+    mb_status rc = row_for_reader(d, id, x->name, &body, &lang, &error_named);
+    if (rc == MB_ERR_NOT_FOUND) return MB_OK;
+    if (rc) return rc;
+    int failed = 0;
+    char *scrubbed = body ? scrub_json_text(body, x->name, x->w->stand_in(x->w->arg, lang), &failed) : NULL;
+    if (failed) rc = MB_ERR_NOMEM;
+    else if (scrubbed || error_named) {
+        /* The platform's error words may quote the text: they go with it. */
+        sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET body = COALESCE(?2, body),"
+                                      " error = CASE WHEN ?3 THEN NULL ELSE error END WHERE id = ?1");
+        if (!st) rc = MB_ERR_DB;
+        else {
+            sqlite3_bind_int64(st, 1, id);
+            db_bind_text(st, 2, scrubbed);
+            sqlite3_bind_int(st, 3, error_named);
+            rc = db_step_done(d, st);
+            if (!rc && scrubbed) x->stats->messages++;
+        }
+    }
+    free(scrubbed);
+    free(body);
+    free(lang);
+    return rc;
+}
+
 static mb_status scrub_outbox(db *d, const char *name, const erase_words *w, erase_stats *stats)
 {
     char head[64];
     name_head(name, head, sizeof head);
-    int64_t ids[ERASE_PAGE], after = 0;
-    mb_status rc = MB_OK;
-    for (int n = ERASE_PAGE, i = n; !rc; i++) {
-        if (i == n) {
-            if (n < ERASE_PAGE) break;
-            sqlite3_stmt *page = db_stmt(d, "SELECT id FROM outbox WHERE (instr(body, ?1) > 0 OR instr(error, ?1) > 0)"
-                                            " AND id > ?2 ORDER BY id LIMIT ?3");
-            if (!page) return MB_ERR_DB;
-            sqlite3_bind_text(page, 1, head, -1, SQLITE_STATIC);
-            if ((n = next_ids(d, page, after, ids)) < 0) return MB_ERR_DB;
-            i = 0;
-            if (n == 0) break;
-            after = ids[n - 1];
-        }
-        sqlite3_stmt *st;
-        char *body = NULL, *lang = NULL;
-        int error_named = 0;
-        mb_status found = row_for_reader(d, ids[i], name, &body, &lang, &error_named);
-        if (found == MB_ERR_NOT_FOUND) continue;
-        if (found) { rc = found; break; }
-        int failed = 0;
-        char *scrubbed = body ? scrub_json_text(body, name, w->stand_in(w->arg, lang), &failed) : NULL;
-        if (failed) rc = MB_ERR_NOMEM;
-        else if (scrubbed || error_named) {
-            /* The platform's error words may quote the text: they go with it. */
-            st = db_stmt(d, "UPDATE outbox SET body = COALESCE(?2, body),"
-                            " error = CASE WHEN ?3 THEN NULL ELSE error END WHERE id = ?1");
-            if (!st) rc = MB_ERR_DB;
-            else {
-                sqlite3_bind_int64(st, 1, ids[i]);
-                db_bind_text(st, 2, scrubbed);
-                sqlite3_bind_int(st, 3, error_named);
-                rc = db_step_done(d, st);
-                if (!rc && scrubbed) stats->messages++;
-            }
-        }
-        free(scrubbed);
-        free(body);
-        free(lang);
-    }
-    return rc;
+    scrub_ctx x = {name, w, stats, 0};
+    return each_outbox_row(d, "SELECT id FROM outbox WHERE (instr(body, ?1) > 0 OR instr(error, ?1) > 0)"
+                              " AND id > ?2 ORDER BY id LIMIT ?3", head, scrub_row, &x);
 }
 
 /* Dialog data of other people (a curator's draft) and job payloads. */
@@ -408,55 +429,50 @@ static int written_by(const cJSON *root, int64_t account_id)
     return 0;
 }
 
+/* One outbox row, when it is a message x->writer wrote, with its words
+ * replaced and its answer button gone. */
+static mb_status erase_message_row(db *d, int64_t id, void *arg)
+{
+    scrub_ctx *x = arg;
+    char *body = NULL, *lang = NULL;
+    int error_named = 0;
+    mb_status rc = row_for_reader(d, id, NULL, &body, &lang, &error_named);
+    if (rc == MB_ERR_NOT_FOUND) return MB_OK;
+    if (rc) return rc;
+    cJSON *root = body ? cJSON_Parse(body) : NULL;
+    char *rewritten = NULL;
+    if (root && written_by(root, x->writer)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(root, "buttons");
+        cJSON_DeleteItemFromObjectCaseSensitive(root, "text");
+        if (!cJSON_AddStringToObject(root, "text", x->w->message(x->w->arg, lang)) ||
+            !(rewritten = cJSON_PrintUnformatted(root)))
+            rc = MB_ERR_NOMEM;
+    }
+    cJSON_Delete(root);
+    if (rewritten) {
+        /* the platform's error words may quote the text: they go too */
+        sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET body = ?2, error = NULL WHERE id = ?1");
+        if (!st) rc = MB_ERR_DB;
+        else {
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_text(st, 2, rewritten, -1, SQLITE_STATIC);
+            rc = db_step_done(d, st);
+            if (!rc) x->stats->messages++;
+        }
+    }
+    free(rewritten);
+    free(body);
+    free(lang);
+    return rc;
+}
+
 mb_status erase_messages_from(db *d, int64_t account_id, const erase_words *w, erase_stats *stats)
 {
     char marker[32];
     snprintf(marker, sizeof marker, ":%lld\"", (long long)account_id);
-    int64_t ids[ERASE_PAGE], after = 0;
-    mb_status rc = MB_OK;
-    for (int n = ERASE_PAGE, i = n; !rc; i++) {
-        if (i == n) {
-            if (n < ERASE_PAGE) break;
-            sqlite3_stmt *page = db_stmt(d, "SELECT id FROM outbox WHERE instr(body, 'pr:w:') > 0 AND instr(body, ?1) > 0"
-                                            " AND id > ?2 ORDER BY id LIMIT ?3");
-            if (!page) return MB_ERR_DB;
-            sqlite3_bind_text(page, 1, marker, -1, SQLITE_STATIC);
-            if ((n = next_ids(d, page, after, ids)) < 0) return MB_ERR_DB;
-            i = 0;
-            if (n == 0) break;
-            after = ids[n - 1];
-        }
-        char *body = NULL, *lang = NULL;
-        int error_named = 0;
-        mb_status found = row_for_reader(d, ids[i], NULL, &body, &lang, &error_named);
-        if (found == MB_ERR_NOT_FOUND) continue;
-        if (found) { rc = found; break; }
-        cJSON *root = body ? cJSON_Parse(body) : NULL;
-        char *rewritten = NULL;
-        if (root && written_by(root, account_id)) {
-            cJSON_DeleteItemFromObjectCaseSensitive(root, "buttons");
-            cJSON_DeleteItemFromObjectCaseSensitive(root, "text");
-            if (!cJSON_AddStringToObject(root, "text", w->message(w->arg, lang)) ||
-                !(rewritten = cJSON_PrintUnformatted(root)))
-                rc = MB_ERR_NOMEM;
-        }
-        cJSON_Delete(root);
-        if (rewritten) {
-            /* the platform's error words may quote the text: they go too */
-            sqlite3_stmt *st = db_stmt(d, "UPDATE outbox SET body = ?2, error = NULL WHERE id = ?1");
-            if (!st) rc = MB_ERR_DB;
-            else {
-                sqlite3_bind_int64(st, 1, ids[i]);
-                sqlite3_bind_text(st, 2, rewritten, -1, SQLITE_STATIC);
-                rc = db_step_done(d, st);
-                if (!rc) stats->messages++;
-            }
-        }
-        free(rewritten);
-        free(body);
-        free(lang);
-    }
-    return rc;
+    scrub_ctx x = {NULL, w, stats, account_id};
+    return each_outbox_row(d, "SELECT id FROM outbox WHERE instr(body, 'pr:w:') > 0 AND instr(body, ?1) > 0"
+                              " AND id > ?2 ORDER BY id LIMIT ?3", marker, erase_message_row, &x);
 }
 
 mb_status erase_list_chats(db *d, int64_t account_id)
