@@ -216,6 +216,10 @@ mb_status pair_on_button(hctx *h, const char *action, const payload_field *f, in
         return reply_text(h, T(h, "pair.gone"), NULL);
     }
     int planner = role == PAIR_MENTOR || role == PAIR_CURATOR;
+    if (strchr("wxsdt", what[0]) && pair_paused(h, &m)) {
+        if ((rc = reply_answer_button(h, NULL))) return rc;
+        return pair_tell_paused(h);
+    }
     switch (what[0]) {
     case 'w':
         if (role == PAIR_CURATOR) return flow_refuse_button(h, "a curator writes in their own chat");

@@ -30,6 +30,20 @@ int pair_in_mentorship(const mentorship *m, int64_t id)
     return 0;
 }
 
+int pair_paused(hctx *h, const mentorship *m)
+{
+    account a;
+    for (int i = 0; i < m->nmentees; i++)
+        if (account_load(h->d, m->mentees[i], &a) == MB_OK && strcmp(a.status, "pending_consent") == 0) return 1;
+    return 0;
+}
+
+mb_status pair_tell_paused(hctx *h)
+{
+    mb_status rc = ctx_set_state(h, "");
+    return rc ? rc : reply_text(h, T(h, "pair.paused"), NULL);
+}
+
 int pair_has_minor(hctx *h, const mentorship *m)
 {
     account a;

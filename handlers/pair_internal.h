@@ -29,6 +29,12 @@ typedef enum pair_role { PAIR_NONE, PAIR_MENTOR, PAIR_MENTEE, PAIR_CURATOR } pai
 
 /* pair_common.c */
 int pair_is_active(const hctx *h);
+/* Whether a mentee of the mentorship waits for a parent's consent (never
+ * given, or withdrawn): until the curator decides, nobody writes to them
+ * or plans meetings with them through the pair. */
+int pair_paused(hctx *h, const mentorship *m);
+/* Tells the sender the pair is paused and ends their dialog. */
+mb_status pair_tell_paused(hctx *h);
 /* The mentorship of a payload and the sender's part in it. */
 pair_role pair_load_mine(hctx *h, long long id, mentorship *m);
 int pair_in_mentorship(const mentorship *m, int64_t id);

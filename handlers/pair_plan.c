@@ -290,6 +290,7 @@ mb_status pair_on_plan_text(hctx *h, const char *text)
         if ((rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "pair.gone"), NULL);
     }
+    if (pair_paused(h, &m)) return pair_tell_paused(h);
     char zone[64];
     pair_zone_of(h, m.org_id, zone, sizeof zone);
     when_series s;

@@ -88,6 +88,7 @@ mb_status pair_on_write_text(hctx *h, const char *text)
         if ((rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "pair.gone"), NULL);
     }
+    if (pair_paused(h, &m)) return pair_tell_paused(h);
     if (!message_fits(h, text, &rc)) return rc;
     if ((rc = pair_message_add(h->d, m.id, h->acct.id, to, "message", text, clock_now_ms()))) return rc;
     rc = deliver(h, &m, to, text);
@@ -165,6 +166,7 @@ mb_status pair_on_write_attachment(hctx *h)
         if ((rc = ctx_set_state(h, ""))) return rc;
         return reply_text(h, T(h, "pair.gone"), NULL);
     }
+    if (pair_paused(h, &m)) return pair_tell_paused(h);
     const char *caption = h->ev->text && *h->ev->text ? h->ev->text : NULL;
     char *record = attachment_record(h, caption);
     if (!record) return MB_ERR_NOMEM;

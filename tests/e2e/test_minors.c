@@ -17,6 +17,7 @@
 #define YOUNG 1203      /* a pupil who needs a parent's consent */
 #define PARENT 1204
 #define STRANGER 1205
+#define MENTOR 1206
 
 /* consent_age 12: a pupil born in 2013 takes part at once, one born in
  * 2015 waits for a parent. */
@@ -296,6 +297,31 @@ TEST(a_parent_sees_and_withdraws_the_consent_they_gave)
     convo_drain(&c, YOUNG, 500);
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name = 'Дима Соколов' AND status = 'active'"),
               1);
+    /* his mentor, paired with him */
+    convo_user_add(&c, MENTOR, "Олег", "ru");
+    char cmd[96], sql[400];
+    snprintf(cmd, sizeof cmd, "/start %s",
+             code_of(admin(&c, "invite create --org %lld --role mentor",
+                           db_query_int(c.bot.db, "SELECT MIN(id) FROM orgs"))));
+    say(&c, MENTOR, cmd);
+    expect(&c, MENTOR, "Вас приглашают");
+    answer_registration(&c, MENTOR, "Педагог", NULL, NULL, "Олег Наставников");
+    expect_some(&c, MENTOR, "Готово");
+    convo_drain(&c, MENTOR, 500);
+    long long young = db_query_int(c.bot.db, "SELECT id FROM accounts WHERE name = 'Дима Соколов'");
+    long long mentor = db_query_int(c.bot.db, "SELECT id FROM accounts WHERE name = 'Олег Наставников'");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO mentorships(id, org_id, form, mentor_id, state, created_at)"
+             " SELECT 1, org_id, 'teacher_pupil', id, 'active', 1 FROM accounts WHERE id = %lld;"
+             "INSERT INTO mentorship_members(mentorship_id, mentee_id, joined_at) VALUES(1, %lld, 1);",
+             mentor, young);
+    db_exec(c.bot.db, sql);
+    char write_to[48];
+    snprintf(write_to, sizeof write_to, "pr:w:1:%lld", young);
+    press_data(&c, MENTOR, write_to);
+    expect(&c, MENTOR, "бот передаст его");
+    say(&c, MENTOR, "/cancel");
+    convo_drain(&c, MENTOR, 300);
 
     /* /privacy shows the parent whose consent they gave and when */
     say(&c, PARENT, "/privacy");
@@ -344,6 +370,14 @@ TEST(a_parent_sees_and_withdraws_the_consent_they_gave)
     CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM accounts WHERE name = 'Дима Соколов'"
                                      " AND status = 'pending_consent'"),
               1);
+    /* paused: his mentor can no longer write to him or plan a meeting
+     * through the pair, until the curator decides */
+    press_data(&c, MENTOR, write_to);
+    expect(&c, MENTOR, "Участие наставляемого приостановлено");
+    snprintf(write_to, sizeof write_to, "pr:s:1");
+    press_data(&c, MENTOR, write_to);
+    expect(&c, MENTOR, "Участие наставляемого приостановлено");
+    CHECK_INT(db_query_int(c.bot.db, "SELECT COUNT(*) FROM pair_messages"), 0);
     /* paused: the pupil gets no survey */
     say(&c, YOUNG, "/menu");
     expect(&c, YOUNG, "ждёт согласия родителя");
