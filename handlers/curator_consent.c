@@ -170,7 +170,9 @@ static mb_status new_link(hctx *h, long long id)
     identity ident;
     const char *minor_platform = identity_for_account(h->d, minor.id, NULL, &ident) == MB_OK ? ident.platform
                                                                                              : h->ev->platform;
-    if ((rc = consent_revoke_links(h->d, minor.id)) ||
+    /* a new link replaces the old ones with what was said through them:
+     * a yes waiting for the curator can no longer be confirmed */
+    if ((rc = consent_revoke_links(h->d, minor.id)) || (rc = consent_request_close_for_minor(h->d, minor.id)) ||
         (rc = consent_new_link(h->d, &minor, actor, code, sizeof code)) ||
         (rc = audit_log(h->d, actor, "guardian.new_link", subject, "earlier parent links revoked")))
         return rc;

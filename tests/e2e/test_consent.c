@@ -350,8 +350,17 @@ TEST(the_curator_issues_a_new_link_and_paper_consent_still_works)
     char invite_cmd[96], parent_cmd[96];
     school(&c, invite_cmd, sizeof invite_cmd);
     pupil_registers(&c, PUPIL, invite_cmd, "Петя Иванов", "7", "2013", parent_cmd, sizeof parent_cmd);
+    /* the link reached the wrong people: someone says yes through it */
+    identifies(&c, STRANGER, parent_cmd, "Кто Угодно", "Мама");
+    phone_step(&c, STRANGER, NULL);
+    press(&c, STRANGER, "Да, даю согласие");
+    expect(&c, STRANGER, "Куратор школы проверит");
+    expect(&c, CURATOR, "Кто Угодно (мама;");
+    convo_drain(&c, PUPIL, 300);
+    long long old_request = db_query_int(c.bot.db, "SELECT id FROM consent_requests WHERE state = 'waiting'");
+    CHECK(old_request > 0);
 
-    const char *list = curator_list(&c, "Согласия родителей: 0");
+    const char *list = curator_list(&c, "Согласия родителей: 1");
     CHECK_CONTAINS(list, "• Петя Иванов (Школьник, 7 класс)");
     press(&c, CURATOR, "Новая ссылка: Петя Иванов");
     const char *fresh = expect(&c, CURATOR, "Новая ссылка для родителя ученика Петя Иванов");
@@ -360,6 +369,13 @@ TEST(the_curator_issues_a_new_link_and_paper_consent_still_works)
     CHECK(strcmp(new_cmd, parent_cmd) != 0);
     const char *to_pupil = expect(&c, PUPIL, "Куратор выдал новую ссылку для родителя");
     CHECK(to_pupil && strstr(to_pupil, code_of(new_cmd)));
+
+    /* the yes given through the replaced link can no longer be confirmed */
+    char confirm_old[32];
+    snprintf(confirm_old, sizeof confirm_old, "ky:%lld", old_request);
+    press_data(&c, CURATOR, confirm_old);
+    expect(&c, CURATOR, "уже рассмотрено");
+    CHECK_INT(pupil_status_is(&c, "pending_consent"), 1);
 
     say(&c, PARENT, parent_cmd);
     expect(&c, PARENT, "Эта ссылка больше не действует");
