@@ -242,6 +242,8 @@ TEST(a_kept_connection_reset_after_the_call_repeats_nothing)
     if (start(&c, "reset-kept", NULL)) SKIP("simulator or bot did not start");
     say(&c, 13111, "/help");
     answered_once(&c, 13111, "/start");
+    /* every message of that answer out, so the fault meets the next one */
+    CHECK(convo_wait_count(&c, 1, 10000, "SELECT COUNT(*) = 0 FROM outbox WHERE state <> 'sent'"));
     fault(&c, send_method(&c), ",\"drop_after\":true");
     say(&c, 13112, "/help");
     CHECK(reply_recorded_sent(&c, 13112));
