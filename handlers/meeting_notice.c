@@ -73,7 +73,11 @@ mb_status meeting_notice_send_opts(db *d, const bot_env *env, const meeting *m, 
     int sent = 0, calendar = meeting_calendar_offered(o->key);
     for (int i = 0; i < n && !rc; i++) {
         account reader;
-        if (leaves_out(d, env, m, &who[i], o) || account_load(d, who[i].account_id, &reader) != MB_OK) continue;
+        /* a pupil waiting for a parent's consent (never given, or
+         * withdrawn) hears nothing of the pair's meetings meanwhile */
+        if (leaves_out(d, env, m, &who[i], o) || account_load(d, who[i].account_id, &reader) != MB_OK ||
+            strcmp(reader.status, "pending_consent") == 0)
+            continue;
         char *text = notice_for(d, env, m, &reader, o);
         if (!text) {
             rc = MB_ERR_NOMEM;

@@ -106,6 +106,22 @@ TEST(reminders_go_once_to_who_comes_and_not_late)
     db_close(f.d);
 }
 
+/* A pupil whose parent withdrew consent waits for it again: the pair's
+ * meeting reminders go to the mentor, not to the child. */
+TEST(a_mentee_waiting_for_consent_is_not_reminded)
+{
+    fixture f;
+    if (!setup(&f, "paused")) SKIP("setup failed");
+    account a;
+    CHECK_INT(account_load(f.d, f.mentee, &a), MB_OK);
+    snprintf(a.status, sizeof a.status, "pending_consent");
+    CHECK_INT(account_save(f.d, &a), MB_OK);
+    CHECK_INT(run_due(&f, START - 24 * HOUR_MS), 1);
+    CHECK_INT(to(&f, 501), 1);
+    CHECK_INT(to(&f, 502), 0);
+    db_close(f.d);
+}
+
 TEST(a_reminder_run_late_or_of_a_moved_meeting_sends_nothing)
 {
     fixture f;
@@ -182,6 +198,7 @@ int main(void)
     env = (bot_env){.texts = texts, .default_language = "ru", .consent_age = 14};
     unit_register_messengers("mentorbot_test_bot", 0, NULL);
     RUN(reminders_go_once_to_who_comes_and_not_late);
+    RUN(a_mentee_waiting_for_consent_is_not_reminded);
     RUN(a_reminder_run_late_or_of_a_moved_meeting_sends_nothing);
     RUN(a_participant_in_a_zone_at_night_is_reminded_in_their_morning);
     RUN(a_place_or_link_set_later_is_checked_and_rearms_the_reminders);
