@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WEEK_MS (7 * 86400000LL)
 #define DAY_MS 86400000LL
 #define ORG_LINES_MAX 30      /* organisations a coordinator's text names; the rest are in the workbook */
 

@@ -23,32 +23,31 @@
 
 #define ROOTS_MAX 64          /* regions (and schools outside any) whose indicator data a batch holds */
 
-#define WEEK_MS (7 * 86400000LL)
 
 /* Local midnight of 1 September of the school year end falls in. */
 static int64_t school_year_start(const char *zone, int64_t end)
 {
     struct tm tm, sep = {0};
-    if (tz_local(zone, end - 1, &tm)) return end - 52 * WEEK_MS;
+    if (tz_local(zone, end - 1, &tm)) return end - 52 * DIGEST_WEEK_MS;
     sep.tm_year = tm.tm_mon >= 8 ? tm.tm_year : tm.tm_year - 1;
     sep.tm_mon = 8;
     sep.tm_mday = 1;
     int64_t ms;
-    return tz_from_local(zone, &sep, &ms) ? end - 52 * WEEK_MS : ms;
+    return tz_from_local(zone, &sep, &ms) ? end - 52 * DIGEST_WEEK_MS : ms;
 }
 
 void digest_week_of(digest *g, int64_t end, const char *zone)
 {
     g->now = end;
     g->end = end;
-    g->start = end - WEEK_MS;
+    g->start = end - DIGEST_WEEK_MS;
     snprintf(g->zone, sizeof g->zone, "%s", zone ? zone : "");
     struct tm tm;
     if (tz_local(g->zone, end, &tm) == 0)
         strftime(g->week, sizeof g->week, "%Y-%m-%d", &tm);
     g->year_start = school_year_start(g->zone, end);
     int64_t span = end - g->year_start;
-    g->weeks = span <= 0 ? 1 : (int)((span + WEEK_MS - 1) / WEEK_MS);
+    g->weeks = span <= 0 ? 1 : (int)((span + DIGEST_WEEK_MS - 1) / DIGEST_WEEK_MS);
     if (g->weeks > DIGEST_WEEKS_MAX) g->weeks = DIGEST_WEEKS_MAX;
 }
 

@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define WEEK_MS (7 * 86400000LL)
 
 static digest_rules rules_of(const bot_env *env)
 {
@@ -94,7 +93,7 @@ static mb_status plan_one(db *d, const digest_rules *r, int64_t account_id, int6
     if (!scope_of(d, &a, &org_id, &territory_id, zone, sizeof zone)) return MB_OK;
     int64_t due = last_due(r, zone, now);
     if (due < 0) return MB_OK;
-    if (due + WEEK_MS < *next) *next = due + WEEK_MS;
+    if (due + DIGEST_WEEK_MS < *next) *next = due + DIGEST_WEEK_MS;
     if (now - due > DIGEST_LATE_MS || digest_muted(d, account_id)) return MB_OK;
     struct tm tm;
     char week[DIGEST_WEEK_BYTES], payload[160];
