@@ -222,15 +222,14 @@ mb_status invite_redeem_new(db *d, const invite *inv, int64_t account_id)
 mb_status invite_complete(db *d, int64_t invite_id, int64_t account_id)
 {
     /* The person's place and the invite's revocation in one reading. */
-    sqlite3_stmt *st = db_stmt(d, "SELECT i.revoked_at FROM invite_uses u JOIN invites i ON i.id = u.invite_id"
-                                  " WHERE u.invite_id = ?1 AND u.account_id = ?2");
+    sqlite3_stmt *st = db_stmt(d, "SELECT i.revoked_at IS NOT NULL FROM invite_uses u JOIN invites i"
+                                  " ON i.id = u.invite_id WHERE u.invite_id = ?1 AND u.account_id = ?2");
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, account_id);
-    mb_status rc = db_step_row(d, st);
+    int64_t revoked;
+    mb_status rc = db_step_int(d, st, &revoked);
     if (rc) return rc;
-    int revoked = sqlite3_column_int64(st, 0) != 0;
-    sqlite3_reset(st);
     if (revoked) return MB_ERR_EXPIRED;
     /* The person's own place, when still held, is what makes room. */
     rc = count_use(d, invite_id, account_id);
@@ -270,10 +269,9 @@ mb_status invite_revoke(db *d, int64_t invite_id, int64_t org_id)
     if (!st) return MB_ERR_DB;
     sqlite3_bind_int64(st, 1, invite_id);
     sqlite3_bind_int64(st, 2, org_id);
-    mb_status rc = db_step_row(d, st);
+    int64_t revoked;
+    mb_status rc = db_step_int(d, st, &revoked);
     if (rc) return rc;
-    int revoked = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
     if (revoked) return MB_ERR_EXISTS;
     st = db_stmt(d, "UPDATE invites SET revoked_at = ?2 WHERE id = ?1");
     if (!st) return MB_ERR_DB;
